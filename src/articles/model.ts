@@ -1,0 +1,93 @@
+/**
+ * The Article model: the one shape the rest of Paperboy sees. Parsers produce it, the store keeps
+ * it, the text engine and the front ends read it. A field the source lacks is `null` (or empty):
+ * nothing is invented.
+ */
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+
+/** ISO 8601 date or date-time; an offset is optional because some sources give local times only. */
+const isoTime = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/, 'an ISO 8601 date or date-time');
+
+export const ParagraphBlock = z.object({ type: z.literal('paragraph'), text: z.string().min(1) }).strict();
+export const HeadingBlock = z.object({ type: z.literal('heading'), text: z.string().min(1) }).strict();
+/** A quotation in the article, with the attribution line that followed it ("- Lavrov emphasized, …"). */
+export const QuoteBlock = z
+  .object({ type: z.literal('quote'), text: z.string().min(1), attribution: z.string().nullable() })
+  .strict();
+export const Block = z.discriminatedUnion('type', [ParagraphBlock, HeadingBlock, QuoteBlock]);
+
+/** A comment paragraph that repeats an article passage: which paragraph of the comment, which block of the article. */
+export const CommentQuote = z
+  .object({ paragraph: z.number().int().min(0), block: z.number().int().min(0) })
+  .strict();
+
+export const Comment = z
+  .object({
+    /** Stable within its article: the source's own id, or `n<number>` for numbered exports. */
+    id: z.string().min(1),
+    number: z.number().int().nullable(),
+    author: z.string().nullable(),
+    /** The author's id at the source (a Discord user id for thread replies). */
+    authorId: z.string().nullable(),
+    postedAt: isoTime.nullable(),
+    rating: z.number().int().nullable(),
+    /** The text, verbatim, paragraph by paragraph. May be empty: some comments have no text. */
+    paragraphs: z.array(z.string()),
+    /** Paragraphs of this comment that repeat article passages. */
+    quotes: z.array(CommentQuote),
+    /** The id of the comment this one answers. */
+    replyTo: z.string().nullable(),
+  })
+  .strict();
+
+export const Article = z
+  .object({
+    id: z.string().regex(/^[0-9a-f]{16}$/, 'a 16-digit hex id'),
+    title: z.string().min(1),
+    url: z.string().url().nullable(),
+    /** The publication or feed name. */
+    source: z.string().nullable(),
+    author: z.string().nullable(),
+    publishedAt: isoTime.nullable(),
+    /** BCP 47 tag when the source states it. */
+    language: z.string().nullable(),
+    body: z.array(Block),
+    comments: z.array(Comment),
+    /** The comment count the source showed; may differ from `comments.length`. */
+    declaredCommentCount: z.number().int().min(0).nullable(),
+    /** When Paperboy first stored the article. */
+    ingestedAt: isoTime,
+  })
+  .strict();
+
+export type Block = z.infer<typeof Block>;
+export type CommentQuote = z.infer<typeof CommentQuote>;
+export type Comment = z.infer<typeof Comment>;
+export type Article = z.infer<typeof Article>;
+
+/** The identity key: the URL when there is one, else source and title. */
+export function identityKey(a: { url: string | null; source: string | null; title: string }): string {
+  if (a.url) {
+    const u = new URL(a.url);
+    u.hash = '';
+    return `url:${u.href}`;
+  }
+  return `title:${a.source ?? ''}\n${a.title.trim()}`;
+}
+
+/** A stable 16-hex-digit id derived from the identity key, so the same article always gets the same id. */
+export function articleId(a: { url: string | null; source: string | null; title: string }): string {
+  return createHash('sha256').update(identityKey(a)).digest('hex').slice(0, 16);
+}
+
+/** The article's text as plain paragraphs, headings and quotes included, in order. */
+export function bodyText(a: Pick<Article, 'body'>): string {
+  return a.body.map((b) => (b.type === 'quote' && b.attribution ? `${b.text}\n\n${b.attribution}` : b.text)).join('\n\n');
+}
+
+export function commentText(c: Pick<Comment, 'paragraphs'>): string {
+  return c.paragraphs.join('\n\n');
+}

@@ -1,0 +1,67 @@
+/**
+ * keyv storage in the article database's `kv` table, so the bot's small state (settings,
+ * subscriptions, progress markers) lives in the same file by default. Deployments that outgrow one
+ * machine swap this for a Redis adapter; nothing else changes, since callers only see Keyv.
+ */
+import { EventEmitter } from 'node:events';
+import Keyv, { type KeyvStoreAdapter, type StoredData } from 'keyv';
+import type { Db } from './db.ts';
+
+export class SqliteKeyvStore extends EventEmitter implements KeyvStoreAdapter {
+  opts: Record<string, unknown> = {};
+  namespace?: string | undefined;
+  private readonly stmts;
+
+  constructor(db: Db) {
+    super();
+    this.stmts = {
+      get: db.prepare<[string], { value: string }>('SELECT value FROM kv WHERE key = ?'),
+      set: db.prepare<[string, string]>(
+        'INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      ),
+      delete: db.prepare<[string]>('DELETE FROM kv WHERE key = ?'),
+      // Keys starting with the prefix sort between it and it followed by the highest code point.
+      clearPrefix: db.prepare<[string]>('DELETE FROM kv WHERE key >= ?1 AND key < ?1 || char(1114111)'),
+      clearAll: db.prepare('DELETE FROM kv'),
+      keysWithPrefix: db.prepare<[string], { key: string; value: string }>(
+        'SELECT key, value FROM kv WHERE key >= ?1 AND key < ?1 || char(1114111) ORDER BY key',
+      ),
+    };
+  }
+
+  get<Value>(key: string): Promise<StoredData<Value> | undefined> {
+    return Promise.resolve(this.stmts.get.get(key)?.value as StoredData<Value> | undefined);
+  }
+
+  set(key: string, value: unknown): Promise<boolean> {
+    // Keyv hands over values already serialized (with their expiry inside), so a string is stored as is.
+    this.stmts.set.run(key, typeof value === 'string' ? value : JSON.stringify(value));
+    return Promise.resolve(true);
+  }
+
+  delete(key: string): Promise<boolean> {
+    return Promise.resolve(this.stmts.delete.run(key).changes > 0);
+  }
+
+  clear(): Promise<void> {
+    if (this.namespace) this.stmts.clearPrefix.run(`${this.namespace}:`);
+    else this.stmts.clearAll.run();
+    return Promise.resolve();
+  }
+
+  has(key: string): Promise<boolean> {
+    return Promise.resolve(this.stmts.get.get(key) !== undefined);
+  }
+
+  async *iterator<Value>(namespace?: string): AsyncGenerator<Array<string | Awaited<Value> | undefined>, void> {
+    // Read all matching rows first: better-sqlite3 allows no other query while an iterator is open.
+    const rows = this.stmts.keysWithPrefix.all(namespace ? `${namespace}:` : '');
+    for (const row of rows) yield [row.key, row.value];
+    await Promise.resolve();
+  }
+}
+
+/** A Keyv over the article database. `namespace` keeps one feature's keys apart from another's. */
+export function openKeyv<T = unknown>(db: Db, namespace = 'paperboy'): Keyv<T> {
+  return new Keyv<T>({ store: new SqliteKeyvStore(db), namespace });
+}

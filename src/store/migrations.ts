@@ -1,0 +1,77 @@
+/**
+ * Versioned schema migrations, applied in order on open; `PRAGMA user_version` records how many ran.
+ * Never edit a shipped migration: append a new one.
+ *
+ * Full-text search uses external-content FTS5 tables over the articles and comments tables, kept
+ * in step by triggers so that no code path can forget to. The porter tokenizer stems English,
+ * unicode61 splits every script (Cyrillic included) and remove_diacritics 2 folds accents.
+ */
+const tokenize = `tokenize = 'porter unicode61 remove_diacritics 2'`;
+
+export const migrations: readonly string[] = [
+  `
+  CREATE TABLE articles (
+    rowid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL,
+    url TEXT,
+    source TEXT,
+    author TEXT,
+    published_at TEXT,
+    language TEXT,
+    blocks TEXT NOT NULL,
+    body_text TEXT NOT NULL,
+    declared_comment_count INTEGER,
+    ingested_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE INDEX articles_source ON articles (source COLLATE NOCASE);
+  CREATE INDEX articles_date ON articles (coalesce(published_at, ingested_at));
+
+  CREATE TABLE comments (
+    rowid INTEGER PRIMARY KEY,
+    article_rowid INTEGER NOT NULL REFERENCES articles (rowid) ON DELETE CASCADE,
+    id TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    number INTEGER,
+    author TEXT,
+    author_id TEXT,
+    posted_at TEXT,
+    rating INTEGER,
+    paragraphs TEXT NOT NULL,
+    quotes TEXT NOT NULL,
+    reply_to TEXT,
+    text TEXT NOT NULL,
+    UNIQUE (article_rowid, id)
+  );
+
+  CREATE VIRTUAL TABLE articles_fts USING fts5 (title, body_text, content = 'articles', content_rowid = 'rowid', ${tokenize});
+  CREATE VIRTUAL TABLE comments_fts USING fts5 (text, content = 'comments', content_rowid = 'rowid', ${tokenize});
+  -- Title matches weigh five times body matches.
+  INSERT INTO articles_fts (articles_fts, rank) VALUES ('rank', 'bm25(5.0, 1.0)');
+
+  CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_fts (rowid, title, body_text) VALUES (new.rowid, new.title, new.body_text);
+  END;
+  CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_fts (articles_fts, rowid, title, body_text) VALUES ('delete', old.rowid, old.title, old.body_text);
+  END;
+  CREATE TRIGGER articles_au AFTER UPDATE OF title, body_text ON articles BEGIN
+    INSERT INTO articles_fts (articles_fts, rowid, title, body_text) VALUES ('delete', old.rowid, old.title, old.body_text);
+    INSERT INTO articles_fts (rowid, title, body_text) VALUES (new.rowid, new.title, new.body_text);
+  END;
+  CREATE TRIGGER comments_ai AFTER INSERT ON comments BEGIN
+    INSERT INTO comments_fts (rowid, text) VALUES (new.rowid, new.text);
+  END;
+  CREATE TRIGGER comments_ad AFTER DELETE ON comments BEGIN
+    INSERT INTO comments_fts (comments_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+  END;
+  CREATE TRIGGER comments_au AFTER UPDATE OF text ON comments BEGIN
+    INSERT INTO comments_fts (comments_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+    INSERT INTO comments_fts (rowid, text) VALUES (new.rowid, new.text);
+  END;
+
+  -- keyv's small state (settings, subscriptions, progress markers) lives in the same file.
+  CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+  `,
+];
