@@ -1,7 +1,12 @@
 #!/usr/bin/env node
 // The npm bin runs the TypeScript sources directly through tsx, resolved from this package
 // (not the caller's directory), so `npx paperboy` works from anywhere without a build step.
+import { existsSync } from 'node:fs';
 import { register } from 'tsx/esm/api';
 
+// A .env file in the current directory fills in settings that the environment does not set.
+if (existsSync('.env')) process.loadEnvFile('.env');
+
 register();
-await import('../src/cli/main.ts');
+const { run } = await import('../src/cli/main.ts');
+process.exitCode = await run(process.argv.slice(2));

@@ -8,7 +8,8 @@ import Keyv, { type KeyvStoreAdapter, type StoredData } from 'keyv';
 import type { Db } from './db.ts';
 
 export class SqliteKeyvStore extends EventEmitter implements KeyvStoreAdapter {
-  opts: Record<string, unknown> = {};
+  // Keyv offers iteration only for adapters whose dialect it knows to be iterable.
+  opts = { dialect: 'sqlite', url: '' };
   namespace?: string | undefined;
   private readonly stmts;
 
@@ -21,10 +22,10 @@ export class SqliteKeyvStore extends EventEmitter implements KeyvStoreAdapter {
       ),
       delete: db.prepare<[string]>('DELETE FROM kv WHERE key = ?'),
       // Keys starting with the prefix sort between it and it followed by the highest code point.
-      clearPrefix: db.prepare<[string]>('DELETE FROM kv WHERE key >= ?1 AND key < ?1 || char(1114111)'),
+      clearPrefix: db.prepare<[{ prefix: string }]>('DELETE FROM kv WHERE key >= @prefix AND key < @prefix || char(1114111)'),
       clearAll: db.prepare('DELETE FROM kv'),
-      keysWithPrefix: db.prepare<[string], { key: string; value: string }>(
-        'SELECT key, value FROM kv WHERE key >= ?1 AND key < ?1 || char(1114111) ORDER BY key',
+      keysWithPrefix: db.prepare<[{ prefix: string }], { key: string; value: string }>(
+        'SELECT key, value FROM kv WHERE key >= @prefix AND key < @prefix || char(1114111) ORDER BY key',
       ),
     };
   }
@@ -44,7 +45,7 @@ export class SqliteKeyvStore extends EventEmitter implements KeyvStoreAdapter {
   }
 
   clear(): Promise<void> {
-    if (this.namespace) this.stmts.clearPrefix.run(`${this.namespace}:`);
+    if (this.namespace) this.stmts.clearPrefix.run({ prefix: `${this.namespace}:` });
     else this.stmts.clearAll.run();
     return Promise.resolve();
   }
@@ -55,7 +56,7 @@ export class SqliteKeyvStore extends EventEmitter implements KeyvStoreAdapter {
 
   async *iterator<Value>(namespace?: string): AsyncGenerator<Array<string | Awaited<Value> | undefined>, void> {
     // Read all matching rows first: better-sqlite3 allows no other query while an iterator is open.
-    const rows = this.stmts.keysWithPrefix.all(namespace ? `${namespace}:` : '');
+    const rows = this.stmts.keysWithPrefix.all({ prefix: namespace ? `${namespace}:` : '' });
     for (const row of rows) yield [row.key, row.value];
     await Promise.resolve();
   }

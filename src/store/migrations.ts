@@ -46,19 +46,27 @@ export const migrations: readonly string[] = [
   );
 
   CREATE VIRTUAL TABLE articles_fts USING fts5 (title, body_text, content = 'articles', content_rowid = 'rowid', ${tokenize});
+  -- Titles alone, so that every title match can be found cheaply however common the word is in bodies.
+  CREATE VIRTUAL TABLE titles_fts USING fts5 (title, content = 'articles', content_rowid = 'rowid', ${tokenize});
   CREATE VIRTUAL TABLE comments_fts USING fts5 (text, content = 'comments', content_rowid = 'rowid', ${tokenize});
   -- Title matches weigh five times body matches.
   INSERT INTO articles_fts (articles_fts, rank) VALUES ('rank', 'bm25(5.0, 1.0)');
 
   CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
     INSERT INTO articles_fts (rowid, title, body_text) VALUES (new.rowid, new.title, new.body_text);
+    INSERT INTO titles_fts (rowid, title) VALUES (new.rowid, new.title);
   END;
   CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
     INSERT INTO articles_fts (articles_fts, rowid, title, body_text) VALUES ('delete', old.rowid, old.title, old.body_text);
+    INSERT INTO titles_fts (titles_fts, rowid, title) VALUES ('delete', old.rowid, old.title);
   END;
   CREATE TRIGGER articles_au AFTER UPDATE OF title, body_text ON articles BEGIN
     INSERT INTO articles_fts (articles_fts, rowid, title, body_text) VALUES ('delete', old.rowid, old.title, old.body_text);
     INSERT INTO articles_fts (rowid, title, body_text) VALUES (new.rowid, new.title, new.body_text);
+  END;
+  CREATE TRIGGER articles_title_au AFTER UPDATE OF title ON articles BEGIN
+    INSERT INTO titles_fts (titles_fts, rowid, title) VALUES ('delete', old.rowid, old.title);
+    INSERT INTO titles_fts (rowid, title) VALUES (new.rowid, new.title);
   END;
   CREATE TRIGGER comments_ai AFTER INSERT ON comments BEGIN
     INSERT INTO comments_fts (rowid, text) VALUES (new.rowid, new.text);

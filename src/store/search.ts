@@ -2,6 +2,7 @@
  * Full-text search over articles and comments: BM25 ranking (title matches weighted up), snippets
  * with highlight offsets, filters, pagination and newest-first order.
  */
+import type Database from 'better-sqlite3';
 import type { Db } from './db.ts';
 import { toMatchExpression } from './query.ts';
 
@@ -75,7 +76,10 @@ interface ScopeSql {
   joins: string;
   date: string;
   snippetColumn: number;
-  select: string;
+  /** The hit's article (and comment) fields, by rowid. */
+  detail: string;
+  /** A small FTS table whose matches are all ranked, whatever the window leaves out (titles). */
+  always?: string;
 }
 
 const ARTICLES: ScopeSql = {
@@ -83,20 +87,30 @@ const ARTICLES: ScopeSql = {
   joins: 'JOIN articles a ON a.rowid = f.rowid',
   date: 'coalesce(a.published_at, a.ingested_at)',
   snippetColumn: 1,
-  select: 'NULL AS comment_id',
+  detail: `SELECT a.id AS article_id, a.title, a.url, a.source, a.published_at, NULL AS comment_id
+    FROM articles a WHERE a.rowid = ?`,
+  always: 'titles_fts',
 };
 const COMMENTS: ScopeSql = {
   fts: 'comments_fts',
   joins: 'JOIN comments c ON c.rowid = f.rowid JOIN articles a ON a.rowid = c.article_rowid',
   date: 'coalesce(c.posted_at, a.published_at, a.ingested_at)',
   snippetColumn: 0,
-  select: `c.id AS comment_id, c.number AS comment_number, c.author AS comment_author, c.posted_at AS comment_posted_at, c.rating AS comment_rating`,
+  detail: `SELECT a.id AS article_id, a.title, a.url, a.source, a.published_at, c.id AS comment_id, c.number AS comment_number,
+      c.author AS comment_author, c.posted_at AS comment_posted_at, c.rating AS comment_rating
+    FROM comments c JOIN articles a ON a.rowid = c.article_rowid WHERE c.rowid = ?`,
 };
 
-interface HitRow {
-  rowid: number;
-  score: number;
-  sort_date: string;
+/**
+ * BM25 costs time for every document it scores, and a common word matches a large share of a big
+ * library. So relevance ranking scores a bounded candidate set: the RANK_WINDOW most recently
+ * stored matches, plus the best TITLE_CANDIDATES title matches however old (a title match weighs
+ * most, so it must never be missed). Below RANK_WINDOW matches this is exact BM25 over everything.
+ */
+export const RANK_WINDOW = 1000;
+const TITLE_CANDIDATES = 50;
+
+interface DetailRow {
   article_id: string;
   title: string;
   url: string | null;
@@ -116,8 +130,8 @@ function checkOptions(o: SearchOptions): void {
   }
 }
 
-function whereClause(scope: ScopeSql, o: SearchOptions): { sql: string; params: unknown[] } {
-  const parts = [`${scope.fts} MATCH ?`];
+function filters(scope: ScopeSql, o: SearchOptions): { sql: string; params: unknown[] } {
+  const parts: string[] = [];
   const params: unknown[] = [];
   if (o.source) {
     parts.push('a.source = ? COLLATE NOCASE');
@@ -132,27 +146,69 @@ function whereClause(scope: ScopeSql, o: SearchOptions): { sql: string; params: 
     parts.push(`substr(${scope.date}, 1, 10) <= ?`);
     params.push(o.to);
   }
-  return { sql: parts.join(' AND '), params };
+  return { sql: parts.map((p) => ` AND ${p}`).join(''), params };
 }
 
-function queryScope(db: Db, scope: ScopeSql, match: string, o: SearchOptions, take: number): { rows: HitRow[]; total: number } {
-  const where = whereClause(scope, o);
-  const order = o.order === 'newest' ? 'sort_date DESC, score' : 'score';
-  const rows = db
-    .prepare<unknown[], HitRow>(
-      `SELECT f.rowid AS rowid, f.rank AS score, ${scope.date} AS sort_date, a.id AS article_id, a.title, a.url, a.source,
-         a.published_at, ${scope.select}
-       FROM ${scope.fts} f ${scope.joins}
-       WHERE ${where.sql} ORDER BY ${order} LIMIT ?`,
-    )
-    .all(match, ...where.params, take);
+/** Prepared statements are cached per connection: preparing costs more than a small query. */
+const cache = new WeakMap<Db, Map<string, Database.Statement>>();
+function statement<P extends unknown[], R>(db: Db, sql: string): Database.Statement<P, R> {
+  let byDb = cache.get(db);
+  if (!byDb) cache.set(db, (byDb = new Map<string, Database.Statement>()));
+  let stmt = byDb.get(sql);
+  if (!stmt) byDb.set(sql, (stmt = db.prepare(sql)));
+  return stmt as Database.Statement<P, R>;
+}
+
+/** Rowids of the page's hits, best first, and the number of matches (capped). */
+interface Ranked {
+  rowid: number;
+  score: number;
+  date: string;
+}
+
+function rankScope(db: Db, scope: ScopeSql, match: string, o: SearchOptions, take: number): { ranked: Ranked[]; total: number } {
+  const f = filters(scope, o);
   const total =
-    db
-      .prepare<unknown[], { n: number }>(
-        `SELECT count(*) AS n FROM (SELECT 1 FROM ${scope.fts} f ${scope.joins} WHERE ${where.sql} LIMIT ${COUNT_CAP + 1})`,
-      )
-      .get(match, ...where.params)?.n ?? 0;
-  return { rows, total };
+    statement<unknown[], { n: number }>(
+      db,
+      `SELECT count(*) AS n FROM (SELECT 1 FROM ${scope.fts} f ${scope.joins} WHERE ${scope.fts} MATCH ?${f.sql} LIMIT ${COUNT_CAP + 1})`,
+    ).get(match, ...f.params)?.n ?? 0;
+  if (total === 0) return { ranked: [], total };
+
+  if (o.order === 'newest') {
+    const ranked = statement<unknown[], Ranked>(
+      db,
+      `SELECT f.rowid AS rowid, f.rank AS score, ${scope.date} AS date FROM ${scope.fts} f ${scope.joins}
+       WHERE ${scope.fts} MATCH ?${f.sql} ORDER BY date DESC, f.rowid DESC LIMIT ?`,
+    ).all(match, ...f.params, take);
+    return { ranked, total };
+  }
+  const window = statement<unknown[], Ranked>(
+    db,
+    `SELECT f.rowid AS rowid, f.rank AS score, ${scope.date} AS date FROM ${scope.fts} f ${scope.joins}
+     WHERE ${scope.fts} MATCH ?${f.sql} ORDER BY f.rowid DESC LIMIT ${RANK_WINDOW}`,
+  ).all(match, ...f.params);
+  const byRowid = new Map(window.map((r) => [r.rowid, r]));
+  if (scope.always && total > RANK_WINDOW) {
+    const titles = statement<unknown[], { rowid: number }>(
+      db,
+      `SELECT t.rowid AS rowid FROM ${scope.always} t JOIN articles a ON a.rowid = t.rowid
+       WHERE ${scope.always} MATCH ?${f.sql} ORDER BY t.rank LIMIT ${TITLE_CANDIDATES}`,
+    ).all(match, ...f.params);
+    // No join here: with one, SQLite may ignore the rowid constraint on the FTS table.
+    const score = statement<[string, number], { score: number }>(
+      db,
+      `SELECT rank AS score FROM ${scope.fts} WHERE ${scope.fts} MATCH ? AND rowid = ?`,
+    );
+    for (const { rowid } of titles) {
+      if (byRowid.has(rowid)) continue;
+      // The full expression decides: a title match whose body has an excluded word drops out here.
+      const row = score.get(match, rowid);
+      if (row) byRowid.set(rowid, { rowid, score: row.score, date: '' });
+    }
+  }
+  const ranked = [...byRowid.values()].sort((x, y) => x.score - y.score || y.rowid - x.rowid).slice(0, take);
+  return { ranked, total };
 }
 
 /** Strips the highlight markers from an FTS5 snippet, recording where they were. */
@@ -171,16 +227,17 @@ export function parseSnippet(marked: string): { snippet: string; highlights: [nu
 }
 
 function snippetOf(db: Db, scope: ScopeSql, match: string, rowid: number): string {
-  const row = db
-    .prepare<[string, number], { s: string }>(
-      `SELECT snippet(${scope.fts}, ${scope.snippetColumn}, char(2), char(3), '…', ${SNIPPET_TOKENS}) AS s
-       FROM ${scope.fts} WHERE ${scope.fts} MATCH ? AND rowid = ?`,
-    )
-    .get(match, rowid);
+  const row = statement<[string, number], { s: string }>(
+    db,
+    `SELECT snippet(${scope.fts}, ${scope.snippetColumn}, char(2), char(3), '…', ${SNIPPET_TOKENS}) AS s
+     FROM ${scope.fts} WHERE ${scope.fts} MATCH ? AND rowid = ?`,
+  ).get(match, rowid);
   return row?.s ?? '';
 }
 
-function toHit(db: Db, scope: ScopeSql, match: string, r: HitRow): SearchHit {
+function toHit(db: Db, scope: ScopeSql, match: string, rowid: number, score: number): SearchHit | null {
+  const r = statement<[number], DetailRow>(db, scope.detail).get(rowid);
+  if (!r) return null;
   return {
     kind: r.comment_id === null ? 'article' : 'comment',
     articleId: r.article_id,
@@ -198,8 +255,8 @@ function toHit(db: Db, scope: ScopeSql, match: string, r: HitRow): SearchHit {
             postedAt: r.comment_posted_at ?? null,
             rating: r.comment_rating ?? null,
           },
-    ...parseSnippet(snippetOf(db, scope, match, r.rowid)),
-    score: r.score,
+    ...parseSnippet(snippetOf(db, scope, match, rowid)),
+    score,
   };
 }
 
@@ -217,13 +274,9 @@ export function search(db: Db, query: string, options: SearchOptions = {}): Sear
 
   const scope = options.in ?? 'all';
   const scopes = scope === 'articles' ? [ARTICLES] : scope === 'comments' ? [COMMENTS] : [ARTICLES, COMMENTS];
-  const found = scopes.map((s) => ({ scope: s, ...queryScope(db, s, match, options, offset + limit) }));
-  const merged = found.flatMap(({ scope: s, rows }) => rows.map((row) => ({ s, row })));
-  merged.sort((x, y) =>
-    options.order === 'newest'
-      ? y.row.sort_date.localeCompare(x.row.sort_date) || x.row.score - y.row.score
-      : x.row.score - y.row.score,
-  );
+  const found = scopes.map((s) => ({ scope: s, ...rankScope(db, s, match, options, offset + limit) }));
+  const merged = found.flatMap(({ scope: s, ranked }) => ranked.map((r) => ({ s, ...r })));
+  merged.sort((x, y) => (options.order === 'newest' ? y.date.localeCompare(x.date) || x.score - y.score : x.score - y.score));
   const total = found.reduce((n, f) => n + Math.min(f.total, COUNT_CAP), 0);
   return {
     query,
@@ -231,6 +284,9 @@ export function search(db: Db, query: string, options: SearchOptions = {}): Sear
     totalCapped: found.some((f) => f.total > COUNT_CAP),
     offset,
     limit,
-    hits: merged.slice(offset, offset + limit).map(({ s, row }) => toHit(db, s, match, row)),
+    hits: merged
+      .slice(offset, offset + limit)
+      .map((r) => toHit(db, r.s, match, r.rowid, r.score))
+      .filter((h): h is SearchHit => h !== null),
   };
 }

@@ -2,6 +2,7 @@
  * The article store: the only module that knows SQL. Articles go in whole and come out whole;
  * re-ingesting an article updates it in place and merges its comments by identity.
  */
+import type { ArticleSink, UpsertStatus } from '../articles/ingest.ts';
 import type { Article, Comment } from '../articles/model.ts';
 import { type Db, openDatabase } from './db.ts';
 import {
@@ -16,7 +17,7 @@ import {
 } from './rows.ts';
 import { type SearchOptions, type SearchResult, search } from './search.ts';
 
-export type UpsertStatus = 'added' | 'updated' | 'unchanged';
+export type { UpsertStatus };
 
 export interface ArticleSummary {
   id: string;
@@ -34,7 +35,7 @@ export interface ArticleSummary {
 const SCALARS = ['url', 'source', 'author', 'published_at', 'language', 'declared_comment_count'] as const;
 const COMMENT_SCALARS = ['number', 'author', 'author_id', 'posted_at', 'rating', 'reply_to'] as const;
 
-export class ArticleStore {
+export class ArticleStore implements ArticleSink {
   readonly db: Db;
   private readonly stmts;
 
@@ -73,6 +74,9 @@ export class ArticleStore {
          FROM articles a ORDER BY coalesce(a.published_at, a.ingested_at) DESC, a.rowid DESC LIMIT ? OFFSET ?`,
       ),
       articlesAfter: db.prepare<[number, number], ArticleRow>('SELECT * FROM articles WHERE rowid > ? ORDER BY rowid LIMIT ?'),
+      idsWithPrefix: db.prepare<[{ prefix: string; limit: number }], { id: string }>(
+        "SELECT id FROM articles WHERE id >= @prefix AND id < @prefix || 'g' ORDER BY id LIMIT @limit",
+      ),
       count: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM articles'),
     };
   }
@@ -171,6 +175,11 @@ export class ArticleStore {
   /** Newest first (published time, else ingest time). */
   list(options: { limit?: number; offset?: number } = {}): ArticleSummary[] {
     return this.stmts.summaries.all(options.limit ?? -1, options.offset ?? 0);
+  }
+
+  /** Ids starting with `prefix` (hex), at most `limit`. */
+  idsWithPrefix(prefix: string, limit: number): string[] {
+    return this.stmts.idsWithPrefix.all({ prefix: prefix.toLowerCase(), limit }).map((r) => r.id);
   }
 
   count(): number {

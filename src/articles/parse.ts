@@ -1,0 +1,59 @@
+/**
+ * One entry point for every source file: picks the parser by extension, decodes the bytes, and
+ * returns Articles plus warnings (things an operator should hear about that do not stop the import).
+ */
+import { extname } from 'node:path';
+import { ParseError } from './errors.ts';
+import type { Article } from './model.ts';
+import { parseExport } from './parse-export.ts';
+import { parseJson } from './parse-json.ts';
+
+export interface ParseOptions {
+  /**
+   * The `ingestedAt` of articles the source does not date.
+   * @default new Date()
+   */
+  readonly now?: Date;
+  /**
+   * The publication name for articles that do not name one, e.g. `'topwar.ru'`.
+   * @default null
+   */
+  readonly source?: string | null;
+}
+
+export interface ParseResult {
+  articles: Article[];
+  /** Each names its file, and the line where there is one: `a.txt: declared 5 comments, found 4`. */
+  warnings: string[];
+}
+
+type Parser = (file: string, text: string, options: ParseOptions) => ParseResult;
+
+const PARSERS: Readonly<Record<string, Parser>> = {
+  '.txt': parseExport,
+  '.json': parseJson,
+};
+
+/** Parses one source file. Throws {@link ParseError} when it cannot be read as articles. */
+export function parseSource(file: string, content: Buffer | string, options: ParseOptions = {}): ParseResult {
+  const ext = extname(file).toLowerCase();
+  const parser = PARSERS[ext];
+  if (!parser) {
+    const supported = Object.keys(PARSERS).join(' or ');
+    throw new ParseError(file, null, `a file ending in ${supported}, got ${ext ? `"${ext}"` : 'no extension'}`);
+  }
+  const text = decode(file, content);
+  if (text.trim() === '') throw new ParseError(file, null, 'a non-empty file');
+  return parser(file, text, options);
+}
+
+function decode(file: string, content: Buffer | string): string {
+  if (typeof content === 'string') return content.replace(/^\uFEFF/, '');
+  try {
+    // `fatal` because silently turning bad bytes into U+FFFD would corrupt text we must quote verbatim;
+    // TextDecoder drops a leading byte-order mark by itself.
+    return new TextDecoder('utf-8', { fatal: true }).decode(content);
+  } catch {
+    throw new ParseError(file, null, 'UTF-8 text (the file has bytes that are not UTF-8)');
+  }
+}

@@ -1,0 +1,142 @@
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { Article } from '../src/articles/model.ts';
+import { run } from '../src/cli/main.ts';
+import type { Io } from '../src/cli/context.ts';
+
+const SAMPLE = resolve(import.meta.dirname, '../../shared/seeds/000_19f3c93e7cb867fa.txt');
+const SAMPLE_TITLE = 'Russia and NATO are severing ties: who is to blame and what to do?';
+
+interface Captured extends Io {
+  stdout: string;
+  stderr: string;
+}
+
+function capture(): Captured {
+  const io: Captured = {
+    stdout: '',
+    stderr: '',
+    tty: false,
+    out: (t) => void (io.stdout += t.endsWith('\n') ? t : `${t}\n`),
+    err: (t) => void (io.stderr += t.endsWith('\n') ? t : `${t}\n`),
+    write: (t) => {
+      io.stdout += t;
+      return Promise.resolve();
+    },
+  };
+  return io;
+}
+
+let dir: string;
+let db: string;
+
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const io = capture();
+  const code = await run(['--db', db, ...args], io);
+  return { code, stdout: io.stdout, stderr: io.stderr };
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'paperboy-cli-'));
+  db = join(dir, 'cli.db');
+});
+
+describe('GIVEN a folder with the sample, a JSON article, a broken file and a stray file', () => {
+  beforeEach(() => {
+    mkdirSync(join(dir, 'in', 'nested'), { recursive: true });
+    copyFileSync(SAMPLE, join(dir, 'in', 'sample.txt'));
+    writeFileSync(
+      join(dir, 'in', 'nested', 'walrus.json'),
+      JSON.stringify({ title: 'Walrus colony found', url: 'https://example.com/walrus', body: 'A colony of walruses.\n\nIt is large.' }),
+    );
+    writeFileSync(join(dir, 'in', 'broken.json'), '{ "title": "Half a file",\n  "body": ');
+    writeFileSync(join(dir, 'in', 'notes.md'), '# not an article');
+  });
+
+  it('THEN ingest stores what parsed, names each failure, and exits 1', async () => {
+    const r = await cli('ingest', join(dir, 'in'));
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('added 2, updated 0, unchanged 0, failed 1');
+    expect(r.stderr).toMatch(/failed: .*broken\.json:2/);
+    expect(r.stderr).toContain('skipped 1 file(s)');
+    const list = JSON.parse((await cli('list', '--json')).stdout) as { title: string }[];
+    expect(list.map((a) => a.title).sort()).toEqual([SAMPLE_TITLE, 'Walrus colony found']);
+  });
+
+  it('THEN ingesting again changes nothing, and a missing path is a failure', async () => {
+    await cli('ingest', join(dir, 'in'));
+    const again = await cli('ingest', join(dir, 'in', 'sample.txt'), join(dir, 'nope.txt'));
+    expect(again.stdout).toContain('added 0, updated 0, unchanged 1, failed 1');
+    expect(again.stderr).toContain('nope.txt');
+  });
+
+  it('THEN --json gives the report as data', async () => {
+    const r = await cli('ingest', '--json', join(dir, 'in'));
+    const report = JSON.parse(r.stdout) as { added: number; failed: number; failures: { file: string; error: string }[] };
+    expect(report).toMatchObject({ added: 2, failed: 1 });
+    expect(report.failures[0]?.file).toContain('broken.json');
+  });
+});
+
+describe('GIVEN the sample ingested', () => {
+  beforeEach(async () => {
+    expect((await cli('ingest', SAMPLE)).code).toBe(0);
+  });
+
+  it('THEN search finds it by a stemmed word, with a highlighted snippet', async () => {
+    const r = await cli('search', 'expanding');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(SAMPLE_TITLE);
+    expect(r.stdout).toContain('**expansion**');
+  });
+
+  it('THEN search --json is the documented shape', async () => {
+    const r = await cli('search', 'political', 'plane', '--in', 'comments', '--json');
+    const result = JSON.parse(r.stdout) as { total: number; hits: { kind: string; comment: { number: number; rating: number } }[] };
+    expect(result.total).toBe(1);
+    expect(result.hits[0]).toMatchObject({ kind: 'comment', comment: { number: 1, rating: -1 } });
+  });
+
+  it('THEN nothing found is a plain sentence, not an error', async () => {
+    const r = await cli('search', '"unbalanced', 'NEAR(');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^No results for/);
+  });
+
+  it('THEN show --json prints a valid Article, found by id prefix too', async () => {
+    const [row] = JSON.parse((await cli('list', '--json')).stdout) as { id: string }[];
+    const r = await cli('show', row!.id.slice(0, 6), '--json');
+    const article = Article.parse(JSON.parse(r.stdout));
+    expect(article.title).toBe(SAMPLE_TITLE);
+    expect(article.comments.map((c) => c.rating)).toEqual([-1, 0, 0, 0]);
+    const text = await cli('show', row!.id);
+    expect(text.stdout).toContain('## NATO and the USSR');
+    expect(text.stdout).toContain('#1 · 2021-10-20 10:12 · rating -1');
+  });
+
+  it('THEN export gives JSON that ingest takes back unchanged', async () => {
+    const out = join(dir, 'export.json');
+    expect((await cli('export', '--output', out)).code).toBe(0);
+    const exported = readFileSync(out, 'utf8');
+    const other = join(dir, 'other.db');
+    const io = capture();
+    expect(await run(['--db', other, 'ingest', out], io)).toBe(0);
+    expect(io.stdout).toContain('added 1');
+    const io2 = capture();
+    await run(['--db', other, 'export'], io2);
+    expect(io2.stdout).toBe(exported);
+  });
+
+  it('THEN user mistakes get one plain line and exit 1', async () => {
+    const missing = await cli('show', 'ffffffffffffffff');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('no article with id or URL "ffffffffffffffff"');
+    const badLimit = await cli('search', 'nato', '--limit', 'ten');
+    expect(badLimit.code).not.toBe(0);
+    expect(badLimit.stderr).toContain('--limit: expected a whole number from 1 up, got `ten`');
+    const badDate = await cli('search', 'nato', '--from', 'yesterday');
+    expect(badDate.stderr).toContain('--from: expected a date as YYYY-MM-DD, got `yesterday`');
+  });
+});
