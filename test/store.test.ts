@@ -104,5 +104,6 @@ describe('GIVEN the full-text index', () => {
     const integrity = (t: string) => store.db.prepare(`INSERT INTO ${t}(${t}, rank) VALUES ('integrity-check', 1)`).run();
     expect(() => integrity('articles_fts')).not.toThrow();
     expect(() => integrity('comments_fts')).not.toThrow();
+    expect(() => integrity('titles_fts')).not.toThrow();
   });
 });

@@ -5,6 +5,7 @@
 import type { ArticleSink, UpsertStatus } from '../articles/ingest.ts';
 import type { Article, Comment } from '../articles/model.ts';
 import { type Db, openDatabase } from './db.ts';
+import { type FtsWriter, ftsWriter } from './fts.ts';
 import {
   type ArticleColumns,
   type ArticleRow,
@@ -38,9 +39,11 @@ const COMMENT_SCALARS = ['number', 'author', 'author_id', 'posted_at', 'rating',
 export class ArticleStore implements ArticleSink {
   readonly db: Db;
   private readonly stmts;
+  private readonly fts: FtsWriter;
 
   constructor(db: Db) {
     this.db = db;
+    this.fts = ftsWriter(db);
     this.stmts = {
       articleById: db.prepare<[string], ArticleRow>('SELECT * FROM articles WHERE id = ?'),
       commentsOf: db.prepare<[number], CommentRow>('SELECT * FROM comments WHERE article_rowid = ? ORDER BY position'),
@@ -63,10 +66,8 @@ export class ArticleStore implements ArticleSink {
            paragraphs = @paragraphs, quotes = @quotes, reply_to = @reply_to, text = @text
          WHERE rowid = @rowid`,
       ),
-      deleteArticle: db.prepare<[string]>('DELETE FROM articles WHERE id = ?'),
-      deleteComment: db.prepare<[string, string]>(
-        'DELETE FROM comments WHERE article_rowid = (SELECT rowid FROM articles WHERE id = ?) AND id = ?',
-      ),
+      deleteArticle: db.prepare<[number]>('DELETE FROM articles WHERE rowid = ?'),
+      deleteComment: db.prepare<[number]>('DELETE FROM comments WHERE rowid = ?'),
       summaries: db.prepare<[number, number], ArticleSummary>(
         `SELECT a.id, a.title, a.url, a.source, a.published_at AS publishedAt, a.ingested_at AS ingestedAt,
            (SELECT count(*) FROM comments c WHERE c.article_rowid = a.rowid) AS comments,
@@ -109,11 +110,9 @@ export class ArticleStore implements ArticleSink {
     const old = this.stmts.articleById.get(article.id);
     const cols = articleColumns(article);
     if (!old) {
-      const { lastInsertRowid } = this.stmts.insertArticle.run({ ...cols, updated_at: now });
-      const rowid = Number(lastInsertRowid);
-      article.comments.forEach((c, position) =>
-        this.stmts.insertComment.run({ ...commentColumns(c), article_rowid: rowid, position }),
-      );
+      const rowid = Number(this.stmts.insertArticle.run({ ...cols, updated_at: now }).lastInsertRowid);
+      this.fts.addArticle(rowid, cols.title, cols.body_text);
+      article.comments.forEach((c, position) => this.insertComment(rowid, commentColumns(c), position));
       return 'added';
     }
     const merged: ArticleColumns = { ...cols, ingested_at: old.ingested_at };
@@ -123,7 +122,13 @@ export class ArticleStore implements ArticleSink {
       merged.body_text = old.body_text;
     }
     let changed = (Object.keys(merged) as (keyof ArticleColumns)[]).some((k) => merged[k] !== old[k]);
-    if (changed) this.stmts.updateArticle.run({ ...merged, rowid: old.rowid, updated_at: now });
+    if (changed) {
+      this.stmts.updateArticle.run({ ...merged, rowid: old.rowid, updated_at: now });
+      if (merged.title !== old.title || merged.body_text !== old.body_text) {
+        this.fts.removeArticle(old.rowid, old.title, old.body_text);
+        this.fts.addArticle(old.rowid, merged.title, merged.body_text);
+      }
+    }
     if (this.mergeComments(old.rowid, article.comments)) changed = true;
     return changed ? 'updated' : 'unchanged';
   }
@@ -138,17 +143,26 @@ export class ArticleStore implements ArticleSink {
       const cols = commentColumns(c);
       const old = existing.get(c.id);
       if (!old) {
-        this.stmts.insertComment.run({ ...cols, article_rowid: articleRowid, position: position++ });
+        this.insertComment(articleRowid, cols, position++);
         changed = true;
         continue;
       }
       for (const key of COMMENT_SCALARS) (cols[key] as unknown) = cols[key] ?? old[key];
       if ((Object.keys(cols) as (keyof CommentColumns)[]).some((k) => cols[k] !== old[k])) {
         this.stmts.updateComment.run({ ...cols, rowid: old.rowid });
+        if (cols.text !== old.text) {
+          this.fts.removeComment(old.rowid, old.text);
+          this.fts.addComment(old.rowid, cols.text);
+        }
         changed = true;
       }
     }
     return changed;
+  }
+
+  private insertComment(articleRowid: number, cols: CommentColumns, position: number): void {
+    const rowid = Number(this.stmts.insertComment.run({ ...cols, article_rowid: articleRowid, position }).lastInsertRowid);
+    this.fts.addComment(rowid, cols.text);
   }
 
   get(id: string): Article | null {
@@ -164,12 +178,28 @@ export class ArticleStore implements ArticleSink {
     return c ? toComment(c) : null;
   }
 
+  /** Deletes an article with its comments. */
   delete(id: string): boolean {
-    return this.stmts.deleteArticle.run(id).changes > 0;
+    return this.db.transaction(() => {
+      const row = this.stmts.articleById.get(id);
+      if (!row) return false;
+      for (const c of this.stmts.commentsOf.all(row.rowid)) this.fts.removeComment(c.rowid, c.text);
+      this.fts.removeArticle(row.rowid, row.title, row.body_text);
+      // The comments go with it (ON DELETE CASCADE).
+      this.stmts.deleteArticle.run(row.rowid);
+      return true;
+    })();
   }
 
   deleteComment(articleId: string, commentId: string): boolean {
-    return this.stmts.deleteComment.run(articleId, commentId).changes > 0;
+    return this.db.transaction(() => {
+      const row = this.stmts.articleById.get(articleId);
+      const c = row && this.stmts.commentsOf.all(row.rowid).find((r) => r.id === commentId);
+      if (!c) return false;
+      this.fts.removeComment(c.rowid, c.text);
+      this.stmts.deleteComment.run(c.rowid);
+      return true;
+    })();
   }
 
   /** Newest first (published time, else ingest time). */
