@@ -67,5 +67,6 @@ console.log(
     search_p50_ms: +percentile(times, 50).toFixed(3),
     search_p99_ms: +percentile(times, 99).toFixed(3),
     peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+    heap_used_mb: Math.round(process.memoryUsage().heapUsed / 1e6),
   }),
 );

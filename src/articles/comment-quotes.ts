@@ -32,8 +32,13 @@ const REPLY_LINE = /^[-–—]\s/;
 
 /** Lower-cased words (letters and digits); apostrophes and dashes split words on both sides alike. */
 export function tokenize(text: string): string[] {
+  // Plain ASCII needs neither normalization nor Unicode classes, and is most text: same words, several times faster.
+  if (!NON_ASCII.test(text)) return text.toLowerCase().match(/[a-z0-9]+/g) ?? [];
   return text.normalize('NFKC').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
 }
+
+// eslint-disable-next-line no-control-regex -- the range starts at U+0000 on purpose
+const NON_ASCII = /[^\u0000-\u007f]/;
 
 /**
  * The article's trigrams, each with the blocks it occurs in (ascending, no repeats). Build once per

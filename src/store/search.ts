@@ -104,11 +104,14 @@ const COMMENTS: ScopeSql = {
 /**
  * BM25 costs time for every document it scores, and a common word matches a large share of a big
  * library. So relevance ranking scores a bounded candidate set: the RANK_WINDOW most recently
- * stored matches, plus the best TITLE_CANDIDATES title matches however old (a title match weighs
- * most, so it must never be missed). Below RANK_WINDOW matches this is exact BM25 over everything.
+ * stored matches, plus the best title matches however old, as many as the page needs (at most
+ * TITLE_CANDIDATES): a title match weighs most, so it must never be missed. Below RANK_WINDOW
+ * matches this is exact BM25 over everything.
  */
-export const RANK_WINDOW = 1000;
+export const RANK_WINDOW = 500;
 const TITLE_CANDIDATES = 50;
+/** The title column's weight in articles_fts's rank (its bm25(5.0, 1.0), set in the migrations). */
+const TITLE_WEIGHT = 5;
 
 interface DetailRow {
   article_id: string;
@@ -166,12 +169,22 @@ interface Ranked {
   date: string;
 }
 
+function matchingRowids(db: Db, fts: string, match: string, rowids: number[]): Set<number> {
+  const rows = statement<[string, string], { rowid: number }>(
+    db,
+    `SELECT rowid FROM ${fts} WHERE ${fts} MATCH ? AND rowid IN (SELECT value FROM json_each(?))`,
+  ).all(match, JSON.stringify(rowids));
+  return new Set(rows.map((r) => r.rowid));
+}
+
 function rankScope(db: Db, scope: ScopeSql, match: string, o: SearchOptions, take: number): { ranked: Ranked[]; total: number } {
   const f = filters(scope, o);
+  // Joining the row tables costs a lookup per match; only filters and dates need them.
+  const joins = f.sql ? scope.joins : '';
   const total =
     statement<unknown[], { n: number }>(
       db,
-      `SELECT count(*) AS n FROM (SELECT 1 FROM ${scope.fts} f ${scope.joins} WHERE ${scope.fts} MATCH ?${f.sql} LIMIT ${COUNT_CAP + 1})`,
+      `SELECT count(*) AS n FROM (SELECT 1 FROM ${scope.fts} f ${joins} WHERE ${scope.fts} MATCH ?${f.sql} LIMIT ${COUNT_CAP + 1})`,
     ).get(match, ...f.params)?.n ?? 0;
   if (total === 0) return { ranked: [], total };
 
@@ -185,27 +198,24 @@ function rankScope(db: Db, scope: ScopeSql, match: string, o: SearchOptions, tak
   }
   const window = statement<unknown[], Ranked>(
     db,
-    `SELECT f.rowid AS rowid, f.rank AS score, ${scope.date} AS date FROM ${scope.fts} f ${scope.joins}
+    `SELECT f.rowid AS rowid, f.rank AS score, '' AS date FROM ${scope.fts} f ${joins}
      WHERE ${scope.fts} MATCH ?${f.sql} ORDER BY f.rowid DESC LIMIT ${RANK_WINDOW}`,
   ).all(match, ...f.params);
   const byRowid = new Map(window.map((r) => [r.rowid, r]));
   if (scope.always && total > RANK_WINDOW) {
-    const titles = statement<unknown[], { rowid: number }>(
+    // Title matches outside the window are scored on their title alone, at the title's weight:
+    // scoring one rowid against the full index costs a doclist seek per term (most of a
+    // millisecond on a large library), while the title table has already ranked them. That
+    // leaves out their body's share of the score, so they rank a little lower than exact BM25 would.
+    const titles = statement<unknown[], { rowid: number; score: number }>(
       db,
-      `SELECT t.rowid AS rowid FROM ${scope.always} t JOIN articles a ON a.rowid = t.rowid
-       WHERE ${scope.always} MATCH ?${f.sql} ORDER BY t.rank LIMIT ${TITLE_CANDIDATES}`,
-    ).all(match, ...f.params);
-    // No join here: with one, SQLite may ignore the rowid constraint on the FTS table.
-    const score = statement<[string, number], { score: number }>(
-      db,
-      `SELECT rank AS score FROM ${scope.fts} WHERE ${scope.fts} MATCH ? AND rowid = ?`,
-    );
-    for (const { rowid } of titles) {
-      if (byRowid.has(rowid)) continue;
-      // The full expression decides: a title match whose body has an excluded word drops out here.
-      const row = score.get(match, rowid);
-      if (row) byRowid.set(rowid, { rowid, score: row.score, date: '' });
-    }
+      `SELECT t.rowid AS rowid, t.rank * ${TITLE_WEIGHT} AS score FROM ${scope.always} t ${f.sql ? 'JOIN articles a ON a.rowid = t.rowid' : ''}
+       WHERE ${scope.always} MATCH ?${f.sql} ORDER BY t.rank LIMIT ?`,
+    ).all(match, ...f.params, Math.min(take, TITLE_CANDIDATES));
+    const outside = titles.filter((t) => !byRowid.has(t.rowid));
+    // The title table saw only titles: an excluded word may still be in the body, so check those against the full index.
+    const allowed = match.includes(' NOT ') && outside.length > 0 ? matchingRowids(db, scope.fts, match, outside.map((t) => t.rowid)) : null;
+    for (const t of outside) if (!allowed || allowed.has(t.rowid)) byRowid.set(t.rowid, { ...t, date: '' });
   }
   const ranked = [...byRowid.values()].sort((x, y) => x.score - y.score || y.rowid - x.rowid).slice(0, take);
   return { ranked, total };

@@ -1,0 +1,56 @@
+/**
+ * `npm run bench`: every benchmark, each measured in a process of its own so that its peak memory is
+ * its own, printed as one JSON line per part and a final line with all figures and the targets.
+ *
+ *   BENCH_ARTICLES   corpus size for the library (default 100000)
+ *   BENCH_SHARED     size at which the library and MiniSearch are compared (default 20000)
+ */
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { runTextBench } from './text.ts';
+
+const articles = Number(process.env.BENCH_ARTICLES ?? 100_000);
+const shared = Number(process.env.BENCH_SHARED ?? 20_000);
+
+function child(script: string, args: string[]): Record<string, number> {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, script), ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 1 << 20,
+  });
+  const line = out.trim().split('\n').pop() ?? '{}';
+  console.log(`${script}: ${line}`);
+  return JSON.parse(line) as Record<string, number>;
+}
+
+const text = await runTextBench();
+console.log(`text: ${JSON.stringify(text)}`);
+const small = child('library.ts', ['--articles', String(shared)]);
+const mini = child('minisearch.ts', ['--articles', String(shared)]);
+const large = child('library.ts', ['--articles', String(articles)]);
+
+const figures = {
+  articles,
+  ingest_articles_per_s: large.ingest_articles_per_s,
+  db_bytes: large.db_bytes,
+  search_p50_ms: large.search_p50_ms,
+  search_p99_ms: large.search_p99_ms,
+  peak_rss_mb: large.peak_rss_mb,
+  shared_articles: shared,
+  shared_search_p50_ms: small.search_p50_ms,
+  minisearch_search_p50_ms: mini.search_p50_ms,
+  minisearch_peak_rss_mb: mini.peak_rss_mb,
+  // How many times faster our median search is than MiniSearch's on the same articles and queries.
+  speedup_vs_minisearch_p50: +((mini.search_p50_ms ?? NaN) / (small.search_p50_ms ?? NaN)).toFixed(2),
+  ...text,
+};
+const targets = {
+  ingest_articles_per_s: (figures.ingest_articles_per_s ?? 0) >= 2000,
+  search_p50_ms: (figures.search_p50_ms ?? Infinity) <= 10,
+  search_p99_ms: (figures.search_p99_ms ?? Infinity) <= 50,
+  peak_rss_mb: (figures.peak_rss_mb ?? Infinity) <= 300,
+  speedup_vs_minisearch_p50: figures.speedup_vs_minisearch_p50 >= 5,
+  summarize_10k_words_ms: (text.summarize_10k_words_ms ?? Infinity) <= 20,
+  summarize_100k_words_ms: (text.summarize_100k_words_ms ?? Infinity) <= 500,
+};
+console.log(JSON.stringify({ ...figures, targets_met: targets }));
