@@ -4,6 +4,7 @@ import { ConfigError } from '../config.ts';
 import { ParseError } from '../articles/errors.ts';
 import { type Io, UsageError, processIo } from './context.ts';
 import { registerLibraryCommands } from './library-commands.ts';
+import { registerTextCommands } from './text-commands.ts';
 
 export function buildProgram(io: Io, setExitCode: (code: number) => void): Command {
   const program = new Command('paperboy')
@@ -13,6 +14,7 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   registerLibraryCommands(program, io, setExitCode);
+  registerTextCommands(program, io, setExitCode);
   return program;
 }
 
