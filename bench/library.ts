@@ -27,7 +27,7 @@ const dbPath = values.keep ?? join(dir, 'bench.db');
 const store = ArticleStore.open(dbPath);
 
 // Files are generated in chunks outside the timed section, so the figure is ingest alone.
-const CHUNK = 1000;
+const CHUNK = 200;
 let ingestMs = 0;
 const totals = { added: 0, updated: 0, unchanged: 0, failed: 0 };
 for (let start = 0; start < articles; start += CHUNK) {
