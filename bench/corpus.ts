@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { detokenize } from './cnndm.ts';
 
 const DATASETS = resolve(import.meta.dirname, '../../shared/datasets');
 const SEED_FILE = resolve(import.meta.dirname, '../../shared/seeds/000_19f3c93e7cb867fa.txt');
@@ -20,17 +21,6 @@ export function rng(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-/** Undoes the dataset's tokenization (`( CNN )`, `it 's`, ` .`) well enough for prose. */
-function detokenize(text: string): string {
-  return text
-    .replace(/\s+([.,;:!?%)\]}])/g, '$1')
-    .replace(/([([{$])\s+/g, '$1')
-    .replace(/\s+('s|'re|'ve|'ll|'d|'m|n't)\b/gi, '$1')
-    .replace(/``\s*|\s*''/g, '"')
-    .replace(/\s+/g, ' ')
-    .trim();
 }
 
 function sentencesOf(text: string): string[] {

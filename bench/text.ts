@@ -10,21 +10,10 @@ import { splitSentences } from '../src/text/sentences.ts';
 import { summarize } from '../src/text/summarize.ts';
 import { wordCount } from '../src/text/terms.ts';
 import { loadCnnDm } from './cnndm.ts';
+import { rng as random } from './corpus.ts';
 
 const WARMUP_RUNS = 20;
 const TIMED_RUNS = 11;
-
-/** A small deterministic generator (mulberry32), so every run times the same document. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** An article of at least `words` words built from real sentences. */
 export function syntheticArticle(words: number, sentences: readonly string[], seed = 1): Pick<Article, 'title' | 'body'> {

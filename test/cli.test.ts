@@ -4,39 +4,15 @@ import { join, resolve } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Article } from '../src/articles/model.ts';
 import { run } from '../src/cli/main.ts';
-import type { Io } from '../src/cli/context.ts';
+import { capture, cliWith } from './helpers/cli.ts';
 
 const SAMPLE = resolve(import.meta.dirname, '../../shared/seeds/000_19f3c93e7cb867fa.txt');
 const SAMPLE_TITLE = 'Russia and NATO are severing ties: who is to blame and what to do?';
 
-interface Captured extends Io {
-  stdout: string;
-  stderr: string;
-}
-
-function capture(): Captured {
-  const io: Captured = {
-    stdout: '',
-    stderr: '',
-    tty: false,
-    out: (t) => void (io.stdout += t.endsWith('\n') ? t : `${t}\n`),
-    err: (t) => void (io.stderr += t.endsWith('\n') ? t : `${t}\n`),
-    write: (t) => {
-      io.stdout += t;
-      return Promise.resolve();
-    },
-  };
-  return io;
-}
-
 let dir: string;
 let db: string;
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const io = capture();
-  const code = await run(['--db', db, ...args], io);
-  return { code, stdout: io.stdout, stderr: io.stderr };
-}
+const cli = cliWith(() => db);
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'paperboy-cli-'));

@@ -5,6 +5,8 @@
  *
  * Supported: plain words (all must match), "exact phrases", -excluded words or phrases, and prefix*.
  */
+// The original Porter algorithm, as SQLite's porter tokenizer implements it, so that stems computed
+// here match the index. (src/text/porter.ts is NLTK's variant, which ROUGE scoring needs.)
 import { stemmer } from 'stemmer';
 
 /** Past this many terms a query is cut: nobody types more, and each term costs an index lookup. */
