@@ -195,3 +195,17 @@ describe('GIVEN more matches than the ranking window', () => {
     big.close();
   });
 });
+
+describe('GIVEN random strings built from the characters that break naive FTS queries', () => {
+  it('THEN 2,000 of them all return results or nothing, never an error', () => {
+    const alphabet = ['"', "'", '-', '*', '(', ')', ':', '^', '+', 'NEAR', 'AND', 'OR', 'NOT', ' ', 'walrus', 'é', 'НАТО', '🦭', '\\', '{', '}', ',', '.', '\u0000'];
+    let seed = 42;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let i = 0; i < 2000; i++) {
+      const q = Array.from({ length: 1 + Math.floor(next() * 12) }, () => alphabet[Math.floor(next() * alphabet.length)]).join('');
+      for (const scope of ['articles', 'comments', 'all'] as const) {
+        expect(() => store.search(q, { in: scope }), JSON.stringify(q)).not.toThrow();
+      }
+    }
+  });
+});
