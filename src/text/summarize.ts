@@ -3,7 +3,7 @@
  * where it came from. Nothing is rephrased, so a summary can always be quoted and attributed.
  */
 import type { Article } from '../articles/model.ts';
-import { hasNumber, quoteFraction } from './features.ts';
+import { hasNumber, isFurniture, quoteFraction } from './features.ts';
 import { positionPrior, selectSentences, type Candidate } from './select.ts';
 import { splitSentences } from './sentences.ts';
 import { analyzeAll, documentFrequency, tfidf, type Vector } from './vectors.ts';
@@ -88,29 +88,36 @@ function rank(passages: readonly Passage[], title: string | undefined, opts: Sum
     }
   });
   if (found.length === 0) return [];
-  const analyses = analyzeAll([...found.map((s) => s.text), title ?? '']);
-  const sentenceLists = analyses.slice(0, found.length).map((a) => a.terms);
+  // Page furniture (bylines, timestamps, "Scroll down for video" and the caption glued to it) is
+  // neither a candidate nor a place in the reading order, so the lead is the first sentences of
+  // reporting wherever the furniture sits. Only a text with nothing else is summarised from it.
+  let kept = found.flatMap((s, i) => (isFurniture(s.text) ? [] : [i]));
+  if (kept.length === 0) kept = found.map((_, i) => i);
+  const n = kept.length;
+  const analyses = analyzeAll([...kept.map((i) => found[i]?.text ?? ''), title ?? '']);
+  const sentenceLists = analyses.slice(0, n).map((a) => a.terms);
   const df = documentFrequency(sentenceLists);
-  const vectors = sentenceLists.map((l) => tfidf(l, df, found.length));
+  const vectors = sentenceLists.map((l) => tfidf(l, df, n));
   const anchor = new Map<string, number>();
-  for (const v of [tfidf(analyses[found.length]?.terms ?? [], df, found.length), ...vectors.slice(0, LEAD_SENTENCES)]) {
+  for (const v of [tfidf(analyses[n]?.terms ?? [], df, n), ...vectors.slice(0, LEAD_SENTENCES)]) {
     for (const [t, x] of v) anchor.set(t, (anchor.get(t) ?? 0) + x);
   }
   let anchorNormSq = 0;
   for (const x of anchor.values()) anchorNormSq += x * x;
-  const candidates: Candidate[] = found.map((s, i) => {
-    const vector = vectors[i] ?? new Map<string, number>();
+  const candidates: Candidate[] = kept.map((index, k) => {
+    const text = found[index]?.text ?? '';
+    const vector = vectors[k] ?? new Map<string, number>();
     return {
-      text: s.text,
-      words: analyses[i]?.words ?? 0,
+      text,
+      words: analyses[k]?.words ?? 0,
       vector,
-      prior: positionPrior(i),
-      anchor: cosineWithout(vector, anchor, anchorNormSq, i < LEAD_SENTENCES),
-      quoted: quotation[i] ? 1 : quoteFraction(s.text),
-      number: hasNumber(s.text),
+      prior: positionPrior(k),
+      anchor: cosineWithout(vector, anchor, anchorNormSq, k < LEAD_SENTENCES),
+      quoted: quotation[index] ? 1 : quoteFraction(text),
+      number: hasNumber(text),
     };
   });
-  return selectSentences(candidates, limits).flatMap((i) => found[i] ?? []);
+  return selectSentences(candidates, limits).flatMap((k) => found[kept[k] ?? -1] ?? []);
 }
 
 /**
