@@ -97,8 +97,8 @@ function termExpression(term: Term): string {
  * The MATCH expression for a query, or null when nothing searchable is left (only punctuation,
  * emoji, or only exclusions): the caller answers "no results" without asking FTS5.
  */
-export function toMatchExpression(input: string): string | null {
-  const terms = parseQuery(input);
+export function toMatchExpression(input: string | readonly Term[]): string | null {
+  const terms = typeof input === 'string' ? parseQuery(input) : input;
   const include = terms.filter((t) => !t.exclude).map(termExpression);
   const exclude = terms.filter((t) => t.exclude).map(termExpression);
   if (include.length === 0) return null;

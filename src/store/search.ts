@@ -4,7 +4,8 @@
  */
 import type Database from 'better-sqlite3';
 import type { Db } from './db.ts';
-import { toMatchExpression } from './query.ts';
+import { parseQuery, toMatchExpression } from './query.ts';
+import { type Matcher, makeSnippet, tokenMatcher } from './snippet.ts';
 
 export type Scope = 'articles' | 'comments' | 'all';
 export type Order = 'relevance' | 'newest';
@@ -65,9 +66,6 @@ export interface SearchResult {
 /** Counting every match of a very common word would cost as much as the search itself. */
 export const COUNT_CAP = 1000;
 const MAX_LIMIT = 100;
-const SNIPPET_TOKENS = 24;
-const OPEN = '\u0002';
-const CLOSE = '\u0003';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -75,7 +73,6 @@ interface ScopeSql {
   fts: string;
   joins: string;
   date: string;
-  snippetColumn: number;
   /** The hit's article (and comment) fields, by rowid. */
   detail: string;
   /** A small FTS table whose matches are all ranked, whatever the window leaves out (titles). */
@@ -86,8 +83,7 @@ const ARTICLES: ScopeSql = {
   fts: 'articles_fts',
   joins: 'JOIN articles a ON a.rowid = f.rowid',
   date: 'coalesce(a.published_at, a.ingested_at)',
-  snippetColumn: 1,
-  detail: `SELECT a.id AS article_id, a.title, a.url, a.source, a.published_at, NULL AS comment_id
+  detail: `SELECT a.id AS article_id, a.title, a.url, a.source, a.published_at, NULL AS comment_id, a.body_text AS text
     FROM articles a WHERE a.rowid = ?`,
   always: 'titles_fts',
 };
@@ -95,9 +91,8 @@ const COMMENTS: ScopeSql = {
   fts: 'comments_fts',
   joins: 'JOIN comments c ON c.rowid = f.rowid JOIN articles a ON a.rowid = c.article_rowid',
   date: 'coalesce(c.posted_at, a.published_at, a.ingested_at)',
-  snippetColumn: 0,
   detail: `SELECT a.id AS article_id, a.title, a.url, a.source, a.published_at, c.id AS comment_id, c.number AS comment_number,
-      c.author AS comment_author, c.posted_at AS comment_posted_at, c.rating AS comment_rating
+      c.author AS comment_author, c.posted_at AS comment_posted_at, c.rating AS comment_rating, c.text AS text
     FROM comments c JOIN articles a ON a.rowid = c.article_rowid WHERE c.rowid = ?`,
 };
 
@@ -110,10 +105,13 @@ const COMMENTS: ScopeSql = {
  */
 export const RANK_WINDOW = 500;
 const TITLE_CANDIDATES = 50;
+/** Titles are short, so many more of them can be scored; but a word in every tenth title still needs a bound. */
+const TITLE_WINDOW = 5000;
 /** The title column's weight in articles_fts's rank (its bm25(5.0, 1.0), set in the migrations). */
 const TITLE_WEIGHT = 5;
 
 interface DetailRow {
+  text: string;
   article_id: string;
   title: string;
   url: string | null;
@@ -209,8 +207,10 @@ function rankScope(db: Db, scope: ScopeSql, match: string, o: SearchOptions, tak
     // leaves out their body's share of the score, so they rank a little lower than exact BM25 would.
     const titles = statement<unknown[], { rowid: number; score: number }>(
       db,
-      `SELECT t.rowid AS rowid, t.rank * ${TITLE_WEIGHT} AS score FROM ${scope.always} t ${f.sql ? 'JOIN articles a ON a.rowid = t.rowid' : ''}
-       WHERE ${scope.always} MATCH ?${f.sql} ORDER BY t.rank LIMIT ?`,
+      `SELECT rowid, score FROM (
+         SELECT t.rowid AS rowid, t.rank * ${TITLE_WEIGHT} AS score FROM ${scope.always} t ${f.sql ? 'JOIN articles a ON a.rowid = t.rowid' : ''}
+         WHERE ${scope.always} MATCH ?${f.sql} ORDER BY t.rowid DESC LIMIT ${TITLE_WINDOW}
+       ) ORDER BY score LIMIT ?`,
     ).all(match, ...f.params, Math.min(take, TITLE_CANDIDATES));
     const outside = titles.filter((t) => !byRowid.has(t.rowid));
     // The title table saw only titles: an excluded word may still be in the body, so check those against the full index.
@@ -221,31 +221,7 @@ function rankScope(db: Db, scope: ScopeSql, match: string, o: SearchOptions, tak
   return { ranked, total };
 }
 
-/** Strips the highlight markers from an FTS5 snippet, recording where they were. */
-export function parseSnippet(marked: string): { snippet: string; highlights: [number, number][] } {
-  let snippet = '';
-  const highlights: [number, number][] = [];
-  let start = -1;
-  for (const ch of marked) {
-    if (ch === OPEN) start = snippet.length;
-    else if (ch === CLOSE && start >= 0) {
-      highlights.push([start, snippet.length]);
-      start = -1;
-    } else snippet += ch;
-  }
-  return { snippet, highlights };
-}
-
-function snippetOf(db: Db, scope: ScopeSql, match: string, rowid: number): string {
-  const row = statement<[string, number], { s: string }>(
-    db,
-    `SELECT snippet(${scope.fts}, ${scope.snippetColumn}, char(2), char(3), '…', ${SNIPPET_TOKENS}) AS s
-     FROM ${scope.fts} WHERE ${scope.fts} MATCH ? AND rowid = ?`,
-  ).get(match, rowid);
-  return row?.s ?? '';
-}
-
-function toHit(db: Db, scope: ScopeSql, match: string, rowid: number, score: number): SearchHit | null {
+function toHit(db: Db, scope: ScopeSql, match: Matcher, rowid: number, score: number): SearchHit | null {
   const r = statement<[number], DetailRow>(db, scope.detail).get(rowid);
   if (!r) return null;
   return {
@@ -265,7 +241,7 @@ function toHit(db: Db, scope: ScopeSql, match: string, rowid: number, score: num
             postedAt: r.comment_posted_at ?? null,
             rating: r.comment_rating ?? null,
           },
-    ...parseSnippet(snippetOf(db, scope, match, rowid)),
+    ...makeSnippet(r.text, match),
     score,
   };
 }
@@ -279,11 +255,13 @@ export function search(db: Db, query: string, options: SearchOptions = {}): Sear
   const limit = Math.min(Math.max(Math.trunc(options.limit ?? 10), 1), MAX_LIMIT);
   const offset = Math.max(Math.trunc(options.offset ?? 0), 0);
   const empty: SearchResult = { query, total: 0, totalCapped: false, offset, limit, hits: [] };
-  const match = toMatchExpression(query);
+  const terms = parseQuery(query);
+  const match = toMatchExpression(terms);
   if (match === null) return empty;
 
   const scope = options.in ?? 'all';
   const scopes = scope === 'articles' ? [ARTICLES] : scope === 'comments' ? [COMMENTS] : [ARTICLES, COMMENTS];
+  const matcher = tokenMatcher(terms);
   const found = scopes.map((s) => ({ scope: s, ...rankScope(db, s, match, options, offset + limit) }));
   const merged = found.flatMap(({ scope: s, ranked }) => ranked.map((r) => ({ s, ...r })));
   merged.sort((x, y) => (options.order === 'newest' ? y.date.localeCompare(x.date) || x.score - y.score : x.score - y.score));
@@ -296,7 +274,7 @@ export function search(db: Db, query: string, options: SearchOptions = {}): Sear
     limit,
     hits: merged
       .slice(offset, offset + limit)
-      .map((r) => toHit(db, r.s, match, r.rowid, r.score))
+      .map((r) => toHit(db, r.s, matcher, r.rowid, r.score))
       .filter((h): h is SearchHit => h !== null),
   };
 }
