@@ -179,14 +179,15 @@ function rankScope(db: Db, scope: ScopeSql, match: string, o: SearchOptions, tak
   const f = filters(scope, o);
   // Joining the row tables costs a lookup per match; only filters and dates need them.
   const joins = f.sql ? scope.joins : '';
-  const total =
+  const count = (): number =>
     statement<unknown[], { n: number }>(
       db,
       `SELECT count(*) AS n FROM (SELECT 1 FROM ${scope.fts} f ${joins} WHERE ${scope.fts} MATCH ?${f.sql} LIMIT ${COUNT_CAP + 1})`,
     ).get(match, ...f.params)?.n ?? 0;
-  if (total === 0) return { ranked: [], total };
 
   if (o.order === 'newest') {
+    const total = count();
+    if (total === 0) return { ranked: [], total };
     const ranked = statement<unknown[], Ranked>(
       db,
       `SELECT f.rowid AS rowid, f.rank AS score, ${scope.date} AS date FROM ${scope.fts} f ${scope.joins}
@@ -199,6 +200,8 @@ function rankScope(db: Db, scope: ScopeSql, match: string, o: SearchOptions, tak
     `SELECT f.rowid AS rowid, f.rank AS score, '' AS date FROM ${scope.fts} f ${joins}
      WHERE ${scope.fts} MATCH ?${f.sql} ORDER BY f.rowid DESC LIMIT ${RANK_WINDOW}`,
   ).all(match, ...f.params);
+  // A window that is not full holds every match: no need to count them again.
+  const total = window.length < RANK_WINDOW ? window.length : count();
   const byRowid = new Map(window.map((r) => [r.rowid, r]));
   if (scope.always && total > RANK_WINDOW) {
     // Title matches outside the window are scored on their title alone, at the title's weight:
