@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { Article } from '../src/articles/model.ts';
 import { cliWith } from './helpers/cli.ts';
 
-const SAMPLE = resolve(import.meta.dirname, '../../shared/seeds/000_19f3c93e7cb867fa.txt');
+const SAMPLE = resolve(import.meta.dirname, 'fixtures/000_19f3c93e7cb867fa.txt');
 const SAMPLE_TITLE = 'Russia and NATO are severing ties: who is to blame and what to do?';
 
 let dir: string;
@@ -206,7 +206,10 @@ describe('GIVEN files and an empty library', () => {
     expect(summary.title).toBe(SAMPLE_TITLE);
     expect(summary.sentences).toHaveLength(3);
     expect(existsSync(db)).toBe(false);
-    expect(JSON.parse((await cli('list', '--json')).stdout)).toEqual([]);
+    const list = await cli('list', '--json');
+    expect(list.code).toBe(1);
+    expect(list.stderr).toContain(`no database at ${db}`);
+    expect(existsSync(db)).toBe(false);
   });
 
   it('THEN a file with several articles gives one summary each: an array in JSON, one after another in text', async () => {
@@ -242,6 +245,7 @@ describe('GIVEN files and an empty library', () => {
     const folder = await cli('summarize', dir);
     expect(folder.code).toBe(1);
     expect(folder.stderr).toContain(`${dir} is a folder`);
+    expect((await cli('ingest', SAMPLE)).code).toBe(0);
     const unknown = await cli('summarize', 'abcdef');
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('no article with id or URL "abcdef"');

@@ -6,7 +6,7 @@ import { Article } from '../src/articles/model.ts';
 import { run } from '../src/cli/main.ts';
 import { capture, cliWith } from './helpers/cli.ts';
 
-const SAMPLE = resolve(import.meta.dirname, '../../shared/seeds/000_19f3c93e7cb867fa.txt');
+const SAMPLE = resolve(import.meta.dirname, 'fixtures/000_19f3c93e7cb867fa.txt');
 const SAMPLE_TITLE = 'Russia and NATO are severing ties: who is to blame and what to do?';
 
 let dir: string;
@@ -73,6 +73,15 @@ describe('GIVEN the sample ingested', () => {
     const result = JSON.parse(r.stdout) as { total: number; hits: { kind: string; comment: { number: number; rating: number } }[] };
     expect(result.total).toBe(1);
     expect(result.hits[0]).toMatchObject({ kind: 'comment', comment: { number: 1, rating: -1 } });
+  });
+
+  it('THEN -words, "phrases" and prefix* typed as separate arguments work as in the README', async () => {
+    expect((await cli('search', 'nato', '-walrus', '--in', 'articles')).stdout).toContain(SAMPLE_TITLE);
+    const excluded = await cli('search', 'nato', '-russia', '--in', 'articles');
+    expect(excluded.code).toBe(0);
+    expect(excluded.stdout).toMatch(/^No results for "nato -russia"/);
+    expect((await cli('search', '"eastward expansion"')).stdout).toContain(SAMPLE_TITLE);
+    expect((await cli('search', 'expan*', '--in', 'articles')).stdout).toContain(SAMPLE_TITLE);
   });
 
   it('THEN nothing found is a plain sentence, not an error', async () => {

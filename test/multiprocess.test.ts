@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../src/store/db.ts';
 import { ArticleStore } from '../src/store/store.ts';
 
 const run = promisify(execFile);
@@ -25,5 +26,24 @@ describe('GIVEN two processes that open a new database file at the same moment',
     expect(store.count()).toBe(80);
     expect(store.search('process', { in: 'articles', limit: 100 }).total).toBe(80);
     store.close();
+  });
+});
+
+describe('GIVEN another process holding the write lock', () => {
+  it('THEN ingest waits for it instead of failing, and stores everything', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paperboy-lock-'));
+    const db = join(dir, 'locked.db');
+    const file = join(dir, 'in.json');
+    writeFileSync(file, JSON.stringify(Array.from({ length: 20 }, (_, i) => ({ title: `Waited ${i}`, body: 'Text.' }))));
+    const holder = openDatabase(db);
+    holder.prepare('BEGIN IMMEDIATE').run();
+    holder.prepare("INSERT INTO kv (key, value) VALUES ('held', 'yes')").run();
+    const child = run(process.execPath, [BIN, '--db', db, 'ingest', file]);
+    // Hold the lock well past the child's start-up, then let it go.
+    await new Promise((r) => setTimeout(r, 2000));
+    holder.prepare('COMMIT').run();
+    const { stdout } = await child;
+    expect(stdout).toContain('added 20, updated 0, unchanged 0, failed 0');
+    holder.close();
   });
 });

@@ -329,16 +329,14 @@ describe('GIVEN a Cyrillic export', () => {
 describe('GIVEN an article 100 times the sample body', () => {
   const text = `${TITLE}\n\n4\n${Array.from({ length: 100 }, () => BODY).join('\n')}\n${COMMENT_SECTION}`;
 
-  it('THEN it parses correctly in well under a second', () => {
-    const started = performance.now();
+  // Speed is measured by `npm run bench`, not asserted here: timings on a shared machine are noise.
+  it('THEN it parses correctly', () => {
     const article = only(parse(text));
-    const elapsed = performance.now() - started;
     const single = only(parse(SAMPLE));
     expect(article.body).toHaveLength(single.body.length * 100);
     expect(article.body.filter((b) => b.type === 'heading')).toHaveLength(400);
     expect(article.body.filter((b) => b.type === 'quote')).toHaveLength(200);
     // A passage repeated 100 times is quoted from its first occurrence.
     expect(article.comments.map((c) => c.quotes)).toEqual(single.comments.map((c) => c.quotes));
-    expect(elapsed).toBeLessThan(1000);
   });
 });

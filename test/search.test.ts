@@ -192,6 +192,14 @@ describe('GIVEN more matches than the ranking window', () => {
     expect(result.totalCapped).toBe(true);
     expect(result.hits.slice(0, 2).map((h) => h.title).sort()).toEqual(['Lighthouse keepers remember', 'Lighthouse sold']);
     expect(big.search('lighthouse -keepers', { in: 'articles' }).hits[0]?.title).toBe(`Coastal note ${filler.length - 1}`);
+    // Paging through every counted match: each article once, whatever the page.
+    const seen: string[] = [];
+    for (let offset = 0; offset < COUNT_CAP; offset += 100) {
+      seen.push(...big.search('lighthouse', { in: 'articles', limit: 100, offset }).hits.map((h) => h.articleId));
+    }
+    expect(seen).toHaveLength(COUNT_CAP);
+    expect(new Set(seen).size).toBe(COUNT_CAP);
+    expect(seen.slice(0, 2).sort()).toEqual(result.hits.slice(0, 2).map((h) => h.articleId).sort());
     big.close();
   });
 });

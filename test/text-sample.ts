@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Article } from '../src/articles/model.ts';
 import { parseSource } from '../src/articles/parse.ts';
 
-export const SAMPLE_PATH = fileURLToPath(new URL('../../shared/seeds/000_19f3c93e7cb867fa.txt', import.meta.url));
+export const SAMPLE_PATH = fileURLToPath(new URL('./fixtures/000_19f3c93e7cb867fa.txt', import.meta.url));
 
 /** The body's paragraphs as split on blank lines, with how many blank lines followed each. */
 export function samplePieces(): { text: string; blanksAfter: number }[] {

@@ -1,5 +1,6 @@
 /** What every CLI command needs: the configuration and the store, opened once and closed on exit. */
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadConfig } from '../config.ts';
 import { ArticleStore } from '../store/store.ts';
@@ -26,16 +27,23 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-/** Opens the store named by --db, else DATABASE_PATH, else data/paperboy.db. */
-export function openStore(command: Command): ArticleStore {
+/**
+ * Opens the store named by --db, else DATABASE_PATH, else data/paperboy.db. Only `ingest` creates
+ * the file: a mistyped path for any other command is named as missing, not answered from a new,
+ * empty database left behind.
+ */
+export function openStore(command: Command, create = false): ArticleStore {
   const db = command.optsWithGlobals<{ db?: string }>().db;
   const config = loadConfig(db ? { ...process.env, DATABASE_PATH: db } : process.env);
+  if (!create && !existsSync(config.databasePath)) {
+    throw new UsageError(`no database at ${config.databasePath}: store articles first with \`paperboy ingest PATH\`, or check --db and DATABASE_PATH`);
+  }
   return ArticleStore.open(config.databasePath);
 }
 
-/** Runs `fn` with the store open, closing it afterwards whatever happens. */
-export async function withStore<T>(command: Command, fn: (store: ArticleStore) => T | Promise<T>): Promise<T> {
-  const store = openStore(command);
+/** Runs `fn` with the store open, closing it afterwards whatever happens. `create` only for commands that write. */
+export async function withStore<T>(command: Command, fn: (store: ArticleStore) => T | Promise<T>, create = false): Promise<T> {
+  const store = openStore(command, create);
   try {
     return await fn(store);
   } finally {

@@ -41,13 +41,15 @@ export function registerLibraryCommands(program: Command, io: Io, setExitCode: (
           if (report.skipped.length > 0) io.err(`skipped ${report.skipped.length} file(s) that are not .txt or .json: ${report.skipped.slice(0, 5).join(', ')}${report.skipped.length > 5 ? ', …' : ''}`);
         }
         if (report.failed > 0) setExitCode(1);
-      });
+      }, true);
     });
 
   program
     .command('search')
     .description('full-text search over articles and comments')
     .argument('<query...>', 'words, "exact phrases", -excluded, prefix*')
+    // "-russia" in a query excludes a word: it must reach the query, not be rejected as an unknown option.
+    .allowUnknownOption()
     .addOption(new Option('--in <scope>', 'what to search').choices(['articles', 'comments', 'all']).default('all'))
     .option('--source <name>', 'only this source')
     .option('--from <date>', 'from this date (YYYY-MM-DD)', date('--from'))

@@ -99,8 +99,8 @@ const COMMENTS: ScopeSql = {
 /**
  * BM25 costs time for every document it scores, and a common word matches a large share of a big
  * library. So relevance ranking scores a bounded candidate set: the RANK_WINDOW most recently
- * stored matches, plus the best title matches however old, as many as the page needs (at most
- * TITLE_CANDIDATES): a title match weighs most, so it must never be missed. Below RANK_WINDOW
+ * stored matches (more when a deep page asks for more), plus the best TITLE_CANDIDATES title
+ * matches however old: a title match weighs most, so it must never be missed. Below RANK_WINDOW
  * matches this is exact BM25 over everything.
  */
 export const RANK_WINDOW = 500;
@@ -195,15 +195,17 @@ function rankScope(db: Db, scope: ScopeSql, match: string, o: SearchOptions, tak
     ).all(match, ...f.params, take);
     return { ranked, total };
   }
+  // Deep pages widen the window, so that every page comes from one consistent ranking.
+  const windowSize = Math.max(RANK_WINDOW, take);
   const window = statement<unknown[], Ranked>(
     db,
     `SELECT f.rowid AS rowid, f.rank AS score, '' AS date FROM ${scope.fts} f ${joins}
-     WHERE ${scope.fts} MATCH ?${f.sql} ORDER BY f.rowid DESC LIMIT ${RANK_WINDOW}`,
-  ).all(match, ...f.params);
+     WHERE ${scope.fts} MATCH ?${f.sql} ORDER BY f.rowid DESC LIMIT ?`,
+  ).all(match, ...f.params, windowSize);
   // A window that is not full holds every match: no need to count them again.
-  const total = window.length < RANK_WINDOW ? window.length : count();
+  const total = window.length < windowSize ? window.length : count();
   const byRowid = new Map(window.map((r) => [r.rowid, r]));
-  if (scope.always && total > RANK_WINDOW) {
+  if (scope.always && total > windowSize) {
     // Title matches outside the window are scored on their title alone, at the title's weight:
     // scoring one rowid against the full index costs a doclist seek per term (most of a
     // millisecond on a large library), while the title table has already ranked them. That
@@ -214,7 +216,7 @@ function rankScope(db: Db, scope: ScopeSql, match: string, o: SearchOptions, tak
          SELECT t.rowid AS rowid, t.rank * ${TITLE_WEIGHT} AS score FROM ${scope.always} t ${f.sql ? 'JOIN articles a ON a.rowid = t.rowid' : ''}
          WHERE ${scope.always} MATCH ?${f.sql} ORDER BY t.rowid DESC LIMIT ${TITLE_WINDOW}
        ) ORDER BY score LIMIT ?`,
-    ).all(match, ...f.params, Math.min(take, TITLE_CANDIDATES));
+    ).all(match, ...f.params, TITLE_CANDIDATES);
     const outside = titles.filter((t) => !byRowid.has(t.rowid));
     // The title table saw only titles: an excluded word may still be in the body, so check those against the full index.
     const allowed = match.includes(' NOT ') && outside.length > 0 ? matchingRowids(db, scope.fts, match, outside.map((t) => t.rowid)) : null;
@@ -256,7 +258,8 @@ function toHit(db: Db, scope: ScopeSql, match: Matcher, rowid: number, score: nu
 export function search(db: Db, query: string, options: SearchOptions = {}): SearchResult {
   checkOptions(options);
   const limit = Math.min(Math.max(Math.trunc(options.limit ?? 10), 1), MAX_LIMIT);
-  const offset = Math.max(Math.trunc(options.offset ?? 0), 0);
+  // Matches are counted up to COUNT_CAP, and pages reach as far.
+  const offset = Math.min(Math.max(Math.trunc(options.offset ?? 0), 0), COUNT_CAP);
   const empty: SearchResult = { query, total: 0, totalCapped: false, offset, limit, hits: [] };
   const terms = parseQuery(query);
   const match = toMatchExpression(terms);

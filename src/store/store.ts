@@ -97,13 +97,17 @@ export class ArticleStore implements ArticleSink {
    * by id (new ones appended, changed ones updated, none dropped).
    */
   upsert(article: Article, now: Date = new Date()): UpsertStatus {
-    return this.db.transaction(() => this.upsertInTransaction(article, now.toISOString()))();
+    return this.db.transaction(() => this.upsertInTransaction(article, now.toISOString())).immediate();
   }
+
+  // Write transactions start IMMEDIATE: one that begins by reading and then writes cannot wait for
+  // another process's lock (SQLite answers SQLITE_BUSY at once), while BEGIN IMMEDIATE waits out
+  // the busy timeout.
 
   /** Stores many articles in one transaction: the fast path for bulk ingest. */
   upsertMany(articles: readonly Article[], now: Date = new Date()): UpsertStatus[] {
     const at = now.toISOString();
-    return this.db.transaction(() => articles.map((a) => this.upsertInTransaction(a, at)))();
+    return this.db.transaction(() => articles.map((a) => this.upsertInTransaction(a, at))).immediate();
   }
 
   private upsertInTransaction(article: Article, now: string): UpsertStatus {
@@ -188,7 +192,7 @@ export class ArticleStore implements ArticleSink {
       // The comments go with it (ON DELETE CASCADE).
       this.stmts.deleteArticle.run(row.rowid);
       return true;
-    })();
+    }).immediate();
   }
 
   deleteComment(articleId: string, commentId: string): boolean {
@@ -199,7 +203,7 @@ export class ArticleStore implements ArticleSink {
       this.fts.removeComment(c.rowid, c.text);
       this.stmts.deleteComment.run(c.rowid);
       return true;
-    })();
+    }).immediate();
   }
 
   /** Newest first (published time, else ingest time). */
