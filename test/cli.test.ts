@@ -114,6 +114,12 @@ describe('GIVEN the sample ingested', () => {
     expect(io2.stdout).toBe(exported);
   });
 
+  it('THEN export to a folder that does not exist is one plain line, not a crash', async () => {
+    const r = await cli('export', '--output', join(dir, 'no', 'such', 'folder.json'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/cannot write .*folder\.json: ENOENT/);
+  });
+
   it('THEN user mistakes get one plain line and exit 1', async () => {
     const missing = await cli('show', 'ffffffffffffffff');
     expect(missing.code).toBe(1);
@@ -123,5 +129,28 @@ describe('GIVEN the sample ingested', () => {
     expect(badLimit.stderr).toContain('--limit: expected a whole number from 1 up, got `ten`');
     const badDate = await cli('search', 'nato', '--from', 'yesterday');
     expect(badDate.stderr).toContain('--from: expected a date as YYYY-MM-DD, got `yesterday`');
+  });
+});
+
+describe('GIVEN a folder with a symbolic link, a broken link and an unreadable subfolder', () => {
+  it('THEN linked files are read, and each problem is named without stopping the rest', async () => {
+    const { chmodSync, symlinkSync } = await import('node:fs');
+    const root = join(dir, 'tree');
+    mkdirSync(join(root, 'locked'), { recursive: true });
+    copyFileSync(SAMPLE, join(dir, 'outside.txt'));
+    symlinkSync(join(dir, 'outside.txt'), join(root, 'linked.txt'));
+    symlinkSync(join(dir, 'missing.txt'), join(root, 'broken.txt'));
+    writeFileSync(join(root, 'locked', 'hidden.json'), JSON.stringify({ title: 'Locked away', body: 'Text.' }));
+    chmodSync(join(root, 'locked'), 0o000);
+    try {
+      const r = await cli('ingest', root);
+      // Root can read any folder, so the unreadable one only fails for other users.
+      const root_ = process.getuid?.() === 0;
+      expect(r.stdout).toContain(root_ ? 'added 2, updated 0, unchanged 0, failed 1' : 'added 1, updated 0, unchanged 0, failed 2');
+      expect(r.stderr).toContain('broken.txt');
+      if (!root_) expect(r.stderr).toContain('locked');
+    } finally {
+      chmodSync(join(root, 'locked'), 0o755);
+    }
   });
 });

@@ -116,16 +116,34 @@ export async function ingestSources(
 export async function collectFiles(paths: readonly string[], report: IngestReport): Promise<string[]> {
   const files: string[] = [];
   const walk = async (dir: string): Promise<void> => {
-    const entries = await readdir(dir, { withFileTypes: true });
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      // An unreadable folder is one failure; its siblings are still read.
+      report.failed++;
+      report.failures.push({ file: dir, error: message(error) });
+      return;
+    }
     entries.sort((a, b) => a.name.localeCompare(b.name));
     for (const entry of entries) {
       if (entry.name.startsWith('.')) continue;
       const path = join(dir, entry.name);
-      if (entry.isDirectory()) await walk(path);
-      else if (entry.isFile()) {
-        if (INGEST_EXTENSIONS.includes(extname(entry.name).toLowerCase())) files.push(path);
-        else report.skipped.push(path);
+      // A symbolic link is followed to what it points at; a broken one is a failure, not a silent skip.
+      let kind: 'dir' | 'file' | 'other' = entry.isDirectory() ? 'dir' : entry.isFile() ? 'file' : 'other';
+      if (entry.isSymbolicLink()) {
+        try {
+          const target = await stat(path);
+          kind = target.isDirectory() ? 'dir' : target.isFile() ? 'file' : 'other';
+        } catch (error) {
+          report.failed++;
+          report.failures.push({ file: path, error: message(error) });
+          continue;
+        }
       }
+      if (kind === 'dir') await walk(path);
+      else if (kind === 'file' && INGEST_EXTENSIONS.includes(extname(entry.name).toLowerCase())) files.push(path);
+      else report.skipped.push(path);
     }
   };
   for (const path of paths) {
@@ -150,11 +168,4 @@ export async function* readFiles(files: readonly string[], report: IngestReport)
       report.failures.push({ file, error: message(error) });
     }
   }
-}
-
-/** Ingests files and folders. */
-export async function ingestPaths(paths: readonly string[], sink: ArticleSink, options: IngestOptions = {}): Promise<IngestReport> {
-  const report = emptyReport();
-  const files = await collectFiles(paths, report);
-  return ingestSources(readFiles(files, report), sink, options, report);
 }

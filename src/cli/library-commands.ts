@@ -110,6 +110,12 @@ export function registerLibraryCommands(program: Command, io: Io, setExitCode: (
       await withStore(cmd, async (store) => {
         // Streamed one article at a time so that exporting a large library needs little memory.
         const file = opts.output ? createWriteStream(opts.output) : null;
+        if (file && opts.output) {
+          const output = opts.output;
+          await once(file, 'open').catch((error: unknown) => {
+            throw new UsageError(`cannot write ${output}: ${error instanceof Error ? error.message : String(error)}`);
+          });
+        }
         const write = async (text: string) => {
           if (!file) await io.write(text);
           else if (!file.write(text)) await once(file, 'drain');

@@ -58,12 +58,12 @@ export function parseQuery(input: string): Term[] {
  * "expansion" → expans). For a word, the other forms whose stems should match too.
  */
 const DERIVATIONS: ReadonlyArray<readonly [RegExp, string]> = [
-  [/(n|u|i)d$/, '$1sion'], // expand → expansion, conclude → conclusion, decide → decision
-  [/(an|en|u|i)s$/, '$1de'], // expans(ion) → expande → expand, conclus(ion) → conclude
-  [/([^s])it$/, '$1ission'], // permit → permission, admit → admission
-  [/iss$/, 'it'], // permiss(ion) → permit
-  [/ert$/, 'ersion'], // convert → conversion
-  [/ers$/, 'ert'], // convers(ion) → convert
+  [/^(.{3,}(?:n|u|i))d$/, '$1sion'], // expand → expansion, conclude → conclusion, decide → decision
+  [/^(.{2,}(?:an|en|u|i))s$/, '$1de'], // expans(ion) → expande → expand, conclus(ion) → conclude
+  [/^(.{2,}[^s])it$/, '$1ission'], // permit → permission, admit → admission
+  [/^(.{3,})iss$/, '$1it'], // permiss(ion) → permit (not "miss" → "mit")
+  [/^(.{2,})ert$/, '$1ersion'], // convert → conversion
+  [/^(.{2,})ers$/, '$1ert'], // convers(ion) → convert
 ];
 
 /** The word itself and the related word forms worth matching, for Latin-script words. */

@@ -14,7 +14,6 @@ import {
   articleColumns,
   commentColumns,
   toArticle,
-  toComment,
 } from './rows.ts';
 import { type SearchOptions, type SearchResult, search } from './search.ts';
 
@@ -172,14 +171,6 @@ export class ArticleStore implements ArticleSink {
   get(id: string): Article | null {
     const row = this.stmts.articleById.get(id);
     return row ? toArticle(row, this.stmts.commentsOf.all(row.rowid)) : null;
-  }
-
-  /** One comment of an article, or null. */
-  getComment(articleId: string, commentId: string): Comment | null {
-    const row = this.stmts.articleById.get(articleId);
-    if (!row) return null;
-    const c = this.stmts.commentsOf.all(row.rowid).find((r) => r.id === commentId);
-    return c ? toComment(c) : null;
   }
 
   /** Deletes an article with its comments. */
