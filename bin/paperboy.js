@@ -7,6 +7,12 @@ import { register } from 'tsx/esm/api';
 // A .env file in the current directory fills in settings that the environment does not set.
 if (existsSync('.env')) process.loadEnvFile('.env');
 
+// A reader that stops early (`paperboy export | head`) closes the pipe: that ends the output, it is no error.
+process.stdout.on('error', (/** @type {NodeJS.ErrnoException} */ error) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 register();
 const { run } = await import('../src/cli/main.ts');
 process.exitCode = await run(process.argv.slice(2));

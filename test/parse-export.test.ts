@@ -203,6 +203,13 @@ describe('GIVEN exports with unusual comment sections', () => {
     expect(article.comments[1]?.paragraphs[0]).toMatch(/^1\. 5\nAnd NATO would not go to hell!/);
   });
 
+  it('WHEN a reader pastes another header and its date, indented as text THEN they stay text', () => {
+    const text = SAMPLE.replace('    And NATO would not go to hell!', '    7. 3\n    21 October 2021 09: 00\n    And NATO would not go to hell!');
+    const article = only(parse(text));
+    expect(article.comments.map((c) => c.number)).toEqual([1, 2, 3, 4]);
+    expect(article.comments[1]?.paragraphs[0]).toMatch(/^7\. 3\n21 October 2021 09: 00\nAnd NATO would not go to hell!/);
+  });
+
   it('WHEN a comment line is indented deeper than its text THEN the extra indentation is kept', () => {
     const text = SAMPLE.replace('    And NATO would not go to hell!', '      And NATO would not go to hell!');
     expect(only(parse(text)).comments[1]?.paragraphs[0]).toMatch(/^ {2}And NATO would not go to hell!/);

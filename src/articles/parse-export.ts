@@ -260,7 +260,8 @@ function parseComments(file: string, lines: readonly Line[], from: number, warni
     const header = COMMENT_HEADER.exec(line.text);
     const dateLine = lines[k + 1];
     const postedAt = header ? parseDate(dateLine?.text ?? '') : null;
-    if (header && postedAt !== null && dateLine) {
+    // Within a comment, only a line at the header's own depth or shallower starts the next one.
+    if (header && postedAt !== null && dateLine && (!current || line.indent <= current.headerIndent)) {
       const number = Number(header[1]);
       const seen = firstSeen.get(number);
       if (seen !== undefined) {

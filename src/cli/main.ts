@@ -29,7 +29,7 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
     return code;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
-    if (error instanceof UsageError || error instanceof ConfigError || error instanceof ParseError || error instanceof RangeError) {
+    if (error instanceof UsageError || error instanceof ConfigError || error instanceof ParseError) {
       io.err(`paperboy: ${error.message}`);
       return 1;
     }

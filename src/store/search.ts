@@ -48,7 +48,7 @@ export interface SearchHit {
   snippet: string;
   /** `[start, end)` character ranges of `snippet` that matched the query. */
   highlights: [number, number][];
-  /** BM25 score; lower is better, comparable only within one scope. */
+  /** BM25 score; lower is better, comparable only within one scope (`all` merges by each scope's best). */
   score: number;
 }
 
@@ -269,8 +269,15 @@ export function search(db: Db, query: string, options: SearchOptions = {}): Sear
   const scopes = scope === 'articles' ? [ARTICLES] : scope === 'comments' ? [COMMENTS] : [ARTICLES, COMMENTS];
   const matcher = tokenMatcher(terms);
   const found = scopes.map((s) => ({ scope: s, ...rankScope(db, s, match, options, offset + limit) }));
-  const merged = found.flatMap(({ scope: s, ranked }) => ranked.map((r) => ({ s, ...r })));
-  merged.sort((x, y) => (options.order === 'newest' ? y.date.localeCompare(x.date) || x.score - y.score : x.score - y.score));
+  // BM25 scores from different indexes are on different scales, so for `all` each scope's scores
+  // are taken relative to its own best match before the two lists are merged.
+  const merged = found.flatMap(({ scope: s, ranked }) => {
+    const best = ranked.reduce((m, r) => Math.min(m, r.score), 0);
+    return ranked.map((r) => ({ s, ...r, relative: best < 0 ? r.score / best : 1 }));
+  });
+  merged.sort((x, y) =>
+    options.order === 'newest' ? y.date.localeCompare(x.date) || y.relative - x.relative : y.relative - x.relative || x.score - y.score,
+  );
   const total = found.reduce((n, f) => n + Math.min(f.total, COUNT_CAP), 0);
   return {
     query,
