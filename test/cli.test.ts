@@ -154,3 +154,28 @@ describe('GIVEN a folder with a symbolic link, a broken link and an unreadable s
     }
   });
 });
+
+describe('GIVEN a library exported as JSON Lines', () => {
+  it('THEN ingest reads it back line by line, unchanged, and a bad line fails alone', async () => {
+    expect((await cli('ingest', SAMPLE)).code).toBe(0);
+    writeFileSync(join(dir, 'more.json'), JSON.stringify([{ title: 'Second', body: 'Two.' }, { title: 'Third', body: 'Three.' }]));
+    await cli('ingest', join(dir, 'more.json'));
+    const out = join(dir, 'library.jsonl');
+    expect((await cli('export', '--output', out)).code).toBe(0);
+    const text = readFileSync(out, 'utf8');
+    expect(text.trimEnd().split('\n')).toHaveLength(3);
+
+    const other = join(dir, 'other.db');
+    const again = cliWith(() => other);
+    expect((await again('ingest', out)).stdout).toContain('added 3, updated 0, unchanged 0, failed 0');
+    expect((await again('export', '--jsonl')).stdout).toBe(text);
+
+    const lines = text.trimEnd().split('\n');
+    writeFileSync(join(dir, 'broken.jsonl'), [lines[0], '{"title": "Half', lines[2], ''].join('\n'));
+    const third = cliWith(() => join(dir, 'third.db'));
+    const r = await third('ingest', join(dir, 'broken.jsonl'));
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('added 2, updated 0, unchanged 0, failed 1');
+    expect(r.stderr).toMatch(/broken\.jsonl:2: expected/);
+  });
+});

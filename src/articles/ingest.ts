@@ -2,13 +2,16 @@
  * Ingest: source files in, articles stored, and an honest account of what happened to each file.
  * One bad file never stops the others; everything that parsed is stored even when some failed.
  */
+import { createReadStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
 import { extname, join } from 'node:path';
 import type { Article } from './model.ts';
-import { parseSource } from './parse.ts';
+import { parseJsonLine, parseSource } from './parse.ts';
 
 /** Extensions ingest reads; other files found in folders are listed as skipped, never read. */
-export const INGEST_EXTENSIONS: readonly string[] = ['.txt', '.json'];
+export const INGEST_EXTENSIONS: readonly string[] = ['.txt', '.json', '.jsonl'];
 
 export type UpsertStatus = 'added' | 'updated' | 'unchanged';
 
@@ -21,6 +24,8 @@ export interface ArticleSink {
 export interface SourceFile {
   /** A name for messages: the path as given. */
   readonly file: string;
+  /** For one line of a JSON Lines file: its line number. */
+  readonly line?: number;
   readonly content: Buffer | string;
 }
 
@@ -45,7 +50,7 @@ export interface IngestOptions {
   /** Source name for formats that carry none (the .txt export). */
   readonly source?: string | null;
   readonly now?: Date;
-  /** Called after each file with how many files are done. */
+  /** Called after each file (not each line of a .jsonl file) with how many files are done. */
   readonly onProgress?: (done: number) => void;
   /** Articles stored per transaction. Default 500. */
   readonly batchSize?: number;
@@ -71,6 +76,7 @@ export async function ingestSources(
   const batchSize = options.batchSize ?? 500;
   let batch: { file: string; article: Article }[] = [];
   let done = 0;
+  let lastFile: string | null = null;
 
   const flush = () => {
     if (batch.length === 0) return;
@@ -94,17 +100,24 @@ export async function ingestSources(
   };
 
   for await (const source of sources) {
+    if (lastFile !== null && source.file !== lastFile) options.onProgress?.(++done);
+    lastFile = source.file;
+    const where = source.line === undefined ? source.file : `${source.file}:${source.line}`;
     try {
-      const parsed = parseSource(source.file, source.content, { now: options.now, source: options.source ?? null });
+      const parseOptions = { now: options.now, source: options.source ?? null };
+      const parsed =
+        source.line === undefined
+          ? parseSource(source.file, source.content, parseOptions)
+          : parseJsonLine(source.file, source.line, String(source.content), parseOptions);
       report.warnings.push(...parsed.warnings);
-      for (const article of parsed.articles) batch.push({ file: source.file, article });
+      for (const article of parsed.articles) batch.push({ file: where, article });
     } catch (error) {
       report.failed++;
-      report.failures.push({ file: source.file, error: message(error) });
+      report.failures.push({ file: where, error: message(error) });
     }
     if (batch.length >= batchSize) flush();
-    options.onProgress?.(++done);
   }
+  if (lastFile !== null) options.onProgress?.(++done);
   flush();
   return report;
 }
@@ -158,11 +171,32 @@ export async function collectFiles(paths: readonly string[], report: IngestRepor
   return files;
 }
 
-/** Reads files one at a time, so memory holds one file, not the whole folder. */
+/** A file's text in chunks, refusing bytes that are not UTF-8 rather than turning them into U+FFFD. */
+async function* decodeUtf8(file: string): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  try {
+    for await (const chunk of createReadStream(file)) yield decoder.decode(chunk as Buffer, { stream: true });
+    yield decoder.decode();
+  } catch (error) {
+    if (error instanceof TypeError) throw new Error('expected UTF-8 text (the file has bytes that are not UTF-8)');
+    throw error;
+  }
+}
+
+/**
+ * Reads files one at a time, so memory holds one file, not the whole folder; a JSON Lines file is
+ * read line by line, so memory holds one article, however large the file.
+ */
 export async function* readFiles(files: readonly string[], report: IngestReport): AsyncGenerator<SourceFile> {
   for (const file of files) {
     try {
-      yield { file, content: await readFile(file) };
+      if (extname(file).toLowerCase() === '.jsonl') {
+        let line = 0;
+        for await (const text of createInterface({ input: Readable.from(decodeUtf8(file)), crlfDelay: Infinity })) {
+          line++;
+          if (text.trim() !== '') yield { file, line, content: text };
+        }
+      } else yield { file, content: await readFile(file) };
     } catch (error) {
       report.failed++;
       report.failures.push({ file, error: message(error) });

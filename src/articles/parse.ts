@@ -29,9 +29,22 @@ export interface ParseResult {
 
 type Parser = (file: string, text: string, options: ParseOptions) => ParseResult;
 
+/** Every line of a JSON Lines file; the first bad line stops it (ingest reads such files line by line instead). */
+function parseJsonLines(file: string, text: string, options: ParseOptions): ParseResult {
+  const result: ParseResult = { articles: [], warnings: [] };
+  text.split(/\r?\n/).forEach((line, i) => {
+    if (line.trim() === '') return;
+    const parsed = parseJsonLine(file, i + 1, line, options);
+    result.articles.push(...parsed.articles);
+    result.warnings.push(...parsed.warnings);
+  });
+  return result;
+}
+
 const PARSERS: Readonly<Record<string, Parser>> = {
   '.txt': parseExport,
   '.json': parseJson,
+  '.jsonl': parseJsonLines,
 };
 
 /** Parses one source file. Throws {@link ParseError} when it cannot be read as articles. */
@@ -39,12 +52,26 @@ export function parseSource(file: string, content: Buffer | string, options: Par
   const ext = extname(file).toLowerCase();
   const parser = PARSERS[ext];
   if (!parser) {
-    const supported = Object.keys(PARSERS).join(' or ');
+    const names = Object.keys(PARSERS);
+    const supported = `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
     throw new ParseError(file, null, `a file ending in ${supported}, got ${ext ? `"${ext}"` : 'no extension'}`);
   }
   const text = decode(file, content);
   if (text.trim() === '') throw new ParseError(file, null, 'a non-empty file');
   return parser(file, text, options);
+}
+
+/**
+ * One line of a JSON Lines file (`.jsonl`, one article per line, as `paperboy export --jsonl`
+ * writes): parsed as JSON, with errors pointing at the line in the file.
+ */
+export function parseJsonLine(file: string, line: number, text: string, options: ParseOptions = {}): ParseResult {
+  try {
+    return parseJson(`${file}:${line}`, text, options);
+  } catch (error) {
+    if (error instanceof ParseError) throw new ParseError(file, line, error.expected);
+    throw error;
+  }
 }
 
 function decode(file: string, content: Buffer | string): string {

@@ -21,7 +21,7 @@ function date(name: string): (value: string) => string {
 export function registerLibraryCommands(program: Command, io: Io, setExitCode: (code: number) => void): void {
   program
     .command('ingest')
-    .description('store articles from .txt exports and .json files; folders are read recursively')
+    .description('store articles from .txt exports, .json and .jsonl files; folders are read recursively')
     .argument('<path...>', 'files or folders')
     .option('--source <name>', 'source name for files that carry none (the .txt export)')
     .option('--json', 'print the report as JSON')
@@ -106,7 +106,8 @@ export function registerLibraryCommands(program: Command, io: Io, setExitCode: (
     .command('export')
     .description('every article with its comments, as JSON that `ingest` takes back')
     .option('-o, --output <file>', 'write to a file instead of standard output')
-    .action(async (opts: { output?: string }, cmd: Command) => {
+    .option('--jsonl', 'JSON Lines, one article per line (the default for a file ending in .jsonl): for large libraries, since ingest reads it line by line')
+    .action(async (opts: { output?: string; jsonl?: boolean }, cmd: Command) => {
       await withStore(cmd, async (store) => {
         // Streamed one article at a time so that exporting a large library needs little memory.
         const file = opts.output ? createWriteStream(opts.output) : null;
@@ -120,13 +121,14 @@ export function registerLibraryCommands(program: Command, io: Io, setExitCode: (
           if (!file) await io.write(text);
           else if (!file.write(text)) await once(file, 'drain');
         };
+        const lines = opts.jsonl === true || (opts.output?.toLowerCase().endsWith('.jsonl') ?? false);
         let first = true;
-        await write('[');
+        if (!lines) await write('[');
         for (const article of store.all()) {
-          await write(`${first ? '\n' : ',\n'}${JSON.stringify(article)}`);
+          await write(lines ? `${JSON.stringify(article)}\n` : `${first ? '\n' : ',\n'}${JSON.stringify(article)}`);
           first = false;
         }
-        await write(first ? ']\n' : '\n]\n');
+        if (!lines) await write(first ? ']\n' : '\n]\n');
         if (file) {
           file.end();
           await once(file, 'finish');
