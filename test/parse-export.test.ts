@@ -150,11 +150,12 @@ describe('GIVEN exports with unusual comment sections', () => {
     expect(result.warnings).toEqual(['a.txt: declared 4 comments, found 0']);
   });
 
-  it('WHEN there is neither a count nor comments THEN the declared count is null and nothing is reported', () => {
+  it('WHEN there is neither a count nor comments THEN the declared count is null, and the missing markers are reported', () => {
     const result = parse(`${TITLE}\n${BODY}\n`);
     expect(only(result).declaredCommentCount).toBeNull();
     expect(only(result).comments).toEqual([]);
-    expect(result.warnings).toEqual([]);
+    // A stray README.txt would look the same, so the operator hears of it.
+    expect(result.warnings).toEqual(['a.txt: no comment count and no "N comments" line; read as an article page export without comments']);
   });
 
   it('WHEN the page says "0 comments" THEN the declared count is 0', () => {

@@ -93,6 +93,10 @@ export function parseExport(file: string, text: string, options: ParseOptions = 
     warnings.push(`${file}:${lines[end.body]?.no}: "${end.count} comments" disagrees with the count ${titleCount} under the title; keeping ${titleCount}`);
   }
   const declaredCommentCount = titleCount ?? end.count;
+  if (declaredCommentCount === null && comments.length === 0) {
+    // Nothing marks this as an article page export: worth a look, as a stray README.txt would look the same.
+    warnings.push(`${file}: no comment count and no "N comments" line; read as an article page export without comments`);
+  }
   if (declaredCommentCount !== null && declaredCommentCount !== comments.length) {
     warnings.push(`${file}: declared ${declaredCommentCount} comments, found ${comments.length}`);
   }
