@@ -14,7 +14,7 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   registerLibraryCommands(program, io, setExitCode);
-  registerTextCommands(program, io, setExitCode);
+  registerTextCommands(program, io);
   return program;
 }
 

@@ -44,7 +44,7 @@ async function articlesFor(ref: string, cmd: Command, io: Io): Promise<Article[]
   return withStore(cmd, (store) => [resolveArticle(store, ref)]);
 }
 
-export function registerTextCommands(program: Command, io: Io, _setExitCode: (code: number) => void): void {
+export function registerTextCommands(program: Command, io: Io): void {
   program
     .command('summarize')
     .description('an extractive summary: verbatim sentences of the article, in order')
