@@ -26,7 +26,7 @@ export function openDatabase(path: string): Db {
 }
 
 /** The schema version this code expects. */
-export const SCHEMA_VERSION = migrations.length;
+const SCHEMA_VERSION = migrations.length;
 
 function migrate(db: Db): void {
   const current = db.pragma('user_version', { simple: true }) as number;
