@@ -14,5 +14,5 @@ process.stdout.on('error', (/** @type {NodeJS.ErrnoException} */ error) => {
 });
 
 register();
-const { run } = await import('../src/cli/main.ts');
-process.exitCode = await run(process.argv.slice(2));
+const { main } = await import('../src/main.ts');
+process.exitCode = await main(process.argv.slice(2));

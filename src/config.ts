@@ -9,15 +9,41 @@ import { z } from 'zod';
 /** The project's root folder: defaults such as data/ are resolved against it, not the caller's directory. */
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
+export const DISCORD_API_DEFAULT = 'https://discord.com/api';
+
+const snowflake = z.string().regex(/^\d{17,20}$/, 'expected a Discord id (17 to 20 digits)');
+
 const Env = z.object({
   /** SQLite database file. Relative paths resolve against the current directory. */
   DATABASE_PATH: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // The token's own value never appears in a message: zod's regex message is fixed text.
+  DISCORD_TOKEN: z
+    .string()
+    .regex(/^[\w-]+\.[\w-]+\.[\w-]+$/, 'expected a bot token (three dot-separated parts, from the Developer Portal’s Bot page)')
+    .optional(),
+  DISCORD_APPLICATION_ID: snowflake.optional(),
+  DISCORD_GUILD_ID: snowflake.optional(),
+  DISCORD_API_URL: z
+    .url({ protocol: /^https?$/, error: 'expected an http(s) URL such as https://discord.com/api' })
+    .transform((u) => u.replace(/\/+$/, ''))
+    .default(DISCORD_API_DEFAULT),
 });
+
+type LogLevel = z.infer<typeof Env>['LOG_LEVEL'];
 
 export interface Config {
   readonly databasePath: string;
-  readonly logLevel: z.infer<typeof Env>['LOG_LEVEL'];
+  readonly logLevel: LogLevel;
+  readonly discord: {
+    /** Absent when DISCORD_TOKEN is unset. */
+    readonly token: string | null;
+    readonly applicationId: string | null;
+    /** Commands are registered to this guild when set (instant), else globally. */
+    readonly guildId: string | null;
+    /** REST base without the version, e.g. `https://discord.com/api`. */
+    readonly apiUrl: string;
+  };
 }
 
 export class ConfigError extends Error {
@@ -33,8 +59,43 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`configuration: ${problems.join('; ')}`);
   }
-  return Object.freeze({
-    databasePath: resolve(parsed.data.DATABASE_PATH ?? resolve(PROJECT_ROOT, 'data', 'paperboy.db')),
-    logLevel: parsed.data.LOG_LEVEL,
+  const d = parsed.data;
+  return deepFreeze({
+    databasePath: resolve(d.DATABASE_PATH ?? resolve(PROJECT_ROOT, 'data', 'paperboy.db')),
+    logLevel: d.LOG_LEVEL,
+    discord: {
+      token: d.DISCORD_TOKEN ?? null,
+      applicationId: d.DISCORD_APPLICATION_ID ?? null,
+      guildId: d.DISCORD_GUILD_ID ?? null,
+      apiUrl: d.DISCORD_API_URL,
+    },
   });
+}
+
+export interface DiscordConfig {
+  readonly token: string;
+  /** Needed to register commands; the running bot learns it from Discord. */
+  readonly applicationId: string | null;
+  readonly guildId: string | null;
+  readonly apiUrl: string;
+}
+
+/**
+ * The Discord settings, or a ConfigError naming each key that is needed and missing: the token
+ * always, the application id when registering commands.
+ */
+export function requireDiscord(config: Config, needs: { applicationId: true }): DiscordConfig & { applicationId: string };
+export function requireDiscord(config: Config, needs?: { applicationId: boolean }): DiscordConfig;
+export function requireDiscord(config: Config, needs: { applicationId: boolean } = { applicationId: false }): DiscordConfig {
+  const { token, applicationId, guildId, apiUrl } = config.discord;
+  const missing = [token === null && 'DISCORD_TOKEN', needs.applicationId && applicationId === null && 'DISCORD_APPLICATION_ID'].filter(Boolean);
+  if (token === null || missing.length > 0) {
+    throw new ConfigError(`configuration: ${missing.map((k) => `${k}: not set (see .env.example)`).join('; ')}`);
+  }
+  return { token, applicationId, guildId, apiUrl };
+}
+
+function deepFreeze<T extends object>(value: T): T {
+  for (const v of Object.values(value)) if (v !== null && typeof v === 'object') deepFreeze(v as object);
+  return Object.freeze(value);
 }

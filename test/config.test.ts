@@ -1,10 +1,14 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, PROJECT_ROOT, loadConfig } from '../src/config.ts';
+import { ConfigError, PROJECT_ROOT, loadConfig, requireDiscord } from '../src/config.ts';
 
 describe('GIVEN the environment', () => {
   it('THEN nothing set gives the defaults, with the database under the project’s data/', () => {
-    expect(loadConfig({})).toEqual({ databasePath: resolve(PROJECT_ROOT, 'data', 'paperboy.db'), logLevel: 'info' });
+    expect(loadConfig({})).toEqual({
+      databasePath: resolve(PROJECT_ROOT, 'data', 'paperboy.db'),
+      logLevel: 'info',
+      discord: { token: null, applicationId: null, guildId: null, apiUrl: 'https://discord.com/api' },
+    });
   });
 
   it('THEN a relative DATABASE_PATH resolves against the current directory, and empty counts as unset', () => {
@@ -17,7 +21,31 @@ describe('GIVEN the environment', () => {
     expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/^configuration: LOG_LEVEL: /);
   });
 
-  it('THEN the result is frozen', () => {
-    expect(Object.isFrozen(loadConfig({}))).toBe(true);
+  it('THEN the result is frozen, nested parts too', () => {
+    const config = loadConfig({});
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.discord)).toBe(true);
+  });
+
+  it('THEN the Discord keys are read, and the API URL loses its trailing slash', () => {
+    const token = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe.abcdefghijklmnopqrstuvwxyz0123456789AB';
+    const config = loadConfig({ DISCORD_TOKEN: token, DISCORD_APPLICATION_ID: '123456789012345678', DISCORD_GUILD_ID: '223456789012345678', DISCORD_API_URL: 'http://127.0.0.1:5000/api/' });
+    expect(config.discord).toEqual({ token, applicationId: '123456789012345678', guildId: '223456789012345678', apiUrl: 'http://127.0.0.1:5000/api' });
+    expect(requireDiscord(config, { applicationId: true })).toMatchObject({ token, applicationId: '123456789012345678' });
+  });
+
+  it('THEN a malformed Discord key is named, and the token never appears in the message', () => {
+    const bad = 'not-a-token-but-a-secret';
+    expect(() => loadConfig({ DISCORD_TOKEN: bad })).toThrow(/^configuration: DISCORD_TOKEN: expected a bot token/);
+    expect(() => loadConfig({ DISCORD_TOKEN: bad })).not.toThrow(new RegExp(bad));
+    expect(() => loadConfig({ DISCORD_GUILD_ID: '12ab' })).toThrow(/^configuration: DISCORD_GUILD_ID: expected a Discord id/);
+    expect(() => loadConfig({ DISCORD_API_URL: 'discord.com' })).toThrow(/^configuration: DISCORD_API_URL: expected an http\(s\) URL/);
+  });
+
+  it('THEN the bot without a token, or deploying without an application id, stops naming the key', () => {
+    expect(() => requireDiscord(loadConfig({}))).toThrow(/^configuration: DISCORD_TOKEN: not set \(see \.env\.example\)$/);
+    const token = 'MTIz.GaBcDe.abc';
+    expect(requireDiscord(loadConfig({ DISCORD_TOKEN: token })).applicationId).toBeNull();
+    expect(() => requireDiscord(loadConfig({ DISCORD_TOKEN: token }), { applicationId: true })).toThrow(/^configuration: DISCORD_APPLICATION_ID: not set/);
   });
 });

@@ -1,10 +1,11 @@
 /** Terminal text for summaries, quotes and discussion digests. JSON output does not come through here. */
-import type { Article, Block } from '../articles/model.ts';
+import type { Article } from '../articles/model.ts';
 import { commentText } from '../articles/model.ts';
 import type { CommentRef, DiscussionDigest } from '../text/digest.ts';
 import type { Quote } from '../text/quote.ts';
 import type { SummarySentence } from '../text/summarize.ts';
 import { showTime } from './render.ts';
+import { placeOf } from '../views/format.ts';
 
 /** What `summarize --json` prints for each article. */
 export interface SummaryView {
@@ -35,25 +36,6 @@ function excerpt(text: string, max = EXCERPT_CHARS): string {
 
 function commentLabel(c: Pick<CommentRef, 'id' | 'number'>): string {
   return c.number === null ? c.id : `#${c.number}`;
-}
-
-/**
- * Where a block sits, for a reader: its section, and its paragraph counted from that section's
- * heading (or from the start, before the first heading). Headings are not counted as paragraphs.
- */
-export function placeOf(body: readonly Block[], block: number): string {
-  let paragraph = 0;
-  let section: string | null = null;
-  for (let i = block; i >= 0; i--) {
-    const b = body[i];
-    if (!b) break;
-    if (b.type === 'heading') {
-      section = b.text;
-      break;
-    }
-    paragraph++;
-  }
-  return section === null ? `paragraph ${paragraph}` : `"${section}", paragraph ${paragraph}`;
 }
 
 export function renderSummary(view: SummaryView): string {

@@ -16,6 +16,7 @@ import {
   toArticle,
 } from './rows.ts';
 import { type SearchOptions, type SearchResult, search } from './search.ts';
+import { type Suggestion, suggestTitles } from './suggest.ts';
 
 export type { UpsertStatus };
 
@@ -226,5 +227,10 @@ export class ArticleStore implements ArticleSink {
 
   search(query: string, options: SearchOptions = {}): SearchResult {
     return search(this.db, query, options);
+  }
+
+  /** Up to `limit` titles matching what was typed so far (newest articles when nothing was typed). */
+  suggest(typed: string, limit: number): Suggestion[] {
+    return suggestTitles(this.db, typed, limit);
   }
 }

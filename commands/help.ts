@@ -1,0 +1,44 @@
+/** /help: what Paperboy can do, and how to search. */
+import { z } from 'zod';
+import { defineCommand } from '../src/views/command.ts';
+import type { View } from '../src/views/view.ts';
+
+export function helpView(): View {
+  return {
+    ephemeral: true,
+    embeds: [
+      {
+        title: 'Paperboy',
+        description: [
+          'Paperboy keeps articles and their reader discussions, and quotes them word for word with their source. Summaries are sentences taken from the text, never rewritten.',
+          '',
+          '**/search** `query` `[scope]` `[source]`: find articles and comments. Use the buttons to page and the menu to open a result.',
+          '**/summarize** `article` `[length]` `[of]`: the article’s key sentences, or a digest of its discussion with `of: discussion`.',
+          '**/quote** `article` `[about]` `[from]`: a passage on a topic, from the article or its comments, with where it comes from.',
+          '**/article** `article` `[page]`: read an article page by page, then its comments.',
+          '',
+          'For `article`, start typing a title and pick it from the list, or paste an article id or URL.',
+        ].join('\n'),
+        fields: [
+          {
+            name: 'Search syntax',
+            value: [
+              '`nato expansion`: both words (any form: expand, expanding)',
+              '`"cold war"`: the exact phrase',
+              '`nato -russia`: leave out results with a word',
+              '`expan*`: words starting with it',
+            ].join('\n'),
+          },
+        ],
+      },
+    ],
+  };
+}
+
+export default defineCommand({
+  definition: { name: 'help', description: 'What Paperboy can do, and how to search' },
+  options: z.object({}),
+  defer: false,
+  ephemeral: true,
+  run: () => helpView(),
+});

@@ -1,0 +1,124 @@
+/** /search: ranked articles and comments with highlighted snippets; buttons page, a menu opens one. */
+import { ApplicationCommandOptionType } from 'discord-api-types/v10';
+import { z } from 'zod';
+import { LIMITS, truncate } from '../src/discord/limits.ts';
+import type { ArticleStore } from '../src/store/store.ts';
+import type { Scope, SearchHit } from '../src/store/search.ts';
+import { defineCommand } from '../src/views/command.ts';
+import { commentLabel, showTime } from '../src/views/format.ts';
+import { escape, highlightOneLine, link, oneLine } from '../src/views/markdown.ts';
+import { type ComponentState, type SelectOption, UserError, type View } from '../src/views/view.ts';
+import { articleView } from './article.ts';
+
+export const PAGE_SIZE = 5;
+/** Each hit's snippet stays short enough that five hits fit one embed description. */
+const SNIPPET_CHARS = 400;
+
+interface Query {
+  readonly query: string;
+  readonly scope: Scope;
+  readonly source: string | null;
+}
+
+function where(hit: SearchHit): string {
+  const parts = hit.comment
+    ? [commentLabel(hit.comment), hit.comment.author && `by ${escape(hit.comment.author)}`, showTime(hit.comment.postedAt)]
+    : [hit.source && escape(hit.source), showTime(hit.publishedAt)];
+  return parts.filter(Boolean).join(' · ');
+}
+
+function hitText(hit: SearchHit, n: number): string {
+  const title = link(truncate(hit.title, 200, '…').text, hit.url);
+  const snippet = oneLine(hit.snippet);
+  // Snippets are short already (search.ts); the cut is for a pathological one, and drops the bold.
+  const shown = snippet.length <= SNIPPET_CHARS ? highlightOneLine(hit.snippet, hit.highlights) : escape(truncate(snippet, SNIPPET_CHARS, '…').text);
+  const meta = where(hit);
+  return `**${n}.** ${title}${meta ? `\n${meta}` : ''}\n${shown}`;
+}
+
+function stateOf(q: Query, page: number, action: 'page' | 'open'): ComponentState {
+  return ['search', action, q.scope, q.source ?? '', String(page), q.query];
+}
+
+function optionFor(hit: SearchHit, index: number): SelectOption {
+  const description = hit.comment ? `${commentLabel(hit.comment)}${hit.comment.author ? ` by ${hit.comment.author}` : ''}` : [hit.source, hit.publishedAt?.slice(0, 10)].filter(Boolean).join(' · ');
+  return {
+    label: truncate(`${index + 1}. ${hit.title}`, 100, '…').text,
+    value: `${index}:${hit.articleId}`,
+    ...(description ? { description: truncate(description, 100, '…').text } : {}),
+  };
+}
+
+export function searchView(store: ArticleStore, q: Query, page: number): View {
+  const offset = (page - 1) * PAGE_SIZE;
+  const result = store.search(q.query, { in: q.scope, source: q.source, limit: PAGE_SIZE, offset });
+  const shownQuery = escape(truncate(oneLine(q.query), 100, '…').text);
+  if (result.hits.length === 0) {
+    if (page > 1) throw new UserError('That page is past the last result now. Search again.');
+    const what = q.scope === 'articles' ? 'No articles' : q.scope === 'comments' ? 'No comments' : 'No articles or comments';
+    throw new UserError(`${what} match "${shownQuery}"${q.source ? ` in ${escape(q.source)}` : ''}.`);
+  }
+  const pages = Math.ceil(result.total / PAGE_SIZE);
+  const total = result.totalCapped ? `more than ${result.total.toLocaleString('en-US')}` : result.total.toLocaleString('en-US');
+  const description = result.hits.map((h, i) => hitText(h, offset + i + 1)).join('\n\n');
+  return {
+    embeds: [
+      {
+        title: truncate(`Search: ${shownQuery}`, LIMITS.embedTitle).text,
+        description: truncate(description, LIMITS.embedDescription).text,
+        footer: `Results ${offset + 1}–${offset + result.hits.length} of ${total} · page ${page}${result.totalCapped ? '' : ` of ${pages}`}`,
+      },
+    ],
+    buttons: [
+      { label: '◀ Previous', state: page > 1 ? stateOf(q, page - 1, 'page') : null },
+      { label: 'Next ▶', state: offset + PAGE_SIZE < result.total ? stateOf(q, page + 1, 'page') : null, primary: true },
+    ],
+    select: { placeholder: 'Open a result', state: stateOf(q, page, 'open'), options: result.hits.map(optionFor) },
+  };
+}
+
+function openResult(store: ArticleStore, q: Query, page: number, value: string): View {
+  const [index = '', articleId = ''] = value.split(':');
+  const hit = store.search(q.query, { in: q.scope, source: q.source, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }).hits[Number(index)];
+  const article = hit?.articleId === articleId ? store.get(articleId) : null;
+  if (!hit || !article) throw new UserError('The results have changed since this list was made. Search again.');
+  if (!hit.comment) return { ...articleView(article, 1), ephemeral: true };
+  const comment = article.comments.find((c) => c.id === hit.comment?.id);
+  if (!comment) throw new UserError('That comment is no longer stored.');
+  const text = comment.paragraphs.map(escape).join('\n\n') || '*(no text)*';
+  return {
+    ephemeral: true,
+    embeds: [
+      {
+        title: truncate(escape(article.title), LIMITS.embedTitle).text,
+        url: article.url,
+        author: truncate([commentLabel(comment), comment.author, showTime(comment.postedAt), comment.rating === null ? '' : `rating ${comment.rating}`].filter(Boolean).join(' · '), LIMITS.embedAuthor).text,
+        description: truncate(text, LIMITS.embedDescription).text,
+        footer: `Comment on article ${article.id}`,
+      },
+    ],
+  };
+}
+
+const scopes = ['articles', 'comments', 'all'] as const;
+
+export default defineCommand({
+  definition: {
+    name: 'search',
+    description: 'Search stored articles and their comments',
+    options: [
+      { type: ApplicationCommandOptionType.String, name: 'query', description: 'Words, "a phrase", -exclude, prefix*', required: true, max_length: 6000 },
+      { type: ApplicationCommandOptionType.String, name: 'scope', description: 'What to search (default all)', choices: scopes.map((s) => ({ name: s, value: s })) },
+      { type: ApplicationCommandOptionType.String, name: 'source', description: 'Only articles from this source', max_length: 200 },
+    ],
+  },
+  options: z.object({ query: z.string(), scope: z.enum(scopes).default('all'), source: z.string().optional() }),
+  defer: true,
+  run: ({ query, scope, source }, { store }) => searchView(store, { query, scope, source: source ?? null }, 1),
+  component: ([action, scope = '', source = '', page = '', query = ''], values, { store }) => {
+    const q: Query = { query, scope: z.enum(scopes).parse(scope), source: source || null };
+    const n = Number(page);
+    if (action === 'open') return { mode: 'reply', view: openResult(store, q, n, values[0] ?? '') };
+    return { mode: 'update', view: searchView(store, q, n) };
+  },
+});

@@ -1,0 +1,120 @@
+/** /summarize: an extractive summary of an article (its own sentences, verbatim), or a digest of its discussion. */
+import { ApplicationCommandOptionType } from 'discord-api-types/v10';
+import { z } from 'zod';
+import { type Article, commentText } from '../src/articles/model.ts';
+import { LIMITS, truncate } from '../src/discord/limits.ts';
+import { digest } from '../src/text/digest.ts';
+import { summarize } from '../src/text/summarize.ts';
+import { defineCommand } from '../src/views/command.ts';
+import { articleFields, commentLabel, placeOf, plural, showTime } from '../src/views/format.ts';
+import { escape, oneLine } from '../src/views/markdown.ts';
+import type { EmbedField, View } from '../src/views/view.ts';
+import { articleChoices, articleOption, requireArticle } from './article-option.ts';
+
+export const LENGTHS = { short: 3, medium: 5, long: 8 } as const;
+type Length = keyof typeof LENGTHS;
+
+/** Escaping can double a sentence's length; the budget leaves that room inside one embed description. */
+const SUMMARY_CHARS = LIMITS.embedDescription / 2;
+
+function header(article: Article): { title: string; url: string | null } {
+  return { title: truncate(escape(article.title), LIMITS.embedTitle).text, url: article.url };
+}
+
+export function summaryView(article: Article, length: Length): View {
+  const sentences = summarize(article, { sentences: LENGTHS[length], maxChars: SUMMARY_CHARS });
+  // Sentences from one paragraph stay on one line; a new paragraph starts a new one.
+  let description = '';
+  sentences.forEach((s, i) => {
+    const gap = i === 0 ? '' : sentences[i - 1]?.block === s.block ? ' ' : '\n\n';
+    description += gap + escape(s.text);
+  });
+  if (description === '') description = '*There is no prose in this article to summarize.*';
+  return {
+    embeds: [
+      {
+        ...header(article),
+        description: truncate(description, LIMITS.embedDescription).text,
+        fields: articleFields(article),
+        footer: `Summary: ${plural(sentences.length, 'sentence')} quoted verbatim from the article · id ${article.id}`,
+      },
+    ],
+  };
+}
+
+function field(name: string, lines: readonly string[]): EmbedField {
+  return { name, value: truncate(lines.join('\n'), LIMITS.embedFieldValue).text };
+}
+
+function excerpt(text: string, max: number): string {
+  return escape(truncate(oneLine(text), max, '…').text);
+}
+
+export function discussionView(article: Article, length: Length): View {
+  const d = digest(article, { sentences: LENGTHS[length], maxChars: LIMITS.embedDescription / 2 });
+  const fields: EmbedField[] = [];
+  if (d.count > 0) {
+    const span = d.firstAt === null ? '' : d.firstAt === d.lastAt ? `, ${showTime(d.firstAt)}` : `, ${showTime(d.firstAt)} to ${showTime(d.lastAt)}`;
+    fields.push(field('Comments', [`${plural(d.count, 'comment')}${span}`]));
+    const r = d.ratings;
+    if (r.rated > 0 && r.mean !== null) fields.push(field('Ratings', [`${r.rated} rated, from ${r.min} to ${r.max}, mean ${Number(r.mean.toFixed(2))}`]));
+    if (d.top.length > 0) {
+      const lines = d.top.map((ref) => {
+        const c = article.comments.find((x) => x.id === ref.id);
+        return `**${commentLabel(ref)}** (rating ${ref.rating}): ${c ? excerpt(commentText(c), 120) || '*(no text)*' : ''}`;
+      });
+      fields.push(field('Top comments', lines));
+    }
+    if (d.quoted.length > 0) {
+      fields.push(field('Most quoted passages', d.quoted.map((q) => `${plural(q.comments, 'comment')}, ${escape(placeOf(article.body, q.block))}: "${excerpt(q.text, 120)}"`)));
+    }
+  }
+  const said = d.summary.map((s) => `**${commentLabel(s.comment)}${s.comment.author ? `, ${escape(s.comment.author)}` : ''}:** ${escape(oneLine(s.text))}`);
+  const description = d.count === 0 ? '*No comments yet.*' : said.length > 0 ? said.join('\n\n') : '*The comments have no sentences to quote.*';
+  return {
+    embeds: [
+      {
+        ...header(article),
+        description: truncate(description, LIMITS.embedDescription).text,
+        fields,
+        footer: `Discussion digest: what readers said, quoted verbatim · id ${article.id}`,
+      },
+    ],
+  };
+}
+
+export default defineCommand({
+  definition: {
+    name: 'summarize',
+    description: 'Summarize an article, or its reader discussion, in its own words',
+    options: [
+      articleOption,
+      {
+        type: ApplicationCommandOptionType.String,
+        name: 'length',
+        description: 'How long (default medium)',
+        choices: Object.entries(LENGTHS).map(([name, n]) => ({ name: `${name} (${n} sentences)`, value: name })),
+      },
+      {
+        type: ApplicationCommandOptionType.String,
+        name: 'of',
+        description: 'The article, or its discussion (default article)',
+        choices: [
+          { name: 'article', value: 'article' },
+          { name: 'discussion', value: 'discussion' },
+        ],
+      },
+    ],
+  },
+  options: z.object({
+    article: z.string().min(1),
+    length: z.enum(['short', 'medium', 'long']).default('medium'),
+    of: z.enum(['article', 'discussion']).default('article'),
+  }),
+  defer: true,
+  run: ({ article, length, of }, { store }) => {
+    const found = requireArticle(store, article);
+    return of === 'discussion' ? discussionView(found, length) : summaryView(found, length);
+  },
+  autocomplete: (focused, { store }) => articleChoices(store, focused.value),
+});

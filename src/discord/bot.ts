@@ -1,0 +1,62 @@
+/**
+ * The bot process: a discord.js client logged in with the configured token, answering
+ * interactions through the router. Nothing is registered here; commands are deployed separately.
+ */
+import { Client, type ClientOptions, Events, GatewayIntentBits } from 'discord.js';
+import type { DiscordConfig } from '../config.ts';
+import type { Logger } from '../log.ts';
+import { openKeyv } from '../store/kv.ts';
+import type { ArticleStore } from '../store/store.ts';
+import type { SlashCommand } from '../views/command.ts';
+import { createCodec } from './custom-id.ts';
+import { createRouter } from './router.ts';
+
+export interface BotOptions {
+  readonly discord: DiscordConfig;
+  readonly store: ArticleStore;
+  readonly commands: readonly SlashCommand[];
+  readonly log: Logger;
+  /** Extra client options (tests pass the local Discord's gateway settings). */
+  readonly client?: Partial<ClientOptions>;
+  readonly now?: () => Date;
+}
+
+export interface Bot {
+  readonly client: Client<true>;
+  stop(): Promise<void>;
+}
+
+export async function startBot(options: BotOptions): Promise<Bot> {
+  const { discord, store, log } = options;
+  const client = new Client({
+    ...options.client,
+    intents: [GatewayIntentBits.Guilds],
+    rest: { ...options.client?.rest, api: discord.apiUrl },
+    // A default for every message, on top of the explicit one in each payload.
+    allowedMentions: { parse: [] },
+  });
+  const codec = createCodec({ keyv: openKeyv(store.db, 'bot') });
+  const route = createRouter({ commands: options.commands, context: { store, now: options.now ?? (() => new Date()) }, codec, log });
+  client.on(Events.InteractionCreate, (interaction) => void route(interaction));
+  client.on(Events.Error, (error) => log.error({ err: error }, 'discord client error'));
+  client.on(Events.Warn, (message) => log.warn(message));
+  client.on(Events.ShardDisconnect, (event, shard) => log.warn({ shard, code: event.code }, 'gateway disconnected'));
+  client.on(Events.ShardResume, (shard, replayed) => log.info({ shard, replayed }, 'gateway resumed'));
+  client.rest.on('rateLimited', (info) => log.debug({ route: info.route, retryAfter: info.retryAfter, global: info.global }, 'rate limited'));
+
+  const ready = new Promise<Client<true>>((resolve) => client.once(Events.ClientReady, resolve));
+  try {
+    await client.login(discord.token);
+  } catch (error) {
+    await client.destroy();
+    throw error;
+  }
+  const c = await ready;
+  log.info({ user: c.user.tag, guilds: c.guilds.cache.size, api: discord.apiUrl }, 'bot connected');
+  return {
+    client: c,
+    async stop() {
+      await client.destroy();
+    },
+  };
+}

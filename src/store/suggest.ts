@@ -1,0 +1,50 @@
+/**
+ * Title suggestions for autocomplete: what a person has typed so far, matched against stored
+ * titles with the last word taken as a prefix. Answers must come well inside Discord's 3 s, so
+ * everything here is one bounded index lookup.
+ */
+import type { Db } from './db.ts';
+import { type Term, toMatchExpression } from './query.ts';
+
+export interface Suggestion {
+  id: string;
+  title: string;
+}
+
+/** A one-letter prefix would expand to a large share of the vocabulary; wait for the second letter. */
+const MIN_PREFIX = 2;
+const MAX_WORDS = 8;
+const WORD = /[\p{L}\p{N}]+/gu;
+
+export function suggestTitles(db: Db, typed: string, limit: number): Suggestion[] {
+  const words = (typed.normalize('NFKC').toLowerCase().match(WORD) ?? []).slice(0, MAX_WORDS).map((w) => w.slice(0, 64));
+  const byId = new Map<string, Suggestion>();
+  const add = (rows: Suggestion[]): void => {
+    for (const r of rows) if (byId.size < limit && !byId.has(r.id)) byId.set(r.id, r);
+  };
+  // An id, or the start of one, pasted in.
+  if (/^[0-9a-f]{4,16}$/.test(typed.trim())) {
+    const prefix = typed.trim();
+    add(db.prepare<[string, string, number], Suggestion>("SELECT id, title FROM articles WHERE id >= ? AND id < ? || 'g' ORDER BY id LIMIT ?").all(prefix, prefix, limit));
+  }
+  const last = words.at(-1);
+  if (last !== undefined) {
+    const terms: Term[] = words.map((w, i) => ({ tokens: [w], prefix: i === words.length - 1 && w.length >= MIN_PREFIX, exclude: false }));
+    // A lone one-letter word is not worth a lookup; after other words it still narrows them.
+    const match = words.length === 1 && last.length < MIN_PREFIX ? null : toMatchExpression(terms);
+    if (match !== null) {
+      add(
+        db
+          .prepare<[string, number], Suggestion>(
+            `SELECT a.id, a.title FROM titles_fts JOIN articles a ON a.rowid = titles_fts.rowid
+             WHERE titles_fts MATCH ? ORDER BY rank LIMIT ?`,
+          )
+          .all(match, limit),
+      );
+    }
+  }
+  if (words.length === 0 || (words.length === 1 && (last?.length ?? 0) < MIN_PREFIX)) {
+    add(db.prepare<[number], Suggestion>('SELECT id, title FROM articles ORDER BY coalesce(published_at, ingested_at) DESC, rowid DESC LIMIT ?').all(limit));
+  }
+  return [...byId.values()];
+}

@@ -1,0 +1,41 @@
+/**
+ * The shape of a slash command: its definition as Discord takes it, a zod schema for its options,
+ * and handlers that take plain data and return views. The router in src/discord/ does the rest.
+ */
+import type { APIApplicationCommandOption, RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord-api-types/v10';
+import type { z } from 'zod';
+import type { ArticleStore } from '../store/store.ts';
+import type { Choice, ComponentState, View } from './view.ts';
+
+export interface CommandContext {
+  readonly store: ArticleStore;
+  readonly now: () => Date;
+}
+
+/** A button or menu answer: a new view in place of the message it was on, or a new message. */
+export interface ComponentAnswer {
+  readonly mode: 'update' | 'reply';
+  readonly view: View;
+}
+
+export interface SlashCommand<Options = unknown> {
+  readonly definition: RESTPostAPIChatInputApplicationCommandsJSONBody & { options?: APIApplicationCommandOption[] };
+  /** Validates the options Discord sent, by name. */
+  readonly options: z.ZodType<Options>;
+  /** Acknowledge before working: set for anything that can take more than a moment. */
+  readonly defer: boolean;
+  /** Answers only the person who asked. */
+  readonly ephemeral?: boolean;
+  run(options: Options, ctx: CommandContext): View | Promise<View>;
+  /** Choices for the focused option, given what was typed. */
+  autocomplete?(focused: { name: string; value: string }, ctx: CommandContext): Choice[];
+  /** A click on one of this command's buttons or menus, with the state it carried. */
+  component?(state: readonly string[], values: readonly string[], ctx: CommandContext): ComponentAnswer | Promise<ComponentAnswer>;
+}
+
+/** Keeps a command's option type tied to its schema. */
+export function defineCommand<Options>(command: SlashCommand<Options>): SlashCommand<Options> {
+  return command;
+}
+
+export type { ComponentState };
