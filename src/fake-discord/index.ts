@@ -1,0 +1,25 @@
+/**
+ * The local Discord fake: a server the real discord.js client logs into, with Discord's state,
+ * rules and failure modes, driven by tests (and later by the browser playground).
+ */
+export { FakeDiscord } from './fake-discord.ts';
+export { clientOptionsFor, type FakeClientOptions } from './client-options.ts';
+export type { Faults } from './faults.ts';
+export type { GuildInput } from './driver.ts';
+export type { CommandInput } from './user-interactions.ts';
+export type { OptionValues } from './command-options.ts';
+export type { FakeChannel } from './state.ts';
+export { DEFAULT_BOT_PERMISSIONS, DEFAULT_MEMBER_PERMISSIONS } from './state.ts';
+export type {
+  ActionRow,
+  CallbackRecord,
+  Choice,
+  FakeDiscordEvents,
+  FakeDiscordOptions,
+  FakeMessage,
+  InteractionHandle,
+  InteractionReply,
+  RateLimitWindow,
+  RequestRecord,
+  Violation,
+} from './types.ts';
