@@ -4,9 +4,13 @@
  *
  *   BENCH_ARTICLES   corpus size for the library (default 100000)
  *   BENCH_SHARED     size at which the library and MiniSearch are compared (default 20000)
+ *   BENCH_PARTS      which parts to run, comma-separated: text, minisearch, library, bot (default all;
+ *                    bot measures against the database the large library run keeps, so it runs that too)
  */
 import { execFileSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { runTextBench } from './text.ts';
 
 const articles = Number(process.env.BENCH_ARTICLES ?? 100_000);
@@ -23,11 +27,21 @@ function child(script: string, args: string[]): Record<string, number> {
   return JSON.parse(line) as Record<string, number>;
 }
 
-const text = await runTextBench();
-console.log(`text: ${JSON.stringify(text)}`);
-const small = child('library.ts', ['--articles', String(shared)]);
-const mini = child('minisearch.ts', ['--articles', String(shared)]);
-const large = child('library.ts', ['--articles', String(articles)]);
+const parts = new Set((process.env.BENCH_PARTS ?? 'text,minisearch,library,bot').split(',').map((p) => p.trim()));
+const text: Record<string, number> = parts.has('text') ? await runTextBench() : {};
+if (parts.has('text')) console.log(`text: ${JSON.stringify(text)}`);
+const small: Record<string, number> = parts.has('minisearch') ? child('library.ts', ['--articles', String(shared)]) : {};
+const mini: Record<string, number> = parts.has('minisearch') ? child('minisearch.ts', ['--articles', String(shared)]) : {};
+const dir = mkdtempSync(join(tmpdir(), 'paperboy-bench-'));
+const dbPath = join(dir, 'library.db');
+let large: Record<string, number> = {};
+let bot: Record<string, number> = {};
+try {
+  if (parts.has('library') || parts.has('bot')) large = child('library.ts', ['--articles', String(articles), '--keep', dbPath]);
+  if (parts.has('bot')) bot = child('bot.ts', ['--db', dbPath]);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
 
 const figures = {
   articles,
@@ -43,6 +57,7 @@ const figures = {
   // How many times faster our median search is than MiniSearch's on the same articles and queries.
   speedup_vs_minisearch_p50: +((mini.search_p50_ms ?? NaN) / (small.search_p50_ms ?? NaN)).toFixed(2),
   ...text,
+  ...bot,
 };
 const targets = {
   ingest_articles_per_s: (figures.ingest_articles_per_s ?? 0) >= 2000,
@@ -52,5 +67,7 @@ const targets = {
   speedup_vs_minisearch_p50: figures.speedup_vs_minisearch_p50 >= 5,
   summarize_10k_words_ms: (text.summarize_10k_words_ms ?? Infinity) <= 20,
   summarize_100k_words_ms: (text.summarize_100k_words_ms ?? Infinity) <= 500,
+  search_reply_p99_ms: (bot.search_reply_p99_ms ?? Infinity) <= 100,
+  summarize_reply_p99_ms: (bot.summarize_reply_p99_ms ?? Infinity) <= 100,
 };
 console.log(JSON.stringify({ ...figures, targets_met: targets }));

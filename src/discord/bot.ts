@@ -19,6 +19,10 @@ export interface BotOptions {
   /** Extra client options (tests pass the local Discord's gateway settings). */
   readonly client?: Partial<ClientOptions>;
   readonly now?: () => Date;
+  /** How long buttons keep working; default STATE_TTL_MS. */
+  readonly stateTtlMs?: number;
+  /** Milliseconds since the epoch, for button expiry; default Date.now. */
+  readonly clock?: () => number;
 }
 
 export interface Bot {
@@ -35,7 +39,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     // A default for every message, on top of the explicit one in each payload.
     allowedMentions: { parse: [] },
   });
-  const codec = createCodec({ keyv: openKeyv(store.db, 'bot') });
+  const codec = createCodec({ keyv: openKeyv(store.db, 'bot'), ttlMs: options.stateTtlMs, now: options.clock });
   const route = createRouter({ commands: options.commands, context: { store, now: options.now ?? (() => new Date()) }, codec, log });
   client.on(Events.InteractionCreate, (interaction) => void route(interaction));
   client.on(Events.Error, (error) => log.error({ err: error }, 'discord client error'));

@@ -1,0 +1,96 @@
+/**
+ * End to end under trouble: expired buttons, a bug inside a command, a 429 storm, 5xx errors and a
+ * dropped gateway in the middle of commands. Every command must still be answered exactly once.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { commands } from '../commands/index.ts';
+import { EXPIRED } from '../src/discord/router.ts';
+import { defineCommand } from '../src/views/command.ts';
+import { type Harness, startHarness } from './helpers/bot.ts';
+import { sampleArticle } from './text-sample.ts';
+
+const sample = sampleArticle();
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+const boom = defineCommand({
+  definition: { name: 'boom', description: 'Fails the way a bug would' },
+  options: z.object({}),
+  defer: true,
+  run: () => {
+    throw new TypeError("Cannot read properties of undefined (reading 'secret internals')");
+  },
+});
+
+function answeredOnce(handle: { callbacks: ReadonlyArray<{ status: number }> }): boolean {
+  return handle.callbacks.filter((c) => c.status < 300).length === 1;
+}
+
+describe('GIVEN a list older than its buttons last', () => {
+  it('THEN a click gets the plain expired message, privately', async () => {
+    const clock = { t: Date.now() };
+    h = await startHarness({ articles: [sample], stateTtlMs: 60_000, clock: () => clock.t });
+    const first = await h.run('article', { article: sample.id }).reply();
+    const next = (first.components[0]?.components ?? []).find((c) => 'label' in c && c.label === 'Next ▶') as { custom_id: string };
+    clock.t += 61_000;
+    const reply = await h.fake.clickButton({ messageId: first.message?.id ?? '', customId: next.custom_id, userId: h.userId }).reply();
+    expect(reply).toMatchObject({ ephemeral: true, content: EXPIRED });
+  });
+});
+
+describe('GIVEN a bug inside a command', () => {
+  it('THEN the user sees a short reference id and no stack, and the log has the whole error', async () => {
+    h = await startHarness({ commands: [...commands, boom] });
+    const handle = h.run('boom');
+    const reply = await handle.reply();
+    expect(reply.ephemeral).toBe(true);
+    expect(reply.content).toBe(`Something went wrong on Paperboy's side. Reference: \`${handle.id}\`.`);
+    const logged = h.logs.find((l) => l.msg === 'interaction failed');
+    expect(logged).toMatchObject({ ref: handle.id, err: { type: 'TypeError' } });
+    const err = logged?.err as { message: string; stack: string };
+    expect(err.message).toContain('secret internals');
+    expect(err.stack).toMatch(/\n\s+at /);
+    expect(JSON.stringify(h.logs)).not.toContain(h.fake.botToken);
+    // The public "thinking…" placeholder was removed, so nothing of the failure stays in the channel.
+    expect(handle.original()).toBeUndefined();
+  });
+});
+
+describe('GIVEN Discord in trouble in the middle of commands', () => {
+  it('THEN through a 429 storm every command is answered exactly once', async () => {
+    h = await startHarness({ articles: [sample] });
+    const harness = h;
+    const handles = Array.from({ length: 6 }, (_, i) => harness.run(i % 2 ? 'search' : 'summarize', i % 2 ? { query: 'NATO' } : { article: sample.id }));
+    harness.fake.faults.rateLimitStorm({ durationMs: 800, retryAfterMs: 150 });
+    const more = Array.from({ length: 6 }, () => harness.run('search', { query: 'Lavrov' }));
+    const replies = await Promise.all([...handles, ...more].map((x) => x.reply(10_000)));
+    expect(replies.every((r) => r.embeds.length === 1)).toBe(true);
+    expect([...handles, ...more].every(answeredOnce)).toBe(true);
+    expect(harness.fake.requests.some((r) => r.status === 429)).toBe(true);
+  });
+
+  it('THEN with 5xx errors on edits every command is still answered exactly once', async () => {
+    h = await startHarness({ articles: [sample] });
+    h.fake.faults.failNext({ count: 3, status: 502, route: /PATCH \/webhooks/ });
+    const handles = Array.from({ length: 4 }, () => h?.run('search', { query: 'NATO' }));
+    for (const x of handles) expect((await x?.reply())?.embeds).toHaveLength(1);
+    expect(handles.every((x) => x && answeredOnce(x) && x.original()?.embeds.length === 1)).toBe(true);
+  });
+
+  it('THEN across a dropped gateway every command, before and during the drop, is answered exactly once', async () => {
+    h = await startHarness({ articles: [sample] });
+    const harness = h;
+    const before = Array.from({ length: 3 }, () => harness.run('summarize', { article: sample.id }));
+    harness.fake.dropGateway();
+    // These are dispatched while the bot is away: it gets them when it resumes.
+    const during = Array.from({ length: 3 }, () => harness.run('search', { query: 'NATO' }));
+    const replies = await Promise.all([...before, ...during].map((x) => x.reply(10_000)));
+    expect(replies).toHaveLength(6);
+    expect([...before, ...during].every(answeredOnce)).toBe(true);
+    expect(harness.logs.some((l) => l.msg === 'gateway resumed')).toBe(true);
+  });
+});

@@ -1,0 +1,75 @@
+/**
+ * The real bot (discord.js client, router, commands) logged into the local Discord, with a guild,
+ * a channel and a member to act as. Each test file starts its own; `close()` stops both.
+ */
+import { Writable } from 'node:stream';
+import { commands } from '../../commands/index.ts';
+import type { Article } from '../../src/articles/model.ts';
+import { type Bot, startBot } from '../../src/discord/bot.ts';
+import { deployCommands } from '../../src/discord/deploy.ts';
+import { FakeDiscord, type FakeDiscordOptions, clientOptionsFor } from '../../src/fake-discord/index.ts';
+import { createLogger } from '../../src/log.ts';
+import { ArticleStore } from '../../src/store/store.ts';
+import type { SlashCommand } from '../../src/views/command.ts';
+
+export const TOKEN = 'MTAwMDAwMDAwMDAwMDAwMDAx.GbotTk.local-discord-test-token-0123456789';
+
+export interface Harness {
+  readonly fake: FakeDiscord;
+  readonly bot: Bot;
+  readonly store: ArticleStore;
+  readonly guildId: string;
+  readonly channelId: string;
+  readonly userId: string;
+  /** Every log line the bot wrote, parsed. */
+  readonly logs: Record<string, unknown>[];
+  /** A member runs a slash command in the channel; options by name. */
+  run(name: string, options?: Record<string, string | number>): ReturnType<FakeDiscord['runCommand']>;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  readonly fake?: FakeDiscordOptions;
+  readonly articles?: readonly Article[];
+  readonly stateTtlMs?: number;
+  readonly clock?: () => number;
+  /** Commands in place of the product's list. */
+  readonly commands?: readonly SlashCommand[];
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const fake = await FakeDiscord.start({ botToken: TOKEN, ...options.fake });
+  const guild = fake.createGuild({ name: 'Readers' });
+  const channel = fake.createChannel(guild.id, { name: 'news' });
+  const user = fake.createUser({ username: 'reader', globalName: 'A Reader' });
+  fake.addMember(guild.id, user.id);
+  const store = ArticleStore.open(':memory:');
+  for (const a of options.articles ?? []) store.upsert(a);
+  const logs: Record<string, unknown>[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) logs.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  const log = createLogger({ level: 'debug', pretty: false, destination });
+  const discord = { token: fake.botToken, applicationId: fake.applicationId, guildId: guild.id, apiUrl: fake.apiUrl };
+  const list = options.commands ?? commands;
+  await deployCommands(discord, list);
+  const bot = await startBot({ discord, store, commands: list, log, client: clientOptionsFor(fake), stateTtlMs: options.stateTtlMs, clock: options.clock });
+  return {
+    fake,
+    bot,
+    store,
+    guildId: guild.id,
+    channelId: channel.id,
+    userId: user.id,
+    logs,
+    run: (name, opts = {}) => fake.runCommand({ guildId: guild.id, channelId: channel.id, userId: user.id, name, options: opts }),
+    async close() {
+      await bot.stop();
+      await fake.close();
+      store.close();
+    },
+  };
+}
