@@ -1,0 +1,117 @@
+/**
+ * The bot's real entry points as separate processes (`paperboy deploy-commands`, `paperboy start`),
+ * configured only through the environment, against the local Discord.
+ */
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FakeDiscord } from '../src/fake-discord/index.ts';
+import { TOKEN } from './helpers/bot.ts';
+
+const run = promisify(execFile);
+const BIN = resolve(import.meta.dirname, '../bin/paperboy.js');
+
+let fake: FakeDiscord;
+let guildId: string;
+let dir: string;
+beforeEach(async () => {
+  fake = await FakeDiscord.start({ botToken: TOKEN });
+  guildId = fake.createGuild({ name: 'Readers' }).id;
+  // A directory of its own, so no developer's .env is read.
+  dir = mkdtempSync(join(tmpdir(), 'paperboy-proc-'));
+});
+afterEach(async () => {
+  await fake.close();
+});
+
+function env(extra: Record<string, string>): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH, DISCORD_API_URL: fake.apiUrl, DATABASE_PATH: join(dir, 'bot.db'), ...extra };
+}
+
+describe('GIVEN `paperboy deploy-commands`', () => {
+  it('THEN it registers the commands in the guild over REST alone, and a second run changes nothing', async () => {
+    const vars = env({ DISCORD_TOKEN: TOKEN, DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_GUILD_ID: guildId });
+    const first = await run(process.execPath, [BIN, 'deploy-commands'], { env: vars, cwd: dir });
+    expect(first.stdout.trim()).toBe(`registered 5 commands for guild ${guildId}`);
+    expect(fake.commands(guildId).map((c) => c.name).sort()).toEqual(['article', 'help', 'quote', 'search', 'summarize']);
+    const second = await run(process.execPath, [BIN, 'deploy-commands'], { env: vars, cwd: dir });
+    expect(second.stdout.trim()).toBe(`5 commands already registered for guild ${guildId}; nothing changed`);
+    expect(fake.requests.filter((r) => r.method === 'PUT')).toHaveLength(1);
+    expect(fake.connectedSessions).toBe(0);
+    expect(fake.requests.some((r) => r.path.includes('gateway'))).toBe(false);
+  });
+
+  it('THEN without a guild id it registers globally', async () => {
+    const out = await run(process.execPath, [BIN, 'deploy-commands'], { env: env({ DISCORD_TOKEN: TOKEN, DISCORD_APPLICATION_ID: fake.applicationId }), cwd: dir });
+    expect(out.stdout).toMatch(/^registered 5 commands for all guilds/);
+    expect(fake.commands()).toHaveLength(5);
+    expect(fake.commands(guildId)).toHaveLength(0);
+  });
+
+  it('THEN a missing application id stops it with one line naming the key', async () => {
+    const failed = await run(process.execPath, [BIN, 'deploy-commands'], { env: env({ DISCORD_TOKEN: TOKEN }), cwd: dir }).catch((e: { code: number; stderr: string }) => e);
+    expect(failed).toMatchObject({ code: 1, stderr: 'paperboy: configuration: DISCORD_APPLICATION_ID: not set (see .env.example)\n' });
+  });
+});
+
+function waitForLine(child: ChildProcess, test: (line: Record<string, unknown>) => boolean, lines: string[]): Promise<void> {
+  return new Promise((done, fail) => {
+    const timer = setTimeout(() => fail(new Error(`no such log line within 20 s; got:\n${lines.join('\n')}`)), 20_000);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
+        lines.push(line);
+        try {
+          if (test(JSON.parse(line) as Record<string, unknown>)) {
+            clearTimeout(timer);
+            done();
+          }
+        } catch {
+          // Not a log line: kept in `lines` for the failure message.
+        }
+      }
+    });
+  });
+}
+
+describe('GIVEN `paperboy start` with a token', () => {
+  it('THEN it stores data/articles, connects, answers a command, and stops cleanly on SIGTERM, never logging the token', async () => {
+    const user = fake.createUser({ username: 'reader' });
+    fake.addMember(guildId, user.id);
+    const channel = fake.createChannel(guildId, { name: 'news' });
+    await run(process.execPath, [BIN, 'deploy-commands'], { env: env({ DISCORD_TOKEN: TOKEN, DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_GUILD_ID: guildId }), cwd: dir });
+    const child = spawn(process.execPath, [BIN, 'start'], { env: env({ DISCORD_TOKEN: TOKEN, LOG_LEVEL: 'debug' }), cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const lines: string[] = [];
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    try {
+      await waitForLine(child, (l) => l.msg === 'bot connected', lines);
+      expect(lines.some((l) => l.includes('"msg":"ingested data/articles"'))).toBe(true);
+      const reply = await fake.runCommand({ guildId, channelId: channel.id, userId: user.id, name: 'search', options: { query: 'NATO expansion' } }).reply();
+      expect(reply.embeds[0]?.description).toContain('Russia and NATO are severing ties');
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    expect(lines.some((l) => l.includes('"msg":"stopping"'))).toBe(true);
+    expect(lines.join('\n') + stderr).not.toContain(TOKEN);
+    expect(fake.connectedSessions).toBe(0);
+  });
+
+  it('THEN a token Discord refuses stops it with a message that does not contain the token', async () => {
+    const wrong = 'MTAwMDAwMDAwMDAwMDAwMDA5.Gwrong.not-the-token-the-local-discord-knows';
+    const failed = await run(process.execPath, [BIN, 'start'], { env: env({ DISCORD_TOKEN: wrong }), cwd: dir }).catch((e: { code: number; stdout: string; stderr: string }) => e);
+    expect(failed).toMatchObject({ code: 2 });
+    const { stdout, stderr } = failed;
+    expect(stderr).toMatch(/^paperboy: start failed: .*token/im);
+    expect(stdout + stderr).not.toContain(wrong);
+  });
+
+  it('THEN without a token it stops with one line naming the key', async () => {
+    const failed = await run(process.execPath, [BIN, 'start'], { env: env({}), cwd: dir }).catch((e: { code: number; stderr: string }) => e);
+    expect(failed).toMatchObject({ code: 1, stderr: 'paperboy: configuration: DISCORD_TOKEN: not set (see .env.example)\n' });
+  });
+});
