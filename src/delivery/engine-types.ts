@@ -1,0 +1,65 @@
+/**
+ * The contract between the delivery job (subscriptions, schedule, which articles are due) and the
+ * delivery engine (posting an article, its thread and its comments exactly once).
+ */
+import type { Article } from '../articles/model.ts';
+
+/** Where a subscription posts. */
+export interface Target {
+  readonly guildId: string;
+  readonly channelId: string;
+  /** A text channel gets a message and a thread from it; a forum gets a forum post. */
+  readonly kind: 'text' | 'forum';
+}
+
+/** What the engine does with one article for one target. */
+export type ArticleAction =
+  /** Not posted there yet: the post, its thread, every comment. */
+  | 'post'
+  /** Posting started in an earlier run and stopped part way: the rest of it. */
+  | 'resume'
+  /** Posted, and comments arrived since: they are appended to its thread (and the post's count edited). */
+  | 'append'
+  /** Posted, and its text changed: the post is edited in place (comments appended too if new ones came). */
+  | 'edit'
+  /** Posted and up to date. */
+  | 'none';
+
+export interface ArticleWork {
+  readonly articleId: string;
+  readonly title: string;
+  readonly action: ArticleAction;
+  /** Messages it would create (post, comment messages); thread creation not counted. */
+  readonly messages: number;
+}
+
+export interface ArticleResult {
+  readonly articleId: string;
+  readonly action: ArticleAction;
+  /** Messages created in this run. */
+  readonly created: number;
+  readonly edited: number;
+  /** Why this article stopped part way, in plain words; null when it finished. */
+  readonly error: string | null;
+}
+
+export interface DeliveryReport {
+  readonly results: readonly ArticleResult[];
+  /**
+   * Set when the target cannot take posts (channel or thread deleted, access or permission lost):
+   * the job pauses the subscription with this reason instead of retrying forever.
+   */
+  readonly pause: { readonly reason: string } | null;
+}
+
+export interface DeliveryEngine {
+  /** What delivering these articles to the target would do, in order, without doing anything. */
+  plan(target: Target, articles: readonly Article[]): Promise<ArticleWork[]>;
+  /**
+   * Posts, resumes, appends or edits each article in the order given (oldest first), exactly once
+   * across crashes and retries. Articles after one that failed still go (unless the target is gone).
+   */
+  deliver(target: Target, articles: readonly Article[], options?: { readonly signal?: AbortSignal }): Promise<DeliveryReport>;
+  /** Whether posting this article to this target has started (new-article detection uses it). */
+  delivered(target: Target, articleId: string): Promise<boolean>;
+}
