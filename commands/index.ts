@@ -1,9 +1,13 @@
 /** Every slash command, registered from this one list. */
 import type { SlashCommand } from '../src/views/command.ts';
 import article from './article.ts';
+import deliver from './deliver.ts';
 import help from './help.ts';
 import quote from './quote.ts';
 import search from './search.ts';
+import subscribe from './subscribe.ts';
+import subscriptions from './subscriptions.ts';
 import summarize from './summarize.ts';
+import unsubscribe from './unsubscribe.ts';
 
-export const commands: readonly SlashCommand[] = [search, summarize, quote, article, help];
+export const commands: readonly SlashCommand[] = [search, summarize, quote, article, help, subscribe, unsubscribe, subscriptions, deliver];

@@ -4,12 +4,15 @@
  */
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { validate as validCron } from 'node-cron';
 import { z } from 'zod';
 
 /** The project's root folder: defaults such as data/ are resolved against it, not the caller's directory. */
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 export const DISCORD_API_DEFAULT = 'https://discord.com/api';
+/** Every five minutes. */
+export const DEFAULT_DELIVERY_CRON = '*/5 * * * *';
 
 const snowflake = z.string().regex(/^\d{17,20}$/, 'expected a Discord id (17 to 20 digits)');
 
@@ -28,6 +31,10 @@ const Env = z.object({
     .url({ protocol: /^https?$/, error: 'expected an http(s) URL such as https://discord.com/api' })
     .transform((u) => u.replace(/\/+$/, ''))
     .default(DISCORD_API_DEFAULT),
+  DELIVERY_CRON: z
+    .string()
+    .refine((v) => validCron(v), 'expected a cron expression such as */5 * * * * (minute hour day month weekday, optional seconds first)')
+    .default(DEFAULT_DELIVERY_CRON),
 });
 
 type LogLevel = z.infer<typeof Env>['LOG_LEVEL'];
@@ -35,6 +42,8 @@ type LogLevel = z.infer<typeof Env>['LOG_LEVEL'];
 export interface Config {
   readonly databasePath: string;
   readonly logLevel: LogLevel;
+  /** When the delivery job runs (node-cron syntax). */
+  readonly deliveryCron: string;
   readonly discord: {
     /** Absent when DISCORD_TOKEN is unset. */
     readonly token: string | null;
@@ -63,6 +72,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return deepFreeze({
     databasePath: resolve(d.DATABASE_PATH ?? resolve(PROJECT_ROOT, 'data', 'paperboy.db')),
     logLevel: d.LOG_LEVEL,
+    deliveryCron: d.DELIVERY_CRON,
     discord: {
       token: d.DISCORD_TOKEN ?? null,
       applicationId: d.DISCORD_APPLICATION_ID ?? null,

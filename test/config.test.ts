@@ -7,6 +7,7 @@ describe('GIVEN the environment', () => {
     expect(loadConfig({})).toEqual({
       databasePath: resolve(PROJECT_ROOT, 'data', 'paperboy.db'),
       logLevel: 'info',
+      deliveryCron: '*/5 * * * *',
       discord: { token: null, applicationId: null, guildId: null, apiUrl: 'https://discord.com/api' },
     });
   });
@@ -39,6 +40,8 @@ describe('GIVEN the environment', () => {
     expect(() => loadConfig({ DISCORD_TOKEN: bad })).toThrow(/^configuration: DISCORD_TOKEN: expected a bot token/);
     expect(() => loadConfig({ DISCORD_TOKEN: bad })).not.toThrow(new RegExp(bad));
     expect(() => loadConfig({ DISCORD_GUILD_ID: '12ab' })).toThrow(/^configuration: DISCORD_GUILD_ID: expected a Discord id/);
+    expect(() => loadConfig({ DELIVERY_CRON: 'every 5 minutes' })).toThrow(/^configuration: DELIVERY_CRON: expected a cron expression/);
+    expect(loadConfig({ DELIVERY_CRON: '0 * * * *' }).deliveryCron).toBe('0 * * * *');
     expect(() => loadConfig({ DISCORD_API_URL: 'discord.com' })).toThrow(/^configuration: DISCORD_API_URL: expected an http\(s\) URL/);
   });
 

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { commands } from '../commands/index.ts';
 import { FakeDiscord } from '../src/fake-discord/index.ts';
 import { TOKEN } from './helpers/bot.ts';
 
@@ -35,10 +36,10 @@ describe('GIVEN `paperboy deploy-commands`', () => {
   it('THEN it registers the commands in the guild over REST alone, and a second run changes nothing', async () => {
     const vars = env({ DISCORD_TOKEN: TOKEN, DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_GUILD_ID: guildId });
     const first = await run(process.execPath, [BIN, 'deploy-commands'], { env: vars, cwd: dir });
-    expect(first.stdout.trim()).toBe(`registered 5 commands for guild ${guildId}`);
-    expect(fake.commands(guildId).map((c) => c.name).sort()).toEqual(['article', 'help', 'quote', 'search', 'summarize']);
+    expect(first.stdout.trim()).toBe(`registered ${commands.length} commands for guild ${guildId}`);
+    expect(fake.commands(guildId).map((c) => c.name).sort()).toEqual(commands.map((c) => c.definition.name).sort());
     const second = await run(process.execPath, [BIN, 'deploy-commands'], { env: vars, cwd: dir });
-    expect(second.stdout.trim()).toBe(`5 commands already registered for guild ${guildId}; nothing changed`);
+    expect(second.stdout.trim()).toBe(`${commands.length} commands already registered for guild ${guildId}; nothing changed`);
     expect(fake.requests.filter((r) => r.method === 'PUT')).toHaveLength(1);
     expect(fake.connectedSessions).toBe(0);
     expect(fake.requests.some((r) => r.path.includes('gateway'))).toBe(false);
@@ -46,8 +47,8 @@ describe('GIVEN `paperboy deploy-commands`', () => {
 
   it('THEN without a guild id it registers globally', async () => {
     const out = await run(process.execPath, [BIN, 'deploy-commands'], { env: env({ DISCORD_TOKEN: TOKEN, DISCORD_APPLICATION_ID: fake.applicationId }), cwd: dir });
-    expect(out.stdout).toMatch(/^registered 5 commands for all guilds/);
-    expect(fake.commands()).toHaveLength(5);
+    expect(out.stdout).toMatch(new RegExp(`^registered ${commands.length} commands for all guilds`));
+    expect(fake.commands()).toHaveLength(commands.length);
     expect(fake.commands(guildId)).toHaveLength(0);
   });
 

@@ -5,6 +5,7 @@
  * short reference id, never a stack trace.
  */
 import {
+  ApplicationCommandOptionType,
   type AutocompleteInteraction,
   type ChatInputCommandInteraction,
   type Interaction,
@@ -12,7 +13,7 @@ import {
   MessageFlags,
 } from 'discord.js';
 import type { Logger } from '../log.ts';
-import type { CommandContext, SlashCommand } from '../views/command.ts';
+import type { Actor, CommandContext, SlashCommand } from '../views/command.ts';
 import { UserError } from '../views/view.ts';
 import type { StateCodec } from './custom-id.ts';
 import { LIMITS } from './limits.ts';
@@ -29,8 +30,17 @@ export interface RouterOptions {
 
 type Answerable = ChatInputCommandInteraction | MessageComponentInteraction;
 
+/** Options by name; a channel option becomes `{ id, name, type }` from what Discord resolved. */
 function optionsOf(interaction: ChatInputCommandInteraction): Record<string, unknown> {
-  return Object.fromEntries(interaction.options.data.map((o) => [o.name, o.value]));
+  return Object.fromEntries(
+    interaction.options.data.map((o) => [o.name, o.type === ApplicationCommandOptionType.Channel ? { id: o.value, name: o.channel?.name ?? null, type: o.channel?.type ?? null } : o.value]),
+  );
+}
+
+function actorOf(interaction: Answerable): Actor {
+  const member = interaction.member;
+  const name = member && 'displayName' in member ? member.displayName : interaction.user.username;
+  return { userId: interaction.user.id, guildId: interaction.guildId, permissions: interaction.memberPermissions?.bitfield ?? 0n, name };
 }
 
 /** Edits and updates cannot change whether a message is ephemeral, and Discord rejects the flag there. */
@@ -75,7 +85,7 @@ export function createRouter(options: RouterOptions): (interaction: Interaction)
       throw new UserError(`That did not work: ${problems.join('; ')}.`);
     }
     if (command.defer) await interaction.deferReply(command.ephemeral ? { flags: MessageFlags.Ephemeral } : {});
-    const payload = await renderView(await command.run(parsed.data, context), codec);
+    const payload = await renderView(await command.run(parsed.data, { ...context, actor: actorOf(interaction) }), codec);
     if (interaction.deferred) await interaction.editReply(withoutFlags(payload));
     else await interaction.reply(payload);
   }
@@ -86,7 +96,7 @@ export function createRouter(options: RouterOptions): (interaction: Interaction)
     if (!state || !command?.component) throw new UserError(EXPIRED);
     const values = interaction.isStringSelectMenu() ? interaction.values : [];
     if (command.defer) await interaction.deferUpdate();
-    const answer = await command.component(state.slice(1), values, context);
+    const answer = await command.component(state.slice(1), values, { ...context, actor: actorOf(interaction) });
     const payload = await renderView(answer.view, codec);
     if (answer.mode === 'reply') {
       if (interaction.deferred) await interaction.followUp(payload);

@@ -57,4 +57,6 @@ export const migrations: readonly string[] = [
   -- keyv's small state (settings, subscriptions, progress markers) lives in the same file.
   CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
   `,
+  // Delivery finds articles whose comments or text changed since its last run.
+  `CREATE INDEX articles_updated ON articles (updated_at);`,
 ];

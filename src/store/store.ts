@@ -17,6 +17,7 @@ import {
 } from './rows.ts';
 import { type SearchOptions, type SearchResult, search } from './search.ts';
 import { type Suggestion, suggestTitles } from './suggest.ts';
+import { type Positions, positions } from './positions.ts';
 
 export type { UpsertStatus };
 
@@ -38,12 +39,15 @@ const COMMENT_SCALARS = ['number', 'author', 'author_id', 'posted_at', 'rating',
 
 export class ArticleStore implements ArticleSink {
   readonly db: Db;
+  /** Articles by the order they were first stored in: what delivery walks. */
+  readonly positions: Positions;
   private readonly stmts;
   private readonly fts: FtsWriter;
 
   constructor(db: Db) {
     this.db = db;
     this.fts = ftsWriter(db);
+    this.positions = positions(db);
     this.stmts = {
       articleById: db.prepare<[string], ArticleRow>('SELECT * FROM articles WHERE id = ?'),
       commentsOf: db.prepare<[number], CommentRow>('SELECT * FROM comments WHERE article_rowid = ? ORDER BY position'),
@@ -67,6 +71,7 @@ export class ArticleStore implements ArticleSink {
          WHERE rowid = @rowid`,
       ),
       deleteArticle: db.prepare<[number]>('DELETE FROM articles WHERE rowid = ?'),
+      touch: db.prepare<[string, number]>('UPDATE articles SET updated_at = ? WHERE rowid = ?'),
       deleteComment: db.prepare<[number]>('DELETE FROM comments WHERE rowid = ?'),
       summaries: db.prepare<[number, number], ArticleSummary>(
         `SELECT a.id, a.title, a.url, a.source, a.published_at AS publishedAt, a.ingested_at AS ingestedAt,
@@ -133,7 +138,11 @@ export class ArticleStore implements ArticleSink {
         this.fts.addArticle(old.rowid, merged.title, merged.body_text);
       }
     }
-    if (this.mergeComments(old.rowid, article.comments)) changed = true;
+    if (this.mergeComments(old.rowid, article.comments)) {
+      // New or changed comments count as a change to the article: delivery looks for them by this time.
+      if (!changed) this.stmts.touch.run(now, old.rowid);
+      changed = true;
+    }
     return changed ? 'updated' : 'unchanged';
   }
 

@@ -4,12 +4,35 @@
  */
 import type { APIApplicationCommandOption, RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord-api-types/v10';
 import type { z } from 'zod';
+import type { DeliveryRunner } from '../delivery/run.ts';
+import type { Subscriptions } from '../delivery/subscriptions.ts';
 import type { ArticleStore } from '../store/store.ts';
 import type { Choice, ComponentState, View } from './view.ts';
+
+/** Who ran the command, where: admin commands check `permissions` again (Discord's default can be overridden). */
+export interface Actor {
+  readonly userId: string;
+  readonly guildId: string | null;
+  /** The member's permissions in the channel, as Discord computed them. */
+  readonly permissions: bigint;
+  /** Shown in the subscription list. */
+  readonly name: string;
+}
+
+export interface DeliveryContext {
+  readonly subscriptions: Subscriptions;
+  readonly runner: DeliveryRunner;
+  /** The schedule, for telling admins when the next run is. */
+  readonly cron: string | null;
+}
 
 export interface CommandContext {
   readonly store: ArticleStore;
   readonly now: () => Date;
+  /** Set for every interaction the router handles. */
+  readonly actor?: Actor;
+  /** Set when the bot runs the delivery job. */
+  readonly delivery?: DeliveryContext;
 }
 
 /** A button or menu answer: a new view in place of the message it was on, or a new message. */

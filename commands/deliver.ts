@@ -1,0 +1,54 @@
+/** /deliver: run delivery now for this server, or show what it would post. */
+import { ApplicationCommandOptionType } from 'discord-api-types/v10';
+import { z } from 'zod';
+import type { SubscriptionRun } from '../src/delivery/run.ts';
+import { LIMITS, truncate } from '../src/discord/limits.ts';
+import { defineCommand } from '../src/views/command.ts';
+import { plural } from '../src/views/format.ts';
+import { escape } from '../src/views/markdown.ts';
+import type { View } from '../src/views/view.ts';
+import { ADMIN_ONLY, requireAdmin } from './admin.ts';
+
+/** An interaction token lasts 15 minutes: a longer run goes on, and the answer says so. */
+const ANSWER_WITHIN_MS = 12 * 60 * 1000;
+
+const ACTIONS = { post: 'post', resume: 'finish posting', append: 'add comments to', edit: 'update', none: '' } as const;
+
+function runLines(run: SubscriptionRun, dryRun: boolean): string {
+  if (run.error && run.articles === 0) return `<#${run.channelId}>: failed: ${escape(run.error)}`;
+  if (dryRun) {
+    if (run.plan.length === 0) return `<#${run.channelId}>: nothing to post`;
+    const items = run.plan.map((w) => `• ${ACTIONS[w.action]} “${escape(truncate(w.title, 80, '…').text)}” (${plural(w.messages, 'message')})`);
+    return [`<#${run.channelId}>: would ${plural(run.plan.length, 'article')}:`, ...items].join('\n');
+  }
+  const parts = [`<#${run.channelId}>: ${plural(run.articles, 'article')}, ${plural(run.created, 'message')} posted`];
+  if (run.paused) parts.push(`⏸ paused: ${escape(run.paused)}`);
+  else if (run.error) parts.push(`⚠ stopped part way: ${escape(run.error)} (the next run resumes)`);
+  return parts.join('; ');
+}
+
+export function deliverView(runs: readonly SubscriptionRun[], dryRun: boolean): View {
+  const body = runs.length === 0 ? 'This server has no active subscriptions. Add one with /subscribe.' : runs.map((r) => runLines(r, dryRun)).join('\n');
+  return { ephemeral: true, embeds: [{ title: dryRun ? 'Delivery: dry run (nothing posted)' : 'Delivery: done', description: truncate(body, LIMITS.embedDescription).text }] };
+}
+
+export default defineCommand({
+  definition: {
+    name: 'deliver',
+    description: 'Post due articles now, or show what would be posted',
+    ...ADMIN_ONLY,
+    options: [{ type: ApplicationCommandOptionType.Boolean, name: 'dry-run', description: 'Only show what would be posted' }],
+  },
+  options: z.object({ 'dry-run': z.boolean().default(false) }),
+  defer: true,
+  ephemeral: true,
+  run: async (options, ctx) => {
+    const { runner, guildId } = requireAdmin(ctx);
+    const dryRun = options['dry-run'];
+    const run = runner.run({ guildId, dryRun });
+    const late = new Promise<null>((done) => setTimeout(() => done(null), ANSWER_WITHIN_MS).unref());
+    const runs = await Promise.race([run, late]);
+    if (runs === null) return { ephemeral: true, content: 'Delivery is still running; check /subscriptions later for what it posted.' };
+    return deliverView(runs, dryRun);
+  },
+});

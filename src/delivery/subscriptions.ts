@@ -1,0 +1,82 @@
+/**
+ * Subscriptions: which channel gets which articles, kept in keyv (one key per channel) so that
+ * every bot process sees the same list. A subscription remembers how far through the store it has
+ * got (`cursor`, a store position) rather than a list of every article it posted.
+ */
+import type Keyv from 'keyv';
+import type { Target } from './engine-types.ts';
+
+export type Backfill = { kind: 'none' } | { kind: 'all' } | { kind: 'latest'; count: number };
+
+export interface Subscription extends Target {
+  readonly channelName: string;
+  readonly source: string | null;
+  /** The filter as typed: words, or `/regex/flags`. */
+  readonly keywords: string | null;
+  readonly backfill: Backfill;
+  /** Articles stored at or before this store position are done (posted, or not matching). */
+  readonly cursor: number;
+  /** Articles updated after this time are checked for new comments and changed text. */
+  readonly checkedAt: string;
+  readonly createdAt: string;
+  readonly createdBy: string;
+  /** Why delivery stopped; an admin subscribes again to resume. */
+  readonly paused: { readonly reason: string; readonly at: string } | null;
+  readonly posted: number;
+  readonly lastPostedAt: string | null;
+  readonly lastRunAt: string | null;
+  readonly lastError: string | null;
+}
+
+export function parseBackfill(input: string | undefined): Backfill | null {
+  const text = (input ?? 'none').trim().toLowerCase();
+  if (text === 'none') return { kind: 'none' };
+  if (text === 'all') return { kind: 'all' };
+  const latest = /^latest\s+(\d{1,4})$/.exec(text);
+  const count = latest ? Number(latest[1]) : NaN;
+  return count >= 1 ? { kind: 'latest', count } : null;
+}
+
+export function showBackfill(b: Backfill): string {
+  return b.kind === 'latest' ? `latest ${b.count}` : b.kind;
+}
+
+export class Subscriptions {
+  constructor(private readonly keyv: Keyv) {}
+
+  private key(guildId: string, channelId: string): string {
+    return `${guildId}:${channelId}`;
+  }
+
+  async get(guildId: string, channelId: string): Promise<Subscription | null> {
+    return ((await this.keyv.get(this.key(guildId, channelId))) as Subscription | undefined) ?? null;
+  }
+
+  async put(sub: Subscription): Promise<void> {
+    await this.keyv.set(this.key(sub.guildId, sub.channelId), sub);
+  }
+
+  /** Applies `change` to the stored subscription, if it still exists (it may have been removed mid-run). */
+  async update(target: Target, change: (sub: Subscription) => Subscription): Promise<Subscription | null> {
+    const current = await this.get(target.guildId, target.channelId);
+    if (!current) return null;
+    const next = change(current);
+    await this.put(next);
+    return next;
+  }
+
+  async remove(guildId: string, channelId: string): Promise<boolean> {
+    return this.keyv.delete(this.key(guildId, channelId));
+  }
+
+  /** Every subscription, or a guild's, in channel-id order. */
+  async list(guildId?: string): Promise<Subscription[]> {
+    const all: Subscription[] = [];
+    if (!this.keyv.iterator) throw new Error('subscriptions: the keyv store cannot list its keys');
+    for await (const [, value] of this.keyv.iterator(undefined)) {
+      const sub = value as Subscription;
+      if (guildId === undefined || sub.guildId === guildId) all.push(sub);
+    }
+    return all.sort((a, b) => a.guildId.localeCompare(b.guildId) || a.channelId.localeCompare(b.channelId));
+  }
+}
