@@ -33,11 +33,13 @@ export function suggestTitles(db: Db, typed: string, limit: number): Suggestion[
     // A lone one-letter word is not worth a lookup; after other words it still narrows them.
     const match = words.length === 1 && last.length < MIN_PREFIX ? null : toMatchExpression(terms);
     if (match !== null) {
+      // Newest first rather than by BM25: every suggestion holds every typed word anyway, and ranking
+      // all titles that contain a common word ("the") measured 24 ms at 20,000 articles against 2.6 ms.
       add(
         db
           .prepare<[string, number], Suggestion>(
             `SELECT a.id, a.title FROM titles_fts JOIN articles a ON a.rowid = titles_fts.rowid
-             WHERE titles_fts MATCH ? ORDER BY rank LIMIT ?`,
+             WHERE titles_fts MATCH ? ORDER BY titles_fts.rowid DESC LIMIT ?`,
           )
           .all(match, limit),
       );
