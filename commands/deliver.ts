@@ -19,7 +19,7 @@ function runLines(run: SubscriptionRun, dryRun: boolean): string {
   if (dryRun) {
     if (run.plan.length === 0) return `<#${run.channelId}>: nothing to post`;
     const items = run.plan.map((w) => `• ${ACTIONS[w.action]} “${escape(truncate(w.title, 80, '…').text)}” (${plural(w.messages, 'message')})`);
-    return [`<#${run.channelId}>: would ${plural(run.plan.length, 'article')}:`, ...items].join('\n');
+    return [`<#${run.channelId}>: ${plural(run.plan.length, 'article')} would go out:`, ...items].join('\n');
   }
   const parts = [`<#${run.channelId}>: ${plural(run.articles, 'article')}, ${plural(run.created, 'message')} posted`];
   if (run.paused) parts.push(`⏸ paused: ${escape(run.paused)}`);

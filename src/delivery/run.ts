@@ -86,6 +86,11 @@ export class DeliveryRunner {
     return next;
   }
 
+  /** Resolves when no run is going. */
+  async idle(): Promise<void> {
+    await this.running;
+  }
+
   private async runNow(options: RunOptions): Promise<SubscriptionRun[]> {
     const subs = (await this.deps.subscriptions.list(options.guildId)).filter((s) => s.paused === null);
     const runs = await Promise.all(

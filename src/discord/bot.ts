@@ -10,6 +10,11 @@ import type { ArticleStore } from '../store/store.ts';
 import type { SlashCommand } from '../views/command.ts';
 import { createCodec } from './custom-id.ts';
 import { createRouter } from './router.ts';
+import { createDeliveryEngine } from '../delivery/engine.ts';
+import { DeliveryRunner } from '../delivery/run.ts';
+import { scheduleDelivery } from '../delivery/schedule.ts';
+import { Subscriptions } from '../delivery/subscriptions.ts';
+import { discordPoster } from './discord-poster.ts';
 
 export interface BotOptions {
   readonly discord: DiscordConfig;
@@ -23,10 +28,13 @@ export interface BotOptions {
   readonly stateTtlMs?: number;
   /** Milliseconds since the epoch, for button expiry; default Date.now. */
   readonly clock?: () => number;
+  /** Run subscriptions and delivery; `cron` null means only /deliver runs it. */
+  readonly delivery?: { readonly cron: string | null };
 }
 
 export interface Bot {
   readonly client: Client<true>;
+  readonly runner: DeliveryRunner;
   stop(): Promise<void>;
 }
 
@@ -40,7 +48,12 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     allowedMentions: { parse: [] },
   });
   const codec = createCodec({ keyv: openKeyv(store.db, 'bot'), ttlMs: options.stateTtlMs, now: options.clock });
-  const route = createRouter({ commands: options.commands, context: { store, now: options.now ?? (() => new Date()) }, codec, log });
+  const now = options.now ?? (() => new Date());
+  const subscriptions = new Subscriptions(openKeyv(store.db, 'subscriptions'));
+  const engine = createDeliveryEngine({ poster: discordPoster(client.rest, () => client.user?.id ?? ''), keyv: openKeyv(store.db, 'delivery'), log });
+  const runner = new DeliveryRunner({ store, subscriptions, engine, log, now });
+  const delivery = options.delivery ? { subscriptions, runner, cron: options.delivery.cron } : undefined;
+  const route = createRouter({ commands: options.commands, context: { store, now, delivery }, codec, log });
   client.on(Events.InteractionCreate, (interaction) => void route(interaction));
   client.on(Events.Error, (error) => log.error({ err: error }, 'discord client error'));
   client.on(Events.Warn, (message) => log.warn(message));
@@ -57,9 +70,14 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   }
   const c = await ready;
   log.info({ user: c.user.tag, guilds: c.guilds.cache.size, api: discord.apiUrl }, 'bot connected');
+  const job = options.delivery?.cron ? scheduleDelivery(options.delivery.cron, runner, log) : null;
   return {
     client: c,
+    runner,
     async stop() {
+      await job?.stop();
+      // A run in progress finishes its current messages first, so progress matches what was posted.
+      await runner.idle();
       await client.destroy();
     },
   };

@@ -1,0 +1,193 @@
+/**
+ * The delivery engine: posts each article, its thread and its comments exactly once. Progress is
+ * stored in keyv after every message; each message carries a deterministic nonce, so a resend
+ * after a crash within Discord's nonce window returns the message already made; after a longer
+ * outage the thread's messages after the last one recorded are read and matched before sending.
+ */
+import { createHash } from 'node:crypto';
+import type Keyv from 'keyv';
+import type { Article } from '../articles/model.ts';
+import type { Logger } from '../log.ts';
+import type { ArticleAction, ArticleResult, ArticleWork, DeliveryEngine, DeliveryReport, Target } from './engine-types.ts';
+import { type ArticlePlan, nonceFor, planArticle, postFooter } from './messages.ts';
+import { type PostedMessage, type Poster, TargetGone } from './poster.ts';
+
+/** Threads whose comments are being posted at once, per target: each thread is its own rate-limit bucket. */
+const THREADS_IN_FLIGHT = 5;
+/** How far back a channel is searched for a post made just before a crash. */
+const RECENT_POSTS = 50;
+
+interface Progress {
+  postId: string | null;
+  threadId: string | null;
+  postHash: string | null;
+  bodyHash: string;
+  /** Comment step keys posted. */
+  done: string[];
+  /** The last message posted in the thread: where a resume starts reading. */
+  lastId: string | null;
+  /** The first delivery finished: later work is an append or an edit. */
+  complete: boolean;
+}
+
+export interface EngineDeps {
+  readonly poster: Poster;
+  /** Progress records; one per target channel and article. */
+  readonly keyv: Keyv;
+  readonly log: Logger;
+}
+
+function bodyHash(a: Article): string {
+  return createHash('sha256').update(a.title).update('\u0000').update(JSON.stringify(a.body)).digest('base64url').slice(0, 16);
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function actionOf(p: Progress | null, plan: ArticlePlan, article: Article): { action: ArticleAction; pending: number } {
+  const done = new Set(p?.done ?? []);
+  const pending = plan.comments.filter((s) => !done.has(s.key)).length;
+  if (!p?.postId) return { action: 'post', pending };
+  if (!p.complete || !p.threadId) return { action: 'resume', pending };
+  if (p.bodyHash !== bodyHash(article)) return { action: 'edit', pending };
+  if (pending > 0 || p.postHash !== plan.postHash) return { action: 'append', pending };
+  return { action: 'none', pending };
+}
+
+export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
+  const { poster, keyv, log } = deps;
+  const key = (t: Target, articleId: string): string => `${t.channelId}:${articleId}`;
+  const load = async (t: Target, id: string): Promise<Progress | null> => ((await keyv.get(key(t, id))) as Progress | undefined) ?? null;
+  const save = (t: Target, id: string, p: Progress): Promise<boolean> => keyv.set(key(t, id), p);
+
+  /** The post and its thread, made or found; edits the post when it changed. Returns messages created and edited. */
+  async function ensurePost(t: Target, a: Article, plan: ArticlePlan, p: Progress): Promise<{ created: number; edited: number }> {
+    let created = 0;
+    let edited = 0;
+    if (!p.postId && t.kind === 'forum') {
+      p.threadId = await poster.forumPost(t.channelId, plan.threadName, plan.post);
+      p.postId = p.threadId;
+      p.postHash = plan.postHash;
+      created++;
+      await save(t, a.id, p);
+    }
+    if (!p.postId) {
+      const recent = await poster.after(t.channelId, null, RECENT_POSTS);
+      const found = recent.find((m) => m.authorId === poster.botId() && m.footer === postFooter(a.id));
+      p.postId = found?.id ?? (await poster.send(t.channelId, plan.post, nonceFor(t.channelId, a.id, 'post')));
+      if (!found) created++;
+      p.postHash = plan.postHash;
+      await save(t, a.id, p);
+    }
+    if (!p.threadId) {
+      p.threadId = await poster.startThread(t.channelId, p.postId, plan.threadName);
+      await save(t, a.id, p);
+    }
+    if (p.postHash !== plan.postHash) {
+      // A forum post's starter message lives in its thread.
+      await poster.edit(t.kind === 'forum' ? p.threadId : t.channelId, p.postId, plan.post);
+      p.postHash = plan.postHash;
+      edited++;
+    }
+    p.bodyHash = bodyHash(a);
+    await save(t, a.id, p);
+    return { created, edited };
+  }
+
+  /** Posts the comment messages not yet posted, in order, adopting any already in the thread. */
+  async function postComments(t: Target, a: Article, plan: ArticlePlan, p: Progress, resuming: boolean): Promise<number> {
+    const threadId = p.threadId;
+    if (!threadId) return 0;
+    const done = new Set(p.done);
+    const pending = plan.comments.filter((s) => !done.has(s.key));
+    if (pending.length === 0) return 0;
+    // Messages made in a run that died before recording them; only read when resuming.
+    let existing: PostedMessage[] = [];
+    if (resuming) existing = (await poster.after(threadId, p.lastId ?? threadId, 100)).filter((m) => m.authorId === poster.botId());
+    let created = 0;
+    for (const step of pending) {
+      const match = existing.findIndex((m) => m.content === step.message.content);
+      let id: string;
+      if (match >= 0) {
+        id = existing[match]?.id ?? '';
+        existing.splice(0, match + 1);
+      } else {
+        id = await poster.send(threadId, step.message, nonceFor(threadId, a.id, step.key));
+        created++;
+      }
+      p.done.push(step.key);
+      p.lastId = id;
+      await save(t, a.id, p);
+    }
+    return created;
+  }
+
+  /** Makes the post and thread; resolves with the comments' task (wrapped, so awaiting this does not wait for them). */
+  async function deliverOne(t: Target, a: Article, report: (r: ArticleResult) => void, onGone: (reason: string) => void): Promise<{ comments: Promise<void> } | null> {
+    const plan = planArticle(a);
+    const stored = await load(t, a.id);
+    const { action } = actionOf(stored, plan, a);
+    if (action === 'none') {
+      report({ articleId: a.id, action, created: 0, edited: 0, error: null });
+      return null;
+    }
+    const p: Progress = stored ?? { postId: null, threadId: null, postHash: null, bodyHash: bodyHash(a), done: [], lastId: null, complete: false };
+    let posted = { created: 0, edited: 0 };
+    const fail = (error: unknown, created: number): void => {
+      if (error instanceof TargetGone) onGone(error.message);
+      report({ articleId: a.id, action, created, edited: posted.edited, error: message(error) });
+    };
+    try {
+      posted = await ensurePost(t, a, plan, p);
+    } catch (error) {
+      fail(error, 0);
+      return null;
+    }
+    // The comments go on while the next article's post is made: its own thread, its own bucket.
+    const comments = postComments(t, a, plan, p, stored !== null).then(
+      async (n) => {
+        p.complete = true;
+        await save(t, a.id, p);
+        report({ articleId: a.id, action, created: posted.created + n, edited: posted.edited, error: null });
+      },
+      (error: unknown) => fail(error, posted.created),
+    );
+    return { comments };
+  }
+
+  return {
+    async plan(t, articles) {
+      const work: ArticleWork[] = [];
+      for (const a of articles) {
+        const plan = planArticle(a);
+        const stored = await load(t, a.id);
+        const { action, pending } = actionOf(stored, plan, a);
+        work.push({ articleId: a.id, title: a.title, action, messages: pending + (stored?.postId ? 0 : 1) });
+      }
+      return work;
+    },
+
+    async deliver(t, articles, options) {
+      const results: ArticleResult[] = [];
+      let pause: { reason: string } | null = null;
+      const inFlight = new Set<Promise<void>>();
+      for (const a of articles) {
+        if (pause || options?.signal?.aborted) break;
+        const task = await deliverOne(t, a, (r) => results.push(r), (reason) => (pause ??= { reason }));
+        if (!task) continue;
+        const tracked: Promise<void> = task.comments.finally(() => inFlight.delete(tracked));
+        inFlight.add(tracked);
+        if (inFlight.size >= THREADS_IN_FLIGHT) await Promise.race(inFlight);
+      }
+      await Promise.all(inFlight);
+      const report: DeliveryReport = { results, pause };
+      if (report.pause) log.warn({ channel: t.channelId, reason: report.pause.reason }, 'target cannot take posts');
+      return report;
+    },
+
+    async delivered(t, articleId) {
+      return (await load(t, articleId))?.postId != null;
+    },
+  };
+}

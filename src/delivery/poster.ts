@@ -1,0 +1,32 @@
+/**
+ * What the delivery engine needs from Discord, and nothing more: the discord.js side lives in
+ * src/discord/discord-poster.ts. Every call goes through discord.js's REST queue, which follows
+ * Discord's rate-limit headers.
+ */
+import type { OutMessage } from './messages.ts';
+
+export interface PostedMessage {
+  readonly id: string;
+  readonly authorId: string;
+  readonly content: string;
+  readonly footer: string | null;
+}
+
+export interface Poster {
+  /** The bot's user id: only its own messages are ever adopted as already posted. */
+  botId(): string;
+  /** Sends with the nonce enforced, so a resend within Discord's window returns the first message. */
+  send(channelId: string, message: OutMessage, nonce: string): Promise<string>;
+  /** Starts a thread from a message; the thread's id is returned (Discord makes it the message's id). */
+  startThread(channelId: string, messageId: string, name: string): Promise<string>;
+  /** A forum post: a thread whose starter message is `message`. Returns the thread id (= the starter's id). */
+  forumPost(forumId: string, name: string, message: OutMessage): Promise<string>;
+  edit(channelId: string, messageId: string, message: OutMessage): Promise<void>;
+  /** Messages after `afterId` (all recent ones when null), oldest first, at most `limit` (≤ 100). */
+  after(channelId: string, afterId: string | null, limit: number): Promise<PostedMessage[]>;
+}
+
+/** The channel or thread cannot take posts any more: deleted, or access or permission lost. */
+export class TargetGone extends Error {
+  override readonly name = 'TargetGone';
+}

@@ -1,0 +1,66 @@
+/**
+ * The delivery engine's Poster over discord.js's REST client: one rate-aware path for every send,
+ * since discord.js queues each route by its bucket and waits out Retry-After and X-RateLimit-*.
+ * Discord's answers that mean "this target cannot take posts" become TargetGone.
+ */
+import type { APIChannel, APIMessage } from 'discord-api-types/v10';
+import { DiscordAPIError, type REST, Routes } from 'discord.js';
+import type { OutMessage } from '../delivery/messages.ts';
+import { type Poster, TargetGone } from '../delivery/poster.ts';
+
+/** Unknown Channel, Unknown Message, Missing Access, Missing Permissions, Cannot send in this channel. */
+const GONE = new Set([10003, 10008, 50001, 50013, 50008]);
+/** "A thread has already been created for this message": the thread's id is the message's. */
+const THREAD_EXISTS = 160004;
+/** A week: threads of an article's discussion stay open while people read it. */
+const ARCHIVE_MINUTES = 10080;
+
+const NO_PINGS = { parse: [] };
+
+async function call<T>(what: string, channelId: string, request: () => Promise<unknown>): Promise<T> {
+  try {
+    return (await request()) as T;
+  } catch (error) {
+    if (error instanceof DiscordAPIError && typeof error.code === 'number' && GONE.has(error.code)) {
+      throw new TargetGone(`${error.message} (${what} in channel ${channelId}, Discord code ${error.code})`);
+    }
+    throw error;
+  }
+}
+
+export function discordPoster(rest: REST, botId: () => string): Poster {
+  return {
+    botId,
+    async send(channelId, message: OutMessage, nonce) {
+      const body = { ...message, allowed_mentions: NO_PINGS, nonce, enforce_nonce: true };
+      return (await call<APIMessage>('send', channelId, () => rest.post(Routes.channelMessages(channelId), { body }))).id;
+    },
+    async startThread(channelId, messageId, name) {
+      try {
+        const thread = await call<APIChannel>('start a thread', channelId, () =>
+          rest.post(Routes.threads(channelId, messageId), { body: { name, auto_archive_duration: ARCHIVE_MINUTES } }),
+        );
+        return thread.id;
+      } catch (error) {
+        if (error instanceof DiscordAPIError && error.code === THREAD_EXISTS) return messageId;
+        throw error;
+      }
+    },
+    async forumPost(forumId, name, message) {
+      const body = { name, auto_archive_duration: ARCHIVE_MINUTES, message: { ...message, allowed_mentions: NO_PINGS } };
+      return (await call<APIChannel>('create a forum post', forumId, () => rest.post(Routes.threads(forumId), { body }))).id;
+    },
+    async edit(channelId, messageId, message) {
+      await call('edit', channelId, () => rest.patch(Routes.channelMessage(channelId, messageId), { body: { ...message, allowed_mentions: NO_PINGS } }));
+    },
+    async after(channelId, afterId, limit) {
+      const query = new URLSearchParams({ limit: String(Math.min(limit, 100)) });
+      if (afterId) query.set('after', afterId);
+      const messages = await call<APIMessage[]>('read messages', channelId, () => rest.get(Routes.channelMessages(channelId), { query }));
+      return messages
+        .map((m) => ({ id: m.id, authorId: m.author.id, content: m.content, footer: m.embeds[0]?.footer?.text ?? null }))
+        .sort((x, y) => (BigInt(x.id) < BigInt(y.id) ? -1 : 1));
+    },
+  };
+}
+

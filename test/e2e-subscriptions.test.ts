@@ -1,0 +1,97 @@
+/**
+ * End to end: the subscription commands with the real client against the local Discord, and the
+ * delivery they drive: /subscribe with its default stated, filters checked, the Manage Server
+ * check repeated on use, /deliver (dry run and real), /subscriptions with counts and pauses.
+ */
+import { PermissionFlagsBits } from 'discord-api-types/v10';
+import { afterEach, describe, expect, it } from 'vitest';
+import { article, comment } from './helpers/articles.ts';
+import { type Harness, startHarness } from './helpers/bot.ts';
+import { sampleArticle } from './text-sample.ts';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+const ADMIN = PermissionFlagsBits.ManageGuild | PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages;
+
+async function adminHarness(): Promise<Harness & { adminId: string; forumId: string }> {
+  const harness = await startHarness({ articles: [sampleArticle()], delivery: true });
+  const admin = harness.fake.createUser({ username: 'editor' });
+  harness.fake.addMember(harness.guildId, admin.id, { permissions: ADMIN });
+  const forum = harness.fake.createChannel(harness.guildId, { name: 'articles', type: 'forum' });
+  return Object.assign(harness, { adminId: admin.id, forumId: forum.id });
+}
+
+describe('GIVEN /subscribe', () => {
+  it('THEN a member without Manage Server is refused even though Discord showed the command', async () => {
+    h = await adminHarness();
+    const reply = await h.run('subscribe', { channel: h.channelId }).reply();
+    expect(reply).toMatchObject({ ephemeral: true, content: 'You need the Manage Server permission to do that.' });
+    expect(await h.fake.runCommand({ guildId: h.guildId, channelId: h.channelId, userId: h.userId, name: 'subscriptions' }).reply()).toMatchObject({ ephemeral: true });
+  });
+
+  it('THEN the default backfill is stated, a catastrophic regex is refused, and a bad backfill is named', async () => {
+    const a = await adminHarness();
+    h = a;
+    const as = (name: string, options: Record<string, string | number | boolean> = {}) => a.fake.runCommand({ guildId: a.guildId, channelId: a.channelId, userId: a.adminId, name, options });
+    const ok = await as('subscribe', { channel: a.channelId }).reply();
+    expect(ok.ephemeral).toBe(true);
+    expect(ok.content).toContain('Backfill: none (the default): only articles stored from now on.');
+    const regex = await as('subscribe', { channel: a.forumId, keywords: '/(a+)+$/' }).reply();
+    expect(regex.content).toMatch(/^Keywords: the pattern can backtrack catastrophically \(exponential\)/);
+    const fill = await as('subscribe', { channel: a.forumId, backfill: 'some' }).reply();
+    expect(fill.content).toBe('Backfill "some" is not one of: none, latest N (such as latest 10), all.');
+    const list = await as('subscriptions').reply();
+    expect(list.embeds[0]?.fields).toHaveLength(1);
+    expect(list.embeds[0]?.fields?.[0]?.value).toContain('every article; backfill none');
+  });
+});
+
+describe('GIVEN a subscription with backfill', () => {
+  it('THEN /deliver dry-run shows what would go and posts nothing; /deliver posts it with its thread and comments', async () => {
+    const a = await adminHarness();
+    h = a;
+    const as = (name: string, options: Record<string, string | number | boolean> = {}) => a.fake.runCommand({ guildId: a.guildId, channelId: a.channelId, userId: a.adminId, name, options });
+    a.store.upsert(article({ title: 'Harbour reopens after the storm', source: 'Coast Gazette', text: 'The harbour reopened on Monday.', comments: [comment(1, 'Good news for the fleet.')] }));
+    await as('subscribe', { channel: a.channelId, backfill: 'all', keywords: 'harbour, nato' }).reply();
+    const dry = await as('deliver', { 'dry-run': true }).reply(20_000);
+    expect(dry.embeds[0]?.title).toBe('Delivery: dry run (nothing posted)');
+    expect(dry.embeds[0]?.description).toContain('2 articles would go out:\n• post “Russia and NATO are severing ties: who is to blame and what to do?” (6 messages)\n• post “Harbour reopens after the storm” (2 messages)');
+    expect(a.fake.messages(a.channelId)).toHaveLength(0);
+
+    const done = await as('deliver').reply(30_000);
+    expect(done.embeds[0]?.description).toMatch(/2 articles, \d+ messages posted/);
+    const posts = a.fake.messages(a.channelId);
+    expect(posts).toHaveLength(2);
+    const threads = a.fake.threads(a.channelId);
+    expect(threads).toHaveLength(2);
+    const harbour = threads.find((t) => t.name === 'Harbour reopens after the storm');
+    expect(a.fake.messages(harbour?.id ?? '').map((m) => m.content)).toEqual([expect.stringContaining('Good news for the fleet.')]);
+
+    const again = await as('deliver').reply(20_000);
+    expect(again.embeds[0]?.description).toContain('0 articles, 0 messages posted');
+    const list = await as('subscriptions').reply();
+    expect(list.embeds[0]?.fields?.[0]?.value).toMatch(/Posted 2 articles, last at/);
+    expect(a.fake.violations).toEqual([]);
+  });
+
+  it('THEN a deleted channel pauses the subscription with a note in /subscriptions, and it is not retried', async () => {
+    const a = await adminHarness();
+    h = a;
+    const as = (name: string, options: Record<string, string | number | boolean> = {}) => a.fake.runCommand({ guildId: a.guildId, channelId: a.channelId, userId: a.adminId, name, options });
+    const doomed = a.fake.createChannel(a.guildId, { name: 'doomed' });
+    await as('subscribe', { channel: doomed.id, backfill: 'all' }).reply();
+    a.fake.deleteChannel(doomed.id);
+    const run = await as('deliver').reply(20_000);
+    expect(run.embeds[0]?.description).toMatch(/paused/);
+    const list = await as('subscriptions').reply();
+    expect(list.embeds[0]?.fields?.[0]?.value).toMatch(/Paused\*\* since .*Unknown Channel/);
+    const requests = a.fake.requests.length;
+    const next = await as('deliver').reply(20_000);
+    expect(next.embeds[0]?.description).toBe('This server has no active subscriptions. Add one with /subscribe.');
+    expect(a.fake.requests.length - requests).toBeLessThan(6);
+  });
+});
