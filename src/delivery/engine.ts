@@ -12,8 +12,11 @@ import type { ArticleAction, ArticleResult, ArticleWork, DeliveryEngine, Deliver
 import { type ArticlePlan, nonceFor, planArticle, postFooter } from './messages.ts';
 import { type PostedMessage, type Poster, TargetGone } from './poster.ts';
 
-/** Threads whose comments are being posted at once, per target: each thread is its own rate-limit bucket. */
-const THREADS_IN_FLIGHT = 5;
+/**
+ * Threads whose comments are being posted at once, per target. Each thread is its own rate-limit
+ * bucket (5 messages per 5 s on Discord), so about 20 at once are needed to reach the global 50/s.
+ */
+const THREADS_IN_FLIGHT = 20;
 /** How far back a channel is searched for a post made just before a crash. */
 const RECENT_POSTS = 50;
 

@@ -1,0 +1,146 @@
+/**
+ * The delivery engine against the local Discord with the real discord.js REST client: what it
+ * posts, appends and edits, when it pauses, and that it keeps to the rate limits.
+ */
+import { PermissionFlagsBits } from 'discord-api-types/v10';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Article } from '../src/articles/model.ts';
+import { planArticle, threadName } from '../src/delivery/messages.ts';
+import { article, comment } from './helpers/articles.ts';
+import { checkDelivered, type EngineHarness, startEngine } from './helpers/delivery.ts';
+import { sampleArticle } from './text-sample.ts';
+
+let h: EngineHarness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+const unescape = (s: string): string => s.replace(/\\(.)/g, '$1');
+
+describe('GIVEN the plan for an article', () => {
+  it('THEN the sample gets a post with its summary and comment count, and one header per comment in order', () => {
+    const a = sampleArticle();
+    const plan = planArticle(a);
+    const embed = plan.post.embeds?.[0];
+    expect(embed?.title).toBe(a.title);
+    expect(embed?.fields?.find((f) => f.name === 'Comments')?.value).toBe('4 comments');
+    expect(plan.threadName).toBe(a.title);
+    const headers = plan.comments.map((s) => s.message.content?.split('\n')[0]);
+    expect(headers.filter((x) => !x?.includes('(continued)'))).toEqual([
+      '**#1** · 2021-10-20 10:12 · rating -1',
+      '**#2** · 2021-10-20 11:19 · rating 0',
+      '**#3** · 2021-10-20 13:54 · rating 0',
+      '**#4** · 2021-10-24 17:51 · rating 0',
+    ]);
+    // Comment 1 quotes the article: those paragraphs are block quotes.
+    expect(plan.comments[0]?.message.content).toMatch(/\n> /);
+  });
+
+  it('THEN a 10,000-character comment is split at sentence ends into messages that fit, losing no word', () => {
+    const text = Array.from({ length: 250 }, (_, i) => `Sentence ${i} says something @everyone should read.`).join(' ');
+    const plan = planArticle(article({ title: 'Long', comments: [comment(1, text)] }));
+    expect(plan.comments.length).toBeGreaterThan(5);
+    for (const s of plan.comments) {
+      expect(s.message.content?.length).toBeLessThanOrEqual(2000);
+      expect(s.message.content).toMatch(/read\.$/);
+    }
+    const words = plan.comments.map((s) => unescape(s.message.content?.split('\n').slice(1).join('\n') ?? '')).join(' ');
+    expect(words).toBe(text);
+  });
+
+  it('THEN a long title becomes a thread name of at most 100 characters, cut at a word', () => {
+    const name = threadName('Word '.repeat(40));
+    expect(name.length).toBeLessThanOrEqual(100);
+    expect(name).toMatch(/Word…$/);
+  });
+});
+
+describe('GIVEN articles delivered to a text channel', () => {
+  it('THEN each gets a post and a thread with its comments, once, and a second run posts nothing', async () => {
+    h = await startEngine();
+    const t = h.target();
+    const articles: Article[] = [sampleArticle(), article({ title: 'Second @everyone <@1>', text: '**Bold** claim.', comments: [comment(1, 'First!'), comment(2, '<@&9> ping?')] })];
+    const report = await h.engine.deliver(t, articles);
+    expect(report.pause).toBeNull();
+    expect(report.results.map((r) => [r.action, r.error])).toEqual([
+      ['post', null],
+      ['post', null],
+    ]);
+    expect(checkDelivered(h.fake, t, articles)).toEqual([]);
+    const all = [...h.fake.messages(t.channelId), ...h.fake.threads(t.channelId).flatMap((th) => h?.fake.messages(th.id) ?? [])];
+    expect(all.every((m) => !m.mention_everyone && m.mentions.length === 0 && m.mention_roles.length === 0)).toBe(true);
+    const again = await h.engine.deliver(t, articles);
+    expect(again.results.map((r) => r.action)).toEqual(['none', 'none']);
+    expect(checkDelivered(h.fake, t, articles)).toEqual([]);
+    expect(h.fake.violations).toEqual([]);
+  });
+
+  it('THEN comments that arrive later are appended to the same thread, and the post’s count is edited', async () => {
+    h = await startEngine();
+    const t = h.target();
+    const first = article({ title: 'Growing discussion', comments: [comment(1, 'One.')] });
+    await h.engine.deliver(t, [first]);
+    const more = { ...first, comments: [...first.comments, comment(2, 'Two.'), comment(3, 'Three.')] };
+    const report = await h.engine.deliver(t, [more]);
+    expect(report.results[0]).toMatchObject({ action: 'append', created: 2, edited: 1, error: null });
+    expect(checkDelivered(h.fake, t, [more])).toEqual([]);
+    expect(h.fake.messages(t.channelId)[0]?.embeds[0]?.fields?.find((f) => f.name === 'Comments')?.value).toBe('3 comments');
+  });
+
+  it('THEN an article whose text changed has its post edited in place, not posted again', async () => {
+    h = await startEngine();
+    const t = h.target();
+    const a = article({ title: 'Correction', text: 'The bridge opened in 1990.' });
+    await h.engine.deliver(t, [a]);
+    const fixed = { ...a, body: [{ type: 'paragraph' as const, text: 'The bridge opened in 1991.' }] };
+    const report = await h.engine.deliver(t, [fixed]);
+    expect(report.results[0]).toMatchObject({ action: 'edit', created: 0, edited: 1 });
+    expect(h.fake.messages(t.channelId)).toHaveLength(1);
+    expect(h.fake.messages(t.channelId)[0]?.embeds[0]?.description).toBe('The bridge opened in 1991.');
+  });
+});
+
+describe('GIVEN a forum channel', () => {
+  it('THEN each article is a forum post whose thread holds its comments', async () => {
+    h = await startEngine();
+    const t = h.target('forum');
+    const articles = [sampleArticle()];
+    await h.engine.deliver(t, articles);
+    expect(h.fake.threads(t.channelId).map((th) => th.name)).toEqual([articles[0]?.title]);
+    expect(checkDelivered(h.fake, t, articles)).toEqual([]);
+  });
+});
+
+describe('GIVEN a target that cannot take posts', () => {
+  it('THEN lost permission pauses with a reason naming it, and nothing after it is tried', async () => {
+    h = await startEngine();
+    const t = h.target();
+    h.fake.setBotPermissions(t.channelId, 0n, PermissionFlagsBits.SendMessages);
+    const report = await h.engine.deliver(t, [article({ title: 'A' }), article({ title: 'B' })]);
+    expect(report.pause?.reason).toMatch(/Missing Permissions .*channel \d+, Discord code 50013/);
+    expect(report.results).toHaveLength(1);
+  });
+});
+
+describe('GIVEN Discord-like rate limits', () => {
+  it('THEN 100 articles with 20 comments each go into one channel with only the 429s that reveal a bucket', async () => {
+    // Discord's limits with time running ten times faster: 5 messages per 0.5 s per channel, 500/s in all.
+    h = await startEngine({ fake: { rateLimits: { channelMessages: { limit: 5, windowMs: 500 }, global: { limit: 500, windowMs: 1000 } } }, globalPerSecond: 500 });
+    const t = h.target();
+    const articles = Array.from({ length: 100 }, (_, i) =>
+      article({ title: `Dispatch ${i}`, text: `Report number ${i}.`, comments: Array.from({ length: 20 }, (_, c) => comment(c + 1, `Reply ${c} to ${i}.`)) }),
+    );
+    const started = performance.now();
+    const report = await h.engine.deliver(t, articles);
+    const seconds = (performance.now() - started) / 1000;
+    expect(report.results.filter((r) => r.error !== null)).toEqual([]);
+    expect(checkDelivered(h.fake, t, articles)).toEqual([]);
+    const limited = h.fake.requests.filter((r) => r.status === 429).length;
+    // One per bucket at most: the channel and each of the 100 threads.
+    expect(limited).toBeLessThanOrEqual(10);
+    // The channel takes 10 posts a second, so 100 posts need 10 s; the 2,000 comments go to 100 threads
+    // side by side meanwhile. One thread at a time would need 100 × 2 s.
+    expect(seconds).toBeLessThan(30);
+  }, 90_000);
+});

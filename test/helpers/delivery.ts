@@ -1,0 +1,69 @@
+/** The delivery engine on its own against the local Discord: a discord.js REST client, keyv progress, a store. */
+import { REST } from 'discord.js';
+import type { Article } from '../../src/articles/model.ts';
+import { createDeliveryEngine } from '../../src/delivery/engine.ts';
+import type { DeliveryEngine, Target } from '../../src/delivery/engine-types.ts';
+import { planArticle } from '../../src/delivery/messages.ts';
+import { discordPoster } from '../../src/discord/discord-poster.ts';
+import { FakeDiscord, type FakeDiscordOptions } from '../../src/fake-discord/index.ts';
+import { createLogger } from '../../src/log.ts';
+import { openKeyv } from '../../src/store/kv.ts';
+import { ArticleStore } from '../../src/store/store.ts';
+import { TOKEN } from './bot.ts';
+
+export interface EngineHarness {
+  readonly fake: FakeDiscord;
+  readonly store: ArticleStore;
+  readonly engine: DeliveryEngine;
+  readonly guildId: string;
+  target(kind?: 'text' | 'forum'): Target;
+  close(): Promise<void>;
+}
+
+export async function startEngine(options: { fake?: FakeDiscordOptions; globalPerSecond?: number; dbPath?: string } = {}): Promise<EngineHarness> {
+  const fake = await FakeDiscord.start({ botToken: TOKEN, ...options.fake });
+  const guildId = fake.createGuild({ name: 'Readers' }).id;
+  const store = ArticleStore.open(options.dbPath ?? ':memory:');
+  const rest = new REST({ api: fake.apiUrl, globalRequestsPerSecond: options.globalPerSecond ?? 50 }).setToken(TOKEN);
+  const engine = createDeliveryEngine({ poster: discordPoster(rest, () => fake.botUser.id), keyv: openKeyv(store.db, 'delivery'), log: createLogger({ level: 'silent' }) });
+  return {
+    fake,
+    store,
+    engine,
+    guildId,
+    target(kind = 'text') {
+      const channel = fake.createChannel(guildId, { name: kind === 'forum' ? 'articles' : 'news', type: kind });
+      return { guildId, channelId: channel.id, kind };
+    },
+    async close() {
+      await fake.close();
+      store.close();
+    },
+  };
+}
+
+/**
+ * Checks what the local Discord holds for a target against the plan of every article: each post
+ * once, in order, with a thread holding exactly the planned comment messages in order. Returns the
+ * problems found (none is success), so a failure says what is wrong.
+ */
+export function checkDelivered(fake: FakeDiscord, target: Target, articles: readonly Article[]): string[] {
+  const problems: string[] = [];
+  const posts = target.kind === 'forum' ? fake.threads(target.channelId).map((t) => fake.messages(t.id)[0]) : fake.messages(target.channelId);
+  const footers = posts.map((m) => m?.embeds[0]?.footer?.text ?? '');
+  const wanted = articles.map((a) => `Paperboy · article ${a.id}`);
+  if (JSON.stringify(footers) !== JSON.stringify(wanted)) problems.push(`posts: got ${footers.length} [${footers.join(', ')}], wanted ${wanted.length}`);
+  for (const a of articles) {
+    const post = posts.find((m) => m?.embeds[0]?.footer?.text === `Paperboy · article ${a.id}`);
+    if (!post) continue;
+    const thread = fake.channel(post.id);
+    if (!thread) {
+      problems.push(`${a.title}: no thread`);
+      continue;
+    }
+    const got = fake.messages(thread.id).map((m) => m.content).slice(target.kind === 'forum' ? 1 : 0);
+    const plan = planArticle(a).comments.map((s) => s.message.content);
+    if (JSON.stringify(got) !== JSON.stringify(plan)) problems.push(`${a.title}: thread has ${got.length} messages, planned ${plan.length}`);
+  }
+  return problems;
+}
