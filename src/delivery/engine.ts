@@ -69,10 +69,11 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
     let created = 0;
     let edited = 0;
     if (!p.postId && t.kind === 'forum') {
-      p.threadId = await poster.forumPost(t.channelId, plan.threadName, plan.post);
+      const found = await poster.findForumPost(t.guildId, t.channelId, plan.threadName, postFooter(a.id));
+      p.threadId = found ?? (await poster.forumPost(t.channelId, plan.threadName, plan.post));
+      if (!found) created++;
       p.postId = p.threadId;
       p.postHash = plan.postHash;
-      created++;
       await save(t, a.id, p);
     }
     if (!p.postId) {

@@ -21,6 +21,11 @@ export interface Poster {
   startThread(channelId: string, messageId: string, name: string): Promise<string>;
   /** A forum post: a thread whose starter message is `message`. Returns the thread id (= the starter's id). */
   forumPost(forumId: string, name: string, message: OutMessage): Promise<string>;
+  /**
+   * A forum post by the bot named `name` whose starter message has `footer`, if one exists (made
+   * by a run that died before recording it; forum posts take no nonce). Returns its thread id.
+   */
+  findForumPost(guildId: string, forumId: string, name: string, footer: string): Promise<string | null>;
   edit(channelId: string, messageId: string, message: OutMessage): Promise<void>;
   /** Messages after `afterId` (all recent ones when null), oldest first, at most `limit` (≤ 100). */
   after(channelId: string, afterId: string | null, limit: number): Promise<PostedMessage[]>;

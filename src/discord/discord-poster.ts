@@ -3,7 +3,7 @@
  * since discord.js queues each route by its bucket and waits out Retry-After and X-RateLimit-*.
  * Discord's answers that mean "this target cannot take posts" become TargetGone.
  */
-import type { APIChannel, APIMessage } from 'discord-api-types/v10';
+import type { APIChannel, APIMessage, APIThreadChannel } from 'discord-api-types/v10';
 import { DiscordAPIError, type REST, Routes } from 'discord.js';
 import type { OutMessage } from '../delivery/messages.ts';
 import { type Poster, TargetGone } from '../delivery/poster.ts';
@@ -49,6 +49,14 @@ export function discordPoster(rest: REST, botId: () => string): Poster {
     async forumPost(forumId, name, message) {
       const body = { name, auto_archive_duration: ARCHIVE_MINUTES, message: { ...message, allowed_mentions: NO_PINGS } };
       return (await call<APIChannel>('create a forum post', forumId, () => rest.post(Routes.threads(forumId), { body }))).id;
+    },
+    async findForumPost(guildId, forumId, name, footer) {
+      const { threads } = await call<{ threads: APIThreadChannel[] }>('list threads', forumId, () => rest.get(Routes.guildActiveThreads(guildId)));
+      for (const thread of threads.filter((t) => t.parent_id === forumId && t.name === name && t.owner_id === botId())) {
+        const starter = await call<APIMessage>('read a forum post', thread.id, () => rest.get(Routes.channelMessage(thread.id, thread.id)));
+        if (starter.embeds[0]?.footer?.text === footer) return thread.id;
+      }
+      return null;
     },
     async edit(channelId, messageId, message) {
       await call('edit', channelId, () => rest.patch(Routes.channelMessage(channelId, messageId), { body: { ...message, allowed_mentions: NO_PINGS } }));

@@ -23,7 +23,16 @@ export function threadRoutes(core: Core): Route[] {
       handle: (r) => ({ status: 201, body: threadFromMessage(core, r) }),
     },
     { method: 'POST', template: '/channels/{channel.id}/threads', major: 'channel.id', handle: (r) => ({ status: 201, body: threadWithoutMessage(core, r) }) },
+    // Archiving is not modelled, so every thread of the guild is active.
+    { method: 'GET', template: '/guilds/{guild.id}/threads/active', major: 'guild.id', handle: (r) => ({ status: 200, body: activeThreads(core, r.params['guild.id'] ?? '') }) },
   ];
+}
+
+function activeThreads(core: Core, guildId: string): { threads: APIThreadChannel[]; members: [] } {
+  const threads = [...core.state.channels.values()].filter(
+    (c): c is FakeChannel & APIThreadChannel => c.guild_id === guildId && (c.type === ChannelType.PublicThread || c.type === ChannelType.PrivateThread),
+  );
+  return { threads, members: [] };
 }
 
 function wrongChannelType(): ApiError {
