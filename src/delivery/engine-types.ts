@@ -57,7 +57,8 @@ export interface DeliveryEngine {
   plan(target: Target, articles: readonly Article[]): Promise<ArticleWork[]>;
   /**
    * Posts, resumes, appends or edits each article in the order given (oldest first), exactly once
-   * across crashes and retries. Articles after one that failed still go (unless the target is gone).
+   * across crashes and retries. When an article's post fails, the articles after it wait for the
+   * next run, so posts stay in order; a failure inside a thread stops only that article.
    */
   deliver(target: Target, articles: readonly Article[], options?: { readonly signal?: AbortSignal }): Promise<DeliveryReport>;
   /** Whether posting this article to this target has started (new-article detection uses it). */

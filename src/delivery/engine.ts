@@ -128,7 +128,7 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
   }
 
   /** Makes the post and thread; resolves with the comments' task (wrapped, so awaiting this does not wait for them). */
-  async function deliverOne(t: Target, a: Article, report: (r: ArticleResult) => void, onGone: (reason: string) => void): Promise<{ comments: Promise<void> } | null> {
+  async function deliverOne(t: Target, a: Article, report: (r: ArticleResult) => void, onGone: (reason: string) => void): Promise<{ comments: Promise<void> } | 'stop' | null> {
     const plan = planArticle(a);
     const stored = await load(t, a.id);
     const { action } = actionOf(stored, plan, a);
@@ -146,7 +146,7 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
       posted = await ensurePost(t, a, plan, p);
     } catch (error) {
       fail(error, 0);
-      return null;
+      return 'stop';
     }
     // The comments go on while the next article's post is made: its own thread, its own bucket.
     const comments = postComments(t, a, plan, p, stored !== null).then(
@@ -179,6 +179,8 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
       for (const a of articles) {
         if (pause || options?.signal?.aborted) break;
         const task = await deliverOne(t, a, (r) => results.push(r), (reason) => (pause ??= { reason }));
+        // Posts keep their order in the channel: after a post that failed, the rest wait for the next run.
+        if (task === 'stop') break;
         if (!task) continue;
         const tracked: Promise<void> = task.comments.finally(() => inFlight.delete(tracked));
         inFlight.add(tracked);
