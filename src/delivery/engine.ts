@@ -65,7 +65,7 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
   const save = (t: Target, id: string, p: Progress): Promise<boolean> => keyv.set(key(t, id), p);
 
   /** The post and its thread, made or found; edits the post when it changed. Returns messages created and edited. */
-  async function ensurePost(t: Target, a: Article, plan: ArticlePlan, p: Progress): Promise<{ created: number; edited: number }> {
+  async function ensurePost(t: Target, a: Article, plan: ArticlePlan, p: Progress, recent: () => Promise<PostedMessage[]>): Promise<{ created: number; edited: number }> {
     let created = 0;
     let edited = 0;
     if (!p.postId && t.kind === 'forum') {
@@ -77,8 +77,7 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
       await save(t, a.id, p);
     }
     if (!p.postId) {
-      const recent = await poster.after(t.channelId, null, RECENT_POSTS);
-      const found = recent.find((m) => m.authorId === poster.botId() && m.footer === postFooter(a.id));
+      const found = (await recent()).find((m) => m.authorId === poster.botId() && m.footer === postFooter(a.id));
       p.postId = found?.id ?? (await poster.send(t.channelId, plan.post, nonceFor(t.channelId, a.id, 'post')));
       if (!found) created++;
       p.postHash = plan.postHash;
@@ -128,7 +127,13 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
   }
 
   /** Makes the post and thread; resolves with the comments' task (wrapped, so awaiting this does not wait for them). */
-  async function deliverOne(t: Target, a: Article, report: (r: ArticleResult) => void, onGone: (reason: string) => void): Promise<{ comments: Promise<void> } | 'stop' | null> {
+  async function deliverOne(
+    t: Target,
+    a: Article,
+    recent: () => Promise<PostedMessage[]>,
+    report: (r: ArticleResult) => void,
+    onGone: (reason: string) => void,
+  ): Promise<{ comments: Promise<void> } | 'stop' | null> {
     const plan = planArticle(a);
     const stored = await load(t, a.id);
     const { action } = actionOf(stored, plan, a);
@@ -143,7 +148,7 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
       report({ articleId: a.id, action, created, edited: posted.edited, error: message(error) });
     };
     try {
-      posted = await ensurePost(t, a, plan, p);
+      posted = await ensurePost(t, a, plan, p, recent);
     } catch (error) {
       fail(error, 0);
       return 'stop';
@@ -176,9 +181,13 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
       const results: ArticleResult[] = [];
       let pause: { reason: string } | null = null;
       const inFlight = new Set<Promise<void>>();
+      // The channel's recent messages, read once per run and only if a post is to be made: a post
+      // made by a run that died before recording it is among them.
+      let recentPosts: Promise<PostedMessage[]> | null = null;
+      const recent = (): Promise<PostedMessage[]> => (recentPosts ??= poster.after(t.channelId, null, RECENT_POSTS));
       for (const a of articles) {
         if (pause || options?.signal?.aborted) break;
-        const task = await deliverOne(t, a, (r) => results.push(r), (reason) => (pause ??= { reason }));
+        const task = await deliverOne(t, a, recent, (r) => results.push(r), (reason) => (pause ??= { reason }));
         // Posts keep their order in the channel: after a post that failed, the rest wait for the next run.
         if (task === 'stop') break;
         if (!task) continue;
