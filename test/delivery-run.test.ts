@@ -1,0 +1,119 @@
+/**
+ * Delivery runs over subscriptions: backfill, new articles, comments added later, one broken
+ * subscription beside healthy ones, and the node-cron schedule that never overlaps runs.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Article } from '../src/articles/model.ts';
+import { backfillCursor } from '../src/delivery/due.ts';
+import type { DeliveryEngine, Target } from '../src/delivery/engine-types.ts';
+import { parseFilter } from '../src/delivery/filter.ts';
+import { DeliveryRunner } from '../src/delivery/run.ts';
+import { scheduleDelivery } from '../src/delivery/schedule.ts';
+import { type Backfill, type Subscription, Subscriptions } from '../src/delivery/subscriptions.ts';
+import { createLogger } from '../src/log.ts';
+import { openKeyv } from '../src/store/kv.ts';
+import { article, comment } from './helpers/articles.ts';
+import { checkDelivered, type EngineHarness, startEngine } from './helpers/delivery.ts';
+
+let h: EngineHarness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+const log = createLogger({ level: 'silent' });
+
+function dated(i: number, extra: Partial<Article> = {}): Article {
+  return article({ title: `Tide table ${i}`, text: `High tide on day ${i}.`, publishedAt: `2026-11-${String(10 + i).padStart(2, '0')}T06:00`, comments: [comment(1, `Noted, day ${i}.`)], ...extra });
+}
+
+async function subscribe(e: EngineHarness, subs: Subscriptions, target: Target, backfill: Backfill, keywords: string | null = null): Promise<Subscription> {
+  const now = new Date().toISOString();
+  const base = { source: null, keywords, backfill };
+  const sub: Subscription = { ...target, channelName: 'news', ...base, cursor: backfillCursor(e.store, base, parseFilter(keywords)), checkedAt: now, createdAt: now, createdBy: 'test', paused: null, posted: 0, lastPostedAt: null, lastRunAt: null, lastError: null };
+  await subs.put(sub);
+  return sub;
+}
+
+describe('GIVEN subscriptions and a runner', () => {
+  it('THEN latest N posts the N newest first, new articles follow, and later comments are appended', async () => {
+    const e = await startEngine();
+    h = e;
+    for (let i = 0; i < 5; i++) e.store.upsert(dated(i));
+    const subs = new Subscriptions(openKeyv(e.store.db, 'subscriptions'));
+    const runner = new DeliveryRunner({ store: e.store, subscriptions: subs, engine: e.engine, log });
+    const t = e.target();
+    await subscribe(e, subs, t, { kind: 'latest', count: 2 });
+    await runner.run();
+    expect(checkDelivered(e.fake, t, [dated(3), dated(4)])).toEqual([]);
+
+    e.store.upsert(dated(5));
+    e.store.upsert({ ...dated(3), comments: [comment(1, 'Noted, day 3.'), comment(2, 'A late reply.')] });
+    const [run] = await runner.run();
+    expect(run).toMatchObject({ error: null, paused: null });
+    expect(checkDelivered(e.fake, t, [dated(3, { comments: [comment(1, 'Noted, day 3.'), comment(2, 'A late reply.')] }), dated(4), dated(5)])).toEqual([]);
+    expect((await subs.get(t.guildId, t.channelId))?.posted).toBe(3);
+  });
+
+  it('THEN a broken subscription and a deleted channel never stop a healthy one', async () => {
+    const e = await startEngine();
+    h = e;
+    const subs = new Subscriptions(openKeyv(e.store.db, 'subscriptions'));
+    const runner = new DeliveryRunner({ store: e.store, subscriptions: subs, engine: e.engine, log });
+    const healthy = e.target();
+    const gone = e.target();
+    const broken = e.target();
+    await subscribe(e, subs, healthy, { kind: 'none' });
+    await subscribe(e, subs, gone, { kind: 'none' });
+    const b = await subscribe(e, subs, broken, { kind: 'none' });
+    // A filter stored before the check existed: it throws when read.
+    await subs.put({ ...b, keywords: '/(/' });
+    e.fake.deleteChannel(gone.channelId);
+    e.store.upsert(dated(1));
+    const runs = await runner.run();
+    expect(checkDelivered(e.fake, healthy, [dated(1)])).toEqual([]);
+    expect(runs.find((r) => r.channelId === broken.channelId)?.error).toMatch(/not a valid regular expression/);
+    expect((await subs.get(gone.guildId, gone.channelId))?.paused?.reason).toMatch(/Unknown Channel/);
+    expect((await subs.get(broken.guildId, broken.channelId))?.lastError).toMatch(/not a valid regular expression/);
+  });
+});
+
+describe('GIVEN the schedule', () => {
+  it('THEN node-cron runs delivery on the expression, and runs never overlap', async () => {
+    const e = await startEngine();
+    h = e;
+    e.fake.faults.latency(150);
+    let running = 0;
+    let most = 0;
+    let runs = 0;
+    // The real engine, watched: how many deliveries are going at once.
+    const watched: DeliveryEngine = {
+      plan: (t, a) => e.engine.plan(t, a),
+      delivered: (t, id) => e.engine.delivered(t, id),
+      async deliver(t, a, o) {
+        running++;
+        runs++;
+        most = Math.max(most, running);
+        try {
+          return await e.engine.deliver(t, a, o);
+        } finally {
+          running--;
+        }
+      },
+    };
+    const subs = new Subscriptions(openKeyv(e.store.db, 'subscriptions'));
+    const runner = new DeliveryRunner({ store: e.store, subscriptions: subs, engine: watched, log });
+    const t = e.target();
+    await subscribe(e, subs, t, { kind: 'none' });
+    for (let i = 0; i < 3; i++) e.store.upsert(dated(i));
+    const job = scheduleDelivery('* * * * * *', runner, log);
+    const manual = runner.run();
+    await new Promise((done) => setTimeout(done, 3500));
+    await job.stop();
+    await manual;
+    await runner.idle();
+    expect(runs).toBeGreaterThanOrEqual(2);
+    expect(most).toBe(1);
+    expect(checkDelivered(e.fake, t, [dated(0), dated(1), dated(2)])).toEqual([]);
+  });
+});
