@@ -47,6 +47,9 @@ describe('GIVEN /subscribe', () => {
     const list = await as('subscriptions').reply();
     expect(list.embeds[0]?.fields).toHaveLength(1);
     expect(list.embeds[0]?.fields?.[0]?.value).toContain('every article; backfill none');
+    expect((await as('unsubscribe', { channel: a.channelId }).reply()).content).toBe(`Unsubscribed <#${a.channelId}>. What was already posted stays.`);
+    expect((await as('unsubscribe', { channel: a.channelId }).reply()).content).toBe(`<#${a.channelId}> has no subscription.`);
+    expect((await as('subscriptions').reply()).embeds[0]?.description).toBe('None yet. Add one with /subscribe.');
   });
 });
 

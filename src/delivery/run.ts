@@ -42,7 +42,7 @@ function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-async function runOne(deps: RunDeps, sub: Subscription, dryRun: boolean): Promise<SubscriptionRun> {
+async function runOne(deps: RunDeps, sub: Subscription, dryRun: boolean, signal: AbortSignal): Promise<SubscriptionRun> {
   const now = deps.now ?? (() => new Date());
   const started = now().toISOString();
   const base = { channelId: sub.channelId, channelName: sub.channelName, plan: [] as ArticleWork[] };
@@ -51,7 +51,7 @@ async function runOne(deps: RunDeps, sub: Subscription, dryRun: boolean): Promis
     const plan = (await deps.engine.plan(sub, due.articles)).filter((w) => w.action !== 'none');
     return { ...base, created: 0, articles: plan.length, error: null, paused: null, plan };
   }
-  const report = await deps.engine.deliver(sub, due.articles);
+  const report = await deps.engine.deliver(sub, due.articles, { signal });
   const created = report.results.reduce((n, r) => n + r.created, 0);
   const firstError = report.results.find((r) => r.error !== null)?.error ?? null;
   const changedFailed = report.results.some((r) => r.error !== null && r.action !== 'post');
@@ -76,6 +76,7 @@ async function runOne(deps: RunDeps, sub: Subscription, dryRun: boolean): Promis
 
 export class DeliveryRunner {
   private running: Promise<unknown> = Promise.resolve();
+  private readonly stopping = new AbortController();
 
   constructor(private readonly deps: RunDeps) {}
 
@@ -91,12 +92,22 @@ export class DeliveryRunner {
     await this.running;
   }
 
+  /**
+   * For shutdown: a run in progress posts no further articles (those in their threads finish, so
+   * progress matches what was posted), and no new run starts. Resolves when it has stopped.
+   */
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    await this.idle();
+  }
+
   private async runNow(options: RunOptions): Promise<SubscriptionRun[]> {
+    if (this.stopping.signal.aborted) return [];
     const subs = (await this.deps.subscriptions.list(options.guildId)).filter((s) => s.paused === null);
     const runs = await Promise.all(
       subs.map(async (sub) => {
         try {
-          return await runOne(this.deps, sub, options.dryRun === true);
+          return await runOne(this.deps, sub, options.dryRun === true, this.stopping.signal);
         } catch (error) {
           this.deps.log.error({ err: error, channel: sub.channelId, guild: sub.guildId }, 'delivery failed for this subscription');
           if (!options.dryRun) await this.deps.subscriptions.update(sub, (s) => ({ ...s, lastError: message(error), lastRunAt: new Date().toISOString() }));

@@ -76,8 +76,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     runner,
     async stop() {
       await job?.stop();
-      // A run in progress finishes its current messages first, so progress matches what was posted.
-      await runner.idle();
+      await runner.stop();
       await client.destroy();
     },
   };
