@@ -123,6 +123,20 @@ describe('GIVEN a target that cannot take posts', () => {
   });
 });
 
+describe('GIVEN an article whose thread was deleted', () => {
+  it('THEN new comments for it pause the subscription instead of being retried', async () => {
+    h = await startEngine();
+    const t = h.target();
+    const a = article({ title: 'Closed thread', comments: [comment(1, 'First.')] });
+    await h.engine.deliver(t, [a]);
+    const thread = h.fake.threads(t.channelId)[0];
+    h.fake.deleteChannel(thread?.id ?? '');
+    const report = await h.engine.deliver(t, [{ ...a, comments: [...a.comments, comment(2, 'Second.')] }]);
+    expect(report.pause?.reason).toMatch(/Unknown Channel .*Discord code 10003/);
+    expect(report.results[0]?.error).toMatch(/Unknown Channel/);
+  });
+});
+
 describe('GIVEN Discord-like rate limits', () => {
   it('THEN 100 articles with 20 comments each go into one channel with only the 429s that reveal a bucket', async () => {
     // Discord's limits with time running ten times faster: 5 messages per 0.5 s per channel, 500/s in all.
