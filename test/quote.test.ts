@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Article, Comment } from '../src/articles/model.ts';
 import { findQuote, type Quote } from '../src/text/quote.ts';
 import { loadCnnDm } from '../bench/cnndm.ts';
-import { sampleArticle } from './text-sample.ts';
+import { CNNDM_FIXTURE, sampleArticle } from './text-sample.ts';
 
 function sourceText(article: Pick<Article, 'body' | 'comments'>, quote: Quote): string | undefined {
   const s = quote.source;
@@ -91,7 +91,7 @@ describe('findQuote hard cases', () => {
   });
 
   it('GIVEN a CNN/DailyMail article and a name in it THEN a verbatim passage naming them', () => {
-    const item = loadCnnDm()[0];
+    const item = loadCnnDm(CNNDM_FIXTURE)[0];
     const cnn: Pick<Article, 'title' | 'body' | 'comments'> = { title: 'Merson and Townsend', body: [{ type: 'paragraph', text: item?.article ?? '' }], comments: [] };
     const q = findQuote(cnn, { about: 'Hodgson' });
     expect(q?.text).toContain('Hodgson');

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Article } from '../src/articles/model.ts';
 import { summarize, summarizeText } from '../src/text/summarize.ts';
 import { loadCnnDm } from '../bench/cnndm.ts';
-import { sampleArticle } from './text-sample.ts';
+import { CNNDM_FIXTURE, sampleArticle } from './text-sample.ts';
 
 const joinedLength = (texts: readonly string[]): number => texts.reduce((n, t) => n + t.length, 0) + Math.max(0, texts.length - 1);
 
@@ -70,7 +70,7 @@ describe('summarize on the sample', () => {
 });
 
 describe('summarize on CNN/DailyMail articles', () => {
-  const items = loadCnnDm().slice(0, 5);
+  const items = loadCnnDm(CNNDM_FIXTURE).slice(0, 5);
 
   it('GIVEN three-sentence summaries THEN each sentence is a verbatim slice of the article, in order', () => {
     for (const item of items) {

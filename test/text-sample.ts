@@ -27,3 +27,6 @@ export function sampleArticle(): Article {
   if (!article) throw new Error('text-sample: the sample parsed to no article');
   return article;
 }
+
+/** A byte-for-byte copy of ../shared/datasets/summarization/summeval_cnndm_100.jsonl, so tests run from any clone. */
+export const CNNDM_FIXTURE = fileURLToPath(new URL('./fixtures/summarization/summeval_cnndm_100.jsonl', import.meta.url));
