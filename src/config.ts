@@ -31,6 +31,8 @@ const Env = z.object({
     .url({ protocol: /^https?$/, error: 'expected an http(s) URL such as https://discord.com/api' })
     .transform((u) => u.replace(/\/+$/, ''))
     .default(DISCORD_API_DEFAULT),
+  /** Files dropped here are ingested on each delivery run. Relative paths resolve against the current directory. */
+  INBOX_DIR: z.string().min(1).optional(),
   DELIVERY_CRON: z
     .string()
     .refine((v) => validCron(v), 'expected a cron expression such as */5 * * * * (minute hour day month weekday, optional seconds first)')
@@ -44,6 +46,8 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** When the delivery job runs (node-cron syntax). */
   readonly deliveryCron: string;
+  /** Where dropped files are picked up. */
+  readonly inboxDir: string;
   readonly discord: {
     /** Absent when DISCORD_TOKEN is unset. */
     readonly token: string | null;
@@ -73,6 +77,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databasePath: resolve(d.DATABASE_PATH ?? resolve(PROJECT_ROOT, 'data', 'paperboy.db')),
     logLevel: d.LOG_LEVEL,
     deliveryCron: d.DELIVERY_CRON,
+    inboxDir: resolve(d.INBOX_DIR ?? resolve(PROJECT_ROOT, 'data', 'inbox')),
     discord: {
       token: d.DISCORD_TOKEN ?? null,
       applicationId: d.DISCORD_APPLICATION_ID ?? null,

@@ -8,6 +8,7 @@ describe('GIVEN the environment', () => {
       databasePath: resolve(PROJECT_ROOT, 'data', 'paperboy.db'),
       logLevel: 'info',
       deliveryCron: '*/5 * * * *',
+      inboxDir: resolve(PROJECT_ROOT, 'data', 'inbox'),
       discord: { token: null, applicationId: null, guildId: null, apiUrl: 'https://discord.com/api' },
     });
   });

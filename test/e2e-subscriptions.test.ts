@@ -3,6 +3,9 @@
  * delivery they drive: /subscribe with its default stated, filters checked, the Manage Server
  * check repeated on use, /deliver (dry run and real), /subscriptions with counts and pauses.
  */
+import { mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { afterEach, describe, expect, it } from 'vitest';
 import { article, comment } from './helpers/articles.ts';
@@ -97,4 +100,29 @@ describe('GIVEN a subscription with backfill', () => {
     expect(next.embeds[0]?.description).toBe('This server has no active subscriptions. Add one with /subscribe.');
     expect(a.fake.requests.length - requests).toBeLessThan(6);
   });
+});
+
+describe('GIVEN the inbox and the schedule', () => {
+  it('THEN a file dropped into the inbox is posted on the next scheduled run, and a bad one lands in failed/', async () => {
+    const inboxDir = mkdtempSync(join(tmpdir(), 'paperboy-e2e-inbox-'));
+    const harness = await startHarness({ delivery: { cron: '* * * * * *', inboxDir } });
+    h = harness;
+    const admin = harness.fake.createUser({ username: 'editor' });
+    harness.fake.addMember(harness.guildId, admin.id, { permissions: ADMIN });
+    await harness.fake.runCommand({ guildId: harness.guildId, channelId: harness.channelId, userId: admin.id, name: 'subscribe', options: { channel: harness.channelId } }).reply();
+    const landed = Date.now();
+    // Written elsewhere and renamed in, as a careful uploader does; dated a few seconds back so it counts as settled.
+    const drop = (name: string, text: string): void => {
+      const path = join(inboxDir, name);
+      writeFileSync(path, text);
+      utimesSync(path, (landed - 5000) / 1000, (landed - 5000) / 1000);
+    };
+    drop('ferry.json', JSON.stringify({ title: 'Ferry timetable changes', body: 'The winter timetable starts on Monday.', comments: [{ text: 'About time.' }] }));
+    drop('broken.json', '[{"title":');
+    const deadline = Date.now() + 10_000;
+    while (harness.fake.messages(harness.channelId).length === 0 && Date.now() < deadline) await new Promise((done) => setTimeout(done, 100));
+    expect(harness.fake.messages(harness.channelId).map((m) => m.embeds[0]?.title)).toEqual(['Ferry timetable changes']);
+    expect(readdirSync(join(inboxDir, 'processed'))).toEqual(['ferry.json']);
+    expect(readdirSync(join(inboxDir, 'failed')).sort()).toEqual(['broken.json', 'broken.json.error.txt']);
+  }, 20_000);
 });

@@ -17,6 +17,8 @@ export interface RunDeps {
   readonly engine: DeliveryEngine;
   readonly log: Logger;
   readonly now?: () => Date;
+  /** Picks up new articles (the inbox) before each run that posts. */
+  readonly collect?: () => Promise<void>;
 }
 
 export interface SubscriptionRun {
@@ -103,6 +105,13 @@ export class DeliveryRunner {
 
   private async runNow(options: RunOptions): Promise<SubscriptionRun[]> {
     if (this.stopping.signal.aborted) return [];
+    if (!options.dryRun && this.deps.collect) {
+      try {
+        await this.deps.collect();
+      } catch (error) {
+        this.deps.log.error({ err: error }, 'picking up new articles failed; delivering what is stored');
+      }
+    }
     const subs = (await this.deps.subscriptions.list(options.guildId)).filter((s) => s.paused === null);
     const runs = await Promise.all(
       subs.map(async (sub) => {

@@ -15,6 +15,14 @@ import { DeliveryRunner } from '../delivery/run.ts';
 import { scheduleDelivery } from '../delivery/schedule.ts';
 import { Subscriptions } from '../delivery/subscriptions.ts';
 import { discordPoster } from './discord-poster.ts';
+import { processInbox } from '../articles/inbox.ts';
+
+async function collectInbox(dir: string, store: ArticleStore, log: Logger): Promise<void> {
+  for (const f of await processInbox(dir, store)) {
+    if (f.outcome === 'processed') log.info({ file: f.file, added: f.added, updated: f.updated, unchanged: f.unchanged }, 'inbox: stored');
+    else if (f.outcome === 'failed') log.warn({ file: f.file, error: f.error }, 'inbox: failed; moved to failed/ with the reason');
+  }
+}
 
 export interface BotOptions {
   readonly discord: DiscordConfig;
@@ -28,8 +36,8 @@ export interface BotOptions {
   readonly stateTtlMs?: number;
   /** Milliseconds since the epoch, for button expiry; default Date.now. */
   readonly clock?: () => number;
-  /** Run subscriptions and delivery; `cron` null means only /deliver runs it. */
-  readonly delivery?: { readonly cron: string | null };
+  /** Run subscriptions and delivery; `cron` null means only /deliver runs it. `inboxDir` is read before each run. */
+  readonly delivery?: { readonly cron: string | null; readonly inboxDir?: string };
 }
 
 export interface Bot {
@@ -51,7 +59,9 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const now = options.now ?? (() => new Date());
   const subscriptions = new Subscriptions(openKeyv(store.db, 'subscriptions'));
   const engine = createDeliveryEngine({ poster: discordPoster(client.rest, () => client.user?.id ?? ''), keyv: openKeyv(store.db, 'delivery'), log });
-  const runner = new DeliveryRunner({ store, subscriptions, engine, log, now });
+  const inboxDir = options.delivery?.inboxDir;
+  const collect = inboxDir ? () => collectInbox(inboxDir, store, log) : undefined;
+  const runner = new DeliveryRunner({ store, subscriptions, engine, log, now, collect });
   const delivery = options.delivery ? { subscriptions, runner, cron: options.delivery.cron } : undefined;
   const route = createRouter({ commands: options.commands, context: { store, now, delivery }, codec, log });
   client.on(Events.InteractionCreate, (interaction) => void route(interaction));

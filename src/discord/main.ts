@@ -27,7 +27,7 @@ export async function start(config: Config = loadConfig()): Promise<void> {
   log.info({ api: discord.apiUrl, database: config.databasePath }, 'starting: connecting to Discord');
   const store = ArticleStore.open(config.databasePath);
   await ingestShipped(store, log);
-  const bot = await startBot({ discord, store, commands, log, delivery: { cron: config.deliveryCron } });
+  const bot = await startBot({ discord, store, commands, log, delivery: { cron: config.deliveryCron, inboxDir: config.inboxDir } });
   await new Promise<void>((done) => {
     const stop = (signal: string): void => {
       log.info({ signal }, 'stopping');

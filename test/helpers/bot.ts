@@ -35,8 +35,8 @@ export interface HarnessOptions {
   readonly clock?: () => number;
   /** Commands in place of the product's list. */
   readonly commands?: readonly SlashCommand[];
-  /** Run the delivery side too (no schedule: /deliver runs it). */
-  readonly delivery?: boolean;
+  /** Run the delivery side too: `true` for no schedule and no inbox (/deliver runs it). */
+  readonly delivery?: boolean | { readonly cron?: string | null; readonly inboxDir?: string };
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -58,7 +58,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const discord = { token: fake.botToken, applicationId: fake.applicationId, guildId: guild.id, apiUrl: fake.apiUrl };
   const list = options.commands ?? commands;
   await deployCommands(discord, list);
-  const bot = await startBot({ discord, store, commands: list, log, client: clientOptionsFor(fake), stateTtlMs: options.stateTtlMs, clock: options.clock, delivery: options.delivery ? { cron: null } : undefined });
+  const bot = await startBot({ discord, store, commands: list, log, client: clientOptionsFor(fake), stateTtlMs: options.stateTtlMs, clock: options.clock, delivery: options.delivery ? { cron: null, ...(options.delivery === true ? {} : options.delivery) } : undefined });
   return {
     fake,
     bot,
