@@ -2,6 +2,7 @@
 import type { SlashCommand } from '../src/views/command.ts';
 import article from './article.ts';
 import deliver from './deliver.ts';
+import feed from './feed.ts';
 import help from './help.ts';
 import quote from './quote.ts';
 import search from './search.ts';
@@ -10,4 +11,4 @@ import subscriptions from './subscriptions.ts';
 import summarize from './summarize.ts';
 import unsubscribe from './unsubscribe.ts';
 
-export const commands: readonly SlashCommand[] = [search, summarize, quote, article, help, subscribe, unsubscribe, subscriptions, deliver];
+export const commands: readonly SlashCommand[] = [search, summarize, quote, article, help, subscribe, unsubscribe, subscriptions, deliver, feed];

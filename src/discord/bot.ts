@@ -16,6 +16,16 @@ import { scheduleDelivery } from '../delivery/schedule.ts';
 import { Subscriptions } from '../delivery/subscriptions.ts';
 import { discordPoster } from './discord-poster.ts';
 import { processInbox } from '../articles/inbox.ts';
+import { type ParseFeed, type PollResult, pollFeeds, pollOne } from '../feeds/poll.ts';
+import { FeedRegistry } from '../feeds/registry.ts';
+
+function logPolls(results: readonly PollResult[], log: Logger): void {
+  for (const r of results) {
+    if (r.outcome === 'stored') log.info({ feed: r.url, items: r.items, added: r.added, updated: r.updated }, 'feed read');
+    else if (r.outcome === 'failed') log.warn({ feed: r.url, reason: r.error }, 'feed failed; backing off');
+    for (const w of r.warnings) log.warn({ feed: r.url }, w);
+  }
+}
 
 async function collectInbox(dir: string, store: ArticleStore, log: Logger): Promise<void> {
   for (const f of await processInbox(dir, store)) {
@@ -37,7 +47,7 @@ export interface BotOptions {
   /** Milliseconds since the epoch, for button expiry; default Date.now. */
   readonly clock?: () => number;
   /** Run subscriptions and delivery; `cron` null means only /deliver runs it. `inboxDir` is read before each run. */
-  readonly delivery?: { readonly cron: string | null; readonly inboxDir?: string };
+  readonly delivery?: { readonly cron: string | null; readonly inboxDir?: string; readonly parseFeed?: ParseFeed };
 }
 
 export interface Bot {
@@ -60,9 +70,26 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const subscriptions = new Subscriptions(openKeyv(store.db, 'subscriptions'));
   const engine = createDeliveryEngine({ poster: discordPoster(client.rest, () => client.user?.id ?? ''), keyv: openKeyv(store.db, 'delivery'), log });
   const inboxDir = options.delivery?.inboxDir;
-  const collect = inboxDir ? () => collectInbox(inboxDir, store, log) : undefined;
+  const parse = options.delivery?.parseFeed;
+  const registry = new FeedRegistry(openKeyv(store.db, 'feeds'));
+  const collect = async (): Promise<void> => {
+    if (inboxDir) await collectInbox(inboxDir, store, log);
+    if (parse) logPolls(await pollFeeds(registry, store, { parse, now }), log);
+  };
   const runner = new DeliveryRunner({ store, subscriptions, engine, log, now, collect });
-  const delivery = options.delivery ? { subscriptions, runner, cron: options.delivery.cron } : undefined;
+  const feeds = parse
+    ? {
+        registry,
+        async pollNow(url: string) {
+          const feed = await registry.get(url);
+          if (!feed) throw new Error(`feed ${url} is not registered`);
+          const result = await pollOne(feed, registry, store, { parse, now, force: true });
+          logPolls([result], log);
+          return result;
+        },
+      }
+    : undefined;
+  const delivery = options.delivery ? { subscriptions, runner, cron: options.delivery.cron, feeds } : undefined;
   const route = createRouter({ commands: options.commands, context: { store, now, delivery }, codec, log });
   client.on(Events.InteractionCreate, (interaction) => void route(interaction));
   client.on(Events.Error, (error) => log.error({ err: error }, 'discord client error'));

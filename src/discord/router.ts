@@ -8,6 +8,7 @@ import {
   ApplicationCommandOptionType,
   type AutocompleteInteraction,
   type ChatInputCommandInteraction,
+  type CommandInteractionOption,
   type Interaction,
   type MessageComponentInteraction,
   MessageFlags,
@@ -30,11 +31,18 @@ export interface RouterOptions {
 
 type Answerable = ChatInputCommandInteraction | MessageComponentInteraction;
 
-/** Options by name; a channel option becomes `{ id, name, type }` from what Discord resolved. */
+/**
+ * Options by name; a channel option becomes `{ id, name, type }` from what Discord resolved, and a
+ * subcommand becomes `subcommand` with its own options alongside.
+ */
 function optionsOf(interaction: ChatInputCommandInteraction): Record<string, unknown> {
-  return Object.fromEntries(
-    interaction.options.data.map((o) => [o.name, o.type === ApplicationCommandOptionType.Channel ? { id: o.value, name: o.channel?.name ?? null, type: o.channel?.type ?? null } : o.value]),
-  );
+  const flat = (options: readonly CommandInteractionOption[]): [string, unknown][] =>
+    options.flatMap((o): [string, unknown][] => {
+      if (o.type === ApplicationCommandOptionType.Subcommand) return [['subcommand', o.name], ...flat(o.options ?? [])];
+      if (o.type === ApplicationCommandOptionType.Channel) return [[o.name, { id: o.value, name: o.channel?.name ?? null, type: o.channel?.type ?? null }]];
+      return [[o.name, o.value]];
+    });
+  return Object.fromEntries(flat(interaction.options.data));
 }
 
 function actorOf(interaction: Answerable): Actor {

@@ -6,6 +6,8 @@ import type { APIApplicationCommandOption, RESTPostAPIChatInputApplicationComman
 import type { z } from 'zod';
 import type { DeliveryRunner } from '../delivery/run.ts';
 import type { Subscriptions } from '../delivery/subscriptions.ts';
+import type { PollResult } from '../feeds/poll.ts';
+import type { FeedRegistry } from '../feeds/registry.ts';
 import type { ArticleStore } from '../store/store.ts';
 import type { Choice, ComponentState, View } from './view.ts';
 
@@ -19,8 +21,16 @@ export interface Actor {
   readonly name: string;
 }
 
+export interface FeedsContext {
+  readonly registry: FeedRegistry;
+  /** Fetches one feed now and stores its items. */
+  pollNow(url: string): Promise<PollResult>;
+}
+
 export interface DeliveryContext {
   readonly subscriptions: Subscriptions;
+  /** Set when feeds are read (a feed parser is wired in). */
+  readonly feeds?: FeedsContext;
   readonly runner: DeliveryRunner;
   /** The schedule, for telling admins when the next run is. */
   readonly cron: string | null;

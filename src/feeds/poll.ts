@@ -1,0 +1,84 @@
+/**
+ * Polling: each feed that is due is fetched, parsed and stored. A feed that fails (network,
+ * HTTP, or content that is not a feed) keeps everything already stored, backs off, and records the
+ * reason for `/feed list`; the other feeds go on.
+ */
+import type { Article } from '../articles/model.ts';
+import type { ArticleSink } from '../articles/ingest.ts';
+import { type FetchLimits, fetchFeed } from './fetch.ts';
+import { type FeedRegistry, type FeedState, backoffMs } from './registry.ts';
+
+export type ParseFeed = (
+  bytes: Buffer,
+  options: { url?: string | null; contentType?: string | null; source?: string | null; now?: Date },
+) => { title: string | null; items: Article[]; warnings: string[] };
+
+export interface PollResult {
+  readonly url: string;
+  readonly outcome: 'stored' | 'not-modified' | 'failed' | 'waiting';
+  readonly items: number;
+  readonly added: number;
+  readonly updated: number;
+  readonly error: string | null;
+  readonly warnings: readonly string[];
+}
+
+export interface PollOptions {
+  readonly parse: ParseFeed;
+  readonly now?: () => Date;
+  readonly limits?: FetchLimits;
+  /** Poll even feeds that are backing off (`paperboy feed poll`). */
+  readonly force?: boolean;
+  /** Feeds fetched at once. Default 4. */
+  readonly concurrency?: number;
+}
+
+/** Polls one feed (due or not: `options.force` decides). */
+export async function pollOne(feed: FeedState, registry: FeedRegistry, sink: ArticleSink, options: PollOptions): Promise<PollResult> {
+  const now = options.now ?? (() => new Date());
+  const base = { url: feed.url, items: 0, added: 0, updated: 0, error: null, warnings: [] as string[] };
+  if (!options.force && feed.retryAt && Date.parse(feed.retryAt) > now().getTime()) return { ...base, outcome: 'waiting', error: feed.lastError };
+  const polledAt = now().toISOString();
+  const fail = async (reason: string): Promise<PollResult> => {
+    const failures = feed.failures + 1;
+    await registry.put({ ...feed, lastPolledAt: polledAt, failures, lastError: reason, retryAt: new Date(now().getTime() + backoffMs(failures)).toISOString() });
+    return { ...base, outcome: 'failed', error: reason };
+  };
+  const fetched = await fetchFeed(feed.url, feed, options.limits);
+  if (fetched.kind === 'failed') return fail(fetched.reason);
+  if (fetched.kind === 'not-modified') {
+    await registry.put({ ...feed, lastPolledAt: polledAt, lastOkAt: polledAt, failures: 0, lastError: null, retryAt: null });
+    return { ...base, outcome: 'not-modified' };
+  }
+  let parsed: ReturnType<ParseFeed>;
+  try {
+    parsed = options.parse(fetched.body, { url: feed.url, contentType: fetched.contentType, source: feed.name, now: now() });
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+  const statuses = parsed.items.length > 0 ? sink.upsertMany(parsed.items) : [];
+  await registry.put({ ...feed, ...fetched.validators, lastPolledAt: polledAt, lastOkAt: polledAt, items: parsed.items.length, failures: 0, lastError: null, retryAt: null });
+  return {
+    ...base,
+    outcome: 'stored',
+    items: parsed.items.length,
+    added: statuses.filter((s) => s === 'added').length,
+    updated: statuses.filter((s) => s === 'updated').length,
+    warnings: parsed.warnings,
+  };
+}
+
+/** Polls every registered feed that is due, a few at a time. */
+export async function pollFeeds(registry: FeedRegistry, sink: ArticleSink, options: PollOptions): Promise<PollResult[]> {
+  const feeds = await registry.list();
+  const results: PollResult[] = new Array<PollResult>(feeds.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < feeds.length; i = next++) {
+      const feed = feeds[i];
+      if (feed) results[i] = await pollOne(feed, registry, sink, options);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 4, feeds.length) }, worker));
+  return results;
+}
