@@ -238,7 +238,7 @@ describe('GIVEN files and an empty library', () => {
     copyFileSync(SAMPLE, other);
     const md = await cli('summarize', other);
     expect(md.code).toBe(1);
-    expect(md.stderr).toContain('notes.md: expected a file ending in .txt, .json or .jsonl');
+    expect(md.stderr).toContain('notes.md: expected a file ending in .txt, .json, .jsonl, .rss, .atom, .rdf or .xml');
   });
 
   it('THEN a folder is refused by name, and an unknown id is not found', async () => {

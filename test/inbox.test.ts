@@ -39,7 +39,7 @@ describe('GIVEN files dropped into the inbox', () => {
     expect(readdirSync(join(dir, 'processed')).sort()).toEqual(['a-sample.txt', 'c-good.json']);
     expect(readdirSync(join(dir, 'failed')).sort()).toEqual(['b-broken.json', 'b-broken.json.error.txt', 'd-notes.pdf', 'd-notes.pdf.error.txt']);
     expect(readFileSync(join(dir, 'failed', 'b-broken.json.error.txt'), 'utf8')).toMatch(/b-broken\.json:1: expected a JSON value at column 34/);
-    expect(readFileSync(join(dir, 'failed', 'd-notes.pdf.error.txt'), 'utf8')).toMatch(/^d-notes\.pdf: not a file Paperboy reads \(it takes \.txt, \.json, \.jsonl\)/);
+    expect(readFileSync(join(dir, 'failed', 'd-notes.pdf.error.txt'), 'utf8')).toMatch(/^d-notes\.pdf: not a file Paperboy reads \(it takes \.txt, \.json, \.jsonl, \.rss, \.atom, \.rdf, \.xml\)/);
     expect(readdirSync(dir).filter((f) => !['processed', 'failed'].includes(f))).toEqual([]);
   });
 

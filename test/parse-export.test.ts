@@ -259,9 +259,9 @@ describe('GIVEN malformed exports', () => {
     expect(parseError(text).message).toBe(`a.txt:${lineNo(text, '  2. 0') + 3}: expected a unique comment number, got 2 again (first on line ${lineNo(text, '  2. 0')})`);
   });
 
-  it('WHEN the extension is not one of .txt, .json, .jsonl THEN the error lists the supported ones', () => {
-    expect(() => parseSource('notes.md', SAMPLE)).toThrow('notes.md: expected a file ending in .txt, .json or .jsonl, got ".md"');
-    expect(() => parseSource('README', SAMPLE)).toThrow('README: expected a file ending in .txt, .json or .jsonl, got no extension');
+  it('WHEN the extension is not one Paperboy reads THEN the error lists the supported ones', () => {
+    expect(() => parseSource('notes.md', SAMPLE)).toThrow('notes.md: expected a file ending in .txt, .json, .jsonl, .rss, .atom, .rdf or .xml, got ".md"');
+    expect(() => parseSource('README', SAMPLE)).toThrow('README: expected a file ending in .txt, .json, .jsonl, .rss, .atom, .rdf or .xml, got no extension');
     expect(only(parseSource('UPPER.TXT', SAMPLE)).title).toBe(TITLE);
   });
 });

@@ -11,7 +11,7 @@ import type { Article } from './model.ts';
 import { parseJsonLine, parseSource } from './parse.ts';
 
 /** Extensions ingest reads; other files found in folders are listed as skipped, never read. */
-export const INGEST_EXTENSIONS: readonly string[] = ['.txt', '.json', '.jsonl'];
+export const INGEST_EXTENSIONS: readonly string[] = ['.txt', '.json', '.jsonl', '.rss', '.atom', '.rdf', '.xml'];
 
 export type UpsertStatus = 'added' | 'updated' | 'unchanged';
 

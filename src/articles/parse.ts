@@ -7,6 +7,8 @@ import { ParseError } from './errors.ts';
 import type { Article } from './model.ts';
 import { parseExport } from './parse-export.ts';
 import { parseJson } from './parse-json.ts';
+import { isFeed } from '../feeds/detect.ts';
+import { parseFeed } from '../feeds/parse.ts';
 
 export interface ParseOptions {
   /**
@@ -47,12 +49,21 @@ const PARSERS: Readonly<Record<string, Parser>> = {
   '.jsonl': parseJsonLines,
 };
 
+/** Extensions that are feeds, or may be (`.xml`, and `.json` when it is a JSON Feed). */
+export const FEED_EXTENSIONS: readonly string[] = ['.rss', '.atom', '.rdf', '.xml'];
+
 /** Parses one source file. Throws {@link ParseError} when it cannot be read as articles. */
 export function parseSource(file: string, content: Buffer | string, options: ParseOptions = {}): ParseResult {
   const ext = extname(file).toLowerCase();
+  // A saved feed: its own parser decodes it, since feeds declare (or hide) their encodings.
+  const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+  if (FEED_EXTENSIONS.includes(ext) || (ext === '.json' && isFeed(bytes, file))) {
+    const feed = parseFeed(bytes, { file, source: options.source ?? null, now: options.now });
+    return { articles: feed.items, warnings: feed.warnings };
+  }
   const parser = PARSERS[ext];
   if (!parser) {
-    const names = Object.keys(PARSERS);
+    const names = [...Object.keys(PARSERS), ...FEED_EXTENSIONS];
     const supported = `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
     throw new ParseError(file, null, `a file ending in ${supported}, got ${ext ? `"${ext}"` : 'no extension'}`);
   }

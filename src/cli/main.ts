@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config.ts';
 import { ParseError } from '../articles/errors.ts';
 import { type Io, UsageError, processIo } from './context.ts';
+import { registerFeedCommands } from './feed-commands.ts';
 import { registerLibraryCommands } from './library-commands.ts';
 import { registerTextCommands } from './text-commands.ts';
 
@@ -15,6 +16,7 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void): Comma
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   registerLibraryCommands(program, io, setExitCode);
   registerTextCommands(program, io);
+  registerFeedCommands(program, io, setExitCode);
   return program;
 }
 

@@ -8,6 +8,7 @@ import { collectFiles, emptyReport, ingestSources, readFiles } from '../articles
 import { type Config, PROJECT_ROOT, loadConfig, requireDiscord } from '../config.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { ArticleStore } from '../store/store.ts';
+import { parseFeed } from '../feeds/parse.ts';
 import { startBot } from './bot.ts';
 import { deployCommands } from './deploy.ts';
 
@@ -27,7 +28,7 @@ export async function start(config: Config = loadConfig()): Promise<void> {
   log.info({ api: discord.apiUrl, database: config.databasePath }, 'starting: connecting to Discord');
   const store = ArticleStore.open(config.databasePath);
   await ingestShipped(store, log);
-  const bot = await startBot({ discord, store, commands, log, delivery: { cron: config.deliveryCron, inboxDir: config.inboxDir } });
+  const bot = await startBot({ discord, store, commands, log, delivery: { cron: config.deliveryCron, inboxDir: config.inboxDir, parseFeed } });
   await new Promise<void>((done) => {
     const stop = (signal: string): void => {
       log.info({ signal }, 'stopping');

@@ -1,0 +1,127 @@
+/**
+ * Polling the ten real feeds from a local HTTP server, and the broken ones: each failure gives a
+ * clear reason, backs the feed off, and loses nothing already stored.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseFeed } from '../src/feeds/parse.ts';
+import { pollFeeds } from '../src/feeds/poll.ts';
+import { FeedRegistry } from '../src/feeds/registry.ts';
+import { openKeyv } from '../src/store/kv.ts';
+import { ArticleStore } from '../src/store/store.ts';
+
+const DIR = new URL('./fixtures/feeds/', import.meta.url);
+const real = readdirSync(DIR).filter((f) => f.startsWith('rss-parser__')).sort();
+const guardian = readFileSync(new URL('rss-parser__guardian.rss', DIR));
+
+let server: Server;
+let base: string;
+let reorder = false;
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const name = decodeURIComponent((req.url ?? '').slice(1));
+    if (real.includes(name)) {
+      const etag = `"${name}"`;
+      if (req.headers['if-none-match'] === etag) return void res.writeHead(304).end();
+      return void res.writeHead(200, { 'Content-Type': name.endsWith('.atom') ? 'application/atom+xml' : 'application/rss+xml', ETag: etag }).end(readFileSync(new URL(name, DIR)));
+    }
+    switch (name) {
+      case 'shuffled': {
+        // The same items in another order with every date moved: nothing may be stored twice.
+        let text = guardian.toString('utf8');
+        if (reorder) {
+          const items = text.match(/<item>[\s\S]*?<\/item>/g) ?? [];
+          text = text.replace(/<item>[\s\S]*<\/item>/, [...items].reverse().join('\n')).replace(/<pubDate>[^<]*<\/pubDate>/g, '<pubDate>Sat, 28 Nov 2026 08:00:00 GMT</pubDate>');
+        }
+        return void res.writeHead(200, { 'Content-Type': 'application/rss+xml' }).end(text);
+      }
+      case 'truncated':
+        return void res.writeHead(200, { 'Content-Type': 'application/rss+xml' }).end(guardian.subarray(0, guardian.length / 2));
+      case 'html':
+        return void res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><html><body><h1>Welcome</h1></body></html>');
+      case 'empty':
+        return void res.writeHead(200, { 'Content-Type': 'application/rss+xml' }).end('');
+      case 'missing':
+        return void res.writeHead(404).end();
+      case 'error':
+        return void res.writeHead(500).end();
+      case 'loop':
+        return void res.writeHead(302, { Location: '/loop' }).end();
+      case 'silent':
+        return;
+      case 'huge':
+        res.writeHead(200, { 'Content-Type': 'application/rss+xml' });
+        return void res.end(Buffer.alloc(3_000_000, 0x20));
+      default:
+        res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((done) => server.close(done));
+});
+
+function setup(): { store: ArticleStore; registry: FeedRegistry } {
+  const store = ArticleStore.open(':memory:');
+  return { store, registry: new FeedRegistry(openKeyv(store.db, 'feeds')) };
+}
+
+describe('GIVEN the ten real feeds served locally', () => {
+  it('THEN every item of every feed is stored, and the next poll is answered "not modified"', async () => {
+    const { store, registry } = setup();
+    for (const name of real) await registry.add(`${base}/${name}`, name, new Date());
+    const results = await pollFeeds(registry, store, { parse: parseFeed });
+    expect(results.map((r) => [r.url.slice(base.length + 1), r.outcome, r.error])).toEqual(real.map((n) => [n, 'stored', null]));
+    const items = results.reduce((n, r) => n + r.items, 0);
+    expect(items).toBeGreaterThan(100);
+    expect(store.count()).toBe(results.reduce((n, r) => n + r.added, 0));
+    const again = await pollFeeds(registry, store, { parse: parseFeed });
+    expect(again.every((r) => r.outcome === 'not-modified')).toBe(true);
+    store.close();
+  });
+
+  it('THEN a feed that reorders its items and changes their dates stores nothing twice', async () => {
+    const { store, registry } = setup();
+    await registry.add(`${base}/shuffled`, 'Guardian', new Date());
+    const [first] = await pollFeeds(registry, store, { parse: parseFeed });
+    reorder = true;
+    const [second] = await pollFeeds(registry, store, { parse: parseFeed });
+    reorder = false;
+    expect(first?.added).toBeGreaterThan(0);
+    expect(second).toMatchObject({ outcome: 'stored', added: 0 });
+    expect(store.count()).toBe(first?.added);
+    store.close();
+  });
+});
+
+describe('GIVEN broken feeds', () => {
+  it('THEN each gives a clear reason, backs off, and what was stored before stays', async () => {
+    const { store, registry } = setup();
+    await registry.add(`${base}/rss-parser__guardian.rss`, 'Guardian', new Date());
+    await pollFeeds(registry, store, { parse: parseFeed });
+    const stored = store.count();
+    const broken = ['truncated', 'html', 'empty', 'missing', 'error', 'loop', 'silent', 'huge'];
+    for (const name of broken) await registry.add(`${base}/${name}`, name, new Date());
+    const results = await pollFeeds(registry, store, { parse: parseFeed, limits: { timeoutMs: 500, maxBytes: 1_000_000 }, concurrency: 9 });
+    const reasons = Object.fromEntries(results.filter((r) => r.outcome === 'failed').map((r) => [r.url.slice(base.length + 1), r.error]));
+    expect(Object.keys(reasons).sort()).toEqual([...broken].sort());
+    expect(reasons.missing).toBe(`HTTP 404 Not Found from ${base}/missing`);
+    expect(reasons.error).toBe(`HTTP 500 Internal Server Error from ${base}/error`);
+    expect(reasons.loop).toMatch(/^more than 5 redirects/);
+    expect(reasons.silent).toBe('no complete answer within 0.5 s');
+    expect(reasons.huge).toBe('the feed is larger than 1 MB');
+    for (const name of ['truncated', 'html', 'empty']) expect(reasons[name]).toMatch(new RegExp(`${base}/${name}`));
+    expect(store.count()).toBe(stored);
+    const state = await registry.get(`${base}/html`);
+    expect(state).toMatchObject({ failures: 1, lastError: reasons.html });
+    expect(Date.parse(state?.retryAt ?? '')).toBeGreaterThan(Date.now() + 4 * 60_000);
+    const waiting = await pollFeeds(registry, store, { parse: parseFeed, limits: { timeoutMs: 500 } });
+    expect(waiting.filter((r) => r.outcome === 'waiting')).toHaveLength(broken.length);
+    store.close();
+  });
+});
