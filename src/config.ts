@@ -27,6 +27,8 @@ const Env = z.object({
     .optional(),
   DISCORD_APPLICATION_ID: snowflake.optional(),
   DISCORD_GUILD_ID: snowflake.optional(),
+  /** Whether the bot asks for the privileged Message Content intent (enable it in the Developer Portal first). */
+  DISCORD_MESSAGE_CONTENT: z.enum(['true', 'false'], { error: 'expected true or false' }).default('false'),
   DISCORD_API_URL: z
     .url({ protocol: /^https?$/, error: 'expected an http(s) URL such as https://discord.com/api' })
     .transform((u) => u.replace(/\/+$/, ''))
@@ -56,6 +58,8 @@ export interface Config {
     readonly guildId: string | null;
     /** REST base without the version, e.g. `https://discord.com/api`. */
     readonly apiUrl: string;
+    /** Ask for the Message Content intent: every thread reply is read, not only those that mention the bot. */
+    readonly messageContent: boolean;
   };
 }
 
@@ -83,6 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       applicationId: d.DISCORD_APPLICATION_ID ?? null,
       guildId: d.DISCORD_GUILD_ID ?? null,
       apiUrl: d.DISCORD_API_URL,
+      messageContent: d.DISCORD_MESSAGE_CONTENT === 'true',
     },
   });
 }
@@ -93,6 +98,7 @@ export interface DiscordConfig {
   readonly applicationId: string | null;
   readonly guildId: string | null;
   readonly apiUrl: string;
+  readonly messageContent?: boolean;
 }
 
 /**
@@ -102,12 +108,12 @@ export interface DiscordConfig {
 export function requireDiscord(config: Config, needs: { applicationId: true }): DiscordConfig & { applicationId: string };
 export function requireDiscord(config: Config, needs?: { applicationId: boolean }): DiscordConfig;
 export function requireDiscord(config: Config, needs: { applicationId: boolean } = { applicationId: false }): DiscordConfig {
-  const { token, applicationId, guildId, apiUrl } = config.discord;
+  const { token, applicationId, guildId, apiUrl, messageContent } = config.discord;
   const missing = [token === null && 'DISCORD_TOKEN', needs.applicationId && applicationId === null && 'DISCORD_APPLICATION_ID'].filter(Boolean);
   if (token === null || missing.length > 0) {
     throw new ConfigError(`configuration: ${missing.map((k) => `${k}: not set (see .env.example)`).join('; ')}`);
   }
-  return { token, applicationId, guildId, apiUrl };
+  return { token, applicationId, guildId, apiUrl, messageContent };
 }
 
 function deepFreeze<T extends object>(value: T): T {

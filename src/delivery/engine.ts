@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import type Keyv from 'keyv';
 import type { Article } from '../articles/model.ts';
+import type { ArticleThread } from '../discussion/threads.ts';
 import type { Logger } from '../log.ts';
 import type { ArticleAction, ArticleResult, ArticleWork, DeliveryEngine, DeliveryReport, Target } from './engine-types.ts';
 import { type ArticlePlan, nonceFor, planArticle, postFooter } from './messages.ts';
@@ -38,6 +39,8 @@ export interface EngineDeps {
   /** Progress records; one per target channel and article. */
   readonly keyv: Keyv;
   readonly log: Logger;
+  /** Told of every thread made for an article, so its replies can be followed. */
+  readonly onThread?: (thread: ArticleThread) => Promise<void>;
 }
 
 function bodyHash(a: Article): string {
@@ -87,6 +90,7 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
       p.threadId = await poster.startThread(t.channelId, p.postId, plan.threadName);
       await save(t, a.id, p);
     }
+    if (!p.complete) await deps.onThread?.({ threadId: p.threadId, articleId: a.id, guildId: t.guildId, parentId: t.channelId, lastMessageId: null });
     if (p.postHash !== plan.postHash) {
       // A forum post's starter message lives in its thread.
       await poster.edit(t.kind === 'forum' ? p.threadId : t.channelId, p.postId, plan.post);

@@ -12,6 +12,7 @@ import { chunk, pack } from '../text/chunk.ts';
 import { summarize } from '../text/summarize.ts';
 import { commentHeader } from '../views/article-pages.ts';
 import { articleFields } from '../views/format.ts';
+import { isThreadReply } from '../discussion/comments.ts';
 import { blockQuote, escape } from '../views/markdown.ts';
 
 export interface OutMessage {
@@ -83,7 +84,8 @@ export function planArticle(article: Article): ArticlePlan {
   return {
     post,
     threadName: threadName(article.title),
-    comments: article.comments.flatMap(commentSteps),
+    // Replies written in the thread are there already.
+    comments: article.comments.filter((c) => !isThreadReply(c)).flatMap(commentSteps),
     postHash: createHash('sha256').update(JSON.stringify(post)).digest('base64url').slice(0, 16),
   };
 }

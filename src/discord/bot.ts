@@ -2,7 +2,7 @@
  * The bot process: a discord.js client logged in with the configured token, answering
  * interactions through the router. Nothing is registered here; commands are deployed separately.
  */
-import { Client, type ClientOptions, Events, GatewayIntentBits } from 'discord.js';
+import { Client, type ClientOptions, Events, GatewayIntentBits, Partials } from 'discord.js';
 import type { DiscordConfig } from '../config.ts';
 import type { Logger } from '../log.ts';
 import { openKeyv } from '../store/kv.ts';
@@ -15,6 +15,8 @@ import { DeliveryRunner } from '../delivery/run.ts';
 import { scheduleDelivery } from '../delivery/schedule.ts';
 import { Subscriptions } from '../delivery/subscriptions.ts';
 import { discordPoster } from './discord-poster.ts';
+import { watchThreads } from './threads.ts';
+import { type ArticleThread, ThreadIndex } from '../discussion/threads.ts';
 import { processInbox } from '../articles/inbox.ts';
 import { type ParseFeed, type PollResult, pollFeeds, pollOne } from '../feeds/poll.ts';
 import { FeedRegistry } from '../feeds/registry.ts';
@@ -44,6 +46,8 @@ export interface BotOptions {
   readonly now?: () => Date;
   /** How long buttons keep working; default STATE_TTL_MS. */
   readonly stateTtlMs?: number;
+  /** One answer per person per thread in this time; default ANSWER_COOLDOWN_MS. */
+  readonly answerCooldownMs?: number;
   /** Milliseconds since the epoch, for button expiry; default Date.now. */
   readonly clock?: () => number;
   /** Run subscriptions and delivery; `cron` null means only /deliver runs it. `inboxDir` is read before each run. */
@@ -60,7 +64,9 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const { discord, store, log } = options;
   const client = new Client({
     ...options.client,
-    intents: [GatewayIntentBits.Guilds],
+    // Guild messages for live threads; their text needs Message Content, except messages that mention the bot.
+    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, ...(discord.messageContent ? [GatewayIntentBits.MessageContent] : [])],
+    partials: [Partials.Message],
     rest: { ...options.client?.rest, api: discord.apiUrl },
     // A default for every message, on top of the explicit one in each payload.
     allowedMentions: { parse: [] },
@@ -68,7 +74,12 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const codec = createCodec({ keyv: openKeyv(store.db, 'bot'), ttlMs: options.stateTtlMs, now: options.clock });
   const now = options.now ?? (() => new Date());
   const subscriptions = new Subscriptions(openKeyv(store.db, 'subscriptions'));
-  const engine = createDeliveryEngine({ poster: discordPoster(client.rest, () => client.user?.id ?? ''), keyv: openKeyv(store.db, 'delivery'), log });
+  const index = new ThreadIndex(openKeyv(store.db, 'threads'));
+  const onThread = async (t: ArticleThread): Promise<void> => {
+    if (!(await index.get(t.threadId))) await index.put(t);
+  };
+  const engine = createDeliveryEngine({ poster: discordPoster(client.rest, () => client.user?.id ?? ''), keyv: openKeyv(store.db, 'delivery'), log, onThread });
+  const threads = watchThreads({ client, store, index, cooldowns: openKeyv(store.db, 'cooldowns'), log, cooldownMs: options.answerCooldownMs });
   const inboxDir = options.delivery?.inboxDir;
   const parse = options.delivery?.parseFeed;
   const registry = new FeedRegistry(openKeyv(store.db, 'feeds'));
@@ -106,7 +117,9 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     throw error;
   }
   const c = await ready;
-  log.info({ user: c.user.tag, guilds: c.guilds.cache.size, api: discord.apiUrl }, 'bot connected');
+  log.info({ user: c.user.tag, guilds: c.guilds.cache.size, api: discord.apiUrl, messageContent: discord.messageContent ?? false }, 'bot connected');
+  const caught = await threads.catchUp();
+  if (caught > 0) log.info({ replies: caught }, 'stored thread replies written while the bot was away');
   const job = options.delivery?.cron ? scheduleDelivery(options.delivery.cron, runner, log) : null;
   return {
     client: c,

@@ -1,6 +1,7 @@
 /** Small pieces of wording shared by the command views. */
 import type { Article, Block, Comment } from '../articles/model.ts';
 import type { EmbedField } from './view.ts';
+import { isThreadReply } from '../discussion/comments.ts';
 
 export function plural(n: number, word: string): string {
   return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
@@ -12,6 +13,7 @@ export function showTime(iso: string | null): string {
 }
 
 export function commentLabel(c: Pick<Comment, 'id' | 'number'>): string {
+  if (isThreadReply(c)) return 'a thread reply';
   return c.number === null ? `comment ${c.id}` : `comment #${c.number}`;
 }
 

@@ -23,8 +23,12 @@ export interface Harness {
   readonly userId: string;
   /** Every log line the bot wrote, parsed. */
   readonly logs: Record<string, unknown>[];
+  /** What startBot was given, to start the bot again on the same store and local Discord. */
+  readonly botOptions: Parameters<typeof startBot>[0];
   /** A member runs a slash command in the channel; options by name. */
   run(name: string, options?: Record<string, string | number>): ReturnType<FakeDiscord['runCommand']>;
+  /** Stops the bot, runs `whileDown`, and starts it again on the same store and local Discord. */
+  restart(whileDown?: () => Promise<void> | void): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -35,12 +39,14 @@ export interface HarnessOptions {
   readonly clock?: () => number;
   /** Commands in place of the product's list. */
   readonly commands?: readonly SlashCommand[];
+  /** The app has the Message Content intent and the bot asks for it. */
+  readonly messageContent?: boolean;
   /** Run the delivery side too: `true` for no schedule and no inbox (/deliver runs it). */
   readonly delivery?: boolean | { readonly cron?: string | null; readonly inboxDir?: string };
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const fake = await FakeDiscord.start({ botToken: TOKEN, ...options.fake });
+  const fake = await FakeDiscord.start({ botToken: TOKEN, messageContentIntent: options.messageContent ?? false, ...options.fake });
   const guild = fake.createGuild({ name: 'Readers' });
   const channel = fake.createChannel(guild.id, { name: 'news' });
   const user = fake.createUser({ username: 'reader', globalName: 'A Reader' });
@@ -55,13 +61,22 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
   });
   const log = createLogger({ level: 'debug', pretty: false, destination });
-  const discord = { token: fake.botToken, applicationId: fake.applicationId, guildId: guild.id, apiUrl: fake.apiUrl };
+  const discord = { token: fake.botToken, applicationId: fake.applicationId, guildId: guild.id, apiUrl: fake.apiUrl, messageContent: options.messageContent ?? false };
   const list = options.commands ?? commands;
   await deployCommands(discord, list);
-  const bot = await startBot({ discord, store, commands: list, log, client: clientOptionsFor(fake), stateTtlMs: options.stateTtlMs, clock: options.clock, delivery: options.delivery ? { cron: null, ...(options.delivery === true ? {} : options.delivery) } : undefined });
+  const botOptions: Parameters<typeof startBot>[0] = { discord, store, commands: list, log, client: clientOptionsFor(fake), stateTtlMs: options.stateTtlMs, clock: options.clock, delivery: options.delivery ? { cron: null, ...(options.delivery === true ? {} : options.delivery) } : undefined, answerCooldownMs: 1500 };
+  let bot = await startBot(botOptions);
   return {
     fake,
-    bot,
+    get bot() {
+      return bot;
+    },
+    async restart(whileDown) {
+      await bot.stop();
+      await whileDown?.();
+      bot = await startBot(botOptions);
+    },
+    botOptions,
     store,
     guildId: guild.id,
     channelId: channel.id,

@@ -1,0 +1,125 @@
+/**
+ * Live discussion threads end to end: replies become comments (edits and deletions follow), the
+ * bot answers a mention with cited passages or says nothing answers, and it never answers itself or
+ * other bots, keeps to a cooldown, ignores threads it did not make, and catches up after a restart.
+ */
+import { PermissionFlagsBits } from 'discord-api-types/v10';
+import { Routes } from 'discord.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Harness, startHarness } from './helpers/bot.ts';
+import { sampleArticle } from './text-sample.ts';
+
+const sample = sampleArticle();
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+async function delivered(messageContent: boolean): Promise<Harness & { threadId: string }> {
+  // Looser channel limits than Discord's 5 per 5 s: delivery has just filled the thread's bucket.
+  const harness = await startHarness({ articles: [sample], delivery: true, messageContent, fake: { rateLimits: { channelMessages: { limit: 50, windowMs: 1000 } } } });
+  const admin = harness.fake.createUser({ username: 'editor' });
+  harness.fake.addMember(harness.guildId, admin.id, { permissions: PermissionFlagsBits.ManageGuild | PermissionFlagsBits.ViewChannel });
+  await harness.fake.runCommand({ guildId: harness.guildId, channelId: harness.channelId, userId: admin.id, name: 'subscribe', options: { channel: harness.channelId, backfill: 'all' } }).reply();
+  await harness.bot.runner.run();
+  const thread = harness.fake.threads(harness.channelId)[0];
+  if (!thread) throw new Error('no thread was made');
+  return Object.assign(harness, { threadId: thread.id });
+}
+
+const until = async (check: () => boolean, what: string): Promise<void> => {
+  const deadline = Date.now() + 5000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((done) => setTimeout(done, 25));
+  }
+};
+
+const replies = (x: Harness) => () => x.store.get(sample.id)?.comments.filter((c) => c.id.startsWith('discord:')) ?? [];
+const botMessages = (x: Harness, threadId: string) => x.fake.messages(threadId).filter((m) => m.author.id === x.fake.botUser.id);
+
+describe('GIVEN an article thread and the Message Content intent', () => {
+  it('THEN a reply becomes a comment that search, the digest and quotes see; an edit updates it and a deletion removes it', async () => {
+    const x = await delivered(true);
+    h = x;
+    const posted = x.fake.postAsUser({ channelId: x.threadId, userId: x.userId, content: 'The lighthouse keepers of Brussels disagree with all of this.' });
+    await until(() => replies(x)().length === 1, 'the reply to be stored');
+    expect(replies(x)()[0]).toMatchObject({ id: `discord:${posted.id}`, author: 'A Reader', authorId: x.userId, paragraphs: ['The lighthouse keepers of Brussels disagree with all of this.'] });
+    const found = await x.run('search', { query: 'lighthouse keepers', scope: 'comments' }).reply();
+    expect(found.embeds[0]?.description).toContain('**lighthouse** **keepers**');
+    const digest = await x.run('summarize', { article: sample.id, of: 'discussion' }).reply();
+    expect(digest.embeds[0]?.fields?.[0]?.value).toMatch(/^5 comments/);
+    const quote = await x.run('quote', { article: sample.id, about: 'lighthouse keepers', from: 'comments' }).reply();
+    expect(quote.embeds[0]?.description).toContain('a thread reply, by A Reader');
+
+    x.fake.editAsUser(posted.id, 'The lighthouse keepers of Ostend disagree.');
+    await until(() => replies(x)()[0]?.paragraphs[0] === 'The lighthouse keepers of Ostend disagree.', 'the edit');
+    x.fake.deleteAsUser(posted.id);
+    await until(() => replies(x)().length === 0, 'the deletion');
+    // Delivery does not post thread replies back into the thread.
+    await x.bot.runner.run();
+    expect(botMessages(x, x.threadId).some((m) => m.content.includes('lighthouse'))).toBe(false);
+  });
+
+  it('THEN a mention gets the best passages with citations, pinging no one; a question nothing answers is said so; a cooldown holds', async () => {
+    const x = await delivered(true);
+    h = x;
+    const before = botMessages(x, x.threadId).length;
+    x.fake.postAsUser({ channelId: x.threadId, userId: x.userId, content: `<@${x.fake.botUser.id}> when did Croatia and Albania join?` });
+    await until(() => botMessages(x, x.threadId).length === before + 1, 'the answer').catch((e: Error) => {
+      throw new Error(`${e.message}; logs: ${JSON.stringify(x.logs.filter((l) => (l.level as number) >= 20).slice(-8))}`);
+    });
+    const answer = botMessages(x, x.threadId).at(-1);
+    expect(answer?.content).toMatch(/^\*\*From the article:\*\*\n> .*In 2009, Croatia and Albania joined NATO\./s);
+    expect(answer?.content).toMatch(/— \*Russia and NATO are severing ties: who is to blame and what to do\?\*, "NATO and Russia: the bloc's expansion to the East", paragraph \d+/);
+    expect(answer?.mentions).toEqual([]);
+    expect(answer?.message_reference?.message_id).toBeDefined();
+
+    x.fake.postAsUser({ channelId: x.threadId, userId: x.userId, content: `<@${x.fake.botUser.id}> zeppelins?` });
+    await new Promise((done) => setTimeout(done, 500));
+    expect(botMessages(x, x.threadId)).toHaveLength(before + 1);
+    await new Promise((done) => setTimeout(done, 1200));
+    x.fake.postAsUser({ channelId: x.threadId, userId: x.userId, content: `<@${x.fake.botUser.id}> what about zeppelin airships?` });
+    await until(() => botMessages(x, x.threadId).length === before + 2, 'the second answer');
+    expect(botMessages(x, x.threadId).at(-1)?.content).toBe(`Nothing in *${sample.title}* or its discussion answers “what about zeppelin airships?”.`);
+  });
+
+  it('THEN other bots are neither stored nor answered, and a thread Paperboy did not make is ignored', async () => {
+    const x = await delivered(true);
+    h = x;
+    const robot = x.fake.createUser({ username: 'robot', bot: true });
+    x.fake.addMember(x.guildId, robot.id);
+    const before = botMessages(x, x.threadId).length;
+    x.fake.postAsUser({ channelId: x.threadId, userId: robot.id, content: `<@${x.fake.botUser.id}> ping from another bot about NATO` });
+    const other = (await x.bot.client.rest.post(Routes.threads(x.channelId), { body: { name: 'Not an article', type: 11 } })) as { id: string };
+    x.fake.postAsUser({ channelId: other.id, userId: x.userId, content: `<@${x.fake.botUser.id}> anything about NATO here?` });
+    x.fake.postAsUser({ channelId: x.channelId, userId: x.userId, content: 'Talking in the channel, not the thread.' });
+    await new Promise((done) => setTimeout(done, 600));
+    expect(replies(x)()).toEqual([]);
+    expect(botMessages(x, x.threadId)).toHaveLength(before);
+    expect(x.fake.messages(other.id).filter((m) => m.author.id === x.fake.botUser.id)).toEqual([]);
+  });
+
+  it('THEN replies written while the bot was down are stored when it starts again', async () => {
+    const x = await delivered(true);
+    h = x;
+    await x.restart(() => {
+      x.fake.postAsUser({ channelId: x.threadId, userId: x.userId, content: 'Written while Paperboy was away.' });
+      x.fake.postAsUser({ channelId: x.threadId, userId: x.userId, content: 'And a second one.' });
+    });
+    expect(replies(x)().map((c) => c.paragraphs[0])).toEqual(['Written while Paperboy was away.', 'And a second one.']);
+  });
+});
+
+describe('GIVEN no Message Content intent', () => {
+  it('THEN a plain reply has no text to store, but a mention is stored and answered', async () => {
+    const x = await delivered(false);
+    h = x;
+    const before = botMessages(x, x.threadId).length;
+    x.fake.postAsUser({ channelId: x.threadId, userId: x.userId, content: 'Unseen words about NATO.' });
+    x.fake.postAsUser({ channelId: x.threadId, userId: x.userId, content: `<@${x.fake.botUser.id}> when did Croatia and Albania join?` });
+    await until(() => botMessages(x, x.threadId).length === before + 1, 'the answer');
+    expect(replies(x)().map((c) => c.paragraphs[0])).toEqual(['when did Croatia and Albania join?']);
+  });
+});
