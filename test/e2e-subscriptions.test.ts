@@ -3,7 +3,9 @@
  * delivery they drive: /subscribe with its default stated, filters checked, the Manage Server
  * check repeated on use, /deliver (dry run and real), /subscriptions with counts and pauses.
  */
-import { mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PermissionFlagsBits } from 'discord-api-types/v10';
@@ -125,4 +127,33 @@ describe('GIVEN the inbox and the schedule', () => {
     expect(readdirSync(join(inboxDir, 'processed'))).toEqual(['ferry.json']);
     expect(readdirSync(join(inboxDir, 'failed')).sort()).toEqual(['broken.json', 'broken.json.error.txt']);
   }, 20_000);
+});
+
+describe('GIVEN /feed', () => {
+  it('THEN an admin adds a feed (read at once), lists it with a failing one and its reason, and removes it', async () => {
+    const feedServer = createServer((req, res) => {
+      if (req.url === '/news.rss') return void res.writeHead(200, { 'Content-Type': 'application/rss+xml' }).end(readFileSync(new URL('./fixtures/feeds/rss-parser__guardian.rss', import.meta.url)));
+      res.writeHead(500).end();
+    });
+    await new Promise<void>((done) => feedServer.listen(0, '127.0.0.1', done));
+    const base = `http://127.0.0.1:${(feedServer.address() as AddressInfo).port}`;
+    try {
+      const a = await adminHarness();
+      h = a;
+      const as = ({ subcommand, ...options }: Record<string, string>) =>
+        a.fake.runCommand({ guildId: a.guildId, channelId: a.channelId, userId: a.adminId, name: 'feed', subcommand, options });
+      const added = await as({ subcommand: 'add', url: `${base}/news.rss`, name: 'Guardian' }).reply();
+      expect(added.content).toMatch(new RegExp(`^Added <${base}/news.rss> as “Guardian”\\. Read \\d+ items \\(\\d+ new\\)\\.`));
+      const failing = await as({ subcommand: 'add', url: `${base}/broken.rss` }).reply();
+      expect(failing.content).toContain(`It could not be read just now: HTTP 500 Internal Server Error from ${base}/broken.rss.`);
+      const list = await as({ subcommand: 'list' }).reply();
+      expect(list.embeds[0]?.fields?.map((f) => f.name)).toEqual(['127.0.0.1', 'Guardian']);
+      expect(list.embeds[0]?.fields?.[0]?.value).toMatch(/⚠ Failing \(1 time\): HTTP 500 .*Next try/);
+      expect((await as({ subcommand: 'remove', url: `${base}/broken.rss` }).reply()).content).toBe(`Stopped reading <${base}/broken.rss>. Its articles stay stored.`);
+      expect((await as({ subcommand: 'add', url: 'not a url' }).reply()).content).toMatch(/is not a URL/);
+      expect(a.store.list().some((x) => x.source === 'Guardian')).toBe(true);
+    } finally {
+      await new Promise((done) => feedServer.close(done));
+    }
+  });
 });
