@@ -43,6 +43,7 @@ function articles(prefix: string, count: number, comments: number): Article[] {
         replyTo: null,
       })),
       declaredCommentCount: comments,
+      commentsUrl: null,
       ingestedAt: '2026-11-28T00:00:00.000Z',
     };
   });

@@ -133,3 +133,10 @@ describe('GIVEN hostile and huge text', () => {
     expect(third.buttons?.map((b) => b.state?.[4] ?? null)).toEqual(['2', null]);
   });
 });
+
+describe('GIVEN an article whose feed links its discussion', () => {
+  it('THEN the comment count links to it', () => {
+    const a = article({ title: 'Linked', commentsUrl: 'https://blog.example/one#comments', declaredCommentCount: 12 });
+    expect(summaryView(a, 'short').embeds?.[0]?.fields?.find((f) => f.name === 'Comments')?.value).toBe('0 of 12 comments · [at the source](https://blog.example/one#comments)');
+  });
+});

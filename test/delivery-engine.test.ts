@@ -49,6 +49,18 @@ describe('GIVEN the plan for an article', () => {
     expect(words).toBe(text);
   });
 
+  it('THEN hostile text (markdown, mention tags, masked links) is escaped so it shows exactly as written', () => {
+    const text = 'The mayor said **nothing** to <@123> and @everyone. Critics called it _a disgrace_ [here](http://evil.example). Nobody replied.';
+    const said = '<@&9> ~~gone~~ `code` and ||spoiler||';
+    const plan = planArticle(article({ title: 'Mayor **silent** <@123>', text, comments: [comment(1, said)] }));
+    const embed = plan.post.embeds?.[0];
+    expect(embed?.title).toBe('Mayor \\*\\*silent\\*\\* \\<@123>');
+    expect(unescape(embed?.description ?? '')).toBe(text);
+    const body = plan.comments[0]?.message.content?.split('\n').slice(1).join('\n') ?? '';
+    expect(unescape(body)).toBe(said);
+    for (const shown of [embed?.description ?? '', body]) expect(shown).not.toMatch(/(?<!\\)(<@|\*\*|\[here\]|~~|``|\|\|)/);
+  });
+
   it('THEN a long title becomes a thread name of at most 100 characters, cut at a word', () => {
     const name = threadName('Word '.repeat(40));
     expect(name.length).toBeLessThanOrEqual(100);

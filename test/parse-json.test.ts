@@ -61,6 +61,7 @@ const fullArticle: ArticleType = {
     { id: '981274', number: null, author: null, authorId: null, postedAt: null, rating: null, paragraphs: [], quotes: [], replyTo: '981273' },
   ],
   declaredCommentCount: 7,
+  commentsUrl: 'https://example.org/news/1#comments',
   ingestedAt: '2023-01-02T03:04:05.678Z',
 };
 
@@ -94,6 +95,7 @@ describe('GIVEN minimal articles', () => {
         body: [{ type: 'paragraph', text: 'Text.' }],
         comments: [],
         declaredCommentCount: null,
+        commentsUrl: null,
         ingestedAt: '2024-05-01T12:00:00.000Z',
       },
     ]);

@@ -58,6 +58,8 @@ export const Article = z
     comments: z.array(Comment),
     /** The comment count the source showed; may differ from `comments.length`. */
     declaredCommentCount: z.number().int().min(0).nullable(),
+    /** Where the source's own discussion is (a feed's comments link), when it says. */
+    commentsUrl: z.string().url().nullable(),
     /** When Paperboy first stored the article. */
     ingestedAt: isoTime,
   })

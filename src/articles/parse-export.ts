@@ -114,6 +114,7 @@ export function parseExport(file: string, text: string, options: ParseOptions = 
     body,
     comments: linkCommentQuotes(body, comments),
     declaredCommentCount,
+    commentsUrl: null,
     ingestedAt: (options.now ?? new Date()).toISOString(),
   };
   return { articles: [article], warnings };

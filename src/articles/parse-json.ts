@@ -25,6 +25,7 @@ const InputArticle = Article.partial({
   publishedAt: true,
   language: true,
   declaredCommentCount: true,
+  commentsUrl: true,
   ingestedAt: true,
 })
   .extend({
@@ -95,6 +96,7 @@ export function parseJson(file: string, text: string, options: ParseOptions = {}
       body,
       comments: toComments(input.comments ?? [], body, [...path, 'comments'], fail),
       declaredCommentCount: input.declaredCommentCount ?? null,
+      commentsUrl: input.commentsUrl ?? null,
       ingestedAt: input.ingestedAt ?? now,
     };
     return article;

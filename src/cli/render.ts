@@ -29,7 +29,7 @@ export function renderArticle(a: Article): string {
   }
   const declared = a.declaredCommentCount;
   const count = declared !== null && declared !== a.comments.length ? `${a.comments.length} of ${declared} comments` : `${a.comments.length} comments`;
-  lines.push('', `--- ${count} ---`);
+  lines.push('', `--- ${count}${a.commentsUrl ? ` (at the source: ${a.commentsUrl})` : ''} ---`);
   for (const c of a.comments) {
     const rating = c.rating === null ? null : `rating ${c.rating}`;
     lines.push('', meta([c.number === null ? c.id : `#${c.number}`, c.author, showTime(c.postedAt), rating]));

@@ -20,6 +20,8 @@ import { type PostedMessage, type Poster, TargetGone } from './poster.ts';
 const THREADS_IN_FLIGHT = 20;
 /** How far back a channel is searched for a post made just before a crash. */
 const RECENT_POSTS = 50;
+/** Pages of 100 read back in a thread when resuming: people may have replied since the bot's last message. */
+const RESUME_PAGES = 10;
 
 interface Progress {
   postId: string | null;
@@ -67,12 +69,25 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
   const load = async (t: Target, id: string): Promise<Progress | null> => ((await keyv.get(key(t, id))) as Progress | undefined) ?? null;
   const save = (t: Target, id: string, p: Progress): Promise<boolean> => keyv.set(key(t, id), p);
 
-  /** The post and its thread, made or found; edits the post when it changed. Returns messages created and edited. */
-  async function ensurePost(t: Target, a: Article, plan: ArticlePlan, p: Progress, recent: () => Promise<PostedMessage[]>): Promise<{ created: number; edited: number }> {
+  /**
+   * The post and its thread, made or found; edits the post when it changed. Returns messages
+   * created and edited. `unrecorded`: an earlier run set out to make the post and recorded no id,
+   * so it may exist; only then is Discord searched for it.
+   */
+  async function ensurePost(
+    t: Target,
+    a: Article,
+    plan: ArticlePlan,
+    p: Progress,
+    unrecorded: boolean,
+    recent: () => Promise<PostedMessage[]>,
+  ): Promise<{ created: number; edited: number }> {
     let created = 0;
     let edited = 0;
+    // Recorded before the post is made, so the next run knows whether to look for it.
+    if (!p.postId && !unrecorded) await save(t, a.id, p);
     if (!p.postId && t.kind === 'forum') {
-      const found = await poster.findForumPost(t.guildId, t.channelId, plan.threadName, postFooter(a.id));
+      const found = unrecorded ? await poster.findForumPost(t.guildId, t.channelId, plan.threadName, postFooter(a.id)) : null;
       p.threadId = found ?? (await poster.forumPost(t.channelId, plan.threadName, plan.post));
       if (!found) created++;
       p.postId = p.threadId;
@@ -80,7 +95,7 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
       await save(t, a.id, p);
     }
     if (!p.postId) {
-      const found = (await recent()).find((m) => m.authorId === poster.botId() && m.footer === postFooter(a.id));
+      const found = unrecorded ? (await recent()).find((m) => m.authorId === poster.botId() && m.footer === postFooter(a.id)) : undefined;
       p.postId = found?.id ?? (await poster.send(t.channelId, plan.post, nonceFor(t.channelId, a.id, 'post')));
       if (!found) created++;
       p.postHash = plan.postHash;
@@ -102,6 +117,20 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
     return { created, edited };
   }
 
+  /** The bot's messages in a thread after `afterId`, oldest first, read page by page. */
+  async function botMessagesAfter(threadId: string, afterId: string): Promise<PostedMessage[]> {
+    const mine: PostedMessage[] = [];
+    let cursor = afterId;
+    for (let page = 0; page < RESUME_PAGES; page++) {
+      const batch = await poster.after(threadId, cursor, 100);
+      mine.push(...batch.filter((m) => m.authorId === poster.botId()));
+      const last = batch.at(-1);
+      if (batch.length < 100 || !last) break;
+      cursor = last.id;
+    }
+    return mine;
+  }
+
   /** Posts the comment messages not yet posted, in order, adopting any already in the thread. */
   async function postComments(t: Target, a: Article, plan: ArticlePlan, p: Progress, resuming: boolean): Promise<number> {
     const threadId = p.threadId;
@@ -110,8 +139,7 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
     const pending = plan.comments.filter((s) => !done.has(s.key));
     if (pending.length === 0) return 0;
     // Messages made in a run that died before recording them; only read when resuming.
-    let existing: PostedMessage[] = [];
-    if (resuming) existing = (await poster.after(threadId, p.lastId ?? threadId, 100)).filter((m) => m.authorId === poster.botId());
+    const existing = resuming ? await botMessagesAfter(threadId, p.lastId ?? threadId) : [];
     let created = 0;
     for (const step of pending) {
       const match = existing.findIndex((m) => m.content === step.message.content);
@@ -152,13 +180,14 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
       report({ articleId: a.id, action, created, edited: posted.edited, error: message(error) });
     };
     try {
-      posted = await ensurePost(t, a, plan, p, recent);
+      posted = await ensurePost(t, a, plan, p, stored !== null && !stored.postId, recent);
     } catch (error) {
       fail(error, 0);
       return 'stop';
     }
     // The comments go on while the next article's post is made: its own thread, its own bucket.
-    const comments = postComments(t, a, plan, p, stored !== null).then(
+    // Comments can only have been sent by an earlier run once it had recorded the thread.
+    const comments = postComments(t, a, plan, p, stored?.threadId != null).then(
       async (n) => {
         p.complete = true;
         await save(t, a.id, p);

@@ -10,6 +10,8 @@ import { type Poster, TargetGone } from '../delivery/poster.ts';
 
 /** Unknown Channel, Unknown Message, Missing Access, Missing Permissions, Cannot send in this channel. */
 const GONE = new Set([10003, 10008, 50001, 50013, 50008]);
+const UNKNOWN_CHANNEL = 10003;
+const UNKNOWN_MESSAGE = 10008;
 /** "A thread has already been created for this message": the thread's id is the message's. */
 const THREAD_EXISTS = 160004;
 /** A week: threads of an article's discussion stay open while people read it. */
@@ -28,6 +30,11 @@ async function call<T>(what: string, channelId: string, request: () => Promise<u
   }
 }
 
+/**
+ * The Poster over a discord.js REST client: `discordPoster(client.rest, () => client.user?.id ?? '')`
+ * in the bot, or `discordPoster(new REST({ api }).setToken(token), () => botId)` without a gateway.
+ * `botId` is asked on each use, since a client knows its user only once logged in.
+ */
 export function discordPoster(rest: REST, botId: () => string): Poster {
   return {
     botId,
@@ -53,7 +60,14 @@ export function discordPoster(rest: REST, botId: () => string): Poster {
     async findForumPost(guildId, forumId, name, footer) {
       const { threads } = await call<{ threads: APIThreadChannel[] }>('list threads', forumId, () => rest.get(Routes.guildActiveThreads(guildId)));
       for (const thread of threads.filter((t) => t.parent_id === forumId && t.name === name && t.owner_id === botId())) {
-        const starter = await call<APIMessage>('read a forum post', thread.id, () => rest.get(Routes.channelMessage(thread.id, thread.id)));
+        let starter: APIMessage;
+        try {
+          starter = (await rest.get(Routes.channelMessage(thread.id, thread.id))) as APIMessage;
+        } catch (error) {
+          // Another post of the same name whose starter (or thread) was deleted: not the one sought, and no reason to pause.
+          if (error instanceof DiscordAPIError && (error.code === UNKNOWN_MESSAGE || error.code === UNKNOWN_CHANNEL)) continue;
+          throw error;
+        }
         if (starter.embeds[0]?.footer?.text === footer) return thread.id;
       }
       return null;

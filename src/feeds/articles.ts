@@ -76,6 +76,7 @@ function toArticle(entry: FeedEntry, ctx: ArticleContext, warnings: string[]): A
     body,
     comments: [],
     declaredCommentCount: entry.commentCount,
+    commentsUrl: commentsUrlOf(entry, url),
     ingestedAt: ctx.ingestedAt,
   };
   const checked = Article.safeParse(article);
@@ -94,6 +95,17 @@ function bodyOf(texts: readonly FeedText[], base: string | null): Block[] {
     if (blocks.length > 0) return blocks;
   }
   return [];
+}
+
+/** The comments link made absolute against the item's own link; null when it cannot be (never a guess). */
+function commentsUrlOf(entry: FeedEntry, itemLink: string | null): string | null {
+  if (entry.commentsUrl === null) return null;
+  try {
+    const url = new URL(entry.commentsUrl, itemLink ?? undefined);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The item's link made absolute (against the feed's site, then the feed URL); null if it cannot be. */

@@ -27,6 +27,8 @@ export interface FeedEntry {
   readonly language: string | null;
   /** slash:comments or thr:total: the comment count the site shows. */
   readonly commentCount: number | null;
+  /** Where the site's discussion of the item is: <comments>, wfw:commentRss, Atom rel="replies". */
+  readonly commentsUrl: string | null;
 }
 
 /** What a feed says about itself, as far as its items need it. */

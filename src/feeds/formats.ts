@@ -30,6 +30,7 @@ export function readRss(feed: Rss): ReadFeed {
       dates: distinct([item.pubDate, ...(item.dc?.dates ?? []), item.atom?.published, item.atom?.updated]),
       language: present(item.dc?.languages?.[0]),
       commentCount: count(item.slash?.comments) ?? count(item.thr?.total),
+      commentsUrl: present(item.comments) ?? present(item.wfw?.commentRss),
     };
   });
   const title = lineOf(feed.title);
@@ -52,6 +53,7 @@ export function readRdf(feed: Rdf): ReadFeed {
       dates: distinct([...(item.dc?.dates ?? []), ...(item.dcterms?.issued ?? []), ...(item.dcterms?.created ?? []), item.atom?.published, item.atom?.updated]),
       language: present(item.dc?.languages?.[0]),
       commentCount: count(item.slash?.comments),
+      commentsUrl: present(item.wfw?.commentRss),
     }),
   );
   const title = lineOf(feed.title ?? feed.dc?.titles?.[0]);
@@ -77,6 +79,7 @@ export function readAtom(feed: Atom): ReadFeed {
       dates: distinct([entry.published, ...(entry.dc?.dates ?? []), entry.updated]),
       language: present(entry.xml?.lang),
       commentCount: count(entry.thr?.total) ?? count(entry.slash?.comments) ?? count(entry.links?.find((l) => l.rel === 'replies')?.thr?.count),
+      commentsUrl: present(entry.links?.find((l) => l.rel === 'replies')?.href),
     };
   });
   const title = feed.title ? atomLine(feed.title) : null;
@@ -105,6 +108,7 @@ export function readJson(feed: Json): ReadFeed {
       dates: distinct([item.date_published, item.date_modified]),
       language: present(item.language),
       commentCount: null,
+      commentsUrl: null,
     }),
   );
   const title = present(feed.title);

@@ -59,4 +59,6 @@ export const migrations: readonly string[] = [
   `,
   // Delivery finds articles whose comments or text changed since its last run.
   `CREATE INDEX articles_updated ON articles (updated_at);`,
+  // Where a feed item's own discussion is.
+  `ALTER TABLE articles ADD COLUMN comments_url TEXT;`,
 ];

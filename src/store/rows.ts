@@ -14,6 +14,7 @@ export interface ArticleRow {
   blocks: string;
   body_text: string;
   declared_comment_count: number | null;
+  comments_url: string | null;
   ingested_at: string;
   updated_at: string;
 }
@@ -49,6 +50,7 @@ export function articleColumns(a: Article): ArticleColumns {
     blocks: JSON.stringify(a.body),
     body_text: bodyText(a),
     declared_comment_count: a.declaredCommentCount,
+    comments_url: a.commentsUrl,
     ingested_at: a.ingestedAt,
   };
 }
@@ -94,6 +96,7 @@ export function toArticle(r: ArticleRow, comments: readonly CommentRow[]): Artic
     body: JSON.parse(r.blocks) as Block[],
     comments: comments.map(toComment),
     declaredCommentCount: r.declared_comment_count,
+    commentsUrl: r.comments_url,
     ingestedAt: r.ingested_at,
   };
 }

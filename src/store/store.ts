@@ -34,7 +34,7 @@ export interface ArticleSummary {
   declaredCommentCount: number | null;
 }
 
-const SCALARS = ['url', 'source', 'author', 'published_at', 'language', 'declared_comment_count'] as const;
+const SCALARS = ['url', 'source', 'author', 'published_at', 'language', 'declared_comment_count', 'comments_url'] as const;
 const COMMENT_SCALARS = ['number', 'author', 'author_id', 'posted_at', 'rating', 'reply_to'] as const;
 
 export class ArticleStore implements ArticleSink {
@@ -52,12 +52,12 @@ export class ArticleStore implements ArticleSink {
       articleById: db.prepare<[string], ArticleRow>('SELECT * FROM articles WHERE id = ?'),
       commentsOf: db.prepare<[number], CommentRow>('SELECT * FROM comments WHERE article_rowid = ? ORDER BY position'),
       insertArticle: db.prepare<[ArticleColumns & { updated_at: string }]>(
-        `INSERT INTO articles (id, title, url, source, author, published_at, language, blocks, body_text, declared_comment_count, ingested_at, updated_at)
-         VALUES (@id, @title, @url, @source, @author, @published_at, @language, @blocks, @body_text, @declared_comment_count, @ingested_at, @updated_at)`,
+        `INSERT INTO articles (id, title, url, source, author, published_at, language, blocks, body_text, declared_comment_count, comments_url, ingested_at, updated_at)
+         VALUES (@id, @title, @url, @source, @author, @published_at, @language, @blocks, @body_text, @declared_comment_count, @comments_url, @ingested_at, @updated_at)`,
       ),
       updateArticle: db.prepare<[ArticleColumns & { rowid: number; updated_at: string }]>(
         `UPDATE articles SET title = @title, url = @url, source = @source, author = @author, published_at = @published_at,
-           language = @language, blocks = @blocks, body_text = @body_text, declared_comment_count = @declared_comment_count,
+           language = @language, blocks = @blocks, body_text = @body_text, declared_comment_count = @declared_comment_count, comments_url = @comments_url,
            updated_at = @updated_at
          WHERE rowid = @rowid`,
       ),

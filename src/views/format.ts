@@ -25,12 +25,14 @@ export function commentCount(a: Pick<Article, 'comments' | 'declaredCommentCount
 }
 
 /** Source, date and comment count as embed fields; a field the article lacks is left out, not invented. */
-export function articleFields(a: Article): EmbedField[] {
+export function articleFields(a: Pick<Article, 'source' | 'author' | 'publishedAt' | 'comments' | 'declaredCommentCount' | 'commentsUrl'>): EmbedField[] {
   const fields: EmbedField[] = [];
   if (a.source) fields.push({ name: 'Source', value: a.source, inline: true });
   if (a.author) fields.push({ name: 'Author', value: a.author, inline: true });
   if (a.publishedAt) fields.push({ name: 'Published', value: showTime(a.publishedAt), inline: true });
-  fields.push({ name: 'Comments', value: commentCount(a), inline: true });
+  // The source's own discussion, linked, when a feed named it.
+  const at = a.commentsUrl ? ` · [at the source](${a.commentsUrl.replace(/\)/g, '%29')})` : '';
+  fields.push({ name: 'Comments', value: `${commentCount(a)}${at}`, inline: true });
   return fields;
 }
 

@@ -34,6 +34,7 @@ export function article(fields: Partial<Article> & { title: string; text?: strin
     body: (text ?? 'Body text.').split('\n\n').map((t) => ({ type: 'paragraph' as const, text: t })),
     comments: [],
     declaredCommentCount: null,
+    commentsUrl: null,
     ingestedAt: '2026-11-28T00:00:00.000Z',
     ...rest,
   };
