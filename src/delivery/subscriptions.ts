@@ -4,6 +4,7 @@
  * got (`cursor`, a store position) rather than a list of every article it posted.
  */
 import type Keyv from 'keyv';
+import { keyvValues } from '../store/kv.ts';
 import type { Target } from './engine-types.ts';
 
 export type Backfill = { kind: 'none' } | { kind: 'all' } | { kind: 'latest'; count: number };
@@ -71,12 +72,7 @@ export class Subscriptions {
 
   /** Every subscription, or a guild's, in channel-id order. */
   async list(guildId?: string): Promise<Subscription[]> {
-    const all: Subscription[] = [];
-    if (!this.keyv.iterator) throw new Error('subscriptions: the keyv store cannot list its keys');
-    for await (const [, value] of this.keyv.iterator(undefined)) {
-      const sub = value as Subscription;
-      if (guildId === undefined || sub.guildId === guildId) all.push(sub);
-    }
+    const all = (await keyvValues<Subscription>(this.keyv, 'subscriptions')).filter((s) => guildId === undefined || s.guildId === guildId);
     return all.sort((a, b) => a.guildId.localeCompare(b.guildId) || a.channelId.localeCompare(b.channelId));
   }
 }

@@ -65,17 +65,19 @@ export function watchThreads(options: ThreadWatchOptions): { catchUp(): Promise<
     await m.reply({ content: text, allowedMentions: { parse: [], repliedUser: false } });
   }
 
-  async function onCreate(m: Message, live: boolean): Promise<void> {
-    if (!m.inGuild() || !m.channel.isThread()) return;
+  /** Returns whether the message was stored as a comment. */
+  async function onCreate(m: Message, live: boolean): Promise<boolean> {
+    if (!m.inGuild() || !m.channel.isThread()) return false;
     const thread = await index.get(m.channelId);
-    if (!thread) return;
+    if (!thread) return false;
     await index.advance(m.channelId, m.id);
     // Its own posts, other bots and system notices are not discussion.
-    if (m.author.id === botId() || m.author.bot || m.system) return;
+    if (m.author.id === botId() || m.author.bot || m.system) return false;
     const stored = storeReply(thread.articleId, m);
     const addressed = m.mentions.users.has(botId()) || m.mentions.repliedUser?.id === botId();
     log.debug({ thread: m.channelId, message: m.id, stored, addressed }, 'thread reply');
     if (live && addressed) await answer(m, thread.articleId);
+    return stored;
   }
 
   async function onUpdate(m: AnyMessage): Promise<void> {
@@ -95,7 +97,12 @@ export function watchThreads(options: ThreadWatchOptions): { catchUp(): Promise<
     <A extends unknown[]>(what: string, fn: (...args: A) => Promise<void>) =>
     (...args: A): void =>
       void fn(...args).catch((error: unknown) => log.error({ err: error }, `thread ${what} failed`));
-  client.on(Events.MessageCreate, guard('reply', (m: Message) => onCreate(m, true)));
+  client.on(
+    Events.MessageCreate,
+    guard('reply', async (m: Message) => {
+      await onCreate(m, true);
+    }),
+  );
   client.on(Events.MessageUpdate, guard('edit', (_old: AnyMessage, m: AnyMessage) => onUpdate(m)));
   client.on(Events.MessageDelete, guard('deletion', (m: AnyMessage) => onDelete(m)));
 
@@ -110,11 +117,7 @@ export function watchThreads(options: ThreadWatchOptions): { catchUp(): Promise<
           let after = t.lastMessageId ?? t.threadId;
           for (;;) {
             const page = [...(await channel.messages.fetch({ after, limit: 100 })).values()].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
-            for (const m of page) {
-              const before = store.get(t.articleId)?.comments.length ?? 0;
-              await onCreate(m, false);
-              if ((store.get(t.articleId)?.comments.length ?? 0) > before) stored++;
-            }
+            for (const m of page) if (await onCreate(m, false)) stored++;
             const last = page.at(-1);
             if (!last || page.length < 100) break;
             after = last.id;

@@ -4,6 +4,7 @@
  * make is not in here, and nothing from it is stored.
  */
 import type Keyv from 'keyv';
+import { keyvValues } from '../store/kv.ts';
 
 export interface ArticleThread {
   readonly threadId: string;
@@ -33,9 +34,6 @@ export class ThreadIndex {
   }
 
   async list(): Promise<ArticleThread[]> {
-    if (!this.keyv.iterator) throw new Error('threads: the keyv store cannot list its keys');
-    const all: ArticleThread[] = [];
-    for await (const [, value] of this.keyv.iterator(undefined)) all.push(value as ArticleThread);
-    return all;
+    return keyvValues<ArticleThread>(this.keyv, 'threads');
   }
 }

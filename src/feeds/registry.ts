@@ -4,6 +4,7 @@
  * doubling, at most a day) with the last reason kept for `/feed list`.
  */
 import type Keyv from 'keyv';
+import { keyvValues } from '../store/kv.ts';
 import type { Validators } from './fetch.ts';
 
 export interface FeedState extends Validators {
@@ -67,9 +68,7 @@ export class FeedRegistry {
   }
 
   async list(): Promise<FeedState[]> {
-    if (!this.keyv.iterator) throw new Error('feeds: the keyv store cannot list its keys');
-    const all: FeedState[] = [];
-    for await (const [, value] of this.keyv.iterator(undefined)) all.push(value as FeedState);
+    const all = await keyvValues<FeedState>(this.keyv, 'feeds');
     return all.sort((a, b) => a.url.localeCompare(b.url));
   }
 }

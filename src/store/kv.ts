@@ -66,3 +66,11 @@ export class SqliteKeyvStore extends EventEmitter implements KeyvStoreAdapter {
 export function openKeyv<T = unknown>(db: Db, namespace = 'paperboy'): Keyv<T> {
   return new Keyv<T>({ store: new SqliteKeyvStore(db), namespace });
 }
+
+/** Every value in a Keyv's namespace. Throws, naming `what`, when its store cannot list keys. */
+export async function keyvValues<T>(keyv: Keyv, what: string): Promise<T[]> {
+  if (!keyv.iterator) throw new Error(`${what}: the keyv store cannot list its keys`);
+  const all: T[] = [];
+  for await (const [, value] of keyv.iterator(undefined)) all.push(value as T);
+  return all;
+}

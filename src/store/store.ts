@@ -16,7 +16,7 @@ import {
   toArticle,
 } from './rows.ts';
 import { type SearchOptions, type SearchResult, search } from './search.ts';
-import { type Suggestion, suggestTitles } from './suggest.ts';
+import { type Suggestion, titleSuggester } from './suggest.ts';
 import { type Positions, positions } from './positions.ts';
 
 export type { UpsertStatus };
@@ -41,6 +41,7 @@ export class ArticleStore implements ArticleSink {
   readonly db: Db;
   /** Articles by the order they were first stored in: what delivery walks. */
   readonly positions: Positions;
+  private readonly suggestTitles: (typed: string, limit: number) => Suggestion[];
   private readonly stmts;
   private readonly fts: FtsWriter;
 
@@ -48,6 +49,7 @@ export class ArticleStore implements ArticleSink {
     this.db = db;
     this.fts = ftsWriter(db);
     this.positions = positions(db);
+    this.suggestTitles = titleSuggester(db);
     this.stmts = {
       articleById: db.prepare<[string], ArticleRow>('SELECT * FROM articles WHERE id = ?'),
       commentsOf: db.prepare<[number], CommentRow>('SELECT * FROM comments WHERE article_rowid = ? ORDER BY position'),
@@ -240,6 +242,6 @@ export class ArticleStore implements ArticleSink {
 
   /** Up to `limit` titles matching what was typed so far (newest articles when nothing was typed). */
   suggest(typed: string, limit: number): Suggestion[] {
-    return suggestTitles(this.db, typed, limit);
+    return this.suggestTitles(typed, limit);
   }
 }
