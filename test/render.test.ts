@@ -5,7 +5,7 @@ import { LIMITS } from '../src/discord/limits.ts';
 import { renderView } from '../src/discord/render.ts';
 import { openDatabase } from '../src/store/db.ts';
 import { openKeyv } from '../src/store/kv.ts';
-import { blockQuote, escape, highlightOneLine, link } from '../src/views/markdown.ts';
+import { blockQuote, escape, highlight, highlightOneLine, link } from '../src/views/markdown.ts';
 
 const codec = createCodec({ keyv: openKeyv(openDatabase(':memory:'), 'bot') });
 
@@ -58,11 +58,24 @@ describe('GIVEN a view larger than Discord allows', () => {
 describe('GIVEN source text with markdown in it', () => {
   it('THEN escaping shows it as written', () => {
     expect(escape('*not bold* and __not underlined__ ~~x~~ `code` ||spoiler||')).toBe('\\*not bold\\* and \\_\\_not underlined\\_\\_ \\~\\~x\\~\\~ \\`code\\` \\|\\|spoiler\\|\\|');
-    expect(escape('> not a quote\n# not a heading\n- not a list\n 2. nor this')).toBe('\\> not a quote\n\\# not a heading\n\\- not a list\n \\2. nor this');
+    expect(escape('> not a quote\n# not a heading\n- not a list\n 2. nor this')).toBe('\\> not a quote\n\\# not a heading\n\\- not a list\n 2\\. nor this');
     expect(escape('<@123> [x](http://a) a\\b')).toBe('\\<@123> \\[x\\](http://a) a\\\\b');
     expect(escape('well-known 2.5 > 1 # 3')).toBe('well-known 2.5 > 1 # 3');
     expect(blockQuote('one\ntwo *x*')).toBe('> one\n> two \\*x\\*');
     expect(link('A [bracketed] title', 'https://example.com/a_(b)')).toBe('[A \\[bracketed\\] title](https://example.com/a_(b%29)');
+  });
+
+  it('THEN URLs stay whole, as Discord links them without reading markdown inside', () => {
+    const url = 'https://example.com/a_b/c*d~e|f';
+    expect(escape(`see ${url}, and _this_`)).toBe(`see ${url}, and \\_this\\_`);
+    expect(escape(`- ${url}`)).toBe(`\\- ${url}`);
+  });
+
+  it('THEN a highlight never goes inside a URL, and text after a bold word is not taken for a line start', () => {
+    // Found in the playground: "donald-**trump**\-russia" inside a link broke it.
+    const text = 'Trump at https://x.example/donald-trump-russia then trump-related';
+    const word = (from: number): [number, number] => [text.toLowerCase().indexOf('trump', from), text.toLowerCase().indexOf('trump', from) + 5];
+    expect(highlight(text, [word(0), word(10), word(40)])).toBe('**Trump** at https://x.example/donald-trump-russia then **trump**-related');
   });
 
   it('THEN highlights bold the matched words after whitespace is collapsed', () => {
