@@ -33,7 +33,7 @@ import { startCommand, startComponent, type CommandInput } from './user-interact
  * (limits, deadlines, rate limits, permissions) and records every broken one in `violations`, so a
  * test fails where production would. Tests act as users would (run a command, click a button,
  * post a message) and observe what the bot did. Events: `request`, `violation`, `dispatch`,
- * `interaction` (see {@link FakeDiscordEvents}).
+ * `ephemeral`, `interaction` (see {@link FakeDiscordEvents}).
  *
  * @example
  * const fake = await FakeDiscord.start();
@@ -99,7 +99,7 @@ export class FakeDiscord extends EventEmitter<FakeDiscordEvents> {
     const deadlineMs = options.interactionDeadlineMs;
     this.#core = {
       state,
-      messages: new MessageService(state, dispatch, options.nonceWindowMs),
+      messages: new MessageService(state, dispatch, options.nonceWindowMs, (change, message) => this.emit('ephemeral', change, copyOut(message))),
       interactions: new InteractionRegistry(state, deadlineMs, options.interactionTokenLifetimeMs, (record) => this.#violation(missedDeadline(record, deadlineMs))),
       botUser: this.botUser,
       applicationId: this.applicationId,
@@ -251,6 +251,15 @@ export class FakeDiscord extends EventEmitter<FakeDiscordEvents> {
   /** The threads of a channel or forum, oldest first. */
   threads(parentId: string): APIThreadChannel[] {
     return structuredClone(this.#core.state.threadsOf(parentId));
+  }
+
+  /** A guild's channels, forums, categories and threads, in creation order. */
+  channels(guildId: string): FakeChannel[] {
+    return [...this.#core.state.channels.values()].filter((c) => c.guild_id === guildId).map((c) => structuredClone(c));
+  }
+
+  user(id: string): APIUser | undefined {
+    return structuredClone(this.#core.state.users.get(id));
   }
 
   channel(id: string): FakeChannel | undefined {

@@ -14,6 +14,9 @@ import type { FakeMessage } from './types.ts';
 /** Sends a gateway event to every session entitled to it. */
 export type Dispatch = (event: string, data: Record<string, unknown>, scope: { guildId: string; channelId?: string }) => void;
 
+/** Tells an observer about a message no gateway event carries: an ephemeral one, seen only by its user. */
+export type ObservePrivate = (change: 'create' | 'update' | 'delete', message: APIMessage) => void;
+
 /** What a message is made of, as a REST body carries it. */
 export type MessageBody = Record<string, unknown>;
 
@@ -41,6 +44,7 @@ export class MessageService {
     private readonly state: FakeState,
     private readonly dispatch: Dispatch,
     private readonly nonceWindowMs: number,
+    private readonly observePrivate: ObservePrivate = () => {},
   ) {}
 
   /** With `enforce_nonce`, the message this author already sent with this nonce recently, if any. */
@@ -93,7 +97,7 @@ export class MessageService {
         channel.total_message_sent = (channel.total_message_sent ?? 0) + 1;
       }
       this.dispatch('MESSAGE_CREATE', this.gatewayPayload(message, guildId), { guildId, channelId: channel.id });
-    }
+    } else this.observePrivate('create', message);
     return message;
   }
 
@@ -116,7 +120,7 @@ export class MessageService {
     record.message = next;
     if (!record.ephemeral) {
       this.dispatch('MESSAGE_UPDATE', this.gatewayPayload(next, record.guildId), { guildId: record.guildId, channelId: next.channel_id });
-    }
+    } else this.observePrivate('update', next);
     return next;
   }
 
@@ -127,6 +131,7 @@ export class MessageService {
     const at = ids?.indexOf(id) ?? -1;
     if (ids && at >= 0) ids.splice(at, 1);
     if (!record.ephemeral) this.dispatch('MESSAGE_DELETE', { id, channel_id: channelId, guild_id: record.guildId }, { guildId: record.guildId, channelId });
+    else this.observePrivate('delete', record.message);
   }
 
   /** A page of a channel's messages, newest first, as `GET /channels/{id}/messages` answers. */

@@ -165,6 +165,8 @@ function createResponseMessage(core: Core, record: InteractionRecord, body: Reco
       webhook_id: core.applicationId,
       application_id: core.applicationId,
       interaction_metadata: metadata as APIMessage['interaction_metadata'],
+      // Deprecated but still sent by Discord, and the only place a client finds the command's name.
+      ...(record.type === InteractionType.ApplicationCommand && user && { interaction: { id: record.id, type: record.type, name: record.label.replace(/^\//, ''), user } }),
     },
   });
   if (!followUp) record.originalId = message.id;

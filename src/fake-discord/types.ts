@@ -142,6 +142,8 @@ export interface FakeDiscordEvents {
   violation: [Violation];
   /** A gateway dispatch, before per-session filtering: event name and payload. */
   dispatch: [string, unknown];
+  /** An ephemeral message was created, edited or deleted: only its interaction's user sees it, so no gateway event says so. */
+  ephemeral: ['create' | 'update' | 'delete', FakeMessage];
   /** A user started an interaction. */
   interaction: [InteractionHandle];
 }
