@@ -13,6 +13,7 @@ export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..
 export const DISCORD_API_DEFAULT = 'https://discord.com/api';
 /** Every five minutes. */
 export const DEFAULT_DELIVERY_CRON = '*/5 * * * *';
+export const DEFAULT_PLAYGROUND_PORT = 7878;
 
 const snowflake = z.string().regex(/^\d{17,20}$/, 'expected a Discord id (17 to 20 digits)');
 
@@ -35,6 +36,11 @@ const Env = z.object({
     .default(DISCORD_API_DEFAULT),
   /** Files dropped here are ingested on each delivery run. Relative paths resolve against the current directory. */
   INBOX_DIR: z.string().min(1).optional(),
+  /** Where `npm start` without a token serves the playground. */
+  PLAYGROUND_HOST: z.string().min(1).default('127.0.0.1'),
+  PLAYGROUND_PORT: z.coerce.number({ error: 'expected a port number' }).int('expected a port number').min(0, 'expected a port from 0 to 65535').max(65535, 'expected a port from 0 to 65535').default(DEFAULT_PLAYGROUND_PORT),
+  /** The playground's own database, so nothing tried there reaches the real bot's subscriptions. */
+  PLAYGROUND_DATABASE_PATH: z.string().min(1).optional(),
   DELIVERY_CRON: z
     .string()
     .refine((v) => validCron(v), 'expected a cron expression such as */5 * * * * (minute hour day month weekday, optional seconds first)')
@@ -50,6 +56,8 @@ export interface Config {
   readonly deliveryCron: string;
   /** Where dropped files are picked up. */
   readonly inboxDir: string;
+  /** The local playground `npm start` serves when no token is set. */
+  readonly playground: { readonly host: string; readonly port: number; readonly databasePath: string };
   readonly discord: {
     /** Absent when DISCORD_TOKEN is unset. */
     readonly token: string | null;
@@ -82,6 +90,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: d.LOG_LEVEL,
     deliveryCron: d.DELIVERY_CRON,
     inboxDir: resolve(d.INBOX_DIR ?? resolve(PROJECT_ROOT, 'data', 'inbox')),
+    playground: {
+      host: d.PLAYGROUND_HOST,
+      port: d.PLAYGROUND_PORT,
+      databasePath: resolve(d.PLAYGROUND_DATABASE_PATH ?? resolve(PROJECT_ROOT, 'data', 'playground.db')),
+    },
     discord: {
       token: d.DISCORD_TOKEN ?? null,
       applicationId: d.DISCORD_APPLICATION_ID ?? null,

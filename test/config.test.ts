@@ -9,6 +9,7 @@ describe('GIVEN the environment', () => {
       logLevel: 'info',
       deliveryCron: '*/5 * * * *',
       inboxDir: resolve(PROJECT_ROOT, 'data', 'inbox'),
+      playground: { host: '127.0.0.1', port: 7878, databasePath: resolve(PROJECT_ROOT, 'data', 'playground.db') },
       discord: { token: null, applicationId: null, guildId: null, apiUrl: 'https://discord.com/api', messageContent: false },
     });
   });
@@ -21,6 +22,13 @@ describe('GIVEN the environment', () => {
   it('THEN a bad value stops with one line naming the key', () => {
     expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(ConfigError);
     expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/^configuration: LOG_LEVEL: /);
+  });
+
+  it('THEN the playground keys are read, and a port that is no port is named', () => {
+    const { playground } = loadConfig({ PLAYGROUND_HOST: '0.0.0.0', PLAYGROUND_PORT: '0', PLAYGROUND_DATABASE_PATH: 'p.db' });
+    expect(playground).toEqual({ host: '0.0.0.0', port: 0, databasePath: resolve('p.db') });
+    expect(() => loadConfig({ PLAYGROUND_PORT: 'http' })).toThrow(/^configuration: PLAYGROUND_PORT: expected a port number$/);
+    expect(() => loadConfig({ PLAYGROUND_PORT: '70000' })).toThrow(/^configuration: PLAYGROUND_PORT: expected a port from 0 to 65535$/);
   });
 
   it('THEN the result is frozen, nested parts too', () => {

@@ -58,16 +58,17 @@ describe('GIVEN `paperboy deploy-commands`', () => {
   });
 });
 
-function waitForLine(child: ChildProcess, test: (line: Record<string, unknown>) => boolean, lines: string[]): Promise<void> {
+function waitForLine(child: ChildProcess, test: (line: Record<string, unknown>) => boolean, lines: string[]): Promise<Record<string, unknown>> {
   return new Promise((done, fail) => {
     const timer = setTimeout(() => fail(new Error(`no such log line within 20 s; got:\n${lines.join('\n')}`)), 20_000);
     child.stdout?.on('data', (chunk: Buffer) => {
       for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
         lines.push(line);
         try {
-          if (test(JSON.parse(line) as Record<string, unknown>)) {
+          const parsed = JSON.parse(line) as Record<string, unknown>;
+          if (test(parsed)) {
             clearTimeout(timer);
-            done();
+            done(parsed);
           }
         } catch {
           // Not a log line: kept in `lines` for the failure message.
@@ -90,7 +91,8 @@ describe('GIVEN `paperboy start` with a token', () => {
     const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
     try {
       await waitForLine(child, (l) => l.msg === 'bot connected', lines);
-      expect(lines.some((l) => l.includes('"msg":"ingested data/articles"'))).toBe(true);
+      expect(lines.some((l) => l.includes('"msg":"ingested shipped articles"'))).toBe(true);
+      expect(lines.filter((l) => l.includes('"msg":"starting: '))).toEqual([expect.stringContaining('"msg":"starting: connecting to Discord"')]);
       const reply = await fake.runCommand({ guildId, channelId: channel.id, userId: user.id, name: 'search', options: { query: 'NATO expansion' } }).reply();
       expect(reply.embeds[0]?.description).toContain('Russia and NATO are severing ties');
     } finally {
@@ -110,9 +112,31 @@ describe('GIVEN `paperboy start` with a token', () => {
     expect(stderr).toMatch(/^paperboy: start failed: .*token/im);
     expect(stdout + stderr).not.toContain(wrong);
   });
+});
 
-  it('THEN without a token it stops with one line naming the key', async () => {
-    const failed = await run(process.execPath, [BIN, 'start'], { env: env({}), cwd: dir }).catch((e: { code: number; stderr: string }) => e);
-    expect(failed).toMatchObject({ code: 1, stderr: 'paperboy: configuration: DISCORD_TOKEN: not set (see .env.example)\n' });
+describe('GIVEN `paperboy start` without a token', () => {
+  it('THEN it says so in one line, runs the playground on 127.0.0.1 with the bot connected, prints its URL, and stops cleanly on SIGTERM', async () => {
+    const vars = { PATH: process.env.PATH, PLAYGROUND_PORT: '0', PLAYGROUND_DATABASE_PATH: join(dir, 'playground.db'), INBOX_DIR: join(dir, 'inbox'), LOG_LEVEL: 'info' };
+    const child = spawn(process.execPath, [BIN, 'start'], { env: vars, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const lines: string[] = [];
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    try {
+      const ready = await waitForLine(child, (l) => typeof l.msg === 'string' && l.msg.startsWith('playground ready'), lines);
+      const url = String(ready.url);
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+      expect(ready.msg).toBe(`playground ready: open ${url}`);
+      expect(lines.filter((l) => l.includes('"msg":"starting: '))).toEqual([expect.stringContaining('no DISCORD_TOKEN, so running the playground')]);
+      const page = await fetch(url);
+      expect(await page.text()).toContain('<script type="module" src="/app.js">');
+      const state = (await (await fetch(new URL('/api/state', url))).json()) as { guild: { name: string }; commands: unknown[] };
+      expect(state.guild.name).toBe('Paperboy Playground');
+      expect(state.commands).toHaveLength(commands.length);
+      const script = await fetch(new URL('/app.js', url));
+      expect(script.headers.get('content-type')).toMatch(/^text\/javascript/);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    expect(lines.some((l) => l.includes('"msg":"bot connected"'))).toBe(true);
   });
 });

@@ -2,34 +2,42 @@
  * `paperboy start` and `paperboy deploy-commands`: the bot's two entry points. Configuration is
  * checked before anything else, so a missing key stops start-up with one line naming it.
  */
-import { resolve } from 'node:path';
 import { commands } from '../../commands/index.ts';
-import { collectFiles, emptyReport, ingestSources, readFiles } from '../articles/ingest.ts';
-import { type Config, PROJECT_ROOT, loadConfig, requireDiscord } from '../config.ts';
+import { ingestShipped } from '../articles/shipped.ts';
+import { type Config, loadConfig, requireDiscord } from '../config.ts';
 import { createLogger, type Logger } from '../log.ts';
+import { startPlayground } from '../playground/start.ts';
 import { ArticleStore } from '../store/store.ts';
 import { parseFeed } from '../feeds/parse.ts';
 import { startBot } from './bot.ts';
 import { deployCommands } from './deploy.ts';
 
-/** Files under data/articles are stored on start, so a fresh install has something to serve. */
-async function ingestShipped(store: ArticleStore, log: Logger): Promise<void> {
-  const report = emptyReport();
-  const files = await collectFiles([resolve(PROJECT_ROOT, 'data', 'articles')], report);
-  await ingestSources(readFiles(files, report), store, { source: null }, report);
-  log.info({ added: report.added, updated: report.updated, unchanged: report.unchanged, failed: report.failed }, 'ingested data/articles');
-  for (const f of report.failures) log.warn({ file: f.file }, f.error);
-}
-
-/** Runs the bot until SIGINT or SIGTERM. */
+/**
+ * Runs until SIGINT or SIGTERM: against Discord with DISCORD_TOKEN set, else against the local
+ * Discord with the playground page, so a fresh install does something useful at once.
+ */
 export async function start(config: Config = loadConfig()): Promise<void> {
-  const discord = requireDiscord(config);
   const log = createLogger({ level: config.logLevel });
+  if (config.discord.token === null) {
+    log.info({ database: config.playground.databasePath }, 'starting: no DISCORD_TOKEN, so running the playground (a local Discord in this process)');
+    const playground = await startPlayground({ config, log, commands });
+    log.info({ url: playground.url }, `playground ready: open ${playground.url}`);
+    await untilSignal(log);
+    await playground.stop();
+    return;
+  }
+  const discord = requireDiscord(config);
   log.info({ api: discord.apiUrl, database: config.databasePath }, 'starting: connecting to Discord');
   const store = ArticleStore.open(config.databasePath);
   await ingestShipped(store, log);
   const bot = await startBot({ discord, store, commands, log, delivery: { cron: config.deliveryCron, inboxDir: config.inboxDir, parseFeed } });
-  await new Promise<void>((done) => {
+  await untilSignal(log);
+  await bot.stop();
+  store.close();
+}
+
+function untilSignal(log: Logger): Promise<void> {
+  return new Promise<void>((done) => {
     const stop = (signal: string): void => {
       log.info({ signal }, 'stopping');
       done();
@@ -37,8 +45,6 @@ export async function start(config: Config = loadConfig()): Promise<void> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
-  await bot.stop();
-  store.close();
 }
 
 export async function deploy(config: Config = loadConfig(), out: (line: string) => void = console.log): Promise<void> {
