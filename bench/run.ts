@@ -4,7 +4,7 @@
  *
  *   BENCH_ARTICLES   corpus size for the library (default 100000)
  *   BENCH_SHARED     size at which the library and MiniSearch are compared (default 20000)
- *   BENCH_PARTS      which parts to run, comma-separated: text, minisearch, library, bot, delivery, sources (default all;
+ *   BENCH_PARTS      which parts to run, comma-separated: text, minisearch, library, bot, delivery, sources, playground (default all;
  *                    bot measures against the database the large library run keeps, so it runs that too)
  */
 import { execFileSync } from 'node:child_process';
@@ -27,7 +27,7 @@ function child(script: string, args: string[]): Record<string, number> {
   return JSON.parse(line) as Record<string, number>;
 }
 
-const parts = new Set((process.env.BENCH_PARTS ?? 'text,minisearch,library,bot,delivery,sources').split(',').map((p) => p.trim()));
+const parts = new Set((process.env.BENCH_PARTS ?? 'text,minisearch,library,bot,delivery,sources,playground').split(',').map((p) => p.trim()));
 const text: Record<string, number> = parts.has('text') ? await runTextBench() : {};
 if (parts.has('text')) console.log(`text: ${JSON.stringify(text)}`);
 const small: Record<string, number> = parts.has('minisearch') ? child('library.ts', ['--articles', String(shared)]) : {};
@@ -44,6 +44,7 @@ try {
 }
 const delivery: Record<string, number> = parts.has('delivery') ? child('delivery.ts', []) : {};
 const sources: Record<string, number> = parts.has('sources') ? { ...child('feeds.ts', []), ...child('inbox.ts', []) } : {};
+const playground: Record<string, number> = parts.has('playground') ? child('playground.ts', []) : {};
 
 const figures = {
   articles,
@@ -62,6 +63,7 @@ const figures = {
   ...bot,
   ...delivery,
   ...sources,
+  ...playground,
 };
 // A target whose part did not run (BENCH_PARTS) is null, neither met nor missed.
 const atMost = (value: number | undefined, target: number): boolean | null => (value === undefined || Number.isNaN(value) ? null : value <= target);
