@@ -37,6 +37,8 @@ const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PAT
 try {
   const script = await (await fetch(new URL('/app.js', playground.url))).text();
   const page = await browser.newPage();
+  // tsx keeps function names through a `__name` helper, which functions sent to the page then call.
+  await page.addInitScript('globalThis.__name = (f) => f;');
   const loadStarted = performance.now();
   await page.goto(playground.url);
   await page.locator('#messages .empty-channel').waitFor();
