@@ -150,4 +150,17 @@ describe('GIVEN the playground page in chromium', () => {
   it('THEN nothing went wrong on the way: no warning or error in the log', () => {
     expect(world.problems).toEqual([]);
   });
+
+  it('THEN after `npm start` is restarted the open page reconnects by itself and shows the new, empty local Discord', async () => {
+    await open(page, 'news');
+    const before = await page.locator('#channel-list .channel-link').first().getAttribute('data-channel-id');
+    const { port } = new URL(world.url);
+    await world.close();
+    await page.locator('#connection').waitFor(WAIT);
+    world = await startTestPlayground(undefined, { PLAYGROUND_PORT: port });
+    await page.locator('#connection').waitFor({ state: 'hidden', ...WAIT });
+    await page.locator(`#channel-list .channel-link[data-channel-id]:not([data-channel-id="${before}"])`).first().waitFor(WAIT);
+    await expect(page.locator('#channel-list .channel-link').allTextContents()).resolves.toEqual(['# news', '# general', '💬 discussions']);
+    await page.locator('#messages .empty-channel').waitFor(WAIT);
+  });
 });

@@ -98,6 +98,13 @@ describe('GIVEN the playground server', () => {
     expect(missing.status).toBe(404);
   });
 
+  it('THEN a second playground on a port in use stops with a message saying what to change', async () => {
+    const { port } = new URL(world.url);
+    await expect(startTestPlayground(undefined, { PLAYGROUND_PORT: port })).rejects.toThrow(
+      `playground: port ${port} on 127.0.0.1 is in use; set PLAYGROUND_PORT to another port (0 picks a free one)`,
+    );
+  });
+
   it('THEN a request addressed to another name is refused, so a rebound DNS name cannot drive it', async () => {
     const { port } = new URL(world.url);
     const status = await new Promise<number>((done, fail) => {

@@ -23,7 +23,8 @@ export interface TestPlayground {
   close(): Promise<void>;
 }
 
-export async function startTestPlayground(files: readonly string[] = [SAMPLE, GUARDIAN]): Promise<TestPlayground> {
+/** `env` adds to or overrides the settings (such as a PLAYGROUND_PORT to reuse). */
+export async function startTestPlayground(files: readonly string[] = [SAMPLE, GUARDIAN], env: Record<string, string> = {}): Promise<TestPlayground> {
   const dir = mkdtempSync(join(tmpdir(), 'paperboy-playground-'));
   const articles = join(dir, 'articles');
   mkdirSync(articles);
@@ -34,6 +35,7 @@ export async function startTestPlayground(files: readonly string[] = [SAMPLE, GU
     INBOX_DIR: join(dir, 'inbox'),
     // Once a year: the tests run delivery with /deliver, so a scheduled run never races them.
     DELIVERY_CRON: '0 0 1 1 *',
+    ...env,
   });
   const problems: Record<string, unknown>[] = [];
   const destination = new Writable({
