@@ -2,16 +2,15 @@
  * The real bot (discord.js client, router, commands) logged into the local Discord, with a guild,
  * a channel and a member to act as. Each test file starts its own; `close()` stops both.
  */
-import { Writable } from 'node:stream';
 import { commands } from '../../commands/index.ts';
 import type { Article } from '../../src/articles/model.ts';
 import { type Bot, startBot } from '../../src/discord/bot.ts';
 import { deployCommands } from '../../src/discord/deploy.ts';
 import { FakeDiscord, type FakeDiscordOptions, clientOptionsFor } from '../../src/fake-discord/index.ts';
 import { parseFeed } from '../../src/feeds/parse.ts';
-import { createLogger } from '../../src/log.ts';
 import { ArticleStore } from '../../src/store/store.ts';
 import type { SlashCommand } from '../../src/views/command.ts';
+import { capturedLogger } from './log.ts';
 
 export const TOKEN = 'MTAwMDAwMDAwMDAwMDAwMDAx.GbotTk.local-discord-test-token-0123456789';
 
@@ -54,14 +53,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   fake.addMember(guild.id, user.id);
   const store = ArticleStore.open(':memory:');
   for (const a of options.articles ?? []) store.upsert(a);
-  const logs: Record<string, unknown>[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) logs.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
-  const log = createLogger({ level: 'debug', pretty: false, destination });
+  const { log, lines: logs } = capturedLogger('debug');
   const discord = { token: fake.botToken, applicationId: fake.applicationId, guildId: guild.id, apiUrl: fake.apiUrl, messageContent: options.messageContent ?? false };
   const list = options.commands ?? commands;
   await deployCommands(discord, list);

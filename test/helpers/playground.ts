@@ -5,11 +5,10 @@
 import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Writable } from 'node:stream';
 import { commands } from '../../commands/index.ts';
 import { loadConfig } from '../../src/config.ts';
-import { createLogger } from '../../src/log.ts';
 import { type Playground, startPlayground } from '../../src/playground/start.ts';
+import { capturedLogger } from './log.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 export const SAMPLE = join(ROOT, 'data/articles/000_19f3c93e7cb867fa.txt');
@@ -37,14 +36,7 @@ export async function startTestPlayground(files: readonly string[] = [SAMPLE, GU
     DELIVERY_CRON: '0 0 1 1 *',
     ...env,
   });
-  const problems: Record<string, unknown>[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) problems.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
-  const log = createLogger({ level: 'warn', pretty: false, destination });
+  const { log, lines: problems } = capturedLogger('warn');
   const playground = await startPlayground({ config, log, commands, articlesDir: articles });
   return { playground, url: playground.url, problems, close: () => playground.stop() };
 }
