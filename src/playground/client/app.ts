@@ -200,9 +200,6 @@ function onEvent(event: PlaygroundEvent): void {
       channels.delete(event.id);
       if (event.id === openId) return void openChannel(firstChannel());
       return drawSidebar();
-    case 'user':
-      users.set(event.user.id, event.user);
-      return;
   }
 }
 

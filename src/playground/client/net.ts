@@ -9,7 +9,7 @@ export async function api<T = unknown>(path: string, body?: unknown): Promise<T>
   return data;
 }
 
-const EVENT_TYPES: ReadonlyArray<PlaygroundEvent['type']> = ['message', 'message-delete', 'channel', 'channel-delete', 'user'];
+const EVENT_TYPES: ReadonlyArray<PlaygroundEvent['type']> = ['message', 'message-delete', 'channel', 'channel-delete'];
 
 /**
  * Follows the server's events. EventSource reconnects by itself; `connected(true)` after a break

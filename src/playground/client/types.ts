@@ -26,8 +26,7 @@ export type PlaygroundEvent =
   | { readonly type: 'message'; readonly message: APIMessage }
   | { readonly type: 'message-delete'; readonly id: string; readonly channelId: string }
   | { readonly type: 'channel'; readonly channel: APIChannel }
-  | { readonly type: 'channel-delete'; readonly id: string }
-  | { readonly type: 'user'; readonly user: APIUser };
+  | { readonly type: 'channel-delete'; readonly id: string };
 
 /** Option values as the command box collects them: what the user typed or picked. */
 export type OptionValues = Record<string, string | number | boolean>;
