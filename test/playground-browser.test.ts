@@ -147,6 +147,22 @@ describe('GIVEN the playground page in chromium', () => {
     await expect(found.textContent()).resolves.toMatch(/a thread reply · by You .*Quokka diplomacy says talk first/);
   });
 
+  it('THEN a subscribed forum gets one post per article, listed in the forum and opened like a thread', async () => {
+    await open(page, 'general');
+    await slash(page, 'subscribe', { channel: 'discussions', keywords: 'severing ties', backfill: 'all' });
+    await message(page, /Subscribed .*a forum/).waitFor(WAIT);
+    await slash(page, 'deliver');
+    await open(page, 'discussions');
+    const post = page.locator('#messages .forum-post', { hasText: 'Russia and NATO are severing ties' });
+    await post.waitFor(WAIT);
+    expect(await page.locator('#composer').isHidden()).toBe(true);
+    await post.click();
+    await page.locator('#channel-title', { hasText: 'discussions › Russia and NATO' }).waitFor(WAIT);
+    // The post's first message is the article's embed; its comments follow.
+    await page.locator('#messages article.message .embed-title', { hasText: 'Russia and NATO are severing ties' }).waitFor(WAIT);
+    await message(page, 'And NATO would not go to hell!').waitFor(WAIT);
+  });
+
   it('THEN nothing went wrong on the way: no warning or error in the log', () => {
     expect(world.problems).toEqual([]);
   });
