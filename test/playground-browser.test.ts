@@ -4,10 +4,13 @@
  * Everything is done as a person would: typing `/`, picking a command, filling its options,
  * clicking buttons and menus, writing in a thread.
  */
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './helpers/browser.ts';
-import { startTestPlayground, type TestPlayground } from './helpers/playground.ts';
+import { GUARDIAN, startTestPlayground, type TestPlayground } from './helpers/playground.ts';
 
 const WAIT = { timeout: 15_000 };
 
@@ -161,6 +164,25 @@ describe('GIVEN the playground page in chromium', () => {
     // The post's first message is the article's embed; its comments follow.
     await page.locator('#messages article.message .embed-title', { hasText: 'Russia and NATO are severing ties' }).waitFor(WAIT);
     await message(page, 'And NATO would not go to hell!').waitFor(WAIT);
+  });
+
+  it('THEN a command with subcommands takes one from its menu: /feed add reads a feed, /feed list shows it', async () => {
+    // The feed is served from this machine, as a site would serve it.
+    const feed = readFileSync(GUARDIAN);
+    const site: Server = createServer((_request, response) => response.writeHead(200, { 'content-type': 'application/rss+xml' }).end(feed));
+    await new Promise<void>((done) => site.listen(0, '127.0.0.1', done));
+    const url = `http://127.0.0.1:${(site.address() as AddressInfo).port}/world/rss`;
+    try {
+      await open(page, 'general');
+      await slash(page, 'feed', { url, name: 'Guardian World' }, 'add');
+      await message(page, `Added ${url} as “Guardian World”`).waitFor(WAIT);
+      await slash(page, 'feed', {}, 'list');
+      const list = message(page, '1 feed, read on each delivery run');
+      await list.waitFor(WAIT);
+      await expect(list.textContent()).resolves.toContain(url);
+    } finally {
+      site.close();
+    }
   });
 
   it('THEN nothing went wrong on the way: no warning or error in the log', () => {
