@@ -3,7 +3,8 @@
  * posted as the member; `/` opens the list of the guild's commands, and picking one (or typing
  * `/name `) turns the box into that command's form (command-form.ts) until it runs or is cancelled.
  */
-import { createCommandForm, errorText, type CommandForm } from './command-form.ts';
+import { createCommandForm, type CommandForm } from './command-form.ts';
+import { errorText } from './dom.ts';
 import type { APIApplicationCommand, ComposerContext } from './types.ts';
 
 export interface Composer {
