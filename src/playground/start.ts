@@ -67,6 +67,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     });
     stack.push(() => bot.stop());
     const hub = new EventHub(world.fake, world.me.id);
+    stack.push(() => hub.close());
     const server = await startServer({ host: config.playground.host, port: config.playground.port, api: new PlaygroundApi(world, hub), hub, assets, log });
     stack.push(() => server.close());
     return { url: server.url, bot, store, stop };
