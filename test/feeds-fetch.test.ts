@@ -1,16 +1,17 @@
 /** Fetching feeds from a local HTTP server that misbehaves in each of the ways real ones do. */
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { USER_AGENT, fetchFeed } from '../src/feeds/fetch.ts';
+import { type LocalSite, serveLocally } from './helpers/http.ts';
 
 const FEED = '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title></channel></rss>';
-let server: Server;
+let site: LocalSite;
 let base: string;
 const seen: { url: string; ua: string | undefined; ifNoneMatch: string | undefined }[] = [];
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
+  site = await serveLocally((req, res) => {
     seen.push({ url: req.url ?? '', ua: req.headers['user-agent'], ifNoneMatch: req.headers['if-none-match'] });
     switch (req.url) {
       case '/feed':
@@ -43,13 +44,9 @@ beforeAll(async () => {
         res.writeHead(404).end();
     }
   });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = site.base;
 });
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((done) => server.close(done));
-});
+afterAll(() => site.close());
 
 const none = { etag: null, lastModified: null };
 

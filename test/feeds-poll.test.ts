@@ -3,24 +3,23 @@
  * clear reason, backs the feed off, and loses nothing already stored.
  */
 import { readFileSync, readdirSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseFeed } from '../src/feeds/parse.ts';
 import { pollFeeds } from '../src/feeds/poll.ts';
 import { FeedRegistry } from '../src/feeds/registry.ts';
 import { openKeyv } from '../src/store/kv.ts';
 import { ArticleStore } from '../src/store/store.ts';
+import { type LocalSite, serveLocally } from './helpers/http.ts';
 
 const DIR = new URL('./fixtures/feeds/', import.meta.url);
 const real = readdirSync(DIR).filter((f) => f.startsWith('rss-parser__')).sort();
 const guardian = readFileSync(new URL('rss-parser__guardian.rss', DIR));
 
-let server: Server;
+let site: LocalSite;
 let base: string;
 let reorder = false;
 beforeAll(async () => {
-  server = createServer((req, res) => {
+  site = await serveLocally((req, res) => {
     const name = decodeURIComponent((req.url ?? '').slice(1));
     if (real.includes(name)) {
       const etag = `"${name}"`;
@@ -58,13 +57,9 @@ beforeAll(async () => {
         res.writeHead(404).end();
     }
   });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = site.base;
 });
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((done) => server.close(done));
-});
+afterAll(() => site.close());
 
 function setup(): { store: ArticleStore; registry: FeedRegistry } {
   const store = ArticleStore.open(':memory:');

@@ -5,11 +5,10 @@
  * clicking buttons and menus, writing in a thread.
  */
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './helpers/browser.ts';
+import { serveLocally } from './helpers/http.ts';
 import { GUARDIAN, startTestPlayground, type TestPlayground } from './helpers/playground.ts';
 
 const WAIT = { timeout: 15_000 };
@@ -169,9 +168,8 @@ describe('GIVEN the playground page in chromium', () => {
   it('THEN a command with subcommands takes one from its menu: /feed add reads a feed, /feed list shows it', async () => {
     // The feed is served from this machine, as a site would serve it.
     const feed = readFileSync(GUARDIAN);
-    const site: Server = createServer((_request, response) => response.writeHead(200, { 'content-type': 'application/rss+xml' }).end(feed));
-    await new Promise<void>((done) => site.listen(0, '127.0.0.1', done));
-    const url = `http://127.0.0.1:${(site.address() as AddressInfo).port}/world/rss`;
+    const site = await serveLocally((_request, response) => response.writeHead(200, { 'content-type': 'application/rss+xml' }).end(feed));
+    const url = `${site.base}/world/rss`;
     try {
       await open(page, 'general');
       await slash(page, 'feed', { url, name: 'Guardian World' }, 'add');
@@ -181,7 +179,7 @@ describe('GIVEN the playground page in chromium', () => {
       await list.waitFor(WAIT);
       await expect(list.textContent()).resolves.toContain(url);
     } finally {
-      site.close();
+      await site.close();
     }
   });
 
