@@ -17,8 +17,8 @@ beforeAll(async () => {
 }, 30_000);
 afterAll(() => world?.close());
 
-function post(path: string, body: unknown, type = 'application/json'): Promise<{ status: number; body: Record<string, unknown> }> {
-  return fetch(new URL(path, world.url), { method: 'POST', headers: { 'content-type': type }, body: JSON.stringify(body) }).then(async (r) => ({
+function post(path: string, body: unknown, type = 'application/json', headers: Record<string, string> = {}): Promise<{ status: number; body: Record<string, unknown> }> {
+  return fetch(new URL(path, world.url), { method: 'POST', headers: { 'content-type': type, ...headers }, body: JSON.stringify(body) }).then(async (r) => ({
     status: r.status,
     body: (await r.json()) as Record<string, unknown>,
   }));
@@ -116,5 +116,35 @@ describe('GIVEN the playground server', () => {
       r.end();
     });
     expect(status).toBe(421);
+  });
+
+  it('THEN a POST sent by a page on another site is refused with 403 and runs nothing, while its own page and programs are served', async () => {
+    const own = world.url.replace(/\/$/, '');
+    const general = channel('general');
+    const listed = async (): Promise<unknown[]> => (await (await fetch(new URL(`/api/channels/${general}/messages`, world.url))).json()) as unknown[];
+    const before = await listed();
+    const foreign = await post('/api/messages', { channelId: general, content: 'posted by evil.example' }, 'application/json', { origin: 'http://evil.example' });
+    expect(foreign).toEqual({ status: 403, body: { error: `this playground takes requests only from its own page (${own}), not from http://evil.example` } });
+    // Another port on the same machine is another origin too.
+    const port = await post('/api/commands', { channelId: general, name: 'deliver', options: {} }, 'application/json', { origin: 'http://127.0.0.1:1' });
+    expect(port.status).toBe(403);
+    // A sandboxed frame or a file sends `Origin: null`; a browser that sends no Origin still says where the request came from.
+    expect((await post('/api/messages', { channelId: general, content: 'x' }, 'application/json', { origin: 'null' })).status).toBe(403);
+    expect((await post('/api/messages', { channelId: general, content: 'x' }, 'application/json', { 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+    expect(await listed()).toHaveLength(before.length);
+    // The page itself (same origin) and a program without Origin are served.
+    expect((await post('/api/messages', { channelId: general, content: 'from the page' }, 'application/json', { origin: own, 'sec-fetch-site': 'same-origin' })).status).toBe(201);
+    expect((await post('/api/messages', { channelId: general, content: 'from curl' })).status).toBe(201);
+  });
+
+  it('THEN the page has an icon: the SVG it links, also at /favicon.ico', async () => {
+    const page = await (await fetch(world.url)).text();
+    expect(page).toContain('<link rel="icon" href="/favicon.svg" type="image/svg+xml" />');
+    for (const path of ['/favicon.svg', '/favicon.ico']) {
+      const icon = await fetch(new URL(path, world.url));
+      expect(icon.status).toBe(200);
+      expect(icon.headers.get('content-type')).toBe('image/svg+xml');
+      expect(await icon.text()).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    }
   });
 });

@@ -27,6 +27,9 @@ export async function loadAssets(): Promise<Assets> {
   }
   const index = assets.get('/index.html');
   if (index) assets.set('/', index);
+  // The page names its icon, but tools and bookmarks still ask for /favicon.ico by habit.
+  const icon = assets.get('/favicon.svg');
+  if (icon) assets.set('/favicon.ico', icon);
   const bundle = await build({
     entryPoints: [join(HERE, 'client', 'app.ts')],
     bundle: true,

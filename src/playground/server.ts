@@ -1,8 +1,8 @@
 /**
  * The playground's web server: the page and its script, a JSON API for what the member does, and
  * one server-sent event stream for what happens. It listens on 127.0.0.1 by default and answers
- * only requests addressed to it by that name, so another web site open in the same browser cannot
- * drive it (JSON bodies are also never a "simple" cross-site request).
+ * only requests addressed to it by that name, and POSTs only from its own page (Origin), so another
+ * web site open in the same browser cannot drive it.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -64,6 +64,8 @@ async function handle(request: IncomingMessage, response: ServerResponse, option
     return reply(response, 404, { error: `nothing at ${path}` });
   }
   if (request.method !== 'POST') return reply(response, 405, { error: `${request.method ?? 'that method'} is not used here` });
+  const foreign = foreignOrigin(request);
+  if (foreign) return reply(response, 403, { error: foreign });
   if (!/^application\/json\b/.test(request.headers['content-type'] ?? '')) return reply(response, 415, { error: 'send JSON' });
   const body = await readJson(request);
   switch (path) {
@@ -92,6 +94,22 @@ function hostAllowed(header: string | undefined, host: string): boolean {
   if (!LOOPBACK.has(host)) return true;
   const name = (header ?? '').replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1');
   return LOOPBACK.has(name);
+}
+
+/**
+ * Why a POST must be refused because another web page sent it, or null. A browser names the page
+ * behind every cross-site POST in `Origin` (and `Sec-Fetch-Site`); a page elsewhere that posts
+ * JSON to this server (a form, or fetch in no-cors mode) would otherwise run commands as the
+ * member. Only the playground's own page, `http://<the Host it was asked by>`, may; a request with
+ * no Origin at all comes from a program (curl, the tests), not from another site's page.
+ */
+function foreignOrigin(request: IncomingMessage): string | null {
+  const own = `http://${request.headers.host ?? ''}`;
+  const origin = request.headers.origin;
+  if (origin !== undefined && origin !== own) return `this playground takes requests only from its own page (${own}), not from ${origin}`;
+  const site = request.headers['sec-fetch-site'];
+  if (origin === undefined && site !== undefined && site !== 'same-origin' && site !== 'none') return `this playground takes requests only from its own page (${own}), not from a ${site} page`;
+  return null;
 }
 
 async function readJson(request: IncomingMessage): Promise<unknown> {
