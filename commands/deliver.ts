@@ -1,6 +1,7 @@
 /** /deliver: run delivery now for this server, or show what it would post. */
 import { ApplicationCommandOptionType } from 'discord-api-types/v10';
 import { z } from 'zod';
+import type { ArticleWork } from '../src/delivery/engine-types.ts';
 import type { SubscriptionRun } from '../src/delivery/run.ts';
 import { LIMITS, truncate } from '../src/discord/limits.ts';
 import { defineCommand } from '../src/views/command.ts';
@@ -12,13 +13,33 @@ import { ADMIN_ONLY, requireAdmin } from './admin.ts';
 /** An interaction token lasts 15 minutes: a longer run goes on, and the answer says so. */
 const ANSWER_WITHIN_MS = 12 * 60 * 1000;
 
-const ACTIONS = { post: 'post', resume: 'finish posting', append: 'add comments to', edit: 'update', none: '' } as const;
+/**
+ * One planned article in words that are true of it: an article already posted whose comment count
+ * changed (a reply written in its thread, say) only has its post updated, and nothing that sends no
+ * message is said to send "0 messages".
+ */
+function workLine(w: ArticleWork): string {
+  const title = `“${escape(truncate(w.title, 80, '…').text)}”`;
+  const count = plural(w.messages, 'message');
+  switch (w.action) {
+    case 'post':
+      return `post ${title} (${count})`;
+    case 'resume':
+      return w.messages > 0 ? `finish posting ${title} (${count})` : `finish posting ${title} (its thread)`;
+    case 'append':
+      return w.messages > 0 ? `add comments to ${title} (${count})` : `update the post of ${title} (no new messages)`;
+    case 'edit':
+      return w.messages > 0 ? `update ${title} and add comments (${count})` : `update ${title} (no new messages)`;
+    case 'none':
+      return `leave ${title} as it is`;
+  }
+}
 
 function runLines(run: SubscriptionRun, dryRun: boolean): string {
   if (run.error && run.articles === 0) return `<#${run.channelId}>: failed: ${escape(run.error)}`;
   if (dryRun) {
     if (run.plan.length === 0) return `<#${run.channelId}>: nothing to post`;
-    const items = run.plan.map((w) => `• ${ACTIONS[w.action]} “${escape(truncate(w.title, 80, '…').text)}” (${plural(w.messages, 'message')})`);
+    const items = run.plan.map((w) => `• ${workLine(w)}`);
     return [`<#${run.channelId}>: ${plural(run.plan.length, 'article')} would go out:`, ...items].join('\n');
   }
   const parts = [`<#${run.channelId}>: ${plural(run.articles, 'article')}, ${plural(run.created, 'message')} posted`];
