@@ -40,12 +40,27 @@ function stateOf(q: Query, page: number, action: 'page' | 'open'): ComponentStat
   return ['search', action, q.scope, q.source ?? '', String(page), q.query];
 }
 
-function optionFor(hit: SearchHit, index: number): SelectOption {
-  const description = hit.comment ? `${commentLabel(hit.comment)}${hit.comment.author ? ` by ${hit.comment.author}` : ''}` : [hit.source, hit.publishedAt?.slice(0, 10)].filter(Boolean).join(' · ');
+/** Discord's limits on a select menu option's label and description. */
+const OPTION_TEXT = 100;
+/** A commenter's name in a menu label is cut here, so the article's title still shows. */
+const AUTHOR_CHARS = 40;
+
+/**
+ * One hit in the "Open a result" menu. It carries the number the hit has in the embed (counting on
+ * across pages, so "7." on page 2 is the embed's 7th hit), and for a comment which comment it is and
+ * whose, ahead of the title: several hits are often comments on one article, and the title alone
+ * would make them the same entry. The description adds the start of the matching text.
+ */
+function optionFor(hit: SearchHit, index: number, offset: number): SelectOption {
+  const number = `${offset + index + 1}. `;
+  const who = hit.comment ? `${commentLabel(hit.comment)}${hit.comment.author ? ` by ${truncate(oneLine(hit.comment.author), AUTHOR_CHARS, '…').text}` : ''} · ` : '';
+  const title = truncate(oneLine(hit.title), OPTION_TEXT - number.length - who.length, '…').text;
+  const about = hit.comment ? '' : [hit.source, hit.publishedAt?.slice(0, 10)].filter(Boolean).join(' · ');
+  const description = about || oneLine(hit.snippet);
   return {
-    label: truncate(`${index + 1}. ${hit.title}`, 100, '…').text,
+    label: `${number}${who}${title}`,
     value: `${index}:${hit.articleId}`,
-    ...(description ? { description: truncate(description, 100, '…').text } : {}),
+    ...(description ? { description: truncate(description, OPTION_TEXT, '…').text } : {}),
   };
 }
 
@@ -73,7 +88,7 @@ export function searchView(store: ArticleStore, q: Query, page: number): View {
       { label: '◀ Previous', state: page > 1 ? stateOf(q, page - 1, 'page') : null },
       { label: 'Next ▶', state: offset + PAGE_SIZE < result.total ? stateOf(q, page + 1, 'page') : null, primary: true },
     ],
-    select: { placeholder: 'Open a result', state: stateOf(q, page, 'open'), options: result.hits.map(optionFor) },
+    select: { placeholder: 'Open a result', state: stateOf(q, page, 'open'), options: result.hits.map((hit, i) => optionFor(hit, i, offset)) },
   };
 }
 

@@ -1,0 +1,64 @@
+/**
+ * The /search "Open a result" menu: its entries number on across pages, as the embed's hits do,
+ * and each entry can be told from the others, comments on one article included.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PAGE_SIZE, searchView } from '../commands/search.ts';
+import { ArticleStore } from '../src/store/store.ts';
+import { article, comment } from './helpers/articles.ts';
+
+let store: ArticleStore;
+beforeEach(() => {
+  store = ArticleStore.open(':memory:');
+});
+afterEach(() => store.close());
+
+const AUTHORS = ['Marta', 'Ivan', 'Olu', 'Keiko', 'Sam', 'Priya', 'Tomás', 'Ada', 'Lin', 'Bo', 'Ezra', 'Noor'];
+
+describe('GIVEN twelve comments on one article that all match the query', () => {
+  beforeEach(() => {
+    const comments = AUTHORS.map((author, i) => comment(i + 1, `The ferry from the harbour was late again, says ${author} on day ${i + 1}.`, { author }));
+    store.upsert(article({ title: 'Harbour reopens after the storm', source: 'Coast Gazette', text: 'The harbour reopened on Monday.', comments }));
+  });
+
+  it('THEN page 2 of the menu goes on from 6, as the embed does, and every entry says which comment, whose, on what', () => {
+    const page2 = searchView(store, { query: 'ferry', scope: 'comments', source: null }, 2);
+    const labels = page2.select?.options.map((o) => o.label) ?? [];
+    expect(labels).toHaveLength(PAGE_SIZE);
+    expect(labels.map((l) => l.split('.')[0])).toEqual(['6', '7', '8', '9', '10']);
+    // The embed numbers the same hits the same way.
+    for (const n of [6, 7, 8, 9, 10]) expect(page2.embeds?.[0]?.description).toContain(`**${n}.**`);
+    for (const label of labels) expect(label).toMatch(/^\d+\. comment #\d+ by [^ ]+ · Harbour reopens after the storm$/);
+    expect(new Set(labels).size).toBe(labels.length);
+    // The description is the start of each comment's own words.
+    for (const o of page2.select?.options ?? []) expect(o.description).toMatch(/^The ferry from the harbour was late again, says [^ ]+ on day \d+\.$/);
+    // Each entry's comment is the one the embed shows under the same number.
+    const description = page2.embeds?.[0]?.description ?? '';
+    for (const label of labels) {
+      const [, n, num, author] = /^(\d+)\. comment #(\d+) by (\S+)/.exec(label) ?? [];
+      expect(description).toContain(`**${n}.** Harbour reopens after the storm\ncomment #${num} · by ${author}`);
+    }
+  });
+
+  it('THEN a title or commenter name too long for Discord is cut, keeping the number and the comment', () => {
+    const long = 'A very long headline about the harbour '.repeat(8).trim();
+    store.upsert(article({ title: long, text: 'Nothing about boats.', comments: [comment(3, 'A ferry story.', { author: 'Bartholomew'.repeat(10) })] }));
+    const hit = searchView(store, { query: 'story', scope: 'comments', source: null }, 1).select?.options[0];
+    expect(hit?.label.length).toBeLessThanOrEqual(100);
+    // The name is cut at 40 characters, the title takes what is left of Discord's 100.
+    expect(hit?.label).toBe(`1. comment #3 by ${'Bartholomew'.repeat(4).slice(0, 39)}… · A very long headline about the harbour…`);
+  });
+});
+
+describe('GIVEN articles that match', () => {
+  it('THEN article entries number on across pages and show their source and date', () => {
+    for (let i = 0; i < 7; i++) store.upsert(article({ title: `Harbour report ${i}`, source: 'Coast Gazette', publishedAt: `2021-10-${10 + i}T08:00:00Z`, text: `The harbour was busy on day ${i}.` }));
+    const page2 = searchView(store, { query: 'harbour', scope: 'articles', source: null }, 2);
+    const options = page2.select?.options ?? [];
+    expect(options.map((o) => o.label.split('.')[0])).toEqual(['6', '7']);
+    for (const o of options) {
+      expect(o.label).toMatch(/^\d+\. Harbour report \d$/);
+      expect(o.description).toMatch(/^Coast Gazette · 2021-10-1\d$/);
+    }
+  });
+});
