@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadConfig } from '../config.ts';
+import { describeSqliteError } from '../store/errors.ts';
 import { ArticleStore } from '../store/store.ts';
 
 export interface Io {
@@ -28,17 +29,45 @@ export class UsageError extends Error {
 }
 
 /**
- * Opens the store named by --db, else DATABASE_PATH, else data/paperboy.db. Only `ingest` creates
- * the file: a mistyped path for any other command is named as missing, not answered from a new,
- * empty database left behind.
+ * The commands that only read. They open the database read-only (no journal mode change, no
+ * migration), so a file the user may only read can still be searched, and nothing they do can
+ * change it. By command path, so the list lives here, next to what it changes.
+ */
+const READING_COMMANDS: ReadonlySet<string> = new Set(['search', 'show', 'list', 'export', 'summarize', 'quote', 'digest', 'feed list']);
+
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c?.parent; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
+function databasePath(command: Command): string {
+  const db = command.optsWithGlobals<{ db?: string }>().db;
+  return loadConfig(db ? { ...process.env, DATABASE_PATH: db } : process.env).databasePath;
+}
+
+/**
+ * Opens the store named by --db, else DATABASE_PATH, else data/paperboy.db: read-only for the
+ * reading commands. Only `ingest` creates the file: a mistyped path for any other command is named
+ * as missing, not answered from a new, empty database left behind. A file Paperboy cannot use
+ * (damaged, read-only for a writer, not a Paperboy database) is a UsageError naming it.
  */
 export function openStore(command: Command, create = false): ArticleStore {
-  const db = command.optsWithGlobals<{ db?: string }>().db;
-  const config = loadConfig(db ? { ...process.env, DATABASE_PATH: db } : process.env);
-  if (!create && !existsSync(config.databasePath)) {
-    throw new UsageError(`no database at ${config.databasePath}: store articles first with \`paperboy ingest PATH\`, or check --db and DATABASE_PATH`);
+  const path = databasePath(command);
+  if (!create && !existsSync(path)) {
+    throw new UsageError(`no database at ${path}: store articles first with \`paperboy ingest PATH\`, or check --db and DATABASE_PATH`);
   }
-  return ArticleStore.open(config.databasePath);
+  try {
+    return ArticleStore.open(path, { readOnly: READING_COMMANDS.has(commandPath(command)) });
+  } catch (error) {
+    throw asUsageError(error, path);
+  }
+}
+
+/** A database problem met at any point (a damaged page found mid-search, say) as one line naming the file. */
+function asUsageError(error: unknown, path: string): unknown {
+  const described = describeSqliteError(error, path);
+  return described ? new UsageError(described.message) : error;
 }
 
 /** Runs `fn` with the store open, closing it afterwards whatever happens. `create` only for commands that write. */
@@ -46,6 +75,8 @@ export async function withStore<T>(command: Command, fn: (store: ArticleStore) =
   const store = openStore(command, create);
   try {
     return await fn(store);
+  } catch (error) {
+    throw asUsageError(error, databasePath(command));
   } finally {
     store.close();
   }

@@ -3,42 +3,144 @@
  * open the same file at once (the bot and a CLI ingest): WAL lets readers and one writer proceed,
  * the busy timeout makes a second writer wait instead of failing, and migrations run inside an
  * IMMEDIATE transaction so only one process applies them.
+ *
+ * Reading commands open the file read-only: no journal mode change and no migration, so a file the
+ * user may only read (a copy, a backup, another user's bot) can still be searched.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { DatabaseError, describeSqliteError, notPaperboy, readOnlyFile, readOnlyFolder, shellQuoted } from './errors.ts';
 import { migrations } from './migrations.ts';
+import { writable } from './access.ts';
 
 export type Db = Database.Database;
 
 /** How long a writer waits for another process's write lock before giving up. */
 const BUSY_TIMEOUT_MS = 10_000;
 
-export function openDatabase(path: string): Db {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
-  db.pragma('journal_mode = WAL');
-  // NORMAL is durable across process crashes in WAL mode; only an OS crash can lose the last commit.
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
-  migrate(db);
-  return db;
+/** The schema version this code expects. */
+export const SCHEMA_VERSION = migrations.length;
+
+export interface OpenOptions {
+  /** Open for reading only: nothing is written, not even the journal mode. Default false. */
+  readonly readOnly?: boolean;
 }
 
-/** The schema version this code expects. */
-const SCHEMA_VERSION = migrations.length;
+/**
+ * Opens the database at `path` (':memory:' for a private one). Anything wrong with the file (not
+ * a database, damaged, read-only, from another version) is a DatabaseError naming it.
+ */
+export function openDatabase(path: string, options: OpenOptions = {}): Db {
+  if (path !== ':memory:' && existsSync(path) && statSync(path).isDirectory()) {
+    throw new DatabaseError(path, `${path} is a folder, not a database file: point --db or DATABASE_PATH at a file, such as ${shellQuoted(`${path}/paperboy.db`)}`);
+  }
+  return options.readOnly ? openForReading(path) : openForWriting(path);
+}
 
-function migrate(db: Db): void {
+function openForWriting(path: string): Db {
+  if (path !== ':memory:') {
+    mkdirSync(dirname(path), { recursive: true });
+    // SQLite would open a file it may not write read-only without a word, and fail at the first write.
+    if (existsSync(path) && !writable(path)) throw readOnlyFile(path);
+    if (!writable(dirname(path))) throw readOnlyFolder(path);
+  }
+  const db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+  try {
+    db.pragma('journal_mode = WAL');
+    // NORMAL is durable across process crashes in WAL mode; only an OS crash can lose the last commit.
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    migrate(db, path);
+    return db;
+  } catch (error) {
+    db.close();
+    throw describeSqliteError(error, path) ?? error;
+  }
+}
+
+function openForReading(path: string): Db {
+  let db = new Database(path, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+  try {
+    try {
+      checkSchema(db, path);
+    } catch (error) {
+      // A WAL file needs its -shm index beside it; in a folder we may not write, SQLite cannot make one.
+      if (!(error instanceof Database.SqliteError && error.code === 'SQLITE_READONLY_DIRECTORY')) throw error;
+      db.close();
+      db = inMemoryCopy(path);
+      checkSchema(db, path);
+    }
+    return db;
+  } catch (error) {
+    db.close();
+    throw describeSqliteError(error, path) ?? error;
+  }
+}
+
+/** Above this, a file in a read-only folder is not read into memory: the message says what to do. */
+const MAX_IN_MEMORY_BYTES = 512 * 1024 * 1024;
+
+/**
+ * The file read whole into memory, for a database in a folder we may not write. Only when the
+ * file alone is the database: changes still in its -wal would be missed, so that is refused.
+ */
+function inMemoryCopy(path: string): Db {
+  const wal = `${path}-wal`;
+  const fix = `make the folder ${dirname(path)} writable, or copy the database elsewhere with \`sqlite3 ${shellQuoted(path)} ".backup COPY.db"\``;
+  if (existsSync(wal) && statSync(wal).size > 0) {
+    throw new DatabaseError(path, `${path} cannot be read here: recent changes are still in ${wal}, and its folder is read-only, so SQLite cannot open them; ${fix}`);
+  }
+  const size = statSync(path).size;
+  if (size > MAX_IN_MEMORY_BYTES) {
+    throw new DatabaseError(path, `${path} cannot be read here: its folder is read-only, so SQLite cannot create ${path}-shm, and at ${Math.round(size / 2 ** 20)} MB it is too large to read into memory instead; ${fix}`);
+  }
+  const bytes = readFileSync(path);
+  // The header's WAL marks (bytes 18 and 19 set to 2) make SQLite look for the -wal and -shm files;
+  // set back to 1, the same pages read as an ordinary database. Nothing is written to disk.
+  if (bytes.subarray(0, 16).toString('latin1') === 'SQLite format 3\0' && bytes[18] === 2 && bytes[19] === 2) {
+    bytes[18] = 1;
+    bytes[19] = 1;
+  }
+  return new Database(bytes, { readonly: true });
+}
+
+/** Tables every Paperboy database has from its first migration. */
+const OWN_TABLES = ['articles', 'comments', 'kv'];
+
+function tablesOf(db: Db): string[] {
+  return db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all().map((r) => r.name);
+}
+
+/** Throws, naming the file, unless it is a Paperboy database this code can use as it is (or, writing, upgrade). */
+function checkSchema(db: Db, path: string, writing = false): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  const tables = tablesOf(db);
+  if (version === 0) {
+    if (tables.length > 0) throw notPaperboy(path, `it is an SQLite file with other tables (${tables.slice(0, 3).join(', ')}${tables.length > 3 ? ', …' : ''})`);
+    if (!writing) throw new DatabaseError(path, `${path} holds no Paperboy data yet: store articles first with \`paperboy ingest PATH\``);
+    return;
+  }
+  const missing = OWN_TABLES.filter((t) => !tables.includes(t));
+  if (missing.length > 0) throw notPaperboy(path, `it has no ${missing.join(', ')} table${missing.length > 1 ? 's' : ''}`);
+  if (version > SCHEMA_VERSION) {
+    throw new DatabaseError(path, `${path} was written by a newer Paperboy (schema version ${version}; this one knows up to ${SCHEMA_VERSION}): upgrade Paperboy`);
+  }
+  if (version < SCHEMA_VERSION && !writing) {
+    throw new DatabaseError(
+      path,
+      `${path} was written by an older Paperboy (schema version ${version}; this one uses ${SCHEMA_VERSION}) and reading commands do not change it: start the bot or ingest a file once to upgrade it, after a backup (\`sqlite3 ${shellQuoted(path)} ".backup BACKUP.db"\`)`,
+    );
+  }
+}
+
+function migrate(db: Db, path: string): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current === SCHEMA_VERSION) return;
   db.transaction(() => {
     // Read again inside the write lock: another process may have migrated while we waited.
+    checkSchema(db, path, true);
     const version = db.pragma('user_version', { simple: true }) as number;
-    if (version > SCHEMA_VERSION) {
-      throw new Error(
-        `store: the database is at schema version ${version}, newer than this Paperboy (${SCHEMA_VERSION}); upgrade Paperboy`,
-      );
-    }
     for (let v = version; v < SCHEMA_VERSION; v++) db.exec(migrations[v]!);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }).immediate();

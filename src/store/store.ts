@@ -4,7 +4,7 @@
  */
 import type { ArticleSink, UpsertStatus } from '../articles/ingest.ts';
 import type { Article, Comment } from '../articles/model.ts';
-import { type Db, openDatabase } from './db.ts';
+import { type Db, type OpenOptions, openDatabase } from './db.ts';
 import { type FtsWriter, ftsWriter } from './fts.ts';
 import {
   type ArticleColumns,
@@ -89,9 +89,9 @@ export class ArticleStore implements ArticleSink {
     };
   }
 
-  /** Opens (and migrates) the database file at `path`. */
-  static open(path: string): ArticleStore {
-    return new ArticleStore(openDatabase(path));
+  /** Opens (and migrates) the database file at `path`; `readOnly` opens it as it is, for reading commands. */
+  static open(path: string, options: OpenOptions = {}): ArticleStore {
+    return new ArticleStore(openDatabase(path, options));
   }
 
   close(): void {
