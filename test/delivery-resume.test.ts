@@ -49,7 +49,7 @@ describe('GIVEN a comment made by a run that died before recording it, past the 
     const orphan = planArticle(more).comments[1];
     // What a run killed right after Discord made the message leaves behind: the message, no record.
     const rest = new REST({ api: h.fake.apiUrl }).setToken(TOKEN);
-    await discordPoster(rest, () => h?.fake.botUser.id ?? '').send(threadId, orphan?.message ?? {}, nonceFor(threadId, first.id, orphan?.key ?? ''));
+    await discordPoster(rest, () => h?.fake.botUser.id ?? '', TOKEN).send(threadId, orphan?.message ?? {}, nonceFor(threadId, first.id, orphan?.key ?? ''));
 
     const report = await h.engine.deliver(t, [more]);
     expect(report.results[0]).toMatchObject({ action: 'append', created: 0, error: null });
@@ -66,7 +66,7 @@ describe('GIVEN a forum post of the same name whose starter message was deleted'
     const threadId = h.fake.threads(t.channelId)[0]?.id ?? '';
     const rest = new REST({ api: h.fake.apiUrl }).setToken(TOKEN);
     await rest.delete(Routes.channelMessage(threadId, threadId));
-    const poster = discordPoster(rest, () => h?.fake.botUser.id ?? '');
+    const poster = discordPoster(rest, () => h?.fake.botUser.id ?? '', TOKEN);
     const other = article({ title: 'Same name', source: 'Second' });
     await expect(poster.findForumPost(t.guildId, t.channelId, 'Same name', postFooter(other.id))).resolves.toBeNull();
   });

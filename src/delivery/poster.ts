@@ -19,13 +19,18 @@ export interface Poster {
   send(channelId: string, message: OutMessage, nonce: string): Promise<string>;
   /** Starts a thread from a message; the thread's id is returned (Discord makes it the message's id). */
   startThread(channelId: string, messageId: string, name: string): Promise<string>;
-  /** A forum post: a thread whose starter message is `message`. Returns the thread id (= the starter's id). */
+  /**
+   * A forum post: a thread whose starter message is `message`. Returns the thread id (= the
+   * starter's id). Made once, never retried on its own (a forum post takes no nonce): when Discord's
+   * answer leaves unknown whether it was made (5xx, timeout, connection lost), throws OutcomeUnknown.
+   */
   forumPost(forumId: string, name: string, message: OutMessage): Promise<string>;
   /**
    * A forum post by the bot named `name` whose starter message has `footer`, if one exists (made
-   * by a run that died before recording it; forum posts take no nonce). Returns its thread id.
+   * by a run that died before recording it, or whose answer was lost; forum posts take no nonce).
+   * Active threads are searched, then archived ones back to `since` (epoch ms). Returns its thread id.
    */
-  findForumPost(guildId: string, forumId: string, name: string, footer: string): Promise<string | null>;
+  findForumPost(guildId: string, forumId: string, name: string, footer: string, since?: number): Promise<string | null>;
   edit(channelId: string, messageId: string, message: OutMessage): Promise<void>;
   /** Messages after `afterId` (all recent ones when null), oldest first, at most `limit` (≤ 100). */
   after(channelId: string, afterId: string | null, limit: number): Promise<PostedMessage[]>;
@@ -34,4 +39,17 @@ export interface Poster {
 /** The channel or thread cannot take posts any more: deleted, or access or permission lost. */
 export class TargetGone extends Error {
   override readonly name = 'TargetGone';
+}
+
+/** Discord's answer was lost (5xx, timeout, connection reset): the request may or may not have taken effect. */
+export class OutcomeUnknown extends Error {
+  override readonly name = 'OutcomeUnknown';
+}
+
+/** 2015-01-01T00:00:00Z, the zero of every Discord id. */
+const DISCORD_EPOCH = 1420070400000;
+
+/** The smallest message id Discord could give at `ms` (epoch ms): reading `after` it reads from that moment on. */
+export function snowflakeAt(ms: number): string {
+  return (BigInt(Math.max(0, Math.floor(ms) - DISCORD_EPOCH)) << 22n).toString();
 }

@@ -78,7 +78,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const onThread = async (t: ArticleThread): Promise<void> => {
     if (!(await index.get(t.threadId))) await index.put(t);
   };
-  const engine = createDeliveryEngine({ poster: discordPoster(client.rest, () => client.user?.id ?? ''), keyv: openKeyv(store.db, 'delivery'), log, onThread });
+  const engine = createDeliveryEngine({ poster: discordPoster(client.rest, () => client.user?.id ?? '', discord.token), keyv: openKeyv(store.db, 'delivery'), log, onThread });
   const threads = watchThreads({ client, store, index, cooldowns: openKeyv(store.db, 'cooldowns'), log, cooldownMs: options.answerCooldownMs });
   const inboxDir = options.delivery?.inboxDir;
   const parse = options.delivery?.parseFeed;

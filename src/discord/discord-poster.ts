@@ -4,9 +4,9 @@
  * Discord's answers that mean "this target cannot take posts" become TargetGone.
  */
 import type { APIChannel, APIMessage, APIThreadChannel } from 'discord-api-types/v10';
-import { DiscordAPIError, type REST, Routes } from 'discord.js';
+import { DiscordAPIError, REST, Routes } from 'discord.js';
 import type { OutMessage } from '../delivery/messages.ts';
-import { type Poster, TargetGone } from '../delivery/poster.ts';
+import { OutcomeUnknown, type Poster, TargetGone } from '../delivery/poster.ts';
 
 /** Unknown Channel, Unknown Message, Missing Access, Missing Permissions, Cannot send in this channel. */
 const GONE = new Set([10003, 10008, 50001, 50013, 50008]);
@@ -18,6 +18,8 @@ const THREAD_EXISTS = 160004;
 const ARCHIVE_MINUTES = 10080;
 
 const NO_PINGS = { parse: [] };
+/** Pages of 100 archived threads searched for a forum post, at most: older ones are not looked at. */
+const ARCHIVED_PAGES = 10;
 
 async function call<T>(what: string, channelId: string, request: () => Promise<unknown>): Promise<T> {
   try {
@@ -31,11 +33,15 @@ async function call<T>(what: string, channelId: string, request: () => Promise<u
 }
 
 /**
- * The Poster over a discord.js REST client: `discordPoster(client.rest, () => client.user?.id ?? '')`
- * in the bot, or `discordPoster(new REST({ api }).setToken(token), () => botId)` without a gateway.
- * `botId` is asked on each use, since a client knows its user only once logged in.
+ * The Poster over a discord.js REST client: `discordPoster(client.rest, () => client.user?.id ?? '', token)`
+ * in the bot, or `discordPoster(new REST({ api }).setToken(token), () => botId, token)` without a gateway.
+ * `botId` is asked on each use, since a client knows its user only once logged in. The token makes
+ * a second client with the same options and no retries, for requests that carry no nonce.
  */
-export function discordPoster(rest: REST, botId: () => string): Poster {
+export function discordPoster(rest: REST, botId: () => string, token: string): Poster {
+  // discord.js retries a 5xx or a timeout by itself; a forum post Discord made before failing to
+  // answer would be made twice. Those go through this client, and the engine looks before retrying.
+  const once = new REST({ ...rest.options, retries: 0 }).setToken(token);
   return {
     botId,
     async send(channelId, message: OutMessage, nonce) {
@@ -55,20 +61,30 @@ export function discordPoster(rest: REST, botId: () => string): Poster {
     },
     async forumPost(forumId, name, message) {
       const body = { name, auto_archive_duration: ARCHIVE_MINUTES, message: { ...message, allowed_mentions: NO_PINGS } };
-      return (await call<APIChannel>('create a forum post', forumId, () => rest.post(Routes.threads(forumId), { body }))).id;
+      try {
+        return (await call<APIChannel>('create a forum post', forumId, () => once.post(Routes.threads(forumId), { body }))).id;
+      } catch (error) {
+        // A 4xx is Discord's answer that nothing was made; anything else (5xx, timeout, reset) leaves it unknown.
+        if (error instanceof DiscordAPIError || error instanceof TargetGone) throw error;
+        throw new OutcomeUnknown(`creating a forum post in channel ${forumId} got no clear answer: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      }
     },
-    async findForumPost(guildId, forumId, name, footer) {
+    async findForumPost(guildId, forumId, name, footer, since) {
+      const candidate = (t: APIThreadChannel): boolean => t.parent_id === forumId && t.name === name && t.owner_id === botId();
       const { threads } = await call<{ threads: APIThreadChannel[] }>('list threads', forumId, () => rest.get(Routes.guildActiveThreads(guildId)));
-      for (const thread of threads.filter((t) => t.parent_id === forumId && t.name === name && t.owner_id === botId())) {
-        let starter: APIMessage;
-        try {
-          starter = (await rest.get(Routes.channelMessage(thread.id, thread.id))) as APIMessage;
-        } catch (error) {
-          // Another post of the same name whose starter (or thread) was deleted: not the one sought, and no reason to pause.
-          if (error instanceof DiscordAPIError && (error.code === UNKNOWN_MESSAGE || error.code === UNKNOWN_CHANNEL)) continue;
-          throw error;
-        }
-        if (starter.embeds[0]?.footer?.text === footer) return thread.id;
+      for (const thread of threads.filter(candidate)) if (await startedWith(thread.id, footer)) return thread.id;
+      // A post left unrecorded longer than its auto-archive time is archived: page back to the attempt.
+      let before: string | null = null;
+      for (let page = 0; page < ARCHIVED_PAGES; page++) {
+        const query: URLSearchParams = new URLSearchParams({ limit: '100', ...(before !== null && { before }) });
+        const archived: { threads: APIThreadChannel[]; has_more: boolean } = await call<{ threads: APIThreadChannel[]; has_more: boolean }>('list archived threads', forumId, () =>
+          rest.get(Routes.channelThreads(forumId, 'public'), { query }),
+        );
+        for (const thread of archived.threads.filter(candidate)) if (await startedWith(thread.id, footer)) return thread.id;
+        const oldest: string | undefined = archived.threads.at(-1)?.thread_metadata?.archive_timestamp;
+        // A thread archived before the post was attempted cannot be it.
+        if (!archived.has_more || !oldest || (since !== undefined && Date.parse(oldest) < since)) return null;
+        before = oldest;
       }
       return null;
     },
@@ -84,5 +100,16 @@ export function discordPoster(rest: REST, botId: () => string): Poster {
         .sort((x, y) => (BigInt(x.id) < BigInt(y.id) ? -1 : 1));
     },
   };
-}
 
+  /** Whether the thread's starter message carries `footer`; a deleted starter (or thread) is not it. */
+  async function startedWith(threadId: string, footer: string): Promise<boolean> {
+    try {
+      const starter = (await rest.get(Routes.channelMessage(threadId, threadId))) as APIMessage;
+      return starter.embeds[0]?.footer?.text === footer;
+    } catch (error) {
+      // Another post of the same name whose starter (or thread) was deleted: not the one sought, and no reason to pause.
+      if (error instanceof DiscordAPIError && (error.code === UNKNOWN_MESSAGE || error.code === UNKNOWN_CHANNEL)) return false;
+      throw error;
+    }
+  }
+}

@@ -67,6 +67,14 @@ export function deleteChannel(core: Core, channelId: string): void {
   removeChannelAndTell(core, channelId);
 }
 
+/** Archives a thread as Discord does after its auto-archive time, dispatching THREAD_UPDATE. */
+export function archiveThread(core: Core, threadId: string): void {
+  const thread = core.state.channels.get(threadId);
+  if (!thread || !isThread(thread) || !thread.thread_metadata) throw new Error(`FakeDiscord: no thread ${threadId}`);
+  thread.thread_metadata = { ...thread.thread_metadata, archived: true, archive_timestamp: new Date().toISOString() };
+  core.dispatch('THREAD_UPDATE', structuredClone(thread) as unknown as Record<string, unknown>, { guildId: thread.guild_id ?? '' });
+}
+
 /** A user posts in a channel or thread (optionally replying to a message). */
 export function postAsUser(core: Core, input: { channelId: string; userId: string; content: string; replyTo?: string }): APIMessage {
   const channel = core.state.channels.get(input.channelId);

@@ -193,6 +193,11 @@ export class FakeDiscord extends EventEmitter<FakeDiscordEvents> {
     driver.deleteChannel(this.#core, channelId);
   }
 
+  /** Archives a thread, as Discord does once its auto-archive time passes: it leaves the active list. */
+  archiveThread(threadId: string): void {
+    driver.archiveThread(this.#core, threadId);
+  }
+
   // A user acting.
 
   /**

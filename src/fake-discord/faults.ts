@@ -6,8 +6,11 @@ import type { RateLimitScope } from './rate-limits.ts';
 
 /** The fault controls a test holds. */
 export interface Faults {
-  /** The next `count` REST requests matching `route` (a substring or RegExp of `"METHOD /path"`, e.g. `"POST /channels/"`) fail with `status` (default 500). */
-  failNext(input: { count: number; status?: number; route?: string | RegExp }): void;
+  /**
+   * The next `count` REST requests matching `route` (a substring or RegExp of `"METHOD /path"`, e.g. `"POST /channels/"`) fail with `status` (default 500).
+   * With `handled: true` each request takes effect first and only its answer is the failure: Discord made the post, then answered 500, so the client cannot know.
+   */
+  failNext(input: { count: number; status?: number; route?: string | RegExp; handled?: boolean }): void;
   /** Each REST request fails with 500 with this probability (0 disables), drawn from a generator seeded with `seed` (default 1) so runs repeat. */
   failRatio(ratio: number, seed?: number): void;
   /** For `durationMs` every REST request gets a 429 (`Retry-After` `retryAfterMs`, default 100 ms; scope `global` unless said). */
@@ -19,11 +22,12 @@ export interface Faults {
 }
 
 /** What a fault does to one request, if anything. */
-export type FaultOutcome = { kind: 'fail'; status: number } | { kind: 'storm'; retryAfterMs: number; scope: RateLimitScope };
+export type FaultOutcome = { kind: 'fail'; status: number; handled: boolean } | { kind: 'storm'; retryAfterMs: number; scope: RateLimitScope };
 
 interface PendingFailure {
   remaining: number;
   status: number;
+  handled: boolean;
   route?: string | RegExp;
 }
 
@@ -36,11 +40,11 @@ export class FaultInjector implements Faults {
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  failNext(input: { count: number; status?: number; route?: string | RegExp }): void {
+  failNext(input: { count: number; status?: number; route?: string | RegExp; handled?: boolean }): void {
     if (!Number.isInteger(input.count) || input.count < 1) throw new RangeError(`failNext: expected \`count\` to be a whole number from 1 up, got \`${input.count}\``);
     const status = input.status ?? 500;
     if (status < 400 || status > 599) throw new RangeError(`failNext: expected \`status\` to be an error status (400–599), got \`${status}\``);
-    this.#pending.push({ remaining: input.count, status, ...(input.route !== undefined && { route: input.route }) });
+    this.#pending.push({ remaining: input.count, status, handled: input.handled ?? false, ...(input.route !== undefined && { route: input.route }) });
   }
 
   failRatio(ratio: number, seed = 1): void {
@@ -79,9 +83,9 @@ export class FaultInjector implements Faults {
     if (pending) {
       pending.remaining--;
       if (pending.remaining === 0) this.#pending.splice(this.#pending.indexOf(pending), 1);
-      return { kind: 'fail', status: pending.status };
+      return { kind: 'fail', status: pending.status, handled: pending.handled };
     }
-    if (this.#ratio > 0 && this.#random() < this.#ratio) return { kind: 'fail', status: 500 };
+    if (this.#ratio > 0 && this.#random() < this.#ratio) return { kind: 'fail', status: 500, handled: false };
     return null;
   }
 }

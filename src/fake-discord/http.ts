@@ -101,10 +101,19 @@ async function serve(deps: RestDeps, req: IncomingMessage, res: ServerResponse):
     const peek = (): Record<string, string> => (key ? deps.limiter.peek(key) : {});
     const fault = deps.faults.decide(`${method} ${path}`);
     if (fault?.kind === 'storm') return { status: 429, ...tooManyRequests(fault.retryAfterMs, fault.scope), fault: true };
-    if (fault?.kind === 'fail') {
-      if (fault.status === 429) return { status: 429, ...tooManyRequests(1000, 'user', peek()), fault: true };
-      return { status: fault.status, body: { message: `${fault.status}: Fault injected by the fake`, code: 0 }, headers: peek(), fault: true };
-    }
+    if (fault?.kind === 'fail' && !fault.handled) return failure(fault.status, peek());
+    const answer = await handle(peek);
+    // Done, and then answered with the failure: the client cannot tell it from one never done.
+    if (fault?.kind === 'fail') return failure(fault.status, answer.headers);
+    return answer;
+  }
+
+  function failure(status: number, headers: Record<string, string>): Answer {
+    if (status === 429) return { status: 429, ...tooManyRequests(1000, 'user', headers), fault: true };
+    return { status, body: { message: `${status}: Fault injected by the fake`, code: 0 }, headers, fault: true };
+  }
+
+  async function handle(peek: () => Record<string, string>): Promise<Answer> {
     if (!match) {
       const error = pathKnown(deps.routes, segments) ? methodNotAllowed() : notFound();
       return errorAnswer(error, {});

@@ -23,16 +23,37 @@ export function threadRoutes(core: Core): Route[] {
       handle: (r) => ({ status: 201, body: threadFromMessage(core, r) }),
     },
     { method: 'POST', template: '/channels/{channel.id}/threads', major: 'channel.id', handle: (r) => ({ status: 201, body: threadWithoutMessage(core, r) }) },
-    // Archiving is not modelled, so every thread of the guild is active.
+    // Threads are archived only when a test says so (FakeDiscord.archiveThread), never by the clock.
     { method: 'GET', template: '/guilds/{guild.id}/threads/active', major: 'guild.id', handle: (r) => ({ status: 200, body: activeThreads(core, r.params['guild.id'] ?? '') }) },
+    { method: 'GET', template: '/channels/{channel.id}/threads/archived/public', major: 'channel.id', handle: (r) => ({ status: 200, body: archivedThreads(core, r) }) },
   ];
 }
 
 function activeThreads(core: Core, guildId: string): { threads: APIThreadChannel[]; members: [] } {
   const threads = [...core.state.channels.values()].filter(
-    (c): c is FakeChannel & APIThreadChannel => c.guild_id === guildId && (c.type === ChannelType.PublicThread || c.type === ChannelType.PrivateThread),
+    (c): c is FakeChannel & APIThreadChannel =>
+      c.guild_id === guildId && (c.type === ChannelType.PublicThread || c.type === ChannelType.PrivateThread) && c.thread_metadata?.archived !== true,
   );
   return { threads, members: [] };
+}
+
+/** A channel's archived public threads, most recently archived first, `before` an ISO time, as Discord pages them. */
+function archivedThreads(core: Core, request: RouteRequest): { threads: APIThreadChannel[]; members: []; has_more: boolean } {
+  const parent = requireChannel(core, request.params['channel.id']);
+  requireBotPermissions(core, parent, PermissionFlagsBits.ViewChannel | PermissionFlagsBits.ReadMessageHistory);
+  const rawLimit = request.query.get('limit');
+  const limit = rawLimit === null ? 50 : Number(rawLimit);
+  const before = request.query.get('before');
+  const beforeMs = before === null ? Number.POSITIVE_INFINITY : Date.parse(before);
+  const issues = [];
+  if (!Number.isInteger(limit) || limit < 2 || limit > 100) issues.push({ path: ['limit'], code: 'NUMBER_TYPE_MAX', message: 'Value must be a whole number from 2 to 100.' });
+  if (Number.isNaN(beforeMs)) issues.push({ path: ['before'], code: 'DATE_TYPE_PARSE', message: `Could not parse ${before ?? ''}. Should be ISO8601.` });
+  if (issues.length > 0) throw invalidFormBody(issues);
+  const archived = core.state
+    .threadsOf(parent.id)
+    .filter((t) => t.type === ChannelType.PublicThread && t.thread_metadata?.archived === true && Date.parse(t.thread_metadata.archive_timestamp) < beforeMs)
+    .sort((x, y) => Date.parse(y.thread_metadata?.archive_timestamp ?? '') - Date.parse(x.thread_metadata?.archive_timestamp ?? ''));
+  return { threads: structuredClone(archived.slice(0, limit)), members: [], has_more: archived.length > limit };
 }
 
 function wrongChannelType(): ApiError {

@@ -25,7 +25,7 @@ export async function startEngine(options: { fake?: FakeDiscordOptions; globalPe
   const guildId = fake.createGuild({ name: 'Readers' }).id;
   const store = ArticleStore.open(options.dbPath ?? ':memory:');
   const rest = new REST({ api: fake.apiUrl, globalRequestsPerSecond: options.globalPerSecond ?? 50 }).setToken(TOKEN);
-  const engine = createDeliveryEngine({ poster: discordPoster(rest, () => fake.botUser.id), keyv: openKeyv(store.db, 'delivery'), log: createLogger({ level: 'silent' }) });
+  const engine = createDeliveryEngine({ poster: discordPoster(rest, () => fake.botUser.id, TOKEN), keyv: openKeyv(store.db, 'delivery'), log: createLogger({ level: 'silent' }) });
   return {
     fake,
     store,
