@@ -1,7 +1,7 @@
 /** The `article` option that /summarize, /quote and /article share: autocompleted titles, or an id or URL. */
 import { ApplicationCommandOptionType, type APIApplicationCommandStringOption } from 'discord-api-types/v10';
 import type { Article } from '../src/articles/model.ts';
-import { findArticle } from '../src/store/find.ts';
+import { MIN_ID_PREFIX, findArticle } from '../src/store/find.ts';
 import type { ArticleStore } from '../src/store/store.ts';
 import { LIMITS, truncate } from '../src/discord/limits.ts';
 import { escape } from '../src/views/markdown.ts';
@@ -25,6 +25,8 @@ export function requireArticle(store: ArticleStore, ref: string): Article {
   const found = findArticle(store, ref);
   if (found.article) return found.article;
   const shown = escape(truncate(ref.trim(), 100, '…').text);
+  // A title someone typed without picking it can be short hex too ("bad"), so the usual hint follows.
+  if (found.reason === 'short') throw new UserError(`"${shown}" is too short for an article id: an id prefix needs at least ${MIN_ID_PREFIX} hex digits. Start typing a title and pick one from the list, or paste an article id or URL.`);
   if (found.reason === 'ambiguous') throw new UserError(`More than one article id starts with "${shown}". Pick a title from the list instead.`);
   throw new UserError(`No article matches "${shown}". Start typing a title and pick one from the list, or paste an article id or URL.`);
 }

@@ -179,3 +179,83 @@ describe('GIVEN a library exported as JSON Lines', () => {
     expect(r.stderr).toMatch(/broken\.jsonl:2: expected/);
   });
 });
+
+describe('GIVEN harbour articles published on 2020-02-29, 2021-02-28 and 2021-03-01', () => {
+  beforeEach(async () => {
+    const days = ['2020-02-29', '2021-02-28', '2021-03-01'];
+    const articles = days.map((day) => ({ title: `Harbour report ${day}`, url: `https://example.com/harbour/${day}`, publishedAt: day, body: `The harbour reopened on ${day}.` }));
+    writeFileSync(join(dir, 'harbour.json'), JSON.stringify(articles));
+    expect((await cli('ingest', join(dir, 'harbour.json'))).code).toBe(0);
+  });
+
+  const titles = async (...args: string[]): Promise<string[]> => {
+    const r = await cli('search', 'harbour', '--json', ...args);
+    expect(r.code).toBe(0);
+    return (JSON.parse(r.stdout) as { hits: { title: string }[] }).hits.map((h) => h.title).sort();
+  };
+
+  it('THEN --from and --to take only real calendar days, and a refusal names the option and why', async () => {
+    const cases: [string[], string][] = [
+      [['--from', '2021-13-45'], '--from: 2021-13-45 is not a date (there is no month 13)'],
+      [['--to', '2021-02-30'], '--to: 2021-02-30 is not a date (February has 28 days in 2021)'],
+      [['--to', '2021-02-29'], '--to: 2021-02-29 is not a date (February has 28 days in 2021)'],
+      [['--from', '2021-04-31'], '--from: 2021-04-31 is not a date (April has 30 days)'],
+      [['--from', '2021-00-10'], '--from: 2021-00-10 is not a date (there is no month 00)'],
+      [['--from', '2021-01-00'], '--from: 2021-01-00 is not a date (there is no day 00)'],
+      [['--from', '1900-02-29'], '--from: 1900-02-29 is not a date (February has 28 days in 1900)'],
+      [['--from', '2021-03-01', '--to', '2021-02-28'], '--from 2021-03-01 is after --to 2021-02-28: nothing can match'],
+    ];
+    for (const [args, message] of cases) {
+      const r = await cli('search', 'harbour', ...args);
+      expect({ args, code: r.code, stdout: r.stdout, stderr: r.stderr.trim() }).toEqual({ args, code: 1, stdout: '', stderr: `paperboy: ${message}` });
+    }
+    // Leap days are days: 2020 and 2000 had a February 29th.
+    expect(await titles('--from', '2020-02-29', '--to', '2020-02-29')).toEqual(['Harbour report 2020-02-29']);
+    expect(await titles('--from', '2000-02-29', '--to', '2021-02-28')).toEqual(['Harbour report 2020-02-29', 'Harbour report 2021-02-28']);
+    expect(await titles('--from', '2021-03-01', '--to', '2021-03-01')).toEqual(['Harbour report 2021-03-01']);
+  });
+
+  it('THEN --limit above 100 is refused with the allowed range, and 100 itself is taken', async () => {
+    const over = await cli('search', 'harbour', '--limit', '1000');
+    expect(over.code).toBe(1);
+    expect(over.stdout).toBe('');
+    expect(over.stderr).toContain('--limit: expected a whole number from 1 to 100, got `1000` (use --page for more)');
+    const most = await cli('search', 'harbour', '--limit', '100', '--json');
+    expect(most.code).toBe(0);
+    expect(JSON.parse(most.stdout)).toMatchObject({ limit: 100, total: 3 });
+    expect((await cli('search', 'harbour', '--limit', '0')).stderr).toContain('--limit: expected a whole number from 1 up, got `0`');
+  });
+});
+
+describe('GIVEN the sample ingested, and an id typed in capitals or cut short', () => {
+  let id: string;
+  beforeEach(async () => {
+    expect((await cli('ingest', SAMPLE)).code).toBe(0);
+    id = (JSON.parse((await cli('list', '--json')).stdout) as { id: string }[])[0]!.id;
+  });
+
+  it('THEN an id or id prefix in capitals finds the article in show, summarize, quote and digest', async () => {
+    for (const ref of [id.toUpperCase(), id.slice(0, 6).toUpperCase(), ` ${id.slice(0, 4).toUpperCase()} `]) {
+      const shown = await cli('show', ref, '--json');
+      expect({ ref, code: shown.code, stderr: shown.stderr }).toEqual({ ref, code: 0, stderr: '' });
+      expect((JSON.parse(shown.stdout) as { id: string }).id).toBe(id);
+      for (const command of ['summarize', 'quote', 'digest']) {
+        const r = await cli(command, ref, '--json');
+        expect({ command, ref, code: r.code, stderr: r.stderr }).toEqual({ command, ref, code: 0, stderr: '' });
+        expect(JSON.parse(r.stdout)).toMatchObject({ id });
+      }
+    }
+  });
+
+  it('THEN a prefix of fewer than 4 hex digits says an id prefix needs at least 4, whatever its case', async () => {
+    for (const ref of [id.slice(0, 3), id.slice(0, 3).toUpperCase(), id.slice(0, 1)]) {
+      const r = await cli('show', ref);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe(`paperboy: "${ref}": an id prefix needs at least 4 hex digits (see \`paperboy list\` for ids)\n`);
+    }
+    // Not hex at all: no id prefix was meant, so the usual "no article" stays.
+    expect((await cli('show', 'xyz')).stderr).toContain('no article with id or URL "xyz"');
+    // Longer than an id: no article, rather than a prefix of one.
+    expect((await cli('show', `${id}0`)).stderr).toContain(`no article with id or URL "${id}0"`);
+  });
+});

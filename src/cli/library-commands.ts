@@ -6,16 +6,17 @@ import { SingleBar } from 'cli-progress';
 import { collectFiles, emptyReport, ingestSources, readFiles } from '../articles/ingest.ts';
 import type { Scope } from '../store/search.ts';
 import { type Io, UsageError, json, positiveInt, withStore } from './context.ts';
+import { checkRange, dateOption } from './date-option.ts';
 import { renderArticle, renderList, renderSearch } from './render.ts';
 import { resolveArticle } from './resolve-article.ts';
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** The store answers at most this many hits a page; a larger --limit is refused rather than quietly cut. */
+const MAX_SEARCH_LIMIT = 100;
 
-function date(name: string): (value: string) => string {
-  return (value) => {
-    if (!DATE.test(value)) throw new UsageError(`${name}: expected a date as YYYY-MM-DD, got \`${value}\``);
-    return value;
-  };
+function searchLimit(value: string): number {
+  const n = positiveInt('--limit')(value);
+  if (n > MAX_SEARCH_LIMIT) throw new UsageError(`--limit: expected a whole number from 1 to ${MAX_SEARCH_LIMIT}, got \`${value}\` (use --page for more)`);
+  return n;
 }
 
 export function registerLibraryCommands(program: Command, io: Io, setExitCode: (code: number) => void): void {
@@ -52,9 +53,9 @@ export function registerLibraryCommands(program: Command, io: Io, setExitCode: (
     .allowUnknownOption()
     .addOption(new Option('--in <scope>', 'what to search').choices(['articles', 'comments', 'all']).default('all'))
     .option('--source <name>', 'only this source')
-    .option('--from <date>', 'from this date (YYYY-MM-DD)', date('--from'))
-    .option('--to <date>', 'up to this date (YYYY-MM-DD)', date('--to'))
-    .option('--limit <n>', 'results per page (1-100)', positiveInt('--limit'), 10)
+    .option('--from <date>', 'from this date (YYYY-MM-DD)', dateOption('--from'))
+    .option('--to <date>', 'up to this date (YYYY-MM-DD)', dateOption('--to'))
+    .option('--limit <n>', `results per page (1-${MAX_SEARCH_LIMIT})`, searchLimit, 10)
     .option('--page <n>', 'page number', positiveInt('--page'), 1)
     .option('--newest', 'newest first instead of best match first')
     .option('--json', 'print the result as JSON')
@@ -64,6 +65,7 @@ export function registerLibraryCommands(program: Command, io: Io, setExitCode: (
         opts: { in: Scope; source?: string; from?: string; to?: string; limit: number; page: number; newest?: boolean; json?: boolean },
         cmd: Command,
       ) => {
+        checkRange(opts.from, opts.to);
         await withStore(cmd, (store) => {
           const result = store.search(words.join(' '), {
             in: opts.in,
