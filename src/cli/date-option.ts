@@ -20,10 +20,10 @@ export function notADay(value: string): string | null {
   const month = Number(value.slice(5, 7));
   const day = Number(value.slice(8, 10));
   if (month < 1 || month > 12) return `there is no month ${value.slice(5, 7)}`;
-  const days = daysIn(year, month);
-  const name = MONTHS[month - 1] ?? '';
   if (day < 1) return `there is no day ${value.slice(8, 10)}`;
-  if (day > days) return `${name} has ${days} days${month === 2 ? ` in ${value.slice(0, 4)}` : ''}`;
+  const days = daysIn(year, month);
+  // The year matters only for February, so only there is it named.
+  if (day > days) return `${MONTHS[month - 1] ?? ''} has ${days} days${month === 2 ? ` in ${value.slice(0, 4)}` : ''}`;
   return null;
 }
 
