@@ -6,6 +6,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { validate as validCron } from 'node-cron';
 import { z } from 'zod';
+import { type AllowList, PUBLIC_ONLY, parseAllowList } from './feeds/allow.ts';
 
 /** The project's root folder: defaults such as data/ are resolved against it, not the caller's directory. */
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -41,6 +42,15 @@ const Env = z.object({
   PLAYGROUND_PORT: z.coerce.number({ error: 'expected a port number' }).int('expected a port number').min(0, 'expected a port from 0 to 65535').max(65535, 'expected a port from 0 to 65535').default(DEFAULT_PLAYGROUND_PORT),
   /** The playground's own database, so nothing tried there reaches the real bot's subscriptions. */
   PLAYGROUND_DATABASE_PATH: z.string().min(1).optional(),
+  /** Non-public hosts and ranges feeds may be fetched from: the playground's and tests' local sites, an intranet. */
+  FEED_ALLOW_HOSTS: z.string().transform((text, ctx) => {
+    try {
+      return parseAllowList(text);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      return z.NEVER;
+    }
+  }).optional(),
   DELIVERY_CRON: z
     .string()
     .refine((v) => validCron(v), 'expected a cron expression such as */5 * * * * (minute hour day month weekday, optional seconds first)')
@@ -56,6 +66,8 @@ export interface Config {
   readonly deliveryCron: string;
   /** Where dropped files are picked up. */
   readonly inboxDir: string;
+  /** Non-public hosts and address ranges feeds may be fetched from (FEED_ALLOW_HOSTS); default none. */
+  readonly feedAllow: AllowList;
   /** The local playground `npm start` serves when no token is set. */
   readonly playground: { readonly host: string; readonly port: number; readonly databasePath: string };
   readonly discord: {
@@ -90,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: d.LOG_LEVEL,
     deliveryCron: d.DELIVERY_CRON,
     inboxDir: resolve(d.INBOX_DIR ?? resolve(PROJECT_ROOT, 'data', 'inbox')),
+    feedAllow: d.FEED_ALLOW_HOSTS ?? PUBLIC_ONLY,
     playground: {
       host: d.PLAYGROUND_HOST,
       port: d.PLAYGROUND_PORT,

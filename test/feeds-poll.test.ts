@@ -4,7 +4,8 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseFeed } from '../src/feeds/parse.ts';
+import { parseAllowList } from '../src/feeds/allow.ts';
+import { parseFeedOffThread } from '../src/feeds/parse-worker.ts';
 import { pollFeeds } from '../src/feeds/poll.ts';
 import { FeedRegistry } from '../src/feeds/registry.ts';
 import { openKeyv } from '../src/store/kv.ts';
@@ -15,6 +16,8 @@ const DIR = new URL('./fixtures/feeds/', import.meta.url);
 const real = readdirSync(DIR).filter((f) => f.startsWith('rss-parser__')).sort();
 const guardian = readFileSync(new URL('rss-parser__guardian.rss', DIR));
 
+/** The site is on 127.0.0.1, which feeds reach only when allowed (FEED_ALLOW_HOSTS=127.0.0.1). */
+const local = { allow: parseAllowList('127.0.0.1') };
 let site: LocalSite;
 let base: string;
 let reorder = false;
@@ -70,12 +73,12 @@ describe('GIVEN the ten real feeds served locally', () => {
   it('THEN every item of every feed is stored, and the next poll is answered "not modified"', async () => {
     const { store, registry } = setup();
     for (const name of real) await registry.add(`${base}/${name}`, name, new Date());
-    const results = await pollFeeds(registry, store, { parse: parseFeed });
+    const results = await pollFeeds(registry, store, { parse: parseFeedOffThread, limits: local });
     expect(results.map((r) => [r.url.slice(base.length + 1), r.outcome, r.error])).toEqual(real.map((n) => [n, 'stored', null]));
     const items = results.reduce((n, r) => n + r.items, 0);
     expect(items).toBeGreaterThan(100);
     expect(store.count()).toBe(results.reduce((n, r) => n + r.added, 0));
-    const again = await pollFeeds(registry, store, { parse: parseFeed });
+    const again = await pollFeeds(registry, store, { parse: parseFeedOffThread, limits: local });
     expect(again.every((r) => r.outcome === 'not-modified')).toBe(true);
     store.close();
   });
@@ -83,9 +86,9 @@ describe('GIVEN the ten real feeds served locally', () => {
   it('THEN a feed that reorders its items and changes their dates stores nothing twice', async () => {
     const { store, registry } = setup();
     await registry.add(`${base}/shuffled`, 'Guardian', new Date());
-    const [first] = await pollFeeds(registry, store, { parse: parseFeed });
+    const [first] = await pollFeeds(registry, store, { parse: parseFeedOffThread, limits: local });
     reorder = true;
-    const [second] = await pollFeeds(registry, store, { parse: parseFeed });
+    const [second] = await pollFeeds(registry, store, { parse: parseFeedOffThread, limits: local });
     reorder = false;
     expect(first?.added).toBeGreaterThan(0);
     expect(second).toMatchObject({ outcome: 'stored', added: 0 });
@@ -98,11 +101,11 @@ describe('GIVEN broken feeds', () => {
   it('THEN each gives a clear reason, backs off, and what was stored before stays', async () => {
     const { store, registry } = setup();
     await registry.add(`${base}/rss-parser__guardian.rss`, 'Guardian', new Date());
-    await pollFeeds(registry, store, { parse: parseFeed });
+    await pollFeeds(registry, store, { parse: parseFeedOffThread, limits: local });
     const stored = store.count();
     const broken = ['truncated', 'html', 'empty', 'missing', 'error', 'loop', 'silent', 'huge'];
     for (const name of broken) await registry.add(`${base}/${name}`, name, new Date());
-    const results = await pollFeeds(registry, store, { parse: parseFeed, limits: { timeoutMs: 500, maxBytes: 1_000_000 }, concurrency: 9 });
+    const results = await pollFeeds(registry, store, { parse: parseFeedOffThread, limits: { ...local, timeoutMs: 500, maxBytes: 1_000_000 }, concurrency: 9 });
     const reasons = Object.fromEntries(results.filter((r) => r.outcome === 'failed').map((r) => [r.url.slice(base.length + 1), r.error]));
     expect(Object.keys(reasons).sort()).toEqual([...broken].sort());
     expect(reasons.missing).toBe(`HTTP 404 Not Found from ${base}/missing`);
@@ -115,7 +118,7 @@ describe('GIVEN broken feeds', () => {
     const state = await registry.get(`${base}/html`);
     expect(state).toMatchObject({ failures: 1, lastError: reasons.html });
     expect(Date.parse(state?.retryAt ?? '')).toBeGreaterThan(Date.now() + 4 * 60_000);
-    const waiting = await pollFeeds(registry, store, { parse: parseFeed, limits: { timeoutMs: 500 } });
+    const waiting = await pollFeeds(registry, store, { parse: parseFeedOffThread, limits: { ...local, timeoutMs: 500 } });
     expect(waiting.filter((r) => r.outcome === 'waiting')).toHaveLength(broken.length);
     store.close();
   });

@@ -18,6 +18,7 @@ import { discordPoster } from './discord-poster.ts';
 import { watchThreads } from './threads.ts';
 import { type ArticleThread, ThreadIndex } from '../discussion/threads.ts';
 import { processInbox } from '../articles/inbox.ts';
+import type { FetchLimits } from '../feeds/fetch.ts';
 import { type ParseFeed, type PollResult, pollFeeds, pollOne } from '../feeds/poll.ts';
 import { FeedRegistry } from '../feeds/registry.ts';
 
@@ -51,7 +52,7 @@ export interface BotOptions {
   /** Milliseconds since the epoch, for button expiry; default Date.now. */
   readonly clock?: () => number;
   /** Run subscriptions and delivery; `cron` null means only /deliver runs it. `inboxDir` is read before each run. */
-  readonly delivery?: { readonly cron: string | null; readonly inboxDir?: string; readonly parseFeed?: ParseFeed };
+  readonly delivery?: { readonly cron: string | null; readonly inboxDir?: string; readonly parseFeed?: ParseFeed; readonly feedFetch?: FetchLimits };
 }
 
 export interface Bot {
@@ -85,7 +86,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const registry = new FeedRegistry(openKeyv(store.db, 'feeds'));
   const collect = async (): Promise<void> => {
     if (inboxDir) await collectInbox(inboxDir, store, log);
-    if (parse) logPolls(await pollFeeds(registry, store, { parse, now }), log);
+    if (parse) logPolls(await pollFeeds(registry, store, { parse, now, limits: options.delivery?.feedFetch }), log);
   };
   const runner = new DeliveryRunner({ store, subscriptions, engine, log, now, collect });
   const feeds = parse
@@ -94,7 +95,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
         async pollNow(url: string) {
           const feed = await registry.get(url);
           if (!feed) throw new Error(`feed ${url} is not registered`);
-          const result = await pollOne(feed, registry, store, { parse, now, force: true });
+          const result = await pollOne(feed, registry, store, { parse, now, force: true, limits: options.delivery?.feedFetch });
           logPolls([result], log);
           return result;
         },

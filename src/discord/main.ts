@@ -8,7 +8,7 @@ import { type Config, loadConfig, requireDiscord } from '../config.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { startPlayground } from '../playground/start.ts';
 import { ArticleStore } from '../store/store.ts';
-import { parseFeed } from '../feeds/parse.ts';
+import { parseFeedOffThread } from '../feeds/parse-worker.ts';
 import { startBot } from './bot.ts';
 import { deployCommands } from './deploy.ts';
 
@@ -30,7 +30,7 @@ export async function start(config: Config = loadConfig()): Promise<void> {
   log.info({ api: discord.apiUrl, database: config.databasePath }, 'starting: connecting to Discord');
   const store = ArticleStore.open(config.databasePath);
   await ingestShipped(store, log);
-  const bot = await startBot({ discord, store, commands, log, delivery: { cron: config.deliveryCron, inboxDir: config.inboxDir, parseFeed } });
+  const bot = await startBot({ discord, store, commands, log, delivery: { cron: config.deliveryCron, inboxDir: config.inboxDir, parseFeed: parseFeedOffThread, feedFetch: { allow: config.feedAllow } } });
   await untilSignal(log);
   await bot.stop();
   store.close();

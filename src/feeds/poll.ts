@@ -8,10 +8,20 @@ import type { ArticleSink } from '../articles/ingest.ts';
 import { type FetchLimits, fetchFeed } from './fetch.ts';
 import { type FeedRegistry, type FeedState, backoffMs } from './registry.ts';
 
+/**
+ * Reads fetched bytes into Articles: `parseFeedOffThread` (parse-worker.ts) in the product, so the
+ * poll and the bot go on while a feed is parsed; a rejection or throw is the feed's failure reason.
+ */
 export type ParseFeed = (
   bytes: Buffer,
   options: { url?: string | null; contentType?: string | null; source?: string | null; now?: Date },
-) => { title: string | null; items: Article[]; warnings: string[] };
+) => ParsedItems | Promise<ParsedItems>;
+
+interface ParsedItems {
+  readonly title: string | null;
+  readonly items: Article[];
+  readonly warnings: string[];
+}
 
 export interface PollResult {
   readonly url: string;
@@ -26,6 +36,7 @@ export interface PollResult {
 export interface PollOptions {
   readonly parse: ParseFeed;
   readonly now?: () => Date;
+  /** Timeouts, size cap, and the non-public hosts feeds may reach (FEED_ALLOW_HOSTS). */
   readonly limits?: FetchLimits;
   /** Poll even feeds that are backing off (`paperboy feed poll`). */
   readonly force?: boolean;
@@ -50,9 +61,9 @@ export async function pollOne(feed: FeedState, registry: FeedRegistry, sink: Art
     await registry.put({ ...feed, lastPolledAt: polledAt, lastOkAt: polledAt, failures: 0, lastError: null, retryAt: null });
     return { ...base, outcome: 'not-modified' };
   }
-  let parsed: ReturnType<ParseFeed>;
+  let parsed: ParsedItems;
   try {
-    parsed = options.parse(fetched.body, { url: feed.url, contentType: fetched.contentType, source: feed.name, now: now() });
+    parsed = await options.parse(fetched.body, { url: feed.url, contentType: fetched.contentType, source: feed.name, now: now() });
   } catch (error) {
     return fail((error as Error).message);
   }

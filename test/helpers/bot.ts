@@ -7,10 +7,14 @@ import type { Article } from '../../src/articles/model.ts';
 import { type Bot, startBot } from '../../src/discord/bot.ts';
 import { deployCommands } from '../../src/discord/deploy.ts';
 import { FakeDiscord, type FakeDiscordOptions, clientOptionsFor } from '../../src/fake-discord/index.ts';
-import { parseFeed } from '../../src/feeds/parse.ts';
+import { parseAllowList } from '../../src/feeds/allow.ts';
+import { parseFeedOffThread } from '../../src/feeds/parse-worker.ts';
 import { ArticleStore } from '../../src/store/store.ts';
 import type { SlashCommand } from '../../src/views/command.ts';
 import { capturedLogger } from './log.ts';
+
+/** The tests' feed sites listen on 127.0.0.1, which the bot reaches only when allowed, as FEED_ALLOW_HOSTS=127.0.0.1 would. */
+const LOCAL_SITES = { allow: parseAllowList('127.0.0.1') };
 
 export const TOKEN = 'MTAwMDAwMDAwMDAwMDAwMDAx.GbotTk.local-discord-test-token-0123456789';
 
@@ -57,7 +61,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const discord = { token: fake.botToken, applicationId: fake.applicationId, guildId: guild.id, apiUrl: fake.apiUrl, messageContent: options.messageContent ?? false };
   const list = options.commands ?? commands;
   await deployCommands(discord, list);
-  const botOptions: Parameters<typeof startBot>[0] = { discord, store, commands: list, log, client: clientOptionsFor(fake), stateTtlMs: options.stateTtlMs, clock: options.clock, delivery: options.delivery ? { cron: null, parseFeed, ...(options.delivery === true ? {} : options.delivery) } : undefined, answerCooldownMs: 1500 };
+  const botOptions: Parameters<typeof startBot>[0] = { discord, store, commands: list, log, client: clientOptionsFor(fake), stateTtlMs: options.stateTtlMs, clock: options.clock, delivery: options.delivery ? { cron: null, parseFeed: parseFeedOffThread, feedFetch: LOCAL_SITES, ...(options.delivery === true ? {} : options.delivery) } : undefined, answerCooldownMs: 1500 };
   let bot = await startBot(botOptions);
   return {
     fake,

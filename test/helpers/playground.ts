@@ -34,6 +34,8 @@ export async function startTestPlayground(files: readonly string[] = [SAMPLE, GU
     INBOX_DIR: join(dir, 'inbox'),
     // Once a year: the tests run delivery with /deliver, so a scheduled run never races them.
     DELIVERY_CRON: '0 0 1 1 *',
+    // The feed sites of the tests are served on this machine, which feeds reach only when allowed.
+    FEED_ALLOW_HOSTS: '127.0.0.1',
     ...env,
   });
   const { log, lines: problems } = capturedLogger('warn');
