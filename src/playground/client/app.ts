@@ -30,6 +30,12 @@ let shown: APIMessage[] = [];
 let openId = '';
 /** Each channel switch gets a number, so a slow answer for a channel left since is dropped. */
 let opening = 0;
+/**
+ * Whether the view follows the newest message, as Discord's does until the reader scrolls up. It is
+ * the reader's choice, so only their scrolling changes it: the list getting shorter (the command
+ * form opening under it) or longer leaves it as it is, and the view is kept at the bottom.
+ */
+let pinned = true;
 
 const context: MessageContext = {
   userName: (id) => {
@@ -53,8 +59,14 @@ const composer = createComposer($('#composer'), {
   commands: () => state.commands,
   channels: () => [...channels.values()].filter((c) => c.type === TEXT || c.type === FORUM).map((c) => ({ id: c.id, name: c.name ?? '', type: c.type })),
   autocomplete: (input) => api<Choice[]>('/api/autocomplete', { ...input, channelId: openId }),
-  run: async (input) => void (await api('/api/commands', { ...input, channelId: openId })),
-  post: async (content) => void (await api('/api/messages', { channelId: openId, content })),
+  run: async (input) => {
+    followMine();
+    await api('/api/commands', { ...input, channelId: openId });
+  },
+  post: async (content) => {
+    followMine();
+    await api('/api/messages', { channelId: openId, content });
+  },
 });
 
 function showToast(text: string): void {
@@ -86,13 +98,12 @@ function grouped(message: APIMessage, before: APIMessage | undefined): boolean {
 }
 
 function drawMessages(): void {
-  const atBottom = isAtBottom();
   const channel = channels.get(openId);
   const items: HTMLElement[] = shown.map((m, i) => renderMessage(m, context, { grouped: grouped(m, shown[i - 1]) }));
   if (channel?.type === FORUM) items.push(...forumPosts(channel));
   if (items.length === 0) items.push(emptyNote(channel));
   list.replaceChildren(...items);
-  if (atBottom) list.scrollTop = list.scrollHeight;
+  if (pinned) toBottom();
 }
 
 /** Redraws one message in place, or adds it at the end: a busy channel is not redrawn whole for each message. */
@@ -100,17 +111,35 @@ function drawOne(message: APIMessage): void {
   const at = shown.findIndex((m) => m.id === message.id);
   const old = list.querySelector(`[data-message-id="${message.id}"]`);
   if (!old && (at !== shown.length - 1 || !list.querySelector('[data-message-id]'))) return drawMessages();
-  const atBottom = isAtBottom();
   const element = renderMessage(message, context, { grouped: grouped(message, shown[at - 1]) });
   if (old) old.replaceWith(element);
   else list.append(element);
-  if (atBottom) list.scrollTop = list.scrollHeight;
+  if (pinned) toBottom();
 }
 
-/** Discord keeps the view pinned to the newest message unless the reader has scrolled up. */
-function isAtBottom(): boolean {
-  return list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+/** Within this of the bottom, the reader is taken to be at it. */
+const BOTTOM_SLACK_PX = 40;
+
+function toBottom(): void {
+  list.scrollTop = list.scrollHeight;
 }
+
+/**
+ * The member sent something: Discord jumps to the bottom to show it and what answers it (a
+ * command's reply, the bot's answer), whatever the reader had scrolled to.
+ */
+function followMine(): void {
+  pinned = true;
+  toBottom();
+}
+
+list.addEventListener('scroll', () => {
+  pinned = list.scrollHeight - list.scrollTop - list.clientHeight < BOTTOM_SLACK_PX;
+});
+// The list's height changes without a scroll when the command form opens or closes under it, or the window is resized.
+new ResizeObserver(() => {
+  if (pinned) toBottom();
+}).observe(list);
 
 function emptyNote(channel: APIChannel | undefined): HTMLElement {
   const note = document.createElement('p');
@@ -165,8 +194,8 @@ async function openChannel(id: string): Promise<void> {
   messages.forEach(learn);
   const live = new Map(shown.map((m) => [m.id, m]));
   shown = [...messages.map((m) => live.get(m.id) ?? m), ...shown.filter((m) => !messages.some((x) => x.id === m.id))];
+  pinned = true;
   drawMessages();
-  list.scrollTop = list.scrollHeight;
   composer.focus();
 }
 

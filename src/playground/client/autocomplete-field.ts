@@ -16,8 +16,11 @@ export interface Completion {
 
 /**
  * Discord's autocomplete on a text input: asks for choices as the person types (after a pause) and
- * when the field gets focus; an answer older than the one shown is dropped. Returns the choice
- * picked, while the input still shows its name.
+ * when the field gets focus; an answer older than the one shown is dropped. As in Discord, one
+ * choice is always highlighted (the first, or the one the pointer or arrows are on), and Enter or
+ * Tab picks it: Enter sends the typed text only when no choice matches. Enter pressed before the
+ * choices for what was typed have come picks from them when they come. Returns the choice picked,
+ * while the input still shows its name.
  */
 export function autocomplete(input: HTMLInputElement, list: HTMLUListElement, note: HTMLElement, ask: (typed: string) => Promise<Choice[]>): Completion {
   let picked: Choice | null = null;
@@ -27,6 +30,10 @@ export function autocomplete(input: HTMLInputElement, list: HTMLUListElement, no
   let asked = 0;
   let shown = 0;
   let gone = false;
+  /** Whether the choices listed answer what the input holds now (false from a keystroke until the answer). */
+  let fresh = false;
+  /** Enter came before the answer for what was typed: pick from that answer when it comes. */
+  let pickOnAnswer = false;
   input.autocomplete = 'off';
   input.setAttribute('role', 'combobox');
   input.setAttribute('aria-autocomplete', 'list');
@@ -49,7 +56,8 @@ export function autocomplete(input: HTMLInputElement, list: HTMLUListElement, no
     } else input.removeAttribute('aria-activedescendant');
   };
   const render = (): void => {
-    active = -1;
+    // Discord highlights the first choice, so Enter right away takes it.
+    active = choices.length > 0 ? 0 : -1;
     const items = choices.map((choice) => {
       const li = make('li', 'autocomplete-choice', choice.name);
       li.id = uid('choice');
@@ -69,23 +77,35 @@ export function autocomplete(input: HTMLInputElement, list: HTMLUListElement, no
   const pick = (choice: Choice): void => {
     // Answers still on their way were for what was typed before the pick.
     window.clearTimeout(timer);
+    timer = undefined;
+    pickOnAnswer = false;
     shown = asked;
     picked = choice;
     input.value = choice.name;
     expand(false);
   };
   const request = async (): Promise<void> => {
+    timer = undefined;
     const ticket = ++asked;
+    const typed = input.value;
     try {
-      const answer = await ask(input.value);
+      const answer = await ask(typed);
       if (gone || ticket <= shown) return;
       shown = ticket;
       note.hidden = true;
       choices = answer;
-      if (document.activeElement === input) render();
+      fresh = typed === input.value;
+      if (document.activeElement !== input) return;
+      render();
+      const first = choices[0];
+      if (pickOnAnswer && fresh && ticket === asked) {
+        pickOnAnswer = false;
+        if (first) pick(first);
+      }
     } catch (error) {
       if (gone || ticket <= shown) return;
       shown = ticket;
+      pickOnAnswer = false;
       note.textContent = `Choices unavailable: ${errorText(error)}`;
       note.hidden = false;
       expand(false);
@@ -96,31 +116,57 @@ export function autocomplete(input: HTMLInputElement, list: HTMLUListElement, no
     timer = window.setTimeout(() => void request(), AUTOCOMPLETE_DELAY_MS);
   };
 
+  /** An answer for what the input holds is still to come (the pause after a keystroke, or the request). */
+  const waiting = (): boolean => !fresh && (timer !== undefined || asked > shown);
+
   input.addEventListener('input', () => {
     picked = null;
+    fresh = false;
+    pickOnAnswer = false;
     later();
   });
   input.addEventListener('focus', () => void request());
   input.addEventListener('blur', () => {
     window.clearTimeout(timer);
+    timer = undefined;
+    pickOnAnswer = false;
     expand(false);
   });
   input.addEventListener('keydown', (event) => {
+    if (event.isComposing) return;
     const open = !list.hidden && choices.length > 0;
+    const highlighted = open && fresh ? choices[active] : undefined;
     if ((event.key === 'ArrowDown' || event.key === 'ArrowUp') && !event.altKey) {
       event.preventDefault();
       if (!open) return void request();
       const step = event.key === 'ArrowDown' ? 1 : -1;
       active = active < 0 && step < 0 ? choices.length - 1 : (active + step + choices.length) % choices.length;
       highlight();
-    } else if (event.key === 'Enter' && open && active >= 0 && !event.isComposing) {
+    } else if ((event.key === 'Enter' || event.key === 'Tab') && !event.shiftKey && highlighted) {
+      // Enter takes the highlighted choice and stays; a second Enter runs the command. Tab takes it and moves on.
+      if (event.key === 'Enter') event.preventDefault();
+      pick(highlighted);
+    } else if (event.key === 'Enter' && input.value.trim() !== '' && waiting()) {
+      // The choices listed (if any) were for what was typed before: wait for the ones for this text.
       event.preventDefault();
-      const choice = choices[active];
-      if (choice) pick(choice);
+      pickOnAnswer = true;
+      if (timer !== undefined) {
+        window.clearTimeout(timer);
+        void request();
+      }
     } else if (event.key === 'Escape' && !list.hidden) {
       event.preventDefault();
       expand(false);
     } else if (event.key === 'Enter' || event.key === 'Tab') expand(false);
+  });
+  // The pointer highlights what it is on, as the arrows do, so Enter picks what looks picked.
+  list.addEventListener('mousemove', (event) => {
+    const li = (event.target as Element).closest('li[data-value]');
+    const at = li ? [...list.children].indexOf(li) : -1;
+    if (at >= 0 && at !== active) {
+      active = at;
+      highlight();
+    }
   });
   // Keep the focus in the input, so a click on a choice is not a blur that closes the list first.
   list.addEventListener('mousedown', (event) => event.preventDefault());

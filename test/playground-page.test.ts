@@ -1,0 +1,154 @@
+/**
+ * The playground page's behaviour where it must match Discord's client: the view follows the reply
+ * to your own command, Enter in an autocompleted option takes the highlighted choice, and the page
+ * loads without a failed request (its icon included). Chromium, headless, against `npm start`'s page.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { PlaygroundState } from '../src/playground/client/types.ts';
+import { launchChromium } from './helpers/browser.ts';
+import { startTestPlayground, type TestPlayground } from './helpers/playground.ts';
+
+const WAIT = { timeout: 15_000 };
+const SEVERING = 'Russia and NATO are severing ties';
+
+let world: TestPlayground;
+let browser: Browser;
+let page: Page;
+/** Every response of 400 and above the page got, as `status path`. */
+const failed: string[] = [];
+
+async function channelId(name: string): Promise<string> {
+  const state = (await (await fetch(new URL('/api/state', world.url))).json()) as PlaygroundState;
+  return state.channels.find((c) => 'name' in c && c.name === name)?.id ?? '';
+}
+
+beforeAll(async () => {
+  [world, browser] = await Promise.all([startTestPlayground(), launchChromium()]);
+  // A channel long enough to scroll: what a reader sees after a busy morning.
+  const general = await channelId('general');
+  for (let i = 1; i <= 40; i++) {
+    const response = await fetch(new URL('/api/messages', world.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ channelId: general, content: `Morning note ${i}` }) });
+    expect(response.status).toBe(201);
+  }
+  page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  page.on('response', (r) => {
+    if (r.status() >= 400) failed.push(`${r.status()} ${new URL(r.url()).pathname}`);
+  });
+  await page.goto(`${world.url}#${general}`);
+}, 60_000);
+
+// Each test starts from the page as loaded, scrolled to the newest message, so none depends on another's end.
+beforeEach(async () => {
+  await page.reload();
+  await page.locator('#messages article.message', { hasText: 'Morning note 40' }).waitFor(WAIT);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await world?.close();
+});
+
+/** Opens a command's form from the message box, as typing `/` and clicking it does. */
+async function openForm(name: string): Promise<ReturnType<Page['locator']>> {
+  const input = page.locator('#composer-input');
+  await input.click();
+  await input.fill('');
+  await input.pressSequentially(`/${name.slice(0, 3)}`);
+  await page.locator(`ul.command-suggestions li[data-command="${name}"]`).click();
+  const form = page.locator(`form.command-form[data-command="${name}"]`);
+  await form.waitFor(WAIT);
+  return form;
+}
+
+/** How far the message list is from showing its last pixel, and whether the element's bottom edge is on screen in it. */
+async function onScreen(selector: string): Promise<{ fromBottom: number; visible: boolean }> {
+  return page.evaluate((sel) => {
+    const list = document.querySelector('#messages') as HTMLElement;
+    const items = document.querySelectorAll(sel);
+    const last = items[items.length - 1] as HTMLElement | undefined;
+    const box = list.getBoundingClientRect();
+    const it = last?.getBoundingClientRect();
+    return { fromBottom: list.scrollHeight - list.scrollTop - list.clientHeight, visible: it !== undefined && it.bottom <= box.bottom + 1 && it.bottom > box.top };
+  }, selector);
+}
+
+describe('GIVEN the playground page in chromium, on a channel long enough to scroll', () => {
+  it('THEN the reply to your own command is brought into view, though the open form had shortened the list', async () => {
+    const form = await openForm('search');
+    await form.locator('[name="query"]').fill('trump');
+    await form.locator('[name="scope"]').selectOption({ label: 'articles' });
+    await form.locator('button.run-command').click();
+    const reply = page.locator('#messages article.message', { hasText: 'Results 1–5 of' });
+    await reply.waitFor(WAIT);
+    await reply.locator('.embed').waitFor(WAIT);
+    // Let the last redraw and any scrolling settle, then look as a person would.
+    await page.waitForTimeout(300);
+    const seen = await onScreen('#messages article.message');
+    expect(seen.visible).toBe(true);
+    expect(seen.fromBottom).toBeLessThan(2);
+  });
+
+  it('THEN a reader who scrolled up to read is left where they are when others write', async () => {
+    await page.locator('#messages').evaluate((list) => (list.scrollTop = 0));
+    await page.waitForTimeout(100);
+    const general = await channelId('general');
+    await fetch(new URL('/api/messages', world.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ channelId: general, content: 'A note from someone else' }) });
+    await page.locator('#messages article.message', { hasText: 'A note from someone else' }).waitFor({ state: 'attached', ...WAIT });
+    await expect(page.locator('#messages').evaluate((list) => list.scrollTop)).resolves.toBe(0);
+  });
+
+  it('THEN Enter in an autocompleted option takes the highlighted choice, and a second Enter runs the command with it', async () => {
+    const form = await openForm('summarize');
+    const field = form.locator('[name="article"]');
+    await field.pressSequentially('sever');
+    const choice = form.locator('ul.autocomplete-choices li[data-value]', { hasText: SEVERING });
+    await choice.waitFor(WAIT);
+    // As in Discord, the first choice is highlighted without touching the arrows.
+    await expect(form.locator('ul.autocomplete-choices li[aria-selected="true"]').textContent({ timeout: 2000 })).resolves.toContain(SEVERING);
+    await field.press('Enter');
+    // At once when the list answers what was typed; when the answer for the last letter is still on its way, when it comes.
+    await expect.poll(() => field.inputValue(), WAIT).toContain(SEVERING);
+    expect(await form.isVisible()).toBe(true);
+    await field.press('Enter');
+    await form.waitFor({ state: 'detached', ...WAIT });
+    const summary = page.locator('#messages article.message', { hasText: SEVERING }).last();
+    await summary.locator('.embed-title').waitFor(WAIT);
+    await expect(summary.locator('.interaction-header').textContent()).resolves.toBe('You used /summarize');
+  });
+
+  it('THEN Enter pressed before the choices for what was typed have come picks from them when they come', async () => {
+    const form = await openForm('summarize');
+    const field = form.locator('[name="article"]');
+    // Typed and Enter at once, well inside the pause before the page asks the bot.
+    await field.fill('severing');
+    await field.press('Enter');
+    await expect.poll(() => field.inputValue(), WAIT).toContain(SEVERING);
+    expect(await form.isVisible()).toBe(true);
+    await form.locator('button.cancel-command').click();
+  });
+
+  it('THEN the choice under the pointer is the one Enter takes', async () => {
+    const form = await openForm('summarize');
+    const field = form.locator('[name="article"]');
+    await field.click();
+    const choices = form.locator('ul.autocomplete-choices li[data-value]');
+    await choices.nth(1).waitFor(WAIT);
+    const second = (await choices.nth(1).textContent()) ?? '';
+    await choices.nth(1).hover();
+    await field.press('Enter');
+    await expect(field.inputValue()).resolves.toBe(second);
+    await form.locator('button.cancel-command').click();
+  });
+
+  it('THEN the page links an icon that loads, and no request of the page failed', async () => {
+    const href = await page.locator('link[rel="icon"]').getAttribute('href', { timeout: 2000 });
+    expect(href).toBe('/favicon.svg');
+    const icon = await page.evaluate(async (url) => {
+      const r = await fetch(url);
+      return `${r.status} ${r.headers.get('content-type') ?? ''}`;
+    }, href ?? '');
+    expect(icon).toBe('200 image/svg+xml');
+    expect(failed).toEqual([]);
+  });
+});
