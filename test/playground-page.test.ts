@@ -61,16 +61,21 @@ async function openForm(name: string): Promise<ReturnType<Page['locator']>> {
   return form;
 }
 
-/** How far the message list is from showing its last pixel, and whether the element's bottom edge is on screen in it. */
-async function onScreen(selector: string): Promise<{ fromBottom: number; visible: boolean }> {
-  return page.evaluate((sel) => {
-    const list = document.querySelector('#messages') as HTMLElement;
-    const items = document.querySelectorAll(sel);
-    const last = items[items.length - 1] as HTMLElement | undefined;
-    const box = list.getBoundingClientRect();
-    const it = last?.getBoundingClientRect();
-    return { fromBottom: list.scrollHeight - list.scrollTop - list.clientHeight, visible: it !== undefined && it.bottom <= box.bottom + 1 && it.bottom > box.top };
-  }, selector);
+/** What a scrolled element tells about its scrolling (the tests' TypeScript has no DOM types). */
+interface Scroller {
+  scrollTop: number;
+  readonly scrollHeight: number;
+  readonly clientHeight: number;
+}
+
+/** How far the message list is from showing its last pixel, and whether the newest message's bottom edge is on screen in it. */
+async function onScreen(): Promise<{ fromBottom: number; visible: boolean }> {
+  const list = page.locator('#messages');
+  const fromBottom = await list.evaluate((l: Scroller) => l.scrollHeight - l.scrollTop - l.clientHeight);
+  const box = await list.boundingBox();
+  const last = await page.locator('#messages article.message').last().boundingBox();
+  const visible = box !== null && last !== null && last.y + last.height <= box.y + box.height + 1 && last.y + last.height > box.y;
+  return { fromBottom, visible };
 }
 
 describe('GIVEN the playground page in chromium, on a channel long enough to scroll', () => {
@@ -84,18 +89,18 @@ describe('GIVEN the playground page in chromium, on a channel long enough to scr
     await reply.locator('.embed').waitFor(WAIT);
     // Let the last redraw and any scrolling settle, then look as a person would.
     await page.waitForTimeout(300);
-    const seen = await onScreen('#messages article.message');
+    const seen = await onScreen();
     expect(seen.visible).toBe(true);
     expect(seen.fromBottom).toBeLessThan(2);
   });
 
   it('THEN a reader who scrolled up to read is left where they are when others write', async () => {
-    await page.locator('#messages').evaluate((list) => (list.scrollTop = 0));
+    await page.locator('#messages').evaluate((list: Scroller) => (list.scrollTop = 0));
     await page.waitForTimeout(100);
     const general = await channelId('general');
     await fetch(new URL('/api/messages', world.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ channelId: general, content: 'A note from someone else' }) });
     await page.locator('#messages article.message', { hasText: 'A note from someone else' }).waitFor({ state: 'attached', ...WAIT });
-    await expect(page.locator('#messages').evaluate((list) => list.scrollTop)).resolves.toBe(0);
+    await expect(page.locator('#messages').evaluate((list: Scroller) => list.scrollTop)).resolves.toBe(0);
   });
 
   it('THEN Enter in an autocompleted option takes the highlighted choice, and a second Enter runs the command with it', async () => {
