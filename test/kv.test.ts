@@ -1,9 +1,11 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import Keyv from 'keyv';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/store/db.ts';
-import { openKeyv } from '../src/store/kv.ts';
+import { claimKey, openKeyv } from '../src/store/kv.ts';
 
 describe('GIVEN keyv over the article database', () => {
   it('THEN values survive closing and reopening the file', async () => {
@@ -48,5 +50,63 @@ describe('GIVEN keyv over the article database', () => {
       ['one', 1],
       ['two', 2],
     ]);
+  });
+});
+
+describe('GIVEN a claim on a key (a cooldown)', () => {
+  it('THEN of many concurrent claimants exactly one wins, Keyv sees the claim, and it can be taken again once expired', async () => {
+    const kv = openKeyv<boolean>(openDatabase(':memory:'), 'cooldowns');
+    const results = await Promise.all(Array.from({ length: 20 }, () => claimKey(kv, 'thread-1:user-1', 80)));
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await kv.get('thread-1:user-1')).toBe(true);
+    // Another key, and the same key in another namespace, are separate claims.
+    expect(await claimKey(kv, 'thread-1:user-2', 80)).toBe(true);
+    expect(await claimKey(openKeyv(openDatabase(':memory:'), 'other'), 'thread-1:user-1', 80)).toBe(true);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await kv.get('thread-1:user-1')).toBeUndefined();
+    expect(await claimKey(kv, 'thread-1:user-1', 80)).toBe(true);
+    expect(await claimKey(kv, 'thread-1:user-1', 80)).toBe(false);
+  });
+
+  it('THEN a value set through Keyv holds the key until it expires, and one without expiry holds it for good', async () => {
+    const kv = openKeyv<string>(openDatabase(':memory:'), 'cooldowns');
+    await kv.set('a', 'held', 60);
+    await kv.set('forever', 'held');
+    expect(await claimKey(kv, 'a', 1000)).toBe(false);
+    expect(await claimKey(kv, 'forever', 1000)).toBe(false);
+    await new Promise((r) => setTimeout(r, 80));
+    expect(await claimKey(kv, 'a', 1000)).toBe(true);
+    expect(await claimKey(kv, 'forever', 1000)).toBe(false);
+  });
+
+  it('THEN two connections to one file see each other’s claims', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'paperboy-kv-')), 'state.db');
+    const first = openKeyv(openDatabase(path), 'cooldowns');
+    const second = openKeyv(openDatabase(path), 'cooldowns');
+    expect(await claimKey(first, 'k', 60_000)).toBe(true);
+    expect(await claimKey(second, 'k', 60_000)).toBe(false);
+  });
+
+  it('THEN four processes claiming the same 300 keys at once win each key exactly once', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'paperboy-kv-')), 'state.db');
+    openDatabase(path).close();
+    const child = resolve(import.meta.dirname, 'fixtures/claim-child.ts');
+    // Far enough ahead for every process to have loaded and opened the file.
+    const startAt = Date.now() + 4000;
+    const run = () =>
+      new Promise<string[]>((done, fail) => {
+        const p = spawn(process.execPath, ['--import', 'tsx', child, path, String(startAt), '300'], { stdio: ['ignore', 'pipe', 'inherit'] });
+        let out = '';
+        p.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+        p.on('error', fail);
+        p.on('exit', (code) => (code === 0 ? done(JSON.parse(out) as string[]) : fail(new Error(`claim child exited with ${code}`))));
+      });
+    const wins = (await Promise.all([run(), run(), run(), run()])).flat();
+    expect(wins).toHaveLength(300);
+    expect(new Set(wins).size).toBe(300);
+  }, 30_000);
+
+  it('THEN a store without an atomic claim is refused rather than claimed by read-then-write', async () => {
+    await expect(claimKey(new Keyv(), 'k', 1000)).rejects.toThrow(/claimKey needs the SQLite keyv store/);
   });
 });

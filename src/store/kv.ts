@@ -27,7 +27,25 @@ export class SqliteKeyvStore extends EventEmitter implements KeyvStoreAdapter {
       keysWithPrefix: db.prepare<[{ prefix: string }], { key: string; value: string }>(
         'SELECT key, value FROM kv WHERE key >= @prefix AND key < @prefix || char(1114111) ORDER BY key',
       ),
+      // One statement, so SQLite's write lock makes it atomic across connections and processes. The
+      // value is in Keyv's own form ({value, expires}), so Keyv reads a claim like any other entry;
+      // an entry with no expiry (or not Keyv's JSON) is held for good.
+      claim: db.prepare<[{ key: string; value: string; now: number }]>(
+        `INSERT INTO kv (key, value) VALUES (@key, @value)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value
+         WHERE (CASE WHEN json_valid(kv.value) THEN json_extract(kv.value, '$.expires') END) < @now`,
+      ),
     };
+  }
+
+  /**
+   * Takes `key` for `ttlMs` when no one holds it or its hold has expired; returns whether this
+   * caller took it. Two callers (or two processes on the same file) never both get true.
+   */
+  claim(key: string, ttlMs: number): boolean {
+    const now = Date.now();
+    const value = JSON.stringify({ value: true, expires: now + ttlMs });
+    return this.stmts.claim.run({ key: this.namespace ? `${this.namespace}:${key}` : key, value, now }).changes > 0;
   }
 
   get<Value>(key: string): Promise<StoredData<Value> | undefined> {
@@ -65,6 +83,17 @@ export class SqliteKeyvStore extends EventEmitter implements KeyvStoreAdapter {
 /** A Keyv over the article database. `namespace` keeps one feature's keys apart from another's. */
 export function openKeyv<T = unknown>(db: Db, namespace = 'paperboy'): Keyv<T> {
   return new Keyv<T>({ store: new SqliteKeyvStore(db), namespace });
+}
+
+/**
+ * Atomically claims `key` in a Keyv's namespace for `ttlMs` (a cooldown, a lease): true for exactly
+ * one caller until the claim expires. Read-then-write through Keyv would let two handlers both win.
+ */
+export function claimKey(keyv: Keyv, key: string, ttlMs: number): Promise<boolean> {
+  const store: unknown = keyv.store;
+  // A Redis adapter would do the same with SET NX PX; none is wired yet.
+  if (!(store instanceof SqliteKeyvStore)) return Promise.reject(new Error('kv: claimKey needs the SQLite keyv store; this store has no atomic claim'));
+  return Promise.resolve(store.claim(key, ttlMs));
 }
 
 /** Every value in a Keyv's namespace. Throws, naming `what`, when its store cannot list keys. */
