@@ -6,6 +6,7 @@
 import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { Routes } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
+import { COOLDOWN_REACTION } from '../src/discord/threads.ts';
 import { type Harness, startHarness } from './helpers/bot.ts';
 import { sampleArticle } from './text-sample.ts';
 
@@ -38,6 +39,8 @@ const until = async (check: () => boolean, what: string): Promise<void> => {
 
 const replies = (x: Harness) => () => x.store.get(sample.id)?.comments.filter((c) => c.id.startsWith('discord:')) ?? [];
 const botMessages = (x: Harness, threadId: string) => x.fake.messages(threadId).filter((m) => m.author.id === x.fake.botUser.id);
+const reactionsOn = (x: Harness, threadId: string, messageId: string) =>
+  (x.fake.messages(threadId).find((m) => m.id === messageId)?.reactions ?? []).map((r) => ({ name: r.emoji.name, count: r.count, me: r.me }));
 
 describe('GIVEN an article thread and the Message Content intent', () => {
   it('THEN a reply becomes a comment that search, the digest and quotes see; an edit updates it and a deletion removes it', async () => {
@@ -62,7 +65,7 @@ describe('GIVEN an article thread and the Message Content intent', () => {
     expect(botMessages(x, x.threadId).some((m) => m.content.includes('lighthouse'))).toBe(false);
   });
 
-  it('THEN a mention gets the best passages with citations, pinging no one; a question nothing answers is said so; a cooldown holds', async () => {
+  it('THEN a mention gets the best passages with citations, pinging no one; a question nothing answers is said so; a cooldown holds, marking the question it leaves unanswered with ⏳', async () => {
     const x = await delivered(true);
     h = x;
     const before = botMessages(x, x.threadId).length;
@@ -76,13 +79,50 @@ describe('GIVEN an article thread and the Message Content intent', () => {
     expect(answer?.mentions).toEqual([]);
     expect(answer?.message_reference?.message_id).toBeDefined();
 
-    x.fake.postAsUser({ channelId: x.threadId, userId: x.userId, content: `<@${x.fake.botUser.id}> zeppelins?` });
+    const early = x.fake.postAsUser({ channelId: x.threadId, userId: x.userId, content: `<@${x.fake.botUser.id}> zeppelins?` });
+    // Not answered within the cooldown, but marked so the asker knows it was seen.
+    await until(() => reactionsOn(x, x.threadId, early.id).length > 0, 'the cooldown reaction');
+    expect(reactionsOn(x, x.threadId, early.id)).toEqual([{ name: COOLDOWN_REACTION, count: 1, me: true }]);
     await new Promise((done) => setTimeout(done, 500));
     expect(botMessages(x, x.threadId)).toHaveLength(before + 1);
     await new Promise((done) => setTimeout(done, 1200));
     x.fake.postAsUser({ channelId: x.threadId, userId: x.userId, content: `<@${x.fake.botUser.id}> what about zeppelin airships?` });
     await until(() => botMessages(x, x.threadId).length === before + 2, 'the second answer');
     expect(botMessages(x, x.threadId).at(-1)?.content).toBe(`Nothing in *${sample.title}* or its discussion answers “what about zeppelin airships?”.`);
+  });
+
+  it('THEN two questions from one person at the same moment get one answer, and the other a ⏳ reaction', async () => {
+    const x = await delivered(true);
+    h = x;
+    const before = botMessages(x, x.threadId).length;
+    const asked = [
+      x.fake.postAsUser({ channelId: x.threadId, userId: x.userId, content: `<@${x.fake.botUser.id}> when did Croatia and Albania join?` }),
+      x.fake.postAsUser({ channelId: x.threadId, userId: x.userId, content: `<@${x.fake.botUser.id}> when did Croatia and Albania join NATO?` }),
+    ];
+    const marked = () => asked.filter((m) => reactionsOn(x, x.threadId, m.id).length > 0);
+    // Each question gets an answer or a reaction; read-then-write let both be answered.
+    await until(() => botMessages(x, x.threadId).length - before + marked().length >= 2, 'both questions to be handled');
+    await new Promise((done) => setTimeout(done, 300));
+    const answers = botMessages(x, x.threadId).slice(before);
+    expect(answers).toHaveLength(1);
+    expect(marked()).toHaveLength(1);
+    const answeredId = answers[0]?.message_reference?.message_id;
+    expect(asked.map((m) => m.id)).toContain(answeredId);
+    expect(marked()[0]?.id).not.toBe(answeredId);
+  });
+
+  it('THEN without Add Reactions the unanswered question is logged with the reason instead of marked', async () => {
+    const x = await delivered(true);
+    h = x;
+    x.fake.setBotPermissions(x.channelId, 0n, PermissionFlagsBits.AddReactions);
+    const before = botMessages(x, x.threadId).length;
+    x.fake.postAsUser({ channelId: x.threadId, userId: x.userId, content: `<@${x.fake.botUser.id}> when did Croatia and Albania join?` });
+    await until(() => botMessages(x, x.threadId).length === before + 1, 'the answer');
+    const early = x.fake.postAsUser({ channelId: x.threadId, userId: x.userId, content: `<@${x.fake.botUser.id}> and Montenegro?` });
+    const warned = () => x.logs.find((l) => l.msg === 'could not react to a question asked within the cooldown');
+    await until(() => warned() !== undefined, 'the warning');
+    expect(warned()).toMatchObject({ thread: x.threadId, message: early.id, err: { message: 'Missing Permissions' } });
+    expect(reactionsOn(x, x.threadId, early.id)).toEqual([]);
   });
 
   it('THEN other bots are neither stored nor answered, and a thread Paperboy did not make is ignored', async () => {

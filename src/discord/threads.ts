@@ -10,16 +10,20 @@ import { answerFor } from '../discussion/answer.ts';
 import { commentOf, DISCORD_COMMENT_PREFIX, type ThreadMessage, withoutBotMention } from '../discussion/comments.ts';
 import type { ThreadIndex } from '../discussion/threads.ts';
 import type { Logger } from '../log.ts';
+import { claimKey } from '../store/kv.ts';
 import type { ArticleStore } from '../store/store.ts';
 
 /** One answer per person per thread in this time; more would let one person flood a thread. */
 export const ANSWER_COOLDOWN_MS = 30_000;
 
+/** The reaction on a question not answered because of the cooldown, so the asker knows it was seen. */
+export const COOLDOWN_REACTION = '⏳';
+
 export interface ThreadWatchOptions {
   readonly client: Client;
   readonly store: ArticleStore;
   readonly index: ThreadIndex;
-  /** Remembers who was answered when (entries expire with the cooldown). */
+  /** Remembers who was answered when (entries expire with the cooldown); claimed atomically. */
   readonly cooldowns: Keyv;
   readonly log: Logger;
   readonly cooldownMs?: number;
@@ -53,12 +57,15 @@ export function watchThreads(options: ThreadWatchOptions): { catchUp(): Promise<
   }
 
   async function answer(m: Message, articleId: string): Promise<void> {
-    const key = `${m.channelId}:${m.author.id}`;
-    if (await options.cooldowns.get(key)) {
-      log.debug({ thread: m.channelId, user: m.author.id }, 'not answering: asked again within the cooldown');
+    // Claimed in one step: two handlers (or two processes) reading then writing could both answer.
+    if (!(await claimKey(options.cooldowns, `${m.channelId}:${m.author.id}`, cooldownMs))) {
+      log.debug({ thread: m.channelId, user: m.author.id, message: m.id }, 'not answering: asked again within the cooldown');
+      await m.react(COOLDOWN_REACTION).catch((error: unknown) => {
+        // Without Add Reactions (or Read Message History) the asker gets no sign; say why in the log.
+        log.warn({ err: error, thread: m.channelId, message: m.id }, 'could not react to a question asked within the cooldown');
+      });
       return;
     }
-    await options.cooldowns.set(key, true, cooldownMs);
     const article = store.get(articleId);
     if (!article) return;
     const text = answerFor(article, withoutBotMention(m.content, botId()), m.author.id);

@@ -21,6 +21,7 @@ import { RateLimiter } from './rate-limits.ts';
 import { commandRoutes } from './rest-commands.ts';
 import { interactionRoutes } from './rest-interactions.ts';
 import { messageRoutes } from './rest-messages.ts';
+import { reactionRoutes } from './rest-reactions.ts';
 import { metaRoutes } from './rest-meta.ts';
 import { threadRoutes } from './rest-threads.ts';
 import { FakeState, type FakeChannel } from './state.ts';
@@ -126,7 +127,7 @@ export class FakeDiscord extends EventEmitter<FakeDiscordEvents> {
     server.on(
       'request',
       restListener({
-        routes: [...metaRoutes(core, () => this.gatewayUrl, applicationFlags), ...commandRoutes(core), ...messageRoutes(core), ...threadRoutes(core), ...interactionRoutes(core)],
+        routes: [...metaRoutes(core, () => this.gatewayUrl, applicationFlags), ...commandRoutes(core), ...messageRoutes(core), ...reactionRoutes(core), ...threadRoutes(core), ...interactionRoutes(core)],
         token: this.botToken,
         limiter: new RateLimiter(options.rateLimits.global),
         windows: options.rateLimits,

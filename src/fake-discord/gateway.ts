@@ -53,8 +53,9 @@ const EVENT_INTENTS: Record<string, number> = {
   MESSAGE_CREATE: GatewayIntentBits.GuildMessages,
   MESSAGE_UPDATE: GatewayIntentBits.GuildMessages,
   MESSAGE_DELETE: GatewayIntentBits.GuildMessages,
+  MESSAGE_REACTION_ADD: GatewayIntentBits.GuildMessageReactions,
 };
-const CHANNEL_SCOPED = new Set(['MESSAGE_CREATE', 'MESSAGE_UPDATE', 'MESSAGE_DELETE']);
+const CHANNEL_SCOPED = new Set(['MESSAGE_CREATE', 'MESSAGE_UPDATE', 'MESSAGE_DELETE', 'MESSAGE_REACTION_ADD']);
 const REPLAY_LIMIT = 5000;
 
 export class Gateway {
