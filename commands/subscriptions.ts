@@ -1,12 +1,31 @@
-/** /subscriptions: this server's subscriptions, with what each has posted and when, and any pause. */
+/**
+ * /subscriptions: this server's subscriptions, with what each has posted and when, any pause, and
+ * the articles set aside; `retry:#channel` has the next run try that channel's set-aside articles again.
+ */
 import { z } from 'zod';
 import { LIMITS, truncate } from '../src/discord/limits.ts';
-import { showBackfill, type Subscription } from '../src/delivery/subscriptions.ts';
+import { setAsideOf, showBackfill, type Subscription, type Subscriptions } from '../src/delivery/subscriptions.ts';
 import { defineCommand } from '../src/views/command.ts';
 import { plural, showTime } from '../src/views/format.ts';
 import { escape } from '../src/views/markdown.ts';
-import type { EmbedField, View } from '../src/views/view.ts';
-import { ADMIN_ONLY, requireAdmin } from './admin.ts';
+import { type EmbedField, UserError, type View } from '../src/views/view.ts';
+import { ADMIN_ONLY, ChannelValue, channelOption, requireAdmin } from './admin.ts';
+
+/** Set-aside articles named in a subscription's entry, at most this many (the count says how many more). */
+const SET_ASIDE_SHOWN = 3;
+
+function setAsideLines(s: Subscription): string[] {
+  const list = setAsideOf(s);
+  if (list.length === 0) return [];
+  const waiting = list.filter((e) => e.retry).length;
+  const lines = [`⚠ ${plural(list.length, 'article')} set aside: ${list.length === 1 ? 'it cannot' : 'they cannot'} be posted as ${list.length === 1 ? 'it is' : 'they are'}, and later articles went on.`];
+  for (const e of list.slice(0, SET_ASIDE_SHOWN)) {
+    lines.push(`• “${escape(truncate(e.title, 80, '…').text)}”${e.retry ? ' (retry asked)' : ''}: ${escape(truncate(e.reason, 200, '…').text)}`);
+  }
+  if (list.length > SET_ASIDE_SHOWN) lines.push(`• and ${plural(list.length - SET_ASIDE_SHOWN, 'more')}`);
+  lines.push(waiting === list.length ? 'They are tried again on the next run.' : `Try again: /subscriptions retry:<#${s.channelId}>.`);
+  return lines;
+}
 
 function describe(s: Subscription): EmbedField {
   const filter = [s.source && `source ${escape(s.source)}`, s.keywords && `keywords \`${s.keywords.replace(/`/g, 'ˋ')}\``].filter(Boolean).join(', ') || 'every article';
@@ -16,6 +35,7 @@ function describe(s: Subscription): EmbedField {
   ];
   if (s.paused) lines.push(`⏸ **Paused** since ${showTime(s.paused.at.slice(0, 16))} UTC: ${escape(s.paused.reason)}. Fix it, then /subscribe again to resume.`);
   else if (s.lastError) lines.push(`⚠ Last run stopped part way: ${escape(s.lastError)}. The next run resumes.`);
+  lines.push(...setAsideLines(s));
   return { name: truncate(`#${s.channelName}`, LIMITS.embedFieldName).text, value: truncate(lines.join('\n'), LIMITS.embedFieldValue).text };
 }
 
@@ -34,13 +54,32 @@ export function subscriptionsView(subs: readonly Subscription[], cron: string | 
   };
 }
 
+/** Marks a channel's set-aside articles to be delivered again by the next run. */
+async function retrySetAside(subscriptions: Subscriptions, guildId: string, channelId: string, cron: string | null): Promise<View> {
+  const sub = await subscriptions.get(guildId, channelId);
+  if (!sub) throw new UserError(`<#${channelId}> has no subscription.`);
+  const list = setAsideOf(sub);
+  if (list.length === 0) throw new UserError(`<#${channelId}> has no articles set aside: nothing to retry.`);
+  await subscriptions.update(sub, (s) => ({ ...s, setAside: setAsideOf(s).map((e) => ({ ...e, retry: true })) }));
+  const when = cron ? `on the next scheduled run (\`${cron}\`), or now with /deliver` : 'when you run /deliver';
+  const titles = list.slice(0, SET_ASIDE_SHOWN).map((e) => `“${escape(truncate(e.title, 80, '…').text)}”`);
+  const named = `${titles.join(', ')}${list.length > SET_ASIDE_SHOWN ? ` and ${plural(list.length - SET_ASIDE_SHOWN, 'more')}` : ''}`;
+  return { ephemeral: true, content: `${plural(list.length, 'set-aside article')} in <#${channelId}> (${named}) will be tried again ${when}. One refused again stays set aside with the new reason.` };
+}
+
 export default defineCommand({
-  definition: { name: 'subscriptions', description: 'List this server’s subscriptions and what each has posted', ...ADMIN_ONLY },
-  options: z.object({}),
+  definition: {
+    name: 'subscriptions',
+    description: 'List this server’s subscriptions and what each has posted',
+    ...ADMIN_ONLY,
+    options: [{ ...channelOption, name: 'retry', description: 'Try this channel’s set-aside articles again on the next run', required: false }],
+  },
+  options: z.object({ retry: ChannelValue.optional() }),
   defer: false,
   ephemeral: true,
-  run: async (_options, ctx) => {
+  run: async ({ retry }, ctx) => {
     const { subscriptions, cron, guildId } = requireAdmin(ctx);
+    if (retry) return retrySetAside(subscriptions, guildId, retry.id, cron);
     return subscriptionsView(await subscriptions.list(guildId), cron);
   },
 });

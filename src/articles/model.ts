@@ -6,6 +6,22 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
+/**
+ * Whether `text` is an absolute http or https URL. Only these reach a Discord payload (it refuses
+ * other schemes in an embed), and a `javascript:` or `data:` link must never reach a reader.
+ */
+export function isHttpUrl(text: string): boolean {
+  try {
+    const { protocol } = new URL(text);
+    return protocol === 'http:' || protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/** A link an article carries: refused at ingest unless http(s), with a message naming what was wrong. */
+const HttpUrl = z.string().refine(isHttpUrl, { message: 'an absolute http:// or https:// URL (other schemes, such as javascript: or ftp:, are refused)' });
+
 /** ISO 8601 date or date-time; an offset is optional because some sources give local times only. */
 const isoTime = z
   .string()
@@ -47,7 +63,7 @@ export const Article = z
   .object({
     id: z.string().regex(/^[0-9a-f]{16}$/, 'a 16-digit hex id'),
     title: z.string().min(1),
-    url: z.string().url().nullable(),
+    url: HttpUrl.nullable(),
     /** The publication or feed name. */
     source: z.string().nullable(),
     author: z.string().nullable(),
@@ -59,7 +75,7 @@ export const Article = z
     /** The comment count the source showed; may differ from `comments.length`. */
     declaredCommentCount: z.number().int().min(0).nullable(),
     /** Where the source's own discussion is (a feed's comments link), when it says. */
-    commentsUrl: z.string().url().nullable(),
+    commentsUrl: HttpUrl.nullable(),
     /** When Paperboy first stored the article. */
     ingestedAt: isoTime,
   })

@@ -1,29 +1,43 @@
 /**
- * Which articles a subscription should get in this run: new ones past its cursor that match its
- * source and keywords (oldest first), and already-posted ones that changed since its last check.
+ * Which articles a subscription should get in this run: already-posted ones that changed since its
+ * last check, set-aside ones an admin asked to retry, then new ones past its cursor that match its
+ * source and keywords (oldest first).
  */
 import type { Article } from '../articles/model.ts';
 import type { ArticleStore } from '../store/store.ts';
 import type { ArticleResult, DeliveryEngine } from './engine-types.ts';
 import type { Filter } from './filter.ts';
-import type { Subscription } from './subscriptions.ts';
+import { setAsideOf, type Subscription } from './subscriptions.ts';
 
 /** New articles handed to the engine per run and subscription: a run stays bounded, the rest waits. */
 export const MAX_NEW_PER_RUN = 50;
 /** Store positions looked at per run, matching or not. */
 const MAX_SCANNED_PER_RUN = 5000;
-const MAX_CHANGED_PER_RUN = 200;
+/**
+ * Every change since the last check is walked: the check time moves past all of them at once, so a
+ * change left out would never be looked at again. Only this subscription's posted articles are loaded.
+ */
+const EVERY_CHANGE = Number.MAX_SAFE_INTEGER;
 
 export interface Due {
-  /** Changed articles first, then new ones oldest first. */
+  /** Changed articles first, then retried set-aside ones, then new ones oldest first. */
   readonly articles: readonly Article[];
   readonly newCount: number;
-  /** The cursor to store once the engine reports: past every article that finished or did not match. */
+  /** The changed (already posted) articles among them: the check time may move only once each has finished or been set aside. */
+  readonly changedIds: readonly string[];
+  /** Set-aside articles marked for retry that are no longer stored: nothing left to retry. */
+  readonly missing: readonly string[];
+  /** The cursor to store once the engine reports: past every article that finished, was set aside, or did not match. */
   cursorAfter(results: readonly ArticleResult[]): number;
 }
 
 function timeOf(a: Article): string {
   return a.publishedAt ?? a.ingestedAt;
+}
+
+/** An article the engine is done with for now: finished, or set aside with its reason. */
+export function settled(r: ArticleResult): boolean {
+  return r.error === null || r.setAside === true;
 }
 
 export async function dueArticles(store: ArticleStore, sub: Subscription, filter: Filter, engine: DeliveryEngine): Promise<Due> {
@@ -44,20 +58,35 @@ export async function dueArticles(store: ArticleStore, sub: Subscription, filter
     }
   }
   const changed: Article[] = [];
-  for (const id of store.positions.updatedSince(sub.checkedAt, sub.cursor, MAX_CHANGED_PER_RUN)) {
+  // Articles this subscription never posted are skipped by id, before anything is loaded.
+  for (const id of store.positions.updatedSince(sub.checkedAt, sub.cursor, EVERY_CHANGE)) {
+    if (!(await engine.delivered(sub, id))) continue;
     const article = store.get(id);
-    if (article && (await engine.delivered(sub, id))) changed.push(article);
+    if (article) changed.push(article);
+  }
+  const taken = new Set(changed.map((a) => a.id));
+  const retried: Article[] = [];
+  const missing: string[] = [];
+  for (const entry of setAsideOf(sub)) {
+    if (!entry.retry || taken.has(entry.articleId)) continue;
+    const article = store.get(entry.articleId);
+    if (article) retried.push(article);
+    else missing.push(entry.articleId);
+    taken.add(entry.articleId);
   }
   fresh.sort((a, b) => timeOf(a).localeCompare(timeOf(b)));
   return {
-    articles: [...changed, ...fresh],
+    articles: [...changed, ...retried, ...fresh.filter((a) => !taken.has(a.id))],
     newCount: fresh.length,
+    changedIds: changed.map((a) => a.id),
+    missing,
     cursorAfter(results) {
-      // An article the engine did not finish, or never reached (the target went away), stops the cursor.
-      const finished = new Set(results.filter((r) => r.error === null).map((r) => r.articleId));
+      // An article the engine did not finish, or never reached (the target went away), stops the cursor;
+      // one set aside does not, so the articles after it are delivered.
+      const done = new Set(results.filter(settled).map((r) => r.articleId));
       let cursor = sub.cursor;
       for (const s of scanned) {
-        if (s.id !== null && !finished.has(s.id)) break;
+        if (s.id !== null && !done.has(s.id)) break;
         cursor = s.position;
       }
       return cursor;

@@ -41,6 +41,11 @@ export interface ArticleResult {
   readonly edited: number;
   /** Why this article stopped part way, in plain words; null when it finished. */
   readonly error: string | null;
+  /**
+   * The error will recur on every retry (Discord refused the request itself, or the article cannot be
+   * laid out): the article is set aside with `error` as its reason, and the articles after it go on.
+   */
+  readonly setAside?: boolean;
 }
 
 export interface DeliveryReport {
@@ -58,7 +63,8 @@ export interface DeliveryEngine {
   /**
    * Posts, resumes, appends or edits each article in the order given (oldest first), exactly once
    * across crashes and retries. When an article's post fails, the articles after it wait for the
-   * next run, so posts stay in order; a failure inside a thread stops only that article.
+   * next run, so posts stay in order; a failure inside a thread stops only that article. A failure
+   * that would recur on every retry sets the article aside (`setAside`) and the run goes on.
    */
   deliver(target: Target, articles: readonly Article[], options?: { readonly signal?: AbortSignal }): Promise<DeliveryReport>;
   /** Whether posting this article to this target has started (new-article detection uses it). */

@@ -12,6 +12,7 @@ import type { Logger } from '../log.ts';
 import type { ArticleAction, ArticleResult, ArticleWork, DeliveryEngine, DeliveryReport, Target } from './engine-types.ts';
 import { type ArticlePlan, nonceFor, planArticle, postFooter } from './messages.ts';
 import { type PostedMessage, type Poster, TargetGone } from './poster.ts';
+import { permanentRefusal } from './refusal.ts';
 
 /**
  * Threads whose comments are being posted at once, per target. Each thread is its own rate-limit
@@ -166,7 +167,14 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
     report: (r: ArticleResult) => void,
     onGone: (reason: string) => void,
   ): Promise<{ comments: Promise<void> } | 'stop' | null> {
-    const plan = planArticle(a);
+    let plan: ArticlePlan;
+    try {
+      plan = planArticle(a);
+    } catch (error) {
+      // Planning depends on the article alone: it would fail the same way on every run.
+      report({ articleId: a.id, action: 'post', created: 0, edited: 0, error: `it could not be laid out as messages: ${message(error)}`, setAside: true });
+      return null;
+    }
     const stored = await load(t, a.id);
     const { action } = actionOf(stored, plan, a);
     if (action === 'none') {
@@ -177,13 +185,16 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
     let posted = { created: 0, edited: 0 };
     const fail = (error: unknown, created: number): void => {
       if (error instanceof TargetGone) onGone(error.message);
-      report({ articleId: a.id, action, created, edited: posted.edited, error: message(error) });
+      // A request Discord will refuse on every run sets the article aside (the job records why), so it blocks nothing.
+      const refused = permanentRefusal(error);
+      report({ articleId: a.id, action, created, edited: posted.edited, error: refused ?? message(error), ...(refused ? { setAside: true } : {}) });
     };
     try {
       posted = await ensurePost(t, a, plan, p, stored !== null && !stored.postId, recent);
     } catch (error) {
       fail(error, 0);
-      return 'stop';
+      // A set-aside article goes on to the next; after any other failed post the rest wait, so posts stay in order.
+      return permanentRefusal(error) ? null : 'stop';
     }
     // The comments go on while the next article's post is made: its own thread, its own bucket.
     // Comments can only have been sent by an earlier run once it had recorded the thread.

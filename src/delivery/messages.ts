@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { APIEmbed } from 'discord-api-types/v10';
 import type { Article, Comment } from '../articles/model.ts';
-import { LIMITS, truncate } from '../discord/limits.ts';
+import { LIMITS, fitContent, fitEmbeds, truncate } from '../discord/limits.ts';
 import { chunk, pack } from '../text/chunk.ts';
 import { summarize } from '../text/summarize.ts';
 import { commentHeader } from '../views/article-pages.ts';
@@ -37,6 +37,8 @@ export interface ArticlePlan {
 const SUMMARY_SENTENCES = 3;
 const SUMMARY_CHARS = 1500;
 const CONTINUED = ' (continued)';
+/** A comment header longer than this is cut, leaving most of a message for the comment itself. */
+const MAX_HEADER = 500;
 
 /** The footer carries the article id: how a post is recognised in a channel after a crash. */
 export function postFooter(articleId: string): string {
@@ -47,14 +49,17 @@ function postOf(article: Article): OutMessage {
   const sentences = summarize(article, { sentences: SUMMARY_SENTENCES, maxChars: SUMMARY_CHARS });
   const description = sentences.map((s) => escape(s.text)).join(' ') || '*(no summary: the article has no prose)*';
   const embed: APIEmbed = {
-    title: truncate(escape(article.title), LIMITS.embedTitle).text,
-    description: truncate(description, LIMITS.embedDescription).text,
-    fields: articleFields(article).map((f) => ({ name: f.name, value: truncate(f.value, LIMITS.embedFieldValue).text, inline: f.inline ?? false })),
+    title: escape(article.title),
+    description,
+    fields: articleFields(article).map((f) => ({ name: f.name, value: f.value, inline: f.inline ?? false })),
     footer: { text: postFooter(article.id) },
     color: 0x2b6cb0,
   };
+  // Only an http(s) URL survives fitEmbeds: Discord refuses any other scheme in an embed.
   if (article.url) embed.url = article.url;
-  return { embeds: [embed] };
+  // Each field to its limit and the embed to the 6,000 total, whatever the article holds: a post that
+  // cannot fit would be refused on every run.
+  return { embeds: fitEmbeds([embed]) };
 }
 
 /** The title cut to Discord's 100 characters at a word. */
@@ -67,7 +72,8 @@ const escapedLength = (s: string): number => escape(s).length;
 const quotedLength = (s: string): number => blockQuote(s).length;
 
 function commentSteps(c: Comment): Step[] {
-  const header = commentHeader(c);
+  // commentHeader caps the outside text in it; the cut here is a last guard, so `room` is never too small.
+  const header = truncate(commentHeader(c), MAX_HEADER).text;
   const room = LIMITS.messageContent - header.length - CONTINUED.length - 1;
   const quoted = new Set(c.quotes.map((q) => q.paragraph));
   const units = c.paragraphs.flatMap((p, i) => (quoted.has(i) ? chunk(p, room, quotedLength).map(blockQuote) : chunk(p, room, escapedLength).map(escape)));
@@ -75,7 +81,7 @@ function commentSteps(c: Comment): Step[] {
   // Every part repeats the header so a reader who lands on part 2 knows whose words these are.
   return parts.map((text, i) => ({
     key: `c:${c.id}:${i}`,
-    message: { content: `${i === 0 ? header : header + CONTINUED}\n${text}` },
+    message: { content: fitContent(`${i === 0 ? header : header + CONTINUED}\n${text}`) },
   }));
 }
 

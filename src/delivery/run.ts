@@ -6,10 +6,10 @@
  */
 import type { Logger } from '../log.ts';
 import type { ArticleStore } from '../store/store.ts';
-import { dueArticles } from './due.ts';
-import type { ArticleWork, DeliveryEngine } from './engine-types.ts';
+import { dueArticles, settled } from './due.ts';
+import type { ArticleResult, ArticleWork, DeliveryEngine } from './engine-types.ts';
 import { parseFilter } from './filter.ts';
-import type { Subscription, Subscriptions } from './subscriptions.ts';
+import { type SetAside, setAsideOf, type Subscription, type Subscriptions } from './subscriptions.ts';
 
 export interface RunDeps {
   readonly store: ArticleStore;
@@ -31,6 +31,8 @@ export interface SubscriptionRun {
   readonly paused: string | null;
   /** For a dry run: what would be done. */
   readonly plan: readonly ArticleWork[];
+  /** Articles set aside in this run (they cannot be posted as they are; /subscriptions lists why). */
+  readonly setAside?: number;
 }
 
 export interface RunOptions {
@@ -55,25 +57,46 @@ async function runOne(deps: RunDeps, sub: Subscription, dryRun: boolean, signal:
   }
   const report = await deps.engine.deliver(sub, due.articles, { signal });
   const created = report.results.reduce((n, r) => n + r.created, 0);
-  const firstError = report.results.find((r) => r.error !== null)?.error ?? null;
-  const changedFailed = report.results.some((r) => r.error !== null && r.action !== 'post');
+  const firstError = report.results.find((r) => r.error !== null && r.setAside !== true)?.error ?? null;
+  const setAside = report.results.filter((r) => r.setAside === true);
+  // The check time moves only once every changed article handed over has finished or been set aside:
+  // one not reached (shutdown, a pause, a failed post before it) or stopped part way is looked at again.
+  const settledIds = new Set(report.results.filter(settled).map((r) => r.articleId));
+  const changesDone = due.changedIds.every((id) => settledIds.has(id));
   const cursor = due.cursorAfter(report.results);
+  const at = now().toISOString();
+  const titles = new Map(due.articles.map((a) => [a.id, a.title]));
   await deps.subscriptions.update(sub, (s) => ({
     ...s,
     cursor: Math.max(s.cursor, cursor),
-    // A failed append or edit keeps the check time, so the next run tries it again.
-    checkedAt: changedFailed || report.pause ? s.checkedAt : started,
+    checkedAt: changesDone && !report.pause ? started : s.checkedAt,
     posted: s.posted + report.results.filter((r) => (r.action === 'post' || r.action === 'resume') && r.error === null).length,
-    lastPostedAt: created > 0 ? now().toISOString() : s.lastPostedAt,
+    lastPostedAt: created > 0 ? at : s.lastPostedAt,
     lastRunAt: started,
     lastError: firstError,
-    paused: report.pause ? { reason: report.pause.reason, at: now().toISOString() } : s.paused,
+    paused: report.pause ? { reason: report.pause.reason, at } : s.paused,
+    setAside: nextSetAside(setAsideOf(s), report.results, due.missing, titles, at),
   }));
   const fields = { channel: sub.channelId, guild: sub.guildId, articles: report.results.length, created };
+  for (const r of setAside) deps.log.warn({ ...fields, article: r.articleId, title: titles.get(r.articleId), reason: r.error }, 'article set aside: it cannot be posted as it is; /subscriptions retry tries it again');
+  for (const id of due.missing) deps.log.warn({ ...fields, article: id }, 'a set-aside article to retry is no longer stored; dropped from the list');
   if (report.pause) deps.log.warn({ ...fields, reason: report.pause.reason }, 'delivery paused for this subscription');
   else if (firstError) deps.log.warn({ ...fields, error: firstError }, 'delivery stopped part way; the next run resumes it');
   else if (report.results.length > 0) deps.log.info(fields, 'delivered');
-  return { ...base, created, articles: report.results.length, error: firstError, paused: report.pause?.reason ?? null };
+  return { ...base, created, articles: report.results.length, error: firstError, paused: report.pause?.reason ?? null, setAside: setAside.length };
+}
+
+/**
+ * The set-aside list after a run: an article that finished leaves it, one set aside again gets its
+ * new reason (and waits for an admin's retry again), a newly set-aside one joins it.
+ */
+function nextSetAside(list: readonly SetAside[], results: readonly ArticleResult[], missing: readonly string[], titles: ReadonlyMap<string, string>, at: string): SetAside[] {
+  const next = new Map(list.filter((e) => !missing.includes(e.articleId)).map((e) => [e.articleId, e]));
+  for (const r of results) {
+    if (r.error === null) next.delete(r.articleId);
+    else if (r.setAside === true) next.set(r.articleId, { articleId: r.articleId, title: titles.get(r.articleId) ?? r.articleId, reason: r.error, at, retry: false });
+  }
+  return [...next.values()];
 }
 
 export class DeliveryRunner {
@@ -95,8 +118,9 @@ export class DeliveryRunner {
   }
 
   /**
-   * For shutdown: a run in progress posts no further articles (those in their threads finish, so
-   * progress matches what was posted), and no new run starts. Resolves when it has stopped.
+   * For shutdown: a run in progress posts no further articles and stops each thread between two
+   * messages (progress is saved per message, so the next run goes on from there), and no new run
+   * starts. Resolves when it has stopped: within one rate-limit wait, not the length of a thread.
    */
   async stop(): Promise<void> {
     this.stopping.abort();

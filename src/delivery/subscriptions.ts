@@ -9,6 +9,17 @@ import type { Target } from './engine-types.ts';
 
 export type Backfill = { kind: 'none' } | { kind: 'all' } | { kind: 'latest'; count: number };
 
+/** An article that cannot be posted as it is: kept with the reason, out of the way of the articles after it. */
+export interface SetAside {
+  readonly articleId: string;
+  readonly title: string;
+  /** Discord's refusal or the planning error, in its words. */
+  readonly reason: string;
+  readonly at: string;
+  /** An admin asked for another try (/subscriptions retry): the next run delivers it again. */
+  readonly retry: boolean;
+}
+
 export interface Subscription extends Target {
   readonly channelName: string;
   readonly source: string | null;
@@ -27,6 +38,13 @@ export interface Subscription extends Target {
   readonly lastPostedAt: string | null;
   readonly lastRunAt: string | null;
   readonly lastError: string | null;
+  /** Articles set aside; absent in subscriptions stored before set-aside existed. */
+  readonly setAside?: readonly SetAside[];
+}
+
+/** A subscription's set-aside articles (none when it was stored before they existed). */
+export function setAsideOf(sub: Pick<Subscription, 'setAside'>): readonly SetAside[] {
+  return sub.setAside ?? [];
 }
 
 export function parseBackfill(input: string | undefined): Backfill | null {

@@ -14,7 +14,7 @@ import {
 } from 'discord-api-types/v10';
 import type { EmbedView, View } from '../views/view.ts';
 import type { StateCodec } from './custom-id.ts';
-import { LIMITS, truncate } from './limits.ts';
+import { fitContent, fitEmbeds, truncate } from './limits.ts';
 
 export interface MessagePayload {
   content?: string;
@@ -26,68 +26,18 @@ export interface MessagePayload {
 
 const fit = (text: string, max: number): string => truncate(text, max).text;
 
-function embedSize(e: APIEmbed): number {
-  return (
-    (e.title?.length ?? 0) +
-    (e.description?.length ?? 0) +
-    (e.footer?.text.length ?? 0) +
-    (e.author?.name.length ?? 0) +
-    (e.fields ?? []).reduce((n, f) => n + f.name.length + f.value.length, 0)
-  );
-}
-
 function toEmbed(view: EmbedView): APIEmbed {
   const e: APIEmbed = { color: 0x2b6cb0 };
-  if (view.title) e.title = fit(view.title, LIMITS.embedTitle);
+  if (view.title) e.title = view.title;
   if (view.url) e.url = view.url;
-  if (view.description) e.description = fit(view.description, LIMITS.embedDescription);
-  if (view.author) e.author = { name: fit(view.author, LIMITS.embedAuthor) };
-  if (view.footer) e.footer = { text: fit(view.footer, LIMITS.embedFooter) };
+  if (view.description) e.description = view.description;
+  if (view.author) e.author = { name: view.author };
+  if (view.footer) e.footer = { text: view.footer };
   if (view.timestamp) e.timestamp = view.timestamp;
-  const fields = (view.fields ?? []).filter((f) => f.name && f.value).slice(0, LIMITS.embedFields);
-  if (fields.length > 0) e.fields = fields.map((f) => ({ name: fit(f.name, LIMITS.embedFieldName), value: fit(f.value, LIMITS.embedFieldValue), inline: f.inline ?? false }));
+  // An empty field would be refused; fitEmbeds cuts the rest to Discord's limits.
+  const fields = (view.fields ?? []).filter((f) => f.name && f.value);
+  if (fields.length > 0) e.fields = fields.map((f) => ({ name: f.name, value: f.value, inline: f.inline ?? false }));
   return e;
-}
-
-/** Each text of an embed that can be cut, with the shortest it may become. */
-interface Slot {
-  get(): string;
-  set(text: string): void;
-  readonly min: number;
-}
-
-function slotsOf(e: APIEmbed): Slot[] {
-  const slots: Slot[] = [];
-  const add = (get: () => string | undefined, set: (t: string) => void, min: number): void => {
-    if (get() !== undefined) slots.push({ get: () => get() ?? '', set, min });
-  };
-  add(() => e.description, (t) => (e.description = t), 100);
-  for (const f of e.fields ?? []) {
-    add(() => f.value, (t) => (f.value = t), 20);
-    add(() => f.name, (t) => (f.name = t), 20);
-  }
-  add(() => e.footer?.text, (t) => e.footer && (e.footer.text = t), 40);
-  add(() => e.author?.name, (t) => e.author && (e.author.name = t), 40);
-  add(() => e.title, (t) => (e.title = t), 40);
-  return slots;
-}
-
-/** Cuts the longest texts of a message's embeds until together they fit the 6,000-character total. */
-function fitTotal(embeds: APIEmbed[]): void {
-  const over = (): number => embeds.reduce((n, e) => n + embedSize(e), 0) - LIMITS.embedTotal;
-  const slots = embeds.flatMap(slotsOf);
-  for (let excess = over(); excess > 0; excess = over()) {
-    const longest = slots.reduce<Slot | null>((a, s) => (s.get().length > s.min && (a === null || s.get().length > a.get().length) ? s : a), null);
-    if (longest) {
-      const text = longest.get();
-      longest.set(fit(text, Math.max(text.length - excess, longest.min)));
-      continue;
-    }
-    // Everything is at its shortest: fields go, last first. Only views with dozens of fields get here.
-    const last = [...embeds].reverse().find((e) => (e.fields?.length ?? 0) > 0);
-    if (!last?.fields) return;
-    last.fields.pop();
-  }
 }
 
 async function toComponents(view: View, codec: StateCodec): Promise<APIMessageTopLevelComponent[]> {
@@ -130,15 +80,14 @@ async function toComponents(view: View, codec: StateCodec): Promise<APIMessageTo
 }
 
 export async function renderView(view: View, codec: StateCodec): Promise<MessagePayload> {
-  const embeds = (view.embeds ?? []).slice(0, LIMITS.embedsPerMessage).map(toEmbed);
-  fitTotal(embeds);
+  const embeds = fitEmbeds((view.embeds ?? []).map(toEmbed));
   const payload: MessagePayload = { embeds, components: await toComponents(view, codec), allowedMentions: { parse: [] } };
-  if (view.content) payload.content = fit(view.content, LIMITS.messageContent);
+  if (view.content) payload.content = fitContent(view.content);
   if (view.ephemeral) payload.flags = MessageFlags.Ephemeral;
   return payload;
 }
 
 /** A plain message (errors, notices). */
 export function textPayload(text: string, ephemeral: boolean): MessagePayload {
-  return { content: fit(text, LIMITS.messageContent), embeds: [], components: [], allowedMentions: { parse: [] }, ...(ephemeral ? { flags: MessageFlags.Ephemeral } : {}) };
+  return { content: fitContent(text), embeds: [], components: [], allowedMentions: { parse: [] }, ...(ephemeral ? { flags: MessageFlags.Ephemeral } : {}) };
 }

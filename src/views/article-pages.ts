@@ -3,6 +3,7 @@
  * escaped so it shows as written; long paragraphs and comments are cut at sentence ends.
  */
 import type { Article, Block, Comment } from '../articles/model.ts';
+import { truncate } from '../discord/limits.ts';
 import { chunk, pack } from '../text/chunk.ts';
 import { commentLabel, plural, showTime } from './format.ts';
 import { blockQuote, escape } from './markdown.ts';
@@ -28,9 +29,16 @@ function blockParts(block: Block): string[] {
   return chunk(block.text, PAGE_CHARS, (s) => escape(s).length).map(escape);
 }
 
+/**
+ * A commenter's name and a comment's label are outside text of any length; a header holds at most
+ * this much of each (a cut name ends in "…"), so a header always leaves room for the comment.
+ */
+const HEADER_NAME_CHARS = 100;
+
 export function commentHeader(c: Comment): string {
-  const parts = [`**${commentLabel(c).replace(/^comment /, '')}**`];
-  if (c.author) parts.push(escape(c.author));
+  const short = (text: string): string => truncate(text, HEADER_NAME_CHARS, '…').text;
+  const parts = [`**${short(commentLabel(c).replace(/^comment /, ''))}**`];
+  if (c.author) parts.push(escape(short(c.author)));
   if (c.postedAt) parts.push(showTime(c.postedAt));
   if (c.rating !== null) parts.push(`rating ${c.rating}`);
   return parts.join(' · ');

@@ -1,5 +1,5 @@
 /** Small pieces of wording shared by the command views. */
-import type { Article, Block, Comment } from '../articles/model.ts';
+import { type Article, type Block, type Comment, isHttpUrl } from '../articles/model.ts';
 import type { EmbedField } from './view.ts';
 import { isThreadReply } from '../discussion/comments.ts';
 
@@ -31,7 +31,8 @@ export function articleFields(a: Pick<Article, 'source' | 'author' | 'publishedA
   if (a.author) fields.push({ name: 'Author', value: a.author, inline: true });
   if (a.publishedAt) fields.push({ name: 'Published', value: showTime(a.publishedAt), inline: true });
   // The source's own discussion, linked, when a feed named it.
-  const at = a.commentsUrl ? ` · [at the source](${a.commentsUrl.replace(/\)/g, '%29')})` : '';
+  // Only an http(s) link: one stored before ingest checked the scheme must not become a javascript: link.
+  const at = a.commentsUrl && isHttpUrl(a.commentsUrl) ? ` · [at the source](${a.commentsUrl.replace(/\)/g, '%29')})` : '';
   fields.push({ name: 'Comments', value: `${commentCount(a)}${at}`, inline: true });
   return fields;
 }

@@ -2,6 +2,7 @@
  * Markdown for Discord: source text is escaped so that it shows exactly as written (an asterisk
  * stays an asterisk), and only the formatting Paperboy adds (bold highlights, block quotes) applies.
  */
+import { isHttpUrl } from '../articles/model.ts';
 
 /**
  * Discord's autolink: a URL runs to whitespace or `<` and does not end in punctuation. Discord reads
@@ -75,7 +76,8 @@ export function oneLine(text: string): string {
 /** A title as a link when there is a URL (escaping covers brackets, which would end the link text). */
 export function link(title: string, url: string | null): string {
   const text = escape(title);
-  return url ? `[${text}](${url.replace(/\)/g, '%29')})` : text;
+  // Only http(s): a stored javascript: or data: URL must not become a link.
+  return url && isHttpUrl(url) ? `[${text}](${url.replace(/\)/g, '%29')})` : text;
 }
 
 /** `oneLine(text)` with the `[start, end)` ranges of `text` in bold, escaped. */

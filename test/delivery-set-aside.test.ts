@@ -1,0 +1,116 @@
+/**
+ * An article that can never be posted blocks nothing: one the local Discord would have refused
+ * (an endless commenter name) is now laid out to fit, and one Discord refuses for good (a 400)
+ * is set aside with its reason while the articles after it go out; an admin's retry posts it.
+ */
+import { PermissionFlagsBits } from 'discord-api-types/v10';
+import { afterEach, describe, expect, it } from 'vitest';
+import subscriptionsCommand from '../commands/subscriptions.ts';
+import type { Article } from '../src/articles/model.ts';
+import { backfillCursor } from '../src/delivery/due.ts';
+import type { Target } from '../src/delivery/engine-types.ts';
+import { parseFilter } from '../src/delivery/filter.ts';
+import { DeliveryRunner } from '../src/delivery/run.ts';
+import { type Subscription, Subscriptions } from '../src/delivery/subscriptions.ts';
+import { openKeyv } from '../src/store/kv.ts';
+import type { CommandContext } from '../src/views/command.ts';
+import { article, comment } from './helpers/articles.ts';
+import { checkDelivered, type EngineHarness, startEngine } from './helpers/delivery.ts';
+import { capturedLogger } from './helpers/log.ts';
+
+let h: EngineHarness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+function news(i: number, extra: Partial<Article> = {}): Article {
+  return article({ title: `Harbour news ${i}`, text: `The harbour opened on day ${i}.`, publishedAt: `2026-11-${String(10 + i).padStart(2, '0')}T06:00`, comments: [comment(1, `Seen on day ${i}.`)], ...extra });
+}
+
+async function setUp(e: EngineHarness): Promise<{ subs: Subscriptions; runner: DeliveryRunner; t: Target; logs: Record<string, unknown>[]; ctx: CommandContext }> {
+  const subs = new Subscriptions(openKeyv(e.store.db, 'subscriptions'));
+  const { log, lines } = capturedLogger('debug');
+  const runner = new DeliveryRunner({ store: e.store, subscriptions: subs, engine: e.engine, log });
+  const t = e.target();
+  const now = new Date().toISOString();
+  const base = { source: null, keywords: null, backfill: { kind: 'all' as const } };
+  const sub: Subscription = { ...t, channelName: 'news', ...base, cursor: backfillCursor(e.store, base, parseFilter(null)), checkedAt: now, createdAt: now, createdBy: 'test', paused: null, posted: 0, lastPostedAt: null, lastRunAt: null, lastError: null };
+  await subs.put(sub);
+  const ctx: CommandContext = {
+    store: e.store,
+    now: () => new Date(),
+    actor: { userId: '1', guildId: t.guildId, permissions: PermissionFlagsBits.ManageGuild, name: 'editor' },
+    delivery: { subscriptions: subs, runner, cron: null },
+  };
+  return { subs, runner, t, logs: lines, ctx };
+}
+
+describe('GIVEN an article whose commenter name is longer than a message header allows', () => {
+  it('THEN it is posted with the name cut, and the articles after it are posted too', async () => {
+    const e = await startEngine();
+    h = e;
+    const long = news(2, { comments: [comment(1, 'A reply.', { author: `Someone ${'with a very long name '.repeat(120)}` })] });
+    const articles = [news(1), long, news(3)];
+    for (const a of articles) e.store.upsert(a);
+    const { runner, t } = await setUp(e);
+    const [run] = await runner.run();
+    expect(run).toMatchObject({ error: null, paused: null, articles: 3 });
+    expect(checkDelivered(e.fake, t, articles)).toEqual([]);
+    expect(e.fake.violations).toEqual([]);
+  });
+});
+
+describe('GIVEN a post Discord refuses for good (400)', () => {
+  it('THEN the article is set aside with the reason, later articles go out, /subscriptions shows it, and a retry posts it', async () => {
+    const e = await startEngine();
+    h = e;
+    const articles = [news(1), news(2), news(3)];
+    for (const a of articles) e.store.upsert(a);
+    const { subs, runner, t, logs, ctx } = await setUp(e);
+    // The first post in the channel is refused, as Discord refuses a payload it will never take.
+    e.fake.faults.failNext({ count: 1, status: 400, route: `POST /channels/${t.channelId}/messages` });
+
+    const [first] = await runner.run();
+    expect(first).toMatchObject({ error: null, paused: null, setAside: 1 });
+    expect(checkDelivered(e.fake, t, [news(2), news(3)])).toEqual([]);
+    const sub = await subs.get(t.guildId, t.channelId);
+    expect(sub?.cursor).toBe(e.store.positions.last());
+    expect(sub?.setAside?.map(({ at: _at, ...entry }) => entry)).toEqual([
+      { articleId: news(1).id, title: 'Harbour news 1', reason: 'Discord refused it: 400: Fault injected by the fake (HTTP 400, Discord code 0)', retry: false },
+    ]);
+    expect(logs.find((l) => l.msg === 'article set aside: it cannot be posted as it is; /subscriptions retry tries it again')).toMatchObject({ article: news(1).id, title: 'Harbour news 1' });
+
+    // Not retried on its own: the next run posts nothing and keeps it aside.
+    const [second] = await runner.run();
+    expect(second).toMatchObject({ articles: 0, created: 0 });
+    const list = await subscriptionsCommand.run({}, ctx);
+    expect(list.embeds?.[0]?.fields?.[0]?.value).toContain('⚠ 1 article set aside: it cannot be posted as it is, and later articles went on.\n• “Harbour news 1”: Discord refused it: 400: Fault injected by the fake (HTTP 400, Discord code 0)');
+    expect(list.embeds?.[0]?.fields?.[0]?.value).toContain(`Try again: /subscriptions retry:<#${t.channelId}>.`);
+
+    const retry = await subscriptionsCommand.run({ retry: { id: t.channelId, name: 'news', type: 0 } }, ctx);
+    expect(retry.content).toBe(`1 set-aside article in <#${t.channelId}> (“Harbour news 1”) will be tried again when you run /deliver. One refused again stays set aside with the new reason.`);
+    const [third] = await runner.run();
+    expect(third).toMatchObject({ error: null, articles: 1, setAside: 0 });
+    expect(checkDelivered(e.fake, t, [news(2), news(3), news(1)])).toEqual([]);
+    const after = await subs.get(t.guildId, t.channelId);
+    expect(after?.setAside).toEqual([]);
+    expect(after?.posted).toBe(3);
+    await expect(subscriptionsCommand.run({ retry: { id: t.channelId, name: 'news', type: 0 } }, ctx)).rejects.toThrow(`<#${t.channelId}> has no articles set aside: nothing to retry.`);
+  });
+
+  it('THEN a failure that may pass (500 after discord.js retries) still stops the run in order, with nothing set aside', async () => {
+    const e = await startEngine();
+    h = e;
+    const articles = [news(1), news(2)];
+    for (const a of articles) e.store.upsert(a);
+    const { subs, runner, t } = await setUp(e);
+    e.fake.faults.failNext({ count: 4, status: 500, route: `POST /channels/${t.channelId}/messages` });
+    const [run] = await runner.run();
+    expect(run?.error).toMatch(/Internal Server Error/);
+    expect(e.fake.messages(t.channelId)).toHaveLength(0);
+    expect((await subs.get(t.guildId, t.channelId))?.setAside ?? []).toEqual([]);
+    await runner.run();
+    expect(checkDelivered(e.fake, t, articles)).toEqual([]);
+  });
+});

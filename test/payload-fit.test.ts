@@ -1,0 +1,95 @@
+/**
+ * Payloads fit Discord by construction: whatever an article holds (an endless commenter name,
+ * fields that together pass 6,000 characters, a javascript: link), its plan passes the local
+ * Discord's checks, and only http(s) URLs are stored or sent.
+ */
+import { describe, expect, it } from 'vitest';
+import { parseJson } from '../src/articles/parse-json.ts';
+import { planArticle } from '../src/delivery/messages.ts';
+import { createCodec } from '../src/discord/custom-id.ts';
+import { LIMITS, embedSize, fitEmbeds } from '../src/discord/limits.ts';
+import { renderView } from '../src/discord/render.ts';
+import { checkMessageBody } from '../src/fake-discord/validate-message.ts';
+import { openDatabase } from '../src/store/db.ts';
+import { openKeyv } from '../src/store/kv.ts';
+import { article, comment } from './helpers/articles.ts';
+
+/** What the local Discord would refuse in a message body, as `path: message` lines (none is success). */
+function refused(body: object): string[] {
+  return checkMessageBody(body as Record<string, unknown>).map((i) => `${i.path.join('.')}: ${i.message}`);
+}
+
+/** An article whose post embed, before fitting, passes Discord's 6,000 total: every field at its own limit. */
+export function oversizeArticle(): ReturnType<typeof article> {
+  // Asterisks double when escaped, so the summary's 1,500 characters become about 3,000.
+  const sentence = 'The *committee* met on *Monday* and *agreed* the *plan*. ';
+  return article({
+    title: `A very long headline ${'about the harbour '.repeat(20)}`,
+    text: sentence.repeat(60),
+    source: `Coast Gazette ${'and Harbour Weekly '.repeat(80)}`,
+    author: `Jane Doe ${'and colleagues '.repeat(100)}`,
+    publishedAt: '2026-11-20T06:00',
+    commentsUrl: `https://news.example/comments/${'x'.repeat(1100)}`,
+    comments: [comment(1, 'Fine.')],
+  });
+}
+
+describe('GIVEN a comment whose author name is longer than a message header allows', () => {
+  it('THEN the plan cuts the name and every message fits in 2,000 characters', () => {
+    const name = `Commenter ${'with an endless name '.repeat(150)}`;
+    const a = article({ title: 'Ferry timetable', comments: [comment(1, 'About time. '.repeat(300), { author: name })] });
+    const plan = planArticle(a);
+    expect(plan.comments.length).toBeGreaterThan(1);
+    for (const step of plan.comments) {
+      expect(refused(step.message)).toEqual([]);
+      expect(step.message.content?.startsWith('**#1** · Commenter with an endless name')).toBe(true);
+    }
+    // All of the comment's text is there, across the parts.
+    const words = plan.comments.map((s) => s.message.content ?? '').join(' ').match(/About time\./g) ?? [];
+    expect(words).toHaveLength(300);
+  });
+});
+
+describe('GIVEN an article whose post would pass the 6,000-character embed total', () => {
+  it('THEN every field is cut to its limit and the embed to the total, and the footer marker stays whole', () => {
+    const a = oversizeArticle();
+    const post = planArticle(a).post;
+    const embed = post.embeds?.[0];
+    expect(refused(post)).toEqual([]);
+    expect(embedSize(embed ?? {})).toBeLessThanOrEqual(LIMITS.embedTotal);
+    expect(embed?.footer?.text).toBe(`Paperboy · article ${a.id}`);
+    expect(embed?.fields?.map((f) => f.name)).toEqual(['Source', 'Author', 'Published', 'Comments']);
+  });
+
+  it('THEN fitEmbeds keeps ten embeds of full fields within the total, cutting texts first and dropping fields last first', () => {
+    const long = 'word '.repeat(1000);
+    const embeds = fitEmbeds(Array.from({ length: 12 }, (_, i) => ({ title: long, description: long, footer: { text: `page ${i}` }, fields: Array.from({ length: 30 }, () => ({ name: long, value: long })) })));
+    expect(embeds).toHaveLength(LIMITS.embedsPerMessage);
+    expect(refused({ embeds })).toEqual([]);
+    expect(embeds.map((e) => e.footer?.text)).toEqual(Array.from({ length: 10 }, (_, i) => `page ${i}`));
+    expect(embeds[0]?.fields?.length).toBeGreaterThan(0);
+    expect(embeds[0]?.description).toMatch(/word \[…\]$/);
+  });
+});
+
+describe('GIVEN URLs with schemes other than http and https', () => {
+  it('THEN a file with a javascript: or ftp: URL is refused at ingest, naming the field', () => {
+    expect(() => parseJson('news.json', JSON.stringify([{ title: 'Fine', body: 'Text.' }, { title: 'Bad', body: 'Text.', url: 'javascript:alert(1)' }]))).toThrow(
+      'news.json:1: expected an absolute http:// or https:// URL (other schemes, such as javascript: or ftp:, are refused) at `[1].url`, got string "javascript:alert(1)"',
+    );
+    expect(() => parseJson('news.json', JSON.stringify({ title: 'Bad', body: 'Text.', commentsUrl: 'ftp://files.example/c' }))).toThrow(/http:\/\/ or https:\/\/ URL .* at `commentsUrl`/);
+    expect(parseJson('news.json', JSON.stringify({ title: 'Good', body: 'Text.', url: 'https://news.example/a' })).articles[0]?.url).toBe('https://news.example/a');
+  });
+
+  it('THEN one stored before that check never reaches a payload: no embed URL, no link', async () => {
+    const a = article({ title: 'Stored long ago', url: 'javascript:alert(1)', commentsUrl: 'data:text/html,<script>alert(1)</script>' });
+    const embed = planArticle(a).post.embeds?.[0];
+    expect(embed?.url).toBeUndefined();
+    expect(embed?.fields?.find((f) => f.name === 'Comments')?.value).toBe('0 comments');
+    expect(planArticle({ ...a, url: 'https://news.example/a' }).post.embeds?.[0]?.url).toBe('https://news.example/a');
+
+    const codec = createCodec({ keyv: openKeyv(openDatabase(':memory:'), 'bot') });
+    const payload = await renderView({ embeds: [{ title: 'x', url: 'ftp://files.example/a' }, { title: 'y', url: 'http://news.example/b' }] }, codec);
+    expect(payload.embeds.map((e) => e.url)).toEqual([undefined, 'http://news.example/b']);
+  });
+});
