@@ -55,6 +55,32 @@ describe('GIVEN subscriptions and a runner', () => {
     expect((await subs.get(t.guildId, t.channelId))?.posted).toBe(3);
   });
 
+  it('THEN with 250 changed articles it never posted, a new comment on one it posted still reaches its thread', async () => {
+    const e = await startEngine();
+    h = e;
+    const others = Array.from({ length: 250 }, (_, i) => article({ title: `Old notice ${i}`, text: `Notice ${i}.` }));
+    e.store.upsertMany(others);
+    const posted = dated(1);
+    e.store.upsert(posted);
+    let clock = Date.now();
+    const subs = new Subscriptions(openKeyv(e.store.db, 'subscriptions'));
+    const runner = new DeliveryRunner({ store: e.store, subscriptions: subs, engine: e.engine, log, now: () => new Date(clock) });
+    const t = e.target();
+    await subscribe(e, subs, t, { kind: 'latest', count: 1 });
+    await runner.run();
+    expect(checkDelivered(e.fake, t, [posted])).toEqual([]);
+
+    // Every old notice gets a comment, then the posted article does: it changed last of 251.
+    e.store.upsertMany(others.map((a) => ({ ...a, comments: [comment(1, 'Still relevant?')] })), new Date(clock + 60_000));
+    const replied = dated(1, { comments: [comment(1, 'Noted, day 1.'), comment(2, 'A late reply.')] });
+    e.store.upsert(replied, new Date(clock + 120_000));
+    clock += 180_000;
+    const [run] = await runner.run();
+    expect(run).toMatchObject({ error: null, articles: 1 });
+    expect(checkDelivered(e.fake, t, [replied])).toEqual([]);
+    expect((await subs.get(t.guildId, t.channelId))?.checkedAt).toBe(new Date(clock).toISOString());
+  });
+
   it('THEN a broken subscription and a deleted channel never stop a healthy one', async () => {
     const e = await startEngine();
     h = e;
