@@ -3,6 +3,7 @@
  * to your own command, Enter in an autocompleted option takes the highlighted choice, and the page
  * loads without a failed request (its icon included). Chromium, headless, against `npm start`'s page.
  */
+import { Routes } from 'discord-api-types/v10';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PlaygroundState } from '../src/playground/client/types.ts';
@@ -144,6 +145,23 @@ describe('GIVEN the playground page in chromium, on a channel long enough to scr
     await field.press('Enter');
     await expect(field.inputValue()).resolves.toBe(second);
     await form.locator('button.cancel-command').click();
+  });
+
+  it('THEN a reaction the bot adds to a message shows under it at once, with its count', async () => {
+    const general = await channelId('general');
+    const response = await fetch(new URL('/api/messages', world.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ channelId: general, content: 'Is the ferry running today?' }) });
+    const { id } = (await response.json()) as { id: string };
+    const mine = page.locator(`#messages article.message[data-message-id="${id}"]`);
+    await mine.waitFor(WAIT);
+    // What the bot sends to react (as it does to a question it will not answer yet), through its own client.
+    await world.playground.bot.client.rest.put(Routes.channelMessageOwnReaction(general, id, encodeURIComponent('⏳')));
+    const reaction = mine.locator('.reaction[data-emoji="⏳"]');
+    await reaction.waitFor(WAIT);
+    await expect(reaction.locator('.reaction-count').textContent()).resolves.toBe('1');
+    await expect(reaction.getAttribute('title')).resolves.toBe('the app reacted with ⏳');
+    // Drawn from the message as the local Discord holds it, so a reload shows it too.
+    await page.reload();
+    await page.locator(`#messages article.message[data-message-id="${id}"] .reaction[data-emoji="⏳"]`).waitFor(WAIT);
   });
 
   it('THEN the page links an icon that loads, and no request of the page failed', async () => {

@@ -71,6 +71,13 @@ export class EventHub {
         this.#send({ type: 'message-delete', id: String(payload.id), channelId: String(payload.channel_id) });
         this.#threadChanged(String(payload.channel_id));
         break;
+      case 'MESSAGE_REACTION_ADD':
+      case 'MESSAGE_REACTION_REMOVE':
+      case 'MESSAGE_REACTION_REMOVE_ALL':
+      case 'MESSAGE_REACTION_REMOVE_EMOJI':
+        // The event carries only the emoji; the page redraws the message with its reactions as the local Discord now has them.
+        this.#messageChanged(String(payload.message_id));
+        break;
       case 'CHANNEL_CREATE':
       case 'CHANNEL_UPDATE':
       case 'THREAD_CREATE':
@@ -99,6 +106,11 @@ export class EventHub {
     this.#ephemeral.set(message.channel_id, kept);
     this.#send({ type: 'message', message });
   };
+
+  #messageChanged(messageId: string): void {
+    const message = this.fake.message(messageId);
+    if (message) this.#send({ type: 'message', message });
+  }
 
   /** A thread's message count changes with each message; Discord's client shows it on the starter. */
   #threadChanged(channelId: string): void {

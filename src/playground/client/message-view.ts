@@ -237,6 +237,27 @@ function renderComponents(components: readonly TopLevel[], message: APIMessage, 
   return box;
 }
 
+/**
+ * The reactions under a message, as Discord draws them: each emoji with its count. The page's member
+ * cannot react here, so none is drawn as theirs; the local Discord's `me` is the bot's, said in the tooltip.
+ */
+function renderReactions(reactions: NonNullable<APIMessage['reactions']>): HTMLElement | null {
+  if (reactions.length === 0) return null;
+  const box = el('div', 'reactions');
+  for (const reaction of reactions) {
+    const emoji = emojiText({ id: reaction.emoji.id ?? undefined, name: reaction.emoji.name ?? undefined }) || '?';
+    const pill = el('span', 'reaction');
+    pill.dataset.emoji = emoji;
+    pill.append(el('span', 'reaction-emoji', emoji), el('span', 'reaction-count', String(reaction.count)));
+    const others = reaction.count - (reaction.me ? 1 : 0);
+    const who = [reaction.me ? 'the app' : '', others > 0 ? `${others} ${others === 1 ? 'other' : 'others'}` : ''].filter(Boolean).join(' and ');
+    pill.title = `${who} reacted with ${emoji}`;
+    pill.setAttribute('aria-label', `${emoji}: ${reaction.count} reaction${reaction.count === 1 ? '' : 's'}, ${pill.title}`);
+    box.append(pill);
+  }
+  return box;
+}
+
 /** Thread creations, pins, joins and the like: one line, as Discord draws them. */
 function systemLine(message: APIMessage, ctx: MessageContext, article: HTMLElement): HTMLElement {
   article.classList.add('system');
@@ -296,6 +317,8 @@ export function renderMessage(message: APIMessage, ctx: MessageContext, options:
   }
   const components = renderComponents(message.components ?? [], message, ctx);
   if (components) body.append(components);
+  const reactions = renderReactions(message.reactions ?? []);
+  if (reactions) body.append(reactions);
   const thread = ctx.threadOf(message.id);
   if (thread) {
     const open = el('button', 'thread-link', `${thread.name} — ${thread.messageCount} message${thread.messageCount === 1 ? '' : 's'}`);
