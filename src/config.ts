@@ -37,6 +37,8 @@ const Env = z.object({
     .default(DISCORD_API_DEFAULT),
   /** Files dropped here are ingested on each delivery run. Relative paths resolve against the current directory. */
   INBOX_DIR: z.string().min(1).optional(),
+  /** The most megabytes of one input read into memory at once (a file read whole, or one article of a streamed file). */
+  INGEST_MAX_MB: z.coerce.number({ error: 'expected a number of megabytes, such as 16' }).positive('expected a number of megabytes above 0, such as 16').max(1024, 'expected at most 1024 megabytes').default(16),
   /** Where `npm start` without a token serves the playground. */
   PLAYGROUND_HOST: z.string().min(1).default('127.0.0.1'),
   PLAYGROUND_PORT: z.coerce.number({ error: 'expected a port number' }).int('expected a port number').min(0, 'expected a port from 0 to 65535').max(65535, 'expected a port from 0 to 65535').default(DEFAULT_PLAYGROUND_PORT),
@@ -66,6 +68,8 @@ export interface Config {
   readonly deliveryCron: string;
   /** Where dropped files are picked up. */
   readonly inboxDir: string;
+  /** The most bytes of one input read into memory at once: a file read whole, or one line or array element of a streamed file. */
+  readonly maxInputBytes: number;
   /** Non-public hosts and address ranges feeds may be fetched from (FEED_ALLOW_HOSTS); default none. */
   readonly feedAllow: AllowList;
   /** The local playground `npm start` serves when no token is set. */
@@ -102,6 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: d.LOG_LEVEL,
     deliveryCron: d.DELIVERY_CRON,
     inboxDir: resolve(d.INBOX_DIR ?? resolve(PROJECT_ROOT, 'data', 'inbox')),
+    maxInputBytes: Math.round(d.INGEST_MAX_MB * 1024 * 1024),
     feedAllow: d.FEED_ALLOW_HOSTS ?? PUBLIC_ONLY,
     playground: {
       host: d.PLAYGROUND_HOST,

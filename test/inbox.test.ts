@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync, utimesSync, writeFileSync, exis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { processInbox } from '../src/articles/inbox.ts';
+import { processInbox, shortName } from '../src/articles/inbox.ts';
 import { ArticleStore } from '../src/store/store.ts';
 import { SAMPLE_PATH } from './text-sample.ts';
 
@@ -62,5 +62,79 @@ describe('GIVEN files dropped into the inbox', () => {
     expect(readdirSync(join(dir, 'processed')).sort()).toEqual(['same.2.json', 'same.json']);
     expect(readdirSync(dir).sort()).toEqual(['.hidden.json', 'processed', 'upload.json.part']);
     expect(store.count()).toBe(2);
+  });
+});
+
+describe('GIVEN files whose names are too long for what the inbox adds to them', () => {
+  const good = (title: string): string => JSON.stringify({ title, body: 'Text.' });
+
+  it('THEN they move under shortened names (bytes, not characters, kept unique, extension kept), and the files after them are processed', async () => {
+    const long = `${'a'.repeat(241)}.json`; // 246 characters: `.2` or `.error.txt` would pass 255 bytes
+    const wide = `${'é'.repeat(125)}.json`; // 130 characters but 255 bytes
+    const bad = `${'b'.repeat(241)}.json`;
+    drop(long, good('Long one'));
+    drop(wide, good('Wide one'));
+    drop(bad, '{"title": ');
+    drop('z-after.json', good('After them'));
+    const first = await processInbox(dir, store);
+    expect(first.map((r) => [r.file, r.outcome])).toEqual([
+      [long, 'processed'],
+      [bad, 'failed'],
+      [wide, 'processed'],
+      ['z-after.json', 'processed'],
+    ]);
+    drop(long, good('Long one, again'));
+    const second = await processInbox(dir, store);
+    expect(second.map((r) => r.outcome)).toEqual(['processed']);
+    expect(store.count()).toBe(4);
+
+    const processed = readdirSync(join(dir, 'processed'));
+    expect(processed).toHaveLength(4);
+    expect(processed).toContain('z-after.json');
+    for (const name of processed) {
+      // Room left for `.error.txt` within the 255 bytes a name may have.
+      expect(Buffer.byteLength(`${name}.error.txt`)).toBeLessThanOrEqual(255);
+      expect(name.endsWith('.json')).toBe(true);
+    }
+    // The two copies of the long name stay apart, and both start as it did.
+    expect(processed.filter((n) => n.startsWith('a'.repeat(100)))).toHaveLength(2);
+    expect(processed.some((n) => n.startsWith('é'.repeat(50)))).toBe(true);
+    const failed = readdirSync(join(dir, 'failed')).sort();
+    expect(failed).toHaveLength(2);
+    const errorFile = failed.find((n) => n.endsWith('.json.error.txt'));
+    expect(errorFile && readFileSync(join(dir, 'failed', errorFile), 'utf8')).toContain(`${bad}:1: expected a JSON value`);
+    expect(readdirSync(dir).sort()).toEqual(['failed', 'processed']);
+  });
+
+  it('THEN shortName cuts at a character boundary, keeps the extension, and tells apart names that start alike', () => {
+    const one = shortName(`${'я'.repeat(200)}1.txt`, 100);
+    const two = shortName(`${'я'.repeat(200)}2.txt`, 100);
+    expect(Buffer.byteLength(one)).toBeLessThanOrEqual(100);
+    expect(one).not.toBe(two);
+    expect(one).toMatch(/^я+~[0-9a-f]{10}\.txt$/);
+    expect(shortName('short.json', 100)).toBe('short.json');
+  });
+});
+
+describe('GIVEN a file that cannot be moved out of the inbox', () => {
+  it('THEN the files after it are still processed, and it is held (not read again every run) until it changes', async () => {
+    // failed/ cannot be made: a plain file has its name. The half-good .jsonl must go there.
+    writeFileSync(join(dir, 'failed'), 'in the way');
+    drop('a-half.jsonl', `${JSON.stringify({ title: 'Good line', body: 'Text.' })}\n{"title": \n`);
+    drop('b-good.json', JSON.stringify({ title: 'After it', body: 'Text.' }));
+    const first = await processInbox(dir, store);
+    expect(first.map((r) => [r.file, r.outcome])).toEqual([
+      ['a-half.jsonl', 'failed'],
+      ['b-good.json', 'processed'],
+    ]);
+    expect(first[0]?.error).toMatch(/^a-half\.jsonl: could not be moved out of the inbox \(.*EEXIST.*\); it stays there, and is not read again until it changes$/);
+    expect(store.count()).toBe(2);
+
+    const second = await processInbox(dir, store);
+    expect(second.map((r) => [r.file, r.outcome, r.unchanged])).toEqual([['a-half.jsonl', 'held', 0]]);
+
+    drop('a-half.jsonl', `${JSON.stringify({ title: 'Good line', body: 'Text, edited.' })}\n`);
+    const third = await processInbox(dir, store);
+    expect(third.map((r) => [r.file, r.outcome, r.updated])).toEqual([['a-half.jsonl', 'processed', 1]]);
   });
 });

@@ -2,17 +2,25 @@
  * The inbox: files dropped into a folder are ingested on each delivery run, then moved to
  * processed/, or to failed/ with a `.error.txt` beside them saying why. A file still being
  * written is left for the next run: it must have kept its size and time for a quiet period.
+ * Files are parsed in a worker thread (see ingest-thread.ts), so the bot answers Discord meanwhile.
+ * One file's trouble, whatever it is, never stops the files after it.
  */
+import { createHash } from 'node:crypto';
 import { mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { type ArticleSink, INGEST_EXTENSIONS, emptyReport, ingestSources, readFiles } from './ingest.ts';
+import { type ArticleSink, INGEST_EXTENSIONS, emptyReport, storeArticles } from './ingest.ts';
+import { type FileReader, WorkerReader, localReader } from './ingest-thread.ts';
 
 /** A file changed more recently than this may still be being written. */
 export const QUIET_MS = 2000;
 
 export interface InboxFile {
   readonly file: string;
-  readonly outcome: 'processed' | 'failed' | 'waiting';
+  /**
+   * `held`: it could not be moved out of the inbox on an earlier run (the reason was given then),
+   * so it is left alone until it changes rather than read again on every run.
+   */
+  readonly outcome: 'processed' | 'failed' | 'waiting' | 'held';
   readonly added: number;
   readonly updated: number;
   readonly unchanged: number;
@@ -25,20 +33,75 @@ export interface InboxOptions {
   readonly now?: () => number;
   /** Extra file endings the inbox takes (saved feeds, when a feed parser is wired in). */
   readonly extensions?: readonly string[];
+  /** The most bytes of one input held in memory at once (INGEST_MAX_MB); see DEFAULT_MAX_INPUT_BYTES. */
+  readonly maxBytes?: number;
+  /** `worker` (the default) parses in a worker thread; `thread` on the calling one. */
+  readonly parseIn?: 'worker' | 'thread';
 }
 
-/** A name in `dir` that is not taken yet: `a.txt`, then `a.2.txt`, `a.3.txt`… */
+/**
+ * Articles stored per transaction: small, because storing runs on the thread that answers Discord
+ * (100 articles of a few kB take about 100 ms with their full-text index).
+ */
+const STORE_BATCH = 100;
+
+/** Most file systems take names of up to 255 bytes (not characters). */
+const NAME_MAX_BYTES = 255;
+/** Kept free for what the inbox adds to a name: a number (`.12`) and `.error.txt`. */
+const SUFFIX_ROOM = 20;
+/** A longer "extension" is part of the name, not a type: it is not kept whole when shortening. */
+const EXT_MAX_BYTES = 16;
+
+/**
+ * `name`, or when it is too long for what the inbox adds to it, its start cut at a character
+ * boundary, a short hash of the whole name (so two long names that start alike stay apart) and
+ * its extension: `very-long-na…~3f2a9c41d0.json`.
+ */
+export function shortName(name: string, maxBytes = NAME_MAX_BYTES - SUFFIX_ROOM): string {
+  if (Buffer.byteLength(name) <= maxBytes) return name;
+  const extension = extname(name);
+  const ext = Buffer.byteLength(extension) <= EXT_MAX_BYTES ? extension : '';
+  const hash = `~${createHash('sha256').update(name).digest('hex').slice(0, 10)}`;
+  const room = maxBytes - Buffer.byteLength(ext) - hash.length;
+  let stem = '';
+  let bytes = 0;
+  // By code point, so a character is never cut in half.
+  for (const ch of name.slice(0, name.length - ext.length)) {
+    const size = Buffer.byteLength(ch);
+    if (bytes + size > room) break;
+    stem += ch;
+    bytes += size;
+  }
+  return `${stem}${hash}${ext}`;
+}
+
+/** A name in `dir` that is not taken yet: `a.txt`, then `a.2.txt`, `a.3.txt`… (shortened first if need be). */
 async function freeName(dir: string, name: string): Promise<string> {
-  const ext = extname(name);
-  const stem = name.slice(0, name.length - ext.length);
+  const short = shortName(name);
+  const ext = extname(short);
+  const stem = short.slice(0, short.length - ext.length);
   for (let n = 1; ; n++) {
-    const candidate = join(dir, n === 1 ? name : `${stem}.${n}${ext}`);
+    const candidate = join(dir, n === 1 ? short : `${stem}.${n}${ext}`);
     try {
       await stat(candidate);
     } catch {
       return candidate;
     }
   }
+}
+
+/**
+ * Files that could not be moved out of an inbox, by path, size and time: they are not read again
+ * until they change (or the process restarts), so a stuck file is not stored again on every run.
+ */
+const held = new Map<string, string>();
+
+function heldKey(path: string, size: number, mtimeMs: number): string {
+  return `${path}\0${size}\0${mtimeMs}`;
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** Ingests every settled file at the top of `dir` (processed/ and failed/ are not read again). */
@@ -49,35 +112,65 @@ export async function processInbox(dir: string, sink: ArticleSink, options: Inbo
   await mkdir(dir, { recursive: true });
   const entries = await readdir(dir, { withFileTypes: true });
   const results: InboxFile[] = [];
-  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-    // Hidden and partial files are how many tools write before renaming into place.
-    if (!entry.isFile() || entry.name.startsWith('.') || /\.(part|tmp|crdownload)$/i.test(entry.name)) continue;
-    const path = join(dir, entry.name);
-    const before = await stat(path);
-    if (now() - before.mtimeMs < quiet) {
-      results.push({ file: entry.name, outcome: 'waiting', added: 0, updated: 0, unchanged: 0, error: null });
-      continue;
+  const reader: FileReader = options.parseIn === 'thread' ? localReader(options) : new WorkerReader(options);
+  try {
+    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      // Hidden and partial files are how many tools write before renaming into place.
+      if (!entry.isFile() || entry.name.startsWith('.') || /\.(part|tmp|crdownload)$/i.test(entry.name)) continue;
+      // The inbox's own folders' names: such a file is in the way of a folder, never an input.
+      if (entry.name === 'processed' || entry.name === 'failed') continue;
+      const path = join(dir, entry.name);
+      try {
+        results.push(await processFile(dir, entry.name, sink, reader, { quiet, now, extensions }));
+      } catch (error) {
+        // Not the file's content (that moves it to failed/) but the inbox's own trouble: stat, move or write.
+        const reason = `${entry.name}: could not be moved out of the inbox (${message(error)}); it stays there, and is not read again until it changes`;
+        const info = await stat(path).catch(() => null);
+        if (info) held.set(heldKey(path, info.size, info.mtimeMs), reason);
+        results.push({ file: entry.name, outcome: 'failed', added: 0, updated: 0, unchanged: 0, error: reason });
+      }
     }
-    let error: string | null = null;
-    const report = emptyReport();
-    if (!extensions.has(extname(entry.name).toLowerCase())) {
-      error = `${entry.name}: not a file Paperboy reads (it takes ${[...extensions].join(', ')})`;
-    } else {
-      await ingestSources(readFiles([path], report), sink, { source: null }, report);
-      if (report.failures.length > 0) error = report.failures.map((f) => (f.error.startsWith(f.file) ? f.error : `${f.file}: ${f.error}`)).join('\n');
-    }
-    const after = await stat(path);
-    if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) {
-      // Written to while being read: what was stored stays (stores are idempotent); the file is read again next run.
-      results.push({ file: entry.name, outcome: 'waiting', added: report.added, updated: report.updated, unchanged: report.unchanged, error: null });
-      continue;
-    }
-    const target = join(dir, error === null ? 'processed' : 'failed');
-    await mkdir(target, { recursive: true });
-    const moved = await freeName(target, entry.name);
-    await rename(path, moved);
-    if (error !== null) await writeFile(`${moved}.error.txt`, `${error}\n`);
-    results.push({ file: entry.name, outcome: error === null ? 'processed' : 'failed', added: report.added, updated: report.updated, unchanged: report.unchanged, error });
+  } finally {
+    await reader.close();
   }
   return results;
+}
+
+async function processFile(
+  dir: string,
+  name: string,
+  sink: ArticleSink,
+  reader: FileReader,
+  options: { quiet: number; now: () => number; extensions: ReadonlySet<string> },
+): Promise<InboxFile> {
+  const path = join(dir, name);
+  const before = await stat(path);
+  if (options.now() - before.mtimeMs < options.quiet) return { file: name, outcome: 'waiting', added: 0, updated: 0, unchanged: 0, error: null };
+  if (held.has(heldKey(path, before.size, before.mtimeMs))) return { file: name, outcome: 'held', added: 0, updated: 0, unchanged: 0, error: null };
+  let error: string | null = null;
+  const report = emptyReport();
+  if (!options.extensions.has(extname(name).toLowerCase())) {
+    error = `${name}: not a file Paperboy reads (it takes ${[...options.extensions].join(', ')})`;
+  } else {
+    try {
+      await storeArticles(reader.read(path, report), sink, { batchSize: STORE_BATCH }, report);
+    } catch (readError) {
+      // The worker died or stalled on this file: what was stored stays, the file fails with the reason.
+      report.failed++;
+      report.failures.push({ file: path, error: message(readError) });
+    }
+    if (report.failures.length > 0) error = report.failures.map((f) => (f.error.startsWith(f.file) ? f.error : `${f.file}: ${f.error}`)).join('\n');
+  }
+  const counts = { added: report.added, updated: report.updated, unchanged: report.unchanged };
+  const after = await stat(path);
+  if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) {
+    // Written to while being read: what was stored stays (stores are idempotent); the file is read again next run.
+    return { file: name, outcome: 'waiting', ...counts, error: null };
+  }
+  const target = join(dir, error === null ? 'processed' : 'failed');
+  await mkdir(target, { recursive: true });
+  const moved = await freeName(target, name);
+  await rename(path, moved);
+  if (error !== null) await writeFile(`${moved}.error.txt`, `${error}\n`);
+  return { file: name, outcome: error === null ? 'processed' : 'failed', ...counts, error };
 }

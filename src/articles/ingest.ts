@@ -3,12 +3,13 @@
  * One bad file never stops the others; everything that parsed is stored even when some failed.
  */
 import { createReadStream } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
-import { Readable } from 'node:stream';
+import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { Article } from './model.ts';
+import { parseJsonElement } from './parse-json.ts';
 import { parseJsonLine, parseSource } from './parse.ts';
+import { type ByteRecord, splitJsonArray, splitLines } from './records.ts';
+import { bytePosition, describeBadByte, firstInvalidUtf8 } from './utf8.ts';
 
 /** Extensions ingest reads; other files found in folders are listed as skipped, never read. */
 export const INGEST_EXTENSIONS: readonly string[] = ['.txt', '.json', '.jsonl', '.rss', '.atom', '.rdf', '.xml'];
@@ -26,7 +27,27 @@ export interface SourceFile {
   readonly file: string;
   /** For one line of a JSON Lines file: its line number. */
   readonly line?: number;
+  /** For one element of a JSON array read as a stream: where it starts in the file. */
+  readonly element?: { readonly index: number; readonly line: number; readonly column: number };
   readonly content: Buffer | string;
+}
+
+/**
+ * The most bytes read into memory at once: a whole `.txt`, feed or single-object `.json` file, or
+ * one line of a `.jsonl` file, or one element of a `.json` array (those two are streamed, so the
+ * file itself may be any size). Default 16 MB; the setting is INGEST_MAX_MB.
+ */
+export const DEFAULT_MAX_INPUT_BYTES = 16 * 1024 * 1024;
+
+export interface ReadOptions {
+  /** See {@link DEFAULT_MAX_INPUT_BYTES}. */
+  readonly maxBytes?: number;
+}
+
+/** `16 MB`, `1.5 MB`, `900 bytes`: sizes as the cap's setting counts them (1 MB = 1,048,576 bytes). */
+export function formatSize(bytes: number): string {
+  if (bytes < 1024 * 1024) return bytes < 1024 ? `${bytes} bytes` : `${(bytes / 1024).toFixed(1).replace(/\.0$/, '')} kB`;
+  return `${(bytes / 1024 / 1024).toFixed(1).replace(/\.0$/, '')} MB`;
 }
 
 export interface IngestFailure {
@@ -64,6 +85,12 @@ function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** A parsed article, with where it came from (`file`, or `file:line`) for messages about storing it. */
+export interface ParsedArticle {
+  readonly where: string;
+  readonly article: Article;
+}
+
 /**
  * Parses and stores a stream of source files. The CLI and the benchmark both come through here.
  */
@@ -73,12 +100,72 @@ export async function ingestSources(
   options: IngestOptions = {},
   report: IngestReport = emptyReport(),
 ): Promise<IngestReport> {
-  const batchSize = options.batchSize ?? 500;
-  let batch: { file: string; article: Article }[] = [];
+  return storeArticles(parseSources(sources, options, report), sink, options, report);
+}
+
+/**
+ * The articles in a stream of source files, one at a time; what cannot be parsed goes to
+ * `report.failures` (and warnings to `report.warnings`), and the stream goes on.
+ */
+export async function* parseSources(
+  sources: AsyncIterable<SourceFile> | Iterable<SourceFile>,
+  options: IngestOptions,
+  report: IngestReport,
+): AsyncGenerator<ParsedArticle> {
   let done = 0;
   let lastFile: string | null = null;
+  // Ids of a streamed array's earlier elements, so that a repeated article is still reported.
+  let seen = new Map<string, readonly PropertyKey[]>();
+  for await (const source of sources) {
+    if (lastFile !== null && source.file !== lastFile) {
+      options.onProgress?.(++done);
+      seen = new Map();
+    }
+    lastFile = source.file;
+    const line = source.line ?? source.element?.line;
+    const where = line === undefined ? source.file : `${source.file}:${line}`;
+    let articles: Article[] = [];
+    try {
+      const parseOptions = { now: options.now, source: options.source ?? null };
+      const parsed = source.element
+        ? parseJsonElement(source.file, String(source.content), { ...source.element, prefix: [source.element.index] }, parseOptions, seen)
+        : source.line === undefined
+          ? parseSource(source.file, source.content, parseOptions)
+          : parseJsonLine(source.file, source.line, String(source.content), parseOptions);
+      report.warnings.push(...parsed.warnings);
+      articles = parsed.articles;
+    } catch (error) {
+      report.failed++;
+      report.failures.push({ file: where, error: message(error) });
+    }
+    for (const article of articles) yield { where, article };
+  }
+  if (lastFile !== null) options.onProgress?.(++done);
+}
 
+/** About how many characters of text an article holds: enough to keep batches of long articles small. */
+export function roughSize(article: Article): number {
+  let size = article.title.length;
+  for (const block of article.body) size += block.text.length;
+  for (const comment of article.comments) for (const p of comment.paragraphs) size += p.length;
+  return size;
+}
+
+/** A batch is stored once it holds this many characters of text, whatever its count. */
+const BATCH_CHARS = 8_000_000;
+
+/** Stores parsed articles in batches; an article the store refuses fails alone. */
+export async function storeArticles(
+  articles: AsyncIterable<ParsedArticle>,
+  sink: ArticleSink,
+  options: IngestOptions,
+  report: IngestReport,
+): Promise<IngestReport> {
+  const batchSize = options.batchSize ?? 500;
+  let batch: ParsedArticle[] = [];
+  let chars = 0;
   const flush = () => {
+    chars = 0;
     if (batch.length === 0) return;
     let statuses: UpsertStatus[];
     try {
@@ -86,38 +173,23 @@ export async function ingestSources(
     } catch {
       // The batch rolled back: store one by one, so only the article at fault fails.
       statuses = [];
-      for (const { file, article } of batch) {
+      for (const { where, article } of batch) {
         try {
           statuses.push(sink.upsert(article));
         } catch (error) {
           report.failed++;
-          report.failures.push({ file, error: `could not store "${article.title}": ${message(error)}` });
+          report.failures.push({ file: where, error: `could not store "${article.title}": ${message(error)}` });
         }
       }
     }
     for (const s of statuses) report[s]++;
     batch = [];
   };
-
-  for await (const source of sources) {
-    if (lastFile !== null && source.file !== lastFile) options.onProgress?.(++done);
-    lastFile = source.file;
-    const where = source.line === undefined ? source.file : `${source.file}:${source.line}`;
-    try {
-      const parseOptions = { now: options.now, source: options.source ?? null };
-      const parsed =
-        source.line === undefined
-          ? parseSource(source.file, source.content, parseOptions)
-          : parseJsonLine(source.file, source.line, String(source.content), parseOptions);
-      report.warnings.push(...parsed.warnings);
-      for (const article of parsed.articles) batch.push({ file: where, article });
-    } catch (error) {
-      report.failed++;
-      report.failures.push({ file: where, error: message(error) });
-    }
-    if (batch.length >= batchSize) flush();
+  for await (const parsed of articles) {
+    batch.push(parsed);
+    chars += roughSize(parsed.article);
+    if (batch.length >= batchSize || chars >= BATCH_CHARS) flush();
   }
-  if (lastFile !== null) options.onProgress?.(++done);
   flush();
   return report;
 }
@@ -171,35 +243,81 @@ export async function collectFiles(paths: readonly string[], report: IngestRepor
   return files;
 }
 
-/** A file's text in chunks, refusing bytes that are not UTF-8 rather than turning them into U+FFFD. */
-async function* decodeUtf8(file: string): AsyncGenerator<string> {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
+/** The first byte of a file that is not white space (after a byte-order mark), or null for a blank file. */
+async function firstByte(file: string): Promise<number | null> {
+  const handle = await open(file);
   try {
-    for await (const chunk of createReadStream(file)) yield decoder.decode(chunk as Buffer, { stream: true });
-    yield decoder.decode();
-  } catch (error) {
-    if (error instanceof TypeError) throw new Error('expected UTF-8 text (the file has bytes that are not UTF-8)');
-    throw error;
+    const head = Buffer.alloc(4096);
+    for (let position = 0; ; ) {
+      const { bytesRead } = await handle.read(head, 0, head.length, position);
+      if (bytesRead === 0) return null;
+      const start = position === 0 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+      for (let i = start; i < bytesRead; i++) {
+        const b = head[i] as number;
+        if (b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09) return b;
+      }
+      position += bytesRead;
+    }
+  } finally {
+    await handle.close();
   }
 }
 
 /**
- * Reads files one at a time, so memory holds one file, not the whole folder; a JSON Lines file is
- * read line by line, so memory holds one article, however large the file.
+ * One streamed record as text, or why it cannot be read: over the cap, or not UTF-8 (the line
+ * and column of the first bad byte are named, and only this record fails).
  */
-export async function* readFiles(files: readonly string[], report: IngestReport): AsyncGenerator<SourceFile> {
+function recordText(record: ByteRecord, what: string, maxBytes: number): { text: string } | { line: number; error: string } {
+  if (record.bytes === null) {
+    return { line: record.line, error: `expected ${what} of at most ${formatSize(maxBytes)} (INGEST_MAX_MB), got ${formatSize(record.size)}; it was skipped` };
+  }
+  const bad = firstInvalidUtf8(record.bytes);
+  if (bad === -1) return { text: record.bytes.toString('utf8') };
+  const at = bytePosition(record.bytes, bad);
+  const column = at.line === 1 ? at.column + record.column - 1 : at.column;
+  return { line: record.line + at.line - 1, error: `expected ${describeBadByte(record.bytes, bad, column)}` };
+}
+
+/**
+ * Reads files one at a time, so memory holds one file, not the whole folder. A JSON Lines file
+ * and a `.json` file holding an array are streamed record by record, so memory holds one article
+ * however large the file; a record that cannot be read fails alone, named by its line. Anything
+ * read whole must fit in `maxBytes`.
+ */
+export async function* readFiles(files: readonly string[], report: IngestReport, options: ReadOptions = {}): AsyncGenerator<SourceFile> {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_INPUT_BYTES;
+  const fail = (file: string, error: string): void => {
+    report.failed++;
+    report.failures.push({ file, error });
+  };
   for (const file of files) {
     try {
-      if (extname(file).toLowerCase() === '.jsonl') {
-        let line = 0;
-        for await (const text of createInterface({ input: Readable.from(decodeUtf8(file)), crlfDelay: Infinity })) {
-          line++;
-          if (text.trim() !== '') yield { file, line, content: text };
+      const ext = extname(file).toLowerCase();
+      if (ext === '.jsonl') {
+        for await (const record of splitLines(createReadStream(file), maxBytes)) {
+          const read = recordText(record, 'a line', maxBytes);
+          if ('text' in read) yield { file, line: record.line, content: read.text };
+          else fail(`${file}:${read.line}`, read.error);
         }
-      } else yield { file, content: await readFile(file) };
+        continue;
+      }
+      if (ext === '.json' && (await firstByte(file)) === 0x5b) {
+        for await (const record of splitJsonArray(file, createReadStream(file), maxBytes)) {
+          const read = recordText(record, `an article (\`[${record.index}]\`)`, maxBytes);
+          if ('text' in read) yield { file, element: { index: record.index, line: record.line, column: record.column }, content: read.text };
+          else fail(`${file}:${read.line}`, read.error);
+        }
+        continue;
+      }
+      const { size } = await stat(file);
+      if (size > maxBytes) {
+        const streamed = ext === '.json' ? '; a .json array or a .jsonl file is read one article at a time, at any size' : '';
+        fail(file, `${file}: expected a file of at most ${formatSize(maxBytes)} (INGEST_MAX_MB), got ${formatSize(size)}; it was not read${streamed}`);
+        continue;
+      }
+      yield { file, content: await readFile(file) };
     } catch (error) {
-      report.failed++;
-      report.failures.push({ file, error: message(error) });
+      fail(file, message(error));
     }
   }
 }

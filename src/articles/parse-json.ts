@@ -37,41 +37,83 @@ const InputArticle = Article.partial({
   .strict();
 type InputArticle = z.infer<typeof InputArticle>;
 
+/**
+ * Where a piece of JSON text sits in its file: a whole file starts at line 1, column 1 with no
+ * path; an element of a streamed array starts where the stream found it, at path `[index]`.
+ */
+export interface JsonPlace {
+  readonly line: number;
+  readonly column: number;
+  readonly prefix: Path;
+}
+
+const WHOLE_FILE: JsonPlace = { line: 1, column: 1, prefix: [] };
+
 /** Parses a JSON source. Throws {@link ParseError} naming the JSON path, and the line where it can. */
 export function parseJson(file: string, text: string, options: ParseOptions = {}): ParseResult {
   const json = text.replace(/^\uFEFF/, '');
-  let data: unknown;
-  try {
-    data = JSON.parse(json);
-  } catch {
-    const error = syntaxError(json);
-    if (!error) throw new ParseError(file, null, 'valid JSON');
-    const { line, column } = position(json, error.offset);
-    throw new ParseError(file, line, `${error.expected} at column ${column} (invalid JSON)`);
-  }
-
-  let inputs: InputArticle[];
-  let pathOf: (i: number) => Path;
+  const data = parseText(file, json, WHOLE_FILE);
   if (Array.isArray(data)) {
     const parsed = z.array(InputArticle).safeParse(data);
-    if (!parsed.success) throw zodError(file, json, data, parsed.error.issues);
-    inputs = parsed.data;
-    pathOf = (i) => [i];
-  } else if (typeof data === 'object' && data !== null) {
-    const parsed = InputArticle.safeParse(data);
-    if (!parsed.success) throw zodError(file, json, data, parsed.error.issues);
-    inputs = [parsed.data];
-    pathOf = () => [];
-  } else {
-    throw new ParseError(file, position(json, json.search(/\S/)).line, `an article object or an array of them, got ${received(data)}`);
+    if (!parsed.success) throw zodError(file, json, WHOLE_FILE, data, parsed.error.issues);
+    return toArticles(file, json, WHOLE_FILE, parsed.data, (i) => [i], options, new Map());
   }
+  if (typeof data === 'object' && data !== null) {
+    const parsed = InputArticle.safeParse(data);
+    if (!parsed.success) throw zodError(file, json, WHOLE_FILE, data, parsed.error.issues);
+    return toArticles(file, json, WHOLE_FILE, [parsed.data], () => [], options, new Map());
+  }
+  throw new ParseError(file, position(json, json.search(/\S/)).line, `an article object or an array of them, got ${received(data)}`);
+}
 
+/**
+ * One element of a JSON array read as a stream: `text` is the element alone, `place` where it
+ * starts in the file. Errors name the file's line and the element's path (`[41].comments[0]`).
+ * `seen` carries the ids of earlier elements, so a repeated article is still reported.
+ */
+export function parseJsonElement(file: string, text: string, place: JsonPlace, options: ParseOptions, seen: Map<string, Path>): ParseResult {
+  const data = parseText(file, text, place);
+  const parsed = InputArticle.safeParse(data);
+  if (!parsed.success) throw zodError(file, text, place, data, parsed.error.issues);
+  return toArticles(file, text, place, [parsed.data], () => place.prefix, options, seen);
+}
+
+function parseText(file: string, json: string, place: JsonPlace): unknown {
+  try {
+    return JSON.parse(json);
+  } catch {
+    const error = syntaxError(json);
+    if (!error) throw new ParseError(file, place.prefix.length === 0 ? null : place.line, 'valid JSON');
+    const at = inFile(position(json, error.offset), place);
+    throw new ParseError(file, at.line, `${error.expected} at column ${at.column} (invalid JSON)`);
+  }
+}
+
+/** A position in a piece of JSON text, moved to where that piece starts in its file. */
+function inFile(at: { line: number; column: number }, place: JsonPlace): { line: number; column: number } {
+  return { line: at.line + place.line - 1, column: at.line === 1 ? at.column + place.column - 1 : at.column };
+}
+
+/** The file line of the value at `path` (a path from the file's top, so it starts with the place's prefix). */
+function lineIn(json: string, place: JsonPlace, path: Path): number | null {
+  const line = lineOf(json, path.slice(place.prefix.length));
+  return line === null ? null : line + place.line - 1;
+}
+
+function toArticles(
+  file: string,
+  json: string,
+  place: JsonPlace,
+  inputs: readonly InputArticle[],
+  pathOf: (i: number) => Path,
+  options: ParseOptions,
+  firstWithId: Map<string, Path>,
+): ParseResult {
   const warnings: string[] = [];
   const fail = (path: Path, expected: string): never => {
-    throw new ParseError(file, lineOf(json, path), `${expected} at ${where(path)}`);
+    throw new ParseError(file, lineIn(json, place, path), `${expected} at ${where(path)}`);
   };
   const now = (options.now ?? new Date()).toISOString();
-  const firstWithId = new Map<string, Path>();
   const articles = inputs.map((input, i) => {
     const path = pathOf(i);
     const source = input.source === undefined ? (options.source ?? null) : input.source;
@@ -157,49 +199,51 @@ function splitParagraphs(text: string): string[] {
 
 // ---- Error messages -------------------------------------------------------------------------
 
-function zodError(file: string, json: string, data: unknown, issues: readonly z.core.$ZodIssue[]): ParseError {
+function zodError(file: string, json: string, place: JsonPlace, data: unknown, issues: readonly z.core.$ZodIssue[]): ParseError {
   const first = issues[0];
-  if (!first) return new ParseError(file, null, 'a valid article');
-  const { path, expected } = describe(first, data, []);
+  if (!first) return new ParseError(file, place.prefix.length === 0 ? null : place.line, `a valid article at ${where(place.prefix)}`);
+  const { path, expected } = describe(first, data, [], place.prefix);
   const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''})` : '';
-  return new ParseError(file, lineOf(json, path), `${expected}${more}`);
+  return new ParseError(file, lineIn(json, place, [...place.prefix, ...path]), `${expected}${more}`);
 }
 
-function describe(issue: z.core.$ZodIssue, data: unknown, prefix: Path): { path: Path; expected: string } {
+/** `path` is from `data`'s top; messages show it after `shown`, the path of `data` in its file. */
+function describe(issue: z.core.$ZodIssue, data: unknown, prefix: Path, shown: Path): { path: Path; expected: string } {
   const path = [...prefix, ...issue.path];
+  const at = (p: Path): string => where([...shown, ...p]);
   const got = `got ${received(valueAt(data, path))}`;
   switch (issue.code) {
     case 'invalid_union': {
       if ('options' in issue && issue.options && issue.errors.length === 0) {
-        return { path, expected: `one of ${issue.options.map((o) => JSON.stringify(o)).join(', ')} at ${where(path)}, ${got}` };
+        return { path, expected: `one of ${issue.options.map((o) => JSON.stringify(o)).join(', ')} at ${at(path)}, ${got}` };
       }
       // The branch that got furthest into the value says what is wrong with it; if none got past
       // the top, the value had the wrong type for every branch.
       const firsts = issue.errors.flatMap((e) => e.slice(0, 1));
       const deepest = firsts.reduce<z.core.$ZodIssue | undefined>((a, b) => (a && a.path.length >= b.path.length ? a : b), undefined);
-      if (deepest && deepest.path.length > 0) return describe(deepest, data, path);
+      if (deepest && deepest.path.length > 0) return describe(deepest, data, path, shown);
       const types = firsts.flatMap((b) => (b.code === 'invalid_type' ? [withArticle(b.expected)] : []));
-      return { path, expected: `${types.join(' or ') || 'a valid value'} at ${where(path)}, ${got}` };
+      return { path, expected: `${types.join(' or ') || 'a valid value'} at ${at(path)}, ${got}` };
     }
     case 'unrecognized_keys': {
       const keys = issue.keys.map((k) => `"${k}"`).join(', ');
-      return { path: [...path, issue.keys[0] ?? ''], expected: `only known keys in ${where(path)}, got unknown key${issue.keys.length > 1 ? 's' : ''} ${keys}` };
+      return { path: [...path, issue.keys[0] ?? ''], expected: `only known keys in ${at(path)}, got unknown key${issue.keys.length > 1 ? 's' : ''} ${keys}` };
     }
     case 'invalid_type':
-      return { path, expected: `${withArticle(issue.expected)} at ${where(path)}, ${got}` };
+      return { path, expected: `${withArticle(issue.expected)} at ${at(path)}, ${got}` };
     case 'invalid_value':
-      return { path, expected: `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')} at ${where(path)}, ${got}` };
+      return { path, expected: `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')} at ${at(path)}, ${got}` };
     case 'invalid_format': {
       // The model's regexes carry their own description ("an ISO 8601 date or date-time").
       const what = issue.format === 'url' ? 'an absolute URL' : issue.format === 'regex' ? issue.message : `a valid ${issue.format}`;
-      return { path, expected: `${what} at ${where(path)}, ${got}` };
+      return { path, expected: `${what} at ${at(path)}, ${got}` };
     }
     case 'too_small': {
       const what = issue.origin === 'string' && Number(issue.minimum) === 1 ? 'a non-empty string' : `${withArticle(issue.origin)} of at least ${issue.minimum}`;
-      return { path, expected: `${what} at ${where(path)}, ${got}` };
+      return { path, expected: `${what} at ${at(path)}, ${got}` };
     }
     default:
-      return { path, expected: `${issue.message} at ${where(path)}, ${got}` };
+      return { path, expected: `${issue.message} at ${at(path)}, ${got}` };
   }
 }
 

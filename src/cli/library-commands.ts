@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { type Command, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { collectFiles, emptyReport, ingestSources, readFiles } from '../articles/ingest.ts';
+import { loadConfig } from '../config.ts';
 import type { Scope } from '../store/search.ts';
 import { type Io, UsageError, json, positiveInt, withStore } from './context.ts';
 import { checkRange, dateOption } from './date-option.ts';
@@ -32,7 +33,7 @@ export function registerLibraryCommands(program: Command, io: Io, setExitCode: (
         const files = await collectFiles(paths, report);
         const bar = process.stderr.isTTY && !opts.json && files.length > 1 ? new SingleBar({ stream: process.stderr, clearOnComplete: true }) : null;
         bar?.start(files.length, 0);
-        await ingestSources(readFiles(files, report), store, { source: opts.source ?? null, onProgress: (n) => bar?.update(n) }, report);
+        await ingestSources(readFiles(files, report, { maxBytes: loadConfig().maxInputBytes }), store, { source: opts.source ?? null, onProgress: (n) => bar?.update(n) }, report);
         bar?.stop();
         if (opts.json) io.out(json(report));
         else {

@@ -30,8 +30,8 @@ function logPolls(results: readonly PollResult[], log: Logger): void {
   }
 }
 
-async function collectInbox(dir: string, store: ArticleStore, log: Logger): Promise<void> {
-  for (const f of await processInbox(dir, store)) {
+async function collectInbox(dir: string, store: ArticleStore, log: Logger, maxBytes: number | undefined): Promise<void> {
+  for (const f of await processInbox(dir, store, { maxBytes })) {
     if (f.outcome === 'processed') log.info({ file: f.file, added: f.added, updated: f.updated, unchanged: f.unchanged }, 'inbox: stored');
     else if (f.outcome === 'failed') log.warn({ file: f.file, error: f.error }, 'inbox: failed; moved to failed/ with the reason');
   }
@@ -52,7 +52,7 @@ export interface BotOptions {
   /** Milliseconds since the epoch, for button expiry; default Date.now. */
   readonly clock?: () => number;
   /** Run subscriptions and delivery; `cron` null means only /deliver runs it. `inboxDir` is read before each run. */
-  readonly delivery?: { readonly cron: string | null; readonly inboxDir?: string; readonly parseFeed?: ParseFeed; readonly feedFetch?: FetchLimits };
+  readonly delivery?: { readonly cron: string | null; readonly inboxDir?: string; readonly inboxMaxBytes?: number; readonly parseFeed?: ParseFeed; readonly feedFetch?: FetchLimits };
 }
 
 export interface Bot {
@@ -85,7 +85,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const parse = options.delivery?.parseFeed;
   const registry = new FeedRegistry(openKeyv(store.db, 'feeds'));
   const collect = async (): Promise<void> => {
-    if (inboxDir) await collectInbox(inboxDir, store, log);
+    if (inboxDir) await collectInbox(inboxDir, store, log, options.delivery?.inboxMaxBytes);
     if (parse) logPolls(await pollFeeds(registry, store, { parse, now, limits: options.delivery?.feedFetch }), log);
   };
   const runner = new DeliveryRunner({ store, subscriptions, engine, log, now, collect });

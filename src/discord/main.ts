@@ -30,7 +30,7 @@ export async function start(config: Config = loadConfig()): Promise<void> {
   log.info({ api: discord.apiUrl, database: config.databasePath }, 'starting: connecting to Discord');
   const store = ArticleStore.open(config.databasePath);
   await ingestShipped(store, log);
-  const bot = await startBot({ discord, store, commands, log, delivery: { cron: config.deliveryCron, inboxDir: config.inboxDir, parseFeed: parseFeedOffThread, feedFetch: { allow: config.feedAllow } } });
+  const bot = await startBot({ discord, store, commands, log, delivery: { cron: config.deliveryCron, inboxDir: config.inboxDir, inboxMaxBytes: config.maxInputBytes, parseFeed: parseFeedOffThread, feedFetch: { allow: config.feedAllow } } });
   await untilSignal(log);
   await bot.stop();
   store.close();

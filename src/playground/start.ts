@@ -63,7 +63,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       commands: options.commands,
       log,
       client: clientOptionsFor(world.fake),
-      delivery: { cron: config.deliveryCron, inboxDir: config.inboxDir, parseFeed: parseFeedOffThread, feedFetch: { allow: config.feedAllow } },
+      delivery: { cron: config.deliveryCron, inboxDir: config.inboxDir, inboxMaxBytes: config.maxInputBytes, parseFeed: parseFeedOffThread, feedFetch: { allow: config.feedAllow } },
     });
     stack.push(() => bot.stop());
     const hub = new EventHub(world.fake, world.me.id);
