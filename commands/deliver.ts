@@ -45,6 +45,7 @@ function runLines(run: SubscriptionRun, dryRun: boolean): string {
   const parts = [`<#${run.channelId}>: ${plural(run.articles, 'article')}, ${plural(run.created, 'message')} posted`];
   if (run.paused) parts.push(`⏸ paused: ${escape(run.paused)}`);
   else if (run.error) parts.push(`⚠ stopped part way: ${escape(run.error)} (the next run resumes)`);
+  if (run.setAside) parts.push(`⚠ ${plural(run.setAside, 'article')} set aside (/subscriptions says why)`);
   return parts.join('; ');
 }
 

@@ -2,8 +2,10 @@
 import { ApplicationCommandOptionType, ChannelType } from 'discord-api-types/v10';
 import { z } from 'zod';
 import { backfillCursor } from '../src/delivery/due.ts';
-import { FilterError, parseFilter } from '../src/delivery/filter.ts';
-import { parseBackfill, showBackfill, type Subscription } from '../src/delivery/subscriptions.ts';
+import { type Filter, FilterError, parseFilter } from '../src/delivery/filter.ts';
+import type { ArticleStore } from '../src/store/store.ts';
+import { plural } from '../src/views/format.ts';
+import { type Backfill, parseBackfill, showBackfill, type Subscription } from '../src/delivery/subscriptions.ts';
 import { defineCommand } from '../src/views/command.ts';
 import { escape } from '../src/views/markdown.ts';
 import { UserError } from '../src/views/view.ts';
@@ -18,7 +20,7 @@ export default defineCommand({
       channelOption,
       { type: ApplicationCommandOptionType.String, name: 'source', description: 'Only articles from this source', max_length: 200 },
       { type: ApplicationCommandOptionType.String, name: 'keywords', description: 'Words, comma-separated (any matches), or /regex/i', max_length: 300 },
-      { type: ApplicationCommandOptionType.String, name: 'backfill', description: 'What already stored to post first: none (default), latest N, or all', max_length: 20 },
+      { type: ApplicationCommandOptionType.String, name: 'backfill', description: 'What already stored to post first: latest 3 (default), latest N, all, or none', max_length: 20 },
     ],
   },
   options: z.object({ channel: ChannelValue, source: z.string().optional(), keywords: z.string().optional(), backfill: z.string().optional() }),
@@ -26,8 +28,8 @@ export default defineCommand({
   ephemeral: true,
   run: async ({ channel, source, keywords, backfill }, ctx) => {
     const { subscriptions, cron, guildId } = requireAdmin(ctx);
-    const fill = parseBackfill(backfill);
-    if (!fill) throw new UserError(`Backfill "${escape(backfill ?? '')}" is not one of: none, latest N (such as latest 10), all.`);
+    const given = backfill === undefined ? null : parseBackfill(backfill);
+    if (backfill !== undefined && !given) throw new UserError(`Backfill "${escape(backfill)}" is not one of: none, latest N (such as latest 10), all.`);
     let filter;
     try {
       filter = parseFilter(keywords ?? null);
@@ -37,16 +39,19 @@ export default defineCommand({
     }
     const now = ctx.now().toISOString();
     const existing = await subscriptions.get(guildId, channel.id);
+    // Subscribing again without a backfill keeps the one it had; a backfill given is applied below.
+    const fill = given ?? existing?.backfill ?? DEFAULT_BACKFILL;
     const base = { source: source?.trim() || null, keywords: keywords?.trim() || null, backfill: fill };
+    const cursor = existing && !given ? existing.cursor : backfillCursor(ctx.store, base, filter);
     const sub: Subscription = existing
-      ? { ...existing, ...base, paused: null, lastError: null }
+      ? { ...existing, ...base, cursor, paused: null, lastError: null }
       : {
           guildId,
           channelId: channel.id,
           channelName: channel.name ?? channel.id,
           kind: channel.type === ChannelType.GuildForum ? 'forum' : 'text',
           ...base,
-          cursor: backfillCursor(ctx.store, base, filter),
+          cursor,
           checkedAt: now,
           createdAt: now,
           createdBy: ctx.actor?.name ?? '',
@@ -61,11 +66,55 @@ export default defineCommand({
     const lines = [
       `${existing ? 'Updated' : 'Subscribed'} <#${channel.id}>${sub.kind === 'forum' ? ' (a forum: one post per article)' : ''}: new articles${what ? ` ${what}` : ''}, each with a thread of its comments.`,
     ];
-    if (!existing) {
-      const explained = fill.kind === 'none' ? 'only articles stored from now on' : fill.kind === 'all' ? 'every stored article first' : `the latest ${fill.count} first`;
-      lines.push(`Backfill: ${showBackfill(fill)}${backfill === undefined ? ' (the default)' : ''}: ${explained}.`);
-    } else if (existing.paused) lines.push(`It was paused (${escape(existing.paused.reason)}); it runs again now.`);
+    if (!existing) lines.push(firstBackfill(fill, given === null, waiting(ctx.store, base, filter, cursor)));
+    else if (given) lines.push(changedBackfill(fill, existing.cursor, cursor, waiting(ctx.store, base, filter, Math.min(existing.cursor, cursor), Math.max(existing.cursor, cursor))));
+    if (existing?.paused) lines.push(`It was paused (${escape(existing.paused.reason)}); it runs again now.`);
     lines.push(cron ? `Articles go out on schedule (\`${cron}\`), or now with /deliver.` : 'Run /deliver to post now.');
     return { ephemeral: true, content: lines.join('\n') };
   },
 });
+
+/**
+ * The default for a first subscription: the latest few stored articles. Someone trying the bot
+ * subscribes and runs /deliver and sees it post, and a channel is not flooded with a whole archive;
+ * the reply says how to get every stored article, or none.
+ */
+export const DEFAULT_BACKFILL: Backfill = { kind: 'latest', count: 3 };
+
+/** Matching articles stored after `from` (up to `to`) that a run would hand over, counted up to WAITING_CAP. */
+const WAITING_CAP = 1000;
+
+function waiting(store: ArticleStore, sub: Pick<Subscription, 'source'>, filter: Filter, from: number, to: number = store.positions.last()): number {
+  let n = 0;
+  let position = from;
+  while (n < WAITING_CAP && position < to) {
+    const page = store.positions.after(position, 500);
+    if (page.length === 0) break;
+    for (const p of page) {
+      if (p.position > to || n >= WAITING_CAP) return n;
+      position = p.position;
+      if (sub.source !== null && p.source?.toLowerCase() !== sub.source.toLowerCase()) continue;
+      const article = store.get(p.id);
+      if (article && filter(article)) n++;
+    }
+  }
+  return n;
+}
+
+const count = (n: number, word: string): string => (n >= WAITING_CAP ? `${plural(n, word)} or more` : plural(n, word));
+
+function firstBackfill(fill: Backfill, byDefault: boolean, found: number): string {
+  const head = `Backfill: ${showBackfill(fill)}${byDefault ? ' (the default)' : ''}`;
+  if (fill.kind === 'none') return `${head}: only articles stored from now on.`;
+  const which = fill.kind === 'all' ? 'every stored article' : `the latest ${fill.count} stored`;
+  const now = found === 0 ? 'none is stored yet that matches, so articles go out as they arrive' : `${count(found, 'article')} now, then new ones as they arrive`;
+  const more = byDefault ? ' Nothing older is posted: subscribe again with backfill:all for every stored article, or backfill:none for new ones only.' : '';
+  return `${head}: ${which} first (${now}).${more}`;
+}
+
+function changedBackfill(fill: Backfill, before: number, after: number, between: number): string {
+  const head = `Backfill changed to ${showBackfill(fill)}`;
+  if (after < before) return `${head}: ${count(between, 'stored article')} before where it had got to ${between === 1 ? 'is' : 'are'} due again; those already posted here are not posted twice.`;
+  if (after > before) return `${head}: ${count(between, 'stored article')} not yet posted ${between === 1 ? 'is' : 'are'} skipped.`;
+  return `${head}: it had got no further than that, so nothing else changes.`;
+}

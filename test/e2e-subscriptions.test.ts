@@ -44,17 +44,67 @@ describe('GIVEN /subscribe', () => {
     const as = (name: string, options: Record<string, string | number | boolean> = {}) => a.fake.runCommand({ guildId: a.guildId, channelId: a.channelId, userId: a.adminId, name, options });
     const ok = await as('subscribe', { channel: a.channelId }).reply();
     expect(ok.ephemeral).toBe(true);
-    expect(ok.content).toContain('Backfill: none (the default): only articles stored from now on.');
+    expect(ok.content).toContain(
+      'Backfill: latest 3 (the default): the latest 3 stored first (1 article now, then new ones as they arrive). Nothing older is posted: subscribe again with backfill:all for every stored article, or backfill:none for new ones only.',
+    );
     const regex = await as('subscribe', { channel: a.forumId, keywords: '/nato(?! treaty)/' }).reply();
     expect(regex.content).toMatch(/^Keywords: the pattern uses a negative lookahead "\(\?!" at character 5: filters run on RE2/);
     const fill = await as('subscribe', { channel: a.forumId, backfill: 'some' }).reply();
     expect(fill.content).toBe('Backfill "some" is not one of: none, latest N (such as latest 10), all.');
     const list = await as('subscriptions').reply();
     expect(list.embeds[0]?.fields).toHaveLength(1);
-    expect(list.embeds[0]?.fields?.[0]?.value).toContain('every article; backfill none');
+    expect(list.embeds[0]?.fields?.[0]?.value).toContain('every article; backfill latest 3');
     expect((await as('unsubscribe', { channel: a.channelId }).reply()).content).toBe(`Unsubscribed <#${a.channelId}>. What was already posted stays.`);
     expect((await as('unsubscribe', { channel: a.channelId }).reply()).content).toBe(`<#${a.channelId}> has no subscription.`);
     expect((await as('subscriptions').reply()).embeds[0]?.description).toBe('None yet. Add one with /subscribe.');
+  });
+});
+
+describe('GIVEN the quick start: subscribe a channel, then /deliver', () => {
+  it('THEN the default posts the latest 3, and subscribing again with backfill:all posts the rest, none twice', async () => {
+    const a = await adminHarness();
+    h = a;
+    const as = (name: string, options: Record<string, string | number | boolean> = {}) => a.fake.runCommand({ guildId: a.guildId, channelId: a.channelId, userId: a.adminId, name, options });
+    const more = [1, 2, 3, 4].map((i) => article({ title: `Tide table ${i}`, text: `High tide on day ${i}.`, publishedAt: `2026-11-1${i}T06:00`, comments: [comment(1, `Noted, day ${i}.`)] }));
+    for (const x of more) a.store.upsert(x);
+    await as('subscribe', { channel: a.channelId }).reply();
+    const first = await as('deliver').reply(30_000);
+    expect(first.embeds[0]?.description).toMatch(/3 articles, \d+ messages posted/);
+    expect(a.fake.messages(a.channelId).map((m) => m.embeds[0]?.title)).toEqual(['Tide table 2', 'Tide table 3', 'Tide table 4']);
+
+    const again = await as('subscribe', { channel: a.channelId, backfill: 'all' }).reply();
+    expect(again.content).toContain('Backfill changed to all: 5 stored articles before where it had got to are due again; those already posted here are not posted twice.');
+    const second = await as('deliver').reply(30_000);
+    expect(second.embeds[0]?.description).toMatch(/5 articles, \d+ messages posted/);
+    const titles = a.fake.messages(a.channelId).map((m) => m.embeds[0]?.title);
+    expect(titles.slice(3).sort()).toEqual(['Russia and NATO are severing ties: who is to blame and what to do?', 'Tide table 1']);
+    expect(titles).toHaveLength(5);
+    expect((await as('subscriptions').reply()).embeds[0]?.fields?.[0]?.value).toMatch(/backfill all\nPosted 5 articles/);
+
+    // Back to none: what is stored is skipped, and the reply says so.
+    const none = await as('subscribe', { channel: a.channelId, backfill: 'none' }).reply();
+    expect(none.content).toContain('Backfill changed to none: it had got no further than that, so nothing else changes.');
+    expect(a.fake.violations).toEqual([]);
+  });
+
+  it('THEN an article Discord refuses is set aside, shown in /subscriptions, and /subscriptions retry posts it', async () => {
+    const a = await adminHarness();
+    h = a;
+    const as = (name: string, options: Record<string, string | number | boolean> = {}) => a.fake.runCommand({ guildId: a.guildId, channelId: a.channelId, userId: a.adminId, name, options });
+    a.store.upsert(article({ title: 'Harbour reopens after the storm', text: 'The harbour reopened on Monday.', publishedAt: '2026-11-30T06:00' }));
+    await as('subscribe', { channel: a.channelId, backfill: 'all' }).reply();
+    a.fake.faults.failNext({ count: 1, status: 400, route: `POST /channels/${a.channelId}/messages` });
+    const run = await as('deliver').reply(30_000);
+    expect(run.embeds[0]?.description).toMatch(/: 2 articles, 1 message posted; ⚠ 1 article set aside \(\/subscriptions says why\)$/);
+    expect(a.fake.messages(a.channelId).map((m) => m.embeds[0]?.title)).toEqual(['Harbour reopens after the storm']);
+    const list = await as('subscriptions').reply();
+    expect(list.embeds[0]?.fields?.[0]?.value).toContain('⚠ 1 article set aside: it cannot be posted as it is, and later articles went on.\n• “Russia and NATO are severing ties: who is to blame and what to do?”: Discord refused it: 400');
+    const retry = await as('subscriptions', { retry: a.channelId }).reply();
+    expect(retry.content).toMatch(/^1 set-aside article in <#\d+> \(“Russia and NATO/);
+    await as('deliver').reply(30_000);
+    expect(a.fake.messages(a.channelId).map((m) => m.embeds[0]?.title)).toEqual(['Harbour reopens after the storm', 'Russia and NATO are severing ties: who is to blame and what to do?']);
+    expect((await as('subscriptions').reply()).embeds[0]?.fields?.[0]?.value).not.toContain('set aside');
+    expect(a.logs.some((l) => l.msg === 'article set aside: it cannot be posted as it is; /subscriptions retry tries it again')).toBe(true);
   });
 });
 
