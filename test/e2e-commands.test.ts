@@ -112,6 +112,24 @@ describe('GIVEN paging and opening results', () => {
     expect(opened.embeds[0]?.title).toMatch(/^Lighthouse keeper's log \d$/);
   });
 
+  it('THEN on page 2 the menu numbers on from 6 and each entry opens the comment it names', async () => {
+    const names = ['Marta', 'Ivan', 'Olu', 'Keiko', 'Sam', 'Priya', 'Tomás'];
+    const comments = names.map((author, i) => comment(i + 1, `The puffin colony grew again, writes ${author}.`, { author }));
+    h.store.upsert(article({ title: 'Puffins return to the cliffs', text: 'Seabirds came back in spring.', comments }));
+    const first = await h.run('search', { query: 'puffin colony', scope: 'comments' }).reply();
+    const messageId = first.message?.id ?? '';
+    const next = (first.components[0]?.components ?? []).find((c) => 'label' in c && c.label === 'Next ▶') as { custom_id: string };
+    await h.fake.clickButton({ messageId, customId: next.custom_id, userId: h.userId }).reply();
+    const menu = h.fake.message(messageId)?.components?.[1]?.components[0] as { custom_id: string; options: { label: string; value: string }[] };
+    expect(menu.options.map((o) => o.label.split('.')[0])).toEqual(['6', '7']);
+    for (const option of menu.options) {
+      const [, number = '', author = ''] = /^\d+\. comment #(\d+) by (\S+) · Puffins return to the cliffs$/.exec(option.label) ?? [];
+      expect(author).toBe(names[Number(number) - 1]);
+      const opened = await h.fake.selectMenu({ messageId, customId: menu.custom_id, values: [option.value], userId: h.userId }).reply();
+      expect(opened.embeds[0]?.author?.name).toMatch(new RegExp(`^comment #${number} · ${author}`));
+    }
+  });
+
   it('THEN /article pages through the body into the comments', async () => {
     const first = await h.run('article', { article: sample.id }).reply();
     expect(first.embeds[0]?.footer?.text).toMatch(/^Page 1 of (\d+) \(article\)/);
