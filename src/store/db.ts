@@ -47,6 +47,8 @@ function openForWriting(path: string): Db {
   }
   const db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
   try {
+    // Before anything is written: another program's file is left exactly as it was.
+    checkSchema(db, path, true);
     db.pragma('journal_mode = WAL');
     // NORMAL is durable across process crashes in WAL mode; only an OS crash can lose the last commit.
     db.pragma('synchronous = NORMAL');

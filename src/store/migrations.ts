@@ -61,4 +61,13 @@ export const migrations: readonly string[] = [
   `CREATE INDEX articles_updated ON articles (updated_at);`,
   // Where a feed item's own discussion is.
   `ALTER TABLE articles ADD COLUMN comments_url TEXT;`,
+  // The process that runs the bot on this file (src/store/lock.ts): one row per lock.
+  `CREATE TABLE process_lock (
+    name TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    hostname TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    heartbeat_at TEXT NOT NULL
+  ) WITHOUT ROWID;`,
 ];
