@@ -1,7 +1,8 @@
 /** The `paperboy` executable: the command line, with the bot's two entry points among its commands. */
 import type { Command } from 'commander';
 import { ConfigError, loadConfig } from './config.ts';
-import { type Io, processIo } from './cli/context.ts';
+import { type Io, UsageError, processIo } from './cli/context.ts';
+import { DatabaseError } from './store/errors.ts';
 import { run } from './cli/main.ts';
 
 type BotCommand = 'start' | 'deploy-commands';
@@ -19,6 +20,8 @@ async function runBot(command: BotCommand, cmd: Command, io: Io, setExitCode: (c
     await (command === 'start' ? bot.start(config) : bot.deploy(config, (line) => io.out(line)));
   } catch (error) {
     if (error instanceof ConfigError) throw error;
+    // A database that cannot be used as it is, or one another bot holds: one line, exit 1.
+    if (error instanceof DatabaseError) throw new UsageError(error.message);
     // discord.js errors name the route and Discord's message; none of them carries the token.
     io.err(`paperboy: ${command} failed: ${error instanceof Error ? error.message : String(error)}`);
     setExitCode(2);
