@@ -99,6 +99,28 @@ describe('GIVEN a post Discord refuses for good (400)', () => {
     await expect(subscriptionsCommand.run({ retry: { id: t.channelId, name: 'news', type: 0 } }, ctx)).rejects.toThrow(`<#${t.channelId}> has no articles set aside: nothing to retry.`);
   });
 
+  it('THEN a comment Discord refuses sets its article aside part way, and the retry finishes its thread', async () => {
+    const e = await startEngine();
+    h = e;
+    const articles = [news(1), news(2), news(3)];
+    for (const a of articles) e.store.upsert(a);
+    const { subs, runner, t, ctx } = await setUp(e);
+    // The first message sent anywhere but the channel itself: the first comment, in article 1's thread.
+    e.fake.faults.failNext({ count: 1, status: 400, route: new RegExp(`^POST /channels/(?!${t.channelId}/)\\d+/messages$`) });
+    const [first] = await runner.run();
+    expect(first).toMatchObject({ error: null, setAside: 1 });
+    const posts = e.fake.messages(t.channelId);
+    expect(posts.map((m) => m.embeds[0]?.title)).toEqual(['Harbour news 1', 'Harbour news 2', 'Harbour news 3']);
+    expect(posts.map((m) => e.fake.messages(m.id).map((c) => c.content))).toEqual([[], [expect.stringContaining('Seen on day 2.')], [expect.stringContaining('Seen on day 3.')]]);
+    expect((await subs.get(t.guildId, t.channelId))?.setAside?.map((x) => x.articleId)).toEqual([news(1).id]);
+    expect((await subs.get(t.guildId, t.channelId))?.cursor).toBe(e.store.positions.last());
+
+    await subscriptionsCommand.run({ retry: { id: t.channelId, name: 'news', type: 0 } }, ctx);
+    const [second] = await runner.run();
+    expect(second).toMatchObject({ error: null, articles: 1, setAside: 0 });
+    expect(checkDelivered(e.fake, t, articles)).toEqual([]);
+  });
+
   it('THEN a failure that may pass (500 after discord.js retries) still stops the run in order, with nothing set aside', async () => {
     const e = await startEngine();
     h = e;

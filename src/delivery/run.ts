@@ -77,13 +77,15 @@ async function runOne(deps: RunDeps, sub: Subscription, dryRun: boolean, signal:
     paused: report.pause ? { reason: report.pause.reason, at } : s.paused,
     setAside: nextSetAside(setAsideOf(s), report.results, due.missing, titles, at),
   }));
-  const fields = { channel: sub.channelId, guild: sub.guildId, articles: report.results.length, created };
+  // Articles found up to date (already posted, nothing new) are not counted: nothing was done for them.
+  const worked = report.results.filter((r) => r.action !== 'none').length;
+  const fields = { channel: sub.channelId, guild: sub.guildId, articles: worked, created };
   for (const r of setAside) deps.log.warn({ ...fields, article: r.articleId, title: titles.get(r.articleId), reason: r.error }, 'article set aside: it cannot be posted as it is; /subscriptions retry tries it again');
   for (const id of due.missing) deps.log.warn({ ...fields, article: id }, 'a set-aside article to retry is no longer stored; dropped from the list');
   if (report.pause) deps.log.warn({ ...fields, reason: report.pause.reason }, 'delivery paused for this subscription');
   else if (firstError) deps.log.warn({ ...fields, error: firstError }, 'delivery stopped part way; the next run resumes it');
-  else if (report.results.length > 0) deps.log.info(fields, 'delivered');
-  return { ...base, created, articles: report.results.length, error: firstError, paused: report.pause?.reason ?? null, setAside: setAside.length };
+  else if (worked > 0) deps.log.info(fields, 'delivered');
+  return { ...base, created, articles: worked, error: firstError, paused: report.pause?.reason ?? null, setAside: setAside.length };
 }
 
 /**
