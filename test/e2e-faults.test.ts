@@ -1,13 +1,17 @@
 /**
  * End to end under trouble: expired buttons, a bug inside a command, a 429 storm, 5xx errors and a
  * dropped gateway in the middle of commands. Every command must still be answered exactly once.
+ * And a forum post Discord made before answering 500 is posted once, not twice.
  */
+import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { commands } from '../commands/index.ts';
 import { EXPIRED } from '../src/discord/router.ts';
 import { defineCommand } from '../src/views/command.ts';
+import { article, comment } from './helpers/articles.ts';
 import { type Harness, startHarness } from './helpers/bot.ts';
+import { checkDelivered } from './helpers/delivery.ts';
 import { sampleArticle } from './text-sample.ts';
 
 const sample = sampleArticle();
@@ -92,5 +96,27 @@ describe('GIVEN Discord in trouble in the middle of commands', () => {
     expect(replies).toHaveLength(6);
     expect([...before, ...during].every(answeredOnce)).toBe(true);
     expect(harness.logs.some((l) => l.msg === 'gateway resumed')).toBe(true);
+  });
+});
+
+describe('GIVEN a forum where Discord makes a post and then answers 500', () => {
+  it('THEN the bot finds the post it made instead of making a second one, and its comments go into it', async () => {
+    const articles = [article({ title: 'Ferry timetable changes', text: 'The ferry leaves at nine from Monday.', comments: [comment(1, 'Finally.'), comment(2, 'Too early.')] })];
+    h = await startHarness({ articles, delivery: true });
+    const harness = h;
+    const forum = harness.fake.createChannel(harness.guildId, { name: 'articles', type: 'forum' });
+    const admin = harness.fake.createUser({ username: 'editor' });
+    harness.fake.addMember(harness.guildId, admin.id, { permissions: PermissionFlagsBits.ManageGuild | PermissionFlagsBits.ViewChannel });
+    await harness.fake.runCommand({ guildId: harness.guildId, channelId: harness.channelId, userId: admin.id, name: 'subscribe', options: { channel: forum.id, backfill: 'all' } }).reply();
+
+    // The post is made, then the answer is a 500: discord.js alone would send it again.
+    const forumPost = new RegExp(`^POST /channels/${forum.id}/threads$`);
+    harness.fake.faults.failNext({ count: 1, status: 500, route: forumPost, handled: true });
+    const [run] = await harness.bot.runner.run();
+
+    expect(run).toMatchObject({ error: null, paused: null });
+    expect(harness.fake.requests.filter((r) => forumPost.test(`${r.method} ${r.path}`)).map((r) => r.status)).toEqual([500]);
+    expect(checkDelivered(harness.fake, { guildId: harness.guildId, channelId: forum.id, kind: 'forum' }, articles)).toEqual([]);
+    expect(harness.logs.some((l) => l.msg === 'forum post made though its answer was lost; found and kept')).toBe(true);
   });
 });

@@ -11,7 +11,7 @@ import type { ArticleThread } from '../discussion/threads.ts';
 import type { Logger } from '../log.ts';
 import type { ArticleAction, ArticleResult, ArticleWork, DeliveryEngine, DeliveryReport, Target } from './engine-types.ts';
 import { type ArticlePlan, nonceFor, planArticle, postFooter } from './messages.ts';
-import { type PostedMessage, type Poster, TargetGone } from './poster.ts';
+import { OutcomeUnknown, type PostedMessage, type Poster, snowflakeAt, TargetGone } from './poster.ts';
 import { permanentRefusal } from './refusal.ts';
 
 /**
@@ -19,8 +19,17 @@ import { permanentRefusal } from './refusal.ts';
  * bucket (5 messages per 5 s on Discord), so about 20 at once are needed to reach the global 50/s.
  */
 const THREADS_IN_FLIGHT = 20;
-/** How far back a channel is searched for a post made just before a crash. */
-const RECENT_POSTS = 50;
+/**
+ * Pages of 100 read in a channel at most, from the moment a post was attempted, looking for it
+ * after a crash: 5,000 messages. Reaching it is logged, since a post further back would be made again.
+ */
+const POST_SEARCH_PAGES = 50;
+/** The search starts this long before the recorded attempt: Discord's clock and ours may differ. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+/** Forum posts attempted per article and run when Discord's answer is lost each time (each attempt looks first). */
+const FORUM_POST_ATTEMPTS = 3;
+/** Comment messages sent per article and run by default: a thread of thousands goes in slices, so no article waits behind it. */
+export const COMMENTS_PER_RUN = 100;
 /** Pages of 100 read back in a thread when resuming: people may have replied since the bot's last message. */
 const RESUME_PAGES = 10;
 
@@ -33,6 +42,8 @@ interface Progress {
   done: string[];
   /** The last message posted in the thread: where a resume starts reading. */
   lastId: string | null;
+  /** When the post was last attempted (epoch ms), saved before sending: a search for it after a crash starts there. Absent in older records. */
+  attemptedAt?: number;
   /** The first delivery finished: later work is an append or an edit. */
   complete: boolean;
 }
@@ -44,6 +55,10 @@ export interface EngineDeps {
   readonly log: Logger;
   /** Told of every thread made for an article, so its replies can be followed. */
   readonly onThread?: (thread: ArticleThread) => Promise<void>;
+  /** Comment messages sent per article and run; the rest go in the next run. Default COMMENTS_PER_RUN. */
+  readonly commentsPerRun?: number;
+  /** Epoch milliseconds; default Date.now. */
+  readonly clock?: () => number;
 }
 
 function bodyHash(a: Article): string {
@@ -66,6 +81,9 @@ function actionOf(p: Progress | null, plan: ArticlePlan, article: Article): { ac
 
 export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
   const { poster, keyv, log } = deps;
+  const clock = deps.clock ?? Date.now;
+  const commentsPerRun = deps.commentsPerRun ?? COMMENTS_PER_RUN;
+  if (!Number.isInteger(commentsPerRun) || commentsPerRun < 1) throw new RangeError(`delivery engine: expected \`commentsPerRun\` to be a whole number from 1 up, got \`${commentsPerRun}\``);
   const key = (t: Target, articleId: string): string => `${t.channelId}:${articleId}`;
   const load = async (t: Target, id: string): Promise<Progress | null> => ((await keyv.get(key(t, id))) as Progress | undefined) ?? null;
   const save = (t: Target, id: string, p: Progress): Promise<boolean> => keyv.set(key(t, id), p);
@@ -81,24 +99,20 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
     plan: ArticlePlan,
     p: Progress,
     unrecorded: boolean,
-    recent: () => Promise<PostedMessage[]>,
   ): Promise<{ created: number; edited: number }> {
     let created = 0;
     let edited = 0;
-    // Recorded before the post is made, so the next run knows whether to look for it.
-    if (!p.postId && !unrecorded) await save(t, a.id, p);
-    if (!p.postId && t.kind === 'forum') {
-      const found = unrecorded ? await poster.findForumPost(t.guildId, t.channelId, plan.threadName, postFooter(a.id)) : null;
-      p.threadId = found ?? (await poster.forumPost(t.channelId, plan.threadName, plan.post));
-      if (!found) created++;
-      p.postId = p.threadId;
-      p.postHash = plan.postHash;
-      await save(t, a.id, p);
-    }
     if (!p.postId) {
-      const found = unrecorded ? (await recent()).find((m) => m.authorId === poster.botId() && m.footer === postFooter(a.id)) : undefined;
-      p.postId = found?.id ?? (await poster.send(t.channelId, plan.post, nonceFor(t.channelId, a.id, 'post')));
-      if (!found) created++;
+      const found = unrecorded ? await findPost(t, a, plan, p.attemptedAt) : null;
+      if (found === null) {
+        // Recorded before the post is made, so the next run knows to look for it, and from when.
+        p.attemptedAt = clock();
+        await save(t, a.id, p);
+        created++;
+      }
+      p.postId = found ?? (t.kind === 'forum' ? await makeForumPost(t, a, plan, p.attemptedAt) : await poster.send(t.channelId, plan.post, nonceFor(t.channelId, a.id, 'post')));
+      // A forum post is its thread.
+      if (t.kind === 'forum') p.threadId = p.postId;
       p.postHash = plan.postHash;
       await save(t, a.id, p);
     }
@@ -118,6 +132,49 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
     return { created, edited };
   }
 
+  /** The post an earlier run set out to make, if Discord has it: by its footer, from the moment it was attempted. */
+  async function findPost(t: Target, a: Article, plan: ArticlePlan, attemptedAt: number | undefined): Promise<string | null> {
+    const since = attemptedAt === undefined ? undefined : attemptedAt - CLOCK_SKEW_MS;
+    if (t.kind === 'forum') return poster.findForumPost(t.guildId, t.channelId, plan.threadName, postFooter(a.id), since);
+    const footer = postFooter(a.id);
+    // A record from before the attempt's time was kept: only the newest page can be searched.
+    let cursor = since === undefined ? null : snowflakeAt(since);
+    for (let page = 0; page < POST_SEARCH_PAGES; page++) {
+      const batch = await poster.after(t.channelId, cursor, 100);
+      const hit = batch.find((m) => m.authorId === poster.botId() && m.footer === footer);
+      if (hit) return hit.id;
+      const last = batch.at(-1);
+      if (cursor === null || batch.length < 100 || !last) return null;
+      cursor = last.id;
+    }
+    log.warn(
+      { channel: t.channelId, article: a.id, messages: POST_SEARCH_PAGES * 100, since: new Date(since ?? 0).toISOString() },
+      'looked for a post an earlier run attempted and stopped at the search bound before reaching the present; posting it again (it may show twice)',
+    );
+    return null;
+  }
+
+  /**
+   * A forum post made once: a forum post takes no nonce, so when Discord's answer is lost the forum
+   * is searched for it before it is made again.
+   */
+  async function makeForumPost(t: Target, a: Article, plan: ArticlePlan, since: number | undefined): Promise<string> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await poster.forumPost(t.channelId, plan.threadName, plan.post);
+      } catch (error) {
+        if (!(error instanceof OutcomeUnknown)) throw error;
+        const found = await poster.findForumPost(t.guildId, t.channelId, plan.threadName, postFooter(a.id), since);
+        if (found) {
+          log.info({ channel: t.channelId, article: a.id, thread: found }, 'forum post made though its answer was lost; found and kept');
+          return found;
+        }
+        if (attempt >= FORUM_POST_ATTEMPTS) throw error;
+        log.warn({ channel: t.channelId, article: a.id, attempt, error: error.message }, 'forum post got no answer and is not in the forum; making it again');
+      }
+    }
+  }
+
   /** The bot's messages in a thread after `afterId`, oldest first, read page by page. */
   async function botMessagesAfter(threadId: string, afterId: string): Promise<PostedMessage[]> {
     const mine: PostedMessage[] = [];
@@ -132,23 +189,28 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
     return mine;
   }
 
-  /** Posts the comment messages not yet posted, in order, adopting any already in the thread. */
-  async function postComments(t: Target, a: Article, plan: ArticlePlan, p: Progress, resuming: boolean): Promise<number> {
+  /**
+   * Posts the comment messages not yet posted, in order, adopting any already in the thread. Stops
+   * between messages at shutdown (`signal`) or after `commentsPerRun` sends; progress is saved after
+   * each message, so the next run goes on from there. `left` counts the messages not posted.
+   */
+  async function postComments(t: Target, a: Article, plan: ArticlePlan, p: Progress, resuming: boolean, signal: AbortSignal | undefined): Promise<{ created: number; left: number }> {
     const threadId = p.threadId;
-    if (!threadId) return 0;
+    if (!threadId) return { created: 0, left: 0 };
     const done = new Set(p.done);
     const pending = plan.comments.filter((s) => !done.has(s.key));
-    if (pending.length === 0) return 0;
+    if (pending.length === 0) return { created: 0, left: 0 };
     // Messages made in a run that died before recording them; only read when resuming.
     const existing = resuming ? await botMessagesAfter(threadId, p.lastId ?? threadId) : [];
     let created = 0;
-    for (const step of pending) {
+    for (const [i, step] of pending.entries()) {
       const match = existing.findIndex((m) => m.content === step.message.content);
       let id: string;
       if (match >= 0) {
         id = existing[match]?.id ?? '';
         existing.splice(0, match + 1);
       } else {
+        if (signal?.aborted || created >= commentsPerRun) return { created, left: pending.length - i };
         id = await poster.send(threadId, step.message, nonceFor(threadId, a.id, step.key));
         created++;
       }
@@ -156,14 +218,14 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
       p.lastId = id;
       await save(t, a.id, p);
     }
-    return created;
+    return { created, left: 0 };
   }
 
   /** Makes the post and thread; resolves with the comments' task (wrapped, so awaiting this does not wait for them). */
   async function deliverOne(
     t: Target,
     a: Article,
-    recent: () => Promise<PostedMessage[]>,
+    signal: AbortSignal | undefined,
     report: (r: ArticleResult) => void,
     onGone: (reason: string) => void,
   ): Promise<{ comments: Promise<void> } | 'stop' | null> {
@@ -190,7 +252,7 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
       report({ articleId: a.id, action, created, edited: posted.edited, error: refused ?? message(error), ...(refused ? { setAside: true } : {}) });
     };
     try {
-      posted = await ensurePost(t, a, plan, p, stored !== null && !stored.postId, recent);
+      posted = await ensurePost(t, a, plan, p, stored !== null && !stored.postId);
     } catch (error) {
       fail(error, 0);
       // A set-aside article goes on to the next; after any other failed post the rest wait, so posts stay in order.
@@ -198,8 +260,14 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
     }
     // The comments go on while the next article's post is made: its own thread, its own bucket.
     // Comments can only have been sent by an earlier run once it had recorded the thread.
-    const comments = postComments(t, a, plan, p, stored?.threadId != null).then(
-      async (n) => {
+    const comments = postComments(t, a, plan, p, stored?.threadId != null, signal).then(
+      async ({ created: n, left }) => {
+        if (left > 0) {
+          // Not finished: reported as stopped part way, so the job keeps it due and the next run goes on.
+          const why = signal?.aborted ? 'stopped for shutdown' : `at most ${commentsPerRun} comment messages per article and run`;
+          report({ articleId: a.id, action, created: posted.created + n, edited: posted.edited, error: `${left} comment messages left for the next run (${why})` });
+          return;
+        }
         p.complete = true;
         await save(t, a.id, p);
         report({ articleId: a.id, action, created: posted.created + n, edited: posted.edited, error: null });
@@ -225,13 +293,9 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
       const results: ArticleResult[] = [];
       let pause: { reason: string } | null = null;
       const inFlight = new Set<Promise<void>>();
-      // The channel's recent messages, read once per run and only if a post is to be made: a post
-      // made by a run that died before recording it is among them.
-      let recentPosts: Promise<PostedMessage[]> | null = null;
-      const recent = (): Promise<PostedMessage[]> => (recentPosts ??= poster.after(t.channelId, null, RECENT_POSTS));
       for (const a of articles) {
         if (pause || options?.signal?.aborted) break;
-        const task = await deliverOne(t, a, recent, (r) => results.push(r), (reason) => (pause ??= { reason }));
+        const task = await deliverOne(t, a, options?.signal, (r) => results.push(r), (reason) => (pause ??= { reason }));
         // Posts keep their order in the channel: after a post that failed, the rest wait for the next run.
         if (task === 'stop') break;
         if (!task) continue;

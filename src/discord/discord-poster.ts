@@ -4,7 +4,7 @@
  * Discord's answers that mean "this target cannot take posts" become TargetGone.
  */
 import type { APIChannel, APIMessage, APIThreadChannel } from 'discord-api-types/v10';
-import { DiscordAPIError, REST, Routes } from 'discord.js';
+import { DiscordAPIError, HTTPError, REST, Routes } from 'discord.js';
 import type { OutMessage } from '../delivery/messages.ts';
 import { OutcomeUnknown, type Poster, TargetGone } from '../delivery/poster.ts';
 
@@ -28,6 +28,8 @@ async function call<T>(what: string, channelId: string, request: () => Promise<u
     if (error instanceof DiscordAPIError && typeof error.code === 'number' && GONE.has(error.code)) {
       throw new TargetGone(`${error.message} (${what} in channel ${channelId}, Discord code ${error.code})`);
     }
+    // discord.js names only the status ("Internal Server Error"): say which request it was.
+    if (error instanceof HTTPError) throw new Error(`${what} in channel ${channelId}: Discord answered ${error.status} ${error.message}`, { cause: error });
     throw error;
   }
 }
@@ -66,7 +68,7 @@ export function discordPoster(rest: REST, botId: () => string, token: string): P
       } catch (error) {
         // A 4xx is Discord's answer that nothing was made; anything else (5xx, timeout, reset) leaves it unknown.
         if (error instanceof DiscordAPIError || error instanceof TargetGone) throw error;
-        throw new OutcomeUnknown(`creating a forum post in channel ${forumId} got no clear answer: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        throw new OutcomeUnknown(`no clear answer, so it may or may not exist: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
       }
     },
     async findForumPost(guildId, forumId, name, footer, since) {

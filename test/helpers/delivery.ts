@@ -1,9 +1,10 @@
 /** The delivery engine on its own against the local Discord: a discord.js REST client, keyv progress, a store. */
 import { REST } from 'discord.js';
 import type { Article } from '../../src/articles/model.ts';
-import { createDeliveryEngine } from '../../src/delivery/engine.ts';
+import { createDeliveryEngine, type EngineDeps } from '../../src/delivery/engine.ts';
 import type { DeliveryEngine, Target } from '../../src/delivery/engine-types.ts';
 import { planArticle } from '../../src/delivery/messages.ts';
+import type { Poster } from '../../src/delivery/poster.ts';
 import { discordPoster } from '../../src/discord/discord-poster.ts';
 import { FakeDiscord, type FakeDiscordOptions } from '../../src/fake-discord/index.ts';
 import { createLogger } from '../../src/log.ts';
@@ -15,21 +16,27 @@ export interface EngineHarness {
   readonly fake: FakeDiscord;
   readonly store: ArticleStore;
   readonly engine: DeliveryEngine;
+  /** The real discord.js poster the engine uses, for tests that build an engine of their own. */
+  readonly poster: Poster;
   readonly guildId: string;
   target(kind?: 'text' | 'forum'): Target;
   close(): Promise<void>;
 }
 
-export async function startEngine(options: { fake?: FakeDiscordOptions; globalPerSecond?: number; dbPath?: string } = {}): Promise<EngineHarness> {
+export async function startEngine(
+  options: { fake?: FakeDiscordOptions; globalPerSecond?: number; dbPath?: string; engine?: Partial<Pick<EngineDeps, 'commentsPerRun' | 'log'>> } = {},
+): Promise<EngineHarness> {
   const fake = await FakeDiscord.start({ botToken: TOKEN, ...options.fake });
   const guildId = fake.createGuild({ name: 'Readers' }).id;
   const store = ArticleStore.open(options.dbPath ?? ':memory:');
   const rest = new REST({ api: fake.apiUrl, globalRequestsPerSecond: options.globalPerSecond ?? 50 }).setToken(TOKEN);
-  const engine = createDeliveryEngine({ poster: discordPoster(rest, () => fake.botUser.id, TOKEN), keyv: openKeyv(store.db, 'delivery'), log: createLogger({ level: 'silent' }) });
+  const poster = discordPoster(rest, () => fake.botUser.id, TOKEN);
+  const engine = createDeliveryEngine({ poster, keyv: openKeyv(store.db, 'delivery'), log: createLogger({ level: 'silent' }), ...options.engine });
   return {
     fake,
     store,
     engine,
+    poster,
     guildId,
     target(kind = 'text') {
       const channel = fake.createChannel(guildId, { name: kind === 'forum' ? 'articles' : 'news', type: kind });

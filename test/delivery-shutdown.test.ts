@@ -1,0 +1,56 @@
+/**
+ * Shutdown in the middle of a long thread, with the real bot against the local Discord at
+ * Discord's own pace (5 messages per 5 s in a channel): the bot stops between two messages within
+ * seconds, not when the thread is done, and what it posted matches what it recorded.
+ */
+import { PermissionFlagsBits } from 'discord-api-types/v10';
+import { afterEach, describe, expect, it } from 'vitest';
+import { planArticle } from '../src/delivery/messages.ts';
+import type { RequestRecord } from '../src/fake-discord/index.ts';
+import { article, comment } from './helpers/articles.ts';
+import { type Harness, startHarness } from './helpers/bot.ts';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+describe('GIVEN the bot posting a 40-comment thread at Discord’s pace', () => {
+  it('THEN stopping it takes a few seconds, not the rest of the thread, and the next start goes on where it stopped', async () => {
+    const long = article({ title: 'Council meeting', text: 'The council met until midnight.', comments: Array.from({ length: 40 }, (_, c) => comment(c + 1, `Remark ${c} on the meeting.`)) });
+    h = await startHarness({ articles: [long], delivery: true });
+    const harness = h;
+    const admin = harness.fake.createUser({ username: 'editor' });
+    harness.fake.addMember(harness.guildId, admin.id, { permissions: PermissionFlagsBits.ManageGuild | PermissionFlagsBits.ViewChannel });
+    await harness.fake.runCommand({ guildId: harness.guildId, channelId: harness.channelId, userId: admin.id, name: 'subscribe', options: { channel: harness.channelId, backfill: 'all' } }).reply();
+
+    // Stop once 5 comments are in: the thread's window is spent, and the 6th waits in discord.js for the next one.
+    const windowSpent = new Promise<void>((resolve) => {
+      let comments = 0;
+      harness.fake.on('request', (r: RequestRecord) => {
+        if (r.method === 'POST' && r.status === 200 && r.path !== `/channels/${harness.channelId}/messages` && r.path.endsWith('/messages') && ++comments === 5) setTimeout(resolve, 200);
+      });
+    });
+    const running = harness.bot.runner.run();
+    await windowSpent;
+    const started = performance.now();
+    await harness.bot.stop();
+    const stoppedMs = performance.now() - started;
+    const [run] = await running;
+
+    // At most one rate-limit window (5 s): a message already waiting for it is sent, then the thread stops. Before, ~33 s.
+    expect(stoppedMs).toBeLessThan(7000);
+    const threadId = harness.fake.threads(harness.channelId)[0]?.id ?? '';
+    const posted = harness.fake.messages(threadId).map((m) => m.content);
+    const planned = planArticle(long).comments.map((s) => s.message.content);
+    expect(posted.length).toBeLessThan(planned.length);
+    expect(posted).toEqual(planned.slice(0, posted.length));
+    expect(run?.error).toBe(`${planned.length - posted.length} comment messages left for the next run (stopped for shutdown)`);
+
+    // Started again, the bot knows exactly what is left.
+    await harness.restart();
+    const [dry] = await harness.bot.runner.run({ dryRun: true });
+    expect(dry?.plan).toEqual([{ articleId: long.id, title: long.title, action: 'resume', messages: planned.length - posted.length }]);
+  }, 60_000);
+});
