@@ -59,6 +59,9 @@ describe('GIVEN an article whose post would pass the 6,000-character embed total
     expect(embedSize(embed ?? {})).toBeLessThanOrEqual(LIMITS.embedTotal);
     expect(embed?.footer?.text).toBe(`Paperboy · article ${a.id}`);
     expect(embed?.fields?.map((f) => f.name)).toEqual(['Source', 'Author', 'Published', 'Comments']);
+    // A link too long for its field is left out rather than cut into a broken one.
+    expect(embed?.fields?.[3]?.value).toBe('1 comment');
+    expect(planArticle({ ...a, commentsUrl: 'https://news.example/c/1' }).post.embeds?.[0]?.fields?.[3]?.value).toBe('1 comment · [at the source](https://news.example/c/1)');
   });
 
   it('THEN fitEmbeds keeps ten embeds of full fields within the total, cutting texts first and dropping fields last first', () => {

@@ -24,6 +24,9 @@ export function commentCount(a: Pick<Article, 'comments' | 'declaredCommentCount
   return declared !== null && declared > stored ? `${stored} of ${plural(declared, 'comment')}` : plural(stored, 'comment');
 }
 
+/** The longest comments link shown: well inside an embed field's 1,024 characters with the count before it. */
+const MAX_LINK_CHARS = 900;
+
 /** Source, date and comment count as embed fields; a field the article lacks is left out, not invented. */
 export function articleFields(a: Pick<Article, 'source' | 'author' | 'publishedAt' | 'comments' | 'declaredCommentCount' | 'commentsUrl'>): EmbedField[] {
   const fields: EmbedField[] = [];
@@ -32,7 +35,9 @@ export function articleFields(a: Pick<Article, 'source' | 'author' | 'publishedA
   if (a.publishedAt) fields.push({ name: 'Published', value: showTime(a.publishedAt), inline: true });
   // The source's own discussion, linked, when a feed named it.
   // Only an http(s) link: one stored before ingest checked the scheme must not become a javascript: link.
-  const at = a.commentsUrl && isHttpUrl(a.commentsUrl) ? ` · [at the source](${a.commentsUrl.replace(/\)/g, '%29')})` : '';
+  // One too long for the field would be cut into a broken link: it is left out.
+  const url = a.commentsUrl && isHttpUrl(a.commentsUrl) && a.commentsUrl.length <= MAX_LINK_CHARS ? a.commentsUrl : null;
+  const at = url ? ` · [at the source](${url.replace(/\)/g, '%29')})` : '';
   fields.push({ name: 'Comments', value: `${commentCount(a)}${at}`, inline: true });
   return fields;
 }
