@@ -99,17 +99,27 @@ function hostAllowed(header: string | undefined, host: string): boolean {
 /**
  * Why a POST must be refused because another web page sent it, or null. A browser names the page
  * behind every cross-site POST in `Origin` (and `Sec-Fetch-Site`); a page elsewhere that posts
- * JSON to this server (a form, or fetch in no-cors mode) would otherwise run commands as the
- * member. Only the playground's own page, `http://<the Host it was asked by>`, may; a request with
- * no Origin at all comes from a program (curl, the tests), not from another site's page.
+ * JSON to this server would otherwise run commands as the member. Only the playground's own page
+ * may: its origin has the host the request was addressed to (http, or https behind a TLS proxy).
+ * A request with no Origin at all comes from a program (curl, the tests), not from a web page.
  */
 function foreignOrigin(request: IncomingMessage): string | null {
-  const own = `http://${request.headers.host ?? ''}`;
+  const host = request.headers.host ?? '';
+  const own = `http://${host}`;
   const origin = request.headers.origin;
-  if (origin !== undefined && origin !== own) return `this playground takes requests only from its own page (${own}), not from ${origin}`;
+  if (origin !== undefined && !sameHost(origin, host)) return `this playground takes requests only from its own page (${own}), not from ${origin}`;
   const site = request.headers['sec-fetch-site'];
   if (origin === undefined && site !== undefined && site !== 'same-origin' && site !== 'none') return `this playground takes requests only from its own page (${own}), not from a ${site} page`;
   return null;
+}
+
+function sameHost(origin: string, host: string): boolean {
+  try {
+    const url = new URL(origin);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.host === host.toLowerCase();
+  } catch {
+    return false; // `null` (a sandboxed frame, a file) or garbage
+  }
 }
 
 async function readJson(request: IncomingMessage): Promise<unknown> {
