@@ -53,6 +53,7 @@ describe('GIVEN another process holding the write lock', () => {
 describe('GIVEN a bot running on a database file (the lock, issue 13 point 13)', () => {
   let fake: FakeDiscord;
   let dir: string;
+  // Four or five processes start in each test, each in seconds: more on a busy machine.
   let running: Running[] = [];
   beforeEach(async () => {
     fake = await FakeDiscord.start({ botToken: TOKEN });
@@ -108,7 +109,7 @@ describe('GIVEN a bot running on a database file (the lock, issue 13 point 13)',
     expect(await third.exited).toBe(0);
     // Released on a clean exit: the next start needs no takeover.
     expect(lockRows()).toEqual([]);
-  });
+  }, 120_000);
 
   it('THEN a playground runs beside it (its own file), and a second playground on that file is refused naming the first', async () => {
     const bot = start(botEnv());
@@ -124,5 +125,5 @@ describe('GIVEN a bot running on a database file (the lock, issue 13 point 13)',
     expect(await playground.exited).toBe(0);
     bot.child.kill('SIGTERM');
     expect(await bot.exited).toBe(0);
-  });
+  }, 120_000);
 });

@@ -90,7 +90,7 @@ describe('GIVEN a file at --db that Paperboy cannot use', () => {
       (e: { code: number; stdout: string; stderr: string }) => e,
     );
     expectOneLine(r, db, /is not a Paperboy database: it is not an SQLite file/);
-  });
+   }, 60_000);
 });
 
 describe('GIVEN a Paperboy database from another version', () => {
@@ -164,6 +164,7 @@ function asNobody(file: string, ...args: string[]): Promise<Result> {
   );
 }
 
+// Each command here is a process of its own (seconds each), eight at once in the folder test.
 describe.runIf(nobody)('GIVEN a database the user may only read (run as the user nobody)', () => {
   beforeEach(async () => {
     chmodSync(dir, 0o755);
@@ -181,7 +182,7 @@ describe.runIf(nobody)('GIVEN a database the user may only read (run as the user
       db,
       /is read-only: reading commands \(search, show, list, export…\) work, ingest, feed add\/remove\/poll and the bot need write access: make it writable \(chmod u\+w \S+\) or run as its owner$/,
     );
-  });
+   }, 60_000);
 
   it('THEN, in a folder they may not write (no -wal or -shm can be made), every reading command works and ingest says the folder is read-only', async () => {
     chownSync(db, nobody!.uid, nobody!.gid);
@@ -193,5 +194,5 @@ describe.runIf(nobody)('GIVEN a database the user may only read (run as the user
     expect(reads[0]!.stdout).toContain('Russia and NATO are severing ties');
     expectOneLine(await asNobody(db, 'ingest', SAMPLE), db, new RegExp(`cannot be written: its folder ${dir} is read-only, and SQLite writes paperboy\\.db-wal and paperboy\\.db-shm beside it; reading commands work`));
     chmodSync(dir, 0o755);
-  });
+  }, 120_000);
 });
