@@ -1,0 +1,70 @@
+/**
+ * The bot against the local Discord while a large file is ingested from the inbox: the file is
+ * parsed in a worker thread, so slash commands are answered at once all the while.
+ */
+import { createWriteStream, mkdtempSync, readdirSync, utimesSync } from 'node:fs';
+import { once } from 'node:events';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Harness, startHarness } from './helpers/bot.ts';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+/** A JSON array of `count` articles of about 3 kB each, with comments, as a site export has them. */
+async function writeArray(path: string, count: number): Promise<void> {
+  const out = createWriteStream(path);
+  const paragraph = 'The harbour master said on Tuesday that the new quay would open next spring, after two years of work. ';
+  out.write('[');
+  for (let i = 0; i < count; i++) {
+    const article = {
+      title: `Quay report ${i}`,
+      url: `https://example.org/quay/${i}`,
+      body: Array.from({ length: 8 }, (_, k) => `${paragraph.repeat(3)}${k}`).join('\n\n'),
+      comments: Array.from({ length: 5 }, (_, k) => ({ text: `Comment ${k}: ${paragraph}` })),
+    };
+    if (!out.write(`${i ? ',\n' : '\n'}${JSON.stringify(article)}`)) await once(out, 'drain');
+  }
+  out.end('\n]\n');
+  await once(out, 'finish');
+}
+
+describe('GIVEN a 20 MB file in the inbox', () => {
+  it("THEN it is parsed off the bot's thread: that thread is never held for a second, and slash commands are answered all the while", async () => {
+    const inboxDir = mkdtempSync(join(tmpdir(), 'paperboy-e2e-big-inbox-'));
+    const count = 6500;
+    await writeArray(join(inboxDir, 'big.json'), count);
+    const settled = Date.now() / 1000 - 60;
+    utimesSync(join(inboxDir, 'big.json'), settled, settled);
+    h = await startHarness({ delivery: { cron: null, inboxDir } });
+
+    // The local Discord, the bot and this test share one thread: how long it was ever held is what
+    // an interaction arriving at the worst moment would have waited on top of its own handling.
+    const held = monitorEventLoopDelay({ resolution: 10 });
+    held.enable();
+    let ingested = false;
+    const run = h.bot.runner.run().then(() => (ingested = true));
+    const waits: number[] = [];
+    let answeredWhileIngesting = 0;
+    while (!ingested) {
+      const sent = performance.now();
+      const reply = await h.run('search', { query: 'quay' }).reply(3000);
+      waits.push(performance.now() - sent);
+      expect(reply.embeds.length + reply.content.length).toBeGreaterThan(0);
+      if (!ingested) answeredWhileIngesting++;
+      await new Promise((done) => setTimeout(done, 50));
+    }
+    await run;
+    held.disable();
+    expect(held.max / 1e6).toBeLessThan(1000);
+    expect(Math.max(...waits)).toBeLessThan(1000);
+    expect(answeredWhileIngesting).toBeGreaterThanOrEqual(5);
+    expect(h.store.count()).toBe(count);
+    expect(readdirSync(join(inboxDir, 'processed'))).toEqual(['big.json']);
+  }, 120_000);
+});
