@@ -126,3 +126,17 @@ describe('GIVEN a run that died just before sending a post, then a busy channel'
     expect(channelReads(h, t.channelId)).toBe(50);
   }, 30_000);
 });
+
+describe('GIVEN a post Discord refused outright (a 400)', () => {
+  it('THEN the next attempt makes it without reading the channel back, since nothing was made', async () => {
+    h = await startEngine();
+    const t = h.target();
+    const a = article({ title: 'Tram strike' });
+    h.fake.faults.failNext({ count: 1, status: 400, route: `POST /channels/${t.channelId}/messages` });
+    expect((await h.engine.deliver(t, [a])).results[0]?.error).toMatch(/400/);
+    const report = await h.engine.deliver(t, [a]);
+    expect(report.results[0]).toMatchObject({ action: 'post', created: 1, error: null });
+    expect(checkDelivered(h.fake, t, [a])).toEqual([]);
+    expect(channelReads(h, t.channelId)).toBe(0);
+  });
+});

@@ -42,8 +42,11 @@ interface Progress {
   done: string[];
   /** The last message posted in the thread: where a resume starts reading. */
   lastId: string | null;
-  /** When the post was last attempted (epoch ms), saved before sending: a search for it after a crash starts there. Absent in older records. */
-  attemptedAt?: number;
+  /**
+   * When the post was last attempted (epoch ms), saved before sending: a search for it after a crash
+   * starts there. Null when Discord refused that attempt outright (nothing to look for); absent in older records.
+   */
+  attemptedAt?: number | null;
   /** The first delivery finished: later work is an append or an edit. */
   complete: boolean;
 }
@@ -67,6 +70,16 @@ function bodyHash(a: Article): string {
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Whether Discord answered a request with a refusal (a 4xx other than a timeout), so it made nothing.
+ * Read by shape, as discord.js's DiscordAPIError carries `status`; nothing here imports discord.js.
+ */
+function refusedOutright(error: unknown): boolean {
+  if (error instanceof TargetGone) return true;
+  const status = error instanceof Error ? (error as Error & { status?: unknown }).status : undefined;
+  return typeof status === 'number' && status >= 400 && status < 500 && status !== 408;
 }
 
 function actionOf(p: Progress | null, plan: ArticlePlan, article: Article): { action: ArticleAction; pending: number } {
@@ -110,7 +123,16 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
         await save(t, a.id, p);
         created++;
       }
-      p.postId = found ?? (t.kind === 'forum' ? await makeForumPost(t, a, plan, p.attemptedAt) : await poster.send(t.channelId, plan.post, nonceFor(t.channelId, a.id, 'post')));
+      try {
+        p.postId = found ?? (t.kind === 'forum' ? await makeForumPost(t, a, plan, p.attemptedAt ?? undefined) : await poster.send(t.channelId, plan.post, nonceFor(t.channelId, a.id, 'post')));
+      } catch (error) {
+        if (refusedOutright(error)) {
+          // Discord answered no, so nothing was made: the next attempt need not read the channel back for it.
+          p.attemptedAt = null;
+          await save(t, a.id, p);
+        }
+        throw error;
+      }
       // A forum post is its thread.
       if (t.kind === 'forum') p.threadId = p.postId;
       p.postHash = plan.postHash;
@@ -133,8 +155,8 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
   }
 
   /** The post an earlier run set out to make, if Discord has it: by its footer, from the moment it was attempted. */
-  async function findPost(t: Target, a: Article, plan: ArticlePlan, attemptedAt: number | undefined): Promise<string | null> {
-    const since = attemptedAt === undefined ? undefined : attemptedAt - CLOCK_SKEW_MS;
+  async function findPost(t: Target, a: Article, plan: ArticlePlan, attemptedAt: number | null | undefined): Promise<string | null> {
+    const since = attemptedAt == null ? undefined : attemptedAt - CLOCK_SKEW_MS;
     if (t.kind === 'forum') return poster.findForumPost(t.guildId, t.channelId, plan.threadName, postFooter(a.id), since);
     const footer = postFooter(a.id);
     // A record from before the attempt's time was kept: only the newest page can be searched.
@@ -252,7 +274,7 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
       report({ articleId: a.id, action, created, edited: posted.edited, error: refused ?? message(error), ...(refused ? { setAside: true } : {}) });
     };
     try {
-      posted = await ensurePost(t, a, plan, p, stored !== null && !stored.postId);
+      posted = await ensurePost(t, a, plan, p, stored !== null && !stored.postId && stored.attemptedAt !== null);
     } catch (error) {
       fail(error, 0);
       // A set-aside article goes on to the next; after any other failed post the rest wait, so posts stay in order.
