@@ -14,6 +14,7 @@ import { decodeFeed } from './decode.ts';
 import type { ReadFeed } from './entry.ts';
 import { readAtom, readJson, readRdf, readRss } from './formats.ts';
 import { collapse } from './html.ts';
+import { endsWithClosedRoot, htmlTitle, prologEnd } from './xml-edges.ts';
 
 /** Where a feed came from and how to label its Articles; every field is optional. */
 export interface FeedParseOptions {
@@ -59,8 +60,6 @@ export interface ParsedFeed {
 type XmlFormat = 'rss' | 'atom' | 'rdf';
 
 const EXPECTED = 'a feed (RSS, Atom or JSON Feed)';
-/** Everything that may come before the root element: whitespace, the declaration, PIs, comments, a doctype. */
-const PROLOG = /^(?:\s+|<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE(?:[^[>]|\[[\s\S]*?\])*>)*/i;
 const CONTENT_EXPECTED: Readonly<Record<XmlFormat, string>> = {
   rss: 'an RSS feed: a <channel> inside ROOT',
   atom: 'an Atom feed: a title, an id or entries inside ROOT',
@@ -99,15 +98,16 @@ export function formatOfRoot(root: string): XmlFormat | null {
 
 /** The name of the document's root element, or null when the text does not start like XML. */
 export function rootElement(text: string): string | null {
-  const prolog = PROLOG.exec(text)?.[0] ?? '';
-  return /^<([A-Za-z_][\w.:-]*)/.exec(text.slice(prolog.length))?.[1] ?? null;
+  // The name is read from a bounded slice: a name runs to the first character that cannot be in it.
+  const start = prologEnd(text);
+  return /^<([A-Za-z_][\w.:-]*)/.exec(text.slice(start, start + 1024))?.[1] ?? null;
 }
 
 function readXmlDocument(name: string, text: string): ReadFeed {
   const root = rootElement(text);
   if (root === null) throw new ParseError(name, null, `${EXPECTED}, got text starting "${snippet(text)}"`);
   if (root.toLowerCase() === 'html' || /^\s*<!DOCTYPE\s+html/i.test(text)) {
-    const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1];
+    const title = htmlTitle(text);
     throw new ParseError(name, null, `${EXPECTED}, got an HTML page${title?.trim() ? ` ("${snippet(title)}")` : ''}`);
   }
   const format = formatOfRoot(root);
@@ -115,8 +115,7 @@ function readXmlDocument(name: string, text: string): ReadFeed {
 
   // fast-xml-parser (under feedsmith) accepts a document cut off between two items; a feed must end
   // with its root closed, and one that does not was truncated in transit or on disk.
-  const escaped = root.replace(/[.]/g, '\\.');
-  if (!new RegExp(`</${escaped}\\s*>(?:\\s|<!--[\\s\\S]*?-->)*$`).test(text)) {
+  if (!endsWithClosedRoot(text, root)) {
     const lines = text.trimEnd().split('\n');
     const last = lines[lines.length - 1] ?? '';
     throw new ParseError(name, lines.length, `the document to end with </${root}>; it stops at "${snippet(last.slice(-40))}" (truncated?)`);
