@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Article } from '../src/articles/model.ts';
-import { backfillCursor } from '../src/delivery/due.ts';
+import { MAX_CHANGED_PER_RUN, backfillCursor } from '../src/delivery/due.ts';
 import type { DeliveryEngine, Target } from '../src/delivery/engine-types.ts';
 import { parseFilter } from '../src/delivery/filter.ts';
 import { DeliveryRunner } from '../src/delivery/run.ts';
@@ -80,6 +80,35 @@ describe('GIVEN subscriptions and a runner', () => {
     expect(checkDelivered(e.fake, t, [replied])).toEqual([]);
     expect((await subs.get(t.guildId, t.channelId))?.checkedAt).toBe(new Date(clock).toISOString());
   });
+
+  it('THEN more changed articles than one run takes go out over two runs, the check time moving only after the last', async () => {
+    const fast = { limit: 10_000, windowMs: 1000 };
+    const e = await startEngine({ fake: { rateLimits: { channelMessages: fast, global: fast, default: fast } }, globalPerSecond: 10_000 });
+    h = e;
+    const total = MAX_CHANGED_PER_RUN + 5;
+    const posted = Array.from({ length: total }, (_, i) => article({ title: `Notice ${i}`, text: `Notice ${i}.`, comments: [comment(1, `First on ${i}.`)] }));
+    e.store.upsertMany(posted);
+    let clock = Date.now();
+    const subs = new Subscriptions(openKeyv(e.store.db, 'subscriptions'));
+    const runner = new DeliveryRunner({ store: e.store, subscriptions: subs, engine: e.engine, log, now: () => new Date(clock) });
+    const t = e.target();
+    await subscribe(e, subs, t, { kind: 'all' });
+    while ((await runner.run())[0]?.articles) clock += 1000;
+    expect(e.fake.messages(t.channelId)).toHaveLength(total);
+
+    const replied = posted.map((a, i) => ({ ...a, comments: [comment(1, `First on ${i}.`), comment(2, `Second on ${i}.`)] }));
+    e.store.upsertMany(replied, new Date(clock + 60_000));
+    clock += 120_000;
+    const before = (await subs.get(t.guildId, t.channelId))?.checkedAt;
+    const [first] = await runner.run();
+    expect(first).toMatchObject({ error: null, articles: MAX_CHANGED_PER_RUN });
+    expect((await subs.get(t.guildId, t.channelId))?.checkedAt).toBe(before);
+    clock += 1000;
+    const [second] = await runner.run();
+    expect(second).toMatchObject({ error: null, articles: 5 });
+    expect((await subs.get(t.guildId, t.channelId))?.checkedAt).toBe(new Date(clock).toISOString());
+    expect(checkDelivered(e.fake, t, replied)).toEqual([]);
+  }, 60_000);
 
   it('THEN a broken subscription and a deleted channel never stop a healthy one', async () => {
     const e = await startEngine();

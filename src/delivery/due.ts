@@ -18,6 +18,11 @@ const MAX_SCANNED_PER_RUN = 5000;
  * change left out would never be looked at again. Only this subscription's posted articles are loaded.
  */
 const EVERY_CHANGE = Number.MAX_SAFE_INTEGER;
+/**
+ * Changed articles with work to do (new comments, new text) handed to the engine per run. Past it the
+ * check time stays, and the next run, finding these up to date, takes the next ones.
+ */
+export const MAX_CHANGED_PER_RUN = 200;
 
 export interface Due {
   /** Changed articles first, then retried set-aside ones, then new ones oldest first. */
@@ -25,6 +30,8 @@ export interface Due {
   readonly newCount: number;
   /** The changed (already posted) articles among them: the check time may move only once each has finished or been set aside. */
   readonly changedIds: readonly string[];
+  /** Whether every change since the last check was looked at (false when MAX_CHANGED_PER_RUN was reached). */
+  readonly changesComplete: boolean;
   /** Set-aside articles marked for retry that are no longer stored: nothing left to retry. */
   readonly missing: readonly string[];
   /** The cursor to store once the engine reports: past every article that finished, was set aside, or did not match. */
@@ -33,6 +40,16 @@ export interface Due {
 
 function timeOf(a: Article): string {
   return a.publishedAt ?? a.ingestedAt;
+}
+
+/** Whether the engine has nothing to do for this posted article. One it cannot plan is handed over: delivery sets it aside with the reason. */
+async function upToDate(engine: DeliveryEngine, sub: Subscription, article: Article): Promise<boolean> {
+  try {
+    const [work] = await engine.plan(sub, [article]);
+    return work?.action === 'none';
+  } catch {
+    return false;
+  }
 }
 
 /** An article the engine is done with for now: finished, or set aside with its reason. */
@@ -52,17 +69,24 @@ export async function dueArticles(store: ArticleStore, sub: Subscription, filter
       position = p.position;
       const sourceOk = sub.source === null || p.source?.toLowerCase() === sub.source.toLowerCase();
       const article = sourceOk ? store.get(p.id) : null;
-      const wanted = article !== null && filter(article);
+      // Already posted here and up to date (the cursor was moved back by a new backfill): passed, not handed over.
+      const wanted = article !== null && filter(article) && !((await engine.delivered(sub, p.id)) && (await upToDate(engine, sub, article)));
       scanned.push({ position: p.position, id: wanted ? p.id : null });
       if (wanted) fresh.push(article);
     }
   }
   const changed: Article[] = [];
+  let changesComplete = true;
   // Articles this subscription never posted are skipped by id, before anything is loaded.
   for (const id of store.positions.updatedSince(sub.checkedAt, sub.cursor, EVERY_CHANGE)) {
     if (!(await engine.delivered(sub, id))) continue;
     const article = store.get(id);
-    if (article) changed.push(article);
+    if (!article || (await upToDate(engine, sub, article))) continue;
+    if (changed.length >= MAX_CHANGED_PER_RUN) {
+      changesComplete = false;
+      break;
+    }
+    changed.push(article);
   }
   const taken = new Set(changed.map((a) => a.id));
   const retried: Article[] = [];
@@ -79,6 +103,7 @@ export async function dueArticles(store: ArticleStore, sub: Subscription, filter
     articles: [...changed, ...retried, ...fresh.filter((a) => !taken.has(a.id))],
     newCount: fresh.length,
     changedIds: changed.map((a) => a.id),
+    changesComplete,
     missing,
     cursorAfter(results) {
       // An article the engine did not finish, or never reached (the target went away), stops the cursor;

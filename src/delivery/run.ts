@@ -62,7 +62,7 @@ async function runOne(deps: RunDeps, sub: Subscription, dryRun: boolean, signal:
   // The check time moves only once every changed article handed over has finished or been set aside:
   // one not reached (shutdown, a pause, a failed post before it) or stopped part way is looked at again.
   const settledIds = new Set(report.results.filter(settled).map((r) => r.articleId));
-  const changesDone = due.changedIds.every((id) => settledIds.has(id));
+  const changesDone = due.changesComplete && due.changedIds.every((id) => settledIds.has(id));
   const cursor = due.cursorAfter(report.results);
   const at = now().toISOString();
   const titles = new Map(due.articles.map((a) => [a.id, a.title]));
