@@ -138,3 +138,19 @@ describe('GIVEN a file that cannot be moved out of the inbox', () => {
     expect(third.map((r) => [r.file, r.outcome, r.updated])).toEqual([['a-half.jsonl', 'processed', 1]]);
   });
 });
+
+describe('GIVEN a file that takes more memory to parse than the ingest worker may use', () => {
+  it('THEN that file fails with the reason, the process goes on, and the next file is read by a new worker', async () => {
+    // 16 MB of one JSON object (360,000 strings) under a 64 MB heap: the worker runs out, the bot's own heap does not.
+    const huge = JSON.stringify({ title: 'Too big to parse here', body: Array.from({ length: 300_000 }, (_, i) => `Paragraph ${i} of a very long article.`).join('\n\n'), comments: Array.from({ length: 60_000 }, (_, i) => ({ text: `Comment ${i}, with something to say about it.` })) });
+    drop('a-huge.json', huge);
+    drop('b-small.json', JSON.stringify({ title: 'Small one', body: 'Text.' }));
+    const results = await processInbox(dir, store, { maxBytes: 200 * 1024 * 1024, workerHeapMb: 64 });
+    expect(results.map((r) => [r.file, r.outcome])).toEqual([
+      ['a-huge.json', 'failed'],
+      ['b-small.json', 'processed'],
+    ]);
+    expect(results[0]?.error).toContain('reading it took more than the 64 MB the ingest worker may use; it was stopped');
+    expect(store.count()).toBe(1);
+  }, 60_000);
+});

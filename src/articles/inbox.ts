@@ -37,6 +37,8 @@ export interface InboxOptions {
   readonly maxBytes?: number;
   /** `worker` (the default) parses in a worker thread; `thread` on the calling one. */
   readonly parseIn?: 'worker' | 'thread';
+  /** The worker's heap limit in MB (see WorkerReaderOptions); tests make it small. */
+  readonly workerHeapMb?: number;
 }
 
 /**
@@ -112,7 +114,7 @@ export async function processInbox(dir: string, sink: ArticleSink, options: Inbo
   await mkdir(dir, { recursive: true });
   const entries = await readdir(dir, { withFileTypes: true });
   const results: InboxFile[] = [];
-  const reader: FileReader = options.parseIn === 'thread' ? localReader(options) : new WorkerReader(options);
+  const reader: FileReader = options.parseIn === 'thread' ? localReader(options) : new WorkerReader({ maxBytes: options.maxBytes, heapMb: options.workerHeapMb });
   try {
     for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       // Hidden and partial files are how many tools write before renaming into place.
