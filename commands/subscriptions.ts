@@ -64,7 +64,8 @@ async function retrySetAside(subscriptions: Subscriptions, guildId: string, chan
   const when = cron ? `on the next scheduled run (\`${cron}\`), or now with /deliver` : 'when you run /deliver';
   const titles = list.slice(0, SET_ASIDE_SHOWN).map((e) => `“${escape(truncate(e.title, 80, '…').text)}”`);
   const named = `${titles.join(', ')}${list.length > SET_ASIDE_SHOWN ? ` and ${plural(list.length - SET_ASIDE_SHOWN, 'more')}` : ''}`;
-  return { ephemeral: true, content: `${plural(list.length, 'set-aside article')} in <#${channelId}> (${named}) will be tried again ${when}. One refused again stays set aside with the new reason.` };
+  const paused = sub.paused ? ` It is paused (${escape(sub.paused.reason)}): /subscribe it again to resume, or nothing runs.` : '';
+  return { ephemeral: true, content: `${plural(list.length, 'set-aside article')} in <#${channelId}> (${named}) will be tried again ${when}. One refused again stays set aside with the new reason.${paused}` };
 }
 
 export default defineCommand({
