@@ -64,6 +64,20 @@ describe('GIVEN a forum post made, answered 500, and the look for it failing too
   });
 });
 
+describe('GIVEN a forum post Discord makes at once but answers too slowly', () => {
+  it('THEN after the timeout the post is found in the forum and kept, not made a second time', async () => {
+    h = await startEngine({ restTimeoutMs: 500 });
+    const t = h.target('forum');
+    const a = article({ title: 'Slow news day', comments: [comment(1, 'Indeed.')] });
+    const forumPost = new RegExp(`^POST /channels/${t.channelId}/threads$`);
+    h.fake.faults.slowNext({ count: 1, ms: 1500, route: forumPost });
+    const report = await h.engine.deliver(t, [a]);
+    expect(report.results[0]).toMatchObject({ action: 'post', error: null });
+    expect(h.fake.threads(t.channelId)).toHaveLength(1);
+    expect(checkDelivered(h.fake, t, [a])).toEqual([]);
+  });
+});
+
 describe('GIVEN a forum post whose answer is lost before Discord made it', () => {
   it('THEN the forum is searched, the post is not there, and it is made once', async () => {
     h = await startEngine();

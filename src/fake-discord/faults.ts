@@ -11,6 +11,11 @@ export interface Faults {
    * With `handled: true` each request takes effect first and only its answer is the failure: Discord made the post, then answered 500, so the client cannot know.
    */
   failNext(input: { count: number; status?: number; route?: string | RegExp; handled?: boolean }): void;
+  /**
+   * The next `count` REST requests matching `route` take effect at once, and their answer waits `ms`
+   * (a slow Discord): a client with a shorter timeout gives up on a request that was done.
+   */
+  slowNext(input: { count: number; ms: number; route?: string | RegExp }): void;
   /** Each REST request fails with 500 with this probability (0 disables), drawn from a generator seeded with `seed` (default 1) so runs repeat. */
   failRatio(ratio: number, seed?: number): void;
   /** For `durationMs` every REST request gets a 429 (`Retry-After` `retryAfterMs`, default 100 ms; scope `global` unless said). */
@@ -37,6 +42,7 @@ export class FaultInjector implements Faults {
   #random: () => number = mulberry32(1);
   #storm: { until: number; retryAfterMs: number; scope: RateLimitScope } | null = null;
   #latencyMs = 0;
+  #slow: { remaining: number; ms: number; route?: string | RegExp }[] = [];
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -45,6 +51,12 @@ export class FaultInjector implements Faults {
     const status = input.status ?? 500;
     if (status < 400 || status > 599) throw new RangeError(`failNext: expected \`status\` to be an error status (400–599), got \`${status}\``);
     this.#pending.push({ remaining: input.count, status, handled: input.handled ?? false, ...(input.route !== undefined && { route: input.route }) });
+  }
+
+  slowNext(input: { count: number; ms: number; route?: string | RegExp }): void {
+    if (!Number.isInteger(input.count) || input.count < 1) throw new RangeError(`slowNext: expected \`count\` to be a whole number from 1 up, got \`${input.count}\``);
+    if (!(input.ms >= 0)) throw new RangeError(`slowNext: expected \`ms\` to be 0 or more, got \`${input.ms}\``);
+    this.#slow.push({ remaining: input.count, ms: input.ms, ...(input.route !== undefined && { route: input.route }) });
   }
 
   failRatio(ratio: number, seed = 1): void {
@@ -67,10 +79,20 @@ export class FaultInjector implements Faults {
     this.#ratio = 0;
     this.#storm = null;
     this.#latencyMs = 0;
+    this.#slow = [];
   }
 
   get latencyMs(): number {
     return this.#latencyMs;
+  }
+
+  /** How long the answer to this request waits after it took effect (0: not at all); counts it against a `slowNext`. */
+  answerDelay(requestLine: string): number {
+    const slow = this.#slow.find((p) => matches(p.route, requestLine));
+    if (!slow) return 0;
+    slow.remaining--;
+    if (slow.remaining === 0) this.#slow.splice(this.#slow.indexOf(slow), 1);
+    return slow.ms;
   }
 
   /** Decides the fate of one request, `requestLine` being `"METHOD /path"`. */

@@ -67,6 +67,8 @@ async function serve(deps: RestDeps, req: IncomingMessage, res: ServerResponse):
 
   if (deps.faults.latencyMs > 0) await sleep(deps.faults.latencyMs);
   const answer = await decide();
+  const delayMs = deps.faults.answerDelay(`${method} ${path}`);
+  if (delayMs > 0) await sleep(delayMs);
   if (answer.body === undefined) {
     // No Content-Type on an empty answer: discord.js would try to parse it as JSON.
     res.writeHead(answer.status === 200 ? 204 : answer.status, answer.headers);

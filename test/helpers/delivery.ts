@@ -24,12 +24,19 @@ export interface EngineHarness {
 }
 
 export async function startEngine(
-  options: { fake?: FakeDiscordOptions; globalPerSecond?: number; dbPath?: string; engine?: Partial<Pick<EngineDeps, 'commentsPerRun' | 'log'>> } = {},
+  options: {
+    fake?: FakeDiscordOptions;
+    globalPerSecond?: number;
+    dbPath?: string;
+    /** How long discord.js waits for an answer (its default is 15 s). */
+    restTimeoutMs?: number;
+    engine?: Partial<Pick<EngineDeps, 'commentsPerRun' | 'log'>>;
+  } = {},
 ): Promise<EngineHarness> {
   const fake = await FakeDiscord.start({ botToken: TOKEN, ...options.fake });
   const guildId = fake.createGuild({ name: 'Readers' }).id;
   const store = ArticleStore.open(options.dbPath ?? ':memory:');
-  const rest = new REST({ api: fake.apiUrl, globalRequestsPerSecond: options.globalPerSecond ?? 50 }).setToken(TOKEN);
+  const rest = new REST({ api: fake.apiUrl, globalRequestsPerSecond: options.globalPerSecond ?? 50, ...(options.restTimeoutMs !== undefined && { timeout: options.restTimeoutMs }) }).setToken(TOKEN);
   const poster = discordPoster(rest, () => fake.botUser.id, TOKEN);
   const engine = createDeliveryEngine({ poster, keyv: openKeyv(store.db, 'delivery'), log: createLogger({ level: 'silent' }), ...options.engine });
   return {
