@@ -41,6 +41,8 @@ beforeAll(async () => {
 
 // Each test starts from the page as loaded, scrolled to the newest message, so none depends on another's end.
 beforeEach(async () => {
+  // Back to #general (a test may have opened another channel), loaded afresh.
+  await page.goto(`${world.url}#${await channelId('general')}`);
   await page.reload();
   await page.locator('#messages article.message', { hasText: 'Morning note 40' }).waitFor(WAIT);
 });
@@ -164,6 +166,35 @@ describe('GIVEN the playground page in chromium, on a channel long enough to scr
     await page.locator(`#messages article.message[data-message-id="${id}"] .reaction[data-emoji="⏳"]`).waitFor(WAIT);
   });
 
+  it('THEN a second @Paperboy question inside the answer cooldown gets the ⏳ reaction on the page, as the asker\'s sign it was seen', async () => {
+    // An article thread to ask in: subscribe #news and deliver, through the page's own API.
+    const news = await channelId('news');
+    const command = (name: string, options: Record<string, string | boolean>): Promise<Response> =>
+      fetch(new URL('/api/commands', world.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ channelId: news, name, options }) });
+    expect((await command('subscribe', { channel: news, keywords: 'severing ties', backfill: 'all' })).status).toBe(202);
+    await page.locator('#channel-list .channel-link', { hasText: /^# news$/ }).click();
+    await page.locator('#channel-title', { hasText: 'news' }).waitFor(WAIT);
+    await page.locator('#messages article.message', { hasText: /Subscribed/ }).waitFor(WAIT);
+    expect((await command('deliver', {})).status).toBe(202);
+    const post = page.locator('#messages article.message', { hasText: SEVERING }).filter({ has: page.locator('.thread-link') });
+    await post.locator('.thread-link').click({ timeout: 20_000 });
+    await page.locator('#channel-title', { hasText: '› Russia and NATO' }).waitFor(WAIT);
+
+    const input = page.locator('#composer-input');
+    await input.fill('@Paperboy who suspended the military liaison mission?');
+    await input.press('Enter');
+    await page.locator('#messages article.message', { has: page.locator('.bot-tag') }).filter({ hasText: /liaison mission/i }).waitFor(WAIT);
+    // The thread holds the article's comments, posted by the bot too: count its messages from here.
+    const fromBot = page.locator('#messages article.message', { has: page.locator('.bot-tag') });
+    const before = await fromBot.count();
+    await input.fill('@Paperboy and who answered first?');
+    await input.press('Enter');
+    const second = page.locator('#messages article.message', { has: page.locator('.content', { hasText: 'and who answered first?' }) });
+    await second.locator('.reaction[data-emoji="⏳"] .reaction-count', { hasText: '1' }).waitFor(WAIT);
+    // No second answer: the reaction is the only sign.
+    expect(await fromBot.count()).toBe(before);
+  });
+
   it('THEN the page links an icon that loads, and no request of the page failed', async () => {
     const href = await page.locator('link[rel="icon"]').getAttribute('href', { timeout: 2000 });
     expect(href).toBe('/favicon.svg');
@@ -173,5 +204,9 @@ describe('GIVEN the playground page in chromium, on a channel long enough to scr
     }, href ?? '');
     expect(icon).toBe('200 image/svg+xml');
     expect(failed).toEqual([]);
+  });
+
+  it('THEN nothing went wrong on the way: no warning or error in the log', () => {
+    expect(world.problems).toEqual([]);
   });
 });
