@@ -4,6 +4,7 @@ import { ParseError } from '../src/articles/errors.ts';
 import { Article, articleId } from '../src/articles/model.ts';
 import type { Article as ArticleType } from '../src/articles/model.ts';
 import { parseSource } from '../src/articles/parse.ts';
+import { firstInvalidUtf8 } from '../src/articles/utf8.ts';
 import type { ParseOptions, ParseResult } from '../src/articles/parse.ts';
 
 const SAMPLE = readFileSync(new URL('./fixtures/000_19f3c93e7cb867fa.txt', import.meta.url), 'utf8');
@@ -207,7 +208,7 @@ describe('GIVEN JSON that does not fit the model', () => {
       'in.json:1: expected one of "paragraph", "heading", "quote" at `body[0].type`, got string "image"',
     );
     expect(parseError('{"title": "T", "body": 3}').message).toBe('in.json:1: expected an array or a string at `body`, got number 3');
-    expect(parseError('{"title": "T", "body": [], "url": "not a url"}').message).toBe('in.json:1: expected an absolute URL at `url`, got string "not a url"');
+    expect(parseError('{"title": "T", "body": [], "url": "not a url"}').message).toBe('in.json:1: expected an absolute http:// or https:// URL (other schemes, such as javascript: or ftp:, are refused) at `url`, got string "not a url"');
     expect(parseError('{"title": "", "body": [], "publishedAt": "yesterday"}').message).toBe(
       'in.json:1: expected a non-empty string at `title`, got string "" (and 1 more problem)',
     );
@@ -226,5 +227,27 @@ describe('GIVEN JSON that does not fit the model', () => {
     expect(parseError('{"title": "T", "body": "x", "comments": [{"text": "a", "quotes": [{"paragraph": 0, "block": 1}]}]}').message).toContain(
       'expected a paragraph below 1 and a block below 1, got paragraph 0 and block 1, at `comments[0].quotes[0]`',
     );
+  });
+});
+
+describe('GIVEN a file with a byte that is not UTF-8', () => {
+  it('THEN the error names its line, its column and the byte, not just the file', () => {
+    const bytes = Buffer.concat([Buffer.from('{\n  "title": "Ok",\n  "body": "Caf'), Buffer.from([0xe9]), Buffer.from('"\n}')]);
+    expect(() => parse(bytes)).toThrow('in.json:3: expected UTF-8 text (byte 0xE9 at column 15 is not UTF-8)');
+  });
+
+  it('THEN the UTF-8 check agrees with TextDecoder on overlong forms, surrogates and truncated sequences', () => {
+    const cases = [[0xc0, 0x80], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xe2, 0x82], [0xf0, 0x9f, 0x98, 0x80], [0xe2, 0x82, 0xac], [0x7f]];
+    for (const bytes of cases) {
+      const valid = (() => {
+        try {
+          new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(bytes));
+          return true;
+        } catch {
+          return false;
+        }
+      })();
+      expect([bytes, firstInvalidUtf8(Uint8Array.from(bytes)) === -1]).toEqual([bytes, valid]);
+    }
   });
 });

@@ -9,6 +9,7 @@ import { parseExport } from './parse-export.ts';
 import { parseJson } from './parse-json.ts';
 import { isFeed } from '../feeds/detect.ts';
 import { parseFeed } from '../feeds/parse.ts';
+import { bytePosition, describeBadByte, firstInvalidUtf8 } from './utf8.ts';
 
 export interface ParseOptions {
   /**
@@ -92,6 +93,10 @@ function decode(file: string, content: Buffer | string): string {
     // TextDecoder drops a leading byte-order mark by itself.
     return new TextDecoder('utf-8', { fatal: true }).decode(content);
   } catch {
-    throw new ParseError(file, null, 'UTF-8 text (the file has bytes that are not UTF-8)');
+    // Named by line and column, so the operator can find the one bad byte in a large file.
+    const bad = firstInvalidUtf8(content);
+    if (bad === -1) throw new ParseError(file, null, 'UTF-8 text (the file has bytes that are not UTF-8)');
+    const at = bytePosition(content, bad);
+    throw new ParseError(file, at.line, describeBadByte(content, bad, at.column));
   }
 }
