@@ -25,7 +25,7 @@ function workLine(w: ArticleWork): string {
     case 'post':
       return `post ${title} (${count})`;
     case 'resume':
-      return w.messages > 0 ? `finish posting ${title} (${count})` : `finish posting ${title} (its thread)`;
+      return w.messages > 0 ? `finish posting ${title} (${count})` : `finish posting ${title} (no new messages)`;
     case 'append':
       return w.messages > 0 ? `add comments to ${title} (${count})` : `update the post of ${title} (no new messages)`;
     case 'edit':
