@@ -67,7 +67,7 @@ export default defineCommand({
       `${existing ? 'Updated' : 'Subscribed'} <#${channel.id}>${sub.kind === 'forum' ? ' (a forum: one post per article)' : ''}: new articles${what ? ` ${what}` : ''}, each with a thread of its comments.`,
     ];
     if (!existing) lines.push(firstBackfill(fill, given === null, waiting(ctx.store, base, filter, cursor)));
-    else if (given) lines.push(changedBackfill(fill, existing.cursor, cursor, waiting(ctx.store, base, filter, Math.min(existing.cursor, cursor), Math.max(existing.cursor, cursor))));
+    else if (given) lines.push(changedBackfill(fill, showBackfill(fill) === showBackfill(existing.backfill), existing.cursor, cursor, waiting(ctx.store, base, filter, Math.min(existing.cursor, cursor), Math.max(existing.cursor, cursor))));
     if (existing?.paused) lines.push(`It was paused (${escape(existing.paused.reason)}); it runs again now.`);
     lines.push(cron ? `Articles go out on schedule (\`${cron}\`), or now with /deliver.` : 'Run /deliver to post now.');
     return { ephemeral: true, content: lines.join('\n') };
@@ -81,9 +81,10 @@ export default defineCommand({
  */
 export const DEFAULT_BACKFILL: Backfill = { kind: 'latest', count: 3 };
 
-/** Matching articles stored after `from` (up to `to`) that a run would hand over, counted up to WAITING_CAP. */
+/** Counting stored articles for a reply stops here ("1,000 articles or more"): the answer stays quick. */
 const WAITING_CAP = 1000;
 
+/** Matching articles stored after position `from`, up to `to`, counted up to WAITING_CAP. */
 function waiting(store: ArticleStore, sub: Pick<Subscription, 'source'>, filter: Filter, from: number, to: number = store.positions.last()): number {
   let n = 0;
   let position = from;
@@ -112,8 +113,8 @@ function firstBackfill(fill: Backfill, byDefault: boolean, found: number): strin
   return `${head}: ${which} first (${now}).${more}`;
 }
 
-function changedBackfill(fill: Backfill, before: number, after: number, between: number): string {
-  const head = `Backfill changed to ${showBackfill(fill)}`;
+function changedBackfill(fill: Backfill, same: boolean, before: number, after: number, between: number): string {
+  const head = same ? `Backfill ${showBackfill(fill)} applied again` : `Backfill changed to ${showBackfill(fill)}`;
   if (after < before) return `${head}: ${count(between, 'stored article')} before where it had got to ${between === 1 ? 'is' : 'are'} due again; those already posted here are not posted twice.`;
   if (after > before) return `${head}: ${count(between, 'stored article')} not yet posted ${between === 1 ? 'is' : 'are'} skipped.`;
   return `${head}: it had got no further than that, so nothing else changes.`;
