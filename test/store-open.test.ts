@@ -82,6 +82,13 @@ describe('GIVEN a file at --db that Paperboy cannot use', () => {
     if (before) expect(readFileSync(db).equals(before)).toBe(true);
   });
 
+  it('THEN a path under a file, whose folder cannot be made, is named with the reason', async () => {
+    writeFileSync(join(dir, 'notes'), 'a file, not a folder');
+    const under = join(dir, 'notes', 'data', 'paperboy.db');
+    db = under;
+    expectOneLine(await cli('ingest', SAMPLE), under, new RegExp(`cannot be created: its folder ${join(dir, 'notes', 'data')} does not exist and cannot be made \\(ENOTDIR\\): create it, or check --db and DATABASE_PATH$`));
+  });
+
   it('THEN `paperboy start` says the same in one line and exits 1, before connecting anywhere', async () => {
     writeFileSync(db, 'not a database at all, just some words\n');
     const env = { PATH: process.env.PATH, DISCORD_TOKEN: 'MTAwMDAwMDAwMDAwMDAwMDAx.GbotTk.local-discord-test-token-0123456789', DISCORD_API_URL: 'http://127.0.0.1:9/api', DATABASE_PATH: db };

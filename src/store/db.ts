@@ -40,12 +40,12 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
 
 function openForWriting(path: string): Db {
   if (path !== ':memory:') {
-    mkdirSync(dirname(path), { recursive: true });
+    makeFolder(dirname(path), path);
     // SQLite would open a file it may not write read-only without a word, and fail at the first write.
     if (existsSync(path) && !writable(path)) throw readOnlyFile(path);
     if (!writable(dirname(path))) throw readOnlyFolder(path);
   }
-  const db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+  const db = described(path, () => new Database(path, { timeout: BUSY_TIMEOUT_MS }));
   try {
     // Before anything is written: another program's file is left exactly as it was.
     checkSchema(db, path, true);
@@ -62,7 +62,7 @@ function openForWriting(path: string): Db {
 }
 
 function openForReading(path: string): Db {
-  let db = new Database(path, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+  let db = described(path, () => new Database(path, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS }));
   try {
     try {
       checkSchema(db, path);
@@ -77,6 +77,24 @@ function openForReading(path: string): Db {
   } catch (error) {
     db.close();
     throw describeSqliteError(error, path) ?? error;
+  }
+}
+
+/** Runs `open`, describing an SQLite error as what is wrong with the file at `path`. */
+function described(path: string, open: () => Db): Db {
+  try {
+    return open();
+  } catch (error) {
+    throw describeSqliteError(error, path) ?? error;
+  }
+}
+
+function makeFolder(dir: string, path: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new DatabaseError(path, `${path} cannot be created: its folder ${dir} does not exist and cannot be made (${code}): create it, or check --db and DATABASE_PATH`);
   }
 }
 
