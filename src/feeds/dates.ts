@@ -43,10 +43,14 @@ interface Parts {
   offset?: number;
 }
 
+const MAX_DATE_CHARS = 200;
+
 /** The ISO 8601 form of a feed date, or null when `raw` is empty or not a date. */
 export function parseFeedDate(raw: string | null | undefined): string | null {
   const text = (raw ?? '').trim().replace(/\s+/g, ' ');
-  if (text === '') return null;
+  // The longest real date ("Wednesday, 12 November 2015 21:16:39.123 +0000 (Coordinated Universal
+  // Time)") is under 80 characters; the patterns below never see more than a bounded string.
+  if (text === '' || text.length > MAX_DATE_CHARS) return null;
   const parts = iso(text) ?? named(text);
   return parts ? format(parts) : null;
 }

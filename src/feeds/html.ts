@@ -146,7 +146,8 @@ export function collapse(text: string): string {
 function linkSuffix(linkText: string, href: string): string {
   const shown = collapse(linkText);
   if (shown === '') return '';
-  const bare = (u: string): string => u.replace(/^https?:\/\/(www\.)?/i, '').replace(/\/+$/, '');
+  // Trailing slashes trimmed by hand: `/\/+$/` retries every slash of a long run (quadratic).
+  const bare = (u: string): string => trimEndOf(u.replace(/^https?:\/\/(www\.)?/i, ''), '/');
   return bare(shown) === bare(href) ? '' : ` (${href})`;
 }
 
@@ -158,4 +159,11 @@ function absolute(href: string | undefined, base: string | null): string | null 
   } catch {
     return null;
   }
+}
+
+/** `text` without the run of `chars` at its end, e.g. trimEndOf('a/b//', '/') is 'a/b'. */
+export function trimEndOf(text: string, chars: string): string {
+  let end = text.length;
+  while (end > 0 && chars.includes(text.charAt(end - 1))) end--;
+  return text.slice(0, end);
 }

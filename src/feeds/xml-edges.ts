@@ -6,13 +6,7 @@
  * each character a bounded number of times.
  */
 
-const SPACE = /\s/;
-
-/** White space as `\s` means it (the checks these replace used `\s`), tested one character at a time. */
-function isSpace(code: number): boolean {
-  if (code < 0x80) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
-  return SPACE.test(String.fromCharCode(code));
-}
+import { isSpace } from '../text/space.ts';
 
 function skipSpace(text: string, at: number): number {
   while (at < text.length && isSpace(text.charCodeAt(at))) at++;
