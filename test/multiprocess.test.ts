@@ -111,6 +111,21 @@ describe('GIVEN a bot running on a database file (the lock, issue 13 point 13)',
     expect(lockRows()).toEqual([]);
   }, 120_000);
 
+  it('THEN a bot whose lock another process took over (it was unresponsive too long) stops at its next heartbeat, in one line, leaving the new holder’s lock', async () => {
+    const bot = start(botEnv());
+    await bot.waitFor((l) => l.msg === 'bot connected');
+    // What a takeover from another host writes once this bot's heartbeat looks stale.
+    const db = openDatabase(join(dir, 'bot.db'));
+    db.prepare("UPDATE process_lock SET owner = 'taker', pid = 4242, hostname = 'other-host', started_at = '2026-12-01T10:00:00.000Z'").run();
+    db.close();
+    // The heartbeat comes every 15 s.
+    expect(await bot.exited).toBe(1);
+    expect(bot.stderr()).toMatch(new RegExp(`^paperboy: ${join(dir, 'bot.db')}: this Paperboy stopped: it was unresponsive for longer than its database lock allows, and pid 4242 on other-host took the lock over at 2026-12-01T10:00:00.000Z\\n$`));
+    expect(bot.lines.some((l) => l.msg === 'stopping')).toBe(false);
+    expect(fake.connectedSessions).toBe(0);
+    expect(lockRows()).toEqual([{ pid: 4242, hostname: 'other-host' }]);
+  }, 120_000);
+
   it('THEN a playground runs beside it (its own file), and a second playground on that file is refused naming the first', async () => {
     const bot = start(botEnv());
     await bot.waitFor((l) => l.msg === 'bot connected');
