@@ -141,6 +141,14 @@ export function takeLock(db: Db, file: string, options: LockOptions = {}): Proce
 
   const beat = db.prepare<[string, string, string]>('UPDATE process_lock SET heartbeat_at = ? WHERE name = ? AND owner = ?');
   const remove = db.prepare<[string, string]>('DELETE FROM process_lock WHERE name = ? AND owner = ?');
+  /** Null while the lock is ours; else who took it over. One transaction, so the answer is never half-read. */
+  const refresh = db.transaction((): LockHolder | null => {
+    const stamp = now().toISOString();
+    if (beat.run(stamp, name, me.owner).changes > 0) return null;
+    // The row was deleted by hand: still ours to hold, as no one else took it.
+    if (writeIfFree.run(name, me.owner, me.pid, me.hostname, startedAt, stamp).changes > 0) return null;
+    return holderOf(read.get(name)!);
+  });
   let held = true;
   let timer: NodeJS.Timeout | undefined;
   let tellLost: (holder: LockHolder) => void = () => {};
@@ -156,15 +164,12 @@ export function takeLock(db: Db, file: string, options: LockOptions = {}): Proce
     lost,
     heartbeat() {
       if (!held) return false;
-      const stamp = now().toISOString();
-      if (beat.run(stamp, name, me.owner).changes > 0) return true;
-      // The row was deleted by hand: still ours to hold, as long as no one else took it.
-      if (writeIfFree.run(name, me.owner, me.pid, me.hostname, startedAt, stamp).changes > 0) return true;
+      const taker = refresh.immediate();
+      if (!taker) return true;
       held = false;
       stopTimer();
-      const holder = holderOf(read.get(name)!);
-      options.log?.error({ file, holder }, 'lost the database lock: another Paperboy took it over while this one was unresponsive');
-      tellLost(holder);
+      options.log?.error({ file, holder: taker }, 'lost the database lock: another Paperboy took it over while this one was unresponsive');
+      tellLost(taker);
       return false;
     },
     release() {
