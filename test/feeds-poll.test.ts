@@ -5,7 +5,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllowList } from '../src/feeds/allow.ts';
-import { parseFeedOffThread } from '../src/feeds/parse-worker.ts';
+import { createFeedParser, parseFeedOffThread } from '../src/feeds/parse-worker.ts';
 import { pollFeeds } from '../src/feeds/poll.ts';
 import { FeedRegistry } from '../src/feeds/registry.ts';
 import { openKeyv } from '../src/store/kv.ts';
@@ -39,6 +39,8 @@ beforeAll(async () => {
         }
         return void res.writeHead(200, { 'Content-Type': 'application/rss+xml' }).end(text);
       }
+      case 'big':
+        return void res.writeHead(200, { 'Content-Type': 'application/rss+xml' }).end(big());
       case 'truncated':
         return void res.writeHead(200, { 'Content-Type': 'application/rss+xml' }).end(guardian.subarray(0, guardian.length / 2));
       case 'html':
@@ -63,6 +65,18 @@ beforeAll(async () => {
   base = site.base;
 });
 afterAll(() => site.close());
+
+/** The Guardian feed with its items repeated (new guids) to about 6 MB: seconds of parsing. */
+let bigFeed: string | undefined;
+function big(): string {
+  if (bigFeed) return bigFeed;
+  const text = guardian.toString('utf8');
+  const items = text.match(/<item>[\s\S]*?<\/item>/g) ?? [];
+  const copies: string[] = [];
+  for (let i = 0; copies.join('').length < 6_000_000; i++) copies.push(items.map((item) => item.replace(/<guid[^>]*>/, `$&copy-${i}-`)).join('\n'));
+  bigFeed = text.replace(/<item>[\s\S]*<\/item>/, copies.join('\n'));
+  return bigFeed;
+}
 
 function setup(): { store: ArticleStore; registry: FeedRegistry } {
   const store = ArticleStore.open(':memory:');
@@ -121,5 +135,31 @@ describe('GIVEN broken feeds', () => {
     const waiting = await pollFeeds(registry, store, { parse: parseFeedOffThread, limits: { ...local, timeoutMs: 500 } });
     expect(waiting.filter((r) => r.outcome === 'waiting')).toHaveLength(broken.length);
     store.close();
+  });
+});
+
+describe('GIVEN a feed that takes longer to parse than the limit', () => {
+  it('THEN that feed fails with the reason while this thread keeps running, and the next feed is parsed in a fresh worker', async () => {
+    const { store, registry } = setup();
+    const parser = createFeedParser({ timeoutMs: 300 });
+    try {
+      await registry.add(`${base}/big`, 'Big', new Date());
+      await registry.add(`${base}/rss-parser__guardian.rss`, 'Guardian', new Date());
+      let ticks = 0;
+      const interval = setInterval(() => ticks++, 10);
+      const started = performance.now();
+      const results = await pollFeeds(registry, store, { parse: parser.parse, limits: local, concurrency: 1 }).finally(() => clearInterval(interval));
+      const elapsed = performance.now() - started;
+      expect(results.map((r) => [r.url.slice(base.length + 1), r.outcome, r.error])).toEqual([
+        ['big', 'failed', 'the feed parser took longer than 0.3 s and was stopped'],
+        ['rss-parser__guardian.rss', 'stored', null],
+      ]);
+      expect(await registry.get(`${base}/big`)).toMatchObject({ failures: 1, lastError: 'the feed parser took longer than 0.3 s and was stopped' });
+      // This thread ran its timers all along: at least a third of the 10 ms ticks the time allowed.
+      expect(ticks).toBeGreaterThan(elapsed / 30);
+    } finally {
+      await parser.close();
+      store.close();
+    }
   });
 });
