@@ -94,3 +94,16 @@ describe('GIVEN a .json array with a bad element, a repeated article and an elem
     expect(r.stderr).toContain(`failed: ${file}:4: expected ',' or ']' after the array element at column 1 (invalid JSON)`);
   });
 });
+
+describe('GIVEN a .jsonl file of 5,000 bad lines and one good one', () => {
+  it('THEN all 5,000 are counted, the first 1,000 listed and the rest summed up in one line, so memory holds no more', async () => {
+    const file = join(dir, 'noise.jsonl');
+    writeFileSync(file, `${'{"title":\n'.repeat(5000)}${article(1)}\n`);
+    const r = await cli('ingest', file);
+    expect(r.stdout).toContain('added 1, updated 0, unchanged 0, failed 5000');
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('failed: '))).toHaveLength(1000);
+    expect(r.stderr).toContain('and 4,000 more failures not listed (only the first 1000 of each are)');
+    const json = JSON.parse((await cli('ingest', '--json', file)).stdout) as { failed: number; failures: unknown[]; unlisted: { failures: number } };
+    expect([json.failed, json.failures.length, json.unlisted.failures]).toEqual([5000, 1000, 4000]);
+  });
+});

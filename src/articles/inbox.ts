@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { type ArticleSink, INGEST_EXTENSIONS, emptyReport, storeArticles } from './ingest.ts';
+import { type ArticleSink, INGEST_EXTENSIONS, addFailure, emptyReport, storeArticles, unlistedNote } from './ingest.ts';
 import { type FileReader, WorkerReader, localReader } from './ingest-thread.ts';
 
 /** A file changed more recently than this may still be being written. */
@@ -158,10 +158,12 @@ async function processFile(
       await storeArticles(reader.read(path, report), sink, { batchSize: STORE_BATCH }, report);
     } catch (readError) {
       // The worker died or stalled on this file: what was stored stays, the file fails with the reason.
-      report.failed++;
-      report.failures.push({ file: path, error: message(readError) });
+      addFailure(report, path, message(readError));
     }
-    if (report.failures.length > 0) error = report.failures.map((f) => (f.error.startsWith(f.file) ? f.error : `${f.file}: ${f.error}`)).join('\n');
+    if (report.failed > 0) {
+      const more = unlistedNote(report);
+      error = [...report.failures.map((f) => (f.error.startsWith(f.file) ? f.error : `${f.file}: ${f.error}`)), ...(more ? [more] : [])].join('\n');
+    }
   }
   const counts = { added: report.added, updated: report.updated, unchanged: report.unchanged };
   const after = await stat(path);

@@ -6,7 +6,7 @@
  * work on the calling thread, for the CLI and for callers that want no thread.
  */
 import type { Worker } from 'node:worker_threads';
-import { type IngestReport, type ParsedArticle, DEFAULT_MAX_INPUT_BYTES, parseSources, readFiles } from './ingest.ts';
+import { type IngestReport, type ParsedArticle, DEFAULT_MAX_INPUT_BYTES, addFailure, addWarnings, parseSources, readFiles } from './ingest.ts';
 import type { FromIngestWorker, IngestWorkerData, ToIngestWorker } from './ingest-worker.ts';
 import { startTsWorker } from './ts-worker.ts';
 
@@ -65,9 +65,11 @@ export class WorkerReader implements FileReader {
       send(worker, { type: 'read', file });
       for (;;) {
         const message = await messages.next(this.stallMs);
-        report.failed += message.failures.length;
-        report.failures.push(...message.failures);
-        report.warnings.push(...message.warnings);
+        for (const f of message.failures) addFailure(report, f.file, f.error);
+        addWarnings(report, message.warnings);
+        report.failed += message.unlisted.failures;
+        report.unlisted.failures += message.unlisted.failures;
+        report.unlisted.warnings += message.unlisted.warnings;
         yield* message.articles;
         if (message.type === 'end') break;
         send(worker, { type: 'more' });

@@ -5,7 +5,7 @@
  * batch, not the file. Storing stays with the caller (its store may be an in-memory database).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { type IngestFailure, type ParsedArticle, emptyReport, parseSources, readFiles, roughSize } from './ingest.ts';
+import { type IngestFailure, type ParsedArticle, addFailure, emptyReport, parseSources, readFiles, roughSize } from './ingest.ts';
 
 /** Messages the worker takes. */
 export type ToIngestWorker = { readonly type: 'read'; readonly file: string } | { readonly type: 'more' };
@@ -16,6 +16,8 @@ export interface FromIngestWorker {
   readonly articles: ParsedArticle[];
   readonly failures: IngestFailure[];
   readonly warnings: string[];
+  /** Failures and warnings past the worker's own list, counted only (see IngestReport.unlisted). */
+  readonly unlisted: { failures: number; warnings: number };
 }
 
 export interface IngestWorkerData {
@@ -53,7 +55,8 @@ for (;;) {
   let articles: ParsedArticle[] = [];
   let chars = 0;
   const send = (type: 'batch' | 'end'): void => {
-    const message: FromIngestWorker = { type, articles, failures: report.failures.splice(0), warnings: report.warnings.splice(0) };
+    const message: FromIngestWorker = { type, articles, failures: report.failures.splice(0), warnings: report.warnings.splice(0), unlisted: report.unlisted };
+    report.unlisted = { failures: 0, warnings: 0 };
     port.postMessage(message);
     articles = [];
     chars = 0;
@@ -69,7 +72,7 @@ for (;;) {
       }
     }
   } catch (error) {
-    report.failures.push({ file: request.file, error: error instanceof Error ? error.message : String(error) });
+    addFailure(report, request.file, error instanceof Error ? error.message : String(error));
   }
   send('end');
 }

@@ -65,6 +65,34 @@ export interface IngestReport {
   skipped: string[];
   /** Not fatal, worth a look: e.g. a declared comment count that differs from the comments found. */
   warnings: string[];
+  /**
+   * Failures counted in `failed` and warnings beyond the first {@link MAX_LISTED} of each, which
+   * are counted only: a file of a million bad lines must not fill memory with a million messages.
+   */
+  unlisted: { failures: number; warnings: number };
+}
+
+/** Failures (and warnings) listed one by one in a report; more are counted in `unlisted`. */
+export const MAX_LISTED = 1000;
+
+export function addFailure(report: IngestReport, file: string, error: string): void {
+  report.failed++;
+  if (report.failures.length < MAX_LISTED) report.failures.push({ file, error });
+  else report.unlisted.failures++;
+}
+
+export function addWarnings(report: IngestReport, warnings: readonly string[]): void {
+  for (const w of warnings) {
+    if (report.warnings.length < MAX_LISTED) report.warnings.push(w);
+    else report.unlisted.warnings++;
+  }
+}
+
+/** `and 2,500 more failures and 3 more warnings not listed`, or null when everything was listed. */
+export function unlistedNote(report: IngestReport): string | null {
+  const { failures, warnings } = report.unlisted;
+  const parts = [failures > 0 && `${failures.toLocaleString('en-US')} more failure${failures === 1 ? '' : 's'}`, warnings > 0 && `${warnings.toLocaleString('en-US')} more warning${warnings === 1 ? '' : 's'}`].filter(Boolean);
+  return parts.length === 0 ? null : `and ${parts.join(' and ')} not listed (only the first ${MAX_LISTED} of each are)`;
 }
 
 export interface IngestOptions {
@@ -78,7 +106,7 @@ export interface IngestOptions {
 }
 
 export function emptyReport(): IngestReport {
-  return { added: 0, updated: 0, unchanged: 0, failed: 0, failures: [], skipped: [], warnings: [] };
+  return { added: 0, updated: 0, unchanged: 0, failed: 0, failures: [], skipped: [], warnings: [], unlisted: { failures: 0, warnings: 0 } };
 }
 
 function message(error: unknown): string {
@@ -132,11 +160,10 @@ export async function* parseSources(
         : source.line === undefined
           ? parseSource(source.file, source.content, parseOptions)
           : parseJsonLine(source.file, source.line, String(source.content), parseOptions);
-      report.warnings.push(...parsed.warnings);
+      addWarnings(report, parsed.warnings);
       articles = parsed.articles;
     } catch (error) {
-      report.failed++;
-      report.failures.push({ file: where, error: message(error) });
+      addFailure(report, where, message(error));
     }
     for (const article of articles) yield { where, article };
   }
@@ -177,8 +204,7 @@ export async function storeArticles(
         try {
           statuses.push(sink.upsert(article));
         } catch (error) {
-          report.failed++;
-          report.failures.push({ file: where, error: `could not store "${article.title}": ${message(error)}` });
+          addFailure(report, where, `could not store "${article.title}": ${message(error)}`);
         }
       }
     }
@@ -206,8 +232,7 @@ export async function collectFiles(paths: readonly string[], report: IngestRepor
       entries = await readdir(dir, { withFileTypes: true });
     } catch (error) {
       // An unreadable folder is one failure; its siblings are still read.
-      report.failed++;
-      report.failures.push({ file: dir, error: message(error) });
+      addFailure(report, dir, message(error));
       return;
     }
     entries.sort((a, b) => a.name.localeCompare(b.name));
@@ -221,8 +246,7 @@ export async function collectFiles(paths: readonly string[], report: IngestRepor
           const target = await stat(path);
           kind = target.isDirectory() ? 'dir' : target.isFile() ? 'file' : 'other';
         } catch (error) {
-          report.failed++;
-          report.failures.push({ file: path, error: message(error) });
+          addFailure(report, path, message(error));
           continue;
         }
       }
@@ -236,8 +260,7 @@ export async function collectFiles(paths: readonly string[], report: IngestRepor
       if ((await stat(path)).isDirectory()) await walk(path);
       else files.push(path);
     } catch (error) {
-      report.failed++;
-      report.failures.push({ file: path, error: message(error) });
+      addFailure(report, path, message(error));
     }
   }
   return files;
@@ -286,10 +309,7 @@ function recordText(record: ByteRecord, what: string, maxBytes: number): { text:
  */
 export async function* readFiles(files: readonly string[], report: IngestReport, options: ReadOptions = {}): AsyncGenerator<SourceFile> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_INPUT_BYTES;
-  const fail = (file: string, error: string): void => {
-    report.failed++;
-    report.failures.push({ file, error });
-  };
+  const fail = (file: string, error: string): void => addFailure(report, file, error);
   for (const file of files) {
     try {
       const ext = extname(file).toLowerCase();

@@ -88,7 +88,7 @@ export async function* splitJsonArray(file: string, chunks: AsyncIterable<Buffer
   let state: State = 'start';
   let line = 1;
   let column = 1;
-  let first = true;
+  let position = 0; // bytes read so far, to know a byte-order mark (which may span chunks)
   let index = 0;
   let depth = 0;
   let inString = false;
@@ -102,10 +102,14 @@ export async function* splitJsonArray(file: string, chunks: AsyncIterable<Buffer
   for await (const chunk of chunks) {
     let from = 0;
     let i = 0;
-    if (first && chunk.subarray(0, 3).equals(BOM)) i = 3;
-    first = false;
     while (i < chunk.length) {
       const b = chunk[i] as number;
+      if (position < 3 && state === 'start' && b === BOM[position]) {
+        position++;
+        i++;
+        continue;
+      }
+      position = 3;
       const space = b === 0x20 || b === LF || b === CR || b === 0x09;
       if (state === 'element') {
         let ended = false;

@@ -3,7 +3,7 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { type Command, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
-import { collectFiles, emptyReport, ingestSources, readFiles } from '../articles/ingest.ts';
+import { collectFiles, emptyReport, ingestSources, readFiles, unlistedNote } from '../articles/ingest.ts';
 import { loadConfig } from '../config.ts';
 import type { Scope } from '../store/search.ts';
 import { type Io, UsageError, json, positiveInt, withStore } from './context.ts';
@@ -40,6 +40,8 @@ export function registerLibraryCommands(program: Command, io: Io, setExitCode: (
           io.out(`added ${report.added}, updated ${report.updated}, unchanged ${report.unchanged}, failed ${report.failed}`);
           for (const f of report.failures) io.err(`failed: ${f.error.startsWith(f.file) ? f.error : `${f.file}: ${f.error}`}`);
           for (const w of report.warnings) io.err(`warning: ${w}`);
+          const unlisted = unlistedNote(report);
+          if (unlisted) io.err(unlisted);
           if (report.skipped.length > 0) io.err(`skipped ${report.skipped.length} file(s) that are not .txt or .json: ${report.skipped.slice(0, 5).join(', ')}${report.skipped.length > 5 ? ', …' : ''}`);
         }
         if (report.failed > 0) setExitCode(1);
