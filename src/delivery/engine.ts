@@ -2,7 +2,9 @@
  * The delivery engine: posts each article, its thread and its comments exactly once. Progress is
  * stored in keyv after every message; each message carries a deterministic nonce, so a resend
  * after a crash within Discord's nonce window returns the message already made; after a longer
- * outage the thread's messages after the last one recorded are read and matched before sending.
+ * outage the thread's messages after the last one recorded are read and matched before sending,
+ * and a post whose fate is unknown is looked for before it is made again (find-post.ts). A thread
+ * gets at most `commentsPerRun` messages per run, and stops between two messages at shutdown.
  */
 import { createHash } from 'node:crypto';
 import type Keyv from 'keyv';
@@ -10,8 +12,9 @@ import type { Article } from '../articles/model.ts';
 import type { ArticleThread } from '../discussion/threads.ts';
 import type { Logger } from '../log.ts';
 import type { ArticleAction, ArticleResult, ArticleWork, DeliveryEngine, DeliveryReport, Target } from './engine-types.ts';
-import { type ArticlePlan, nonceFor, planArticle, postFooter } from './messages.ts';
-import { OutcomeUnknown, type PostedMessage, type Poster, snowflakeAt, TargetGone } from './poster.ts';
+import { createFinder } from './find-post.ts';
+import { type ArticlePlan, nonceFor, planArticle } from './messages.ts';
+import { type PostedMessage, type Poster, TargetGone } from './poster.ts';
 import { permanentRefusal } from './refusal.ts';
 
 /**
@@ -19,15 +22,6 @@ import { permanentRefusal } from './refusal.ts';
  * bucket (5 messages per 5 s on Discord), so about 20 at once are needed to reach the global 50/s.
  */
 const THREADS_IN_FLIGHT = 20;
-/**
- * Pages of 100 read in a channel at most, from the moment a post was attempted, looking for it
- * after a crash: 5,000 messages. Reaching it is logged, since a post further back would be made again.
- */
-const POST_SEARCH_PAGES = 50;
-/** The search starts this long before the recorded attempt: Discord's clock and ours may differ. */
-const CLOCK_SKEW_MS = 5 * 60_000;
-/** Forum posts attempted per article and run when Discord's answer is lost each time (each attempt looks first). */
-const FORUM_POST_ATTEMPTS = 3;
 /** Comment messages sent per article and run by default: a thread of thousands goes in slices, so no article waits behind it. */
 export const COMMENTS_PER_RUN = 100;
 /** Pages of 100 read back in a thread when resuming: people may have replied since the bot's last message. */
@@ -100,6 +94,7 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
   const key = (t: Target, articleId: string): string => `${t.channelId}:${articleId}`;
   const load = async (t: Target, id: string): Promise<Progress | null> => ((await keyv.get(key(t, id))) as Progress | undefined) ?? null;
   const save = (t: Target, id: string, p: Progress): Promise<boolean> => keyv.set(key(t, id), p);
+  const finder = createFinder(poster, log);
 
   /**
    * The post and its thread, made or found; edits the post when it changed. Returns messages
@@ -116,15 +111,16 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
     let created = 0;
     let edited = 0;
     if (!p.postId) {
-      const found = unrecorded ? await findPost(t, a, plan, p.attemptedAt) : null;
+      const found = unrecorded ? await finder.findPost(t, a.id, plan, p.attemptedAt ?? undefined) : null;
+      const attemptedAt = clock();
       if (found === null) {
         // Recorded before the post is made, so the next run knows to look for it, and from when.
-        p.attemptedAt = clock();
+        p.attemptedAt = attemptedAt;
         await save(t, a.id, p);
         created++;
       }
       try {
-        p.postId = found ?? (t.kind === 'forum' ? await makeForumPost(t, a, plan, p.attemptedAt ?? undefined) : await poster.send(t.channelId, plan.post, nonceFor(t.channelId, a.id, 'post')));
+        p.postId = found ?? (t.kind === 'forum' ? await finder.makeForumPost(t, a.id, plan, attemptedAt) : await poster.send(t.channelId, plan.post, nonceFor(t.channelId, a.id, 'post')));
       } catch (error) {
         if (refusedOutright(error)) {
           // Discord answered no, so nothing was made: the next attempt need not read the channel back for it.
@@ -152,49 +148,6 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
     p.bodyHash = bodyHash(a);
     await save(t, a.id, p);
     return { created, edited };
-  }
-
-  /** The post an earlier run set out to make, if Discord has it: by its footer, from the moment it was attempted. */
-  async function findPost(t: Target, a: Article, plan: ArticlePlan, attemptedAt: number | null | undefined): Promise<string | null> {
-    const since = attemptedAt == null ? undefined : attemptedAt - CLOCK_SKEW_MS;
-    if (t.kind === 'forum') return poster.findForumPost(t.guildId, t.channelId, plan.threadName, postFooter(a.id), since);
-    const footer = postFooter(a.id);
-    // A record from before the attempt's time was kept: only the newest page can be searched.
-    let cursor = since === undefined ? null : snowflakeAt(since);
-    for (let page = 0; page < POST_SEARCH_PAGES; page++) {
-      const batch = await poster.after(t.channelId, cursor, 100);
-      const hit = batch.find((m) => m.authorId === poster.botId() && m.footer === footer);
-      if (hit) return hit.id;
-      const last = batch.at(-1);
-      if (cursor === null || batch.length < 100 || !last) return null;
-      cursor = last.id;
-    }
-    log.warn(
-      { channel: t.channelId, article: a.id, messages: POST_SEARCH_PAGES * 100, since: new Date(since ?? 0).toISOString() },
-      'looked for a post an earlier run attempted and stopped at the search bound before reaching the present; posting it again (it may show twice)',
-    );
-    return null;
-  }
-
-  /**
-   * A forum post made once: a forum post takes no nonce, so when Discord's answer is lost the forum
-   * is searched for it before it is made again.
-   */
-  async function makeForumPost(t: Target, a: Article, plan: ArticlePlan, since: number | undefined): Promise<string> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await poster.forumPost(t.channelId, plan.threadName, plan.post);
-      } catch (error) {
-        if (!(error instanceof OutcomeUnknown)) throw error;
-        const found = await poster.findForumPost(t.guildId, t.channelId, plan.threadName, postFooter(a.id), since);
-        if (found) {
-          log.info({ channel: t.channelId, article: a.id, thread: found }, 'forum post made though its answer was lost; found and kept');
-          return found;
-        }
-        if (attempt >= FORUM_POST_ATTEMPTS) throw error;
-        log.warn({ channel: t.channelId, article: a.id, attempt, error: error.message }, 'forum post got no answer and is not in the forum; making it again');
-      }
-    }
   }
 
   /** The bot's messages in a thread after `afterId`, oldest first, read page by page. */
