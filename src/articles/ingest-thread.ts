@@ -55,10 +55,7 @@ export class WorkerReader implements FileReader {
 
   async *read(file: string, report: IngestReport): AsyncGenerator<ParsedArticle> {
     const data: IngestWorkerData = { maxBytes: this.maxBytes, batchArticles: 100, batchChars: 4_000_000 };
-    const worker = (this.worker ??= startTsWorker(new URL('./ingest-worker.ts', import.meta.url), {
-      data,
-      resourceLimits: { maxOldGenerationSizeMb: this.heapMb },
-    }));
+    const worker = (this.worker ??= this.start(data));
     const messages = listen(worker, this.heapMb);
     let finished = false;
     try {
@@ -80,6 +77,17 @@ export class WorkerReader implements FileReader {
       // Stopped half-way (an error here or in the caller): the worker is mid-file, so it goes.
       if (!finished) await this.close();
     }
+  }
+
+  private start(data: IngestWorkerData): Worker {
+    const worker = startTsWorker(new URL('./ingest-worker.ts', import.meta.url), { data, resourceLimits: { maxOldGenerationSizeMb: this.heapMb } });
+    // Always listened to: a worker that dies between two files must not become an uncaught
+    // 'error' event in the bot; the next file simply gets a new worker.
+    worker.on('error', () => undefined);
+    worker.on('exit', () => {
+      if (this.worker === worker) this.worker = null;
+    });
+    return worker;
   }
 
   async close(): Promise<void> {
