@@ -9,6 +9,8 @@ describe('GIVEN the environment', () => {
       logLevel: 'info',
       deliveryCron: '*/5 * * * *',
       inboxDir: resolve(PROJECT_ROOT, 'data', 'inbox'),
+      // Feeds reach public addresses only, until FEED_ALLOW_HOSTS names more.
+      feedAllow: { hosts: [], ranges: [] },
       playground: { host: '127.0.0.1', port: 7878, databasePath: resolve(PROJECT_ROOT, 'data', 'playground.db') },
       discord: { token: null, applicationId: null, guildId: null, apiUrl: 'https://discord.com/api', messageContent: false },
     });
