@@ -44,6 +44,12 @@ function stateOf(q: Query, page: number, action: 'page' | 'open'): ComponentStat
 const OPTION_TEXT = 100;
 /** A commenter's name in a menu label is cut here, so the article's title still shows. */
 const AUTHOR_CHARS = 40;
+/**
+ * A comment with no number is labelled by its id, which can be any length: the id is cut here. The
+ * number, the cut id, the cut name and the separators leave the title at least 20 of the 100.
+ */
+const COMMENT_ID_CHARS = 16;
+const WHO_SEPARATOR = ' · ';
 
 /**
  * One hit in the "Open a result" menu. It carries the number the hit has in the embed (counting on
@@ -53,8 +59,10 @@ const AUTHOR_CHARS = 40;
  */
 function optionFor(hit: SearchHit, index: number, offset: number): SelectOption {
   const number = `${offset + index + 1}. `;
-  const who = hit.comment ? `${commentLabel(hit.comment)}${hit.comment.author ? ` by ${truncate(oneLine(hit.comment.author), AUTHOR_CHARS, '…').text}` : ''} · ` : '';
-  const title = truncate(oneLine(hit.title), OPTION_TEXT - number.length - who.length, '…').text;
+  const c = hit.comment;
+  const who = c ? `${commentLabel({ ...c, id: truncate(c.id, COMMENT_ID_CHARS, '…').text })}${c.author ? ` by ${truncate(oneLine(c.author), AUTHOR_CHARS, '…').text}` : ''}${WHO_SEPARATOR}` : '';
+  // The caps above keep the room positive; the floor is for a result number no search reaches.
+  const title = truncate(oneLine(hit.title), Math.max(1, OPTION_TEXT - number.length - who.length), '…').text;
   const about = hit.comment ? '' : [hit.source, hit.publishedAt?.slice(0, 10)].filter(Boolean).join(' · ');
   const description = about || oneLine(hit.snippet);
   return {

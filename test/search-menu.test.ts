@@ -62,3 +62,32 @@ describe('GIVEN articles that match', () => {
     }
   });
 });
+
+describe('GIVEN a comment with no number, an id of 70 characters and a commenter name of 60', () => {
+  const id = `c-${'7f3a9b2e'.repeat(9)}`.slice(0, 70);
+  beforeEach(() => {
+    const c = comment(1, 'The ferry story nobody believed.', { number: null, id, author: 'Bartholomew Fitzgerald-Montgomery of the Harbour Watch Club'.padEnd(60, 'x') });
+    store.upsert(article({ title: 'A very long headline about the harbour and its ferries '.repeat(3).trim(), text: 'Nothing about boats.', comments: [c] }));
+  });
+
+  it('THEN the menu entry fits Discord’s 100 characters and still shows its number, the comment, the commenter and the title', () => {
+    const view = searchView(store, { query: 'ferry', scope: 'comments', source: null }, 1);
+    const label = view.select?.options[0]?.label ?? '';
+    expect(label.length).toBeGreaterThan(0);
+    expect(label.length).toBeLessThanOrEqual(100);
+    expect(label).toMatch(/^1\. comment c-7f3a9b2e\S*… by Bartholomew [^·]*… · A very long headline\b/);
+  });
+
+  it('THEN the label fits on a page far down the results too', () => {
+    for (let i = 0; i < 12; i++) {
+      const c = comment(1, `Another ferry story ${i}.`, { number: null, id: `${id}${i}`, author: 'A'.repeat(60) });
+      store.upsert(article({ title: `${'Headline '.repeat(12)}${i}`, text: 'Nothing.', comments: [c] }));
+    }
+    for (const page of [1, 2, 3]) {
+      for (const o of searchView(store, { query: 'ferry', scope: 'comments', source: null }, page).select?.options ?? []) {
+        expect(o.label.length).toBeLessThanOrEqual(100);
+        expect(o.label).toMatch(/ · \S/);
+      }
+    }
+  });
+});
