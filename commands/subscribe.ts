@@ -18,8 +18,8 @@ export default defineCommand({
     ...ADMIN_ONLY,
     options: [
       channelOption,
-      { type: ApplicationCommandOptionType.String, name: 'source', description: 'Only articles from this source', max_length: 200 },
-      { type: ApplicationCommandOptionType.String, name: 'keywords', description: 'Words, comma-separated (any matches), or /regex/i', max_length: 300 },
+      { type: ApplicationCommandOptionType.String, name: 'source', description: 'Only articles from this source (not given: kept as it was; - for every source)', max_length: 200 },
+      { type: ApplicationCommandOptionType.String, name: 'keywords', description: 'Words, comma-separated (any matches), or /regex/i (not given: kept as it was; - for none)', max_length: 300 },
       { type: ApplicationCommandOptionType.String, name: 'backfill', description: 'What already stored to post first: latest 3 (default), latest N, all, or none', max_length: 20 },
     ],
   },
@@ -30,18 +30,20 @@ export default defineCommand({
     const { subscriptions, cron, guildId } = requireAdmin(ctx);
     const given = backfill === undefined ? null : parseBackfill(backfill);
     if (backfill !== undefined && !given) throw new UserError(`Backfill "${escape(backfill)}" is not one of: none, latest N (such as latest 10), all.`);
-    let filter;
-    try {
-      filter = parseFilter(keywords ?? null);
-    } catch (error) {
-      if (error instanceof FilterError) throw new UserError(`Keywords: ${escape(error.message)}.`);
-      throw error;
-    }
     const now = ctx.now().toISOString();
     const existing = await subscriptions.get(guildId, channel.id);
-    // Subscribing again without a backfill keeps the one it had; a backfill given is applied below.
+    // Subscribing again keeps what is not given: an admin changing the backfill must not lose the filters.
     const fill = given ?? existing?.backfill ?? DEFAULT_BACKFILL;
-    const base = { source: source?.trim() || null, keywords: keywords?.trim() || null, backfill: fill };
+    const base = { source: chosen(source, existing?.source ?? null), keywords: chosen(keywords, existing?.keywords ?? null), backfill: fill };
+    let filter;
+    try {
+      filter = parseFilter(base.keywords);
+    } catch (error) {
+      // Keywords kept from before can fail a check added since: say how to drop or replace them.
+      const kept = keywords === undefined ? ` (the keywords kept from before; give new ones, or keywords:${CLEAR} for none)` : '';
+      if (error instanceof FilterError) throw new UserError(`Keywords: ${escape(error.message)}${kept}.`);
+      throw error;
+    }
     const cursor = existing && !given ? existing.cursor : backfillCursor(ctx.store, base, filter);
     const sub: Subscription = existing
       ? { ...existing, ...base, cursor, paused: null, lastError: null }
@@ -64,8 +66,10 @@ export default defineCommand({
     await subscriptions.put(sub);
     const what = [sub.source && `from ${escape(sub.source)}`, sub.keywords && `matching \`${sub.keywords.replace(/`/g, 'ˋ')}\``].filter(Boolean).join(' ');
     const lines = [
-      `${existing ? 'Updated' : 'Subscribed'} <#${channel.id}>${sub.kind === 'forum' ? ' (a forum: one post per article)' : ''}: new articles${what ? ` ${what}` : ''}, each with a thread of its comments.`,
+      `${existing ? 'Updated' : 'Subscribed'} <#${channel.id}>${sub.kind === 'forum' ? ' (a forum: one post per article)' : ''}: ${what ? `new articles ${what}` : 'every new article'}, each with a thread of its comments.`,
     ];
+    const filters = existing && filterChanges(existing, { source, keywords });
+    if (filters) lines.push(filters);
     if (!existing) lines.push(firstBackfill(fill, given === null, waiting(ctx.store, base, filter, cursor)));
     else if (given) lines.push(changedBackfill(fill, showBackfill(fill) === showBackfill(existing.backfill), existing.cursor, cursor, waiting(ctx.store, base, filter, Math.min(existing.cursor, cursor), Math.max(existing.cursor, cursor))));
     if (existing?.paused) lines.push(`It was paused (${escape(existing.paused.reason)}); it runs again now.`);
@@ -80,6 +84,35 @@ export default defineCommand({
  * the reply says how to get every stored article, or none.
  */
 export const DEFAULT_BACKFILL: Backfill = { kind: 'latest', count: 3 };
+
+/**
+ * What an admin gives to drop a filter: Discord has no empty string option, and a word such as
+ * `none` could be a real source or keyword. A value of only spaces drops it too.
+ */
+export const CLEAR = '-';
+
+/** A filter option: not given keeps what the subscription had, `-` drops it, anything else replaces it. */
+function chosen(given: string | undefined, had: string | null): string | null {
+  if (given === undefined) return had;
+  const text = given.trim();
+  return text === CLEAR || text === '' ? null : text;
+}
+
+/** On a second /subscribe: which filters were dropped and which kept (and how to drop those), or null when neither. */
+function filterChanges(had: Pick<Subscription, 'source' | 'keywords'>, given: { readonly source: string | undefined; readonly keywords: string | undefined }): string | null {
+  const names = ['source', 'keywords'] as const;
+  const dropped = names.filter((n) => given[n] !== undefined && had[n] !== null && chosen(given[n], had[n]) === null);
+  const kept = names.filter((n) => given[n] === undefined && had[n] !== null);
+  const sentences: string[] = [];
+  if (dropped.length > 0) sentences.push(`${capitalized(dropped.join(' and '))} dropped.`);
+  if (kept.length > 0) {
+    const how = kept.map((n) => `${n}:${CLEAR}`).join(' or ');
+    sentences.push(`${capitalized(kept.join(' and '))} kept from before (${how} ${kept.length === 1 ? 'drops it' : 'drops one'}).`);
+  }
+  return sentences.length > 0 ? sentences.join(' ') : null;
+}
+
+const capitalized = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
 
 /** Counting stored articles for a reply stops here ("1,000 articles or more"): the answer stays quick. */
 const WAITING_CAP = 1000;

@@ -154,6 +154,49 @@ describe('GIVEN a subscription with backfill', () => {
   });
 });
 
+describe('GIVEN a subscription with a source and keywords', () => {
+  it('THEN subscribing again with only a backfill keeps both and says so; source:- or keywords:- drops one on purpose', async () => {
+    const a = await adminHarness();
+    h = a;
+    const as = (name: string, options: Record<string, string | number | boolean> = {}) => a.fake.runCommand({ guildId: a.guildId, channelId: a.channelId, userId: a.adminId, name, options });
+    a.store.upsert(article({ title: 'NATO ships visit the harbour', source: 'Coast Gazette', text: 'Three NATO frigates moored on Monday.', publishedAt: '2026-11-20T06:00' }));
+    a.store.upsert(article({ title: 'Tide table for December', source: 'Coast Gazette', text: 'High tide at six.', publishedAt: '2026-11-21T06:00' }));
+    const first = await as('subscribe', { channel: a.channelId, source: 'Coast Gazette', keywords: 'nato', backfill: 'none' }).reply();
+    expect(first.content).toContain('new articles from Coast Gazette matching `nato`');
+
+    // Only the backfill given: the filters stay, the reply names them, and only the matching article is due.
+    const again = await as('subscribe', { channel: a.channelId, backfill: 'all' }).reply();
+    expect(again.content).toContain(`Updated <#${a.channelId}>: new articles from Coast Gazette matching \`nato\`, each with a thread of its comments.`);
+    expect(again.content).toContain('Source and keywords kept from before (source:- or keywords:- drops one).');
+    expect(again.content).toContain('Backfill changed to all: 1 stored article before where it had got to is due again');
+    expect((await as('subscriptions').reply()).embeds[0]?.fields?.[0]?.value).toContain('source Coast Gazette, keywords `nato`; backfill all');
+    await as('deliver').reply(30_000);
+    expect(a.fake.messages(a.channelId).map((m) => m.embeds[0]?.title)).toEqual(['NATO ships visit the harbour']);
+
+    // keywords:- drops the keywords; the source not given stays.
+    const dropped = await as('subscribe', { channel: a.channelId, keywords: '-' }).reply();
+    expect(dropped.content).toContain(`Updated <#${a.channelId}>: new articles from Coast Gazette, each with a thread of its comments.`);
+    expect(dropped.content).toContain('Keywords dropped. Source kept from before (source:- drops it).');
+    expect((await as('subscriptions').reply()).embeds[0]?.fields?.[0]?.value).toContain('source Coast Gazette; backfill all');
+
+    // A new value replaces the old one; source:- leaves every article.
+    const replaced = await as('subscribe', { channel: a.channelId, source: '-', keywords: 'tide' }).reply();
+    expect(replaced.content).toContain(`Updated <#${a.channelId}>: new articles matching \`tide\`, each with a thread of its comments.`);
+    expect(replaced.content).toContain('Source dropped.');
+    expect(replaced.content).not.toContain('kept from before');
+    expect((await as('subscriptions').reply()).embeds[0]?.fields?.[0]?.value).toContain('keywords `tide`; backfill all');
+    const every = await as('subscribe', { channel: a.channelId, keywords: '-' }).reply();
+    expect(every.content).toContain(`Updated <#${a.channelId}>: every new article, each with a thread of its comments.`);
+    expect((await as('subscriptions').reply()).embeds[0]?.fields?.[0]?.value).toContain('every article; backfill all');
+
+    // A first subscription given - has no filter to drop: it is every article.
+    const other = a.fake.createChannel(a.guildId, { name: 'all-news' });
+    const fresh = await as('subscribe', { channel: other.id, keywords: '-', source: '-' }).reply();
+    expect(fresh.content).toContain(`Subscribed <#${other.id}>: every new article, each with a thread of its comments.`);
+    expect(a.fake.violations).toEqual([]);
+  });
+});
+
 describe('GIVEN the inbox and the schedule', () => {
   it('THEN a file dropped into the inbox is posted on the next scheduled run, and a bad one lands in failed/', async () => {
     const inboxDir = mkdtempSync(join(tmpdir(), 'paperboy-e2e-inbox-'));
