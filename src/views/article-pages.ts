@@ -5,6 +5,7 @@
 import type { Article, Block, Comment } from '../articles/model.ts';
 import { truncate } from '../discord/limits.ts';
 import { chunk, pack } from '../text/chunk.ts';
+import { isThreadReply } from '../discussion/comments.ts';
 import { commentLabel, plural, showTime } from './format.ts';
 import { blockQuote, escape } from './markdown.ts';
 
@@ -37,7 +38,9 @@ const HEADER_NAME_CHARS = 100;
 
 export function commentHeader(c: Comment): string {
   const short = (text: string): string => truncate(text, HEADER_NAME_CHARS, '…').text;
-  const parts = [`**${short(commentLabel(c).replace(/^comment /, ''))}**`];
+  // A numbered comment's label is ours (#12); one without a number shows its id, which is outside text.
+  const label = c.number !== null || isThreadReply(c) ? commentLabel(c).replace(/^comment /, '') : escape(short(c.id));
+  const parts = [`**${label}**`];
   if (c.author) parts.push(escape(short(c.author)));
   if (c.postedAt) parts.push(showTime(c.postedAt));
   if (c.rating !== null) parts.push(`rating ${c.rating}`);

@@ -1,6 +1,7 @@
 /** Small pieces of wording shared by the command views. */
 import { type Article, type Block, type Comment, isHttpUrl } from '../articles/model.ts';
 import type { EmbedField } from './view.ts';
+import { escape } from './markdown.ts';
 import { isThreadReply } from '../discussion/comments.ts';
 
 export function plural(n: number, word: string): string {
@@ -27,11 +28,14 @@ export function commentCount(a: Pick<Article, 'comments' | 'declaredCommentCount
 /** The longest comments link shown: well inside an embed field's 1,024 characters with the count before it. */
 const MAX_LINK_CHARS = 900;
 
-/** Source, date and comment count as embed fields; a field the article lacks is left out, not invented. */
+/**
+ * Source, date and comment count as embed fields; a field the article lacks is left out, not invented.
+ * The source and author are the article's text, shown as written (Discord reads markdown in field values).
+ */
 export function articleFields(a: Pick<Article, 'source' | 'author' | 'publishedAt' | 'comments' | 'declaredCommentCount' | 'commentsUrl'>): EmbedField[] {
   const fields: EmbedField[] = [];
-  if (a.source) fields.push({ name: 'Source', value: a.source, inline: true });
-  if (a.author) fields.push({ name: 'Author', value: a.author, inline: true });
+  if (a.source) fields.push({ name: 'Source', value: escape(a.source), inline: true });
+  if (a.author) fields.push({ name: 'Author', value: escape(a.author), inline: true });
   if (a.publishedAt) fields.push({ name: 'Published', value: showTime(a.publishedAt), inline: true });
   // The source's own discussion, linked, when a feed named it.
   // Only an http(s) link: one stored before ingest checked the scheme must not become a javascript: link.
