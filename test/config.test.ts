@@ -9,6 +9,7 @@ describe('GIVEN the environment', () => {
       logLevel: 'info',
       deliveryCron: '*/5 * * * *',
       inboxDir: resolve(PROJECT_ROOT, 'data', 'inbox'),
+      maxInputBytes: 16 * 1024 * 1024,
       // Feeds reach public addresses only, until FEED_ALLOW_HOSTS names more.
       feedAllow: { hosts: [], ranges: [] },
       playground: { host: '127.0.0.1', port: 7878, databasePath: resolve(PROJECT_ROOT, 'data', 'playground.db') },
@@ -63,5 +64,11 @@ describe('GIVEN the environment', () => {
     const token = 'MTIz.GaBcDe.abc';
     expect(requireDiscord(loadConfig({ DISCORD_TOKEN: token })).applicationId).toBeNull();
     expect(() => requireDiscord(loadConfig({ DISCORD_TOKEN: token }), { applicationId: true })).toThrow(/^configuration: DISCORD_APPLICATION_ID: not set/);
+  });
+
+  it('THEN INGEST_MAX_MB sets the input cap in megabytes, and a value that is no size is named', () => {
+    expect(loadConfig({ INGEST_MAX_MB: '0.5' }).maxInputBytes).toBe(512 * 1024);
+    expect(() => loadConfig({ INGEST_MAX_MB: 'lots' })).toThrow(/^configuration: INGEST_MAX_MB: expected a number of megabytes, such as 16$/);
+    expect(() => loadConfig({ INGEST_MAX_MB: '0' })).toThrow(/^configuration: INGEST_MAX_MB: expected a number of megabytes above 0, such as 16$/);
   });
 });

@@ -233,7 +233,7 @@ describe('GIVEN JSON that does not fit the model', () => {
 describe('GIVEN a file with a byte that is not UTF-8', () => {
   it('THEN the error names its line, its column and the byte, not just the file', () => {
     const bytes = Buffer.concat([Buffer.from('{\n  "title": "Ok",\n  "body": "Caf'), Buffer.from([0xe9]), Buffer.from('"\n}')]);
-    expect(() => parse(bytes)).toThrow('in.json:3: expected UTF-8 text (byte 0xE9 at column 15 is not UTF-8)');
+    expect(() => parse(bytes)).toThrow('in.json: expected UTF-8 text (byte 0xE9 at line 3, column 15 is not UTF-8)');
   });
 
   it('THEN the UTF-8 check agrees with TextDecoder on overlong forms, surrogates and truncated sequences', () => {

@@ -97,6 +97,7 @@ function decode(file: string, content: Buffer | string): string {
     const bad = firstInvalidUtf8(content);
     if (bad === -1) throw new ParseError(file, null, 'UTF-8 text (the file has bytes that are not UTF-8)');
     const at = bytePosition(content, bad);
-    throw new ParseError(file, at.line, describeBadByte(content, bad, at.column));
+    // The line goes in the message, not the ParseError's line: the file as a whole is not text.
+    throw new ParseError(file, null, describeBadByte(content, bad, at.column, at.line));
   }
 }

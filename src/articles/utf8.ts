@@ -48,8 +48,8 @@ export function bytePosition(bytes: Uint8Array, offset: number): { line: number;
   return { line, column };
 }
 
-/** What to say about a bad byte: `byte 0xFF at column 12 is not UTF-8`. */
-export function describeBadByte(bytes: Uint8Array, offset: number, column: number): string {
+/** What to say about a bad byte: `byte 0xFF at column 12 is not UTF-8` (`at line 3, column 12` when a line is given). */
+export function describeBadByte(bytes: Uint8Array, offset: number, column: number, line?: number): string {
   const hex = (bytes[offset] ?? 0).toString(16).toUpperCase().padStart(2, '0');
-  return `UTF-8 text (byte 0x${hex} at column ${column} is not UTF-8)`;
+  return `UTF-8 text (byte 0x${hex} at ${line === undefined ? '' : `line ${line}, `}column ${column} is not UTF-8)`;
 }
