@@ -3,6 +3,7 @@
  * subscription beside healthy ones, and the node-cron schedule that never overlaps runs.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { subscriptionsView } from '../commands/subscriptions.ts';
 import type { Article } from '../src/articles/model.ts';
 import { MAX_CHANGED_PER_RUN, backfillCursor } from '../src/delivery/due.ts';
 import type { DeliveryEngine, Target } from '../src/delivery/engine-types.ts';
@@ -127,9 +128,34 @@ describe('GIVEN subscriptions and a runner', () => {
     e.store.upsert(dated(1));
     const runs = await runner.run();
     expect(checkDelivered(e.fake, healthy, [dated(1)])).toEqual([]);
-    expect(runs.find((r) => r.channelId === broken.channelId)?.error).toMatch(/not a valid regular expression/);
+    expect(runs.find((r) => r.channelId === broken.channelId)?.paused).toMatch(/not a valid regular expression/);
     expect((await subs.get(gone.guildId, gone.channelId))?.paused?.reason).toMatch(/Unknown Channel/);
-    expect((await subs.get(broken.guildId, broken.channelId))?.lastError).toMatch(/not a valid regular expression/);
+    expect((await subs.get(broken.guildId, broken.channelId))?.paused?.reason).toMatch(/^keywords no longer accepted: \/\(\/ \(not a valid regular expression/);
+  });
+
+  it('THEN keywords saved before the RE2 check (a lookbehind) pause the subscription once, saying what to do, instead of failing every run', async () => {
+    const e = await startEngine();
+    h = e;
+    const subs = new Subscriptions(openKeyv(e.store.db, 'subscriptions'));
+    const runner = new DeliveryRunner({ store: e.store, subscriptions: subs, engine: e.engine, log });
+    const t = e.target();
+    const stored = await subscribe(e, subs, t, { kind: 'none' });
+    await subs.put({ ...stored, keywords: '/(?<!the )nato/' });
+    e.store.upsert(dated(1, { title: 'Summit: nato ministers meet' }));
+    const [run] = await runner.run();
+    expect(run).toMatchObject({ error: null, created: 0 });
+    expect(run?.paused).toMatch(/^keywords no longer accepted: \/\(\?<!the \)nato\/ \(.*lookbehind.*\); set them again with \/subscribe/);
+    const after = await subs.get(t.guildId, t.channelId);
+    expect(after?.paused?.reason).toBe(run?.paused);
+    expect(after?.lastError).toBeNull();
+    expect(e.fake.messages(t.channelId)).toHaveLength(0);
+    // /subscriptions shows why and what to do.
+    const field = subscriptionsView(after ? [after] : [], null).embeds?.[0]?.fields?.[0]?.value ?? '';
+    expect(field).toContain('⏸ **Paused**');
+    expect(field).toContain('keywords no longer accepted');
+    expect(field).toContain('set them again with /subscribe');
+    // Paused, it is left alone by the next run: no error logged and recorded each time.
+    expect(await runner.run()).toEqual([]);
   });
 });
 

@@ -8,7 +8,7 @@ import type { Logger } from '../log.ts';
 import type { ArticleStore } from '../store/store.ts';
 import { dueArticles, settled } from './due.ts';
 import type { ArticleResult, ArticleWork, DeliveryEngine } from './engine-types.ts';
-import { parseFilter } from './filter.ts';
+import { type Filter, FilterError, parseFilter } from './filter.ts';
 import { type SetAside, setAsideOf, type Subscription, type Subscriptions } from './subscriptions.ts';
 
 export interface RunDeps {
@@ -50,7 +50,21 @@ async function runOne(deps: RunDeps, sub: Subscription, dryRun: boolean, signal:
   const now = deps.now ?? (() => new Date());
   const started = now().toISOString();
   const base = { channelId: sub.channelId, channelName: sub.channelName, plan: [] as ArticleWork[] };
-  const due = await dueArticles(deps.store, sub, parseFilter(sub.keywords), deps.engine);
+  let filter: Filter;
+  try {
+    filter = parseFilter(sub.keywords);
+  } catch (error) {
+    if (!(error instanceof FilterError)) throw error;
+    // Keywords saved before a check was added (lookarounds before RE2) fail every run the same way:
+    // pause once with what to do, rather than record the same error on every run.
+    const reason = `keywords no longer accepted: ${sub.keywords ?? ''} (${error.message}); set them again with /subscribe`;
+    if (!dryRun) {
+      await deps.subscriptions.update(sub, (s) => ({ ...s, lastRunAt: started, lastError: null, paused: { reason, at: now().toISOString() } }));
+      deps.log.warn({ channel: sub.channelId, guild: sub.guildId, keywords: sub.keywords, reason: error.message }, 'delivery paused for this subscription: its keywords are no longer accepted');
+    }
+    return { ...base, created: 0, articles: 0, error: null, paused: reason };
+  }
+  const due = await dueArticles(deps.store, sub, filter, deps.engine);
   if (dryRun) {
     const plan = (await deps.engine.plan(sub, due.articles)).filter((w) => w.action !== 'none');
     return { ...base, created: 0, articles: plan.length, error: null, paused: null, plan };
