@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { processInbox, shortName } from '../src/articles/inbox.ts';
+import { emptyReport, storeArticles } from '../src/articles/ingest.ts';
+import { WorkerReader } from '../src/articles/ingest-thread.ts';
 import { ArticleStore } from '../src/store/store.ts';
 import { SAMPLE_PATH } from './text-sample.ts';
 
@@ -153,4 +155,20 @@ describe('GIVEN a file that takes more memory to parse than the ingest worker ma
     expect(results[0]?.error).toContain('reading it took more than the 64 MB the ingest worker may use; it was stopped');
     expect(store.count()).toBe(1);
   }, 60_000);
+});
+
+describe('GIVEN an ingest worker that sends nothing for longer than allowed', () => {
+  it('THEN the read fails naming the silence and its worker is stopped; a reader with time to spare reads the same file', async () => {
+    const path = join(dir, 'slow.json');
+    writeFileSync(path, JSON.stringify({ title: 'Slow', body: 'Text.' }));
+    // 1 ms: less than a worker takes to start, so the first read is given up.
+    const impatient = new WorkerReader({ stallMs: 1 });
+    const report = emptyReport();
+    await expect(storeArticles(impatient.read(path, report), store, {}, report)).rejects.toThrow('reading it made no progress for 0.001 s; it was stopped');
+    await impatient.close();
+    const patient = new WorkerReader();
+    await storeArticles(patient.read(path, report), store, {}, report);
+    await patient.close();
+    expect(store.count()).toBe(1);
+  });
 });
