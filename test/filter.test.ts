@@ -56,6 +56,39 @@ describe('GIVEN a keyword filter', () => {
   });
 });
 
+describe('GIVEN patterns whose escapes JavaScript and RE2 read differently', () => {
+  it('THEN escapes JavaScript reads as plain letters without `u` (and RE2 gives another meaning) are refused, with or without the u flag', () => {
+    // Without `u` JavaScript reads \z as "z", \Q…\E as "Q…E", \C as "C", [[:alpha:]] as a class then "]"; RE2 reads end of text, a quote, any byte, a POSIX class.
+    for (const pattern of ['/nato\\z/', '/\\Qa.b\\E/', '/a\\Cb/', '/[[:alpha:]]+/', '/nato\\z/i', '/[[:alpha:]]/u']) {
+      expect(() => parseFilter(pattern), pattern).toThrow(FilterError);
+      expect(() => parseFilter(pattern), pattern).toThrow(/not a valid regular expression/);
+    }
+  });
+
+  it('THEN \\p{…} means a Unicode property whether or not `u` is written, as RE2 runs it', () => {
+    const greek = article({ title: 'Ελλάδα', text: 'p{L}' });
+    // JavaScript without `u` would read "p{L}" literally; the pattern runs as with `u`, a letter.
+    expect(parseFilter('/^\\p{L}+$/')(article({ title: 'Ελλάδα' }))).toBe(true);
+    expect(parseFilter('/^\\p{Lu}/')(greek)).toBe(true);
+    expect(parseFilter('/^\\p{L}\\{/')(article({ title: '{' }))).toBe(false);
+  });
+
+  it('THEN \\s matches the no-break, thin and narrow no-break spaces news text is full of, as in JavaScript', () => {
+    for (const space of ['\u00a0', '\u2009', '\u202f', '\u2002', '\u3000', '\u000b']) {
+      const a = article({ title: `Summit in Paris`, text: `NATO${space}treaty signed on 10${space}June` });
+      expect(parseFilter('/nato\\streaty/i')(a), JSON.stringify(space)).toBe(true);
+      expect(parseFilter('/10\\s+june/i')(a), JSON.stringify(space)).toBe(true);
+      expect(parseFilter('/nato\\Streaty/i')(a), JSON.stringify(space)).toBe(false);
+      expect(parseFilter('/nato treaty/i')(a), JSON.stringify(space)).toBe(true);
+    }
+    // A line separator is a line break: `.` stops there and `^` starts after it with m, as in JavaScript.
+    const lines = article({ title: 'Notes', text: 'first line\u2028second line' });
+    expect(parseFilter('/first.second/')(lines)).toBe(false);
+    expect(parseFilter('/^second/m')(lines)).toBe(true);
+    expect(parseFilter('/line\\ssecond/')(lines)).toBe(true);
+  });
+});
+
 describe('GIVEN a pattern that backtracks in JavaScript and a huge paragraph', () => {
   // 400 kB of "nato " with no "treaty": JavaScript's backtracking took 25 s on /nato.*treaty/.
   const huge = article({ title: 'A long one', text: 'nato '.repeat(80_000) });

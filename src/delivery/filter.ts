@@ -19,7 +19,19 @@ export const FILTER_TITLE_CHARS = 1_000;
 /** How much of a body a filter reads, over all its paragraphs: about 3,000 words, a long article. */
 export const FILTER_BODY_CHARS = 20_000;
 
-/** The title and the paragraphs a filter reads, cut at the caps above. */
+/**
+ * The whitespace JavaScript's `\s` knows and RE2's does not (RE2's is ASCII: tab, newline, form feed,
+ * carriage return, space). News text is full of no-break and thin spaces; a pattern's `\s` must
+ * match them. One character at a time, so no quantifier: linear in the text.
+ */
+const NON_ASCII_SPACE = /[\v\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/gu;
+
+/** A space as RE2 knows one; the line and paragraph separators become line breaks, as `.` and `^` treat them in JavaScript. */
+function asciiSpace(c: string): string {
+  return c === '\u2028' || c === '\u2029' ? '\n' : ' ';
+}
+
+/** The title and the paragraphs a filter reads, cut at the caps above, with their spaces made ASCII. */
 function filterTexts(article: Pick<Article, 'title' | 'body'>): string[] {
   const texts = [article.title.slice(0, FILTER_TITLE_CHARS)];
   let left = FILTER_BODY_CHARS;
@@ -28,7 +40,7 @@ function filterTexts(article: Pick<Article, 'title' | 'body'>): string[] {
     texts.push(paragraph.text.slice(0, left));
     left -= paragraph.text.length;
   }
-  return texts;
+  return texts.map((t) => t.replace(NON_ASCII_SPACE, asciiSpace));
 }
 
 function fold(text: string): string {

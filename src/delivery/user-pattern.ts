@@ -1,8 +1,9 @@
 /**
  * A regular expression an admin typed, run on RE2 (the re2js port): matching takes time linear in
  * the text whatever the pattern, so no pattern can stall a delivery run. Patterns are written as
- * in JavaScript; what RE2 cannot do in linear time (lookahead, lookbehind, backreferences) is
- * refused, naming the construct and where it is.
+ * in JavaScript with the `u` flag (given or not), so `\p{L}` is a letter in both; what RE2 cannot do
+ * in linear time (lookahead, lookbehind, backreferences) is refused, naming the construct and where
+ * it is.
  */
 import { RE2JS } from 're2js';
 
@@ -69,11 +70,13 @@ export function compileUserPattern(pattern: string, flags: string): RE2JS {
     if (bit === undefined) throw new PatternError(`unsupported flag "${flag}" in "${flags}": use i, m, s or u`);
     bits |= bit;
   }
-  // JavaScript's own parser first, so a typo gets the message a JavaScript user knows.
+  // JavaScript's own parser first, so a typo gets the message a JavaScript user knows. Always with
+  // `u`, as RE2 reads every pattern: without it JavaScript takes an unknown escape for a letter
+  // (`\z`, `\Q…\E`, `\C`) and a stray `]` for itself (`[[:alpha:]]`), which RE2 reads otherwise.
   try {
-    new RegExp(pattern, flags);
+    new RegExp(pattern, flags.includes('u') ? flags : `${flags}u`);
   } catch (error) {
-    throw new PatternError(`not a valid regular expression: ${(error as Error).message}`);
+    throw new PatternError(`not a valid regular expression (patterns are read as with the u flag): ${(error as Error).message}`);
   }
   const refused = unsupported(pattern);
   if (refused) throw new PatternError(`the pattern uses ${refused}: ${NOT_IN_RE2}`);
