@@ -100,8 +100,10 @@ function hostAllowed(header: string | undefined, host: string): boolean {
  * Why a POST must be refused because another web page sent it, or null. A browser names the page
  * behind every cross-site POST in `Origin` (and `Sec-Fetch-Site`); a page elsewhere that posts
  * JSON to this server would otherwise run commands as the member. Only the playground's own page
- * may: its origin has the host the request was addressed to (http, or https behind a TLS proxy).
- * A request with no Origin at all comes from a program (curl, the tests), not from a web page.
+ * may: its origin is `http://` and the host the request was addressed to. (Not `https://`: the
+ * playground serves plain http, and a TLS proxy in front of it would be reached under another name,
+ * so its page's Origin would not match the loopback Host anyway.) A request with no Origin at all
+ * comes from a program (curl, the tests), not from a web page.
  */
 function foreignOrigin(request: IncomingMessage): string | null {
   const host = request.headers.host ?? '';
@@ -116,7 +118,7 @@ function foreignOrigin(request: IncomingMessage): string | null {
 function sameHost(origin: string, host: string): boolean {
   try {
     const url = new URL(origin);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.host === host.toLowerCase();
+    return url.protocol === 'http:' && url.host === host.toLowerCase();
   } catch {
     return false; // `null` (a sandboxed frame, a file) or garbage
   }
