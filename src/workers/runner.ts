@@ -24,7 +24,7 @@ export interface WorkerRunnerOptions {
   readonly module: URL;
   /** What the worker does, in errors: e.g. `'the feed parser'`. */
   readonly name: string;
-  /** Longest a job may run before its worker is ended, from when it is handed over. Default 30 s. */
+  /** Longest a job may run before its worker is ended, counted once the worker has started. Default 30 s. */
   readonly timeoutMs?: number;
   /** Heap limit of the worker, in MB. Default 512. */
   readonly maxMemoryMb?: number;
@@ -60,6 +60,7 @@ function tsxApi(): string {
   if (!entry) throw new Error(`${manifest}: no ESM entry for tsx/esm/api`);
   return pathToFileURL(join(dirname(manifest), entry)).href;
 }
+
 // Says "ready" once the job module is loaded, so that start-up (about half a second, more on a busy
 // machine) does not count against the first job's time limit.
 const BOOT = `
