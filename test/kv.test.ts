@@ -54,14 +54,22 @@ describe('GIVEN keyv over the article database', () => {
 });
 
 describe('GIVEN a claim on a key (a cooldown)', () => {
-  it('THEN of many concurrent claimants exactly one wins, Keyv sees the claim, and it can be taken again once expired', async () => {
-    const kv = openKeyv<boolean>(openDatabase(':memory:'), 'cooldowns');
-    const results = await Promise.all(Array.from({ length: 20 }, () => claimKey(kv, 'thread-1:user-1', 80)));
+  // better-sqlite3 is synchronous, so claims made in one thread run one after another whatever the
+  // Promise.all: this checks that each connection sees the claim; the four-process test is the race.
+  it('THEN of twenty claimants, each on its own connection to one file, exactly one wins, Keyv sees the claim, and it can be taken again once expired', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'paperboy-kv-')), 'state.db');
+    const db = openDatabase(path);
+    const kv = openKeyv<boolean>(db, 'cooldowns');
+    const claimants = Array.from({ length: 20 }, () => openKeyv<boolean>(openDatabase(path), 'cooldowns'));
+    const results = await Promise.all(claimants.map((c) => claimKey(c, 'thread-1:user-1', 80)));
     expect(results.filter(Boolean)).toHaveLength(1);
     expect(await kv.get('thread-1:user-1')).toBe(true);
-    // Another key, and the same key in another namespace, are separate claims.
+    // Another key, and the same key in another namespace of the same database, are separate claims.
     expect(await claimKey(kv, 'thread-1:user-2', 80)).toBe(true);
-    expect(await claimKey(openKeyv(openDatabase(':memory:'), 'other'), 'thread-1:user-1', 80)).toBe(true);
+    const other = openKeyv<boolean>(db, 'other');
+    expect(await claimKey(other, 'thread-1:user-1', 80)).toBe(true);
+    expect(await claimKey(other, 'thread-1:user-1', 80)).toBe(false);
+    expect(await claimKey(kv, 'thread-1:user-1', 80)).toBe(false);
     await new Promise((r) => setTimeout(r, 100));
     expect(await kv.get('thread-1:user-1')).toBeUndefined();
     expect(await claimKey(kv, 'thread-1:user-1', 80)).toBe(true);
