@@ -155,6 +155,13 @@ describe('GIVEN filters, pages and order', () => {
     expect(() => store.search('walrus', { from: 'last week' })).toThrow(/`from` as YYYY-MM-DD, got `last week`/);
   });
 
+  it('THEN a date of the right shape that names no day is refused by the store itself, whoever calls it', () => {
+    expect(() => store.search('walrus', { from: '2021-02-30' })).toThrow(/`from` as YYYY-MM-DD, got `2021-02-30` \(February has 28 days in 2021\)/);
+    expect(() => store.search('walrus', { to: '2021-13-45' })).toThrow(/`to` as YYYY-MM-DD, got `2021-13-45` \(there is no month 13\)/);
+    expect(() => store.search('walrus', { from: '2021-04-31' })).toThrow(RangeError);
+    expect(titles('walrus', { from: '2020-02-29', to: '2100-12-31' })).toEqual([bodyOnly.title]);
+  });
+
   it('THEN pages do not overlap and cover every match', () => {
     const seen = new Set<string>();
     for (let offset = 0; offset < 30; offset += 10) {

@@ -5,15 +5,13 @@ import { type Command, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { collectFiles, emptyReport, ingestSources, readFiles, unlistedNote } from '../articles/ingest.ts';
 import { loadConfig } from '../config.ts';
-import type { Scope } from '../store/search.ts';
+import { MAX_LIMIT as MAX_SEARCH_LIMIT, type Scope } from '../store/search.ts';
 import { type Io, UsageError, json, positiveInt, withStore } from './context.ts';
 import { checkRange, dateOption } from './date-option.ts';
 import { renderArticle, renderList, renderSearch } from './render.ts';
 import { resolveArticle } from './resolve-article.ts';
 
-/** The store answers at most this many hits a page; a larger --limit is refused rather than quietly cut. */
-const MAX_SEARCH_LIMIT = 100;
-
+/** The store answers at most MAX_SEARCH_LIMIT hits a page; a larger --limit is refused rather than quietly cut. */
 function searchLimit(value: string): number {
   const n = positiveInt('--limit')(value);
   if (n > MAX_SEARCH_LIMIT) throw new UsageError(`--limit: expected a whole number from 1 to ${MAX_SEARCH_LIMIT}, got \`${value}\` (use --page for more)`);

@@ -3,6 +3,7 @@
  * with highlight offsets, filters, pagination and newest-first order.
  */
 import type Database from 'better-sqlite3';
+import { DAY_SHAPE, notADay } from '../text/day.ts';
 import type { Db } from './db.ts';
 import { parseQuery, toMatchExpression } from './query.ts';
 import { type Matcher, makeSnippet, tokenMatcher } from './snippet.ts';
@@ -65,9 +66,8 @@ export interface SearchResult {
 
 /** Counting every match of a very common word would cost as much as the search itself. */
 export const COUNT_CAP = 1000;
-const MAX_LIMIT = 100;
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** The most hits one page answers; a larger `limit` is cut to it. */
+export const MAX_LIMIT = 100;
 
 interface ScopeSql {
   fts: string;
@@ -127,7 +127,9 @@ interface DetailRow {
 function checkOptions(o: SearchOptions): void {
   for (const key of ['from', 'to'] as const) {
     const v = o[key];
-    if (v != null && !DATE.test(v)) throw new RangeError(`search: expected \`${key}\` as YYYY-MM-DD, got \`${v}\``);
+    if (v == null) continue;
+    const why = DAY_SHAPE.test(v) ? notADay(v) : '';
+    if (why !== null) throw new RangeError(`search: expected \`${key}\` as YYYY-MM-DD, got \`${v}\`${why ? ` (${why})` : ''}`);
   }
 }
 
