@@ -67,4 +67,19 @@ describe('GIVEN a 20 MB file in the inbox', () => {
     expect(h.store.count()).toBe(count);
     expect(readdirSync(join(inboxDir, 'processed'))).toEqual(['big.json']);
   }, 120_000);
+
+  it('THEN stopping the bot half-way through it takes a moment, not the rest of the file, and leaves the file for the next start', async () => {
+    const inboxDir = mkdtempSync(join(tmpdir(), 'paperboy-e2e-big-inbox-'));
+    await writeArray(join(inboxDir, 'big.json'), 6500);
+    const settled = Date.now() / 1000 - 60;
+    utimesSync(join(inboxDir, 'big.json'), settled, settled);
+    const harness = await startHarness({ delivery: { cron: null, inboxDir } });
+    const run = harness.bot.runner.run();
+    while (harness.store.count() === 0) await new Promise((done) => setTimeout(done, 20));
+    const asked = performance.now();
+    await harness.close();
+    expect(performance.now() - asked).toBeLessThan(3000);
+    await run;
+    expect(readdirSync(inboxDir)).toEqual(['big.json']);
+  }, 120_000);
 });

@@ -172,3 +172,24 @@ describe('GIVEN an ingest worker that sends nothing for longer than allowed', ()
     expect(store.count()).toBe(1);
   });
 });
+
+describe('GIVEN a large file being read when the bot shuts down', () => {
+  it('THEN the read stops within a moment, the file stays in the inbox, and the next run finishes it', async () => {
+    const lines = Array.from({ length: 20_000 }, (_, i) => JSON.stringify({ title: `Tide table ${i}`, body: `High water at ${i % 24}:00. `.repeat(40) }));
+    drop('tides.jsonl', `${lines.join('\n')}\n`);
+    const stop = new AbortController();
+    const running = processInbox(dir, store, { signal: stop.signal });
+    while (store.count() === 0) await new Promise((done) => setTimeout(done, 20));
+    const asked = performance.now();
+    stop.abort();
+    const [result] = await running;
+    expect(performance.now() - asked).toBeLessThan(1000);
+    expect(result).toMatchObject({ file: 'tides.jsonl', outcome: 'waiting', error: null });
+    const stored = store.count();
+    expect(stored).toBeLessThan(20_000);
+    expect(existsSync(join(dir, 'tides.jsonl'))).toBe(true);
+
+    const [again] = await processInbox(dir, store);
+    expect(again).toMatchObject({ outcome: 'processed', unchanged: stored, added: 20_000 - stored });
+  }, 60_000);
+});

@@ -39,6 +39,11 @@ export interface InboxOptions {
   readonly parseIn?: 'worker' | 'thread';
   /** The worker's heap limit in MB (see WorkerReaderOptions); tests make it small. */
   readonly workerHeapMb?: number;
+  /**
+   * Aborting (at shutdown) stops between two batches: the file being read stays in the inbox for
+   * the next run (what was stored stays too, and reads as unchanged then), later files are not begun.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -114,7 +119,7 @@ export async function processInbox(dir: string, sink: ArticleSink, options: Inbo
   await mkdir(dir, { recursive: true });
   const entries = await readdir(dir, { withFileTypes: true });
   const results: InboxFile[] = [];
-  const reader: FileReader = options.parseIn === 'thread' ? localReader(options) : new WorkerReader({ maxBytes: options.maxBytes, heapMb: options.workerHeapMb });
+  const reader: FileReader = options.parseIn === 'thread' ? localReader(options) : new WorkerReader({ maxBytes: options.maxBytes, heapMb: options.workerHeapMb, signal: options.signal });
   try {
     for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       // Hidden and partial files are how many tools write before renaming into place.
@@ -122,8 +127,9 @@ export async function processInbox(dir: string, sink: ArticleSink, options: Inbo
       // The inbox's own folders' names: such a file is in the way of a folder, never an input.
       if (entry.name === 'processed' || entry.name === 'failed') continue;
       const path = join(dir, entry.name);
+      if (options.signal?.aborted) break;
       try {
-        results.push(await processFile(dir, entry.name, sink, reader, { quiet, now, extensions }));
+        results.push(await processFile(dir, entry.name, sink, reader, { quiet, now, extensions, signal: options.signal }));
       } catch (error) {
         // Not the file's content (that moves it to failed/) but the inbox's own trouble: stat, move or write.
         const reason = `${entry.name}: could not be moved out of the inbox (${message(error)}); it stays there, and is not read again until it changes`;
@@ -143,7 +149,7 @@ async function processFile(
   name: string,
   sink: ArticleSink,
   reader: FileReader,
-  options: { quiet: number; now: () => number; extensions: ReadonlySet<string> },
+  options: { quiet: number; now: () => number; extensions: ReadonlySet<string>; signal: AbortSignal | undefined },
 ): Promise<InboxFile> {
   const path = join(dir, name);
   const before = await stat(path);
@@ -166,6 +172,8 @@ async function processFile(
     }
   }
   const counts = { added: report.added, updated: report.updated, unchanged: report.unchanged };
+  // Stopped half-way for shutdown: not the file's fault, so it waits for the next run.
+  if (options.signal?.aborted) return { file: name, outcome: 'waiting', ...counts, error: null };
   const after = await stat(path);
   if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) {
     // Written to while being read: what was stored stays (stores are idempotent); the file is read again next run.

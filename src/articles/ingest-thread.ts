@@ -36,6 +36,8 @@ export interface WorkerReaderOptions extends ReaderOptions {
   readonly stallMs?: number;
   /** The worker's heap limit in MB. Default: 24 times the input cap plus 128, so an input at the cap fits. */
   readonly heapMb?: number;
+  /** Aborting stops a read between two batches (shutdown): what was stored stays. */
+  readonly signal?: AbortSignal;
 }
 
 const STALL_MS = 60_000;
@@ -46,17 +48,19 @@ export class WorkerReader implements FileReader {
   private readonly maxBytes: number;
   private readonly heapMb: number;
   private readonly stallMs: number;
+  private readonly signal: AbortSignal | undefined;
 
   constructor(options: WorkerReaderOptions = {}) {
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_INPUT_BYTES;
     this.heapMb = options.heapMb ?? Math.ceil(this.maxBytes / 1024 / 1024) * 24 + 128;
     this.stallMs = options.stallMs ?? STALL_MS;
+    this.signal = options.signal;
   }
 
   async *read(file: string, report: IngestReport): AsyncGenerator<ParsedArticle> {
     const data: IngestWorkerData = { maxBytes: this.maxBytes, batchArticles: 100, batchChars: 4_000_000 };
     const worker = (this.worker ??= this.start(data));
-    const messages = listen(worker, this.heapMb);
+    const messages = listen(worker, this.heapMb, this.signal);
     let finished = false;
     try {
       send(worker, { type: 'read', file });
@@ -102,7 +106,7 @@ function send(worker: Worker, message: ToIngestWorker): void {
 }
 
 /** The worker's messages one at a time; its death or silence becomes an error naming why. */
-function listen(worker: Worker, heapMb: number) {
+function listen(worker: Worker, heapMb: number, signal: AbortSignal | undefined) {
   const queue: FromIngestWorker[] = [];
   let failure: Error | null = null;
   let wake: (() => void) | null = null;
@@ -121,13 +125,19 @@ function listen(worker: Worker, heapMb: number) {
     failure ??= new Error(`the ingest worker stopped (exit code ${code})`);
     wake?.();
   };
+  const onAbort = (): void => {
+    failure ??= new Error('stopped: the process is shutting down');
+    wake?.();
+  };
   worker.on('message', onMessage);
   worker.on('error', onError);
   worker.on('exit', onExit);
+  signal?.addEventListener('abort', onAbort);
   return {
     async next(stallMs: number): Promise<FromIngestWorker> {
       for (;;) {
-        const message = queue.shift();
+        if (signal?.aborted) onAbort();
+        const message = failure ? undefined : queue.shift();
         if (message) return message;
         if (failure) throw failure;
         let timer: NodeJS.Timeout | undefined;
@@ -144,6 +154,7 @@ function listen(worker: Worker, heapMb: number) {
       worker.off('message', onMessage);
       worker.off('error', onError);
       worker.off('exit', onExit);
+      signal?.removeEventListener('abort', onAbort);
     },
   };
 }

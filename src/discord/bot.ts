@@ -30,8 +30,8 @@ function logPolls(results: readonly PollResult[], log: Logger): void {
   }
 }
 
-async function collectInbox(dir: string, store: ArticleStore, log: Logger, maxBytes: number | undefined): Promise<void> {
-  for (const f of await processInbox(dir, store, { maxBytes })) {
+async function collectInbox(dir: string, store: ArticleStore, log: Logger, maxBytes: number | undefined, signal: AbortSignal): Promise<void> {
+  for (const f of await processInbox(dir, store, { maxBytes, signal })) {
     if (f.outcome === 'processed') log.info({ file: f.file, added: f.added, updated: f.updated, unchanged: f.unchanged }, 'inbox: stored');
     else if (f.outcome === 'failed') log.warn({ file: f.file, error: f.error }, 'inbox: failed; moved to failed/ with the reason');
   }
@@ -84,8 +84,10 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const inboxDir = options.delivery?.inboxDir;
   const parse = options.delivery?.parseFeed;
   const registry = new FeedRegistry(openKeyv(store.db, 'feeds'));
+  // Shutdown stops an inbox file between two batches rather than waiting out a large one.
+  const inboxStop = new AbortController();
   const collect = async (): Promise<void> => {
-    if (inboxDir) await collectInbox(inboxDir, store, log, options.delivery?.inboxMaxBytes);
+    if (inboxDir) await collectInbox(inboxDir, store, log, options.delivery?.inboxMaxBytes, inboxStop.signal);
     if (parse) logPolls(await pollFeeds(registry, store, { parse, now, limits: options.delivery?.feedFetch }), log);
   };
   const runner = new DeliveryRunner({ store, subscriptions, engine, log, now, collect });
@@ -127,6 +129,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     runner,
     async stop() {
       await job?.stop();
+      inboxStop.abort();
       await runner.stop();
       await client.destroy();
     },
