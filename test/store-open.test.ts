@@ -39,6 +39,50 @@ function paperboyDatabase(path: string, articles = 300): void {
   store.close();
 }
 
+/**
+ * The sample stored by the Paperboy before this one: its migrations but the last, and its rows
+ * copied column by column from a file this Paperboy made (shipped migrations never change, so
+ * every column of the old tables is there), the search indexes rebuilt as its store kept them.
+ */
+async function olderDatabase(path: string): Promise<void> {
+  const current = join(dir, 'current.db');
+  expect((await cliWith(() => current)('ingest', SAMPLE)).code).toBe(0);
+  const old = new Database(path);
+  for (const m of migrations.slice(0, SCHEMA_VERSION - 1)) old.exec(m);
+  old.exec(`ATTACH ${quoteSql(current)} AS current`);
+  for (const table of ['articles', 'comments', 'kv']) {
+    const columns = (old.pragma(`main.table_info(${table})`) as Array<{ name: string }>).map((c) => c.name).join(', ');
+    old.exec(`INSERT INTO main.${table} (${columns}) SELECT ${columns} FROM current.${table}`);
+  }
+  old.exec('DETACH current');
+  for (const fts of ['articles_fts', 'titles_fts', 'comments_fts']) old.exec(`INSERT INTO ${fts} (${fts}) VALUES ('rebuild')`);
+  old.pragma(`user_version = ${SCHEMA_VERSION - 1}`);
+  old.close();
+}
+
+function quoteSql(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
+function schemaVersion(path: string): number {
+  const raw = new Database(path, { readonly: true });
+  try {
+    return raw.pragma('user_version', { simple: true }) as number;
+  } finally {
+    raw.close();
+  }
+}
+
+/** Every table, index and trigger of the file, as SQL. */
+function schemaOf(path: string): string[] {
+  const raw = new Database(path, { readonly: true });
+  try {
+    return raw.prepare<[], { sql: string }>("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name").all().map((r) => r.sql);
+  } finally {
+    raw.close();
+  }
+}
+
 /** Asserts one line naming the file, exit 1, and no stack trace. */
 function expectOneLine(r: { code: number; stdout: string; stderr: string }, file: string, says: RegExp): void {
   expect(r.code).toBe(1);
@@ -101,19 +145,34 @@ describe('GIVEN a file at --db that Paperboy cannot use', () => {
 });
 
 describe('GIVEN a Paperboy database from another version', () => {
-  it('THEN one from an older Paperboy is named as such by reading commands, which leave it as it is, and a writing command upgrades it', async () => {
-    const old = new Database(db);
-    for (const m of migrations.slice(0, SCHEMA_VERSION - 1)) old.exec(m);
-    old.pragma(`user_version = ${SCHEMA_VERSION - 1}`);
-    old.close();
-    expectOneLine(
-      await cli('search', 'walrus'),
-      db,
-      new RegExp(`was written by an older Paperboy \\(schema version ${SCHEMA_VERSION - 1}; this one uses ${SCHEMA_VERSION}\\) and reading commands do not change it: start the bot or ingest a file once to upgrade it, after a backup`),
-    );
-    expect((await cli('ingest', SAMPLE)).code).toBe(0);
-    expect((await cli('search', 'NATO')).stdout).toContain('Russia and NATO are severing ties');
+  it('THEN one from an older Paperboy, on a file they may write, is upgraded by the first reading command, which then answers', async () => {
+    await olderDatabase(db);
+    const found = await cli('search', 'NATO');
+    expect(found).toMatchObject({ code: 0, stderr: '' });
+    expect(found.stdout).toContain('Russia and NATO are severing ties');
+    expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
+    // Upgraded as a writer would: the same tables and indexes as a file made by this Paperboy.
+    const fresh = join(dir, 'fresh.db');
+    ArticleStore.open(fresh).close();
+    expect(schemaOf(db)).toEqual(schemaOf(fresh));
   });
+
+  it('THEN reading commands started at once on it, as processes, upgrade it once between them and all answer', async () => {
+    await olderDatabase(db);
+    const runs = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        exec(process.execPath, [BIN, '--db', db, 'search', 'NATO'], { env: { PATH: process.env.PATH }, cwd: dir }).then(
+          (ok) => ({ code: 0, ...ok }),
+          (e: { code: number; stdout: string; stderr: string }) => e,
+        ),
+      ),
+    );
+    for (const r of runs) {
+      expect(r).toMatchObject({ code: 0, stderr: '' });
+      expect(r.stdout).toContain('Russia and NATO are severing ties');
+    }
+    expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
+  }, 60_000);
 
   it('THEN one from a newer Paperboy is refused by every command, naming both versions', async () => {
     paperboyDatabase(db, 1);
@@ -202,4 +261,31 @@ describe.runIf(nobody)('GIVEN a database the user may only read (run as the user
     expectOneLine(await asNobody(db, 'ingest', SAMPLE), db, new RegExp(`cannot be written: its folder ${dir} is read-only, and SQLite writes paperboy\\.db-wal and paperboy\\.db-shm beside it; reading commands work`));
     chmodSync(dir, 0o755);
   }, 120_000);
+});
+
+describe.runIf(nobody)('GIVEN a database from an older Paperboy that the user may only read (run as the user nobody)', () => {
+  const says = (why: string): RegExp =>
+    new RegExp(
+      `was written by an older Paperboy \\(schema version ${SCHEMA_VERSION - 1}; this one uses ${SCHEMA_VERSION}\\) and needs upgrading, which takes write access: ${why}; start the bot or ingest a file once as a user who may write it, after a backup \\(\`sqlite3 \\S+ "\\.backup BACKUP\\.db"\`\\)$`,
+    );
+
+  it('THEN, the file read-only, reading commands say it needs upgrading by a writer and leave it as it is', async () => {
+    await olderDatabase(db);
+    chmodSync(dir, 0o777);
+    chmodSync(db, 0o444);
+    const before = readFileSync(db);
+    expectOneLine(await asNobody(db, 'search', 'NATO'), db, says('the file is read-only here'));
+    expect(readFileSync(db).equals(before)).toBe(true);
+    expect(schemaVersion(db)).toBe(SCHEMA_VERSION - 1);
+  }, 60_000);
+
+  it('THEN, in a folder they may not write, reading commands say it needs upgrading by a writer and leave it as it is', async () => {
+    await olderDatabase(db);
+    chownSync(db, nobody!.uid, nobody!.gid);
+    chmodSync(dir, 0o555);
+    const before = readFileSync(db);
+    expectOneLine(await asNobody(db, 'list'), db, says(`its folder ${dir} is read-only here`));
+    expect(readFileSync(db).equals(before)).toBe(true);
+    chmodSync(dir, 0o755);
+  }, 60_000);
 });

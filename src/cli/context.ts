@@ -29,9 +29,11 @@ export class UsageError extends Error {
 }
 
 /**
- * The commands that only read. They open the database read-only (no journal mode change, no
- * migration), so a file the user may only read can still be searched, and nothing they do can
- * change it. By command path, so the list lives here, next to what it changes.
+ * The commands that only read. They open the database read-only (no journal mode change), so a
+ * file the user may only read can still be searched, and nothing they do can change its data. One
+ * exception: a file from an older Paperboy that they may write is upgraded first, so the first
+ * search after installing a new Paperboy answers instead of asking for the bot or an ingest. By
+ * command path, so the list lives here, next to what it changes.
  */
 const READING_COMMANDS: ReadonlySet<string> = new Set(['search', 'show', 'list', 'export', 'summarize', 'quote', 'digest', 'feed list']);
 

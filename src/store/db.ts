@@ -4,8 +4,10 @@
  * the busy timeout makes a second writer wait instead of failing, and migrations run inside an
  * IMMEDIATE transaction so only one process applies them.
  *
- * Reading commands open the file read-only: no journal mode change and no migration, so a file the
- * user may only read (a copy, a backup, another user's bot) can still be searched.
+ * Reading commands open the file read-only: no journal mode change, so a file the user may only
+ * read (a copy, a backup, another user's bot) can still be searched. The one write they make is
+ * the upgrade after a new Paperboy: a file from an older one that they may write is migrated
+ * first, as a writer would, so the first command after an upgrade is not an error.
  */
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -62,22 +64,63 @@ function openForWriting(path: string): Db {
 }
 
 function openForReading(path: string): Db {
+  const { db, version } = openReadOnly(path);
+  if (version === SCHEMA_VERSION) return db;
+  db.close();
+  const why = !writable(path) ? 'the file is read-only here' : !writable(dirname(path)) ? `its folder ${dirname(path)} is read-only here` : null;
+  if (why) throw olderSchema(path, version, why);
+  upgrade(path);
+  const upgraded = openReadOnly(path);
+  // Only another process setting the version back between the two opens could leave it older.
+  if (upgraded.version !== SCHEMA_VERSION) {
+    upgraded.db.close();
+    throw olderSchema(path, upgraded.version, 'it was not upgraded');
+  }
+  return upgraded.db;
+}
+
+/** The file opened read-only and its schema version, which may be older than this code's. */
+function openReadOnly(path: string): { db: Db; version: number } {
   let db = described(path, () => new Database(path, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS }));
   try {
     try {
-      checkSchema(db, path);
+      return { db, version: checkSchema(db, path) };
     } catch (error) {
       // A WAL file needs its -shm index beside it; in a folder we may not write, SQLite cannot make one.
       if (!(error instanceof Database.SqliteError && error.code === 'SQLITE_READONLY_DIRECTORY')) throw error;
       db.close();
       db = inMemoryCopy(path);
-      checkSchema(db, path);
+      return { db, version: checkSchema(db, path) };
     }
-    return db;
   } catch (error) {
     db.close();
     throw describeSqliteError(error, path) ?? error;
   }
+}
+
+/**
+ * Migrates a file from an older Paperboy for a reading command, as a writing open would: inside an
+ * IMMEDIATE transaction that waits out a running bot's writes, with the same connection settings.
+ * The journal mode is left as it is: the upgrade needs none, and reading commands change no more
+ * than it needs.
+ */
+function upgrade(path: string): void {
+  const db = described(path, () => new Database(path, { fileMustExist: true, timeout: BUSY_TIMEOUT_MS }));
+  try {
+    db.pragma('foreign_keys = ON');
+    migrate(db, path);
+  } catch (error) {
+    throw describeSqliteError(error, path) ?? error;
+  } finally {
+    db.close();
+  }
+}
+
+function olderSchema(path: string, version: number, why: string): DatabaseError {
+  return new DatabaseError(
+    path,
+    `${path} was written by an older Paperboy (schema version ${version}; this one uses ${SCHEMA_VERSION}) and needs upgrading, which takes write access: ${why}; start the bot or ingest a file once as a user who may write it, after a backup (\`sqlite3 ${shellQuoted(path)} ".backup BACKUP.db"\`)`,
+  );
 }
 
 /** Runs `open`, describing an SQLite error as what is wrong with the file at `path`. */
@@ -132,26 +175,24 @@ function tablesOf(db: Db): string[] {
   return db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all().map((r) => r.name);
 }
 
-/** Throws, naming the file, unless it is a Paperboy database this code can use as it is (or, writing, upgrade). */
-function checkSchema(db: Db, path: string, writing = false): void {
+/**
+ * The file's schema version. Throws, naming the file, unless it is a Paperboy database this code
+ * can use or upgrade (or, writing, a new file to set up).
+ */
+function checkSchema(db: Db, path: string, writing = false): number {
   const version = db.pragma('user_version', { simple: true }) as number;
   const tables = tablesOf(db);
   if (version === 0) {
     if (tables.length > 0) throw notPaperboy(path, `it is an SQLite file with other tables (${tables.slice(0, 3).join(', ')}${tables.length > 3 ? ', …' : ''})`);
     if (!writing) throw new DatabaseError(path, `${path} holds no Paperboy data yet: store articles first with \`paperboy ingest PATH\``);
-    return;
+    return version;
   }
   const missing = OWN_TABLES.filter((t) => !tables.includes(t));
   if (missing.length > 0) throw notPaperboy(path, `it has no ${missing.join(', ')} table${missing.length > 1 ? 's' : ''}`);
   if (version > SCHEMA_VERSION) {
     throw new DatabaseError(path, `${path} was written by a newer Paperboy (schema version ${version}; this one knows up to ${SCHEMA_VERSION}): upgrade Paperboy`);
   }
-  if (version < SCHEMA_VERSION && !writing) {
-    throw new DatabaseError(
-      path,
-      `${path} was written by an older Paperboy (schema version ${version}; this one uses ${SCHEMA_VERSION}) and reading commands do not change it: start the bot or ingest a file once to upgrade it, after a backup (\`sqlite3 ${shellQuoted(path)} ".backup BACKUP.db"\`)`,
-    );
-  }
+  return version;
 }
 
 function migrate(db: Db, path: string): void {
@@ -159,8 +200,7 @@ function migrate(db: Db, path: string): void {
   if (current === SCHEMA_VERSION) return;
   db.transaction(() => {
     // Read again inside the write lock: another process may have migrated while we waited.
-    checkSchema(db, path, true);
-    const version = db.pragma('user_version', { simple: true }) as number;
+    const version = checkSchema(db, path, true);
     for (let v = version; v < SCHEMA_VERSION; v++) db.exec(migrations[v]!);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }).immediate();
