@@ -136,6 +136,16 @@ describe('GIVEN the playground page in chromium, on a channel long enough to scr
     await form.locator('button.cancel-command').click();
   });
 
+  it('THEN Enter pressed before the choices have come runs the command with the typed text when the answer has no choices', async () => {
+    const form = await openForm('summarize');
+    const field = form.locator('[name="article"]');
+    // Nothing stored matches, so the answer is empty: as in Discord, Enter sends what was typed.
+    await field.fill('zanzibar quokka regatta');
+    await field.press('Enter');
+    await form.waitFor({ state: 'detached', timeout: 5000 });
+    await page.locator('#messages article.message', { hasText: 'No article matches "zanzibar quokka regatta"' }).waitFor(WAIT);
+  });
+
   it('THEN the choice under the pointer is the one Enter takes', async () => {
     const form = await openForm('summarize');
     const field = form.locator('[name="article"]');

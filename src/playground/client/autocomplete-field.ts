@@ -19,8 +19,8 @@ export interface Completion {
  * when the field gets focus; an answer older than the one shown is dropped. As in Discord, one
  * choice is always highlighted (the first, or the one the pointer or arrows are on), and Enter or
  * Tab picks it: Enter sends the typed text only when no choice matches. Enter pressed before the
- * choices for what was typed have come picks from them when they come. Returns the choice picked,
- * while the input still shows its name.
+ * choices for what was typed have come picks from them when they come, or sends the text when they
+ * are none. Returns the choice picked, while the input still shows its name.
  */
 export function autocomplete(input: HTMLInputElement, list: HTMLUListElement, note: HTMLElement, ask: (typed: string) => Promise<Choice[]>): Completion {
   let picked: Choice | null = null;
@@ -100,7 +100,9 @@ export function autocomplete(input: HTMLInputElement, list: HTMLUListElement, no
       const first = choices[0];
       if (pickOnAnswer && fresh && ticket === asked) {
         pickOnAnswer = false;
+        // No choice for what was typed: the Enter held for the answer sends the text, as it would have at once.
         if (first) pick(first);
+        else input.form?.requestSubmit();
       }
     } catch (error) {
       if (gone || ticket <= shown) return;
