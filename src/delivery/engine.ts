@@ -80,6 +80,32 @@ function refusedOutright(error: unknown): boolean {
   return typeof status === 'number' && status >= 400 && status < 500 && status !== 408;
 }
 
+/**
+ * The send's message id, or null as soon as `signal` fires, so a shutdown does not wait out a
+ * rate-limit window (or a 429's Retry-After). A message abandoned on the wire may still have been
+ * made: its nonce, and the thread read back on the next run, keep it from being posted twice.
+ */
+function unlessAborted(sending: Promise<string>, signal: AbortSignal | undefined): Promise<string | null> {
+  if (!signal) return sending;
+  return new Promise((resolve, reject) => {
+    const stop = (): void => resolve(null);
+    if (signal.aborted) stop();
+    else signal.addEventListener('abort', stop, { once: true });
+    sending.then(
+      (id) => {
+        signal.removeEventListener('abort', stop);
+        resolve(id);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', stop);
+        // Dropped because of the stop (discord.js answers an AbortError): not a failure.
+        if (signal.aborted) resolve(null);
+        else reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}
+
 function actionOf(p: Progress | null, plan: ArticlePlan, article: Article): { action: ArticleAction; pending: number } {
   const done = new Set(p?.done ?? []);
   const pending = plan.comments.filter((s) => !done.has(s.key)).length;
@@ -190,7 +216,9 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
         existing.splice(0, match + 1);
       } else {
         if (signal?.aborted || created >= commentsPerRun) return { created, left: pending.length - i };
-        id = await poster.send(threadId, step.message, nonceFor(threadId, a.id, step.key));
+        const sent = await unlessAborted(poster.send(threadId, step.message, nonceFor(threadId, a.id, step.key), signal), signal);
+        if (sent === null) return { created, left: pending.length - i };
+        id = sent;
         created++;
       }
       p.done.push(step.key);

@@ -15,8 +15,11 @@ export interface PostedMessage {
 export interface Poster {
   /** The bot's user id: only its own messages are ever adopted as already posted. */
   botId(): string;
-  /** Sends with the nonce enforced, so a resend within Discord's window returns the first message. */
-  send(channelId: string, message: OutMessage, nonce: string): Promise<string>;
+  /**
+   * Sends with the nonce enforced, so a resend within Discord's window returns the first message.
+   * When `signal` fires, a send still waiting for its rate-limit window is dropped unsent.
+   */
+  send(channelId: string, message: OutMessage, nonce: string, signal?: AbortSignal): Promise<string>;
   /** Starts a thread from a message; the thread's id is returned (Discord makes it the message's id). */
   startThread(channelId: string, messageId: string, name: string): Promise<string>;
   /**

@@ -46,9 +46,9 @@ export function discordPoster(rest: REST, botId: () => string, token: string): P
   const once = new REST({ ...rest.options, retries: 0 }).setToken(token);
   return {
     botId,
-    async send(channelId, message: OutMessage, nonce) {
+    async send(channelId, message: OutMessage, nonce, signal) {
       const body = { ...message, allowed_mentions: NO_PINGS, nonce, enforce_nonce: true };
-      return (await call<APIMessage>('send', channelId, () => rest.post(Routes.channelMessages(channelId), { body }))).id;
+      return (await call<APIMessage>('send', channelId, () => rest.post(Routes.channelMessages(channelId), { body, ...(signal && { signal }) }))).id;
     },
     async startThread(channelId, messageId, name) {
       try {

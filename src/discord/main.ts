@@ -47,10 +47,24 @@ export async function start(config: Config = loadConfig()): Promise<void> {
     const lost = await stopping;
     await bot.stop();
     store.close();
+    exitSoon();
     if (lost) throw lost;
   } finally {
     lock.release();
   }
+}
+
+/** How long the process may linger once the bot has stopped and closed what it owns. */
+const EXIT_GRACE_MS = 1000;
+
+/**
+ * Once the bot has stopped and closed everything it owns, a message it abandoned at shutdown can
+ * still sit in discord.js's rate-limit wait (a timer no one can cancel: up to a window, or a 429's
+ * Retry-After) and keep the process alive, sending nothing. The timer is unref'd: a process with
+ * nothing left ends at once; otherwise it ends after the grace, with the exit code already set.
+ */
+function exitSoon(): void {
+  setTimeout(() => process.exit(), EXIT_GRACE_MS).unref();
 }
 
 /**
