@@ -55,3 +55,34 @@ describe('GIVEN the bot posting a 40-comment thread at Discord’s pace', () => 
     expect(dry?.plan).toEqual([{ articleId: long.id, title: long.title, action: 'resume', messages: planned.length - posted.length }]);
   }, 60_000);
 });
+
+describe('GIVEN the bot posting a dozen articles into one channel at Discord’s pace', () => {
+  it('THEN stopping it while a post waits for the channel’s window is immediate, and that post is never sent', async () => {
+    const articles = Array.from({ length: 12 }, (_, i) => article({ title: `Ferry notice ${i}`, text: `Notice ${i}.`, publishedAt: `2026-11-${String(10 + i).padStart(2, '0')}T08:00` }));
+    h = await startHarness({ articles, delivery: true });
+    const harness = h;
+    const admin = harness.fake.createUser({ username: 'editor' });
+    harness.fake.addMember(harness.guildId, admin.id, { permissions: PermissionFlagsBits.ManageGuild | PermissionFlagsBits.ViewChannel });
+    await harness.fake.runCommand({ guildId: harness.guildId, channelId: harness.channelId, userId: admin.id, name: 'subscribe', options: { channel: harness.channelId, backfill: 'all' } }).reply();
+    const postsPath = `/channels/${harness.channelId}/messages`;
+    const windowSpent = new Promise<void>((resolve) => {
+      let posts = 0;
+      harness.fake.on('request', (r: RequestRecord) => {
+        if (r.method === 'POST' && r.status === 200 && r.path === postsPath && ++posts === 5) setTimeout(resolve, 200);
+      });
+    });
+    const running = harness.bot.runner.run();
+    await windowSpent;
+    const started = performance.now();
+    await harness.bot.stop();
+    const stoppedMs = performance.now() - started;
+    const [run] = await running;
+
+    expect(stoppedMs).toBeLessThan(1000);
+    expect(run?.error).toBe('stopped for shutdown while the post waited for Discord; the next run looks for it before posting');
+    // Past the window the dropped post would have gone out in: it never does.
+    await new Promise((resolve) => setTimeout(resolve, 5500));
+    expect(harness.fake.messages(harness.channelId)).toHaveLength(5);
+    expect(harness.fake.requests.filter((r) => r.method === 'POST' && r.path === postsPath)).toHaveLength(5);
+  }, 60_000);
+});

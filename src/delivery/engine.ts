@@ -137,6 +137,7 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
     plan: ArticlePlan,
     p: Progress,
     unrecorded: boolean,
+    signal: AbortSignal | undefined,
   ): Promise<{ created: number; edited: number }> {
     let created = 0;
     let edited = 0;
@@ -150,7 +151,7 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
         created++;
       }
       try {
-        p.postId = found ?? (t.kind === 'forum' ? await finder.makeForumPost(t, a.id, plan, attemptedAt) : await poster.send(t.channelId, plan.post, nonceFor(t.channelId, a.id, 'post')));
+        p.postId = found ?? (t.kind === 'forum' ? await finder.makeForumPost(t, a.id, plan, attemptedAt) : await sendPost(t, a, plan, signal));
       } catch (error) {
         if (refusedOutright(error)) {
           // Discord answered no, so nothing was made: the next attempt need not read the channel back for it.
@@ -178,6 +179,13 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
     p.bodyHash = bodyHash(a);
     await save(t, a.id, p);
     return { created, edited };
+  }
+
+  /** A text channel's post; at shutdown it is not waited for (the next run looks for it, as it does after a crash). */
+  async function sendPost(t: Target, a: Article, plan: ArticlePlan, signal: AbortSignal | undefined): Promise<string> {
+    const id = await unlessAborted(poster.send(t.channelId, plan.post, nonceFor(t.channelId, a.id, 'post'), signal), signal);
+    if (id === null) throw new Error('stopped for shutdown while the post waited for Discord; the next run looks for it before posting');
+    return id;
   }
 
   /** The bot's messages in a thread after `afterId`, oldest first, read page by page. */
@@ -259,7 +267,7 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
       report({ articleId: a.id, action, created, edited: posted.edited, error: refused ?? message(error), ...(refused ? { setAside: true } : {}) });
     };
     try {
-      posted = await ensurePost(t, a, plan, p, stored !== null && !stored.postId && stored.attemptedAt !== null);
+      posted = await ensurePost(t, a, plan, p, stored !== null && !stored.postId && stored.attemptedAt !== null, signal);
     } catch (error) {
       fail(error, 0);
       // A set-aside article goes on to the next; after any other failed post the rest wait, so posts stay in order.
