@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { dirname, extname, join } from 'node:path';
 import { type ArticleSink, INGEST_EXTENSIONS, addFailure, emptyReport, storeArticles, unlistedNote } from './ingest.ts';
 import { type FileReader, WorkerReader, localReader } from './ingest-thread.ts';
 
@@ -101,10 +101,14 @@ async function freeName(dir: string, name: string): Promise<string> {
  * Files that could not be moved out of an inbox, by path, size and time: they are not read again
  * until they change (or the process restarts), so a stuck file is not stored again on every run.
  */
-const held = new Map<string, string>();
+const held = new Map<string, { readonly size: number; readonly mtimeMs: number }>();
 
-function heldKey(path: string, size: number, mtimeMs: number): string {
-  return `${path}\0${size}\0${mtimeMs}`;
+/** Whether `path` is held as it is now; a held file that changed is let go (and read again). */
+function isHeld(path: string, size: number, mtimeMs: number): boolean {
+  const entry = held.get(path);
+  if (entry && entry.size === size && entry.mtimeMs === mtimeMs) return true;
+  held.delete(path);
+  return false;
 }
 
 function message(error: unknown): string {
@@ -134,13 +138,17 @@ export async function processInbox(dir: string, sink: ArticleSink, options: Inbo
         // Not the file's content (that moves it to failed/) but the inbox's own trouble: stat, move or write.
         const reason = `${entry.name}: could not be moved out of the inbox (${message(error)}); it stays there, and is not read again until it changes`;
         const info = await stat(path).catch(() => null);
-        if (info) held.set(heldKey(path, info.size, info.mtimeMs), reason);
+        if (info) held.set(path, { size: info.size, mtimeMs: info.mtimeMs });
         results.push({ file: entry.name, outcome: 'failed', added: 0, updated: 0, unchanged: 0, error: reason });
       }
     }
   } finally {
     await reader.close();
   }
+  // Files that left the inbox (moved by hand, deleted) are forgotten, so the list stays small.
+  const present = new Set(entries.map((e) => join(dir, e.name)));
+  const folder = join(dir, '.'); // as join() spells it in the paths, trailing slash or not
+  for (const path of held.keys()) if (dirname(path) === folder && !present.has(path)) held.delete(path);
   return results;
 }
 
@@ -154,7 +162,7 @@ async function processFile(
   const path = join(dir, name);
   const before = await stat(path);
   if (options.now() - before.mtimeMs < options.quiet) return { file: name, outcome: 'waiting', added: 0, updated: 0, unchanged: 0, error: null };
-  if (held.has(heldKey(path, before.size, before.mtimeMs))) return { file: name, outcome: 'held', added: 0, updated: 0, unchanged: 0, error: null };
+  if (isHeld(path, before.size, before.mtimeMs)) return { file: name, outcome: 'held', added: 0, updated: 0, unchanged: 0, error: null };
   let error: string | null = null;
   const report = emptyReport();
   if (!options.extensions.has(extname(name).toLowerCase())) {
