@@ -21,7 +21,7 @@ export function quoteView(article: Article, about: string | undefined, from: 'ar
   let citation: string;
   if (s.kind === 'article') citation = `— *${escape(article.title)}*, ${escape(placeOf(article.body, s.block))}`;
   else {
-    const parts = [commentLabel({ id: s.commentId, number: s.number })];
+    const parts = [escape(commentLabel({ id: s.commentId, number: s.number }))];
     if (s.author) parts.push(`by ${escape(s.author)}`);
     if (s.postedAt) parts.push(showTime(s.postedAt));
     if (s.rating !== null) parts.push(`rating ${s.rating}`);

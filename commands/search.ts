@@ -22,7 +22,7 @@ interface Query {
 
 function where(hit: SearchHit): string {
   const parts = hit.comment
-    ? [commentLabel(hit.comment), hit.comment.author && `by ${escape(hit.comment.author)}`, showTime(hit.comment.postedAt)]
+    ? [escape(commentLabel(hit.comment)), hit.comment.author && `by ${escape(hit.comment.author)}`, showTime(hit.comment.postedAt)]
     : [hit.source && escape(hit.source), showTime(hit.publishedAt)];
   return parts.filter(Boolean).join(' · ');
 }

@@ -61,7 +61,7 @@ export function discussionView(article: Article, length: Length): View {
     if (d.top.length > 0) {
       const lines = d.top.map((ref) => {
         const c = article.comments.find((x) => x.id === ref.id);
-        return `**${commentLabel(ref)}** (rating ${ref.rating}): ${c ? excerpt(commentText(c), 120) || '*(no text)*' : ''}`;
+        return `**${escape(commentLabel(ref))}** (rating ${ref.rating}): ${c ? excerpt(commentText(c), 120) || '*(no text)*' : ''}`;
       });
       fields.push(field('Top comments', lines));
     }
@@ -69,7 +69,7 @@ export function discussionView(article: Article, length: Length): View {
       fields.push(field('Most quoted passages', d.quoted.map((q) => `${plural(q.comments, 'comment')}, ${escape(placeOf(article.body, q.block))}: "${excerpt(q.text, 120)}"`)));
     }
   }
-  const said = d.summary.map((s) => `**${commentLabel(s.comment)}${s.comment.author ? `, ${escape(s.comment.author)}` : ''}:** ${escape(oneLine(s.text))}`);
+  const said = d.summary.map((s) => `**${escape(commentLabel(s.comment))}${s.comment.author ? `, ${escape(s.comment.author)}` : ''}:** ${escape(oneLine(s.text))}`);
   const description = d.count === 0 ? '*No comments yet.*' : said.length > 0 ? said.join('\n\n') : '*The comments have no sentences to quote.*';
   return {
     embeds: [

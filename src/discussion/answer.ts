@@ -17,7 +17,7 @@ function citation(article: Article, q: Quote): string {
   const s = q.source;
   if (s.kind === 'article') return `— *${escape(truncate(article.title, 150, '…').text)}*, ${escape(placeOf(article.body, s.block))}`;
   const who = s.author ? ` by ${escape(s.author)}` : '';
-  const label = commentLabel({ id: s.commentId, number: s.number });
+  const label = escape(commentLabel({ id: s.commentId, number: s.number }));
   return `— ${label}${who}${s.postedAt ? `, ${showTime(s.postedAt)}` : ''}`;
 }
 

@@ -89,7 +89,11 @@ export class ArticleStore implements ArticleSink {
     };
   }
 
-  /** Opens (and migrates) the database file at `path`; `readOnly` opens it as it is, for reading commands. */
+  /**
+   * Opens (and migrates) the database file at `path`. `readOnly`, for reading commands, opens an
+   * existing file read-only, but upgrades it first when it is from an older Paperboy and may be
+   * written here (db.ts), so the first command after installing a new Paperboy answers.
+   */
   static open(path: string, options: OpenOptions = {}): ArticleStore {
     return new ArticleStore(openDatabase(path, options));
   }
