@@ -183,7 +183,7 @@ describe('GIVEN a large file being read when the bot shuts down', () => {
     const asked = performance.now();
     stop.abort();
     const [result] = await running;
-    expect(performance.now() - asked).toBeLessThan(1000);
+    expect(performance.now() - asked).toBeLessThan(2000);
     expect(result).toMatchObject({ file: 'tides.jsonl', outcome: 'waiting', error: null });
     const stored = store.count();
     expect(stored).toBeLessThan(20_000);
