@@ -4,7 +4,7 @@
  *
  *   BENCH_ARTICLES   corpus size for the library (default 100000)
  *   BENCH_SHARED     size at which the library and MiniSearch are compared (default 20000)
- *   BENCH_PARTS      which parts to run, comma-separated: text, minisearch, library, bot, delivery, sources, playground (default all;
+ *   BENCH_PARTS      which parts to run, comma-separated: text, minisearch, library, bot, delivery, sources (feeds, inbox, a 150 MB inbox file), playground (default all;
  *                    bot measures against the database the large library run keeps, so it runs that too)
  */
 import { execFileSync } from 'node:child_process';
@@ -43,7 +43,9 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 const delivery: Record<string, number> = parts.has('delivery') ? child('delivery.ts', []) : {};
-const sources: Record<string, number> = parts.has('sources') ? { ...child('feeds.ts', []), ...child('inbox.ts', []) } : {};
+const sources: Record<string, number> = parts.has('sources')
+  ? { ...child('feeds.ts', []), ...child('inbox.ts', []), ...child('inbox-memory.ts', ['--mb', '150']) }
+  : {};
 const playground: Record<string, number> = parts.has('playground') ? child('playground.ts', []) : {};
 
 const figures = {
@@ -78,5 +80,8 @@ const targets = {
   summarize_100k_words_ms: atMost(text.summarize_100k_words_ms, 500),
   search_reply_p99_ms: atMost(bot.search_reply_p99_ms, 100),
   summarize_reply_p99_ms: atMost(bot.summarize_reply_p99_ms, 100),
+  // A 150 MB file in the inbox: the bot's memory stays bounded and its thread keeps answering.
+  inbox_peak_rss_mb: atMost(sources.inbox_peak_rss_mb, 400),
+  inbox_max_event_loop_delay_ms: atMost(sources.inbox_max_event_loop_delay_ms, 500),
 };
 console.log(JSON.stringify({ ...figures, targets_met: targets }));
