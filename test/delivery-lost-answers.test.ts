@@ -80,7 +80,8 @@ describe('GIVEN a forum post Discord makes at once but answers too slowly', () =
 
 describe('GIVEN a forum post whose answer is lost before Discord made it', () => {
   it('THEN the forum is searched, the post is not there, and it is made once', async () => {
-    h = await startEngine();
+    const { log, lines } = capturedLogger('warn');
+    h = await startEngine({ engine: { log } });
     const t = h.target('forum');
     const a = article({ title: 'Pier closed', comments: [comment(1, 'Why?')] });
     const forumPost = new RegExp(`^POST /channels/${t.channelId}/threads$`);
@@ -90,6 +91,12 @@ describe('GIVEN a forum post whose answer is lost before Discord made it', () =>
     expect(checkDelivered(h.fake, t, [a])).toEqual([]);
     expect(h.fake.requests.filter((r) => forumPost.test(`${r.method} ${r.path}`)).map((r) => r.status)).toEqual([503, 201]);
     expect(h.fake.requests.some((r) => r.path === `/guilds/${t.guildId}/threads/active`)).toBe(true);
+    expect(lines.find((l) => l.msg === 'forum post got no answer and is not in the forum; making it again')).toMatchObject({
+      channel: t.channelId,
+      article: a.id,
+      attempt: 1,
+      error: `create a forum post in channel ${t.channelId}: Discord answered 503 Service Unavailable; the post may exist all the same`,
+    });
   });
 });
 

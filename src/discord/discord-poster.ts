@@ -68,7 +68,9 @@ export function discordPoster(rest: REST, botId: () => string, token: string): P
       } catch (error) {
         // A 4xx is Discord's answer that nothing was made; anything else (5xx, timeout, reset) leaves it unknown.
         if (error instanceof DiscordAPIError || error instanceof TargetGone) throw error;
-        throw new OutcomeUnknown(`no clear answer, so it may or may not exist: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        // call() has named a 5xx already; a timeout or a reset says only "aborted" or "ECONNRESET".
+        const what = error instanceof Error && error.cause instanceof HTTPError ? error.message : `create a forum post in channel ${forumId}: no answer (${error instanceof Error ? error.message : String(error)})`;
+        throw new OutcomeUnknown(`${what}; the post may exist all the same`, { cause: error });
       }
     },
     async findForumPost(guildId, forumId, name, footer, since) {
