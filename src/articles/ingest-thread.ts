@@ -6,9 +6,9 @@
  * work on the calling thread, for the CLI and for callers that want no thread.
  */
 import type { Worker } from 'node:worker_threads';
+import { startTsWorker } from '../workers/start.ts';
 import { type IngestReport, type ParsedArticle, DEFAULT_MAX_INPUT_BYTES, addFailure, addWarnings, parseSources, readFiles } from './ingest.ts';
 import type { FromIngestWorker, IngestWorkerData, ToIngestWorker } from './ingest-worker.ts';
-import { startTsWorker } from './ts-worker.ts';
 
 /** Reads one file into articles; failures and warnings go to `report`. */
 export interface FileReader {

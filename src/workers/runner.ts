@@ -12,15 +12,12 @@
  * the main side makes `new WorkerRunner({ module: new URL('./parse-job.ts', import.meta.url), … })`
  * and calls `run(input)`. Inputs and outputs are copied (structured clone): plain data only.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import type { JobReply, JobRequest } from './serve.ts';
+import type { Worker } from 'node:worker_threads';
+import type { FromJobWorker, JobRequest } from './serve.ts';
+import { startTsWorker } from './start.ts';
 
 export interface WorkerRunnerOptions {
-  /** The job module, which calls `serveJobs`; a `.ts` module runs through tsx. */
+  /** The job module, which calls `serveJobs`; started through tsx (see start.ts). */
   readonly module: URL;
   /** What the worker does, in errors: e.g. `'the feed parser'`. */
   readonly name: string;
@@ -47,30 +44,6 @@ export class WorkerStopped extends Error {
   override readonly name = 'WorkerStopped';
 }
 
-// The job module may be TypeScript: the worker registers tsx before importing it, as bin/paperboy.js does
-// for the main thread (hooks registered there do not reach workers; `--import tsx` in execArgv is not
-// applied to a worker's entry module on Node 20). Resolved from this package, not the caller's directory.
-const TSX_API = tsxApi();
-
-/** tsx's ESM API (`register`): require.resolve would give its CommonJS build, which cannot register ESM hooks. */
-function tsxApi(): string {
-  const manifest = createRequire(import.meta.url).resolve('tsx/package.json');
-  const { exports } = JSON.parse(readFileSync(manifest, 'utf8')) as { exports: Record<string, { import?: { default?: string } }> };
-  const entry = exports['./esm/api']?.import?.default;
-  if (!entry) throw new Error(`${manifest}: no ESM entry for tsx/esm/api`);
-  return pathToFileURL(join(dirname(manifest), entry)).href;
-}
-
-// Says "ready" once the job module is loaded, so that start-up (about half a second, more on a busy
-// machine) does not count against the first job's time limit.
-const BOOT = `
-const { workerData, parentPort } = require('node:worker_threads');
-(async () => {
-  if (workerData.tsx) (await import(workerData.tsx)).register();
-  await import(workerData.module);
-  parentPort.postMessage({ ready: true });
-})().catch((error) => { setImmediate(() => { throw error; }); });
-`;
 /** Longest a worker may take to load its job module. */
 const START_LIMIT_MS = 60_000;
 
@@ -134,13 +107,8 @@ export class WorkerRunner<I, O> {
   }
 
   private start(): Worker {
-    const module = this.options.module.href;
-    const worker = new Worker(BOOT, {
-      eval: true,
-      workerData: { module, tsx: module.endsWith('.ts') ? TSX_API : null },
-      resourceLimits: { maxOldGenerationSizeMb: this.maxMemoryMb },
-    });
-    worker.on('message', (reply: JobReply<O> | { ready: true }) => {
+    const worker = startTsWorker(this.options.module, { resourceLimits: { maxOldGenerationSizeMb: this.maxMemoryMb } });
+    worker.on('message', (reply: FromJobWorker<O>) => {
       if (worker !== this.worker) return;
       if ('ready' in reply) {
         this.ready = true;
