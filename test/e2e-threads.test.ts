@@ -111,6 +111,27 @@ describe('GIVEN an article thread and the Message Content intent', () => {
     expect(marked()[0]?.id).not.toBe(answeredId);
   });
 
+  it('THEN when Discord makes the answer but answers 500 (so discord.js sends it again), the thread still gets exactly one answer', async () => {
+    const x = await delivered(true);
+    h = x;
+    const before = botMessages(x, x.threadId).length;
+    const route = `POST /channels/${x.threadId}/messages`;
+    const from = x.fake.requests.length;
+    x.fake.faults.failNext({ count: 1, status: 500, route, handled: true });
+    const asked = x.fake.postAsUser({ channelId: x.threadId, userId: x.userId, content: `<@${x.fake.botUser.id}> when did Croatia and Albania join?` });
+    const sent = () => x.fake.requests.slice(from).filter((r) => `${r.method} ${r.path}` === route);
+    // The first attempt made the answer and failed its reply; discord.js then sent it again.
+    await until(() => sent().length >= 2 && sent().at(-1)?.status === 200, 'the resend');
+    await new Promise((done) => setTimeout(done, 300));
+    expect(sent().map((r) => r.status)).toEqual([500, 200]);
+    const answers = botMessages(x, x.threadId).slice(before);
+    // Before the nonce: two identical answers, the second made by the resend.
+    expect(answers).toHaveLength(1);
+    expect(answers[0]?.message_reference?.message_id).toBe(asked.id);
+    expect(answers[0]?.content).toMatch(/In 2009, Croatia and Albania joined NATO\./);
+    expect(x.logs.filter((l) => l.msg === 'thread reply failed')).toEqual([]);
+  });
+
   it('THEN without Add Reactions the unanswered question is logged with the reason instead of marked', async () => {
     const x = await delivered(true);
     h = x;

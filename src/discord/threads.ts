@@ -6,7 +6,7 @@
  */
 import { type Client, Events, type Message, type OmitPartialGroupDMChannel, type PartialMessage } from 'discord.js';
 import type Keyv from 'keyv';
-import { answerFor } from '../discussion/answer.ts';
+import { answerFor, answerNonce } from '../discussion/answer.ts';
 import { commentOf, DISCORD_COMMENT_PREFIX, type ThreadMessage, withoutBotMention } from '../discussion/comments.ts';
 import type { ThreadIndex } from '../discussion/threads.ts';
 import type { Logger } from '../log.ts';
@@ -69,7 +69,8 @@ export function watchThreads(options: ThreadWatchOptions): { catchUp(): Promise<
     const article = store.get(articleId);
     if (!article) return;
     const text = answerFor(article, withoutBotMention(m.content, botId()), m.author.id);
-    await m.reply({ content: text, allowedMentions: { parse: [], repliedUser: false } });
+    // A resend (discord.js retries a 5xx itself) carries the same nonce: Discord returns the answer already made.
+    await m.reply({ content: text, allowedMentions: { parse: [], repliedUser: false }, nonce: answerNonce(m.id), enforceNonce: true });
   }
 
   /** Returns whether the message was stored as a comment. */

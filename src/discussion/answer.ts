@@ -41,3 +41,13 @@ export function answerFor(article: Article, question: string, askerId: string): 
   }
   return truncate(parts.join('\n\n'), LIMITS.messageContent).text;
 }
+
+/**
+ * The nonce of the answer to the question with message id `questionId`: the same on every resend,
+ * so with `enforce_nonce` Discord returns the answer it already made instead of making a second one
+ * (discord.js resends on its own after a 5xx, which Discord may give for a message it did make).
+ * A snowflake has at most 20 digits, so this stays within Discord's 25 characters.
+ */
+export function answerNonce(questionId: string): string {
+  return `a${questionId}`.slice(0, LIMITS.nonce);
+}
