@@ -2,12 +2,13 @@
  * The bot against the local Discord while a large file is ingested from the inbox: the file is
  * parsed in a worker thread, so slash commands are answered at once all the while.
  */
-import { createWriteStream, mkdtempSync, readdirSync, utimesSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { processInbox } from '../src/articles/inbox.ts';
 import { type Harness, startHarness } from './helpers/bot.ts';
 
 let h: Harness | undefined;
@@ -85,4 +86,50 @@ describe('GIVEN a 20 MB file in the inbox', () => {
     await run;
     expect(readdirSync(inboxDir)).toEqual(['big.json']);
   }, 120_000);
+});
+
+describe('GIVEN a file in the inbox that cannot be moved out of it', () => {
+  it('THEN the log says it stays there, held, once until it changes (not that it moved to failed/, and not every run)', async () => {
+    const inboxDir = mkdtempSync(join(tmpdir(), 'paperboy-e2e-held-inbox-'));
+    // failed/ cannot be made: a plain file has its name. The half-good .jsonl must go there.
+    writeFileSync(join(inboxDir, 'failed'), 'in the way');
+    const drop = (name: string, text: string, secondsAgo: number): void => {
+      writeFileSync(join(inboxDir, name), text);
+      const at = Date.now() / 1000 - secondsAgo;
+      utimesSync(join(inboxDir, name), at, at);
+    };
+    drop('a-half.jsonl', `${JSON.stringify({ title: 'Good line', body: 'Text.' })}\n{"title": \n`, 60);
+    drop('b-good.json', JSON.stringify({ title: 'After it', body: 'Text.' }), 60);
+    h = await startHarness({ delivery: { cron: null, inboxDir } });
+    const harness = h;
+    const about = (file: string) => harness.logs.filter((l) => l.file === file).map((l) => l.msg);
+    const HELD_NOW = 'inbox: could not be moved out of the inbox; it stays there, held, and is not read again until it changes';
+    const HELD_BEFORE = 'inbox: held: it could not be moved out of the inbox on an earlier run, and is not read again until it changes';
+
+    await harness.bot.runner.run();
+    // processInbox: `failed` for it (with why it stays), and it is still in the inbox.
+    expect(about('a-half.jsonl')).toEqual([HELD_NOW]);
+    expect(harness.logs.find((l) => l.msg === HELD_NOW)?.error).toMatch(/^a-half\.jsonl: could not be moved out of the inbox \(.*EEXIST.*\); it stays there/);
+    expect(about('b-good.json')).toEqual(['inbox: stored']);
+    expect(readdirSync(inboxDir).sort()).toEqual(['a-half.jsonl', 'failed', 'processed']);
+
+    // processInbox: `held` on each later run; said already, so not again.
+    await harness.bot.runner.run();
+    await harness.bot.runner.run();
+    expect(about('a-half.jsonl')).toEqual([HELD_NOW]);
+    expect((await processInbox(inboxDir, harness.store)).map((r) => [r.file, r.outcome])).toEqual([['a-half.jsonl', 'held']]);
+
+    // A bot started later in the same process finds it held: said once by that bot too.
+    await harness.restart();
+    await harness.bot.runner.run();
+    await harness.bot.runner.run();
+    expect(about('a-half.jsonl')).toEqual([HELD_NOW, HELD_BEFORE]);
+
+    // Changed (still half-good), it is read again, cannot be moved again, and that is said again, once.
+    drop('a-half.jsonl', `${JSON.stringify({ title: 'Good line', body: 'Text, edited.' })}\n{"title": \n`, 30);
+    await harness.bot.runner.run();
+    await harness.bot.runner.run();
+    expect(about('a-half.jsonl')).toEqual([HELD_NOW, HELD_BEFORE, HELD_NOW]);
+    expect(harness.logs.filter((l) => l.msg === 'inbox: failed; moved to failed/ with the reason')).toEqual([]);
+  }, 60_000);
 });

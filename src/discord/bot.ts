@@ -2,7 +2,10 @@
  * The bot process: a discord.js client logged in with the configured token, answering
  * interactions through the router. Nothing is registered here; commands are deployed separately.
  */
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Client, type ClientOptions, Events, GatewayIntentBits, Partials } from 'discord.js';
+import type Keyv from 'keyv';
 import type { DiscordConfig } from '../config.ts';
 import type { Logger } from '../log.ts';
 import { openKeyv } from '../store/kv.ts';
@@ -20,20 +23,66 @@ import { type ArticleThread, ThreadIndex } from '../discussion/threads.ts';
 import { processInbox } from '../articles/inbox.ts';
 import type { FetchLimits } from '../feeds/fetch.ts';
 import { type ParseFeed, type PollResult, pollFeeds, pollOne } from '../feeds/poll.ts';
-import { FeedRegistry } from '../feeds/registry.ts';
+import { createFeedParser, parseFeedOffThread } from '../feeds/parse-worker.ts';
+import { FeedRegistry, type FeedState } from '../feeds/registry.ts';
+
+/** The reason a feed read cut off by shutdown fails with (the feed is not charged with it). */
+const CUT_OFF = 'the read was cut off by shutdown; the feed is read again on the next run';
+
+/**
+ * The feed registry as the bot's polls write it: a feed whose read shutdown cut off (`cutOff`, by
+ * URL) keeps its state as it was, so the next poll reads it again, with no failure and no backoff.
+ */
+class RegistryBesideShutdown extends FeedRegistry {
+  constructor(
+    keyv: Keyv,
+    private readonly cutOff: ReadonlySet<string>,
+  ) {
+    super(keyv);
+  }
+
+  override async put(feed: FeedState): Promise<void> {
+    if (!this.cutOff.has(feed.url)) await super.put(feed);
+  }
+}
 
 function logPolls(results: readonly PollResult[], log: Logger): void {
   for (const r of results) {
-    if (r.outcome === 'stored') log.info({ feed: r.url, items: r.items, added: r.added, updated: r.updated }, 'feed read');
+    if (r.outcome === 'failed' && r.error === CUT_OFF) log.info({ feed: r.url }, 'feed read cut off by shutdown; read again on the next run');
+    else if (r.outcome === 'stored') log.info({ feed: r.url, items: r.items, added: r.added, updated: r.updated }, 'feed read');
     else if (r.outcome === 'failed') log.warn({ feed: r.url, reason: r.error }, 'feed failed; backing off');
     for (const w of r.warnings) log.warn({ feed: r.url }, w);
   }
 }
 
-async function collectInbox(dir: string, store: ArticleStore, log: Logger, maxBytes: number | undefined, signal: AbortSignal): Promise<void> {
+/**
+ * Logs what became of each inbox file. One that could not be moved out stays in the inbox, held
+ * (not read again until it changes): that is said when it happens, and by a bot that finds a file
+ * held before it started (a restart in the same process), once per file until it changes.
+ * `toldHeld` is the files this bot has said so of.
+ */
+async function collectInbox(dir: string, store: ArticleStore, log: Logger, maxBytes: number | undefined, signal: AbortSignal, toldHeld: Set<string>): Promise<void> {
   for (const f of await processInbox(dir, store, { maxBytes, signal })) {
+    if (f.outcome === 'held') {
+      if (!toldHeld.has(f.file)) log.warn({ file: f.file }, 'inbox: held: it could not be moved out of the inbox on an earlier run, and is not read again until it changes');
+      toldHeld.add(f.file);
+      continue;
+    }
+    toldHeld.delete(f.file);
     if (f.outcome === 'processed') log.info({ file: f.file, added: f.added, updated: f.updated, unchanged: f.unchanged }, 'inbox: stored');
-    else if (f.outcome === 'failed') log.warn({ file: f.file, error: f.error }, 'inbox: failed; moved to failed/ with the reason');
+    else if (f.outcome === 'failed') {
+      // processInbox answers `failed` for a file it could not move as well; such a file is still there, held.
+      const stayed = await stat(join(dir, f.file)).then(
+        () => true,
+        () => false,
+      );
+      if (!stayed) {
+        log.warn({ file: f.file, error: f.error }, 'inbox: failed; moved to failed/ with the reason');
+        continue;
+      }
+      toldHeld.add(f.file);
+      log.warn({ file: f.file, error: f.error }, 'inbox: could not be moved out of the inbox; it stays there, held, and is not read again until it changes');
+    }
   }
 }
 
@@ -51,7 +100,11 @@ export interface BotOptions {
   readonly answerCooldownMs?: number;
   /** Milliseconds since the epoch, for button expiry; default Date.now. */
   readonly clock?: () => number;
-  /** Run subscriptions and delivery; `cron` null means only /deliver runs it. `inboxDir` is read before each run. */
+  /**
+   * Run subscriptions and delivery; `cron` null means only /deliver runs it. `inboxDir` is read before
+   * each run, then the feeds are polled when `parseFeed` is given: `parseFeedOffThread` has the bot
+   * parse in a worker of its own, which stop() closes under a parse.
+   */
   readonly delivery?: { readonly cron: string | null; readonly inboxDir?: string; readonly inboxMaxBytes?: number; readonly parseFeed?: ParseFeed; readonly feedFetch?: FetchLimits };
 }
 
@@ -82,13 +135,31 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const engine = createDeliveryEngine({ poster: discordPoster(client.rest, () => client.user?.id ?? '', discord.token), keyv: openKeyv(store.db, 'delivery'), log, onThread });
   const threads = watchThreads({ client, store, index, cooldowns: openKeyv(store.db, 'cooldowns'), log, cooldownMs: options.answerCooldownMs });
   const inboxDir = options.delivery?.inboxDir;
-  const parse = options.delivery?.parseFeed;
-  const registry = new FeedRegistry(openKeyv(store.db, 'feeds'));
-  // Shutdown stops an inbox file between two batches rather than waiting out a large one.
-  const inboxStop = new AbortController();
+  // Shutdown stops an inbox file between two batches rather than waiting out a large one, and a feed's parse at once.
+  const stopping = new AbortController();
+  // The shared worker of parseFeedOffThread cannot be closed from here: the bot parses in a worker of
+  // its own instead, which stop() closes rather than wait out a parse (up to PARSE_TIME_LIMIT_MS).
+  const ownParser = options.delivery?.parseFeed === parseFeedOffThread ? createFeedParser() : null;
+  const cutOff = new Set<string>();
+  const registry = new RegistryBesideShutdown(openKeyv(store.db, 'feeds'), cutOff);
+  const given = ownParser?.parse ?? options.delivery?.parseFeed;
+  const parse: ParseFeed | undefined =
+    given &&
+    (async (bytes, o) => {
+      if (!stopping.signal.aborted) {
+        try {
+          return await given(bytes, o);
+        } catch (error) {
+          if (!stopping.signal.aborted) throw error;
+        }
+      }
+      cutOff.add(o.url ?? '');
+      throw new Error(CUT_OFF);
+    });
+  const toldHeld = new Set<string>();
   const collect = async (): Promise<void> => {
-    if (inboxDir) await collectInbox(inboxDir, store, log, options.delivery?.inboxMaxBytes, inboxStop.signal);
-    if (parse) logPolls(await pollFeeds(registry, store, { parse, now, limits: options.delivery?.feedFetch }), log);
+    if (inboxDir) await collectInbox(inboxDir, store, log, options.delivery?.inboxMaxBytes, stopping.signal, toldHeld);
+    if (parse && !stopping.signal.aborted) logPolls(await pollFeeds(registry, store, { parse, now, limits: options.delivery?.feedFetch }), log);
   };
   const runner = new DeliveryRunner({ store, subscriptions, engine, log, now, collect });
   const feeds = parse
@@ -129,7 +200,9 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     runner,
     async stop() {
       await job?.stop();
-      inboxStop.abort();
+      stopping.abort();
+      // A parse in hand ends now (its feed is left to be read again), not at the worker's time limit.
+      await ownParser?.close();
       await runner.stop();
       await client.destroy();
     },
