@@ -12,6 +12,8 @@ import { ADMIN_ONLY, requireAdmin } from './admin.ts';
 
 /** An interaction token lasts 15 minutes: a longer run goes on, and the answer says so. */
 const ANSWER_WITHIN_MS = 12 * 60 * 1000;
+/** Threads still being posted named per subscription; the count says how many more. */
+const POSTING_SHOWN = 3;
 
 /**
  * One planned article in words that are true of it: an article already posted whose comment count
@@ -45,6 +47,10 @@ function runLines(run: SubscriptionRun, dryRun: boolean): string {
   const parts = [`<#${run.channelId}>: ${plural(run.articles, 'article')}, ${plural(run.created, 'message')} posted`];
   if (run.paused) parts.push(`⏸ paused: ${escape(run.paused)}`);
   else if (run.error) parts.push(`⚠ stopped part way: ${escape(run.error)} (the next run resumes)`);
+  const posting = run.posting ?? [];
+  for (const p of posting.slice(0, POSTING_SHOWN)) parts.push(`⏳ posting the comments of “${escape(truncate(p.title, 80, '…').text)}”: ${p.left} left`);
+  if (posting.length > POSTING_SHOWN) parts.push(`⏳ and ${plural(posting.length - POSTING_SHOWN, 'more thread')}`);
+  if (posting.length > 0) parts.push('the next run goes on');
   if (run.setAside) parts.push(`⚠ ${plural(run.setAside, 'article')} set aside (/subscriptions says why)`);
   return parts.join('; ');
 }

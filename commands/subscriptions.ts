@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { LIMITS, truncate } from '../src/discord/limits.ts';
-import { setAsideOf, showBackfill, type Subscription, type Subscriptions } from '../src/delivery/subscriptions.ts';
+import { setAsideOf, showBackfill, type Subscription, type Subscriptions, unfinishedOf } from '../src/delivery/subscriptions.ts';
 import { defineCommand } from '../src/views/command.ts';
 import { plural, showTime } from '../src/views/format.ts';
 import { escape } from '../src/views/markdown.ts';
@@ -27,6 +27,15 @@ function setAsideLines(s: Subscription): string[] {
   return lines;
 }
 
+/** Threads still being posted, a slice of comments per run: progress, shown apart from any error. */
+function postingLines(s: Subscription): string[] {
+  const list = unfinishedOf(s);
+  const lines = list.slice(0, SET_ASIDE_SHOWN).map((e) => `⏳ Posting the comments of “${escape(truncate(e.title, 80, '…').text)}”: ${e.left} left.`);
+  if (list.length > SET_ASIDE_SHOWN) lines.push(`⏳ And ${plural(list.length - SET_ASIDE_SHOWN, 'more thread')}.`);
+  if (list.length > 0) lines.push(`Each run posts the next comments; later articles go out meanwhile.`);
+  return lines;
+}
+
 function describe(s: Subscription): EmbedField {
   const filter = [s.source && `source ${escape(s.source)}`, s.keywords && `keywords \`${s.keywords.replace(/`/g, 'ˋ')}\``].filter(Boolean).join(', ') || 'every article';
   const lines = [
@@ -35,7 +44,7 @@ function describe(s: Subscription): EmbedField {
   ];
   if (s.paused) lines.push(`⏸ **Paused** since ${showTime(s.paused.at.slice(0, 16))} UTC: ${escape(s.paused.reason)}. Fix it, then /subscribe again to resume.`);
   else if (s.lastError) lines.push(`⚠ Last run stopped part way: ${escape(s.lastError)}. The next run resumes.`);
-  lines.push(...setAsideLines(s));
+  lines.push(...postingLines(s), ...setAsideLines(s));
   return { name: truncate(`#${s.channelName}`, LIMITS.embedFieldName).text, value: truncate(lines.join('\n'), LIMITS.embedFieldValue).text };
 }
 

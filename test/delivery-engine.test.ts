@@ -172,7 +172,7 @@ describe('GIVEN Discord-like rate limits', () => {
 });
 
 describe('GIVEN a thread longer than one run’s slice of comments', () => {
-  it('THEN each run posts at most the slice and leaves the rest, named, for the next; the runs together post every comment once', async () => {
+  it('THEN each run posts at most the slice and leaves the rest, counted in commentsLeft and not as an error, for the next; the runs together post every comment once', async () => {
     h = await startEngine({ engine: { commentsPerRun: 10 }, fake: { rateLimits: { channelMessages: { limit: 50, windowMs: 1000 } } } });
     const t = h.target();
     const long = article({ title: 'Budget debate', comments: Array.from({ length: 25 }, (_, c) => comment(c + 1, `Point ${c} about the budget.`)) });
@@ -180,16 +180,12 @@ describe('GIVEN a thread longer than one run’s slice of comments', () => {
     const threadOf = (title: string): string => h?.fake.threads(t.channelId).find((th) => th.name === title)?.id ?? '';
 
     const first = await h.engine.deliver(t, [long, short]);
-    expect(first.results.find((r) => r.articleId === long.id)).toMatchObject({
-      action: 'post',
-      created: 11,
-      error: '15 comment messages left for the next run (at most 10 comment messages per article and run)',
-    });
+    expect(first.results.find((r) => r.articleId === long.id)).toMatchObject({ action: 'post', created: 11, error: null, commentsLeft: 15 });
     expect(first.results.find((r) => r.articleId === short.id)).toMatchObject({ action: 'post', created: 2, error: null });
     expect(h.fake.messages(threadOf('Budget debate'))).toHaveLength(10);
 
     const second = await h.engine.deliver(t, [long, short]);
-    expect(second.results.find((r) => r.articleId === long.id)).toMatchObject({ action: 'resume', created: 10, error: '5 comment messages left for the next run (at most 10 comment messages per article and run)' });
+    expect(second.results.find((r) => r.articleId === long.id)).toMatchObject({ action: 'resume', created: 10, error: null, commentsLeft: 5 });
     expect(second.results.find((r) => r.articleId === short.id)).toMatchObject({ action: 'none' });
     const third = await h.engine.deliver(t, [long, short]);
     expect(third.results.find((r) => r.articleId === long.id)).toMatchObject({ action: 'resume', created: 5, error: null });

@@ -39,8 +39,14 @@ export interface ArticleResult {
   /** Messages created in this run. */
   readonly created: number;
   readonly edited: number;
-  /** Why this article stopped part way, in plain words; null when it finished. */
+  /** Why this article stopped part way, in plain words; null when it finished or has only comments left. */
   readonly error: string | null;
+  /**
+   * Comment messages left for the next run (a thread gets at most `commentsPerRun` per run, and stops
+   * between two messages at shutdown). The post and thread are made: this is progress, not a failure,
+   * and `error` is null. Absent or 0 when the article is finished.
+   */
+  readonly commentsLeft?: number;
   /**
    * The error will recur on every retry (Discord refused the request itself, or the article cannot be
    * laid out): the article is set aside with `error` as its reason, and the articles after it go on.

@@ -278,9 +278,8 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
     const comments = postComments(t, a, plan, p, stored?.threadId != null, signal).then(
       async ({ created: n, left }) => {
         if (left > 0) {
-          // Not finished: reported as stopped part way, so the job keeps it due and the next run goes on.
-          const why = signal?.aborted ? 'stopped for shutdown' : `at most ${commentsPerRun} comment messages per article and run`;
-          report({ articleId: a.id, action, created: posted.created + n, edited: posted.edited, error: `${left} comment messages left for the next run (${why})` });
+          // Not finished, and not failed either: the job keeps it due and the next run goes on from here.
+          report({ articleId: a.id, action, created: posted.created + n, edited: posted.edited, error: null, commentsLeft: left });
           return;
         }
         p.complete = true;

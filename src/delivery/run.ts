@@ -6,10 +6,10 @@
  */
 import type { Logger } from '../log.ts';
 import type { ArticleStore } from '../store/store.ts';
-import { dueArticles, settled } from './due.ts';
+import { commentsLeft, dueArticles, nextUnfinished, settled } from './due.ts';
 import type { ArticleResult, ArticleWork, DeliveryEngine } from './engine-types.ts';
 import { type Filter, FilterError, parseFilter } from './filter.ts';
-import { type SetAside, setAsideOf, type Subscription, type Subscriptions } from './subscriptions.ts';
+import { type SetAside, setAsideOf, type Subscription, type Subscriptions, unfinishedOf } from './subscriptions.ts';
 
 export interface RunDeps {
   readonly store: ArticleStore;
@@ -33,6 +33,15 @@ export interface SubscriptionRun {
   readonly plan: readonly ArticleWork[];
   /** Articles set aside in this run (they cannot be posted as they are; /subscriptions lists why). */
   readonly setAside?: number;
+  /** Threads whose comments go on in the next run (a slice per run, or stopped at shutdown): progress, not an error. */
+  readonly posting?: readonly CommentsLeft[];
+}
+
+/** An article posted with its thread, some of whose comment messages are left for the next run. */
+export interface CommentsLeft {
+  readonly articleId: string;
+  readonly title: string;
+  readonly left: number;
 }
 
 export interface RunOptions {
@@ -73,33 +82,44 @@ async function runOne(deps: RunDeps, sub: Subscription, dryRun: boolean, signal:
   const created = report.results.reduce((n, r) => n + r.created, 0);
   const firstError = report.results.find((r) => r.error !== null && r.setAside !== true)?.error ?? null;
   const setAside = report.results.filter((r) => r.setAside === true);
-  // The check time moves only once every changed article handed over has finished or been set aside:
-  // one not reached (shutdown, a pause, a failed post before it) or stopped part way is looked at again.
-  const settledIds = new Set(report.results.filter(settled).map((r) => r.articleId));
-  const changesDone = due.changesComplete && due.changedIds.every((id) => settledIds.has(id));
-  const cursor = due.cursorAfter(report.results);
   const at = now().toISOString();
   const titles = new Map(due.articles.map((a) => [a.id, a.title]));
-  await deps.subscriptions.update(sub, (s) => ({
-    ...s,
-    cursor: Math.max(s.cursor, cursor),
-    checkedAt: changesDone && !report.pause ? started : s.checkedAt,
-    posted: s.posted + report.results.filter((r) => (r.action === 'post' || r.action === 'resume') && r.error === null).length,
-    lastPostedAt: created > 0 ? at : s.lastPostedAt,
-    lastRunAt: started,
-    lastError: firstError,
-    paused: report.pause ? { reason: report.pause.reason, at } : s.paused,
-    setAside: nextSetAside(setAsideOf(s), report.results, due.missing, titles, at),
-  }));
+  const stored = await deps.subscriptions.update(sub, (s) => {
+    // Carried by the list, an article with comments left is passed by the cursor and the check time,
+    // in the same write as the list: the next run goes on with its thread, and the articles after it are not held up.
+    const unfinished = nextUnfinished(unfinishedOf(s), report.results, due.articles.map((a) => a.id), titles, due.missingUnfinished, at);
+    const carried = new Set(unfinished.map((e) => e.articleId));
+    // The check time moves only once every changed article handed over has finished, been set aside or is carried:
+    // one not reached (shutdown, a pause, a failed post before it) or stopped by a failure is looked at again.
+    const changesDone = due.changesComplete && due.changedIds.every((id) => carried.has(id) || report.results.some((r) => r.articleId === id && settled(r)));
+    return {
+      ...s,
+      cursor: Math.max(s.cursor, due.cursorAfter(report.results, carried)),
+      checkedAt: changesDone && !report.pause ? started : s.checkedAt,
+      // Counted once, when its thread is complete.
+      posted: s.posted + report.results.filter((r) => (r.action === 'post' || r.action === 'resume') && r.error === null && commentsLeft(r) === 0).length,
+      lastPostedAt: created > 0 ? at : s.lastPostedAt,
+      lastRunAt: started,
+      lastError: firstError,
+      paused: report.pause ? { reason: report.pause.reason, at } : s.paused,
+      setAside: nextSetAside(setAsideOf(s), report.results, due.missing, titles, at),
+      unfinished,
+    };
+  });
+  const posting = report.results.filter((r) => commentsLeft(r) > 0).map((r) => ({ articleId: r.articleId, title: titles.get(r.articleId) ?? r.articleId, left: commentsLeft(r) }));
   // Articles found up to date (already posted, nothing new) are not counted: nothing was done for them.
   const worked = report.results.filter((r) => r.action !== 'none').length;
   const fields = { channel: sub.channelId, guild: sub.guildId, articles: worked, created };
   for (const r of setAside) deps.log.warn({ ...fields, article: r.articleId, title: titles.get(r.articleId), reason: r.error }, 'article set aside: it cannot be posted as it is; /subscriptions retry tries it again');
   for (const id of due.missing) deps.log.warn({ ...fields, article: id }, 'a set-aside article to retry is no longer stored; dropped from the list');
+  for (const id of due.missingUnfinished) deps.log.warn({ ...fields, article: id }, 'an article whose thread was being posted is no longer stored; its thread stays as it is');
+  const carried = new Set(unfinishedOf(stored ?? {}).map((e) => e.articleId));
+  const held = stored ? posting.filter((p) => !carried.has(p.articleId)).map((p) => p.articleId) : [];
+  if (held.length > 0) deps.log.info({ ...fields, held }, 'more threads are being posted in slices than a subscription carries: these hold the cursor until one is complete');
   if (report.pause) deps.log.warn({ ...fields, reason: report.pause.reason }, 'delivery paused for this subscription');
   else if (firstError) deps.log.warn({ ...fields, error: firstError }, 'delivery stopped part way; the next run resumes it');
-  else if (worked > 0) deps.log.info(fields, 'delivered');
-  return { ...base, created, articles: worked, error: firstError, paused: report.pause?.reason ?? null, setAside: setAside.length };
+  else if (worked > 0) deps.log.info(posting.length > 0 ? { ...fields, posting } : fields, posting.length > 0 ? 'delivered; some threads go on in the next run' : 'delivered');
+  return { ...base, created, articles: worked, error: firstError, paused: report.pause?.reason ?? null, setAside: setAside.length, posting };
 }
 
 /**

@@ -20,6 +20,19 @@ export interface SetAside {
   readonly retry: boolean;
 }
 
+/**
+ * An article whose post and thread are made and whose comments go out a slice per run: the cursor
+ * has moved past it, so the articles stored after it are not held up, and every run goes on with its
+ * thread until it is complete.
+ */
+export interface Unfinished {
+  readonly articleId: string;
+  readonly title: string;
+  /** Comment messages not yet posted, as of the last run that posted some. */
+  readonly left: number;
+  readonly at: string;
+}
+
 export interface Subscription extends Target {
   readonly channelName: string;
   readonly source: string | null;
@@ -40,11 +53,18 @@ export interface Subscription extends Target {
   readonly lastError: string | null;
   /** Articles set aside; absent in subscriptions stored before set-aside existed. */
   readonly setAside?: readonly SetAside[];
+  /** Articles whose threads are still being posted; absent in subscriptions stored before threads went in slices. */
+  readonly unfinished?: readonly Unfinished[];
 }
 
 /** A subscription's set-aside articles (none when it was stored before they existed). */
 export function setAsideOf(sub: Pick<Subscription, 'setAside'>): readonly SetAside[] {
   return sub.setAside ?? [];
+}
+
+/** A subscription's articles whose threads are still being posted (none when it was stored before the list existed). */
+export function unfinishedOf(sub: Pick<Subscription, 'unfinished'>): readonly Unfinished[] {
+  return sub.unfinished ?? [];
 }
 
 export function parseBackfill(input: string | undefined): Backfill | null {
