@@ -6,19 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { ParseError } from '../src/articles/errors.ts';
 import { parseFeed, rootElement } from '../src/feeds/parse.ts';
 import { endsWithClosedRoot, htmlTitle, prologEnd } from '../src/feeds/xml-edges.ts';
+import { millis } from './helpers/timing.ts';
 
 const FEED = '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><item><title>A</title><link>https://e.example/a</link></item></channel></rss>';
-
-/** Milliseconds `fn` takes, the best of three (a shared machine only ever adds time). */
-function millis(fn: () => void): number {
-  let best = Infinity;
-  for (let i = 0; i < 3; i++) {
-    const start = performance.now();
-    fn();
-    best = Math.min(best, performance.now() - start);
-  }
-  return best;
-}
 
 function parseError(text: string): string {
   try {

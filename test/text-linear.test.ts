@@ -6,17 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parseFeedDate } from '../src/feeds/dates.ts';
 import { htmlToBlocks } from '../src/feeds/html.ts';
 import { escape } from '../src/views/markdown.ts';
-
-/** Milliseconds `fn` takes, the best of three (a shared machine only ever adds time). */
-function millis(fn: () => void): number {
-  let best = Infinity;
-  for (let i = 0; i < 3; i++) {
-    const start = performance.now();
-    fn();
-    best = Math.min(best, performance.now() - start);
-  }
-  return best;
-}
+import { millis } from './helpers/timing.ts';
 
 /** The line-start escapes as they were written before (quadratic over runs of blank lines). */
 function oldLineStarts(text: string): string {
