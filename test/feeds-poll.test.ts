@@ -5,7 +5,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllowList } from '../src/feeds/allow.ts';
-import { createFeedParser, parseFeedOffThread } from '../src/feeds/parse-worker.ts';
+import { type FeedParser, createFeedParser } from '../src/feeds/parse-worker.ts';
 import { pollFeeds } from '../src/feeds/poll.ts';
 import { FeedRegistry } from '../src/feeds/registry.ts';
 import { openKeyv } from '../src/store/kv.ts';
@@ -21,7 +21,10 @@ const local = { allow: parseAllowList('127.0.0.1') };
 let site: LocalSite;
 let base: string;
 let reorder = false;
+/** One parser for the tests that use the default limits, as the bot and the CLI each make one. */
+let feedParser: FeedParser;
 beforeAll(async () => {
+  feedParser = createFeedParser();
   site = await serveLocally((req, res) => {
     const name = decodeURIComponent((req.url ?? '').slice(1));
     if (real.includes(name)) {
@@ -64,7 +67,10 @@ beforeAll(async () => {
   });
   base = site.base;
 });
-afterAll(() => site.close());
+afterAll(async () => {
+  await feedParser.close();
+  await site.close();
+});
 
 /** The Guardian feed with its items repeated (new guids) to about 6 MB: seconds of parsing. */
 let bigFeed: string | undefined;
@@ -87,12 +93,12 @@ describe('GIVEN the ten real feeds served locally', () => {
   it('THEN every item of every feed is stored, and the next poll is answered "not modified"', async () => {
     const { store, registry } = setup();
     for (const name of real) await registry.add(`${base}/${name}`, name, new Date());
-    const results = await pollFeeds(registry, store, { parse: parseFeedOffThread, limits: local });
+    const results = await pollFeeds(registry, store, { parse: feedParser.parse, limits: local });
     expect(results.map((r) => [r.url.slice(base.length + 1), r.outcome, r.error])).toEqual(real.map((n) => [n, 'stored', null]));
     const items = results.reduce((n, r) => n + r.items, 0);
     expect(items).toBeGreaterThan(100);
     expect(store.count()).toBe(results.reduce((n, r) => n + r.added, 0));
-    const again = await pollFeeds(registry, store, { parse: parseFeedOffThread, limits: local });
+    const again = await pollFeeds(registry, store, { parse: feedParser.parse, limits: local });
     expect(again.every((r) => r.outcome === 'not-modified')).toBe(true);
     store.close();
   });
@@ -100,9 +106,9 @@ describe('GIVEN the ten real feeds served locally', () => {
   it('THEN a feed that reorders its items and changes their dates stores nothing twice', async () => {
     const { store, registry } = setup();
     await registry.add(`${base}/shuffled`, 'Guardian', new Date());
-    const [first] = await pollFeeds(registry, store, { parse: parseFeedOffThread, limits: local });
+    const [first] = await pollFeeds(registry, store, { parse: feedParser.parse, limits: local });
     reorder = true;
-    const [second] = await pollFeeds(registry, store, { parse: parseFeedOffThread, limits: local });
+    const [second] = await pollFeeds(registry, store, { parse: feedParser.parse, limits: local });
     reorder = false;
     expect(first?.added).toBeGreaterThan(0);
     expect(second).toMatchObject({ outcome: 'stored', added: 0 });
@@ -115,11 +121,11 @@ describe('GIVEN broken feeds', () => {
   it('THEN each gives a clear reason, backs off, and what was stored before stays', async () => {
     const { store, registry } = setup();
     await registry.add(`${base}/rss-parser__guardian.rss`, 'Guardian', new Date());
-    await pollFeeds(registry, store, { parse: parseFeedOffThread, limits: local });
+    await pollFeeds(registry, store, { parse: feedParser.parse, limits: local });
     const stored = store.count();
     const broken = ['truncated', 'html', 'empty', 'missing', 'error', 'loop', 'silent', 'huge'];
     for (const name of broken) await registry.add(`${base}/${name}`, name, new Date());
-    const results = await pollFeeds(registry, store, { parse: parseFeedOffThread, limits: { ...local, timeoutMs: 500, maxBytes: 1_000_000 }, concurrency: 9 });
+    const results = await pollFeeds(registry, store, { parse: feedParser.parse, limits: { ...local, timeoutMs: 500, maxBytes: 1_000_000 }, concurrency: 9 });
     const reasons = Object.fromEntries(results.filter((r) => r.outcome === 'failed').map((r) => [r.url.slice(base.length + 1), r.error]));
     expect(Object.keys(reasons).sort()).toEqual([...broken].sort());
     expect(reasons.missing).toBe(`HTTP 404 Not Found from ${base}/missing`);
@@ -132,7 +138,7 @@ describe('GIVEN broken feeds', () => {
     const state = await registry.get(`${base}/html`);
     expect(state).toMatchObject({ failures: 1, lastError: reasons.html });
     expect(Date.parse(state?.retryAt ?? '')).toBeGreaterThan(Date.now() + 4 * 60_000);
-    const waiting = await pollFeeds(registry, store, { parse: parseFeedOffThread, limits: { ...local, timeoutMs: 500 } });
+    const waiting = await pollFeeds(registry, store, { parse: feedParser.parse, limits: { ...local, timeoutMs: 500 } });
     expect(waiting.filter((r) => r.outcome === 'waiting')).toHaveLength(broken.length);
     store.close();
   });

@@ -1,7 +1,7 @@
 /** `paperboy feed add | remove | list | poll`: the feeds Paperboy reads, from the command line. */
 import type { Command } from 'commander';
 import { loadConfig } from '../config.ts';
-import { parseFeedOffThread } from '../feeds/parse-worker.ts';
+import { createFeedParser } from '../feeds/parse-worker.ts';
 import { pollFeeds } from '../feeds/poll.ts';
 import { FeedRegistry, normalizeFeedUrl } from '../feeds/registry.ts';
 import { openKeyv } from '../store/kv.ts';
@@ -72,7 +72,8 @@ export function registerFeedCommands(program: Command, io: Io, setExitCode: (cod
     .option('--json', 'print the results as JSON')
     .action(async (opts: { json?: boolean }, cmd: Command) => {
       await withStore(cmd, async (store) => {
-        const results = await pollFeeds(registryOf(store), store, { parse: parseFeedOffThread, force: true, limits: { allow: loadConfig().feedAllow } });
+        const parser = createFeedParser();
+        const results = await pollFeeds(registryOf(store), store, { parse: parser.parse, force: true, limits: { allow: loadConfig().feedAllow } }).finally(() => parser.close());
         if (opts.json) io.out(json(results));
         else {
           for (const r of results) {

@@ -23,7 +23,7 @@ import { type ArticleThread, ThreadIndex } from '../discussion/threads.ts';
 import { processInbox } from '../articles/inbox.ts';
 import type { FetchLimits } from '../feeds/fetch.ts';
 import { type ParseFeed, type PollResult, pollFeeds, pollOne } from '../feeds/poll.ts';
-import { createFeedParser, parseFeedOffThread } from '../feeds/parse-worker.ts';
+import type { FeedParser } from '../feeds/parse-worker.ts';
 import { FeedRegistry, type FeedState } from '../feeds/registry.ts';
 
 /** The reason a feed read cut off by shutdown fails with (the feed is not charged with it). */
@@ -102,10 +102,10 @@ export interface BotOptions {
   readonly clock?: () => number;
   /**
    * Run subscriptions and delivery; `cron` null means only /deliver runs it. `inboxDir` is read before
-   * each run, then the feeds are polled when `parseFeed` is given: `parseFeedOffThread` has the bot
-   * parse in a worker of its own, which stop() closes under a parse.
+   * each run, then the feeds are polled when `feedParser` is given (createFeedParser). The bot owns
+   * it from then on: stop() closes it, under a parse if need be.
    */
-  readonly delivery?: { readonly cron: string | null; readonly inboxDir?: string; readonly inboxMaxBytes?: number; readonly parseFeed?: ParseFeed; readonly feedFetch?: FetchLimits };
+  readonly delivery?: { readonly cron: string | null; readonly inboxDir?: string; readonly inboxMaxBytes?: number; readonly feedParser?: FeedParser; readonly feedFetch?: FetchLimits };
 }
 
 export interface Bot {
@@ -137,12 +137,11 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const inboxDir = options.delivery?.inboxDir;
   // Shutdown stops an inbox file between two batches rather than waiting out a large one, and a feed's parse at once.
   const stopping = new AbortController();
-  // The shared worker of parseFeedOffThread cannot be closed from here: the bot parses in a worker of
-  // its own instead, which stop() closes rather than wait out a parse (up to PARSE_TIME_LIMIT_MS).
-  const ownParser = options.delivery?.parseFeed === parseFeedOffThread ? createFeedParser() : null;
+  // stop() closes it rather than wait out a parse (up to PARSE_TIME_LIMIT_MS).
+  const feedParser = options.delivery?.feedParser;
   const cutOff = new Set<string>();
   const registry = new RegistryBesideShutdown(openKeyv(store.db, 'feeds'), cutOff);
-  const given = ownParser?.parse ?? options.delivery?.parseFeed;
+  const given = feedParser?.parse;
   const parse: ParseFeed | undefined =
     given &&
     (async (bytes, o) => {
@@ -202,7 +201,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       await job?.stop();
       stopping.abort();
       // A parse in hand ends now (its feed is left to be read again), not at the worker's time limit.
-      await ownParser?.close();
+      await feedParser?.close();
       await runner.stop();
       await client.destroy();
     },

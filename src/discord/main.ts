@@ -10,7 +10,7 @@ import { startPlayground } from '../playground/start.ts';
 import { DatabaseError } from '../store/errors.ts';
 import { type ProcessLock, lockDatabaseFile } from '../store/lock.ts';
 import { ArticleStore } from '../store/store.ts';
-import { parseFeedOffThread } from '../feeds/parse-worker.ts';
+import { createFeedParser } from '../feeds/parse-worker.ts';
 import { startBot } from './bot.ts';
 import { deployCommands } from './deploy.ts';
 
@@ -43,7 +43,7 @@ export async function start(config: Config = loadConfig()): Promise<void> {
     log.info({ api: discord.apiUrl, database }, 'starting: connecting to Discord');
     const store = ArticleStore.open(database);
     await ingestShipped(store, log);
-    const bot = await startBot({ discord, store, commands, log, delivery: { cron: config.deliveryCron, inboxDir: config.inboxDir, inboxMaxBytes: config.maxInputBytes, parseFeed: parseFeedOffThread, feedFetch: { allow: config.feedAllow } } });
+    const bot = await startBot({ discord, store, commands, log, delivery: { cron: config.deliveryCron, inboxDir: config.inboxDir, inboxMaxBytes: config.maxInputBytes, feedParser: createFeedParser(), feedFetch: { allow: config.feedAllow } } });
     const lost = await stopping;
     await bot.stop();
     store.close();

@@ -1,5 +1,5 @@
 /**
- * Feed parsing off the thread that answers Discord: {@link parseFeedOffThread} has the shape of
+ * Feed parsing off the thread that answers Discord: a {@link FeedParser}'s `parse` has the shape of
  * {@link parseFeed} (decode and parse), but the work runs in a worker thread with a time limit and a
  * memory limit, so a hostile or enormous feed costs that feed a failure, never the bot's attention.
  */
@@ -22,11 +22,16 @@ export interface ParsedFeedData {
 /** Longest one feed may take to parse. A 10 MB feed takes about 1 s; 30 s leaves room for a slow, shared machine. */
 export const PARSE_TIME_LIMIT_MS = 30_000;
 
-/** Creates a parser with its own worker; tests use it for other limits, the product uses {@link parseFeedOffThread}. */
-export function createFeedParser(limits: { readonly timeoutMs?: number; readonly maxMemoryMb?: number; readonly idleMs?: number } = {}): {
-  parse: (bytes: Buffer, options: ParseJob['options']) => Promise<ParsedFeedData>;
-  close: () => Promise<void>;
-} {
+/** A feed parser with a worker of its own, made by whoever runs polls, and closed by it when done. */
+export interface FeedParser {
+  /** Parses a fetched feed in the worker; rejects with the reason the feed could not be read. */
+  readonly parse: (bytes: Buffer, options: ParseJob['options']) => Promise<ParsedFeedData>;
+  /** Ends the worker at once: a parse in hand is rejected (WorkerStopped). The parser can be used again after. */
+  readonly close: () => Promise<void>;
+}
+
+/** Creates a parser with its own worker; limits default to PARSE_TIME_LIMIT_MS and WorkerRunner's. */
+export function createFeedParser(limits: { readonly timeoutMs?: number; readonly maxMemoryMb?: number; readonly idleMs?: number } = {}): FeedParser {
   const runner = new WorkerRunner<ParseJob, ParsedFeedData>({
     module: new URL('./parse-job.ts', import.meta.url),
     name: 'the feed parser',
@@ -39,11 +44,4 @@ export function createFeedParser(limits: { readonly timeoutMs?: number; readonly
     parse: (bytes, options) => runner.run({ bytes, options }),
     close: () => runner.close(),
   };
-}
-
-const shared = createFeedParser();
-
-/** Parses a fetched feed in the shared worker; rejects with the reason the feed could not be read. */
-export function parseFeedOffThread(bytes: Buffer, options: ParseJob['options']): Promise<ParsedFeedData> {
-  return shared.parse(bytes, options);
 }

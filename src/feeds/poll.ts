@@ -9,7 +9,7 @@ import { type FetchLimits, fetchFeed } from './fetch.ts';
 import { type FeedRegistry, type FeedState, backoffMs } from './registry.ts';
 
 /**
- * Reads fetched bytes into Articles: `parseFeedOffThread` (parse-worker.ts) in the product, so the
+ * Reads fetched bytes into Articles: a FeedParser's `parse` (parse-worker.ts) in the product, so the
  * poll and the bot go on while a feed is parsed; a rejection or throw is the feed's failure reason.
  */
 export type ParseFeed = (

@@ -7,7 +7,7 @@ import type { Config } from '../config.ts';
 import { ingestShipped } from '../articles/shipped.ts';
 import { type Bot, startBot } from '../discord/bot.ts';
 import { clientOptionsFor, type FakeDiscordOptions } from '../fake-discord/index.ts';
-import { parseFeedOffThread } from '../feeds/parse-worker.ts';
+import { createFeedParser } from '../feeds/parse-worker.ts';
 import type { Logger } from '../log.ts';
 import { openKeyv } from '../store/kv.ts';
 import { ArticleStore } from '../store/store.ts';
@@ -63,7 +63,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       commands: options.commands,
       log,
       client: clientOptionsFor(world.fake),
-      delivery: { cron: config.deliveryCron, inboxDir: config.inboxDir, inboxMaxBytes: config.maxInputBytes, parseFeed: parseFeedOffThread, feedFetch: { allow: config.feedAllow } },
+      delivery: { cron: config.deliveryCron, inboxDir: config.inboxDir, inboxMaxBytes: config.maxInputBytes, feedParser: createFeedParser(), feedFetch: { allow: config.feedAllow } },
     });
     stack.push(() => bot.stop());
     const hub = new EventHub(world.fake, world.me.id);

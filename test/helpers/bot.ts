@@ -8,7 +8,7 @@ import { type Bot, startBot } from '../../src/discord/bot.ts';
 import { deployCommands } from '../../src/discord/deploy.ts';
 import { FakeDiscord, type FakeDiscordOptions, clientOptionsFor } from '../../src/fake-discord/index.ts';
 import { parseAllowList } from '../../src/feeds/allow.ts';
-import { parseFeedOffThread } from '../../src/feeds/parse-worker.ts';
+import { createFeedParser } from '../../src/feeds/parse-worker.ts';
 import { ArticleStore } from '../../src/store/store.ts';
 import type { SlashCommand } from '../../src/views/command.ts';
 import { capturedLogger } from './log.ts';
@@ -27,7 +27,10 @@ export interface Harness {
   readonly userId: string;
   /** Every log line the bot wrote, parsed. */
   readonly logs: Record<string, unknown>[];
-  /** What startBot was given, to start the bot again on the same store and local Discord. */
+  /**
+   * What startBot is given, to start the bot again on the same store and local Discord; each start
+   * adds a feed parser of its own when delivery is on (the bot closes it when it stops).
+   */
   readonly botOptions: Parameters<typeof startBot>[0];
   /** A member runs a slash command in the channel; options by name. */
   run(name: string, options?: Record<string, string | number>): ReturnType<FakeDiscord['runCommand']>;
@@ -61,8 +64,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const discord = { token: fake.botToken, applicationId: fake.applicationId, guildId: guild.id, apiUrl: fake.apiUrl, messageContent: options.messageContent ?? false };
   const list = options.commands ?? commands;
   await deployCommands(discord, list);
-  const botOptions: Parameters<typeof startBot>[0] = { discord, store, commands: list, log, client: clientOptionsFor(fake), stateTtlMs: options.stateTtlMs, clock: options.clock, delivery: options.delivery ? { cron: null, parseFeed: parseFeedOffThread, feedFetch: LOCAL_SITES, ...(options.delivery === true ? {} : options.delivery) } : undefined, answerCooldownMs: 1500 };
-  let bot = await startBot(botOptions);
+  const botOptions: Parameters<typeof startBot>[0] = { discord, store, commands: list, log, client: clientOptionsFor(fake), stateTtlMs: options.stateTtlMs, clock: options.clock, delivery: options.delivery ? { cron: null, feedFetch: LOCAL_SITES, ...(options.delivery === true ? {} : options.delivery) } : undefined, answerCooldownMs: 1500 };
+  const start = (): Promise<Bot> => startBot({ ...botOptions, delivery: botOptions.delivery && { ...botOptions.delivery, feedParser: createFeedParser() } });
+  let bot = await start();
   return {
     fake,
     get bot() {
@@ -71,7 +75,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async restart(whileDown) {
       await bot.stop();
       await whileDown?.();
-      bot = await startBot(botOptions);
+      bot = await start();
     },
     botOptions,
     store,
