@@ -136,16 +136,18 @@ describe('GIVEN a target that cannot take posts', () => {
 });
 
 describe('GIVEN an article whose thread was deleted', () => {
-  it('THEN new comments for it pause the subscription instead of being retried', async () => {
+  it('THEN new comments for it set that article aside, not the target, and the next article is posted', async () => {
     h = await startEngine();
     const t = h.target();
     const a = article({ title: 'Closed thread', comments: [comment(1, 'First.')] });
     await h.engine.deliver(t, [a]);
     const thread = h.fake.threads(t.channelId)[0];
     h.fake.deleteChannel(thread?.id ?? '');
-    const report = await h.engine.deliver(t, [{ ...a, comments: [...a.comments, comment(2, 'Second.')] }]);
-    expect(report.pause?.reason).toMatch(/Unknown Channel .*Discord code 10003/);
-    expect(report.results[0]?.error).toMatch(/Unknown Channel/);
+    const b = article({ title: 'Open thread', comments: [comment(1, 'Hello.')] });
+    const report = await h.engine.deliver(t, [{ ...a, comments: [...a.comments, comment(2, 'Second.')] }, b]);
+    expect(report.pause).toBeNull();
+    expect(report.results.find((r) => r.articleId === a.id)).toMatchObject({ error: 'its thread was deleted in Discord', setAside: true });
+    expect(report.results.find((r) => r.articleId === b.id)).toMatchObject({ error: null });
   });
 });
 

@@ -48,8 +48,10 @@ export interface ArticleResult {
    */
   readonly commentsLeft?: number;
   /**
-   * The error will recur on every retry (Discord refused the request itself, or the article cannot be
-   * laid out): the article is set aside with `error` as its reason, and the articles after it go on.
+   * The error will recur on every retry (Discord refused the request itself, the article cannot be
+   * laid out, or a moderator deleted its post or thread): the article is set aside with `error` as
+   * its reason, and the articles after it go on. One whose post or thread was deleted is posted
+   * afresh (a new post, thread and every comment) when it is retried.
    */
   readonly setAside?: boolean;
 }
@@ -57,8 +59,9 @@ export interface ArticleResult {
 export interface DeliveryReport {
   readonly results: readonly ArticleResult[];
   /**
-   * Set when the target cannot take posts (channel or thread deleted, access or permission lost):
-   * the job pauses the subscription with this reason instead of retrying forever.
+   * Set when the target channel cannot take posts (deleted, access or permission lost there): the
+   * job pauses the subscription with this reason instead of retrying forever. One article's post or
+   * thread deleted sets that article aside instead.
    */
   readonly pause: { readonly reason: string } | null;
 }

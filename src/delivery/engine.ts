@@ -14,8 +14,8 @@ import type { Logger } from '../log.ts';
 import type { ArticleAction, ArticleResult, ArticleWork, DeliveryEngine, DeliveryReport, Target } from './engine-types.ts';
 import { createFinder } from './find-post.ts';
 import { type ArticlePlan, nonceFor, planArticle } from './messages.ts';
-import { type PostedMessage, type Poster, TargetGone } from './poster.ts';
-import { permanentRefusal } from './refusal.ts';
+import { NotInDiscord, type PostedMessage, type Poster, TargetGone } from './poster.ts';
+import { deletedPart, deletedReason, permanentRefusal } from './refusal.ts';
 
 /**
  * Threads whose comments are being posted at once, per target. Each thread is its own rate-limit
@@ -47,6 +47,11 @@ interface Progress {
   attemptedAt?: number | null;
   /** The first delivery finished: later work is an append or an edit. */
   complete: boolean;
+  /**
+   * Times the article was posted afresh because its post or thread was deleted in Discord; absent
+   * before the first. Part of the post's nonce, so Discord never answers a repost with the deleted post.
+   */
+  reposts?: number;
 }
 
 export interface EngineDeps {
@@ -75,7 +80,7 @@ function message(error: unknown): string {
  * Read by shape, as discord.js's DiscordAPIError carries `status`; nothing here imports discord.js.
  */
 function refusedOutright(error: unknown): boolean {
-  if (error instanceof TargetGone) return true;
+  if (error instanceof TargetGone || error instanceof NotInDiscord) return true;
   const status = error instanceof Error ? (error as Error & { status?: unknown }).status : undefined;
   return typeof status === 'number' && status >= 400 && status < 500 && status !== 408;
 }
@@ -151,7 +156,7 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
         created++;
       }
       try {
-        p.postId = found ?? (t.kind === 'forum' ? await finder.makeForumPost(t, a.id, plan, attemptedAt) : await sendPost(t, a, plan, signal));
+        p.postId = found ?? (t.kind === 'forum' ? await finder.makeForumPost(t, a.id, plan, attemptedAt) : await sendPost(t, a, plan, p, signal));
       } catch (error) {
         if (refusedOutright(error)) {
           // Discord answered no, so nothing was made: the next attempt need not read the channel back for it.
@@ -182,8 +187,9 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
   }
 
   /** A text channel's post; at shutdown it is not waited for (the next run looks for it, as it does after a crash). */
-  async function sendPost(t: Target, a: Article, plan: ArticlePlan, signal: AbortSignal | undefined): Promise<string> {
-    const id = await unlessAborted(poster.send(t.channelId, plan.post, nonceFor(t.channelId, a.id, 'post'), signal), signal);
+  async function sendPost(t: Target, a: Article, plan: ArticlePlan, p: Progress, signal: AbortSignal | undefined): Promise<string> {
+    const step = p.reposts ? `post.${p.reposts}` : 'post';
+    const id = await unlessAborted(poster.send(t.channelId, plan.post, nonceFor(t.channelId, a.id, step), signal), signal);
     if (id === null) throw new Error('stopped for shutdown while the post waited for Discord; the next run looks for it before posting');
     return id;
   }
@@ -260,18 +266,25 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
     }
     const p: Progress = stored ?? { postId: null, threadId: null, postHash: null, bodyHash: bodyHash(a), done: [], lastId: null, complete: false };
     let posted = { created: 0, edited: 0 };
-    const fail = (error: unknown, created: number): void => {
-      if (error instanceof TargetGone) onGone(error.message);
+    /** Reports the failure; resolves with whether the article was set aside (the run goes on without it). */
+    const fail = async (error: unknown, created: number): Promise<boolean> => {
+      const verdict = await judge(t, error);
+      if ('pause' in verdict) onGone(verdict.pause);
+      if ('deleted' in verdict) {
+        // Its post or thread is gone: an admin's retry posts it afresh (a new post, thread and every comment).
+        await save(t, a.id, { postId: null, threadId: null, postHash: null, bodyHash: bodyHash(a), done: [], lastId: null, attemptedAt: null, complete: false, reposts: (p.reposts ?? 0) + 1 });
+        log.info({ channel: t.channelId, article: a.id, error: message(error) }, `${verdict.aside}; set aside, and a retry posts it afresh`);
+      }
       // A request Discord will refuse on every run sets the article aside (the job records why), so it blocks nothing.
-      const refused = permanentRefusal(error);
-      report({ articleId: a.id, action, created, edited: posted.edited, error: refused ?? message(error), ...(refused ? { setAside: true } : {}) });
+      const aside = 'aside' in verdict ? verdict.aside : null;
+      report({ articleId: a.id, action, created, edited: posted.edited, error: aside ?? message(error), ...(aside !== null ? { setAside: true } : {}) });
+      return aside !== null;
     };
     try {
       posted = await ensurePost(t, a, plan, p, stored !== null && !stored.postId && stored.attemptedAt !== null, signal);
     } catch (error) {
-      fail(error, 0);
       // A set-aside article goes on to the next; after any other failed post the rest wait, so posts stay in order.
-      return permanentRefusal(error) ? null : 'stop';
+      return (await fail(error, 0)) ? null : 'stop';
     }
     // The comments go on while the next article's post is made: its own thread, its own bucket.
     // Comments can only have been sent by an earlier run once it had recorded the thread.
@@ -286,9 +299,37 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
         await save(t, a.id, p);
         report({ articleId: a.id, action, created: posted.created + n, edited: posted.edited, error: null });
       },
-      (error: unknown) => fail(error, posted.created),
+      async (error: unknown) => {
+        await fail(error, posted.created);
+      },
     );
     return { comments };
+  }
+
+  /**
+   * What a failure means: the subscription's channel cannot take posts (pause), the article will fail
+   * the same way on every run (set aside; `deleted` when a moderator deleted its post or thread), or
+   * neither (the next run tries again).
+   */
+  async function judge(t: Target, error: unknown): Promise<{ pause: string } | { aside: string; deleted?: true } | { retry: true }> {
+    if (error instanceof TargetGone) return { pause: error.message };
+    if (!(error instanceof NotInDiscord)) {
+      const refused = permanentRefusal(error);
+      return refused === null ? { retry: true } : { aside: refused };
+    }
+    const part = deletedPart(error, t);
+    if (part === 'channel') return { pause: error.message };
+    if (error.what === 'channel') {
+      // Deleting a channel deletes its threads: a thread unknown to Discord says nothing until the channel is asked about.
+      try {
+        await poster.checkChannel(t.channelId);
+      } catch (about) {
+        if (about instanceof TargetGone || about instanceof NotInDiscord) return { pause: about.message };
+        log.warn({ channel: t.channelId, err: about }, 'could not ask Discord about the channel after a thread was not found; the next run tries again');
+        return { retry: true };
+      }
+    }
+    return { aside: deletedReason(part), deleted: true };
   }
 
   return {

@@ -37,11 +37,36 @@ export interface Poster {
   edit(channelId: string, messageId: string, message: OutMessage): Promise<void>;
   /** Messages after `afterId` (all recent ones when null), oldest first, at most `limit` (≤ 100). */
   after(channelId: string, afterId: string | null, limit: number): Promise<PostedMessage[]>;
+  /**
+   * Resolves when the channel is there and the bot can see it; throws NotInDiscord (deleted) or
+   * TargetGone (access lost) otherwise. Tells a deleted thread from a deleted channel.
+   */
+  checkChannel(channelId: string): Promise<void>;
 }
 
-/** The channel or thread cannot take posts any more: deleted, or access or permission lost. */
+/**
+ * The channel cannot take posts any more: access or permission lost there (threads take their
+ * channel's), or the bot may not send in it. About the whole subscription: it pauses.
+ */
 export class TargetGone extends Error {
   override readonly name = 'TargetGone';
+}
+
+/**
+ * Discord does not know the channel (or thread) or the message a request named: it was deleted.
+ * Whose it was decides what follows, and only the engine knows: the subscription's own channel
+ * pauses it; one article's post or thread sets that article aside.
+ */
+export class NotInDiscord extends Error {
+  override readonly name = 'NotInDiscord';
+  constructor(
+    message: string,
+    /** What Discord does not know: the channel or thread `channelId`, or a message in it. */
+    readonly what: 'channel' | 'message',
+    readonly channelId: string,
+  ) {
+    super(message);
+  }
 }
 
 /** Discord's answer was lost (5xx, timeout, connection reset): the request may or may not have taken effect. */

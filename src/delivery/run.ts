@@ -4,6 +4,7 @@
  * fails is logged and recorded without stopping the others. Runs never overlap: a run asked for
  * while one is going waits for it and then runs.
  */
+import { setMaxListeners } from 'node:events';
 import type { Logger } from '../log.ts';
 import type { ArticleStore } from '../store/store.ts';
 import { commentsLeft, dueArticles, nextUnfinished, settled } from './due.ts';
@@ -139,7 +140,12 @@ export class DeliveryRunner {
   private running: Promise<unknown> = Promise.resolve();
   private readonly stopping = new AbortController();
 
-  constructor(private readonly deps: RunDeps) {}
+  constructor(private readonly deps: RunDeps) {
+    // Every send in flight listens on this one signal (up to 20 threads per subscription, and
+    // subscriptions run side by side), so Node's warning at 11 listeners would cry leak on a busy run.
+    // Each listener is removed when its request settles (test/delivery-abort-listeners.test.ts).
+    setMaxListeners(0, this.stopping.signal);
+  }
 
   /** Runs delivery once; waits for a run in progress first. */
   run(options: RunOptions = {}): Promise<SubscriptionRun[]> {

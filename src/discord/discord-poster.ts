@@ -1,15 +1,17 @@
 /**
  * The delivery engine's Poster over discord.js's REST client: one rate-aware path for every send,
  * since discord.js queues each route by its bucket and waits out Retry-After and X-RateLimit-*.
- * Discord's answers that mean "this target cannot take posts" become TargetGone.
+ * Discord's answers that name something deleted become NotInDiscord (the engine knows whose it
+ * was: the subscription's channel, or one article's post or thread); lost access or permission,
+ * which is about the whole channel, becomes TargetGone.
  */
 import type { APIChannel, APIMessage, APIThreadChannel } from 'discord-api-types/v10';
 import { DiscordAPIError, HTTPError, REST, Routes } from 'discord.js';
 import type { OutMessage } from '../delivery/messages.ts';
-import { OutcomeUnknown, type Poster, TargetGone } from '../delivery/poster.ts';
+import { NotInDiscord, OutcomeUnknown, type Poster, TargetGone } from '../delivery/poster.ts';
 
-/** Unknown Channel, Unknown Message, Missing Access, Missing Permissions, Cannot send in this channel. */
-const GONE = new Set([10003, 10008, 50001, 50013, 50008]);
+/** Missing Access, Missing Permissions, Cannot send in this channel: about the channel (threads take their channel's). */
+const NO_ACCESS = new Set([50001, 50013, 50008]);
 const UNKNOWN_CHANNEL = 10003;
 const UNKNOWN_MESSAGE = 10008;
 /** "A thread has already been created for this message": the thread's id is the message's. */
@@ -25,12 +27,34 @@ async function call<T>(what: string, channelId: string, request: () => Promise<u
   try {
     return (await request()) as T;
   } catch (error) {
-    if (error instanceof DiscordAPIError && typeof error.code === 'number' && GONE.has(error.code)) {
-      throw new TargetGone(`${error.message} (${what} in channel ${channelId}, Discord code ${error.code})`);
+    if (error instanceof DiscordAPIError && typeof error.code === 'number') {
+      const said = `${error.message} (${what} in channel ${channelId}, Discord code ${error.code})`;
+      if (error.code === UNKNOWN_CHANNEL) throw new NotInDiscord(said, 'channel', channelId);
+      if (error.code === UNKNOWN_MESSAGE) throw new NotInDiscord(said, 'message', channelId);
+      if (NO_ACCESS.has(error.code)) throw new TargetGone(said);
     }
     // discord.js names only the status ("Internal Server Error"): say which request it was.
     if (error instanceof HTTPError) throw new Error(`${what} in channel ${channelId}: Discord answered ${error.status} ${error.message}`, { cause: error });
     throw error;
+  }
+}
+
+/**
+ * Runs `request` with a signal of its own that follows `signal`, and stops following it when the
+ * request settles. discord.js adds an abort listener to the signal it is given and never removes it
+ * (@discordjs/rest's makeNetworkRequest): handed the delivery runner's signal, which lives as long
+ * as the process, every message sent would leave one behind. The request's own signal goes with it.
+ */
+async function withOwnSignal<T>(signal: AbortSignal | undefined, request: (own: AbortSignal | undefined) => Promise<T>): Promise<T> {
+  if (!signal) return request(undefined);
+  const own = new AbortController();
+  const follow = (): void => own.abort(signal.reason);
+  if (signal.aborted) follow();
+  else signal.addEventListener('abort', follow, { once: true });
+  try {
+    return await request(own.signal);
+  } finally {
+    signal.removeEventListener('abort', follow);
   }
 }
 
@@ -48,7 +72,8 @@ export function discordPoster(rest: REST, botId: () => string, token: string): P
     botId,
     async send(channelId, message: OutMessage, nonce, signal) {
       const body = { ...message, allowed_mentions: NO_PINGS, nonce, enforce_nonce: true };
-      return (await call<APIMessage>('send', channelId, () => rest.post(Routes.channelMessages(channelId), { body, ...(signal && { signal }) }))).id;
+      const sent = await withOwnSignal(signal, (own) => call<APIMessage>('send', channelId, () => rest.post(Routes.channelMessages(channelId), { body, ...(own && { signal: own }) })));
+      return sent.id;
     },
     async startThread(channelId, messageId, name) {
       try {
@@ -67,7 +92,7 @@ export function discordPoster(rest: REST, botId: () => string, token: string): P
         return (await call<APIChannel>('create a forum post', forumId, () => once.post(Routes.threads(forumId), { body }))).id;
       } catch (error) {
         // A 4xx is Discord's answer that nothing was made; anything else (5xx, timeout, reset) leaves it unknown.
-        if (error instanceof DiscordAPIError || error instanceof TargetGone) throw error;
+        if (error instanceof DiscordAPIError || error instanceof TargetGone || error instanceof NotInDiscord) throw error;
         // call() has named a 5xx already; a timeout or a reset says only "aborted" or "ECONNRESET".
         const what = error instanceof Error && error.cause instanceof HTTPError ? error.message : `create a forum post in channel ${forumId}: no answer (${error instanceof Error ? error.message : String(error)})`;
         throw new OutcomeUnknown(`${what}; the post may exist all the same`, { cause: error });
@@ -102,6 +127,9 @@ export function discordPoster(rest: REST, botId: () => string, token: string): P
       return messages
         .map((m) => ({ id: m.id, authorId: m.author.id, content: m.content, footer: m.embeds[0]?.footer?.text ?? null }))
         .sort((x, y) => (BigInt(x.id) < BigInt(y.id) ? -1 : 1));
+    },
+    async checkChannel(channelId) {
+      await call('look up the channel', channelId, () => rest.get(Routes.channel(channelId)));
     },
   };
 
