@@ -6,7 +6,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllowList } from '../src/feeds/allow.ts';
 import { type FeedParser, createFeedParser } from '../src/feeds/parse-worker.ts';
-import { pollFeeds } from '../src/feeds/poll.ts';
+import { type ParseFeed, pollFeeds } from '../src/feeds/poll.ts';
 import { FeedRegistry } from '../src/feeds/registry.ts';
 import { openKeyv } from '../src/store/kv.ts';
 import { ArticleStore } from '../src/store/store.ts';
@@ -163,6 +163,36 @@ describe('GIVEN a feed that takes longer to parse than the limit', () => {
       expect(await registry.get(`${base}/big`)).toMatchObject({ failures: 1, lastError: 'the feed parser took longer than 0.3 s and was stopped' });
       // This thread ran its timers all along: at least a third of the 10 ms ticks the time allowed.
       expect(ticks).toBeGreaterThan(elapsed / 30);
+    } finally {
+      await parser.close();
+      store.close();
+    }
+  });
+});
+
+describe('GIVEN a poll whose signal fires (shutdown) while a feed is being parsed', () => {
+  it('THEN that feed and the ones not begun are cut off, and their state stays as it was: no failure, no backoff', async () => {
+    const { store, registry } = setup();
+    const parser = createFeedParser();
+    const stop = new AbortController();
+    const parse: ParseFeed = (bytes, options) => {
+      // Shutdown as the bot does it, under this parse (seconds long): the signal, then the parser closed.
+      setTimeout(() => {
+        stop.abort();
+        void parser.close();
+      }, 200);
+      return parser.parse(bytes, options);
+    };
+    try {
+      await registry.add(`${base}/big`, 'Big', new Date());
+      await registry.add(`${base}/rss-parser__guardian.rss`, 'Guardian', new Date());
+      const results = await pollFeeds(registry, store, { parse, limits: local, concurrency: 1, signal: stop.signal });
+      expect(results.map((r) => [r.url.slice(base.length + 1), r.outcome, r.error])).toEqual([
+        ['big', 'cut-off', null],
+        ['rss-parser__guardian.rss', 'cut-off', null],
+      ]);
+      for (const feed of await registry.list()) expect(feed).toMatchObject({ failures: 0, lastError: null, retryAt: null, lastPolledAt: null, etag: null });
+      expect(store.count()).toBe(0);
     } finally {
       await parser.close();
       store.close();

@@ -5,7 +5,6 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Client, type ClientOptions, Events, GatewayIntentBits, Partials } from 'discord.js';
-import type Keyv from 'keyv';
 import type { DiscordConfig } from '../config.ts';
 import type { Logger } from '../log.ts';
 import { openKeyv } from '../store/kv.ts';
@@ -22,33 +21,13 @@ import { watchThreads } from './threads.ts';
 import { type ArticleThread, ThreadIndex } from '../discussion/threads.ts';
 import { processInbox } from '../articles/inbox.ts';
 import type { FetchLimits } from '../feeds/fetch.ts';
-import { type ParseFeed, type PollResult, pollFeeds, pollOne } from '../feeds/poll.ts';
+import { type PollResult, pollFeeds, pollOne } from '../feeds/poll.ts';
 import type { FeedParser } from '../feeds/parse-worker.ts';
-import { FeedRegistry, type FeedState } from '../feeds/registry.ts';
-
-/** The reason a feed read cut off by shutdown fails with (the feed is not charged with it). */
-const CUT_OFF = 'the read was cut off by shutdown; the feed is read again on the next run';
-
-/**
- * The feed registry as the bot's polls write it: a feed whose read shutdown cut off (`cutOff`, by
- * URL) keeps its state as it was, so the next poll reads it again, with no failure and no backoff.
- */
-class RegistryBesideShutdown extends FeedRegistry {
-  constructor(
-    keyv: Keyv,
-    private readonly cutOff: ReadonlySet<string>,
-  ) {
-    super(keyv);
-  }
-
-  override async put(feed: FeedState): Promise<void> {
-    if (!this.cutOff.has(feed.url)) await super.put(feed);
-  }
-}
+import { FeedRegistry } from '../feeds/registry.ts';
 
 function logPolls(results: readonly PollResult[], log: Logger): void {
   for (const r of results) {
-    if (r.outcome === 'failed' && r.error === CUT_OFF) log.info({ feed: r.url }, 'feed read cut off by shutdown; read again on the next run');
+    if (r.outcome === 'cut-off') log.info({ feed: r.url }, 'feed read cut off by shutdown; read again on the next run');
     else if (r.outcome === 'stored') log.info({ feed: r.url, items: r.items, added: r.added, updated: r.updated }, 'feed read');
     else if (r.outcome === 'failed') log.warn({ feed: r.url, reason: r.error }, 'feed failed; backing off');
     for (const w of r.warnings) log.warn({ feed: r.url }, w);
@@ -139,26 +118,12 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const stopping = new AbortController();
   // stop() closes it rather than wait out a parse (up to PARSE_TIME_LIMIT_MS).
   const feedParser = options.delivery?.feedParser;
-  const cutOff = new Set<string>();
-  const registry = new RegistryBesideShutdown(openKeyv(store.db, 'feeds'), cutOff);
-  const given = feedParser?.parse;
-  const parse: ParseFeed | undefined =
-    given &&
-    (async (bytes, o) => {
-      if (!stopping.signal.aborted) {
-        try {
-          return await given(bytes, o);
-        } catch (error) {
-          if (!stopping.signal.aborted) throw error;
-        }
-      }
-      cutOff.add(o.url ?? '');
-      throw new Error(CUT_OFF);
-    });
+  const registry = new FeedRegistry(openKeyv(store.db, 'feeds'));
+  const parse = feedParser?.parse;
   const toldHeld = new Set<string>();
   const collect = async (): Promise<void> => {
     if (inboxDir) await collectInbox(inboxDir, store, log, options.delivery?.inboxMaxBytes, stopping.signal, toldHeld);
-    if (parse && !stopping.signal.aborted) logPolls(await pollFeeds(registry, store, { parse, now, limits: options.delivery?.feedFetch }), log);
+    if (parse && !stopping.signal.aborted) logPolls(await pollFeeds(registry, store, { parse, now, limits: options.delivery?.feedFetch, signal: stopping.signal }), log);
   };
   const runner = new DeliveryRunner({ store, subscriptions, engine, log, now, collect });
   const feeds = parse
@@ -167,7 +132,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
         async pollNow(url: string) {
           const feed = await registry.get(url);
           if (!feed) throw new Error(`feed ${url} is not registered`);
-          const result = await pollOne(feed, registry, store, { parse, now, force: true, limits: options.delivery?.feedFetch });
+          const result = await pollOne(feed, registry, store, { parse, now, force: true, limits: options.delivery?.feedFetch, signal: stopping.signal });
           logPolls([result], log);
           return result;
         },

@@ -25,7 +25,11 @@ interface ParsedItems {
 
 export interface PollResult {
   readonly url: string;
-  readonly outcome: 'stored' | 'not-modified' | 'failed' | 'waiting';
+  /**
+   * `cut-off`: `options.signal` fired before the feed was fetched or parsed, or under its parse. Its
+   * state is left as it was (no failure, no backoff, no validators), so the next poll reads it again.
+   */
+  readonly outcome: 'stored' | 'not-modified' | 'failed' | 'waiting' | 'cut-off';
   readonly items: number;
   readonly added: number;
   readonly updated: number;
@@ -42,6 +46,12 @@ export interface PollOptions {
   readonly force?: boolean;
   /** Feeds fetched at once. Default 4. */
   readonly concurrency?: number;
+  /**
+   * Shutdown: once it fires no fetch or parse is begun, and a parse that fails after it (its worker
+   * closed under it) is not the feed's failure. Either way the feed is `cut-off`. A fetch in hand
+   * goes on to its end (a failed or not-modified answer is recorded as usual).
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** Polls one feed (due or not: `options.force` decides). */
@@ -49,6 +59,8 @@ export async function pollOne(feed: FeedState, registry: FeedRegistry, sink: Art
   const now = options.now ?? (() => new Date());
   const base = { url: feed.url, items: 0, added: 0, updated: 0, error: null, warnings: [] as string[] };
   if (!options.force && feed.retryAt && Date.parse(feed.retryAt) > now().getTime()) return { ...base, outcome: 'waiting', error: feed.lastError };
+  const cutOff: PollResult = { ...base, outcome: 'cut-off' };
+  if (options.signal?.aborted) return cutOff;
   const polledAt = now().toISOString();
   const fail = async (reason: string): Promise<PollResult> => {
     const failures = feed.failures + 1;
@@ -61,11 +73,12 @@ export async function pollOne(feed: FeedState, registry: FeedRegistry, sink: Art
     await registry.put({ ...feed, lastPolledAt: polledAt, lastOkAt: polledAt, failures: 0, lastError: null, retryAt: null });
     return { ...base, outcome: 'not-modified' };
   }
+  if (options.signal?.aborted) return cutOff;
   let parsed: ParsedItems;
   try {
     parsed = await options.parse(fetched.body, { url: feed.url, contentType: fetched.contentType, source: feed.name, now: now() });
   } catch (error) {
-    return fail((error as Error).message);
+    return options.signal?.aborted ? cutOff : fail((error as Error).message);
   }
   const statuses = parsed.items.length > 0 ? sink.upsertMany(parsed.items) : [];
   await registry.put({ ...feed, ...fetched.validators, lastPolledAt: polledAt, lastOkAt: polledAt, items: parsed.items.length, failures: 0, lastError: null, retryAt: null });
