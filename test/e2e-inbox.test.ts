@@ -107,7 +107,7 @@ describe('GIVEN a file in the inbox that cannot be moved out of it', () => {
     const HELD_BEFORE = 'inbox: held: it could not be moved out of the inbox on an earlier run, and is not read again until it changes';
 
     await harness.bot.runner.run();
-    // processInbox: `failed` for it (with why it stays), and it is still in the inbox.
+    // processInbox: `held` for it, with why it stays, and it is still in the inbox.
     expect(about('a-half.jsonl')).toEqual([HELD_NOW]);
     expect(harness.logs.find((l) => l.msg === HELD_NOW)?.error).toMatch(/^a-half\.jsonl: could not be moved out of the inbox \(.*EEXIST.*\); it stays there/);
     expect(about('b-good.json')).toEqual(['inbox: stored']);

@@ -126,14 +126,15 @@ describe('GIVEN a file that cannot be moved out of the inbox', () => {
     drop('b-good.json', JSON.stringify({ title: 'After it', body: 'Text.' }));
     const first = await processInbox(dir, store);
     expect(first.map((r) => [r.file, r.outcome])).toEqual([
-      ['a-half.jsonl', 'failed'],
+      ['a-half.jsonl', 'held'],
       ['b-good.json', 'processed'],
     ]);
     expect(first[0]?.error).toMatch(/^a-half\.jsonl: could not be moved out of the inbox \(.*EEXIST.*\); it stays there, and is not read again until it changes$/);
     expect(store.count()).toBe(2);
 
+    // Held still, and said already: no reason again.
     const second = await processInbox(dir, store);
-    expect(second.map((r) => [r.file, r.outcome, r.unchanged])).toEqual([['a-half.jsonl', 'held', 0]]);
+    expect(second.map((r) => [r.file, r.outcome, r.unchanged, r.error])).toEqual([['a-half.jsonl', 'held', 0, null]]);
 
     drop('a-half.jsonl', `${JSON.stringify({ title: 'Good line', body: 'Text, edited.' })}\n`);
     const third = await processInbox(dir, store);

@@ -17,14 +17,15 @@ export const QUIET_MS = 2000;
 export interface InboxFile {
   readonly file: string;
   /**
-   * `held`: it could not be moved out of the inbox on an earlier run (the reason was given then),
-   * so it is left alone until it changes rather than read again on every run.
+   * `failed`: moved to failed/ with a `.error.txt`. `held`: it could not be moved out of the inbox,
+   * so it stays there and is left alone until it changes rather than read again on every run; on
+   * the run that found so `error` says why, on later runs it is null (the reason was given then).
    */
   readonly outcome: 'processed' | 'failed' | 'waiting' | 'held';
   readonly added: number;
   readonly updated: number;
   readonly unchanged: number;
-  /** Why it failed, as written to its `.error.txt`. */
+  /** Why it failed, as written to its `.error.txt`; or why it could not be moved out of the inbox. */
   readonly error: string | null;
 }
 
@@ -139,7 +140,8 @@ export async function processInbox(dir: string, sink: ArticleSink, options: Inbo
         const reason = `${entry.name}: could not be moved out of the inbox (${message(error)}); it stays there, and is not read again until it changes`;
         const info = await stat(path).catch(() => null);
         if (info) held.set(path, { size: info.size, mtimeMs: info.mtimeMs });
-        results.push({ file: entry.name, outcome: 'failed', added: 0, updated: 0, unchanged: 0, error: reason });
+        // Gone from the inbox all the same (moved to failed/ before its .error.txt could be written): failed.
+        results.push({ file: entry.name, outcome: info ? 'held' : 'failed', added: 0, updated: 0, unchanged: 0, error: reason });
       }
     }
   } finally {

@@ -2,8 +2,6 @@
  * The bot process: a discord.js client logged in with the configured token, answering
  * interactions through the router. Nothing is registered here; commands are deployed separately.
  */
-import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Client, type ClientOptions, Events, GatewayIntentBits, Partials } from 'discord.js';
 import type { DiscordConfig } from '../config.ts';
 import type { Logger } from '../log.ts';
@@ -36,32 +34,21 @@ function logPolls(results: readonly PollResult[], log: Logger): void {
 
 /**
  * Logs what became of each inbox file. One that could not be moved out stays in the inbox, held
- * (not read again until it changes): that is said when it happens, and by a bot that finds a file
- * held before it started (a restart in the same process), once per file until it changes.
- * `toldHeld` is the files this bot has said so of.
+ * (not read again until it changes): that is said when it happens (processInbox gives the reason),
+ * and by a bot that finds a file held before it started (a restart in the same process), once per
+ * file until it changes. `toldHeld` is the files this bot has said so of.
  */
 async function collectInbox(dir: string, store: ArticleStore, log: Logger, maxBytes: number | undefined, signal: AbortSignal, toldHeld: Set<string>): Promise<void> {
   for (const f of await processInbox(dir, store, { maxBytes, signal })) {
     if (f.outcome === 'held') {
-      if (!toldHeld.has(f.file)) log.warn({ file: f.file }, 'inbox: held: it could not be moved out of the inbox on an earlier run, and is not read again until it changes');
+      if (f.error !== null) log.warn({ file: f.file, error: f.error }, 'inbox: could not be moved out of the inbox; it stays there, held, and is not read again until it changes');
+      else if (!toldHeld.has(f.file)) log.warn({ file: f.file }, 'inbox: held: it could not be moved out of the inbox on an earlier run, and is not read again until it changes');
       toldHeld.add(f.file);
       continue;
     }
     toldHeld.delete(f.file);
     if (f.outcome === 'processed') log.info({ file: f.file, added: f.added, updated: f.updated, unchanged: f.unchanged }, 'inbox: stored');
-    else if (f.outcome === 'failed') {
-      // processInbox answers `failed` for a file it could not move as well; such a file is still there, held.
-      const stayed = await stat(join(dir, f.file)).then(
-        () => true,
-        () => false,
-      );
-      if (!stayed) {
-        log.warn({ file: f.file, error: f.error }, 'inbox: failed; moved to failed/ with the reason');
-        continue;
-      }
-      toldHeld.add(f.file);
-      log.warn({ file: f.file, error: f.error }, 'inbox: could not be moved out of the inbox; it stays there, held, and is not read again until it changes');
-    }
+    else if (f.outcome === 'failed') log.warn({ file: f.file, error: f.error }, 'inbox: failed; moved to failed/ with the reason');
   }
 }
 
