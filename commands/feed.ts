@@ -80,12 +80,14 @@ export default defineCommand({
     const source = name?.trim() || new URL(address).hostname.replace(/^www\./, '');
     const { existed } = await feeds.registry.add(address, source, ctx.now());
     const polled = await feeds.pollNow(address);
-    const result =
-      polled.outcome === 'failed'
-        ? `It could not be read just now: ${escape(polled.error ?? 'unknown reason')}. Paperboy tries again later (see /feed list).`
-        : polled.outcome === 'stored'
-          ? `Read ${plural(polled.items, 'item')} (${polled.added} new).`
-          : 'It has not changed since it was last read.';
+    const result = {
+      failed: `It could not be read just now: ${escape(polled.error ?? 'unknown reason')}. Paperboy tries again later (see /feed list).`,
+      stored: `Read ${plural(polled.items, 'item')} (${polled.added} new).`,
+      'not-modified': 'It has not changed since it was last read.',
+      waiting: 'It has not changed since it was last read.',
+      // The bot is shutting down: the feed's state was left as it was, so the next run reads it.
+      'cut-off': 'It was not read: Paperboy is restarting, and reads it on its next run.',
+    }[polled.outcome];
     return { ephemeral: true, content: `${existed ? 'Updated' : 'Added'} <${address}> as “${escape(source)}”. ${result} Subscribed channels get its new articles on the next delivery run.` };
   },
 });
