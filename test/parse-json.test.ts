@@ -191,6 +191,24 @@ describe('GIVEN JSON that does not fit the model', () => {
     expect(error.message).toBe(`in.json:${error.line}: expected a number at \`[2].comments[0].rating\`, got string "five"`);
   });
 
+  it('WHEN a date has the shape but names no day or time THEN the error says why, naming the path', () => {
+    const cases: [string, string][] = [
+      ['2021-13-45', 'there is no month 13'],
+      ['2021-02-29', 'February has 28 days in 2021'],
+      ['2021-04-31T10:00', 'April has 30 days'],
+      ['2021-02-28T25:00Z', 'there is no hour 25'],
+      ['2021-02-28T10:61+03:00', 'there is no minute 61'],
+    ];
+    for (const [date, why] of cases) {
+      const error = parseError(JSON.stringify({ title: 'T', body: 'x', comments: [{ text: 'hi', postedAt: date }] }));
+      expect(error.message).toBe(`in.json:1: expected an ISO 8601 date or date-time that exists (${why}) at \`comments[0].postedAt\`, got string "${date}"`);
+    }
+    // Real days and times pass, a leap day and a leap second included.
+    for (const date of ['2020-02-29', '2016-12-31T23:59:60Z', '2021-01-01T00:00:00.5+05:30']) {
+      expect(parse(JSON.stringify({ title: 'T', body: 'x', publishedAt: date })).articles[0]?.publishedAt).toBe(date);
+    }
+  });
+
   it('WHEN a key is unknown THEN the error names it, its object and its line', () => {
     const bad = JSON.stringify({ title: 'T', body: [{ type: 'paragraph', text: 'x' }], publishedat: '2021-01-01' }, null, 2);
     const error = parseError(bad);

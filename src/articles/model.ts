@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { notADay } from '../text/day.ts';
 
 /**
  * Whether `text` is an absolute http or https URL. Only these reach a Discord payload (it refuses
@@ -25,7 +26,26 @@ const HttpUrl = z.string().refine(isHttpUrl, { message: 'an absolute http:// or 
 /** ISO 8601 date or date-time; an offset is optional because some sources give local times only. */
 const isoTime = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/, 'an ISO 8601 date or date-time');
+  .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/, 'an ISO 8601 date or date-time')
+  // The shape lets 2021-13-45 and 25:61 through; a stored date that names no moment would sort and
+  // filter wrongly for good.
+  .superRefine((value, ctx) => {
+    const why = notADay(value.slice(0, 10)) ?? notATime(value);
+    if (why) ctx.addIssue({ code: 'custom', message: `an ISO 8601 date or date-time that exists (${why})` });
+  });
+
+/** Why the time part of `value` (after `T`: hh:mm, then :ss when given) names no time of day, or null. */
+function notATime(value: string): string | null {
+  if (value[10] !== 'T') return null;
+  const hours = value.slice(11, 13);
+  const minutes = value.slice(14, 16);
+  const seconds = value[16] === ':' ? value.slice(17, 19) : '00';
+  if (Number(hours) > 23) return `there is no hour ${hours}`;
+  if (Number(minutes) > 59) return `there is no minute ${minutes}`;
+  // 60 is a leap second.
+  if (Number(seconds) > 60) return `there is no second ${seconds}`;
+  return null;
+}
 
 export const ParagraphBlock = z.object({ type: z.literal('paragraph'), text: z.string().min(1) }).strict();
 export const HeadingBlock = z.object({ type: z.literal('heading'), text: z.string().min(1) }).strict();
