@@ -127,6 +127,9 @@ describe('GIVEN the sample ingested', () => {
     const badLimit = await cli('search', 'nato', '--limit', 'ten');
     expect(badLimit.code).not.toBe(0);
     expect(badLimit.stderr).toContain('--limit: expected a whole number from 1 up, got `ten`');
+    for (const written of ['1e1', '0x10', '5.0', '-3']) {
+      expect((await cli('search', 'nato', '--limit', written)).stderr).toContain(`--limit: expected a whole number from 1 up, got \`${written}\``);
+    }
     const badDate = await cli('search', 'nato', '--from', 'yesterday');
     expect(badDate.stderr).toContain('--from: expected a date as YYYY-MM-DD, got `yesterday`');
   });

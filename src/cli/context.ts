@@ -87,7 +87,8 @@ export async function withStore<T>(command: Command, fn: (store: ArticleStore) =
 /** Parses a positive integer option, naming the option when it is not one. */
 export function positiveInt(name: string, min = 1): (value: string) => number {
   return (value) => {
-    const n = Number(value);
+    // Digits only: Number() would also take `1e2`, `0x10`, ` 5` and `5.0`, which nobody types for a count.
+    const n = /^\d{1,9}$/.test(value) ? Number(value) : NaN;
     if (!Number.isInteger(n) || n < min) throw new UsageError(`${name}: expected a whole number from ${min} up, got \`${value}\``);
     return n;
   };
