@@ -113,6 +113,30 @@ describe('GIVEN articles delivered to a text channel', () => {
   });
 });
 
+describe('GIVEN a posted article whose edit Discord keeps failing (5xx), and a new article after it', () => {
+  it('THEN the failed edit is reported for that article alone and the new article is posted in the same run', async () => {
+    h = await startEngine();
+    const t = h.target();
+    const a = article({ title: 'Correction pending', text: 'The ferry runs hourly.' });
+    await h.engine.deliver(t, [a]);
+    const changed = { ...a, body: [{ type: 'paragraph' as const, text: 'The ferry runs every two hours.' }] };
+    const b = article({ title: 'Fresh news', comments: [comment(1, 'Noted.')] });
+    // discord.js tries a 5xx four times before giving up.
+    h.fake.faults.failNext({ count: 4, status: 500, route: `PATCH /channels/${t.channelId}/messages/` });
+    const report = await h.engine.deliver(t, [changed, b]);
+    expect(report.pause).toBeNull();
+    expect(report.results.find((r) => r.articleId === a.id)).toMatchObject({ action: 'edit', edited: 0 });
+    expect(report.results.find((r) => r.articleId === a.id)?.error).toMatch(/edit in channel \d+: Discord answered 500/);
+    expect(report.results.find((r) => r.articleId === b.id)).toMatchObject({ action: 'post', created: 2, error: null });
+    expect(checkDelivered(h.fake, t, [a, b])).toEqual([]);
+    // The edit is tried again on the next run.
+    expect((await h.engine.deliver(t, [changed, b])).results.map((r) => [r.action, r.error])).toEqual([
+      ['edit', null],
+      ['none', null],
+    ]);
+  });
+});
+
 describe('GIVEN a forum channel', () => {
   it('THEN each article is a forum post whose thread holds its comments', async () => {
     h = await startEngine();

@@ -71,8 +71,9 @@ export interface DeliveryEngine {
   plan(target: Target, articles: readonly Article[]): Promise<ArticleWork[]>;
   /**
    * Posts, resumes, appends or edits each article in the order given (oldest first), exactly once
-   * across crashes and retries. When an article's post fails, the articles after it wait for the
-   * next run, so posts stay in order; a failure inside a thread stops only that article. A failure
+   * across crashes and retries. When making an article's post fails, the articles after it wait for
+   * the next run, so posts stay in order; a failure after its post exists (editing it, its thread or
+   * comments) stops only that article. A failure
    * that would recur on every retry sets the article aside (`setAside`) and the run goes on.
    */
   deliver(target: Target, articles: readonly Article[], options?: { readonly signal?: AbortSignal }): Promise<DeliveryReport>;

@@ -284,7 +284,9 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
       posted = await ensurePost(t, a, plan, p, stored !== null && !stored.postId && stored.attemptedAt !== null, signal);
     } catch (error) {
       // A set-aside article goes on to the next; after any other failed post the rest wait, so posts stay in order.
-      return (await fail(error, 0)) ? null : 'stop';
+      // An article whose post exists already (an edit or its thread failed) holds no place in that order: the rest go on.
+      const aside = await fail(error, 0);
+      return aside || p.postId ? null : 'stop';
     }
     // The comments go on while the next article's post is made: its own thread, its own bucket.
     // Comments can only have been sent by an earlier run once it had recorded the thread.
