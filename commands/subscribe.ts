@@ -5,7 +5,7 @@ import { backfillCursor } from '../src/delivery/due.ts';
 import { type Filter, FilterError, parseFilter } from '../src/delivery/filter.ts';
 import type { ArticleStore } from '../src/store/store.ts';
 import { plural } from '../src/views/format.ts';
-import { type Backfill, parseBackfill, showBackfill, type Subscription } from '../src/delivery/subscriptions.ts';
+import { type Backfill, parseBackfill, revisionOf, showBackfill, type Subscription } from '../src/delivery/subscriptions.ts';
 import { defineCommand } from '../src/views/command.ts';
 import { escape } from '../src/views/markdown.ts';
 import { UserError } from '../src/views/view.ts';
@@ -31,47 +31,53 @@ export default defineCommand({
     const given = backfill === undefined ? null : parseBackfill(backfill);
     if (backfill !== undefined && !given) throw new UserError(`Backfill "${escape(backfill)}" is not one of: none, latest N (such as latest 10), all.`);
     const now = ctx.now().toISOString();
-    const existing = await subscriptions.get(guildId, channel.id);
-    // Subscribing again keeps what is not given: an admin changing the backfill must not lose the filters.
-    const fill = given ?? existing?.backfill ?? DEFAULT_BACKFILL;
-    const base = { source: chosen(source, existing?.source ?? null), keywords: chosen(keywords, existing?.keywords ?? null), backfill: fill };
-    let filter;
-    try {
-      filter = parseFilter(base.keywords);
-    } catch (error) {
-      // Keywords kept from before can fail a check added since: say how to drop or replace them.
-      const kept = keywords === undefined ? ` (the keywords kept from before; give new ones, or keywords:${CLEAR} for none)` : '';
-      if (error instanceof FilterError) throw new UserError(`Keywords: ${escape(error.message)}${kept}.`);
-      throw error;
-    }
-    const cursor = existing && !given ? existing.cursor : backfillCursor(ctx.store, base, filter);
-    const sub: Subscription = existing
-      ? { ...existing, ...base, cursor, paused: null, lastError: null }
-      : {
-          guildId,
-          channelId: channel.id,
-          channelName: channel.name ?? channel.id,
-          kind: channel.type === ChannelType.GuildForum ? 'forum' : 'text',
-          ...base,
-          cursor,
-          checkedAt: now,
-          createdAt: now,
-          createdBy: ctx.actor?.name ?? '',
-          paused: null,
-          posted: 0,
-          lastPostedAt: null,
-          lastRunAt: null,
-          lastError: null,
-        };
-    await subscriptions.put(sub);
+    let filter: Filter = parseFilter(null);
+    // Read and written in one queued change: a delivery run's update cannot write the old cursor over it.
+    const { before: existing, after } = await subscriptions.upsert({ guildId, channelId: channel.id }, (existing) => {
+      // Subscribing again keeps what is not given: an admin changing the backfill must not lose the filters.
+      const fill = given ?? existing?.backfill ?? DEFAULT_BACKFILL;
+      const base = { source: chosen(source, existing?.source ?? null), keywords: chosen(keywords, existing?.keywords ?? null), backfill: fill };
+      try {
+        filter = parseFilter(base.keywords);
+      } catch (error) {
+        // Keywords kept from before can fail a check added since: say how to drop or replace them.
+        const kept = keywords === undefined ? ` (the keywords kept from before; give new ones, or keywords:${CLEAR} for none)` : '';
+        if (error instanceof FilterError) throw new UserError(`Keywords: ${escape(error.message)}${kept}.`);
+        throw error;
+      }
+      const cursor = existing && !given ? existing.cursor : backfillCursor(ctx.store, base, filter);
+      if (existing) {
+        const changed = cursor !== existing.cursor || base.source !== existing.source || base.keywords !== existing.keywords || showBackfill(fill) !== showBackfill(existing.backfill);
+        return { ...existing, ...base, cursor, paused: null, lastError: null, revision: revisionOf(existing) + (changed ? 1 : 0) };
+      }
+      return {
+        guildId,
+        channelId: channel.id,
+        channelName: channel.name ?? channel.id,
+        kind: channel.type === ChannelType.GuildForum ? 'forum' : 'text',
+        ...base,
+        cursor,
+        checkedAt: now,
+        createdAt: now,
+        createdBy: ctx.actor?.name ?? '',
+        paused: null,
+        posted: 0,
+        lastPostedAt: null,
+        lastRunAt: null,
+        lastError: null,
+      };
+    });
+    if (!after) throw new Error('subscribe: the change made no subscription');
+    const sub = after;
+    const { backfill: fill, cursor } = sub;
     const what = [sub.source && `from ${escape(sub.source)}`, sub.keywords && `matching \`${sub.keywords.replace(/`/g, 'ˋ')}\``].filter(Boolean).join(' ');
     const lines = [
       `${existing ? 'Updated' : 'Subscribed'} <#${channel.id}>${sub.kind === 'forum' ? ' (a forum: one post per article)' : ''}: ${what ? `new articles ${what}` : 'every new article'}, each with a thread of its comments.`,
     ];
     const filters = existing && filterChanges(existing, { source, keywords });
     if (filters) lines.push(filters);
-    if (!existing) lines.push(firstBackfill(fill, given === null, waiting(ctx.store, base, filter, cursor)));
-    else if (given) lines.push(changedBackfill(fill, showBackfill(fill) === showBackfill(existing.backfill), existing.cursor, cursor, waiting(ctx.store, base, filter, Math.min(existing.cursor, cursor), Math.max(existing.cursor, cursor))));
+    if (!existing) lines.push(firstBackfill(fill, given === null, waiting(ctx.store, sub, filter, cursor)));
+    else if (given) lines.push(changedBackfill(fill, showBackfill(fill) === showBackfill(existing.backfill), existing.cursor, cursor, waiting(ctx.store, sub, filter, Math.min(existing.cursor, cursor), Math.max(existing.cursor, cursor))));
     if (existing?.paused) lines.push(`It was paused (${escape(existing.paused.reason)}); it runs again now.`);
     lines.push(cron ? `Articles go out on schedule (\`${cron}\`), or now with /deliver.` : 'Run /deliver to post now.');
     return { ephemeral: true, content: lines.join('\n') };

@@ -87,6 +87,28 @@ describe('GIVEN the quick start: subscribe a channel, then /deliver', () => {
     expect(a.fake.violations).toEqual([]);
   });
 
+  it('THEN /subscribe backfill:all during a run that is still posting a thread takes effect on the next /deliver', async () => {
+    const a = await adminHarness();
+    h = a;
+    const as = (name: string, options: Record<string, string | number | boolean> = {}) => a.fake.runCommand({ guildId: a.guildId, channelId: a.channelId, userId: a.adminId, name, options });
+    await as('subscribe', { channel: a.channelId, backfill: 'none' }).reply();
+    const harbour = article({ title: 'Harbour reopens after the storm', text: 'The harbour reopened on Monday.', comments: [comment(1, 'Good news for the fleet.')] });
+    a.store.upsert(harbour);
+    // The run's post is made, then its thread waits: the run is going while the admin subscribes again.
+    a.fake.faults.slowNext({ count: 1, ms: 2500, route: /\/threads$/ });
+    const running = as('deliver').reply(30_000);
+    for (let i = 0; i < 200 && a.fake.messages(a.channelId).length === 0; i++) await new Promise((done) => setTimeout(done, 25));
+    expect(a.fake.messages(a.channelId)).toHaveLength(1);
+    const again = await as('subscribe', { channel: a.channelId, backfill: 'all' }).reply();
+    expect(again.content).toContain('Backfill changed to all: 1 stored article before where it had got to is due again');
+    expect((await running).embeds[0]?.description).toMatch(/: 1 article, \d+ messages posted$/);
+    // The run's end left the cursor where /subscribe put it: the older article goes out now, the harbour not twice.
+    const next = await as('deliver').reply(30_000);
+    expect(next.embeds[0]?.description).toMatch(/: 1 article, \d+ messages posted$/);
+    expect(a.fake.messages(a.channelId).map((m) => m.embeds[0]?.title)).toEqual(['Harbour reopens after the storm', 'Russia and NATO are severing ties: who is to blame and what to do?']);
+    expect(a.fake.violations).toEqual([]);
+  });
+
   it('THEN an article Discord refuses is set aside, shown in /subscriptions, and /subscriptions retry posts it', async () => {
     const a = await adminHarness();
     h = a;

@@ -10,7 +10,7 @@ import type { ArticleStore } from '../store/store.ts';
 import { commentsLeft, dueArticles, nextUnfinished, settled } from './due.ts';
 import type { ArticleResult, ArticleWork, DeliveryEngine } from './engine-types.ts';
 import { type Filter, FilterError, parseFilter } from './filter.ts';
-import { type SetAside, setAsideOf, type Subscription, type Subscriptions, unfinishedOf } from './subscriptions.ts';
+import { revisionOf, type SetAside, setAsideOf, type Subscription, type Subscriptions, unfinishedOf } from './subscriptions.ts';
 
 export interface RunDeps {
   readonly store: ArticleStore;
@@ -93,10 +93,13 @@ async function runOne(deps: RunDeps, sub: Subscription, dryRun: boolean, signal:
     // The check time moves only once every changed article handed over has finished, been set aside or is carried:
     // one not reached (shutdown, a pause, a failed post before it) or stopped by a failure is looked at again.
     const changesDone = due.changesComplete && due.changedIds.every((id) => carried.has(id) || report.results.some((r) => r.articleId === id && settled(r)));
+    // A /subscribe during the run (a new backfill, source or keywords) set the cursor and check time
+    // for the new settings: what this run scanned was chosen by the old ones, so it leaves them be.
+    const same = revisionOf(s) === revisionOf(sub);
     return {
       ...s,
-      cursor: Math.max(s.cursor, due.cursorAfter(report.results, carried)),
-      checkedAt: changesDone && !report.pause ? started : s.checkedAt,
+      cursor: same ? Math.max(s.cursor, due.cursorAfter(report.results, carried)) : s.cursor,
+      checkedAt: same && changesDone && !report.pause ? started : s.checkedAt,
       // Counted once, when its thread is complete.
       posted: s.posted + report.results.filter((r) => (r.action === 'post' || r.action === 'resume') && r.error === null && commentsLeft(r) === 0).length,
       lastPostedAt: created > 0 ? at : s.lastPostedAt,

@@ -55,6 +55,17 @@ export interface Subscription extends Target {
   readonly setAside?: readonly SetAside[];
   /** Articles whose threads are still being posted; absent in subscriptions stored before threads went in slices. */
   readonly unfinished?: readonly Unfinished[];
+  /**
+   * Bumped by /subscribe whenever it changes the source, keywords, backfill or cursor. A run that read
+   * another revision leaves the cursor and check time as /subscribe put them: what it scanned was
+   * chosen by the old settings. Absent (0) in subscriptions stored before it existed.
+   */
+  readonly revision?: number;
+}
+
+/** A subscription's revision (0 when it was stored before revisions existed). */
+export function revisionOf(sub: Pick<Subscription, 'revision'>): number {
+  return sub.revision ?? 0;
 }
 
 /** A subscription's set-aside articles (none when it was stored before they existed). */
@@ -81,6 +92,9 @@ export function showBackfill(b: Backfill): string {
 }
 
 export class Subscriptions {
+  /** The last change queued per key: changes to one subscription run one after another in this process. */
+  private readonly queues = new Map<string, Promise<unknown>>();
+
   constructor(private readonly keyv: Keyv) {}
 
   private key(guildId: string, channelId: string): string {
@@ -92,15 +106,37 @@ export class Subscriptions {
   }
 
   async put(sub: Subscription): Promise<void> {
-    await this.keyv.set(this.key(sub.guildId, sub.channelId), sub);
+    await this.queued(this.key(sub.guildId, sub.channelId), () => this.keyv.set(this.key(sub.guildId, sub.channelId), sub));
   }
 
   /** Applies `change` to the stored subscription, if it still exists (it may have been removed mid-run). */
   async update(target: Target, change: (sub: Subscription) => Subscription): Promise<Subscription | null> {
-    const current = await this.get(target.guildId, target.channelId);
-    if (!current) return null;
-    const next = change(current);
-    await this.put(next);
+    return (await this.upsert(target, (current) => (current ? change(current) : null))).after;
+  }
+
+  /**
+   * Reads the subscription (null when there is none), and stores what `change` makes of it (nothing
+   * when it returns null). Changes to one subscription are queued in this process, so a run's update
+   * and a /subscribe never write over each other's read. Across processes this needs an atomic store
+   * (a transaction or compare-and-set): keyv's get and set are two operations.
+   */
+  async upsert(target: Pick<Target, 'guildId' | 'channelId'>, change: (sub: Subscription | null) => Subscription | null): Promise<{ before: Subscription | null; after: Subscription | null }> {
+    return this.queued(this.key(target.guildId, target.channelId), async () => {
+      const before = await this.get(target.guildId, target.channelId);
+      const after = change(before);
+      if (after) await this.keyv.set(this.key(target.guildId, target.channelId), after);
+      return { before, after };
+    });
+  }
+
+  private queued<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const next = (this.queues.get(key) ?? Promise.resolve()).then(work);
+    const settled = next.catch(() => undefined);
+    this.queues.set(key, settled);
+    // The map holds only keys with a change queued or going.
+    void settled.then(() => {
+      if (this.queues.get(key) === settled) this.queues.delete(key);
+    });
     return next;
   }
 
