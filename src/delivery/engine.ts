@@ -301,11 +301,17 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
         await save(t, a.id, p);
         report({ articleId: a.id, action, created: posted.created + n, edited: posted.edited, error: null });
       },
-      async (error: unknown) => {
-        await fail(error, posted.created);
-      },
     );
-    return { comments };
+    // Never rejects: the run waits for every thread, and one whose outcome cannot be recorded is that article's error.
+    const settled = comments.catch(async (error: unknown) => {
+      try {
+        await fail(error, posted.created);
+      } catch (recording) {
+        log.error({ channel: t.channelId, article: a.id, error: message(error), err: recording }, 'could not record why an article stopped');
+        report({ articleId: a.id, action, created: posted.created, edited: posted.edited, error: `${message(error)}; and recording it failed: ${message(recording)}` });
+      }
+    });
+    return { comments: settled };
   }
 
   /**
@@ -350,17 +356,22 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
       const results: ArticleResult[] = [];
       let pause: { reason: string } | null = null;
       const inFlight = new Set<Promise<void>>();
-      for (const a of articles) {
-        if (pause || options?.signal?.aborted) break;
-        const task = await deliverOne(t, a, options?.signal, (r) => results.push(r), (reason) => (pause ??= { reason }));
-        // Posts keep their order in the channel: after a post that failed, the rest wait for the next run.
-        if (task === 'stop') break;
-        if (!task) continue;
-        const tracked: Promise<void> = task.comments.finally(() => inFlight.delete(tracked));
-        inFlight.add(tracked);
-        if (inFlight.size >= THREADS_IN_FLIGHT) await Promise.race(inFlight);
+      try {
+        for (const a of articles) {
+          if (pause || options?.signal?.aborted) break;
+          const task = await deliverOne(t, a, options?.signal, (r) => results.push(r), (reason) => (pause ??= { reason }));
+          // Posts keep their order in the channel: after a post that failed, the rest wait for the next run.
+          if (task === 'stop') break;
+          if (!task) continue;
+          const tracked: Promise<void> = task.comments.finally(() => inFlight.delete(tracked));
+          inFlight.add(tracked);
+          if (inFlight.size >= THREADS_IN_FLIGHT) await Promise.race(inFlight);
+        }
+      } finally {
+        // Even when an article's post could not be recorded (this run then fails), no thread goes on
+        // posting after the run: the next one would work on the same progress records at the same time.
+        await Promise.allSettled(inFlight);
       }
-      await Promise.all(inFlight);
       const report: DeliveryReport = { results, pause };
       if (report.pause) log.warn({ channel: t.channelId, reason: report.pause.reason }, 'target cannot take posts');
       return report;
