@@ -106,7 +106,7 @@ async function runOne(deps: RunDeps, sub: Subscription, dryRun: boolean, signal:
       lastRunAt: started,
       lastError: firstError,
       paused: report.pause ? { reason: report.pause.reason, at } : s.paused,
-      setAside: nextSetAside(setAsideOf(s), report.results, due.missing, titles, at),
+      setAside: nextSetAside(setAsideOf(s), report.results, due.missing, carried, titles, at),
       unfinished,
     };
   });
@@ -127,14 +127,19 @@ async function runOne(deps: RunDeps, sub: Subscription, dryRun: boolean, signal:
 }
 
 /**
- * The set-aside list after a run: an article that finished leaves it, one set aside again gets its
- * new reason (and waits for an admin's retry again), a newly set-aside one joins it.
+ * The set-aside list after a run: an article that finished, or whose thread the unfinished list now
+ * carries, leaves it; one posted with comments left and not carried (the list was full) stays, marked
+ * to retry, so the next run goes on with its thread (the cursor is past it); one set aside again gets
+ * its new reason (and waits for an admin's retry again); a newly set-aside one joins it.
  */
-function nextSetAside(list: readonly SetAside[], results: readonly ArticleResult[], missing: readonly string[], titles: ReadonlyMap<string, string>, at: string): SetAside[] {
+function nextSetAside(list: readonly SetAside[], results: readonly ArticleResult[], missing: readonly string[], carried: ReadonlySet<string>, titles: ReadonlyMap<string, string>, at: string): SetAside[] {
   const next = new Map(list.filter((e) => !missing.includes(e.articleId)).map((e) => [e.articleId, e]));
   for (const r of results) {
-    if (r.error === null) next.delete(r.articleId);
-    else if (r.setAside === true) next.set(r.articleId, { articleId: r.articleId, title: titles.get(r.articleId) ?? r.articleId, reason: r.error, at, retry: false });
+    const entry = next.get(r.articleId);
+    if (r.error === null) {
+      if (entry && commentsLeft(r) > 0 && !carried.has(r.articleId)) next.set(r.articleId, { ...entry, retry: true });
+      else next.delete(r.articleId);
+    } else if (r.setAside === true) next.set(r.articleId, { articleId: r.articleId, title: titles.get(r.articleId) ?? r.articleId, reason: r.error, at, retry: false });
   }
   return [...next.values()];
 }
