@@ -194,17 +194,24 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
     return id;
   }
 
-  /** The bot's messages in a thread after `afterId`, oldest first, read page by page. */
-  async function botMessagesAfter(threadId: string, afterId: string): Promise<PostedMessage[]> {
+  /**
+   * The bot's messages in a thread after `afterId`, oldest first, read page by page. Reaching the
+   * bound is logged: a comment made but not recorded further on would be sent again.
+   */
+  async function botMessagesAfter(threadId: string, afterId: string, articleId: string): Promise<PostedMessage[]> {
     const mine: PostedMessage[] = [];
     let cursor = afterId;
     for (let page = 0; page < RESUME_PAGES; page++) {
       const batch = await poster.after(threadId, cursor, 100);
       mine.push(...batch.filter((m) => m.authorId === poster.botId()));
       const last = batch.at(-1);
-      if (batch.length < 100 || !last) break;
+      if (batch.length < 100 || !last) return mine;
       cursor = last.id;
     }
+    log.warn(
+      { thread: threadId, article: articleId, messages: RESUME_PAGES * 100 },
+      'read a thread back to resume its comments and stopped at the search bound before reaching the present; comments made but not recorded after it may show twice',
+    );
     return mine;
   }
 
@@ -220,7 +227,7 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
     const pending = plan.comments.filter((s) => !done.has(s.key));
     if (pending.length === 0) return { created: 0, left: 0 };
     // Messages made in a run that died before recording them; only read when resuming.
-    const existing = resuming ? await botMessagesAfter(threadId, p.lastId ?? threadId) : [];
+    const existing = resuming ? await botMessagesAfter(threadId, p.lastId ?? threadId, a.id) : [];
     let created = 0;
     for (const [i, step] of pending.entries()) {
       const match = existing.findIndex((m) => m.content === step.message.content);

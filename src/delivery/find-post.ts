@@ -30,10 +30,19 @@ export interface Finder {
 }
 
 export function createFinder(poster: Poster, log: Logger): Finder {
+  /** Logs a forum search that stopped at its bound: a post older than the threads looked at would be made again. */
+  const boundReached =
+    (t: Target, articleId: string, since: number | undefined) =>
+    (threads: number): void =>
+      log.warn(
+        { forum: t.channelId, article: articleId, threads, since: new Date(since ?? 0).toISOString() },
+        'looked for a forum post among archived threads and stopped at the search bound before reaching the attempt; posting it again (it may show twice)',
+      );
+
   async function findPost(t: Target, articleId: string, plan: ArticlePlan, attemptedAt: number | undefined): Promise<string | null> {
     const since = attemptedAt === undefined ? undefined : attemptedAt - CLOCK_SKEW_MS;
     const footer = postFooter(articleId);
-    if (t.kind === 'forum') return poster.findForumPost(t.guildId, t.channelId, plan.threadName, footer, since);
+    if (t.kind === 'forum') return poster.findForumPost(t.guildId, t.channelId, plan.threadName, footer, since, boundReached(t, articleId, since));
     let cursor = since === undefined ? null : snowflakeAt(since);
     for (let page = 0; page < POST_SEARCH_PAGES; page++) {
       const batch = await poster.after(t.channelId, cursor, 100);
@@ -56,7 +65,8 @@ export function createFinder(poster: Poster, log: Logger): Finder {
         return await poster.forumPost(t.channelId, plan.threadName, plan.post);
       } catch (error) {
         if (!(error instanceof OutcomeUnknown)) throw error;
-        const found = await poster.findForumPost(t.guildId, t.channelId, plan.threadName, postFooter(articleId), attemptedAt - CLOCK_SKEW_MS);
+        const since = attemptedAt - CLOCK_SKEW_MS;
+        const found = await poster.findForumPost(t.guildId, t.channelId, plan.threadName, postFooter(articleId), since, boundReached(t, articleId, since));
         if (found) {
           log.info({ channel: t.channelId, article: articleId, thread: found }, 'forum post made though its answer was lost; found and kept');
           return found;

@@ -32,8 +32,10 @@ export interface Poster {
    * A forum post by the bot named `name` whose starter message has `footer`, if one exists (made
    * by a run that died before recording it, or whose answer was lost; forum posts take no nonce).
    * Active threads are searched, then archived ones back to `since` (epoch ms). Returns its thread id.
+   * The archived search has a bound: when it stops there before reaching `since`, it returns null
+   * and calls `onBound` with the number of archived threads looked at, so the caller can log it.
    */
-  findForumPost(guildId: string, forumId: string, name: string, footer: string, since?: number): Promise<string | null>;
+  findForumPost(guildId: string, forumId: string, name: string, footer: string, since?: number, onBound?: (threadsSearched: number) => void): Promise<string | null>;
   edit(channelId: string, messageId: string, message: OutMessage): Promise<void>;
   /** Messages after `afterId` (all recent ones when null), oldest first, at most `limit` (≤ 100). */
   after(channelId: string, afterId: string | null, limit: number): Promise<PostedMessage[]>;

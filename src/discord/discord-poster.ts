@@ -98,7 +98,7 @@ export function discordPoster(rest: REST, botId: () => string, token: string): P
         throw new OutcomeUnknown(`${what}; the post may exist all the same`, { cause: error });
       }
     },
-    async findForumPost(guildId, forumId, name, footer, since) {
+    async findForumPost(guildId, forumId, name, footer, since, onBound) {
       const candidate = (t: APIThreadChannel): boolean => t.parent_id === forumId && t.name === name && t.owner_id === botId();
       const { threads } = await call<{ threads: APIThreadChannel[] }>('list threads', forumId, () => rest.get(Routes.guildActiveThreads(guildId)));
       for (const thread of threads.filter(candidate)) if (await startedWith(thread.id, footer)) return thread.id;
@@ -115,6 +115,7 @@ export function discordPoster(rest: REST, botId: () => string, token: string): P
         if (!archived.has_more || !oldest || (since !== undefined && Date.parse(oldest) < since)) return null;
         before = oldest;
       }
+      onBound?.(ARCHIVED_PAGES * 100);
       return null;
     },
     async edit(channelId, messageId, message) {
