@@ -133,8 +133,9 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
 
   /**
    * The post and its thread, made or found; edits the post when it changed. Returns messages
-   * created and edited. `unrecorded`: an earlier run set out to make the post and recorded no id,
-   * so it may exist; only then is Discord searched for it.
+   * created and edited, or null when shutdown came while the post waited for Discord (not done, and
+   * not failed: the next run looks for it before posting). `unrecorded`: an earlier run set out to
+   * make the post and recorded no id, so it may exist; only then is Discord searched for it.
    */
   async function ensurePost(
     t: Target,
@@ -143,7 +144,7 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
     p: Progress,
     unrecorded: boolean,
     signal: AbortSignal | undefined,
-  ): Promise<{ created: number; edited: number }> {
+  ): Promise<{ created: number; edited: number } | null> {
     let created = 0;
     let edited = 0;
     if (!p.postId) {
@@ -156,7 +157,9 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
         created++;
       }
       try {
-        p.postId = found ?? (t.kind === 'forum' ? await finder.makeForumPost(t, a.id, plan, attemptedAt) : await sendPost(t, a, plan, p, signal));
+        const made = found ?? (t.kind === 'forum' ? await finder.makeForumPost(t, a.id, plan, attemptedAt) : await sendPost(t, a, plan, p, signal));
+        if (made === null) return null;
+        p.postId = made;
       } catch (error) {
         if (refusedOutright(error)) {
           // Discord answered no, so nothing was made: the next attempt need not read the channel back for it.
@@ -186,12 +189,10 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
     return { created, edited };
   }
 
-  /** A text channel's post; at shutdown it is not waited for (the next run looks for it, as it does after a crash). */
-  async function sendPost(t: Target, a: Article, plan: ArticlePlan, p: Progress, signal: AbortSignal | undefined): Promise<string> {
+  /** A text channel's post, or null at shutdown: it is not waited for (the next run looks for it, as it does after a crash). */
+  function sendPost(t: Target, a: Article, plan: ArticlePlan, p: Progress, signal: AbortSignal | undefined): Promise<string | null> {
     const step = p.reposts ? `post.${p.reposts}` : 'post';
-    const id = await unlessAborted(poster.send(t.channelId, plan.post, nonceFor(t.channelId, a.id, step), signal), signal);
-    if (id === null) throw new Error('stopped for shutdown while the post waited for Discord; the next run looks for it before posting');
-    return id;
+    return unlessAborted(poster.send(t.channelId, plan.post, nonceFor(t.channelId, a.id, step), signal), signal);
   }
 
   /**
@@ -288,7 +289,10 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
       return aside !== null;
     };
     try {
-      posted = await ensurePost(t, a, plan, p, stored !== null && !stored.postId && stored.attemptedAt !== null, signal);
+      const made = await ensurePost(t, a, plan, p, stored !== null && !stored.postId && stored.attemptedAt !== null, signal);
+      // Stopped for shutdown before its post was made: left unreported, like the articles after it, since it is neither done nor failed.
+      if (made === null) return 'stop';
+      posted = made;
     } catch (error) {
       // A set-aside article goes on to the next; after any other failed post the rest wait, so posts stay in order.
       // An article whose post exists already (an edit or its thread failed) holds no place in that order: the rest go on.
