@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { LIMITS, truncate } from '../src/discord/limits.ts';
-import { setAsideOf, showBackfill, type Subscription, type Subscriptions, unfinishedOf } from '../src/delivery/subscriptions.ts';
+import { MAX_SET_ASIDE, setAsideOf, showBackfill, type Subscription, type Subscriptions, unfinishedOf } from '../src/delivery/subscriptions.ts';
 import { defineCommand } from '../src/views/command.ts';
 import { plural, showTime } from '../src/views/format.ts';
 import { escape } from '../src/views/markdown.ts';
@@ -16,13 +16,15 @@ const SET_ASIDE_SHOWN = 3;
 
 function setAsideLines(s: Subscription): string[] {
   const list = setAsideOf(s);
-  if (list.length === 0) return [];
+  const dropped = s.setAsideDropped ?? 0;
+  if (list.length === 0) return dropped > 0 ? [`⚠ ${plural(dropped, 'article')} set aside and no longer listed (the list keeps ${MAX_SET_ASIDE}); see the log.`] : [];
   const waiting = list.filter((e) => e.retry).length;
   const lines = [`⚠ ${plural(list.length, 'article')} set aside: ${list.length === 1 ? 'it cannot' : 'they cannot'} be posted as ${list.length === 1 ? 'it is' : 'they are'}, and later articles went on.`];
   for (const e of list.slice(0, SET_ASIDE_SHOWN)) {
     lines.push(`• “${escape(truncate(e.title, 80, '…').text)}”${e.retry ? ' (retry asked)' : ''}: ${escape(truncate(e.reason, 200, '…').text)}`);
   }
-  if (list.length > SET_ASIDE_SHOWN) lines.push(`• and ${plural(list.length - SET_ASIDE_SHOWN, 'more')}`);
+  if (list.length > SET_ASIDE_SHOWN) lines.push(`• and ${list.length - SET_ASIDE_SHOWN} more`);
+  if (dropped > 0) lines.push(`• and ${dropped} more set aside; see the log (the list keeps the latest ${MAX_SET_ASIDE}, and a retry cannot reach these)`);
   lines.push(waiting === list.length ? 'They are tried again on the next run.' : `Try again: /subscriptions retry:<#${s.channelId}>.`);
   return lines;
 }
@@ -72,7 +74,7 @@ async function retrySetAside(subscriptions: Subscriptions, guildId: string, chan
   await subscriptions.update(sub, (s) => ({ ...s, setAside: setAsideOf(s).map((e) => ({ ...e, retry: true })) }));
   const when = cron ? `on the next scheduled run (\`${cron}\`), or now with /deliver` : 'when you run /deliver';
   const titles = list.slice(0, SET_ASIDE_SHOWN).map((e) => `“${escape(truncate(e.title, 80, '…').text)}”`);
-  const named = `${titles.join(', ')}${list.length > SET_ASIDE_SHOWN ? ` and ${plural(list.length - SET_ASIDE_SHOWN, 'more')}` : ''}`;
+  const named = `${titles.join(', ')}${list.length > SET_ASIDE_SHOWN ? ` and ${list.length - SET_ASIDE_SHOWN} more` : ''}`;
   const paused = sub.paused ? ` It is paused (${escape(sub.paused.reason)}): /subscribe it again to resume, or nothing runs.` : '';
   return { ephemeral: true, content: `${plural(list.length, 'set-aside article')} in <#${channelId}> (${named}) will be tried again ${when}. One refused again stays set aside with the new reason.${paused}` };
 }

@@ -10,7 +10,7 @@ import type { ArticleStore } from '../store/store.ts';
 import { commentsLeft, dueArticles, nextUnfinished, settled } from './due.ts';
 import type { ArticleResult, ArticleWork, DeliveryEngine } from './engine-types.ts';
 import { type Filter, FilterError, parseFilter } from './filter.ts';
-import { revisionOf, type SetAside, setAsideOf, type Subscription, type Subscriptions, unfinishedOf } from './subscriptions.ts';
+import { MAX_SET_ASIDE, revisionOf, type SetAside, setAsideOf, type Subscription, type Subscriptions, unfinishedOf } from './subscriptions.ts';
 
 export interface RunDeps {
   readonly store: ArticleStore;
@@ -85,6 +85,13 @@ async function runOne(deps: RunDeps, sub: Subscription, dryRun: boolean, signal:
   const setAside = report.results.filter((r) => r.setAside === true);
   const at = now().toISOString();
   const titles = new Map(due.articles.map((a) => [a.id, a.title]));
+  // Set-aside articles past the list's bound, oldest first: the log is all that names them after this run.
+  let dropped: readonly SetAside[] = [];
+  const setAsideAfter = (s: Subscription, list: readonly SetAside[]): Pick<Subscription, 'setAside' | 'setAsideDropped'> => {
+    dropped = list.slice(0, Math.max(0, list.length - MAX_SET_ASIDE));
+    if (dropped.length === 0) return { setAside: list };
+    return { setAside: list.slice(dropped.length), setAsideDropped: (s.setAsideDropped ?? 0) + dropped.length };
+  };
   const stored = await deps.subscriptions.update(sub, (s) => {
     // Carried by the list, an article with comments left is passed by the cursor and the check time,
     // in the same write as the list: the next run goes on with its thread, and the articles after it are not held up.
@@ -106,7 +113,7 @@ async function runOne(deps: RunDeps, sub: Subscription, dryRun: boolean, signal:
       lastRunAt: started,
       lastError: firstError,
       paused: report.pause ? { reason: report.pause.reason, at } : s.paused,
-      setAside: nextSetAside(setAsideOf(s), report.results, due.missing, carried, titles, at),
+      ...setAsideAfter(s, nextSetAside(setAsideOf(s), report.results, due.missing, carried, titles, at)),
       unfinished,
     };
   });
@@ -115,6 +122,7 @@ async function runOne(deps: RunDeps, sub: Subscription, dryRun: boolean, signal:
   const worked = report.results.filter((r) => r.action !== 'none').length;
   const fields = { channel: sub.channelId, guild: sub.guildId, articles: worked, created };
   for (const r of setAside) deps.log.warn({ ...fields, article: r.articleId, title: titles.get(r.articleId), reason: r.error }, 'article set aside: it cannot be posted as it is; /subscriptions retry tries it again');
+  for (const e of dropped) deps.log.warn({ ...fields, article: e.articleId, title: e.title, reason: e.reason, setAsideAt: e.at, kept: MAX_SET_ASIDE }, 'set-aside list full: the oldest article leaves it and is not tried again; post it by hand if it matters');
   for (const id of due.missing) deps.log.warn({ ...fields, article: id }, 'a set-aside article to retry is no longer stored; dropped from the list');
   for (const id of due.missingUnfinished) deps.log.warn({ ...fields, article: id }, 'an article whose thread was being posted is no longer stored; its thread stays as it is');
   const carried = new Set(unfinishedOf(stored ?? {}).map((e) => e.articleId));

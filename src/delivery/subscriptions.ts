@@ -51,8 +51,10 @@ export interface Subscription extends Target {
   readonly lastPostedAt: string | null;
   readonly lastRunAt: string | null;
   readonly lastError: string | null;
-  /** Articles set aside; absent in subscriptions stored before set-aside existed. */
+  /** Articles set aside, at most MAX_SET_ASIDE; absent in subscriptions stored before set-aside existed. */
   readonly setAside?: readonly SetAside[];
+  /** Set-aside articles dropped from the list when it was full (each named in the log); absent when none. */
+  readonly setAsideDropped?: number;
   /** Articles whose threads are still being posted; absent in subscriptions stored before threads went in slices. */
   readonly unfinished?: readonly Unfinished[];
   /**
@@ -67,6 +69,12 @@ export interface Subscription extends Target {
 export function revisionOf(sub: Pick<Subscription, 'revision'>): number {
   return sub.revision ?? 0;
 }
+
+/**
+ * Set-aside articles a subscription keeps: the stored subscription stays small whatever Discord
+ * refuses. Past it the oldest leave the list, named in the log, and /subscriptions counts them.
+ */
+export const MAX_SET_ASIDE = 100;
 
 /** A subscription's set-aside articles (none when it was stored before they existed). */
 export function setAsideOf(sub: Pick<Subscription, 'setAside'>): readonly SetAside[] {
