@@ -23,6 +23,7 @@ const POSTING_SHOWN = 3;
 function workLine(w: ArticleWork): string {
   const title = `“${escape(truncate(w.title, 80, '…').text)}”`;
   const count = plural(w.messages, 'message');
+  if (w.setAside !== undefined) return `set aside ${title}: ${escape(w.setAside)}`;
   switch (w.action) {
     case 'post':
       return `post ${title} (${count})`;

@@ -31,6 +31,11 @@ export interface ArticleWork {
   readonly action: ArticleAction;
   /** Messages it would create (post, comment messages); thread creation not counted. */
   readonly messages: number;
+  /**
+   * Why a run would set it aside instead (it cannot be laid out as messages); absent otherwise.
+   * Its action is then 'post', and `messages` 0.
+   */
+  readonly setAside?: string;
 }
 
 export interface ArticleResult {

@@ -75,6 +75,11 @@ function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** Why an article is set aside when planArticle throws: that depends on the article alone, so it would fail the same way on every run. */
+function notLaidOut(error: unknown): string {
+  return `it could not be laid out as messages: ${message(error)}`;
+}
+
 /**
  * Whether Discord answered a request with a refusal (a 4xx other than a timeout), so it made nothing.
  * Read by shape, as discord.js's DiscordAPIError carries `status`; nothing here imports discord.js.
@@ -263,7 +268,7 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
       plan = planArticle(a);
     } catch (error) {
       // Planning depends on the article alone: it would fail the same way on every run.
-      report({ articleId: a.id, action: 'post', created: 0, edited: 0, error: `it could not be laid out as messages: ${message(error)}`, setAside: true });
+      report({ articleId: a.id, action: 'post', created: 0, edited: 0, error: notLaidOut(error), setAside: true });
       return null;
     }
     const stored = await load(t, a.id);
@@ -355,7 +360,14 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
     async plan(t, articles) {
       const work: ArticleWork[] = [];
       for (const a of articles) {
-        const plan = planArticle(a);
+        let plan: ArticlePlan;
+        try {
+          plan = planArticle(a);
+        } catch (error) {
+          // A run sets it aside (deliverOne) and goes on: the dry run says so, rather than failing for every article.
+          work.push({ articleId: a.id, title: a.title, action: 'post', messages: 0, setAside: notLaidOut(error) });
+          continue;
+        }
         const stored = await load(t, a.id);
         const { action, pending } = actionOf(stored, plan, a);
         work.push({ articleId: a.id, title: a.title, action, messages: pending + (stored?.postId ? 0 : 1) });
