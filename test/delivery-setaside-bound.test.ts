@@ -42,3 +42,27 @@ describe('GIVEN Discord refuses more articles than the set-aside list keeps', ()
     expect(e.fake.messages(t.channelId)).toHaveLength(0);
   }, 60_000);
 });
+
+describe('GIVEN the cursor held behind an article set aside (not asked to retry)', () => {
+  it('THEN the next run passes it instead of sending it to Discord again', async () => {
+    const e = await startEngine();
+    h = e;
+    const refusedOne = article({ title: 'Harbour reopens after the storm', text: 'The harbour reopened on Monday.', publishedAt: '2026-11-02T06:00' });
+    const later = article({ title: 'Ferry timetable', text: 'Ferries run hourly.', publishedAt: '2026-11-03T06:00' });
+    e.store.upsertMany([refusedOne, later]);
+    const subs = new Subscriptions(openKeyv(e.store.db, 'subscriptions'));
+    const { log } = capturedLogger('warn');
+    const runner = new DeliveryRunner({ store: e.store, subscriptions: subs, engine: e.engine, log });
+    const t = e.target();
+    const now = new Date().toISOString();
+    // As after a run whose cursor a thread held (the unfinished list full) behind the set-aside article.
+    const sub: Subscription = { ...t, channelName: 'news', source: null, keywords: null, backfill: { kind: 'all' }, cursor: 0, checkedAt: now, createdAt: now, createdBy: 'test', paused: null, posted: 0, lastPostedAt: null, lastRunAt: null, lastError: null, setAside: [{ articleId: refusedOne.id, title: refusedOne.title, reason: 'Discord refused it: 400', at: now, retry: false }] };
+    await subs.put(sub);
+    const [run] = await runner.run();
+    expect(run).toMatchObject({ error: null, articles: 1 });
+    expect(e.fake.messages(t.channelId).map((m) => m.embeds[0]?.title)).toEqual(['Ferry timetable']);
+    const after = await subs.get(t.guildId, t.channelId);
+    expect(setAsideOf(after ?? {}).map((x) => x.articleId)).toEqual([refusedOne.id]);
+    expect(after?.cursor).toBe(e.store.positions.last());
+  });
+});

@@ -110,6 +110,8 @@ export function nextUnfinished(
 export async function dueArticles(store: ArticleStore, sub: Subscription, filter: Filter, engine: DeliveryEngine): Promise<Due> {
   // Carried by the unfinished list: handed over from it, never again as new or changed.
   const carriedIds = new Set(unfinishedOf(sub).map((e) => e.articleId));
+  // Set aside and not asked to retry: passed like one that does not match, when the cursor was held behind it.
+  const setAsideIds = new Set(setAsideOf(sub).filter((e) => !e.retry).map((e) => e.articleId));
   const scanned: { position: number; id: string | null }[] = [];
   const fresh: Article[] = [];
   let position = sub.cursor;
@@ -119,7 +121,7 @@ export async function dueArticles(store: ArticleStore, sub: Subscription, filter
     for (const p of page) {
       if (fresh.length >= MAX_NEW_PER_RUN || scanned.length >= MAX_SCANNED_PER_RUN) break;
       position = p.position;
-      const sourceOk = !carriedIds.has(p.id) && (sub.source === null || p.source?.toLowerCase() === sub.source.toLowerCase());
+      const sourceOk = !carriedIds.has(p.id) && !setAsideIds.has(p.id) && (sub.source === null || p.source?.toLowerCase() === sub.source.toLowerCase());
       const article = sourceOk ? store.get(p.id) : null;
       // Already posted here and up to date (the cursor was moved back by a new backfill): passed, not handed over.
       const wanted = article !== null && filter(article) && !((await engine.delivered(sub, p.id)) && (await upToDate(engine, sub, article)));
