@@ -71,6 +71,11 @@ function bodyHash(a: Article): string {
   return createHash('sha256').update(a.title).update('\u0000').update(JSON.stringify(a.body)).digest('base64url').slice(0, 16);
 }
 
+/** The record of an article nothing has been posted for yet. */
+function freshProgress(a: Article): Progress {
+  return { postId: null, threadId: null, postHash: null, bodyHash: bodyHash(a), done: [], lastId: null, complete: false };
+}
+
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -176,6 +181,7 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
       // A forum post is its thread.
       if (t.kind === 'forum') p.threadId = p.postId;
       p.postHash = plan.postHash;
+      p.bodyHash = bodyHash(a);
       await save(t, a.id, p);
     }
     if (!p.threadId) {
@@ -189,8 +195,12 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
       p.postHash = plan.postHash;
       edited++;
     }
-    p.bodyHash = bodyHash(a);
-    await save(t, a.id, p);
+    const hash = bodyHash(a);
+    // A post just made (and its thread) is saved already: only an edit or a changed body is new.
+    if (edited > 0 || p.bodyHash !== hash) {
+      p.bodyHash = hash;
+      await save(t, a.id, p);
+    }
     return { created, edited };
   }
 
@@ -237,9 +247,10 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
     let created = 0;
     for (const [i, step] of pending.entries()) {
       const match = existing.findIndex((m) => m.content === step.message.content);
+      const adopted = existing[match];
       let id: string;
-      if (match >= 0) {
-        id = existing[match]?.id ?? '';
+      if (adopted) {
+        id = adopted.id;
         existing.splice(0, match + 1);
       } else {
         if (signal?.aborted || created >= commentsPerRun) return { created, left: pending.length - i };
@@ -277,7 +288,7 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
       report({ articleId: a.id, action, created: 0, edited: 0, error: null });
       return null;
     }
-    const p: Progress = stored ?? { postId: null, threadId: null, postHash: null, bodyHash: bodyHash(a), done: [], lastId: null, complete: false };
+    const p: Progress = stored ?? freshProgress(a);
     let posted = { created: 0, edited: 0 };
     /** Reports the failure; resolves with whether the article was set aside (the run goes on without it). */
     const fail = async (error: unknown, created: number): Promise<boolean> => {
@@ -285,7 +296,7 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
       if ('pause' in verdict) onGone(verdict.pause);
       if ('deleted' in verdict) {
         // Its post or thread is gone: an admin's retry posts it afresh (a new post, thread and every comment).
-        await save(t, a.id, { postId: null, threadId: null, postHash: null, bodyHash: bodyHash(a), done: [], lastId: null, attemptedAt: null, complete: false, reposts: (p.reposts ?? 0) + 1 });
+        await save(t, a.id, { ...freshProgress(a), attemptedAt: null, reposts: (p.reposts ?? 0) + 1 });
         log.info({ channel: t.channelId, article: a.id, error: message(error) }, `${verdict.aside}; set aside, and a retry posts it afresh`);
       }
       // A request Discord will refuse on every run sets the article aside (the job records why), so it blocks nothing.
