@@ -15,7 +15,7 @@ import type { ArticleAction, ArticleResult, ArticleWork, DeliveryEngine, Deliver
 import { createFinder } from './find-post.ts';
 import { type ArticlePlan, nonceFor, planArticle } from './messages.ts';
 import { NotInDiscord, type PostedMessage, type Poster, TargetGone } from './poster.ts';
-import { deletedPart, deletedReason, permanentRefusal } from './refusal.ts';
+import { deletedPart, deletedReason, permanentRefusal, refusedOutright } from './refusal.ts';
 
 /**
  * Threads whose comments are being posted at once, per target. Each thread is its own rate-limit
@@ -83,16 +83,6 @@ function message(error: unknown): string {
 /** Why an article is set aside when planArticle throws: that depends on the article alone, so it would fail the same way on every run. */
 function notLaidOut(error: unknown): string {
   return `it could not be laid out as messages: ${message(error)}`;
-}
-
-/**
- * Whether Discord answered a request with a refusal (a 4xx other than a timeout), so it made nothing.
- * Read by shape, as discord.js's DiscordAPIError carries `status`; nothing here imports discord.js.
- */
-function refusedOutright(error: unknown): boolean {
-  if (error instanceof TargetGone || error instanceof NotInDiscord) return true;
-  const status = error instanceof Error ? (error as Error & { status?: unknown }).status : undefined;
-  return typeof status === 'number' && status >= 400 && status < 500 && status !== 408;
 }
 
 /**

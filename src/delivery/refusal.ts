@@ -16,13 +16,27 @@ import { NotInDiscord, TargetGone } from './poster.ts';
 /** About the target (auth, permissions), the moment (rate limit), or a timeout: not the request's fault. */
 const NOT_PERMANENT = new Set([401, 403, 408, 429]);
 
+/** The HTTP status of a 4xx answer Discord gave, read by shape; null for anything else. */
+function clientErrorStatus(error: unknown): number | null {
+  const status = error instanceof Error ? (error as Error & { status?: unknown }).status : undefined;
+  return typeof status === 'number' && status >= 400 && status <= 499 ? status : null;
+}
+
 /** The reason to set an article aside for, when `error` will recur on every retry; null when a retry may succeed. */
 export function permanentRefusal(error: unknown): string | null {
   if (!(error instanceof Error) || error instanceof TargetGone || error instanceof NotInDiscord) return null;
-  const { status, code } = error as Error & { status?: unknown; code?: unknown };
-  if (typeof status !== 'number' || status < 400 || status > 499 || NOT_PERMANENT.has(status)) return null;
+  const status = clientErrorStatus(error);
+  if (status === null || NOT_PERMANENT.has(status)) return null;
+  const { code } = error as Error & { code?: unknown };
   const discordCode = typeof code === 'number' || typeof code === 'string' ? `, Discord code ${code}` : '';
   return `Discord refused it: ${error.message} (HTTP ${status}${discordCode})`;
+}
+
+/** Whether Discord answered a request with a refusal (a 4xx other than a timeout), so it made nothing. */
+export function refusedOutright(error: unknown): boolean {
+  if (error instanceof TargetGone || error instanceof NotInDiscord) return true;
+  const status = clientErrorStatus(error);
+  return status !== null && status !== 408;
 }
 
 /**
