@@ -56,14 +56,15 @@ function timeOf(a: Article): string {
   return a.publishedAt ?? a.ingestedAt;
 }
 
-/** Whether the engine has nothing to do for this posted article. One it cannot plan is handed over: delivery sets it aside with the reason. */
+/**
+ * Whether the engine has nothing to do for this posted article. One it cannot plan comes back as work
+ * (engine.plan catches the planning error) and is handed over: delivery sets it aside with the reason.
+ * A failure to read progress is not caught: the run for this subscription fails and says why, rather
+ * than taking every article it could not read as changed.
+ */
 async function upToDate(engine: DeliveryEngine, sub: Subscription, article: Article): Promise<boolean> {
-  try {
-    const [work] = await engine.plan(sub, [article]);
-    return work?.action === 'none';
-  } catch {
-    return false;
-  }
+  const [work] = await engine.plan(sub, [article]);
+  return work?.action === 'none';
 }
 
 /** Comment messages the engine left for the next run (0 when it finished or failed). */
