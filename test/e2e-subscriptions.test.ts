@@ -109,6 +109,23 @@ describe('GIVEN the quick start: subscribe a channel, then /deliver', () => {
     expect(a.fake.violations).toEqual([]);
   });
 
+  it('THEN keywords widened during a run reach the articles that run passed for the old keywords', async () => {
+    const a = await adminHarness();
+    h = a;
+    const as = (name: string, options: Record<string, string | number | boolean> = {}) => a.fake.runCommand({ guildId: a.guildId, channelId: a.channelId, userId: a.adminId, name, options });
+    await as('subscribe', { channel: a.channelId, backfill: 'none', keywords: 'harbour' }).reply();
+    a.store.upsert(article({ title: 'Harbour reopens after the storm', text: 'The harbour reopened on Monday.', publishedAt: '2026-11-30T06:00', comments: [comment(1, 'Good news for the fleet.')] }));
+    a.store.upsert(article({ title: 'Ferry timetable', text: 'Ferries run hourly.', publishedAt: '2026-11-30T07:00' }));
+    a.fake.faults.slowNext({ count: 1, ms: 2500, route: /\/threads$/ });
+    const running = as('deliver').reply(30_000);
+    for (let i = 0; i < 200 && a.fake.messages(a.channelId).length === 0; i++) await new Promise((done) => setTimeout(done, 25));
+    expect(a.fake.messages(a.channelId)).toHaveLength(1);
+    expect((await as('subscribe', { channel: a.channelId, keywords: 'harbour, ferry' }).reply()).content).toContain('matching `harbour, ferry`');
+    await running;
+    await as('deliver').reply(30_000);
+    expect(a.fake.messages(a.channelId).map((m) => m.embeds[0]?.title)).toEqual(['Harbour reopens after the storm', 'Ferry timetable']);
+  });
+
   it('THEN an article Discord refuses is set aside, shown in /subscriptions, and /subscriptions retry posts it', async () => {
     const a = await adminHarness();
     h = a;
