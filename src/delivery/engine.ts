@@ -14,7 +14,7 @@ import type { Logger } from '../log.ts';
 import type { ArticleAction, ArticleResult, ArticleWork, DeliveryEngine, DeliveryReport, Target } from './engine-types.ts';
 import { createFinder } from './find-post.ts';
 import { type ArticlePlan, nonceFor, planArticle } from './messages.ts';
-import { NotInDiscord, type PostedMessage, type Poster, TargetGone } from './poster.ts';
+import { NotInDiscord, type PostedMessage, type Poster, readAfter, TargetGone } from './poster.ts';
 import { deletedPart, deletedReason, permanentRefusal, refusedOutright } from './refusal.ts';
 
 /**
@@ -206,18 +206,17 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
    */
   async function botMessagesAfter(threadId: string, afterId: string, articleId: string): Promise<PostedMessage[]> {
     const mine: PostedMessage[] = [];
-    let cursor = afterId;
-    for (let page = 0; page < RESUME_PAGES; page++) {
-      const batch = await poster.after(threadId, cursor, 100);
-      mine.push(...batch.filter((m) => m.authorId === poster.botId()));
-      const last = batch.at(-1);
-      if (batch.length < 100 || !last) return mine;
-      cursor = last.id;
+    // Every page is kept (nothing is "found"), to the present or the bound.
+    const { bound } = await readAfter(poster, threadId, afterId, RESUME_PAGES, (page) => {
+      mine.push(...page.filter((m) => m.authorId === poster.botId()));
+      return undefined;
+    });
+    if (bound) {
+      log.warn(
+        { thread: threadId, article: articleId, messages: RESUME_PAGES * 100 },
+        'read a thread back to resume its comments and stopped at the search bound before reaching the present; comments made but not recorded after it may show twice',
+      );
     }
-    log.warn(
-      { thread: threadId, article: articleId, messages: RESUME_PAGES * 100 },
-      'read a thread back to resume its comments and stopped at the search bound before reaching the present; comments made but not recorded after it may show twice',
-    );
     return mine;
   }
 

@@ -7,7 +7,7 @@
 import type { Logger } from '../log.ts';
 import type { Target } from './engine-types.ts';
 import { type ArticlePlan, postFooter } from './messages.ts';
-import { OutcomeUnknown, type Poster, snowflakeAt } from './poster.ts';
+import { OutcomeUnknown, type Poster, readAfter, snowflakeAt } from './poster.ts';
 
 /**
  * Pages of 100 read in a channel at most, from the moment a post was attempted: 5,000 messages.
@@ -43,15 +43,11 @@ export function createFinder(poster: Poster, log: Logger): Finder {
     const since = attemptedAt === undefined ? undefined : attemptedAt - CLOCK_SKEW_MS;
     const footer = postFooter(articleId);
     if (t.kind === 'forum') return poster.findForumPost(t.guildId, t.channelId, plan.threadName, footer, since, boundReached(t, articleId, since));
-    let cursor = since === undefined ? null : snowflakeAt(since);
-    for (let page = 0; page < POST_SEARCH_PAGES; page++) {
-      const batch = await poster.after(t.channelId, cursor, 100);
-      const hit = batch.find((m) => m.authorId === poster.botId() && m.footer === footer);
-      if (hit) return hit.id;
-      const last = batch.at(-1);
-      if (cursor === null || batch.length < 100 || !last) return null;
-      cursor = last.id;
-    }
+    const { found, bound } = await readAfter(poster, t.channelId, since === undefined ? null : snowflakeAt(since), POST_SEARCH_PAGES, (page) =>
+      page.find((m) => m.authorId === poster.botId() && m.footer === footer),
+    );
+    if (found) return found.id;
+    if (!bound) return null;
     log.warn(
       { channel: t.channelId, article: articleId, messages: POST_SEARCH_PAGES * 100, since: new Date(since ?? 0).toISOString() },
       'looked for a post an earlier run attempted and stopped at the search bound before reaching the present; posting it again (it may show twice)',

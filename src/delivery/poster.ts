@@ -83,3 +83,28 @@ const DISCORD_EPOCH = 1420070400000;
 export function snowflakeAt(ms: number): string {
   return (BigInt(Math.max(0, Math.floor(ms) - DISCORD_EPOCH)) << 22n).toString();
 }
+
+/**
+ * Reads a channel's messages after `afterId`, 100 a page, oldest first, handing each page to
+ * `visit` until it returns something (`found`), the present is reached, or `maxPages` are read
+ * (`bound`: the caller logs it, since what lies further on was not looked at). With no `afterId`
+ * only the newest page can be read.
+ */
+export async function readAfter<T>(
+  poster: Poster,
+  channelId: string,
+  afterId: string | null,
+  maxPages: number,
+  visit: (page: readonly PostedMessage[]) => T | undefined,
+): Promise<{ found: T | undefined; bound: boolean }> {
+  let cursor = afterId;
+  for (let page = 0; page < maxPages; page++) {
+    const batch = await poster.after(channelId, cursor, 100);
+    const found = visit(batch);
+    if (found !== undefined) return { found, bound: false };
+    const last = batch.at(-1);
+    if (cursor === null || batch.length < 100 || !last) return { found: undefined, bound: false };
+    cursor = last.id;
+  }
+  return { found: undefined, bound: true };
+}
