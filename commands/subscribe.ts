@@ -1,7 +1,7 @@
 /** /subscribe: post new articles into a channel, each with a thread of its comments. */
 import { ApplicationCommandOptionType, ChannelType } from 'discord-api-types/v10';
 import { z } from 'zod';
-import { backfillCursor } from '../src/delivery/due.ts';
+import { backfillCursor, matching, storedFrom } from '../src/delivery/due.ts';
 import { type Filter, FilterError, parseFilter } from '../src/delivery/filter.ts';
 import type { ArticleStore } from '../src/store/store.ts';
 import { plural } from '../src/views/format.ts';
@@ -126,17 +126,9 @@ const WAITING_CAP = 1000;
 /** Matching articles stored after position `from`, up to `to`, counted up to WAITING_CAP. */
 function waiting(store: ArticleStore, sub: Pick<Subscription, 'source'>, filter: Filter, from: number, to: number = store.positions.last()): number {
   let n = 0;
-  let position = from;
-  while (n < WAITING_CAP && position < to) {
-    const page = store.positions.after(position, 500);
-    if (page.length === 0) break;
-    for (const p of page) {
-      if (p.position > to || n >= WAITING_CAP) return n;
-      position = p.position;
-      if (sub.source !== null && p.source?.toLowerCase() !== sub.source.toLowerCase()) continue;
-      const article = store.get(p.id);
-      if (article && filter(article)) n++;
-    }
+  for (const p of storedFrom(store, from, 'after')) {
+    if (p.position > to || n >= WAITING_CAP) break;
+    if (matching(store, sub, filter, p)) n++;
   }
   return n;
 }

@@ -4,6 +4,7 @@
  * and keywords (oldest first), then those whose threads are still being posted a slice per run.
  */
 import type { Article } from '../articles/model.ts';
+import type { Positioned } from '../store/positions.ts';
 import type { ArticleStore } from '../store/store.ts';
 import type { ArticleResult, DeliveryEngine } from './engine-types.ts';
 import type { Filter } from './filter.ts';
@@ -36,7 +37,6 @@ export interface Due {
    * unfinished threads: new posts are not queued behind long threads for the engine's thread slots.
    */
   readonly articles: readonly Article[];
-  readonly newCount: number;
   /** The changed (already posted) articles among them: the check time may move only once each has finished, been set aside, or is carried (see nextUnfinished). */
   readonly changedIds: readonly string[];
   /** Whether every change since the last check was looked at (false when MAX_CHANGED_PER_RUN was reached). */
@@ -115,20 +115,13 @@ export async function dueArticles(store: ArticleStore, sub: Subscription, filter
   const setAsideIds = new Set(setAsideOf(sub).filter((e) => !e.retry).map((e) => e.articleId));
   const scanned: { position: number; id: string | null }[] = [];
   const fresh: Article[] = [];
-  let position = sub.cursor;
-  while (fresh.length < MAX_NEW_PER_RUN && scanned.length < MAX_SCANNED_PER_RUN) {
-    const page = store.positions.after(position, 500);
-    if (page.length === 0) break;
-    for (const p of page) {
-      if (fresh.length >= MAX_NEW_PER_RUN || scanned.length >= MAX_SCANNED_PER_RUN) break;
-      position = p.position;
-      const sourceOk = !carriedIds.has(p.id) && !setAsideIds.has(p.id) && (sub.source === null || p.source?.toLowerCase() === sub.source.toLowerCase());
-      const article = sourceOk ? store.get(p.id) : null;
-      // Already posted here and up to date (the cursor was moved back by a new backfill): passed, not handed over.
-      const wanted = article !== null && filter(article) && !((await engine.delivered(sub, p.id)) && (await upToDate(engine, sub, article)));
-      scanned.push({ position: p.position, id: wanted ? p.id : null });
-      if (wanted) fresh.push(article);
-    }
+  for (const p of storedFrom(store, sub.cursor, 'after')) {
+    if (fresh.length >= MAX_NEW_PER_RUN || scanned.length >= MAX_SCANNED_PER_RUN) break;
+    const article = carriedIds.has(p.id) || setAsideIds.has(p.id) ? null : matching(store, sub, filter, p);
+    // Already posted here and up to date (the cursor was moved back by a new backfill): passed, not handed over.
+    const wanted = article !== null && !((await engine.delivered(sub, p.id)) && (await upToDate(engine, sub, article)));
+    scanned.push({ position: p.position, id: wanted ? p.id : null });
+    if (wanted) fresh.push(article);
   }
   const changed: Article[] = [];
   let changesComplete = true;
@@ -163,7 +156,6 @@ export async function dueArticles(store: ArticleStore, sub: Subscription, filter
   fresh.sort((a, b) => timeOf(a).localeCompare(timeOf(b)));
   return {
     articles: [...changed, ...retried, ...fresh.filter((a) => !taken.has(a.id)), ...unfinished],
-    newCount: fresh.length,
     changedIds: changed.map((a) => a.id),
     changesComplete,
     missing,
@@ -188,15 +180,31 @@ export function backfillCursor(store: ArticleStore, sub: Pick<Subscription, 'sou
   if (sub.backfill.kind === 'none') return last;
   if (sub.backfill.kind === 'all') return 0;
   let found = 0;
-  let position = last + 1;
+  for (const p of storedFrom(store, last + 1, 'before')) {
+    if (matching(store, sub, filter, p) && ++found === sub.backfill.count) return p.position - 1;
+  }
+  return 0;
+}
+
+/** Store positions read per query while walking the store. */
+const PAGE = 500;
+
+/** Stored articles after `from` (oldest first) or before it (newest first), read a page at a time as the caller goes on. */
+export function* storedFrom(store: ArticleStore, from: number, direction: 'after' | 'before'): Generator<Positioned> {
+  let position = from;
   for (;;) {
-    const page = store.positions.before(position, 500);
-    if (page.length === 0) return 0;
+    const page = direction === 'after' ? store.positions.after(position, PAGE) : store.positions.before(position, PAGE);
+    if (page.length === 0) return;
     for (const p of page) {
       position = p.position;
-      if (sub.source !== null && p.source?.toLowerCase() !== sub.source.toLowerCase()) continue;
-      const article = store.get(p.id);
-      if (article && filter(article) && ++found === sub.backfill.count) return p.position - 1;
+      yield p;
     }
   }
+}
+
+/** The article at this position when it is from the subscription's source (any, when it names none) and passes its filter; otherwise null, loading nothing for another source. */
+export function matching(store: ArticleStore, sub: Pick<Subscription, 'source'>, filter: Filter, p: Positioned): Article | null {
+  if (sub.source !== null && p.source?.toLowerCase() !== sub.source.toLowerCase()) return null;
+  const article = store.get(p.id);
+  return article && filter(article) ? article : null;
 }
