@@ -8,6 +8,15 @@ import { openDatabase } from '../src/store/db.ts';
 import { claimKey, openKeyv } from '../src/store/kv.ts';
 
 describe('GIVEN keyv over the article database', () => {
+  it('THEN a write the database refuses is an error, not a quiet `false`', async () => {
+    const db = openDatabase(':memory:');
+    const kv = openKeyv<number>(db, 'delivery');
+    await kv.set('kept', 1);
+    db.exec(`CREATE TRIGGER refuse BEFORE INSERT ON kv WHEN NEW.key LIKE '%refused' BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END`);
+    await expect(kv.set('refused', 2)).rejects.toThrow('disk I/O error');
+    expect(await kv.get('kept')).toBe(1);
+  });
+
   it('THEN values survive closing and reopening the file', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'paperboy-kv-')), 'state.db');
     const db = openDatabase(path);

@@ -82,7 +82,9 @@ export class SqliteKeyvStore extends EventEmitter implements KeyvStoreAdapter {
 
 /** A Keyv over the article database. `namespace` keeps one feature's keys apart from another's. */
 export function openKeyv<T = unknown>(db: Db, namespace = 'paperboy'): Keyv<T> {
-  return new Keyv<T>({ store: new SqliteKeyvStore(db), namespace });
+  // keyv would otherwise answer a refused write with `false`, which no caller checks: delivery
+  // progress that was never recorded would pass for recorded, and a post be made twice.
+  return new Keyv<T>({ store: new SqliteKeyvStore(db), namespace, throwOnErrors: true });
 }
 
 /**
