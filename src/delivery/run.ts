@@ -7,10 +7,11 @@
 import { setMaxListeners } from 'node:events';
 import type { Logger } from '../log.ts';
 import type { ArticleStore } from '../store/store.ts';
-import { commentsLeft, dueArticles, nextUnfinished, settled } from './due.ts';
-import type { ArticleResult, ArticleWork, DeliveryEngine } from './engine-types.ts';
+import { afterRun } from './after-run.ts';
+import { commentsLeft, dueArticles } from './due.ts';
+import type { ArticleWork, DeliveryEngine } from './engine-types.ts';
 import { type Filter, FilterError, parseFilter } from './filter.ts';
-import { MAX_SET_ASIDE, revisionOf, type SetAside, setAsideOf, type Subscription, type Subscriptions, unfinishedOf } from './subscriptions.ts';
+import { MAX_SET_ASIDE, revisionOf, type SetAside, type Subscription, type Subscriptions, unfinishedOf } from './subscriptions.ts';
 
 export interface RunDeps {
   readonly store: ArticleStore;
@@ -85,37 +86,11 @@ async function runOne(deps: RunDeps, sub: Subscription, dryRun: boolean, signal:
   const setAside = report.results.filter((r) => r.setAside === true);
   const at = now().toISOString();
   const titles = new Map(due.articles.map((a) => [a.id, a.title]));
-  // Set-aside articles past the list's bound, oldest first: the log is all that names them after this run.
   let dropped: readonly SetAside[] = [];
-  const setAsideAfter = (s: Subscription, list: readonly SetAside[]): Pick<Subscription, 'setAside' | 'setAsideDropped'> => {
-    dropped = list.slice(0, Math.max(0, list.length - MAX_SET_ASIDE));
-    if (dropped.length === 0) return { setAside: list };
-    return { setAside: list.slice(dropped.length), setAsideDropped: (s.setAsideDropped ?? 0) + dropped.length };
-  };
   const stored = await deps.subscriptions.update(sub, (s) => {
-    // Carried by the list, an article with comments left is passed by the cursor and the check time,
-    // in the same write as the list: the next run goes on with its thread, and the articles after it are not held up.
-    const unfinished = nextUnfinished(unfinishedOf(s), report.results, due.articles.map((a) => a.id), titles, due.missingUnfinished, at);
-    const carried = new Set(unfinished.map((e) => e.articleId));
-    // The check time moves only once every changed article handed over has finished, been set aside or is carried:
-    // one not reached (shutdown, a pause, a failed post before it) or stopped by a failure is looked at again.
-    const changesDone = due.changesComplete && due.changedIds.every((id) => carried.has(id) || report.results.some((r) => r.articleId === id && settled(r)));
-    // A /subscribe during the run (a new backfill, source or keywords) set the cursor and check time
-    // for the new settings: what this run scanned was chosen by the old ones, so it leaves them be.
-    const same = revisionOf(s) === revisionOf(sub);
-    return {
-      ...s,
-      cursor: same ? Math.max(s.cursor, due.cursorAfter(report.results, carried)) : s.cursor,
-      checkedAt: same && changesDone && !report.pause ? started : s.checkedAt,
-      // Counted once, when its thread is complete.
-      posted: s.posted + report.results.filter((r) => (r.action === 'post' || r.action === 'resume') && r.error === null && commentsLeft(r) === 0).length,
-      lastPostedAt: created > 0 ? at : s.lastPostedAt,
-      lastRunAt: started,
-      lastError: firstError,
-      paused: report.pause ? { reason: report.pause.reason, at } : s.paused,
-      ...setAsideAfter(s, nextSetAside(setAsideOf(s), report.results, due.missing, carried, titles, at)),
-      unfinished,
-    };
+    const after = afterRun(s, { revision: revisionOf(sub), due, report, started, at });
+    dropped = after.dropped;
+    return after.next;
   });
   const posting = report.results.filter((r) => commentsLeft(r) > 0).map((r) => ({ articleId: r.articleId, title: titles.get(r.articleId) ?? r.articleId, left: commentsLeft(r) }));
   // Articles found up to date (already posted, nothing new) are not counted: nothing was done for them.
@@ -132,24 +107,6 @@ async function runOne(deps: RunDeps, sub: Subscription, dryRun: boolean, signal:
   else if (firstError) deps.log.warn({ ...fields, error: firstError }, 'delivery stopped part way; the next run resumes it');
   else if (worked > 0) deps.log.info(posting.length > 0 ? { ...fields, posting } : fields, posting.length > 0 ? 'delivered; some threads go on in the next run' : 'delivered');
   return { ...base, created, articles: worked, error: firstError, paused: report.pause?.reason ?? null, setAside: setAside.length, posting };
-}
-
-/**
- * The set-aside list after a run: an article that finished, or whose thread the unfinished list now
- * carries, leaves it; one posted with comments left and not carried (the list was full) stays, marked
- * to retry, so the next run goes on with its thread (the cursor is past it); one set aside again gets
- * its new reason (and waits for an admin's retry again); a newly set-aside one joins it.
- */
-function nextSetAside(list: readonly SetAside[], results: readonly ArticleResult[], missing: readonly string[], carried: ReadonlySet<string>, titles: ReadonlyMap<string, string>, at: string): SetAside[] {
-  const next = new Map(list.filter((e) => !missing.includes(e.articleId)).map((e) => [e.articleId, e]));
-  for (const r of results) {
-    const entry = next.get(r.articleId);
-    if (r.error === null) {
-      if (entry && commentsLeft(r) > 0 && !carried.has(r.articleId)) next.set(r.articleId, { ...entry, retry: true });
-      else next.delete(r.articleId);
-    } else if (r.setAside === true) next.set(r.articleId, { articleId: r.articleId, title: titles.get(r.articleId) ?? r.articleId, reason: r.error, at, retry: false });
-  }
-  return [...next.values()];
 }
 
 export class DeliveryRunner {
