@@ -5,17 +5,13 @@
  * was: the subscription's channel, or one article's post or thread); lost access or permission,
  * which is about the whole channel, becomes TargetGone.
  */
-import type { APIChannel, APIMessage, APIThreadChannel } from 'discord-api-types/v10';
+import { type APIChannel, type APIMessage, type APIThreadChannel, RESTJSONErrorCodes } from 'discord-api-types/v10';
 import { DiscordAPIError, HTTPError, REST, Routes } from 'discord.js';
 import type { OutMessage } from '../delivery/messages.ts';
 import { NotInDiscord, OutcomeUnknown, type Poster, TargetGone } from '../delivery/poster.ts';
 
-/** Missing Access, Missing Permissions, Cannot send in this channel: about the channel (threads take their channel's). */
-const NO_ACCESS = new Set([50001, 50013, 50008]);
-const UNKNOWN_CHANNEL = 10003;
-const UNKNOWN_MESSAGE = 10008;
-/** "A thread has already been created for this message": the thread's id is the message's. */
-const THREAD_EXISTS = 160004;
+/** About the whole channel, not one message (threads take their channel's). */
+const NO_ACCESS = new Set<number>([RESTJSONErrorCodes.MissingAccess, RESTJSONErrorCodes.MissingPermissions, RESTJSONErrorCodes.CannotSendMessagesInNonTextChannel]);
 /** A week: threads of an article's discussion stay open while people read it. */
 const ARCHIVE_MINUTES = 10080;
 
@@ -27,11 +23,11 @@ async function call<T>(what: string, channelId: string, request: () => Promise<u
   try {
     return (await request()) as T;
   } catch (error) {
-    if (error instanceof DiscordAPIError && typeof error.code === 'number') {
+    if (error instanceof DiscordAPIError) {
       const said = `${error.message} (${what} in channel ${channelId}, Discord code ${error.code})`;
-      if (error.code === UNKNOWN_CHANNEL) throw new NotInDiscord(said, 'channel', channelId);
-      if (error.code === UNKNOWN_MESSAGE) throw new NotInDiscord(said, 'message', channelId);
-      if (NO_ACCESS.has(error.code)) throw new TargetGone(said);
+      if (error.code === RESTJSONErrorCodes.UnknownChannel) throw new NotInDiscord(said, 'channel', channelId);
+      if (error.code === RESTJSONErrorCodes.UnknownMessage) throw new NotInDiscord(said, 'message', channelId);
+      if (typeof error.code === 'number' && NO_ACCESS.has(error.code)) throw new TargetGone(said);
     }
     // discord.js names only the status ("Internal Server Error"): say which request it was.
     if (error instanceof HTTPError) throw new Error(`${what} in channel ${channelId}: Discord answered ${error.status} ${error.message}`, { cause: error });
@@ -82,7 +78,8 @@ export function discordPoster(rest: REST, botId: () => string, token: string): P
         );
         return thread.id;
       } catch (error) {
-        if (error instanceof DiscordAPIError && error.code === THREAD_EXISTS) return messageId;
+        // The thread's id is the message's.
+        if (error instanceof DiscordAPIError && error.code === RESTJSONErrorCodes.ThreadAlreadyCreatedForMessage) return messageId;
         throw error;
       }
     },
@@ -141,7 +138,7 @@ export function discordPoster(rest: REST, botId: () => string, token: string): P
       return starter.embeds[0]?.footer?.text === footer;
     } catch (error) {
       // Another post of the same name whose starter (or thread) was deleted: not the one sought, and no reason to pause.
-      if (error instanceof DiscordAPIError && (error.code === UNKNOWN_MESSAGE || error.code === UNKNOWN_CHANNEL)) return false;
+      if (error instanceof DiscordAPIError && (error.code === RESTJSONErrorCodes.UnknownMessage || error.code === RESTJSONErrorCodes.UnknownChannel)) return false;
       throw error;
     }
   }
