@@ -2,6 +2,7 @@
  * Discord's error responses: `{ code, message, errors? }` with the status Discord uses, so the real
  * discord.js turns them into the same `DiscordAPIError`s a bot meets in production.
  */
+import { RESTJSONErrorCodes } from 'discord-api-types/v10';
 
 /** One broken rule in a request body, at a path such as `['embeds', 0, 'description']`. */
 export interface FormIssue {
@@ -54,23 +55,23 @@ export function nestIssues(issues: ReadonlyArray<FormIssue>): Record<string, unk
 /** 400 50035 Invalid Form Body, naming every broken field. */
 export function invalidFormBody(issues: ReadonlyArray<FormIssue>): ApiError {
   const detail = issues.map((issue) => `${formatPath(issue.path) || '(body)'}: ${issue.message}`).join('; ');
-  return new ApiError(400, 50035, 'Invalid Form Body', nestIssues(issues), detail);
+  return new ApiError(400, RESTJSONErrorCodes.InvalidFormBodyOrContentType, 'Invalid Form Body', nestIssues(issues), detail);
 }
 
 export const unauthorized = (): ApiError => new ApiError(401, 0, '401: Unauthorized');
-export const unknownChannel = (): ApiError => new ApiError(404, 10003, 'Unknown Channel');
-export const unknownMessage = (): ApiError => new ApiError(404, 10008, 'Unknown Message');
-export const unknownWebhook = (): ApiError => new ApiError(404, 10015, 'Unknown Webhook');
-export const unknownGuild = (): ApiError => new ApiError(404, 10004, 'Unknown Guild');
-export const unknownCommand = (): ApiError => new ApiError(404, 10063, 'Unknown application command');
-export const unknownInteraction = (): ApiError => new ApiError(404, 10062, 'Unknown interaction');
-export const alreadyAcknowledged = (): ApiError => new ApiError(400, 40060, 'Interaction has already been acknowledged.');
-export const invalidWebhookToken = (): ApiError => new ApiError(401, 50027, 'Invalid Webhook Token');
-export const missingPermissions = (detail?: string): ApiError => new ApiError(403, 50013, 'Missing Permissions', undefined, detail);
-export const missingAccess = (): ApiError => new ApiError(403, 50001, 'Missing Access');
-export const emptyMessage = (): ApiError => new ApiError(400, 50006, 'Cannot send an empty message');
-export const notAuthor = (): ApiError => new ApiError(403, 50005, 'Cannot edit a message authored by another user');
-export const threadAlreadyExists = (): ApiError => new ApiError(400, 160004, 'A thread has already been created for this message');
-export const invalidJson = (): ApiError => new ApiError(400, 50109, 'The request body contains invalid JSON.');
+export const unknownChannel = (): ApiError => new ApiError(404, RESTJSONErrorCodes.UnknownChannel, 'Unknown Channel');
+export const unknownMessage = (): ApiError => new ApiError(404, RESTJSONErrorCodes.UnknownMessage, 'Unknown Message');
+export const unknownWebhook = (): ApiError => new ApiError(404, RESTJSONErrorCodes.UnknownWebhook, 'Unknown Webhook');
+export const unknownGuild = (): ApiError => new ApiError(404, RESTJSONErrorCodes.UnknownGuild, 'Unknown Guild');
+export const unknownCommand = (): ApiError => new ApiError(404, RESTJSONErrorCodes.UnknownApplicationCommand, 'Unknown application command');
+export const unknownInteraction = (): ApiError => new ApiError(404, RESTJSONErrorCodes.UnknownInteraction, 'Unknown interaction');
+export const alreadyAcknowledged = (): ApiError => new ApiError(400, RESTJSONErrorCodes.InteractionHasAlreadyBeenAcknowledged, 'Interaction has already been acknowledged.');
+export const invalidWebhookToken = (): ApiError => new ApiError(401, RESTJSONErrorCodes.InvalidWebhookToken, 'Invalid Webhook Token');
+export const missingPermissions = (detail?: string): ApiError => new ApiError(403, RESTJSONErrorCodes.MissingPermissions, 'Missing Permissions', undefined, detail);
+export const missingAccess = (): ApiError => new ApiError(403, RESTJSONErrorCodes.MissingAccess, 'Missing Access');
+export const emptyMessage = (): ApiError => new ApiError(400, RESTJSONErrorCodes.CannotSendAnEmptyMessage, 'Cannot send an empty message');
+export const notAuthor = (): ApiError => new ApiError(403, RESTJSONErrorCodes.CannotEditMessageAuthoredByAnotherUser, 'Cannot edit a message authored by another user');
+export const threadAlreadyExists = (): ApiError => new ApiError(400, RESTJSONErrorCodes.ThreadAlreadyCreatedForMessage, 'A thread has already been created for this message');
+export const invalidJson = (): ApiError => new ApiError(400, RESTJSONErrorCodes.RequestBodyContainsInvalidJSON, 'The request body contains invalid JSON.');
 export const notFound = (): ApiError => new ApiError(404, 0, '404: Not Found');
 export const methodNotAllowed = (): ApiError => new ApiError(405, 0, '405: Method Not Allowed');

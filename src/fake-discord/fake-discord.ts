@@ -5,7 +5,7 @@
 import { EventEmitter } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApplicationFlags, type APIApplicationCommand, type APIGuild, type APIGuildMember, type APIThreadChannel, type APIUser } from 'discord-api-types/v10';
+import { ApplicationFlags, RESTJSONErrorCodes, type APIApplicationCommand, type APIGuild, type APIGuildMember, type APIThreadChannel, type APIUser } from 'discord-api-types/v10';
 import type { Core } from './core.ts';
 import * as driver from './driver.ts';
 import { FaultInjector, type Faults } from './faults.ts';
@@ -313,7 +313,7 @@ function missedDeadline(record: InteractionRecord, deadlineMs: number): Violatio
     method: 'INTERACTION',
     path: `/interactions/${record.id}`,
     status: 404,
-    code: 10062,
+    code: RESTJSONErrorCodes.UnknownInteraction,
     message: `Unknown interaction: ${record.label} got no callback within ${deadlineMs} ms (the user saw "This interaction failed")`,
     at: Date.now(),
   };

@@ -4,6 +4,7 @@
  * handler. Every answer carries the rate limit headers, is logged in `requests`, and when Discord
  * would have refused it (not a fault), in `violations`.
  */
+import { RESTJSONErrorCodes } from 'discord-api-types/v10';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError, invalidJson, methodNotAllowed, notFound, unauthorized } from './errors.ts';
@@ -151,7 +152,7 @@ function messageOf(body: unknown): string {
 function parseJson(raw: string, contentType: string | undefined): unknown {
   if (raw === '') return undefined;
   if (contentType?.startsWith('multipart/')) {
-    throw new ApiError(400, 50035, 'Invalid Form Body', undefined, 'the fake accepts JSON bodies only (no file uploads)');
+    throw new ApiError(400, RESTJSONErrorCodes.InvalidFormBodyOrContentType, 'Invalid Form Body', undefined, 'the fake accepts JSON bodies only (no file uploads)');
   }
   try {
     return JSON.parse(raw) as unknown;

@@ -3,7 +3,7 @@
  * @original and follow-ups through the interaction's webhook while its token lives. These routes
  * take no bot token and sit outside the global rate limit, as on Discord.
  */
-import { InteractionResponseType, InteractionType, MessageFlags, MessageType, type APIMessage } from 'discord-api-types/v10';
+import { InteractionResponseType, InteractionType, MessageFlags, MessageType, RESTJSONErrorCodes, type APIMessage } from 'discord-api-types/v10';
 import type { Core } from './core.ts';
 import { alreadyAcknowledged, ApiError, invalidFormBody, invalidWebhookToken, unknownInteraction, unknownMessage, unknownWebhook } from './errors.ts';
 import { isRecord } from './form-checker.ts';
@@ -60,7 +60,7 @@ function respond(core: Core, record: InteractionRecord, type: InteractionRespons
   if (record.acknowledgedWith !== null) throw alreadyAcknowledged();
   if (!core.interactions.withinDeadline(record)) {
     const late = Date.now() - record.createdAt;
-    throw new ApiError(404, 10062, 'Unknown interaction', undefined, `the first callback of ${record.label} came ${late} ms after it was created`);
+    throw new ApiError(404, RESTJSONErrorCodes.UnknownInteraction, 'Unknown interaction', undefined, `the first callback of ${record.label} came ${late} ms after it was created`);
   }
   const ephemeral = typeof data.flags === 'number' && (data.flags & MessageFlags.Ephemeral) !== 0;
   const fromMessage = record.sourceMessageId !== undefined;
@@ -145,7 +145,7 @@ function webhookDefaults(body: Record<string, unknown>): Record<string, unknown>
 /** A message the app posts for an interaction: a reply, a deferred placeholder, a follow-up. */
 function createResponseMessage(core: Core, record: InteractionRecord, body: Record<string, unknown>, ephemeral: boolean, loading: boolean, followUp = false): APIMessage {
   const channel = core.state.channels.get(record.channelId);
-  if (!channel) throw new ApiError(404, 10003, 'Unknown Channel');
+  if (!channel) throw new ApiError(404, RESTJSONErrorCodes.UnknownChannel, 'Unknown Channel');
   const user = structuredClone(core.state.users.get(record.userId));
   const metadata = {
     id: record.id,
@@ -179,7 +179,7 @@ function webhookRecord(core: Core, request: RouteRequest): InteractionRecord {
   const record = core.interactions.byToken(request.params['webhook.token'] ?? '');
   if (!record) throw invalidWebhookToken();
   if (!core.interactions.tokenAlive(record)) {
-    throw new ApiError(401, 50027, 'Invalid Webhook Token', undefined, `the token of ${record.label} expired`);
+    throw new ApiError(401, RESTJSONErrorCodes.InvalidWebhookToken, 'Invalid Webhook Token', undefined, `the token of ${record.label} expired`);
   }
   return record;
 }

@@ -2,7 +2,7 @@
  * Channels and their messages over REST: send (with limits, permissions and `enforce_nonce`), page,
  * fetch, edit, delete; fetch and delete a channel.
  */
-import { ChannelType, PermissionFlagsBits, type APIMessage } from 'discord-api-types/v10';
+import { ChannelType, PermissionFlagsBits, RESTJSONErrorCodes, type APIMessage } from 'discord-api-types/v10';
 import { botPermissions, requireBotPermissions, requireChannel, requireMessage, type Core } from './core.ts';
 import { removeChannelAndTell } from './driver.ts';
 import { ApiError, invalidFormBody, missingPermissions, notAuthor } from './errors.ts';
@@ -77,7 +77,7 @@ function optional<K extends string>(key: K, value: string | null): Partial<Recor
 function sendMessage(core: Core, request: RouteRequest): APIMessage {
   const channel = requireChannel(core, request.params['channel.id']);
   if (channel.type === ChannelType.GuildForum || channel.type === ChannelType.GuildCategory) {
-    throw new ApiError(400, 50008, 'Cannot send messages in a non-text channel');
+    throw new ApiError(400, RESTJSONErrorCodes.CannotSendMessagesInNonTextChannel, 'Cannot send messages in a non-text channel');
   }
   requireBotPermissions(core, channel, PermissionFlagsBits.ViewChannel | (isThread(channel) ? PermissionFlagsBits.SendMessagesInThreads : PermissionFlagsBits.SendMessages));
   const body = isRecord(request.body) ? request.body : {};

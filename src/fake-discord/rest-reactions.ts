@@ -3,7 +3,7 @@
  * answers it (204; the same reaction twice changes nothing; at most 20 different emoji on a message;
  * Add Reactions needed only to add an emoji nobody has used on that message yet).
  */
-import { PermissionFlagsBits, type APIReaction } from 'discord-api-types/v10';
+import { PermissionFlagsBits, RESTJSONErrorCodes, type APIReaction } from 'discord-api-types/v10';
 import { botPermissions, requireBotPermissions, requireChannel, requireMessage, type Core } from './core.ts';
 import { ApiError, missingPermissions } from './errors.ts';
 import type { Route, RouteRequest } from './router.ts';
@@ -18,7 +18,7 @@ export function reactionRoutes(core: Core): Route[] {
   return [{ method: 'PUT', template: OWN_REACTION, major: 'channel.id', handle: (r) => addOwnReaction(core, r) }];
 }
 
-const unknownEmoji = (): ApiError => new ApiError(400, 10014, 'Unknown Emoji');
+const unknownEmoji = (): ApiError => new ApiError(400, RESTJSONErrorCodes.UnknownEmoji, 'Unknown Emoji');
 
 /** The emoji as the path names it: a unicode emoji, or `name:id` for a custom one (which this fake has none of). */
 function parseEmoji(raw: string): { id: null; name: string } {
@@ -38,7 +38,7 @@ function addOwnReaction(core: Core, request: RouteRequest): { status: number } {
     if (!(botPermissions(core, channel) & PermissionFlagsBits.AddReactions)) {
       throw missingPermissions(`the bot lacks AddReactions to add a new reaction in channel ${channel.id}`);
     }
-    if (reactions.length >= MAX_DISTINCT_REACTIONS) throw new ApiError(400, 30010, `Maximum number of reactions reached (${MAX_DISTINCT_REACTIONS})`);
+    if (reactions.length >= MAX_DISTINCT_REACTIONS) throw new ApiError(400, RESTJSONErrorCodes.MaximumNumberOfReactionsReached, `Maximum number of reactions reached (${MAX_DISTINCT_REACTIONS})`);
   }
   const updated: APIReaction = existing
     ? { ...existing, count: existing.count + 1, count_details: { ...existing.count_details, normal: existing.count_details.normal + 1 }, me: true }

@@ -4,7 +4,7 @@
  * thread's id). THREAD_CREATE always goes out before any MESSAGE_CREATE inside the new thread,
  * or discord.js would drop the message for want of a channel.
  */
-import { ChannelType, MessageFlags, PermissionFlagsBits, type APIThreadChannel } from 'discord-api-types/v10';
+import { ChannelType, MessageFlags, PermissionFlagsBits, RESTJSONErrorCodes, type APIThreadChannel } from 'discord-api-types/v10';
 import { requireBotPermissions, requireChannel, requireMessage, type Core } from './core.ts';
 import { ApiError, invalidFormBody, threadAlreadyExists } from './errors.ts';
 import { isRecord } from './form-checker.ts';
@@ -57,7 +57,7 @@ function archivedThreads(core: Core, request: RouteRequest): { threads: APIThrea
 }
 
 function wrongChannelType(): ApiError {
-  return new ApiError(400, 50024, 'Cannot execute action on this channel type');
+  return new ApiError(400, RESTJSONErrorCodes.CannotExecuteActionOnThisChannelType, 'Cannot execute action on this channel type');
 }
 
 function threadFromMessage(core: Core, request: RouteRequest): APIThreadChannel {
