@@ -70,11 +70,6 @@ function computeTerm(word: string): string {
   return lower.length > PREFIX_STEM ? lower.slice(0, PREFIX_STEM) : lower;
 }
 
-/** Whether a lower-cased word is a stopword. */
-export function isStopword(word: string): boolean {
-  return STOPWORDS.has(word);
-}
-
 /** Number of word tokens in a text, stopwords included. */
 export function wordCount(text: string): number {
   return text.match(WORD)?.length ?? 0;
