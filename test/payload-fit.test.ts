@@ -3,12 +3,11 @@
  * fields that together pass 6,000 characters, a javascript: link), its plan passes the local
  * Discord's checks, and only http(s) URLs are stored or sent.
  */
-import { embedLength } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { parseJson } from '../src/articles/parse-json.ts';
 import { planArticle } from '../src/delivery/messages.ts';
 import { createCodec } from '../src/discord/custom-id.ts';
-import { LIMITS, fitEmbeds } from '../src/discord/limits.ts';
+import { LIMITS, embedSize, fitEmbeds } from '../src/discord/limits.ts';
 import { renderView } from '../src/discord/render.ts';
 import { checkMessageBody } from '../src/fake-discord/validate-message.ts';
 import { openDatabase } from '../src/store/db.ts';
@@ -57,7 +56,7 @@ describe('GIVEN an article whose post would pass the 6,000-character embed total
     const post = planArticle(a).post;
     const embed = post.embeds?.[0];
     expect(refused(post)).toEqual([]);
-    expect(embedLength(embed ?? {})).toBeLessThanOrEqual(LIMITS.embedTotal);
+    expect(embedSize(embed ?? {})).toBeLessThanOrEqual(LIMITS.embedTotal);
     expect(embed?.footer?.text).toBe(`Paperboy · article ${a.id}`);
     expect(embed?.fields?.map((f) => f.name)).toEqual(['Source', 'Author', 'Published', 'Comments']);
     // A link too long for its field is left out rather than cut into a broken one.

@@ -5,7 +5,6 @@
  * fit here always fits there.
  */
 import type { APIEmbed, APIEmbedAuthor } from 'discord-api-types/v10';
-import { embedLength } from 'discord.js';
 import { isHttpUrl } from '../articles/model.ts';
 
 export const LIMITS = {
@@ -63,6 +62,17 @@ export function truncate(text: string, max: number, mark: string = CUT_MARK): Tr
   const code = text.charCodeAt(cut - 1);
   if (code >= 0xd800 && code <= 0xdbff) cut--;
   return { text: `${text.slice(0, cut).trimEnd()}${mark}`, truncated: true };
+}
+
+/** What Discord counts towards the 6,000 total: title, description, field names and values, footer, author. */
+export function embedSize(e: APIEmbed): number {
+  return (
+    (e.title?.length ?? 0) +
+    (e.description?.length ?? 0) +
+    (e.footer?.text.length ?? 0) +
+    (e.author?.name.length ?? 0) +
+    (e.fields ?? []).reduce((n, f) => n + f.name.length + f.value.length, 0)
+  );
 }
 
 /**
@@ -130,12 +140,9 @@ function slotsOf(e: APIEmbed): Slot[] {
   return slots;
 }
 
-/**
- * Cuts the longest texts of a message's embeds until together they fit the 6,000-character total.
- * discord.js's embedLength counts what Discord counts: title, description, field names and values, footer, author.
- */
+/** Cuts the longest texts of a message's embeds until together they fit the 6,000-character total. */
 function fitTotal(embeds: APIEmbed[]): void {
-  const over = (): number => embeds.reduce((n, e) => n + embedLength(e), 0) - LIMITS.embedTotal;
+  const over = (): number => embeds.reduce((n, e) => n + embedSize(e), 0) - LIMITS.embedTotal;
   const slots = embeds.flatMap(slotsOf);
   for (let excess = over(); excess > 0; excess = over()) {
     const longest = slots.reduce<Slot | null>((a, s) => (s.get().length > s.min && (a === null || s.get().length > a.get().length) ? s : a), null);
