@@ -3,20 +3,13 @@
  * aside with a plain reason (shown in /subscriptions), the subscription goes on with the others, and
  * an admin's retry posts it afresh. Only the subscription's own channel going away pauses it.
  */
-import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { afterEach, describe, expect, it } from 'vitest';
 import subscriptionsCommand from '../commands/subscriptions.ts';
 import type { Article } from '../src/articles/model.ts';
-import { backfillCursor } from '../src/delivery/due.ts';
 import type { Target } from '../src/delivery/engine-types.ts';
-import { parseFilter } from '../src/delivery/filter.ts';
-import { DeliveryRunner } from '../src/delivery/run.ts';
-import { type Subscription, Subscriptions } from '../src/delivery/subscriptions.ts';
-import { openKeyv } from '../src/store/kv.ts';
-import type { CommandContext } from '../src/views/command.ts';
-import { article, comment } from './helpers/articles.ts';
+import { comment } from './helpers/articles.ts';
 import { checkDelivered, type EngineHarness, startEngine } from './helpers/delivery.ts';
-import { capturedLogger } from './helpers/log.ts';
+import { news, subscribeAll } from './helpers/subscribed.ts';
 
 let h: EngineHarness | undefined;
 afterEach(async () => {
@@ -24,33 +17,11 @@ afterEach(async () => {
   h = undefined;
 });
 
-function news(i: number, extra: Partial<Article> = {}): Article {
-  return article({ title: `Harbour news ${i}`, text: `The harbour opened on day ${i}.`, publishedAt: `2026-11-${String(10 + i).padStart(2, '0')}T06:00`, comments: [comment(1, `Seen on day ${i}.`)], ...extra });
-}
-
 /** news(1) with a second comment, ingested a minute from now so the subscription sees it as changed. */
 function replied(e: EngineHarness): Article {
   const a = news(1, { comments: [comment(1, 'Seen on day 1.'), comment(2, 'And again the next day.')] });
   e.store.upsert(a, new Date(Date.now() + 60_000));
   return a;
-}
-
-async function setUp(e: EngineHarness): Promise<{ subs: Subscriptions; runner: DeliveryRunner; t: Target; logs: Record<string, unknown>[]; ctx: CommandContext }> {
-  const subs = new Subscriptions(openKeyv(e.store.db, 'subscriptions'));
-  const { log, lines } = capturedLogger('debug');
-  const runner = new DeliveryRunner({ store: e.store, subscriptions: subs, engine: e.engine, log });
-  const t = e.target();
-  const now = new Date().toISOString();
-  const base = { source: null, keywords: null, backfill: { kind: 'all' as const } };
-  const sub: Subscription = { ...t, channelName: 'news', ...base, cursor: backfillCursor(e.store, base, parseFilter(null)), checkedAt: now, createdAt: now, createdBy: 'test', paused: null, posted: 0, lastPostedAt: null, lastRunAt: null, lastError: null };
-  await subs.put(sub);
-  const ctx: CommandContext = {
-    store: e.store,
-    now: () => new Date(),
-    actor: { userId: '1', guildId: t.guildId, permissions: PermissionFlagsBits.ManageGuild, name: 'editor' },
-    delivery: { subscriptions: subs, runner, cron: null },
-  };
-  return { subs, runner, t, logs: lines, ctx };
 }
 
 /** The post in the channel that carries this article's footer, if any. */
@@ -63,7 +34,7 @@ describe('GIVEN a posted article whose post a moderator deleted in Discord', () 
     const e = await startEngine();
     h = e;
     e.store.upsert(news(1));
-    const { subs, runner, t, ctx } = await setUp(e);
+    const { subs, runner, t, ctx } = await subscribeAll(e);
     await runner.run();
     expect(checkDelivered(e.fake, t, [news(1)])).toEqual([]);
     e.fake.deleteAsUser(postOf(e, t, news(1)) ?? '');
@@ -101,7 +72,7 @@ describe('GIVEN a posted article whose thread a moderator deleted in Discord', (
     const e = await startEngine();
     h = e;
     e.store.upsert(news(1));
-    const { subs, runner, t, ctx } = await setUp(e);
+    const { subs, runner, t, ctx } = await subscribeAll(e);
     await runner.run();
     const oldPost = postOf(e, t, news(1)) ?? '';
     e.fake.deleteChannel(oldPost);
@@ -141,7 +112,7 @@ describe('GIVEN the subscription’s channel deleted while only new comments are
     const e = await startEngine();
     h = e;
     e.store.upsert(news(1));
-    const { subs, runner, t } = await setUp(e);
+    const { subs, runner, t } = await subscribeAll(e);
     await runner.run();
     e.fake.deleteChannel(t.channelId);
     replied(e);

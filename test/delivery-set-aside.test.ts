@@ -3,48 +3,17 @@
  * (an endless commenter name) is now laid out to fit, and one Discord refuses for good (a 400)
  * is set aside with its reason while the articles after it go out; an admin's retry posts it.
  */
-import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { afterEach, describe, expect, it } from 'vitest';
 import subscriptionsCommand from '../commands/subscriptions.ts';
-import type { Article } from '../src/articles/model.ts';
-import { backfillCursor } from '../src/delivery/due.ts';
-import type { Target } from '../src/delivery/engine-types.ts';
-import { parseFilter } from '../src/delivery/filter.ts';
-import { DeliveryRunner } from '../src/delivery/run.ts';
-import { type Subscription, Subscriptions } from '../src/delivery/subscriptions.ts';
-import { openKeyv } from '../src/store/kv.ts';
-import type { CommandContext } from '../src/views/command.ts';
-import { article, comment } from './helpers/articles.ts';
+import { comment } from './helpers/articles.ts';
 import { checkDelivered, type EngineHarness, startEngine } from './helpers/delivery.ts';
-import { capturedLogger } from './helpers/log.ts';
+import { news, subscribeAll } from './helpers/subscribed.ts';
 
 let h: EngineHarness | undefined;
 afterEach(async () => {
   await h?.close();
   h = undefined;
 });
-
-function news(i: number, extra: Partial<Article> = {}): Article {
-  return article({ title: `Harbour news ${i}`, text: `The harbour opened on day ${i}.`, publishedAt: `2026-11-${String(10 + i).padStart(2, '0')}T06:00`, comments: [comment(1, `Seen on day ${i}.`)], ...extra });
-}
-
-async function setUp(e: EngineHarness): Promise<{ subs: Subscriptions; runner: DeliveryRunner; t: Target; logs: Record<string, unknown>[]; ctx: CommandContext }> {
-  const subs = new Subscriptions(openKeyv(e.store.db, 'subscriptions'));
-  const { log, lines } = capturedLogger('debug');
-  const runner = new DeliveryRunner({ store: e.store, subscriptions: subs, engine: e.engine, log });
-  const t = e.target();
-  const now = new Date().toISOString();
-  const base = { source: null, keywords: null, backfill: { kind: 'all' as const } };
-  const sub: Subscription = { ...t, channelName: 'news', ...base, cursor: backfillCursor(e.store, base, parseFilter(null)), checkedAt: now, createdAt: now, createdBy: 'test', paused: null, posted: 0, lastPostedAt: null, lastRunAt: null, lastError: null };
-  await subs.put(sub);
-  const ctx: CommandContext = {
-    store: e.store,
-    now: () => new Date(),
-    actor: { userId: '1', guildId: t.guildId, permissions: PermissionFlagsBits.ManageGuild, name: 'editor' },
-    delivery: { subscriptions: subs, runner, cron: null },
-  };
-  return { subs, runner, t, logs: lines, ctx };
-}
 
 describe('GIVEN an article whose commenter name is longer than a message header allows', () => {
   it('THEN it is posted with the name cut, and the articles after it are posted too', async () => {
@@ -53,7 +22,7 @@ describe('GIVEN an article whose commenter name is longer than a message header 
     const long = news(2, { comments: [comment(1, 'A reply.', { author: `Someone ${'with a very long name '.repeat(120)}` })] });
     const articles = [news(1), long, news(3)];
     for (const a of articles) e.store.upsert(a);
-    const { runner, t } = await setUp(e);
+    const { runner, t } = await subscribeAll(e);
     const [run] = await runner.run();
     expect(run).toMatchObject({ error: null, paused: null, articles: 3 });
     expect(checkDelivered(e.fake, t, articles)).toEqual([]);
@@ -67,7 +36,7 @@ describe('GIVEN a post Discord refuses for good (400)', () => {
     h = e;
     const articles = [news(1), news(2), news(3)];
     for (const a of articles) e.store.upsert(a);
-    const { subs, runner, t, logs, ctx } = await setUp(e);
+    const { subs, runner, t, logs, ctx } = await subscribeAll(e);
     // The first post in the channel is refused, as Discord refuses a payload it will never take.
     e.fake.faults.failNext({ count: 1, status: 400, route: `POST /channels/${t.channelId}/messages` });
 
@@ -104,7 +73,7 @@ describe('GIVEN a post Discord refuses for good (400)', () => {
     h = e;
     const articles = [news(1), news(2), news(3)];
     for (const a of articles) e.store.upsert(a);
-    const { subs, runner, t, ctx } = await setUp(e);
+    const { subs, runner, t, ctx } = await subscribeAll(e);
     // The first message sent anywhere but the channel itself: the first comment, in article 1's thread.
     e.fake.faults.failNext({ count: 1, status: 400, route: new RegExp(`^POST /channels/(?!${t.channelId}/)\\d+/messages$`) });
     const [first] = await runner.run();
@@ -126,7 +95,7 @@ describe('GIVEN a post Discord refuses for good (400)', () => {
     h = e;
     const articles = [news(1), news(2)];
     for (const a of articles) e.store.upsert(a);
-    const { subs, runner, t } = await setUp(e);
+    const { subs, runner, t } = await subscribeAll(e);
     e.fake.faults.failNext({ count: 4, status: 500, route: `POST /channels/${t.channelId}/messages` });
     const [run] = await runner.run();
     expect(run?.error).toMatch(/Internal Server Error/);

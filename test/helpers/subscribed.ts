@@ -1,0 +1,50 @@
+/**
+ * A subscription on an engine harness's target, with its runner and an admin's command context:
+ * what the set-aside and deleted-post tests drive delivery and `/subscriptions` through.
+ */
+import { PermissionFlagsBits } from 'discord-api-types/v10';
+import type { Article } from '../../src/articles/model.ts';
+import { backfillCursor } from '../../src/delivery/due.ts';
+import type { Target } from '../../src/delivery/engine-types.ts';
+import { parseFilter } from '../../src/delivery/filter.ts';
+import { DeliveryRunner } from '../../src/delivery/run.ts';
+import { type Subscription, Subscriptions } from '../../src/delivery/subscriptions.ts';
+import { openKeyv } from '../../src/store/kv.ts';
+import type { CommandContext } from '../../src/views/command.ts';
+import { article, comment } from './articles.ts';
+import type { EngineHarness } from './delivery.ts';
+import { capturedLogger } from './log.ts';
+
+/** The i-th harbour article, dated day 10 + i of November 2026, with one comment. */
+export function news(i: number, extra: Partial<Article> = {}): Article {
+  return article({ title: `Harbour news ${i}`, text: `The harbour opened on day ${i}.`, publishedAt: `2026-11-${String(10 + i).padStart(2, '0')}T06:00`, comments: [comment(1, `Seen on day ${i}.`)], ...extra });
+}
+
+export interface Subscribed {
+  readonly subs: Subscriptions;
+  readonly runner: DeliveryRunner;
+  readonly t: Target;
+  /** What the runner logged, from debug up. */
+  readonly logs: Record<string, unknown>[];
+  /** An admin of the target's guild, for /subscriptions and /deliver. */
+  readonly ctx: CommandContext;
+}
+
+/** Subscribes the harness's target to everything stored (backfill all). */
+export async function subscribeAll(e: EngineHarness): Promise<Subscribed> {
+  const subs = new Subscriptions(openKeyv(e.store.db, 'subscriptions'));
+  const { log, lines } = capturedLogger('debug');
+  const runner = new DeliveryRunner({ store: e.store, subscriptions: subs, engine: e.engine, log });
+  const t = e.target();
+  const now = new Date().toISOString();
+  const base = { source: null, keywords: null, backfill: { kind: 'all' as const } };
+  const sub: Subscription = { ...t, channelName: 'news', ...base, cursor: backfillCursor(e.store, base, parseFilter(null)), checkedAt: now, createdAt: now, createdBy: 'test', paused: null, posted: 0, lastPostedAt: null, lastRunAt: null, lastError: null };
+  await subs.put(sub);
+  const ctx: CommandContext = {
+    store: e.store,
+    now: () => new Date(),
+    actor: { userId: '1', guildId: t.guildId, permissions: PermissionFlagsBits.ManageGuild, name: 'editor' },
+    delivery: { subscriptions: subs, runner, cron: null },
+  };
+  return { subs, runner, t, logs: lines, ctx };
+}
