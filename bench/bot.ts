@@ -9,11 +9,11 @@
 import { setTimeout } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { commands } from '../commands/index.ts';
-import { startBot } from '../src/discord/bot.ts';
-import { deployCommands } from '../src/discord/deploy.ts';
-import { FakeDiscord, type InteractionHandle, clientOptionsFor } from '../src/fake-discord/index.ts';
-import { createLogger } from '../src/log.ts';
-import { ArticleStore } from '../src/store/store.ts';
+import { startBot } from '../src/ui/discord/bot.ts';
+import { deployCommands } from '../src/ui/discord/deploy.ts';
+import { FakeDiscord, type InteractionHandle, clientOptionsFor } from '../packages/fake-discord/src/index.ts';
+import { createLogger } from '../src/core/log.ts';
+import { ArticleStore } from '../src/adapters/store/store.ts';
 import { loadPools, queries, rng, titleOf } from './corpus.ts';
 import { percentile } from './stats.ts';
 

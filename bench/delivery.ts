@@ -5,15 +5,15 @@
  *   node --import tsx bench/delivery.ts
  */
 import { REST } from 'discord.js';
-import type { Article } from '../src/articles/model.ts';
-import { articleId } from '../src/articles/model.ts';
-import { createDeliveryEngine } from '../src/delivery/engine.ts';
-import type { Target } from '../src/delivery/engine-types.ts';
-import { discordPoster } from '../src/discord/discord-poster.ts';
-import { FakeDiscord } from '../src/fake-discord/index.ts';
-import { createLogger } from '../src/log.ts';
-import { openKeyv } from '../src/store/kv.ts';
-import { ArticleStore } from '../src/store/store.ts';
+import type { Article } from '../src/core/model.ts';
+import { articleId } from '../src/core/model.ts';
+import { createDeliveryEngine } from '../src/app/delivery/engine.ts';
+import type { Target } from '../src/app/delivery/engine-types.ts';
+import { discordPoster } from '../src/ui/discord/discord-poster.ts';
+import { FakeDiscord } from '../packages/fake-discord/src/index.ts';
+import { createLogger } from '../src/core/log.ts';
+import { openKeyv } from '../src/adapters/store/kv.ts';
+import { ArticleStore } from '../src/adapters/store/store.ts';
 
 const CHANNEL_LIMIT = { limit: 5, windowMs: 5000 };
 const GLOBAL_LIMIT = { limit: 50, windowMs: 1000 };

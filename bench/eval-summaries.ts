@@ -10,8 +10,8 @@
  * stay the same when the articles carry page furniture they lack here (a byline and timestamp
  * header, as raw DailyMail pages have), which sinks Lead-3.
  */
-import { summarizeText } from '../src/text/summarize.ts';
-import { splitSentences } from '../src/text/sentences.ts';
+import { summarizeText } from '../src/core/text/summarize.ts';
+import { splitSentences } from '../src/core/text/sentences.ts';
 import { detokenize, loadCnnDm, type CnnDmItem } from './cnndm.ts';
 import { rougeF, type RougeTriple } from './rouge.ts';
 import { rng } from './corpus.ts';

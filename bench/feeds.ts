@@ -6,7 +6,7 @@
  * Run alone: node --import tsx bench/feeds.ts
  */
 import { readFileSync, readdirSync } from 'node:fs';
-import { parseFeed } from '../src/feeds/parse.ts';
+import { parseFeed } from '../src/adapters/feeds/parse.ts';
 
 const DURATION_MS = 3000;
 const WARMUP_PASSES = 5;

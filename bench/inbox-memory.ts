@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { processInbox } from '../src/articles/inbox.ts';
-import { ArticleStore } from '../src/store/store.ts';
+import { processInbox } from '../src/app/library/inbox.ts';
+import { ArticleStore } from '../src/adapters/store/store.ts';
 
 const { values } = parseArgs({ options: { mb: { type: 'string', default: '150' }, thread: { type: 'boolean', default: false } } });
 const megabytes = Number(values.mb);

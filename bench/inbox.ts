@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import { setTimeout } from 'node:timers/promises';
 import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { commands } from '../commands/index.ts';
-import { startBot } from '../src/discord/bot.ts';
-import { deployCommands } from '../src/discord/deploy.ts';
-import { FakeDiscord, clientOptionsFor } from '../src/fake-discord/index.ts';
-import { createLogger } from '../src/log.ts';
-import { ArticleStore } from '../src/store/store.ts';
+import { startBot } from '../src/ui/discord/bot.ts';
+import { deployCommands } from '../src/ui/discord/deploy.ts';
+import { FakeDiscord, clientOptionsFor } from '../packages/fake-discord/src/index.ts';
+import { createLogger } from '../src/core/log.ts';
+import { ArticleStore } from '../src/adapters/store/store.ts';
 import { percentile } from './stats.ts';
 
 const DROPS = 5;

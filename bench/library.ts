@@ -8,8 +8,8 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ingestSources, type SourceFile } from '../src/articles/ingest.ts';
-import { ArticleStore } from '../src/store/store.ts';
+import { ingestSources, type SourceFile } from '../src/app/library/ingest.ts';
+import { ArticleStore } from '../src/adapters/store/store.ts';
 import { exportText, loadPools, queries } from './corpus.ts';
 import { percentile } from './stats.ts';
 

@@ -5,8 +5,8 @@
  */
 import { parseArgs } from 'node:util';
 import MiniSearch, { type SearchOptions } from 'minisearch';
-import { bodyText, commentText } from '../src/articles/model.ts';
-import { parseSource } from '../src/articles/parse.ts';
+import { bodyText, commentText } from '../src/core/model.ts';
+import { parseSource } from '../src/adapters/sources/parse.ts';
 import { exportText, loadPools, queries } from './corpus.ts';
 import { percentile } from './stats.ts';
 

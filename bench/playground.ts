@@ -10,8 +10,8 @@ import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { commands } from '../commands/index.ts';
 import { loadConfig } from '../src/config.ts';
-import { createLogger } from '../src/log.ts';
-import { startPlayground } from '../src/playground/start.ts';
+import { createLogger } from '../src/core/log.ts';
+import { startPlayground } from '../src/ui/playground/start.ts';
 import { percentile } from './stats.ts';
 
 const ROUNDS = 30;

@@ -4,7 +4,7 @@
  * space, tokens longer than 3 characters are Porter-stemmed. ROUGE-Lsum is the summary-level
  * union-LCS over sentences given one per line.
  */
-import { porterStem } from '../src/text/porter.ts';
+import { porterStem } from '../src/core/text/porter.ts';
 
 export interface RougeScore {
   readonly precision: number;

@@ -5,10 +5,10 @@
  * Run alone with `node --import tsx bench/text.ts` (prints one JSON line), or call runTextBench().
  */
 import { pathToFileURL } from 'node:url';
-import type { Article } from '../src/articles/model.ts';
-import { splitSentences } from '../src/text/sentences.ts';
-import { summarize } from '../src/text/summarize.ts';
-import { wordCount } from '../src/text/terms.ts';
+import type { Article } from '../src/core/model.ts';
+import { splitSentences } from '../src/core/text/sentences.ts';
+import { summarize } from '../src/core/text/summarize.ts';
+import { wordCount } from '../src/core/text/terms.ts';
 import { loadCnnDm } from './cnndm.ts';
 import { rng as random } from './corpus.ts';
 

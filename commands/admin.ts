@@ -7,8 +7,8 @@ import {
   type APIApplicationCommandChannelOption,
 } from 'discord-api-types/v10';
 import { z } from 'zod';
-import type { CommandContext, DeliveryContext } from '../src/views/command.ts';
-import { UserError } from '../src/views/view.ts';
+import type { CommandContext, DeliveryContext } from '../src/ui/discord/command.ts';
+import { UserError } from '../src/core/view.ts';
 
 /** Hidden from members without Manage Server; Discord lets server owners change that, so it is checked again on use. */
 export const ADMIN_ONLY: { default_member_permissions: string; contexts: InteractionContextType[] } = {

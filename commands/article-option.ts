@@ -1,11 +1,11 @@
 /** The `article` option that /summarize, /quote and /article share: autocompleted titles, or an id or URL. */
 import { ApplicationCommandOptionType, type APIApplicationCommandStringOption } from 'discord-api-types/v10';
-import type { Article } from '../src/articles/model.ts';
-import { MIN_ID_PREFIX, findArticle } from '../src/store/find.ts';
-import type { ArticleStore } from '../src/store/store.ts';
-import { LIMITS, truncate } from '../src/discord/limits.ts';
-import { escape } from '../src/views/markdown.ts';
-import { type Choice, UserError } from '../src/views/view.ts';
+import type { Article } from '../src/core/model.ts';
+import { MIN_ID_PREFIX, findArticle } from '../src/adapters/store/find.ts';
+import type { ArticleStore } from '../src/adapters/store/store.ts';
+import { LIMITS, truncate } from '../src/core/limits.ts';
+import { escape } from '../src/app/views/markdown.ts';
+import { type Choice, UserError } from '../src/core/view.ts';
 
 export const articleOption = {
   type: ApplicationCommandOptionType.String,

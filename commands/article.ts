@@ -1,13 +1,13 @@
 /** /article: an article in Discord-sized pages, then its comments, with buttons to page. */
 import { ApplicationCommandOptionType } from 'discord-api-types/v10';
 import { z } from 'zod';
-import type { Article } from '../src/articles/model.ts';
-import { LIMITS, truncate } from '../src/discord/limits.ts';
-import { articlePages } from '../src/views/article-pages.ts';
-import { defineCommand } from '../src/views/command.ts';
-import { articleFields } from '../src/views/format.ts';
-import { escape } from '../src/views/markdown.ts';
-import { type ButtonView, UserError, type View } from '../src/views/view.ts';
+import type { Article } from '../src/core/model.ts';
+import { LIMITS, truncate } from '../src/core/limits.ts';
+import { articlePages } from '../src/app/views/article-pages.ts';
+import { defineCommand } from '../src/ui/discord/command.ts';
+import { articleFields } from '../src/app/views/format.ts';
+import { escape } from '../src/app/views/markdown.ts';
+import { type ButtonView, UserError, type View } from '../src/core/view.ts';
 import { articleChoices, articleOption, requireArticle } from './article-option.ts';
 
 /** The view of page `page` (1-based) of an article. */

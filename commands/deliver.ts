@@ -1,13 +1,13 @@
 /** /deliver: run delivery now for this server, or show what it would post. */
 import { ApplicationCommandOptionType } from 'discord-api-types/v10';
 import { z } from 'zod';
-import type { ArticleWork } from '../src/delivery/engine-types.ts';
-import type { SubscriptionRun } from '../src/delivery/run.ts';
-import { LIMITS, truncate } from '../src/discord/limits.ts';
-import { defineCommand } from '../src/views/command.ts';
-import { plural } from '../src/views/format.ts';
-import { escape } from '../src/views/markdown.ts';
-import type { View } from '../src/views/view.ts';
+import type { ArticleWork } from '../src/app/delivery/engine-types.ts';
+import type { SubscriptionRun } from '../src/app/delivery/run.ts';
+import { LIMITS, truncate } from '../src/core/limits.ts';
+import { defineCommand } from '../src/ui/discord/command.ts';
+import { plural } from '../src/app/views/format.ts';
+import { escape } from '../src/app/views/markdown.ts';
+import type { View } from '../src/core/view.ts';
 import { ADMIN_ONLY, requireAdmin } from './admin.ts';
 
 /** An interaction token lasts 15 minutes: a longer run goes on, and the answer says so. */

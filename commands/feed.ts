@@ -1,13 +1,13 @@
 /** /feed add | remove | list: the RSS, Atom and JSON feeds Paperboy reads on each delivery run. */
 import { ApplicationCommandOptionType } from 'discord-api-types/v10';
 import { z } from 'zod';
-import { LIMITS, truncate } from '../src/discord/limits.ts';
-import type { FeedState } from '../src/feeds/registry.ts';
-import { normalizeFeedUrl } from '../src/feeds/registry.ts';
-import { defineCommand, type CommandContext, type FeedsContext } from '../src/views/command.ts';
-import { plural, showTime } from '../src/views/format.ts';
-import { escape } from '../src/views/markdown.ts';
-import { UserError, type EmbedField, type View } from '../src/views/view.ts';
+import { LIMITS, truncate } from '../src/core/limits.ts';
+import type { FeedState } from '../src/app/feeds/registry.ts';
+import { normalizeFeedUrl } from '../src/app/feeds/registry.ts';
+import { defineCommand, type CommandContext, type FeedsContext } from '../src/ui/discord/command.ts';
+import { plural, showTime } from '../src/app/views/format.ts';
+import { escape } from '../src/app/views/markdown.ts';
+import { UserError, type EmbedField, type View } from '../src/core/view.ts';
 import { ADMIN_ONLY, requireAdmin } from './admin.ts';
 
 const urlOption = { type: ApplicationCommandOptionType.String, name: 'url', description: 'The feed’s address (https://…)', required: true, max_length: 2000 } as const;

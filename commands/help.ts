@@ -1,7 +1,7 @@
 /** /help: what Paperboy can do, and how to search. */
 import { z } from 'zod';
-import { defineCommand } from '../src/views/command.ts';
-import type { View } from '../src/views/view.ts';
+import { defineCommand } from '../src/ui/discord/command.ts';
+import type { View } from '../src/core/view.ts';
 
 export function helpView(): View {
   return {

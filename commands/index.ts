@@ -1,5 +1,5 @@
 /** Every slash command, registered from this one list. */
-import type { SlashCommand } from '../src/views/command.ts';
+import type { SlashCommand } from '../src/ui/discord/command.ts';
 import article from './article.ts';
 import deliver from './deliver.ts';
 import feed from './feed.ts';

@@ -1,13 +1,13 @@
 /** /quote: a passage of an article or its comments, verbatim, as a block quote with its citation. */
 import { ApplicationCommandOptionType } from 'discord-api-types/v10';
 import { z } from 'zod';
-import type { Article } from '../src/articles/model.ts';
-import { LIMITS, truncate } from '../src/discord/limits.ts';
-import { findQuote } from '../src/text/quote.ts';
-import { defineCommand } from '../src/views/command.ts';
-import { commentLabel, placeOf, showTime } from '../src/views/format.ts';
-import { blockQuote, escape } from '../src/views/markdown.ts';
-import { UserError, type View } from '../src/views/view.ts';
+import type { Article } from '../src/core/model.ts';
+import { LIMITS, truncate } from '../src/core/limits.ts';
+import { findQuote } from '../src/core/text/quote.ts';
+import { defineCommand } from '../src/ui/discord/command.ts';
+import { commentLabel, placeOf, showTime } from '../src/app/views/format.ts';
+import { blockQuote, escape } from '../src/app/views/markdown.ts';
+import { UserError, type View } from '../src/core/view.ts';
 import { articleChoices, articleOption, requireArticle } from './article-option.ts';
 
 export function quoteView(article: Article, about: string | undefined, from: 'article' | 'comments'): View {

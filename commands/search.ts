@@ -1,13 +1,13 @@
 /** /search: ranked articles and comments with highlighted snippets; buttons page, a menu opens one. */
 import { ApplicationCommandOptionType } from 'discord-api-types/v10';
 import { z } from 'zod';
-import { LIMITS, truncate } from '../src/discord/limits.ts';
-import type { ArticleStore } from '../src/store/store.ts';
-import type { Scope, SearchHit } from '../src/store/search.ts';
-import { defineCommand } from '../src/views/command.ts';
-import { commentLabel, showTime } from '../src/views/format.ts';
-import { escape, highlightOneLine, link, oneLine } from '../src/views/markdown.ts';
-import { type ComponentState, type SelectOption, UserError, type View } from '../src/views/view.ts';
+import { LIMITS, truncate } from '../src/core/limits.ts';
+import type { ArticleStore } from '../src/adapters/store/store.ts';
+import type { Scope, SearchHit } from '../src/adapters/store/search.ts';
+import { defineCommand } from '../src/ui/discord/command.ts';
+import { commentLabel, showTime } from '../src/app/views/format.ts';
+import { escape, highlightOneLine, link, oneLine } from '../src/app/views/markdown.ts';
+import { type ComponentState, type SelectOption, UserError, type View } from '../src/core/view.ts';
 import { articleView } from './article.ts';
 
 export const PAGE_SIZE = 5;

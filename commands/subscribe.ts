@@ -1,14 +1,14 @@
 /** /subscribe: post new articles into a channel, each with a thread of its comments. */
 import { ApplicationCommandOptionType, ChannelType } from 'discord-api-types/v10';
 import { z } from 'zod';
-import { backfillCursor, matching, storedFrom } from '../src/delivery/due.ts';
-import { type Filter, FilterError, parseFilter } from '../src/delivery/filter.ts';
-import type { ArticleStore } from '../src/store/store.ts';
-import { plural } from '../src/views/format.ts';
-import { type Backfill, parseBackfill, revisionOf, showBackfill, type Subscription } from '../src/delivery/subscriptions.ts';
-import { defineCommand } from '../src/views/command.ts';
-import { escape } from '../src/views/markdown.ts';
-import { UserError } from '../src/views/view.ts';
+import { backfillCursor, matching, storedFrom } from '../src/app/delivery/due.ts';
+import { type Filter, FilterError, parseFilter } from '../src/app/delivery/filter.ts';
+import type { ArticleStore } from '../src/adapters/store/store.ts';
+import { plural } from '../src/app/views/format.ts';
+import { type Backfill, parseBackfill, revisionOf, showBackfill, type Subscription } from '../src/app/delivery/subscriptions.ts';
+import { defineCommand } from '../src/ui/discord/command.ts';
+import { escape } from '../src/app/views/markdown.ts';
+import { UserError } from '../src/core/view.ts';
 import { ADMIN_ONLY, ChannelValue, channelOption, requireAdmin } from './admin.ts';
 
 export default defineCommand({

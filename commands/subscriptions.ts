@@ -3,12 +3,12 @@
  * the articles set aside; `retry:#channel` has the next run try that channel's set-aside articles again.
  */
 import { z } from 'zod';
-import { LIMITS, truncate } from '../src/discord/limits.ts';
-import { MAX_SET_ASIDE, setAsideOf, showBackfill, type Subscription, type Subscriptions, unfinishedOf } from '../src/delivery/subscriptions.ts';
-import { defineCommand } from '../src/views/command.ts';
-import { plural, showTime } from '../src/views/format.ts';
-import { escape } from '../src/views/markdown.ts';
-import { type EmbedField, UserError, type View } from '../src/views/view.ts';
+import { LIMITS, truncate } from '../src/core/limits.ts';
+import { MAX_SET_ASIDE, setAsideOf, showBackfill, type Subscription, type Subscriptions, unfinishedOf } from '../src/app/delivery/subscriptions.ts';
+import { defineCommand } from '../src/ui/discord/command.ts';
+import { plural, showTime } from '../src/app/views/format.ts';
+import { escape } from '../src/app/views/markdown.ts';
+import { type EmbedField, UserError, type View } from '../src/core/view.ts';
 import { ADMIN_ONLY, ChannelValue, channelOption, requireAdmin } from './admin.ts';
 
 /** Set-aside articles named in a subscription's entry, at most this many (the count says how many more). */

@@ -1,14 +1,14 @@
 /** /summarize: an extractive summary of an article (its own sentences, verbatim), or a digest of its discussion. */
 import { ApplicationCommandOptionType } from 'discord-api-types/v10';
 import { z } from 'zod';
-import { type Article, commentText } from '../src/articles/model.ts';
-import { LIMITS, truncate } from '../src/discord/limits.ts';
-import { digest } from '../src/text/digest.ts';
-import { summarize } from '../src/text/summarize.ts';
-import { defineCommand } from '../src/views/command.ts';
-import { articleFields, commentLabel, placeOf, plural, showTime } from '../src/views/format.ts';
-import { escape, oneLine } from '../src/views/markdown.ts';
-import type { EmbedField, View } from '../src/views/view.ts';
+import { type Article, commentText } from '../src/core/model.ts';
+import { LIMITS, truncate } from '../src/core/limits.ts';
+import { digest } from '../src/core/text/digest.ts';
+import { summarize } from '../src/core/text/summarize.ts';
+import { defineCommand } from '../src/ui/discord/command.ts';
+import { articleFields, commentLabel, placeOf, plural, showTime } from '../src/app/views/format.ts';
+import { escape, oneLine } from '../src/app/views/markdown.ts';
+import type { EmbedField, View } from '../src/core/view.ts';
 import { articleChoices, articleOption, requireArticle } from './article-option.ts';
 
 export const LENGTHS = { short: 3, medium: 5, long: 8 } as const;

@@ -1,7 +1,7 @@
 /** /unsubscribe: stop posting into a channel. What was posted stays. */
 import { z } from 'zod';
-import { defineCommand } from '../src/views/command.ts';
-import { UserError } from '../src/views/view.ts';
+import { defineCommand } from '../src/ui/discord/command.ts';
+import { UserError } from '../src/core/view.ts';
 import { ADMIN_ONLY, ChannelValue, channelOption, requireAdmin } from './admin.ts';
 
 export default defineCommand({

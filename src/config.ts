@@ -6,7 +6,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { validate as validCron } from 'node-cron';
 import { z } from 'zod';
-import { type AllowList, PUBLIC_ONLY, parseAllowList } from './feeds/allow.ts';
+import { type AllowList, PUBLIC_ONLY, parseAllowList } from './adapters/feeds/allow.ts';
 
 /** The project's root folder: defaults such as data/ are resolved against it, not the caller's directory. */
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');

@@ -1,9 +1,9 @@
 /** The `paperboy` executable: the command line, with the bot's two entry points among its commands. */
 import type { Command } from 'commander';
 import { ConfigError, loadConfig } from './config.ts';
-import { type Io, UsageError, processIo } from './cli/context.ts';
-import { DatabaseError } from './store/errors.ts';
-import { run } from './cli/main.ts';
+import { type Io, UsageError, processIo } from './ui/cli/context.ts';
+import { DatabaseError } from './adapters/store/errors.ts';
+import { run } from './ui/cli/main.ts';
 
 type BotCommand = 'start' | 'deploy-commands';
 
@@ -15,7 +15,7 @@ async function runBot(command: BotCommand, cmd: Command, io: Io, setExitCode: (c
   const db = cmd.optsWithGlobals<{ db?: string }>().db;
   // A ConfigError propagates: the CLI prints it as one line and exits 1.
   const config = loadConfig(db ? { ...process.env, DATABASE_PATH: db } : process.env);
-  const bot = await import('./discord/main.ts');
+  const bot = await import('./ui/discord/main.ts');
   try {
     await (command === 'start' ? bot.start(config) : bot.deploy(config, (line) => io.out(line)));
   } catch (error) {

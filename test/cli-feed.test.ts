@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ArticleStore } from '../src/store/store.ts';
+import { ArticleStore } from '../src/adapters/store/store.ts';
 import { cliWith } from './helpers/cli.ts';
 
 const FEEDS = new URL('./fixtures/feeds/', import.meta.url);

@@ -2,7 +2,7 @@ import { copyFileSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { Article } from '../src/articles/model.ts';
+import { Article } from '../src/core/model.ts';
 import { cliWith } from './helpers/cli.ts';
 
 const SAMPLE = resolve(import.meta.dirname, 'fixtures/000_19f3c93e7cb867fa.txt');

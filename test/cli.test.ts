@@ -2,8 +2,8 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { Article } from '../src/articles/model.ts';
-import { run } from '../src/cli/main.ts';
+import { Article } from '../src/core/model.ts';
+import { run } from '../src/ui/cli/main.ts';
 import { capture, cliWith } from './helpers/cli.ts';
 
 const SAMPLE = resolve(import.meta.dirname, 'fixtures/000_19f3c93e7cb867fa.txt');

@@ -7,9 +7,9 @@ import { quoteView } from '../commands/quote.ts';
 import { PAGE_SIZE, searchView } from '../commands/search.ts';
 import { discussionView, summaryView } from '../commands/summarize.ts';
 import { requireArticle } from '../commands/article-option.ts';
-import { ArticleStore } from '../src/store/store.ts';
-import { articlePages, PAGE_CHARS } from '../src/views/article-pages.ts';
-import { UserError } from '../src/views/view.ts';
+import { ArticleStore } from '../src/adapters/store/store.ts';
+import { articlePages, PAGE_CHARS } from '../src/app/views/article-pages.ts';
+import { UserError } from '../src/core/view.ts';
 import { article, comment } from './helpers/articles.ts';
 import { sampleArticle } from './text-sample.ts';
 

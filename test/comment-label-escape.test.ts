@@ -7,14 +7,14 @@
  * Checked by drawing the views' text with the playground's renderer of Discord markdown.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Article } from '../src/articles/model.ts';
+import type { Article } from '../src/core/model.ts';
 import quote, { quoteView } from '../commands/quote.ts';
 import search, { searchView } from '../commands/search.ts';
 import summarize, { discussionView } from '../commands/summarize.ts';
-import { answerFor } from '../src/discussion/answer.ts';
-import { renderMarkdown } from '../src/playground/client/markdown.ts';
-import { ArticleStore } from '../src/store/store.ts';
-import type { View } from '../src/views/view.ts';
+import { answerFor } from '../src/app/discussion/answer.ts';
+import { renderMarkdown } from '../src/ui/playground/client/markdown.ts';
+import { ArticleStore } from '../src/adapters/store/store.ts';
+import type { View } from '../src/core/view.ts';
 import { article, comment } from './helpers/articles.ts';
 
 const ctx = { userName: () => undefined, channelName: () => undefined };

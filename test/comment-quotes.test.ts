@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { findCommentQuotes, indexArticle, linkCommentQuotes, tokenize } from '../src/articles/comment-quotes.ts';
-import type { Block, Comment } from '../src/articles/model.ts';
-import { parseSource } from '../src/articles/parse.ts';
+import { findCommentQuotes, indexArticle, linkCommentQuotes, tokenize } from '../src/adapters/sources/comment-quotes.ts';
+import type { Block, Comment } from '../src/core/model.ts';
+import { parseSource } from '../src/adapters/sources/parse.ts';
 
 const SAMPLE = readFileSync(new URL('./fixtures/000_19f3c93e7cb867fa.txt', import.meta.url), 'utf8');
 const sample = parseSource('sample.txt', SAMPLE).articles[0];

@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createCodec, STATE_TTL_MS } from '../src/discord/custom-id.ts';
-import { openDatabase } from '../src/store/db.ts';
-import { openKeyv } from '../src/store/kv.ts';
+import { createCodec, STATE_TTL_MS } from '../src/ui/discord/custom-id.ts';
+import { openDatabase } from '../src/adapters/store/db.ts';
+import { openKeyv } from '../src/adapters/store/kv.ts';
 
 const dbs: Database.Database[] = [];
 afterEach(() => dbs.splice(0).forEach((d) => d.close()));

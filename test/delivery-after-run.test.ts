@@ -1,9 +1,9 @@
 /** What a run writes back to its subscription (afterRun), on plain data: no Discord, no store. */
 import { describe, expect, it } from 'vitest';
-import { afterRun, type RunOutcome } from '../src/delivery/after-run.ts';
-import { MAX_UNFINISHED } from '../src/delivery/due.ts';
-import type { ArticleResult } from '../src/delivery/engine-types.ts';
-import { MAX_SET_ASIDE, type SetAside, type Subscription } from '../src/delivery/subscriptions.ts';
+import { afterRun, type RunOutcome } from '../src/app/delivery/after-run.ts';
+import { MAX_UNFINISHED } from '../src/app/delivery/due.ts';
+import type { ArticleResult } from '../src/app/delivery/engine-types.ts';
+import { MAX_SET_ASIDE, type SetAside, type Subscription } from '../src/app/delivery/subscriptions.ts';
 import { article } from './helpers/articles.ts';
 
 const before = '2026-12-01T05:00:00.000Z';

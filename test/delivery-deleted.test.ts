@@ -5,8 +5,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import subscriptionsCommand from '../commands/subscriptions.ts';
-import type { Article } from '../src/articles/model.ts';
-import type { Target } from '../src/delivery/engine-types.ts';
+import type { Article } from '../src/core/model.ts';
+import type { Target } from '../src/app/delivery/engine-types.ts';
 import { comment } from './helpers/articles.ts';
 import { checkDelivered, type EngineHarness, startEngine } from './helpers/delivery.ts';
 import { news, subscribeAll } from './helpers/subscribed.ts';

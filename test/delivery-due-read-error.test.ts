@@ -3,10 +3,10 @@
  * the subscription says so (its error, the log), instead of taking the article as changed.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DeliveryEngine } from '../src/delivery/engine-types.ts';
-import { DeliveryRunner } from '../src/delivery/run.ts';
-import { type Subscription, Subscriptions } from '../src/delivery/subscriptions.ts';
-import { openKeyv } from '../src/store/kv.ts';
+import type { DeliveryEngine } from '../src/app/delivery/engine-types.ts';
+import { DeliveryRunner } from '../src/app/delivery/run.ts';
+import { type Subscription, Subscriptions } from '../src/app/delivery/subscriptions.ts';
+import { openKeyv } from '../src/adapters/store/kv.ts';
 import { article, comment } from './helpers/articles.ts';
 import { checkDelivered, type EngineHarness, startEngine } from './helpers/delivery.ts';
 import { capturedLogger } from './helpers/log.ts';

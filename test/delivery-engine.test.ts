@@ -4,8 +4,8 @@
  */
 import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Article } from '../src/articles/model.ts';
-import { planArticle, threadName } from '../src/delivery/messages.ts';
+import type { Article } from '../src/core/model.ts';
+import { planArticle, threadName } from '../src/app/delivery/messages.ts';
 import { article, comment } from './helpers/articles.ts';
 import { checkDelivered, type EngineHarness, startEngine } from './helpers/delivery.ts';
 import { sampleArticle } from './text-sample.ts';

@@ -5,7 +5,7 @@
  */
 import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Article } from '../src/articles/model.ts';
+import type { Article } from '../src/core/model.ts';
 import { article, comment } from './helpers/articles.ts';
 import { type Harness, startHarness } from './helpers/bot.ts';
 import { checkDelivered } from './helpers/delivery.ts';

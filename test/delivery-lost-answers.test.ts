@@ -5,9 +5,9 @@
  * attempted however busy the channel has been since, and the bound of that search logged.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createDeliveryEngine } from '../src/delivery/engine.ts';
-import type { Poster } from '../src/delivery/poster.ts';
-import { openKeyv } from '../src/store/kv.ts';
+import { createDeliveryEngine } from '../src/app/delivery/engine.ts';
+import type { Poster } from '../src/app/delivery/poster.ts';
+import { openKeyv } from '../src/adapters/store/kv.ts';
 import { article, comment } from './helpers/articles.ts';
 import { checkDelivered, type EngineHarness, startEngine } from './helpers/delivery.ts';
 import { capturedLogger } from './helpers/log.ts';

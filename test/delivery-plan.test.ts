@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { deliverView } from '../commands/deliver.ts';
-import type { Article } from '../src/articles/model.ts';
+import type { Article } from '../src/core/model.ts';
 import { article, comment } from './helpers/articles.ts';
 import { checkDelivered, type EngineHarness, startEngine } from './helpers/delivery.ts';
 

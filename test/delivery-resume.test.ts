@@ -6,9 +6,9 @@
  */
 import { REST, Routes } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Article } from '../src/articles/model.ts';
-import { nonceFor, planArticle, postFooter } from '../src/delivery/messages.ts';
-import { discordPoster } from '../src/discord/discord-poster.ts';
+import type { Article } from '../src/core/model.ts';
+import { nonceFor, planArticle, postFooter } from '../src/app/delivery/messages.ts';
+import { discordPoster } from '../src/ui/discord/discord-poster.ts';
 import { article, comment } from './helpers/articles.ts';
 import { TOKEN } from './helpers/bot.ts';
 import { checkDelivered, type EngineHarness, startEngine } from './helpers/delivery.ts';

@@ -4,15 +4,15 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { subscriptionsView } from '../commands/subscriptions.ts';
-import type { Article } from '../src/articles/model.ts';
-import { MAX_CHANGED_PER_RUN, backfillCursor } from '../src/delivery/due.ts';
-import type { DeliveryEngine, Target } from '../src/delivery/engine-types.ts';
-import { parseFilter } from '../src/delivery/filter.ts';
-import { DeliveryRunner } from '../src/delivery/run.ts';
-import { scheduleDelivery } from '../src/delivery/schedule.ts';
-import { type Backfill, type Subscription, Subscriptions } from '../src/delivery/subscriptions.ts';
-import { createLogger } from '../src/log.ts';
-import { openKeyv } from '../src/store/kv.ts';
+import type { Article } from '../src/core/model.ts';
+import { MAX_CHANGED_PER_RUN, backfillCursor } from '../src/app/delivery/due.ts';
+import type { DeliveryEngine, Target } from '../src/app/delivery/engine-types.ts';
+import { parseFilter } from '../src/app/delivery/filter.ts';
+import { DeliveryRunner } from '../src/app/delivery/run.ts';
+import { scheduleDelivery } from '../src/app/delivery/schedule.ts';
+import { type Backfill, type Subscription, Subscriptions } from '../src/app/delivery/subscriptions.ts';
+import { createLogger } from '../src/core/log.ts';
+import { openKeyv } from '../src/adapters/store/kv.ts';
 import { article, comment } from './helpers/articles.ts';
 import { checkDelivered, type EngineHarness, startEngine } from './helpers/delivery.ts';
 

@@ -1,9 +1,9 @@
 /** The set-aside list stays bounded whatever Discord refuses: the oldest leave it, named in the log and counted in /subscriptions. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { subscriptionsView } from '../commands/subscriptions.ts';
-import { DeliveryRunner } from '../src/delivery/run.ts';
-import { MAX_SET_ASIDE, setAsideOf, type Subscription, Subscriptions } from '../src/delivery/subscriptions.ts';
-import { openKeyv } from '../src/store/kv.ts';
+import { DeliveryRunner } from '../src/app/delivery/run.ts';
+import { MAX_SET_ASIDE, setAsideOf, type Subscription, Subscriptions } from '../src/app/delivery/subscriptions.ts';
+import { openKeyv } from '../src/adapters/store/kv.ts';
 import { article } from './helpers/articles.ts';
 import { type EngineHarness, startEngine } from './helpers/delivery.ts';
 import { capturedLogger } from './helpers/log.ts';

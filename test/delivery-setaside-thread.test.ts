@@ -3,12 +3,12 @@
  * on over the next runs to the end (the set-aside entry keeps it due), against the local Discord.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Article } from '../src/articles/model.ts';
-import { MAX_UNFINISHED } from '../src/delivery/due.ts';
-import { DeliveryRunner } from '../src/delivery/run.ts';
-import { setAsideOf, type Subscription, Subscriptions, unfinishedOf } from '../src/delivery/subscriptions.ts';
-import { createLogger } from '../src/log.ts';
-import { openKeyv } from '../src/store/kv.ts';
+import type { Article } from '../src/core/model.ts';
+import { MAX_UNFINISHED } from '../src/app/delivery/due.ts';
+import { DeliveryRunner } from '../src/app/delivery/run.ts';
+import { setAsideOf, type Subscription, Subscriptions, unfinishedOf } from '../src/app/delivery/subscriptions.ts';
+import { createLogger } from '../src/core/log.ts';
+import { openKeyv } from '../src/adapters/store/kv.ts';
 import { article, comment } from './helpers/articles.ts';
 import { checkDelivered, type EngineHarness, startEngine } from './helpers/delivery.ts';
 

@@ -6,8 +6,8 @@
  */
 import Keyv from 'keyv';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createDeliveryEngine } from '../src/delivery/engine.ts';
-import { SqliteKeyvStore } from '../src/store/kv.ts';
+import { createDeliveryEngine } from '../src/app/delivery/engine.ts';
+import { SqliteKeyvStore } from '../src/adapters/store/kv.ts';
 import { article, comment } from './helpers/articles.ts';
 import { type EngineHarness, startEngine } from './helpers/delivery.ts';
 import { capturedLogger } from './helpers/log.ts';

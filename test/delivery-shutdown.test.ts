@@ -7,10 +7,10 @@
 import { readFileSync } from 'node:fs';
 import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { afterEach, describe, expect, it } from 'vitest';
-import { planArticle } from '../src/delivery/messages.ts';
-import type { RequestRecord } from '../src/fake-discord/index.ts';
-import { FeedRegistry } from '../src/feeds/registry.ts';
-import { openKeyv } from '../src/store/kv.ts';
+import { planArticle } from '../src/app/delivery/messages.ts';
+import type { RequestRecord } from '../packages/fake-discord/src/index.ts';
+import { FeedRegistry } from '../src/app/feeds/registry.ts';
+import { openKeyv } from '../src/adapters/store/kv.ts';
 import { article, comment } from './helpers/articles.ts';
 import { type Harness, startHarness } from './helpers/bot.ts';
 import { type LocalSite, serveLocally } from './helpers/http.ts';

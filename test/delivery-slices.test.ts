@@ -7,14 +7,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { deliverView } from '../commands/deliver.ts';
 import { subscriptionsView } from '../commands/subscriptions.ts';
-import type { Article } from '../src/articles/model.ts';
-import { MAX_NEW_PER_RUN, MAX_SCANNED_PER_RUN, MAX_UNFINISHED, backfillCursor } from '../src/delivery/due.ts';
-import type { Target } from '../src/delivery/engine-types.ts';
-import { parseFilter } from '../src/delivery/filter.ts';
-import { DeliveryRunner, type SubscriptionRun } from '../src/delivery/run.ts';
-import { type Subscription, Subscriptions, unfinishedOf } from '../src/delivery/subscriptions.ts';
-import { createLogger } from '../src/log.ts';
-import { openKeyv } from '../src/store/kv.ts';
+import type { Article } from '../src/core/model.ts';
+import { MAX_NEW_PER_RUN, MAX_SCANNED_PER_RUN, MAX_UNFINISHED, backfillCursor } from '../src/app/delivery/due.ts';
+import type { Target } from '../src/app/delivery/engine-types.ts';
+import { parseFilter } from '../src/app/delivery/filter.ts';
+import { DeliveryRunner, type SubscriptionRun } from '../src/app/delivery/run.ts';
+import { type Subscription, Subscriptions, unfinishedOf } from '../src/app/delivery/subscriptions.ts';
+import { createLogger } from '../src/core/log.ts';
+import { openKeyv } from '../src/adapters/store/kv.ts';
 import { article, comment } from './helpers/articles.ts';
 import { checkDelivered, type EngineHarness, startEngine } from './helpers/delivery.ts';
 

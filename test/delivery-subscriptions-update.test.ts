@@ -1,8 +1,8 @@
 /** Changes to one subscription from two callers at once (a run's update and a /subscribe) both land. */
 import { describe, expect, it } from 'vitest';
-import { type Subscription, Subscriptions } from '../src/delivery/subscriptions.ts';
-import { openKeyv } from '../src/store/kv.ts';
-import { ArticleStore } from '../src/store/store.ts';
+import { type Subscription, Subscriptions } from '../src/app/delivery/subscriptions.ts';
+import { openKeyv } from '../src/adapters/store/kv.ts';
+import { ArticleStore } from '../src/adapters/store/store.ts';
 
 const at = '2026-12-01T06:00:00.000Z';
 const sub: Subscription = { guildId: '1', channelId: '2', kind: 'text', channelName: 'news', source: null, keywords: null, backfill: { kind: 'none' }, cursor: 10, checkedAt: at, createdAt: at, createdBy: 'test', paused: null, posted: 0, lastPostedAt: null, lastRunAt: null, lastError: null };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Article, Comment } from '../src/articles/model.ts';
-import { digest } from '../src/text/digest.ts';
+import type { Article, Comment } from '../src/core/model.ts';
+import { digest } from '../src/core/text/digest.ts';
 import { sampleArticle } from './text-sample.ts';
 
 function comment(n: number, rating: number | null, postedAt: string | null, paragraphs: string[], quotes: Comment['quotes'] = []): Comment {

@@ -6,8 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../commands/index.ts';
-import { deployCommands } from '../src/discord/deploy.ts';
-import { EXPIRED } from '../src/discord/router.ts';
+import { deployCommands } from '../src/ui/discord/deploy.ts';
+import { EXPIRED } from '../src/ui/discord/router.ts';
 import { article, comment } from './helpers/articles.ts';
 import { type Harness, startHarness } from './helpers/bot.ts';
 import { sampleArticle } from './text-sample.ts';

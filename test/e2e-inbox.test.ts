@@ -8,7 +8,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { processInbox } from '../src/articles/inbox.ts';
+import { processInbox } from '../src/app/library/inbox.ts';
 import { type Harness, startHarness } from './helpers/bot.ts';
 
 let h: Harness | undefined;

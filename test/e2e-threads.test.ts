@@ -6,7 +6,7 @@
 import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { Routes } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { COOLDOWN_REACTION } from '../src/discord/threads.ts';
+import { COOLDOWN_REACTION } from '../src/ui/discord/threads.ts';
 import { type Harness, startHarness } from './helpers/bot.ts';
 import { sampleArticle } from './text-sample.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isFurniture, isProse } from '../src/text/features.ts';
+import { isFurniture, isProse } from '../src/core/text/features.ts';
 
 describe('GIVEN sentences from news pages', () => {
   it('THEN bylines, timestamps, separators and one-word exclamations are not prose', () => {

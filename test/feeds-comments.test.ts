@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseFeed } from '../src/feeds/parse.ts';
+import { parseFeed } from '../src/adapters/feeds/parse.ts';
 
 describe('GIVEN feeds that point at their own discussions', () => {
   it('THEN RSS <comments>, wfw:commentRss and Atom rel="replies" become the comments link, with the count where given', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseFeedDate } from '../src/feeds/dates.ts';
-import { parseFeed } from '../src/feeds/parse.ts';
+import { parseFeedDate } from '../src/adapters/feeds/dates.ts';
+import { parseFeed } from '../src/adapters/feeds/parse.ts';
 
 describe('GIVEN RFC 822 dates as real feeds write them', () => {
   it.each([

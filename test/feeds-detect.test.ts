@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { isFeed } from '../src/feeds/detect.ts';
+import { isFeed } from '../src/adapters/feeds/detect.ts';
 
 const FIXTURES = new URL('./fixtures/feeds/', import.meta.url);
 const JSON_FEED = JSON.stringify({ title: 'Micro', items: [], version: 'https://jsonfeed.org/version/1.1' }, null, 2);

@@ -1,7 +1,7 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { decodeFeed } from '../src/feeds/decode.ts';
-import { parseFeed } from '../src/feeds/parse.ts';
+import { decodeFeed } from '../src/adapters/feeds/decode.ts';
+import { parseFeed } from '../src/adapters/feeds/parse.ts';
 
 const NOW = new Date('2024-05-01T12:00:00.000Z');
 

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ParseError } from '../src/articles/errors.ts';
-import { parseFeed } from '../src/feeds/parse.ts';
-import type { FeedParseOptions } from '../src/feeds/parse.ts';
+import { ParseError } from '../src/core/errors.ts';
+import { parseFeed } from '../src/adapters/feeds/parse.ts';
+import type { FeedParseOptions } from '../src/adapters/feeds/parse.ts';
 
 const GUARDIAN = readFileSync(new URL('./fixtures/feeds/rss-parser__guardian.rss', import.meta.url));
 const HEISE = readFileSync(new URL('./fixtures/feeds/rss-parser__heise.atom', import.meta.url));

@@ -3,8 +3,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
-import { parseAllowList } from '../src/feeds/allow.ts';
-import { type FetchLimits, USER_AGENT, fetchFeed } from '../src/feeds/fetch.ts';
+import { parseAllowList } from '../src/adapters/feeds/allow.ts';
+import { type FetchLimits, USER_AGENT, fetchFeed } from '../src/adapters/feeds/fetch.ts';
 import { type LocalSite, serveLocally } from './helpers/http.ts';
 
 const FEED = '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title></channel></rss>';

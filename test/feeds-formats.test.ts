@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Article } from '../src/articles/model.ts';
-import { parseFeed } from '../src/feeds/parse.ts';
+import { Article } from '../src/core/model.ts';
+import { parseFeed } from '../src/adapters/feeds/parse.ts';
 
 const NOW = new Date('2024-05-01T12:00:00.000Z');
 

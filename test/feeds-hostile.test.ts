@@ -3,9 +3,9 @@
  * proportional to the size. The check these replace took 42 s on the first input at 1.6 MB.
  */
 import { describe, expect, it } from 'vitest';
-import { ParseError } from '../src/articles/errors.ts';
-import { parseFeed, rootElement } from '../src/feeds/parse.ts';
-import { endsWithClosedRoot, htmlTitle, prologEnd } from '../src/feeds/xml-edges.ts';
+import { ParseError } from '../src/core/errors.ts';
+import { parseFeed, rootElement } from '../src/adapters/feeds/parse.ts';
+import { endsWithClosedRoot, htmlTitle, prologEnd } from '../src/adapters/feeds/xml-edges.ts';
 import { millis } from './helpers/timing.ts';
 
 const FEED = '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><item><title>A</title><link>https://e.example/a</link></item></channel></rss>';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { htmlToBlocks, htmlToLine } from '../src/feeds/html.ts';
-import { parseFeed } from '../src/feeds/parse.ts';
+import { htmlToBlocks, htmlToLine } from '../src/adapters/feeds/html.ts';
+import { parseFeed } from '../src/adapters/feeds/parse.ts';
 
 const texts = (html: string, base: string | null = null): string[] => htmlToBlocks(html, base).map((b) => b.text);
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { articleId } from '../src/articles/model.ts';
-import { feedItemId } from '../src/feeds/articles.ts';
-import { parseFeed } from '../src/feeds/parse.ts';
+import { articleId } from '../src/core/model.ts';
+import { feedItemId } from '../src/adapters/feeds/articles.ts';
+import { parseFeed } from '../src/adapters/feeds/parse.ts';
 
 interface Item {
   readonly guid?: string;

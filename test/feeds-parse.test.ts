@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { Article, bodyText } from '../src/articles/model.ts';
-import type { Article as ArticleType } from '../src/articles/model.ts';
-import { parseFeed } from '../src/feeds/parse.ts';
+import { Article, bodyText } from '../src/core/model.ts';
+import type { Article as ArticleType } from '../src/core/model.ts';
+import { parseFeed } from '../src/adapters/feeds/parse.ts';
 
 const NOW = new Date('2024-05-01T12:00:00.000Z');
 

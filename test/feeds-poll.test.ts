@@ -4,12 +4,12 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseAllowList } from '../src/feeds/allow.ts';
-import { type FeedParser, createFeedParser } from '../src/feeds/parse-worker.ts';
-import { type ParseFeed, pollFeeds } from '../src/feeds/poll.ts';
-import { FeedRegistry } from '../src/feeds/registry.ts';
-import { openKeyv } from '../src/store/kv.ts';
-import { ArticleStore } from '../src/store/store.ts';
+import { parseAllowList } from '../src/adapters/feeds/allow.ts';
+import { type FeedParser, createFeedParser } from '../src/adapters/feeds/parse-worker.ts';
+import { type ParseFeed, pollFeeds } from '../src/app/feeds/poll.ts';
+import { FeedRegistry } from '../src/app/feeds/registry.ts';
+import { openKeyv } from '../src/adapters/store/kv.ts';
+import { ArticleStore } from '../src/adapters/store/store.ts';
 import { type LocalSite, serveLocally } from './helpers/http.ts';
 
 const DIR = new URL('./fixtures/feeds/', import.meta.url);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FILTER_BODY_CHARS, FILTER_TITLE_CHARS, FilterError, parseFilter } from '../src/delivery/filter.ts';
-import { parseBackfill } from '../src/delivery/subscriptions.ts';
+import { FILTER_BODY_CHARS, FILTER_TITLE_CHARS, FilterError, parseFilter } from '../src/app/delivery/filter.ts';
+import { parseBackfill } from '../src/app/delivery/subscriptions.ts';
 import { article } from './helpers/articles.ts';
 
 const nato = article({ title: 'Russia and NATO', text: 'The bloc’s expansion to the East.\n\nA café on the corner.' });

@@ -2,10 +2,10 @@ import { mkdtempSync, readFileSync, readdirSync, utimesSync, writeFileSync, exis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { processInbox, shortName } from '../src/articles/inbox.ts';
-import { emptyReport, storeArticles } from '../src/articles/ingest.ts';
-import { WorkerReader } from '../src/articles/ingest-thread.ts';
-import { ArticleStore } from '../src/store/store.ts';
+import { processInbox, shortName } from '../src/app/library/inbox.ts';
+import { emptyReport, storeArticles } from '../src/app/library/ingest.ts';
+import { WorkerReader } from '../src/adapters/sources/ingest-thread.ts';
+import { ArticleStore } from '../src/adapters/store/store.ts';
 import { SAMPLE_PATH } from './text-sample.ts';
 
 let dir: string;

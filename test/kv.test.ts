@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Keyv from 'keyv';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../src/store/db.ts';
-import { claimKey, openKeyv } from '../src/store/kv.ts';
+import { openDatabase } from '../src/adapters/store/db.ts';
+import { claimKey, openKeyv } from '../src/adapters/store/kv.ts';
 
 describe('GIVEN keyv over the article database', () => {
   it('THEN a write the database refuses is an error, not a quiet `false`', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CUT_MARK, LIMITS, truncate } from '../src/discord/limits.ts';
+import { CUT_MARK, LIMITS, truncate } from '../src/core/limits.ts';
 
 describe('GIVEN text and a limit', () => {
   it('THEN text that fits comes back untouched', () => {

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Db, openDatabase } from '../src/store/db.ts';
-import { LockHeldError, STALE_AFTER_MS, takeLock } from '../src/store/lock.ts';
+import { type Db, openDatabase } from '../src/adapters/store/db.ts';
+import { LockHeldError, STALE_AFTER_MS, takeLock } from '../src/adapters/store/lock.ts';
 
 let file: string;
 let first: Db;

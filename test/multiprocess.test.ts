@@ -4,9 +4,9 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FakeDiscord } from '../src/fake-discord/index.ts';
-import { openDatabase } from '../src/store/db.ts';
-import { ArticleStore } from '../src/store/store.ts';
+import { FakeDiscord } from '../packages/fake-discord/src/index.ts';
+import { openDatabase } from '../src/adapters/store/db.ts';
+import { ArticleStore } from '../src/adapters/store/store.ts';
 import { TOKEN } from './helpers/bot.ts';
 import { BIN, type Running, spawnPaperboy } from './helpers/process.ts';
 

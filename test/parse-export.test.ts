@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ParseError } from '../src/articles/errors.ts';
-import { Article, articleId, bodyText, commentText } from '../src/articles/model.ts';
-import type { Article as ArticleType } from '../src/articles/model.ts';
-import { parseSource } from '../src/articles/parse.ts';
-import type { ParseOptions, ParseResult } from '../src/articles/parse.ts';
+import { ParseError } from '../src/core/errors.ts';
+import { Article, articleId, bodyText, commentText } from '../src/core/model.ts';
+import type { Article as ArticleType } from '../src/core/model.ts';
+import { parseSource } from '../src/adapters/sources/parse.ts';
+import type { ParseOptions, ParseResult } from '../src/adapters/sources/parse.ts';
 
 const SAMPLE = readFileSync(new URL('./fixtures/000_19f3c93e7cb867fa.txt', import.meta.url), 'utf8');
 const SAMPLE_LINES = SAMPLE.split('\n');

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ParseError } from '../src/articles/errors.ts';
-import { Article, articleId } from '../src/articles/model.ts';
-import type { Article as ArticleType } from '../src/articles/model.ts';
-import { parseSource } from '../src/articles/parse.ts';
-import { firstInvalidUtf8 } from '../src/articles/utf8.ts';
-import type { ParseOptions, ParseResult } from '../src/articles/parse.ts';
+import { ParseError } from '../src/core/errors.ts';
+import { Article, articleId } from '../src/core/model.ts';
+import type { Article as ArticleType } from '../src/core/model.ts';
+import { parseSource } from '../src/adapters/sources/parse.ts';
+import { firstInvalidUtf8 } from '../src/adapters/sources/utf8.ts';
+import type { ParseOptions, ParseResult } from '../src/adapters/sources/parse.ts';
 
 const SAMPLE = readFileSync(new URL('./fixtures/000_19f3c93e7cb867fa.txt', import.meta.url), 'utf8');
 const NOW = new Date('2024-05-01T12:00:00.000Z');

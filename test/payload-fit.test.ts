@@ -4,14 +4,14 @@
  * Discord's checks, and only http(s) URLs are stored or sent.
  */
 import { describe, expect, it } from 'vitest';
-import { parseJson } from '../src/articles/parse-json.ts';
-import { planArticle } from '../src/delivery/messages.ts';
-import { createCodec } from '../src/discord/custom-id.ts';
-import { LIMITS, embedSize, fitEmbeds } from '../src/discord/limits.ts';
-import { renderView } from '../src/discord/render.ts';
-import { checkMessageBody } from '../src/fake-discord/validate-message.ts';
-import { openDatabase } from '../src/store/db.ts';
-import { openKeyv } from '../src/store/kv.ts';
+import { parseJson } from '../src/adapters/sources/parse-json.ts';
+import { planArticle } from '../src/app/delivery/messages.ts';
+import { createCodec } from '../src/ui/discord/custom-id.ts';
+import { LIMITS, embedSize, fitEmbeds } from '../src/core/limits.ts';
+import { renderView } from '../src/ui/discord/render.ts';
+import { checkMessageBody } from '../packages/fake-discord/src/validate-message.ts';
+import { openDatabase } from '../src/adapters/store/db.ts';
+import { openKeyv } from '../src/adapters/store/kv.ts';
 import { article, comment } from './helpers/articles.ts';
 
 /** What the local Discord would refuse in a message body, as `path: message` lines (none is success). */

@@ -4,8 +4,8 @@
  * defeat regex-based renderers comes out correct.
  */
 import { describe, expect, it } from 'vitest';
-import { renderMarkdown } from '../src/playground/client/markdown.ts';
-import { blockQuote, escape, highlight, highlightOneLine, link } from '../src/views/markdown.ts';
+import { renderMarkdown } from '../src/ui/playground/client/markdown.ts';
+import { blockQuote, escape, highlight, highlightOneLine, link } from '../src/app/views/markdown.ts';
 
 const USERS: Record<string, string> = { '123456789012345678': 'Alice', '222222222222222222': '<b>Eve</b>' };
 const CHANNELS: Record<string, string> = { '333333333333333333': 'news' };
@@ -59,7 +59,7 @@ function checkMarkup(html: string): string[] {
   return names;
 }
 
-describe('GIVEN the bot’s own markdown (src/views/markdown.ts)', () => {
+describe('GIVEN the bot’s own markdown (src/app/views/markdown.ts)', () => {
   const tricky = [
     'a*b*c _d_ e__f__ ~~g~~ ||h|| `i` ```j``` \\k \\\\ [l](x) <@123456789012345678> <#1> <t:1:R> <:e:1> @ # -# 1.',
     '> not a quote\n>>> nor this\n# not a heading\n## nor\n-# nor subtext\n- not a list\n* nor this\n  + nor this',

@@ -6,7 +6,7 @@
 import { Routes } from 'discord-api-types/v10';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { PlaygroundState } from '../src/playground/client/types.ts';
+import type { PlaygroundState } from '../src/ui/playground/client/types.ts';
 import { launchChromium } from './helpers/browser.ts';
 import { startTestPlayground, type TestPlayground } from './helpers/playground.ts';
 

@@ -4,7 +4,7 @@
  */
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PlaygroundState } from '../src/playground/client/types.ts';
+import type { PlaygroundState } from '../src/ui/playground/client/types.ts';
 import { startTestPlayground, type TestPlayground } from './helpers/playground.ts';
 
 let world: TestPlayground;

@@ -5,8 +5,8 @@
  * payloads, drawn by the playground's renderer of Discord markdown.
  */
 import { describe, expect, it } from 'vitest';
-import { planArticle } from '../src/delivery/messages.ts';
-import { renderMarkdown } from '../src/playground/client/markdown.ts';
+import { planArticle } from '../src/app/delivery/messages.ts';
+import { renderMarkdown } from '../src/ui/playground/client/markdown.ts';
 import { article, comment } from './helpers/articles.ts';
 
 const ctx = { userName: () => undefined, channelName: () => undefined };

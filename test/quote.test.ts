@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Article, Comment } from '../src/articles/model.ts';
-import { findQuote, type Quote } from '../src/text/quote.ts';
+import type { Article, Comment } from '../src/core/model.ts';
+import { findQuote, type Quote } from '../src/core/text/quote.ts';
 import { loadCnnDm } from '../bench/cnndm.ts';
 import { CNNDM_FIXTURE, sampleArticle } from './text-sample.ts';
 

@@ -1,7 +1,7 @@
 /** The byte-level splitters behind streamed ingest: any chunking gives the same records. */
 import { describe, expect, it } from 'vitest';
-import { ParseError } from '../src/articles/errors.ts';
-import { type ByteRecord, splitJsonArray, splitLines } from '../src/articles/records.ts';
+import { ParseError } from '../src/core/errors.ts';
+import { type ByteRecord, splitJsonArray, splitLines } from '../src/adapters/sources/records.ts';
 
 async function* chunked(bytes: Buffer, size: number): AsyncGenerator<Buffer> {
   for (let i = 0; i < bytes.length; i += size) {

@@ -1,11 +1,11 @@
 import { MessageFlags } from 'discord-api-types/v10';
 import { describe, expect, it } from 'vitest';
-import { createCodec } from '../src/discord/custom-id.ts';
-import { LIMITS } from '../src/discord/limits.ts';
-import { renderView } from '../src/discord/render.ts';
-import { openDatabase } from '../src/store/db.ts';
-import { openKeyv } from '../src/store/kv.ts';
-import { blockQuote, escape, highlight, highlightOneLine, link } from '../src/views/markdown.ts';
+import { createCodec } from '../src/ui/discord/custom-id.ts';
+import { LIMITS } from '../src/core/limits.ts';
+import { renderView } from '../src/ui/discord/render.ts';
+import { openDatabase } from '../src/adapters/store/db.ts';
+import { openKeyv } from '../src/adapters/store/kv.ts';
+import { blockQuote, escape, highlight, highlightOneLine, link } from '../src/app/views/markdown.ts';
 
 const codec = createCodec({ keyv: openKeyv(openDatabase(':memory:'), 'bot') });
 

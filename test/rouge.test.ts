@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rougeF, rougeLsum, rougeN, rougeTokens } from '../bench/rouge.ts';
-import { porterStem } from '../src/text/porter.ts';
+import { porterStem } from '../src/core/text/porter.ts';
 
 describe('porterStem (NLTK variant, as rouge-score uses it)', () => {
   it('GIVEN the words of NLTK own stemmer doctest THEN gives the documented stems', () => {

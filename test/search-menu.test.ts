@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PAGE_SIZE, searchView } from '../commands/search.ts';
-import { ArticleStore } from '../src/store/store.ts';
+import { ArticleStore } from '../src/adapters/store/store.ts';
 import { article, comment } from './helpers/articles.ts';
 
 let store: ArticleStore;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ArticleStore } from '../src/store/store.ts';
-import { parseQuery, toMatchExpression } from '../src/store/query.ts';
+import { ArticleStore } from '../src/adapters/store/store.ts';
+import { parseQuery, toMatchExpression } from '../src/adapters/store/query.ts';
 import { article, comment } from './helpers/articles.ts';
 
 let store: ArticleStore;
@@ -186,7 +186,7 @@ describe('GIVEN filters, pages and order', () => {
 
 describe('GIVEN more matches than the ranking window', () => {
   it('THEN an old title match still ranks first, and exclusions still apply to it', async () => {
-    const { COUNT_CAP, RANK_WINDOW } = await import('../src/store/search.ts');
+    const { COUNT_CAP, RANK_WINDOW } = await import('../src/adapters/store/search.ts');
     const big = ArticleStore.open(':memory:');
     big.upsert(article({ title: 'Lighthouse keepers remember', text: 'An old story about the coast.' }));
     big.upsert(article({ title: 'Lighthouse sold', text: 'The coast guard sold it. No keepers remain.' }));

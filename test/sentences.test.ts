@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitSentences } from '../src/text/sentences.ts';
+import { splitSentences } from '../src/core/text/sentences.ts';
 import { samplePieces } from './text-sample.ts';
 
 const texts = (input: string): string[] => splitSentences(input).map((s) => s.text);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseQuery } from '../src/store/query.ts';
-import { makeSnippet, tokenMatcher } from '../src/store/snippet.ts';
+import { parseQuery } from '../src/adapters/store/query.ts';
+import { makeSnippet, tokenMatcher } from '../src/adapters/store/snippet.ts';
 
 const marked = (text: string, query: string) => {
   const { snippet, highlights } = makeSnippet(text, tokenMatcher(parseQuery(query)));

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ArticleStore } from '../src/store/store.ts';
+import { ArticleStore } from '../src/adapters/store/store.ts';
 import { article, comment } from './helpers/articles.ts';
 
 let store: ArticleStore;

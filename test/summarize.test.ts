@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Article } from '../src/articles/model.ts';
-import { summarize, summarizeText } from '../src/text/summarize.ts';
+import type { Article } from '../src/core/model.ts';
+import { summarize, summarizeText } from '../src/core/text/summarize.ts';
 import { loadCnnDm } from '../bench/cnndm.ts';
 import { CNNDM_FIXTURE, sampleArticle } from './text-sample.ts';
 

@@ -3,9 +3,9 @@
  * the verdicts of the pattern it replaces, on inputs where that pattern took seconds.
  */
 import { describe, expect, it } from 'vitest';
-import { parseFeedDate } from '../src/feeds/dates.ts';
-import { htmlToBlocks } from '../src/feeds/html.ts';
-import { escape } from '../src/views/markdown.ts';
+import { parseFeedDate } from '../src/adapters/feeds/dates.ts';
+import { htmlToBlocks } from '../src/adapters/feeds/html.ts';
+import { escape } from '../src/app/views/markdown.ts';
 import { millis } from './helpers/timing.ts';
 
 /** The line-start escapes as they were written before (quadratic over runs of blank lines). */

@@ -1,8 +1,8 @@
 /** The seed sample for the text engine's tests: its raw paragraphs, and the Article the parser makes of it. */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Article } from '../src/articles/model.ts';
-import { parseSource } from '../src/articles/parse.ts';
+import type { Article } from '../src/core/model.ts';
+import { parseSource } from '../src/adapters/sources/parse.ts';
 
 export const SAMPLE_PATH = fileURLToPath(new URL('./fixtures/000_19f3c93e7cb867fa.txt', import.meta.url));
 

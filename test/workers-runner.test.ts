@@ -4,7 +4,7 @@
  * the next job gets a fresh worker. Real worker threads, with a TypeScript job module run through tsx.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { JobError, WorkerRunner, WorkerStopped } from '../src/workers/runner.ts';
+import { JobError, WorkerRunner, WorkerStopped } from '../src/adapters/workers/runner.ts';
 import type { TestJob } from './fixtures/workers/jobs.ts';
 
 const JOBS = new URL('./fixtures/workers/jobs.ts', import.meta.url);

@@ -1,6 +1,6 @@
 /** Small hand-built articles for store and CLI tests, independent of any parser. */
-import type { Article, Comment } from '../../src/articles/model.ts';
-import { articleId } from '../../src/articles/model.ts';
+import type { Article, Comment } from '../../src/core/model.ts';
+import { articleId } from '../../src/core/model.ts';
 
 export function comment(number: number, text: string, extra: Partial<Comment> = {}): Comment {
   return {

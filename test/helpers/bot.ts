@@ -3,14 +3,14 @@
  * a channel and a member to act as. Each test file starts its own; `close()` stops both.
  */
 import { commands } from '../../commands/index.ts';
-import type { Article } from '../../src/articles/model.ts';
-import { type Bot, startBot } from '../../src/discord/bot.ts';
-import { deployCommands } from '../../src/discord/deploy.ts';
-import { FakeDiscord, type FakeDiscordOptions, clientOptionsFor } from '../../src/fake-discord/index.ts';
-import { parseAllowList } from '../../src/feeds/allow.ts';
-import { createFeedParser } from '../../src/feeds/parse-worker.ts';
-import { ArticleStore } from '../../src/store/store.ts';
-import type { SlashCommand } from '../../src/views/command.ts';
+import type { Article } from '../../src/core/model.ts';
+import { type Bot, startBot } from '../../src/ui/discord/bot.ts';
+import { deployCommands } from '../../src/ui/discord/deploy.ts';
+import { FakeDiscord, type FakeDiscordOptions, clientOptionsFor } from '../../packages/fake-discord/src/index.ts';
+import { parseAllowList } from '../../src/adapters/feeds/allow.ts';
+import { createFeedParser } from '../../src/adapters/feeds/parse-worker.ts';
+import { ArticleStore } from '../../src/adapters/store/store.ts';
+import type { SlashCommand } from '../../src/ui/discord/command.ts';
 import { capturedLogger } from './log.ts';
 
 /** The tests' feed sites listen on 127.0.0.1, which the bot reaches only when allowed, as FEED_ALLOW_HOSTS=127.0.0.1 would. */

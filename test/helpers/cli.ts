@@ -1,6 +1,6 @@
 /** Runs the CLI in-process with its output captured, against a database file of the test's choosing. */
-import type { Io } from '../../src/cli/context.ts';
-import { run } from '../../src/cli/main.ts';
+import type { Io } from '../../src/ui/cli/context.ts';
+import { run } from '../../src/ui/cli/main.ts';
 
 export interface Captured extends Io {
   stdout: string;

@@ -1,15 +1,15 @@
 /** The delivery engine on its own against the local Discord: a discord.js REST client, keyv progress, a store. */
 import { REST } from 'discord.js';
-import type { Article } from '../../src/articles/model.ts';
-import { createDeliveryEngine, type EngineDeps } from '../../src/delivery/engine.ts';
-import type { DeliveryEngine, Target } from '../../src/delivery/engine-types.ts';
-import { planArticle } from '../../src/delivery/messages.ts';
-import type { Poster } from '../../src/delivery/poster.ts';
-import { discordPoster } from '../../src/discord/discord-poster.ts';
-import { FakeDiscord, type FakeDiscordOptions } from '../../src/fake-discord/index.ts';
-import { createLogger } from '../../src/log.ts';
-import { openKeyv } from '../../src/store/kv.ts';
-import { ArticleStore } from '../../src/store/store.ts';
+import type { Article } from '../../src/core/model.ts';
+import { createDeliveryEngine, type EngineDeps } from '../../src/app/delivery/engine.ts';
+import type { DeliveryEngine, Target } from '../../src/app/delivery/engine-types.ts';
+import { planArticle } from '../../src/app/delivery/messages.ts';
+import type { Poster } from '../../src/app/delivery/poster.ts';
+import { discordPoster } from '../../src/ui/discord/discord-poster.ts';
+import { FakeDiscord, type FakeDiscordOptions } from '../../packages/fake-discord/src/index.ts';
+import { createLogger } from '../../src/core/log.ts';
+import { openKeyv } from '../../src/adapters/store/kv.ts';
+import { ArticleStore } from '../../src/adapters/store/store.ts';
 import { TOKEN } from './bot.ts';
 
 export interface EngineHarness {

@@ -1,6 +1,6 @@
 /** A logger whose lines a test can read: each JSON line parsed into `lines`, in order. */
 import { Writable } from 'node:stream';
-import { createLogger, type Logger } from '../../src/log.ts';
+import { createLogger, type Logger } from '../../src/core/log.ts';
 
 export function capturedLogger(level: 'debug' | 'info' | 'warn'): { log: Logger; lines: Record<string, unknown>[] } {
   const lines: Record<string, unknown>[] = [];

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { commands } from '../../commands/index.ts';
 import { loadConfig } from '../../src/config.ts';
-import { type Playground, startPlayground } from '../../src/playground/start.ts';
+import { type Playground, startPlayground } from '../../src/ui/playground/start.ts';
 import { capturedLogger } from './log.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');

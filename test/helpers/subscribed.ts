@@ -3,14 +3,14 @@
  * what the set-aside and deleted-post tests drive delivery and `/subscriptions` through.
  */
 import { PermissionFlagsBits } from 'discord-api-types/v10';
-import type { Article } from '../../src/articles/model.ts';
-import { backfillCursor } from '../../src/delivery/due.ts';
-import type { Target } from '../../src/delivery/engine-types.ts';
-import { parseFilter } from '../../src/delivery/filter.ts';
-import { DeliveryRunner } from '../../src/delivery/run.ts';
-import { type Subscription, Subscriptions } from '../../src/delivery/subscriptions.ts';
-import { openKeyv } from '../../src/store/kv.ts';
-import type { CommandContext } from '../../src/views/command.ts';
+import type { Article } from '../../src/core/model.ts';
+import { backfillCursor } from '../../src/app/delivery/due.ts';
+import type { Target } from '../../src/app/delivery/engine-types.ts';
+import { parseFilter } from '../../src/app/delivery/filter.ts';
+import { DeliveryRunner } from '../../src/app/delivery/run.ts';
+import { type Subscription, Subscriptions } from '../../src/app/delivery/subscriptions.ts';
+import { openKeyv } from '../../src/adapters/store/kv.ts';
+import type { CommandContext } from '../../src/ui/discord/command.ts';
 import { article, comment } from './articles.ts';
 import type { EngineHarness } from './delivery.ts';
 import { capturedLogger } from './log.ts';

@@ -1,0 +1,158 @@
+/**
+ * Fetching a feed the way a well-behaved reader does: conditional requests (ETag,
+ * Last-Modified), a timeout, a size cap, a bounded number of redirects, and a User-Agent that says
+ * who is asking. Every failure comes back as a reason in plain words, never an exception.
+ *
+ * Only http(s), and only public addresses unless allowed (see allow.ts), checked for every hop: an IP
+ * literal before anything is sent, a host name on the address the connection is actually made to
+ * (undici's `connect.lookup`), so a name that resolves to a public address when asked once and to
+ * 127.0.0.1 when connected (DNS rebinding) is refused too.
+ */
+import { type LookupAddress, lookup as dnsLookup } from 'node:dns';
+import { readFileSync } from 'node:fs';
+import type { LookupFunction } from 'node:net';
+import { Agent, type Response, fetch } from 'undici';
+import { PROJECT_ROOT } from '../../config.ts';
+import { type AllowList, PUBLIC_ONLY, literalAddress, refusalOf } from './allow.ts';
+
+const VERSION = (JSON.parse(readFileSync(`${PROJECT_ROOT}/package.json`, 'utf8')) as { version: string }).version;
+
+/** Says what is asking, so a publisher can tell Paperboy from a browser. */
+export const USER_AGENT = `Paperboy/${VERSION} (feed reader for Discord; Node.js ${process.version})`;
+
+export interface FetchLimits {
+  /** Default 15 s for the whole exchange, body included. */
+  readonly timeoutMs?: number;
+  /** Default 10 MB. */
+  readonly maxBytes?: number;
+  /** Default 5. */
+  readonly maxRedirects?: number;
+  /** Non-public hosts and ranges the feed may reach (FEED_ALLOW_HOSTS). Default: public addresses only. */
+  readonly allow?: AllowList;
+  /** Resolves host names; default the system resolver (`dns.lookup`). Tests give names addresses without DNS. */
+  readonly lookup?: typeof dnsLookup;
+}
+
+/** A connection refused by the address rules; its message is the reason shown to the operator. */
+class RefusedError extends Error {
+  override readonly name = 'RefusedError';
+}
+
+/**
+ * Resolves as `dns.lookup` does, then keeps only the addresses the rules allow; with none left the
+ * connection fails with the refusal, before any connection is opened.
+ */
+function guardedLookup(allow: AllowList, resolve: typeof dnsLookup): LookupFunction {
+  return (hostname, options, callback) => {
+    resolve(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
+      if (error) return callback(error, '', 0);
+      const allowed = addresses.filter((a) => refusalOf(a.address, hostname, allow) === null);
+      const first = allowed[0];
+      if (!first) {
+        const refusal = addresses[0] ? refusalOf(addresses[0].address, hostname, allow) : `refused: ${hostname} has no address`;
+        return callback(new RefusedError(refusal ?? `refused: ${hostname}`), '', 0);
+      }
+      if (options.all) return (callback as unknown as (e: null, all: LookupAddress[]) => void)(null, allowed);
+      callback(null, first.address, first.family);
+    });
+  };
+}
+
+/** Why a URL is refused before anything is sent (its scheme, or an IP literal outside the rules), or null. */
+function refusalBeforeConnecting(url: URL, allow: AllowList): string | null {
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `refused: ${url.protocol} URLs are not fetched; a feed must be http or https`;
+  // The URL parser has already turned 2130706433, 0x7f.1 and 127.1 into 127.0.0.1.
+  const literal = literalAddress(url.hostname);
+  return literal === null ? null : refusalOf(literal, url.hostname, allow);
+}
+
+export interface Validators {
+  readonly etag: string | null;
+  readonly lastModified: string | null;
+}
+
+export type FetchResult =
+  | { readonly kind: 'fresh'; readonly body: Buffer; readonly contentType: string | null; readonly url: string; readonly validators: Validators }
+  | { readonly kind: 'not-modified' }
+  | { readonly kind: 'failed'; readonly reason: string };
+
+async function readCapped(response: Response, maxBytes: number): Promise<Buffer | null> {
+  const declared = Number(response.headers.get('content-length'));
+  if (declared > maxBytes) return null;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  if (!response.body) return Buffer.alloc(0);
+  for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
+    if (size > maxBytes) return null;
+    chunks.push(Buffer.from(chunk));
+  }
+  return Buffer.concat(chunks);
+}
+
+function megabytes(n: number): string {
+  return `${Math.round((n / 1e6) * 10) / 10} MB`;
+}
+
+export async function fetchFeed(url: string, validators: Validators, limits: FetchLimits = {}): Promise<FetchResult> {
+  const timeoutMs = limits.timeoutMs ?? 15_000;
+  const maxBytes = limits.maxBytes ?? 10_000_000;
+  const maxRedirects = limits.maxRedirects ?? 5;
+  const allow = limits.allow ?? PUBLIC_ONLY;
+  const signal = AbortSignal.timeout(timeoutMs);
+  // One agent per fetch, closed at the end: its lookup carries this fetch's rules.
+  const agent = new Agent({ connect: { lookup: guardedLookup(allow, limits.lookup ?? dnsLookup) } });
+  let current = url;
+  try {
+    for (let hops = 0; ; hops++) {
+      let parsed: URL;
+      try {
+        parsed = new URL(current);
+      } catch {
+        return { kind: 'failed', reason: `"${current}" is not a URL` };
+      }
+      const refused = refusalBeforeConnecting(parsed, allow);
+      if (refused) return { kind: 'failed', reason: hops === 0 ? refused : `${refused} (redirected from ${url})` };
+      const headers: Record<string, string> = { 'User-Agent': USER_AGENT, Accept: 'application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5' };
+      if (validators.etag) headers['If-None-Match'] = validators.etag;
+      if (validators.lastModified) headers['If-Modified-Since'] = validators.lastModified;
+      const response = await fetch(current, { headers, redirect: 'manual', signal, dispatcher: agent });
+      if (response.status >= 300 && response.status < 400 && response.status !== 304) {
+        const location = response.headers.get('location');
+        await response.body?.cancel();
+        if (!location) return { kind: 'failed', reason: `HTTP ${response.status} redirect without a Location header` };
+        if (hops >= maxRedirects) return { kind: 'failed', reason: `more than ${maxRedirects} redirects (last to ${location})` };
+        try {
+          current = new URL(location, current).toString();
+        } catch {
+          return { kind: 'failed', reason: `HTTP ${response.status} redirect to "${location}", which is not a URL` };
+        }
+        continue;
+      }
+      if (response.status === 304) {
+        await response.body?.cancel();
+        return { kind: 'not-modified' };
+      }
+      if (!response.ok) {
+        await response.body?.cancel();
+        return { kind: 'failed', reason: `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''} from ${current}` };
+      }
+      const body = await readCapped(response, maxBytes);
+      if (body === null) return { kind: 'failed', reason: `the feed is larger than ${megabytes(maxBytes)}` };
+      return {
+        kind: 'fresh',
+        body,
+        contentType: response.headers.get('content-type'),
+        url: current,
+        validators: { etag: response.headers.get('etag'), lastModified: response.headers.get('last-modified') },
+      };
+    }
+  } catch (error) {
+    if (signal.aborted) return { kind: 'failed', reason: `no complete answer within ${timeoutMs / 1000} s` };
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    if (cause instanceof RefusedError) return { kind: 'failed', reason: current === url ? cause.message : `${cause.message} (redirected from ${url})` };
+    return { kind: 'failed', reason: `could not fetch ${current}: ${cause?.code ?? cause?.message ?? (error as Error).message}` };
+  } finally {
+    await agent.destroy();
+  }
+}

@@ -1,0 +1,102 @@
+/** Rows ⇄ the Article model: the one place that knows how an Article is laid out in tables. */
+import type { Article, Block, Comment, CommentQuote } from '../../core/model.ts';
+import { bodyText, commentText } from '../../core/model.ts';
+
+export interface ArticleRow {
+  rowid: number;
+  id: string;
+  title: string;
+  url: string | null;
+  source: string | null;
+  author: string | null;
+  published_at: string | null;
+  language: string | null;
+  blocks: string;
+  body_text: string;
+  declared_comment_count: number | null;
+  comments_url: string | null;
+  ingested_at: string;
+  updated_at: string;
+}
+
+export interface CommentRow {
+  rowid: number;
+  article_rowid: number;
+  id: string;
+  position: number;
+  number: number | null;
+  author: string | null;
+  author_id: string | null;
+  posted_at: string | null;
+  rating: number | null;
+  paragraphs: string;
+  quotes: string;
+  reply_to: string | null;
+  text: string;
+}
+
+export type ArticleColumns = Omit<ArticleRow, 'rowid' | 'updated_at'>;
+export type CommentColumns = Omit<CommentRow, 'rowid' | 'article_rowid' | 'position'>;
+
+export function articleColumns(a: Article): ArticleColumns {
+  return {
+    id: a.id,
+    title: a.title,
+    url: a.url,
+    source: a.source,
+    author: a.author,
+    published_at: a.publishedAt,
+    language: a.language,
+    blocks: JSON.stringify(a.body),
+    body_text: bodyText(a),
+    declared_comment_count: a.declaredCommentCount,
+    comments_url: a.commentsUrl,
+    ingested_at: a.ingestedAt,
+  };
+}
+
+export function commentColumns(c: Comment): CommentColumns {
+  return {
+    id: c.id,
+    number: c.number,
+    author: c.author,
+    author_id: c.authorId,
+    posted_at: c.postedAt,
+    rating: c.rating,
+    paragraphs: JSON.stringify(c.paragraphs),
+    quotes: JSON.stringify(c.quotes),
+    reply_to: c.replyTo,
+    text: commentText(c),
+  };
+}
+
+export function toComment(r: CommentRow): Comment {
+  return {
+    id: r.id,
+    number: r.number,
+    author: r.author,
+    authorId: r.author_id,
+    postedAt: r.posted_at,
+    rating: r.rating,
+    paragraphs: JSON.parse(r.paragraphs) as string[],
+    quotes: JSON.parse(r.quotes) as CommentQuote[],
+    replyTo: r.reply_to,
+  };
+}
+
+export function toArticle(r: ArticleRow, comments: readonly CommentRow[]): Article {
+  return {
+    id: r.id,
+    title: r.title,
+    url: r.url,
+    source: r.source,
+    author: r.author,
+    publishedAt: r.published_at,
+    language: r.language,
+    body: JSON.parse(r.blocks) as Block[],
+    comments: comments.map(toComment),
+    declaredCommentCount: r.declared_comment_count,
+    commentsUrl: r.comments_url,
+    ingestedAt: r.ingested_at,
+  };
+}

@@ -1,0 +1,210 @@
+/**
+ * Which articles a subscription should get in this run: already-posted ones that changed since its
+ * last check, set-aside ones an admin asked to retry, new ones past its cursor that match its source
+ * and keywords (oldest first), then those whose threads are still being posted a slice per run.
+ */
+import type { Article } from '../../core/model.ts';
+import type { Positioned } from '../../adapters/store/positions.ts';
+import type { ArticleStore } from '../../adapters/store/store.ts';
+import type { ArticleResult, DeliveryEngine } from './engine-types.ts';
+import type { Filter } from './filter.ts';
+import { setAsideOf, type Subscription, type Unfinished, unfinishedOf } from './subscriptions.ts';
+
+/** New articles handed to the engine per run and subscription: a run stays bounded, the rest waits. */
+export const MAX_NEW_PER_RUN = 50;
+/** Store positions looked at per run, matching or not. */
+export const MAX_SCANNED_PER_RUN = 5000;
+/**
+ * Every change since the last check is walked: the check time moves past all of them at once, so a
+ * change left out would never be looked at again. Only this subscription's posted articles are loaded.
+ */
+const EVERY_CHANGE = Number.MAX_SAFE_INTEGER;
+/**
+ * Changed articles with work to do (new comments, new text) handed to the engine per run. Past it the
+ * check time stays, and the next run, finding these up to date, takes the next ones.
+ */
+export const MAX_CHANGED_PER_RUN = 200;
+/**
+ * Articles a subscription carries past its cursor while their threads are posted a slice per run. It
+ * bounds each run's work and the stored list: past it, an article with comments left holds the cursor
+ * (its window of new articles is handed over again) until a place frees up.
+ */
+export const MAX_UNFINISHED = MAX_NEW_PER_RUN;
+
+export interface Due {
+  /**
+   * Changed articles first, then retried set-aside ones, then new ones oldest first, then the
+   * unfinished threads: new posts are not queued behind long threads for the engine's thread slots.
+   */
+  readonly articles: readonly Article[];
+  /** The changed (already posted) articles among them: the check time may move only once each has finished, been set aside, or is carried (see nextUnfinished). */
+  readonly changedIds: readonly string[];
+  /** Whether every change since the last check was looked at (false when MAX_CHANGED_PER_RUN was reached). */
+  readonly changesComplete: boolean;
+  /** Set-aside articles marked for retry that are no longer stored: nothing left to retry. */
+  readonly missing: readonly string[];
+  /** Unfinished articles that are no longer stored: their threads stay as they are. */
+  readonly missingUnfinished: readonly string[];
+  /**
+   * The cursor to store once the engine reports: past every article that finished, was set aside, or
+   * did not match, and past those `carried` (the unfinished list after this run, see nextUnfinished).
+   */
+  cursorAfter(results: readonly ArticleResult[], carried: ReadonlySet<string>): number;
+}
+
+function timeOf(a: Article): string {
+  return a.publishedAt ?? a.ingestedAt;
+}
+
+/**
+ * Whether the engine has nothing to do for this posted article. One it cannot plan comes back as work
+ * (engine.plan catches the planning error) and is handed over: delivery sets it aside with the reason.
+ * A failure to read progress is not caught: the run for this subscription fails and says why, rather
+ * than taking every article it could not read as changed.
+ */
+async function upToDate(engine: DeliveryEngine, sub: Subscription, article: Article): Promise<boolean> {
+  const [work] = await engine.plan(sub, [article]);
+  return work?.action === 'none';
+}
+
+/** Comment messages the engine left for the next run (0 when it finished or failed). */
+export function commentsLeft(r: ArticleResult): number {
+  return r.error === null ? (r.commentsLeft ?? 0) : 0;
+}
+
+/** An article the engine is done with: finished, or set aside with its reason. One with comments left is not, unless carried. */
+export function settled(r: ArticleResult): boolean {
+  return (r.error === null && commentsLeft(r) === 0) || r.setAside === true;
+}
+
+/**
+ * The unfinished list after a run. An entry leaves it when its thread is complete, it is set aside,
+ * or it is no longer stored; one not reached, or stopped by a failure, stays as it was. An article
+ * with comments left joins it, in the order handed over, while there is room (MAX_UNFINISHED).
+ */
+export function nextUnfinished(
+  list: readonly Unfinished[],
+  results: readonly ArticleResult[],
+  order: readonly string[],
+  titles: ReadonlyMap<string, string>,
+  missing: readonly string[],
+  at: string,
+): Unfinished[] {
+  const byId = new Map(results.map((r) => [r.articleId, r]));
+  const next: Unfinished[] = [];
+  for (const e of list) {
+    const r = byId.get(e.articleId);
+    if (missing.includes(e.articleId) || r?.setAside === true) continue;
+    if (!r || r.error !== null) next.push(e);
+    else if (commentsLeft(r) > 0) next.push({ ...e, left: commentsLeft(r), at });
+  }
+  const listed = new Set(list.map((e) => e.articleId));
+  for (const id of order) {
+    const r = byId.get(id);
+    if (next.length >= MAX_UNFINISHED) break;
+    if (!r || listed.has(id) || commentsLeft(r) === 0 || r.setAside === true) continue;
+    next.push({ articleId: id, title: titles.get(id) ?? id, left: commentsLeft(r), at });
+  }
+  return next;
+}
+
+export async function dueArticles(store: ArticleStore, sub: Subscription, filter: Filter, engine: DeliveryEngine): Promise<Due> {
+  // Carried by the unfinished list: handed over from it, never again as new or changed.
+  const carriedIds = new Set(unfinishedOf(sub).map((e) => e.articleId));
+  // Set aside and not asked to retry: passed like one that does not match, when the cursor was held behind it.
+  const setAsideIds = new Set(setAsideOf(sub).filter((e) => !e.retry).map((e) => e.articleId));
+  const scanned: { position: number; id: string | null }[] = [];
+  const fresh: Article[] = [];
+  for (const p of storedFrom(store, sub.cursor, 'after')) {
+    if (fresh.length >= MAX_NEW_PER_RUN || scanned.length >= MAX_SCANNED_PER_RUN) break;
+    const article = carriedIds.has(p.id) || setAsideIds.has(p.id) ? null : matching(store, sub, filter, p);
+    // Already posted here and up to date (the cursor was moved back by a new backfill): passed, not handed over.
+    const wanted = article !== null && !((await engine.delivered(sub, p.id)) && (await upToDate(engine, sub, article)));
+    scanned.push({ position: p.position, id: wanted ? p.id : null });
+    if (wanted) fresh.push(article);
+  }
+  const changed: Article[] = [];
+  let changesComplete = true;
+  // Articles this subscription never posted are skipped by id, before anything is loaded.
+  for (const id of store.positions.updatedSince(sub.checkedAt, sub.cursor, EVERY_CHANGE)) {
+    if (carriedIds.has(id) || !(await engine.delivered(sub, id))) continue;
+    const article = store.get(id);
+    if (!article || (await upToDate(engine, sub, article))) continue;
+    if (changed.length >= MAX_CHANGED_PER_RUN) {
+      changesComplete = false;
+      break;
+    }
+    changed.push(article);
+  }
+  const taken = new Set([...carriedIds, ...changed.map((a) => a.id)]);
+  const retried: Article[] = [];
+  const missing: string[] = [];
+  for (const entry of setAsideOf(sub)) {
+    if (!entry.retry || taken.has(entry.articleId)) continue;
+    const article = store.get(entry.articleId);
+    if (article) retried.push(article);
+    else missing.push(entry.articleId);
+    taken.add(entry.articleId);
+  }
+  const unfinished: Article[] = [];
+  const missingUnfinished: string[] = [];
+  for (const entry of unfinishedOf(sub)) {
+    const article = store.get(entry.articleId);
+    if (article) unfinished.push(article);
+    else missingUnfinished.push(entry.articleId);
+  }
+  fresh.sort((a, b) => timeOf(a).localeCompare(timeOf(b)));
+  return {
+    articles: [...changed, ...retried, ...fresh.filter((a) => !taken.has(a.id)), ...unfinished],
+    changedIds: changed.map((a) => a.id),
+    changesComplete,
+    missing,
+    missingUnfinished,
+    cursorAfter(results, carried) {
+      // An article the engine did not finish, or never reached (the target went away), stops the cursor;
+      // one set aside does not, so the articles after it are delivered, nor does one the unfinished list carries.
+      const done = new Set(results.filter((r) => settled(r) || carried.has(r.articleId)).map((r) => r.articleId));
+      let cursor = sub.cursor;
+      for (const s of scanned) {
+        if (s.id !== null && !done.has(s.id)) break;
+        cursor = s.position;
+      }
+      return cursor;
+    },
+  };
+}
+
+/** The cursor that makes a new subscription's first run post what its backfill asks for. */
+export function backfillCursor(store: ArticleStore, sub: Pick<Subscription, 'source' | 'backfill'>, filter: Filter): number {
+  const last = store.positions.last();
+  if (sub.backfill.kind === 'none') return last;
+  if (sub.backfill.kind === 'all') return 0;
+  let found = 0;
+  for (const p of storedFrom(store, last + 1, 'before')) {
+    if (matching(store, sub, filter, p) && ++found === sub.backfill.count) return p.position - 1;
+  }
+  return 0;
+}
+
+/** Store positions read per query while walking the store. */
+const PAGE = 500;
+
+/** Stored articles after `from` (oldest first) or before it (newest first), read a page at a time as the caller goes on. */
+export function* storedFrom(store: ArticleStore, from: number, direction: 'after' | 'before'): Generator<Positioned> {
+  let position = from;
+  for (;;) {
+    const page = direction === 'after' ? store.positions.after(position, PAGE) : store.positions.before(position, PAGE);
+    if (page.length === 0) return;
+    for (const p of page) {
+      position = p.position;
+      yield p;
+    }
+  }
+}
+
+/** The article at this position when it is from the subscription's source (any, when it names none) and passes its filter; otherwise null, loading nothing for another source. */
+export function matching(store: ArticleStore, sub: Pick<Subscription, 'source'>, filter: Filter, p: Positioned): Article | null {
+  if (sub.source !== null && p.source?.toLowerCase() !== sub.source.toLowerCase()) return null;
+  const article = store.get(p.id);
+  return article && filter(article) ? article : null;
+}

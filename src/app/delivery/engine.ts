@@ -1,0 +1,407 @@
+/**
+ * The delivery engine: posts each article, its thread and its comments exactly once. Progress is
+ * stored in keyv after every message; each message carries a deterministic nonce, so a resend
+ * after a crash within Discord's nonce window returns the message already made; after a longer
+ * outage the thread's messages after the last one recorded are read and matched before sending,
+ * and a post whose fate is unknown is looked for before it is made again (find-post.ts). A thread
+ * gets at most `commentsPerRun` messages per run, and stops between two messages at shutdown.
+ */
+import { createHash } from 'node:crypto';
+import type Keyv from 'keyv';
+import type { Article } from '../../core/model.ts';
+import type { ArticleThread } from '../discussion/threads.ts';
+import type { Logger } from '../../core/log.ts';
+import type { ArticleAction, ArticleResult, ArticleWork, DeliveryEngine, DeliveryReport, Target } from './engine-types.ts';
+import { createFinder } from './find-post.ts';
+import { type ArticlePlan, nonceFor, planArticle } from './messages.ts';
+import { NotInDiscord, type PostedMessage, type Poster, readAfter, TargetGone } from './poster.ts';
+import { deletedPart, deletedReason, permanentRefusal, refusedOutright } from './refusal.ts';
+
+/**
+ * Threads whose comments are being posted at once, per target. Each thread is its own rate-limit
+ * bucket (5 messages per 5 s on Discord), so about 20 at once are needed to reach the global 50/s.
+ */
+const THREADS_IN_FLIGHT = 20;
+/**
+ * Comment messages sent per article and run by default. A thread of thousands goes in slices: at
+ * Discord's 5 messages per 5 s in a thread, 100 take about 100 s, so a run stays within the default
+ * 5-minute schedule and the next run (every subscription's new articles) never waits hours behind one thread.
+ */
+export const COMMENTS_PER_RUN = 100;
+/** Pages of 100 read back in a thread when resuming: people may have replied since the bot's last message. */
+const RESUME_PAGES = 10;
+
+interface Progress {
+  postId: string | null;
+  threadId: string | null;
+  postHash: string | null;
+  bodyHash: string;
+  /** Comment step keys posted. */
+  done: string[];
+  /** The last message posted in the thread: where a resume starts reading. */
+  lastId: string | null;
+  /**
+   * When the post was last attempted (epoch ms), saved before sending: a search for it after a crash
+   * starts there. Null when Discord refused that attempt outright (nothing to look for); absent in older records.
+   */
+  attemptedAt?: number | null;
+  /** The first delivery finished: later work is an append or an edit. */
+  complete: boolean;
+  /**
+   * Times the article was posted afresh because its post or thread was deleted in Discord; absent
+   * before the first. Part of the post's nonce, so Discord never answers a repost with the deleted post.
+   */
+  reposts?: number;
+}
+
+export interface EngineDeps {
+  readonly poster: Poster;
+  /** Progress records; one per target channel and article. */
+  readonly keyv: Keyv;
+  readonly log: Logger;
+  /** Told of every thread made for an article, so its replies can be followed. */
+  readonly onThread?: (thread: ArticleThread) => Promise<void>;
+  /** Comment messages sent per article and run; the rest go in the next run. Default COMMENTS_PER_RUN. */
+  readonly commentsPerRun?: number;
+  /** Epoch milliseconds; default Date.now. */
+  readonly clock?: () => number;
+}
+
+function bodyHash(a: Article): string {
+  return createHash('sha256').update(a.title).update('\u0000').update(JSON.stringify(a.body)).digest('base64url').slice(0, 16);
+}
+
+/** The record of an article nothing has been posted for yet. */
+function freshProgress(a: Article): Progress {
+  return { postId: null, threadId: null, postHash: null, bodyHash: bodyHash(a), done: [], lastId: null, complete: false };
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Why an article is set aside when planArticle throws: that depends on the article alone, so it would fail the same way on every run. */
+function notLaidOut(error: unknown): string {
+  return `it could not be laid out as messages: ${message(error)}`;
+}
+
+/**
+ * The send's message id, or null as soon as `signal` fires, so a shutdown does not wait out a
+ * rate-limit window (or a 429's Retry-After). A message abandoned on the wire may still have been
+ * made: its nonce, and the thread read back on the next run, keep it from being posted twice.
+ */
+function unlessAborted(sending: Promise<string>, signal: AbortSignal | undefined): Promise<string | null> {
+  if (!signal) return sending;
+  return new Promise((resolve, reject) => {
+    const stop = (): void => resolve(null);
+    if (signal.aborted) stop();
+    else signal.addEventListener('abort', stop, { once: true });
+    sending.then(
+      (id) => {
+        signal.removeEventListener('abort', stop);
+        resolve(id);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', stop);
+        // Dropped because of the stop (discord.js answers an AbortError): not a failure.
+        if (signal.aborted) resolve(null);
+        else reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}
+
+function actionOf(p: Progress | null, plan: ArticlePlan, article: Article): { action: ArticleAction; pending: number } {
+  const done = new Set(p?.done ?? []);
+  const pending = plan.comments.filter((s) => !done.has(s.key)).length;
+  if (!p?.postId) return { action: 'post', pending };
+  if (!p.complete || !p.threadId) return { action: 'resume', pending };
+  if (p.bodyHash !== bodyHash(article)) return { action: 'edit', pending };
+  if (pending > 0 || p.postHash !== plan.postHash) return { action: 'append', pending };
+  return { action: 'none', pending };
+}
+
+export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
+  const { poster, keyv, log } = deps;
+  const clock = deps.clock ?? Date.now;
+  const commentsPerRun = deps.commentsPerRun ?? COMMENTS_PER_RUN;
+  if (!Number.isInteger(commentsPerRun) || commentsPerRun < 1) throw new RangeError(`delivery engine: expected \`commentsPerRun\` to be a whole number from 1 up, got \`${commentsPerRun}\``);
+  const key = (t: Target, articleId: string): string => `${t.channelId}:${articleId}`;
+  const load = async (t: Target, id: string): Promise<Progress | null> => ((await keyv.get(key(t, id))) as Progress | undefined) ?? null;
+  const save = (t: Target, id: string, p: Progress): Promise<boolean> => keyv.set(key(t, id), p);
+  const finder = createFinder(poster, log);
+
+  /**
+   * The post and its thread, made or found; edits the post when it changed. Returns messages
+   * created and edited, or null when shutdown came while the post waited for Discord (not done, and
+   * not failed: the next run looks for it before posting). `unrecorded`: an earlier run set out to
+   * make the post and recorded no id, so it may exist; only then is Discord searched for it.
+   */
+  async function ensurePost(
+    t: Target,
+    a: Article,
+    plan: ArticlePlan,
+    p: Progress,
+    unrecorded: boolean,
+    signal: AbortSignal | undefined,
+  ): Promise<{ created: number; edited: number } | null> {
+    let created = 0;
+    let edited = 0;
+    if (!p.postId) {
+      const found = unrecorded ? await finder.findPost(t, a.id, plan, p.attemptedAt ?? undefined) : null;
+      const attemptedAt = clock();
+      if (found === null) {
+        // Recorded before the post is made, so the next run knows to look for it, and from when.
+        p.attemptedAt = attemptedAt;
+        await save(t, a.id, p);
+        created++;
+      }
+      try {
+        const made = found ?? (t.kind === 'forum' ? await finder.makeForumPost(t, a.id, plan, attemptedAt) : await sendPost(t, a, plan, p, signal));
+        if (made === null) return null;
+        p.postId = made;
+      } catch (error) {
+        if (refusedOutright(error)) {
+          // Discord answered no, so nothing was made: the next attempt need not read the channel back for it.
+          p.attemptedAt = null;
+          await save(t, a.id, p);
+        }
+        throw error;
+      }
+      // A forum post is its thread.
+      if (t.kind === 'forum') p.threadId = p.postId;
+      p.postHash = plan.postHash;
+      p.bodyHash = bodyHash(a);
+      await save(t, a.id, p);
+    }
+    if (!p.threadId) {
+      p.threadId = await poster.startThread(t.channelId, p.postId, plan.threadName);
+      await save(t, a.id, p);
+    }
+    if (!p.complete) await deps.onThread?.({ threadId: p.threadId, articleId: a.id, guildId: t.guildId, parentId: t.channelId, lastMessageId: null });
+    if (p.postHash !== plan.postHash) {
+      // A forum post's starter message lives in its thread.
+      await poster.edit(t.kind === 'forum' ? p.threadId : t.channelId, p.postId, plan.post);
+      p.postHash = plan.postHash;
+      edited++;
+    }
+    const hash = bodyHash(a);
+    // A post just made (and its thread) is saved already: only an edit or a changed body is new.
+    if (edited > 0 || p.bodyHash !== hash) {
+      p.bodyHash = hash;
+      await save(t, a.id, p);
+    }
+    return { created, edited };
+  }
+
+  /** A text channel's post, or null at shutdown: it is not waited for (the next run looks for it, as it does after a crash). */
+  function sendPost(t: Target, a: Article, plan: ArticlePlan, p: Progress, signal: AbortSignal | undefined): Promise<string | null> {
+    const step = p.reposts ? `post.${p.reposts}` : 'post';
+    return unlessAborted(poster.send(t.channelId, plan.post, nonceFor(t.channelId, a.id, step), signal), signal);
+  }
+
+  /**
+   * The bot's messages in a thread after `afterId`, oldest first, read page by page. Reaching the
+   * bound is logged: a comment made but not recorded further on would be sent again.
+   */
+  async function botMessagesAfter(threadId: string, afterId: string, articleId: string): Promise<PostedMessage[]> {
+    const mine: PostedMessage[] = [];
+    // Every page is kept (nothing is "found"), to the present or the bound.
+    const { bound } = await readAfter(poster, threadId, afterId, RESUME_PAGES, (page) => {
+      mine.push(...page.filter((m) => m.authorId === poster.botId()));
+      return undefined;
+    });
+    if (bound) {
+      log.warn(
+        { thread: threadId, article: articleId, messages: RESUME_PAGES * 100 },
+        'read a thread back to resume its comments and stopped at the search bound before reaching the present; comments made but not recorded after it may show twice',
+      );
+    }
+    return mine;
+  }
+
+  /**
+   * Posts the comment messages not yet posted, in order, adopting any already in the thread. Stops
+   * between messages at shutdown (`signal`) or after `commentsPerRun` sends; progress is saved after
+   * each message, so the next run goes on from there. `left` counts the messages not posted.
+   */
+  async function postComments(t: Target, a: Article, plan: ArticlePlan, p: Progress, resuming: boolean, signal: AbortSignal | undefined): Promise<{ created: number; left: number }> {
+    const threadId = p.threadId;
+    if (!threadId) return { created: 0, left: 0 };
+    const done = new Set(p.done);
+    const pending = plan.comments.filter((s) => !done.has(s.key));
+    if (pending.length === 0) return { created: 0, left: 0 };
+    // Messages made in a run that died before recording them; only read when resuming.
+    const existing = resuming ? await botMessagesAfter(threadId, p.lastId ?? threadId, a.id) : [];
+    let created = 0;
+    for (const [i, step] of pending.entries()) {
+      const match = existing.findIndex((m) => m.content === step.message.content);
+      const adopted = existing[match];
+      let id: string;
+      if (adopted) {
+        id = adopted.id;
+        existing.splice(0, match + 1);
+      } else {
+        if (signal?.aborted || created >= commentsPerRun) return { created, left: pending.length - i };
+        const sent = await unlessAborted(poster.send(threadId, step.message, nonceFor(threadId, a.id, step.key), signal), signal);
+        if (sent === null) return { created, left: pending.length - i };
+        id = sent;
+        created++;
+      }
+      p.done.push(step.key);
+      p.lastId = id;
+      await save(t, a.id, p);
+    }
+    return { created, left: 0 };
+  }
+
+  /** Makes the post and thread; resolves with the comments' task (wrapped, so awaiting this does not wait for them). */
+  async function deliverOne(
+    t: Target,
+    a: Article,
+    signal: AbortSignal | undefined,
+    report: (r: ArticleResult) => void,
+    onGone: (reason: string) => void,
+  ): Promise<{ comments: Promise<void> } | 'stop' | null> {
+    let plan: ArticlePlan;
+    try {
+      plan = planArticle(a);
+    } catch (error) {
+      // Planning depends on the article alone: it would fail the same way on every run.
+      report({ articleId: a.id, action: 'post', created: 0, edited: 0, error: notLaidOut(error), setAside: true });
+      return null;
+    }
+    const stored = await load(t, a.id);
+    const { action } = actionOf(stored, plan, a);
+    if (action === 'none') {
+      report({ articleId: a.id, action, created: 0, edited: 0, error: null });
+      return null;
+    }
+    const p: Progress = stored ?? freshProgress(a);
+    let posted = { created: 0, edited: 0 };
+    /** Reports the failure; resolves with whether the article was set aside (the run goes on without it). */
+    const fail = async (error: unknown, created: number): Promise<boolean> => {
+      const verdict = await judge(t, error);
+      if ('pause' in verdict) onGone(verdict.pause);
+      if ('deleted' in verdict) {
+        // Its post or thread is gone: an admin's retry posts it afresh (a new post, thread and every comment).
+        await save(t, a.id, { ...freshProgress(a), attemptedAt: null, reposts: (p.reposts ?? 0) + 1 });
+        log.info({ channel: t.channelId, article: a.id, error: message(error) }, `${verdict.aside}; set aside, and a retry posts it afresh`);
+      }
+      // A request Discord will refuse on every run sets the article aside (the job records why), so it blocks nothing.
+      const aside = 'aside' in verdict ? verdict.aside : null;
+      report({ articleId: a.id, action, created, edited: posted.edited, error: aside ?? message(error), ...(aside !== null ? { setAside: true } : {}) });
+      return aside !== null;
+    };
+    try {
+      const made = await ensurePost(t, a, plan, p, stored !== null && !stored.postId && stored.attemptedAt !== null, signal);
+      // Stopped for shutdown before its post was made: left unreported, like the articles after it, since it is neither done nor failed.
+      if (made === null) return 'stop';
+      posted = made;
+    } catch (error) {
+      // A set-aside article goes on to the next; after any other failed post the rest wait, so posts stay in order.
+      // An article whose post exists already (an edit or its thread failed) holds no place in that order: the rest go on.
+      const aside = await fail(error, 0);
+      return aside || p.postId ? null : 'stop';
+    }
+    // The comments go on while the next article's post is made: its own thread, its own bucket.
+    // Comments can only have been sent by an earlier run once it had recorded the thread.
+    const comments = postComments(t, a, plan, p, stored?.threadId != null, signal).then(
+      async ({ created: n, left }) => {
+        if (left > 0) {
+          // Not finished, and not failed either: the job keeps it due and the next run goes on from here.
+          report({ articleId: a.id, action, created: posted.created + n, edited: posted.edited, error: null, commentsLeft: left });
+          return;
+        }
+        p.complete = true;
+        await save(t, a.id, p);
+        report({ articleId: a.id, action, created: posted.created + n, edited: posted.edited, error: null });
+      },
+    );
+    // Never rejects: the run waits for every thread, and one whose outcome cannot be recorded is that article's error.
+    const settled = comments.catch(async (error: unknown) => {
+      try {
+        await fail(error, posted.created);
+      } catch (recording) {
+        log.error({ channel: t.channelId, article: a.id, error: message(error), err: recording }, 'could not record why an article stopped');
+        report({ articleId: a.id, action, created: posted.created, edited: posted.edited, error: `${message(error)}; and recording it failed: ${message(recording)}` });
+      }
+    });
+    return { comments: settled };
+  }
+
+  /**
+   * What a failure means: the subscription's channel cannot take posts (pause), the article will fail
+   * the same way on every run (set aside; `deleted` when a moderator deleted its post or thread), or
+   * neither (the next run tries again).
+   */
+  async function judge(t: Target, error: unknown): Promise<{ pause: string } | { aside: string; deleted?: true } | { retry: true }> {
+    if (error instanceof TargetGone) return { pause: error.message };
+    if (!(error instanceof NotInDiscord)) {
+      const refused = permanentRefusal(error);
+      return refused === null ? { retry: true } : { aside: refused };
+    }
+    const part = deletedPart(error, t);
+    if (part === 'channel') return { pause: error.message };
+    if (error.what === 'channel') {
+      // Deleting a channel deletes its threads: a thread unknown to Discord says nothing until the channel is asked about.
+      try {
+        await poster.checkChannel(t.channelId);
+      } catch (about) {
+        if (about instanceof TargetGone || about instanceof NotInDiscord) return { pause: about.message };
+        log.warn({ channel: t.channelId, err: about }, 'could not ask Discord about the channel after a thread was not found; the next run tries again');
+        return { retry: true };
+      }
+    }
+    return { aside: deletedReason(part), deleted: true };
+  }
+
+  return {
+    async plan(t, articles) {
+      const work: ArticleWork[] = [];
+      for (const a of articles) {
+        let plan: ArticlePlan;
+        try {
+          plan = planArticle(a);
+        } catch (error) {
+          // A run sets it aside (deliverOne) and goes on: the dry run says so, rather than failing for every article.
+          work.push({ articleId: a.id, title: a.title, action: 'post', messages: 0, setAside: notLaidOut(error) });
+          continue;
+        }
+        const stored = await load(t, a.id);
+        const { action, pending } = actionOf(stored, plan, a);
+        work.push({ articleId: a.id, title: a.title, action, messages: pending + (stored?.postId ? 0 : 1) });
+      }
+      return work;
+    },
+
+    async deliver(t, articles, options) {
+      const results: ArticleResult[] = [];
+      let pause: { reason: string } | null = null;
+      const inFlight = new Set<Promise<void>>();
+      try {
+        for (const a of articles) {
+          if (pause || options?.signal?.aborted) break;
+          const task = await deliverOne(t, a, options?.signal, (r) => results.push(r), (reason) => (pause ??= { reason }));
+          // Posts keep their order in the channel: after a post that failed, the rest wait for the next run.
+          if (task === 'stop') break;
+          if (!task) continue;
+          const tracked: Promise<void> = task.comments.finally(() => inFlight.delete(tracked));
+          inFlight.add(tracked);
+          if (inFlight.size >= THREADS_IN_FLIGHT) await Promise.race(inFlight);
+        }
+      } finally {
+        // Even when an article's post could not be recorded (this run then fails), no thread goes on
+        // posting after the run: the next one would work on the same progress records at the same time.
+        await Promise.allSettled(inFlight);
+      }
+      const report: DeliveryReport = { results, pause };
+      if (report.pause) log.warn({ channel: t.channelId, reason: report.pause.reason }, 'target cannot take posts');
+      return report;
+    },
+
+    async delivered(t, articleId) {
+      return (await load(t, articleId))?.postId != null;
+    },
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * What the delivery engine needs from Discord, and nothing more: the discord.js side lives in
+ * src/ui/discord/discord-poster.ts. Every call goes through discord.js's REST queue, which follows
+ * Discord's rate-limit headers.
+ */
+import type { OutMessage } from './messages.ts';
+
+export interface PostedMessage {
+  readonly id: string;
+  readonly authorId: string;
+  readonly content: string;
+  readonly footer: string | null;
+}
+
+export interface Poster {
+  /** The bot's user id: only its own messages are ever adopted as already posted. */
+  botId(): string;
+  /**
+   * Sends with the nonce enforced, so a resend within Discord's window returns the first message.
+   * When `signal` fires, a send still waiting for its rate-limit window is dropped unsent.
+   */
+  send(channelId: string, message: OutMessage, nonce: string, signal?: AbortSignal): Promise<string>;
+  /** Starts a thread from a message; the thread's id is returned (Discord makes it the message's id). */
+  startThread(channelId: string, messageId: string, name: string): Promise<string>;
+  /**
+   * A forum post: a thread whose starter message is `message`. Returns the thread id (= the
+   * starter's id). Made once, never retried on its own (a forum post takes no nonce): when Discord's
+   * answer leaves unknown whether it was made (5xx, timeout, connection lost), throws OutcomeUnknown.
+   */
+  forumPost(forumId: string, name: string, message: OutMessage): Promise<string>;
+  /**
+   * A forum post by the bot named `name` whose starter message has `footer`, if one exists (made
+   * by a run that died before recording it, or whose answer was lost; forum posts take no nonce).
+   * Active threads are searched, then archived ones back to `since` (epoch ms). Returns its thread id.
+   * The archived search has a bound: when it stops there before reaching `since`, it returns null
+   * and calls `onBound` with the number of archived threads looked at, so the caller can log it.
+   */
+  findForumPost(guildId: string, forumId: string, name: string, footer: string, since?: number, onBound?: (threadsSearched: number) => void): Promise<string | null>;
+  edit(channelId: string, messageId: string, message: OutMessage): Promise<void>;
+  /** Messages after `afterId` (all recent ones when null), oldest first, at most `limit` (≤ 100). */
+  after(channelId: string, afterId: string | null, limit: number): Promise<PostedMessage[]>;
+  /**
+   * Resolves when the channel is there and the bot can see it; throws NotInDiscord (deleted) or
+   * TargetGone (access lost) otherwise. Tells a deleted thread from a deleted channel.
+   */
+  checkChannel(channelId: string): Promise<void>;
+}
+
+/**
+ * The channel cannot take posts any more: access or permission lost there (threads take their
+ * channel's), or the bot may not send in it. About the whole subscription: it pauses.
+ */
+export class TargetGone extends Error {
+  override readonly name = 'TargetGone';
+}
+
+/**
+ * Discord does not know the channel (or thread) or the message a request named: it was deleted.
+ * Whose it was decides what follows, and only the engine knows: the subscription's own channel
+ * pauses it; one article's post or thread sets that article aside.
+ */
+export class NotInDiscord extends Error {
+  override readonly name = 'NotInDiscord';
+  constructor(
+    message: string,
+    /** What Discord does not know: the channel or thread `channelId`, or a message in it. */
+    readonly what: 'channel' | 'message',
+    readonly channelId: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Discord's answer was lost (5xx, timeout, connection reset): the request may or may not have taken effect. */
+export class OutcomeUnknown extends Error {
+  override readonly name = 'OutcomeUnknown';
+}
+
+/** 2015-01-01T00:00:00Z, the zero of every Discord id. */
+const DISCORD_EPOCH = 1420070400000;
+
+/** The smallest message id Discord could give at `ms` (epoch ms): reading `after` it reads from that moment on. */
+export function snowflakeAt(ms: number): string {
+  return (BigInt(Math.max(0, Math.floor(ms) - DISCORD_EPOCH)) << 22n).toString();
+}
+
+/**
+ * Reads a channel's messages after `afterId`, 100 a page, oldest first, handing each page to
+ * `visit` until it returns something (`found`), the present is reached, or `maxPages` are read
+ * (`bound`: the caller logs it, since what lies further on was not looked at). With no `afterId`
+ * only the newest page can be read.
+ */
+export async function readAfter<T>(
+  poster: Poster,
+  channelId: string,
+  afterId: string | null,
+  maxPages: number,
+  visit: (page: readonly PostedMessage[]) => T | undefined,
+): Promise<{ found: T | undefined; bound: boolean }> {
+  let cursor = afterId;
+  for (let page = 0; page < maxPages; page++) {
+    const batch = await poster.after(channelId, cursor, 100);
+    const found = visit(batch);
+    if (found !== undefined) return { found, bound: false };
+    const last = batch.at(-1);
+    if (cursor === null || batch.length < 100 || !last) return { found: undefined, bound: false };
+    cursor = last.id;
+  }
+  return { found: undefined, bound: true };
+}

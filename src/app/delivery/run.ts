@@ -1,0 +1,168 @@
+/**
+ * One delivery run over every active subscription: due articles to the engine, then the
+ * subscription's cursor, counts and state updated. Subscriptions run side by side, and one that
+ * fails is logged and recorded without stopping the others. Runs never overlap: a run asked for
+ * while one is going waits for it and then runs.
+ */
+import { setMaxListeners } from 'node:events';
+import type { Logger } from '../../core/log.ts';
+import type { ArticleStore } from '../../adapters/store/store.ts';
+import { afterRun } from './after-run.ts';
+import { commentsLeft, dueArticles } from './due.ts';
+import type { ArticleWork, DeliveryEngine } from './engine-types.ts';
+import { type Filter, FilterError, parseFilter } from './filter.ts';
+import { MAX_SET_ASIDE, revisionOf, type SetAside, type Subscription, type Subscriptions, unfinishedOf } from './subscriptions.ts';
+
+export interface RunDeps {
+  readonly store: ArticleStore;
+  readonly subscriptions: Subscriptions;
+  readonly engine: DeliveryEngine;
+  readonly log: Logger;
+  readonly now?: () => Date;
+  /** Picks up new articles (the inbox) before each run that posts. */
+  readonly collect?: () => Promise<void>;
+}
+
+export interface SubscriptionRun {
+  readonly channelId: string;
+  readonly channelName: string;
+  /** Messages created. */
+  readonly created: number;
+  readonly articles: number;
+  readonly error: string | null;
+  readonly paused: string | null;
+  /** For a dry run: what would be done. */
+  readonly plan: readonly ArticleWork[];
+  /** Articles set aside in this run (they cannot be posted as they are; /subscriptions lists why). */
+  readonly setAside?: number;
+  /** Threads whose comments go on in the next run (a slice per run, or stopped at shutdown): progress, not an error. */
+  readonly posting?: readonly CommentsLeft[];
+}
+
+/** An article posted with its thread, some of whose comment messages are left for the next run. */
+export interface CommentsLeft {
+  readonly articleId: string;
+  readonly title: string;
+  readonly left: number;
+}
+
+export interface RunOptions {
+  /** Only this guild's subscriptions. */
+  readonly guildId?: string;
+  /** Show what would be posted; post nothing, change nothing. */
+  readonly dryRun?: boolean;
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+async function runOne(deps: RunDeps, sub: Subscription, dryRun: boolean, signal: AbortSignal): Promise<SubscriptionRun> {
+  const now = deps.now ?? (() => new Date());
+  const started = now().toISOString();
+  const base = { channelId: sub.channelId, channelName: sub.channelName, plan: [] as ArticleWork[] };
+  let filter: Filter;
+  try {
+    filter = parseFilter(sub.keywords);
+  } catch (error) {
+    if (!(error instanceof FilterError)) throw error;
+    // Keywords saved before a check was added (lookarounds before RE2) fail every run the same way:
+    // pause once with what to do, rather than record the same error on every run.
+    const reason = `keywords no longer accepted: ${sub.keywords ?? ''} (${error.message}); set them again with /subscribe`;
+    if (!dryRun) {
+      await deps.subscriptions.update(sub, (s) => ({ ...s, lastRunAt: started, lastError: null, paused: { reason, at: now().toISOString() } }));
+      deps.log.warn({ channel: sub.channelId, guild: sub.guildId, keywords: sub.keywords, reason: error.message }, 'delivery paused for this subscription: its keywords are no longer accepted');
+    }
+    return { ...base, created: 0, articles: 0, error: null, paused: reason };
+  }
+  const due = await dueArticles(deps.store, sub, filter, deps.engine);
+  if (dryRun) {
+    const plan = (await deps.engine.plan(sub, due.articles)).filter((w) => w.action !== 'none');
+    return { ...base, created: 0, articles: plan.length, error: null, paused: null, plan };
+  }
+  const report = await deps.engine.deliver(sub, due.articles, { signal });
+  const created = report.results.reduce((n, r) => n + r.created, 0);
+  const firstError = report.results.find((r) => r.error !== null && r.setAside !== true)?.error ?? null;
+  const setAside = report.results.filter((r) => r.setAside === true);
+  const at = now().toISOString();
+  const titles = new Map(due.articles.map((a) => [a.id, a.title]));
+  let dropped: readonly SetAside[] = [];
+  const stored = await deps.subscriptions.update(sub, (s) => {
+    const after = afterRun(s, { revision: revisionOf(sub), due, report, started, at });
+    dropped = after.dropped;
+    return after.next;
+  });
+  const posting = report.results.filter((r) => commentsLeft(r) > 0).map((r) => ({ articleId: r.articleId, title: titles.get(r.articleId) ?? r.articleId, left: commentsLeft(r) }));
+  // Articles found up to date (already posted, nothing new) are not counted: nothing was done for them.
+  const worked = report.results.filter((r) => r.action !== 'none').length;
+  const fields = { channel: sub.channelId, guild: sub.guildId, articles: worked, created };
+  for (const r of setAside) deps.log.warn({ ...fields, article: r.articleId, title: titles.get(r.articleId), reason: r.error }, 'article set aside: it cannot be posted as it is; /subscriptions retry tries it again');
+  for (const e of dropped) deps.log.warn({ ...fields, article: e.articleId, title: e.title, reason: e.reason, setAsideAt: e.at, kept: MAX_SET_ASIDE }, 'set-aside list full: the oldest article leaves it and is not tried again; post it by hand if it matters');
+  for (const id of due.missing) deps.log.warn({ ...fields, article: id }, 'a set-aside article to retry is no longer stored; dropped from the list');
+  for (const id of due.missingUnfinished) deps.log.warn({ ...fields, article: id }, 'an article whose thread was being posted is no longer stored; its thread stays as it is');
+  const carried = new Set(unfinishedOf(stored ?? {}).map((e) => e.articleId));
+  const held = stored ? posting.filter((p) => !carried.has(p.articleId)).map((p) => p.articleId) : [];
+  if (held.length > 0) deps.log.info({ ...fields, held }, 'more threads are being posted in slices than a subscription carries: these hold the cursor until one is complete');
+  if (report.pause) deps.log.warn({ ...fields, reason: report.pause.reason }, 'delivery paused for this subscription');
+  else if (firstError) deps.log.warn({ ...fields, error: firstError }, 'delivery stopped part way; the next run resumes it');
+  else if (worked > 0) deps.log.info(posting.length > 0 ? { ...fields, posting } : fields, posting.length > 0 ? 'delivered; some threads go on in the next run' : 'delivered');
+  return { ...base, created, articles: worked, error: firstError, paused: report.pause?.reason ?? null, setAside: setAside.length, posting };
+}
+
+export class DeliveryRunner {
+  private running: Promise<unknown> = Promise.resolve();
+  private readonly stopping = new AbortController();
+
+  constructor(private readonly deps: RunDeps) {
+    // Every send in flight listens on this one signal (up to 20 threads per subscription, and
+    // subscriptions run side by side), so Node's warning at 11 listeners would cry leak on a busy run.
+    // Each listener is removed when its request settles (test/delivery-abort-listeners.test.ts).
+    setMaxListeners(0, this.stopping.signal);
+  }
+
+  /** Runs delivery once; waits for a run in progress first. */
+  run(options: RunOptions = {}): Promise<SubscriptionRun[]> {
+    const next = this.running.then(() => this.runNow(options));
+    this.running = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Resolves when no run is going. */
+  async idle(): Promise<void> {
+    await this.running;
+  }
+
+  /**
+   * For shutdown: a run in progress posts no further articles and stops each thread between two
+   * messages (progress is saved per message, so the next run goes on from there), and no new run
+   * starts. Resolves when it has stopped: within one rate-limit wait, not the length of a thread.
+   */
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    await this.idle();
+  }
+
+  private async runNow(options: RunOptions): Promise<SubscriptionRun[]> {
+    if (this.stopping.signal.aborted) return [];
+    if (!options.dryRun && this.deps.collect) {
+      try {
+        await this.deps.collect();
+      } catch (error) {
+        this.deps.log.error({ err: error }, 'picking up new articles failed; delivering what is stored');
+      }
+    }
+    const subs = (await this.deps.subscriptions.list(options.guildId)).filter((s) => s.paused === null);
+    const runs = await Promise.all(
+      subs.map(async (sub) => {
+        try {
+          return await runOne(this.deps, sub, options.dryRun === true, this.stopping.signal);
+        } catch (error) {
+          this.deps.log.error({ err: error, channel: sub.channelId, guild: sub.guildId }, 'delivery failed for this subscription');
+          if (!options.dryRun) await this.deps.subscriptions.update(sub, (s) => ({ ...s, lastError: message(error), lastRunAt: new Date().toISOString() }));
+          return { channelId: sub.channelId, channelName: sub.channelName, created: 0, articles: 0, error: message(error), paused: null, plan: [] };
+        }
+      }),
+    );
+    return runs;
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * The bot's answer to a question asked in an article's thread: the passage of the article and the
+ * passage of its discussion that best answer it, verbatim and each with where it comes from. When
+ * neither matches, it says so: nothing is made up.
+ */
+import type { Article } from '../../core/model.ts';
+import { LIMITS, truncate } from '../../core/limits.ts';
+import { findQuote, type Quote } from '../../core/text/quote.ts';
+import { commentLabel, placeOf, showTime } from '../views/format.ts';
+import { blockQuote, escape } from '../views/markdown.ts';
+import { isThreadReply } from '../../core/comments.ts';
+
+/** Room for each passage, so that two with their citations fit one message. */
+const PASSAGE_CHARS = 800;
+
+function citation(article: Article, q: Quote): string {
+  const s = q.source;
+  if (s.kind === 'article') return `— *${escape(truncate(article.title, 150, '…').text)}*, ${escape(placeOf(article.body, s.block))}`;
+  const who = s.author ? ` by ${escape(s.author)}` : '';
+  const label = escape(commentLabel({ id: s.commentId, number: s.number }));
+  return `— ${label}${who}${s.postedAt ? `, ${showTime(s.postedAt)}` : ''}`;
+}
+
+/**
+ * The reply text, within Discord's 2,000 characters; `question` is what was asked, mention removed.
+ * What the asker wrote in the thread (the question itself included) is left out: quoting someone's
+ * own words back to them answers nothing.
+ */
+export function answerFor(article: Article, question: string, askerId: string): string {
+  const others = { ...article, comments: article.comments.filter((c) => !(isThreadReply(c) && c.authorId === askerId)) };
+  const about = question.trim() || undefined;
+  const found = [findQuote(others, { about, from: 'article' }), findQuote(others, { about, from: 'comments' })];
+  const parts: string[] = [];
+  for (const [i, q] of found.entries()) {
+    if (!q) continue;
+    parts.push(`${i === 0 ? '**From the article:**' : '**From the discussion:**'}\n${truncate(blockQuote(q.text), PASSAGE_CHARS).text}\n${citation(article, q)}`);
+  }
+  if (parts.length === 0) {
+    const shown = escape(truncate(question.replace(/\s+/g, ' '), 200, '…').text);
+    return `Nothing in *${escape(truncate(article.title, 200, '…').text)}* or its discussion answers “${shown}”.`;
+  }
+  return truncate(parts.join('\n\n'), LIMITS.messageContent).text;
+}
+
+/**
+ * The nonce of the answer to the question with message id `questionId`: the same on every resend,
+ * so with `enforce_nonce` Discord returns the answer it already made instead of making a second one
+ * (discord.js resends on its own after a 5xx, which Discord may give for a message it did make).
+ * A snowflake has at most 20 digits, so this stays within Discord's 25 characters.
+ */
+export function answerNonce(questionId: string): string {
+  return `a${questionId}`.slice(0, LIMITS.nonce);
+}

@@ -1,0 +1,99 @@
+/** What every CLI command needs: the configuration and the store, opened once and closed on exit. */
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import { loadConfig } from '../../config.ts';
+import { describeSqliteError } from '../../adapters/store/errors.ts';
+import { ArticleStore } from '../../adapters/store/store.ts';
+
+export interface Io {
+  /** A line (or lines) of output; a final newline is added when missing. */
+  out(text: string): void;
+  /** Raw output for streaming large results; resolves when the stream can take more. */
+  write(chunk: string): Promise<void>;
+  err(text: string): void;
+  /** Whether stdout is a terminal (colour, progress bars). */
+  readonly tty: boolean;
+}
+
+export const processIo: Io = {
+  out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+  err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+  write: (chunk) => (process.stdout.write(chunk) ? Promise.resolve() : once(process.stdout, 'drain').then(() => undefined)),
+  tty: Boolean(process.stdout.isTTY),
+};
+
+/** A failure the user can fix (bad argument, unknown id): printed as one line, exit status 1. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/**
+ * The commands that only read. They open the database read-only (no journal mode change), so a
+ * file the user may only read can still be searched, and nothing they do can change its data. One
+ * exception: a file from an older Paperboy that they may write is upgraded first, so the first
+ * search after installing a new Paperboy answers instead of asking for the bot or an ingest. By
+ * command path, so the list lives here, next to what it changes.
+ */
+const READING_COMMANDS: ReadonlySet<string> = new Set(['search', 'show', 'list', 'export', 'summarize', 'quote', 'digest', 'feed list']);
+
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c?.parent; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
+function databasePath(command: Command): string {
+  const db = command.optsWithGlobals<{ db?: string }>().db;
+  return loadConfig(db ? { ...process.env, DATABASE_PATH: db } : process.env).databasePath;
+}
+
+/**
+ * Opens the store named by --db, else DATABASE_PATH, else data/paperboy.db: read-only for the
+ * reading commands. Only `ingest` creates the file: a mistyped path for any other command is named
+ * as missing, not answered from a new, empty database left behind. A file Paperboy cannot use
+ * (damaged, read-only for a writer, not a Paperboy database) is a UsageError naming it.
+ */
+export function openStore(command: Command, create = false): ArticleStore {
+  const path = databasePath(command);
+  if (!create && !existsSync(path)) {
+    throw new UsageError(`no database at ${path}: store articles first with \`paperboy ingest PATH\`, or check --db and DATABASE_PATH`);
+  }
+  try {
+    return ArticleStore.open(path, { readOnly: READING_COMMANDS.has(commandPath(command)) });
+  } catch (error) {
+    throw asUsageError(error, path);
+  }
+}
+
+/** A database problem met at any point (a damaged page found mid-search, say) as one line naming the file. */
+function asUsageError(error: unknown, path: string): unknown {
+  const described = describeSqliteError(error, path);
+  return described ? new UsageError(described.message) : error;
+}
+
+/** Runs `fn` with the store open, closing it afterwards whatever happens. `create` only for commands that write. */
+export async function withStore<T>(command: Command, fn: (store: ArticleStore) => T | Promise<T>, create = false): Promise<T> {
+  const store = openStore(command, create);
+  try {
+    return await fn(store);
+  } catch (error) {
+    throw asUsageError(error, databasePath(command));
+  } finally {
+    store.close();
+  }
+}
+
+/** Parses a positive integer option, naming the option when it is not one. */
+export function positiveInt(name: string, min = 1): (value: string) => number {
+  return (value) => {
+    // Digits only: Number() would also take `1e2`, `0x10`, ` 5` and `5.0`, which nobody types for a count.
+    const n = /^\d{1,9}$/.test(value) ? Number(value) : NaN;
+    if (!Number.isInteger(n) || n < min) throw new UsageError(`${name}: expected a whole number from ${min} up, got \`${value}\``);
+    return n;
+  };
+}
+
+export function json(value: unknown): string {
+  return JSON.stringify(value, null, 2);
+}

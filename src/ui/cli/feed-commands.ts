@@ -1,0 +1,89 @@
+/** `paperboy feed add | remove | list | poll`: the feeds Paperboy reads, from the command line. */
+import type { Command } from 'commander';
+import { loadConfig } from '../../config.ts';
+import { createFeedParser } from '../../adapters/feeds/parse-worker.ts';
+import { pollFeeds } from '../../app/feeds/poll.ts';
+import { FeedRegistry, normalizeFeedUrl } from '../../app/feeds/registry.ts';
+import { openKeyv } from '../../adapters/store/kv.ts';
+import type { ArticleStore } from '../../adapters/store/store.ts';
+import { type Io, UsageError, json, withStore } from './context.ts';
+
+function registryOf(store: ArticleStore): FeedRegistry {
+  // The bot's own namespace: feeds added here are the ones the bot polls.
+  return new FeedRegistry(openKeyv(store.db, 'feeds'));
+}
+
+function url(input: string): string {
+  try {
+    return normalizeFeedUrl(input);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+export function registerFeedCommands(program: Command, io: Io, setExitCode: (code: number) => void): void {
+  const feed = program.command('feed').description('the RSS, Atom and JSON feeds Paperboy reads');
+
+  feed
+    .command('add')
+    .description('read a feed on each delivery run (and on `feed poll`)')
+    .argument('<url>', 'the feed’s address')
+    .option('--name <name>', 'source name for its articles (default: the host name)')
+    .action(async (input: string, opts: { name?: string }, cmd: Command) => {
+      const address = url(input);
+      await withStore(cmd, async (store) => {
+        const name = opts.name?.trim() || new URL(address).hostname.replace(/^www\./, '');
+        const { existed } = await registryOf(store).add(address, name, new Date());
+        io.out(`${existed ? 'updated' : 'added'} ${address} as "${name}"`);
+      }, true);
+    });
+
+  feed
+    .command('remove')
+    .description('stop reading a feed (its articles stay)')
+    .argument('<url>', 'the feed’s address')
+    .action(async (input: string, _opts: unknown, cmd: Command) => {
+      const address = url(input);
+      await withStore(cmd, async (store) => {
+        if (!(await registryOf(store).remove(address))) throw new UsageError(`no feed ${address} (see \`paperboy feed list\`)`);
+        io.out(`removed ${address}`);
+      });
+    });
+
+  feed
+    .command('list')
+    .description('the feeds, when each was last read, and why one is failing')
+    .option('--json', 'print the list as JSON')
+    .action(async (opts: { json?: boolean }, cmd: Command) => {
+      await withStore(cmd, async (store) => {
+        const feeds = await registryOf(store).list();
+        if (opts.json) return io.out(json(feeds));
+        if (feeds.length === 0) return io.out('No feeds yet. Add one with `paperboy feed add URL`.');
+        for (const f of feeds) {
+          const state = f.lastError ? `failing (${f.failures}×): ${f.lastError}; next try ${f.retryAt ?? 'now'}` : f.lastOkAt ? `read ${f.lastOkAt}, ${f.items} items` : 'not read yet';
+          io.out(`${f.url}  "${f.name}"  ${state}`);
+        }
+      });
+    });
+
+  feed
+    .command('poll')
+    .description('read every feed now (even those backing off) and store their items')
+    .option('--json', 'print the results as JSON')
+    .action(async (opts: { json?: boolean }, cmd: Command) => {
+      await withStore(cmd, async (store) => {
+        const parser = createFeedParser();
+        const results = await pollFeeds(registryOf(store), store, { parse: parser.parse, force: true, limits: { allow: loadConfig().feedAllow } }).finally(() => parser.close());
+        if (opts.json) io.out(json(results));
+        else {
+          for (const r of results) {
+            if (r.outcome === 'failed') io.err(`failed: ${r.url}: ${r.error}`);
+            else io.out(`${r.url}: ${r.outcome === 'stored' ? `${r.items} items, ${r.added} new, ${r.updated} updated` : 'not modified'}`);
+            for (const w of r.warnings) io.err(`warning: ${w}`);
+          }
+          if (results.length === 0) io.out('No feeds yet. Add one with `paperboy feed add URL`.');
+        }
+        if (results.some((r) => r.outcome === 'failed')) setExitCode(1);
+      });
+    });
+}

@@ -1,0 +1,72 @@
+/** Terminal text for articles, lists and search results. JSON output does not come through here. */
+import type { Article } from '../../core/model.ts';
+import type { ArticleSummary } from '../../adapters/store/store.ts';
+import type { SearchHit, SearchResult } from '../../adapters/store/search.ts';
+
+const BOLD = '\u001b[1m';
+const RESET = '\u001b[22m';
+
+/** `2021-10-20T10:12` → `2021-10-20 10:12`; seconds and offsets are kept as given. */
+export function showTime(iso: string | null): string {
+  return iso ? iso.replace('T', ' ') : '';
+}
+
+function meta(parts: (string | null | undefined)[]): string {
+  return parts.filter((p): p is string => Boolean(p)).join(' · ');
+}
+
+export function renderArticle(a: Article): string {
+  const lines = [a.title, '='.repeat(Math.min(a.title.length, 80))];
+  const header = meta([a.source, a.author, showTime(a.publishedAt), a.url, `id ${a.id}`]);
+  lines.push(header, '');
+  for (const block of a.body) {
+    if (block.type === 'heading') lines.push('', `## ${block.text}`, '');
+    else if (block.type === 'quote') {
+      lines.push(`> ${block.text}`);
+      if (block.attribution) lines.push(block.attribution);
+      lines.push('');
+    } else lines.push(block.text, '');
+  }
+  const declared = a.declaredCommentCount;
+  const count = declared !== null && declared !== a.comments.length ? `${a.comments.length} of ${declared} comments` : `${a.comments.length} comments`;
+  lines.push('', `--- ${count}${a.commentsUrl ? ` (at the source: ${a.commentsUrl})` : ''} ---`);
+  for (const c of a.comments) {
+    const rating = c.rating === null ? null : `rating ${c.rating}`;
+    lines.push('', meta([c.number === null ? c.id : `#${c.number}`, c.author, showTime(c.postedAt), rating]));
+    for (const p of c.paragraphs) lines.push(...p.split('\n').map((l) => `    ${l}`), '');
+  }
+  return lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd();
+}
+
+export function renderList(rows: readonly ArticleSummary[]): string {
+  if (rows.length === 0) return 'No articles stored yet. Add some with `paperboy ingest PATH`.';
+  return rows
+    .map((r) => `${r.id}  ${showTime(r.publishedAt ?? r.ingestedAt).slice(0, 10)}  ${r.title}${r.source ? `  (${r.source})` : ''}  [${r.comments} comments]`)
+    .join('\n');
+}
+
+function highlight(hit: SearchHit, tty: boolean): string {
+  const [open, close] = tty ? [BOLD, RESET] : ['**', '**'];
+  let out = '';
+  let at = 0;
+  for (const [s, e] of hit.highlights) {
+    out += hit.snippet.slice(at, s) + open + hit.snippet.slice(s, e) + close;
+    at = e;
+  }
+  return (out + hit.snippet.slice(at)).replace(/\s+/g, ' ');
+}
+
+export function renderSearch(result: SearchResult, tty: boolean): string {
+  if (result.hits.length === 0) return `No results for "${result.query}".`;
+  const first = result.offset + 1;
+  const last = result.offset + result.hits.length;
+  const total = result.totalCapped ? `more than ${result.total}` : String(result.total);
+  const lines = [`Results ${first}–${last} of ${total} for "${result.query}":`];
+  result.hits.forEach((hit, i) => {
+    const where = hit.comment
+      ? meta([`comment #${hit.comment.number ?? hit.comment.id}`, hit.comment.author, showTime(hit.comment.postedAt)])
+      : meta(['article', hit.source, showTime(hit.publishedAt)]);
+    lines.push('', `${first + i}. ${hit.title}  [${hit.articleId}]`, `   ${where}`, `   ${highlight(hit, tty)}`);
+  });
+  return lines.join('\n');
+}

@@ -1,0 +1,109 @@
+/** Terminal text for summaries, quotes and discussion digests. JSON output does not come through here. */
+import type { Article } from '../../core/model.ts';
+import { commentText } from '../../core/model.ts';
+import type { CommentRef, DiscussionDigest } from '../../core/text/digest.ts';
+import type { Quote } from '../../core/text/quote.ts';
+import type { SummarySentence } from '../../core/text/summarize.ts';
+import { showTime } from './render.ts';
+import { placeOf } from '../../app/views/format.ts';
+
+/** What `summarize --json` prints for each article. */
+export interface SummaryView {
+  readonly id: string;
+  readonly title: string;
+  readonly sentences: readonly SummarySentence[];
+}
+
+/** What `quote --json` prints: always an object, with `quote: null` when nothing matched. */
+export interface QuoteView {
+  readonly id: string;
+  readonly title: string;
+  readonly about: string | null;
+  readonly from: 'article' | 'comments';
+  readonly quote: Quote | null;
+}
+
+const EXCERPT_CHARS = 80;
+
+/** The opening words of a text, on one line, cut at a word boundary. */
+function excerpt(text: string, max = EXCERPT_CHARS): string {
+  const flat = text.replace(/\s+/gu, ' ').trim();
+  if (flat.length <= max) return flat;
+  const cut = flat.slice(0, max);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
+}
+
+function commentLabel(c: Pick<CommentRef, 'id' | 'number'>): string {
+  return c.number === null ? c.id : `#${c.number}`;
+}
+
+export function renderSummary(view: SummaryView): string {
+  const lines = [view.title, ''];
+  if (view.sentences.length === 0) lines.push('(nothing to summarize within the limits)');
+  for (const s of view.sentences) lines.push(s.section === null ? s.text : `${s.text}  [${s.section}]`);
+  return lines.join('\n');
+}
+
+export function renderQuote(article: Pick<Article, 'title' | 'body'>, view: QuoteView): string {
+  const q = view.quote;
+  if (!q) {
+    const about = view.about === null ? '' : ` about "${view.about}"`;
+    return `No passage${about} in ${view.from === 'comments' ? 'the comments on ' : ''}"${article.title}".`;
+  }
+  const lines = q.text.split('\n').map((l) => `> ${l}`);
+  const s = q.source;
+  if (s.kind === 'article') lines.push(`— ${s.title}, ${placeOf(article.body, s.block)}`);
+  else {
+    const parts = [`comment ${commentLabel({ id: s.commentId, number: s.number })}`];
+    if (s.author) parts.push(`by ${s.author}`);
+    if (s.postedAt) parts.push(showTime(s.postedAt));
+    if (s.rating !== null) parts.push(`rating ${s.rating}`);
+    lines.push(`— ${parts.join(', ')}, on "${article.title}"`);
+  }
+  return lines.join('\n');
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+export function renderDigest(article: Pick<Article, 'title' | 'body' | 'comments'>, d: DiscussionDigest): string {
+  const lines = [`Discussion of "${article.title}"`, ''];
+  if (d.count === 0) {
+    lines.push('No comments yet.');
+    return lines.join('\n');
+  }
+  const span = d.firstAt === null ? '' : d.firstAt === d.lastAt ? `, ${showTime(d.firstAt)}` : `, ${showTime(d.firstAt)} to ${showTime(d.lastAt)}`;
+  lines.push(`${plural(d.count, 'comment')}${span}`);
+
+  const r = d.ratings;
+  if (r.rated > 0 && r.mean !== null) {
+    lines.push('', `Ratings: ${r.rated} rated, from ${r.min} to ${r.max}, mean ${Number(r.mean.toFixed(2))}`);
+    const labels = r.histogram.map((b) => (b.from === b.to ? String(b.from) : `${b.from} to ${b.to}`));
+    const width = Math.max(...labels.map((l) => l.length));
+    r.histogram.forEach((b, i) => lines.push(`  ${(labels[i] ?? '').padStart(width)}: ${b.count}`));
+  }
+
+  if (d.top.length > 0) {
+    lines.push('', 'Top comments:');
+    for (const ref of d.top) {
+      const comment = article.comments.find((c) => c.id === ref.id);
+      const text = comment ? excerpt(commentText(comment)) : '';
+      lines.push(`  ${commentLabel(ref)} (rating ${ref.rating}): ${text || '(no text)'}`);
+    }
+  }
+
+  if (d.quoted.length > 0) {
+    lines.push('', 'Most quoted passages:');
+    for (const q of d.quoted) {
+      lines.push(`  ${plural(q.comments, 'comment')}, ${placeOf(article.body, q.block)}: "${excerpt(q.text)}"`);
+    }
+  }
+
+  if (d.summary.length > 0) {
+    lines.push('', 'What readers said:');
+    for (const s of d.summary) lines.push(`  ${commentLabel(s.comment)}: ${s.text.replace(/\s+/gu, ' ')}`);
+  }
+  return lines.join('\n');
+}

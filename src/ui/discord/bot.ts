@@ -1,0 +1,161 @@
+/**
+ * The bot process: a discord.js client logged in with the configured token, answering
+ * interactions through the router. Nothing is registered here; commands are deployed separately.
+ */
+import { Client, type ClientOptions, Events, GatewayIntentBits, Partials } from 'discord.js';
+import type { DiscordConfig } from '../../config.ts';
+import type { Logger } from '../../core/log.ts';
+import { openKeyv } from '../../adapters/store/kv.ts';
+import type { ArticleStore } from '../../adapters/store/store.ts';
+import type { SlashCommand } from './command.ts';
+import { createCodec } from './custom-id.ts';
+import { createRouter } from './router.ts';
+import { createDeliveryEngine } from '../../app/delivery/engine.ts';
+import { DeliveryRunner } from '../../app/delivery/run.ts';
+import { scheduleDelivery } from '../../app/delivery/schedule.ts';
+import { Subscriptions } from '../../app/delivery/subscriptions.ts';
+import { discordPoster } from './discord-poster.ts';
+import { watchThreads } from './threads.ts';
+import { type ArticleThread, ThreadIndex } from '../../app/discussion/threads.ts';
+import { processInbox } from '../../app/library/inbox.ts';
+import type { FetchLimits } from '../../adapters/feeds/fetch.ts';
+import { type PollResult, pollFeeds, pollOne } from '../../app/feeds/poll.ts';
+import type { FeedParser } from '../../adapters/feeds/parse-worker.ts';
+import { FeedRegistry } from '../../app/feeds/registry.ts';
+
+function logPolls(results: readonly PollResult[], log: Logger): void {
+  for (const r of results) {
+    if (r.outcome === 'cut-off') log.info({ feed: r.url }, 'feed read cut off by shutdown; read again on the next run');
+    else if (r.outcome === 'stored') log.info({ feed: r.url, items: r.items, added: r.added, updated: r.updated }, 'feed read');
+    else if (r.outcome === 'failed') log.warn({ feed: r.url, reason: r.error }, 'feed failed; backing off');
+    for (const w of r.warnings) log.warn({ feed: r.url }, w);
+  }
+}
+
+/**
+ * Logs what became of each inbox file. One that could not be moved out stays in the inbox, held
+ * (not read again until it changes): that is said when it happens (processInbox gives the reason),
+ * and by a bot that finds a file held before it started (a restart in the same process), once per
+ * file until it changes. `toldHeld` is the files this bot has said so of.
+ */
+async function collectInbox(dir: string, store: ArticleStore, log: Logger, maxBytes: number | undefined, signal: AbortSignal, toldHeld: Set<string>): Promise<void> {
+  for (const f of await processInbox(dir, store, { maxBytes, signal })) {
+    if (f.outcome === 'held') {
+      if (f.error !== null) log.warn({ file: f.file, error: f.error }, 'inbox: could not be moved out of the inbox; it stays there, held, and is not read again until it changes');
+      else if (!toldHeld.has(f.file)) log.warn({ file: f.file }, 'inbox: held: it could not be moved out of the inbox on an earlier run, and is not read again until it changes');
+      toldHeld.add(f.file);
+      continue;
+    }
+    toldHeld.delete(f.file);
+    if (f.outcome === 'processed') log.info({ file: f.file, added: f.added, updated: f.updated, unchanged: f.unchanged }, 'inbox: stored');
+    else if (f.outcome === 'failed') log.warn({ file: f.file, error: f.error }, 'inbox: failed; moved to failed/ with the reason');
+  }
+}
+
+export interface BotOptions {
+  readonly discord: DiscordConfig;
+  readonly store: ArticleStore;
+  readonly commands: readonly SlashCommand[];
+  readonly log: Logger;
+  /** Extra client options (tests pass the local Discord's gateway settings). */
+  readonly client?: Partial<ClientOptions>;
+  readonly now?: () => Date;
+  /** How long buttons keep working; default STATE_TTL_MS. */
+  readonly stateTtlMs?: number;
+  /** One answer per person per thread in this time; default ANSWER_COOLDOWN_MS. */
+  readonly answerCooldownMs?: number;
+  /** Milliseconds since the epoch, for button expiry; default Date.now. */
+  readonly clock?: () => number;
+  /**
+   * Run subscriptions and delivery; `cron` null means only /deliver runs it. `inboxDir` is read before
+   * each run, then the feeds are polled when `feedParser` is given (createFeedParser). The bot owns
+   * it from then on: stop() closes it, under a parse if need be.
+   */
+  readonly delivery?: { readonly cron: string | null; readonly inboxDir?: string; readonly inboxMaxBytes?: number; readonly feedParser?: FeedParser; readonly feedFetch?: FetchLimits };
+}
+
+export interface Bot {
+  readonly client: Client<true>;
+  readonly runner: DeliveryRunner;
+  stop(): Promise<void>;
+}
+
+export async function startBot(options: BotOptions): Promise<Bot> {
+  const { discord, store, log } = options;
+  const client = new Client({
+    ...options.client,
+    // Guild messages for live threads; their text needs Message Content, except messages that mention the bot.
+    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, ...(discord.messageContent ? [GatewayIntentBits.MessageContent] : [])],
+    partials: [Partials.Message],
+    rest: { ...options.client?.rest, api: discord.apiUrl },
+    // A default for every message, on top of the explicit one in each payload.
+    allowedMentions: { parse: [] },
+  });
+  const codec = createCodec({ keyv: openKeyv(store.db, 'bot'), ttlMs: options.stateTtlMs, now: options.clock });
+  const now = options.now ?? (() => new Date());
+  const subscriptions = new Subscriptions(openKeyv(store.db, 'subscriptions'));
+  const index = new ThreadIndex(openKeyv(store.db, 'threads'));
+  const onThread = async (t: ArticleThread): Promise<void> => {
+    if (!(await index.get(t.threadId))) await index.put(t);
+  };
+  const engine = createDeliveryEngine({ poster: discordPoster(client.rest, () => client.user?.id ?? '', discord.token), keyv: openKeyv(store.db, 'delivery'), log, onThread });
+  const threads = watchThreads({ client, store, index, cooldowns: openKeyv(store.db, 'cooldowns'), log, cooldownMs: options.answerCooldownMs });
+  const inboxDir = options.delivery?.inboxDir;
+  // Shutdown stops an inbox file between two batches rather than waiting out a large one, and a feed's parse at once.
+  const stopping = new AbortController();
+  // stop() closes it rather than wait out a parse (up to PARSE_TIME_LIMIT_MS).
+  const feedParser = options.delivery?.feedParser;
+  const registry = new FeedRegistry(openKeyv(store.db, 'feeds'));
+  const parse = feedParser?.parse;
+  const toldHeld = new Set<string>();
+  const collect = async (): Promise<void> => {
+    if (inboxDir) await collectInbox(inboxDir, store, log, options.delivery?.inboxMaxBytes, stopping.signal, toldHeld);
+    if (parse && !stopping.signal.aborted) logPolls(await pollFeeds(registry, store, { parse, now, limits: options.delivery?.feedFetch, signal: stopping.signal }), log);
+  };
+  const runner = new DeliveryRunner({ store, subscriptions, engine, log, now, collect });
+  const feeds = parse
+    ? {
+        registry,
+        async pollNow(url: string) {
+          const feed = await registry.get(url);
+          if (!feed) throw new Error(`feed ${url} is not registered`);
+          const result = await pollOne(feed, registry, store, { parse, now, force: true, limits: options.delivery?.feedFetch, signal: stopping.signal });
+          logPolls([result], log);
+          return result;
+        },
+      }
+    : undefined;
+  const delivery = options.delivery ? { subscriptions, runner, cron: options.delivery.cron, feeds } : undefined;
+  const route = createRouter({ commands: options.commands, context: { store, now, delivery }, codec, log });
+  client.on(Events.InteractionCreate, (interaction) => void route(interaction));
+  client.on(Events.Error, (error) => log.error({ err: error }, 'discord client error'));
+  client.on(Events.Warn, (message) => log.warn(message));
+  client.on(Events.ShardDisconnect, (event, shard) => log.warn({ shard, code: event.code }, 'gateway disconnected'));
+  client.on(Events.ShardResume, (shard, replayed) => log.info({ shard, replayed }, 'gateway resumed'));
+  client.rest.on('rateLimited', (info) => log.debug({ route: info.route, retryAfter: info.retryAfter, global: info.global }, 'rate limited'));
+
+  const ready = new Promise<Client<true>>((resolve) => client.once(Events.ClientReady, resolve));
+  try {
+    await client.login(discord.token);
+  } catch (error) {
+    await client.destroy();
+    throw error;
+  }
+  const c = await ready;
+  log.info({ user: c.user.tag, guilds: c.guilds.cache.size, api: discord.apiUrl, messageContent: discord.messageContent ?? false }, 'bot connected');
+  const caught = await threads.catchUp();
+  if (caught > 0) log.info({ replies: caught }, 'stored thread replies written while the bot was away');
+  const job = options.delivery?.cron ? scheduleDelivery(options.delivery.cron, runner, log) : null;
+  return {
+    client: c,
+    runner,
+    async stop() {
+      await job?.stop();
+      stopping.abort();
+      // A parse in hand ends now (its feed is left to be read again), not at the worker's time limit.
+      await feedParser?.close();
+      await runner.stop();
+      await client.destroy();
+    },
+  };
+}

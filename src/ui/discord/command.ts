@@ -1,0 +1,74 @@
+/**
+ * The shape of a slash command: its definition as Discord takes it, a zod schema for its options,
+ * and handlers that take plain data and return views. The router in src/ui/discord/ does the rest.
+ */
+import type { APIApplicationCommandOption, RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord-api-types/v10';
+import type { z } from 'zod';
+import type { DeliveryRunner } from '../../app/delivery/run.ts';
+import type { Subscriptions } from '../../app/delivery/subscriptions.ts';
+import type { PollResult } from '../../app/feeds/poll.ts';
+import type { FeedRegistry } from '../../app/feeds/registry.ts';
+import type { ArticleStore } from '../../adapters/store/store.ts';
+import type { Choice, ComponentState, View } from '../../core/view.ts';
+
+/** Who ran the command, where: admin commands check `permissions` again (Discord's default can be overridden). */
+export interface Actor {
+  readonly userId: string;
+  readonly guildId: string | null;
+  /** The member's permissions in the channel, as Discord computed them. */
+  readonly permissions: bigint;
+  /** Shown in the subscription list. */
+  readonly name: string;
+}
+
+export interface FeedsContext {
+  readonly registry: FeedRegistry;
+  /** Fetches one feed now and stores its items. */
+  pollNow(url: string): Promise<PollResult>;
+}
+
+export interface DeliveryContext {
+  readonly subscriptions: Subscriptions;
+  /** Set when feeds are read (a feed parser is wired in). */
+  readonly feeds?: FeedsContext;
+  readonly runner: DeliveryRunner;
+  /** The schedule, for telling admins when the next run is. */
+  readonly cron: string | null;
+}
+
+export interface CommandContext {
+  readonly store: ArticleStore;
+  readonly now: () => Date;
+  /** Set for every interaction the router handles. */
+  readonly actor?: Actor;
+  /** Set when the bot runs the delivery job. */
+  readonly delivery?: DeliveryContext;
+}
+
+/** A button or menu answer: a new view in place of the message it was on, or a new message. */
+export interface ComponentAnswer {
+  readonly mode: 'update' | 'reply';
+  readonly view: View;
+}
+
+export interface SlashCommand<Options = unknown> {
+  readonly definition: RESTPostAPIChatInputApplicationCommandsJSONBody & { options?: APIApplicationCommandOption[] };
+  /** Validates the options Discord sent, by name. */
+  readonly options: z.ZodType<Options>;
+  /** Acknowledge before working: set for anything that can take more than a moment. */
+  readonly defer: boolean;
+  /** Answers only the person who asked. */
+  readonly ephemeral?: boolean;
+  run(options: Options, ctx: CommandContext): View | Promise<View>;
+  /** Choices for the focused option, given what was typed. */
+  autocomplete?(focused: { name: string; value: string }, ctx: CommandContext): Choice[];
+  /** A click on one of this command's buttons or menus, with the state it carried. */
+  component?(state: readonly string[], values: readonly string[], ctx: CommandContext): ComponentAnswer | Promise<ComponentAnswer>;
+}
+
+/** Keeps a command's option type tied to its schema. */
+export function defineCommand<Options>(command: SlashCommand<Options>): SlashCommand<Options> {
+  return command;
+}
+
+export type { ComponentState };

@@ -1,0 +1,145 @@
+/**
+ * The delivery engine's Poster over discord.js's REST client: one rate-aware path for every send,
+ * since discord.js queues each route by its bucket and waits out Retry-After and X-RateLimit-*.
+ * Discord's answers that name something deleted become NotInDiscord (the engine knows whose it
+ * was: the subscription's channel, or one article's post or thread); lost access or permission,
+ * which is about the whole channel, becomes TargetGone.
+ */
+import { type APIChannel, type APIMessage, type APIThreadChannel, RESTJSONErrorCodes } from 'discord-api-types/v10';
+import { DiscordAPIError, HTTPError, REST, Routes } from 'discord.js';
+import type { OutMessage } from '../../app/delivery/messages.ts';
+import { NotInDiscord, OutcomeUnknown, type Poster, TargetGone } from '../../app/delivery/poster.ts';
+
+/** About the whole channel, not one message (threads take their channel's). */
+const NO_ACCESS = new Set<number>([RESTJSONErrorCodes.MissingAccess, RESTJSONErrorCodes.MissingPermissions, RESTJSONErrorCodes.CannotSendMessagesInNonTextChannel]);
+/** A week: threads of an article's discussion stay open while people read it. */
+const ARCHIVE_MINUTES = 10080;
+
+const NO_PINGS = { parse: [] };
+/** Pages of 100 archived threads searched for a forum post, at most: older ones are not looked at. */
+const ARCHIVED_PAGES = 10;
+
+async function call<T>(what: string, channelId: string, request: () => Promise<unknown>): Promise<T> {
+  try {
+    return (await request()) as T;
+  } catch (error) {
+    if (error instanceof DiscordAPIError) {
+      const said = `${error.message} (${what} in channel ${channelId}, Discord code ${error.code})`;
+      if (error.code === RESTJSONErrorCodes.UnknownChannel) throw new NotInDiscord(said, 'channel', channelId);
+      if (error.code === RESTJSONErrorCodes.UnknownMessage) throw new NotInDiscord(said, 'message', channelId);
+      if (typeof error.code === 'number' && NO_ACCESS.has(error.code)) throw new TargetGone(said);
+    }
+    // discord.js names only the status ("Internal Server Error"): say which request it was.
+    if (error instanceof HTTPError) throw new Error(`${what} in channel ${channelId}: Discord answered ${error.status} ${error.message}`, { cause: error });
+    throw error;
+  }
+}
+
+/**
+ * Runs `request` with a signal of its own that follows `signal`, and stops following it when the
+ * request settles. discord.js adds an abort listener to the signal it is given and never removes it
+ * (@discordjs/rest's makeNetworkRequest): handed the delivery runner's signal, which lives as long
+ * as the process, every message sent would leave one behind. The request's own signal goes with it.
+ */
+async function withOwnSignal<T>(signal: AbortSignal | undefined, request: (own: AbortSignal | undefined) => Promise<T>): Promise<T> {
+  if (!signal) return request(undefined);
+  const own = new AbortController();
+  const follow = (): void => own.abort(signal.reason);
+  if (signal.aborted) follow();
+  else signal.addEventListener('abort', follow, { once: true });
+  try {
+    return await request(own.signal);
+  } finally {
+    signal.removeEventListener('abort', follow);
+  }
+}
+
+/**
+ * The Poster over a discord.js REST client: `discordPoster(client.rest, () => client.user?.id ?? '', token)`
+ * in the bot, or `discordPoster(new REST({ api }).setToken(token), () => botId, token)` without a gateway.
+ * `botId` is asked on each use, since a client knows its user only once logged in. The token makes
+ * a second client with the same options and no retries, for requests that carry no nonce.
+ */
+export function discordPoster(rest: REST, botId: () => string, token: string): Poster {
+  // discord.js retries a 5xx or a timeout by itself; a forum post Discord made before failing to
+  // answer would be made twice. Those go through this client, and the engine looks before retrying.
+  const once = new REST({ ...rest.options, retries: 0 }).setToken(token);
+  return {
+    botId,
+    async send(channelId, message: OutMessage, nonce, signal) {
+      const body = { ...message, allowed_mentions: NO_PINGS, nonce, enforce_nonce: true };
+      const sent = await withOwnSignal(signal, (own) => call<APIMessage>('send', channelId, () => rest.post(Routes.channelMessages(channelId), { body, ...(own && { signal: own }) })));
+      return sent.id;
+    },
+    async startThread(channelId, messageId, name) {
+      try {
+        const thread = await call<APIChannel>('start a thread', channelId, () =>
+          rest.post(Routes.threads(channelId, messageId), { body: { name, auto_archive_duration: ARCHIVE_MINUTES } }),
+        );
+        return thread.id;
+      } catch (error) {
+        // The thread's id is the message's.
+        if (error instanceof DiscordAPIError && error.code === RESTJSONErrorCodes.ThreadAlreadyCreatedForMessage) return messageId;
+        throw error;
+      }
+    },
+    async forumPost(forumId, name, message) {
+      const body = { name, auto_archive_duration: ARCHIVE_MINUTES, message: { ...message, allowed_mentions: NO_PINGS } };
+      try {
+        return (await call<APIChannel>('create a forum post', forumId, () => once.post(Routes.threads(forumId), { body }))).id;
+      } catch (error) {
+        // A 4xx is Discord's answer that nothing was made; anything else (5xx, timeout, reset) leaves it unknown.
+        if (error instanceof DiscordAPIError || error instanceof TargetGone || error instanceof NotInDiscord) throw error;
+        // call() has named a 5xx already; a timeout or a reset says only "aborted" or "ECONNRESET".
+        const what = error instanceof Error && error.cause instanceof HTTPError ? error.message : `create a forum post in channel ${forumId}: no answer (${error instanceof Error ? error.message : String(error)})`;
+        throw new OutcomeUnknown(`${what}; the post may exist all the same`, { cause: error });
+      }
+    },
+    async findForumPost(guildId, forumId, name, footer, since, onBound) {
+      const candidate = (t: APIThreadChannel): boolean => t.parent_id === forumId && t.name === name && t.owner_id === botId();
+      const { threads } = await call<{ threads: APIThreadChannel[] }>('list threads', forumId, () => rest.get(Routes.guildActiveThreads(guildId)));
+      for (const thread of threads.filter(candidate)) if (await startedWith(thread.id, footer)) return thread.id;
+      // A post left unrecorded longer than its auto-archive time is archived: page back to the attempt.
+      let before: string | null = null;
+      for (let page = 0; page < ARCHIVED_PAGES; page++) {
+        const query: URLSearchParams = new URLSearchParams({ limit: '100', ...(before !== null && { before }) });
+        const archived: { threads: APIThreadChannel[]; has_more: boolean } = await call<{ threads: APIThreadChannel[]; has_more: boolean }>('list archived threads', forumId, () =>
+          rest.get(Routes.channelThreads(forumId, 'public'), { query }),
+        );
+        for (const thread of archived.threads.filter(candidate)) if (await startedWith(thread.id, footer)) return thread.id;
+        const oldest: string | undefined = archived.threads.at(-1)?.thread_metadata?.archive_timestamp;
+        // A thread archived before the post was attempted cannot be it.
+        if (!archived.has_more || !oldest || (since !== undefined && Date.parse(oldest) < since)) return null;
+        before = oldest;
+      }
+      onBound?.(ARCHIVED_PAGES * 100);
+      return null;
+    },
+    async edit(channelId, messageId, message) {
+      await call('edit', channelId, () => rest.patch(Routes.channelMessage(channelId, messageId), { body: { ...message, allowed_mentions: NO_PINGS } }));
+    },
+    async after(channelId, afterId, limit) {
+      const query = new URLSearchParams({ limit: String(Math.min(limit, 100)) });
+      if (afterId) query.set('after', afterId);
+      const messages = await call<APIMessage[]>('read messages', channelId, () => rest.get(Routes.channelMessages(channelId), { query }));
+      return messages
+        .map((m) => ({ id: m.id, authorId: m.author.id, content: m.content, footer: m.embeds[0]?.footer?.text ?? null }))
+        .sort((x, y) => (BigInt(x.id) < BigInt(y.id) ? -1 : 1));
+    },
+    async checkChannel(channelId) {
+      await call('look up the channel', channelId, () => rest.get(Routes.channel(channelId)));
+    },
+  };
+
+  /** Whether the thread's starter message carries `footer`; a deleted starter (or thread) is not it. */
+  async function startedWith(threadId: string, footer: string): Promise<boolean> {
+    try {
+      const starter = (await rest.get(Routes.channelMessage(threadId, threadId))) as APIMessage;
+      return starter.embeds[0]?.footer?.text === footer;
+    } catch (error) {
+      // Another post of the same name whose starter (or thread) was deleted: not the one sought, and no reason to pause.
+      if (error instanceof DiscordAPIError && (error.code === RESTJSONErrorCodes.UnknownMessage || error.code === RESTJSONErrorCodes.UnknownChannel)) return false;
+      throw error;
+    }
+  }
+}

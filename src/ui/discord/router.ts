@@ -1,0 +1,145 @@
+/**
+ * The one interactionCreate handler: finds the command, validates its options, defers when the
+ * command says its work can be slow, renders its view and answers exactly once. A UserError is
+ * shown to the person who asked, in plain words; anything else is logged in full and shown as a
+ * short reference id, never a stack trace.
+ */
+import {
+  ApplicationCommandOptionType,
+  type AutocompleteInteraction,
+  type ChatInputCommandInteraction,
+  type CommandInteractionOption,
+  type Interaction,
+  type MessageComponentInteraction,
+  MessageFlags,
+} from 'discord.js';
+import type { Logger } from '../../core/log.ts';
+import type { Actor, CommandContext, SlashCommand } from './command.ts';
+import { UserError } from '../../core/view.ts';
+import type { StateCodec } from './custom-id.ts';
+import { LIMITS } from '../../core/limits.ts';
+import { type MessagePayload, renderView, textPayload } from './render.ts';
+
+export const EXPIRED = 'This list has expired. Search again.';
+
+export interface RouterOptions {
+  readonly commands: readonly SlashCommand[];
+  readonly context: CommandContext;
+  readonly codec: StateCodec;
+  readonly log: Logger;
+}
+
+type Answerable = ChatInputCommandInteraction | MessageComponentInteraction;
+
+/**
+ * Options by name; a channel option becomes `{ id, name, type }` from what Discord resolved, and a
+ * subcommand becomes `subcommand` with its own options alongside.
+ */
+function optionsOf(interaction: ChatInputCommandInteraction): Record<string, unknown> {
+  const flat = (options: readonly CommandInteractionOption[]): [string, unknown][] =>
+    options.flatMap((o): [string, unknown][] => {
+      if (o.type === ApplicationCommandOptionType.Subcommand) return [['subcommand', o.name], ...flat(o.options ?? [])];
+      if (o.type === ApplicationCommandOptionType.Channel) return [[o.name, { id: o.value, name: o.channel?.name ?? null, type: o.channel?.type ?? null }]];
+      return [[o.name, o.value]];
+    });
+  return Object.fromEntries(flat(interaction.options.data));
+}
+
+function actorOf(interaction: Answerable): Actor {
+  const member = interaction.member;
+  const name = member && 'displayName' in member ? member.displayName : interaction.user.username;
+  return { userId: interaction.user.id, guildId: interaction.guildId, permissions: interaction.memberPermissions?.bitfield ?? 0n, name };
+}
+
+/** Edits and updates cannot change whether a message is ephemeral, and Discord rejects the flag there. */
+function withoutFlags(payload: MessagePayload): Omit<MessagePayload, 'flags'> {
+  const rest = { ...payload };
+  delete rest.flags;
+  return rest;
+}
+
+export function createRouter(options: RouterOptions): (interaction: Interaction) => Promise<void> {
+  const { context, codec, log } = options;
+  const byName = new Map(options.commands.map((c) => [c.definition.name, c]));
+
+  /** Tells the person what went wrong, whatever state the interaction is in. */
+  async function fail(interaction: Answerable, error: unknown, ephemeralDefer: boolean): Promise<void> {
+    let text: string;
+    if (error instanceof UserError) text = error.message;
+    else {
+      log.error({ err: error, ref: interaction.id, user: interaction.user.id, guild: interaction.guildId }, 'interaction failed');
+      text = `Something went wrong on Paperboy's side. Reference: \`${interaction.id}\`.`;
+    }
+    const payload = textPayload(text, true);
+    try {
+      if (!interaction.deferred && !interaction.replied) await interaction.reply(payload);
+      else if (interaction.deferred && ephemeralDefer) await interaction.editReply(withoutFlags(payload));
+      else {
+        // A public "thinking…" placeholder cannot turn private: remove it and answer privately.
+        if (interaction.deferred && interaction.isChatInputCommand()) await interaction.deleteReply().catch(() => undefined);
+        await interaction.followUp(payload);
+      }
+    } catch (answerError) {
+      log.warn({ err: answerError, ref: interaction.id }, 'could not tell the user about a failure');
+    }
+  }
+
+  async function chatInput(interaction: ChatInputCommandInteraction): Promise<void> {
+    const command = byName.get(interaction.commandName);
+    if (!command) throw new UserError(`Paperboy has no /${interaction.commandName} command any more. The command list may be out of date.`);
+    const parsed = command.options.safeParse(optionsOf(interaction));
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((i) => `\`${i.path.join('.') || 'options'}\`: ${i.message}`);
+      throw new UserError(`That did not work: ${problems.join('; ')}.`);
+    }
+    if (command.defer) await interaction.deferReply(command.ephemeral ? { flags: MessageFlags.Ephemeral } : {});
+    const payload = await renderView(await command.run(parsed.data, { ...context, actor: actorOf(interaction) }), codec);
+    if (interaction.deferred) await interaction.editReply(withoutFlags(payload));
+    else await interaction.reply(payload);
+  }
+
+  async function component(interaction: MessageComponentInteraction): Promise<void> {
+    const state = await codec.decode(interaction.customId);
+    const command = state && byName.get(state[0]);
+    if (!state || !command?.component) throw new UserError(EXPIRED);
+    const values = interaction.isStringSelectMenu() ? interaction.values : [];
+    if (command.defer) await interaction.deferUpdate();
+    const answer = await command.component(state.slice(1), values, { ...context, actor: actorOf(interaction) });
+    const payload = await renderView(answer.view, codec);
+    if (answer.mode === 'reply') {
+      if (interaction.deferred) await interaction.followUp(payload);
+      else await interaction.reply(payload);
+    } else if (interaction.deferred) await interaction.editReply(withoutFlags(payload));
+    else await interaction.update(withoutFlags(payload));
+  }
+
+  async function autocomplete(interaction: AutocompleteInteraction): Promise<void> {
+    const command = byName.get(interaction.commandName);
+    const focused = interaction.options.getFocused(true);
+    let choices: { name: string; value: string }[] = [];
+    try {
+      choices = command?.autocomplete?.({ name: focused.name, value: String(focused.value) }, context) ?? [];
+    } catch (error) {
+      log.error({ err: error, ref: interaction.id }, 'autocomplete failed');
+    }
+    await interaction.respond(choices.slice(0, LIMITS.autocompleteChoices));
+  }
+
+  return async (interaction) => {
+    const started = performance.now();
+    const what = interaction.isCommand() || interaction.isAutocomplete() ? interaction.commandName : interaction.isMessageComponent() ? 'component' : 'other';
+    try {
+      if (interaction.isAutocomplete()) await autocomplete(interaction);
+      else if (interaction.isChatInputCommand()) await chatInput(interaction);
+      else if (interaction.isMessageComponent()) await component(interaction);
+      else return;
+    } catch (error) {
+      if (interaction.isAutocomplete()) log.warn({ err: error, ref: interaction.id }, 'autocomplete answer failed');
+      else if (interaction.isChatInputCommand() || interaction.isMessageComponent()) {
+        const command = interaction.isChatInputCommand() ? byName.get(interaction.commandName) : undefined;
+        await fail(interaction, error, command?.ephemeral === true);
+      }
+    }
+    log.debug({ ref: interaction.id, what, user: interaction.user.id, ms: Math.round(performance.now() - started) }, 'interaction');
+  };
+}
