@@ -2,7 +2,6 @@
  * The article store: the only module that knows SQL. Articles go in whole and come out whole;
  * re-ingesting an article updates it in place and merges its comments by identity.
  */
-import type { ArticleSink, UpsertStatus } from '../../app/library/ingest.ts';
 import type { Article, Comment } from '../../core/model.ts';
 import { type Db, type OpenOptions, openDatabase } from './db.ts';
 import { type FtsWriter, ftsWriter } from './fts.ts';
@@ -19,7 +18,13 @@ import { type SearchOptions, type SearchResult, search } from './search.ts';
 import { type Suggestion, titleSuggester } from './suggest.ts';
 import { type Positions, positions } from './positions.ts';
 
-export type { UpsertStatus };
+export type UpsertStatus = 'added' | 'updated' | 'unchanged';
+
+/** Where parsed articles go: the store, in practice (ingest writes to anything of this shape). */
+export interface ArticleSink {
+  upsertMany(articles: readonly Article[]): UpsertStatus[];
+  upsert(article: Article): UpsertStatus;
+}
 
 export interface ArticleSummary {
   id: string;

@@ -14,13 +14,9 @@ import { bytePosition, describeBadByte, firstInvalidUtf8 } from '../../adapters/
 /** Extensions ingest reads; other files found in folders are listed as skipped, never read. */
 export const INGEST_EXTENSIONS: readonly string[] = ['.txt', '.json', '.jsonl', '.rss', '.atom', '.rdf', '.xml'];
 
-export type UpsertStatus = 'added' | 'updated' | 'unchanged';
-
-/** Where parsed articles go: the store, in practice. */
-export interface ArticleSink {
-  upsertMany(articles: readonly Article[]): UpsertStatus[];
-  upsert(article: Article): UpsertStatus;
-}
+// The store declares what it accepts; ingest writes to anything of that shape.
+import type { ArticleSink, UpsertStatus } from '../../adapters/store/store.ts';
+export type { ArticleSink, UpsertStatus };
 
 export interface SourceFile {
   /** A name for messages: the path as given. */
