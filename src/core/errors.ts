@@ -13,3 +13,8 @@ export class ParseError extends Error {
     super(`${file}${line === null ? '' : `:${line}`}: expected ${expected}`);
   }
 }
+
+/** The message of anything thrown: an Error's message, or the thrown value as text. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -7,7 +7,9 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { startTsWorker } from '../workers/start.ts';
-import { type IngestReport, type ParsedArticle, DEFAULT_MAX_INPUT_BYTES, addFailure, addWarnings, parseSources, readFiles } from '../../app/library/ingest.ts';
+import { type ParsedArticle, parseSources } from './parse-sources.ts';
+import { DEFAULT_MAX_INPUT_BYTES, readFiles } from './read.ts';
+import { type IngestReport, addFailure, addWarnings } from './report.ts';
 import type { FromIngestWorker, IngestWorkerData, ToIngestWorker } from './ingest-worker.ts';
 
 /** Reads one file into articles; failures and warnings go to `report`. */

@@ -5,7 +5,9 @@
  * batch, not the file. Storing stays with the caller (its store may be an in-memory database).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { type IngestFailure, type ParsedArticle, addFailure, emptyReport, parseSources, readFiles, roughSize } from '../../app/library/ingest.ts';
+import { type ParsedArticle, parseSources, roughSize } from './parse-sources.ts';
+import { readFiles } from './read.ts';
+import { type IngestFailure, addFailure, emptyReport } from './report.ts';
 
 /** Messages the worker takes. */
 export type ToIngestWorker = { readonly type: 'read'; readonly file: string } | { readonly type: 'more' };

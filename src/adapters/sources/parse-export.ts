@@ -9,7 +9,7 @@ import { linkCommentQuotes } from './comment-quotes.ts';
 import { ParseError } from '../../core/errors.ts';
 import { articleId } from '../../core/model.ts';
 import type { Article, Block, Comment } from '../../core/model.ts';
-import type { ParseOptions, ParseResult } from './parse.ts';
+import type { ParseOptions, ParseResult } from './parse-options.ts';
 
 interface Line {
   /** 1-based, as an editor shows it. */

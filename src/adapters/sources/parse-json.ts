@@ -10,7 +10,7 @@ import type { QuoteIndex } from './comment-quotes.ts';
 import { ParseError } from '../../core/errors.ts';
 import { Article, Block, Comment, articleId } from '../../core/model.ts';
 import type { CommentQuote } from '../../core/model.ts';
-import type { ParseOptions, ParseResult } from './parse.ts';
+import type { ParseOptions, ParseResult } from './parse-options.ts';
 
 type Path = readonly PropertyKey[];
 

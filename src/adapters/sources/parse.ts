@@ -9,26 +9,10 @@ import { parseExport } from './parse-export.ts';
 import { parseJson } from './parse-json.ts';
 import { isFeed } from '../feeds/detect.ts';
 import { parseFeed } from '../feeds/parse.ts';
+import type { ParseOptions, ParseResult } from './parse-options.ts';
 import { bytePosition, describeBadByte, firstInvalidUtf8 } from './utf8.ts';
 
-export interface ParseOptions {
-  /**
-   * The `ingestedAt` of articles the source does not date.
-   * @default new Date()
-   */
-  readonly now?: Date;
-  /**
-   * The publication name for articles that do not name one, e.g. `'topwar.ru'`.
-   * @default null
-   */
-  readonly source?: string | null;
-}
-
-export interface ParseResult {
-  articles: Article[];
-  /** Each names its file, and the line where there is one: `a.txt: declared 5 comments, found 4`. */
-  warnings: string[];
-}
+export type { ParseOptions, ParseResult } from './parse-options.ts';
 
 type Parser = (file: string, text: string, options: ParseOptions) => ParseResult;
 
