@@ -83,7 +83,7 @@ describe('GIVEN the sample article stored', () => {
   it('THEN /article pages hold every paragraph and every comment, each page within the limit', () => {
     const a = sampleArticle();
     const { pages, firstCommentPage } = articlePages(a);
-    expect(pages.every((p) => p.length <= PAGE_CHARS)).toBe(true);
+    for (const [i, p] of pages.entries()) expect(p.length, `page ${i + 1} of ${pages.length}`).toBeLessThanOrEqual(PAGE_CHARS);
     const all = unescape(pages.join('\n'));
     for (const b of a.body) expect(all).toContain(b.text);
     for (const c of a.comments) for (const p of c.paragraphs) expect(all).toContain(p);

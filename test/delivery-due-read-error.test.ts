@@ -46,7 +46,7 @@ describe('GIVEN a posted article with a new comment and a progress store that fa
     const [run] = await runner.run();
     expect(run?.error).toBe('SQLITE_BUSY: database is locked');
     expect((await subs.get(t.guildId, t.channelId))?.lastError).toBe('SQLITE_BUSY: database is locked');
-    expect(lines.some((l) => l.msg === 'delivery failed for this subscription')).toBe(true);
+    expect(lines.map((l) => l.msg)).toContain('delivery failed for this subscription');
 
     failing = false;
     clock += 1000;

@@ -60,7 +60,7 @@ describe('GIVEN a forum post made, answered 500, and the look for it failing too
     expect(h.fake.threads(t.channelId)).toHaveLength(1);
     expect(checkDelivered(h.fake, t, [a])).toEqual([]);
     expect(h.fake.requests.filter((r) => forumPost.test(`${r.method} ${r.path}`))).toHaveLength(1);
-    expect(h.fake.requests.some((r) => r.method === 'GET' && r.path === `/channels/${t.channelId}/threads/archived/public`)).toBe(true);
+    expect(h.fake.requests.map((r) => `${r.method} ${r.path}`)).toContain(`GET /channels/${t.channelId}/threads/archived/public`);
   });
 });
 
@@ -90,7 +90,7 @@ describe('GIVEN a forum post whose answer is lost before Discord made it', () =>
     expect(report.results[0]).toMatchObject({ action: 'post', error: null });
     expect(checkDelivered(h.fake, t, [a])).toEqual([]);
     expect(h.fake.requests.filter((r) => forumPost.test(`${r.method} ${r.path}`)).map((r) => r.status)).toEqual([503, 201]);
-    expect(h.fake.requests.some((r) => r.path === `/guilds/${t.guildId}/threads/active`)).toBe(true);
+    expect(h.fake.requests.map((r) => r.path)).toContain(`/guilds/${t.guildId}/threads/active`);
     expect(lines.find((l) => l.msg === 'forum post got no answer and is not in the forum; making it again')).toMatchObject({
       channel: t.channelId,
       article: a.id,
