@@ -1,8 +1,14 @@
-/** The `paperboy` executable: the command line, with the bot's two entry points among its commands. */
+/**
+ * The composition root: the `paperboy` executable. It reads the settings, picks the front end
+ * (the bot on Discord, or the playground without a token, or one of the CLI's commands), and wires
+ * the adapters into it. Nothing else in src/ chooses an implementation or the slash command set.
+ */
 import type { Command } from 'commander';
-import { ConfigError, loadConfig } from './config.ts';
+import { type Config, ConfigError, loadConfig, requireDiscord } from './config.ts';
+import type { Logger } from './core/log.ts';
 import { type Io, UsageError, processIo } from './ui/cli/context.ts';
 import { DatabaseError } from './adapters/store/errors.ts';
+import type { ProcessLock } from './adapters/store/lock.ts';
 import { run } from './ui/cli/main.ts';
 
 type BotCommand = 'start' | 'deploy-commands';
@@ -15,9 +21,8 @@ async function runBot(command: BotCommand, cmd: Command, io: Io, setExitCode: (c
   const db = cmd.optsWithGlobals<{ db?: string }>().db;
   // A ConfigError propagates: the CLI prints it as one line and exits 1.
   const config = loadConfig(db ? { ...process.env, DATABASE_PATH: db } : process.env);
-  const bot = await import('./ui/discord/main.ts');
   try {
-    await (command === 'start' ? bot.start(config) : bot.deploy(config, (line) => io.out(line)));
+    await (command === 'start' ? start(config) : deploy(config, (line) => io.out(line)));
   } catch (error) {
     if (error instanceof ConfigError) throw error;
     // A database that cannot be used as it is, or one another bot holds: one line, exit 1.
@@ -59,4 +64,108 @@ function registerBotCommands(program: Command, io: Io, setExitCode: (code: numbe
 /** Resolves to the exit status. */
 export function main(argv: readonly string[]): Promise<number> {
   return run(argv, processIo, [registerBotCommands]);
+}
+
+/**
+ * The bot's modules load only when the bot or the playground starts, so the CLI stays quick.
+ */
+async function loadBot() {
+  const [{ commands }, { createLogger }, { lockDatabaseFile }] = await Promise.all([
+    import('../commands/index.ts'),
+    import('./core/log.ts'),
+    import('./adapters/store/lock.ts'),
+  ]);
+  return { commands, createLogger, lockDatabaseFile };
+}
+
+/**
+ * Runs until SIGINT or SIGTERM: against Discord with DISCORD_TOKEN set, else against the local
+ * Discord with the playground page, so a fresh install does something useful at once.
+ *
+ * First it takes the database file's lock: a second bot on the same file would deliver everything
+ * twice and answer every interaction twice, so it does not start at all (a DatabaseError naming
+ * the running one). The playground keeps its own file, so it runs beside a bot.
+ */
+async function start(config: Config): Promise<void> {
+  const { commands, createLogger, lockDatabaseFile } = await loadBot();
+  const log = createLogger({ level: config.logLevel });
+  const database = config.discord.token === null ? config.playground.databasePath : config.databasePath;
+  const lock = lockDatabaseFile(database, { log });
+  // Listening from here on: a SIGTERM while starting stops the bot once started, and releases the
+  // lock, instead of killing the process with the lock held.
+  const stopping = untilStop(log, lock, database);
+  try {
+    if (config.discord.token === null) {
+      log.info({ database }, 'starting: no DISCORD_TOKEN, so running the playground (a local Discord in this process)');
+      const { startPlayground } = await import('./ui/playground/start.ts');
+      const playground = await startPlayground({ config, log, commands });
+      log.info({ url: playground.url }, `playground ready: open ${playground.url}`);
+      const lost = await stopping;
+      await playground.stop();
+      if (lost) throw lost;
+      return;
+    }
+    const discord = requireDiscord(config);
+    log.info({ api: discord.apiUrl, database }, 'starting: connecting to Discord');
+    const [{ ArticleStore }, { ingestShipped }, { startBot }, { createFeedParser }] = await Promise.all([
+      import('./adapters/store/store.ts'),
+      import('./app/library/shipped.ts'),
+      import('./ui/discord/bot.ts'),
+      import('./adapters/feeds/parse-worker.ts'),
+    ]);
+    const store = ArticleStore.open(database);
+    await ingestShipped(store, log);
+    const bot = await startBot({ discord, store, commands, log, delivery: { cron: config.deliveryCron, inboxDir: config.inboxDir, inboxMaxBytes: config.maxInputBytes, feedParser: createFeedParser(), feedFetch: { allow: config.feedAllow } } });
+    const lost = await stopping;
+    await bot.stop();
+    store.close();
+    exitSoon();
+    if (lost) throw lost;
+  } finally {
+    lock.release();
+  }
+}
+
+/** How long the process may linger once the bot has stopped and closed what it owns. */
+const EXIT_GRACE_MS = 1000;
+
+/**
+ * Once the bot has stopped and closed everything it owns, a message it abandoned at shutdown can
+ * still sit in discord.js's rate-limit wait (a timer no one can cancel: up to a window, or a 429's
+ * Retry-After) and keep the process alive, sending nothing. The timer is unref'd: a process with
+ * nothing left ends at once; otherwise it ends after the grace, with the exit code already set.
+ */
+function exitSoon(): void {
+  setTimeout(() => process.exit(), EXIT_GRACE_MS).unref();
+}
+
+/**
+ * Resolves with null on SIGINT or SIGTERM; with the reason to stop when another process took the
+ * database lock over (this one was unresponsive past the stale bound), so that only one runs.
+ */
+function untilStop(log: Logger, lock: ProcessLock, database: string): Promise<DatabaseError | null> {
+  const signalled = new Promise<null>((done) => {
+    const stop = (signal: string): void => {
+      log.info({ signal }, 'stopping');
+      done(null);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  const lost = lock.lost.then(
+    (holder) =>
+      new DatabaseError(
+        database,
+        `${database}: this Paperboy stopped: it was unresponsive for longer than its database lock allows, and pid ${holder.pid} on ${holder.hostname} took the lock over at ${holder.startedAt}`,
+      ),
+  );
+  return Promise.race([signalled, lost]);
+}
+
+async function deploy(config: Config, out: (line: string) => void): Promise<void> {
+  const discord = requireDiscord(config, { applicationId: true });
+  const [{ commands }, { deployCommands }] = await Promise.all([import('../commands/index.ts'), import('./ui/discord/deploy.ts')]);
+  const result = await deployCommands(discord, commands);
+  const where = result.scope === 'guild' ? `guild ${discord.guildId}` : 'all guilds (global commands can take up to an hour to show)';
+  out(result.changed ? `registered ${result.count} commands for ${where}` : `${result.count} commands already registered for ${where}; nothing changed`);
 }
