@@ -1,14 +1,15 @@
 /**
  * The delivery engine: posts each article, its thread and its comments exactly once. Progress is
- * stored in keyv after every message; each message carries a deterministic nonce, so a resend
+ * stored after every message (src/adapters/store/delivery-progress.ts); each message carries a deterministic nonce, so a resend
  * after a crash within Discord's nonce window returns the message already made; after a longer
  * outage the thread's messages after the last one recorded are read and matched before sending,
  * and a post whose fate is unknown is looked for before it is made again (find-post.ts). A thread
  * gets at most `commentsPerRun` messages per run, and stops between two messages at shutdown.
  */
 import { createHash } from 'node:crypto';
-import type Keyv from 'keyv';
 import type { Article } from '../../core/model.ts';
+import type { DeliveryProgress as Progress } from '../../core/state.ts';
+import type { DeliveryProgressRepository } from '../../adapters/store/delivery-progress.ts';
 import type { ArticleThread } from '../discussion/threads.ts';
 import type { Logger } from '../../core/log.ts';
 import type { ArticleAction, ArticleResult, ArticleWork, DeliveryEngine, DeliveryReport, Target } from './engine-types.ts';
@@ -16,6 +17,7 @@ import { createFinder } from './find-post.ts';
 import { type ArticlePlan, nonceFor, planArticle } from './messages.ts';
 import { NotInDiscord, type PostedMessage, type Poster, readAfter, TargetGone } from './poster.ts';
 import { deletedPart, deletedReason, permanentRefusal, refusedOutright } from './refusal.ts';
+import { errorMessage } from '../../core/errors.ts';
 
 /**
  * Threads whose comments are being posted at once, per target. Each thread is its own rate-limit
@@ -31,33 +33,10 @@ export const COMMENTS_PER_RUN = 100;
 /** Pages of 100 read back in a thread when resuming: people may have replied since the bot's last message. */
 const RESUME_PAGES = 10;
 
-interface Progress {
-  postId: string | null;
-  threadId: string | null;
-  postHash: string | null;
-  bodyHash: string;
-  /** Comment step keys posted. */
-  done: string[];
-  /** The last message posted in the thread: where a resume starts reading. */
-  lastId: string | null;
-  /**
-   * When the post was last attempted (epoch ms), saved before sending: a search for it after a crash
-   * starts there. Null when Discord refused that attempt outright (nothing to look for); absent in older records.
-   */
-  attemptedAt?: number | null;
-  /** The first delivery finished: later work is an append or an edit. */
-  complete: boolean;
-  /**
-   * Times the article was posted afresh because its post or thread was deleted in Discord; absent
-   * before the first. Part of the post's nonce, so Discord never answers a repost with the deleted post.
-   */
-  reposts?: number;
-}
-
 export interface EngineDeps {
   readonly poster: Poster;
   /** Progress records; one per target channel and article. */
-  readonly keyv: Keyv;
+  readonly progress: DeliveryProgressRepository;
   readonly log: Logger;
   /** Told of every thread made for an article, so its replies can be followed. */
   readonly onThread?: (thread: ArticleThread) => Promise<void>;
@@ -76,13 +55,9 @@ function freshProgress(a: Article): Progress {
   return { postId: null, threadId: null, postHash: null, bodyHash: bodyHash(a), done: [], lastId: null, complete: false };
 }
 
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /** Why an article is set aside when planArticle throws: that depends on the article alone, so it would fail the same way on every run. */
 function notLaidOut(error: unknown): string {
-  return `it could not be laid out as messages: ${message(error)}`;
+  return `it could not be laid out as messages: ${errorMessage(error)}`;
 }
 
 /**
@@ -122,13 +97,12 @@ function actionOf(p: Progress | null, plan: ArticlePlan, article: Article): { ac
 }
 
 export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
-  const { poster, keyv, log } = deps;
+  const { poster, progress, log } = deps;
   const clock = deps.clock ?? Date.now;
   const commentsPerRun = deps.commentsPerRun ?? COMMENTS_PER_RUN;
   if (!Number.isInteger(commentsPerRun) || commentsPerRun < 1) throw new RangeError(`delivery engine: expected \`commentsPerRun\` to be a whole number from 1 up, got \`${commentsPerRun}\``);
-  const key = (t: Target, articleId: string): string => `${t.channelId}:${articleId}`;
-  const load = async (t: Target, id: string): Promise<Progress | null> => ((await keyv.get(key(t, id))) as Progress | undefined) ?? null;
-  const save = (t: Target, id: string, p: Progress): Promise<boolean> => keyv.set(key(t, id), p);
+  const load = (t: Target, id: string): Promise<Progress | null> => progress.get(t.channelId, id);
+  const save = (t: Target, id: string, p: Progress): Promise<void> => progress.put(t.channelId, id, p);
   const finder = createFinder(poster, log);
 
   /**
@@ -286,11 +260,11 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
       if ('deleted' in verdict) {
         // Its post or thread is gone: an admin's retry posts it afresh (a new post, thread and every comment).
         await save(t, a.id, { ...freshProgress(a), attemptedAt: null, reposts: (p.reposts ?? 0) + 1 });
-        log.info({ channel: t.channelId, article: a.id, error: message(error) }, `${verdict.aside}; set aside, and a retry posts it afresh`);
+        log.info({ channel: t.channelId, article: a.id, error: errorMessage(error) }, `${verdict.aside}; set aside, and a retry posts it afresh`);
       }
       // A request Discord will refuse on every run sets the article aside (the job records why), so it blocks nothing.
       const aside = 'aside' in verdict ? verdict.aside : null;
-      report({ articleId: a.id, action, created, edited: posted.edited, error: aside ?? message(error), ...(aside !== null ? { setAside: true } : {}) });
+      report({ articleId: a.id, action, created, edited: posted.edited, error: aside ?? errorMessage(error), ...(aside !== null ? { setAside: true } : {}) });
       return aside !== null;
     };
     try {
@@ -323,8 +297,8 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
       try {
         await fail(error, posted.created);
       } catch (recording) {
-        log.error({ channel: t.channelId, article: a.id, error: message(error), err: recording }, 'could not record why an article stopped');
-        report({ articleId: a.id, action, created: posted.created, edited: posted.edited, error: `${message(error)}; and recording it failed: ${message(recording)}` });
+        log.error({ channel: t.channelId, article: a.id, error: errorMessage(error), err: recording }, 'could not record why an article stopped');
+        report({ articleId: a.id, action, created: posted.created, edited: posted.edited, error: `${errorMessage(error)}; and recording it failed: ${errorMessage(recording)}` });
       }
     });
     return { comments: settled };

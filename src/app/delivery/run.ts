@@ -12,6 +12,7 @@ import { commentsLeft, dueArticles } from './due.ts';
 import type { ArticleWork, DeliveryEngine } from './engine-types.ts';
 import { type Filter, FilterError, parseFilter } from './filter.ts';
 import { MAX_SET_ASIDE, revisionOf, type SetAside, type Subscription, type Subscriptions, unfinishedOf } from './subscriptions.ts';
+import { errorMessage } from '../../core/errors.ts';
 
 export interface RunDeps {
   readonly store: ArticleStore;
@@ -51,10 +52,6 @@ export interface RunOptions {
   readonly guildId?: string;
   /** Show what would be posted; post nothing, change nothing. */
   readonly dryRun?: boolean;
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 async function runOne(deps: RunDeps, sub: Subscription, dryRun: boolean, signal: AbortSignal): Promise<SubscriptionRun> {
@@ -158,8 +155,8 @@ export class DeliveryRunner {
           return await runOne(this.deps, sub, options.dryRun === true, this.stopping.signal);
         } catch (error) {
           this.deps.log.error({ err: error, channel: sub.channelId, guild: sub.guildId }, 'delivery failed for this subscription');
-          if (!options.dryRun) await this.deps.subscriptions.update(sub, (s) => ({ ...s, lastError: message(error), lastRunAt: new Date().toISOString() }));
-          return { channelId: sub.channelId, channelName: sub.channelName, created: 0, articles: 0, error: message(error), paused: null, plan: [] };
+          if (!options.dryRun) await this.deps.subscriptions.update(sub, (s) => ({ ...s, lastError: errorMessage(error), lastRunAt: new Date().toISOString() }));
+          return { channelId: sub.channelId, channelName: sub.channelName, created: 0, articles: 0, error: errorMessage(error), paused: null, plan: [] };
         }
       }),
     );

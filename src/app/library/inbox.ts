@@ -10,6 +10,7 @@ import { mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, extname, join } from 'node:path';
 import { type ArticleSink, INGEST_EXTENSIONS, addFailure, emptyReport, storeArticles, unlistedNote } from './ingest.ts';
 import { type FileReader, WorkerReader, localReader } from '../../adapters/sources/ingest-thread.ts';
+import { errorMessage } from '../../core/errors.ts';
 
 /** A file changed more recently than this may still be being written. */
 export const QUIET_MS = 2000;
@@ -112,10 +113,6 @@ function isHeld(path: string, size: number, mtimeMs: number): boolean {
   return false;
 }
 
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /** Ingests every settled file at the top of `dir` (processed/ and failed/ are not read again). */
 export async function processInbox(dir: string, sink: ArticleSink, options: InboxOptions = {}): Promise<InboxFile[]> {
   const quiet = options.quietMs ?? QUIET_MS;
@@ -137,7 +134,7 @@ export async function processInbox(dir: string, sink: ArticleSink, options: Inbo
         results.push(await processFile(dir, entry.name, sink, reader, { quiet, now, extensions, signal: options.signal }));
       } catch (error) {
         // Not the file's content (that moves it to failed/) but the inbox's own trouble: stat, move or write.
-        const reason = `${entry.name}: could not be moved out of the inbox (${message(error)}); it stays there, and is not read again until it changes`;
+        const reason = `${entry.name}: could not be moved out of the inbox (${errorMessage(error)}); it stays there, and is not read again until it changes`;
         const info = await stat(path).catch(() => null);
         if (info) held.set(path, { size: info.size, mtimeMs: info.mtimeMs });
         // Gone from the inbox all the same (moved to failed/ before its .error.txt could be written): failed.
@@ -174,7 +171,7 @@ async function processFile(
       await storeArticles(reader.read(path, report), sink, { batchSize: STORE_BATCH }, report);
     } catch (readError) {
       // The worker died or stalled on this file: what was stored stays, the file fails with the reason.
-      addFailure(report, path, message(readError));
+      addFailure(report, path, errorMessage(readError));
     }
     if (report.failed > 0) {
       const more = unlistedNote(report);
