@@ -5,7 +5,7 @@
  */
 import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { Routes } from 'discord.js';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { COOLDOWN_REACTION } from '../src/ui/discord/threads.ts';
 import { type Harness, startHarness } from './helpers/bot.ts';
 import { sampleArticle } from './text-sample.ts';
@@ -29,25 +29,35 @@ async function delivered(messageContent: boolean): Promise<Harness & { threadId:
   return Object.assign(harness, { threadId: thread.id });
 }
 
-const until = async (check: () => boolean, what: string): Promise<void> => {
-  const deadline = Date.now() + 5000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((done) => setTimeout(done, 25));
-  }
-};
+/** How long the bot has to react to a message in the thread. */
+const WAIT = { timeout: 5000, interval: 25 };
 
 const replies = (x: Harness) => () => x.store.get(sample.id)?.comments.filter((c) => c.id.startsWith('discord:')) ?? [];
 const botMessages = (x: Harness, threadId: string) => x.fake.messages(threadId).filter((m) => m.author.id === x.fake.botUser.id);
 const reactionsOn = (x: Harness, threadId: string, messageId: string) =>
   (x.fake.messages(threadId).find((m) => m.id === messageId)?.reactions ?? []).map((r) => ({ name: r.emoji.name, count: r.count, me: r.me }));
+/** The ids of the messages the bot's answers in the thread reply to, in order. */
+const answered = (x: Harness & { threadId: string }) => botMessages(x, x.threadId).map((m) => m.message_reference?.message_id);
+
+/**
+ * Another reader asks in the thread and the bot answers. discord.js sends the bot's messages to one
+ * channel one at a time, in order, retries included: an answer still owed to an earlier question
+ * would have gone out before this one, so silence before it is meaningful.
+ */
+async function anotherReaderAnswered(x: Harness & { threadId: string }): Promise<string> {
+  const other = x.fake.createUser({ username: 'second-reader' });
+  x.fake.addMember(x.guildId, other.id);
+  const asked = x.fake.postAsUser({ channelId: x.threadId, userId: other.id, content: `<@${x.fake.botUser.id}> when did Croatia and Albania join?` });
+  await vi.waitFor(() => expect(answered(x), 'the answer to the other reader').toContain(asked.id), WAIT);
+  return asked.id;
+}
 
 describe('GIVEN an article thread and the Message Content intent', () => {
   it('THEN a reply becomes a comment that search, the digest and quotes see; an edit updates it and a deletion removes it', async () => {
     const x = await delivered(true);
     h = x;
     const posted = x.fake.postAsUser({ channelId: x.threadId, userId: x.userId, content: 'The lighthouse keepers of Brussels disagree with all of this.' });
-    await until(() => replies(x)().length === 1, 'the reply to be stored');
+    await vi.waitFor(() => expect(replies(x)(), 'the reply, stored as a comment').toHaveLength(1), WAIT);
     expect(replies(x)()[0]).toMatchObject({ id: `discord:${posted.id}`, author: 'A Reader', authorId: x.userId, paragraphs: ['The lighthouse keepers of Brussels disagree with all of this.'] });
     const found = await x.run('search', { query: 'lighthouse keepers', scope: 'comments' }).reply();
     expect(found.embeds[0]?.description).toContain('**lighthouse** **keepers**');
@@ -57,22 +67,20 @@ describe('GIVEN an article thread and the Message Content intent', () => {
     expect(quote.embeds[0]?.description).toContain('a thread reply, by A Reader');
 
     x.fake.editAsUser(posted.id, 'The lighthouse keepers of Ostend disagree.');
-    await until(() => replies(x)()[0]?.paragraphs[0] === 'The lighthouse keepers of Ostend disagree.', 'the edit');
+    await vi.waitFor(() => expect(replies(x)()[0]?.paragraphs[0], 'the edit, stored').toBe('The lighthouse keepers of Ostend disagree.'), WAIT);
     x.fake.deleteAsUser(posted.id);
-    await until(() => replies(x)().length === 0, 'the deletion');
+    await vi.waitFor(() => expect(replies(x)(), 'the deletion, stored').toEqual([]), WAIT);
     // Delivery does not post thread replies back into the thread.
     await x.bot.runner.run();
-    expect(botMessages(x, x.threadId).some((m) => m.content.includes('lighthouse'))).toBe(false);
+    expect(botMessages(x, x.threadId).filter((m) => m.content.includes('lighthouse')).map((m) => m.content)).toEqual([]);
   });
 
   it('THEN a mention gets the best passages with citations, pinging no one; a question nothing answers is said so; a cooldown holds, marking the question it leaves unanswered with ⏳', async () => {
     const x = await delivered(true);
     h = x;
     const before = botMessages(x, x.threadId).length;
-    x.fake.postAsUser({ channelId: x.threadId, userId: x.userId, content: `<@${x.fake.botUser.id}> when did Croatia and Albania join?` });
-    await until(() => botMessages(x, x.threadId).length === before + 1, 'the answer').catch((e: Error) => {
-      throw new Error(`${e.message}; logs: ${JSON.stringify(x.logs.filter((l) => (l.level as number) >= 20).slice(-8))}`);
-    });
+    const first = x.fake.postAsUser({ channelId: x.threadId, userId: x.userId, content: `<@${x.fake.botUser.id}> when did Croatia and Albania join?` });
+    await vi.waitFor(() => expect(botMessages(x, x.threadId), `the answer; logs: ${JSON.stringify(x.logs.filter((l) => (l.level as number) >= 20).slice(-8))}`).toHaveLength(before + 1), WAIT);
     const answer = botMessages(x, x.threadId).at(-1);
     expect(answer?.content).toMatch(/^\*\*From the article:\*\*\n> .*In 2009, Croatia and Albania joined NATO\./s);
     expect(answer?.content).toMatch(/— \*Russia and NATO are severing ties: who is to blame and what to do\?\*, "NATO and Russia: the bloc's expansion to the East", paragraph \d+/);
@@ -80,15 +88,18 @@ describe('GIVEN an article thread and the Message Content intent', () => {
     expect(answer?.message_reference?.message_id).toBeDefined();
 
     const early = x.fake.postAsUser({ channelId: x.threadId, userId: x.userId, content: `<@${x.fake.botUser.id}> zeppelins?` });
-    // Not answered within the cooldown, but marked so the asker knows it was seen.
-    await until(() => reactionsOn(x, x.threadId, early.id).length > 0, 'the cooldown reaction');
+    // Not answered within the cooldown, but marked so the asker knows it was seen: the reaction is the
+    // last thing its handler does, so once it is there no answer to it is coming.
+    await vi.waitFor(() => expect(reactionsOn(x, x.threadId, early.id), 'the cooldown reaction').not.toEqual([]), WAIT);
     expect(reactionsOn(x, x.threadId, early.id)).toEqual([{ name: COOLDOWN_REACTION, count: 1, me: true }]);
-    await new Promise((done) => setTimeout(done, 500));
     expect(botMessages(x, x.threadId)).toHaveLength(before + 1);
-    await new Promise((done) => setTimeout(done, 1200));
-    x.fake.postAsUser({ channelId: x.threadId, userId: x.userId, content: `<@${x.fake.botUser.id}> what about zeppelin airships?` });
-    await until(() => botMessages(x, x.threadId).length === before + 2, 'the second answer');
+    // The harness's cooldown is 1.5 s.
+    await new Promise((done) => setTimeout(done, 1700));
+    const later = x.fake.postAsUser({ channelId: x.threadId, userId: x.userId, content: `<@${x.fake.botUser.id}> what about zeppelin airships?` });
+    await vi.waitFor(() => expect(botMessages(x, x.threadId), 'the second answer').toHaveLength(before + 2), WAIT);
     expect(botMessages(x, x.threadId).at(-1)?.content).toBe(`Nothing in *${sample.title}* or its discussion answers “what about zeppelin airships?”.`);
+    // Answers to the two questions asked outside the cooldown, and none to the one within it (though it was long before the last).
+    expect(answered(x).slice(before)).toEqual([first.id, later.id]);
   });
 
   it('THEN two questions from one person at the same moment get one answer, and the other a ⏳ reaction', async () => {
@@ -101,12 +112,13 @@ describe('GIVEN an article thread and the Message Content intent', () => {
     ];
     const marked = () => asked.filter((m) => reactionsOn(x, x.threadId, m.id).length > 0);
     // Each question gets an answer or a reaction; read-then-write let both be answered.
-    await until(() => botMessages(x, x.threadId).length - before + marked().length >= 2, 'both questions to be handled');
-    await new Promise((done) => setTimeout(done, 300));
-    const answers = botMessages(x, x.threadId).slice(before);
+    await vi.waitFor(() => expect(botMessages(x, x.threadId).length - before + marked().length, 'both questions to be handled').toBeGreaterThanOrEqual(2), WAIT);
+    // A second answer to either would have gone out before this one.
+    const otherId = await anotherReaderAnswered(x);
+    const answers = answered(x).slice(before).filter((id) => id !== otherId);
     expect(answers).toHaveLength(1);
     expect(marked()).toHaveLength(1);
-    const answeredId = answers[0]?.message_reference?.message_id;
+    const answeredId = answers[0];
     expect(asked.map((m) => m.id)).toContain(answeredId);
     expect(marked()[0]?.id).not.toBe(answeredId);
   });
@@ -121,10 +133,11 @@ describe('GIVEN an article thread and the Message Content intent', () => {
     const asked = x.fake.postAsUser({ channelId: x.threadId, userId: x.userId, content: `<@${x.fake.botUser.id}> when did Croatia and Albania join?` });
     const sent = () => x.fake.requests.slice(from).filter((r) => `${r.method} ${r.path}` === route);
     // The first attempt made the answer and failed its reply; discord.js then sent it again.
-    await until(() => sent().length >= 2 && sent().at(-1)?.status === 200, 'the resend');
-    await new Promise((done) => setTimeout(done, 300));
-    expect(sent().map((r) => r.status)).toEqual([500, 200]);
-    const answers = botMessages(x, x.threadId).slice(before);
+    await vi.waitFor(() => expect(sent().map((r) => r.status), 'the resend').toEqual([500, 200]), WAIT);
+    // A third send of it would have gone out before this answer.
+    const otherId = await anotherReaderAnswered(x);
+    expect(sent().map((r) => r.status)).toEqual([500, 200, 200]);
+    const answers = botMessages(x, x.threadId).slice(before).filter((m) => m.message_reference?.message_id !== otherId);
     // Before the nonce: two identical answers, the second made by the resend.
     expect(answers).toHaveLength(1);
     expect(answers[0]?.message_reference?.message_id).toBe(asked.id);
@@ -138,10 +151,10 @@ describe('GIVEN an article thread and the Message Content intent', () => {
     x.fake.setBotPermissions(x.channelId, 0n, PermissionFlagsBits.AddReactions);
     const before = botMessages(x, x.threadId).length;
     x.fake.postAsUser({ channelId: x.threadId, userId: x.userId, content: `<@${x.fake.botUser.id}> when did Croatia and Albania join?` });
-    await until(() => botMessages(x, x.threadId).length === before + 1, 'the answer');
+    await vi.waitFor(() => expect(botMessages(x, x.threadId), 'the answer').toHaveLength(before + 1), WAIT);
     const early = x.fake.postAsUser({ channelId: x.threadId, userId: x.userId, content: `<@${x.fake.botUser.id}> and Montenegro?` });
     const warned = () => x.logs.find((l) => l.msg === 'could not react to a question asked within the cooldown');
-    await until(() => warned() !== undefined, 'the warning');
+    await vi.waitFor(() => expect(warned(), 'the warning').toBeDefined(), WAIT);
     expect(warned()).toMatchObject({ thread: x.threadId, message: early.id, err: { message: 'Missing Permissions' } });
     expect(reactionsOn(x, x.threadId, early.id)).toEqual([]);
   });
@@ -156,9 +169,10 @@ describe('GIVEN an article thread and the Message Content intent', () => {
     const other = (await x.bot.client.rest.post(Routes.threads(x.channelId), { body: { name: 'Not an article', type: 11 } })) as { id: string };
     x.fake.postAsUser({ channelId: other.id, userId: x.userId, content: `<@${x.fake.botUser.id}> anything about NATO here?` });
     x.fake.postAsUser({ channelId: x.channelId, userId: x.userId, content: 'Talking in the channel, not the thread.' });
-    await new Promise((done) => setTimeout(done, 600));
-    expect(replies(x)()).toEqual([]);
-    expect(botMessages(x, x.threadId)).toHaveLength(before);
+    // A reader asks after them all and is answered: the bot was listening, and an answer to the robot would have come first.
+    const otherId = await anotherReaderAnswered(x);
+    expect(replies(x)().map((c) => c.id)).toEqual([`discord:${otherId}`]);
+    expect(answered(x).slice(before)).toEqual([otherId]);
     expect(x.fake.messages(other.id).filter((m) => m.author.id === x.fake.botUser.id)).toEqual([]);
   });
 
@@ -180,7 +194,7 @@ describe('GIVEN no Message Content intent', () => {
     const before = botMessages(x, x.threadId).length;
     x.fake.postAsUser({ channelId: x.threadId, userId: x.userId, content: 'Unseen words about NATO.' });
     x.fake.postAsUser({ channelId: x.threadId, userId: x.userId, content: `<@${x.fake.botUser.id}> when did Croatia and Albania join?` });
-    await until(() => botMessages(x, x.threadId).length === before + 1, 'the answer');
+    await vi.waitFor(() => expect(botMessages(x, x.threadId), 'the answer').toHaveLength(before + 1), WAIT);
     expect(replies(x)().map((c) => c.paragraphs[0])).toEqual(['when did Croatia and Albania join?']);
   });
 });
