@@ -4,7 +4,7 @@
  * message, so it must not read "add comments … (0 messages)". The real bot against the local Discord.
  */
 import { PermissionFlagsBits } from 'discord-api-types/v10';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { article, comment } from './helpers/articles.ts';
 import { type Harness, startHarness } from './helpers/bot.ts';
 
@@ -13,14 +13,6 @@ afterEach(async () => {
   await h?.close();
   h = undefined;
 });
-
-const until = async (check: () => boolean, what: string): Promise<void> => {
-  const deadline = Date.now() + 5000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((done) => setTimeout(done, 25));
-  }
-};
 
 describe('GIVEN a posted article and a reader who replies in its thread', () => {
   it('THEN /deliver dry-run says the post would be updated, with no "0 messages", and the run does just that', async () => {
@@ -38,7 +30,7 @@ describe('GIVEN a posted article and a reader who replies in its thread', () => 
     expect(JSON.stringify(post?.embeds)).toContain('1 comment');
 
     x.fake.postAsUser({ channelId: thread.id, userId: x.userId, content: 'The ferry is back too.' });
-    await until(() => (x.store.get(harbour.id)?.comments.length ?? 0) === 2, 'the reply to be stored as a comment');
+    await vi.waitFor(() => expect(x.store.get(harbour.id)?.comments.length, 'the reply, stored as a comment').toBe(2), { timeout: 5000, interval: 25 });
 
     const dry = await as('deliver', { 'dry-run': true }).reply(20_000);
     const said = dry.embeds[0]?.description ?? '';
