@@ -5,7 +5,7 @@
  */
 import { ChannelType, type APIChannel, type APIMessage, type APIUser } from 'discord-api-types/v10';
 import { z } from 'zod';
-import type { InteractionHandle } from '../../../packages/fake-discord/src/index.ts';
+import type { InteractionHandle } from '@paperboy/fake-discord';
 import type { EventHub } from './events.ts';
 import type { Choice, PlaygroundState } from './client/types.ts';
 import type { World } from './world.ts';
@@ -16,11 +16,17 @@ const ANSWER_WAIT_MS = 3500;
 /** Discord's client loads the latest 50 and more on scrolling up; the page loads this many at once. */
 const MESSAGES_SHOWN = 200;
 
-/** A mistake in what the page sent; its message is shown to the person. */
+/**
+ * A mistake in what the page sent, or something the local Discord refused as Discord would; its
+ * message is shown to the person. Anything else thrown here is a bug, which the server answers
+ * with a 500 and a reference id.
+ */
 export class RequestError extends Error {
+  override readonly name = 'RequestError';
+
   constructor(
     message: string,
-    readonly status = 400,
+    readonly status: 400 | 404 | 413 | 504 = 400,
   ) {
     super(message);
   }
@@ -39,13 +45,25 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   throw new RequestError(result.error.issues.map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; '));
 }
 
-/** The local Discord refuses what a Discord client would not send; its reason, without its name. */
+const REFUSAL = 'FakeDiscord: ';
+
+/**
+ * The local Discord refuses what a Discord client would not send (no such command, an option the
+ * command does not take, a disabled button) with a plain `Error` whose message starts with its
+ * name; that reason, without the name, is the person's to read. Anything else it throws (a
+ * TypeError, a RangeError, an error without that name) is a bug and goes on as it is.
+ */
 function asUser<T>(act: () => T): T {
   try {
     return act();
   } catch (error) {
-    throw new RequestError(error instanceof Error ? error.message.replace(/^FakeDiscord: /, '') : String(error));
+    if (isRefusal(error)) throw new RequestError(error.message.slice(REFUSAL.length));
+    throw error;
   }
+}
+
+function isRefusal(error: unknown): error is Error {
+  return error instanceof Error && error.constructor === Error && error.message.startsWith(REFUSAL);
 }
 
 export class PlaygroundApi {
@@ -81,8 +99,10 @@ export class PlaygroundApi {
     const handle = asUser(() => fake.autocomplete({ guildId: guild.id, userId: me.id, ...input }));
     try {
       return await handle.choices(ANSWER_WAIT_MS);
-    } catch {
-      throw new RequestError('Paperboy did not answer with choices in time', 504);
+    } catch (error) {
+      // The local Discord gives up waiting (or closes) with a refusal; anything else is a bug.
+      if (isRefusal(error)) throw new RequestError('Paperboy did not answer with choices in time', 504);
+      throw error;
     }
   }
 

@@ -3,9 +3,10 @@
  * turned into server-sent events, plus the ephemeral replies meant for the page's member, which
  * no gateway event carries and which are kept here so that reopening a channel still shows them.
  */
-import type { ServerResponse } from 'node:http';
 import { ChannelType, type APIChannel, type APIMessage } from 'discord-api-types/v10';
-import type { FakeDiscord } from '../../../packages/fake-discord/src/index.ts';
+import type { Context } from 'hono';
+import { type SSEStreamingApi, streamSSE } from 'hono/streaming';
+import type { FakeDiscord } from '@paperboy/fake-discord';
 import type { PlaygroundEvent } from './client/types.ts';
 
 /** Ephemeral replies kept per channel; older ones go, as Discord drops them on reload anyway. */
@@ -16,7 +17,8 @@ const KEEPALIVE_MS = 20_000;
 const THREAD_TYPES = new Set<number>([ChannelType.PublicThread, ChannelType.PrivateThread, ChannelType.AnnouncementThread]);
 
 export class EventHub {
-  readonly #streams = new Set<ServerResponse>();
+  /** Each open stream, with what ends it (its request handler waits on that). */
+  readonly #streams = new Map<SSEStreamingApi, () => void>();
   readonly #ephemeral = new Map<string, APIMessage[]>();
   readonly #keepalive: NodeJS.Timeout;
 
@@ -27,18 +29,22 @@ export class EventHub {
     fake.on('dispatch', this.#onDispatch);
     fake.on('ephemeral', this.#onEphemeral);
     this.#keepalive = setInterval(() => {
-      for (const s of this.#streams) s.write(': keepalive\n\n');
+      for (const s of this.#streams.keys()) void s.write(': keepalive\n\n');
     }, KEEPALIVE_MS);
     this.#keepalive.unref();
   }
 
-  /** Starts an event stream on a response; it ends when the browser goes away. */
-  attach(response: ServerResponse): void {
-    response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive' });
-    // Tells EventSource how soon to reconnect after the server restarts.
-    response.write('retry: 1000\n\n');
-    this.#streams.add(response);
-    response.on('close', () => this.#streams.delete(response));
+  /** Answers a request with an event stream; it ends when the browser goes away or the hub closes. */
+  attach(c: Context): Response {
+    return streamSSE(c, async (stream) => {
+      // Tells EventSource how soon to reconnect after the server restarts.
+      await stream.write('retry: 1000\n\n');
+      await new Promise<void>((end) => {
+        this.#streams.set(stream, end);
+        stream.onAbort(end);
+      });
+      this.#streams.delete(stream);
+    });
   }
 
   /** The page member's ephemeral replies in a channel, oldest first. */
@@ -50,13 +56,14 @@ export class EventHub {
     clearInterval(this.#keepalive);
     this.fake.off('dispatch', this.#onDispatch);
     this.fake.off('ephemeral', this.#onEphemeral);
-    for (const s of this.#streams) s.end();
+    for (const end of this.#streams.values()) end();
     this.#streams.clear();
   }
 
   #send(event: PlaygroundEvent): void {
-    const frame = `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
-    for (const s of this.#streams) s.write(frame);
+    const data = JSON.stringify(event);
+    // Writes queue in order on each stream; a stream that has gone drops them.
+    for (const s of this.#streams.keys()) void s.writeSSE({ event: event.type, data });
   }
 
   readonly #onDispatch = (name: string, data: unknown): void => {

@@ -1,11 +1,19 @@
 /**
  * The playground's web server: the page and its script, a JSON API for what the member does, and
- * one server-sent event stream for what happens. It listens on 127.0.0.1 by default and answers
- * only requests addressed to it by that name, and POSTs only from its own page (Origin), so another
- * web site open in the same browser cannot drive it.
+ * one server-sent event stream for what happens, as a Hono app on Node's HTTP server. It listens
+ * on 127.0.0.1 by default and answers only requests addressed to it by that name, and POSTs only
+ * from its own page (Origin), so another web site open in the same browser cannot drive it.
+ *
+ * A mistake in a request (a bad body, an unknown command, an option the command does not take) is
+ * a 4xx with its reason; anything else is a bug: a 500 with a reference id, logged under that id.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createAdaptorServer } from '@hono/node-server';
+import { type Context, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Logger } from '../../core/log.ts';
 import { type PlaygroundApi, RequestError } from './api.ts';
 import type { Assets } from './assets.ts';
@@ -21,16 +29,16 @@ export interface PlaygroundServer {
 export interface ServerOptions {
   readonly host: string;
   readonly port: number;
-  readonly api: PlaygroundApi;
-  readonly hub: EventHub;
+  /** What the page can do; only its public methods are called. */
+  readonly api: Pick<PlaygroundApi, 'state' | 'messages' | 'command' | 'autocomplete' | 'component' | 'post'>;
+  /** The event stream, closed with the server. */
+  readonly hub: Pick<EventHub, 'attach' | 'close'>;
   readonly assets: Assets;
   readonly log: Logger;
 }
 
 export async function startServer(options: ServerOptions): Promise<PlaygroundServer> {
-  const server = createServer((request, response) => {
-    handle(request, response, options).catch((error: unknown) => reply(response, ...failure(error, options.log)));
-  });
+  const server = createAdaptorServer({ fetch: createApp(options).fetch }) as Server;
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(error.code === 'EADDRINUSE' ? new Error(`playground: port ${options.port} on ${options.host} is in use; set PLAYGROUND_PORT to another port (0 picks a free one)`) : error),
@@ -49,39 +57,64 @@ export async function startServer(options: ServerOptions): Promise<PlaygroundSer
   };
 }
 
-async function handle(request: IncomingMessage, response: ServerResponse, options: ServerOptions): Promise<void> {
-  const { api, hub, assets } = options;
-  if (!hostAllowed(request.headers.host, options.host)) return reply(response, 421, { error: 'this server answers only to its own address' });
-  const url = new URL(request.url ?? '/', 'http://playground');
-  const path = url.pathname;
-  if (request.method === 'GET') {
-    const asset = assets.get(path);
-    if (asset) return send(response, 200, asset.type, asset.body);
-    if (path === '/api/state') return reply(response, 200, api.state());
-    if (path === '/api/events') return hub.attach(response);
-    const messages = /^\/api\/channels\/(\d{17,20})\/messages$/.exec(path);
-    if (messages) return reply(response, 200, api.messages(messages[1] ?? ''));
-    return reply(response, 404, { error: `nothing at ${path}` });
-  }
-  if (request.method !== 'POST') return reply(response, 405, { error: `${request.method ?? 'that method'} is not used here` });
-  const foreign = foreignOrigin(request);
-  if (foreign) return reply(response, 403, { error: foreign });
-  if (!/^application\/json\b/.test(request.headers['content-type'] ?? '')) return reply(response, 415, { error: 'send JSON' });
-  const body = await readJson(request);
-  switch (path) {
-    case '/api/commands':
-      await api.command(body);
-      return reply(response, 202, {});
-    case '/api/autocomplete':
-      return reply(response, 200, await api.autocomplete(body));
-    case '/api/components':
-      await api.component(body);
-      return reply(response, 202, {});
-    case '/api/messages':
-      return reply(response, 201, api.post(body));
-    default:
-      return reply(response, 404, { error: `nothing at ${path}` });
-  }
+type Env = { Variables: { body: unknown } };
+
+/** The routes, in the order a request meets them. Exported for what a test needs no socket for. */
+export function createApp({ api, hub, assets, log, host }: ServerOptions): Hono<Env> {
+  const app = new Hono<Env>();
+
+  app.use(async (c, next) => {
+    if (!hostAllowed(c.req.header('host'), host)) return reply(c, 421, { error: 'this server answers only to its own address' });
+    if (c.req.method !== 'GET' && c.req.method !== 'POST') return reply(c, 405, { error: `${c.req.method} is not used here` });
+    await next();
+    c.res.headers.set('cache-control', 'no-store');
+    c.res.headers.set('x-content-type-options', 'nosniff');
+  });
+
+  app.get('*', async (c, next) => {
+    const asset = assets.get(c.req.path);
+    if (!asset) return next();
+    return c.body(asset.body, 200, { 'content-type': asset.type });
+  });
+  app.get('/api/state', (c) => reply(c, 200, api.state()));
+  app.get('/api/events', (c) => hub.attach(c));
+  app.get('/api/channels/:id{\\d{17,20}}/messages', (c) => reply(c, 200, api.messages(c.req.param('id'))));
+
+  // Every POST is checked, and its body read, before its path is looked at.
+  app.post(
+    '*',
+    async (c, next) => {
+      const foreign = foreignOrigin(c);
+      if (foreign) return reply(c, 403, { error: foreign });
+      if (!/^application\/json\b/.test(c.req.header('content-type') ?? '')) return reply(c, 415, { error: 'send JSON' });
+      await next();
+    },
+    bodyLimit({ maxSize: BODY_LIMIT, onError: (c) => reply(c, 413, { error: `the request is over ${BODY_LIMIT / 1024} KiB` }) }),
+    async (c, next) => {
+      c.set('body', await readJson(c));
+      await next();
+    },
+  );
+  app.post('/api/commands', async (c) => {
+    await api.command(c.get('body'));
+    return reply(c, 202, {});
+  });
+  app.post('/api/autocomplete', async (c) => reply(c, 200, await api.autocomplete(c.get('body'))));
+  app.post('/api/components', async (c) => {
+    await api.component(c.get('body'));
+    return reply(c, 202, {});
+  });
+  app.post('/api/messages', (c) => reply(c, 201, api.post(c.get('body'))));
+
+  app.notFound((c) => reply(c, 404, { error: `nothing at ${c.req.path}` }));
+  app.onError((error, c) => {
+    if (error instanceof RequestError) return reply(c, error.status, { error: error.message });
+    // The person sees only the id; the log has the error in full under it.
+    const ref = randomUUID().slice(0, 8);
+    log.error({ err: error, ref, request: `${c.req.method} ${c.req.path}` }, 'playground: request failed');
+    return reply(c, 500, { error: `the playground failed on that (a bug, not your request); its log has the details under reference ${ref}`, ref });
+  });
+  return app;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -103,14 +136,15 @@ function hostAllowed(header: string | undefined, host: string): boolean {
  * may: its origin is `http://` and the host the request was addressed to. (Not `https://`: the
  * playground serves plain http, and a TLS proxy in front of it would be reached under another name,
  * so its page's Origin would not match the loopback Host anyway.) A request with no Origin at all
- * comes from a program (curl, the tests), not from a web page.
+ * comes from a program (curl, the tests), not from a web page. (Hono's `csrf` middleware checks
+ * only form posts, so it would not cover JSON.)
  */
-function foreignOrigin(request: IncomingMessage): string | null {
-  const host = request.headers.host ?? '';
+function foreignOrigin(c: Context): string | null {
+  const host = c.req.header('host') ?? '';
   const own = `http://${host}`;
-  const origin = request.headers.origin;
+  const origin = c.req.header('origin');
   if (origin !== undefined && !sameHost(origin, host)) return `this playground takes requests only from its own page (${own}), not from ${origin}`;
-  const site = request.headers['sec-fetch-site'];
+  const site = c.req.header('sec-fetch-site');
   if (origin === undefined && site !== undefined && site !== 'same-origin' && site !== 'none') return `this playground takes requests only from its own page (${own}), not from a ${site} page`;
   return null;
 }
@@ -124,33 +158,15 @@ function sameHost(origin: string, host: string): boolean {
   }
 }
 
-async function readJson(request: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > BODY_LIMIT) throw new RequestError(`the request is over ${BODY_LIMIT / 1024} KiB`, 413);
-    chunks.push(chunk);
-  }
+async function readJson(c: Context): Promise<unknown> {
+  const text = await c.req.text();
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+    return JSON.parse(text) as unknown;
   } catch {
     throw new RequestError('the request body is not JSON');
   }
 }
 
-function failure(error: unknown, log: Logger): [number, { error: string }] {
-  if (error instanceof RequestError) return [error.status, { error: error.message }];
-  log.error({ err: error }, 'playground: request failed');
-  return [500, { error: 'the playground failed on that; the details are in its log' }];
-}
-
-function reply(response: ServerResponse, status: number, body: unknown): void {
-  send(response, status, 'application/json; charset=utf-8', JSON.stringify(body));
-}
-
-function send(response: ServerResponse, status: number, type: string, body: string): void {
-  if (response.headersSent) return void response.end();
-  response.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
-  response.end(body);
+function reply(c: Context, status: ContentfulStatusCode, body: unknown): Response {
+  return c.body(JSON.stringify(body), status, { 'content-type': 'application/json; charset=utf-8' });
 }
