@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { processInbox } from '../src/app/library/inbox.ts';
 import { type Harness, startHarness } from './helpers/bot.ts';
 
@@ -78,7 +78,7 @@ describe('GIVEN a 20 MB file in the inbox', () => {
     utimesSync(join(inboxDir, 'big.json'), settled, settled);
     const harness = await startHarness({ delivery: { cron: null, inboxDir } });
     const run = harness.bot.runner.run();
-    while (harness.store.count() === 0) await new Promise((done) => setTimeout(done, 20));
+    await vi.waitFor(() => expect(harness.store.count(), 'articles of big.json stored before the shutdown').toBeGreaterThan(0), { timeout: 60_000, interval: 20 });
     const asked = performance.now();
     await harness.close();
     // About 20 ms on an idle machine; 7.1 s when shutdown waited for the whole file.
