@@ -42,7 +42,7 @@ describe('GIVEN `paperboy deploy-commands`', () => {
     expect(second.stdout.trim()).toBe(`${commands.length} commands already registered for guild ${guildId}; nothing changed`);
     expect(fake.requests.filter((r) => r.method === 'PUT')).toHaveLength(1);
     expect(fake.connectedSessions).toBe(0);
-    expect(fake.requests.some((r) => r.path.includes('gateway'))).toBe(false);
+    expect(fake.requests.filter((r) => r.path.includes('gateway')).map((r) => `${r.method} ${r.path}`)).toEqual([]);
   });
 
   it('THEN without a guild id it registers globally', async () => {
@@ -91,7 +91,7 @@ describe('GIVEN `paperboy start` with a token', () => {
     const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
     try {
       await waitForLine(child, (l) => l.msg === 'bot connected', lines);
-      expect(lines.some((l) => l.includes('"msg":"ingested shipped articles"'))).toBe(true);
+      expect(lines).toContainEqual(expect.stringContaining('"msg":"ingested shipped articles"'));
       expect(lines.filter((l) => l.includes('"msg":"starting: '))).toEqual([expect.stringContaining('"msg":"starting: connecting to Discord"')]);
       const reply = await fake.runCommand({ guildId, channelId: channel.id, userId: user.id, name: 'search', options: { query: 'NATO expansion' } }).reply();
       expect(reply.embeds[0]?.description).toContain('Russia and NATO are severing ties');
@@ -99,7 +99,7 @@ describe('GIVEN `paperboy start` with a token', () => {
       child.kill('SIGTERM');
     }
     expect(await exited).toBe(0);
-    expect(lines.some((l) => l.includes('"msg":"stopping"'))).toBe(true);
+    expect(lines).toContainEqual(expect.stringContaining('"msg":"stopping"'));
     expect(lines.join('\n') + stderr).not.toContain(TOKEN);
     expect(fake.connectedSessions).toBe(0);
   });
@@ -137,6 +137,6 @@ describe('GIVEN `paperboy start` without a token', () => {
       child.kill('SIGTERM');
     }
     expect(await exited).toBe(0);
-    expect(lines.some((l) => l.includes('"msg":"bot connected"'))).toBe(true);
+    expect(lines).toContainEqual(expect.stringContaining('"msg":"bot connected"'));
   });
 });
