@@ -5,6 +5,7 @@
  * while one is going waits for it and then runs.
  */
 import { setMaxListeners } from 'node:events';
+import PQueue from 'p-queue';
 import type { Logger } from '../../core/log.ts';
 import type { ArticleStore } from '../../adapters/store/store.ts';
 import { afterRun } from './after-run.ts';
@@ -107,7 +108,8 @@ async function runOne(deps: RunDeps, sub: Subscription, dryRun: boolean, signal:
 }
 
 export class DeliveryRunner {
-  private running: Promise<unknown> = Promise.resolve();
+  /** One run at a time: a run asked for while one is going waits for it (the schedule and /deliver alike). */
+  private readonly runs = new PQueue({ concurrency: 1 });
   private readonly stopping = new AbortController();
 
   constructor(private readonly deps: RunDeps) {
@@ -119,14 +121,13 @@ export class DeliveryRunner {
 
   /** Runs delivery once; waits for a run in progress first. */
   run(options: RunOptions = {}): Promise<SubscriptionRun[]> {
-    const next = this.running.then(() => this.runNow(options));
-    this.running = next.catch(() => undefined);
-    return next;
+    // Not p-queue's own signal: a run waiting at shutdown resolves with no work (runNow), as callers expect, rather than rejecting.
+    return this.runs.add(() => this.runNow(options));
   }
 
-  /** Resolves when no run is going. */
+  /** Resolves when no run is going or waiting. */
   async idle(): Promise<void> {
-    await this.running;
+    await this.runs.onIdle();
   }
 
   /**

@@ -3,6 +3,7 @@
  * HTTP, or content that is not a feed) keeps everything already stored, backs off, and records the
  * reason for `/feed list`; the other feeds go on.
  */
+import PQueue from 'p-queue';
 import type { Article } from '../../core/model.ts';
 import type { ArticleSink } from '../library/ingest.ts';
 import { type FetchLimits, fetchFeed } from '../../adapters/feeds/fetch.ts';
@@ -44,7 +45,12 @@ export interface PollOptions {
   readonly limits?: FetchLimits;
   /** Poll even feeds that are backing off (`paperboy feed poll`). */
   readonly force?: boolean;
-  /** Feeds fetched at once. Default 4. */
+  /**
+   * Feeds fetched and parsed at once: a whole number from 1 up.
+   *
+   * @default 4
+   * @example { parse, concurrency: 1 } // one feed at a time, in the registry's order
+   */
   readonly concurrency?: number;
   /**
    * Shutdown: once it fires no fetch or parse is begun, and a parse that fails after it (its worker
@@ -92,17 +98,13 @@ export async function pollOne(feed: FeedState, registry: FeedRegistry, sink: Art
   };
 }
 
-/** Polls every registered feed that is due, a few at a time. */
+/**
+ * Polls every registered feed that is due, a few at a time, in the registry's order; the results
+ * are in that order too. At shutdown the feeds not begun yet are not dropped from the queue: each
+ * still comes out as `cut-off` (pollOne looks at the signal first), so every feed has its result.
+ */
 export async function pollFeeds(registry: FeedRegistry, sink: ArticleSink, options: PollOptions): Promise<PollResult[]> {
   const feeds = await registry.list();
-  const results: PollResult[] = new Array<PollResult>(feeds.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    for (let i = next++; i < feeds.length; i = next++) {
-      const feed = feeds[i];
-      if (feed) results[i] = await pollOne(feed, registry, sink, options);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 4, feeds.length) }, worker));
-  return results;
+  const queue = new PQueue({ concurrency: options.concurrency ?? 4 });
+  return queue.addAll(feeds.map((feed) => () => pollOne(feed, registry, sink, options)));
 }
