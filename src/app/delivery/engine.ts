@@ -7,6 +7,7 @@
  * gets at most `commentsPerRun` messages per run, and stops between two messages at shutdown.
  */
 import { createHash } from 'node:crypto';
+import PQueue from 'p-queue';
 import type Keyv from 'keyv';
 import type { Article } from '../../core/model.ts';
 import type { ArticleThread } from '../discussion/threads.ts';
@@ -116,6 +117,25 @@ function actionOf(p: Progress | null, plan: ArticlePlan, article: Article): { ac
   if (p.bodyHash !== bodyHash(article)) return { action: 'edit', pending };
   if (pending > 0 || p.postHash !== plan.postHash) return { action: 'append', pending };
   return { action: 'none', pending };
+}
+
+/** What delivering one article's post left to do: its comments' task (which never rejects), `stop` (the rest wait), or nothing. */
+type Delivered = { comments: Promise<void> } | 'stop' | null;
+
+/**
+ * Waits for a free thread slot, then runs `deliver` in it: resolves with its outcome as soon as the
+ * post is made (or not), while the article's comments go on in that slot. Rejects as `deliver` does.
+ */
+function postInSlot(threads: PQueue, deliver: () => Promise<Delivered>): Promise<Delivered> {
+  let posted: (outcome: Delivered) => void = () => undefined;
+  const outcome = new Promise<Delivered>((resolve) => (posted = resolve));
+  const slot = threads.add(async () => {
+    const delivered = await deliver();
+    posted(delivered);
+    if (delivered !== null && delivered !== 'stop') await delivered.comments;
+  });
+  // The slot settles before the outcome only when `deliver` threw.
+  return Promise.race([outcome, slot.then(() => outcome)]);
 }
 
 export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
@@ -259,7 +279,7 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
     signal: AbortSignal | undefined,
     report: (r: ArticleResult) => void,
     onGone: (reason: string) => void,
-  ): Promise<{ comments: Promise<void> } | 'stop' | null> {
+  ): Promise<Delivered> {
     let plan: ArticlePlan;
     try {
       plan = planArticle(a);
@@ -375,22 +395,20 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
     async deliver(t, articles, options) {
       const results: ArticleResult[] = [];
       let pause: { reason: string } | null = null;
-      const inFlight = new Set<Promise<void>>();
+      const threads = new PQueue({ concurrency: THREADS_IN_FLIGHT });
       try {
         for (const a of articles) {
           if (pause || options?.signal?.aborted) break;
-          const task = await deliverOne(t, a, options?.signal, (r) => results.push(r), (reason) => (pause ??= { reason }));
+          // A slot first, then the post: an article is posted only when its thread can start on its
+          // comments at once, and its comments go on in that slot while the next article is posted.
+          const task = await postInSlot(threads, () => deliverOne(t, a, options?.signal, (r) => results.push(r), (reason) => (pause ??= { reason })));
           // Posts keep their order in the channel: after a post that failed, the rest wait for the next run.
           if (task === 'stop') break;
-          if (!task) continue;
-          const tracked: Promise<void> = task.comments.finally(() => inFlight.delete(tracked));
-          inFlight.add(tracked);
-          if (inFlight.size >= THREADS_IN_FLIGHT) await Promise.race(inFlight);
         }
       } finally {
         // Even when an article's post could not be recorded (this run then fails), no thread goes on
         // posting after the run: the next one would work on the same progress records at the same time.
-        await Promise.allSettled(inFlight);
+        await threads.onIdle();
       }
       const report: DeliveryReport = { results, pause };
       if (report.pause) log.warn({ channel: t.channelId, reason: report.pause.reason }, 'target cannot take posts');
