@@ -1,19 +1,23 @@
 /** /article: an article in Discord-sized pages, then its comments, with buttons to page. */
-import { ApplicationCommandOptionType } from 'discord-api-types/v10';
-import { z } from 'zod';
-import type { Article } from '../src/core/model.ts';
-import { LIMITS, truncate } from '../src/core/limits.ts';
+import { storedArticle } from '../src/app/library/find.ts';
 import { articlePages } from '../src/app/views/article-pages.ts';
-import { defineCommand } from '../src/ui/discord/command.ts';
 import { articleFields } from '../src/app/views/format.ts';
 import { escape } from '../src/app/views/markdown.ts';
-import { type ButtonView, UserError, type View } from '../src/core/view.ts';
+import { UserError } from '../src/core/errors.ts';
+import { truncate } from '../src/core/limits.ts';
+import type { Article } from '../src/core/model.ts';
+import type { ButtonView, View } from '../src/core/view.ts';
+import { slashCommand } from '../src/ui/discord/command.ts';
+import { integer, options } from '../src/ui/discord/options.ts';
 import { articleChoices, articleOption, requireArticle } from './article-option.ts';
+
+/** A title repeated in a sentence is cut here. */
+const TITLE_SHOWN = 200;
 
 /** The view of page `page` (1-based) of an article. */
 export function articleView(article: Article, page: number): View {
   const { pages, firstCommentPage } = articlePages(article);
-  if (page > pages.length) throw new UserError(`"${truncate(article.title, 200, '…').text}" has ${pages.length} page${pages.length === 1 ? '' : 's'}; page ${page} is past the end.`);
+  if (page > pages.length) throw new UserError('bad-option', `"${truncate(article.title, TITLE_SHOWN, '…').text}" has ${pages.length} page${pages.length === 1 ? '' : 's'}; page ${page} is past the end.`);
   const state = (p: number): ButtonView['state'] => (p >= 1 && p <= pages.length && p !== page ? ['article', article.id, String(p)] : null);
   const buttons: ButtonView[] = [
     { label: '◀ Previous', state: state(page - 1) },
@@ -25,7 +29,7 @@ export function articleView(article: Article, page: number): View {
   return {
     embeds: [
       {
-        title: truncate(escape(article.title), LIMITS.embedTitle).text,
+        title: escape(article.title),
         url: article.url,
         description: pages[page - 1] ?? '',
         fields: page === 1 ? articleFields(article) : [],
@@ -36,19 +40,11 @@ export function articleView(article: Article, page: number): View {
   };
 }
 
-export default defineCommand({
-  definition: {
-    name: 'article',
-    description: 'Read an article page by page, then its comments',
-    options: [articleOption, { type: ApplicationCommandOptionType.Integer, name: 'page', description: 'Page to open (default 1)', min_value: 1, max_value: 10000 }],
-  },
-  options: z.object({ article: z.string().min(1), page: z.number().int().min(1).default(1) }),
+export default slashCommand({
+  definition: { name: 'article', description: 'Read an article page by page, then its comments' },
+  options: options({ article: articleOption, page: integer({ description: 'Page to open (default 1)', min_value: 1, max_value: 10000, default: 1 }) }),
   defer: false,
   run: ({ article, page }, { store }) => articleView(requireArticle(store, article), page),
-  autocomplete: (focused, { store }) => articleChoices(store, focused.value),
-  component: ([id = '', page = ''], _values, { store }) => {
-    const article = store.get(id);
-    if (!article) throw new UserError('That article is no longer stored.');
-    return { mode: 'update', view: articleView(article, Number(page)) };
-  },
+  autocomplete: (focused, { store }, max) => articleChoices(store, focused.value, max),
+  component: ([id = '', page = ''], _values, { store }) => ({ mode: 'update', view: articleView(storedArticle(store, id), Number(page)) }),
 });

@@ -1,19 +1,20 @@
 /** /deliver: run delivery now for this server, or show what it would post. */
-import { ApplicationCommandOptionType } from 'discord-api-types/v10';
-import { z } from 'zod';
 import type { ArticleWork } from '../src/app/delivery/engine-types.ts';
 import type { SubscriptionRun } from '../src/app/delivery/run.ts';
-import { LIMITS, truncate } from '../src/core/limits.ts';
-import { defineCommand } from '../src/ui/discord/command.ts';
 import { plural } from '../src/app/views/format.ts';
 import { escape } from '../src/app/views/markdown.ts';
+import { truncate } from '../src/core/limits.ts';
 import type { View } from '../src/core/view.ts';
+import { slashCommand } from '../src/ui/discord/command.ts';
+import { boolean, options } from '../src/ui/discord/options.ts';
 import { ADMIN_ONLY, requireAdmin } from './admin.ts';
 
 /** An interaction token lasts 15 minutes: a longer run goes on, and the answer says so. */
 const ANSWER_WITHIN_MS = 12 * 60 * 1000;
 /** Threads still being posted named per subscription; the count says how many more. */
 const POSTING_SHOWN = 3;
+/** An article's title in a line of the report is cut here. */
+const TITLE_SHOWN = 80;
 
 /**
  * One planned article in words that are true of it: an article already posted whose comment count
@@ -21,7 +22,7 @@ const POSTING_SHOWN = 3;
  * message is said to send "0 messages".
  */
 function workLine(w: ArticleWork): string {
-  const title = `“${escape(truncate(w.title, 80, '…').text)}”`;
+  const title = `“${escape(truncate(w.title, TITLE_SHOWN, '…').text)}”`;
   const count = plural(w.messages, 'message');
   if (w.setAside !== undefined) return `set aside ${title}: ${escape(w.setAside)}`;
   switch (w.action) {
@@ -49,7 +50,7 @@ function runLines(run: SubscriptionRun, dryRun: boolean): string {
   if (run.paused) parts.push(`⏸ paused: ${escape(run.paused)}`);
   else if (run.error) parts.push(`⚠ stopped part way: ${escape(run.error)} (the next run resumes)`);
   const posting = run.posting ?? [];
-  for (const p of posting.slice(0, POSTING_SHOWN)) parts.push(`⏳ posting the comments of “${escape(truncate(p.title, 80, '…').text)}”: ${p.left} left`);
+  for (const p of posting.slice(0, POSTING_SHOWN)) parts.push(`⏳ posting the comments of “${escape(truncate(p.title, TITLE_SHOWN, '…').text)}”: ${p.left} left`);
   if (posting.length > POSTING_SHOWN) parts.push(`⏳ and ${plural(posting.length - POSTING_SHOWN, 'more thread')}`);
   if (posting.length > 0) parts.push('the next run goes on');
   if (run.setAside) parts.push(`⚠ ${plural(run.setAside, 'article')} set aside (/subscriptions says why)`);
@@ -58,17 +59,12 @@ function runLines(run: SubscriptionRun, dryRun: boolean): string {
 
 export function deliverView(runs: readonly SubscriptionRun[], dryRun: boolean): View {
   const body = runs.length === 0 ? 'This server has no active subscriptions. Add one with /subscribe.' : runs.map((r) => runLines(r, dryRun)).join('\n');
-  return { ephemeral: true, embeds: [{ title: dryRun ? 'Delivery: dry run (nothing posted)' : 'Delivery: done', description: truncate(body, LIMITS.embedDescription).text }] };
+  return { ephemeral: true, embeds: [{ title: dryRun ? 'Delivery: dry run (nothing posted)' : 'Delivery: done', description: body }] };
 }
 
-export default defineCommand({
-  definition: {
-    name: 'deliver',
-    description: 'Post due articles now, or show what would be posted',
-    ...ADMIN_ONLY,
-    options: [{ type: ApplicationCommandOptionType.Boolean, name: 'dry-run', description: 'Only show what would be posted' }],
-  },
-  options: z.object({ 'dry-run': z.boolean().default(false) }),
+export default slashCommand({
+  definition: { name: 'deliver', description: 'Post due articles now, or show what would be posted', ...ADMIN_ONLY },
+  options: options({ 'dry-run': boolean({ description: 'Only show what would be posted', default: false }) }),
   defer: true,
   ephemeral: true,
   run: async (options, ctx) => {

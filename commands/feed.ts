@@ -1,28 +1,29 @@
 /** /feed add | remove | list: the RSS, Atom and JSON feeds Paperboy reads on each delivery run. */
-import { ApplicationCommandOptionType } from 'discord-api-types/v10';
-import { z } from 'zod';
-import { LIMITS, truncate } from '../src/core/limits.ts';
+import { addFeed, feedAddress, listFeeds, removeFeed } from '../src/app/feeds/manage.ts';
 import type { FeedState } from '../src/app/feeds/registry.ts';
-import { normalizeFeedUrl } from '../src/app/feeds/registry.ts';
-import { defineCommand, type CommandContext, type FeedsContext } from '../src/ui/discord/command.ts';
 import { plural, showTime } from '../src/app/views/format.ts';
 import { escape } from '../src/app/views/markdown.ts';
-import { UserError, type EmbedField, type View } from '../src/core/view.ts';
+import { UserError } from '../src/core/errors.ts';
+import type { EmbedField, View } from '../src/core/view.ts';
+import { type CommandContext, type FeedsContext, slashCommand } from '../src/ui/discord/command.ts';
+import { subcommands, text } from '../src/ui/discord/options.ts';
 import { ADMIN_ONLY, requireAdmin } from './admin.ts';
 
-const urlOption = { type: ApplicationCommandOptionType.String, name: 'url', description: 'The feed’s address (https://…)', required: true, max_length: 2000 } as const;
+const urlOption = text({ description: 'The feed’s address (https://…)', required: true, max_length: 2000 });
 
 function feedsOf(ctx: CommandContext): FeedsContext {
   const feeds = requireAdmin(ctx).feeds;
-  if (!feeds) throw new UserError('This bot does not read feeds.');
+  if (!feeds) throw new UserError('unavailable', 'This bot does not read feeds.');
   return feeds;
 }
 
-function urlOf(input: string): string {
+/** The feed's address; what is wrong with it as a sentence of markdown. */
+function addressOf(input: string): string {
   try {
-    return normalizeFeedUrl(input);
+    return feedAddress(input);
   } catch (error) {
-    throw new UserError(`${escape((error as Error).message)}.`);
+    if (error instanceof UserError) throw new UserError(error.code, `${escape(error.message)}.`);
+    throw error;
   }
 }
 
@@ -34,7 +35,7 @@ function line(feed: FeedState): EmbedField {
     const retry = feed.retryAt ? ` Next try ${showTime(feed.retryAt.slice(0, 16))} UTC.` : '';
     parts.push(`⚠ Failing (${plural(feed.failures, 'time')}): ${escape(feed.lastError)}.${retry}`);
   }
-  return { name: truncate(feed.name, LIMITS.embedFieldName).text, value: truncate(parts.join('\n'), LIMITS.embedFieldValue).text };
+  return { name: feed.name, value: parts.join('\n') };
 }
 
 export function feedListView(feeds: readonly FeedState[]): View {
@@ -44,41 +45,33 @@ export function feedListView(feeds: readonly FeedState[]): View {
       {
         title: 'Feeds',
         description: feeds.length === 0 ? 'None yet. Add one with /feed add.' : `${plural(feeds.length, 'feed')}, read on each delivery run.`,
-        fields: feeds.slice(0, LIMITS.embedFields).map(line),
+        fields: feeds.map(line),
       },
     ],
   };
 }
 
-export default defineCommand({
-  definition: {
-    name: 'feed',
-    description: 'Manage the RSS, Atom and JSON feeds Paperboy reads',
-    ...ADMIN_ONLY,
-    options: [
-      {
-        type: ApplicationCommandOptionType.Subcommand,
-        name: 'add',
-        description: 'Read a feed on each delivery run',
-        options: [urlOption, { type: ApplicationCommandOptionType.String, name: 'name', description: 'Source name for its articles (default: the site’s host name)', max_length: 100 }],
-      },
-      { type: ApplicationCommandOptionType.Subcommand, name: 'remove', description: 'Stop reading a feed (its articles stay)', options: [urlOption] },
-      { type: ApplicationCommandOptionType.Subcommand, name: 'list', description: 'The feeds, when each was last read, and why one is failing' },
-    ],
-  },
-  options: z.object({ subcommand: z.enum(['add', 'remove', 'list']), url: z.string().optional(), name: z.string().optional() }),
+export default slashCommand({
+  definition: { name: 'feed', description: 'Manage the RSS, Atom and JSON feeds Paperboy reads', ...ADMIN_ONLY },
+  options: subcommands({
+    add: {
+      description: 'Read a feed on each delivery run',
+      options: { url: urlOption, name: text({ description: 'Source name for its articles (default: the site’s host name)', max_length: 100 }) },
+    },
+    remove: { description: 'Stop reading a feed (its articles stay)', options: { url: urlOption } },
+    list: { description: 'The feeds, when each was last read, and why one is failing' },
+  }),
   defer: true,
   ephemeral: true,
-  run: async ({ subcommand, url, name }, ctx) => {
+  run: async (options, ctx) => {
     const feeds = feedsOf(ctx);
-    if (subcommand === 'list') return feedListView(await feeds.registry.list());
-    const address = urlOf(url ?? '');
-    if (subcommand === 'remove') {
-      if (!(await feeds.registry.remove(address))) throw new UserError(`Paperboy does not read <${address}>.`);
+    if (options.subcommand === 'list') return feedListView(await listFeeds(feeds.registry));
+    const address = addressOf(options.url);
+    if (options.subcommand === 'remove') {
+      if (!(await removeFeed(feeds.registry, address))) throw new UserError('not-found', `Paperboy does not read <${address}>.`);
       return { ephemeral: true, content: `Stopped reading <${address}>. Its articles stay stored.` };
     }
-    const source = name?.trim() || new URL(address).hostname.replace(/^www\./, '');
-    const { existed } = await feeds.registry.add(address, source, ctx.now());
+    const added = await addFeed(feeds.registry, address, options.name, ctx.now());
     const polled = await feeds.pollNow(address);
     const result = {
       failed: `It could not be read just now: ${escape(polled.error ?? 'unknown reason')}. Paperboy tries again later (see /feed list).`,
@@ -88,6 +81,6 @@ export default defineCommand({
       // The bot is shutting down: the feed's state was left as it was, so the next run reads it.
       'cut-off': 'It was not read: Paperboy is restarting, and reads it on its next run.',
     }[polled.outcome];
-    return { ephemeral: true, content: `${existed ? 'Updated' : 'Added'} <${address}> as “${escape(source)}”. ${result} Subscribed channels get its new articles on the next delivery run.` };
+    return { ephemeral: true, content: `${added.existed ? 'Updated' : 'Added'} <${address}> as “${escape(added.name)}”. ${result} Subscribed channels get its new articles on the next delivery run.` };
   },
 });

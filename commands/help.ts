@@ -1,6 +1,6 @@
 /** /help: what Paperboy can do, and how to search. */
-import { z } from 'zod';
-import { defineCommand } from '../src/ui/discord/command.ts';
+import { slashCommand } from '../src/ui/discord/command.ts';
+import { options } from '../src/ui/discord/options.ts';
 import type { View } from '../src/core/view.ts';
 
 export function helpView(): View {
@@ -35,9 +35,9 @@ export function helpView(): View {
   };
 }
 
-export default defineCommand({
+export default slashCommand({
   definition: { name: 'help', description: 'What Paperboy can do, and how to search' },
-  options: z.object({}),
+  options: options({}),
   defer: false,
   ephemeral: true,
   run: () => helpView(),

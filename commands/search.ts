@@ -1,24 +1,22 @@
 /** /search: ranked articles and comments with highlighted snippets; buttons page, a menu opens one. */
-import { ApplicationCommandOptionType } from 'discord-api-types/v10';
 import { z } from 'zod';
-import { LIMITS, truncate } from '../src/core/limits.ts';
+import type { SearchHit } from '../src/adapters/store/search.ts';
 import type { ArticleStore } from '../src/adapters/store/store.ts';
-import type { Scope, SearchHit } from '../src/adapters/store/search.ts';
-import { defineCommand } from '../src/ui/discord/command.ts';
+import { type SearchQuery, searchPage } from '../src/app/library/search.ts';
 import { commentLabel, showTime } from '../src/app/views/format.ts';
 import { escape, highlightOneLine, link, oneLine } from '../src/app/views/markdown.ts';
-import { type ComponentState, type SelectOption, UserError, type View } from '../src/core/view.ts';
+import { UserError } from '../src/core/errors.ts';
+import { truncate } from '../src/core/limits.ts';
+import type { ComponentState, SelectOption, View } from '../src/core/view.ts';
+import { slashCommand } from '../src/ui/discord/command.ts';
+import { choice, options, text } from '../src/ui/discord/options.ts';
 import { articleView } from './article.ts';
 
 export const PAGE_SIZE = 5;
 /** Each hit's snippet stays short enough that five hits fit one embed description. */
 const SNIPPET_CHARS = 400;
 
-interface Query {
-  readonly query: string;
-  readonly scope: Scope;
-  readonly source: string | null;
-}
+type Query = Pick<SearchQuery, 'query' | 'scope' | 'source'>;
 
 function where(hit: SearchHit): string {
   const parts = hit.comment
@@ -74,12 +72,12 @@ function optionFor(hit: SearchHit, index: number, offset: number): SelectOption 
 
 export function searchView(store: ArticleStore, q: Query, page: number): View {
   const offset = (page - 1) * PAGE_SIZE;
-  const result = store.search(q.query, { in: q.scope, source: q.source, limit: PAGE_SIZE, offset });
+  const result = searchPage(store, q, page, PAGE_SIZE);
   const shownQuery = escape(truncate(oneLine(q.query), 100, '…').text);
   if (result.hits.length === 0) {
-    if (page > 1) throw new UserError('That page is past the last result now. Search again.');
+    if (page > 1) throw new UserError('stale', 'That page is past the last result now. Search again.');
     const what = q.scope === 'articles' ? 'No articles' : q.scope === 'comments' ? 'No comments' : 'No articles or comments';
-    throw new UserError(`${what} match "${shownQuery}"${q.source ? ` in ${escape(q.source)}` : ''}.`);
+    throw new UserError('not-found', `${what} match "${shownQuery}"${q.source ? ` in ${escape(q.source)}` : ''}.`);
   }
   const pages = Math.ceil(result.total / PAGE_SIZE);
   const total = result.totalCapped ? `more than ${result.total.toLocaleString('en-US')}` : result.total.toLocaleString('en-US');
@@ -87,8 +85,8 @@ export function searchView(store: ArticleStore, q: Query, page: number): View {
   return {
     embeds: [
       {
-        title: truncate(`Search: ${shownQuery}`, LIMITS.embedTitle).text,
-        description: truncate(description, LIMITS.embedDescription).text,
+        title: `Search: ${shownQuery}`,
+        description,
         footer: `Results ${offset + 1}–${offset + result.hits.length} of ${total} · page ${page}${result.totalCapped ? '' : ` of ${pages}`}`,
       },
     ],
@@ -102,21 +100,21 @@ export function searchView(store: ArticleStore, q: Query, page: number): View {
 
 function openResult(store: ArticleStore, q: Query, page: number, value: string): View {
   const [index = '', articleId = ''] = value.split(':');
-  const hit = store.search(q.query, { in: q.scope, source: q.source, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }).hits[Number(index)];
+  const hit = searchPage(store, q, page, PAGE_SIZE).hits[Number(index)];
   const article = hit?.articleId === articleId ? store.get(articleId) : null;
-  if (!hit || !article) throw new UserError('The results have changed since this list was made. Search again.');
+  if (!hit || !article) throw new UserError('stale', 'The results have changed since this list was made. Search again.');
   if (!hit.comment) return { ...articleView(article, 1), ephemeral: true };
   const comment = article.comments.find((c) => c.id === hit.comment?.id);
-  if (!comment) throw new UserError('That comment is no longer stored.');
+  if (!comment) throw new UserError('stale', 'That comment is no longer stored.');
   const text = comment.paragraphs.map(escape).join('\n\n') || '*(no text)*';
   return {
     ephemeral: true,
     embeds: [
       {
-        title: truncate(escape(article.title), LIMITS.embedTitle).text,
+        title: escape(article.title),
         url: article.url,
-        author: truncate([commentLabel(comment), comment.author, showTime(comment.postedAt), comment.rating === null ? '' : `rating ${comment.rating}`].filter(Boolean).join(' · '), LIMITS.embedAuthor).text,
-        description: truncate(text, LIMITS.embedDescription).text,
+        author: [commentLabel(comment), comment.author, showTime(comment.postedAt), comment.rating === null ? '' : `rating ${comment.rating}`].filter(Boolean).join(' · '),
+        description: text,
         footer: `Comment on article ${article.id}`,
       },
     ],
@@ -125,17 +123,13 @@ function openResult(store: ArticleStore, q: Query, page: number, value: string):
 
 const scopes = ['articles', 'comments', 'all'] as const;
 
-export default defineCommand({
-  definition: {
-    name: 'search',
-    description: 'Search stored articles and their comments',
-    options: [
-      { type: ApplicationCommandOptionType.String, name: 'query', description: 'Words, "a phrase", -exclude, prefix*', required: true, max_length: 6000 },
-      { type: ApplicationCommandOptionType.String, name: 'scope', description: 'What to search (default all)', choices: scopes.map((s) => ({ name: s, value: s })) },
-      { type: ApplicationCommandOptionType.String, name: 'source', description: 'Only articles from this source', max_length: 200 },
-    ],
-  },
-  options: z.object({ query: z.string(), scope: z.enum(scopes).default('all'), source: z.string().optional() }),
+export default slashCommand({
+  definition: { name: 'search', description: 'Search stored articles and their comments' },
+  options: options({
+    query: text({ description: 'Words, "a phrase", -exclude, prefix*', required: true, max_length: 6000 }),
+    scope: choice({ description: 'What to search (default all)', choices: scopes.map((s) => ({ name: s, value: s })), default: 'all' }),
+    source: text({ description: 'Only articles from this source', max_length: 200 }),
+  }),
   defer: true,
   run: ({ query, scope, source }, { store }) => searchView(store, { query, scope, source: source ?? null }, 1),
   component: ([action, scope = '', source = '', page = '', query = ''], values, { store }) => {

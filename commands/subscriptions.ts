@@ -2,17 +2,25 @@
  * /subscriptions: this server's subscriptions, with what each has posted and when, any pause, and
  * the articles set aside; `retry:#channel` has the next run try that channel's set-aside articles again.
  */
-import { z } from 'zod';
-import { LIMITS, truncate } from '../src/core/limits.ts';
+import { retrySetAside } from '../src/app/delivery/subscribe.ts';
 import { MAX_SET_ASIDE, setAsideOf, showBackfill, type Subscription, type Subscriptions, unfinishedOf } from '../src/app/delivery/subscriptions.ts';
-import { defineCommand } from '../src/ui/discord/command.ts';
 import { plural, showTime } from '../src/app/views/format.ts';
 import { escape } from '../src/app/views/markdown.ts';
-import { type EmbedField, UserError, type View } from '../src/core/view.ts';
-import { ADMIN_ONLY, ChannelValue, channelOption, requireAdmin } from './admin.ts';
+import { UserError } from '../src/core/errors.ts';
+import { truncate } from '../src/core/limits.ts';
+import type { EmbedField, View } from '../src/core/view.ts';
+import { slashCommand } from '../src/ui/discord/command.ts';
+import { channel, options } from '../src/ui/discord/options.ts';
+import { ADMIN_ONLY, SUBSCRIBABLE, requireAdmin } from './admin.ts';
 
 /** Set-aside articles named in a subscription's entry, at most this many (the count says how many more). */
 const SET_ASIDE_SHOWN = 3;
+/** An article's title in a list is cut here. */
+const TITLE_SHOWN = 80;
+/** Why an article was set aside is cut here. */
+const REASON_SHOWN = 200;
+/** Subscriptions listed, one embed field each: as many fields as one embed holds. */
+const LISTED = 25;
 
 function setAsideLines(s: Subscription): string[] {
   const list = setAsideOf(s);
@@ -21,7 +29,7 @@ function setAsideLines(s: Subscription): string[] {
   const waiting = list.filter((e) => e.retry).length;
   const lines = [`⚠ ${plural(list.length, 'article')} set aside: ${list.length === 1 ? 'it cannot' : 'they cannot'} be posted as ${list.length === 1 ? 'it is' : 'they are'}, and later articles went on.`];
   for (const e of list.slice(0, SET_ASIDE_SHOWN)) {
-    lines.push(`• “${escape(truncate(e.title, 80, '…').text)}”${e.retry ? ' (retry asked)' : ''}: ${escape(truncate(e.reason, 200, '…').text)}`);
+    lines.push(`• “${escape(truncate(e.title, TITLE_SHOWN, '…').text)}”${e.retry ? ' (retry asked)' : ''}: ${escape(truncate(e.reason, REASON_SHOWN, '…').text)}`);
   }
   if (list.length > SET_ASIDE_SHOWN) lines.push(`• and ${list.length - SET_ASIDE_SHOWN} more`);
   if (dropped > 0) lines.push(`• and ${dropped} more set aside; see the log (the list keeps the latest ${MAX_SET_ASIDE}, and a retry cannot reach these)`);
@@ -32,7 +40,7 @@ function setAsideLines(s: Subscription): string[] {
 /** Threads still being posted, a slice of comments per run: progress, shown apart from any error. */
 function postingLines(s: Subscription): string[] {
   const list = unfinishedOf(s);
-  const lines = list.slice(0, SET_ASIDE_SHOWN).map((e) => `⏳ Posting the comments of “${escape(truncate(e.title, 80, '…').text)}”: ${e.left} left.`);
+  const lines = list.slice(0, SET_ASIDE_SHOWN).map((e) => `⏳ Posting the comments of “${escape(truncate(e.title, TITLE_SHOWN, '…').text)}”: ${e.left} left.`);
   if (list.length > SET_ASIDE_SHOWN) lines.push(`⏳ And ${plural(list.length - SET_ASIDE_SHOWN, 'more thread')}.`);
   if (list.length > 0) lines.push(`Each run posts the next comments; later articles go out meanwhile.`);
   return lines;
@@ -47,11 +55,11 @@ function describe(s: Subscription): EmbedField {
   if (s.paused) lines.push(`⏸ **Paused** since ${showTime(s.paused.at.slice(0, 16))} UTC: ${escape(s.paused.reason)}. Fix it, then /subscribe again to resume.`);
   else if (s.lastError) lines.push(`⚠ Last run stopped part way: ${escape(s.lastError)}. The next run resumes.`);
   lines.push(...postingLines(s), ...setAsideLines(s));
-  return { name: truncate(`#${s.channelName}`, LIMITS.embedFieldName).text, value: truncate(lines.join('\n'), LIMITS.embedFieldValue).text };
+  return { name: `#${s.channelName}`, value: lines.join('\n') };
 }
 
 export function subscriptionsView(subs: readonly Subscription[], cron: string | null): View {
-  const shown = subs.slice(0, LIMITS.embedFields);
+  const shown = subs.slice(0, LISTED);
   const more = subs.length - shown.length;
   return {
     ephemeral: true,
@@ -65,33 +73,27 @@ export function subscriptionsView(subs: readonly Subscription[], cron: string | 
   };
 }
 
-/** Marks a channel's set-aside articles to be delivered again by the next run. */
-async function retrySetAside(subscriptions: Subscriptions, guildId: string, channelId: string, cron: string | null): Promise<View> {
-  const sub = await subscriptions.get(guildId, channelId);
-  if (!sub) throw new UserError(`<#${channelId}> has no subscription.`);
-  const list = setAsideOf(sub);
-  if (list.length === 0) throw new UserError(`<#${channelId}> has no articles set aside: nothing to retry.`);
-  await subscriptions.update(sub, (s) => ({ ...s, setAside: setAsideOf(s).map((e) => ({ ...e, retry: true })) }));
+/** Has the next run try a channel's set-aside articles again, and says which. */
+async function retryView(subscriptions: Subscriptions, guildId: string, channelId: string, cron: string | null): Promise<View> {
+  const retry = await retrySetAside(subscriptions, guildId, channelId);
+  if (retry.outcome === 'no-subscription') throw new UserError('not-found', `<#${channelId}> has no subscription.`);
+  if (retry.outcome === 'nothing-set-aside') throw new UserError('not-found', `<#${channelId}> has no articles set aside: nothing to retry.`);
+  const { sub, list } = retry;
   const when = cron ? `on the next scheduled run (\`${cron}\`), or now with /deliver` : 'when you run /deliver';
-  const titles = list.slice(0, SET_ASIDE_SHOWN).map((e) => `“${escape(truncate(e.title, 80, '…').text)}”`);
+  const titles = list.slice(0, SET_ASIDE_SHOWN).map((e) => `“${escape(truncate(e.title, TITLE_SHOWN, '…').text)}”`);
   const named = `${titles.join(', ')}${list.length > SET_ASIDE_SHOWN ? ` and ${list.length - SET_ASIDE_SHOWN} more` : ''}`;
   const paused = sub.paused ? ` It is paused (${escape(sub.paused.reason)}): /subscribe it again to resume, or nothing runs.` : '';
   return { ephemeral: true, content: `${plural(list.length, 'set-aside article')} in <#${channelId}> (${named}) will be tried again ${when}. One refused again stays set aside with the new reason.${paused}` };
 }
 
-export default defineCommand({
-  definition: {
-    name: 'subscriptions',
-    description: 'List this server’s subscriptions and what each has posted',
-    ...ADMIN_ONLY,
-    options: [{ ...channelOption, name: 'retry', description: 'Try this channel’s set-aside articles again on the next run', required: false }],
-  },
-  options: z.object({ retry: ChannelValue.optional() }),
+export default slashCommand({
+  definition: { name: 'subscriptions', description: 'List this server’s subscriptions and what each has posted', ...ADMIN_ONLY },
+  options: options({ retry: channel({ description: 'Try this channel’s set-aside articles again on the next run', channel_types: SUBSCRIBABLE }) }),
   defer: false,
   ephemeral: true,
   run: async ({ retry }, ctx) => {
     const { subscriptions, cron, guildId } = requireAdmin(ctx);
-    if (retry) return retrySetAside(subscriptions, guildId, retry.id, cron);
+    if (retry) return retryView(subscriptions, guildId, retry.id, cron);
     return subscriptionsView(await subscriptions.list(guildId), cron);
   },
 });

@@ -1,24 +1,28 @@
 /** /summarize: an extractive summary of an article (its own sentences, verbatim), or a digest of its discussion. */
-import { ApplicationCommandOptionType } from 'discord-api-types/v10';
-import { z } from 'zod';
-import { type Article, commentText } from '../src/core/model.ts';
-import { LIMITS, truncate } from '../src/core/limits.ts';
-import { digest } from '../src/core/text/digest.ts';
-import { summarize } from '../src/core/text/summarize.ts';
-import { defineCommand } from '../src/ui/discord/command.ts';
 import { articleFields, commentLabel, placeOf, plural, showTime } from '../src/app/views/format.ts';
 import { escape, oneLine } from '../src/app/views/markdown.ts';
+import { truncate } from '../src/core/limits.ts';
+import { type Article, commentText } from '../src/core/model.ts';
+import { digest } from '../src/core/text/digest.ts';
+import { summarize } from '../src/core/text/summarize.ts';
 import type { EmbedField, View } from '../src/core/view.ts';
+import { slashCommand } from '../src/ui/discord/command.ts';
+import { choice, options } from '../src/ui/discord/options.ts';
 import { articleChoices, articleOption, requireArticle } from './article-option.ts';
 
 export const LENGTHS = { short: 3, medium: 5, long: 8 } as const;
 type Length = keyof typeof LENGTHS;
 
-/** Escaping can double a sentence's length; the budget leaves that room inside one embed description. */
-const SUMMARY_CHARS = LIMITS.embedDescription / 2;
+/**
+ * How long the quoted sentences may be together. Escaping can double a sentence's length; this
+ * leaves that room inside one embed description (4,096 characters).
+ */
+const SUMMARY_CHARS = 2048;
+/** A comment or passage quoted in a list is cut here. */
+const EXCERPT_CHARS = 120;
 
 function header(article: Article): { title: string; url: string | null } {
-  return { title: truncate(escape(article.title), LIMITS.embedTitle).text, url: article.url };
+  return { title: escape(article.title), url: article.url };
 }
 
 export function summaryView(article: Article, length: Length): View {
@@ -34,7 +38,7 @@ export function summaryView(article: Article, length: Length): View {
     embeds: [
       {
         ...header(article),
-        description: truncate(description, LIMITS.embedDescription).text,
+        description,
         fields: articleFields(article),
         footer: `Summary: ${plural(sentences.length, 'sentence')} quoted verbatim from the article · id ${article.id}`,
       },
@@ -43,15 +47,15 @@ export function summaryView(article: Article, length: Length): View {
 }
 
 function field(name: string, lines: readonly string[]): EmbedField {
-  return { name, value: truncate(lines.join('\n'), LIMITS.embedFieldValue).text };
+  return { name, value: lines.join('\n') };
 }
 
-function excerpt(text: string, max: number): string {
-  return escape(truncate(oneLine(text), max, '…').text);
+function excerpt(text: string): string {
+  return escape(truncate(oneLine(text), EXCERPT_CHARS, '…').text);
 }
 
 export function discussionView(article: Article, length: Length): View {
-  const d = digest(article, { sentences: LENGTHS[length], maxChars: LIMITS.embedDescription / 2 });
+  const d = digest(article, { sentences: LENGTHS[length], maxChars: SUMMARY_CHARS });
   const fields: EmbedField[] = [];
   if (d.count > 0) {
     const span = d.firstAt === null ? '' : d.firstAt === d.lastAt ? `, ${showTime(d.firstAt)}` : `, ${showTime(d.firstAt)} to ${showTime(d.lastAt)}`;
@@ -61,12 +65,12 @@ export function discussionView(article: Article, length: Length): View {
     if (d.top.length > 0) {
       const lines = d.top.map((ref) => {
         const c = article.comments.find((x) => x.id === ref.id);
-        return `**${escape(commentLabel(ref))}** (rating ${ref.rating}): ${c ? excerpt(commentText(c), 120) || '*(no text)*' : ''}`;
+        return `**${escape(commentLabel(ref))}** (rating ${ref.rating}): ${c ? excerpt(commentText(c)) || '*(no text)*' : ''}`;
       });
       fields.push(field('Top comments', lines));
     }
     if (d.quoted.length > 0) {
-      fields.push(field('Most quoted passages', d.quoted.map((q) => `${plural(q.comments, 'comment')}, ${escape(placeOf(article.body, q.block))}: "${excerpt(q.text, 120)}"`)));
+      fields.push(field('Most quoted passages', d.quoted.map((q) => `${plural(q.comments, 'comment')}, ${escape(placeOf(article.body, q.block))}: "${excerpt(q.text)}"`)));
     }
   }
   const said = d.summary.map((s) => `**${escape(commentLabel(s.comment))}${s.comment.author ? `, ${escape(s.comment.author)}` : ''}:** ${escape(oneLine(s.text))}`);
@@ -75,7 +79,7 @@ export function discussionView(article: Article, length: Length): View {
     embeds: [
       {
         ...header(article),
-        description: truncate(description, LIMITS.embedDescription).text,
+        description,
         fields,
         footer: `Discussion digest: what readers said, quoted verbatim · id ${article.id}`,
       },
@@ -83,38 +87,28 @@ export function discussionView(article: Article, length: Length): View {
   };
 }
 
-export default defineCommand({
-  definition: {
-    name: 'summarize',
-    description: 'Summarize an article, or its reader discussion, in its own words',
-    options: [
-      articleOption,
-      {
-        type: ApplicationCommandOptionType.String,
-        name: 'length',
-        description: 'How long (default medium)',
-        choices: Object.entries(LENGTHS).map(([name, n]) => ({ name: `${name} (${n} sentences)`, value: name })),
-      },
-      {
-        type: ApplicationCommandOptionType.String,
-        name: 'of',
-        description: 'The article, or its discussion (default article)',
-        choices: [
-          { name: 'article', value: 'article' },
-          { name: 'discussion', value: 'discussion' },
-        ],
-      },
-    ],
-  },
-  options: z.object({
-    article: z.string().min(1),
-    length: z.enum(['short', 'medium', 'long']).default('medium'),
-    of: z.enum(['article', 'discussion']).default('article'),
+export default slashCommand({
+  definition: { name: 'summarize', description: 'Summarize an article, or its reader discussion, in its own words' },
+  options: options({
+    article: articleOption,
+    length: choice({
+      description: 'How long (default medium)',
+      choices: Object.entries(LENGTHS).map(([name, n]) => ({ name: `${name} (${n} sentences)`, value: name as Length })),
+      default: 'medium',
+    }),
+    of: choice({
+      description: 'The article, or its discussion (default article)',
+      choices: [
+        { name: 'article', value: 'article' },
+        { name: 'discussion', value: 'discussion' },
+      ],
+      default: 'article',
+    }),
   }),
   defer: true,
   run: ({ article, length, of }, { store }) => {
     const found = requireArticle(store, article);
     return of === 'discussion' ? discussionView(found, length) : summaryView(found, length);
   },
-  autocomplete: (focused, { store }) => articleChoices(store, focused.value),
+  autocomplete: (focused, { store }, max) => articleChoices(store, focused.value, max),
 });

@@ -6,7 +6,8 @@
 import type { Command } from 'commander';
 import { type Config, ConfigError, loadConfig, requireDiscord } from './config.ts';
 import type { Logger } from './core/log.ts';
-import { type Io, UsageError, processIo } from './ui/cli/context.ts';
+import { type Io, processIo } from './ui/cli/context.ts';
+import { UserError } from './core/errors.ts';
 import { DatabaseError } from './adapters/store/errors.ts';
 import type { ProcessLock } from './adapters/store/lock.ts';
 import { run } from './ui/cli/main.ts';
@@ -26,7 +27,7 @@ async function runBot(command: BotCommand, cmd: Command, io: Io, setExitCode: (c
   } catch (error) {
     if (error instanceof ConfigError) throw error;
     // A database that cannot be used as it is, or one another bot holds: one line, exit 1.
-    if (error instanceof DatabaseError) throw new UsageError(error.message);
+    if (error instanceof DatabaseError) throw new UserError('unavailable', error.message);
     // discord.js errors name the route and Discord's message; none of them carries the token.
     io.err(`paperboy: ${command} failed: ${error instanceof Error ? error.message : String(error)}`);
     setExitCode(2);

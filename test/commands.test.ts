@@ -9,7 +9,7 @@ import { discussionView, summaryView } from '../commands/summarize.ts';
 import { requireArticle } from '../commands/article-option.ts';
 import { ArticleStore } from '../src/adapters/store/store.ts';
 import { articlePages, PAGE_CHARS } from '../src/app/views/article-pages.ts';
-import { UserError } from '../src/core/view.ts';
+import { UserError } from '../src/core/errors.ts';
 import { article, comment } from './helpers/articles.ts';
 import { sampleArticle } from './text-sample.ts';
 
@@ -52,7 +52,7 @@ describe('GIVEN the sample article stored', () => {
   });
 
   it('THEN /search with nothing matching is a user error that names the query', () => {
-    expect(() => searchView(store, { query: 'zeppelin', scope: 'comments', source: null }, 1)).toThrow(new UserError('No comments match "zeppelin".'));
+    expect(() => searchView(store, { query: 'zeppelin', scope: 'comments', source: null }, 1)).toThrow(new UserError('not-found', 'No comments match "zeppelin".'));
     expect(() => searchView(store, { query: '"*** @everyone', scope: 'all', source: null }, 1)).toThrow(UserError);
   });
 

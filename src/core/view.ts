@@ -61,10 +61,3 @@ export interface Choice {
   readonly value: string;
 }
 
-/**
- * An expected failure (no such article, nothing found): shown to the person who asked, in plain
- * words, only to them. Anything else thrown from a command is a bug.
- */
-export class UserError extends Error {
-  override readonly name = 'UserError';
-}

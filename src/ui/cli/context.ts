@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config.ts';
 import { describeSqliteError } from '../../adapters/store/errors.ts';
 import { ArticleStore } from '../../adapters/store/store.ts';
+import { UserError } from '../../core/errors.ts';
 
 export interface Io {
   /** A line (or lines) of output; a final newline is added when missing. */
@@ -22,11 +23,6 @@ export const processIo: Io = {
   write: (chunk) => (process.stdout.write(chunk) ? Promise.resolve() : once(process.stdout, 'drain').then(() => undefined)),
   tty: Boolean(process.stdout.isTTY),
 };
-
-/** A failure the user can fix (bad argument, unknown id): printed as one line, exit status 1. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
 
 /**
  * The commands that only read. They open the database read-only (no journal mode change), so a
@@ -52,24 +48,24 @@ function databasePath(command: Command): string {
  * Opens the store named by --db, else DATABASE_PATH, else data/paperboy.db: read-only for the
  * reading commands. Only `ingest` creates the file: a mistyped path for any other command is named
  * as missing, not answered from a new, empty database left behind. A file Paperboy cannot use
- * (damaged, read-only for a writer, not a Paperboy database) is a UsageError naming it.
+ * (damaged, read-only for a writer, not a Paperboy database) is a UserError naming it.
  */
 export function openStore(command: Command, create = false): ArticleStore {
   const path = databasePath(command);
   if (!create && !existsSync(path)) {
-    throw new UsageError(`no database at ${path}: store articles first with \`paperboy ingest PATH\`, or check --db and DATABASE_PATH`);
+    throw new UserError('not-found', `no database at ${path}: store articles first with \`paperboy ingest PATH\`, or check --db and DATABASE_PATH`);
   }
   try {
     return ArticleStore.open(path, { readOnly: READING_COMMANDS.has(commandPath(command)) });
   } catch (error) {
-    throw asUsageError(error, path);
+    throw asUserError(error, path);
   }
 }
 
 /** A database problem met at any point (a damaged page found mid-search, say) as one line naming the file. */
-function asUsageError(error: unknown, path: string): unknown {
+function asUserError(error: unknown, path: string): unknown {
   const described = describeSqliteError(error, path);
-  return described ? new UsageError(described.message) : error;
+  return described ? new UserError('bad-input', described.message, { cause: error }) : error;
 }
 
 /** Runs `fn` with the store open, closing it afterwards whatever happens. `create` only for commands that write. */
@@ -78,7 +74,7 @@ export async function withStore<T>(command: Command, fn: (store: ArticleStore) =
   try {
     return await fn(store);
   } catch (error) {
-    throw asUsageError(error, databasePath(command));
+    throw asUserError(error, databasePath(command));
   } finally {
     store.close();
   }
@@ -89,7 +85,7 @@ export function positiveInt(name: string, min = 1): (value: string) => number {
   return (value) => {
     // Digits only: Number() would also take `1e2`, `0x10`, ` 5` and `5.0`, which nobody types for a count.
     const n = /^\d{1,9}$/.test(value) ? Number(value) : NaN;
-    if (!Number.isInteger(n) || n < min) throw new UsageError(`${name}: expected a whole number from ${min} up, got \`${value}\``);
+    if (!Number.isInteger(n) || n < min) throw new UserError('bad-option', `${name}: expected a whole number from ${min} up, got \`${value}\``);
     return n;
   };
 }

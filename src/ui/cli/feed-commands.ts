@@ -3,22 +3,16 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config.ts';
 import { createFeedParser } from '../../adapters/feeds/parse-worker.ts';
 import { pollFeeds } from '../../app/feeds/poll.ts';
-import { FeedRegistry, normalizeFeedUrl } from '../../app/feeds/registry.ts';
+import { addFeed, feedAddress, listFeeds, removeFeed } from '../../app/feeds/manage.ts';
+import { FeedRegistry } from '../../app/feeds/registry.ts';
 import { openKeyv } from '../../adapters/store/kv.ts';
 import type { ArticleStore } from '../../adapters/store/store.ts';
-import { type Io, UsageError, json, withStore } from './context.ts';
+import { UserError } from '../../core/errors.ts';
+import { type Io, json, withStore } from './context.ts';
 
 function registryOf(store: ArticleStore): FeedRegistry {
   // The bot's own namespace: feeds added here are the ones the bot polls.
   return new FeedRegistry(openKeyv(store.db, 'feeds'));
-}
-
-function url(input: string): string {
-  try {
-    return normalizeFeedUrl(input);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
 }
 
 export function registerFeedCommands(program: Command, io: Io, setExitCode: (code: number) => void): void {
@@ -30,11 +24,10 @@ export function registerFeedCommands(program: Command, io: Io, setExitCode: (cod
     .argument('<url>', 'the feed’s address')
     .option('--name <name>', 'source name for its articles (default: the host name)')
     .action(async (input: string, opts: { name?: string }, cmd: Command) => {
-      const address = url(input);
+      const address = feedAddress(input);
       await withStore(cmd, async (store) => {
-        const name = opts.name?.trim() || new URL(address).hostname.replace(/^www\./, '');
-        const { existed } = await registryOf(store).add(address, name, new Date());
-        io.out(`${existed ? 'updated' : 'added'} ${address} as "${name}"`);
+        const added = await addFeed(registryOf(store), address, opts.name, new Date());
+        io.out(`${added.existed ? 'updated' : 'added'} ${address} as "${added.name}"`);
       }, true);
     });
 
@@ -43,9 +36,9 @@ export function registerFeedCommands(program: Command, io: Io, setExitCode: (cod
     .description('stop reading a feed (its articles stay)')
     .argument('<url>', 'the feed’s address')
     .action(async (input: string, _opts: unknown, cmd: Command) => {
-      const address = url(input);
+      const address = feedAddress(input);
       await withStore(cmd, async (store) => {
-        if (!(await registryOf(store).remove(address))) throw new UsageError(`no feed ${address} (see \`paperboy feed list\`)`);
+        if (!(await removeFeed(registryOf(store), address))) throw new UserError('not-found', `no feed ${address} (see \`paperboy feed list\`)`);
         io.out(`removed ${address}`);
       });
     });
@@ -56,7 +49,7 @@ export function registerFeedCommands(program: Command, io: Io, setExitCode: (cod
     .option('--json', 'print the list as JSON')
     .action(async (opts: { json?: boolean }, cmd: Command) => {
       await withStore(cmd, async (store) => {
-        const feeds = await registryOf(store).list();
+        const feeds = await listFeeds(registryOf(store));
         if (opts.json) return io.out(json(feeds));
         if (feeds.length === 0) return io.out('No feeds yet. Add one with `paperboy feed add URL`.');
         for (const f of feeds) {

@@ -6,7 +6,9 @@ import { SingleBar } from 'cli-progress';
 import { collectFiles, emptyReport, ingestSources, readFiles, unlistedNote } from '../../app/library/ingest.ts';
 import { loadConfig } from '../../config.ts';
 import { MAX_LIMIT as MAX_SEARCH_LIMIT, type Scope } from '../../adapters/store/search.ts';
-import { type Io, UsageError, json, positiveInt, withStore } from './context.ts';
+import { searchPage } from '../../app/library/search.ts';
+import { UserError, errorMessage } from '../../core/errors.ts';
+import { type Io, json, positiveInt, withStore } from './context.ts';
 import { checkRange, dateOption } from './date-option.ts';
 import { renderArticle, renderList, renderSearch } from './render.ts';
 import { resolveArticle } from './resolve-article.ts';
@@ -14,7 +16,7 @@ import { resolveArticle } from './resolve-article.ts';
 /** The store answers at most MAX_SEARCH_LIMIT hits a page; a larger --limit is refused rather than quietly cut. */
 function searchLimit(value: string): number {
   const n = positiveInt('--limit')(value);
-  if (n > MAX_SEARCH_LIMIT) throw new UsageError(`--limit: expected a whole number from 1 to ${MAX_SEARCH_LIMIT}, got \`${value}\` (use --page for more)`);
+  if (n > MAX_SEARCH_LIMIT) throw new UserError('bad-option', `--limit: expected a whole number from 1 to ${MAX_SEARCH_LIMIT}, got \`${value}\` (use --page for more)`);
   return n;
 }
 
@@ -68,15 +70,8 @@ export function registerLibraryCommands(program: Command, io: Io, setExitCode: (
       ) => {
         checkRange(opts.from, opts.to);
         await withStore(cmd, (store) => {
-          const result = store.search(words.join(' '), {
-            in: opts.in,
-            source: opts.source ?? null,
-            from: opts.from ?? null,
-            to: opts.to ?? null,
-            limit: opts.limit,
-            offset: (opts.page - 1) * opts.limit,
-            order: opts.newest ? 'newest' : 'relevance',
-          });
+          const query = { query: words.join(' '), scope: opts.in, source: opts.source ?? null, from: opts.from ?? null, to: opts.to ?? null, order: opts.newest ? 'newest' : 'relevance' } as const;
+          const result = searchPage(store, query, opts.page, opts.limit);
           io.out(opts.json ? json(result) : renderSearch(result, io.tty));
         });
       },
@@ -117,7 +112,7 @@ export function registerLibraryCommands(program: Command, io: Io, setExitCode: (
         if (file && opts.output) {
           const output = opts.output;
           await once(file, 'open').catch((error: unknown) => {
-            throw new UsageError(`cannot write ${output}: ${error instanceof Error ? error.message : String(error)}`);
+            throw new UserError('bad-option', `cannot write ${output}: ${errorMessage(error)}`);
           });
         }
         const write = async (text: string) => {

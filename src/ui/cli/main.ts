@@ -1,8 +1,8 @@
 /** The `paperboy` command line. */
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../../config.ts';
-import { ParseError } from '../../core/errors.ts';
-import { type Io, UsageError, processIo } from './context.ts';
+import { UserError, referenceId } from '../../core/errors.ts';
+import { type Io, processIo } from './context.ts';
 import { registerFeedCommands } from './feed-commands.ts';
 import { registerLibraryCommands } from './library-commands.ts';
 import { registerTextCommands } from './text-commands.ts';
@@ -39,11 +39,13 @@ export async function run(argv: readonly string[], io: Io = processIo, extra: re
     return code;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
-    if (error instanceof UsageError || error instanceof ConfigError || error instanceof ParseError) {
+    // A mistake the user can fix (a bad argument, an unknown id, a malformed file, a missing setting): one line, exit 1.
+    if (error instanceof UserError || error instanceof ConfigError) {
       io.err(`paperboy: ${error.message}`);
       return 1;
     }
-    io.err(`paperboy: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    // A bug: the whole stack, under a reference to quote when reporting it.
+    io.err(`paperboy: unexpected error (ref ${referenceId()}): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     return 2;
   }
 }

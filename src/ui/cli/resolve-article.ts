@@ -1,14 +1,17 @@
-/** Finds an article from what a person typed, or stops with a usage error that says why not. */
-import type { Article } from '../../core/model.ts';
-import { MIN_ID_PREFIX, findArticle } from '../../adapters/store/find.ts';
+/** Finds an article from what a person typed, or stops with a user error that says why not, pointing at `paperboy list`. */
 import type { ArticleStore } from '../../adapters/store/store.ts';
-import { UsageError } from './context.ts';
+import { ArticleNotFound, MIN_ID_PREFIX, requireArticle } from '../../app/library/find.ts';
+import { UserError } from '../../core/errors.ts';
+import type { Article } from '../../core/model.ts';
 
 export function resolveArticle(store: ArticleStore, ref: string): Article {
-  const found = findArticle(store, ref);
-  if (found.article) return found.article;
-  const trimmed = ref.trim();
-  if (found.reason === 'short') throw new UsageError(`"${trimmed}": an id prefix needs at least ${MIN_ID_PREFIX} hex digits (see \`paperboy list\` for ids)`);
-  if (found.reason === 'ambiguous') throw new UsageError(`"${trimmed}" matches more than one article id; give more of it`);
-  throw new UsageError(`no article with id or URL "${trimmed}" (try \`paperboy list\` or \`paperboy search\`)`);
+  try {
+    return requireArticle(store, ref);
+  } catch (error) {
+    if (!(error instanceof ArticleNotFound)) throw error;
+    const { code, ref: typed } = error;
+    if (code === 'too-short') throw new UserError(code, `"${typed}": an id prefix needs at least ${MIN_ID_PREFIX} hex digits (see \`paperboy list\` for ids)`);
+    if (code === 'ambiguous') throw new UserError(code, `"${typed}" matches more than one article id; give more of it`);
+    throw new UserError(code, `no article with id or URL "${typed}" (try \`paperboy list\` or \`paperboy search\`)`);
+  }
 }

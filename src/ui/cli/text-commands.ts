@@ -4,17 +4,18 @@ import { type Command, Option } from 'commander';
 import type { Article } from '../../core/model.ts';
 import { parseSource } from '../../adapters/sources/parse.ts';
 import { digest } from '../../core/text/digest.ts';
-import { findQuote } from '../../core/text/quote.ts';
 import { summarize } from '../../core/text/summarize.ts';
 import { analyze } from '../../core/text/terms.ts';
-import { type Io, UsageError, json, positiveInt, withStore } from './context.ts';
+import { quotePassage } from '../../app/library/quote.ts';
+import { UserError, errorMessage } from '../../core/errors.ts';
+import { type Io, json, positiveInt, withStore } from './context.ts';
 import { resolveArticle } from './resolve-article.ts';
 import { type QuoteView, type SummaryView, renderDigest, renderQuote, renderSummary } from './text-render.ts';
 
 /** Topic words must include one that is not a stopword, or the engine would quietly ignore the topic. */
 function topic(value: string): string {
   if (analyze(value).terms.length === 0) {
-    throw new UsageError(`--about: expected at least one word that is not a common word like "the", got \`${value}\``);
+    throw new UserError('bad-option', `--about: expected at least one word that is not a common word like "the", got \`${value}\``);
   }
   return value;
 }
@@ -28,18 +29,18 @@ async function articlesInFile(file: string, io: Io): Promise<Article[]> {
   try {
     content = await readFile(file);
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    throw new UserError('bad-input', errorMessage(error), { cause: error });
   }
   const { articles, warnings } = parseSource(file, content);
   for (const w of warnings) io.err(`warning: ${w}`);
-  if (articles.length === 0) throw new UsageError(`${file}: no articles in it`);
+  if (articles.length === 0) throw new UserError('bad-input', `${file}: no articles in it`);
   return articles;
 }
 
 /** An existing file is read as a source; anything else is an id, id prefix or URL in the store. */
 async function articlesFor(ref: string, cmd: Command, io: Io): Promise<Article[]> {
   const info = await stat(ref).catch(() => null);
-  if (info?.isDirectory()) throw new UsageError(`${ref} is a folder: give an article id or URL, or one .txt or .json file`);
+  if (info?.isDirectory()) throw new UserError('bad-option', `${ref} is a folder: give an article id or URL, or one .txt or .json file`);
   if (info?.isFile()) return articlesInFile(ref, io);
   return withStore(cmd, (store) => [resolveArticle(store, ref)]);
 }
@@ -73,15 +74,10 @@ export function registerTextCommands(program: Command, io: Io): void {
     .action(async (id: string, opts: { about?: string; from: 'article' | 'comments'; json?: boolean }, cmd: Command) => {
       await withStore(cmd, (store) => {
         const article = resolveArticle(store, id);
-        const view: QuoteView = {
-          id: article.id,
-          title: article.title,
-          about: opts.about ?? null,
-          from: opts.from,
-          // Nothing found is an answer, not a failure: exit 0, as `search` does with no results.
-          quote: findQuote(article, { about: opts.about, from: opts.from }),
-        };
-        io.out(opts.json ? json(view) : renderQuote(article, view));
+        // Nothing found is an answer, not a failure: exit 0, as `search` does with no results.
+        const cited = quotePassage(article, { about: opts.about, from: opts.from });
+        const view: QuoteView = { id: article.id, title: article.title, about: opts.about ?? null, from: opts.from, quote: cited?.quote ?? null };
+        io.out(opts.json ? json(view) : renderQuote(view, cited?.citation ?? null));
       });
     });
 

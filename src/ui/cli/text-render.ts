@@ -2,6 +2,7 @@
 import type { Article } from '../../core/model.ts';
 import { commentText } from '../../core/model.ts';
 import type { CommentRef, DiscussionDigest } from '../../core/text/digest.ts';
+import type { Citation } from '../../app/library/quote.ts';
 import type { Quote } from '../../core/text/quote.ts';
 import type { SummarySentence } from '../../core/text/summarize.ts';
 import { showTime } from './render.ts';
@@ -45,21 +46,20 @@ export function renderSummary(view: SummaryView): string {
   return lines.join('\n');
 }
 
-export function renderQuote(article: Pick<Article, 'title' | 'body'>, view: QuoteView): string {
+export function renderQuote(view: QuoteView, citation: Citation | null): string {
   const q = view.quote;
-  if (!q) {
+  if (!q || !citation) {
     const about = view.about === null ? '' : ` about "${view.about}"`;
-    return `No passage${about} in ${view.from === 'comments' ? 'the comments on ' : ''}"${article.title}".`;
+    return `No passage${about} in ${view.from === 'comments' ? 'the comments on ' : ''}"${view.title}".`;
   }
   const lines = q.text.split('\n').map((l) => `> ${l}`);
-  const s = q.source;
-  if (s.kind === 'article') lines.push(`— ${s.title}, ${placeOf(article.body, s.block)}`);
+  if (citation.kind === 'article') lines.push(`— ${citation.title}, ${citation.place}`);
   else {
-    const parts = [`comment ${commentLabel({ id: s.commentId, number: s.number })}`];
-    if (s.author) parts.push(`by ${s.author}`);
-    if (s.postedAt) parts.push(showTime(s.postedAt));
-    if (s.rating !== null) parts.push(`rating ${s.rating}`);
-    lines.push(`— ${parts.join(', ')}, on "${article.title}"`);
+    const parts = [`comment ${commentLabel(citation.comment)}`];
+    if (citation.author) parts.push(`by ${citation.author}`);
+    if (citation.postedAt) parts.push(showTime(citation.postedAt));
+    if (citation.rating !== null) parts.push(`rating ${citation.rating}`);
+    lines.push(`— ${parts.join(', ')}, on "${citation.title}"`);
   }
   return lines.join('\n');
 }

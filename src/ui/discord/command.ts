@@ -1,9 +1,12 @@
 /**
  * The shape of a slash command: its definition as Discord takes it, a zod schema for its options,
  * and handlers that take plain data and return views. The router in src/ui/discord/ does the rest.
+ * Commands declare their options once with the builders in options.ts; `slashCommand` turns that
+ * one declaration into both the definition and the schema, and types `run` from it.
  */
 import type { APIApplicationCommandOption, RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord-api-types/v10';
 import type { z } from 'zod';
+import type { OptionSet } from './options.ts';
 import type { DeliveryRunner } from '../../app/delivery/run.ts';
 import type { Subscriptions } from '../../app/delivery/subscriptions.ts';
 import type { PollResult } from '../../app/feeds/poll.ts';
@@ -60,15 +63,28 @@ export interface SlashCommand<Options = unknown> {
   /** Answers only the person who asked. */
   readonly ephemeral?: boolean;
   run(options: Options, ctx: CommandContext): View | Promise<View>;
-  /** Choices for the focused option, given what was typed. */
-  autocomplete?(focused: { name: string; value: string }, ctx: CommandContext): Choice[];
+  /** Choices for the focused option, given what was typed: at most `max` (the router fits their names to Discord). */
+  autocomplete?(focused: { name: string; value: string }, ctx: CommandContext, max: number): Choice[];
   /** A click on one of this command's buttons or menus, with the state it carried. */
   component?(state: readonly string[], values: readonly string[], ctx: CommandContext): ComponentAnswer | Promise<ComponentAnswer>;
 }
 
-/** Keeps a command's option type tied to its schema. */
+/** A command whose definition and schema are written by hand (tests use it); commands/ use `slashCommand`. */
 export function defineCommand<Options>(command: SlashCommand<Options>): SlashCommand<Options> {
   return command;
+}
+
+/** What a command declares: its definition without options, its options once, and its handlers. */
+export interface CommandDeclaration<Options> extends Omit<SlashCommand<Options>, 'definition' | 'options'> {
+  readonly definition: Omit<SlashCommand['definition'], 'options'>;
+  readonly options: OptionSet<Options>;
+}
+
+/** A slash command whose Discord options and validation both come from its one option declaration. */
+export function slashCommand<Options>(command: CommandDeclaration<Options>): SlashCommand<Options> {
+  const { options, definition, ...rest } = command;
+  // A command without options says nothing about them, as Discord answers it: deploy compares the two.
+  return { ...rest, definition: options.json.length > 0 ? { ...definition, options: options.json } : definition, options: options.schema };
 }
 
 export type { ComponentState };

@@ -15,9 +15,9 @@ import {
 } from 'discord.js';
 import type { Logger } from '../../core/log.ts';
 import type { Actor, CommandContext, SlashCommand } from './command.ts';
-import { UserError } from '../../core/view.ts';
+import { UserError } from '../../core/errors.ts';
 import type { StateCodec } from './custom-id.ts';
-import { LIMITS } from '../../core/limits.ts';
+import { LIMITS, truncate } from '../../core/limits.ts';
 import { type MessagePayload, renderView, textPayload } from './render.ts';
 
 export const EXPIRED = 'This list has expired. Search again.';
@@ -86,11 +86,11 @@ export function createRouter(options: RouterOptions): (interaction: Interaction)
 
   async function chatInput(interaction: ChatInputCommandInteraction): Promise<void> {
     const command = byName.get(interaction.commandName);
-    if (!command) throw new UserError(`Paperboy has no /${interaction.commandName} command any more. The command list may be out of date.`);
+    if (!command) throw new UserError('unavailable', `Paperboy has no /${interaction.commandName} command any more. The command list may be out of date.`);
     const parsed = command.options.safeParse(optionsOf(interaction));
     if (!parsed.success) {
       const problems = parsed.error.issues.map((i) => `\`${i.path.join('.') || 'options'}\`: ${i.message}`);
-      throw new UserError(`That did not work: ${problems.join('; ')}.`);
+      throw new UserError('bad-option', `That did not work: ${problems.join('; ')}.`);
     }
     if (command.defer) await interaction.deferReply(command.ephemeral ? { flags: MessageFlags.Ephemeral } : {});
     const payload = await renderView(await command.run(parsed.data, { ...context, actor: actorOf(interaction) }), codec);
@@ -101,7 +101,7 @@ export function createRouter(options: RouterOptions): (interaction: Interaction)
   async function component(interaction: MessageComponentInteraction): Promise<void> {
     const state = await codec.decode(interaction.customId);
     const command = state && byName.get(state[0]);
-    if (!state || !command?.component) throw new UserError(EXPIRED);
+    if (!state || !command?.component) throw new UserError('stale', EXPIRED);
     const values = interaction.isStringSelectMenu() ? interaction.values : [];
     if (command.defer) await interaction.deferUpdate();
     const answer = await command.component(state.slice(1), values, { ...context, actor: actorOf(interaction) });
@@ -118,11 +118,11 @@ export function createRouter(options: RouterOptions): (interaction: Interaction)
     const focused = interaction.options.getFocused(true);
     let choices: { name: string; value: string }[] = [];
     try {
-      choices = command?.autocomplete?.({ name: focused.name, value: String(focused.value) }, context) ?? [];
+      choices = command?.autocomplete?.({ name: focused.name, value: String(focused.value) }, context, LIMITS.autocompleteChoices) ?? [];
     } catch (error) {
       log.error({ err: error, ref: interaction.id }, 'autocomplete failed');
     }
-    await interaction.respond(choices.slice(0, LIMITS.autocompleteChoices));
+    await interaction.respond(choices.slice(0, LIMITS.autocompleteChoices).map((c) => ({ name: truncate(c.name, LIMITS.choiceName, '…').text, value: c.value })));
   }
 
   return async (interaction) => {

@@ -6,8 +6,9 @@
  */
 import { type Client, Events, type Message, type OmitPartialGroupDMChannel, type PartialMessage } from 'discord.js';
 import type Keyv from 'keyv';
-import { answerFor, answerNonce } from '../../app/discussion/answer.ts';
-import { commentOf, DISCORD_COMMENT_PREFIX, type ThreadMessage, withoutBotMention } from '../../core/comments.ts';
+import { answerNonce } from '../../app/discussion/answer.ts';
+import { answerQuestion, removeReply, storeReply } from '../../app/discussion/replies.ts';
+import { type ThreadMessage, withoutBotMention } from '../../core/comments.ts';
 import type { ThreadIndex } from '../../app/discussion/threads.ts';
 import type { Logger } from '../../core/log.ts';
 import { claimKey } from '../../adapters/store/kv.ts';
@@ -47,15 +48,6 @@ export function watchThreads(options: ThreadWatchOptions): { catchUp(): Promise<
   const cooldownMs = options.cooldownMs ?? ANSWER_COOLDOWN_MS;
   const botId = (): string => client.user?.id ?? '';
 
-  /** Stores a reply; returns whether it was stored (a reply with no visible text is not). */
-  function storeReply(articleId: string, m: Message): boolean {
-    const article = store.get(articleId);
-    const comment = commentOf(threadMessage(m), botId());
-    if (!article || comment.paragraphs.length === 0) return false;
-    store.upsert({ ...article, comments: [comment] });
-    return true;
-  }
-
   async function answer(m: Message, articleId: string): Promise<void> {
     // Claimed in one step: two handlers (or two processes) reading then writing could both answer.
     if (!(await claimKey(options.cooldowns, `${m.channelId}:${m.author.id}`, cooldownMs))) {
@@ -66,9 +58,8 @@ export function watchThreads(options: ThreadWatchOptions): { catchUp(): Promise<
       });
       return;
     }
-    const article = store.get(articleId);
-    if (!article) return;
-    const text = answerFor(article, withoutBotMention(m.content, botId()), m.author.id);
+    const text = answerQuestion(store, articleId, withoutBotMention(m.content, botId()), m.author.id);
+    if (text === null) return;
     // A resend (discord.js retries a 5xx itself) carries the same nonce: Discord returns the answer already made.
     await m.reply({ content: text, allowedMentions: { parse: [], repliedUser: false }, nonce: answerNonce(m.id), enforceNonce: true });
   }
@@ -81,7 +72,7 @@ export function watchThreads(options: ThreadWatchOptions): { catchUp(): Promise<
     await index.advance(m.channelId, m.id);
     // Its own posts, other bots and system notices are not discussion.
     if (m.author.id === botId() || m.author.bot || m.system) return false;
-    const stored = storeReply(thread.articleId, m);
+    const stored = storeReply(store, thread.articleId, threadMessage(m), botId());
     const addressed = m.mentions.users.has(botId()) || m.mentions.repliedUser?.id === botId();
     log.debug({ thread: m.channelId, message: m.id, stored, addressed }, 'thread reply');
     if (live && addressed) await answer(m, thread.articleId);
@@ -93,12 +84,12 @@ export function watchThreads(options: ThreadWatchOptions): { catchUp(): Promise<
     if (!thread) return;
     const full = m.partial ? await m.fetch() : m;
     if (full.author.id === botId() || full.author.bot) return;
-    storeReply(thread.articleId, full);
+    storeReply(store, thread.articleId, threadMessage(full), botId());
   }
 
   async function onDelete(m: AnyMessage): Promise<void> {
     const thread = await index.get(m.channelId);
-    if (thread) store.deleteComment(thread.articleId, `${DISCORD_COMMENT_PREFIX}${m.id}`);
+    if (thread) removeReply(store, thread.articleId, m.id);
   }
 
   const guard =

@@ -1,0 +1,144 @@
+/**
+ * Subscribing a channel, and having its set-aside articles tried again: the use cases behind
+ * /subscribe and /subscriptions retry. They return what changed; the commands say it.
+ */
+import type { ArticleStore } from '../../adapters/store/store.ts';
+import { UserError } from '../../core/errors.ts';
+import { backfillCursor, matching, storedFrom } from './due.ts';
+import { type Filter, FilterError, parseFilter } from './filter.ts';
+import { type Backfill, parseBackfill, revisionOf, type SetAside, setAsideOf, showBackfill, type Subscription, type Subscriptions } from './subscriptions.ts';
+
+/**
+ * The default for a first subscription: the latest few stored articles. Someone trying the bot
+ * subscribes and runs /deliver and sees it post, and a channel is not flooded with a whole archive;
+ * the reply says how to get every stored article, or none.
+ */
+export const DEFAULT_BACKFILL: Backfill = { kind: 'latest', count: 3 };
+
+/**
+ * What an admin gives to drop a filter: Discord has no empty string option, and a word such as
+ * `none` could be a real source or keyword. A value of only spaces drops it too.
+ */
+export const CLEAR = '-';
+
+/** A filter option: not given keeps what the subscription had, `-` drops it, anything else replaces it. */
+export function chosen(given: string | undefined, had: string | null): string | null {
+  if (given === undefined) return had;
+  const text = given.trim();
+  return text === CLEAR || text === '' ? null : text;
+}
+
+/**
+ * An option of a subscription that cannot be used: `given` as typed, `reason` in plain words (the
+ * filter's own message for keywords), `kept` when the keywords were kept from before rather than given.
+ */
+export class SubscriptionOptionError extends UserError {
+  override readonly name = 'SubscriptionOptionError';
+
+  constructor(
+    readonly option: 'backfill' | 'keywords',
+    readonly given: string,
+    readonly reason: string,
+    readonly kept = false,
+  ) {
+    super('bad-option', `${option} "${given}": ${reason}`);
+  }
+}
+
+export interface SubscribeRequest {
+  readonly guildId: string;
+  readonly channel: { readonly id: string; readonly name: string | null; readonly kind: Subscription['kind'] };
+  /** Not given (undefined) keeps what the subscription had; see `chosen`. */
+  readonly source?: string;
+  readonly keywords?: string;
+  /** `none`, `latest N` or `all`; not given keeps the subscription's, or DEFAULT_BACKFILL for a new one. */
+  readonly backfill?: string;
+  /** Who subscribed, as the list shows them. */
+  readonly by: string;
+  readonly now: Date;
+}
+
+export interface Subscribed {
+  /** The subscription before, or null for a new one. */
+  readonly before: Subscription | null;
+  readonly after: Subscription;
+  /** The backfill given this time, or null when it was not. */
+  readonly given: Backfill | null;
+  readonly filter: Filter;
+}
+
+/**
+ * Subscribes a channel, or changes its subscription. Read and written in one queued change: a
+ * delivery run's update cannot write the old cursor over it. Changing the subscription resumes it.
+ */
+export async function subscribe(subscriptions: Subscriptions, store: ArticleStore, request: SubscribeRequest): Promise<Subscribed> {
+  const { guildId, channel, source, keywords, backfill } = request;
+  const given = backfill === undefined ? null : parseBackfill(backfill);
+  if (backfill !== undefined && !given) throw new SubscriptionOptionError('backfill', backfill, 'is not one of: none, latest N (such as latest 10), all');
+  const now = request.now.toISOString();
+  let filter: Filter = parseFilter(null);
+  const { before, after } = await subscriptions.upsert({ guildId, channelId: channel.id }, (existing) => {
+    // Subscribing again keeps what is not given: an admin changing the backfill must not lose the filters.
+    const fill = given ?? existing?.backfill ?? DEFAULT_BACKFILL;
+    const base = { source: chosen(source, existing?.source ?? null), keywords: chosen(keywords, existing?.keywords ?? null), backfill: fill };
+    try {
+      filter = parseFilter(base.keywords);
+    } catch (error) {
+      // Keywords kept from before can fail a check added since: the command says how to drop or replace them.
+      if (error instanceof FilterError) throw new SubscriptionOptionError('keywords', base.keywords ?? '', error.message, keywords === undefined);
+      throw error;
+    }
+    const cursor = existing && !given ? existing.cursor : backfillCursor(store, base, filter);
+    if (existing) {
+      const changed = cursor !== existing.cursor || base.source !== existing.source || base.keywords !== existing.keywords || showBackfill(fill) !== showBackfill(existing.backfill);
+      return { ...existing, ...base, cursor, paused: null, lastError: null, revision: revisionOf(existing) + (changed ? 1 : 0) };
+    }
+    return {
+      guildId,
+      channelId: channel.id,
+      channelName: channel.name ?? channel.id,
+      kind: channel.kind,
+      ...base,
+      cursor,
+      checkedAt: now,
+      createdAt: now,
+      createdBy: request.by,
+      paused: null,
+      posted: 0,
+      lastPostedAt: null,
+      lastRunAt: null,
+      lastError: null,
+    };
+  });
+  if (!after) throw new Error('subscribe: the change made no subscription');
+  return { before, after, given, filter };
+}
+
+/** Counting stored articles for a reply stops here ("1,000 articles or more"): the answer stays quick. */
+export const WAITING_CAP = 1000;
+
+/** Matching articles stored after position `from`, up to `to`, counted up to WAITING_CAP. */
+export function countWaiting(store: ArticleStore, sub: Pick<Subscription, 'source'>, filter: Filter, from: number, to: number = store.positions.last()): number {
+  let n = 0;
+  for (const p of storedFrom(store, from, 'after')) {
+    if (p.position > to || n >= WAITING_CAP) break;
+    if (matching(store, sub, filter, p)) n++;
+  }
+  return n;
+}
+
+export type RetryOutcome =
+  | { readonly outcome: 'no-subscription' }
+  | { readonly outcome: 'nothing-set-aside' }
+  /** `list` as it was before the retry was asked. */
+  | { readonly outcome: 'retrying'; readonly sub: Subscription; readonly list: readonly SetAside[] };
+
+/** Marks a channel's set-aside articles to be delivered again by the next run. */
+export async function retrySetAside(subscriptions: Subscriptions, guildId: string, channelId: string): Promise<RetryOutcome> {
+  const sub = await subscriptions.get(guildId, channelId);
+  if (!sub) return { outcome: 'no-subscription' };
+  const list = setAsideOf(sub);
+  if (list.length === 0) return { outcome: 'nothing-set-aside' };
+  await subscriptions.update(sub, (s) => ({ ...s, setAside: setAsideOf(s).map((e) => ({ ...e, retry: true })) }));
+  return { outcome: 'retrying', sub, list };
+}
