@@ -12,7 +12,7 @@ import type { Target } from '../src/app/delivery/engine-types.ts';
 import { discordPoster } from '../src/ui/discord/discord-poster.ts';
 import { FakeDiscord } from '../packages/fake-discord/src/index.ts';
 import { createLogger } from '../src/core/log.ts';
-import { openKeyv } from '../src/adapters/store/kv.ts';
+import { openBotState } from '../src/adapters/store/state.ts';
 import { ArticleStore } from '../src/adapters/store/store.ts';
 
 const CHANNEL_LIMIT = { limit: 5, windowMs: 5000 };
@@ -54,7 +54,7 @@ async function measure(channels: number, perChannel: number, comments: number): 
   const guildId = fake.createGuild({ name: 'Bench' }).id;
   const store = ArticleStore.open(':memory:');
   const rest = new REST({ api: fake.apiUrl }).setToken(token);
-  const engine = createDeliveryEngine({ poster: discordPoster(rest, () => fake.botUser.id, token), keyv: openKeyv(store.db, 'delivery'), log: createLogger({ level: 'silent' }) });
+  const engine = createDeliveryEngine({ poster: discordPoster(rest, () => fake.botUser.id, token), progress: openBotState(store.db).progress, log: createLogger({ level: 'silent' }) });
   const targets: Target[] = Array.from({ length: channels }, (_, i) => ({ guildId, channelId: fake.createChannel(guildId, { name: `news-${i}` }).id, kind: 'text' }));
   const started = performance.now();
   const reports = await Promise.all(targets.map((t, i) => engine.deliver(t, articles(`c${i}`, perChannel, comments))));

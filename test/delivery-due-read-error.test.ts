@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { DeliveryEngine } from '../src/app/delivery/engine-types.ts';
 import { DeliveryRunner } from '../src/app/delivery/run.ts';
 import { type Subscription, Subscriptions } from '../src/app/delivery/subscriptions.ts';
-import { openKeyv } from '../src/adapters/store/kv.ts';
+import { openBotState } from '../src/adapters/store/state.ts';
 import { article, comment } from './helpers/articles.ts';
 import { checkDelivered, type EngineHarness, startEngine } from './helpers/delivery.ts';
 import { capturedLogger } from './helpers/log.ts';
@@ -23,7 +23,7 @@ describe('GIVEN a posted article with a new comment and a progress store that fa
     h = e;
     const posted = article({ title: 'Harbour reopens after the storm', text: 'The harbour reopened on Monday.', comments: [comment(1, 'Good news for the fleet.')] });
     e.store.upsert(posted);
-    const subs = new Subscriptions(openKeyv(e.store.db, 'subscriptions'));
+    const subs = new Subscriptions(openBotState(e.store.db).subscriptions);
     const { log, lines } = capturedLogger('warn');
     let clock = Date.now();
     const t = e.target();

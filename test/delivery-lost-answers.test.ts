@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDeliveryEngine } from '../src/app/delivery/engine.ts';
 import type { Poster } from '../src/app/delivery/poster.ts';
-import { openKeyv } from '../src/adapters/store/kv.ts';
+import { openBotState } from '../src/adapters/store/state.ts';
 import { article, comment } from './helpers/articles.ts';
 import { checkDelivered, type EngineHarness, startEngine } from './helpers/delivery.ts';
 import { capturedLogger } from './helpers/log.ts';
@@ -105,7 +105,7 @@ describe('GIVEN a channel post made by a run that died before recording it, then
     h = await startEngine({ fake: { nonceWindowMs: 1 } });
     const t = h.target();
     const a = article({ title: 'Night market', comments: [comment(1, 'Lovely.')] });
-    const dying = createDeliveryEngine({ poster: dyingSend(h.poster, 'made'), keyv: openKeyv(h.store.db, 'delivery'), log: capturedLogger('warn').log });
+    const dying = createDeliveryEngine({ poster: dyingSend(h.poster, 'made'), progress: openBotState(h.store.db).progress, log: capturedLogger('warn').log });
     expect((await dying.deliver(t, [a])).results[0]?.error).toMatch(/process killed after Discord made message/);
     postAsReader(h, t.channelId, 150);
 
@@ -123,7 +123,7 @@ describe('GIVEN a run that died just before sending a post, then a busy channel'
     h = await startEngine({ fake: { nonceWindowMs: 1 } });
     const t = h.target();
     const a = article({ title: 'Quiet harbour' });
-    const dying = createDeliveryEngine({ poster: dyingSend(h.poster, 'before'), keyv: openKeyv(h.store.db, 'delivery'), log: capturedLogger('warn').log });
+    const dying = createDeliveryEngine({ poster: dyingSend(h.poster, 'before'), progress: openBotState(h.store.db).progress, log: capturedLogger('warn').log });
     await dying.deliver(t, [a]);
     postAsReader(h, t.channelId, 150);
 
@@ -137,7 +137,7 @@ describe('GIVEN a run that died just before sending a post, then a busy channel'
     h = await startEngine({ fake: { nonceWindowMs: 1 }, engine: { log } });
     const t = h.target();
     const a = article({ title: 'Busy square' });
-    const dying = createDeliveryEngine({ poster: dyingSend(h.poster, 'before'), keyv: openKeyv(h.store.db, 'delivery'), log });
+    const dying = createDeliveryEngine({ poster: dyingSend(h.poster, 'before'), progress: openBotState(h.store.db).progress, log });
     await dying.deliver(t, [a]);
     postAsReader(h, t.channelId, 5050);
 

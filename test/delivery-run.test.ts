@@ -12,7 +12,7 @@ import { DeliveryRunner } from '../src/app/delivery/run.ts';
 import { scheduleDelivery } from '../src/app/delivery/schedule.ts';
 import { type Backfill, type Subscription, Subscriptions } from '../src/app/delivery/subscriptions.ts';
 import { createLogger } from '../src/core/log.ts';
-import { openKeyv } from '../src/adapters/store/kv.ts';
+import { openBotState } from '../src/adapters/store/state.ts';
 import { article, comment } from './helpers/articles.ts';
 import { checkDelivered, type EngineHarness, startEngine } from './helpers/delivery.ts';
 
@@ -41,7 +41,7 @@ describe('GIVEN subscriptions and a runner', () => {
     const e = await startEngine();
     h = e;
     for (let i = 0; i < 5; i++) e.store.upsert(dated(i));
-    const subs = new Subscriptions(openKeyv(e.store.db, 'subscriptions'));
+    const subs = new Subscriptions(openBotState(e.store.db).subscriptions);
     const runner = new DeliveryRunner({ store: e.store, subscriptions: subs, engine: e.engine, log });
     const t = e.target();
     await subscribe(e, subs, t, { kind: 'latest', count: 2 });
@@ -64,7 +64,7 @@ describe('GIVEN subscriptions and a runner', () => {
     const posted = dated(1);
     e.store.upsert(posted);
     let clock = Date.now();
-    const subs = new Subscriptions(openKeyv(e.store.db, 'subscriptions'));
+    const subs = new Subscriptions(openBotState(e.store.db).subscriptions);
     const runner = new DeliveryRunner({ store: e.store, subscriptions: subs, engine: e.engine, log, now: () => new Date(clock) });
     const t = e.target();
     await subscribe(e, subs, t, { kind: 'latest', count: 1 });
@@ -90,7 +90,7 @@ describe('GIVEN subscriptions and a runner', () => {
     const posted = Array.from({ length: total }, (_, i) => article({ title: `Notice ${i}`, text: `Notice ${i}.`, comments: [comment(1, `First on ${i}.`)] }));
     e.store.upsertMany(posted);
     let clock = Date.now();
-    const subs = new Subscriptions(openKeyv(e.store.db, 'subscriptions'));
+    const subs = new Subscriptions(openBotState(e.store.db).subscriptions);
     const runner = new DeliveryRunner({ store: e.store, subscriptions: subs, engine: e.engine, log, now: () => new Date(clock) });
     const t = e.target();
     await subscribe(e, subs, t, { kind: 'all' });
@@ -114,7 +114,7 @@ describe('GIVEN subscriptions and a runner', () => {
   it('THEN a broken subscription and a deleted channel never stop a healthy one', async () => {
     const e = await startEngine();
     h = e;
-    const subs = new Subscriptions(openKeyv(e.store.db, 'subscriptions'));
+    const subs = new Subscriptions(openBotState(e.store.db).subscriptions);
     const runner = new DeliveryRunner({ store: e.store, subscriptions: subs, engine: e.engine, log });
     const healthy = e.target();
     const gone = e.target();
@@ -136,7 +136,7 @@ describe('GIVEN subscriptions and a runner', () => {
   it('THEN keywords saved before the RE2 check (a lookbehind) pause the subscription once, saying what to do, instead of failing every run', async () => {
     const e = await startEngine();
     h = e;
-    const subs = new Subscriptions(openKeyv(e.store.db, 'subscriptions'));
+    const subs = new Subscriptions(openBotState(e.store.db).subscriptions);
     const runner = new DeliveryRunner({ store: e.store, subscriptions: subs, engine: e.engine, log });
     const t = e.target();
     const stored = await subscribe(e, subs, t, { kind: 'none' });
@@ -182,7 +182,7 @@ describe('GIVEN the schedule', () => {
         }
       },
     };
-    const subs = new Subscriptions(openKeyv(e.store.db, 'subscriptions'));
+    const subs = new Subscriptions(openBotState(e.store.db).subscriptions);
     const runner = new DeliveryRunner({ store: e.store, subscriptions: subs, engine: watched, log });
     const t = e.target();
     await subscribe(e, subs, t, { kind: 'none' });

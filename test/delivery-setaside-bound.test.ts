@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { subscriptionsView } from '../commands/subscriptions.ts';
 import { DeliveryRunner } from '../src/app/delivery/run.ts';
 import { MAX_SET_ASIDE, setAsideOf, type Subscription, Subscriptions } from '../src/app/delivery/subscriptions.ts';
-import { openKeyv } from '../src/adapters/store/kv.ts';
+import { openBotState } from '../src/adapters/store/state.ts';
 import { article } from './helpers/articles.ts';
 import { type EngineHarness, startEngine } from './helpers/delivery.ts';
 import { capturedLogger } from './helpers/log.ts';
@@ -24,7 +24,7 @@ describe('GIVEN Discord refuses more articles than the set-aside list keeps', ()
     const refused = Array.from({ length: MAX_SET_ASIDE + over }, (_, i) => article({ title: `Notice ${i}`, text: `Notice ${i}.`, publishedAt: `2026-11-02T${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}` }));
     e.store.upsertMany(refused);
     const { log, lines } = capturedLogger('warn');
-    const subs = new Subscriptions(openKeyv(e.store.db, 'subscriptions'));
+    const subs = new Subscriptions(openBotState(e.store.db).subscriptions);
     const runner = new DeliveryRunner({ store: e.store, subscriptions: subs, engine: e.engine, log });
     const t = e.target();
     const now = new Date().toISOString();
@@ -50,7 +50,7 @@ describe('GIVEN the cursor held behind an article set aside (not asked to retry)
     const refusedOne = article({ title: 'Harbour reopens after the storm', text: 'The harbour reopened on Monday.', publishedAt: '2026-11-02T06:00' });
     const later = article({ title: 'Ferry timetable', text: 'Ferries run hourly.', publishedAt: '2026-11-03T06:00' });
     e.store.upsertMany([refusedOne, later]);
-    const subs = new Subscriptions(openKeyv(e.store.db, 'subscriptions'));
+    const subs = new Subscriptions(openBotState(e.store.db).subscriptions);
     const { log } = capturedLogger('warn');
     const runner = new DeliveryRunner({ store: e.store, subscriptions: subs, engine: e.engine, log });
     const t = e.target();

@@ -8,7 +8,7 @@ import { MAX_UNFINISHED } from '../src/app/delivery/due.ts';
 import { DeliveryRunner } from '../src/app/delivery/run.ts';
 import { setAsideOf, type Subscription, Subscriptions, unfinishedOf } from '../src/app/delivery/subscriptions.ts';
 import { createLogger } from '../src/core/log.ts';
-import { openKeyv } from '../src/adapters/store/kv.ts';
+import { openBotState } from '../src/adapters/store/state.ts';
 import { article, comment } from './helpers/articles.ts';
 import { checkDelivered, type EngineHarness, startEngine } from './helpers/delivery.ts';
 
@@ -34,7 +34,7 @@ describe('GIVEN a set-aside article with a long thread retried while the unfinis
     const carried = Array.from({ length: MAX_UNFINISHED }, (_, i) => thread(`Ferry debate ${i}`, 10));
     e.store.upsert(retried);
     e.store.upsertMany(carried);
-    const subs = new Subscriptions(openKeyv(e.store.db, 'subscriptions'));
+    const subs = new Subscriptions(openBotState(e.store.db).subscriptions);
     const runner = new DeliveryRunner({ store: e.store, subscriptions: subs, engine: e.engine, log });
     const t = e.target();
     const now = new Date().toISOString();

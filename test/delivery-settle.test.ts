@@ -1,13 +1,12 @@
 /**
  * A run ends only when every thread it started has settled: a thread whose progress cannot be
  * recorded is reported as that article's error, and the other threads are not left posting after
- * the run returns (they would overlap the next run on the same progress records). Real keyv over
- * the real SQLite file, set to throw on a failed write, and the local Discord.
+ * the run returns (they would overlap the next run on the same progress records). The real progress
+ * table in SQLite, a trigger refusing one write, and the local Discord.
  */
-import Keyv from 'keyv';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDeliveryEngine } from '../src/app/delivery/engine.ts';
-import { SqliteKeyvStore } from '../src/adapters/store/kv.ts';
+import { openBotState } from '../src/adapters/store/state.ts';
 import { article, comment } from './helpers/articles.ts';
 import { type EngineHarness, startEngine } from './helpers/delivery.ts';
 import { capturedLogger } from './helpers/log.ts';
@@ -27,11 +26,10 @@ describe('GIVEN a short thread whose final progress record fails to save while a
     const short = article({ title: 'Short thread', comments: [comment(1, 'Only one.')] });
     const long = article({ title: 'Long thread', comments: Array.from({ length: 20 }, (_, c) => comment(c + 1, `Remark ${c}.`)) });
     // The disk refuses exactly one write: the short article's record marking it complete.
-    h.store.db.exec(`CREATE TRIGGER refuse_complete BEFORE UPDATE ON kv
-      WHEN NEW.key LIKE '%${short.id}' AND NEW.value LIKE '%"complete":true%'
+    h.store.db.exec(`CREATE TRIGGER refuse_complete BEFORE INSERT ON delivery_progress
+      WHEN NEW.article_id = '${short.id}' AND NEW.complete = 1
       BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END`);
-    const keyv = new Keyv({ store: new SqliteKeyvStore(h.store.db), namespace: 'delivery', throwOnErrors: true });
-    const engine = createDeliveryEngine({ poster: h.poster, keyv, log: capturedLogger('warn').log });
+    const engine = createDeliveryEngine({ poster: h.poster, progress: openBotState(h.store.db).progress, log: capturedLogger('warn').log });
 
     const report = await engine.deliver(t, [long, short]);
     const longThread = h.fake.threads(t.channelId).find((th) => th.name === 'Long thread')?.id ?? '';

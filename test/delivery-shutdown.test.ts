@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { planArticle } from '../src/app/delivery/messages.ts';
 import type { RequestRecord } from '../packages/fake-discord/src/index.ts';
 import { FeedRegistry } from '../src/app/feeds/registry.ts';
-import { openKeyv } from '../src/adapters/store/kv.ts';
+import { openBotState } from '../src/adapters/store/state.ts';
 import { article, comment } from './helpers/articles.ts';
 import { type Harness, startHarness } from './helpers/bot.ts';
 import { type LocalSite, serveLocally } from './helpers/http.ts';
@@ -120,7 +120,7 @@ describe('GIVEN the bot parsing a feed that takes seconds to parse', () => {
     h = await startHarness({ delivery: true });
     const harness = h;
     const url = `${site.base}/news.rss`;
-    const feeds = new FeedRegistry(openKeyv(harness.store.db, 'feeds'));
+    const feeds = new FeedRegistry(openBotState(harness.store.db).feeds);
     await feeds.add(url, 'The Guardian', new Date());
 
     const running = harness.bot.runner.run();

@@ -16,7 +16,7 @@ import { Subscriptions } from '../src/app/delivery/subscriptions.ts';
 import { discordPoster } from '../src/ui/discord/discord-poster.ts';
 import { FakeDiscord, type RequestRecord } from '../packages/fake-discord/src/index.ts';
 import { createLogger } from '../src/core/log.ts';
-import { openKeyv } from '../src/adapters/store/kv.ts';
+import { openBotState } from '../src/adapters/store/state.ts';
 import { ArticleStore } from '../src/adapters/store/store.ts';
 import { article, comment } from './helpers/articles.ts';
 import { TOKEN } from './helpers/bot.ts';
@@ -42,7 +42,7 @@ describe('GIVEN `paperboy start` posting a 40-comment thread', () => {
     // Only this article: the sample articles shipped with the bot are stored at start and do not match.
     const filter = { source: null, keywords: 'quillmoor', backfill: { kind: 'all' as const } };
     const now = new Date().toISOString();
-    await new Subscriptions(openKeyv(store.db, 'subscriptions')).put({
+    await new Subscriptions(openBotState(store.db).subscriptions).put({
       guildId,
       channelId,
       kind: 'text',
@@ -85,7 +85,7 @@ describe('GIVEN `paperboy start` posting a 40-comment thread', () => {
 
     // What the next start would do, read from the progress the stopped process left (no request made).
     const after = ArticleStore.open(dbPath);
-    const engine = createDeliveryEngine({ poster: discordPoster(new REST({ api: f.apiUrl }), () => f.botUser.id, TOKEN), keyv: openKeyv(after.db, 'delivery'), log: createLogger({ level: 'silent' }) });
+    const engine = createDeliveryEngine({ poster: discordPoster(new REST({ api: f.apiUrl }), () => f.botUser.id, TOKEN), progress: openBotState(after.db).progress, log: createLogger({ level: 'silent' }) });
     const plan = await engine.plan({ guildId, channelId, kind: 'text' }, [long]);
     after.close();
     expect(plan).toEqual([{ articleId: long.id, title: long.title, action: 'resume', messages: planned.length - posted.length }]);

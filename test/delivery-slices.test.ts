@@ -14,7 +14,7 @@ import { parseFilter } from '../src/app/delivery/filter.ts';
 import { DeliveryRunner, type SubscriptionRun } from '../src/app/delivery/run.ts';
 import { type Subscription, Subscriptions, unfinishedOf } from '../src/app/delivery/subscriptions.ts';
 import { createLogger } from '../src/core/log.ts';
-import { openKeyv } from '../src/adapters/store/kv.ts';
+import { openBotState } from '../src/adapters/store/state.ts';
 import { article, comment } from './helpers/articles.ts';
 import { checkDelivered, type EngineHarness, startEngine } from './helpers/delivery.ts';
 
@@ -62,7 +62,7 @@ describe('GIVEN a long thread followed by more new articles than one run takes',
     const newer = Array.from({ length: MAX_NEW_PER_RUN + 5 }, (_, i) => notice(i));
     e.store.upsert(long);
     e.store.upsertMany(newer);
-    const subs = new Subscriptions(openKeyv(e.store.db, 'subscriptions'));
+    const subs = new Subscriptions(openBotState(e.store.db).subscriptions);
     const runner = new DeliveryRunner({ store: e.store, subscriptions: subs, engine: e.engine, log });
     const t = e.target();
     await subscribe(e, subs, t);
@@ -120,7 +120,7 @@ describe('GIVEN a busy store: a long thread, then a full scan of other sourcesâ€
     e.store.upsert(long);
     e.store.upsertMany(wire);
     e.store.upsert(later);
-    const subs = new Subscriptions(openKeyv(e.store.db, 'subscriptions'));
+    const subs = new Subscriptions(openBotState(e.store.db).subscriptions);
     const runner = new DeliveryRunner({ store: e.store, subscriptions: subs, engine: e.engine, log });
     const t = e.target();
     await subscribe(e, subs, t, 'Coast Gazette');
@@ -145,7 +145,7 @@ describe('GIVEN more long threads at once than a subscription carries', () => {
       article({ title: `Hearing ${i}`, text: `Hearing ${i}.`, publishedAt: `2026-11-03T${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}`, comments: Array.from({ length: 3 * SLICE }, (_, c) => comment(c + 1, `Remark ${c} on hearing ${i}.`)) }),
     );
     e.store.upsertMany(threads);
-    const subs = new Subscriptions(openKeyv(e.store.db, 'subscriptions'));
+    const subs = new Subscriptions(openBotState(e.store.db).subscriptions);
     const runner = new DeliveryRunner({ store: e.store, subscriptions: subs, engine: e.engine, log });
     const t = e.target();
     await subscribe(e, subs, t);
@@ -169,7 +169,7 @@ describe('GIVEN a posted article that gets more new comments than one run posts'
     const posted = notice(1);
     e.store.upsert(posted);
     let clock = Date.now();
-    const subs = new Subscriptions(openKeyv(e.store.db, 'subscriptions'));
+    const subs = new Subscriptions(openBotState(e.store.db).subscriptions);
     const runner = new DeliveryRunner({ store: e.store, subscriptions: subs, engine: e.engine, log, now: () => new Date(clock) });
     const t = e.target();
     await subscribe(e, subs, t);

@@ -1,7 +1,7 @@
 /** Changes to one subscription from two callers at once (a run's update and a /subscribe) both land. */
 import { describe, expect, it } from 'vitest';
 import { type Subscription, Subscriptions } from '../src/app/delivery/subscriptions.ts';
-import { openKeyv } from '../src/adapters/store/kv.ts';
+import { openBotState } from '../src/adapters/store/state.ts';
 import { ArticleStore } from '../src/adapters/store/store.ts';
 
 const at = '2026-12-01T06:00:00.000Z';
@@ -11,7 +11,7 @@ describe('GIVEN one subscription in SQLite-backed keyv', () => {
   it('THEN twenty updates started together are each applied to what the one before wrote', async () => {
     const store = ArticleStore.open(':memory:');
     try {
-      const subs = new Subscriptions(openKeyv(store.db, 'subscriptions'));
+      const subs = new Subscriptions(openBotState(store.db).subscriptions);
       await subs.put(sub);
       await Promise.all(Array.from({ length: 20 }, () => subs.update(sub, (s) => ({ ...s, posted: s.posted + 1 }))));
       expect((await subs.get(sub.guildId, sub.channelId))?.posted).toBe(20);

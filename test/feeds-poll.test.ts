@@ -8,7 +8,7 @@ import { parseAllowList } from '../src/adapters/feeds/allow.ts';
 import { type FeedParser, createFeedParser } from '../src/adapters/feeds/parse-worker.ts';
 import { type ParseFeed, pollFeeds } from '../src/app/feeds/poll.ts';
 import { FeedRegistry } from '../src/app/feeds/registry.ts';
-import { openKeyv } from '../src/adapters/store/kv.ts';
+import { openBotState } from '../src/adapters/store/state.ts';
 import { ArticleStore } from '../src/adapters/store/store.ts';
 import { type LocalSite, serveLocally } from './helpers/http.ts';
 
@@ -86,7 +86,7 @@ function big(): string {
 
 function setup(): { store: ArticleStore; registry: FeedRegistry } {
   const store = ArticleStore.open(':memory:');
-  return { store, registry: new FeedRegistry(openKeyv(store.db, 'feeds')) };
+  return { store, registry: new FeedRegistry(openBotState(store.db).feeds) };
 }
 
 describe('GIVEN the ten real feeds served locally', () => {

@@ -48,18 +48,6 @@ describe('GIVEN keyv over the article database', () => {
     await new Promise((r) => setTimeout(r, 5));
     expect(await kv.get('short')).toBeUndefined();
   });
-
-  it('THEN iteration lists the namespace’s entries', async () => {
-    const kv = openKeyv<number>(openDatabase(':memory:'), 'iter');
-    await kv.set('one', 1);
-    await kv.set('two', 2);
-    const seen: [string, number][] = [];
-    for await (const [key, value] of kv.iterator!(undefined)) seen.push([key as string, value as number]);
-    expect(seen.sort()).toEqual([
-      ['one', 1],
-      ['two', 2],
-    ]);
-  });
 });
 
 describe('GIVEN a claim on a key (a cooldown)', () => {

@@ -8,7 +8,7 @@ import type { Poster } from '../../src/app/delivery/poster.ts';
 import { discordPoster } from '../../src/ui/discord/discord-poster.ts';
 import { FakeDiscord, type FakeDiscordOptions } from '../../packages/fake-discord/src/index.ts';
 import { createLogger } from '../../src/core/log.ts';
-import { openKeyv } from '../../src/adapters/store/kv.ts';
+import { openBotState } from '../../src/adapters/store/state.ts';
 import { ArticleStore } from '../../src/adapters/store/store.ts';
 import { TOKEN } from './bot.ts';
 
@@ -38,7 +38,7 @@ export async function startEngine(
   const store = ArticleStore.open(options.dbPath ?? ':memory:');
   const rest = new REST({ api: fake.apiUrl, globalRequestsPerSecond: options.globalPerSecond ?? 50, ...(options.restTimeoutMs !== undefined && { timeout: options.restTimeoutMs }) }).setToken(TOKEN);
   const poster = discordPoster(rest, () => fake.botUser.id, TOKEN);
-  const engine = createDeliveryEngine({ poster, keyv: openKeyv(store.db, 'delivery'), log: createLogger({ level: 'silent' }), ...options.engine });
+  const engine = createDeliveryEngine({ poster, progress: openBotState(store.db).progress, log: createLogger({ level: 'silent' }), ...options.engine });
   return {
     fake,
     store,

@@ -9,7 +9,7 @@ import type { Target } from '../../src/app/delivery/engine-types.ts';
 import { parseFilter } from '../../src/app/delivery/filter.ts';
 import { DeliveryRunner } from '../../src/app/delivery/run.ts';
 import { type Subscription, Subscriptions } from '../../src/app/delivery/subscriptions.ts';
-import { openKeyv } from '../../src/adapters/store/kv.ts';
+import { openBotState } from '../../src/adapters/store/state.ts';
 import type { CommandContext } from '../../src/ui/discord/command.ts';
 import { article, comment } from './articles.ts';
 import type { EngineHarness } from './delivery.ts';
@@ -32,7 +32,7 @@ export interface Subscribed {
 
 /** Subscribes the harness's target to everything stored (backfill all). */
 export async function subscribeAll(e: EngineHarness): Promise<Subscribed> {
-  const subs = new Subscriptions(openKeyv(e.store.db, 'subscriptions'));
+  const subs = new Subscriptions(openBotState(e.store.db).subscriptions);
   const { log, lines } = capturedLogger('debug');
   const runner = new DeliveryRunner({ store: e.store, subscriptions: subs, engine: e.engine, log });
   const t = e.target();

@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { DatabaseError, describeSqliteError, notPaperboy, readOnlyFile, readOnlyFolder, shellQuoted } from './errors.ts';
-import { migrations } from './migrations.ts';
+import { dataMoves, migrations } from './migrations.ts';
 import { writable } from './access.ts';
 
 export type Db = Database.Database;
@@ -201,7 +201,10 @@ function migrate(db: Db, path: string): void {
   db.transaction(() => {
     // Read again inside the write lock: another process may have migrated while we waited.
     const version = checkSchema(db, path, true);
-    for (let v = version; v < SCHEMA_VERSION; v++) db.exec(migrations[v]!);
+    for (let v = version; v < SCHEMA_VERSION; v++) {
+      db.exec(migrations[v]!);
+      dataMoves[v]?.(db);
+    }
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }).immediate();
 }

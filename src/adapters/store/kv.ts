@@ -1,15 +1,16 @@
 /**
- * keyv storage in the article database's `kv` table, so the bot's small state (settings,
- * subscriptions, progress markers) lives in the same file by default. Deployments that outgrow one
- * machine swap this for a Redis adapter; nothing else changes, since callers only see Keyv.
+ * keyv storage in the article database's `kv` table, for the bot's short-lived state with an expiry
+ * (button state, cooldowns), in the same file by default. Deployments that outgrow one machine swap
+ * this for a Redis adapter; nothing else changes, since callers only see Keyv. State that lasts
+ * (subscriptions, feeds, delivery progress, article threads) has tables of its own (state.ts).
  */
 import { EventEmitter } from 'node:events';
 import Keyv, { type KeyvStoreAdapter, type StoredData } from 'keyv';
 import type { Db } from './db.ts';
 
 export class SqliteKeyvStore extends EventEmitter implements KeyvStoreAdapter {
-  // Keyv offers iteration only for adapters whose dialect it knows to be iterable.
-  opts = { dialect: 'sqlite', url: '' };
+  // Nothing lists keyv's keys, so this adapter offers no iteration (Keyv would want a dialect it knows for that).
+  opts = {};
   namespace?: string | undefined;
   private readonly stmts;
 
@@ -24,9 +25,6 @@ export class SqliteKeyvStore extends EventEmitter implements KeyvStoreAdapter {
       // Keys starting with the prefix sort between it and it followed by the highest code point.
       clearPrefix: db.prepare<[{ prefix: string }]>('DELETE FROM kv WHERE key >= @prefix AND key < @prefix || char(1114111)'),
       clearAll: db.prepare('DELETE FROM kv'),
-      keysWithPrefix: db.prepare<[{ prefix: string }], { key: string; value: string }>(
-        'SELECT key, value FROM kv WHERE key >= @prefix AND key < @prefix || char(1114111) ORDER BY key',
-      ),
       // One statement, so SQLite's write lock makes it atomic across connections and processes. The
       // value is in Keyv's own form ({value, expires}), so Keyv reads a claim like any other entry;
       // an entry with no expiry (or not Keyv's JSON) is held for good.
@@ -71,19 +69,12 @@ export class SqliteKeyvStore extends EventEmitter implements KeyvStoreAdapter {
   has(key: string): Promise<boolean> {
     return Promise.resolve(this.stmts.get.get(key) !== undefined);
   }
-
-  async *iterator<Value>(namespace?: string): AsyncGenerator<Array<string | Awaited<Value> | undefined>, void> {
-    // Read all matching rows first: better-sqlite3 allows no other query while an iterator is open.
-    const rows = this.stmts.keysWithPrefix.all({ prefix: namespace ? `${namespace}:` : '' });
-    for (const row of rows) yield [row.key, row.value];
-    await Promise.resolve();
-  }
 }
 
 /** A Keyv over the article database. `namespace` keeps one feature's keys apart from another's. */
 export function openKeyv<T = unknown>(db: Db, namespace = 'paperboy'): Keyv<T> {
-  // keyv would otherwise answer a refused write with `false`, which no caller checks: delivery
-  // progress that was never recorded would pass for recorded, and a post be made twice.
+  // keyv would otherwise answer a refused write with `false`, which no caller checks: button state
+  // that was never recorded would pass for recorded, and fail only when the button is pressed.
   return new Keyv<T>({ store: new SqliteKeyvStore(db), namespace, throwOnErrors: true });
 }
 
@@ -96,12 +87,4 @@ export function claimKey(keyv: Keyv, key: string, ttlMs: number): Promise<boolea
   // A Redis adapter would do the same with SET NX PX; none is wired yet.
   if (!(store instanceof SqliteKeyvStore)) return Promise.reject(new Error('kv: claimKey needs the SQLite keyv store; this store has no atomic claim'));
   return Promise.resolve(store.claim(key, ttlMs));
-}
-
-/** Every value in a Keyv's namespace. Throws, naming `what`, when its store cannot list keys. */
-export async function keyvValues<T>(keyv: Keyv, what: string): Promise<T[]> {
-  if (!keyv.iterator) throw new Error(`${what}: the keyv store cannot list its keys`);
-  const all: T[] = [];
-  for await (const [, value] of keyv.iterator(undefined)) all.push(value as T);
-  return all;
 }

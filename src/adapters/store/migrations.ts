@@ -1,6 +1,7 @@
 /**
  * Versioned schema migrations, applied in order on open; `PRAGMA user_version` records how many ran.
- * Never edit a shipped migration: append a new one.
+ * Never edit a shipped migration: append a new one. A migration that moves data has a function in
+ * `dataMoves` under its index too, run right after its SQL inside the same transaction.
  *
  * Full-text search uses external-content FTS5 tables over the articles and comments tables, kept
  * in step by the store's own writes (src/adapters/store/fts.ts). Not by triggers: an FTS5 insert made from a
@@ -8,6 +9,9 @@
  * The porter tokenizer stems English,
  * unicode61 splits every script (Cyrillic included) and remove_diacritics 2 folds accents.
  */
+import type { Db } from './db.ts';
+import { moveStateToTables, stateTables } from './state-migration.ts';
+
 const tokenize = `tokenize = 'porter unicode61 remove_diacritics 2'`;
 
 export const migrations: readonly string[] = [
@@ -70,4 +74,9 @@ export const migrations: readonly string[] = [
     started_at TEXT NOT NULL,
     heartbeat_at TEXT NOT NULL
   ) WITHOUT ROWID;`,
+  // The bot's state in tables of its own, moved there from keyv records (src/adapters/store/state-migration.ts).
+  stateTables,
 ];
+
+/** Data moved by a migration, by the migration's index: run after its SQL, in its transaction. */
+export const dataMoves: Readonly<Record<number, (db: Db) => void>> = { 4: moveStateToTables };

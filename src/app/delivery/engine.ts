@@ -1,15 +1,17 @@
 /**
  * The delivery engine: posts each article, its thread and its comments exactly once. Progress is
- * stored in keyv after every message; each message carries a deterministic nonce, so a resend
- * after a crash within Discord's nonce window returns the message already made; after a longer
- * outage the thread's messages after the last one recorded are read and matched before sending,
- * and a post whose fate is unknown is looked for before it is made again (find-post.ts). A thread
- * gets at most `commentsPerRun` messages per run, and stops between two messages at shutdown.
+ * stored after every message (src/adapters/store/delivery-progress.ts); each message carries a
+ * deterministic nonce, so a resend after a crash within Discord's nonce window returns the message
+ * already made; after a longer outage the thread's messages after the last one recorded are read
+ * and matched before sending, and a post whose fate is unknown is looked for before it is made again
+ * (find-post.ts). A thread gets at most `commentsPerRun` messages per run, and stops between two
+ * messages at shutdown.
  */
 import { createHash } from 'node:crypto';
 import PQueue from 'p-queue';
-import type Keyv from 'keyv';
 import type { Article } from '../../core/model.ts';
+import type { DeliveryProgress as Progress } from '../../core/state.ts';
+import type { DeliveryProgressRepository } from '../../adapters/store/delivery-progress.ts';
 import type { ArticleThread } from '../discussion/threads.ts';
 import type { Logger } from '../../core/log.ts';
 import type { ArticleAction, ArticleResult, ArticleWork, DeliveryEngine, DeliveryReport, Target } from './engine-types.ts';
@@ -33,33 +35,10 @@ export const COMMENTS_PER_RUN = 100;
 /** Pages of 100 read back in a thread when resuming: people may have replied since the bot's last message. */
 const RESUME_PAGES = 10;
 
-interface Progress {
-  postId: string | null;
-  threadId: string | null;
-  postHash: string | null;
-  bodyHash: string;
-  /** Comment step keys posted. */
-  done: string[];
-  /** The last message posted in the thread: where a resume starts reading. */
-  lastId: string | null;
-  /**
-   * When the post was last attempted (epoch ms), saved before sending: a search for it after a crash
-   * starts there. Null when Discord refused that attempt outright (nothing to look for); absent in older records.
-   */
-  attemptedAt?: number | null;
-  /** The first delivery finished: later work is an append or an edit. */
-  complete: boolean;
-  /**
-   * Times the article was posted afresh because its post or thread was deleted in Discord; absent
-   * before the first. Part of the post's nonce, so Discord never answers a repost with the deleted post.
-   */
-  reposts?: number;
-}
-
 export interface EngineDeps {
   readonly poster: Poster;
   /** Progress records; one per target channel and article. */
-  readonly keyv: Keyv;
+  readonly progress: DeliveryProgressRepository;
   readonly log: Logger;
   /** Told of every thread made for an article, so its replies can be followed. */
   readonly onThread?: (thread: ArticleThread) => Promise<void>;
@@ -139,13 +118,12 @@ function postInSlot(threads: PQueue, deliver: () => Promise<Delivered>): Promise
 }
 
 export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
-  const { poster, keyv, log } = deps;
+  const { poster, progress, log } = deps;
   const clock = deps.clock ?? Date.now;
   const commentsPerRun = deps.commentsPerRun ?? COMMENTS_PER_RUN;
   if (!Number.isInteger(commentsPerRun) || commentsPerRun < 1) throw new RangeError(`delivery engine: expected \`commentsPerRun\` to be a whole number from 1 up, got \`${commentsPerRun}\``);
-  const key = (t: Target, articleId: string): string => `${t.channelId}:${articleId}`;
-  const load = async (t: Target, id: string): Promise<Progress | null> => ((await keyv.get(key(t, id))) as Progress | undefined) ?? null;
-  const save = (t: Target, id: string, p: Progress): Promise<boolean> => keyv.set(key(t, id), p);
+  const load = (t: Target, id: string): Promise<Progress | null> => progress.get(t.channelId, id);
+  const save = (t: Target, id: string, p: Progress): Promise<void> => progress.put(t.channelId, id, p);
   const finder = createFinder(poster, log);
 
   /**

@@ -1,69 +1,13 @@
 /**
- * Subscriptions: which channel gets which articles, kept in keyv (one key per channel) so that
- * every bot process sees the same list. A subscription remembers how far through the store it has
- * got (`cursor`, a store position) rather than a list of every article it posted.
+ * Subscriptions: which channel gets which articles, kept in the database so that every bot process
+ * sees the same list (src/adapters/store/subscriptions.ts). A subscription remembers how far through
+ * the store it has got (`cursor`, a store position) rather than a list of every article it posted.
  */
-import type Keyv from 'keyv';
-import { keyvValues } from '../../adapters/store/kv.ts';
+import type { Backfill, SetAside, Subscription, Unfinished } from '../../core/state.ts';
+import type { SubscriptionChange, SubscriptionRepository } from '../../adapters/store/subscriptions.ts';
 import type { Target } from './engine-types.ts';
 
-export type Backfill = { kind: 'none' } | { kind: 'all' } | { kind: 'latest'; count: number };
-
-/** An article that cannot be posted as it is: kept with the reason, out of the way of the articles after it. */
-export interface SetAside {
-  readonly articleId: string;
-  readonly title: string;
-  /** Discord's refusal or the planning error, in its words. */
-  readonly reason: string;
-  readonly at: string;
-  /** An admin asked for another try (/subscriptions retry): the next run delivers it again. */
-  readonly retry: boolean;
-}
-
-/**
- * An article whose post and thread are made and whose comments go out a slice per run: the cursor
- * has moved past it, so the articles stored after it are not held up, and every run goes on with its
- * thread until it is complete.
- */
-export interface Unfinished {
-  readonly articleId: string;
-  readonly title: string;
-  /** Comment messages not yet posted, as of the last run that posted some. */
-  readonly left: number;
-  readonly at: string;
-}
-
-export interface Subscription extends Target {
-  readonly channelName: string;
-  readonly source: string | null;
-  /** The filter as typed: words, or `/regex/flags`. */
-  readonly keywords: string | null;
-  readonly backfill: Backfill;
-  /** Articles stored at or before this store position are done (posted, or not matching). */
-  readonly cursor: number;
-  /** Articles updated after this time are checked for new comments and changed text. */
-  readonly checkedAt: string;
-  readonly createdAt: string;
-  readonly createdBy: string;
-  /** Why delivery stopped; an admin subscribes again to resume. */
-  readonly paused: { readonly reason: string; readonly at: string } | null;
-  readonly posted: number;
-  readonly lastPostedAt: string | null;
-  readonly lastRunAt: string | null;
-  readonly lastError: string | null;
-  /** Articles set aside, at most MAX_SET_ASIDE; absent in subscriptions stored before set-aside existed. */
-  readonly setAside?: readonly SetAside[];
-  /** Set-aside articles dropped from the list when it was full (each named in the log); absent when none. */
-  readonly setAsideDropped?: number;
-  /** Articles whose threads are still being posted; absent in subscriptions stored before threads went in slices. */
-  readonly unfinished?: readonly Unfinished[];
-  /**
-   * Bumped by /subscribe whenever it changes the source, keywords, backfill or cursor. A run that read
-   * another revision leaves the cursor and check time as /subscribe put them: what it scanned was
-   * chosen by the old settings. Absent (0) in subscriptions stored before it existed.
-   */
-  readonly revision?: number;
-}
+export type { Backfill, SetAside, Subscription, Unfinished };
 
 /** A subscription's revision (0 when it was stored before revisions existed). */
 export function revisionOf(sub: Pick<Subscription, 'revision'>): number {
@@ -100,21 +44,14 @@ export function showBackfill(b: Backfill): string {
 }
 
 export class Subscriptions {
-  /** The last change queued per key: changes to one subscription run one after another in this process. */
-  private readonly queues = new Map<string, Promise<unknown>>();
-
-  constructor(private readonly keyv: Keyv) {}
-
-  private key(guildId: string, channelId: string): string {
-    return `${guildId}:${channelId}`;
-  }
+  constructor(private readonly repo: SubscriptionRepository) {}
 
   async get(guildId: string, channelId: string): Promise<Subscription | null> {
-    return ((await this.keyv.get(this.key(guildId, channelId))) as Subscription | undefined) ?? null;
+    return this.repo.get({ guildId, channelId });
   }
 
   async put(sub: Subscription): Promise<void> {
-    await this.queued(this.key(sub.guildId, sub.channelId), () => this.keyv.set(this.key(sub.guildId, sub.channelId), sub));
+    await this.repo.put(sub);
   }
 
   /** Applies `change` to the stored subscription, if it still exists (it may have been removed mid-run). */
@@ -124,37 +61,20 @@ export class Subscriptions {
 
   /**
    * Reads the subscription (null when there is none), and stores what `change` makes of it (nothing
-   * when it returns null). Changes to one subscription are queued in this process, so a run's update
-   * and a /subscribe never write over each other's read. Across processes this needs an atomic store
-   * (a transaction or compare-and-set): keyv's get and set are two operations.
+   * when it returns null), in one transaction: a run's update and a /subscribe never write over each
+   * other's read, in this process or across processes on the same database.
    */
-  async upsert(target: Pick<Target, 'guildId' | 'channelId'>, change: (sub: Subscription | null) => Subscription | null): Promise<{ before: Subscription | null; after: Subscription | null }> {
-    return this.queued(this.key(target.guildId, target.channelId), async () => {
-      const before = await this.get(target.guildId, target.channelId);
-      const after = change(before);
-      if (after) await this.keyv.set(this.key(target.guildId, target.channelId), after);
-      return { before, after };
-    });
+  async upsert(target: Pick<Target, 'guildId' | 'channelId'>, change: (sub: Subscription | null) => Subscription | null): Promise<SubscriptionChange> {
+    return this.repo.update({ guildId: target.guildId, channelId: target.channelId }, change);
   }
 
-  private queued<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const next = (this.queues.get(key) ?? Promise.resolve()).then(work);
-    const settled = next.catch(() => undefined);
-    this.queues.set(key, settled);
-    // The map holds only keys with a change queued or going.
-    void settled.then(() => {
-      if (this.queues.get(key) === settled) this.queues.delete(key);
-    });
-    return next;
-  }
-
+  /** Removes the subscription, and with it the record of what was delivered to the channel (the posts stay). */
   async remove(guildId: string, channelId: string): Promise<boolean> {
-    return this.keyv.delete(this.key(guildId, channelId));
+    return this.repo.remove({ guildId, channelId });
   }
 
   /** Every subscription, or a guild's, in channel-id order. */
   async list(guildId?: string): Promise<Subscription[]> {
-    const all = (await keyvValues<Subscription>(this.keyv, 'subscriptions')).filter((s) => guildId === undefined || s.guildId === guildId);
-    return all.sort((a, b) => a.guildId.localeCompare(b.guildId) || a.channelId.localeCompare(b.channelId));
+    return this.repo.list(guildId);
   }
 }

@@ -1,39 +1,30 @@
 /**
  * Which Discord threads are article discussions: the delivery engine records each thread it makes
- * (keyv, so every process knows), and the live-thread side reads it. A thread Paperboy did not
- * make is not in here, and nothing from it is stored.
+ * (in the database, so every process knows: src/adapters/store/threads.ts), and the live-thread
+ * side reads it. A thread Paperboy did not make is not in here, and nothing from it is stored.
  */
-import type Keyv from 'keyv';
-import { keyvValues } from '../../adapters/store/kv.ts';
+import type { ArticleThread } from '../../core/state.ts';
+import type { ThreadRepository } from '../../adapters/store/threads.ts';
 
-export interface ArticleThread {
-  readonly threadId: string;
-  readonly articleId: string;
-  readonly guildId: string;
-  /** The channel or forum the thread is in. */
-  readonly parentId: string;
-  /** The newest message read from the thread: a restart reads on from here. */
-  readonly lastMessageId: string | null;
-}
+export type { ArticleThread };
 
 export class ThreadIndex {
-  constructor(private readonly keyv: Keyv) {}
+  constructor(private readonly repo: ThreadRepository) {}
 
   async get(threadId: string): Promise<ArticleThread | null> {
-    return ((await this.keyv.get(threadId)) as ArticleThread | undefined) ?? null;
+    return this.repo.get(threadId);
   }
 
   async put(thread: ArticleThread): Promise<void> {
-    await this.keyv.set(thread.threadId, thread);
+    await this.repo.put(thread);
   }
 
   /** Records that `messageId` was read, if it is newer than what was. */
   async advance(threadId: string, messageId: string): Promise<void> {
-    const t = await this.get(threadId);
-    if (t && (t.lastMessageId === null || BigInt(messageId) > BigInt(t.lastMessageId))) await this.put({ ...t, lastMessageId: messageId });
+    await this.repo.advance(threadId, messageId);
   }
 
   async list(): Promise<ArticleThread[]> {
-    return keyvValues<ArticleThread>(this.keyv, 'threads');
+    return this.repo.list();
   }
 }

@@ -1,26 +1,12 @@
 /**
- * The feeds Paperboy polls, kept in keyv (one key per URL) with what each needs between polls:
- * its validators for conditional requests, and its failures, which back it off (5 minutes,
- * doubling, at most a day) with the last reason kept for `/feed list`.
+ * The feeds Paperboy polls, kept in the database (src/adapters/store/feeds.ts) with what each needs
+ * between polls: its validators for conditional requests, and its failures, which back it off
+ * (5 minutes, doubling, at most a day) with the last reason kept for `/feed list`.
  */
-import type Keyv from 'keyv';
-import { keyvValues } from '../../adapters/store/kv.ts';
-import type { Validators } from '../../adapters/feeds/fetch.ts';
+import type { FeedState } from '../../core/state.ts';
+import type { FeedRepository } from '../../adapters/store/feeds.ts';
 
-export interface FeedState extends Validators {
-  readonly url: string;
-  /** The source name its articles get. */
-  readonly name: string;
-  readonly addedAt: string;
-  readonly lastPolledAt: string | null;
-  readonly lastOkAt: string | null;
-  /** Items read in the last poll that got the feed. */
-  readonly items: number;
-  readonly failures: number;
-  readonly lastError: string | null;
-  /** Not polled before this time (after failures). */
-  readonly retryAt: string | null;
-}
+export type { FeedState };
 
 const BACKOFF_START_MS = 5 * 60_000;
 const BACKOFF_MAX_MS = 24 * 60 * 60_000;
@@ -44,31 +30,33 @@ export function normalizeFeedUrl(input: string): string {
 }
 
 export class FeedRegistry {
-  constructor(private readonly keyv: Keyv) {}
+  constructor(private readonly repo: FeedRepository) {}
 
   async get(url: string): Promise<FeedState | null> {
-    return ((await this.keyv.get(url)) as FeedState | undefined) ?? null;
+    return this.repo.get(url);
   }
 
+  /** Adds the feed, or renames one already read (keeping its state), in one transaction. */
   async add(url: string, name: string, now: Date): Promise<{ feed: FeedState; existed: boolean }> {
-    const existing = await this.get(url);
-    const feed: FeedState = existing
-      ? { ...existing, name }
-      : { url, name, addedAt: now.toISOString(), etag: null, lastModified: null, lastPolledAt: null, lastOkAt: null, items: 0, failures: 0, lastError: null, retryAt: null };
-    await this.keyv.set(url, feed);
-    return { feed, existed: existing !== null };
+    const { before, after } = await this.repo.update(url, (existing) =>
+      existing
+        ? { ...existing, name }
+        : { url, name, addedAt: now.toISOString(), etag: null, lastModified: null, lastPolledAt: null, lastOkAt: null, items: 0, failures: 0, lastError: null, retryAt: null },
+    );
+    if (!after) throw new Error(`feeds: adding ${url} stored nothing`);
+    return { feed: after, existed: before !== null };
   }
 
   async put(feed: FeedState): Promise<void> {
-    await this.keyv.set(feed.url, feed);
+    await this.repo.put(feed);
   }
 
   async remove(url: string): Promise<boolean> {
-    return this.keyv.delete(url);
+    return this.repo.remove(url);
   }
 
+  /** Every feed, in URL order. */
   async list(): Promise<FeedState[]> {
-    const all = await keyvValues<FeedState>(this.keyv, 'feeds');
-    return all.sort((a, b) => a.url.localeCompare(b.url));
+    return this.repo.list();
   }
 }

@@ -5,14 +5,14 @@ import { createFeedParser } from '../../adapters/feeds/parse-worker.ts';
 import { pollFeeds } from '../../app/feeds/poll.ts';
 import { addFeed, feedAddress, listFeeds, removeFeed } from '../../app/feeds/manage.ts';
 import { FeedRegistry } from '../../app/feeds/registry.ts';
-import { openKeyv } from '../../adapters/store/kv.ts';
+import { openBotState } from '../../adapters/store/state.ts';
 import type { ArticleStore } from '../../adapters/store/store.ts';
 import { UserError } from '../../core/errors.ts';
 import { type Io, json, withStore } from './context.ts';
 
 function registryOf(store: ArticleStore): FeedRegistry {
-  // The bot's own namespace: feeds added here are the ones the bot polls.
-  return new FeedRegistry(openKeyv(store.db, 'feeds'));
+  // The bot's own table: feeds added here are the ones the bot polls.
+  return new FeedRegistry(openBotState(store.db).feeds);
 }
 
 export function registerFeedCommands(program: Command, io: Io, setExitCode: (code: number) => void): void {

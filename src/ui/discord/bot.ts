@@ -6,6 +6,7 @@ import { Client, type ClientOptions, Events, GatewayIntentBits, Partials } from 
 import type { DiscordConfig } from '../../config.ts';
 import type { Logger } from '../../core/log.ts';
 import { openKeyv } from '../../adapters/store/kv.ts';
+import { openBotState } from '../../adapters/store/state.ts';
 import type { ArticleStore } from '../../adapters/store/store.ts';
 import type { SlashCommand } from './command.ts';
 import { createCodec } from './custom-id.ts';
@@ -93,19 +94,20 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   });
   const codec = createCodec({ keyv: openKeyv(store.db, 'bot'), ttlMs: options.stateTtlMs, now: options.clock });
   const now = options.now ?? (() => new Date());
-  const subscriptions = new Subscriptions(openKeyv(store.db, 'subscriptions'));
-  const index = new ThreadIndex(openKeyv(store.db, 'threads'));
+  const state = openBotState(store.db, log);
+  const subscriptions = new Subscriptions(state.subscriptions);
+  const index = new ThreadIndex(state.threads);
   const onThread = async (t: ArticleThread): Promise<void> => {
     if (!(await index.get(t.threadId))) await index.put(t);
   };
-  const engine = createDeliveryEngine({ poster: discordPoster(client.rest, () => client.user?.id ?? '', discord.token), keyv: openKeyv(store.db, 'delivery'), log, onThread });
+  const engine = createDeliveryEngine({ poster: discordPoster(client.rest, () => client.user?.id ?? '', discord.token), progress: state.progress, log, onThread });
   const threads = watchThreads({ client, store, index, cooldowns: openKeyv(store.db, 'cooldowns'), log, cooldownMs: options.answerCooldownMs });
   const inboxDir = options.delivery?.inboxDir;
   // Shutdown stops an inbox file between two batches rather than waiting out a large one, and a feed's parse at once.
   const stopping = new AbortController();
   // stop() closes it rather than wait out a parse (up to PARSE_TIME_LIMIT_MS).
   const feedParser = options.delivery?.feedParser;
-  const registry = new FeedRegistry(openKeyv(store.db, 'feeds'));
+  const registry = new FeedRegistry(state.feeds);
   const parse = feedParser?.parse;
   const toldHeld = new Set<string>();
   const collect = async (): Promise<void> => {

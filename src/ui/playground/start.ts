@@ -10,6 +10,7 @@ import { clientOptionsFor, type FakeDiscordOptions } from '../../../packages/fak
 import { createFeedParser } from '../../adapters/feeds/parse-worker.ts';
 import type { Logger } from '../../core/log.ts';
 import { openKeyv } from '../../adapters/store/kv.ts';
+import { clearDiscordState } from '../../adapters/store/state.ts';
 import { ArticleStore } from '../../adapters/store/store.ts';
 import type { SlashCommand } from '../discord/command.ts';
 import { PlaygroundApi } from './api.ts';
@@ -21,9 +22,9 @@ import { createWorld } from './world.ts';
 /**
  * What the bot keeps about channels, threads and buttons of the last playground: its Discord lived
  * in memory and is gone, so these would only point at channels that no longer exist. Articles and
- * feeds stay.
+ * feeds stay. Subscriptions, delivery progress and threads are cleared by clearDiscordState.
  */
-const WORLD_NAMESPACES = ['subscriptions', 'delivery', 'threads', 'cooldowns', 'bot'];
+const WORLD_NAMESPACES = ['cooldowns', 'bot'];
 
 export interface PlaygroundOptions {
   readonly config: Config;
@@ -50,6 +51,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     for (const undo of stack.splice(0).reverse()) await undo();
   };
   try {
+    clearDiscordState(store.db);
     for (const ns of WORLD_NAMESPACES) await openKeyv(store.db, ns).clear();
     await ingestShipped(store, log, options.articlesDir);
     const assets = await loadAssets();

@@ -1,0 +1,112 @@
+/**
+ * How far delivery got with each article in each channel, in the `delivery_progress` table: one row
+ * per channel and article, written after every message. A channel's rows go when its subscription
+ * is removed (src/adapters/store/subscriptions.ts).
+ */
+import type { DeliveryProgress } from '../../core/state.ts';
+import type { Db } from './db.ts';
+import { asPromise, columns, DeliveryProgressSchema, jsonColumn, replaceInto, validRow } from './state-schemas.ts';
+
+/** Where delivery progress is kept. Every method is async, so a networked database can stand behind it. */
+export interface DeliveryProgressRepository {
+  get(channelId: string, articleId: string): Promise<DeliveryProgress | null>;
+  put(channelId: string, articleId: string, progress: DeliveryProgress): Promise<void>;
+}
+
+interface ProgressRow {
+  channel_id: string;
+  article_id: string;
+  post_id: string | null;
+  thread_id: string | null;
+  post_hash: string | null;
+  body_hash: string;
+  done: string;
+  last_id: string | null;
+  attempted_at: number | null;
+  attempt_refused: number;
+  complete: number;
+  reposts: number | null;
+}
+
+const TABLE = 'delivery_progress';
+
+const COLUMNS = columns<ProgressRow>({
+  channel_id: true,
+  article_id: true,
+  post_id: true,
+  thread_id: true,
+  post_hash: true,
+  body_hash: true,
+  done: true,
+  last_id: true,
+  attempted_at: true,
+  attempt_refused: true,
+  complete: true,
+  reposts: true,
+});
+
+/**
+ * `attemptedAt` has three states, each meaning something to the engine: a time (look for the post
+ * from then), null (Discord refused it outright: nothing to look for), absent (a record from before
+ * attempts were timed: look from the start). `attempt_refused` tells the last two apart.
+ */
+function toRow(channelId: string, articleId: string, p: DeliveryProgress): ProgressRow {
+  return {
+    channel_id: channelId,
+    article_id: articleId,
+    post_id: p.postId,
+    thread_id: p.threadId,
+    post_hash: p.postHash,
+    body_hash: p.bodyHash,
+    done: JSON.stringify(p.done),
+    last_id: p.lastId,
+    attempted_at: p.attemptedAt ?? null,
+    attempt_refused: p.attemptedAt === null ? 1 : 0,
+    complete: p.complete ? 1 : 0,
+    reposts: p.reposts ?? null,
+  };
+}
+
+function fromRow(r: ProgressRow): DeliveryProgress {
+  const key = `${r.channel_id}/${r.article_id}`;
+  const attempted = r.attempted_at !== null ? { attemptedAt: r.attempted_at } : r.attempt_refused ? { attemptedAt: null } : {};
+  const value = {
+    postId: r.post_id,
+    threadId: r.thread_id,
+    postHash: r.post_hash,
+    bodyHash: r.body_hash,
+    done: jsonColumn(r.done, TABLE, key, 'done'),
+    lastId: r.last_id,
+    ...attempted,
+    complete: r.complete === 1 ? true : r.complete === 0 ? false : r.complete,
+    ...(r.reposts !== null && { reposts: r.reposts }),
+  };
+  return validRow(DeliveryProgressSchema, value, TABLE, key);
+}
+
+/** The statement that stores one article's progress in one channel whole, replacing its row. */
+export function progressWriter(db: Db): (channelId: string, articleId: string, p: DeliveryProgress) => void {
+  const stmt = db.prepare<[ProgressRow]>(replaceInto(TABLE, COLUMNS));
+  return (channelId, articleId, p) => stmt.run(toRow(channelId, articleId, p));
+}
+
+export class SqliteDeliveryProgressRepository implements DeliveryProgressRepository {
+  private readonly write;
+  private readonly stmts;
+
+  constructor(db: Db) {
+    this.write = progressWriter(db);
+    this.stmts = { get: db.prepare<[string, string], ProgressRow>('SELECT * FROM delivery_progress WHERE channel_id = ? AND article_id = ?') };
+  }
+
+  get(channelId: string, articleId: string): Promise<DeliveryProgress | null> {
+    return asPromise(() => {
+      const row = this.stmts.get.get(channelId, articleId);
+      return row ? fromRow(row) : null;
+    });
+  }
+
+  put(channelId: string, articleId: string, progress: DeliveryProgress): Promise<void> {
+    return asPromise(() => this.write(channelId, articleId, progress));
+  }
+}

@@ -1,0 +1,136 @@
+/** The feeds Paperboy polls, in the `feeds` table: one row per URL. */
+import type { FeedState } from '../../core/state.ts';
+import type { Db } from './db.ts';
+import { asPromise, columns, FeedStateSchema, replaceInto, validRow } from './state-schemas.ts';
+
+/** Where the polled feeds are kept. Every method is async, so a networked database can stand behind it. */
+export interface FeedRepository {
+  get(url: string): Promise<FeedState | null>;
+  put(feed: FeedState): Promise<void>;
+  /**
+   * Reads the feed (null when there is none) and stores what `change` makes of it (nothing when it
+   * returns null), atomically. `change` runs inside the transaction, so it must not wait for anything.
+   */
+  update(url: string, change: (current: FeedState | null) => FeedState | null): Promise<{ before: FeedState | null; after: FeedState | null }>;
+  remove(url: string): Promise<boolean>;
+  /** Every feed, in URL order. */
+  list(): Promise<FeedState[]>;
+}
+
+interface FeedRow {
+  url: string;
+  name: string;
+  added_at: string;
+  etag: string | null;
+  last_modified: string | null;
+  last_polled_at: string | null;
+  last_ok_at: string | null;
+  items: number;
+  failures: number;
+  last_error: string | null;
+  retry_at: string | null;
+}
+
+const TABLE = 'feeds';
+
+const COLUMNS = columns<FeedRow>({
+  url: true,
+  name: true,
+  added_at: true,
+  etag: true,
+  last_modified: true,
+  last_polled_at: true,
+  last_ok_at: true,
+  items: true,
+  failures: true,
+  last_error: true,
+  retry_at: true,
+});
+
+function toRow(f: FeedState): FeedRow {
+  return {
+    url: f.url,
+    name: f.name,
+    added_at: f.addedAt,
+    etag: f.etag,
+    last_modified: f.lastModified,
+    last_polled_at: f.lastPolledAt,
+    last_ok_at: f.lastOkAt,
+    items: f.items,
+    failures: f.failures,
+    last_error: f.lastError,
+    retry_at: f.retryAt,
+  };
+}
+
+function fromRow(r: FeedRow): FeedState {
+  const value = {
+    url: r.url,
+    name: r.name,
+    addedAt: r.added_at,
+    etag: r.etag,
+    lastModified: r.last_modified,
+    lastPolledAt: r.last_polled_at,
+    lastOkAt: r.last_ok_at,
+    items: r.items,
+    failures: r.failures,
+    lastError: r.last_error,
+    retryAt: r.retry_at,
+  };
+  return validRow(FeedStateSchema, value, TABLE, r.url);
+}
+
+/** The statement that stores a feed whole, replacing its URL's row. */
+export function feedWriter(db: Db): (f: FeedState) => void {
+  const stmt = db.prepare<[FeedRow]>(replaceInto(TABLE, COLUMNS));
+  return (f) => stmt.run(toRow(f));
+}
+
+export class SqliteFeedRepository implements FeedRepository {
+  private readonly write;
+  private readonly stmts;
+
+  constructor(private readonly db: Db) {
+    this.write = feedWriter(db);
+    this.stmts = {
+      get: db.prepare<[string], FeedRow>('SELECT * FROM feeds WHERE url = ?'),
+      all: db.prepare<[], FeedRow>('SELECT * FROM feeds'),
+      delete: db.prepare<[string]>('DELETE FROM feeds WHERE url = ?'),
+    };
+  }
+
+  private read(url: string): FeedState | null {
+    const row = this.stmts.get.get(url);
+    return row ? fromRow(row) : null;
+  }
+
+  get(url: string): Promise<FeedState | null> {
+    return asPromise(() => this.read(url));
+  }
+
+  put(feed: FeedState): Promise<void> {
+    return asPromise(() => this.write(feed));
+  }
+
+  update(url: string, change: (current: FeedState | null) => FeedState | null): Promise<{ before: FeedState | null; after: FeedState | null }> {
+    return asPromise(() =>
+      this.db
+        .transaction(() => {
+          const before = this.read(url);
+          const after = change(before);
+          if (after && after.url !== url) throw new Error(`feeds: a change to ${url} returned the feed ${after.url}`);
+          if (after) this.write(after);
+          return { before, after };
+        })
+        .immediate(),
+    );
+  }
+
+  remove(url: string): Promise<boolean> {
+    return asPromise(() => this.stmts.delete.run(url).changes > 0);
+  }
+
+  list(): Promise<FeedState[]> {
+    return asPromise(() => this.stmts.all.all().map(fromRow).sort((a, b) => a.url.localeCompare(b.url)));
+  }
+}
