@@ -38,6 +38,7 @@ describe('GIVEN the playground server and an API with a bug', () => {
   it('THEN a bug is a 500 with a reference id, and the log has the error in full under that id', async () => {
     const response = await fetch(new URL('/api/state', server.url));
     expect(response.status).toBe(500);
+    expect([response.headers.get('cache-control'), response.headers.get('x-content-type-options')]).toEqual(['no-store', 'nosniff']);
     const body = (await response.json()) as { error: string; ref: string };
     expect(body.ref).toMatch(/^[0-9a-f]{8}$/);
     expect(body.error).toBe(`the playground failed on that (a bug, not your request); its log has the details under reference ${body.ref}`);

@@ -63,12 +63,16 @@ type Env = { Variables: { body: unknown } };
 export function createApp({ api, hub, assets, log, host }: ServerOptions): Hono<Env> {
   const app = new Hono<Env>();
 
+  // On every answer, refusals and failures included.
+  app.use(async (c, next) => {
+    await next();
+    c.res.headers.set('cache-control', 'no-store');
+    c.res.headers.set('x-content-type-options', 'nosniff');
+  });
   app.use(async (c, next) => {
     if (!hostAllowed(c.req.header('host'), host)) return reply(c, 421, { error: 'this server answers only to its own address' });
     if (c.req.method !== 'GET' && c.req.method !== 'POST') return reply(c, 405, { error: `${c.req.method} is not used here` });
     await next();
-    c.res.headers.set('cache-control', 'no-store');
-    c.res.headers.set('x-content-type-options', 'nosniff');
   });
 
   app.get('*', async (c, next) => {
