@@ -15,8 +15,9 @@ import Database from 'better-sqlite3';
 import { DatabaseError, describeSqliteError, notPaperboy, readOnlyFile, readOnlyFolder, shellQuoted } from './errors.ts';
 import { dataMoves, migrations } from './migrations.ts';
 import { writable } from './access.ts';
+import type { Db } from './connection.ts';
 
-export type Db = Database.Database;
+export type { Db } from './connection.ts';
 
 /** How long a writer waits for another process's write lock before giving up. */
 const BUSY_TIMEOUT_MS = 10_000;

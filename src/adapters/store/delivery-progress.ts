@@ -4,7 +4,7 @@
  * is removed (src/adapters/store/subscriptions.ts).
  */
 import type { DeliveryProgress } from '../../core/state.ts';
-import type { Db } from './db.ts';
+import type { Db } from './connection.ts';
 import { asPromise, columns, DeliveryProgressSchema, jsonColumn, replaceInto, validRow } from './state-schemas.ts';
 
 /** Where delivery progress is kept. Every method is async, so a networked database can stand behind it. */

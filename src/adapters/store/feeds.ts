@@ -1,6 +1,6 @@
 /** The feeds Paperboy polls, in the `feeds` table: one row per URL. */
 import type { FeedState } from '../../core/state.ts';
-import type { Db } from './db.ts';
+import type { Db } from './connection.ts';
 import { asPromise, columns, FeedStateSchema, replaceInto, validRow } from './state-schemas.ts';
 
 /** Where the polled feeds are kept. Every method is async, so a networked database can stand behind it. */

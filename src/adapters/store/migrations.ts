@@ -9,7 +9,7 @@
  * The porter tokenizer stems English,
  * unicode61 splits every script (Cyrillic included) and remove_diacritics 2 folds accents.
  */
-import type { Db } from './db.ts';
+import type { Db } from './connection.ts';
 import { moveStateToTables, stateTables } from './state-migration.ts';
 
 const tokenize = `tokenize = 'porter unicode61 remove_diacritics 2'`;

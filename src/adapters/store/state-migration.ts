@@ -7,7 +7,7 @@
  * Runs inside the IMMEDIATE transaction of the migration (db.ts): all of it lands, or none.
  */
 import type { z } from 'zod';
-import type { Db } from './db.ts';
+import type { Db } from './connection.ts';
 import { subscriptionWriter } from './subscriptions.ts';
 import { feedWriter } from './feeds.ts';
 import { threadWriter } from './threads.ts';

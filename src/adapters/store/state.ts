@@ -4,7 +4,7 @@
  * cooldowns) stays in keyv (kv.ts).
  */
 import type { Logger } from '../../core/log.ts';
-import type { Db } from './db.ts';
+import type { Db } from './connection.ts';
 import { type DeliveryProgressRepository, SqliteDeliveryProgressRepository } from './delivery-progress.ts';
 import { type FeedRepository, SqliteFeedRepository } from './feeds.ts';
 import { SqliteSubscriptionRepository, type SubscriptionRepository } from './subscriptions.ts';

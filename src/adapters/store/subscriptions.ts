@@ -4,7 +4,7 @@
  * another process on the same file) can slip in between and have its change written over.
  */
 import type { Subscription } from '../../core/state.ts';
-import type { Db } from './db.ts';
+import type { Db } from './connection.ts';
 import { asPromise, columns, jsonColumn, replaceInto, SubscriptionSchema, validRow } from './state-schemas.ts';
 
 export interface SubscriptionKey {

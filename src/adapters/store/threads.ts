@@ -1,6 +1,6 @@
 /** The Discord threads Paperboy made for articles, in the `article_threads` table: one row per thread. */
 import type { ArticleThread } from '../../core/state.ts';
-import type { Db } from './db.ts';
+import type { Db } from './connection.ts';
 import { ArticleThreadSchema, asPromise, columns, replaceInto, validRow } from './state-schemas.ts';
 
 /** Where article threads are kept. Every method is async, so a networked database can stand behind it. */
