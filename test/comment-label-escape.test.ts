@@ -116,7 +116,7 @@ describe('GIVEN an article whose comment has no number and an id with markdown',
     const citation = (reply: string): string => reply.slice(reply.lastIndexOf('\n— ') + 1);
 
     it('THEN the citation shows the id as written', () => {
-      const reply = answerFor(withComment(ID), 'Is the ferry late?', '42');
+      const reply = answerFor(withComment(ID), 'Is the ferry late?', '42').content ?? '';
       expect(reply).toContain(`**From the discussion:**\n> ${TEXT}\n`);
       expect(citation(reply)).toBe('— comment \\*\\*x\\*\\*\\_y\\_ by Marta, 2021-10-20 10:12');
       expect(drawn(reply).endsWith(`<blockquote>${TEXT}</blockquote>— comment ${html(ID)} by Marta, 2021-10-20 10:12`)).toBe(true);
@@ -124,7 +124,7 @@ describe('GIVEN an article whose comment has no number and an id with markdown',
 
     it('THEN every kind of markdown in the id shows as written', () => {
       for (const id of HOSTILE) {
-        expect(drawn(citation(answerFor(withComment(id), 'Is the ferry late?', '42'))), id).toBe(`— comment ${html(id)} by Marta, 2021-10-20 10:12`);
+        expect(drawn(citation(answerFor(withComment(id), 'Is the ferry late?', '42').content ?? '')), id).toBe(`— comment ${html(id)} by Marta, 2021-10-20 10:12`);
       }
     });
   });

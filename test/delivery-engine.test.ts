@@ -5,7 +5,8 @@
 import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Article } from '../src/core/model.ts';
-import { planArticle, threadName } from '../src/app/delivery/messages.ts';
+import { articleViews, threadTitle } from '../src/app/delivery/messages.ts';
+import { renderThreadName } from '../src/ui/discord/render.ts';
 import { article, comment } from './helpers/articles.ts';
 import { checkDelivered, type EngineHarness, startEngine } from './helpers/delivery.ts';
 import { sampleArticle } from './text-sample.ts';
@@ -21,7 +22,7 @@ const unescape = (s: string): string => s.replace(/\\(.)/g, '$1');
 describe('GIVEN the plan for an article', () => {
   it('THEN the sample gets a post with its summary and comment count, and one header per comment in order', () => {
     const a = sampleArticle();
-    const plan = planArticle(a);
+    const plan = articleViews(a);
     const embed = plan.post.embeds?.[0];
     expect(embed?.title).toBe(a.title);
     expect(embed?.fields?.find((f) => f.name === 'Comments')?.value).toBe('4 comments');
@@ -39,7 +40,7 @@ describe('GIVEN the plan for an article', () => {
 
   it('THEN a 10,000-character comment is split at sentence ends into messages that fit, losing no word', () => {
     const text = Array.from({ length: 250 }, (_, i) => `Sentence ${i} says something @everyone should read.`).join(' ');
-    const plan = planArticle(article({ title: 'Long', comments: [comment(1, text)] }));
+    const plan = articleViews(article({ title: 'Long', comments: [comment(1, text)] }));
     expect(plan.comments.length).toBeGreaterThan(5);
     for (const s of plan.comments) {
       expect(s.message.content?.length).toBeLessThanOrEqual(2000);
@@ -52,7 +53,7 @@ describe('GIVEN the plan for an article', () => {
   it('THEN hostile text (markdown, mention tags, masked links) is escaped so it shows exactly as written', () => {
     const text = 'The mayor said **nothing** to <@123> and @everyone. Critics called it _a disgrace_ [here](http://evil.example). Nobody replied.';
     const said = '<@&9> ~~gone~~ `code` and ||spoiler||';
-    const plan = planArticle(article({ title: 'Mayor **silent** <@123>', text, comments: [comment(1, said)] }));
+    const plan = articleViews(article({ title: 'Mayor **silent** <@123>', text, comments: [comment(1, said)] }));
     const embed = plan.post.embeds?.[0];
     expect(embed?.title).toBe('Mayor \\*\\*silent\\*\\* \\<@123>');
     expect(unescape(embed?.description ?? '')).toBe(text);
@@ -62,7 +63,7 @@ describe('GIVEN the plan for an article', () => {
   });
 
   it('THEN a long title becomes a thread name of at most 100 characters, cut at a word', () => {
-    const name = threadName('Word '.repeat(40));
+    const name = renderThreadName(threadTitle('Word '.repeat(40)));
     expect(name.length).toBeLessThanOrEqual(100);
     expect(name).toMatch(/Word…$/);
   });

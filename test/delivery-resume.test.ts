@@ -7,7 +7,7 @@
 import { REST, Routes } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Article } from '../src/core/model.ts';
-import { nonceFor, planArticle, postFooter } from '../src/app/delivery/messages.ts';
+import { articleViews, nonceFor, postFooter } from '../src/app/delivery/messages.ts';
 import { discordPoster } from '../src/ui/discord/discord-poster.ts';
 import { article, comment } from './helpers/articles.ts';
 import { TOKEN } from './helpers/bot.ts';
@@ -46,7 +46,7 @@ describe('GIVEN a comment made by a run that died before recording it, past the 
     h.fake.addMember(t.guildId, reader.id);
     for (let i = 0; i < 150; i++) h.fake.postAsUser({ channelId: threadId, userId: reader.id, content: `Reply ${i}` });
     const more: Article = { ...first, comments: [...first.comments, comment(2, 'Two.')] };
-    const orphan = planArticle(more).comments[1];
+    const orphan = articleViews(more).comments[1];
     // What a run killed right after Discord made the message leaves behind: the message, no record.
     const rest = new REST({ api: h.fake.apiUrl }).setToken(TOKEN);
     await discordPoster(rest, () => h?.fake.botUser.id ?? '', TOKEN).send(threadId, orphan?.message ?? {}, nonceFor(threadId, first.id, orphan?.key ?? ''));
@@ -54,7 +54,7 @@ describe('GIVEN a comment made by a run that died before recording it, past the 
     const report = await h.engine.deliver(t, [more]);
     expect(report.results[0]).toMatchObject({ action: 'append', created: 0, error: null });
     const mine = h.fake.messages(threadId).filter((m) => m.author.id === h?.fake.botUser.id);
-    expect(mine.map((m) => m.content)).toEqual(planArticle(more).comments.map((s) => s.message.content));
+    expect(mine.map((m) => m.content)).toEqual(articleViews(more).comments.map((s) => s.message.content));
   });
 });
 

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { afterEach, describe, expect, it } from 'vitest';
-import { planArticle } from '../src/app/delivery/messages.ts';
+import { articleViews } from '../src/app/delivery/messages.ts';
 import type { RequestRecord } from '../packages/fake-discord/src/index.ts';
 import { FeedRegistry } from '../src/app/feeds/registry.ts';
 import { openBotState } from '../src/adapters/store/state.ts';
@@ -51,7 +51,7 @@ describe('GIVEN the bot posting a 40-comment thread at Discord’s pace', () => 
     expect(stoppedMs).toBeLessThan(1000);
     const threadId = harness.fake.threads(harness.channelId)[0]?.id ?? '';
     const posted = harness.fake.messages(threadId).map((m) => m.content);
-    const planned = planArticle(long).comments.map((s) => s.message.content);
+    const planned = articleViews(long).comments.map((s) => s.message.content);
     expect(posted.length).toBeLessThan(planned.length);
     expect(posted).toEqual(planned.slice(0, posted.length));
     // What is left is progress, not a failure: the next run goes on from there.

@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createDeliveryEngine } from '../src/app/delivery/engine.ts';
 import { parseFilter } from '../src/app/delivery/filter.ts';
 import { backfillCursor } from '../src/app/delivery/due.ts';
-import { planArticle } from '../src/app/delivery/messages.ts';
+import { articleViews } from '../src/app/delivery/messages.ts';
 import { Subscriptions } from '../src/app/delivery/subscriptions.ts';
 import { discordPoster } from '../src/ui/discord/discord-poster.ts';
 import { FakeDiscord, type RequestRecord } from '../packages/fake-discord/src/index.ts';
@@ -78,7 +78,7 @@ describe('GIVEN `paperboy start` posting a 40-comment thread', () => {
     expect(code).toBe(0);
     // The message waiting for the next window is dropped and the process ends (1 s grace for a wait no one can cancel); before, about 35 s.
     expect(stoppedMs).toBeLessThan(3000);
-    const planned = planArticle(long).comments.map((s) => s.message.content);
+    const planned = articleViews(long).comments.map((s) => s.message.content);
     const posted = f.messages(f.threads(channelId)[0]?.id ?? '').map((m) => m.content);
     expect(posted.length).toBeLessThan(planned.length);
     expect(posted).toEqual(planned.slice(0, posted.length));

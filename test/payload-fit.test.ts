@@ -1,14 +1,14 @@
 /**
  * Payloads fit Discord by construction: whatever an article holds (an endless commenter name,
- * fields that together pass 6,000 characters, a javascript: link), its plan passes the local
- * Discord's checks, and only http(s) URLs are stored or sent.
+ * fields that together pass 6,000 characters, a javascript: link), its views rendered as delivery
+ * sends them pass the local Discord's checks, and only http(s) URLs are stored or sent.
  */
 import { describe, expect, it } from 'vitest';
 import { parseJson } from '../src/adapters/sources/parse-json.ts';
-import { planArticle } from '../src/app/delivery/messages.ts';
+import { articleViews, COMMENT_MESSAGE_CHARS } from '../src/app/delivery/messages.ts';
 import { createCodec } from '../src/ui/discord/custom-id.ts';
 import { LIMITS, embedSize, fitEmbeds } from '../src/core/limits.ts';
-import { renderView } from '../src/ui/discord/render.ts';
+import { renderMessage, renderView } from '../src/ui/discord/render.ts';
 import { checkMessageBody } from '../packages/fake-discord/src/validate-message.ts';
 import { openDatabase } from '../src/adapters/store/db.ts';
 import { openKeyv } from '../src/adapters/store/kv.ts';
@@ -38,22 +38,29 @@ describe('GIVEN a comment whose author name is longer than a message header allo
   it('THEN the plan cuts the name and every message fits in 2,000 characters', () => {
     const name = `Commenter ${'with an endless name '.repeat(150)}`;
     const a = article({ title: 'Ferry timetable', comments: [comment(1, 'About time. '.repeat(300), { author: name })] });
-    const plan = planArticle(a);
+    const plan = articleViews(a);
     expect(plan.comments.length).toBeGreaterThan(1);
     for (const step of plan.comments) {
-      expect(refused(step.message)).toEqual([]);
-      expect(step.message.content?.startsWith('**#1** · Commenter with an endless name')).toBe(true);
+      const sent = renderMessage(step.message);
+      expect(refused(sent)).toEqual([]);
+      // Sent exactly as planned: the engine recognises a comment posted before a crash by its text.
+      expect(sent.content).toBe(step.message.content);
+      expect(sent.content?.startsWith('**#1** · Commenter with an endless name')).toBe(true);
     }
     // All of the comment's text is there, across the parts.
     const words = plan.comments.map((s) => s.message.content ?? '').join(' ').match(/About time\./g) ?? [];
     expect(words).toHaveLength(300);
+  });
+
+  it('THEN the comment message budget is within Discord\'s limit, so the renderer never cuts a comment message', () => {
+    expect(COMMENT_MESSAGE_CHARS).toBeLessThanOrEqual(LIMITS.messageContent);
   });
 });
 
 describe('GIVEN an article whose post would pass the 6,000-character embed total', () => {
   it('THEN every field is cut to its limit and the embed to the total, and the footer marker stays whole', () => {
     const a = oversizeArticle();
-    const post = planArticle(a).post;
+    const post = renderMessage(articleViews(a).post);
     const embed = post.embeds?.[0];
     expect(refused(post)).toEqual([]);
     expect(embedSize(embed ?? {})).toBeLessThanOrEqual(LIMITS.embedTotal);
@@ -61,7 +68,7 @@ describe('GIVEN an article whose post would pass the 6,000-character embed total
     expect(embed?.fields?.map((f) => f.name)).toEqual(['Source', 'Author', 'Published', 'Comments']);
     // A link too long for its field is left out rather than cut into a broken one.
     expect(embed?.fields?.[3]?.value).toBe('1 comment');
-    expect(planArticle({ ...a, commentsUrl: 'https://news.example/c/1' }).post.embeds?.[0]?.fields?.[3]?.value).toBe('1 comment · [at the source](https://news.example/c/1)');
+    expect(renderMessage(articleViews({ ...a, commentsUrl: 'https://news.example/c/1' }).post).embeds?.[0]?.fields?.[3]?.value).toBe('1 comment · [at the source](https://news.example/c/1)');
   });
 
   it('THEN fitEmbeds keeps ten embeds of full fields within the total, cutting texts first and dropping fields last first', () => {
@@ -86,10 +93,10 @@ describe('GIVEN URLs with schemes other than http and https', () => {
 
   it('THEN one stored before that check never reaches a payload: no embed URL, no link', async () => {
     const a = article({ title: 'Stored long ago', url: 'javascript:alert(1)', commentsUrl: 'data:text/html,<script>alert(1)</script>' });
-    const embed = planArticle(a).post.embeds?.[0];
+    const embed = renderMessage(articleViews(a).post).embeds?.[0];
     expect(embed?.url).toBeUndefined();
     expect(embed?.fields?.find((f) => f.name === 'Comments')?.value).toBe('0 comments');
-    expect(planArticle({ ...a, url: 'https://news.example/a' }).post.embeds?.[0]?.url).toBe('https://news.example/a');
+    expect(renderMessage(articleViews({ ...a, url: 'https://news.example/a' }).post).embeds?.[0]?.url).toBe('https://news.example/a');
 
     const codec = createCodec({ keyv: openKeyv(openDatabase(':memory:'), 'bot') });
     const payload = await renderView({ embeds: [{ title: 'x', url: 'ftp://files.example/a' }, { title: 'y', url: 'http://news.example/b' }] }, codec);

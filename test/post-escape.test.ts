@@ -5,7 +5,9 @@
  * payloads, drawn by the playground's renderer of Discord markdown.
  */
 import { describe, expect, it } from 'vitest';
-import { planArticle } from '../src/app/delivery/messages.ts';
+import type { Article } from '../src/core/model.ts';
+import { articleViews } from '../src/app/delivery/messages.ts';
+import { renderMessage } from '../src/ui/discord/render.ts';
 import { renderMarkdown } from '../src/ui/playground/client/markdown.ts';
 import { article, comment } from './helpers/articles.ts';
 
@@ -26,11 +28,17 @@ function shown(markdown: string, options: { embed?: boolean } = {}): string {
   return bare.replace(/<br>/g, '\n').replace(/&(?:amp|lt|gt|quot|#39);/g, (e) => ENTITIES[e] ?? e);
 }
 
+/** The post and comment messages of `a` as delivery sends them. */
+function payloads(a: Article): { post: ReturnType<typeof renderMessage>; comments: ReturnType<typeof renderMessage>[] } {
+  const views = articleViews(a);
+  return { post: renderMessage(views.post), comments: views.comments.map((s) => renderMessage(s.message)) };
+}
+
 const HOSTILE = ['**Bold** [x](https://evil)', '_a_', '~~gone~~ `code` ||spoiler||', '> quoted', '# Heading', '- item', '<@123456789012345678>'];
 
 describe('GIVEN an article whose source and author hold markdown', () => {
   it('THEN the post’s Source and Author fields are escaped and show as written', () => {
-    const plan = planArticle(article({ title: 'Harbour reopens', source: '**Bold** [x](https://evil)', author: '_a_' }));
+    const plan = payloads(article({ title: 'Harbour reopens', source: '**Bold** [x](https://evil)', author: '_a_' }));
     const fields = plan.post.embeds?.[0]?.fields ?? [];
     const source = fields.find((f) => f.name === 'Source')?.value ?? '';
     const author = fields.find((f) => f.name === 'Author')?.value ?? '';
@@ -42,7 +50,7 @@ describe('GIVEN an article whose source and author hold markdown', () => {
 
   it('THEN every kind of markdown in either field shows as written', () => {
     for (const text of HOSTILE) {
-      const fields = planArticle(article({ title: 'Harbour reopens', source: text, author: text })).post.embeds?.[0]?.fields ?? [];
+      const fields = payloads(article({ title: 'Harbour reopens', source: text, author: text })).post.embeds?.[0]?.fields ?? [];
       for (const name of ['Source', 'Author']) expect(shown(fields.find((f) => f.name === name)?.value ?? '', { embed: true }), `${name}: ${text}`).toBe(text);
     }
   });
@@ -50,8 +58,8 @@ describe('GIVEN an article whose source and author hold markdown', () => {
 
 describe('GIVEN a comment with no number, whose id (its label) holds markdown', () => {
   it('THEN the comment header shows the id as written, in bold, and the comment text follows', () => {
-    const plan = planArticle(article({ title: 'Harbour reopens', comments: [comment(1, 'Good news.', { number: null, id: '*x*_y_|z` [a](https://evil)', author: '~~Eve~~' })] }));
-    const content = plan.comments[0]?.message.content ?? '';
+    const plan = payloads(article({ title: 'Harbour reopens', comments: [comment(1, 'Good news.', { number: null, id: '*x*_y_|z` [a](https://evil)', author: '~~Eve~~' })] }));
+    const content = plan.comments[0]?.content ?? '';
     expect(content).toBe('**\\*x\\*\\_y\\_\\|z\\` \\[a\\](https://evil)** · \\~\\~Eve\\~\\~ · 2021-10-20 10:12 · rating 0\nGood news.');
     const header = content.split('\n')[0] ?? '';
     // The label is the only bold: take the bold marks off, and the rest is text as written.
@@ -61,7 +69,7 @@ describe('GIVEN a comment with no number, whose id (its label) holds markdown', 
   });
 
   it('THEN a numbered comment keeps its plain #N label', () => {
-    const plan = planArticle(article({ title: 'Harbour reopens', comments: [comment(7, 'Fine.')] }));
-    expect(plan.comments[0]?.message.content).toBe('**#7** · 2021-10-20 10:12 · rating 0\nFine.');
+    const plan = payloads(article({ title: 'Harbour reopens', comments: [comment(7, 'Fine.')] }));
+    expect(plan.comments[0]?.content).toBe('**#7** · 2021-10-20 10:12 · rating 0\nFine.');
   });
 });

@@ -1,11 +1,17 @@
 /**
  * Discord's size limits as named constants, and the helpers that make text, embeds and URLs fit
- * them: the one place that knows them, used by the renderer and the delivery plans alike. Lengths
- * are counted in UTF-16 code units, which is never less than what Discord counts, so text cut to
- * fit here always fits there.
+ * them: the one place that knows them, used by the Discord renderer. Lengths are counted in UTF-16
+ * code units, which is never less than what Discord counts, so text cut to fit here always fits there.
  */
 import type { APIEmbed, APIEmbedAuthor } from 'discord-api-types/v10';
 import { isHttpUrl } from './model.ts';
+import { truncate } from './text/truncate.ts';
+
+/**
+ * Cutting text is not about Discord: it lives in src/core/text/truncate.ts. Re-exported here only
+ * while commands still import it from this file; import it from there.
+ */
+export { CUT_MARK, type Truncated, truncate } from './text/truncate.ts';
 
 export const LIMITS = {
   messageContent: 2000,
@@ -25,44 +31,6 @@ export const LIMITS = {
   customId: 100,
   nonce: 25,
 } as const;
-
-export interface Truncated {
-  text: string;
-  /** Whether anything was cut. */
-  truncated: boolean;
-}
-
-/** The mark that says text was cut. */
-export const CUT_MARK = ' […]';
-
-/** A cut at a sentence end is preferred while it keeps at least this share of the room. */
-const SENTENCE_SHARE = 0.6;
-
-/**
- * `text` if it fits in `max`, else the longest start of it that ends at a sentence end (or, failing
- * that, a word end) followed by CUT_MARK, all within `max`. Never splits a surrogate pair.
- */
-export function truncate(text: string, max: number, mark: string = CUT_MARK): Truncated {
-  if (!Number.isInteger(max) || max < 1) throw new RangeError(`truncate: expected \`max\` to be a whole number from 1 up, got \`${max}\``);
-  if (text.length <= max) return { text, truncated: false };
-  if (mark.length >= max) return { text: mark.slice(0, max), truncated: true };
-  const room = max - mark.length;
-  const head = text.slice(0, room + 1);
-  let cut = -1;
-  // The end of the last whole sentence that fits: end punctuation (and closing quotes), then a space.
-  for (const m of head.matchAll(/[.!?…]["'»”’)\]]*(?=\s)/gu)) {
-    const end = m.index + m[0].length;
-    if (end <= room) cut = end;
-  }
-  if (cut < room * SENTENCE_SHARE) {
-    const space = head.lastIndexOf(' ', room);
-    cut = space > 0 ? space : room;
-  }
-  // A cut between the two halves of a surrogate pair would leave half a character.
-  const code = text.charCodeAt(cut - 1);
-  if (code >= 0xd800 && code <= 0xdbff) cut--;
-  return { text: `${text.slice(0, cut).trimEnd()}${mark}`, truncated: true };
-}
 
 /** What Discord counts towards the 6,000 total: title, description, field names and values, footer, author. */
 export function embedSize(e: APIEmbed): number {

@@ -1,7 +1,8 @@
 /**
- * Views: what a command answers, as plain data. Commands build them from library results; the
- * Discord renderer (src/ui/discord/render.ts) turns them into messages and makes them fit Discord's
- * limits. Nothing here knows discord.js.
+ * Views: what the bot shows, as plain data. Commands answer with a View; delivery posts an article
+ * and its comments, and the thread handler answers, with MessageViews. The Discord renderer
+ * (src/ui/discord/render.ts) alone turns them into payloads and makes them fit Discord's limits.
+ * Nothing here knows discord.js.
  */
 
 export interface EmbedField {
@@ -47,9 +48,16 @@ export interface SelectView {
   readonly options: readonly SelectOption[];
 }
 
-export interface View {
+/**
+ * A message the bot posts by itself rather than in answer to a command: an article's post and the
+ * comments in its thread, an answer in a thread. No buttons, and seen by everyone.
+ */
+export interface MessageView {
   readonly content?: string;
   readonly embeds?: readonly EmbedView[];
+}
+
+export interface View extends MessageView {
   readonly buttons?: readonly ButtonView[];
   readonly select?: SelectView;
   /** Only the person who asked sees it. */

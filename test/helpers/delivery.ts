@@ -3,7 +3,7 @@ import { REST } from 'discord.js';
 import type { Article } from '../../src/core/model.ts';
 import { createDeliveryEngine, type EngineDeps } from '../../src/app/delivery/engine.ts';
 import type { DeliveryEngine, Target } from '../../src/app/delivery/engine-types.ts';
-import { planArticle } from '../../src/app/delivery/messages.ts';
+import { articleViews } from '../../src/app/delivery/messages.ts';
 import type { Poster } from '../../src/app/delivery/poster.ts';
 import { discordPoster } from '../../src/ui/discord/discord-poster.ts';
 import { FakeDiscord, type FakeDiscordOptions } from '../../packages/fake-discord/src/index.ts';
@@ -76,7 +76,7 @@ export function checkDelivered(fake: FakeDiscord, target: Target, articles: read
       continue;
     }
     const got = fake.messages(thread.id).map((m) => m.content).slice(target.kind === 'forum' ? 1 : 0);
-    const plan = planArticle(a).comments.map((s) => s.message.content);
+    const plan = articleViews(a).comments.map((s) => s.message.content);
     if (JSON.stringify(got) !== JSON.stringify(plan)) problems.push(`${a.title}: thread has ${got.length} messages, planned ${plan.length}`);
   }
   return problems;

@@ -260,7 +260,7 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
   ): Promise<Delivered> {
     let plan: ArticlePlan;
     try {
-      plan = planArticle(a);
+      plan = planArticle(a, poster);
     } catch (error) {
       // Planning depends on the article alone: it would fail the same way on every run.
       report({ articleId: a.id, action: 'post', created: 0, edited: 0, error: notLaidOut(error), setAside: true });
@@ -357,7 +357,7 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
       for (const a of articles) {
         let plan: ArticlePlan;
         try {
-          plan = planArticle(a);
+          plan = planArticle(a, poster);
         } catch (error) {
           // A run sets it aside (deliverOne) and goes on: the dry run says so, rather than failing for every article.
           work.push({ articleId: a.id, title: a.title, action: 'post', messages: 0, setAside: notLaidOut(error) });

@@ -1,36 +1,36 @@
 /**
- * What gets posted for an article, as plain message bodies: the post (an embed with a short
- * verbatim summary), the thread's name, and the comments, each split at sentence ends into
- * messages that fit. Every step has a stable key, so nonces and progress survive comments being
- * added later.
+ * What gets posted for an article, as views: the post (an embed with a short verbatim summary),
+ * the thread's title, and the comments, each split at sentence ends into messages within a budget.
+ * Every step has a stable key, so nonces and progress survive comments being added later. The
+ * delivery poster renders the views (src/ui/discord/render.ts); nothing here knows Discord's shapes.
  */
 import { createHash } from 'node:crypto';
-import type { APIEmbed } from 'discord-api-types/v10';
 import type { Article, Comment } from '../../core/model.ts';
-import { LIMITS, fitContent, fitEmbeds, truncate } from '../../core/limits.ts';
+import type { MessageView } from '../../core/view.ts';
+import { truncate } from '../../core/text/truncate.ts';
 import { chunk, pack } from '../../core/text/chunk.ts';
 import { summarize } from '../../core/text/summarize.ts';
 import { commentHeader } from '../views/article-pages.ts';
 import { articleFields } from '../views/format.ts';
 import { isThreadReply } from '../../core/comments.ts';
 import { blockQuote, escape } from '../views/markdown.ts';
-
-export interface OutMessage {
-  readonly content?: string;
-  readonly embeds?: APIEmbed[];
-}
+import type { Poster } from './poster.ts';
 
 export interface Step {
   /** Stable across runs and re-ingests: `c:<comment id>:<part>`. */
   readonly key: string;
-  readonly message: OutMessage;
+  readonly message: MessageView;
 }
 
-export interface ArticlePlan {
-  readonly post: OutMessage;
+export interface ArticleViews {
+  readonly post: MessageView;
+  /** The thread's title, on one line; the poster cuts it to the length Discord allows. */
   readonly threadName: string;
   readonly comments: readonly Step[];
-  /** Changes when the post would look different (text, title, comment count). */
+}
+
+export interface ArticlePlan extends ArticleViews {
+  /** The post's digest as the poster sends it: changes when the post would look different (text, title, comment count). */
   readonly postHash: string;
 }
 
@@ -40,32 +40,31 @@ const CONTINUED = ' (continued)';
 /** A comment header longer than this is cut, leaving most of a message for the comment itself. */
 const MAX_HEADER = 500;
 
+/**
+ * The most one comment message holds: all of Discord's 2,000 characters for a message's text, so a
+ * long comment takes as few messages as it can. Kept within that limit (test/payload-fit.test.ts),
+ * so the renderer sends each comment message exactly as built here: the engine recognises one it
+ * posted before a crash by that text. Part keys count with it: a change renumbers the parts of
+ * comments posted already.
+ */
+export const COMMENT_MESSAGE_CHARS = 2000;
+
 /** The footer carries the article id: how a post is recognised in a channel after a crash. */
 export function postFooter(articleId: string): string {
   return `Paperboy · article ${articleId}`;
 }
 
-function postOf(article: Article): OutMessage {
+function postOf(article: Article): MessageView {
   const sentences = summarize(article, { sentences: SUMMARY_SENTENCES, maxChars: SUMMARY_CHARS });
   const description = sentences.map((s) => escape(s.text)).join(' ') || '*(no summary: the article has no prose)*';
-  const embed: APIEmbed = {
-    title: escape(article.title),
-    description,
-    fields: articleFields(article).map((f) => ({ name: f.name, value: f.value, inline: f.inline ?? false })),
-    footer: { text: postFooter(article.id) },
-    color: 0x2b6cb0,
-  };
-  // Only an http(s) URL survives fitEmbeds: Discord refuses any other scheme in an embed.
-  if (article.url) embed.url = article.url;
-  // Each field to its limit and the embed to the 6,000 total, whatever the article holds: a post that
-  // cannot fit would be refused on every run.
-  return { embeds: fitEmbeds([embed]) };
+  // Whatever the article holds, the renderer cuts each text to its limit and the embed to Discord's
+  // total, and keeps only an http(s) URL: a post that cannot fit would be refused on every run.
+  return { embeds: [{ title: escape(article.title), description, fields: articleFields(article), footer: postFooter(article.id), url: article.url }] };
 }
 
-/** The title cut to Discord's 100 characters at a word. */
-export function threadName(title: string): string {
-  const flat = title.replace(/\s+/gu, ' ').trim() || 'Discussion';
-  return truncate(flat, LIMITS.threadName, '…').text;
+/** The title on one line, or "Discussion" when it has no text: what the article's thread is called. */
+export function threadTitle(title: string): string {
+  return title.replace(/\s+/gu, ' ').trim() || 'Discussion';
 }
 
 const escapedLength = (s: string): number => escape(s).length;
@@ -74,29 +73,38 @@ const quotedLength = (s: string): number => blockQuote(s).length;
 function commentSteps(c: Comment): Step[] {
   // commentHeader caps the outside text in it; the cut here is a last guard, so `room` is never too small.
   const header = truncate(commentHeader(c), MAX_HEADER).text;
-  const room = LIMITS.messageContent - header.length - CONTINUED.length - 1;
+  const room = COMMENT_MESSAGE_CHARS - header.length - CONTINUED.length - 1;
   const quoted = new Set(c.quotes.map((q) => q.paragraph));
   const units = c.paragraphs.flatMap((p, i) => (quoted.has(i) ? chunk(p, room, quotedLength).map(blockQuote) : chunk(p, room, escapedLength).map(escape)));
   const parts = pack(units.length > 0 ? units : ['*(no text)*'], room, (s) => s.length, '\n\n');
   // Every part repeats the header so a reader who lands on part 2 knows whose words these are.
+  // Each fits the budget as packed; the cut is a last guard.
   return parts.map((text, i) => ({
     key: `c:${c.id}:${i}`,
-    message: { content: fitContent(`${i === 0 ? header : header + CONTINUED}\n${text}`) },
+    message: { content: truncate(`${i === 0 ? header : header + CONTINUED}\n${text}`, COMMENT_MESSAGE_CHARS).text },
   }));
 }
 
-export function planArticle(article: Article): ArticlePlan {
-  const post = postOf(article);
+/** The post, the thread's title and the comment messages of `article`, as views. */
+export function articleViews(article: Article): ArticleViews {
   return {
-    post,
-    threadName: threadName(article.title),
+    post: postOf(article),
+    threadName: threadTitle(article.title),
     // Replies written in the thread are there already.
     comments: article.comments.filter((c) => !isThreadReply(c)).flatMap(commentSteps),
-    postHash: createHash('sha256').update(JSON.stringify(post)).digest('base64url').slice(0, 16),
   };
 }
 
-/** A nonce for one message: at most 25 characters, the same on every resend of that message. */
+/** What the engine works from: the views, and the post's digest as `poster` will send it. */
+export function planArticle(article: Article, poster: Pick<Poster, 'digest'>): ArticlePlan {
+  const views = articleViews(article);
+  return { ...views, postHash: poster.digest(views.post) };
+}
+
+/**
+ * A stable id for one message, the same on every resend of it: the poster makes Discord's nonce
+ * from it, so a resend within Discord's window returns the message already made.
+ */
 export function nonceFor(channelId: string, articleId: string, key: string): string {
-  return createHash('sha256').update(`${channelId}|${articleId}|${key}`).digest('base64url').slice(0, LIMITS.nonce);
+  return createHash('sha256').update(`${channelId}|${articleId}|${key}`).digest('base64url');
 }

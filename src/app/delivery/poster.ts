@@ -1,9 +1,9 @@
 /**
  * What the delivery engine needs from Discord, and nothing more: the discord.js side lives in
- * src/ui/discord/discord-poster.ts. Every call goes through discord.js's REST queue, which follows
- * Discord's rate-limit headers.
+ * src/ui/discord/discord-poster.ts, which renders each view with the Discord renderer. Every call
+ * goes through discord.js's REST queue, which follows Discord's rate-limit headers.
  */
-import type { OutMessage } from './messages.ts';
+import type { MessageView } from '../../core/view.ts';
 
 export interface PostedMessage {
   readonly id: string;
@@ -16,27 +16,36 @@ export interface Poster {
   /** The bot's user id: only its own messages are ever adopted as already posted. */
   botId(): string;
   /**
-   * Sends with the nonce enforced, so a resend within Discord's window returns the first message.
-   * When `signal` fires, a send still waiting for its rate-limit window is dropped unsent.
+   * A short digest of `message` as it will be sent. Stored with each post and compared on later
+   * runs, so a post is edited exactly when what it shows changes; stable across releases.
    */
-  send(channelId: string, message: OutMessage, nonce: string, signal?: AbortSignal): Promise<string>;
-  /** Starts a thread from a message; the thread's id is returned (Discord makes it the message's id). */
+  digest(message: MessageView): string;
+  /**
+   * Sends with a nonce made from `nonce` (the same on every resend of this message) and enforced, so
+   * a resend within Discord's window returns the first message. When `signal` fires, a send still
+   * waiting for its rate-limit window is dropped unsent.
+   */
+  send(channelId: string, message: MessageView, nonce: string, signal?: AbortSignal): Promise<string>;
+  /**
+   * Starts a thread from a message; the thread's id is returned (Discord makes it the message's id).
+   * `name` is the thread's title: the poster cuts it to what Discord allows, the same way each time.
+   */
   startThread(channelId: string, messageId: string, name: string): Promise<string>;
   /**
    * A forum post: a thread whose starter message is `message`. Returns the thread id (= the
    * starter's id). Made once, never retried on its own (a forum post takes no nonce): when Discord's
    * answer leaves unknown whether it was made (5xx, timeout, connection lost), throws OutcomeUnknown.
    */
-  forumPost(forumId: string, name: string, message: OutMessage): Promise<string>;
+  forumPost(forumId: string, name: string, message: MessageView): Promise<string>;
   /**
-   * A forum post by the bot named `name` whose starter message has `footer`, if one exists (made
+   * A forum post by the bot named `name` (cut as forumPost cuts it) whose starter message has `footer`, if one exists (made
    * by a run that died before recording it, or whose answer was lost; forum posts take no nonce).
    * Active threads are searched, then archived ones back to `since` (epoch ms). Returns its thread id.
    * The archived search has a bound: when it stops there before reaching `since`, it returns null
    * and calls `onBound` with the number of archived threads looked at, so the caller can log it.
    */
   findForumPost(guildId: string, forumId: string, name: string, footer: string, since?: number, onBound?: (threadsSearched: number) => void): Promise<string | null>;
-  edit(channelId: string, messageId: string, message: OutMessage): Promise<void>;
+  edit(channelId: string, messageId: string, message: MessageView): Promise<void>;
   /** Messages after `afterId` (all recent ones when null), oldest first, at most `limit` (≤ 100). */
   after(channelId: string, afterId: string | null, limit: number): Promise<PostedMessage[]>;
   /**

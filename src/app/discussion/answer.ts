@@ -4,7 +4,8 @@
  * neither matches, it says so: nothing is made up.
  */
 import type { Article } from '../../core/model.ts';
-import { LIMITS, truncate } from '../../core/limits.ts';
+import type { MessageView } from '../../core/view.ts';
+import { truncate } from '../../core/text/truncate.ts';
 import { findQuote, type Quote } from '../../core/text/quote.ts';
 import { commentLabel, placeOf, showTime } from '../views/format.ts';
 import { blockQuote, escape } from '../views/markdown.ts';
@@ -22,11 +23,11 @@ function citation(article: Article, q: Quote): string {
 }
 
 /**
- * The reply text, within Discord's 2,000 characters; `question` is what was asked, mention removed.
- * What the asker wrote in the thread (the question itself included) is left out: quoting someone's
- * own words back to them answers nothing.
+ * The reply, as a view (the renderer cuts it to Discord's length); `question` is what was asked,
+ * mention removed. What the asker wrote in the thread (the question itself included) is left out:
+ * quoting someone's own words back to them answers nothing.
  */
-export function answerFor(article: Article, question: string, askerId: string): string {
+export function answerFor(article: Article, question: string, askerId: string): MessageView {
   const others = { ...article, comments: article.comments.filter((c) => !(isThreadReply(c) && c.authorId === askerId)) };
   const about = question.trim() || undefined;
   const found = [findQuote(others, { about, from: 'article' }), findQuote(others, { about, from: 'comments' })];
@@ -37,17 +38,7 @@ export function answerFor(article: Article, question: string, askerId: string): 
   }
   if (parts.length === 0) {
     const shown = escape(truncate(question.replace(/\s+/g, ' '), 200, '…').text);
-    return `Nothing in *${escape(truncate(article.title, 200, '…').text)}* or its discussion answers “${shown}”.`;
+    return { content: `Nothing in *${escape(truncate(article.title, 200, '…').text)}* or its discussion answers “${shown}”.` };
   }
-  return truncate(parts.join('\n\n'), LIMITS.messageContent).text;
-}
-
-/**
- * The nonce of the answer to the question with message id `questionId`: the same on every resend,
- * so with `enforce_nonce` Discord returns the answer it already made instead of making a second one
- * (discord.js resends on its own after a 5xx, which Discord may give for a message it did make).
- * A snowflake has at most 20 digits, so this stays within Discord's 25 characters.
- */
-export function answerNonce(questionId: string): string {
-  return `a${questionId}`.slice(0, LIMITS.nonce);
+  return { content: parts.join('\n\n') };
 }

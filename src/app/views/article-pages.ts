@@ -3,7 +3,7 @@
  * escaped so it shows as written; long paragraphs and comments are cut at sentence ends.
  */
 import type { Article, Block, Comment } from '../../core/model.ts';
-import { truncate } from '../../core/limits.ts';
+import { truncate } from '../../core/text/truncate.ts';
 import { chunk, pack } from '../../core/text/chunk.ts';
 import { isThreadReply } from '../../core/comments.ts';
 import { commentLabel, plural, showTime } from './format.ts';

@@ -1,21 +1,21 @@
 /**
- * The delivery engine's Poster over discord.js's REST client: one rate-aware path for every send,
- * since discord.js queues each route by its bucket and waits out Retry-After and X-RateLimit-*.
- * Discord's answers that name something deleted become NotInDiscord (the engine knows whose it
- * was: the subscription's channel, or one article's post or thread); lost access or permission,
- * which is about the whole channel, becomes TargetGone.
+ * The delivery engine's Poster over discord.js's REST client: each view is rendered by the one
+ * Discord renderer (render.ts) and sent through one rate-aware path, since discord.js queues each
+ * route by its bucket and waits out Retry-After and X-RateLimit-*. Discord's answers that name
+ * something deleted become NotInDiscord (the engine knows whose it was: the subscription's channel,
+ * or one article's post or thread); lost access or permission, which is about the whole channel,
+ * becomes TargetGone.
  */
 import { type APIChannel, type APIMessage, type APIThreadChannel, RESTJSONErrorCodes } from 'discord-api-types/v10';
 import { DiscordAPIError, HTTPError, REST, Routes } from 'discord.js';
-import type { OutMessage } from '../../app/delivery/messages.ts';
 import { NotInDiscord, OutcomeUnknown, type Poster, TargetGone } from '../../app/delivery/poster.ts';
+import { messageDigest, renderMessage, renderNonce, renderThreadName } from './render.ts';
 
 /** About the whole channel, not one message (threads take their channel's). */
 const NO_ACCESS = new Set<number>([RESTJSONErrorCodes.MissingAccess, RESTJSONErrorCodes.MissingPermissions, RESTJSONErrorCodes.CannotSendMessagesInNonTextChannel]);
 /** A week: threads of an article's discussion stay open while people read it. */
 const ARCHIVE_MINUTES = 10080;
 
-const NO_PINGS = { parse: [] };
 /** Pages of 100 archived threads searched for a forum post, at most: older ones are not looked at. */
 const ARCHIVED_PAGES = 10;
 
@@ -66,15 +66,16 @@ export function discordPoster(rest: REST, botId: () => string, token: string): P
   const once = new REST({ ...rest.options, retries: 0 }).setToken(token);
   return {
     botId,
-    async send(channelId, message: OutMessage, nonce, signal) {
-      const body = { ...message, allowed_mentions: NO_PINGS, nonce, enforce_nonce: true };
+    digest: messageDigest,
+    async send(channelId, message, nonce, signal) {
+      const body = { ...renderMessage(message), nonce: renderNonce(nonce), enforce_nonce: true };
       const sent = await withOwnSignal(signal, (own) => call<APIMessage>('send', channelId, () => rest.post(Routes.channelMessages(channelId), { body, ...(own && { signal: own }) })));
       return sent.id;
     },
     async startThread(channelId, messageId, name) {
       try {
         const thread = await call<APIChannel>('start a thread', channelId, () =>
-          rest.post(Routes.threads(channelId, messageId), { body: { name, auto_archive_duration: ARCHIVE_MINUTES } }),
+          rest.post(Routes.threads(channelId, messageId), { body: { name: renderThreadName(name), auto_archive_duration: ARCHIVE_MINUTES } }),
         );
         return thread.id;
       } catch (error) {
@@ -84,7 +85,7 @@ export function discordPoster(rest: REST, botId: () => string, token: string): P
       }
     },
     async forumPost(forumId, name, message) {
-      const body = { name, auto_archive_duration: ARCHIVE_MINUTES, message: { ...message, allowed_mentions: NO_PINGS } };
+      const body = { name: renderThreadName(name), auto_archive_duration: ARCHIVE_MINUTES, message: renderMessage(message) };
       try {
         return (await call<APIChannel>('create a forum post', forumId, () => once.post(Routes.threads(forumId), { body }))).id;
       } catch (error) {
@@ -96,7 +97,8 @@ export function discordPoster(rest: REST, botId: () => string, token: string): P
       }
     },
     async findForumPost(guildId, forumId, name, footer, since, onBound) {
-      const candidate = (t: APIThreadChannel): boolean => t.parent_id === forumId && t.name === name && t.owner_id === botId();
+      const shown = renderThreadName(name);
+      const candidate = (t: APIThreadChannel): boolean => t.parent_id === forumId && t.name === shown && t.owner_id === botId();
       const { threads } = await call<{ threads: APIThreadChannel[] }>('list threads', forumId, () => rest.get(Routes.guildActiveThreads(guildId)));
       for (const thread of threads.filter(candidate)) if (await startedWith(thread.id, footer)) return thread.id;
       // A post left unrecorded longer than its auto-archive time is archived: page back to the attempt.
@@ -116,7 +118,7 @@ export function discordPoster(rest: REST, botId: () => string, token: string): P
       return null;
     },
     async edit(channelId, messageId, message) {
-      await call('edit', channelId, () => rest.patch(Routes.channelMessage(channelId, messageId), { body: { ...message, allowed_mentions: NO_PINGS } }));
+      await call('edit', channelId, () => rest.patch(Routes.channelMessage(channelId, messageId), { body: renderMessage(message) }));
     },
     async after(channelId, afterId, limit) {
       const query = new URLSearchParams({ limit: String(Math.min(limit, 100)) });

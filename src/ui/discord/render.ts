@@ -1,20 +1,26 @@
 /**
- * Views into Discord message payloads. Every payload fits Discord's limits whatever a command put
- * in its view: over-long text is cut at a sentence or word with a mark saying so, never rejected.
- * Every payload also carries `allowed_mentions: { parse: [] }`, so reposted text never pings.
+ * Views into Discord message payloads: the one place that knows their shapes (embeds, the colour,
+ * components) and, with limits.ts, Discord's limits. Every payload fits them whatever a view holds:
+ * over-long text is cut at a sentence or word with a mark saying so, never rejected. Every payload
+ * also carries `allowed_mentions: { parse: [] }`, so reposted text never pings. Command answers,
+ * delivery's posts and comments (through the delivery poster) and thread answers are all rendered here.
  */
+import { createHash } from 'node:crypto';
 import {
   type APIActionRowComponent,
   type APIComponentInMessageActionRow,
   type APIEmbed,
   type APIMessageTopLevelComponent,
+  type RESTPostAPIChannelMessageJSONBody,
   ButtonStyle,
   ComponentType,
   MessageFlags,
 } from 'discord-api-types/v10';
-import type { EmbedView, View } from '../../core/view.ts';
+import type { MessageReplyOptions } from 'discord.js';
+import type { EmbedView, MessageView, View } from '../../core/view.ts';
 import type { StateCodec } from './custom-id.ts';
-import { fitContent, fitEmbeds, truncate } from '../../core/limits.ts';
+import { LIMITS, fitContent, fitEmbeds } from '../../core/limits.ts';
+import { truncate } from '../../core/text/truncate.ts';
 
 export interface MessagePayload {
   content?: string;
@@ -24,19 +30,30 @@ export interface MessagePayload {
   allowedMentions: { parse: [] };
 }
 
+/** Paperboy's colour, on every embed. */
+const COLOUR = 0x2b6cb0;
+const NO_PINGS = { parse: [] as [] };
+
 const fit = (text: string, max: number): string => truncate(text, max).text;
 
+/**
+ * An embed before it is fitted. Its keys come in the order delivered posts have always had: the
+ * digest stored with each post is taken over the JSON text (see messageDigest), so another order
+ * would edit every post once. For the same reason a title is kept even when empty (an article may
+ * have an empty title, and its post has always carried it); other texts are left out when empty.
+ */
 function toEmbed(view: EmbedView): APIEmbed {
-  const e: APIEmbed = { color: 0x2b6cb0 };
-  if (view.title) e.title = view.title;
-  if (view.url) e.url = view.url;
+  const e: APIEmbed = {};
+  if (view.title !== undefined) e.title = view.title;
   if (view.description) e.description = view.description;
-  if (view.author) e.author = { name: view.author };
-  if (view.footer) e.footer = { text: view.footer };
-  if (view.timestamp) e.timestamp = view.timestamp;
   // An empty field would be refused; fitEmbeds cuts the rest to Discord's limits.
   const fields = (view.fields ?? []).filter((f) => f.name && f.value);
   if (fields.length > 0) e.fields = fields.map((f) => ({ name: f.name, value: f.value, inline: f.inline ?? false }));
+  if (view.footer) e.footer = { text: view.footer };
+  e.color = COLOUR;
+  if (view.url) e.url = view.url;
+  if (view.author) e.author = { name: view.author };
+  if (view.timestamp) e.timestamp = view.timestamp;
   return e;
 }
 
@@ -90,4 +107,47 @@ export async function renderView(view: View, codec: StateCodec): Promise<Message
 /** A plain message (errors, notices). */
 export function textPayload(text: string, ephemeral: boolean): MessagePayload {
   return { content: fitContent(text), embeds: [], components: [], allowedMentions: { parse: [] }, ...(ephemeral ? { flags: MessageFlags.Ephemeral } : {}) };
+}
+
+/** What a message the bot posts by itself shows: its content and embeds, fitted. */
+function messageBody(view: MessageView): { content?: string; embeds?: APIEmbed[] } {
+  const body: { content?: string; embeds?: APIEmbed[] } = {};
+  if (view.content) body.content = fitContent(view.content);
+  if (view.embeds && view.embeds.length > 0) body.embeds = fitEmbeds(view.embeds.map(toEmbed));
+  return body;
+}
+
+/** A message the bot posts by itself (delivery's posts and comments), as the body of Discord's REST call. */
+export function renderMessage(view: MessageView): RESTPostAPIChannelMessageJSONBody {
+  return { ...messageBody(view), allowed_mentions: NO_PINGS };
+}
+
+/**
+ * A short digest of what `view` shows once rendered: delivery stores it with each post and edits the
+ * post when it changes, so a post is edited exactly when what Discord would show changes, not when
+ * only text beyond a cut does. Taken over the JSON of the fitted content and embeds, as it has always
+ * been: a change here edits every post once.
+ */
+export function messageDigest(view: MessageView): string {
+  return createHash('sha256').update(JSON.stringify(messageBody(view))).digest('base64url').slice(0, 16);
+}
+
+/** A thread's name: `title` cut to Discord's 100 characters at a word, the same cut for making a thread and looking for it. */
+export function renderThreadName(title: string): string {
+  return truncate(title, LIMITS.threadName, '…').text;
+}
+
+/** Discord's nonce for a message from a stable `id` of it (delivery's are digests): its first 25 characters. */
+export function renderNonce(id: string): string {
+  return id.slice(0, LIMITS.nonce);
+}
+
+/**
+ * The bot's answer to the question with message id `questionId`, as a reply that pings no one (not
+ * even the asker). Its nonce is the same on every resend, so with `enforceNonce` Discord returns the
+ * answer it already made instead of making a second (discord.js resends on its own after a 5xx,
+ * which Discord may give for a message it did make). A snowflake has at most 20 digits.
+ */
+export function renderAnswer(view: MessageView, questionId: string): MessageReplyOptions {
+  return { ...messageBody(view), allowedMentions: { parse: [], repliedUser: false }, nonce: renderNonce(`a${questionId}`), enforceNonce: true };
 }

@@ -6,13 +6,13 @@
  */
 import { type Client, Events, type Message, type OmitPartialGroupDMChannel, type PartialMessage } from 'discord.js';
 import type Keyv from 'keyv';
-import { answerNonce } from '../../app/discussion/answer.ts';
 import { answerQuestion, removeReply, storeReply } from '../../app/discussion/replies.ts';
 import { type ThreadMessage, withoutBotMention } from '../../core/comments.ts';
 import type { ThreadIndex } from '../../app/discussion/threads.ts';
 import type { Logger } from '../../core/log.ts';
 import { claimKey } from '../../adapters/store/kv.ts';
 import type { ArticleStore } from '../../adapters/store/store.ts';
+import { renderAnswer } from './render.ts';
 
 /** One answer per person per thread in this time; more would let one person flood a thread. */
 export const ANSWER_COOLDOWN_MS = 30_000;
@@ -61,7 +61,7 @@ export function watchThreads(options: ThreadWatchOptions): { catchUp(): Promise<
     const text = answerQuestion(store, articleId, withoutBotMention(m.content, botId()), m.author.id);
     if (text === null) return;
     // A resend (discord.js retries a 5xx itself) carries the same nonce: Discord returns the answer already made.
-    await m.reply({ content: text, allowedMentions: { parse: [], repliedUser: false }, nonce: answerNonce(m.id), enforceNonce: true });
+    await m.reply(renderAnswer(text, m.id));
   }
 
   /** Returns whether the message was stored as a comment. */
