@@ -38,7 +38,9 @@ export interface ServerOptions {
 }
 
 export async function startServer(options: ServerOptions): Promise<PlaygroundServer> {
-  const server = createAdaptorServer({ fetch: createApp(options).fetch }) as Server;
+  // The bot runs in this process too: by default the adapter swaps the global Request and Response
+  // for its own faster ones, which a playground has no need for.
+  const server = createAdaptorServer({ fetch: createApp(options).fetch, overrideGlobalObjects: false }) as Server;
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(error.code === 'EADDRINUSE' ? new Error(`playground: port ${options.port} on ${options.host} is in use; set PLAYGROUND_PORT to another port (0 picks a free one)`) : error),
