@@ -2,7 +2,7 @@
  * Delivery runs over subscriptions: backfill, new articles, comments added later, one broken
  * subscription beside healthy ones, and the node-cron schedule that never overlaps runs.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { subscriptionsView } from '../commands/subscriptions.ts';
 import type { Article } from '../src/core/model.ts';
 import { MAX_CHANGED_PER_RUN, backfillCursor } from '../src/app/delivery/due.ts';
@@ -15,6 +15,7 @@ import { createLogger } from '../src/core/log.ts';
 import { openBotState } from '../src/adapters/store/state.ts';
 import { article, comment } from './helpers/articles.ts';
 import { checkDelivered, type EngineHarness, startEngine } from './helpers/delivery.ts';
+import { capturedLogger } from './helpers/log.ts';
 
 let h: EngineHarness | undefined;
 afterEach(async () => {
@@ -187,14 +188,36 @@ describe('GIVEN the schedule', () => {
     const t = e.target();
     await subscribe(e, subs, t, { kind: 'none' });
     for (let i = 0; i < 3; i++) e.store.upsert(dated(i));
-    const job = scheduleDelivery('* * * * * *', runner, log);
-    const manual = runner.run();
-    await new Promise((done) => setTimeout(done, 3500));
-    await job.stop();
-    await manual;
-    await runner.idle();
-    expect(runs).toBeGreaterThanOrEqual(2);
-    expect(most).toBe(1);
-    expect(checkDelivered(e.fake, t, [dated(0), dated(1), dated(2)])).toEqual([]);
+    // node-cron's clock is the test's: it ticks exactly when the test moves time on, not when a busy
+    // machine gets round to it. The requests to the local Discord, and its latency, stay real.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      vi.setSystemTime(Math.ceil(Date.now() / 1000) * 1000 + 500);
+      const { log: jobLog, lines } = capturedLogger('debug');
+      const scheduled = (): number => lines.filter((l) => l.msg === 'delivery run').length;
+      const job = scheduleDelivery('* * * * * *', runner, jobLog);
+      const manual = runner.run();
+      // Three ticks while the manual run is still posting (each request takes 150 ms of real time).
+      await vi.advanceTimersByTimeAsync(3000);
+      await manual;
+      await runner.idle();
+      expect(runs).toBeGreaterThanOrEqual(2);
+      expect(most).toBe(1);
+      expect(checkDelivered(e.fake, t, [dated(0), dated(1), dated(2)])).toEqual([]);
+      // Of those ticks the first waited its turn behind the manual run; node-cron skipped the two that
+      // came while it was pending (noOverlap).
+      const before = scheduled();
+      expect(before).toBe(1);
+      // On the expression: no run until the next whole second, then one.
+      await vi.advanceTimersByTimeAsync(499);
+      await runner.idle();
+      expect(scheduled()).toBe(before);
+      await vi.advanceTimersByTimeAsync(1);
+      await runner.idle();
+      expect(scheduled()).toBe(before + 1);
+      await job.stop();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
