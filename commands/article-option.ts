@@ -4,7 +4,7 @@ import { ArticleNotFound, MIN_ID_PREFIX, requireArticle as findArticle } from '.
 import { escape } from '../src/app/views/markdown.ts';
 import { UserError } from '../src/core/errors.ts';
 import type { Article } from '../src/core/model.ts';
-import { truncate } from '../src/core/limits.ts';
+import { truncate } from '../src/core/text/truncate.ts';
 import type { Choice } from '../src/core/view.ts';
 import { text } from '../src/ui/discord/options.ts';
 

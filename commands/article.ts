@@ -4,7 +4,7 @@ import { articlePages } from '../src/app/views/article-pages.ts';
 import { articleFields } from '../src/app/views/format.ts';
 import { escape } from '../src/app/views/markdown.ts';
 import { UserError } from '../src/core/errors.ts';
-import { truncate } from '../src/core/limits.ts';
+import { truncate } from '../src/core/text/truncate.ts';
 import type { Article } from '../src/core/model.ts';
 import type { ButtonView, View } from '../src/core/view.ts';
 import { slashCommand } from '../src/ui/discord/command.ts';

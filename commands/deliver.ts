@@ -3,7 +3,7 @@ import type { ArticleWork } from '../src/app/delivery/engine-types.ts';
 import type { SubscriptionRun } from '../src/app/delivery/run.ts';
 import { plural } from '../src/app/views/format.ts';
 import { escape } from '../src/app/views/markdown.ts';
-import { truncate } from '../src/core/limits.ts';
+import { truncate } from '../src/core/text/truncate.ts';
 import type { View } from '../src/core/view.ts';
 import { slashCommand } from '../src/ui/discord/command.ts';
 import { boolean, options } from '../src/ui/discord/options.ts';

@@ -3,7 +3,7 @@ import { type Citation, quotePassage } from '../src/app/library/quote.ts';
 import { commentLabel, showTime } from '../src/app/views/format.ts';
 import { blockQuote, escape } from '../src/app/views/markdown.ts';
 import { UserError } from '../src/core/errors.ts';
-import { truncate } from '../src/core/limits.ts';
+import { truncate } from '../src/core/text/truncate.ts';
 import type { Article } from '../src/core/model.ts';
 import type { View } from '../src/core/view.ts';
 import { slashCommand } from '../src/ui/discord/command.ts';

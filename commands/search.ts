@@ -6,7 +6,7 @@ import { type SearchQuery, searchPage } from '../src/app/library/search.ts';
 import { commentLabel, showTime } from '../src/app/views/format.ts';
 import { escape, highlightOneLine, link, oneLine } from '../src/app/views/markdown.ts';
 import { UserError } from '../src/core/errors.ts';
-import { truncate } from '../src/core/limits.ts';
+import { truncate } from '../src/core/text/truncate.ts';
 import type { ComponentState, SelectOption, View } from '../src/core/view.ts';
 import { slashCommand } from '../src/ui/discord/command.ts';
 import { choice, options, text } from '../src/ui/discord/options.ts';
@@ -15,6 +15,10 @@ import { articleView } from './article.ts';
 export const PAGE_SIZE = 5;
 /** Each hit's snippet stays short enough that five hits fit one embed description. */
 const SNIPPET_CHARS = 400;
+/** A hit's title is cut here. */
+const TITLE_SHOWN = 200;
+/** The query, repeated in the title and in "no results", is cut here. */
+const QUERY_SHOWN = 100;
 
 type Query = Pick<SearchQuery, 'query' | 'scope' | 'source'>;
 
@@ -26,7 +30,7 @@ function where(hit: SearchHit): string {
 }
 
 function hitText(hit: SearchHit, n: number): string {
-  const title = link(truncate(hit.title, 200, '…').text, hit.url);
+  const title = link(truncate(hit.title, TITLE_SHOWN, '…').text, hit.url);
   const snippet = oneLine(hit.snippet);
   // Snippets are short already (search.ts); the cut is for a pathological one, and drops the bold.
   const shown = snippet.length <= SNIPPET_CHARS ? highlightOneLine(hit.snippet, hit.highlights) : escape(truncate(snippet, SNIPPET_CHARS, '…').text);
@@ -73,7 +77,7 @@ function optionFor(hit: SearchHit, index: number, offset: number): SelectOption 
 export function searchView(store: ArticleStore, q: Query, page: number): View {
   const offset = (page - 1) * PAGE_SIZE;
   const result = searchPage(store, q, page, PAGE_SIZE);
-  const shownQuery = escape(truncate(oneLine(q.query), 100, '…').text);
+  const shownQuery = escape(truncate(oneLine(q.query), QUERY_SHOWN, '…').text);
   if (result.hits.length === 0) {
     if (page > 1) throw new UserError('stale', 'That page is past the last result now. Search again.');
     const what = q.scope === 'articles' ? 'No articles' : q.scope === 'comments' ? 'No comments' : 'No articles or comments';

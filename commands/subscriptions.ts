@@ -7,7 +7,7 @@ import { MAX_SET_ASIDE, setAsideOf, showBackfill, type Subscription, type Subscr
 import { plural, showTime } from '../src/app/views/format.ts';
 import { escape } from '../src/app/views/markdown.ts';
 import { UserError } from '../src/core/errors.ts';
-import { truncate } from '../src/core/limits.ts';
+import { truncate } from '../src/core/text/truncate.ts';
 import type { EmbedField, View } from '../src/core/view.ts';
 import { slashCommand } from '../src/ui/discord/command.ts';
 import { channel, options } from '../src/ui/discord/options.ts';

@@ -1,7 +1,7 @@
 /** /summarize: an extractive summary of an article (its own sentences, verbatim), or a digest of its discussion. */
 import { articleFields, commentLabel, placeOf, plural, showTime } from '../src/app/views/format.ts';
 import { escape, oneLine } from '../src/app/views/markdown.ts';
-import { truncate } from '../src/core/limits.ts';
+import { truncate } from '../src/core/text/truncate.ts';
 import { type Article, commentText } from '../src/core/model.ts';
 import { digest } from '../src/core/text/digest.ts';
 import { summarize } from '../src/core/text/summarize.ts';
