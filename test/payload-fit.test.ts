@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseJson } from '../src/adapters/sources/parse-json.ts';
 import { articleViews, COMMENT_MESSAGE_CHARS } from '../src/app/delivery/messages.ts';
+import { PAGE_CHARS } from '../src/app/views/article-pages.ts';
 import { createCodec } from '../src/ui/discord/custom-id.ts';
 import { LIMITS, embedSize, fitEmbeds } from '../src/core/limits.ts';
 import { renderMessage, renderView } from '../src/ui/discord/render.ts';
@@ -52,8 +53,9 @@ describe('GIVEN a comment whose author name is longer than a message header allo
     expect(words).toHaveLength(300);
   });
 
-  it('THEN the comment message budget is within Discord\'s limit, so the renderer never cuts a comment message', () => {
+  it('THEN the view budgets (a comment message, an article page) are within Discord\'s limits, so the renderer never cuts them', () => {
     expect(COMMENT_MESSAGE_CHARS).toBeLessThanOrEqual(LIMITS.messageContent);
+    expect(PAGE_CHARS).toBeLessThanOrEqual(LIMITS.embedDescription);
   });
 });
 

@@ -26,6 +26,12 @@ export const LIMITS = {
   /** All embeds of one message together. */
   embedTotal: 6000,
   threadName: 100,
+  buttonsPerRow: 5,
+  buttonLabel: 80,
+  selectPlaceholder: 150,
+  selectOptions: 25,
+  /** A select option's label, value and description, each. */
+  selectOptionText: 100,
   autocompleteChoices: 25,
   choiceName: 100,
   customId: 100,

@@ -59,7 +59,7 @@ function toEmbed(view: EmbedView): APIEmbed {
 
 async function toComponents(view: View, codec: StateCodec): Promise<APIMessageTopLevelComponent[]> {
   const rows: APIActionRowComponent<APIComponentInMessageActionRow>[] = [];
-  const buttons = (view.buttons ?? []).slice(0, 5);
+  const buttons = (view.buttons ?? []).slice(0, LIMITS.buttonsPerRow);
   if (buttons.length > 0) {
     rows.push({
       type: ComponentType.ActionRow,
@@ -67,7 +67,7 @@ async function toComponents(view: View, codec: StateCodec): Promise<APIMessageTo
         buttons.map(async (b, i) => ({
           type: ComponentType.Button as const,
           style: b.primary ? ButtonStyle.Primary : ButtonStyle.Secondary,
-          label: fit(b.label, 80),
+          label: fit(b.label, LIMITS.buttonLabel),
           // A disabled button still needs an id unique within the message.
           custom_id: b.state ? await codec.encode(b.state) : `disabled:${i}`,
           disabled: b.state === null,
@@ -83,11 +83,11 @@ async function toComponents(view: View, codec: StateCodec): Promise<APIMessageTo
         {
           type: ComponentType.StringSelect,
           custom_id: await codec.encode(select.state),
-          placeholder: fit(select.placeholder, 150),
-          options: select.options.slice(0, 25).map((o) => ({
-            label: fit(o.label, 100),
-            value: o.value.slice(0, 100),
-            ...(o.description ? { description: fit(o.description, 100) } : {}),
+          placeholder: fit(select.placeholder, LIMITS.selectPlaceholder),
+          options: select.options.slice(0, LIMITS.selectOptions).map((o) => ({
+            label: fit(o.label, LIMITS.selectOptionText),
+            value: o.value.slice(0, LIMITS.selectOptionText),
+            ...(o.description ? { description: fit(o.description, LIMITS.selectOptionText) } : {}),
           })),
         },
       ],
