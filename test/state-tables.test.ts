@@ -1,7 +1,8 @@
 /**
  * The bot's state tables: a change to a subscription is atomic across processes, a channel's
- * delivery progress goes with its subscription, records read back as they were written, and a row
- * that does not validate is an error naming it.
+ * delivery progress outlives its subscription (as before: /unsubscribe says what was posted
+ * stays), records read back as they were written, and a row that does not validate is an error
+ * naming it.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -57,7 +58,7 @@ describe('GIVEN one subscription updated by two processes at once (a delivery ru
 });
 
 describe('GIVEN a subscription with delivery progress in its channel', () => {
-  it('THEN removing the subscription removes the channel’s progress, and only that channel’s', async () => {
+  it('THEN removing the subscription keeps the channel’s progress, so subscribing again never posts an article twice', async () => {
     const { store } = openFile();
     const state = openBotState(store.db);
     const subs = new Subscriptions(state.subscriptions);
@@ -66,7 +67,8 @@ describe('GIVEN a subscription with delivery progress in its channel', () => {
     await state.progress.put('2', 'a1', progress());
     await state.progress.put('3', 'a1', progress());
     expect(await subs.remove('1', '2')).toBe(true);
-    expect(await state.progress.get('2', 'a1')).toBeNull();
+    expect(await subs.get('1', '2')).toBeNull();
+    expect(await state.progress.get('2', 'a1')).toStrictEqual(progress());
     expect(await state.progress.get('3', 'a1')).toStrictEqual(progress());
     expect(await subs.remove('1', '2')).toBe(false);
   });

@@ -158,7 +158,6 @@ export class SqliteSubscriptionRepository implements SubscriptionRepository {
       all: db.prepare<[], SubscriptionRow>('SELECT * FROM subscriptions'),
       guild: db.prepare<[string], SubscriptionRow>('SELECT * FROM subscriptions WHERE guild_id = ?'),
       delete: db.prepare<[string, string]>('DELETE FROM subscriptions WHERE guild_id = ? AND channel_id = ?'),
-      deleteProgress: db.prepare<[string]>('DELETE FROM delivery_progress WHERE channel_id = ?'),
     };
   }
 
@@ -192,16 +191,8 @@ export class SqliteSubscriptionRepository implements SubscriptionRepository {
   }
 
   remove(key: SubscriptionKey): Promise<boolean> {
-    return asPromise(() =>
-      this.db
-        .transaction(() => {
-          const removed = this.stmts.delete.run(key.guildId, key.channelId).changes > 0;
-          // Progress only tells a run what it already posted for this channel's subscription.
-          if (removed) this.stmts.deleteProgress.run(key.channelId);
-          return removed;
-        })
-        .immediate(),
-    );
+    // The channel's delivery progress stays: subscribing again must not post what was posted before.
+    return asPromise(() => this.stmts.delete.run(key.guildId, key.channelId).changes > 0);
   }
 
   list(guildId?: string): Promise<Subscription[]> {
