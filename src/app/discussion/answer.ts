@@ -6,20 +6,19 @@
 import type { Article } from '../../core/model.ts';
 import type { MessageView } from '../../core/view.ts';
 import { truncate } from '../../core/text/truncate.ts';
-import { findQuote, type Quote } from '../../core/text/quote.ts';
-import { commentLabel, placeOf, showTime } from '../views/format.ts';
+import { type Citation, quotePassage } from '../library/quote.ts';
+import { commentLabel, showTime } from '../views/format.ts';
 import { blockQuote, escape } from '../views/markdown.ts';
 import { isThreadReply } from '../../core/comments.ts';
 
 /** Room for each passage, so that two with their citations fit one message. */
 const PASSAGE_CHARS = 800;
 
-function citation(article: Article, q: Quote): string {
-  const s = q.source;
-  if (s.kind === 'article') return `— *${escape(truncate(article.title, 150, '…').text)}*, ${escape(placeOf(article.body, s.block))}`;
-  const who = s.author ? ` by ${escape(s.author)}` : '';
-  const label = escape(commentLabel({ id: s.commentId, number: s.number }));
-  return `— ${label}${who}${s.postedAt ? `, ${showTime(s.postedAt)}` : ''}`;
+/** The citation in a thread: the article's title is known there, so a comment is named without it. */
+function citationLine(c: Citation): string {
+  if (c.kind === 'article') return `— *${escape(truncate(c.title, 150, '…').text)}*, ${escape(c.place)}`;
+  const who = c.author ? ` by ${escape(c.author)}` : '';
+  return `— ${escape(commentLabel(c.comment))}${who}${c.postedAt ? `, ${showTime(c.postedAt)}` : ''}`;
 }
 
 /**
@@ -30,11 +29,11 @@ function citation(article: Article, q: Quote): string {
 export function answerFor(article: Article, question: string, askerId: string): MessageView {
   const others = { ...article, comments: article.comments.filter((c) => !(isThreadReply(c) && c.authorId === askerId)) };
   const about = question.trim() || undefined;
-  const found = [findQuote(others, { about, from: 'article' }), findQuote(others, { about, from: 'comments' })];
+  const found = [quotePassage(others, { about, from: 'article' }), quotePassage(others, { about, from: 'comments' })];
   const parts: string[] = [];
-  for (const [i, q] of found.entries()) {
-    if (!q) continue;
-    parts.push(`${i === 0 ? '**From the article:**' : '**From the discussion:**'}\n${truncate(blockQuote(q.text), PASSAGE_CHARS).text}\n${citation(article, q)}`);
+  for (const [i, cited] of found.entries()) {
+    if (!cited) continue;
+    parts.push(`${i === 0 ? '**From the article:**' : '**From the discussion:**'}\n${truncate(blockQuote(cited.quote.text), PASSAGE_CHARS).text}\n${citationLine(cited.citation)}`);
   }
   if (parts.length === 0) {
     const shown = escape(truncate(question.replace(/\s+/g, ' '), 200, '…').text);
