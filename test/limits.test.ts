@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CUT_MARK, LIMITS, truncate } from '../src/core/limits.ts';
+import { CUT_MARK, truncate } from '../src/core/text/truncate.ts';
+import { LIMITS } from '../src/ui/discord/limits.ts';
 
 describe('GIVEN text and a limit', () => {
   it('THEN text that fits comes back untouched', () => {

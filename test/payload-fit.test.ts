@@ -8,7 +8,7 @@ import { parseJson } from '../src/adapters/sources/parse-json.ts';
 import { articleViews, COMMENT_MESSAGE_CHARS } from '../src/app/delivery/messages.ts';
 import { PAGE_CHARS } from '../src/app/views/article-pages.ts';
 import { createCodec } from '../src/ui/discord/custom-id.ts';
-import { LIMITS, embedSize, fitEmbeds } from '../src/core/limits.ts';
+import { LIMITS, embedSize, fitEmbeds } from '../src/ui/discord/limits.ts';
 import { renderMessage, renderView } from '../src/ui/discord/render.ts';
 import { checkMessageBody } from '../packages/fake-discord/src/validate-message.ts';
 import { openDatabase } from '../src/adapters/store/db.ts';

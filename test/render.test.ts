@@ -1,7 +1,7 @@
 import { MessageFlags } from 'discord-api-types/v10';
 import { describe, expect, it } from 'vitest';
 import { createCodec } from '../src/ui/discord/custom-id.ts';
-import { LIMITS } from '../src/core/limits.ts';
+import { LIMITS } from '../src/ui/discord/limits.ts';
 import { renderView } from '../src/ui/discord/render.ts';
 import { openDatabase } from '../src/adapters/store/db.ts';
 import { openKeyv } from '../src/adapters/store/kv.ts';

@@ -7,7 +7,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type Keyv from 'keyv';
 import type { ComponentState } from '../../core/view.ts';
-import { LIMITS } from '../../core/limits.ts';
+import { LIMITS } from './limits.ts';
 
 const VERSION = 'p1';
 const SEP = '~';

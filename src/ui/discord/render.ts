@@ -19,7 +19,7 @@ import {
 import type { MessageReplyOptions } from 'discord.js';
 import type { EmbedView, MessageView, View } from '../../core/view.ts';
 import type { StateCodec } from './custom-id.ts';
-import { LIMITS, fitContent, fitEmbeds } from '../../core/limits.ts';
+import { LIMITS, fitContent, fitEmbeds } from './limits.ts';
 import { truncate } from '../../core/text/truncate.ts';
 
 export interface MessagePayload {

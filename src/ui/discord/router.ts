@@ -17,7 +17,8 @@ import type { Logger } from '../../core/log.ts';
 import type { Actor, CommandContext, SlashCommand } from './command.ts';
 import { UserError } from '../../core/errors.ts';
 import type { StateCodec } from './custom-id.ts';
-import { LIMITS, truncate } from '../../core/limits.ts';
+import { truncate } from '../../core/text/truncate.ts';
+import { LIMITS } from './limits.ts';
 import { type MessagePayload, renderView, textPayload } from './render.ts';
 
 export const EXPIRED = 'This list has expired. Search again.';

@@ -1,17 +1,12 @@
 /**
  * Discord's size limits as named constants, and the helpers that make text, embeds and URLs fit
- * them: the one place that knows them, used by the Discord renderer. Lengths are counted in UTF-16
- * code units, which is never less than what Discord counts, so text cut to fit here always fits there.
+ * them: the one place that knows them, used by the Discord front end alone (the renderer, custom
+ * ids, autocomplete). Views elsewhere keep budgets of their own. Lengths are counted in UTF-16 code
+ * units, which is never less than what Discord counts, so text cut to fit here always fits there.
  */
 import type { APIEmbed, APIEmbedAuthor } from 'discord-api-types/v10';
-import { isHttpUrl } from './model.ts';
-import { truncate } from './text/truncate.ts';
-
-/**
- * Cutting text is not about Discord: it lives in src/core/text/truncate.ts. Re-exported here only
- * while commands still import it from this file; import it from there.
- */
-export { CUT_MARK, type Truncated, truncate } from './text/truncate.ts';
+import { isHttpUrl } from '../../core/model.ts';
+import { truncate } from '../../core/text/truncate.ts';
 
 export const LIMITS = {
   messageContent: 2000,
