@@ -2,7 +2,9 @@ import { MessageFlags } from 'discord-api-types/v10';
 import { describe, expect, it } from 'vitest';
 import { createCodec } from '../src/ui/discord/custom-id.ts';
 import { LIMITS } from '../src/ui/discord/limits.ts';
-import { renderView } from '../src/ui/discord/render.ts';
+import { messageDigest, renderAnswer, renderMessage, renderView } from '../src/ui/discord/render.ts';
+import { articleViews } from '../src/app/delivery/messages.ts';
+import { article, comment } from './helpers/articles.ts';
 import { openDatabase } from '../src/adapters/store/db.ts';
 import { openKeyv } from '../src/adapters/store/kv.ts';
 import { blockQuote, escape, highlight, highlightOneLine, link } from '../src/app/views/markdown.ts';
@@ -52,6 +54,24 @@ describe('GIVEN a view larger than Discord allows', () => {
     const row = payload.components[0] as { components: { custom_id: string; disabled: boolean }[] };
     expect(row.components.map((b) => b.disabled)).toEqual([true, false]);
     expect(await codec.decode(row.components[1]?.custom_id ?? '')).toEqual(['article', 'abc', '2']);
+  });
+});
+
+describe('GIVEN a message the bot posts by itself', () => {
+  it('THEN a post\'s digest is the one earlier releases stored with it, so no delivered post is edited for nothing', () => {
+    // Values stored by the release before views (the hash of the post's JSON, title kept even when empty).
+    const harbour = article({ title: 'Harbour reopens', text: 'The harbour reopened today after a year of repairs. Boats are back.', source: 'Coast Gazette', publishedAt: '2026-11-20T06:00', url: 'https://news.example/harbour', comments: [comment(1, 'Fine.')] });
+    expect(messageDigest(articleViews(harbour).post)).toBe('6-PHaEgGcKkfs_NR');
+    expect(messageDigest(articleViews(article({ title: '', text: '' })).post)).toBe('XIbbvvIAP6IKrTAe');
+  });
+
+  it('THEN nothing it posts can ping, and a thread answer neither pings the asker nor is made twice', () => {
+    expect(renderMessage({ content: '@everyone <@123>' })).toEqual({ content: '@everyone <@123>', allowed_mentions: { parse: [] } });
+    const sentence = 'The ferry runs late on Sundays. ';
+    const reply = renderAnswer({ content: sentence.repeat(100) }, '123456789012345678');
+    expect(reply).toMatchObject({ allowedMentions: { parse: [], repliedUser: false }, nonce: 'a123456789012345678', enforceNonce: true });
+    expect(reply.content?.length).toBeLessThanOrEqual(LIMITS.messageContent);
+    expect(reply.content).toMatch(/Sundays\. \[…\]$/);
   });
 });
 
