@@ -7,7 +7,7 @@ import { truncate } from '../src/core/text/truncate.ts';
 import type { Article } from '../src/core/model.ts';
 import type { View } from '../src/core/view.ts';
 import { slashCommand } from '../src/ui/discord/command.ts';
-import { choice, options, text } from '../src/ui/discord/options.ts';
+import { choice, namedAsValues, options, text } from '../src/ui/discord/options.ts';
 import { articleChoices, articleOption, requireArticle } from './article-option.ts';
 
 /** A title or topic repeated in a sentence is cut here. */
@@ -56,10 +56,7 @@ export default slashCommand({
     about: text({ description: 'Topic words (default: a notable passage)', max_length: 200 }),
     from: choice({
       description: 'Quote the article or its comments (default article)',
-      choices: [
-        { name: 'article', value: 'article' },
-        { name: 'comments', value: 'comments' },
-      ],
+      choices: namedAsValues(['article', 'comments']),
       default: 'article',
     }),
   }),

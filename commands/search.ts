@@ -9,7 +9,7 @@ import { UserError } from '../src/core/errors.ts';
 import { truncate } from '../src/core/text/truncate.ts';
 import type { ComponentState, SelectOption, View } from '../src/core/view.ts';
 import { slashCommand } from '../src/ui/discord/command.ts';
-import { choice, options, text } from '../src/ui/discord/options.ts';
+import { choice, namedAsValues, options, text } from '../src/ui/discord/options.ts';
 import { articleView } from './article.ts';
 
 export const PAGE_SIZE = 5;
@@ -131,7 +131,7 @@ export default slashCommand({
   definition: { name: 'search', description: 'Search stored articles and their comments' },
   options: options({
     query: text({ description: 'Words, "a phrase", -exclude, prefix*', required: true, max_length: 6000 }),
-    scope: choice({ description: 'What to search (default all)', choices: scopes.map((s) => ({ name: s, value: s })), default: 'all' }),
+    scope: choice({ description: 'What to search (default all)', choices: namedAsValues(scopes), default: 'all' }),
     source: text({ description: 'Only articles from this source', max_length: 200 }),
   }),
   defer: true,

@@ -7,7 +7,7 @@ import { digest } from '../src/core/text/digest.ts';
 import { summarize } from '../src/core/text/summarize.ts';
 import type { EmbedField, View } from '../src/core/view.ts';
 import { slashCommand } from '../src/ui/discord/command.ts';
-import { choice, options } from '../src/ui/discord/options.ts';
+import { choice, namedAsValues, options } from '../src/ui/discord/options.ts';
 import { articleChoices, articleOption, requireArticle } from './article-option.ts';
 
 export const LENGTHS = { short: 3, medium: 5, long: 8 } as const;
@@ -98,10 +98,7 @@ export default slashCommand({
     }),
     of: choice({
       description: 'The article, or its discussion (default article)',
-      choices: [
-        { name: 'article', value: 'article' },
-        { name: 'discussion', value: 'discussion' },
-      ],
+      choices: namedAsValues(['article', 'discussion']),
       default: 'article',
     }),
   }),

@@ -48,22 +48,24 @@ type Required = { readonly required: true };
 type Defaulted<T> = { readonly required?: false; readonly default: T };
 type Optional = { readonly required?: false; readonly default?: undefined };
 
+/** A builder of options whose schema is `S` and whose values are `T`, typed by how it is present. */
+interface Builder<Settings, S extends z.ZodType, T> {
+  (settings: Settings & Required): OptionSpec<S>;
+  (settings: Settings & Defaulted<T>): OptionSpec<z.ZodDefault<S>>;
+  (settings: Settings & Optional): OptionSpec<z.ZodOptional<S>>;
+}
+
 interface TextSettings extends Common {
   readonly min_length?: number;
   readonly max_length?: number;
   readonly autocomplete?: boolean;
 }
 
-export function text(settings: TextSettings & Required): OptionSpec<z.ZodString>;
-export function text(settings: TextSettings & Defaulted<string>): OptionSpec<z.ZodDefault<z.ZodString>>;
-export function text(settings: TextSettings & Optional): OptionSpec<z.ZodOptional<z.ZodString>>;
-export function text(settings: TextSettings & Presence): OptionSpec {
+export const text = ((settings: TextSettings & Presence): OptionSpec => {
   const { description, min_length, max_length, autocomplete } = settings;
-  let schema = z.string();
-  if (min_length !== undefined) schema = schema.min(min_length);
-  if (max_length !== undefined) schema = schema.max(max_length);
-  return present({ type: ApplicationCommandOptionType.String, description, ...defined({ min_length, max_length, autocomplete }) }, schema, settings);
-}
+  const json = { type: ApplicationCommandOptionType.String, description, ...defined({ min_length, max_length, autocomplete }) } as const;
+  return present(json, bounded(z.string(), min_length, max_length), settings);
+}) as Builder<TextSettings, z.ZodString, string>;
 
 interface ChoiceSettings<V extends string> extends Common {
   /** Shown names and the values they send; a handler sees one of the values. */
@@ -71,6 +73,11 @@ interface ChoiceSettings<V extends string> extends Common {
 }
 
 type Enum<V extends string> = z.ZodEnum<{ [K in V]: K }>;
+
+/** Choices shown as the values they send. */
+export function namedAsValues<const V extends string>(values: readonly V[]): { name: V; value: V }[] {
+  return values.map((value) => ({ name: value, value }));
+}
 
 export function choice<const V extends string>(settings: ChoiceSettings<V> & Required): OptionSpec<Enum<V>>;
 export function choice<const V extends string>(settings: ChoiceSettings<V> & Defaulted<NoInfer<V>>): OptionSpec<z.ZodDefault<Enum<V>>>;
@@ -86,23 +93,13 @@ interface IntegerSettings extends Common {
   readonly max_value?: number;
 }
 
-export function integer(settings: IntegerSettings & Required): OptionSpec<z.ZodNumber>;
-export function integer(settings: IntegerSettings & Defaulted<number>): OptionSpec<z.ZodDefault<z.ZodNumber>>;
-export function integer(settings: IntegerSettings & Optional): OptionSpec<z.ZodOptional<z.ZodNumber>>;
-export function integer(settings: IntegerSettings & Presence): OptionSpec {
+export const integer = ((settings: IntegerSettings & Presence): OptionSpec => {
   const { description, min_value, max_value } = settings;
-  let schema = z.number().int();
-  if (min_value !== undefined) schema = schema.min(min_value);
-  if (max_value !== undefined) schema = schema.max(max_value);
-  return present({ type: ApplicationCommandOptionType.Integer, description, ...defined({ min_value, max_value }) }, schema, settings);
-}
+  return present({ type: ApplicationCommandOptionType.Integer, description, ...defined({ min_value, max_value }) }, bounded(z.number().int(), min_value, max_value), settings);
+}) as Builder<IntegerSettings, z.ZodNumber, number>;
 
-export function boolean(settings: Common & Required): OptionSpec<z.ZodBoolean>;
-export function boolean(settings: Common & Defaulted<boolean>): OptionSpec<z.ZodDefault<z.ZodBoolean>>;
-export function boolean(settings: Common & Optional): OptionSpec<z.ZodOptional<z.ZodBoolean>>;
-export function boolean(settings: Common & Presence): OptionSpec {
-  return present({ type: ApplicationCommandOptionType.Boolean, description: settings.description }, z.boolean(), settings);
-}
+export const boolean = ((settings: Common & Presence): OptionSpec =>
+  present({ type: ApplicationCommandOptionType.Boolean, description: settings.description }, z.boolean(), settings)) as Builder<Common, z.ZodBoolean, boolean>;
 
 /** A channel as the router passes it on: what Discord resolved of it. */
 export const ChannelValue = z.object({ id: z.string(), name: z.string().nullable(), type: z.number().nullable() });
@@ -111,12 +108,11 @@ interface ChannelSettings extends Common {
   readonly channel_types?: readonly ApplicationCommandOptionAllowedChannelType[];
 }
 
-export function channel(settings: ChannelSettings & Required): OptionSpec<typeof ChannelValue>;
-export function channel(settings: ChannelSettings & Optional): OptionSpec<z.ZodOptional<typeof ChannelValue>>;
-export function channel(settings: ChannelSettings & Presence): OptionSpec {
+/** A channel option has no default: Discord cannot offer one. */
+export const channel = ((settings: ChannelSettings & Presence): OptionSpec => {
   const { description, channel_types } = settings;
   return present({ type: ApplicationCommandOptionType.Channel, description, ...(channel_types ? { channel_types: [...channel_types] } : {}) }, ChannelValue, settings);
-}
+}) as Builder<ChannelSettings, typeof ChannelValue, never>;
 
 type Shape<O extends Record<string, OptionSpec>> = { -readonly [K in keyof O]: O[K]['schema'] };
 
@@ -152,6 +148,12 @@ export function subcommands<const S extends Record<string, SubcommandSpec<Record
   );
   const schema = z.discriminatedUnion('subcommand', variants as unknown as [z.ZodObject, ...z.ZodObject[]]);
   return { json, schema: schema as unknown as z.ZodType<SubcommandOptions<S>> };
+}
+
+/** A length or value range Discord checks, checked again by the schema. */
+function bounded<S extends { min(n: number): S; max(n: number): S }>(schema: S, min: number | undefined, max: number | undefined): S {
+  const floored = min === undefined ? schema : schema.min(min);
+  return max === undefined ? floored : floored.max(max);
 }
 
 /** The settings that were given: Discord's definition leaves out what is not set, and deploy compares definitions. */
