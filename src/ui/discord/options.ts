@@ -32,7 +32,7 @@ interface Common {
 
 /**
  * Each builder takes `required: true`, or a `default` the handler sees when the option is not
- * given, or neither (then the handler sees `undefined`); its overloads type the schema to match.
+ * given, or neither (then the handler sees `undefined`); Builder types the schema to match.
  */
 interface Presence {
   readonly required?: boolean;
@@ -44,15 +44,15 @@ function present(json: OptionSpec['json'], schema: z.ZodType, presence: Presence
   return { json, schema: presence.default === undefined ? schema.optional() : schema.default(presence.default as never) };
 }
 
-type Required = { readonly required: true };
-type Defaulted<T> = { readonly required?: false; readonly default: T };
-type Optional = { readonly required?: false; readonly default?: undefined };
+type MustBeGiven = { readonly required: true };
+type WithDefault<T> = { readonly required?: false; readonly default: T };
+type MayBeLeftOut = { readonly required?: false; readonly default?: undefined };
 
 /** A builder of options whose schema is `S` and whose values are `T`, typed by how it is present. */
 interface Builder<Settings, S extends z.ZodType, T> {
-  (settings: Settings & Required): OptionSpec<S>;
-  (settings: Settings & Defaulted<T>): OptionSpec<z.ZodDefault<S>>;
-  (settings: Settings & Optional): OptionSpec<z.ZodOptional<S>>;
+  (settings: Settings & MustBeGiven): OptionSpec<S>;
+  (settings: Settings & WithDefault<T>): OptionSpec<z.ZodDefault<S>>;
+  (settings: Settings & MayBeLeftOut): OptionSpec<z.ZodOptional<S>>;
 }
 
 interface TextSettings extends Common {
@@ -79,9 +79,9 @@ export function namedAsValues<const V extends string>(values: readonly V[]): { n
   return values.map((value) => ({ name: value, value }));
 }
 
-export function choice<const V extends string>(settings: ChoiceSettings<V> & Required): OptionSpec<Enum<V>>;
-export function choice<const V extends string>(settings: ChoiceSettings<V> & Defaulted<NoInfer<V>>): OptionSpec<z.ZodDefault<Enum<V>>>;
-export function choice<const V extends string>(settings: ChoiceSettings<V> & Optional): OptionSpec<z.ZodOptional<Enum<V>>>;
+export function choice<const V extends string>(settings: ChoiceSettings<V> & MustBeGiven): OptionSpec<Enum<V>>;
+export function choice<const V extends string>(settings: ChoiceSettings<V> & WithDefault<NoInfer<V>>): OptionSpec<z.ZodDefault<Enum<V>>>;
+export function choice<const V extends string>(settings: ChoiceSettings<V> & MayBeLeftOut): OptionSpec<z.ZodOptional<Enum<V>>>;
 export function choice(settings: ChoiceSettings<string> & Presence): OptionSpec {
   const { description, choices } = settings;
   const schema = z.enum(choices.map((c) => c.value) as [string, ...string[]]);
