@@ -39,5 +39,9 @@ describe('GIVEN a short thread whose final progress record fails to save while a
     expect(atReturn).toBe(20);
     await sleep(700);
     expect(h.fake.messages(longThread)).toHaveLength(atReturn);
+    // Then the thread takes a message of ours, and it comes next: a send of the run's still queued for
+    // the thread (discord.js sends one channel's messages in order) would have gone out before it.
+    await h.poster.send(longThread, { content: 'After the run.' }, 'after-the-run');
+    expect(h.fake.messages(longThread).slice(atReturn).map((m) => m.content)).toEqual(['After the run.']);
   });
 });
