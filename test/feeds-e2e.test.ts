@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { PermissionFlagsBits } from 'discord-api-types/v10';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Harness, startHarness } from './helpers/bot.ts';
 import { type LocalSite, serveLocally } from './helpers/http.ts';
 
@@ -66,7 +66,7 @@ describe('GIVEN the bot reading feeds', () => {
     try {
       const started = performance.now();
       const adding = feed({ url: `${site.base}/slow.rss`, name: 'Slow' }).reply(60_000);
-      while (!served.includes('/slow.rss')) await new Promise((done) => setTimeout(done, 5));
+      await vi.waitFor(() => expect(served, 'the slow feed served to the bot').toContain('/slow.rss'), { timeout: 20_000, interval: 5 });
       const help = await h.run('help').reply(20_000);
       const reply = await adding;
       const took = performance.now() - started;
