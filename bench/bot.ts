@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { commands } from '../commands/index.ts';
 import { startBot } from '../src/ui/discord/bot.ts';
 import { deployCommands } from '../src/ui/discord/deploy.ts';
-import { FakeDiscord, type InteractionHandle, clientOptionsFor } from '../packages/fake-discord/src/index.ts';
+import { FakeDiscord, type InteractionHandle, clientOptionsFor } from '@paperboy/fake-discord';
 import { createLogger } from '../src/core/log.ts';
 import { ArticleStore } from '../src/adapters/store/store.ts';
 import { loadPools, queries, rng, titleOf } from './corpus.ts';

@@ -10,7 +10,7 @@ import { articleId } from '../src/core/model.ts';
 import { createDeliveryEngine } from '../src/app/delivery/engine.ts';
 import type { Target } from '../src/app/delivery/engine-types.ts';
 import { discordPoster } from '../src/ui/discord/discord-poster.ts';
-import { FakeDiscord } from '../packages/fake-discord/src/index.ts';
+import { FakeDiscord } from '@paperboy/fake-discord';
 import { createLogger } from '../src/core/log.ts';
 import { openBotState } from '../src/adapters/store/state.ts';
 import { ArticleStore } from '../src/adapters/store/store.ts';

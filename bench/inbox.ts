@@ -12,7 +12,7 @@ import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { commands } from '../commands/index.ts';
 import { startBot } from '../src/ui/discord/bot.ts';
 import { deployCommands } from '../src/ui/discord/deploy.ts';
-import { FakeDiscord, clientOptionsFor } from '../packages/fake-discord/src/index.ts';
+import { FakeDiscord, clientOptionsFor } from '@paperboy/fake-discord';
 import { createLogger } from '../src/core/log.ts';
 import { ArticleStore } from '../src/adapters/store/store.ts';
 import { percentile } from './stats.ts';

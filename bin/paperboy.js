@@ -1,18 +1,6 @@
 #!/usr/bin/env node
-// The npm bin runs the TypeScript sources directly through tsx, resolved from this package
-// (not the caller's directory), so `npx paperboy` works from anywhere without a build step.
-import { existsSync } from 'node:fs';
-import { register } from 'tsx/esm/api';
+// The npm bin, which `npm start` and the systemd unit run: the compiled JavaScript in dist/node
+// (`npm run build`; npm install runs it). `npm run dev` runs the TypeScript sources instead (bin/dev.js).
+import { run } from './run.js';
 
-// A .env file in the current directory fills in settings that the environment does not set.
-if (existsSync('.env')) process.loadEnvFile('.env');
-
-// A reader that stops early (`paperboy export | head`) closes the pipe: that ends the output, it is no error.
-process.stdout.on('error', (/** @type {NodeJS.ErrnoException} */ error) => {
-  if (error.code === 'EPIPE') process.exit(0);
-  throw error;
-});
-
-register();
-const { main } = await import('../src/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+await run(new URL('../dist/node/src/main.js', import.meta.url), () => import('../dist/node/src/main.js'));

@@ -8,8 +8,11 @@ import { validate as validCron } from 'node-cron';
 import { z } from 'zod';
 import { type AllowList, PUBLIC_ONLY, parseAllowList } from './adapters/feeds/allow.ts';
 
-/** The project's root folder: defaults such as data/ are resolved against it, not the caller's directory. */
-export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+/**
+ * The project's root folder: defaults such as data/ are resolved against it, not the caller's directory.
+ * This file runs as src/config.ts (tsx, tests) or compiled as dist/node/src/config.js (scripts/build.ts).
+ */
+export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), import.meta.url.endsWith('.js') ? '../../..' : '..');
 
 export const DISCORD_API_DEFAULT = 'https://discord.com/api';
 /** Every five minutes. */

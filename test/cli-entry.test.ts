@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FakeDiscord } from '../packages/fake-discord/src/index.ts';
+import { FakeDiscord } from '@paperboy/fake-discord';
 import { TOKEN } from './helpers/bot.ts';
 
 const exec = promisify(execFile);

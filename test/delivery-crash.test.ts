@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Article } from '../src/core/model.ts';
 import type { Target } from '../src/app/delivery/engine-types.ts';
-import { FakeDiscord, type RequestRecord } from '../packages/fake-discord/src/index.ts';
+import { FakeDiscord, type RequestRecord } from '@paperboy/fake-discord';
 import { ArticleStore } from '../src/adapters/store/store.ts';
 import { article, comment } from './helpers/articles.ts';
 import { TOKEN } from './helpers/bot.ts';

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { afterEach, describe, expect, it } from 'vitest';
 import { articleViews } from '../src/app/delivery/messages.ts';
-import type { RequestRecord } from '../packages/fake-discord/src/index.ts';
+import type { RequestRecord } from '@paperboy/fake-discord';
 import { FeedRegistry } from '../src/app/feeds/registry.ts';
 import { openBotState } from '../src/adapters/store/state.ts';
 import { article, comment } from './helpers/articles.ts';

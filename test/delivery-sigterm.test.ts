@@ -14,7 +14,7 @@ import { backfillCursor } from '../src/app/delivery/due.ts';
 import { articleViews } from '../src/app/delivery/messages.ts';
 import { Subscriptions } from '../src/app/delivery/subscriptions.ts';
 import { discordPoster } from '../src/ui/discord/discord-poster.ts';
-import { FakeDiscord, type RequestRecord } from '../packages/fake-discord/src/index.ts';
+import { FakeDiscord, type RequestRecord } from '@paperboy/fake-discord';
 import { createLogger } from '../src/core/log.ts';
 import { openBotState } from '../src/adapters/store/state.ts';
 import { ArticleStore } from '../src/adapters/store/store.ts';

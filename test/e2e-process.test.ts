@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { commands } from '../commands/index.ts';
-import { FakeDiscord } from '../packages/fake-discord/src/index.ts';
+import { FakeDiscord } from '@paperboy/fake-discord';
 import { TOKEN } from './helpers/bot.ts';
 
 const run = promisify(execFile);

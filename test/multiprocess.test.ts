@@ -4,7 +4,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FakeDiscord } from '../packages/fake-discord/src/index.ts';
+import { FakeDiscord } from '@paperboy/fake-discord';
 import { openDatabase } from '../src/adapters/store/db.ts';
 import { ArticleStore } from '../src/adapters/store/store.ts';
 import { TOKEN } from './helpers/bot.ts';

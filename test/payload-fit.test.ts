@@ -10,7 +10,7 @@ import { PAGE_CHARS } from '../src/app/views/article-pages.ts';
 import { createCodec } from '../src/ui/discord/custom-id.ts';
 import { LIMITS, embedSize, fitEmbeds } from '../src/ui/discord/limits.ts';
 import { renderMessage, renderView } from '../src/ui/discord/render.ts';
-import { checkMessageBody } from '../packages/fake-discord/src/validate-message.ts';
+import { checkMessageBody } from '@paperboy/fake-discord';
 import { openDatabase } from '../src/adapters/store/db.ts';
 import { openKeyv } from '../src/adapters/store/kv.ts';
 import { article, comment } from './helpers/articles.ts';

@@ -6,7 +6,7 @@ import { commands } from '../../commands/index.ts';
 import type { Article } from '../../src/core/model.ts';
 import { type Bot, startBot } from '../../src/ui/discord/bot.ts';
 import { deployCommands } from '../../src/ui/discord/deploy.ts';
-import { FakeDiscord, type FakeDiscordOptions, clientOptionsFor } from '../../packages/fake-discord/src/index.ts';
+import { FakeDiscord, type FakeDiscordOptions, clientOptionsFor } from '@paperboy/fake-discord';
 import { parseAllowList } from '../../src/adapters/feeds/allow.ts';
 import { createFeedParser } from '../../src/adapters/feeds/parse-worker.ts';
 import { ArticleStore } from '../../src/adapters/store/store.ts';

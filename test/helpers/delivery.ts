@@ -6,7 +6,7 @@ import type { DeliveryEngine, Target } from '../../src/app/delivery/engine-types
 import { articleViews } from '../../src/app/delivery/messages.ts';
 import type { Poster } from '../../src/app/delivery/poster.ts';
 import { discordPoster } from '../../src/ui/discord/discord-poster.ts';
-import { FakeDiscord, type FakeDiscordOptions } from '../../packages/fake-discord/src/index.ts';
+import { FakeDiscord, type FakeDiscordOptions } from '@paperboy/fake-discord';
 import { createLogger } from '../../src/core/log.ts';
 import { openBotState } from '../../src/adapters/store/state.ts';
 import { ArticleStore } from '../../src/adapters/store/store.ts';

@@ -6,7 +6,7 @@
 import type { Config } from '../../config.ts';
 import { ingestShipped } from '../../app/library/shipped.ts';
 import { type Bot, startBot } from '../discord/bot.ts';
-import { clientOptionsFor, type FakeDiscordOptions } from '../../../packages/fake-discord/src/index.ts';
+import { clientOptionsFor, type FakeDiscordOptions } from '@paperboy/fake-discord';
 import { createFeedParser } from '../../adapters/feeds/parse-worker.ts';
 import type { Logger } from '../../core/log.ts';
 import { openKeyv } from '../../adapters/store/kv.ts';

@@ -7,7 +7,7 @@ import { PermissionFlagsBits, type APIUser } from 'discord-api-types/v10';
 import type { SlashCommand } from '../discord/command.ts';
 import type { DiscordConfig } from '../../config.ts';
 import { deployCommands } from '../discord/deploy.ts';
-import { DEFAULT_MEMBER_PERMISSIONS, FakeDiscord, type FakeDiscordOptions } from '../../../packages/fake-discord/src/index.ts';
+import { DEFAULT_MEMBER_PERMISSIONS, FakeDiscord, type FakeDiscordOptions } from '@paperboy/fake-discord';
 
 export interface World {
   readonly fake: FakeDiscord;

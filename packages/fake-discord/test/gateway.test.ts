@@ -6,7 +6,7 @@
 import { ChannelType, Client, Events, GatewayIntentBits, PermissionFlagsBits, type Message } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { clientOptionsFor, FakeDiscord, type FakeDiscordOptions } from '../packages/fake-discord/src/index.ts';
+import { clientOptionsFor, FakeDiscord, type FakeDiscordOptions } from '../src/index.ts';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {

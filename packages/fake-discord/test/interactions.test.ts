@@ -17,7 +17,7 @@ import {
   type Interaction,
 } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { clientOptionsFor, FakeDiscord, type FakeDiscordOptions } from '../packages/fake-discord/src/index.ts';
+import { clientOptionsFor, FakeDiscord, type FakeDiscordOptions } from '../src/index.ts';
 
 interface World {
   fake: FakeDiscord;

@@ -5,7 +5,7 @@
  */
 import { ChannelType, Client, Events, GatewayIntentBits, MessageFlags, RESTEvents, type TextChannel } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { clientOptionsFor, FakeDiscord, type FakeDiscordOptions } from '../packages/fake-discord/src/index.ts';
+import { clientOptionsFor, FakeDiscord, type FakeDiscordOptions } from '../src/index.ts';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {

@@ -5,7 +5,7 @@
  */
 import { ChannelType, Client, EmbedBuilder, Events, GatewayIntentBits, PermissionFlagsBits, Routes, type ForumChannel, type TextChannel } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { clientOptionsFor, FakeDiscord } from '../packages/fake-discord/src/index.ts';
+import { clientOptionsFor, FakeDiscord } from '../src/index.ts';
 
 interface World {
   fake: FakeDiscord;
