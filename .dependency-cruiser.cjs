@@ -62,6 +62,13 @@ module.exports = {
       to: { path: at('src/ui/cli/') },
     },
     {
+      name: 'limits-in-renderer-only',
+      comment: 'Discord\'s size limits belong to the Discord front end: views are built without them, and the renderer fits them (src/ui/discord/render.ts).',
+      severity: 'error',
+      from: { pathNot: at('src/ui/discord/') },
+      to: { path: at('src/ui/discord/limits\\.ts$') },
+    },
+    {
       name: 'composition-root-only',
       comment: 'Only src/main.ts and the tests choose the slash command set: the Discord front end receives it.',
       severity: 'error',

@@ -37,6 +37,7 @@ describe('GIVEN imports that point up a layer', () => {
         ['core-points-up', `${F}/core/model.ts`, `${F}/app/library.ts`],
         ['app-points-up', `${F}/app/library.ts`, `${F}/ui/discord/bot.ts`],
         ['discord-front-end-not-cli', `${F}/ui/discord/bot.ts`, `${F}/ui/cli/main.ts`],
+        ['limits-in-renderer-only', 'test/fixtures/layers/commands/summarize.ts', `${F}/ui/discord/limits.ts`],
         ['discord-js-in-front-ends', `${F}/adapters/poster.ts`, expect.stringMatching(/node_modules\/discord\.js\//)],
       ]),
     );
