@@ -119,7 +119,8 @@ describe('GIVEN an article whose comment has no number and an id with markdown',
       const reply = answerFor(withComment(ID), 'Is the ferry late?', '42').content ?? '';
       expect(reply).toContain(`**From the discussion:**\n> ${TEXT}\n`);
       expect(citation(reply)).toBe('— comment \\*\\*x\\*\\*\\_y\\_ by Marta, 2021-10-20 10:12');
-      expect(drawn(reply).endsWith(`<blockquote>${TEXT}</blockquote>— comment ${html(ID)} by Marta, 2021-10-20 10:12`)).toBe(true);
+      const end = `<blockquote>${TEXT}</blockquote>— comment ${html(ID)} by Marta, 2021-10-20 10:12`;
+      expect(drawn(reply).slice(-end.length)).toBe(end);
     });
 
     it('THEN every kind of markdown in the id shows as written', () => {

@@ -150,7 +150,7 @@ describe.each(FEEDS)('GIVEN the real feed $file', (feed) => {
     if (expected.author !== undefined) expect(article?.author).toBe(expected.author);
     const text = article ? bodyText(article) : '';
     if (expected.text === '') expect(text).toBe('');
-    else expect(text.startsWith(expected.text)).toBe(true);
+    else expect(text.slice(0, expected.text.length)).toBe(expected.text);
   });
 
   it('THEN parsing it again gives the same Articles', () => {
@@ -173,7 +173,7 @@ describe('GIVEN the real feeds with odd encodings and shapes', () => {
 
   it('THEN uolNoticias.rss really has no XML declaration and bytes that are not UTF-8', () => {
     const bytes = fixture('rss-parser__uolNoticias.rss');
-    expect(bytes.toString('latin1').trimStart().startsWith('<rss>')).toBe(true);
+    expect(bytes.toString('latin1').trimStart().slice(0, 5)).toBe('<rss>');
     expect(() => new TextDecoder('utf-8', { fatal: true }).decode(bytes)).toThrow();
   });
 

@@ -24,7 +24,7 @@ describe('GIVEN text and a limit', () => {
   it('THEN a single endless word is cut hard, never past the limit', () => {
     const r = truncate('a'.repeat(5000), LIMITS.embedDescription);
     expect(r.text.length).toBe(LIMITS.embedDescription);
-    expect(r.text.endsWith(CUT_MARK)).toBe(true);
+    expect(r.text.slice(-CUT_MARK.length)).toBe(CUT_MARK);
   });
 
   it('THEN emoji and Cyrillic are never split in half', () => {

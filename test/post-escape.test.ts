@@ -63,7 +63,8 @@ describe('GIVEN a comment with no number, whose id (its label) holds markdown', 
     expect(content).toBe('**\\*x\\*\\_y\\_\\|z\\` \\[a\\](https://evil)** · \\~\\~Eve\\~\\~ · 2021-10-20 10:12 · rating 0\nGood news.');
     const header = content.split('\n')[0] ?? '';
     // The label is the only bold: take the bold marks off, and the rest is text as written.
-    expect(header.startsWith('**') && header.indexOf('** · ') > 2).toBe(true);
+    expect(header.slice(0, 2)).toBe('**');
+    expect(header.indexOf('** · '), header).toBeGreaterThan(2);
     const label = header.slice(2, header.indexOf('** · '));
     expect(shown(label)).toBe('*x*_y_|z` [a](https://evil)');
   });

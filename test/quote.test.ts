@@ -39,7 +39,7 @@ describe('findQuote in the sample article', () => {
     const q = findQuote(article);
     expect(q).not.toBeNull();
     expect(q?.source.kind).toBe('article');
-    expect(q?.text.startsWith('On October 18')).toBe(false);
+    expect(q?.text).not.toMatch(/^On October 18/);
     expect(q && sourceText(article, q)).toBe(q?.text);
     expect(q?.sentences).toBeLessThanOrEqual(3);
   });
@@ -95,6 +95,6 @@ describe('findQuote hard cases', () => {
     const cnn: Pick<Article, 'title' | 'body' | 'comments'> = { title: 'Merson and Townsend', body: [{ type: 'paragraph', text: item?.article ?? '' }], comments: [] };
     const q = findQuote(cnn, { about: 'Hodgson' });
     expect(q?.text).toContain('Hodgson');
-    expect(item?.article.includes(q?.text ?? '\u0000')).toBe(true);
+    expect(item?.article).toContain(q?.text ?? '\u0000');
   });
 });

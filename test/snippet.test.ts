@@ -13,8 +13,8 @@ describe('GIVEN a long text and a query', () => {
   it('THEN the snippet is the stretch around the matches, cut with … on both sides', () => {
     const { snippet, words } = marked(LONG, 'expanding');
     expect(words).toEqual(['expansion']);
-    expect(snippet.startsWith('…')).toBe(true);
-    expect(snippet.endsWith('…')).toBe(true);
+    expect(snippet).toMatch(/^…/);
+    expect(snippet).toMatch(/…$/);
     expect(snippet).toContain('NATO continued its eastward expansion after 1991,');
     expect(snippet.split(/\s+/).length).toBeLessThanOrEqual(26);
   });

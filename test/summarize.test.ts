@@ -22,7 +22,7 @@ describe('summarize on the sample', () => {
       const block = article.body[s.block];
       expect(block?.type).not.toBe('heading');
       expect(block?.text.slice(s.start, s.end)).toBe(s.text);
-      expect(s.block > last[0] || (s.block === last[0] && s.start >= last[1])).toBe(true);
+      expect(s.block > last[0] || (s.block === last[0] && s.start >= last[1]), `sentence at block ${s.block} char ${s.start}, after block ${last[0]} char ${last[1]}`).toBe(true);
       last = [s.block, s.end];
     }
     expect(joinedLength(summary.map((s) => s.text))).toBeLessThanOrEqual(4096);
