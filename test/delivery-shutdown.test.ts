@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { PermissionFlagsBits } from 'discord-api-types/v10';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { articleViews } from '../src/app/delivery/messages.ts';
 import type { RequestRecord } from '@paperboy/fake-discord';
 import { FeedRegistry } from '../src/app/feeds/registry.ts';
@@ -24,6 +24,11 @@ afterEach(async () => {
   site = undefined;
 });
 
+/** discord.js has said (the bot logs it) that it holds the next message for the window: what the stop must not wait for. */
+async function waitingForWindow(harness: Harness): Promise<void> {
+  await vi.waitFor(() => expect(harness.logs.map((l) => l.msg), 'discord.js holding a message for the next window').toContain('rate limited'), { timeout: 5000, interval: 10 });
+}
+
 describe('GIVEN the bot posting a 40-comment thread at Discord’s pace', () => {
   it('THEN stopping it is immediate, not the rest of the thread, and the next start knows exactly what is left', async () => {
     const long = article({ title: 'Council meeting', text: 'The council met until midnight.', comments: Array.from({ length: 40 }, (_, c) => comment(c + 1, `Remark ${c} on the meeting.`)) });
@@ -37,11 +42,12 @@ describe('GIVEN the bot posting a 40-comment thread at Discord’s pace', () => 
     const windowSpent = new Promise<void>((resolve) => {
       let comments = 0;
       harness.fake.on('request', (r: RequestRecord) => {
-        if (r.method === 'POST' && r.status === 200 && r.path !== `/channels/${harness.channelId}/messages` && r.path.endsWith('/messages') && ++comments === 5) setTimeout(resolve, 200);
+        if (r.method === 'POST' && r.status === 200 && r.path !== `/channels/${harness.channelId}/messages` && r.path.endsWith('/messages') && ++comments === 5) resolve();
       });
     });
     const running = harness.bot.runner.run();
     await windowSpent;
+    await waitingForWindow(harness);
     const started = performance.now();
     await harness.bot.stop();
     const stoppedMs = performance.now() - started;
@@ -76,11 +82,12 @@ describe('GIVEN the bot posting a dozen articles into one channel at Discord’s
     const windowSpent = new Promise<void>((resolve) => {
       let posts = 0;
       harness.fake.on('request', (r: RequestRecord) => {
-        if (r.method === 'POST' && r.status === 200 && r.path === postsPath && ++posts === 5) setTimeout(resolve, 200);
+        if (r.method === 'POST' && r.status === 200 && r.path === postsPath && ++posts === 5) resolve();
       });
     });
     const running = harness.bot.runner.run();
     await windowSpent;
+    await waitingForWindow(harness);
     const started = performance.now();
     await harness.bot.stop();
     const stoppedMs = performance.now() - started;
