@@ -4,7 +4,6 @@
  */
 import { extname } from 'node:path';
 import { ParseError } from '../../core/errors.ts';
-import type { Article } from '../../core/model.ts';
 import { parseExport } from './parse-export.ts';
 import { parseJson } from './parse-json.ts';
 import { isFeed } from '../feeds/detect.ts';
