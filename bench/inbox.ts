@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { setTimeout } from 'node:timers/promises';
 import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { commands } from '../commands/index.ts';
+import { createFeedParser } from '../src/adapters/feeds/parse-worker.ts';
 import { startBot } from '../src/ui/discord/bot.ts';
 import { deployCommands } from '../src/ui/discord/deploy.ts';
 import { FakeDiscord, clientOptionsFor } from '@paperboy/fake-discord';
@@ -29,7 +30,7 @@ fake.addMember(guild.id, admin.id, { permissions: PermissionFlagsBits.ManageGuil
 const store = ArticleStore.open(':memory:');
 const discord = { token, applicationId: fake.applicationId, guildId: guild.id, apiUrl: fake.apiUrl };
 await deployCommands(discord, commands);
-const bot = await startBot({ discord, store, commands, log: createLogger({ level: 'warn', pretty: false }), client: clientOptionsFor(fake), delivery: { cron: '* * * * * *', inboxDir } });
+const bot = await startBot({ discord, store, commands, log: createLogger({ level: 'warn', pretty: false }), client: clientOptionsFor(fake), delivery: { cron: '* * * * * *', inboxDir, feedParser: createFeedParser() } });
 await fake.runCommand({ guildId: guild.id, channelId: channel.id, userId: admin.id, name: 'subscribe', options: { channel: channel.id } }).reply();
 
 const times: number[] = [];

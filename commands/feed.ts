@@ -12,9 +12,7 @@ import { ADMIN_ONLY, requireAdmin } from './admin.ts';
 const urlOption = text({ description: 'The feed’s address (https://…)', required: true, max_length: 2000 });
 
 function feedsOf(ctx: CommandContext): FeedsContext {
-  const feeds = requireAdmin(ctx).feeds;
-  if (!feeds) throw new UserError('unavailable', 'This bot does not read feeds.');
-  return feeds;
+  return requireAdmin(ctx).feeds;
 }
 
 /** The feed's address; what is wrong with it as a sentence of markdown. */

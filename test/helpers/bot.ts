@@ -64,8 +64,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const discord = { token: fake.botToken, applicationId: fake.applicationId, guildId: guild.id, apiUrl: fake.apiUrl, messageContent: options.messageContent ?? false };
   const list = options.commands ?? commands;
   await deployCommands(discord, list);
-  const botOptions: Parameters<typeof startBot>[0] = { discord, store, commands: list, log, client: clientOptionsFor(fake), stateTtlMs: options.stateTtlMs, clock: options.clock, delivery: options.delivery ? { cron: null, feedFetch: LOCAL_SITES, ...(options.delivery === true ? {} : options.delivery) } : undefined, answerCooldownMs: 1500 };
-  const start = (): Promise<Bot> => startBot({ ...botOptions, delivery: botOptions.delivery && { ...botOptions.delivery, feedParser: createFeedParser() } });
+  const delivery = options.delivery ? { cron: null, feedFetch: LOCAL_SITES, ...(options.delivery === true ? {} : options.delivery) } : undefined;
+  const botOptions = { discord, store, commands: list, log, client: clientOptionsFor(fake), stateTtlMs: options.stateTtlMs, clock: options.clock, answerCooldownMs: 1500 };
+  // A new feed parser for each start: stop() closes the one it was given.
+  const start = (): Promise<Bot> => startBot({ ...botOptions, delivery: delivery && { ...delivery, feedParser: createFeedParser() } });
   let bot = await start();
   return {
     fake,

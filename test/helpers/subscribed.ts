@@ -8,6 +8,7 @@ import { backfillCursor } from '../../src/app/delivery/due.ts';
 import type { Target } from '../../src/app/delivery/engine-types.ts';
 import { parseFilter } from '../../src/app/delivery/filter.ts';
 import { DeliveryRunner } from '../../src/app/delivery/run.ts';
+import { FeedRegistry } from '../../src/app/feeds/registry.ts';
 import { type Subscription, Subscriptions } from '../../src/app/delivery/subscriptions.ts';
 import { openBotState } from '../../src/adapters/store/state.ts';
 import type { CommandContext } from '../../src/ui/discord/command.ts';
@@ -32,7 +33,8 @@ export interface Subscribed {
 
 /** Subscribes the harness's target to everything stored (backfill all). */
 export async function subscribeAll(e: EngineHarness): Promise<Subscribed> {
-  const subs = new Subscriptions(openBotState(e.store.db).subscriptions);
+  const state = openBotState(e.store.db);
+  const subs = new Subscriptions(state.subscriptions);
   const { log, lines } = capturedLogger('debug');
   const runner = new DeliveryRunner({ store: e.store, subscriptions: subs, engine: e.engine, log });
   const t = e.target();
@@ -44,7 +46,8 @@ export async function subscribeAll(e: EngineHarness): Promise<Subscribed> {
     store: e.store,
     now: () => new Date(),
     actor: { userId: '1', guildId: t.guildId, permissions: PermissionFlagsBits.ManageGuild, name: 'editor' },
-    delivery: { subscriptions: subs, runner, cron: null },
+    // This harness reads no feeds: a /feed command here would be a mistake in the test.
+    delivery: { subscriptions: subs, runner, cron: null, feeds: { registry: new FeedRegistry(state.feeds), pollNow: () => Promise.reject(new Error('subscribeAll reads no feeds')) } },
   };
   return { subs, runner, t, logs: lines, ctx };
 }

@@ -69,10 +69,10 @@ export interface BotOptions {
   readonly clock?: () => number;
   /**
    * Run subscriptions and delivery; `cron` null means only /deliver runs it. `inboxDir` is read before
-   * each run, then the feeds are polled when `feedParser` is given (createFeedParser). The bot owns
+   * each run, then the feeds are polled, parsed by `feedParser` (createFeedParser). The bot owns
    * it from then on: stop() closes it, under a parse if need be.
    */
-  readonly delivery?: { readonly cron: string | null; readonly inboxDir?: string; readonly inboxMaxBytes?: number; readonly feedParser?: FeedParser; readonly feedFetch?: FetchLimits };
+  readonly delivery?: { readonly cron: string | null; readonly inboxDir?: string; readonly inboxMaxBytes?: number; readonly feedParser: FeedParser; readonly feedFetch?: FetchLimits };
 }
 
 export interface Bot {
@@ -102,32 +102,33 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   };
   const engine = createDeliveryEngine({ poster: discordPoster(client.rest, () => client.user?.id ?? '', discord.token), progress: state.progress, log, onThread });
   const threads = watchThreads({ client, store, index, cooldowns: openKeyv(store.db, 'cooldowns'), log, cooldownMs: options.answerCooldownMs });
-  const inboxDir = options.delivery?.inboxDir;
+  const delivering = options.delivery;
   // Shutdown stops an inbox file between two batches rather than waiting out a large one, and a feed's parse at once.
   const stopping = new AbortController();
-  // stop() closes it rather than wait out a parse (up to PARSE_TIME_LIMIT_MS).
-  const feedParser = options.delivery?.feedParser;
   const registry = new FeedRegistry(state.feeds);
-  const parse = feedParser?.parse;
   const toldHeld = new Set<string>();
   const collect = async (): Promise<void> => {
-    if (inboxDir) await collectInbox(inboxDir, store, log, options.delivery?.inboxMaxBytes, stopping.signal, toldHeld);
-    if (parse && !stopping.signal.aborted) logPolls(await pollFeeds(registry, store, { parse, now, limits: options.delivery?.feedFetch, signal: stopping.signal }), log);
+    if (!delivering) return;
+    if (delivering.inboxDir) await collectInbox(delivering.inboxDir, store, log, delivering.inboxMaxBytes, stopping.signal, toldHeld);
+    if (stopping.signal.aborted) return;
+    logPolls(await pollFeeds(registry, store, { parse: delivering.feedParser.parse, now, limits: delivering.feedFetch, signal: stopping.signal }), log);
   };
   const runner = new DeliveryRunner({ store, subscriptions, engine, log, now, collect });
-  const feeds = parse
-    ? {
-        registry,
-        async pollNow(url: string) {
-          const feed = await registry.get(url);
-          if (!feed) throw new Error(`feed ${url} is not registered`);
-          const result = await pollOne(feed, registry, store, { parse, now, force: true, limits: options.delivery?.feedFetch, signal: stopping.signal });
-          logPolls([result], log);
-          return result;
-        },
-      }
-    : undefined;
-  const delivery = options.delivery ? { subscriptions, runner, cron: options.delivery.cron, feeds } : undefined;
+  const delivery = delivering && {
+    subscriptions,
+    runner,
+    cron: delivering.cron,
+    feeds: {
+      registry,
+      async pollNow(url: string) {
+        const feed = await registry.get(url);
+        if (!feed) throw new Error(`feed ${url} is not registered`);
+        const result = await pollOne(feed, registry, store, { parse: delivering.feedParser.parse, now, force: true, limits: delivering.feedFetch, signal: stopping.signal });
+        logPolls([result], log);
+        return result;
+      },
+    },
+  };
   const route = createRouter({ commands: options.commands, context: { store, now, delivery }, codec, log });
   client.on(Events.InteractionCreate, (interaction) => void route(interaction));
   client.on(Events.Error, (error) => log.error({ err: error }, 'discord client error'));
@@ -155,7 +156,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       await job?.stop();
       stopping.abort();
       // A parse in hand ends now (its feed is left to be read again), not at the worker's time limit.
-      await feedParser?.close();
+      await delivering?.feedParser.close();
       await runner.stop();
       await client.destroy();
     },

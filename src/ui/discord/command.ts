@@ -32,8 +32,7 @@ export interface FeedsContext {
 
 export interface DeliveryContext {
   readonly subscriptions: Subscriptions;
-  /** Set when feeds are read (a feed parser is wired in). */
-  readonly feeds?: FeedsContext;
+  readonly feeds: FeedsContext;
   readonly runner: DeliveryRunner;
   /** The schedule, for telling admins when the next run is. */
   readonly cron: string | null;
