@@ -1,4 +1,7 @@
-/** `paperboy` as a real process (bin/paperboy.js), its JSON log lines read as they come. */
+/**
+ * `paperboy` as a real process, its JSON log lines read as they come. BIN runs what production runs,
+ * the build in dist/node, which vitest's global setup (helpers/build.ts) brings up to date first.
+ */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 
