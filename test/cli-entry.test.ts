@@ -2,7 +2,7 @@
  * The bot's entry points as commands of the real executable: help is answered without starting
  * anything or asking for a token, and the top-level help names them.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { type AddressInfo, type Server, type Socket, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeDiscord } from '@paperboy/fake-discord';
 import { TOKEN } from './helpers/bot.ts';
+import { spawnPaperboy } from './helpers/process.ts';
 
 const exec = promisify(execFile);
 const BIN = resolve(import.meta.dirname, '../bin/paperboy.js');
@@ -119,27 +120,17 @@ describe('GIVEN `paperboy --db FILE start` with a token, against the local Disco
     const dir = mkdtempSync(join(tmpdir(), 'paperboy-entry-'));
     const chosen = join(dir, 'chosen.db');
     const env = { PATH: process.env.PATH, DISCORD_TOKEN: TOKEN, DISCORD_API_URL: fake.apiUrl, DATABASE_PATH: join(dir, 'other.db') };
-    const child = spawn(process.execPath, [BIN, '--db', chosen, 'start'], { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
-    const lines: Record<string, unknown>[] = [];
+    // The helper's wait fails naming what was logged, and at once if the process exits first.
+    const bot = spawnPaperboy(['--db', chosen, 'start'], env, dir);
     try {
-      await new Promise<void>((done, fail) => {
-        const timer = setTimeout(() => fail(new Error(`not connected within 20 s; logged:\n${JSON.stringify(lines)}`)), 20_000);
-        child.stdout.on('data', (chunk: Buffer) => {
-          for (const line of chunk.toString('utf8').split('\n').filter((l) => l.startsWith('{'))) lines.push(JSON.parse(line) as Record<string, unknown>);
-          if (lines.some((l) => l.msg === 'bot connected')) {
-            clearTimeout(timer);
-            done();
-          }
-        });
-      });
+      await bot.waitFor((l) => l.msg === 'bot connected', 20_000);
     } finally {
-      child.kill('SIGTERM');
+      bot.child.kill('SIGTERM');
       await fake.close();
     }
     // Not its exit status: SIGTERM can come before start-up has armed its signal handlers.
-    await exited;
-    expect(lines.find((l) => l.msg === 'starting: connecting to Discord')).toMatchObject({ database: chosen });
+    await bot.exited;
+    expect(bot.lines.find((l) => l.msg === 'starting: connecting to Discord')).toMatchObject({ database: chosen });
     expect(existsSync(chosen)).toBe(true);
     expect(existsSync(join(dir, 'other.db'))).toBe(false);
   });
