@@ -2,18 +2,18 @@
  * The bot's real entry points as separate processes (`paperboy deploy-commands`, `paperboy start`),
  * configured only through the environment, against the local Discord.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { commands } from '../commands/index.ts';
 import { FakeDiscord } from '@paperboy/fake-discord';
 import { TOKEN } from './helpers/bot.ts';
+import { BIN, spawnPaperboy } from './helpers/process.ts';
 
 const run = promisify(execFile);
-const BIN = resolve(import.meta.dirname, '../bin/paperboy.js');
 
 let fake: FakeDiscord;
 let guildId: string;
@@ -58,25 +58,9 @@ describe('GIVEN `paperboy deploy-commands`', () => {
   });
 });
 
-function waitForLine(child: ChildProcess, test: (line: Record<string, unknown>) => boolean, lines: string[]): Promise<Record<string, unknown>> {
-  return new Promise((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`no such log line within 20 s; got:\n${lines.join('\n')}`)), 20_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
-        lines.push(line);
-        try {
-          const parsed = JSON.parse(line) as Record<string, unknown>;
-          if (test(parsed)) {
-            clearTimeout(timer);
-            done(parsed);
-          }
-        } catch {
-          // Not a log line: kept in `lines` for the failure message.
-        }
-      }
-    });
-  });
-}
+/** The messages of the process's log lines so far, in order. */
+const messages = (bot: { lines: readonly Record<string, unknown>[] }): unknown[] => bot.lines.map((l) => l.msg);
+const starting = (bot: { lines: readonly Record<string, unknown>[] }): unknown[] => messages(bot).filter((m) => String(m).startsWith('starting: '));
 
 describe('GIVEN `paperboy start` with a token', () => {
   it('THEN it stores data/articles, connects, answers a command, and stops cleanly on SIGTERM, never logging the token', async () => {
@@ -84,23 +68,19 @@ describe('GIVEN `paperboy start` with a token', () => {
     fake.addMember(guildId, user.id);
     const channel = fake.createChannel(guildId, { name: 'news' });
     await run(process.execPath, [BIN, 'deploy-commands'], { env: env({ DISCORD_TOKEN: TOKEN, DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_GUILD_ID: guildId }), cwd: dir });
-    const child = spawn(process.execPath, [BIN, 'start'], { env: env({ DISCORD_TOKEN: TOKEN, LOG_LEVEL: 'debug' }), cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    const lines: string[] = [];
-    let stderr = '';
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    const bot = spawnPaperboy(['start'], env({ DISCORD_TOKEN: TOKEN, LOG_LEVEL: 'debug' }), dir);
     try {
-      await waitForLine(child, (l) => l.msg === 'bot connected', lines);
-      expect(lines).toContainEqual(expect.stringContaining('"msg":"ingested shipped articles"'));
-      expect(lines.filter((l) => l.includes('"msg":"starting: '))).toEqual([expect.stringContaining('"msg":"starting: connecting to Discord"')]);
+      await bot.waitFor((l) => l.msg === 'bot connected', 20_000);
+      expect(messages(bot)).toContain('ingested shipped articles');
+      expect(starting(bot)).toEqual(['starting: connecting to Discord']);
       const reply = await fake.runCommand({ guildId, channelId: channel.id, userId: user.id, name: 'search', options: { query: 'NATO expansion' } }).reply();
       expect(reply.embeds[0]?.description).toContain('Russia and NATO are severing ties');
     } finally {
-      child.kill('SIGTERM');
+      bot.child.kill('SIGTERM');
     }
-    expect(await exited).toBe(0);
-    expect(lines).toContainEqual(expect.stringContaining('"msg":"stopping"'));
-    expect(lines.join('\n') + stderr).not.toContain(TOKEN);
+    expect(await bot.exited).toBe(0);
+    expect(messages(bot)).toContain('stopping');
+    expect(JSON.stringify(bot.lines) + bot.stderr()).not.toContain(TOKEN);
     expect(fake.connectedSessions).toBe(0);
   });
 
@@ -117,15 +97,13 @@ describe('GIVEN `paperboy start` with a token', () => {
 describe('GIVEN `paperboy start` without a token', () => {
   it('THEN it says so in one line, runs the playground on 127.0.0.1 with the bot connected, prints its URL, and stops cleanly on SIGTERM', async () => {
     const vars = { PATH: process.env.PATH, PLAYGROUND_PORT: '0', PLAYGROUND_DATABASE_PATH: join(dir, 'playground.db'), INBOX_DIR: join(dir, 'inbox'), LOG_LEVEL: 'info' };
-    const child = spawn(process.execPath, [BIN, 'start'], { env: vars, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    const lines: string[] = [];
-    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    const bot = spawnPaperboy(['start'], vars, dir);
     try {
-      const ready = await waitForLine(child, (l) => typeof l.msg === 'string' && l.msg.startsWith('playground ready'), lines);
+      const ready = await bot.waitFor((l) => typeof l.msg === 'string' && l.msg.startsWith('playground ready'), 20_000);
       const url = String(ready.url);
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
       expect(ready.msg).toBe(`playground ready: open ${url}`);
-      expect(lines.filter((l) => l.includes('"msg":"starting: '))).toEqual([expect.stringContaining('no DISCORD_TOKEN, so running the playground')]);
+      expect(starting(bot)).toEqual([expect.stringContaining('no DISCORD_TOKEN, so running the playground')]);
       const page = await fetch(url);
       expect(await page.text()).toContain('<script type="module" src="/app.js">');
       const state = (await (await fetch(new URL('/api/state', url))).json()) as { guild: { name: string }; commands: unknown[] };
@@ -134,9 +112,9 @@ describe('GIVEN `paperboy start` without a token', () => {
       const script = await fetch(new URL('/app.js', url));
       expect(script.headers.get('content-type')).toMatch(/^text\/javascript/);
     } finally {
-      child.kill('SIGTERM');
+      bot.child.kill('SIGTERM');
     }
-    expect(await exited).toBe(0);
-    expect(lines).toContainEqual(expect.stringContaining('"msg":"bot connected"'));
+    expect(await bot.exited).toBe(0);
+    expect(messages(bot)).toContain('bot connected');
   });
 });
