@@ -14,13 +14,13 @@
  *
  * Each output is written to a folder beside it and renamed into place, so a process that starts during
  * a build (another test run in the same tree) loads the old output or the new, never half of one; and
- * one build runs at a time (a lock folder), the others waiting for it and then finding nothing to do.
+ * one build runs at a time (a lock file), the others waiting for it and then finding nothing to do.
  *
  * @example node --import tsx scripts/build.ts          # what is stale
  * @example node --import tsx scripts/build.ts --force  # everything
  * @example node --import tsx scripts/build.ts page     # only the page (npm run dev)
  */
-import { cp, mkdir, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -28,9 +28,7 @@ const ROOT = resolve(import.meta.dirname, '..');
 const PLAYGROUND = join(ROOT, 'src/ui/playground');
 /** Written into each output when it is complete; its time is the build's start, so an edit made during the build is newer. */
 const STAMP = '.built';
-const LOCK = join(ROOT, 'dist/.build-lock');
-/** A lock older than this was left by a build that died; builds take seconds. */
-const LOCK_STALE_MS = 5 * 60_000;
+const LOCK = join(ROOT, 'dist/.lock');
 
 interface Output {
   readonly name: string;
@@ -120,23 +118,43 @@ async function replace(output: Output, started: number): Promise<void> {
   }
 }
 
+/**
+ * Runs `work` while holding the lock file (this process's pid, written exclusively). A lock whose
+ * process is gone was left by a killed build: it is taken over, and that build's half-made folders removed.
+ */
 async function withLock(work: () => Promise<void>): Promise<void> {
   await mkdir(dirname(LOCK), { recursive: true });
   for (;;) {
     try {
-      await mkdir(LOCK);
+      await writeFile(LOCK, String(process.pid), { flag: 'wx' });
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const held = await stat(LOCK).catch(() => null);
-      if (held && Date.now() - held.mtimeMs > LOCK_STALE_MS) await rm(LOCK, { recursive: true, force: true });
+      if (await heldByNoOne()) await rm(LOCK, { force: true });
       else await sleep(200);
     }
   }
   try {
+    for (const parent of new Set(OUTPUTS.map((o) => dirname(o.dir)))) {
+      for (const name of await readdir(parent)) if (name.startsWith('.build-')) await rm(join(parent, name), { recursive: true, force: true });
+    }
     await work();
   } finally {
-    await rm(LOCK, { recursive: true, force: true });
+    await rm(LOCK, { force: true });
+  }
+}
+
+async function heldByNoOne(): Promise<boolean> {
+  const [text, info] = await Promise.all([readFile(LOCK, 'utf8').catch(() => null), stat(LOCK).catch(() => null)]);
+  if (text === null || !info) return false; // just released: try again
+  const pid = Number(text);
+  // Empty for the moment between its creation and its write; for longer, its writer died.
+  if (!Number.isInteger(pid) || pid <= 0) return Date.now() - info.mtimeMs > 10_000;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }
 
