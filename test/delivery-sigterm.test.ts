@@ -60,7 +60,7 @@ describe('GIVEN `paperboy start` posting a 40-comment thread', () => {
     });
     store.close();
     // A run every second, so the first one starts at once.
-    const env = { PATH: process.env.PATH, DISCORD_TOKEN: TOKEN, DISCORD_API_URL: f.apiUrl, DATABASE_PATH: dbPath, DELIVERY_CRON: '* * * * * *', LOG_LEVEL: 'info' };
+    const env = { PATH: process.env.PATH, DISCORD_TOKEN: TOKEN, DISCORD_API_URL: f.apiUrl, DATABASE_PATH: dbPath, DELIVERY_CRON: '* * * * * *', LOG_LEVEL: 'debug' };
     const isComment = (r: RequestRecord): boolean => r.method === 'POST' && r.status === 200 && r.path.endsWith('/messages') && r.path !== `/channels/${channelId}/messages`;
 
     const first = spawnPaperboy(['start'], env, dir);
@@ -68,9 +68,11 @@ describe('GIVEN `paperboy start` posting a 40-comment thread', () => {
     await new Promise<void>((resolve) => {
       let comments = 0;
       f.on('request', (r) => {
-        if (isComment(r) && ++comments === 5) setTimeout(resolve, 200);
+        if (isComment(r) && ++comments === 5) resolve();
       });
     });
+    // discord.js says (the bot logs it at debug) that it holds the 6th for the next window.
+    await first.waitFor((l) => l.msg === 'rate limited', 5000);
     const started = performance.now();
     first.child.kill('SIGTERM');
     const code = await first.exited;
