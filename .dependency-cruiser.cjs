@@ -43,7 +43,8 @@ module.exports = {
     },
     {
       name: 'front-ends-apart',
-      comment: 'The Discord front end and the CLI do not import each other or the playground; the playground runs the Discord front end against the local Discord.',
+      comment:
+        'The Discord front end and the CLI do not import each other or the playground; the playground runs the Discord front end against the local Discord.',
       severity: 'error',
       from: { path: at('src/ui/(discord|cli)/') },
       to: { path: [at('src/ui/playground/'), ROOT] },
@@ -63,7 +64,7 @@ module.exports = {
     },
     {
       name: 'limits-in-renderer-only',
-      comment: 'Discord\'s size limits belong to the Discord front end: views are built without them, and the renderer fits them (src/ui/discord/render.ts).',
+      comment: "Discord's size limits belong to the Discord front end: views are built without them, and the renderer fits them (src/ui/discord/render.ts).",
       severity: 'error',
       from: { pathNot: at('src/ui/discord/') },
       to: { path: at('src/ui/discord/limits\\.ts$') },

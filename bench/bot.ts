@@ -72,8 +72,19 @@ async function measure(label: string, make: (i: number) => () => Promise<number>
 const results = [
   await measure('search', (i) => () => timed(() => fake.runCommand({ ...at, name: 'search', options: { query: qs[i % qs.length] ?? 'war' } }))),
   await measure('summarize', () => () => timed(() => fake.runCommand({ ...at, name: 'summarize', options: { article: pick() } }))),
-  await measure('autocomplete', (i) => () =>
-    timed(() => fake.autocomplete({ ...at, name: 'summarize', options: { article: titleOf(Math.floor(r() * articles), pools).slice(0, 3 + (i % 12)) }, focused: 'article' }), 'choices'),
+  await measure(
+    'autocomplete',
+    (i) => () =>
+      timed(
+        () =>
+          fake.autocomplete({
+            ...at,
+            name: 'summarize',
+            options: { article: titleOf(Math.floor(r() * articles), pools).slice(0, 3 + (i % 12)) },
+            focused: 'article',
+          }),
+        'choices',
+      ),
   ),
 ];
 await bot.stop();

@@ -5,9 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export const CNNDM_PATH = fileURLToPath(
-  new URL('../../shared/datasets/summarization/summeval_cnndm_100.jsonl', import.meta.url),
-);
+export const CNNDM_PATH = fileURLToPath(new URL('../../shared/datasets/summarization/summeval_cnndm_100.jsonl', import.meta.url));
 
 export interface CnnDmItem {
   readonly id: string;

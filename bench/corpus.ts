@@ -134,7 +134,11 @@ export function exportText(i: number, pools: Pools): string {
   return `${out.join('\n')}\n`;
 }
 
-const STOP = new Set('a an and are as at be by for from has have in is it of on or the to was were will with after over into its his her their this that says said who not'.split(' '));
+const STOP = new Set(
+  'a an and are as at be by for from has have in is it of on or the to was were will with after over into its his her their this that says said who not'.split(
+    ' ',
+  ),
+);
 
 /** Realistic queries drawn from the corpus's own titles: 1–3 words, phrases and prefixes. */
 export function queries(count: number, articles: number, pools: Pools, seed = 7): string[] {

@@ -54,8 +54,16 @@ async function measure(channels: number, perChannel: number, comments: number): 
   const guildId = fake.createGuild({ name: 'Bench' }).id;
   const store = ArticleStore.open(':memory:');
   const rest = new REST({ api: fake.apiUrl }).setToken(token);
-  const engine = createDeliveryEngine({ poster: discordPoster(rest, () => fake.botUser.id, token), progress: openBotState(store.db).progress, log: createLogger({ level: 'silent' }) });
-  const targets: Target[] = Array.from({ length: channels }, (_, i) => ({ guildId, channelId: fake.createChannel(guildId, { name: `news-${i}` }).id, kind: 'text' }));
+  const engine = createDeliveryEngine({
+    poster: discordPoster(rest, () => fake.botUser.id, token),
+    progress: openBotState(store.db).progress,
+    log: createLogger({ level: 'silent' }),
+  });
+  const targets: Target[] = Array.from({ length: channels }, (_, i) => ({
+    guildId,
+    channelId: fake.createChannel(guildId, { name: `news-${i}` }).id,
+    kind: 'text',
+  }));
   const started = performance.now();
   const reports = await Promise.all(targets.map((t, i) => engine.deliver(t, articles(`c${i}`, perChannel, comments))));
   const seconds = (performance.now() - started) / 1000;

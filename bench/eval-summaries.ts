@@ -23,13 +23,18 @@ const HEADER = 'By . Daily Mail Reporter . PUBLISHED : . 10:48 EST , 2 April 201
 
 type System = (item: CnnDmItem) => string[];
 
-const lead3: System = (item) => splitSentences(item.article).slice(0, SUMMARY_SENTENCES).map((s) => s.text);
+const lead3: System = (item) =>
+  splitSentences(item.article)
+    .slice(0, SUMMARY_SENTENCES)
+    .map((s) => s.text);
 const ours: System = (item) => summarizeText([item.article], undefined, { sentences: SUMMARY_SENTENCES }).map((s) => s.text);
 
 /** F1 of each item's summary; sentences go one per line, as ROUGE-Lsum needs. */
 function scores(items: readonly CnnDmItem[], system: System): RougeTriple[] {
   return items.map((item) => {
-    const reference = splitSentences(item.reference).map((s) => s.text).join('\n');
+    const reference = splitSentences(item.reference)
+      .map((s) => s.text)
+      .join('\n');
     return rougeF(reference, system(item).join('\n'));
   });
 }

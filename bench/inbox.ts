@@ -30,7 +30,14 @@ fake.addMember(guild.id, admin.id, { permissions: PermissionFlagsBits.ManageGuil
 const store = ArticleStore.open(':memory:');
 const discord = { token, applicationId: fake.applicationId, guildId: guild.id, apiUrl: fake.apiUrl };
 await deployCommands(discord, commands);
-const bot = await startBot({ discord, store, commands, log: createLogger({ level: 'warn', pretty: false }), client: clientOptionsFor(fake), delivery: { cron: '* * * * * *', inboxDir, feedParser: createFeedParser() } });
+const bot = await startBot({
+  discord,
+  store,
+  commands,
+  log: createLogger({ level: 'warn', pretty: false }),
+  client: clientOptionsFor(fake),
+  delivery: { cron: '* * * * * *', inboxDir, feedParser: createFeedParser() },
+});
 await fake.runCommand({ guildId: guild.id, channelId: channel.id, userId: admin.id, name: 'subscribe', options: { channel: channel.id } }).reply();
 
 const times: number[] = [];
@@ -47,4 +54,11 @@ for (let i = 0; i < DROPS; i++) {
 await bot.stop();
 await fake.close();
 store.close();
-console.log(JSON.stringify({ inbox_to_post_p50_ms: Math.round(percentile(times, 50)), inbox_to_post_max_ms: Math.round(Math.max(...times)), inbox_schedule_interval_ms: 1000, inbox_quiet_ms: 2000 }));
+console.log(
+  JSON.stringify({
+    inbox_to_post_p50_ms: Math.round(percentile(times, 50)),
+    inbox_to_post_max_ms: Math.round(Math.max(...times)),
+    inbox_schedule_interval_ms: 1000,
+    inbox_quiet_ms: 2000,
+  }),
+);

@@ -50,8 +50,13 @@ try {
       async ([path, body, expect]) => {
         // The page's globals, typed here: this file is checked without the DOM library.
         type Node = { textContent: string | null };
-        const page = globalThis as unknown as { location: { hash: string }; document: { querySelectorAll(s: string): Iterable<Node> }; requestAnimationFrame(f: () => void): void };
-        const count = (): number => [...page.document.querySelectorAll('#messages article.message')].filter((m) => (m.textContent ?? '').includes(expect)).length;
+        const page = globalThis as unknown as {
+          location: { hash: string };
+          document: { querySelectorAll(s: string): Iterable<Node> };
+          requestAnimationFrame(f: () => void): void;
+        };
+        const count = (): number =>
+          [...page.document.querySelectorAll('#messages article.message')].filter((m) => (m.textContent ?? '').includes(expect)).length;
         const before = count();
         const channelId = page.location.hash.slice(1);
         const t0 = performance.now();
@@ -65,7 +70,12 @@ try {
 
   const postFiller = (i: number): Promise<unknown> =>
     page.evaluate(
-      (i) => fetch('/api/messages', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ channelId: (globalThis as unknown as { location: { hash: string } }).location.hash.slice(1), content: `filler ${i}` }) }),
+      (i) =>
+        fetch('/api/messages', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ channelId: (globalThis as unknown as { location: { hash: string } }).location.hash.slice(1), content: `filler ${i}` }),
+        }),
       i,
     );
 

@@ -60,9 +60,7 @@ function lcsTable(a: readonly string[], b: readonly string[]): Uint32Array {
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       table[i * cols + j] =
-        a[i - 1] === b[j - 1]
-          ? (table[(i - 1) * cols + j - 1] ?? 0) + 1
-          : Math.max(table[(i - 1) * cols + j] ?? 0, table[i * cols + j - 1] ?? 0);
+        a[i - 1] === b[j - 1] ? (table[(i - 1) * cols + j - 1] ?? 0) + 1 : Math.max(table[(i - 1) * cols + j] ?? 0, table[i * cols + j - 1] ?? 0);
     }
   }
   return table;

@@ -8,7 +8,13 @@ import { truncate } from '../src/core/text/truncate.ts';
 import type { Choice } from '../src/core/view.ts';
 import { text } from '../src/ui/discord/options.ts';
 
-export const articleOption = text({ description: 'Start typing a title, or paste an article id or URL', required: true, autocomplete: true, min_length: 1, max_length: 2000 });
+export const articleOption = text({
+  description: 'Start typing a title, or paste an article id or URL',
+  required: true,
+  autocomplete: true,
+  min_length: 1,
+  max_length: 2000,
+});
 
 /** What was typed, as the answer repeats it: a pasted paragraph is cut here. */
 const REF_SHOWN = 100;
@@ -26,7 +32,11 @@ export function requireArticle(store: ArticleStore, ref: string): Article {
     if (!(error instanceof ArticleNotFound)) throw error;
     const shown = escape(truncate(error.ref, REF_SHOWN, '…').text);
     // A title someone typed without picking it can be short hex too ("bad"), so the usual hint follows.
-    if (error.code === 'too-short') throw new UserError(error.code, `"${shown}" is too short for an article id: an id prefix needs at least ${MIN_ID_PREFIX} hex digits. Start typing a title and pick one from the list, or paste an article id or URL.`);
+    if (error.code === 'too-short')
+      throw new UserError(
+        error.code,
+        `"${shown}" is too short for an article id: an id prefix needs at least ${MIN_ID_PREFIX} hex digits. Start typing a title and pick one from the list, or paste an article id or URL.`,
+      );
     if (error.code === 'ambiguous') throw new UserError(error.code, `More than one article id starts with "${shown}". Pick a title from the list instead.`);
     throw new UserError(error.code, `No article matches "${shown}". Start typing a title and pick one from the list, or paste an article id or URL.`);
   }

@@ -17,7 +17,11 @@ const TITLE_SHOWN = 200;
 /** The view of page `page` (1-based) of an article. */
 export function articleView(article: Article, page: number): View {
   const { pages, firstCommentPage } = articlePages(article);
-  if (page > pages.length) throw new UserError('bad-option', `"${truncate(article.title, TITLE_SHOWN, '…').text}" has ${pages.length} page${pages.length === 1 ? '' : 's'}; page ${page} is past the end.`);
+  if (page > pages.length)
+    throw new UserError(
+      'bad-option',
+      `"${truncate(article.title, TITLE_SHOWN, '…').text}" has ${pages.length} page${pages.length === 1 ? '' : 's'}; page ${page} is past the end.`,
+    );
   const state = (p: number): ButtonView['state'] => (p >= 1 && p <= pages.length && p !== page ? ['article', article.id, String(p)] : null);
   const buttons: ButtonView[] = [
     { label: '◀ Previous', state: state(page - 1) },

@@ -50,7 +50,8 @@ function runLines(run: SubscriptionRun, dryRun: boolean): string {
   if (run.paused) parts.push(`⏸ paused: ${escape(run.paused)}`);
   else if (run.error) parts.push(`⚠ stopped part way: ${escape(run.error)} (the next run resumes)`);
   const posting = run.posting ?? [];
-  for (const p of posting.slice(0, POSTING_SHOWN)) parts.push(`⏳ posting the comments of “${escape(truncate(p.title, TITLE_SHOWN, '…').text)}”: ${p.left} left`);
+  for (const p of posting.slice(0, POSTING_SHOWN))
+    parts.push(`⏳ posting the comments of “${escape(truncate(p.title, TITLE_SHOWN, '…').text)}”: ${p.left} left`);
   if (posting.length > POSTING_SHOWN) parts.push(`⏳ and ${plural(posting.length - POSTING_SHOWN, 'more thread')}`);
   if (posting.length > 0) parts.push('the next run goes on');
   if (run.setAside) parts.push(`⚠ ${plural(run.setAside, 'article')} set aside (/subscriptions says why)`);

@@ -79,6 +79,9 @@ export default slashCommand({
       // The bot is shutting down: the feed's state was left as it was, so the next run reads it.
       'cut-off': 'It was not read: Paperboy is restarting, and reads it on its next run.',
     }[polled.outcome];
-    return { ephemeral: true, content: `${added.existed ? 'Updated' : 'Added'} <${address}> as “${escape(added.name)}”. ${result} Subscribed channels get its new articles on the next delivery run.` };
+    return {
+      ephemeral: true,
+      content: `${added.existed ? 'Updated' : 'Added'} <${address}> as “${escape(added.name)}”. ${result} Subscribed channels get its new articles on the next delivery run.`,
+    };
   },
 });

@@ -62,7 +62,9 @@ const WHO_SEPARATOR = ' · ';
 function optionFor(hit: SearchHit, index: number, offset: number): SelectOption {
   const number = `${offset + index + 1}. `;
   const c = hit.comment;
-  const who = c ? `${commentLabel({ ...c, id: truncate(c.id, COMMENT_ID_CHARS, '…').text })}${c.author ? ` by ${truncate(oneLine(c.author), AUTHOR_CHARS, '…').text}` : ''}${WHO_SEPARATOR}` : '';
+  const who = c
+    ? `${commentLabel({ ...c, id: truncate(c.id, COMMENT_ID_CHARS, '…').text })}${c.author ? ` by ${truncate(oneLine(c.author), AUTHOR_CHARS, '…').text}` : ''}${WHO_SEPARATOR}`
+    : '';
   // The caps above keep the room positive; the floor is for a result number no search reaches.
   const title = truncate(oneLine(hit.title), Math.max(1, OPTION_TEXT - number.length - who.length), '…').text;
   const about = hit.comment ? '' : [hit.source, hit.publishedAt?.slice(0, 10)].filter(Boolean).join(' · ');
@@ -117,7 +119,9 @@ function openResult(store: ArticleStore, q: Query, page: number, value: string):
       {
         title: escape(article.title),
         url: article.url,
-        author: [commentLabel(comment), comment.author, showTime(comment.postedAt), comment.rating === null ? '' : `rating ${comment.rating}`].filter(Boolean).join(' · '),
+        author: [commentLabel(comment), comment.author, showTime(comment.postedAt), comment.rating === null ? '' : `rating ${comment.rating}`]
+          .filter(Boolean)
+          .join(' · '),
         description: text,
         footer: `Comment on article ${article.id}`,
       },

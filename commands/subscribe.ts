@@ -13,7 +13,8 @@ export { CLEAR, DEFAULT_BACKFILL } from '../src/app/delivery/subscribe.ts';
 
 /** The service's plain-words complaint about an option, as markdown, saying how to drop keywords kept from before. */
 function optionProblem(error: SubscriptionOptionError): UserError {
-  if (error.option === 'backfill') return new UserError(error.code, `Backfill "${escape(error.given)}" is not one of: none, latest N (such as latest 10), all.`);
+  if (error.option === 'backfill')
+    return new UserError(error.code, `Backfill "${escape(error.given)}" is not one of: none, latest N (such as latest 10), all.`);
   const kept = error.kept ? ` (the keywords kept from before; give new ones, or keywords:${CLEAR} for none)` : '';
   return new UserError(error.code, `Keywords: ${escape(error.reason)}${kept}.`);
 }
@@ -31,7 +32,15 @@ export default slashCommand({
   run: async ({ channel, source, keywords, backfill }, ctx) => {
     const { subscriptions, cron, guildId } = requireAdmin(ctx);
     const kind = channel.type === ChannelType.GuildForum ? 'forum' : 'text';
-    const request = { guildId, channel: { id: channel.id, name: channel.name, kind }, source, keywords, backfill, by: ctx.actor?.name ?? '', now: ctx.now() } as const;
+    const request = {
+      guildId,
+      channel: { id: channel.id, name: channel.name, kind },
+      source,
+      keywords,
+      backfill,
+      by: ctx.actor?.name ?? '',
+      now: ctx.now(),
+    } as const;
     const done = await subscribe(subscriptions, ctx.store, request).catch((error: unknown) => {
       throw error instanceof SubscriptionOptionError ? optionProblem(error) : error;
     });
@@ -44,7 +53,16 @@ export default slashCommand({
     const filters = existing && filterChanges(existing, { source, keywords });
     if (filters) lines.push(filters);
     if (!existing) lines.push(firstBackfill(fill, given === null, countWaiting(ctx.store, sub, filter, cursor)));
-    else if (given) lines.push(changedBackfill(fill, showBackfill(fill) === showBackfill(existing.backfill), existing.cursor, cursor, countWaiting(ctx.store, sub, filter, Math.min(existing.cursor, cursor), Math.max(existing.cursor, cursor))));
+    else if (given)
+      lines.push(
+        changedBackfill(
+          fill,
+          showBackfill(fill) === showBackfill(existing.backfill),
+          existing.cursor,
+          cursor,
+          countWaiting(ctx.store, sub, filter, Math.min(existing.cursor, cursor), Math.max(existing.cursor, cursor)),
+        ),
+      );
     if (existing?.paused) lines.push(`It was paused (${escape(existing.paused.reason)}); it runs again now.`);
     lines.push(cron ? `Articles go out on schedule (\`${cron}\`), or now with /deliver.` : 'Run /deliver to post now.');
     return { ephemeral: true, content: lines.join('\n') };
@@ -52,7 +70,10 @@ export default slashCommand({
 });
 
 /** On a second /subscribe: which filters were dropped and which kept (and how to drop those), or null when neither. */
-function filterChanges(had: Pick<Subscription, 'source' | 'keywords'>, given: { readonly source: string | undefined; readonly keywords: string | undefined }): string | null {
+function filterChanges(
+  had: Pick<Subscription, 'source' | 'keywords'>,
+  given: { readonly source: string | undefined; readonly keywords: string | undefined },
+): string | null {
   const names = ['source', 'keywords'] as const;
   const dropped = names.filter((n) => given[n] !== undefined && had[n] !== null && chosen(given[n], had[n]) === null);
   const kept = names.filter((n) => given[n] === undefined && had[n] !== null);
@@ -73,14 +94,16 @@ function firstBackfill(fill: Backfill, byDefault: boolean, found: number): strin
   const head = `Backfill: ${showBackfill(fill)}${byDefault ? ' (the default)' : ''}`;
   if (fill.kind === 'none') return `${head}: only articles stored from now on.`;
   const which = fill.kind === 'all' ? 'every stored article' : `the latest ${fill.count} stored`;
-  const now = found === 0 ? 'none is stored yet that matches, so articles go out as they arrive' : `${count(found, 'article')} now, then new ones as they arrive`;
+  const now =
+    found === 0 ? 'none is stored yet that matches, so articles go out as they arrive' : `${count(found, 'article')} now, then new ones as they arrive`;
   const more = byDefault ? ' Nothing older is posted: subscribe again with backfill:all for every stored article, or backfill:none for new ones only.' : '';
   return `${head}: ${which} first (${now}).${more}`;
 }
 
 function changedBackfill(fill: Backfill, same: boolean, before: number, after: number, between: number): string {
   const head = same ? `Backfill ${showBackfill(fill)} applied again` : `Backfill changed to ${showBackfill(fill)}`;
-  if (after < before) return `${head}: ${count(between, 'stored article')} before where it had got to ${between === 1 ? 'is' : 'are'} due again; those already posted here are not posted twice.`;
+  if (after < before)
+    return `${head}: ${count(between, 'stored article')} before where it had got to ${between === 1 ? 'is' : 'are'} due again; those already posted here are not posted twice.`;
   if (after > before) return `${head}: ${count(between, 'stored article')} not yet posted ${between === 1 ? 'is' : 'are'} skipped.`;
   return `${head}: it had got no further than that, so nothing else changes.`;
 }

@@ -25,11 +25,16 @@ const LISTED = 25;
 function setAsideLines(s: Subscription): string[] {
   const list = setAsideOf(s);
   const dropped = s.setAsideDropped ?? 0;
-  if (list.length === 0) return dropped > 0 ? [`⚠ ${plural(dropped, 'article')} set aside and no longer listed (the list keeps ${MAX_SET_ASIDE}); see the log.`] : [];
+  if (list.length === 0)
+    return dropped > 0 ? [`⚠ ${plural(dropped, 'article')} set aside and no longer listed (the list keeps ${MAX_SET_ASIDE}); see the log.`] : [];
   const waiting = list.filter((e) => e.retry).length;
-  const lines = [`⚠ ${plural(list.length, 'article')} set aside: ${list.length === 1 ? 'it cannot' : 'they cannot'} be posted as ${list.length === 1 ? 'it is' : 'they are'}, and later articles went on.`];
+  const lines = [
+    `⚠ ${plural(list.length, 'article')} set aside: ${list.length === 1 ? 'it cannot' : 'they cannot'} be posted as ${list.length === 1 ? 'it is' : 'they are'}, and later articles went on.`,
+  ];
   for (const e of list.slice(0, SET_ASIDE_SHOWN)) {
-    lines.push(`• “${escape(truncate(e.title, TITLE_SHOWN, '…').text)}”${e.retry ? ' (retry asked)' : ''}: ${escape(truncate(e.reason, REASON_SHOWN, '…').text)}`);
+    lines.push(
+      `• “${escape(truncate(e.title, TITLE_SHOWN, '…').text)}”${e.retry ? ' (retry asked)' : ''}: ${escape(truncate(e.reason, REASON_SHOWN, '…').text)}`,
+    );
   }
   if (list.length > SET_ASIDE_SHOWN) lines.push(`• and ${list.length - SET_ASIDE_SHOWN} more`);
   if (dropped > 0) lines.push(`• and ${dropped} more set aside; see the log (the list keeps the latest ${MAX_SET_ASIDE}, and a retry cannot reach these)`);
@@ -47,12 +52,14 @@ function postingLines(s: Subscription): string[] {
 }
 
 function describe(s: Subscription): EmbedField {
-  const filter = [s.source && `source ${escape(s.source)}`, s.keywords && `keywords \`${s.keywords.replace(/`/g, 'ˋ')}\``].filter(Boolean).join(', ') || 'every article';
+  const filter =
+    [s.source && `source ${escape(s.source)}`, s.keywords && `keywords \`${s.keywords.replace(/`/g, 'ˋ')}\``].filter(Boolean).join(', ') || 'every article';
   const lines = [
     `<#${s.channelId}> (${s.kind}): ${filter}; backfill ${showBackfill(s.backfill)}`,
     `Posted ${plural(s.posted, 'article')}${s.lastPostedAt ? `, last at ${showTime(s.lastPostedAt.slice(0, 16))} UTC` : ''}.`,
   ];
-  if (s.paused) lines.push(`⏸ **Paused** since ${showTime(s.paused.at.slice(0, 16))} UTC: ${escape(s.paused.reason)}. Fix it, then /subscribe again to resume.`);
+  if (s.paused)
+    lines.push(`⏸ **Paused** since ${showTime(s.paused.at.slice(0, 16))} UTC: ${escape(s.paused.reason)}. Fix it, then /subscribe again to resume.`);
   else if (s.lastError) lines.push(`⚠ Last run stopped part way: ${escape(s.lastError)}. The next run resumes.`);
   lines.push(...postingLines(s), ...setAsideLines(s));
   return { name: `#${s.channelName}`, value: lines.join('\n') };
@@ -66,7 +73,10 @@ export function subscriptionsView(subs: readonly Subscription[], cron: string | 
     embeds: [
       {
         title: 'Subscriptions',
-        description: subs.length === 0 ? 'None yet. Add one with /subscribe.' : `${plural(subs.length, 'subscription')}${more > 0 ? ` (the first ${shown.length} shown)` : ''}.${cron ? ` Delivery runs on \`${cron}\`.` : ''}`,
+        description:
+          subs.length === 0
+            ? 'None yet. Add one with /subscribe.'
+            : `${plural(subs.length, 'subscription')}${more > 0 ? ` (the first ${shown.length} shown)` : ''}.${cron ? ` Delivery runs on \`${cron}\`.` : ''}`,
         fields: shown.map(describe),
       },
     ],
@@ -83,7 +93,10 @@ async function retryView(subscriptions: Subscriptions, guildId: string, channelI
   const titles = list.slice(0, SET_ASIDE_SHOWN).map((e) => `“${escape(truncate(e.title, TITLE_SHOWN, '…').text)}”`);
   const named = `${titles.join(', ')}${list.length > SET_ASIDE_SHOWN ? ` and ${list.length - SET_ASIDE_SHOWN} more` : ''}`;
   const paused = sub.paused ? ` It is paused (${escape(sub.paused.reason)}): /subscribe it again to resume, or nothing runs.` : '';
-  return { ephemeral: true, content: `${plural(list.length, 'set-aside article')} in <#${channelId}> (${named}) will be tried again ${when}. One refused again stays set aside with the new reason.${paused}` };
+  return {
+    ephemeral: true,
+    content: `${plural(list.length, 'set-aside article')} in <#${channelId}> (${named}) will be tried again ${when}. One refused again stays set aside with the new reason.${paused}`,
+  };
 }
 
 export default slashCommand({

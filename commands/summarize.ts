@@ -70,10 +70,17 @@ export function discussionView(article: Article, length: Length): View {
       fields.push(field('Top comments', lines));
     }
     if (d.quoted.length > 0) {
-      fields.push(field('Most quoted passages', d.quoted.map((q) => `${plural(q.comments, 'comment')}, ${escape(placeOf(article.body, q.block))}: "${excerpt(q.text)}"`)));
+      fields.push(
+        field(
+          'Most quoted passages',
+          d.quoted.map((q) => `${plural(q.comments, 'comment')}, ${escape(placeOf(article.body, q.block))}: "${excerpt(q.text)}"`),
+        ),
+      );
     }
   }
-  const said = d.summary.map((s) => `**${escape(commentLabel(s.comment))}${s.comment.author ? `, ${escape(s.comment.author)}` : ''}:** ${escape(oneLine(s.text))}`);
+  const said = d.summary.map(
+    (s) => `**${escape(commentLabel(s.comment))}${s.comment.author ? `, ${escape(s.comment.author)}` : ''}:** ${escape(oneLine(s.text))}`,
+  );
   const description = d.count === 0 ? '*No comments yet.*' : said.length > 0 ? said.join('\n\n') : '*The comments have no sentences to quote.*';
   return {
     embeds: [

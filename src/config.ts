@@ -41,21 +41,33 @@ const Env = z.object({
   /** Files dropped here are ingested on each delivery run. Relative paths resolve against the current directory. */
   INBOX_DIR: z.string().min(1).optional(),
   /** The most megabytes of one input read into memory at once (a file read whole, or one article of a streamed file). */
-  INGEST_MAX_MB: z.coerce.number({ error: 'expected a number of megabytes, such as 16' }).positive('expected a number of megabytes above 0, such as 16').max(1024, 'expected at most 1024 megabytes').default(16),
+  INGEST_MAX_MB: z.coerce
+    .number({ error: 'expected a number of megabytes, such as 16' })
+    .positive('expected a number of megabytes above 0, such as 16')
+    .max(1024, 'expected at most 1024 megabytes')
+    .default(16),
   /** Where `npm start` without a token serves the playground. */
   PLAYGROUND_HOST: z.string().min(1).default('127.0.0.1'),
-  PLAYGROUND_PORT: z.coerce.number({ error: 'expected a port number' }).int('expected a port number').min(0, 'expected a port from 0 to 65535').max(65535, 'expected a port from 0 to 65535').default(DEFAULT_PLAYGROUND_PORT),
+  PLAYGROUND_PORT: z.coerce
+    .number({ error: 'expected a port number' })
+    .int('expected a port number')
+    .min(0, 'expected a port from 0 to 65535')
+    .max(65535, 'expected a port from 0 to 65535')
+    .default(DEFAULT_PLAYGROUND_PORT),
   /** The playground's own database, so nothing tried there reaches the real bot's subscriptions. */
   PLAYGROUND_DATABASE_PATH: z.string().min(1).optional(),
   /** Non-public hosts and ranges feeds may be fetched from: the playground's and tests' local sites, an intranet. */
-  FEED_ALLOW_HOSTS: z.string().transform((text, ctx) => {
-    try {
-      return parseAllowList(text);
-    } catch (error) {
-      ctx.addIssue({ code: 'custom', message: (error as Error).message });
-      return z.NEVER;
-    }
-  }).optional(),
+  FEED_ALLOW_HOSTS: z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return parseAllowList(text);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    })
+    .optional(),
   DELIVERY_CRON: z
     .string()
     .refine((v) => validCron(v), 'expected a cron expression such as */5 * * * * (minute hour day month weekday, optional seconds first)')

@@ -116,7 +116,19 @@ async function start(config: Config): Promise<void> {
     ]);
     const store = ArticleStore.open(database);
     await ingestShipped(store, log);
-    const bot = await startBot({ discord, store, commands, log, delivery: { cron: config.deliveryCron, inboxDir: config.inboxDir, inboxMaxBytes: config.maxInputBytes, feedParser: createFeedParser(), feedFetch: { allow: config.feedAllow } } });
+    const bot = await startBot({
+      discord,
+      store,
+      commands,
+      log,
+      delivery: {
+        cron: config.deliveryCron,
+        inboxDir: config.inboxDir,
+        inboxMaxBytes: config.maxInputBytes,
+        feedParser: createFeedParser(),
+        feedFetch: { allow: config.feedAllow },
+      },
+    });
     const lost = await stopping;
     await bot.stop();
     store.close();

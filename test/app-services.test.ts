@@ -56,7 +56,14 @@ describe('GIVEN an article stored', () => {
     expect(fromArticle?.citation).toEqual({ kind: 'article', title: 'The ferry returns', place: 'paragraph 2' });
     expect(fromArticle?.quote.text).toContain('Passengers queued at the harbour');
     const fromComments = quotePassage(ferry, { about: 'crossing view', from: 'comments' });
-    expect(fromComments?.citation).toEqual({ kind: 'comment', title: 'The ferry returns', comment: { id: 'n1', number: 1 }, author: 'Maren', postedAt: '2021-10-20T10:12', rating: 4 });
+    expect(fromComments?.citation).toEqual({
+      kind: 'comment',
+      title: 'The ferry returns',
+      comment: { id: 'n1', number: 1 },
+      author: 'Maren',
+      postedAt: '2021-10-20T10:12',
+      rating: 4,
+    });
     expect(quotePassage(ferry, { about: 'zeppelin', from: 'article' })).toBeNull();
   });
 });
@@ -69,14 +76,21 @@ describe('GIVEN feed addresses as typed', () => {
   });
 
   it('THEN one that is not an http(s) URL is a bad-option UserError saying what is wrong', () => {
-    expect(thrown(() => feedAddress('ftp://example.org/feed'))).toMatchObject({ code: 'bad-option', message: '"ftp:" feeds are not supported; use an http(s) URL' });
+    expect(thrown(() => feedAddress('ftp://example.org/feed'))).toMatchObject({
+      code: 'bad-option',
+      message: '"ftp:" feeds are not supported; use an http(s) URL',
+    });
     expect(thrown(() => feedAddress('not a url'))).toBeInstanceOf(UserError);
   });
 
   it('THEN a feed added without a name gets the default one, and a blank name counts as none', async () => {
     const added: [string, string][] = [];
     const registry = { add: (url: string, name: string) => (added.push([url, name]), Promise.resolve({ existed: false })) } as unknown as FeedRegistry;
-    expect(await addFeed(registry, 'https://news.example.net/rss', '  ', new Date())).toEqual({ address: 'https://news.example.net/rss', name: 'news.example.net', existed: false });
+    expect(await addFeed(registry, 'https://news.example.net/rss', '  ', new Date())).toEqual({
+      address: 'https://news.example.net/rss',
+      name: 'news.example.net',
+      existed: false,
+    });
     expect(added).toEqual([['https://news.example.net/rss', 'news.example.net']]);
   });
 });
@@ -94,7 +108,9 @@ describe('GIVEN a bug in a CLI command', () => {
     expect(code).toBe(2);
     expect(io.stderr).toMatch(/^paperboy: unexpected error \(ref [0-9a-f]{8}\): TypeError: boom went the command\n {4}at /);
     const user = capture();
-    const userCode = await run(['oops'], user, [(program) => void program.command('oops').action(() => Promise.reject(new UserError('bad-option', 'that is not an option')))]);
+    const userCode = await run(['oops'], user, [
+      (program) => void program.command('oops').action(() => Promise.reject(new UserError('bad-option', 'that is not an option'))),
+    ]);
     expect({ code: userCode, stderr: user.stderr }).toEqual({ code: 1, stderr: 'paperboy: that is not an option\n' });
     expect(errorMessage('plain')).toBe('plain');
   });

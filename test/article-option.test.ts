@@ -6,7 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { article } from './helpers/articles.ts';
 import { type Harness, startHarness } from './helpers/bot.ts';
 
-const harbour = article({ title: 'Harbour reopens after the storm', url: 'https://example.com/harbour', text: 'The harbour reopened today after three days of storms. Ships are queueing at the entrance.' });
+const harbour = article({
+  title: 'Harbour reopens after the storm',
+  url: 'https://example.com/harbour',
+  text: 'The harbour reopened today after three days of storms. Ships are queueing at the entrance.',
+});
 
 let h: Harness;
 beforeAll(async () => {
@@ -36,6 +40,8 @@ describe('GIVEN fewer than 4 hex digits of an id', () => {
     const ref = harbour.id.slice(0, 3).toUpperCase();
     const reply = await h.run('article', { article: ref }).reply();
     expect(reply.ephemeral).toBe(true);
-    expect(reply.content).toBe(`"${ref}" is too short for an article id: an id prefix needs at least 4 hex digits. Start typing a title and pick one from the list, or paste an article id or URL.`);
+    expect(reply.content).toBe(
+      `"${ref}" is too short for an article id: an id prefix needs at least 4 hex digits. Start typing a title and pick one from the list, or paste an article id or URL.`,
+    );
   });
 });

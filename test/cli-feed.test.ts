@@ -15,7 +15,8 @@ beforeAll(async () => {
   // The site is on this machine, which feeds reach only when the operator allows it.
   vi.stubEnv('FEED_ALLOW_HOSTS', '127.0.0.1');
   server = createServer((req, res) => {
-    if (req.url === '/news.atom') return void res.writeHead(200, { 'Content-Type': 'application/atom+xml' }).end(readFileSync(new URL('rss-parser__heise.atom', FEEDS)));
+    if (req.url === '/news.atom')
+      return void res.writeHead(200, { 'Content-Type': 'application/atom+xml' }).end(readFileSync(new URL('rss-parser__heise.atom', FEEDS)));
     res.writeHead(404).end();
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
@@ -35,7 +36,12 @@ describe('GIVEN the feed commands', () => {
     expect(polled.code).toBe(0);
     expect(polled.stdout).toMatch(new RegExp(`^${base}/news.atom: \\d+ items, \\d+ new, 0 updated\\n$`));
     const store = ArticleStore.open(db);
-    expect(store.list().filter((a) => a.source !== 'heise').map((a) => `${a.title} (${a.source})`)).toEqual([]);
+    expect(
+      store
+        .list()
+        .filter((a) => a.source !== 'heise')
+        .map((a) => `${a.title} (${a.source})`),
+    ).toEqual([]);
     expect(store.count()).toBeGreaterThan(0);
     store.close();
     await cli('feed', 'add', `${base}/gone.rss`);

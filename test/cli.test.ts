@@ -161,7 +161,13 @@ describe('GIVEN a folder with a symbolic link, a broken link and an unreadable s
 describe('GIVEN a library exported as JSON Lines', () => {
   it('THEN ingest reads it back line by line, unchanged, and a bad line fails alone', async () => {
     expect((await cli('ingest', SAMPLE)).code).toBe(0);
-    writeFileSync(join(dir, 'more.json'), JSON.stringify([{ title: 'Second', body: 'Two.' }, { title: 'Third', body: 'Three.' }]));
+    writeFileSync(
+      join(dir, 'more.json'),
+      JSON.stringify([
+        { title: 'Second', body: 'Two.' },
+        { title: 'Third', body: 'Three.' },
+      ]),
+    );
     await cli('ingest', join(dir, 'more.json'));
     const out = join(dir, 'library.jsonl');
     expect((await cli('export', '--output', out)).code).toBe(0);
@@ -186,7 +192,12 @@ describe('GIVEN a library exported as JSON Lines', () => {
 describe('GIVEN harbour articles published on 2020-02-29, 2021-02-28 and 2021-03-01', () => {
   beforeEach(async () => {
     const days = ['2020-02-29', '2021-02-28', '2021-03-01'];
-    const articles = days.map((day) => ({ title: `Harbour report ${day}`, url: `https://example.com/harbour/${day}`, publishedAt: day, body: `The harbour reopened on ${day}.` }));
+    const articles = days.map((day) => ({
+      title: `Harbour report ${day}`,
+      url: `https://example.com/harbour/${day}`,
+      publishedAt: day,
+      body: `The harbour reopened on ${day}.`,
+    }));
     writeFileSync(join(dir, 'harbour.json'), JSON.stringify(articles));
     expect((await cli('ingest', join(dir, 'harbour.json'))).code).toBe(0);
   });

@@ -60,20 +60,28 @@ describe('GIVEN every command’s definition and its option schema', () => {
     expect(schemaNames(command.options, v.subcommand).sort()).toEqual(v.options.map((o) => o.name).sort());
   });
 
-  it.each(cases.map((x) => [x.v.label, x] as const))('THEN %s takes what Discord may send, and refuses it without a required option', (_label, { command, v }) => {
-    const full = command.options.safeParse(sample(v));
-    expect(full.error?.issues ?? [], 'issues with every option given').toEqual([]);
-    for (const o of v.options) {
-      const without = command.options.safeParse(sample(v, o.name));
-      if (o.required) expect(without.error?.issues.map((i) => i.path.join('.')), `${o.name} left out`).toContain(o.name);
-      else expect(without.error?.issues ?? [], `${o.name} left out`).toEqual([]);
-    }
-  });
+  it.each(cases.map((x) => [x.v.label, x] as const))(
+    'THEN %s takes what Discord may send, and refuses it without a required option',
+    (_label, { command, v }) => {
+      const full = command.options.safeParse(sample(v));
+      expect(full.error?.issues ?? [], 'issues with every option given').toEqual([]);
+      for (const o of v.options) {
+        const without = command.options.safeParse(sample(v, o.name));
+        if (o.required)
+          expect(
+            without.error?.issues.map((i) => i.path.join('.')),
+            `${o.name} left out`,
+          ).toContain(o.name);
+        else expect(without.error?.issues ?? [], `${o.name} left out`).toEqual([]);
+      }
+    },
+  );
 
   it.each(cases.map((x) => [x.v.label, x] as const))('THEN %s accepts exactly the choices it offers', (_label, { command, v }) => {
     for (const o of v.options) {
       if (o.type !== ApplicationCommandOptionType.String || !o.choices) continue;
-      for (const c of o.choices) expect(command.options.safeParse({ ...sample(v), [o.name]: c.value }).error?.issues ?? [], `${o.name}: ${c.value}`).toEqual([]);
+      for (const c of o.choices)
+        expect(command.options.safeParse({ ...sample(v), [o.name]: c.value }).error?.issues ?? [], `${o.name}: ${c.value}`).toEqual([]);
       expect(command.options.safeParse({ ...sample(v), [o.name]: 'not-a-choice' }).success, `${o.name}: not-a-choice`).toBe(false);
     }
   });

@@ -52,7 +52,9 @@ describe('GIVEN the sample article stored', () => {
   });
 
   it('THEN /search with nothing matching is a user error that names the query', () => {
-    expect(() => searchView(store, { query: 'zeppelin', scope: 'comments', source: null }, 1)).toThrow(new UserError('not-found', 'No comments match "zeppelin".'));
+    expect(() => searchView(store, { query: 'zeppelin', scope: 'comments', source: null }, 1)).toThrow(
+      new UserError('not-found', 'No comments match "zeppelin".'),
+    );
     expect(() => searchView(store, { query: '"*** @everyone', scope: 'all', source: null }, 1)).toThrow(UserError);
   });
 
@@ -137,6 +139,8 @@ describe('GIVEN hostile and huge text', () => {
 describe('GIVEN an article whose feed links its discussion', () => {
   it('THEN the comment count links to it', () => {
     const a = article({ title: 'Linked', commentsUrl: 'https://blog.example/one#comments', declaredCommentCount: 12 });
-    expect(summaryView(a, 'short').embeds?.[0]?.fields?.find((f) => f.name === 'Comments')?.value).toBe('0 of 12 comments · [at the source](https://blog.example/one#comments)');
+    expect(summaryView(a, 'short').embeds?.[0]?.fields?.find((f) => f.name === 'Comments')?.value).toBe(
+      '0 of 12 comments · [at the source](https://blog.example/one#comments)',
+    );
   });
 });

@@ -98,7 +98,9 @@ describe('GIVEN an article whose comment has no number and an id with markdown',
         const view = await quote.run({ article: a.id, about: 'ferry', from: 'comments' }, { store, now: () => new Date() });
         const description = embedOf(view).description ?? '';
         expect(description).toBe(`> ${TEXT}\n— comment \\*\\*x\\*\\*\\_y\\_, by Marta, 2021-10-20 10:12, rating 9, on *Harbour reopens*`);
-        expect(drawn(description)).toBe(`<blockquote>${TEXT}</blockquote>— comment ${html(ID)}, by Marta, 2021-10-20 10:12, rating 9, on <em>Harbour reopens</em>`);
+        expect(drawn(description)).toBe(
+          `<blockquote>${TEXT}</blockquote>— comment ${html(ID)}, by Marta, 2021-10-20 10:12, rating 9, on <em>Harbour reopens</em>`,
+        );
       } finally {
         store.close();
       }
@@ -107,7 +109,9 @@ describe('GIVEN an article whose comment has no number and an id with markdown',
     it('THEN every kind of markdown in the id shows as written', () => {
       for (const id of HOSTILE) {
         const description = embedOf(quoteView(withComment(id), 'ferry', 'comments')).description ?? '';
-        expect(drawn(description), id).toBe(`<blockquote>${TEXT}</blockquote>— comment ${html(id)}, by Marta, 2021-10-20 10:12, rating 9, on <em>Harbour reopens</em>`);
+        expect(drawn(description), id).toBe(
+          `<blockquote>${TEXT}</blockquote>— comment ${html(id)}, by Marta, 2021-10-20 10:12, rating 9, on <em>Harbour reopens</em>`,
+        );
       }
     });
   });
@@ -125,7 +129,9 @@ describe('GIVEN an article whose comment has no number and an id with markdown',
 
     it('THEN every kind of markdown in the id shows as written', () => {
       for (const id of HOSTILE) {
-        expect(drawn(citation(answerFor(withComment(id), 'Is the ferry late?', '42').content ?? '')), id).toBe(`— comment ${html(id)} by Marta, 2021-10-20 10:12`);
+        expect(drawn(citation(answerFor(withComment(id), 'Is the ferry late?', '42').content ?? '')), id).toBe(
+          `— comment ${html(id)} by Marta, 2021-10-20 10:12`,
+        );
       }
     });
   });

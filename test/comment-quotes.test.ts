@@ -55,7 +55,8 @@ describe('GIVEN hand-made comment paragraphs against the sample', () => {
 
   it('WHEN a quote is followed by reply lines in the same paragraph THEN the quote is still recognised', () => {
     const quote = VERGE_TEXT.slice(0, 120);
-    const replies = '- Nonsense, nobody in Brussels thinks so, whatever the author writes.\n- Europe has other worries this winter: gas prices, for one, and elections.';
+    const replies =
+      '- Nonsense, nobody in Brussels thinks so, whatever the author writes.\n- Europe has other worries this winter: gas prices, for one, and elections.';
     // Taken whole, the paragraph shares too few trigrams with the article to count.
     expect(findCommentQuotes(index, [`${quote}\n${replies}`.split('\n').reverse().join('\n')])).toEqual([]);
     expect(quotes(`${quote}\n${replies}`)).toEqual([VERGE]);

@@ -42,8 +42,19 @@ describe('GIVEN the environment', () => {
 
   it('THEN the Discord keys are read, and the API URL loses its trailing slash', () => {
     const token = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe.abcdefghijklmnopqrstuvwxyz0123456789AB';
-    const config = loadConfig({ DISCORD_TOKEN: token, DISCORD_APPLICATION_ID: '123456789012345678', DISCORD_GUILD_ID: '223456789012345678', DISCORD_API_URL: 'http://127.0.0.1:5000/api/' });
-    expect(config.discord).toEqual({ token, applicationId: '123456789012345678', guildId: '223456789012345678', apiUrl: 'http://127.0.0.1:5000/api', messageContent: false });
+    const config = loadConfig({
+      DISCORD_TOKEN: token,
+      DISCORD_APPLICATION_ID: '123456789012345678',
+      DISCORD_GUILD_ID: '223456789012345678',
+      DISCORD_API_URL: 'http://127.0.0.1:5000/api/',
+    });
+    expect(config.discord).toEqual({
+      token,
+      applicationId: '123456789012345678',
+      guildId: '223456789012345678',
+      apiUrl: 'http://127.0.0.1:5000/api',
+      messageContent: false,
+    });
     expect(loadConfig({ DISCORD_MESSAGE_CONTENT: 'true' }).discord.messageContent).toBe(true);
     expect(() => loadConfig({ DISCORD_MESSAGE_CONTENT: 'yes' })).toThrow(/^configuration: DISCORD_MESSAGE_CONTENT: expected true or false/);
     expect(requireDiscord(config, { applicationId: true })).toMatchObject({ token, applicationId: '123456789012345678' });

@@ -16,12 +16,20 @@ afterEach(async () => {
 
 describe('GIVEN a posted article and a reader who replies in its thread', () => {
   it('THEN /deliver dry-run says the post would be updated, with no "0 messages", and the run does just that', async () => {
-    const harbour = article({ title: 'Harbour reopens after the storm', source: 'Coast Gazette', text: 'The harbour reopened on Monday.', comments: [comment(1, 'Good news for the fleet.')] });
+    const harbour = article({
+      title: 'Harbour reopens after the storm',
+      source: 'Coast Gazette',
+      text: 'The harbour reopened on Monday.',
+      comments: [comment(1, 'Good news for the fleet.')],
+    });
     const x = await startHarness({ articles: [harbour], delivery: true, messageContent: true });
     h = x;
     const admin = x.fake.createUser({ username: 'editor' });
-    x.fake.addMember(x.guildId, admin.id, { permissions: PermissionFlagsBits.ManageGuild | PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages });
-    const as = (name: string, options: Record<string, string | boolean> = {}) => x.fake.runCommand({ guildId: x.guildId, channelId: x.channelId, userId: admin.id, name, options });
+    x.fake.addMember(x.guildId, admin.id, {
+      permissions: PermissionFlagsBits.ManageGuild | PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages,
+    });
+    const as = (name: string, options: Record<string, string | boolean> = {}) =>
+      x.fake.runCommand({ guildId: x.guildId, channelId: x.channelId, userId: admin.id, name, options });
     await as('subscribe', { channel: x.channelId, backfill: 'all' }).reply();
     await as('deliver').reply(20_000);
     const thread = x.fake.threads(x.channelId)[0];

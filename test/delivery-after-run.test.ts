@@ -9,10 +9,35 @@ import { article } from './helpers/articles.ts';
 const before = '2026-12-01T05:00:00.000Z';
 const started = '2026-12-01T06:00:00.000Z';
 const at = '2026-12-01T06:00:05.000Z';
-const stored: Subscription = { guildId: '1', channelId: '2', kind: 'text', channelName: 'news', source: null, keywords: null, backfill: { kind: 'all' }, cursor: 10, checkedAt: before, createdAt: before, createdBy: 'test', paused: null, posted: 3, lastPostedAt: null, lastRunAt: null, lastError: null, revision: 2 };
+const stored: Subscription = {
+  guildId: '1',
+  channelId: '2',
+  kind: 'text',
+  channelName: 'news',
+  source: null,
+  keywords: null,
+  backfill: { kind: 'all' },
+  cursor: 10,
+  checkedAt: before,
+  createdAt: before,
+  createdBy: 'test',
+  paused: null,
+  posted: 3,
+  lastPostedAt: null,
+  lastRunAt: null,
+  lastError: null,
+  revision: 2,
+};
 const harbour = article({ title: 'Harbour reopens after the storm' });
 const ferry = article({ title: 'Ferry timetable' });
-const posted = (id: string, extra: Partial<ArticleResult> = {}): ArticleResult => ({ articleId: id, action: 'post', created: 2, edited: 0, error: null, ...extra });
+const posted = (id: string, extra: Partial<ArticleResult> = {}): ArticleResult => ({
+  articleId: id,
+  action: 'post',
+  created: 2,
+  edited: 0,
+  error: null,
+  ...extra,
+});
 
 function outcome(results: ArticleResult[], extra: Partial<RunOutcome> = {}): RunOutcome {
   return {
@@ -28,7 +53,16 @@ function outcome(results: ArticleResult[], extra: Partial<RunOutcome> = {}): Run
 describe('GIVEN a run that posted two articles', () => {
   it('THEN the cursor and check time move on, the count and times are recorded', () => {
     const { next, dropped } = afterRun(stored, outcome([posted(harbour.id), posted(ferry.id)]));
-    expect(next).toMatchObject({ cursor: 20, checkedAt: started, posted: 5, lastPostedAt: at, lastRunAt: started, lastError: null, setAside: [], unfinished: [] });
+    expect(next).toMatchObject({
+      cursor: 20,
+      checkedAt: started,
+      posted: 5,
+      lastPostedAt: at,
+      lastRunAt: started,
+      lastError: null,
+      setAside: [],
+      unfinished: [],
+    });
     expect(dropped).toEqual([]);
   });
 
@@ -56,7 +90,10 @@ describe('GIVEN the set-aside list', () => {
     const waiting = { ...stored, setAside: [{ ...entry(0), articleId: harbour.id, retry: true }], unfinished: carried };
     const partway = afterRun(waiting, outcome([posted(harbour.id, { commentsLeft: 6 })])).next;
     expect(partway.setAside).toEqual([{ ...entry(0), articleId: harbour.id, retry: true }]);
-    expect(afterRun({ ...waiting, unfinished: [] }, outcome([posted(harbour.id, { commentsLeft: 6 })])).next).toMatchObject({ setAside: [], unfinished: [{ articleId: harbour.id, left: 6 }] });
+    expect(afterRun({ ...waiting, unfinished: [] }, outcome([posted(harbour.id, { commentsLeft: 6 })])).next).toMatchObject({
+      setAside: [],
+      unfinished: [{ articleId: harbour.id, left: 6 }],
+    });
     expect(afterRun(partway, outcome([posted(harbour.id, { action: 'resume' })])).next.setAside).toEqual([]);
   });
 });

@@ -35,7 +35,11 @@ function start(args: string[]): { child: ChildProcess; exited: Promise<{ code: n
 const isCreate = (r: RequestRecord): boolean => r.method === 'POST' && r.status === 200 && /\/channels\/\d+\/(messages|threads)$/.test(r.path);
 
 async function crashAndResume(kind: 'text' | 'forum', nonceWindowMs: number | undefined, killAt: readonly number[]): Promise<void> {
-  const f = await FakeDiscord.start({ botToken: TOKEN, ...(nonceWindowMs === undefined ? {} : { nonceWindowMs }), rateLimits: { channelMessages: { limit: 50, windowMs: 1000 } } });
+  const f = await FakeDiscord.start({
+    botToken: TOKEN,
+    ...(nonceWindowMs === undefined ? {} : { nonceWindowMs }),
+    rateLimits: { channelMessages: { limit: 50, windowMs: 1000 } },
+  });
   fake = f;
   const guildId = f.createGuild({ name: 'Readers' }).id;
   const channelId = f.createChannel(guildId, { name: 'news', type: kind }).id;
@@ -43,7 +47,13 @@ async function crashAndResume(kind: 'text' | 'forum', nonceWindowMs: number | un
   const dbPath = join(mkdtempSync(join(tmpdir(), 'paperboy-crash-')), 'crash.db');
   const articles: Article[] = [
     sampleArticle(),
-    ...Array.from({ length: 4 }, (_, i) => article({ title: `Night shift ${i}`, text: `The night shift ${i} ended at dawn.`, comments: Array.from({ length: 6 }, (_, c) => comment(c + 1, `Reply ${c} on shift ${i}.`)) })),
+    ...Array.from({ length: 4 }, (_, i) =>
+      article({
+        title: `Night shift ${i}`,
+        text: `The night shift ${i} ended at dawn.`,
+        comments: Array.from({ length: 6 }, (_, c) => comment(c + 1, `Reply ${c} on shift ${i}.`)),
+      }),
+    ),
   ];
   const store = ArticleStore.open(dbPath);
   for (const a of articles) store.upsert(a);

@@ -46,7 +46,9 @@ describe('GIVEN a posted article whose post a moderator deleted in Discord', () 
     expect(checkDelivered(e.fake, t, [news(2)])).toEqual([]);
     const sub = await subs.get(t.guildId, t.channelId);
     expect(sub?.paused).toBeNull();
-    expect(sub?.setAside?.map(({ at: _at, ...entry }) => entry)).toEqual([{ articleId: news(1).id, title: 'Harbour news 1', reason: 'its post was deleted in Discord', retry: false }]);
+    expect(sub?.setAside?.map(({ at: _at, ...entry }) => entry)).toEqual([
+      { articleId: news(1).id, title: 'Harbour news 1', reason: 'its post was deleted in Discord', retry: false },
+    ]);
     const list = await subscriptionsCommand.run({}, ctx);
     expect(list.embeds?.[0]?.fields?.[0]?.value).toContain('• “Harbour news 1”: its post was deleted in Discord');
 
@@ -83,7 +85,9 @@ describe('GIVEN a posted article whose thread a moderator deleted in Discord', (
     expect(run).toMatchObject({ error: null, paused: null, setAside: 1 });
     const sub = await subs.get(t.guildId, t.channelId);
     expect(sub?.paused).toBeNull();
-    expect(sub?.setAside?.map(({ at: _at, ...entry }) => entry)).toEqual([{ articleId: news(1).id, title: 'Harbour news 1', reason: 'its thread was deleted in Discord', retry: false }]);
+    expect(sub?.setAside?.map(({ at: _at, ...entry }) => entry)).toEqual([
+      { articleId: news(1).id, title: 'Harbour news 1', reason: 'its thread was deleted in Discord', retry: false },
+    ]);
     const list = await subscriptionsCommand.run({}, ctx);
     expect(list.embeds?.[0]?.fields?.[0]?.value).toContain('• “Harbour news 1”: its thread was deleted in Discord');
     // The new article went out with its thread; the old post is still there, without a thread.
@@ -99,7 +103,10 @@ describe('GIVEN a posted article whose thread a moderator deleted in Discord', (
     expect(after.map((m) => m.id).slice(0, 2)).toEqual(posts.map((m) => m.id));
     const fresh = after[2];
     expect(fresh?.embeds[0]?.footer?.text).toBe(`Paperboy · article ${news(1).id}`);
-    expect(e.fake.messages(fresh?.id ?? '').map((m) => m.content)).toEqual([expect.stringContaining('Seen on day 1.'), expect.stringContaining('And again the next day.')]);
+    expect(e.fake.messages(fresh?.id ?? '').map((m) => m.content)).toEqual([
+      expect.stringContaining('Seen on day 1.'),
+      expect.stringContaining('And again the next day.'),
+    ]);
     expect(checkDelivered(e.fake, t, [news(1), news(2), updated]).filter((p) => !p.startsWith('posts:') && !p.includes('no thread'))).toEqual([]);
     expect((await subs.get(t.guildId, t.channelId))?.setAside).toEqual([]);
     // The one refusal is the read-back of the deleted thread, once.

@@ -21,14 +21,33 @@ describe('GIVEN a posted article with a new comment and a progress store that fa
   it('THEN the run records and logs the read error, and the comment goes out once the store reads again', async () => {
     const e = await startEngine();
     h = e;
-    const posted = article({ title: 'Harbour reopens after the storm', text: 'The harbour reopened on Monday.', comments: [comment(1, 'Good news for the fleet.')] });
+    const posted = article({
+      title: 'Harbour reopens after the storm',
+      text: 'The harbour reopened on Monday.',
+      comments: [comment(1, 'Good news for the fleet.')],
+    });
     e.store.upsert(posted);
     const subs = new Subscriptions(openBotState(e.store.db).subscriptions);
     const { log, lines } = capturedLogger('warn');
     let clock = Date.now();
     const t = e.target();
     const at = new Date(clock).toISOString();
-    const sub: Subscription = { ...t, channelName: 'news', source: null, keywords: null, backfill: { kind: 'all' }, cursor: 0, checkedAt: at, createdAt: at, createdBy: 'test', paused: null, posted: 0, lastPostedAt: null, lastRunAt: null, lastError: null };
+    const sub: Subscription = {
+      ...t,
+      channelName: 'news',
+      source: null,
+      keywords: null,
+      backfill: { kind: 'all' },
+      cursor: 0,
+      checkedAt: at,
+      createdAt: at,
+      createdBy: 'test',
+      paused: null,
+      posted: 0,
+      lastPostedAt: null,
+      lastRunAt: null,
+      lastError: null,
+    };
     await subs.put(sub);
     await new DeliveryRunner({ store: e.store, subscriptions: subs, engine: e.engine, log, now: () => new Date(clock) }).run();
     const replied = { ...posted, comments: [comment(1, 'Good news for the fleet.'), comment(2, 'And for the ferries.')] };

@@ -73,7 +73,10 @@ describe('GIVEN articles delivered to a text channel', () => {
   it('THEN each gets a post and a thread with its comments, once, and a second run posts nothing', async () => {
     h = await startEngine();
     const t = h.target();
-    const articles: Article[] = [sampleArticle(), article({ title: 'Second @everyone <@1>', text: '**Bold** claim.', comments: [comment(1, 'First!'), comment(2, '<@&9> ping?')] })];
+    const articles: Article[] = [
+      sampleArticle(),
+      article({ title: 'Second @everyone <@1>', text: '**Bold** claim.', comments: [comment(1, 'First!'), comment(2, '<@&9> ping?')] }),
+    ];
     const report = await h.engine.deliver(t, articles);
     expect(report.pause).toBeNull();
     expect(report.results.map((r) => [r.action, r.error])).toEqual([
@@ -82,7 +85,11 @@ describe('GIVEN articles delivered to a text channel', () => {
     ]);
     expect(checkDelivered(h.fake, t, articles)).toEqual([]);
     const all = [...h.fake.messages(t.channelId), ...h.fake.threads(t.channelId).flatMap((th) => h?.fake.messages(th.id) ?? [])];
-    expect(all.filter((m) => m.mention_everyone || m.mentions.length > 0 || m.mention_roles.length > 0).map((m) => ({ id: m.id, content: m.content, mention_everyone: m.mention_everyone, mentions: m.mentions, mention_roles: m.mention_roles }))).toEqual([]);
+    expect(
+      all
+        .filter((m) => m.mention_everyone || m.mentions.length > 0 || m.mention_roles.length > 0)
+        .map((m) => ({ id: m.id, content: m.content, mention_everyone: m.mention_everyone, mentions: m.mentions, mention_roles: m.mention_roles })),
+    ).toEqual([]);
     const again = await h.engine.deliver(t, articles);
     expect(again.results.map((r) => r.action)).toEqual(['none', 'none']);
     expect(checkDelivered(h.fake, t, articles)).toEqual([]);
@@ -179,7 +186,10 @@ describe('GIVEN an article whose thread was deleted', () => {
 describe('GIVEN Discord-like rate limits', () => {
   it('THEN 100 articles with 20 comments each go into one channel with only the 429s that reveal a bucket', async () => {
     // Discord's limits with time running ten times faster: 5 messages per 0.5 s per channel, 500/s in all.
-    h = await startEngine({ fake: { rateLimits: { channelMessages: { limit: 5, windowMs: 500 }, global: { limit: 500, windowMs: 1000 } } }, globalPerSecond: 500 });
+    h = await startEngine({
+      fake: { rateLimits: { channelMessages: { limit: 5, windowMs: 500 }, global: { limit: 500, windowMs: 1000 } } },
+      globalPerSecond: 500,
+    });
     const t = h.target();
     const articles = Array.from({ length: 100 }, (_, i) =>
       article({ title: `Dispatch ${i}`, text: `Report number ${i}.`, comments: Array.from({ length: 20 }, (_, c) => comment(c + 1, `Reply ${c} to ${i}.`)) }),

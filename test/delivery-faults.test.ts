@@ -19,13 +19,26 @@ afterEach(async () => {
 describe('GIVEN 10% of requests failing with 500 and a gateway drop during delivery', () => {
   it('THEN after the runs the schedule would make, everything is posted exactly once', async () => {
     const articles: Article[] = Array.from({ length: 12 }, (_, i) =>
-      article({ title: `Storm bulletin ${i}`, text: `Bulletin ${i}: the wind is rising.`, publishedAt: `2026-11-${String(10 + i).padStart(2, '0')}T08:00`, comments: Array.from({ length: 8 }, (_, c) => comment(c + 1, `Comment ${c} on bulletin ${i}.`)) }),
+      article({
+        title: `Storm bulletin ${i}`,
+        text: `Bulletin ${i}: the wind is rising.`,
+        publishedAt: `2026-11-${String(10 + i).padStart(2, '0')}T08:00`,
+        comments: Array.from({ length: 8 }, (_, c) => comment(c + 1, `Comment ${c} on bulletin ${i}.`)),
+      }),
     );
     h = await startHarness({ articles, delivery: true, fake: { rateLimits: { channelMessages: { limit: 50, windowMs: 1000 } } } });
     const harness = h;
     const admin = harness.fake.createUser({ username: 'editor' });
     harness.fake.addMember(harness.guildId, admin.id, { permissions: PermissionFlagsBits.ManageGuild | PermissionFlagsBits.ViewChannel });
-    const subscribed = await harness.fake.runCommand({ guildId: harness.guildId, channelId: harness.channelId, userId: admin.id, name: 'subscribe', options: { channel: harness.channelId, backfill: 'all' } }).reply();
+    const subscribed = await harness.fake
+      .runCommand({
+        guildId: harness.guildId,
+        channelId: harness.channelId,
+        userId: admin.id,
+        name: 'subscribe',
+        options: { channel: harness.channelId, backfill: 'all' },
+      })
+      .reply();
     expect(subscribed.content).toContain('Backfill: all');
 
     harness.fake.faults.failRatio(0.1, 42);

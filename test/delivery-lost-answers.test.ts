@@ -39,7 +39,8 @@ function postAsReader(e: EngineHarness, channelId: string, count: number): void 
   for (let i = 0; i < count; i++) e.fake.postAsUser({ channelId, userId: reader.id, content: `Chatter ${i}` });
 }
 
-const channelReads = (e: EngineHarness, channelId: string): number => e.fake.requests.filter((r) => r.method === 'GET' && r.path === `/channels/${channelId}/messages`).length;
+const channelReads = (e: EngineHarness, channelId: string): number =>
+  e.fake.requests.filter((r) => r.method === 'GET' && r.path === `/channels/${channelId}/messages`).length;
 
 describe('GIVEN a forum post made, answered 500, and the look for it failing too', () => {
   it('THEN the next run finds it among archived threads (a week later) and makes no second post', async () => {

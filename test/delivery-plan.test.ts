@@ -32,7 +32,9 @@ describe('GIVEN three due articles, the middle one impossible to lay out as mess
       ['Night bus', 'post', 2],
     ]);
     expect(plan[1]?.setAside).toMatch(/^it could not be laid out as messages: /);
-    const shown = deliverView([{ channelId: t.channelId, channelName: 'news', created: 0, articles: 3, error: null, paused: null, plan }], true).embeds?.[0]?.description ?? '';
+    const shown =
+      deliverView([{ channelId: t.channelId, channelName: 'news', created: 0, articles: 3, error: null, paused: null, plan }], true).embeds?.[0]?.description ??
+      '';
     expect(shown).toContain('• set aside “Garbled import”: it could not be laid out as messages: ');
 
     const report = await h.engine.deliver(t, [first, broken, last]);

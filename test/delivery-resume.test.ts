@@ -19,7 +19,8 @@ afterEach(async () => {
   h = undefined;
 });
 
-const isRead = (r: { method: string; route: string }): boolean => r.method === 'GET' && (r.route.endsWith('/messages') || r.route.endsWith('/threads/active') || r.route.endsWith('/messages/{message.id}'));
+const isRead = (r: { method: string; route: string }): boolean =>
+  r.method === 'GET' && (r.route.endsWith('/messages') || r.route.endsWith('/threads/active') || r.route.endsWith('/messages/{message.id}'));
 
 describe('GIVEN a clean first delivery', () => {
   it('THEN nothing is read back from Discord, in a text channel or a forum', async () => {
@@ -84,7 +85,9 @@ describe('GIVEN several targets delivered at once under per-channel limits', () 
     targets.forEach((t, c) => expect(checkDelivered(harness.fake, t, batches[c] ?? [])).toEqual([]));
     // Each channel's posts span at least one 500 ms window (10 posts, 5 per window); the spans overlap.
     const spans = targets.map((t) => {
-      const at = harness.fake.requests.filter((r) => r.method === 'POST' && r.status === 200 && r.path === `/channels/${t.channelId}/messages`).map((r) => r.at);
+      const at = harness.fake.requests
+        .filter((r) => r.method === 'POST' && r.status === 200 && r.path === `/channels/${t.channelId}/messages`)
+        .map((r) => r.at);
       return [Math.min(...at), Math.max(...at)] as const;
     });
     expect(Math.max(...spans.map((s) => s[0]))).toBeLessThan(Math.min(...spans.map((s) => s[1])));

@@ -26,13 +26,32 @@ afterEach(async () => {
 const log = createLogger({ level: 'silent' });
 
 function dated(i: number, extra: Partial<Article> = {}): Article {
-  return article({ title: `Tide table ${i}`, text: `High tide on day ${i}.`, publishedAt: `2026-11-${String(10 + i).padStart(2, '0')}T06:00`, comments: [comment(1, `Noted, day ${i}.`)], ...extra });
+  return article({
+    title: `Tide table ${i}`,
+    text: `High tide on day ${i}.`,
+    publishedAt: `2026-11-${String(10 + i).padStart(2, '0')}T06:00`,
+    comments: [comment(1, `Noted, day ${i}.`)],
+    ...extra,
+  });
 }
 
 async function subscribe(e: EngineHarness, subs: Subscriptions, target: Target, backfill: Backfill, keywords: string | null = null): Promise<Subscription> {
   const now = new Date().toISOString();
   const base = { source: null, keywords, backfill };
-  const sub: Subscription = { ...target, channelName: 'news', ...base, cursor: backfillCursor(e.store, base, parseFilter(keywords)), checkedAt: now, createdAt: now, createdBy: 'test', paused: null, posted: 0, lastPostedAt: null, lastRunAt: null, lastError: null };
+  const sub: Subscription = {
+    ...target,
+    channelName: 'news',
+    ...base,
+    cursor: backfillCursor(e.store, base, parseFilter(keywords)),
+    checkedAt: now,
+    createdAt: now,
+    createdBy: 'test',
+    paused: null,
+    posted: 0,
+    lastPostedAt: null,
+    lastRunAt: null,
+    lastError: null,
+  };
   await subs.put(sub);
   return sub;
 }
@@ -73,7 +92,10 @@ describe('GIVEN subscriptions and a runner', () => {
     expect(checkDelivered(e.fake, t, [posted])).toEqual([]);
 
     // Every old notice gets a comment, then the posted article does: it changed last of 251.
-    e.store.upsertMany(others.map((a) => ({ ...a, comments: [comment(1, 'Still relevant?')] })), new Date(clock + 60_000));
+    e.store.upsertMany(
+      others.map((a) => ({ ...a, comments: [comment(1, 'Still relevant?')] })),
+      new Date(clock + 60_000),
+    );
     const replied = dated(1, { comments: [comment(1, 'Noted, day 1.'), comment(2, 'A late reply.')] });
     e.store.upsert(replied, new Date(clock + 120_000));
     clock += 180_000;

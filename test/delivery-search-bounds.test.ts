@@ -16,7 +16,8 @@ afterEach(async () => {
   h = undefined;
 });
 
-const bounded = (lines: Record<string, unknown>[]): Record<string, unknown> | undefined => lines.find((l) => typeof l.msg === 'string' && l.msg.includes('stopped at the search bound'));
+const bounded = (lines: Record<string, unknown>[]): Record<string, unknown> | undefined =>
+  lines.find((l) => typeof l.msg === 'string' && l.msg.includes('stopped at the search bound'));
 
 describe('GIVEN a thread left part way, then more than 1,000 replies in it before the next run', () => {
   it('THEN resuming reads it back to the bound and logs so, naming the thread and the article', async () => {
@@ -38,7 +39,11 @@ describe('GIVEN a thread left part way, then more than 1,000 replies in it befor
 describe('GIVEN a forum with more than 1,000 archived posts since the attempt, and a forum post whose answer is lost', () => {
   it('THEN the archived search stops at the bound and logs so, naming the forum and the article, before posting', async () => {
     const { log, lines } = capturedLogger('warn');
-    h = await startEngine({ engine: { log }, globalPerSecond: 10_000, fake: { rateLimits: { global: { limit: 10_000, windowMs: 1000 }, default: { limit: 10_000, windowMs: 1000 } } } });
+    h = await startEngine({
+      engine: { log },
+      globalPerSecond: 10_000,
+      fake: { rateLimits: { global: { limit: 10_000, windowMs: 1000 }, default: { limit: 10_000, windowMs: 1000 } } },
+    });
     const t = h.target('forum');
     const others: string[] = [];
     for (let i = 0; i < 1010; i++) others.push(await h.poster.forumPost(t.channelId, `Older post ${i}`, { content: `Older ${i}` }));

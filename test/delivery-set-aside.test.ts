@@ -46,26 +46,40 @@ describe('GIVEN a post Discord refuses for good (400)', () => {
     const sub = await subs.get(t.guildId, t.channelId);
     expect(sub?.cursor).toBe(e.store.positions.last());
     expect(sub?.setAside?.map(({ at: _at, ...entry }) => entry)).toEqual([
-      { articleId: news(1).id, title: 'Harbour news 1', reason: 'Discord refused it: 400: Fault injected by the fake (HTTP 400, Discord code 0)', retry: false },
+      {
+        articleId: news(1).id,
+        title: 'Harbour news 1',
+        reason: 'Discord refused it: 400: Fault injected by the fake (HTTP 400, Discord code 0)',
+        retry: false,
+      },
     ]);
-    expect(logs.find((l) => l.msg === 'article set aside: it cannot be posted as it is; /subscriptions retry tries it again')).toMatchObject({ article: news(1).id, title: 'Harbour news 1' });
+    expect(logs.find((l) => l.msg === 'article set aside: it cannot be posted as it is; /subscriptions retry tries it again')).toMatchObject({
+      article: news(1).id,
+      title: 'Harbour news 1',
+    });
 
     // Not retried on its own: the next run posts nothing and keeps it aside.
     const [second] = await runner.run();
     expect(second).toMatchObject({ articles: 0, created: 0 });
     const list = await subscriptionsCommand.run({}, ctx);
-    expect(list.embeds?.[0]?.fields?.[0]?.value).toContain('⚠ 1 article set aside: it cannot be posted as it is, and later articles went on.\n• “Harbour news 1”: Discord refused it: 400: Fault injected by the fake (HTTP 400, Discord code 0)');
+    expect(list.embeds?.[0]?.fields?.[0]?.value).toContain(
+      '⚠ 1 article set aside: it cannot be posted as it is, and later articles went on.\n• “Harbour news 1”: Discord refused it: 400: Fault injected by the fake (HTTP 400, Discord code 0)',
+    );
     expect(list.embeds?.[0]?.fields?.[0]?.value).toContain(`Try again: /subscriptions retry:<#${t.channelId}>.`);
 
     const retry = await subscriptionsCommand.run({ retry: { id: t.channelId, name: 'news', type: 0 } }, ctx);
-    expect(retry.content).toBe(`1 set-aside article in <#${t.channelId}> (“Harbour news 1”) will be tried again when you run /deliver. One refused again stays set aside with the new reason.`);
+    expect(retry.content).toBe(
+      `1 set-aside article in <#${t.channelId}> (“Harbour news 1”) will be tried again when you run /deliver. One refused again stays set aside with the new reason.`,
+    );
     const [third] = await runner.run();
     expect(third).toMatchObject({ error: null, articles: 1, setAside: 0 });
     expect(checkDelivered(e.fake, t, [news(2), news(3), news(1)])).toEqual([]);
     const after = await subs.get(t.guildId, t.channelId);
     expect(after?.setAside).toEqual([]);
     expect(after?.posted).toBe(3);
-    await expect(subscriptionsCommand.run({ retry: { id: t.channelId, name: 'news', type: 0 } }, ctx)).rejects.toThrow(`<#${t.channelId}> has no articles set aside: nothing to retry.`);
+    await expect(subscriptionsCommand.run({ retry: { id: t.channelId, name: 'news', type: 0 } }, ctx)).rejects.toThrow(
+      `<#${t.channelId}> has no articles set aside: nothing to retry.`,
+    );
   });
 
   it('THEN a comment Discord refuses sets its article aside part way, and the retry finishes its thread', async () => {
@@ -80,7 +94,11 @@ describe('GIVEN a post Discord refuses for good (400)', () => {
     expect(first).toMatchObject({ error: null, setAside: 1 });
     const posts = e.fake.messages(t.channelId);
     expect(posts.map((m) => m.embeds[0]?.title)).toEqual(['Harbour news 1', 'Harbour news 2', 'Harbour news 3']);
-    expect(posts.map((m) => e.fake.messages(m.id).map((c) => c.content))).toEqual([[], [expect.stringContaining('Seen on day 2.')], [expect.stringContaining('Seen on day 3.')]]);
+    expect(posts.map((m) => e.fake.messages(m.id).map((c) => c.content))).toEqual([
+      [],
+      [expect.stringContaining('Seen on day 2.')],
+      [expect.stringContaining('Seen on day 3.')],
+    ]);
     expect((await subs.get(t.guildId, t.channelId))?.setAside?.map((x) => x.articleId)).toEqual([news(1).id]);
     expect((await subs.get(t.guildId, t.channelId))?.cursor).toBe(e.store.positions.last());
 

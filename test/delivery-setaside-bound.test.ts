@@ -21,14 +21,35 @@ describe('GIVEN Discord refuses more articles than the set-aside list keeps', ()
     const e = await startEngine({ fake: { rateLimits: { channelMessages: fast, global: fast, default: fast } }, globalPerSecond: 10_000 });
     h = e;
     const over = 5;
-    const refused = Array.from({ length: MAX_SET_ASIDE + over }, (_, i) => article({ title: `Notice ${i}`, text: `Notice ${i}.`, publishedAt: `2026-11-02T${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}` }));
+    const refused = Array.from({ length: MAX_SET_ASIDE + over }, (_, i) =>
+      article({
+        title: `Notice ${i}`,
+        text: `Notice ${i}.`,
+        publishedAt: `2026-11-02T${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}`,
+      }),
+    );
     e.store.upsertMany(refused);
     const { log, lines } = capturedLogger('warn');
     const subs = new Subscriptions(openBotState(e.store.db).subscriptions);
     const runner = new DeliveryRunner({ store: e.store, subscriptions: subs, engine: e.engine, log });
     const t = e.target();
     const now = new Date().toISOString();
-    const sub: Subscription = { ...t, channelName: 'news', source: null, keywords: null, backfill: { kind: 'all' }, cursor: 0, checkedAt: now, createdAt: now, createdBy: 'test', paused: null, posted: 0, lastPostedAt: null, lastRunAt: null, lastError: null };
+    const sub: Subscription = {
+      ...t,
+      channelName: 'news',
+      source: null,
+      keywords: null,
+      backfill: { kind: 'all' },
+      cursor: 0,
+      checkedAt: now,
+      createdAt: now,
+      createdBy: 'test',
+      paused: null,
+      posted: 0,
+      lastPostedAt: null,
+      lastRunAt: null,
+      lastError: null,
+    };
     await subs.put(sub);
     e.fake.faults.failNext({ count: refused.length, status: 400, route: `POST /channels/${t.channelId}/messages` });
     for (let run = 0; run < 4; run++) await runner.run();
@@ -56,7 +77,23 @@ describe('GIVEN the cursor held behind an article set aside (not asked to retry)
     const t = e.target();
     const now = new Date().toISOString();
     // As after a run whose cursor a thread held (the unfinished list full) behind the set-aside article.
-    const sub: Subscription = { ...t, channelName: 'news', source: null, keywords: null, backfill: { kind: 'all' }, cursor: 0, checkedAt: now, createdAt: now, createdBy: 'test', paused: null, posted: 0, lastPostedAt: null, lastRunAt: null, lastError: null, setAside: [{ articleId: refusedOne.id, title: refusedOne.title, reason: 'Discord refused it: 400', at: now, retry: false }] };
+    const sub: Subscription = {
+      ...t,
+      channelName: 'news',
+      source: null,
+      keywords: null,
+      backfill: { kind: 'all' },
+      cursor: 0,
+      checkedAt: now,
+      createdAt: now,
+      createdBy: 'test',
+      paused: null,
+      posted: 0,
+      lastPostedAt: null,
+      lastRunAt: null,
+      lastError: null,
+      setAside: [{ articleId: refusedOne.id, title: refusedOne.title, reason: 'Discord refused it: 400', at: now, retry: false }],
+    };
     await subs.put(sub);
     const [run] = await runner.run();
     expect(run).toMatchObject({ error: null, articles: 1 });

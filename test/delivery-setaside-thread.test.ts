@@ -23,12 +23,21 @@ const fast = { limit: 10_000, windowMs: 1000 };
 const SLICE = 4;
 
 function thread(title: string, comments: number): Article {
-  return article({ title, text: `${title}: the council met.`, publishedAt: '2026-11-01T06:00', comments: Array.from({ length: comments }, (_, c) => comment(c + 1, `Point ${c} on ${title}.`)) });
+  return article({
+    title,
+    text: `${title}: the council met.`,
+    publishedAt: '2026-11-01T06:00',
+    comments: Array.from({ length: comments }, (_, c) => comment(c + 1, `Point ${c} on ${title}.`)),
+  });
 }
 
 describe('GIVEN a set-aside article with a long thread retried while the unfinished list is full', () => {
   it('THEN its thread is posted to the end over the next runs, each comment once', async () => {
-    const e = await startEngine({ engine: { commentsPerRun: SLICE }, fake: { rateLimits: { channelMessages: fast, global: fast, default: fast } }, globalPerSecond: 10_000 });
+    const e = await startEngine({
+      engine: { commentsPerRun: SLICE },
+      fake: { rateLimits: { channelMessages: fast, global: fast, default: fast } },
+      globalPerSecond: 10_000,
+    });
     h = e;
     const retried = thread('Harbour budget', 10);
     const carried = Array.from({ length: MAX_UNFINISHED }, (_, i) => thread(`Ferry debate ${i}`, 10));

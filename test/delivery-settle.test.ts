@@ -42,6 +42,11 @@ describe('GIVEN a short thread whose final progress record fails to save while a
     // Then the thread takes a message of ours, and it comes next: a send of the run's still queued for
     // the thread (discord.js sends one channel's messages in order) would have gone out before it.
     await h.poster.send(longThread, { content: 'After the run.' }, 'after-the-run');
-    expect(h.fake.messages(longThread).slice(atReturn).map((m) => m.content)).toEqual(['After the run.']);
+    expect(
+      h.fake
+        .messages(longThread)
+        .slice(atReturn)
+        .map((m) => m.content),
+    ).toEqual(['After the run.']);
   });
 });

@@ -26,23 +26,43 @@ afterEach(async () => {
 
 /** discord.js has said (the bot logs it) that it holds the next message for the window: what the stop must not wait for. */
 async function waitingForWindow(harness: Harness): Promise<void> {
-  await vi.waitFor(() => expect(harness.logs.map((l) => l.msg), 'discord.js holding a message for the next window').toContain('rate limited'), { timeout: 5000, interval: 10 });
+  await vi.waitFor(
+    () =>
+      expect(
+        harness.logs.map((l) => l.msg),
+        'discord.js holding a message for the next window',
+      ).toContain('rate limited'),
+    { timeout: 5000, interval: 10 },
+  );
 }
 
 describe('GIVEN the bot posting a 40-comment thread at Discord’s pace', () => {
   it('THEN stopping it is immediate, not the rest of the thread, and the next start knows exactly what is left', async () => {
-    const long = article({ title: 'Council meeting', text: 'The council met until midnight.', comments: Array.from({ length: 40 }, (_, c) => comment(c + 1, `Remark ${c} on the meeting.`)) });
+    const long = article({
+      title: 'Council meeting',
+      text: 'The council met until midnight.',
+      comments: Array.from({ length: 40 }, (_, c) => comment(c + 1, `Remark ${c} on the meeting.`)),
+    });
     h = await startHarness({ articles: [long], delivery: true });
     const harness = h;
     const admin = harness.fake.createUser({ username: 'editor' });
     harness.fake.addMember(harness.guildId, admin.id, { permissions: PermissionFlagsBits.ManageGuild | PermissionFlagsBits.ViewChannel });
-    await harness.fake.runCommand({ guildId: harness.guildId, channelId: harness.channelId, userId: admin.id, name: 'subscribe', options: { channel: harness.channelId, backfill: 'all' } }).reply();
+    await harness.fake
+      .runCommand({
+        guildId: harness.guildId,
+        channelId: harness.channelId,
+        userId: admin.id,
+        name: 'subscribe',
+        options: { channel: harness.channelId, backfill: 'all' },
+      })
+      .reply();
 
     // Stop once 5 comments are in: the thread's window is spent, and the 6th waits in discord.js for the next one.
     const windowSpent = new Promise<void>((resolve) => {
       let comments = 0;
       harness.fake.on('request', (r: RequestRecord) => {
-        if (r.method === 'POST' && r.status === 200 && r.path !== `/channels/${harness.channelId}/messages` && r.path.endsWith('/messages') && ++comments === 5) resolve();
+        if (r.method === 'POST' && r.status === 200 && r.path !== `/channels/${harness.channelId}/messages` && r.path.endsWith('/messages') && ++comments === 5)
+          resolve();
       });
     });
     const running = harness.bot.runner.run();
@@ -72,12 +92,22 @@ describe('GIVEN the bot posting a 40-comment thread at Discord’s pace', () => 
 
 describe('GIVEN the bot posting a dozen articles into one channel at Discord’s pace', () => {
   it('THEN stopping it while a post waits for the channel’s window is immediate, and that post is never sent', async () => {
-    const articles = Array.from({ length: 12 }, (_, i) => article({ title: `Ferry notice ${i}`, text: `Notice ${i}.`, publishedAt: `2026-11-${String(10 + i).padStart(2, '0')}T08:00` }));
+    const articles = Array.from({ length: 12 }, (_, i) =>
+      article({ title: `Ferry notice ${i}`, text: `Notice ${i}.`, publishedAt: `2026-11-${String(10 + i).padStart(2, '0')}T08:00` }),
+    );
     h = await startHarness({ articles, delivery: true });
     const harness = h;
     const admin = harness.fake.createUser({ username: 'editor' });
     harness.fake.addMember(harness.guildId, admin.id, { permissions: PermissionFlagsBits.ManageGuild | PermissionFlagsBits.ViewChannel });
-    await harness.fake.runCommand({ guildId: harness.guildId, channelId: harness.channelId, userId: admin.id, name: 'subscribe', options: { channel: harness.channelId, backfill: 'all' } }).reply();
+    await harness.fake
+      .runCommand({
+        guildId: harness.guildId,
+        channelId: harness.channelId,
+        userId: admin.id,
+        name: 'subscribe',
+        options: { channel: harness.channelId, backfill: 'all' },
+      })
+      .reply();
     const postsPath = `/channels/${harness.channelId}/messages`;
     const windowSpent = new Promise<void>((resolve) => {
       let posts = 0;

@@ -36,7 +36,11 @@ describe('GIVEN `paperboy start` posting a 40-comment thread', () => {
     const channelId = f.createChannel(guildId, { name: 'news' }).id;
     const dir = mkdtempSync(join(tmpdir(), 'paperboy-sigterm-'));
     const dbPath = join(dir, 'bot.db');
-    const long = article({ title: 'Quillmoor council meeting', text: 'The Quillmoor council met until midnight.', comments: Array.from({ length: 40 }, (_, c) => comment(c + 1, `Remark ${c} on the meeting.`)) });
+    const long = article({
+      title: 'Quillmoor council meeting',
+      text: 'The Quillmoor council met until midnight.',
+      comments: Array.from({ length: 40 }, (_, c) => comment(c + 1, `Remark ${c} on the meeting.`)),
+    });
     const store = ArticleStore.open(dbPath);
     store.upsert(long);
     // Only this article: the sample articles shipped with the bot are stored at start and do not match.
@@ -60,8 +64,16 @@ describe('GIVEN `paperboy start` posting a 40-comment thread', () => {
     });
     store.close();
     // A run every second, so the first one starts at once.
-    const env = { PATH: process.env.PATH, DISCORD_TOKEN: TOKEN, DISCORD_API_URL: f.apiUrl, DATABASE_PATH: dbPath, DELIVERY_CRON: '* * * * * *', LOG_LEVEL: 'debug' };
-    const isComment = (r: RequestRecord): boolean => r.method === 'POST' && r.status === 200 && r.path.endsWith('/messages') && r.path !== `/channels/${channelId}/messages`;
+    const env = {
+      PATH: process.env.PATH,
+      DISCORD_TOKEN: TOKEN,
+      DISCORD_API_URL: f.apiUrl,
+      DATABASE_PATH: dbPath,
+      DELIVERY_CRON: '* * * * * *',
+      LOG_LEVEL: 'debug',
+    };
+    const isComment = (r: RequestRecord): boolean =>
+      r.method === 'POST' && r.status === 200 && r.path.endsWith('/messages') && r.path !== `/channels/${channelId}/messages`;
 
     const first = spawnPaperboy(['start'], env, dir);
     // Once 5 comments are in, the thread's window is spent and the 6th waits in discord.js for the next.
@@ -87,7 +99,11 @@ describe('GIVEN `paperboy start` posting a 40-comment thread', () => {
 
     // What the next start would do, read from the progress the stopped process left (no request made).
     const after = ArticleStore.open(dbPath);
-    const engine = createDeliveryEngine({ poster: discordPoster(new REST({ api: f.apiUrl }), () => f.botUser.id, TOKEN), progress: openBotState(after.db).progress, log: createLogger({ level: 'silent' }) });
+    const engine = createDeliveryEngine({
+      poster: discordPoster(new REST({ api: f.apiUrl }), () => f.botUser.id, TOKEN),
+      progress: openBotState(after.db).progress,
+      log: createLogger({ level: 'silent' }),
+    });
     const plan = await engine.plan({ guildId, channelId, kind: 'text' }, [long]);
     after.close();
     expect(plan).toEqual([{ articleId: long.id, title: long.title, action: 'resume', messages: planned.length - posted.length }]);

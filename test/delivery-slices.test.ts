@@ -29,22 +29,51 @@ const fast = { limit: 10_000, windowMs: 1000 };
 const SLICE = 4;
 
 async function fastEngine(): Promise<EngineHarness> {
-  h = await startEngine({ engine: { commentsPerRun: SLICE }, fake: { rateLimits: { channelMessages: fast, global: fast, default: fast } }, globalPerSecond: 10_000 });
+  h = await startEngine({
+    engine: { commentsPerRun: SLICE },
+    fake: { rateLimits: { channelMessages: fast, global: fast, default: fast } },
+    globalPerSecond: 10_000,
+  });
   return h;
 }
 
 function longThread(comments: number, source: string | null = null): Article {
-  return article({ title: 'Budget debate', source, text: 'The council debated the budget.', publishedAt: '2026-11-01T06:00', comments: Array.from({ length: comments }, (_, c) => comment(c + 1, `Point ${c} about the budget.`)) });
+  return article({
+    title: 'Budget debate',
+    source,
+    text: 'The council debated the budget.',
+    publishedAt: '2026-11-01T06:00',
+    comments: Array.from({ length: comments }, (_, c) => comment(c + 1, `Point ${c} about the budget.`)),
+  });
 }
 
 function notice(i: number, source: string | null = null): Article {
-  return article({ title: `Ferry notice ${i}`, source, text: `Notice ${i}.`, publishedAt: `2026-11-02T${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}`, comments: [comment(1, `Thanks for notice ${i}.`)] });
+  return article({
+    title: `Ferry notice ${i}`,
+    source,
+    text: `Notice ${i}.`,
+    publishedAt: `2026-11-02T${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}`,
+    comments: [comment(1, `Thanks for notice ${i}.`)],
+  });
 }
 
 async function subscribe(e: EngineHarness, subs: Subscriptions, target: Target, source: string | null = null): Promise<Subscription> {
   const now = new Date().toISOString();
   const base = { source, keywords: null, backfill: { kind: 'all' } as const };
-  const sub: Subscription = { ...target, channelName: 'news', ...base, cursor: backfillCursor(e.store, base, parseFilter(null)), checkedAt: now, createdAt: now, createdBy: 'test', paused: null, posted: 0, lastPostedAt: null, lastRunAt: null, lastError: null };
+  const sub: Subscription = {
+    ...target,
+    channelName: 'news',
+    ...base,
+    cursor: backfillCursor(e.store, base, parseFilter(null)),
+    checkedAt: now,
+    createdAt: now,
+    createdBy: 'test',
+    paused: null,
+    posted: 0,
+    lastPostedAt: null,
+    lastRunAt: null,
+    lastError: null,
+  };
   await subs.put(sub);
   return sub;
 }
@@ -100,7 +129,12 @@ describe('GIVEN a long thread followed by more new articles than one run takes',
     // Run 1: the long post and a slice, and the rest of the window (posts and their one comment); run 2: the
     // remaining new articles and a slice; then a slice a run.
     const rest = newer.length - (MAX_NEW_PER_RUN - 1);
-    expect(runs.map((r) => r.created)).toEqual([1 + SLICE + 2 * (MAX_NEW_PER_RUN - 1), 2 * rest + SLICE, ...Array.from({ length: runs.length - 3 }, () => SLICE), comments % SLICE || SLICE]);
+    expect(runs.map((r) => r.created)).toEqual([
+      1 + SLICE + 2 * (MAX_NEW_PER_RUN - 1),
+      2 * rest + SLICE,
+      ...Array.from({ length: runs.length - 3 }, () => SLICE),
+      comments % SLICE || SLICE,
+    ]);
     // Each comment exactly once, in order.
     expect(checkDelivered(e.fake, t, [long, ...newer])).toEqual([]);
     const done = await subs.get(t.guildId, t.channelId);
@@ -142,7 +176,12 @@ describe('GIVEN more long threads at once than a subscription carries', () => {
     const e = await fastEngine();
     // Three slices each: a second run finds the list full of threads still going.
     const threads = Array.from({ length: 2 * MAX_UNFINISHED }, (_, i) =>
-      article({ title: `Hearing ${i}`, text: `Hearing ${i}.`, publishedAt: `2026-11-03T${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}`, comments: Array.from({ length: 3 * SLICE }, (_, c) => comment(c + 1, `Remark ${c} on hearing ${i}.`)) }),
+      article({
+        title: `Hearing ${i}`,
+        text: `Hearing ${i}.`,
+        publishedAt: `2026-11-03T${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}`,
+        comments: Array.from({ length: 3 * SLICE }, (_, c) => comment(c + 1, `Remark ${c} on hearing ${i}.`)),
+      }),
     );
     e.store.upsertMany(threads);
     const subs = new Subscriptions(openBotState(e.store.db).subscriptions);
@@ -182,7 +221,11 @@ describe('GIVEN a posted article that gets more new comments than one run posts'
     const [first] = await runner.run();
     expect(first).toMatchObject({ error: null, created: SLICE, posting: [{ articleId: posted.id, left: 10 - SLICE }] });
     // Carried by the list, the article does not keep the check time (and every change since) back.
-    expect(await subs.get(t.guildId, t.channelId)).toMatchObject({ checkedAt: new Date(clock).toISOString(), lastError: null, unfinished: [{ articleId: posted.id, left: 10 - SLICE }] });
+    expect(await subs.get(t.guildId, t.channelId)).toMatchObject({
+      checkedAt: new Date(clock).toISOString(),
+      lastError: null,
+      unfinished: [{ articleId: posted.id, left: 10 - SLICE }],
+    });
     clock += 1000;
     const [second] = await runner.run();
     expect(second).toMatchObject({ error: null, created: SLICE, posting: [{ left: 10 - 2 * SLICE }] });

@@ -5,7 +5,24 @@ import { openBotState } from '../src/adapters/store/state.ts';
 import { ArticleStore } from '../src/adapters/store/store.ts';
 
 const at = '2026-12-01T06:00:00.000Z';
-const sub: Subscription = { guildId: '1', channelId: '2', kind: 'text', channelName: 'news', source: null, keywords: null, backfill: { kind: 'none' }, cursor: 10, checkedAt: at, createdAt: at, createdBy: 'test', paused: null, posted: 0, lastPostedAt: null, lastRunAt: null, lastError: null };
+const sub: Subscription = {
+  guildId: '1',
+  channelId: '2',
+  kind: 'text',
+  channelName: 'news',
+  source: null,
+  keywords: null,
+  backfill: { kind: 'none' },
+  cursor: 10,
+  checkedAt: at,
+  createdAt: at,
+  createdBy: 'test',
+  paused: null,
+  posted: 0,
+  lastPostedAt: null,
+  lastRunAt: null,
+  lastError: null,
+};
 
 describe('GIVEN one subscription in SQLite-backed keyv', () => {
   it('THEN twenty updates started together are each applied to what the one before wrote', async () => {

@@ -22,7 +22,12 @@ describe('GIVEN more articles with long threads than there are thread slots', ()
     const t = h.target();
     // A thread of 80 messages takes about twice as long as 20 posts with their threads (40 requests), at any latency.
     const articles = Array.from({ length: SLOTS + 3 }, (_, i) =>
-      article({ title: `Harbour report ${i}`, text: `Ships in port on day ${i}.`, publishedAt: `2026-11-01T06:${String(i).padStart(2, '0')}`, comments: Array.from({ length: 80 }, (_, c) => comment(c + 1, `Seen from the pier, ${i}.${c}.`)) }),
+      article({
+        title: `Harbour report ${i}`,
+        text: `Ships in port on day ${i}.`,
+        publishedAt: `2026-11-01T06:${String(i).padStart(2, '0')}`,
+        comments: Array.from({ length: 80 }, (_, c) => comment(c + 1, `Seen from the pier, ${i}.${c}.`)),
+      }),
     );
     for (const a of articles) h.store.upsert(a);
     h.fake.faults.latency(15);

@@ -54,7 +54,7 @@ describe('digest on the sample', () => {
     expect(d.quoted[1]?.text).toMatch(/^NATO is now on the verge of collapsing in Europe/);
   });
 
-  it('GIVEN the discussion THEN its summary is verbatim commenters\' sentences, never the article text they quoted', () => {
+  it("GIVEN the discussion THEN its summary is verbatim commenters' sentences, never the article text they quoted", () => {
     expect(d.summary.length).toBeGreaterThan(0);
     const body = article.body.map((b) => b.text).join('\n');
     for (const s of d.summary) {
@@ -80,7 +80,9 @@ describe('digest hard cases', () => {
   });
 
   it('GIVEN many distinct ratings THEN the histogram uses equal-width buckets covering every rated comment', () => {
-    const comments = Array.from({ length: 30 }, (_, i) => comment(i + 1, i - 5, `2024-01-01T10:${String(i).padStart(2, '0')}`, [`Comment number ${i + 1} about the harbour.`]));
+    const comments = Array.from({ length: 30 }, (_, i) =>
+      comment(i + 1, i - 5, `2024-01-01T10:${String(i).padStart(2, '0')}`, [`Comment number ${i + 1} about the harbour.`]),
+    );
     const { ratings } = digest(withComments(comments));
     expect(ratings.histogram.length).toBeLessThanOrEqual(10);
     expect(ratings.histogram.reduce((n, b) => n + b.count, 0)).toBe(30);
@@ -105,7 +107,16 @@ describe('digest hard cases', () => {
     const quote = 'Critics say the dredging will harm the bay and its fisheries for a decade or more.';
     const comments = [
       comment(1, 1, null, [quote, 'They are right, the bay matters more than the port.'], [{ paragraph: 0, block: 2 }]),
-      comment(2, 1, null, [quote, 'Nonsense.', quote], [{ paragraph: 0, block: 2 }, { paragraph: 2, block: 2 }]),
+      comment(
+        2,
+        1,
+        null,
+        [quote, 'Nonsense.', quote],
+        [
+          { paragraph: 0, block: 2 },
+          { paragraph: 2, block: 2 },
+        ],
+      ),
       comment(3, 1, null, ['The expansion is overdue.'], [{ paragraph: 0, block: 0 }]),
     ];
     const d = digest(withComments(comments));

@@ -13,7 +13,11 @@ import { type Harness, startHarness } from './helpers/bot.ts';
 import { sampleArticle } from './text-sample.ts';
 
 const sample = sampleArticle();
-const cyrillic = article({ title: 'Кремль ответил на расширение НАТО', source: 'Известия', text: 'Пресс-секретарь заявил, что расширение альянса угрожает безопасности. Ответ будет взвешенным.' });
+const cyrillic = article({
+  title: 'Кремль ответил на расширение НАТО',
+  source: 'Известия',
+  text: 'Пресс-секретарь заявил, что расширение альянса угрожает безопасности. Ответ будет взвешенным.',
+});
 const hostile = article({
   title: '**Breaking** @everyone <@123> news',
   url: 'https://example.com/breaking',
@@ -36,7 +40,12 @@ describe('GIVEN the bot logged into the local Discord', () => {
   });
 
   it('THEN deploy-commands registered every command, and running it again changes nothing', async () => {
-    expect(h.fake.commands(h.guildId).map((c) => c.name).sort()).toEqual(commands.map((c) => c.definition.name).sort());
+    expect(
+      h.fake
+        .commands(h.guildId)
+        .map((c) => c.name)
+        .sort(),
+    ).toEqual(commands.map((c) => c.definition.name).sort());
     const puts = (): number => h.fake.requests.filter((r) => r.method === 'PUT').length;
     const before = puts();
     const again = await deployCommands({ token: h.fake.botToken, applicationId: h.fake.applicationId, guildId: h.guildId, apiUrl: h.fake.apiUrl }, commands);
@@ -197,12 +206,25 @@ describe('GIVEN /summarize, /quote, /article and /help', () => {
 
 describe('GIVEN autocomplete on the article option', () => {
   it('THEN it suggests matching titles with ids as values, newest when nothing is typed, at most 25', async () => {
-    const typed = await h.fake.autocomplete({ guildId: h.guildId, channelId: h.channelId, userId: h.userId, name: 'summarize', options: { article: 'severing ti' }, focused: 'article' }).choices();
+    const typed = await h.fake
+      .autocomplete({
+        guildId: h.guildId,
+        channelId: h.channelId,
+        userId: h.userId,
+        name: 'summarize',
+        options: { article: 'severing ti' },
+        focused: 'article',
+      })
+      .choices();
     expect(typed).toEqual([{ name: sample.title, value: sample.id }]);
     for (let i = 0; i < 30; i++) h.store.upsert(article({ title: `Filler ${i}` }));
-    const empty = await h.fake.autocomplete({ guildId: h.guildId, channelId: h.channelId, userId: h.userId, name: 'quote', options: { article: '' }, focused: 'article' }).choices();
+    const empty = await h.fake
+      .autocomplete({ guildId: h.guildId, channelId: h.channelId, userId: h.userId, name: 'quote', options: { article: '' }, focused: 'article' })
+      .choices();
     expect(empty).toHaveLength(25);
-    const ru = await h.fake.autocomplete({ guildId: h.guildId, channelId: h.channelId, userId: h.userId, name: 'article', options: { article: 'кремл' }, focused: 'article' }).choices();
+    const ru = await h.fake
+      .autocomplete({ guildId: h.guildId, channelId: h.channelId, userId: h.userId, name: 'article', options: { article: 'кремл' }, focused: 'article' })
+      .choices();
     expect(ru.map((c) => c.value)).toEqual([cyrillic.id]);
   });
 });

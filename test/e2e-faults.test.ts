@@ -105,13 +105,27 @@ describe('GIVEN Discord in trouble in the middle of commands', () => {
 
 describe('GIVEN a forum where Discord makes a post and then answers 500', () => {
   it('THEN the bot finds the post it made instead of making a second one, and its comments go into it', async () => {
-    const articles = [article({ title: 'Ferry timetable changes', text: 'The ferry leaves at nine from Monday.', comments: [comment(1, 'Finally.'), comment(2, 'Too early.')] })];
+    const articles = [
+      article({
+        title: 'Ferry timetable changes',
+        text: 'The ferry leaves at nine from Monday.',
+        comments: [comment(1, 'Finally.'), comment(2, 'Too early.')],
+      }),
+    ];
     h = await startHarness({ articles, delivery: true });
     const harness = h;
     const forum = harness.fake.createChannel(harness.guildId, { name: 'articles', type: 'forum' });
     const admin = harness.fake.createUser({ username: 'editor' });
     harness.fake.addMember(harness.guildId, admin.id, { permissions: PermissionFlagsBits.ManageGuild | PermissionFlagsBits.ViewChannel });
-    await harness.fake.runCommand({ guildId: harness.guildId, channelId: harness.channelId, userId: admin.id, name: 'subscribe', options: { channel: forum.id, backfill: 'all' } }).reply();
+    await harness.fake
+      .runCommand({
+        guildId: harness.guildId,
+        channelId: harness.channelId,
+        userId: admin.id,
+        name: 'subscribe',
+        options: { channel: forum.id, backfill: 'all' },
+      })
+      .reply();
 
     // The post is made, then the answer is a 500: discord.js alone would send it again.
     const forumPost = new RegExp(`^POST /channels/${forum.id}/threads$`);

@@ -16,7 +16,14 @@ describe('GIVEN `paperboy start` with a file in the inbox', () => {
     writeFileSync(join(inbox, 'lighthouse.jsonl'), `${JSON.stringify({ title: 'Lighthouse relit', body: 'After ten years dark.' })}\n`);
     const settled = Date.now() / 1000 - 60;
     utimesSync(join(inbox, 'lighthouse.jsonl'), settled, settled);
-    const env = { PATH: process.env.PATH, PLAYGROUND_PORT: '0', PLAYGROUND_DATABASE_PATH: join(dir, 'playground.db'), INBOX_DIR: inbox, DELIVERY_CRON: '* * * * * *', LOG_LEVEL: 'info' };
+    const env = {
+      PATH: process.env.PATH,
+      PLAYGROUND_PORT: '0',
+      PLAYGROUND_DATABASE_PATH: join(dir, 'playground.db'),
+      INBOX_DIR: inbox,
+      DELIVERY_CRON: '* * * * * *',
+      LOG_LEVEL: 'info',
+    };
     const bot = spawnPaperboy(['start'], env, dir);
     try {
       // Fails naming what was logged if neither line comes, at once if the process exits first.

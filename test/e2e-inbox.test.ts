@@ -78,7 +78,10 @@ describe('GIVEN a 20 MB file in the inbox', () => {
     utimesSync(join(inboxDir, 'big.json'), settled, settled);
     const harness = await startHarness({ delivery: { cron: null, inboxDir } });
     const run = harness.bot.runner.run();
-    await vi.waitFor(() => expect(harness.store.count(), 'articles of big.json stored before the shutdown').toBeGreaterThan(0), { timeout: 60_000, interval: 20 });
+    await vi.waitFor(() => expect(harness.store.count(), 'articles of big.json stored before the shutdown').toBeGreaterThan(0), {
+      timeout: 60_000,
+      interval: 20,
+    });
     const asked = performance.now();
     await harness.close();
     // About 20 ms on an idle machine; 7.1 s when shutdown waited for the whole file.

@@ -37,7 +37,12 @@ describe('GIVEN `paperboy deploy-commands`', () => {
     const vars = env({ DISCORD_TOKEN: TOKEN, DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_GUILD_ID: guildId });
     const first = await run(process.execPath, [BIN, 'deploy-commands'], { env: vars, cwd: dir });
     expect(first.stdout.trim()).toBe(`registered ${commands.length} commands for guild ${guildId}`);
-    expect(fake.commands(guildId).map((c) => c.name).sort()).toEqual(commands.map((c) => c.definition.name).sort());
+    expect(
+      fake
+        .commands(guildId)
+        .map((c) => c.name)
+        .sort(),
+    ).toEqual(commands.map((c) => c.definition.name).sort());
     const second = await run(process.execPath, [BIN, 'deploy-commands'], { env: vars, cwd: dir });
     expect(second.stdout.trim()).toBe(`${commands.length} commands already registered for guild ${guildId}; nothing changed`);
     expect(fake.requests.filter((r) => r.method === 'PUT')).toHaveLength(1);
@@ -46,14 +51,19 @@ describe('GIVEN `paperboy deploy-commands`', () => {
   });
 
   it('THEN without a guild id it registers globally', async () => {
-    const out = await run(process.execPath, [BIN, 'deploy-commands'], { env: env({ DISCORD_TOKEN: TOKEN, DISCORD_APPLICATION_ID: fake.applicationId }), cwd: dir });
+    const out = await run(process.execPath, [BIN, 'deploy-commands'], {
+      env: env({ DISCORD_TOKEN: TOKEN, DISCORD_APPLICATION_ID: fake.applicationId }),
+      cwd: dir,
+    });
     expect(out.stdout).toMatch(new RegExp(`^registered ${commands.length} commands for all guilds`));
     expect(fake.commands()).toHaveLength(commands.length);
     expect(fake.commands(guildId)).toHaveLength(0);
   });
 
   it('THEN a missing application id stops it with one line naming the key', async () => {
-    const failed = await run(process.execPath, [BIN, 'deploy-commands'], { env: env({ DISCORD_TOKEN: TOKEN }), cwd: dir }).catch((e: { code: number; stderr: string }) => e);
+    const failed = await run(process.execPath, [BIN, 'deploy-commands'], { env: env({ DISCORD_TOKEN: TOKEN }), cwd: dir }).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
     expect(failed).toMatchObject({ code: 1, stderr: 'paperboy: configuration: DISCORD_APPLICATION_ID: not set (see .env.example)\n' });
   });
 });
@@ -67,7 +77,10 @@ describe('GIVEN `paperboy start` with a token', () => {
     const user = fake.createUser({ username: 'reader' });
     fake.addMember(guildId, user.id);
     const channel = fake.createChannel(guildId, { name: 'news' });
-    await run(process.execPath, [BIN, 'deploy-commands'], { env: env({ DISCORD_TOKEN: TOKEN, DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_GUILD_ID: guildId }), cwd: dir });
+    await run(process.execPath, [BIN, 'deploy-commands'], {
+      env: env({ DISCORD_TOKEN: TOKEN, DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_GUILD_ID: guildId }),
+      cwd: dir,
+    });
     const bot = spawnPaperboy(['start'], env({ DISCORD_TOKEN: TOKEN, LOG_LEVEL: 'debug' }), dir);
     try {
       await bot.waitFor((l) => l.msg === 'bot connected', 20_000);
@@ -86,7 +99,9 @@ describe('GIVEN `paperboy start` with a token', () => {
 
   it('THEN a token Discord refuses stops it with a message that does not contain the token', async () => {
     const wrong = 'MTAwMDAwMDAwMDAwMDAwMDA5.Gwrong.not-the-token-the-local-discord-knows';
-    const failed = await run(process.execPath, [BIN, 'start'], { env: env({ DISCORD_TOKEN: wrong }), cwd: dir }).catch((e: { code: number; stdout: string; stderr: string }) => e);
+    const failed = await run(process.execPath, [BIN, 'start'], { env: env({ DISCORD_TOKEN: wrong }), cwd: dir }).catch(
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
     expect(failed).toMatchObject({ code: 2 });
     const { stdout, stderr } = failed;
     expect(stderr).toMatch(/^paperboy: start failed: .*token/im);
@@ -96,7 +111,13 @@ describe('GIVEN `paperboy start` with a token', () => {
 
 describe('GIVEN `paperboy start` without a token', () => {
   it('THEN it says so in one line, runs the playground on 127.0.0.1 with the bot connected, prints its URL, and stops cleanly on SIGTERM', async () => {
-    const vars = { PATH: process.env.PATH, PLAYGROUND_PORT: '0', PLAYGROUND_DATABASE_PATH: join(dir, 'playground.db'), INBOX_DIR: join(dir, 'inbox'), LOG_LEVEL: 'info' };
+    const vars = {
+      PATH: process.env.PATH,
+      PLAYGROUND_PORT: '0',
+      PLAYGROUND_DATABASE_PATH: join(dir, 'playground.db'),
+      INBOX_DIR: join(dir, 'inbox'),
+      LOG_LEVEL: 'info',
+    };
     const bot = spawnPaperboy(['start'], vars, dir);
     try {
       const ready = await bot.waitFor((l) => typeof l.msg === 'string' && l.msg.startsWith('playground ready'), 20_000);

@@ -37,13 +37,16 @@ describe('GIVEN /subscribe', () => {
     h = await adminHarness();
     const reply = await h.run('subscribe', { channel: h.channelId }).reply();
     expect(reply).toMatchObject({ ephemeral: true, content: 'You need the Manage Server permission to do that.' });
-    expect(await h.fake.runCommand({ guildId: h.guildId, channelId: h.channelId, userId: h.userId, name: 'subscriptions' }).reply()).toMatchObject({ ephemeral: true });
+    expect(await h.fake.runCommand({ guildId: h.guildId, channelId: h.channelId, userId: h.userId, name: 'subscriptions' }).reply()).toMatchObject({
+      ephemeral: true,
+    });
   });
 
   it('THEN the default backfill is stated, a regex RE2 cannot run is refused, and a bad backfill is named', async () => {
     const a = await adminHarness();
     h = a;
-    const as = (name: string, options: Record<string, string | number | boolean> = {}) => a.fake.runCommand({ guildId: a.guildId, channelId: a.channelId, userId: a.adminId, name, options });
+    const as = (name: string, options: Record<string, string | number | boolean> = {}) =>
+      a.fake.runCommand({ guildId: a.guildId, channelId: a.channelId, userId: a.adminId, name, options });
     const ok = await as('subscribe', { channel: a.channelId }).reply();
     expect(ok.ephemeral).toBe(true);
     expect(ok.content).toContain(
@@ -66,8 +69,11 @@ describe('GIVEN the quick start: subscribe a channel, then /deliver', () => {
   it('THEN the default posts the latest 3, and subscribing again with backfill:all posts the rest, none twice', async () => {
     const a = await adminHarness();
     h = a;
-    const as = (name: string, options: Record<string, string | number | boolean> = {}) => a.fake.runCommand({ guildId: a.guildId, channelId: a.channelId, userId: a.adminId, name, options });
-    const more = [1, 2, 3, 4].map((i) => article({ title: `Tide table ${i}`, text: `High tide on day ${i}.`, publishedAt: `2026-11-1${i}T06:00`, comments: [comment(1, `Noted, day ${i}.`)] }));
+    const as = (name: string, options: Record<string, string | number | boolean> = {}) =>
+      a.fake.runCommand({ guildId: a.guildId, channelId: a.channelId, userId: a.adminId, name, options });
+    const more = [1, 2, 3, 4].map((i) =>
+      article({ title: `Tide table ${i}`, text: `High tide on day ${i}.`, publishedAt: `2026-11-1${i}T06:00`, comments: [comment(1, `Noted, day ${i}.`)] }),
+    );
     for (const x of more) a.store.upsert(x);
     await as('subscribe', { channel: a.channelId }).reply();
     const first = await as('deliver').reply(30_000);
@@ -75,7 +81,9 @@ describe('GIVEN the quick start: subscribe a channel, then /deliver', () => {
     expect(a.fake.messages(a.channelId).map((m) => m.embeds[0]?.title)).toEqual(['Tide table 2', 'Tide table 3', 'Tide table 4']);
 
     const again = await as('subscribe', { channel: a.channelId, backfill: 'all' }).reply();
-    expect(again.content).toContain('Backfill changed to all: 5 stored articles before where it had got to are due again; those already posted here are not posted twice.');
+    expect(again.content).toContain(
+      'Backfill changed to all: 5 stored articles before where it had got to are due again; those already posted here are not posted twice.',
+    );
     const second = await as('deliver').reply(30_000);
     expect(second.embeds[0]?.description).toMatch(/: 2 articles, \d+ messages posted$/);
     const titles = a.fake.messages(a.channelId).map((m) => m.embeds[0]?.title);
@@ -92,9 +100,14 @@ describe('GIVEN the quick start: subscribe a channel, then /deliver', () => {
   it('THEN /subscribe backfill:all during a run that is still posting a thread takes effect on the next /deliver', async () => {
     const a = await adminHarness();
     h = a;
-    const as = (name: string, options: Record<string, string | number | boolean> = {}) => a.fake.runCommand({ guildId: a.guildId, channelId: a.channelId, userId: a.adminId, name, options });
+    const as = (name: string, options: Record<string, string | number | boolean> = {}) =>
+      a.fake.runCommand({ guildId: a.guildId, channelId: a.channelId, userId: a.adminId, name, options });
     await as('subscribe', { channel: a.channelId, backfill: 'none' }).reply();
-    const harbour = article({ title: 'Harbour reopens after the storm', text: 'The harbour reopened on Monday.', comments: [comment(1, 'Good news for the fleet.')] });
+    const harbour = article({
+      title: 'Harbour reopens after the storm',
+      text: 'The harbour reopened on Monday.',
+      comments: [comment(1, 'Good news for the fleet.')],
+    });
     a.store.upsert(harbour);
     // The run's post is made, then its thread waits: the run is going while the admin subscribes again.
     a.fake.faults.slowNext({ count: 1, ms: 2500, route: /\/threads$/ });
@@ -107,16 +120,27 @@ describe('GIVEN the quick start: subscribe a channel, then /deliver', () => {
     // The run's end left the cursor where /subscribe put it: the older article goes out now, the harbour not twice.
     const next = await as('deliver').reply(30_000);
     expect(next.embeds[0]?.description).toMatch(/: 1 article, \d+ messages posted$/);
-    expect(a.fake.messages(a.channelId).map((m) => m.embeds[0]?.title)).toEqual(['Harbour reopens after the storm', 'Russia and NATO are severing ties: who is to blame and what to do?']);
+    expect(a.fake.messages(a.channelId).map((m) => m.embeds[0]?.title)).toEqual([
+      'Harbour reopens after the storm',
+      'Russia and NATO are severing ties: who is to blame and what to do?',
+    ]);
     expect(a.fake.violations).toEqual([]);
   });
 
   it('THEN keywords widened during a run reach the articles that run passed for the old keywords', async () => {
     const a = await adminHarness();
     h = a;
-    const as = (name: string, options: Record<string, string | number | boolean> = {}) => a.fake.runCommand({ guildId: a.guildId, channelId: a.channelId, userId: a.adminId, name, options });
+    const as = (name: string, options: Record<string, string | number | boolean> = {}) =>
+      a.fake.runCommand({ guildId: a.guildId, channelId: a.channelId, userId: a.adminId, name, options });
     await as('subscribe', { channel: a.channelId, backfill: 'none', keywords: 'harbour' }).reply();
-    a.store.upsert(article({ title: 'Harbour reopens after the storm', text: 'The harbour reopened on Monday.', publishedAt: '2026-11-30T06:00', comments: [comment(1, 'Good news for the fleet.')] }));
+    a.store.upsert(
+      article({
+        title: 'Harbour reopens after the storm',
+        text: 'The harbour reopened on Monday.',
+        publishedAt: '2026-11-30T06:00',
+        comments: [comment(1, 'Good news for the fleet.')],
+      }),
+    );
     a.store.upsert(article({ title: 'Ferry timetable', text: 'Ferries run hourly.', publishedAt: '2026-11-30T07:00' }));
     a.fake.faults.slowNext({ count: 1, ms: 2500, route: /\/threads$/ });
     const running = as('deliver').reply(30_000);
@@ -131,7 +155,8 @@ describe('GIVEN the quick start: subscribe a channel, then /deliver', () => {
   it('THEN an article Discord refuses is set aside, shown in /subscriptions, and /subscriptions retry posts it', async () => {
     const a = await adminHarness();
     h = a;
-    const as = (name: string, options: Record<string, string | number | boolean> = {}) => a.fake.runCommand({ guildId: a.guildId, channelId: a.channelId, userId: a.adminId, name, options });
+    const as = (name: string, options: Record<string, string | number | boolean> = {}) =>
+      a.fake.runCommand({ guildId: a.guildId, channelId: a.channelId, userId: a.adminId, name, options });
     a.store.upsert(article({ title: 'Harbour reopens after the storm', text: 'The harbour reopened on Monday.', publishedAt: '2026-11-30T06:00' }));
     await as('subscribe', { channel: a.channelId, backfill: 'all' }).reply();
     a.fake.faults.failNext({ count: 1, status: 400, route: `POST /channels/${a.channelId}/messages` });
@@ -139,11 +164,16 @@ describe('GIVEN the quick start: subscribe a channel, then /deliver', () => {
     expect(run.embeds[0]?.description).toMatch(/: 2 articles, 1 message posted; ⚠ 1 article set aside \(\/subscriptions says why\)$/);
     expect(a.fake.messages(a.channelId).map((m) => m.embeds[0]?.title)).toEqual(['Harbour reopens after the storm']);
     const list = await as('subscriptions').reply();
-    expect(list.embeds[0]?.fields?.[0]?.value).toContain('⚠ 1 article set aside: it cannot be posted as it is, and later articles went on.\n• “Russia and NATO are severing ties: who is to blame and what to do?”: Discord refused it: 400');
+    expect(list.embeds[0]?.fields?.[0]?.value).toContain(
+      '⚠ 1 article set aside: it cannot be posted as it is, and later articles went on.\n• “Russia and NATO are severing ties: who is to blame and what to do?”: Discord refused it: 400',
+    );
     const retry = await as('subscriptions', { retry: a.channelId }).reply();
     expect(retry.content).toMatch(/^1 set-aside article in <#\d+> \(“Russia and NATO/);
     await as('deliver').reply(30_000);
-    expect(a.fake.messages(a.channelId).map((m) => m.embeds[0]?.title)).toEqual(['Harbour reopens after the storm', 'Russia and NATO are severing ties: who is to blame and what to do?']);
+    expect(a.fake.messages(a.channelId).map((m) => m.embeds[0]?.title)).toEqual([
+      'Harbour reopens after the storm',
+      'Russia and NATO are severing ties: who is to blame and what to do?',
+    ]);
     expect((await as('subscriptions').reply()).embeds[0]?.fields?.[0]?.value).not.toContain('set aside');
     expect(a.logs.map((l) => l.msg)).toContain('article set aside: it cannot be posted as it is; /subscriptions retry tries it again');
   });
@@ -153,12 +183,22 @@ describe('GIVEN a subscription with backfill', () => {
   it('THEN /deliver dry-run shows what would go and posts nothing; /deliver posts it with its thread and comments', async () => {
     const a = await adminHarness();
     h = a;
-    const as = (name: string, options: Record<string, string | number | boolean> = {}) => a.fake.runCommand({ guildId: a.guildId, channelId: a.channelId, userId: a.adminId, name, options });
-    a.store.upsert(article({ title: 'Harbour reopens after the storm', source: 'Coast Gazette', text: 'The harbour reopened on Monday.', comments: [comment(1, 'Good news for the fleet.')] }));
+    const as = (name: string, options: Record<string, string | number | boolean> = {}) =>
+      a.fake.runCommand({ guildId: a.guildId, channelId: a.channelId, userId: a.adminId, name, options });
+    a.store.upsert(
+      article({
+        title: 'Harbour reopens after the storm',
+        source: 'Coast Gazette',
+        text: 'The harbour reopened on Monday.',
+        comments: [comment(1, 'Good news for the fleet.')],
+      }),
+    );
     await as('subscribe', { channel: a.channelId, backfill: 'all', keywords: 'harbour, nato' }).reply();
     const dry = await as('deliver', { 'dry-run': true }).reply(20_000);
     expect(dry.embeds[0]?.title).toBe('Delivery: dry run (nothing posted)');
-    expect(dry.embeds[0]?.description).toContain('2 articles would go out:\n• post “Russia and NATO are severing ties: who is to blame and what to do?” (6 messages)\n• post “Harbour reopens after the storm” (2 messages)');
+    expect(dry.embeds[0]?.description).toContain(
+      '2 articles would go out:\n• post “Russia and NATO are severing ties: who is to blame and what to do?” (6 messages)\n• post “Harbour reopens after the storm” (2 messages)',
+    );
     expect(a.fake.messages(a.channelId)).toHaveLength(0);
 
     const done = await as('deliver').reply(30_000);
@@ -180,7 +220,8 @@ describe('GIVEN a subscription with backfill', () => {
   it('THEN a deleted channel pauses the subscription with a note in /subscriptions, and it is not retried', async () => {
     const a = await adminHarness();
     h = a;
-    const as = (name: string, options: Record<string, string | number | boolean> = {}) => a.fake.runCommand({ guildId: a.guildId, channelId: a.channelId, userId: a.adminId, name, options });
+    const as = (name: string, options: Record<string, string | number | boolean> = {}) =>
+      a.fake.runCommand({ guildId: a.guildId, channelId: a.channelId, userId: a.adminId, name, options });
     const doomed = a.fake.createChannel(a.guildId, { name: 'doomed' });
     await as('subscribe', { channel: doomed.id, backfill: 'all' }).reply();
     a.fake.deleteChannel(doomed.id);
@@ -199,8 +240,16 @@ describe('GIVEN a subscription with a source and keywords', () => {
   it('THEN subscribing again with only a backfill keeps both and says so; source:- or keywords:- drops one on purpose', async () => {
     const a = await adminHarness();
     h = a;
-    const as = (name: string, options: Record<string, string | number | boolean> = {}) => a.fake.runCommand({ guildId: a.guildId, channelId: a.channelId, userId: a.adminId, name, options });
-    a.store.upsert(article({ title: 'NATO ships visit the harbour', source: 'Coast Gazette', text: 'Three NATO frigates moored on Monday.', publishedAt: '2026-11-20T06:00' }));
+    const as = (name: string, options: Record<string, string | number | boolean> = {}) =>
+      a.fake.runCommand({ guildId: a.guildId, channelId: a.channelId, userId: a.adminId, name, options });
+    a.store.upsert(
+      article({
+        title: 'NATO ships visit the harbour',
+        source: 'Coast Gazette',
+        text: 'Three NATO frigates moored on Monday.',
+        publishedAt: '2026-11-20T06:00',
+      }),
+    );
     a.store.upsert(article({ title: 'Tide table for December', source: 'Coast Gazette', text: 'High tide at six.', publishedAt: '2026-11-21T06:00' }));
     const first = await as('subscribe', { channel: a.channelId, source: 'Coast Gazette', keywords: 'nato', backfill: 'none' }).reply();
     expect(first.content).toContain('new articles from Coast Gazette matching `nato`');
@@ -249,7 +298,9 @@ describe('GIVEN the inbox and the schedule', () => {
     h = harness;
     const admin = harness.fake.createUser({ username: 'editor' });
     harness.fake.addMember(harness.guildId, admin.id, { permissions: ADMIN });
-    await harness.fake.runCommand({ guildId: harness.guildId, channelId: harness.channelId, userId: admin.id, name: 'subscribe', options: { channel: harness.channelId } }).reply();
+    await harness.fake
+      .runCommand({ guildId: harness.guildId, channelId: harness.channelId, userId: admin.id, name: 'subscribe', options: { channel: harness.channelId } })
+      .reply();
     const landed = Date.now();
     // Written elsewhere and renamed in, as a careful uploader does; dated a few seconds back so it counts as settled.
     const drop = (name: string, text: string): void => {
@@ -257,7 +308,10 @@ describe('GIVEN the inbox and the schedule', () => {
       writeFileSync(path, text);
       utimesSync(path, (landed - 5000) / 1000, (landed - 5000) / 1000);
     };
-    drop('ferry.json', JSON.stringify({ title: 'Ferry timetable changes', body: 'The winter timetable starts on Monday.', comments: [{ text: 'About time.' }] }));
+    drop(
+      'ferry.json',
+      JSON.stringify({ title: 'Ferry timetable changes', body: 'The winter timetable starts on Monday.', comments: [{ text: 'About time.' }] }),
+    );
     drop('broken.json', '[{"title":');
     // Not posted before the next whole second; posted by the run it starts.
     await vi.advanceTimersByTimeAsync(499);
@@ -274,7 +328,10 @@ describe('GIVEN the inbox and the schedule', () => {
 describe('GIVEN /feed', () => {
   it('THEN an admin adds a feed (read at once), lists it with a failing one and its reason, and removes it', async () => {
     const feedServer = createServer((req, res) => {
-      if (req.url === '/news.rss') return void res.writeHead(200, { 'Content-Type': 'application/rss+xml' }).end(readFileSync(new URL('./fixtures/feeds/rss-parser__guardian.rss', import.meta.url)));
+      if (req.url === '/news.rss')
+        return void res
+          .writeHead(200, { 'Content-Type': 'application/rss+xml' })
+          .end(readFileSync(new URL('./fixtures/feeds/rss-parser__guardian.rss', import.meta.url)));
       res.writeHead(500).end();
     });
     await new Promise<void>((done) => feedServer.listen(0, '127.0.0.1', done));
@@ -291,7 +348,9 @@ describe('GIVEN /feed', () => {
       const list = await as({ subcommand: 'list' }).reply();
       expect(list.embeds[0]?.fields?.map((f) => f.name)).toEqual(['127.0.0.1', 'Guardian']);
       expect(list.embeds[0]?.fields?.[0]?.value).toMatch(/⚠ Failing \(1 time\): HTTP 500 .*Next try/);
-      expect((await as({ subcommand: 'remove', url: `${base}/broken.rss` }).reply()).content).toBe(`Stopped reading <${base}/broken.rss>. Its articles stay stored.`);
+      expect((await as({ subcommand: 'remove', url: `${base}/broken.rss` }).reply()).content).toBe(
+        `Stopped reading <${base}/broken.rss>. Its articles stay stored.`,
+      );
       expect((await as({ subcommand: 'add', url: 'not a url' }).reply()).content).toMatch(/is not a URL/);
       expect(a.store.list().map((x) => x.source)).toContain('Guardian');
     } finally {

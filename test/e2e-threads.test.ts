@@ -19,10 +19,23 @@ afterEach(async () => {
 
 async function delivered(messageContent: boolean): Promise<Harness & { threadId: string }> {
   // Looser channel limits than Discord's 5 per 5 s: delivery has just filled the thread's bucket.
-  const harness = await startHarness({ articles: [sample], delivery: true, messageContent, fake: { rateLimits: { channelMessages: { limit: 50, windowMs: 1000 } } } });
+  const harness = await startHarness({
+    articles: [sample],
+    delivery: true,
+    messageContent,
+    fake: { rateLimits: { channelMessages: { limit: 50, windowMs: 1000 } } },
+  });
   const admin = harness.fake.createUser({ username: 'editor' });
   harness.fake.addMember(harness.guildId, admin.id, { permissions: PermissionFlagsBits.ManageGuild | PermissionFlagsBits.ViewChannel });
-  await harness.fake.runCommand({ guildId: harness.guildId, channelId: harness.channelId, userId: admin.id, name: 'subscribe', options: { channel: harness.channelId, backfill: 'all' } }).reply();
+  await harness.fake
+    .runCommand({
+      guildId: harness.guildId,
+      channelId: harness.channelId,
+      userId: admin.id,
+      name: 'subscribe',
+      options: { channel: harness.channelId, backfill: 'all' },
+    })
+    .reply();
   await harness.bot.runner.run();
   const thread = harness.fake.threads(harness.channelId)[0];
   if (!thread) throw new Error('no thread was made');
@@ -58,7 +71,12 @@ describe('GIVEN an article thread and the Message Content intent', () => {
     h = x;
     const posted = x.fake.postAsUser({ channelId: x.threadId, userId: x.userId, content: 'The lighthouse keepers of Brussels disagree with all of this.' });
     await vi.waitFor(() => expect(replies(x)(), 'the reply, stored as a comment').toHaveLength(1), WAIT);
-    expect(replies(x)()[0]).toMatchObject({ id: `discord:${posted.id}`, author: 'A Reader', authorId: x.userId, paragraphs: ['The lighthouse keepers of Brussels disagree with all of this.'] });
+    expect(replies(x)()[0]).toMatchObject({
+      id: `discord:${posted.id}`,
+      author: 'A Reader',
+      authorId: x.userId,
+      paragraphs: ['The lighthouse keepers of Brussels disagree with all of this.'],
+    });
     const found = await x.run('search', { query: 'lighthouse keepers', scope: 'comments' }).reply();
     expect(found.embeds[0]?.description).toContain('**lighthouse** **keepers**');
     const digest = await x.run('summarize', { article: sample.id, of: 'discussion' }).reply();
@@ -72,7 +90,11 @@ describe('GIVEN an article thread and the Message Content intent', () => {
     await vi.waitFor(() => expect(replies(x)(), 'the deletion, stored').toEqual([]), WAIT);
     // Delivery does not post thread replies back into the thread.
     await x.bot.runner.run();
-    expect(botMessages(x, x.threadId).filter((m) => m.content.includes('lighthouse')).map((m) => m.content)).toEqual([]);
+    expect(
+      botMessages(x, x.threadId)
+        .filter((m) => m.content.includes('lighthouse'))
+        .map((m) => m.content),
+    ).toEqual([]);
   });
 
   it('THEN a mention gets the best passages with citations, pinging no one; a question nothing answers is said so; a cooldown holds, marking the question it leaves unanswered with ⏳', async () => {
@@ -80,10 +102,18 @@ describe('GIVEN an article thread and the Message Content intent', () => {
     h = x;
     const before = botMessages(x, x.threadId).length;
     const first = x.fake.postAsUser({ channelId: x.threadId, userId: x.userId, content: `<@${x.fake.botUser.id}> when did Croatia and Albania join?` });
-    await vi.waitFor(() => expect(botMessages(x, x.threadId), `the answer; logs: ${JSON.stringify(x.logs.filter((l) => (l.level as number) >= 20).slice(-8))}`).toHaveLength(before + 1), WAIT);
+    await vi.waitFor(
+      () =>
+        expect(botMessages(x, x.threadId), `the answer; logs: ${JSON.stringify(x.logs.filter((l) => (l.level as number) >= 20).slice(-8))}`).toHaveLength(
+          before + 1,
+        ),
+      WAIT,
+    );
     const answer = botMessages(x, x.threadId).at(-1);
     expect(answer?.content).toMatch(/^\*\*From the article:\*\*\n> .*In 2009, Croatia and Albania joined NATO\./s);
-    expect(answer?.content).toMatch(/— \*Russia and NATO are severing ties: who is to blame and what to do\?\*, "NATO and Russia: the bloc's expansion to the East", paragraph \d+/);
+    expect(answer?.content).toMatch(
+      /— \*Russia and NATO are severing ties: who is to blame and what to do\?\*, "NATO and Russia: the bloc's expansion to the East", paragraph \d+/,
+    );
     expect(answer?.mentions).toEqual([]);
     expect(answer?.message_reference?.message_id).toBeDefined();
 
@@ -112,10 +142,15 @@ describe('GIVEN an article thread and the Message Content intent', () => {
     ];
     const marked = () => asked.filter((m) => reactionsOn(x, x.threadId, m.id).length > 0);
     // Each question gets an answer or a reaction; read-then-write let both be answered.
-    await vi.waitFor(() => expect(botMessages(x, x.threadId).length - before + marked().length, 'both questions to be handled').toBeGreaterThanOrEqual(2), WAIT);
+    await vi.waitFor(
+      () => expect(botMessages(x, x.threadId).length - before + marked().length, 'both questions to be handled').toBeGreaterThanOrEqual(2),
+      WAIT,
+    );
     // A second answer to either would have gone out before this one.
     const otherId = await anotherReaderAnswered(x);
-    const answers = answered(x).slice(before).filter((id) => id !== otherId);
+    const answers = answered(x)
+      .slice(before)
+      .filter((id) => id !== otherId);
     expect(answers).toHaveLength(1);
     expect(marked()).toHaveLength(1);
     const answeredId = answers[0];
@@ -133,11 +168,20 @@ describe('GIVEN an article thread and the Message Content intent', () => {
     const asked = x.fake.postAsUser({ channelId: x.threadId, userId: x.userId, content: `<@${x.fake.botUser.id}> when did Croatia and Albania join?` });
     const sent = () => x.fake.requests.slice(from).filter((r) => `${r.method} ${r.path}` === route);
     // The first attempt made the answer and failed its reply; discord.js then sent it again.
-    await vi.waitFor(() => expect(sent().map((r) => r.status), 'the resend').toEqual([500, 200]), WAIT);
+    await vi.waitFor(
+      () =>
+        expect(
+          sent().map((r) => r.status),
+          'the resend',
+        ).toEqual([500, 200]),
+      WAIT,
+    );
     // A third send of it would have gone out before this answer.
     const otherId = await anotherReaderAnswered(x);
     expect(sent().map((r) => r.status)).toEqual([500, 200, 200]);
-    const answers = botMessages(x, x.threadId).slice(before).filter((m) => m.message_reference?.message_id !== otherId);
+    const answers = botMessages(x, x.threadId)
+      .slice(before)
+      .filter((m) => m.message_reference?.message_id !== otherId);
     // Before the nonce: two identical answers, the second made by the resend.
     expect(answers).toHaveLength(1);
     expect(answers[0]?.message_reference?.message_id).toBe(asked.id);

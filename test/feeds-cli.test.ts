@@ -36,7 +36,11 @@ interface Run {
 
 async function paperboy(dir: string, env: Record<string, string>, ...args: string[]): Promise<Run> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], { cwd: dir, env: { PATH: process.env.PATH, DATABASE_PATH: join(dir, 'feeds.db'), ...env }, timeout: 60_000 });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], {
+      cwd: dir,
+      env: { PATH: process.env.PATH, DATABASE_PATH: join(dir, 'feeds.db'), ...env },
+      timeout: 60_000,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };
@@ -50,7 +54,10 @@ describe('GIVEN feeds served on 127.0.0.1 and `paperboy feed poll` run as its ow
     expect((await paperboy(dir, {}, 'feed', 'add', `${site.base}/news.rss`)).code).toBe(0);
     const before = requests.length;
     const polled = await paperboy(dir, {}, 'feed', 'poll');
-    expect(polled).toMatchObject({ code: 1, stderr: `failed: ${site.base}/news.rss: refused: 127.0.0.1 is a loopback address (set FEED_ALLOW_HOSTS to allow it)\n` });
+    expect(polled).toMatchObject({
+      code: 1,
+      stderr: `failed: ${site.base}/news.rss: refused: 127.0.0.1 is a loopback address (set FEED_ALLOW_HOSTS to allow it)\n`,
+    });
     expect(requests.length).toBe(before);
     const list = await paperboy(dir, {}, 'feed', 'list');
     expect(list.stdout).toContain('failing (1×): refused: 127.0.0.1 is a loopback address (set FEED_ALLOW_HOSTS to allow it)');
@@ -63,13 +70,23 @@ describe('GIVEN feeds served on 127.0.0.1 and `paperboy feed poll` run as its ow
     const polled = await paperboy(dir, allow, 'feed', 'poll');
     expect(polled.code).toBe(1);
     expect(polled.stdout).toMatch(new RegExp(`^${site.base}/news\\.rss: \\d+ items, \\d+ new, 0 updated$`, 'm'));
-    expect(polled.stderr).toMatch(new RegExp(`^failed: ${site.base}/hostile\\.rss: ${site.base}/hostile\\.rss:1: expected the document to end with </rss>; it stops at ".*" \\(truncated\\?\\)$`, 'm'));
-    expect(polled.stderr).toContain(`failed: ${site.base}/metadata.rss: refused: 169.254.169.254 is a link-local address (set FEED_ALLOW_HOSTS to allow it) (redirected from ${site.base}/metadata.rss)`);
+    expect(polled.stderr).toMatch(
+      new RegExp(
+        `^failed: ${site.base}/hostile\\.rss: ${site.base}/hostile\\.rss:1: expected the document to end with </rss>; it stops at ".*" \\(truncated\\?\\)$`,
+        'm',
+      ),
+    );
+    expect(polled.stderr).toContain(
+      `failed: ${site.base}/metadata.rss: refused: 169.254.169.254 is a link-local address (set FEED_ALLOW_HOSTS to allow it) (redirected from ${site.base}/metadata.rss)`,
+    );
   });
 
   it('THEN a FEED_ALLOW_HOSTS that cannot be read stops the command, naming the entry', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'paperboy-feedproc-'));
     const run = await paperboy(dir, { FEED_ALLOW_HOSTS: '127.0.0.1, 10.0.0.0/40' }, 'feed', 'list');
-    expect(run).toMatchObject({ code: 1, stderr: 'paperboy: configuration: FEED_ALLOW_HOSTS: "10.0.0.0/40": the prefix length must be a number from 0 to 32\n' });
+    expect(run).toMatchObject({
+      code: 1,
+      stderr: 'paperboy: configuration: FEED_ALLOW_HOSTS: "10.0.0.0/40": the prefix length must be a number from 0 to 32\n',
+    });
   });
 });

@@ -43,14 +43,17 @@ afterAll(async () => {
   await site.close();
 });
 
-const feed = (options: Record<string, string>) => h.fake.runCommand({ guildId: h.guildId, channelId: h.channelId, userId: adminId, name: 'feed', subcommand: 'add', options });
+const feed = (options: Record<string, string>) =>
+  h.fake.runCommand({ guildId: h.guildId, channelId: h.channelId, userId: adminId, name: 'feed', subcommand: 'add', options });
 
 describe('GIVEN the bot reading feeds', () => {
   it('THEN /feed add of the metadata service, directly or by a redirect, says it was refused and why', async () => {
     const direct = await feed({ url: 'http://169.254.169.254/latest/meta-data/' }).reply(20_000);
     expect(direct.content).toContain('It could not be read just now: refused: 169.254.169.254 is a link-local address (set FEED\\_ALLOW\\_HOSTS to allow it).');
     const redirected = await feed({ url: `${site.base}/to-metadata.rss` }).reply(20_000);
-    expect(redirected.content).toContain(`refused: 169.254.169.254 is a link-local address (set FEED\\_ALLOW\\_HOSTS to allow it) (redirected from ${site.base}/to-metadata.rss)`);
+    expect(redirected.content).toContain(
+      `refused: 169.254.169.254 is a link-local address (set FEED\\_ALLOW\\_HOSTS to allow it) (redirected from ${site.base}/to-metadata.rss)`,
+    );
   });
 
   it('THEN the thread that answers Discord never stops for the second a large feed takes to parse, and answers a command meanwhile', async () => {

@@ -24,7 +24,9 @@ describe('GIVEN an empty body', () => {
   });
 
   it('THEN a body of only whitespace is no better, and a saved file is named by its path', () => {
-    expect(parseError(Buffer.from(' \r\n\t'), { file: 'inbox/news.rss' }).message).toBe('inbox/news.rss: expected a feed (RSS, Atom or JSON Feed), got a body of only whitespace');
+    expect(parseError(Buffer.from(' \r\n\t'), { file: 'inbox/news.rss' }).message).toBe(
+      'inbox/news.rss: expected a feed (RSS, Atom or JSON Feed), got a body of only whitespace',
+    );
   });
 });
 
@@ -35,13 +37,17 @@ describe('GIVEN a truncated feed', () => {
     const lines = cut.toString('utf8').trimEnd().split('\n').length;
     expect(error.file).toBe('https://news.example/rss');
     expect(error.line).toBe(lines);
-    expect(error.message).toMatch(new RegExp(`^https://news\\.example/rss:${lines}: expected the document to end with </rss>; it stops at ".+" \\(truncated\\?\\)$`));
+    expect(error.message).toMatch(
+      new RegExp(`^https://news\\.example/rss:${lines}: expected the document to end with </rss>; it stops at ".+" \\(truncated\\?\\)$`),
+    );
   });
 
   it('THEN one cut neatly between two items, which an XML parser would take as complete, is refused too', () => {
     const text = HEISE.toString('utf8');
     const cut = text.slice(0, text.indexOf('</entry>') + '</entry>'.length);
-    expect(parseError(Buffer.from(cut)).message).toMatch(/^https:\/\/news\.example\/rss:\d+: expected the document to end with <\/feed>; it stops at "<\/entry>" \(truncated\?\)$/);
+    expect(parseError(Buffer.from(cut)).message).toMatch(
+      /^https:\/\/news\.example\/rss:\d+: expected the document to end with <\/feed>; it stops at "<\/entry>" \(truncated\?\)$/,
+    );
   });
 
   it('THEN a JSON Feed cut short is invalid JSON', () => {
@@ -53,7 +59,9 @@ describe('GIVEN a truncated feed', () => {
 describe('GIVEN an HTML page instead of a feed', () => {
   it('THEN the error says it is an HTML page and shows its title', () => {
     const page = '<!DOCTYPE html>\n<html lang="en"><head><title>Page not found – News</title></head><body><p>Sorry</p></body></html>';
-    expect(parseError(Buffer.from(page)).message).toBe('https://news.example/rss: expected a feed (RSS, Atom or JSON Feed), got an HTML page ("Page not found – News")');
+    expect(parseError(Buffer.from(page)).message).toBe(
+      'https://news.example/rss: expected a feed (RSS, Atom or JSON Feed), got an HTML page ("Page not found – News")',
+    );
   });
 
   it('THEN a page without a doctype or title is recognised as well', () => {
@@ -69,16 +77,18 @@ describe('GIVEN documents that are not feeds', () => {
   });
 
   it('THEN plain text shows how it starts', () => {
-    expect(parseError('Service temporarily unavailable').message).toBe('https://news.example/rss: expected a feed (RSS, Atom or JSON Feed), got text starting "Service temporarily unavailable"');
+    expect(parseError('Service temporarily unavailable').message).toBe(
+      'https://news.example/rss: expected a feed (RSS, Atom or JSON Feed), got text starting "Service temporarily unavailable"',
+    );
   });
 
-  it('THEN JSON that is not a JSON Feed (Paperboy\'s own article JSON, say) says what version was expected', () => {
+  it("THEN JSON that is not a JSON Feed (Paperboy's own article JSON, say) says what version was expected", () => {
     expect(parseError('{"title": "An article", "body": "Text"}').message).toBe(
       'https://news.example/rss: expected a JSON Feed: an object whose "version" starts with https://jsonfeed.org/version/, got no version',
     );
   });
 
-  it('THEN malformed XML inside the root is refused with the parser\'s reason', () => {
+  it("THEN malformed XML inside the root is refused with the parser's reason", () => {
     const bad = '<rss version="2.0"><channel><title>T</title><item><title>A</titel></item></channel></rss>';
     expect(parseError(bad).message).toMatch(/^https:\/\/news\.example\/rss: expected well-formed XML in <rss>: .+/);
   });

@@ -65,7 +65,12 @@ describe('GIVEN a JSON Feed 1.1', () => {
   });
 
   it('THEN JSON Feed 1.0 (a single `author`, http version URL) is read too', () => {
-    const old = JSON.stringify({ version: 'https://jsonfeed.org/version/1', title: 'Old', author: { name: 'Solo' }, items: [{ id: 'a', url: 'https://o.example/a', title: 'A' }] });
+    const old = JSON.stringify({
+      version: 'https://jsonfeed.org/version/1',
+      title: 'Old',
+      author: { name: 'Solo' },
+      items: [{ id: 'a', url: 'https://o.example/a', title: 'A' }],
+    });
     expect(parseFeed(old).items[0]).toMatchObject({ title: 'A', author: 'Solo' });
   });
 });
@@ -153,6 +158,9 @@ describe('GIVEN RSS 0.90 and 0.91', () => {
 <rss version="0.91"><channel><title>WriteTheWeb</title><link>http://writetheweb.com</link>
 <item><title>Giving the world a pluggable Gnutella</title><link>http://writetheweb.com/read.php?item=24</link><description>WorldOS is a framework on which to build programs.</description></item>
 </channel></rss>`;
-    expect(parseFeed(Buffer.from(feed, 'latin1')).items[0]).toMatchObject({ title: 'Giving the world a pluggable Gnutella', url: 'http://writetheweb.com/read.php?item=24' });
+    expect(parseFeed(Buffer.from(feed, 'latin1')).items[0]).toMatchObject({
+      title: 'Giving the world a pluggable Gnutella',
+      url: 'http://writetheweb.com/read.php?item=24',
+    });
   });
 });

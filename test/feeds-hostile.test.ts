@@ -82,6 +82,8 @@ describe('GIVEN the ends of a document', () => {
     expect(millis(() => (message = parseError(page)))).toBeLessThan(1_000);
     expect(message).toBe('hostile.rss: expected a feed (RSS, Atom or JSON Feed), got an HTML page');
     expect(htmlTitle('<html><head><TITLE lang="en">Welcome</title>')).toBe('Welcome');
-    expect(parseError('<!DOCTYPE html><html><title>Front page</title></html>')).toBe('hostile.rss: expected a feed (RSS, Atom or JSON Feed), got an HTML page ("Front page")');
+    expect(parseError('<!DOCTYPE html><html><title>Front page</title></html>')).toBe(
+      'hostile.rss: expected a feed (RSS, Atom or JSON Feed), got an HTML page ("Front page")',
+    );
   });
 });

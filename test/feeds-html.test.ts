@@ -30,9 +30,12 @@ describe('GIVEN HTML with links', () => {
   });
 
   it('THEN a relative link is made absolute against the item link, and a link with no text or no usable URL keeps no URL', () => {
-    expect(texts('<p><a href="/about">About</a> <a href="https://x.example/"><img src="i.png"></a> <a href="javascript:void(0)">Click</a> <a href="mailto:a@b.c">mail</a></p>', 'https://news.example/2024/story')).toEqual([
-      'About (https://news.example/about) Click mail',
-    ]);
+    expect(
+      texts(
+        '<p><a href="/about">About</a> <a href="https://x.example/"><img src="i.png"></a> <a href="javascript:void(0)">Click</a> <a href="mailto:a@b.c">mail</a></p>',
+        'https://news.example/2024/story',
+      ),
+    ).toEqual(['About (https://news.example/about) Click mail']);
   });
 });
 
@@ -56,7 +59,11 @@ describe('GIVEN HTML paragraphs in the shapes feeds use', () => {
 
   it('THEN list items are paragraphs marked as list items, numbered in ordered lists', () => {
     expect(texts('<ul><li>one</li><li>two</li></ul><ol><li>first</li><li>second</li></ol>')).toEqual(['• one', '• two', '1. first', '2. second']);
-    expect(texts('<ul><li><p>in a paragraph</p><p>and a second</p></li><li><img src="only.png"></li><li>last</li></ul>')).toEqual(['• in a paragraph', 'and a second', '• last']);
+    expect(texts('<ul><li><p>in a paragraph</p><p>and a second</p></li><li><img src="only.png"></li><li>last</li></ul>')).toEqual([
+      '• in a paragraph',
+      'and a second',
+      '• last',
+    ]);
   });
 
   it('THEN the cells of a table row stay on one line', () => {
@@ -75,7 +82,9 @@ describe('GIVEN titles with HTML in them', () => {
   });
 
   it('THEN an RSS title escaped twice reads as written, and an Atom text title is not treated as HTML', () => {
-    const rss = parseFeed('<rss version="2.0"><channel><title>T</title><item><title>AT&amp;amp;T &amp;lt;3</title><link>https://e.example/1</link></item></channel></rss>');
+    const rss = parseFeed(
+      '<rss version="2.0"><channel><title>T</title><item><title>AT&amp;amp;T &amp;lt;3</title><link>https://e.example/1</link></item></channel></rss>',
+    );
     expect(rss.items[0]?.title).toBe('AT&T <3');
     const atom = parseFeed(`<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title><id>urn:t</id>
       <entry><id>urn:1</id><title type="text">Use &lt;b&gt; for bold</title><link href="https://e.example/1"/></entry></feed>`);

@@ -13,7 +13,9 @@ import { ArticleStore } from '../src/adapters/store/store.ts';
 import { type LocalSite, serveLocally } from './helpers/http.ts';
 
 const DIR = new URL('./fixtures/feeds/', import.meta.url);
-const real = readdirSync(DIR).filter((f) => f.startsWith('rss-parser__')).sort();
+const real = readdirSync(DIR)
+  .filter((f) => f.startsWith('rss-parser__'))
+  .sort();
 const guardian = readFileSync(new URL('rss-parser__guardian.rss', DIR));
 
 /** The site is on 127.0.0.1, which feeds reach only when allowed (FEED_ALLOW_HOSTS=127.0.0.1). */
@@ -30,7 +32,9 @@ beforeAll(async () => {
     if (real.includes(name)) {
       const etag = `"${name}"`;
       if (req.headers['if-none-match'] === etag) return void res.writeHead(304).end();
-      return void res.writeHead(200, { 'Content-Type': name.endsWith('.atom') ? 'application/atom+xml' : 'application/rss+xml', ETag: etag }).end(readFileSync(new URL(name, DIR)));
+      return void res
+        .writeHead(200, { 'Content-Type': name.endsWith('.atom') ? 'application/atom+xml' : 'application/rss+xml', ETag: etag })
+        .end(readFileSync(new URL(name, DIR)));
     }
     switch (name) {
       case 'shuffled': {
@@ -38,7 +42,9 @@ beforeAll(async () => {
         let text = guardian.toString('utf8');
         if (reorder) {
           const items = text.match(/<item>[\s\S]*?<\/item>/g) ?? [];
-          text = text.replace(/<item>[\s\S]*<\/item>/, [...items].reverse().join('\n')).replace(/<pubDate>[^<]*<\/pubDate>/g, '<pubDate>Sat, 28 Nov 2026 08:00:00 GMT</pubDate>');
+          text = text
+            .replace(/<item>[\s\S]*<\/item>/, [...items].reverse().join('\n'))
+            .replace(/<pubDate>[^<]*<\/pubDate>/g, '<pubDate>Sat, 28 Nov 2026 08:00:00 GMT</pubDate>');
         }
         return void res.writeHead(200, { 'Content-Type': 'application/rss+xml' }).end(text);
       }

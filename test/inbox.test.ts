@@ -41,7 +41,9 @@ describe('GIVEN files dropped into the inbox', () => {
     expect(readdirSync(join(dir, 'processed')).sort()).toEqual(['a-sample.txt', 'c-good.json']);
     expect(readdirSync(join(dir, 'failed')).sort()).toEqual(['b-broken.json', 'b-broken.json.error.txt', 'd-notes.pdf', 'd-notes.pdf.error.txt']);
     expect(readFileSync(join(dir, 'failed', 'b-broken.json.error.txt'), 'utf8')).toMatch(/b-broken\.json:1: expected a JSON value at column 34/);
-    expect(readFileSync(join(dir, 'failed', 'd-notes.pdf.error.txt'), 'utf8')).toMatch(/^d-notes\.pdf: not a file Paperboy reads \(it takes \.txt, \.json, \.jsonl, \.rss, \.atom, \.rdf, \.xml\)/);
+    expect(readFileSync(join(dir, 'failed', 'd-notes.pdf.error.txt'), 'utf8')).toMatch(
+      /^d-notes\.pdf: not a file Paperboy reads \(it takes \.txt, \.json, \.jsonl, \.rss, \.atom, \.rdf, \.xml\)/,
+    );
     expect(readdirSync(dir).filter((f) => !['processed', 'failed'].includes(f))).toEqual([]);
   });
 
@@ -129,7 +131,9 @@ describe('GIVEN a file that cannot be moved out of the inbox', () => {
       ['a-half.jsonl', 'held'],
       ['b-good.json', 'processed'],
     ]);
-    expect(first[0]?.error).toMatch(/^a-half\.jsonl: could not be moved out of the inbox \(.*EEXIST.*\); it stays there, and is not read again until it changes$/);
+    expect(first[0]?.error).toMatch(
+      /^a-half\.jsonl: could not be moved out of the inbox \(.*EEXIST.*\); it stays there, and is not read again until it changes$/,
+    );
     expect(store.count()).toBe(2);
 
     // Held still, and said already: no reason again.
@@ -145,7 +149,11 @@ describe('GIVEN a file that cannot be moved out of the inbox', () => {
 describe('GIVEN a file that takes more memory to parse than the ingest worker may use', () => {
   it('THEN that file fails with the reason, the process goes on, and the next file is read by a new worker', async () => {
     // 16 MB of one JSON object (360,000 strings) under a 64 MB heap: the worker runs out, the bot's own heap does not.
-    const huge = JSON.stringify({ title: 'Too big to parse here', body: Array.from({ length: 300_000 }, (_, i) => `Paragraph ${i} of a very long article.`).join('\n\n'), comments: Array.from({ length: 60_000 }, (_, i) => ({ text: `Comment ${i}, with something to say about it.` })) });
+    const huge = JSON.stringify({
+      title: 'Too big to parse here',
+      body: Array.from({ length: 300_000 }, (_, i) => `Paragraph ${i} of a very long article.`).join('\n\n'),
+      comments: Array.from({ length: 60_000 }, (_, i) => ({ text: `Comment ${i}, with something to say about it.` })),
+    });
     drop('a-huge.json', huge);
     drop('b-small.json', JSON.stringify({ title: 'Small one', body: 'Text.' }));
     const results = await processInbox(dir, store, { maxBytes: 200 * 1024 * 1024, workerHeapMb: 64 });

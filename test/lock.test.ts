@@ -39,7 +39,11 @@ describe('GIVEN one process holding the lock of a database file', () => {
     }
     expect(refused).toBeInstanceOf(LockHeldError);
     const message = (refused as Error).message;
-    expect(message).toMatch(new RegExp(`^${file} is in use by another Paperboy \\(pid ${process.pid} on ${hostname()}, running since \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z, last heartbeat \\d+ s ago\\): `));
+    expect(message).toMatch(
+      new RegExp(
+        `^${file} is in use by another Paperboy \\(pid ${process.pid} on ${hostname()}, running since \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z, last heartbeat \\d+ s ago\\): `,
+      ),
+    );
     expect(message).toContain('a second one would deliver and answer every interaction twice, so this one does not start');
     expect(message).not.toContain('\n');
     held.release();
@@ -56,7 +60,9 @@ describe('GIVEN one process holding the lock of a database file', () => {
     t += 30_000;
     expect(away.heartbeat()).toBe(true);
     t += STALE_AFTER_MS;
-    expect(() => takeLock(second, file, { heartbeatMs: 0, now: clock })).toThrow(/in use by another Paperboy \(pid 4242 on other-host, running since 2026-12-01T10:00:00.000Z, last heartbeat 120 s ago\)/);
+    expect(() => takeLock(second, file, { heartbeatMs: 0, now: clock })).toThrow(
+      /in use by another Paperboy \(pid 4242 on other-host, running since 2026-12-01T10:00:00.000Z, last heartbeat 120 s ago\)/,
+    );
     t += 1_000;
     const here = takeLock(second, file, { heartbeatMs: 0, now: clock });
     expect(here.tookOver).toEqual({ pid: 4242, hostname: 'other-host', startedAt: '2026-12-01T10:00:00.000Z', heartbeatAt: '2026-12-01T10:00:30.000Z' });

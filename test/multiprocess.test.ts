@@ -66,7 +66,13 @@ describe('GIVEN a bot running on a database file (the lock, issue 13 point 13)',
     running = [];
     await fake.close();
   });
-  const botEnv = (): NodeJS.ProcessEnv => ({ PATH: process.env.PATH, DISCORD_API_URL: fake.apiUrl, DISCORD_TOKEN: TOKEN, DATABASE_PATH: join(dir, 'bot.db'), LOG_LEVEL: 'info' });
+  const botEnv = (): NodeJS.ProcessEnv => ({
+    PATH: process.env.PATH,
+    DISCORD_API_URL: fake.apiUrl,
+    DISCORD_TOKEN: TOKEN,
+    DATABASE_PATH: join(dir, 'bot.db'),
+    LOG_LEVEL: 'info',
+  });
   const start = (env: NodeJS.ProcessEnv): Running => {
     const r = spawnPaperboy(['start'], env, dir);
     running.push(r);
@@ -88,7 +94,9 @@ describe('GIVEN a bot running on a database file (the lock, issue 13 point 13)',
     expect(second).toMatchObject({ code: 1, stdout: '' });
     const db = join(dir, 'bot.db');
     expect(second.stderr).toMatch(
-      new RegExp(`^paperboy: ${db} is in use by another Paperboy \\(pid ${first.child.pid} on ${hostname()}, running since \\d{4}-[\\d-]+T[\\d:.]+Z, last heartbeat \\d+ s ago\\): a second one would deliver and answer every interaction twice, so this one does not start\\. Stop the other one first; [^\\n]*\\n$`),
+      new RegExp(
+        `^paperboy: ${db} is in use by another Paperboy \\(pid ${first.child.pid} on ${hostname()}, running since \\d{4}-[\\d-]+T[\\d:.]+Z, last heartbeat \\d+ s ago\\): a second one would deliver and answer every interaction twice, so this one does not start\\. Stop the other one first; [^\\n]*\\n$`,
+      ),
     );
     expect(fake.connectedSessions).toBe(1);
 
@@ -120,7 +128,11 @@ describe('GIVEN a bot running on a database file (the lock, issue 13 point 13)',
     db.close();
     // The heartbeat comes every 15 s.
     expect(await bot.exited).toBe(1);
-    expect(bot.stderr()).toMatch(new RegExp(`^paperboy: ${join(dir, 'bot.db')}: this Paperboy stopped: it was unresponsive for longer than its database lock allows, and pid 4242 on other-host took the lock over at 2026-12-01T10:00:00.000Z\\n$`));
+    expect(bot.stderr()).toMatch(
+      new RegExp(
+        `^paperboy: ${join(dir, 'bot.db')}: this Paperboy stopped: it was unresponsive for longer than its database lock allows, and pid 4242 on other-host took the lock over at 2026-12-01T10:00:00.000Z\\n$`,
+      ),
+    );
     expect(bot.lines.filter((l) => l.msg === 'stopping')).toEqual([]);
     expect(fake.connectedSessions).toBe(0);
     expect(lockRows()).toEqual([{ pid: 4242, hostname: 'other-host' }]);
@@ -129,7 +141,13 @@ describe('GIVEN a bot running on a database file (the lock, issue 13 point 13)',
   it('THEN a playground runs beside it (its own file), and a second playground on that file is refused naming the first', async () => {
     const bot = start(botEnv());
     await bot.waitFor((l) => l.msg === 'bot connected');
-    const pgEnv = { PATH: process.env.PATH, PLAYGROUND_PORT: '0', PLAYGROUND_DATABASE_PATH: join(dir, 'playground.db'), INBOX_DIR: join(dir, 'inbox'), LOG_LEVEL: 'info' };
+    const pgEnv = {
+      PATH: process.env.PATH,
+      PLAYGROUND_PORT: '0',
+      PLAYGROUND_DATABASE_PATH: join(dir, 'playground.db'),
+      INBOX_DIR: join(dir, 'inbox'),
+      LOG_LEVEL: 'info',
+    };
     const playground = start(pgEnv);
     await playground.waitFor((l) => typeof l.msg === 'string' && l.msg.startsWith('playground ready'));
     const again = await run(process.execPath, [BIN, 'start'], { env: pgEnv, cwd: dir }).catch((e: { code: number; stderr: string }) => e);

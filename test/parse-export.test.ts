@@ -109,7 +109,9 @@ describe('GIVEN the sample export', () => {
     expect(fourth?.paragraphs).toHaveLength(1);
     expect(fourth?.paragraphs[0]?.split('\n')[1]).toMatch(/^As you know, war is a continuation of politics/);
     // Dedented by the text's indentation, the comment section holds exactly the comments' text.
-    const dedented = COMMENT_SECTION.split('\n').map((l) => l.replace(/^ {4}/, '')).join('\n');
+    const dedented = COMMENT_SECTION.split('\n')
+      .map((l) => l.replace(/^ {4}/, ''))
+      .join('\n');
     for (const c of article.comments) expect(dedented).toContain(commentText(c));
   });
 
@@ -185,7 +187,9 @@ describe('GIVEN exports with unusual comment sections', () => {
   it('WHEN an unknown unindented line sits among the comments THEN it is reported and kept out of the article', () => {
     const text = SAMPLE.replace('  3. 0\n', 'Show more replies\n  3. 0\n');
     const result = parse(text);
-    expect(result.warnings).toEqual([`a.txt:${lineNo(text, 'Show more replies')}: skipped an unindented line that is neither a comment nor known page furniture: "Show more replies"`]);
+    expect(result.warnings).toEqual([
+      `a.txt:${lineNo(text, 'Show more replies')}: skipped an unindented line that is neither a comment nor known page furniture: "Show more replies"`,
+    ]);
     expect(JSON.stringify(only(result))).not.toContain('Show more');
   });
 
@@ -256,7 +260,9 @@ describe('GIVEN malformed exports', () => {
 
   it('WHEN two comments have the same number THEN ids would collide, so it is an error', () => {
     const text = SAMPLE.replace('  3. 0', '  2. 0');
-    expect(parseError(text).message).toBe(`a.txt:${lineNo(text, '  2. 0') + 3}: expected a unique comment number, got 2 again (first on line ${lineNo(text, '  2. 0')})`);
+    expect(parseError(text).message).toBe(
+      `a.txt:${lineNo(text, '  2. 0') + 3}: expected a unique comment number, got 2 again (first on line ${lineNo(text, '  2. 0')})`,
+    );
   });
 
   it('WHEN the extension is not one Paperboy reads THEN the error lists the supported ones', () => {
@@ -320,7 +326,11 @@ describe('GIVEN a Cyrillic export', () => {
     expect(article.title).toBe('Россия и НАТО разрывают связи: кто виноват и что делать?');
     expect(article.declaredCommentCount).toBe(2);
     expect(article.body.map((b) => b.type)).toEqual(['paragraph', 'quote', 'heading', 'paragraph']);
-    expect(article.body[1]).toEqual({ type: 'quote', text: 'Мы приостанавливаем деятельность военной миссии связи НАТО в Москве', attribution: '— подчеркнул Лавров.' });
+    expect(article.body[1]).toEqual({
+      type: 'quote',
+      text: 'Мы приостанавливаем деятельность военной миссии связи НАТО в Москве',
+      attribution: '— подчеркнул Лавров.',
+    });
     expect(article.body[2]?.text).toBe('НАТО и СССР');
   });
 

@@ -128,11 +128,7 @@ describe('GIVEN minimal articles', () => {
     const json = JSON.stringify({
       title: 'T',
       body,
-      comments: [
-        { text: 'NATO is now on the verge of collapsing in Europe\n\n- So they say.', number: 3 },
-        { paragraphs: ['I disagree.'] },
-        { text: '' },
-      ],
+      comments: [{ text: 'NATO is now on the verge of collapsing in Europe\n\n- So they say.', number: 3 }, { paragraphs: ['I disagree.'] }, { text: '' }],
     });
     const comments = parse(json).articles[0]?.comments;
     expect(comments?.map((c) => [c.id, c.number, c.paragraphs, c.quotes])).toEqual([
@@ -226,7 +222,9 @@ describe('GIVEN JSON that does not fit the model', () => {
       'in.json:1: expected one of "paragraph", "heading", "quote" at `body[0].type`, got string "image"',
     );
     expect(parseError('{"title": "T", "body": 3}').message).toBe('in.json:1: expected an array or a string at `body`, got number 3');
-    expect(parseError('{"title": "T", "body": [], "url": "not a url"}').message).toBe('in.json:1: expected an absolute http:// or https:// URL (other schemes, such as javascript: or ftp:, are refused) at `url`, got string "not a url"');
+    expect(parseError('{"title": "T", "body": [], "url": "not a url"}').message).toBe(
+      'in.json:1: expected an absolute http:// or https:// URL (other schemes, such as javascript: or ftp:, are refused) at `url`, got string "not a url"',
+    );
     expect(parseError('{"title": "", "body": [], "publishedAt": "yesterday"}').message).toBe(
       'in.json:1: expected a non-empty string at `title`, got string "" (and 1 more problem)',
     );

@@ -49,11 +49,15 @@ describe('GIVEN a comment whose author name is longer than a message header allo
       expect(sent.content?.startsWith('**#1** · Commenter with an endless name')).toBe(true);
     }
     // All of the comment's text is there, across the parts.
-    const words = plan.comments.map((s) => s.message.content ?? '').join(' ').match(/About time\./g) ?? [];
+    const words =
+      plan.comments
+        .map((s) => s.message.content ?? '')
+        .join(' ')
+        .match(/About time\./g) ?? [];
     expect(words).toHaveLength(300);
   });
 
-  it('THEN the view budgets (a comment message, an article page) are within Discord\'s limits, so the renderer never cuts them', () => {
+  it("THEN the view budgets (a comment message, an article page) are within Discord's limits, so the renderer never cuts them", () => {
     expect(COMMENT_MESSAGE_CHARS).toBeLessThanOrEqual(LIMITS.messageContent);
     expect(PAGE_CHARS).toBeLessThanOrEqual(LIMITS.embedDescription);
   });
@@ -70,12 +74,21 @@ describe('GIVEN an article whose post would pass the 6,000-character embed total
     expect(embed?.fields?.map((f) => f.name)).toEqual(['Source', 'Author', 'Published', 'Comments']);
     // A link too long for its field is left out rather than cut into a broken one.
     expect(embed?.fields?.[3]?.value).toBe('1 comment');
-    expect(renderMessage(articleViews({ ...a, commentsUrl: 'https://news.example/c/1' }).post).embeds?.[0]?.fields?.[3]?.value).toBe('1 comment · [at the source](https://news.example/c/1)');
+    expect(renderMessage(articleViews({ ...a, commentsUrl: 'https://news.example/c/1' }).post).embeds?.[0]?.fields?.[3]?.value).toBe(
+      '1 comment · [at the source](https://news.example/c/1)',
+    );
   });
 
   it('THEN fitEmbeds keeps ten embeds of full fields within the total, cutting texts first and dropping fields last first', () => {
     const long = 'word '.repeat(1000);
-    const embeds = fitEmbeds(Array.from({ length: 12 }, (_, i) => ({ title: long, description: long, footer: { text: `page ${i}` }, fields: Array.from({ length: 30 }, () => ({ name: long, value: long })) })));
+    const embeds = fitEmbeds(
+      Array.from({ length: 12 }, (_, i) => ({
+        title: long,
+        description: long,
+        footer: { text: `page ${i}` },
+        fields: Array.from({ length: 30 }, () => ({ name: long, value: long })),
+      })),
+    );
     expect(embeds).toHaveLength(LIMITS.embedsPerMessage);
     expect(refused({ embeds })).toEqual([]);
     expect(embeds.map((e) => e.footer?.text)).toEqual(Array.from({ length: 10 }, (_, i) => `page ${i}`));
@@ -86,11 +99,23 @@ describe('GIVEN an article whose post would pass the 6,000-character embed total
 
 describe('GIVEN URLs with schemes other than http and https', () => {
   it('THEN a file with a javascript: or ftp: URL is refused at ingest, naming the field', () => {
-    expect(() => parseJson('news.json', JSON.stringify([{ title: 'Fine', body: 'Text.' }, { title: 'Bad', body: 'Text.', url: 'javascript:alert(1)' }]))).toThrow(
+    expect(() =>
+      parseJson(
+        'news.json',
+        JSON.stringify([
+          { title: 'Fine', body: 'Text.' },
+          { title: 'Bad', body: 'Text.', url: 'javascript:alert(1)' },
+        ]),
+      ),
+    ).toThrow(
       'news.json:1: expected an absolute http:// or https:// URL (other schemes, such as javascript: or ftp:, are refused) at `[1].url`, got string "javascript:alert(1)"',
     );
-    expect(() => parseJson('news.json', JSON.stringify({ title: 'Bad', body: 'Text.', commentsUrl: 'ftp://files.example/c' }))).toThrow(/http:\/\/ or https:\/\/ URL .* at `commentsUrl`/);
-    expect(parseJson('news.json', JSON.stringify({ title: 'Good', body: 'Text.', url: 'https://news.example/a' })).articles[0]?.url).toBe('https://news.example/a');
+    expect(() => parseJson('news.json', JSON.stringify({ title: 'Bad', body: 'Text.', commentsUrl: 'ftp://files.example/c' }))).toThrow(
+      /http:\/\/ or https:\/\/ URL .* at `commentsUrl`/,
+    );
+    expect(parseJson('news.json', JSON.stringify({ title: 'Good', body: 'Text.', url: 'https://news.example/a' })).articles[0]?.url).toBe(
+      'https://news.example/a',
+    );
   });
 
   it('THEN one stored before that check never reaches a payload: no embed URL, no link', async () => {
@@ -101,7 +126,15 @@ describe('GIVEN URLs with schemes other than http and https', () => {
     expect(renderMessage(articleViews({ ...a, url: 'https://news.example/a' }).post).embeds?.[0]?.url).toBe('https://news.example/a');
 
     const codec = createCodec({ keyv: openKeyv(openDatabase(':memory:'), 'bot') });
-    const payload = await renderView({ embeds: [{ title: 'x', url: 'ftp://files.example/a' }, { title: 'y', url: 'http://news.example/b' }] }, codec);
+    const payload = await renderView(
+      {
+        embeds: [
+          { title: 'x', url: 'ftp://files.example/a' },
+          { title: 'y', url: 'http://news.example/b' },
+        ],
+      },
+      codec,
+    );
     expect(payload.embeds.map((e) => e.url)).toEqual([undefined, 'http://news.example/b']);
   });
 });

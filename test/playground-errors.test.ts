@@ -45,7 +45,12 @@ describe('GIVEN the playground server and an API with a bug', () => {
     expect(body.error).not.toContain('Cannot read properties');
     const logged = lines.find((l) => l.ref === body.ref);
     // pino's level 50 is error.
-    expect(logged).toMatchObject({ level: 50, msg: 'playground: request failed', request: 'GET /api/state', err: { type: 'TypeError', message: "Cannot read properties of undefined (reading 'id')" } });
+    expect(logged).toMatchObject({
+      level: 50,
+      msg: 'playground: request failed',
+      request: 'GET /api/state',
+      err: { type: 'TypeError', message: "Cannot read properties of undefined (reading 'id')" },
+    });
 
     // A plain Error that is not a refusal of the request is a bug too, not a 400.
     const component = await post('/api/components', { messageId: '12345678901234567', customId: 'x' });
@@ -56,9 +61,16 @@ describe('GIVEN the playground server and an API with a bug', () => {
 
   it('THEN a mistake in the request stays a 4xx with its message, and is not logged as a failure', async () => {
     const before = lines.length;
-    expect([(await post('/api/commands', {})).status, await (await post('/api/commands', {})).json()]).toEqual([400, { error: 'no command /nope is registered for this guild' }]);
+    expect([(await post('/api/commands', {})).status, await (await post('/api/commands', {})).json()]).toEqual([
+      400,
+      { error: 'no command /nope is registered for this guild' },
+    ]);
     expect((await post('/api/messages', {})).status).toBe(404);
-    const notJson = await fetch(new URL('/api/messages', server.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"channelId": ' });
+    const notJson = await fetch(new URL('/api/messages', server.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"channelId": ',
+    });
     expect([notJson.status, await notJson.json()]).toEqual([400, { error: 'the request body is not JSON' }]);
     const tooBig = await post('/api/messages', { content: 'x'.repeat(70_000) });
     expect([tooBig.status, await tooBig.json()]).toEqual([413, { error: 'the request is over 64 KiB' }]);

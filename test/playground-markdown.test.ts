@@ -88,7 +88,14 @@ describe('GIVEN the bot’s own markdown (src/app/views/markdown.ts)', () => {
     expect(md(highlight('the quick brown fox', [[4, 9]]))).toBe('the <strong>quick</strong> brown fox');
     expect(md(highlight('a *b* c_d', [[2, 5]]))).toBe('a <strong>*b*</strong> c_d');
     // Two highlights side by side (`**quick****brown**`) are two bold words, not one bold `quick**brown`.
-    expect(md(highlight('quickbrown', [[0, 5], [5, 10]]))).toBe('<strong>quick</strong><strong>brown</strong>');
+    expect(
+      md(
+        highlight('quickbrown', [
+          [0, 5],
+          [5, 10],
+        ]),
+      ),
+    ).toBe('<strong>quick</strong><strong>brown</strong>');
   });
 
   it('THEN a block quote renders as one quote, its lines kept, its text escaped', () => {
@@ -129,7 +136,12 @@ describe('GIVEN hostile text', () => {
   });
 
   it('THEN a URL cannot break out of its attribute', () => {
-    for (const text of ['<https://a.example/"onmouseover="alert(1)>', '[x](https://a.example/"onmouseover="alert(1))', 'https://a.example/"onmouseover="alert(1)', "https://a.example/'><b>x"]) {
+    for (const text of [
+      '<https://a.example/"onmouseover="alert(1)>',
+      '[x](https://a.example/"onmouseover="alert(1))',
+      'https://a.example/"onmouseover="alert(1)',
+      "https://a.example/'><b>x",
+    ]) {
       const html = md(text);
       checkMarkup(html);
       expect(html).toMatch(/<a href="https:\/\/a\.example\/[^"]*"/);
@@ -222,7 +234,9 @@ describe('GIVEN Discord’s formatting', () => {
   it('THEN embed field values draw no headings, and titles draw inline marks only', () => {
     expect(md('# Big\n**x**', { embed: true })).toBe('# Big<br><strong>x</strong>');
     expect(md('# Big', {})).toBe('<h1>Big</h1>');
-    expect(md('> **Title** [x](https://a.example) https://b.example', { inline: true })).toBe('&gt; <strong>Title</strong> [x](https://a.example) https://b.example');
+    expect(md('> **Title** [x](https://a.example) https://b.example', { inline: true })).toBe(
+      '&gt; <strong>Title</strong> [x](https://a.example) https://b.example',
+    );
   });
 
   it('THEN links: masked, bare and bracketed http(s) URLs, without trailing punctuation', () => {
@@ -232,7 +246,9 @@ describe('GIVEN Discord’s formatting', () => {
     expect(md('(https://a.example/p)')).toBe(`(${a('https://a.example/p', 'https://a.example/p')})`);
     expect(md('**https://a.example**')).toBe(`<strong>${a('https://a.example/', 'https://a.example')}</strong>`);
     expect(md('<https://a.example/no-embed>')).toBe(a('https://a.example/no-embed', 'https://a.example/no-embed'));
-    expect(md('[](https://a.example) [x] (https://b.example)')).toBe(`[](${a('https://a.example/', 'https://a.example')}) [x] (${a('https://b.example/', 'https://b.example')})`);
+    expect(md('[](https://a.example) [x] (https://b.example)')).toBe(
+      `[](${a('https://a.example/', 'https://a.example')}) [x] (${a('https://b.example/', 'https://b.example')})`,
+    );
   });
 });
 
@@ -267,7 +283,37 @@ describe('GIVEN 6,000 characters built to make a regex renderer backtrack', () =
   });
 
   it('THEN random markdown soup (seeded) always gives well-nested, allowed markup', () => {
-    const alphabet = ['*', '**', '_', '__', '~~', '||', '`', '```', '\n', '> ', '>>> ', '# ', '- ', '1. ', '[', ']', '(', ')', 'https://x.example/', '<@123456789012345678>', '<', '>', '\\', ' ', 'a', 'b', '"', '&', '<t:1700000000:R>'];
+    const alphabet = [
+      '*',
+      '**',
+      '_',
+      '__',
+      '~~',
+      '||',
+      '`',
+      '```',
+      '\n',
+      '> ',
+      '>>> ',
+      '# ',
+      '- ',
+      '1. ',
+      '[',
+      ']',
+      '(',
+      ')',
+      'https://x.example/',
+      '<@123456789012345678>',
+      '<',
+      '>',
+      '\\',
+      ' ',
+      'a',
+      'b',
+      '"',
+      '&',
+      '<t:1700000000:R>',
+    ];
     let seed = 42;
     const random = (n: number): number => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;

@@ -29,7 +29,11 @@ beforeAll(async () => {
   // A channel long enough to scroll: what a reader sees after a busy morning.
   const general = await channelId('general');
   for (let i = 1; i <= 40; i++) {
-    const response = await fetch(new URL('/api/messages', world.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ channelId: general, content: `Morning note ${i}` }) });
+    const response = await fetch(new URL('/api/messages', world.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ channelId: general, content: `Morning note ${i}` }),
+    });
     expect(response.status).toBe(201);
   }
   page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
@@ -101,7 +105,11 @@ describe('GIVEN the playground page in chromium, on a channel long enough to scr
     await page.locator('#messages').evaluate((list: Scroller) => (list.scrollTop = 0));
     await page.waitForTimeout(100);
     const general = await channelId('general');
-    await fetch(new URL('/api/messages', world.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ channelId: general, content: 'A note from someone else' }) });
+    await fetch(new URL('/api/messages', world.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ channelId: general, content: 'A note from someone else' }),
+    });
     await page.locator('#messages article.message', { hasText: 'A note from someone else' }).waitFor({ state: 'attached', ...WAIT });
     await expect(page.locator('#messages').evaluate((list: Scroller) => list.scrollTop)).resolves.toBe(0);
   });
@@ -161,7 +169,11 @@ describe('GIVEN the playground page in chromium, on a channel long enough to scr
 
   it('THEN a reaction the bot adds to a message shows under it at once, with its count', async () => {
     const general = await channelId('general');
-    const response = await fetch(new URL('/api/messages', world.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ channelId: general, content: 'Is the ferry running today?' }) });
+    const response = await fetch(new URL('/api/messages', world.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ channelId: general, content: 'Is the ferry running today?' }),
+    });
     const { id } = (await response.json()) as { id: string };
     const mine = page.locator(`#messages article.message[data-message-id="${id}"]`);
     await mine.waitFor(WAIT);
@@ -176,11 +188,15 @@ describe('GIVEN the playground page in chromium, on a channel long enough to scr
     await page.locator(`#messages article.message[data-message-id="${id}"] .reaction[data-emoji="⏳"]`).waitFor(WAIT);
   });
 
-  it('THEN a second @Paperboy question inside the answer cooldown gets the ⏳ reaction on the page, as the asker\'s sign it was seen', async () => {
+  it("THEN a second @Paperboy question inside the answer cooldown gets the ⏳ reaction on the page, as the asker's sign it was seen", async () => {
     // An article thread to ask in: subscribe #news and deliver, through the page's own API.
     const news = await channelId('news');
     const command = (name: string, options: Record<string, string | boolean>): Promise<Response> =>
-      fetch(new URL('/api/commands', world.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ channelId: news, name, options }) });
+      fetch(new URL('/api/commands', world.url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ channelId: news, name, options }),
+      });
     expect((await command('subscribe', { channel: news, keywords: 'severing ties', backfill: 'all' })).status).toBe(202);
     await page.locator('#channel-list .channel-link', { hasText: /^# news$/ }).click();
     await page.locator('#channel-title', { hasText: 'news' }).waitFor(WAIT);
@@ -193,7 +209,10 @@ describe('GIVEN the playground page in chromium, on a channel long enough to scr
     const input = page.locator('#composer-input');
     await input.fill('@Paperboy who suspended the military liaison mission?');
     await input.press('Enter');
-    await page.locator('#messages article.message', { has: page.locator('.bot-tag') }).filter({ hasText: /liaison mission/i }).waitFor(WAIT);
+    await page
+      .locator('#messages article.message', { has: page.locator('.bot-tag') })
+      .filter({ hasText: /liaison mission/i })
+      .waitFor(WAIT);
     // The thread holds the article's comments, posted by the bot too: count its messages from here.
     const fromBot = page.locator('#messages article.message', { has: page.locator('.bot-tag') });
     const before = await fromBot.count();

@@ -17,7 +17,12 @@ beforeAll(async () => {
 }, 30_000);
 afterAll(() => world?.close());
 
-function post(path: string, body: unknown, type = 'application/json', headers: Record<string, string> = {}): Promise<{ status: number; body: Record<string, unknown> }> {
+function post(
+  path: string,
+  body: unknown,
+  type = 'application/json',
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: Record<string, unknown> }> {
   return fetch(new URL(path, world.url), { method: 'POST', headers: { 'content-type': type, ...headers }, body: JSON.stringify(body) }).then(async (r) => ({
     status: r.status,
     body: (await r.json()) as Record<string, unknown>,
@@ -74,7 +79,7 @@ describe('GIVEN the playground server', () => {
 
   it('THEN an ephemeral reply to the member comes through the stream and stays in its channel', async () => {
     const event = await nextEvent(
-      (e) => e.type === 'message' && ((e.message as { flags?: number }).flags ?? 0) & 64 ? true : false,
+      (e) => (e.type === 'message' && ((e.message as { flags?: number }).flags ?? 0) & 64 ? true : false),
       () => post('/api/commands', { channelId: channel('general'), name: 'subscriptions', options: {} }),
     );
     const id = (event.message as { id: string }).id;
@@ -83,7 +88,10 @@ describe('GIVEN the playground server', () => {
   });
 
   it('THEN bad requests are refused naming what was wrong', async () => {
-    expect(await post('/api/messages', { channelId: channel('general'), content: '   ' })).toEqual({ status: 400, body: { error: 'content: write something first' } });
+    expect(await post('/api/messages', { channelId: channel('general'), content: '   ' })).toEqual({
+      status: 400,
+      body: { error: 'content: write something first' },
+    });
     const refused = async (path: string, body: unknown): Promise<string> => {
       const answer = await post(path, body);
       expect(answer.status).toBe(400);
@@ -92,7 +100,10 @@ describe('GIVEN the playground server', () => {
     expect(await refused('/api/messages', { channelId: channel('discussions'), content: 'hi' })).toMatch(/^a forum takes posts/);
     expect(await refused('/api/commands', { channelId: channel('general'), name: 'nope', options: {} })).toMatch(/no command \/nope/);
     expect(await refused('/api/commands', { channelId: channel('general'), name: 'search', options: {} })).toMatch(/query/);
-    expect(await post('/api/commands', { channelId: 'x', name: 'search', options: {} })).toEqual({ status: 400, body: { error: 'channelId: expected a Discord id' } });
+    expect(await post('/api/commands', { channelId: 'x', name: 'search', options: {} })).toEqual({
+      status: 400,
+      body: { error: 'channelId: expected a Discord id' },
+    });
     expect(await post('/api/messages', 'hi', 'text/plain')).toEqual({ status: 415, body: { error: 'send JSON' } });
     const missing = await fetch(new URL('/api/channels/12345678901234567/messages', world.url));
     expect(missing.status).toBe(404);
@@ -123,7 +134,9 @@ describe('GIVEN the playground server', () => {
     const general = channel('general');
     const listed = async (): Promise<unknown[]> => (await (await fetch(new URL(`/api/channels/${general}/messages`, world.url))).json()) as unknown[];
     const before = await listed();
-    const foreign = await post('/api/messages', { channelId: general, content: 'posted by evil.example' }, 'application/json', { origin: 'http://evil.example' });
+    const foreign = await post('/api/messages', { channelId: general, content: 'posted by evil.example' }, 'application/json', {
+      origin: 'http://evil.example',
+    });
     expect(foreign).toEqual({ status: 403, body: { error: `this playground takes requests only from its own page (${own}), not from http://evil.example` } });
     // Another port on the same machine is another origin too.
     const port = await post('/api/commands', { channelId: general, name: 'deliver', options: {} }, 'application/json', { origin: 'http://127.0.0.1:1' });
@@ -138,7 +151,10 @@ describe('GIVEN the playground server', () => {
     expect((await post('/api/messages', { channelId: general, content: 'x' }, 'application/json', { 'sec-fetch-site': 'cross-site' })).status).toBe(403);
     expect(await listed()).toHaveLength(before.length);
     // The page itself (same origin) and a program without Origin are served.
-    expect((await post('/api/messages', { channelId: general, content: 'from the page' }, 'application/json', { origin: own, 'sec-fetch-site': 'same-origin' })).status).toBe(201);
+    expect(
+      (await post('/api/messages', { channelId: general, content: 'from the page' }, 'application/json', { origin: own, 'sec-fetch-site': 'same-origin' }))
+        .status,
+    ).toBe(201);
     expect((await post('/api/messages', { channelId: general, content: 'from curl' })).status).toBe(201);
   });
 

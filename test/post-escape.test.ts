@@ -58,7 +58,9 @@ describe('GIVEN an article whose source and author hold markdown', () => {
 
 describe('GIVEN a comment with no number, whose id (its label) holds markdown', () => {
   it('THEN the comment header shows the id as written, in bold, and the comment text follows', () => {
-    const plan = payloads(article({ title: 'Harbour reopens', comments: [comment(1, 'Good news.', { number: null, id: '*x*_y_|z` [a](https://evil)', author: '~~Eve~~' })] }));
+    const plan = payloads(
+      article({ title: 'Harbour reopens', comments: [comment(1, 'Good news.', { number: null, id: '*x*_y_|z` [a](https://evil)', author: '~~Eve~~' })] }),
+    );
     const content = plan.comments[0]?.content ?? '';
     expect(content).toBe('**\\*x\\*\\_y\\_\\|z\\` \\[a\\](https://evil)** · \\~\\~Eve\\~\\~ · 2021-10-20 10:12 · rating 0\nGood news.');
     const header = content.split('\n')[0] ?? '';

@@ -92,7 +92,11 @@ describe('findQuote hard cases', () => {
 
   it('GIVEN a CNN/DailyMail article and a name in it THEN a verbatim passage naming them', () => {
     const item = loadCnnDm(CNNDM_FIXTURE)[0];
-    const cnn: Pick<Article, 'title' | 'body' | 'comments'> = { title: 'Merson and Townsend', body: [{ type: 'paragraph', text: item?.article ?? '' }], comments: [] };
+    const cnn: Pick<Article, 'title' | 'body' | 'comments'> = {
+      title: 'Merson and Townsend',
+      body: [{ type: 'paragraph', text: item?.article ?? '' }],
+      comments: [],
+    };
     const q = findQuote(cnn, { about: 'Hodgson' });
     expect(q?.text).toContain('Hodgson');
     expect(item?.article).toContain(q?.text ?? '\u0000');

@@ -49,11 +49,11 @@ describe('GIVEN a JSON array with strings holding brackets, escapes, nesting and
       }
       return 'no error';
     };
-    expect(await error('[1,]')).toBe("t.json:1: expected a JSON value at column 4 (invalid JSON)");
+    expect(await error('[1,]')).toBe('t.json:1: expected a JSON value at column 4 (invalid JSON)');
     expect(await error('[1 2]')).toBe("t.json:1: expected ',' or ']' after the array element at column 4 (invalid JSON)");
     expect(await error('[1]\nx')).toBe('t.json:2: expected the end of the JSON text at column 1 (invalid JSON)');
     expect(await error('[{"a": "b')).toBe('t.json:1: expected a string closed before the end of the file at column 10 (invalid JSON)');
-    expect(await error('[1,\n2')).toBe("t.json:2: expected the rest of the array element (the file ends inside it) at column 2 (invalid JSON)");
+    expect(await error('[1,\n2')).toBe('t.json:2: expected the rest of the array element (the file ends inside it) at column 2 (invalid JSON)');
   });
 
   it('THEN an element over the cap comes without its bytes but with its size, and the next one is whole', async () => {

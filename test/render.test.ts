@@ -11,8 +11,20 @@ import { blockQuote, escape, highlight, highlightOneLine, link } from '../src/ap
 
 const codec = createCodec({ keyv: openKeyv(openDatabase(':memory:'), 'bot') });
 
-function total(e: { title?: string; description?: string; footer?: { text: string }; author?: { name: string }; fields?: { name: string; value: string }[] }): number {
-  return (e.title?.length ?? 0) + (e.description?.length ?? 0) + (e.footer?.text.length ?? 0) + (e.author?.name.length ?? 0) + (e.fields ?? []).reduce((n, f) => n + f.name.length + f.value.length, 0);
+function total(e: {
+  title?: string;
+  description?: string;
+  footer?: { text: string };
+  author?: { name: string };
+  fields?: { name: string; value: string }[];
+}): number {
+  return (
+    (e.title?.length ?? 0) +
+    (e.description?.length ?? 0) +
+    (e.footer?.text.length ?? 0) +
+    (e.author?.name.length ?? 0) +
+    (e.fields ?? []).reduce((n, f) => n + f.name.length + f.value.length, 0)
+  );
 }
 
 describe('GIVEN a view larger than Discord allows', () => {
@@ -50,7 +62,16 @@ describe('GIVEN a view larger than Discord allows', () => {
   });
 
   it('THEN a disabled button gets an id unique in the message, and a live one a signed state', async () => {
-    const payload = await renderView({ embeds: [{ description: 'x' }], buttons: [{ label: 'Prev', state: null }, { label: 'Next', state: ['article', 'abc', '2'] }] }, codec);
+    const payload = await renderView(
+      {
+        embeds: [{ description: 'x' }],
+        buttons: [
+          { label: 'Prev', state: null },
+          { label: 'Next', state: ['article', 'abc', '2'] },
+        ],
+      },
+      codec,
+    );
     const row = payload.components[0] as { components: { custom_id: string; disabled: boolean }[] };
     expect(row.components.map((b) => b.disabled)).toEqual([true, false]);
     expect(await codec.decode(row.components[1]?.custom_id ?? '')).toEqual(['article', 'abc', '2']);
@@ -58,9 +79,16 @@ describe('GIVEN a view larger than Discord allows', () => {
 });
 
 describe('GIVEN a message the bot posts by itself', () => {
-  it('THEN a post\'s digest is the one earlier releases stored with it, so no delivered post is edited for nothing', () => {
+  it("THEN a post's digest is the one earlier releases stored with it, so no delivered post is edited for nothing", () => {
     // Values stored by the release before views (the hash of the post's JSON, title kept even when empty).
-    const harbour = article({ title: 'Harbour reopens', text: 'The harbour reopened today after a year of repairs. Boats are back.', source: 'Coast Gazette', publishedAt: '2026-11-20T06:00', url: 'https://news.example/harbour', comments: [comment(1, 'Fine.')] });
+    const harbour = article({
+      title: 'Harbour reopens',
+      text: 'The harbour reopened today after a year of repairs. Boats are back.',
+      source: 'Coast Gazette',
+      publishedAt: '2026-11-20T06:00',
+      url: 'https://news.example/harbour',
+      comments: [comment(1, 'Fine.')],
+    });
     expect(messageDigest(articleViews(harbour).post)).toBe('6-PHaEgGcKkfs_NR');
     expect(messageDigest(articleViews(article({ title: '', text: '' })).post)).toBe('XIbbvvIAP6IKrTAe');
   });
@@ -77,7 +105,9 @@ describe('GIVEN a message the bot posts by itself', () => {
 
 describe('GIVEN source text with markdown in it', () => {
   it('THEN escaping shows it as written', () => {
-    expect(escape('*not bold* and __not underlined__ ~~x~~ `code` ||spoiler||')).toBe('\\*not bold\\* and \\_\\_not underlined\\_\\_ \\~\\~x\\~\\~ \\`code\\` \\|\\|spoiler\\|\\|');
+    expect(escape('*not bold* and __not underlined__ ~~x~~ `code` ||spoiler||')).toBe(
+      '\\*not bold\\* and \\_\\_not underlined\\_\\_ \\~\\~x\\~\\~ \\`code\\` \\|\\|spoiler\\|\\|',
+    );
     expect(escape('> not a quote\n# not a heading\n- not a list\n 2. nor this')).toBe('\\> not a quote\n\\# not a heading\n\\- not a list\n 2\\. nor this');
     expect(escape('<@123> [x](http://a) a\\b')).toBe('\\<@123> \\[x\\](http://a) a\\\\b');
     expect(escape('well-known 2.5 > 1 # 3')).toBe('well-known 2.5 > 1 # 3');
@@ -99,6 +129,11 @@ describe('GIVEN source text with markdown in it', () => {
   });
 
   it('THEN highlights bold the matched words after whitespace is collapsed', () => {
-    expect(highlightOneLine('  NATO\n\nand   *Russia*', [[2, 6], [15, 21]])).toBe('**NATO** and \\***Russia**\\*');
+    expect(
+      highlightOneLine('  NATO\n\nand   *Russia*', [
+        [2, 6],
+        [15, 21],
+      ]),
+    ).toBe('**NATO** and \\***Russia**\\*');
   });
 });

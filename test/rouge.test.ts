@@ -4,7 +4,8 @@ import { porterStem } from '../src/core/text/porter.ts';
 
 describe('porterStem (NLTK variant, as rouge-score uses it)', () => {
   it('GIVEN the words of NLTK own stemmer doctest THEN gives the documented stems', () => {
-    const words = 'caresses flies dies mules denied died agreed owned humbled sized meeting stating siezing itemization sensational traditional reference colonizer plotted';
+    const words =
+      'caresses flies dies mules denied died agreed owned humbled sized meeting stating siezing itemization sensational traditional reference colonizer plotted';
     expect(words.split(' ').map(porterStem).join(' ')).toBe(
       'caress fli die mule deni die agre own humbl size meet state siez item sensat tradit refer colon plot',
     );
@@ -12,7 +13,13 @@ describe('porterStem (NLTK variant, as rouge-score uses it)', () => {
 
   it('GIVEN irregular and short words THEN follows NLTK: table lookups, two letters untouched', () => {
     expect(['skies', 'dying', 'news', 'is', 'generously', 'controlling', 'geology'].map(porterStem)).toEqual([
-      'sky', 'die', 'news', 'is', 'gener', 'control', 'geolog',
+      'sky',
+      'die',
+      'news',
+      'is',
+      'gener',
+      'control',
+      'geolog',
     ]);
   });
 });

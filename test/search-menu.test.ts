@@ -52,7 +52,15 @@ describe('GIVEN twelve comments on one article that all match the query', () => 
 
 describe('GIVEN articles that match', () => {
   it('THEN article entries number on across pages and show their source and date', () => {
-    for (let i = 0; i < 7; i++) store.upsert(article({ title: `Harbour report ${i}`, source: 'Coast Gazette', publishedAt: `2021-10-${10 + i}T08:00:00Z`, text: `The harbour was busy on day ${i}.` }));
+    for (let i = 0; i < 7; i++)
+      store.upsert(
+        article({
+          title: `Harbour report ${i}`,
+          source: 'Coast Gazette',
+          publishedAt: `2021-10-${10 + i}T08:00:00Z`,
+          text: `The harbour was busy on day ${i}.`,
+        }),
+      );
     const page2 = searchView(store, { query: 'harbour', scope: 'articles', source: null }, 2);
     const options = page2.select?.options ?? [];
     expect(options.map((o) => o.label.split('.')[0])).toEqual(['6', '7']);
@@ -66,7 +74,11 @@ describe('GIVEN articles that match', () => {
 describe('GIVEN a comment with no number, an id of 70 characters and a commenter name of 60', () => {
   const id = `c-${'7f3a9b2e'.repeat(9)}`.slice(0, 70);
   beforeEach(() => {
-    const c = comment(1, 'The ferry story nobody believed.', { number: null, id, author: 'Bartholomew Fitzgerald-Montgomery of the Harbour Watch Club'.padEnd(60, 'x') });
+    const c = comment(1, 'The ferry story nobody believed.', {
+      number: null,
+      id,
+      author: 'Bartholomew Fitzgerald-Montgomery of the Harbour Watch Club'.padEnd(60, 'x'),
+    });
     store.upsert(article({ title: 'A very long headline about the harbour and its ferries '.repeat(3).trim(), text: 'Nothing about boats.', comments: [c] }));
   });
 

@@ -144,7 +144,12 @@ describe('GIVEN filters, pages and order', () => {
       articleId: expansion.id,
       comment: { id: 'n1', number: 1, postedAt: '2021-10-21T09:00' },
     });
-    expect(store.search('expansion').hits.map((h) => h.kind).sort()).toEqual(['article', 'comment']);
+    expect(
+      store
+        .search('expansion')
+        .hits.map((h) => h.kind)
+        .sort(),
+    ).toEqual(['article', 'comment']);
   });
 
   it('THEN source and date range filter', () => {
@@ -197,7 +202,12 @@ describe('GIVEN more matches than the ranking window', () => {
     const result = big.search('lighthouse', { in: 'articles' });
     expect(result.total).toBe(COUNT_CAP);
     expect(result.totalCapped).toBe(true);
-    expect(result.hits.slice(0, 2).map((h) => h.title).sort()).toEqual(['Lighthouse keepers remember', 'Lighthouse sold']);
+    expect(
+      result.hits
+        .slice(0, 2)
+        .map((h) => h.title)
+        .sort(),
+    ).toEqual(['Lighthouse keepers remember', 'Lighthouse sold']);
     expect(big.search('lighthouse -keepers', { in: 'articles' }).hits[0]?.title).toBe(`Coastal note ${filler.length - 1}`);
     // Paging through every counted match: each article once, whatever the page.
     const seen: string[] = [];
@@ -206,14 +216,44 @@ describe('GIVEN more matches than the ranking window', () => {
     }
     expect(seen).toHaveLength(COUNT_CAP);
     expect(new Set(seen).size).toBe(COUNT_CAP);
-    expect(seen.slice(0, 2).sort()).toEqual(result.hits.slice(0, 2).map((h) => h.articleId).sort());
+    expect(seen.slice(0, 2).sort()).toEqual(
+      result.hits
+        .slice(0, 2)
+        .map((h) => h.articleId)
+        .sort(),
+    );
     big.close();
   });
 });
 
 describe('GIVEN random strings built from the characters that break naive FTS queries', () => {
   it('THEN 2,000 of them all return results or nothing, never an error', () => {
-    const alphabet = ['"', "'", '-', '*', '(', ')', ':', '^', '+', 'NEAR', 'AND', 'OR', 'NOT', ' ', 'walrus', 'é', 'НАТО', '🦭', '\\', '{', '}', ',', '.', '\u0000'];
+    const alphabet = [
+      '"',
+      "'",
+      '-',
+      '*',
+      '(',
+      ')',
+      ':',
+      '^',
+      '+',
+      'NEAR',
+      'AND',
+      'OR',
+      'NOT',
+      ' ',
+      'walrus',
+      'é',
+      'НАТО',
+      '🦭',
+      '\\',
+      '{',
+      '}',
+      ',',
+      '.',
+      '\u0000',
+    ];
     let seed = 42;
     const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let i = 0; i < 2000; i++) {

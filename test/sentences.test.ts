@@ -49,23 +49,55 @@ describe('splitSentences on the sample', () => {
 
 describe('splitSentences hard cases', () => {
   const cases: [string, string, string[]][] = [
-    ['titles', 'Mr. Smith met Dr. Jones and Gen. Petraeus. Sen. Warren and Gov. Newsom left.', ['Mr. Smith met Dr. Jones and Gen. Petraeus.', 'Sen. Warren and Gov. Newsom left.']],
+    [
+      'titles',
+      'Mr. Smith met Dr. Jones and Gen. Petraeus. Sen. Warren and Gov. Newsom left.',
+      ['Mr. Smith met Dr. Jones and Gen. Petraeus.', 'Sen. Warren and Gov. Newsom left.'],
+    ],
     ['acronyms', 'The U.S. Senate and the U.K. government agreed. They signed.', ['The U.S. Senate and the U.K. government agreed.', 'They signed.']],
     ['acronym at the end', 'He moved to the U.S. He never came back.', ['He moved to the U.S.', 'He never came back.']],
-    ['numbers', 'It was No. 5 on the list. Prices rose 3.5 percent on Jan. 12 this year.', ['It was No. 5 on the list.', 'Prices rose 3.5 percent on Jan. 12 this year.']],
-    ['e.g. / i.e. / etc.', 'Bring fruit, e.g. Apples or pears, i.e. Anything fresh. Also bread, milk, etc. Then go.', ['Bring fruit, e.g. Apples or pears, i.e. Anything fresh.', 'Also bread, milk, etc.', 'Then go.']],
+    [
+      'numbers',
+      'It was No. 5 on the list. Prices rose 3.5 percent on Jan. 12 this year.',
+      ['It was No. 5 on the list.', 'Prices rose 3.5 percent on Jan. 12 this year.'],
+    ],
+    [
+      'e.g. / i.e. / etc.',
+      'Bring fruit, e.g. Apples or pears, i.e. Anything fresh. Also bread, milk, etc. Then go.',
+      ['Bring fruit, e.g. Apples or pears, i.e. Anything fresh.', 'Also bread, milk, etc.', 'Then go.'],
+    ],
     ['initials', 'J. K. Rowling wrote it. George W. Bush read it.', ['J. K. Rowling wrote it.', 'George W. Bush read it.']],
     ['time with a space', 'Posted 20 October 2021 10: 12. It was cold.', ['Posted 20 October 2021 10: 12.', 'It was cold.']],
-    ['ellipsis before lower case', 'Yes ... if only ... it were so. Wait… what happened? Nothing.', ['Yes ... if only ... it were so.', 'Wait… what happened?', 'Nothing.']],
-    ['ellipsis before a capital', 'He paused... Then he spoke. It ended…  Silence followed.', ['He paused...', 'Then he spoke.', 'It ended…', 'Silence followed.']],
+    [
+      'ellipsis before lower case',
+      'Yes ... if only ... it were so. Wait… what happened? Nothing.',
+      ['Yes ... if only ... it were so.', 'Wait… what happened?', 'Nothing.'],
+    ],
+    [
+      'ellipsis before a capital',
+      'He paused... Then he spoke. It ended…  Silence followed.',
+      ['He paused...', 'Then he spoke.', 'It ended…', 'Silence followed.'],
+    ],
     ['closing quote', 'He said "go." Then he left. She asked "why?" and stayed.', ['He said "go."', 'Then he left.', 'She asked "why?" and stayed.']],
     ['brackets', 'The rule applies (see below.) Then it ends. (A note.) Done.', ['The rule applies (see below.)', 'Then it ends.', '(A note.)', 'Done.']],
     ['?! and !!!', 'Really?! Yes!!! Are you sure??? Of course.', ['Really?!', 'Yes!!!', 'Are you sure???', 'Of course.']],
-    ['dialogue dashes', '- Yes ... - Nothing of the kind ... - and then more ... - That is all.', ['- Yes ...', '- Nothing of the kind ... - and then more ...', '- That is all.']],
+    [
+      'dialogue dashes',
+      '- Yes ... - Nothing of the kind ... - and then more ... - That is all.',
+      ['- Yes ...', '- Nothing of the kind ... - and then more ...', '- That is all.'],
+    ],
     ['lines starting with a dash', 'He wrote:\n- first point\n- second point', ['He wrote:', '- first point', '- second point']],
     ['numbered list', 'Steps:\n1. Open the box\n2. Take it out', ['Steps:', '1. Open the box', '2. Take it out']],
-    ['urls and e-mails', 'See https://example.com/a.b?c=d.e for details. Write to john.smith@mail.example.org. Thanks.', ['See https://example.com/a.b?c=d.e for details.', 'Write to john.smith@mail.example.org.', 'Thanks.']],
-    ['Russian', 'Это было в 1949 г. НАТО тогда возникло. Т.е. давно. Вопрос, т.е. главный, остался! Что дальше?', ['Это было в 1949 г. НАТО тогда возникло.', 'Т.е. давно.', 'Вопрос, т.е. главный, остался!', 'Что дальше?']],
+    [
+      'urls and e-mails',
+      'See https://example.com/a.b?c=d.e for details. Write to john.smith@mail.example.org. Thanks.',
+      ['See https://example.com/a.b?c=d.e for details.', 'Write to john.smith@mail.example.org.', 'Thanks.'],
+    ],
+    [
+      'Russian',
+      'Это было в 1949 г. НАТО тогда возникло. Т.е. давно. Вопрос, т.е. главный, остался! Что дальше?',
+      ['Это было в 1949 г. НАТО тогда возникло.', 'Т.е. давно.', 'Вопрос, т.е. главный, остался!', 'Что дальше?'],
+    ],
     ['Russian initials and т.д.', 'А. С. Пушкин писал стихи, прозу и т.д. Потом он умер.', ['А. С. Пушкин писал стихи, прозу и т.д.', 'Потом он умер.']],
     ['Chinese', '我们走吧。他说好！然后呢？', ['我们走吧。', '他说好！', '然后呢？']],
     ['no terminator', 'NATO and the USSR', ['NATO and the USSR']],

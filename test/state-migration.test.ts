@@ -49,7 +49,10 @@ function recordsOf(path: string, namespace: string): Map<string, unknown> {
 }
 
 function kvKeys(store: ArticleStore): string[] {
-  return store.db.prepare<[], { key: string }>('SELECT key FROM kv ORDER BY key').all().map((r) => r.key);
+  return store.db
+    .prepare<[], { key: string }>('SELECT key FROM kv ORDER BY key')
+    .all()
+    .map((r) => r.key);
 }
 
 describe('GIVEN a database written by release 0.1, with its state in keyv records', () => {
@@ -88,7 +91,22 @@ describe('GIVEN a database written by release 0.1, with its state in keyv record
   it('THEN a record that does not fit is kept in state_rejected with the reason, named in a warning at start, and the rest move', async () => {
     const bad = {
       'subscriptions:9:9': JSON.stringify({ value: { guildId: '9', channelId: '9', kind: 'text', cursor: 'ten' } }),
-      'feeds:https://odd.example/feed': JSON.stringify({ value: { url: 'https://odd.example/feed', name: 'Odd', addedAt: '2026-11-01', etag: null, lastModified: null, lastPolledAt: null, lastOkAt: null, items: 0, failures: 0, lastError: null, retryAt: null, colour: 'red' } }),
+      'feeds:https://odd.example/feed': JSON.stringify({
+        value: {
+          url: 'https://odd.example/feed',
+          name: 'Odd',
+          addedAt: '2026-11-01',
+          etag: null,
+          lastModified: null,
+          lastPolledAt: null,
+          lastOkAt: null,
+          items: 0,
+          failures: 0,
+          lastError: null,
+          retryAt: null,
+          colour: 'red',
+        },
+      }),
       'threads:300': JSON.stringify({ value: { threadId: '301', articleId: 'a', guildId: 'g', parentId: 'p', lastMessageId: null } }),
       'delivery:12:art': '{not json',
     };

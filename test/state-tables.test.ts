@@ -17,8 +17,34 @@ import { type Subscription, Subscriptions } from '../src/app/delivery/subscripti
 import { FeedRegistry } from '../src/app/feeds/registry.ts';
 
 const at = '2026-12-01T06:00:00.000Z';
-const sub: Subscription = { guildId: '1', channelId: '2', kind: 'text', channelName: 'news', source: null, keywords: null, backfill: { kind: 'none' }, cursor: 0, checkedAt: at, createdAt: at, createdBy: 'test', paused: null, posted: 0, lastPostedAt: null, lastRunAt: null, lastError: null };
-const progress = (over: Partial<DeliveryProgress> = {}): DeliveryProgress => ({ postId: '10', threadId: '10', postHash: 'p', bodyHash: 'b', done: ['c:n1:0'], lastId: '11', complete: true, ...over });
+const sub: Subscription = {
+  guildId: '1',
+  channelId: '2',
+  kind: 'text',
+  channelName: 'news',
+  source: null,
+  keywords: null,
+  backfill: { kind: 'none' },
+  cursor: 0,
+  checkedAt: at,
+  createdAt: at,
+  createdBy: 'test',
+  paused: null,
+  posted: 0,
+  lastPostedAt: null,
+  lastRunAt: null,
+  lastError: null,
+};
+const progress = (over: Partial<DeliveryProgress> = {}): DeliveryProgress => ({
+  postId: '10',
+  threadId: '10',
+  postHash: 'p',
+  bodyHash: 'b',
+  done: ['c:n1:0'],
+  lastId: '11',
+  complete: true,
+  ...over,
+});
 
 let dir: string | undefined;
 let store: ArticleStore | undefined;

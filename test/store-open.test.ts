@@ -35,7 +35,11 @@ beforeEach(() => {
 /** A Paperboy database of many pages, closed cleanly (no -wal left). */
 function paperboyDatabase(path: string, articles = 300): void {
   const store = ArticleStore.open(path);
-  store.upsertMany(Array.from({ length: articles }, (_, i) => article({ title: `Walrus report ${i}`, text: `The walrus colony number ${i} grows. `.repeat(20), comments: [comment(1, 'A reader writes.')] })));
+  store.upsertMany(
+    Array.from({ length: articles }, (_, i) =>
+      article({ title: `Walrus report ${i}`, text: `The walrus colony number ${i} grows. `.repeat(20), comments: [comment(1, 'A reader writes.')] }),
+    ),
+  );
   store.close();
 }
 
@@ -77,7 +81,10 @@ function schemaVersion(path: string): number {
 function schemaOf(path: string): string[] {
   const raw = new Database(path, { readonly: true });
   try {
-    return raw.prepare<[], { sql: string }>("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name").all().map((r) => r.sql);
+    return raw
+      .prepare<[], { sql: string }>('SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name')
+      .all()
+      .map((r) => r.sql);
   } finally {
     raw.close();
   }
@@ -97,7 +104,11 @@ function expectOneLine(r: { code: number; stdout: string; stderr: string }, file
 
 describe('GIVEN a file at --db that Paperboy cannot use', () => {
   const cases: Array<[string, () => void, RegExp]> = [
-    ['random bytes', () => writeFileSync(db, Buffer.from(Array.from({ length: 8192 }, (_, i) => (i * 7919 + 13) % 256))), /is not a Paperboy database: it is not an SQLite file \(check --db and DATABASE_PATH\)$/],
+    [
+      'random bytes',
+      () => writeFileSync(db, Buffer.from(Array.from({ length: 8192 }, (_, i) => (i * 7919 + 13) % 256))),
+      /is not a Paperboy database: it is not an SQLite file \(check --db and DATABASE_PATH\)$/,
+    ],
     ['a text file', () => writeFileSync(db, 'title,body\nWalrus,It swims.\n'), /is not a Paperboy database: it is not an SQLite file/],
     [
       'a Paperboy database cut to half its size',
@@ -131,18 +142,29 @@ describe('GIVEN a file at --db that Paperboy cannot use', () => {
     writeFileSync(join(dir, 'notes'), 'a file, not a folder');
     const under = join(dir, 'notes', 'data', 'paperboy.db');
     db = under;
-    expectOneLine(await cli('ingest', SAMPLE), under, new RegExp(`cannot be created: its folder ${join(dir, 'notes', 'data')} does not exist and cannot be made \\(ENOTDIR\\): create it, or check --db and DATABASE_PATH$`));
+    expectOneLine(
+      await cli('ingest', SAMPLE),
+      under,
+      new RegExp(
+        `cannot be created: its folder ${join(dir, 'notes', 'data')} does not exist and cannot be made \\(ENOTDIR\\): create it, or check --db and DATABASE_PATH$`,
+      ),
+    );
   });
 
   it('THEN `paperboy start` says the same in one line and exits 1, before connecting anywhere', async () => {
     writeFileSync(db, 'not a database at all, just some words\n');
-    const env = { PATH: process.env.PATH, DISCORD_TOKEN: 'MTAwMDAwMDAwMDAwMDAwMDAx.GbotTk.local-discord-test-token-0123456789', DISCORD_API_URL: 'http://127.0.0.1:9/api', DATABASE_PATH: db };
+    const env = {
+      PATH: process.env.PATH,
+      DISCORD_TOKEN: 'MTAwMDAwMDAwMDAwMDAwMDAx.GbotTk.local-discord-test-token-0123456789',
+      DISCORD_API_URL: 'http://127.0.0.1:9/api',
+      DATABASE_PATH: db,
+    };
     const r = await exec(process.execPath, [BIN, 'start'], { env, cwd: dir }).then(
       (ok) => ({ code: 0, ...ok }),
       (e: { code: number; stdout: string; stderr: string }) => e,
     );
     expectOneLine(r, db, /is not a Paperboy database: it is not an SQLite file/);
-   }, 60_000);
+  }, 60_000);
 });
 
 describe('GIVEN a Paperboy database from another version', () => {
@@ -180,7 +202,9 @@ describe('GIVEN a Paperboy database from another version', () => {
     const newer = new Database(db);
     newer.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     newer.close();
-    const says = new RegExp(`was written by a newer Paperboy \\(schema version ${SCHEMA_VERSION + 1}; this one knows up to ${SCHEMA_VERSION}\\): upgrade Paperboy$`);
+    const says = new RegExp(
+      `was written by a newer Paperboy \\(schema version ${SCHEMA_VERSION + 1}; this one knows up to ${SCHEMA_VERSION}\\): upgrade Paperboy$`,
+    );
     expectOneLine(await cli('list'), db, says);
     expectOneLine(await cli('ingest', SAMPLE), db, says);
   });
@@ -225,7 +249,10 @@ interface Result {
 /** `paperboy --db FILE …args` as the user nobody. */
 function asNobody(file: string, ...args: string[]): Promise<Result> {
   const ids = nobody!;
-  return exec('setpriv', [`--reuid=${ids.uid}`, `--regid=${ids.gid}`, '--clear-groups', process.execPath, BIN, '--db', file, ...args], { env: { PATH: process.env.PATH }, cwd: dir }).then(
+  return exec('setpriv', [`--reuid=${ids.uid}`, `--regid=${ids.gid}`, '--clear-groups', process.execPath, BIN, '--db', file, ...args], {
+    env: { PATH: process.env.PATH },
+    cwd: dir,
+  }).then(
     (ok) => ({ code: 0, ...ok }),
     (e: Result) => e,
   );
@@ -249,17 +276,27 @@ describe.runIf(nobody)('GIVEN a database the user may only read (run as the user
       db,
       /is read-only: reading commands \(search, show, list, export…\) work, ingest, feed add\/remove\/poll and the bot need write access: make it writable \(chmod u\+w \S+\) or run as its owner$/,
     );
-   }, 60_000);
+  }, 60_000);
 
   it('THEN, in a folder they may not write (no -wal or -shm can be made), every reading command works and ingest says the folder is read-only', async () => {
     chownSync(db, nobody!.uid, nobody!.gid);
     chmodSync(dir, 0o555);
     const id = '582f39a735f95092';
-    const reads = await Promise.all([['search', 'NATO'], ['show', id], ['list'], ['export'], ['summarize', id], ['quote', id], ['digest', id], ['feed', 'list']].map((args) => asNobody(db, ...args)));
+    const reads = await Promise.all(
+      [['search', 'NATO'], ['show', id], ['list'], ['export'], ['summarize', id], ['quote', id], ['digest', id], ['feed', 'list']].map((args) =>
+        asNobody(db, ...args),
+      ),
+    );
     for (const r of reads) expect(r).toMatchObject({ code: 0, stderr: '' });
     expect(reads.map((r) => r.stdout.length > 0)).toEqual(reads.map(() => true));
     expect(reads[0]!.stdout).toContain('Russia and NATO are severing ties');
-    expectOneLine(await asNobody(db, 'ingest', SAMPLE), db, new RegExp(`cannot be written: its folder ${dir} is read-only, and SQLite writes paperboy\\.db-wal and paperboy\\.db-shm beside it; reading commands work`));
+    expectOneLine(
+      await asNobody(db, 'ingest', SAMPLE),
+      db,
+      new RegExp(
+        `cannot be written: its folder ${dir} is read-only, and SQLite writes paperboy\\.db-wal and paperboy\\.db-shm beside it; reading commands work`,
+      ),
+    );
     chmodSync(dir, 0o755);
   }, 120_000);
 });

@@ -22,7 +22,10 @@ describe('summarize on the sample', () => {
       const block = article.body[s.block];
       expect(block?.type).not.toBe('heading');
       expect(block?.text.slice(s.start, s.end)).toBe(s.text);
-      expect(s.block > last[0] || (s.block === last[0] && s.start >= last[1]), `sentence at block ${s.block} char ${s.start}, after block ${last[0]} char ${last[1]}`).toBe(true);
+      expect(
+        s.block > last[0] || (s.block === last[0] && s.start >= last[1]),
+        `sentence at block ${s.block} char ${s.start}, after block ${last[0]} char ${last[1]}`,
+      ).toBe(true);
       last = [s.block, s.end];
     }
     expect(joinedLength(summary.map((s) => s.text))).toBeLessThanOrEqual(4096);
@@ -39,9 +42,7 @@ describe('summarize on the sample', () => {
   });
 
   it('GIVEN the opening paragraph THEN it leads the summary with no section', () => {
-    expect(summarize(article, { sentences: 1 })).toEqual([
-      expect.objectContaining({ block: 0, section: null, start: 0 }),
-    ]);
+    expect(summarize(article, { sentences: 1 })).toEqual([expect.objectContaining({ block: 0, section: null, start: 0 })]);
   });
 
   it('GIVEN a sentence count or a character budget THEN the summary respects it', () => {
@@ -106,7 +107,10 @@ describe('summarizeText hard cases', () => {
   });
 
   it('GIVEN fragments late in a long text THEN they are not picked to fill the count', () => {
-    const body = Array.from({ length: 12 }, (_, i) => `Paragraph ${i + 1} reports that the harbour expansion will cost more than planned, engineers said on Tuesday.`);
+    const body = Array.from(
+      { length: 12 },
+      (_, i) => `Paragraph ${i + 1} reports that the harbour expansion will cost more than planned, engineers said on Tuesday.`,
+    );
     body.push('Or vice versa?');
     const texts = summarizeText(body, 'Harbour expansion', { sentences: 6 }).map((s) => s.text);
     expect(texts).not.toContain('Or vice versa?');

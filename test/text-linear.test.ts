@@ -18,7 +18,7 @@ describe('GIVEN text escaped for Discord', () => {
     // No character escapeInline touches, so escape() is the line-start pass alone.
     const alphabet = [' ', '\n', '\r', '\t', '\u2028', '\u00a0', '>', '#', '+', '-', '1', '23', '.', 'a', 'b c'];
     let seed = 7;
-    const random = (n: number): number => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) % n);
+    const random = (n: number): number => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) % n;
     for (let k = 0; k < 3_000; k++) {
       const text = Array.from({ length: 1 + random(12) }, () => alphabet[random(alphabet.length)]).join('');
       expect(escape(text), JSON.stringify(text)).toBe(oldLineStarts(text));

@@ -36,7 +36,10 @@ export function commentOf(message: ThreadMessage, botId: string): Comment {
     authorId: message.authorId,
     postedAt: message.createdAt.replace(/\.\d+Z$/, 'Z'),
     rating: null,
-    paragraphs: text.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean),
+    paragraphs: text
+      .split(/\n\s*\n/)
+      .map((p) => p.trim())
+      .filter(Boolean),
     quotes: [],
     replyTo: message.replyToId ? `${DISCORD_COMMENT_PREFIX}${message.replyToId}` : null,
   };

@@ -50,15 +50,11 @@ function notATime(value: string): string | null {
 export const ParagraphBlock = z.object({ type: z.literal('paragraph'), text: z.string().min(1) }).strict();
 export const HeadingBlock = z.object({ type: z.literal('heading'), text: z.string().min(1) }).strict();
 /** A quotation in the article, with the attribution line that followed it ("- Lavrov emphasized, …"). */
-export const QuoteBlock = z
-  .object({ type: z.literal('quote'), text: z.string().min(1), attribution: z.string().nullable() })
-  .strict();
+export const QuoteBlock = z.object({ type: z.literal('quote'), text: z.string().min(1), attribution: z.string().nullable() }).strict();
 export const Block = z.discriminatedUnion('type', [ParagraphBlock, HeadingBlock, QuoteBlock]);
 
 /** A comment paragraph that repeats an article passage: which paragraph of the comment, which block of the article. */
-export const CommentQuote = z
-  .object({ paragraph: z.number().int().min(0), block: z.number().int().min(0) })
-  .strict();
+export const CommentQuote = z.object({ paragraph: z.number().int().min(0), block: z.number().int().min(0) }).strict();
 
 export const Comment = z
   .object({

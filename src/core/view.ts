@@ -68,4 +68,3 @@ export interface Choice {
   readonly name: string;
   readonly value: string;
 }
-

@@ -61,11 +61,26 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const store = ArticleStore.open(':memory:');
   for (const a of options.articles ?? []) store.upsert(a);
   const { log, lines: logs } = capturedLogger('debug');
-  const discord = { token: fake.botToken, applicationId: fake.applicationId, guildId: guild.id, apiUrl: fake.apiUrl, messageContent: options.messageContent ?? false };
+  const discord = {
+    token: fake.botToken,
+    applicationId: fake.applicationId,
+    guildId: guild.id,
+    apiUrl: fake.apiUrl,
+    messageContent: options.messageContent ?? false,
+  };
   const list = options.commands ?? commands;
   await deployCommands(discord, list);
   const delivery = options.delivery ? { cron: null, feedFetch: LOCAL_SITES, ...(options.delivery === true ? {} : options.delivery) } : undefined;
-  const botOptions = { discord, store, commands: list, log, client: clientOptionsFor(fake), stateTtlMs: options.stateTtlMs, clock: options.clock, answerCooldownMs: 1500 };
+  const botOptions = {
+    discord,
+    store,
+    commands: list,
+    log,
+    client: clientOptionsFor(fake),
+    stateTtlMs: options.stateTtlMs,
+    clock: options.clock,
+    answerCooldownMs: 1500,
+  };
   // A new feed parser for each start: stop() closes the one it was given.
   const start = (): Promise<Bot> => startBot({ ...botOptions, delivery: delivery && { ...delivery, feedParser: createFeedParser() } });
   let bot = await start();

@@ -36,7 +36,11 @@ export async function startEngine(
   const fake = await FakeDiscord.start({ botToken: TOKEN, ...options.fake });
   const guildId = fake.createGuild({ name: 'Readers' }).id;
   const store = ArticleStore.open(options.dbPath ?? ':memory:');
-  const rest = new REST({ api: fake.apiUrl, globalRequestsPerSecond: options.globalPerSecond ?? 50, ...(options.restTimeoutMs !== undefined && { timeout: options.restTimeoutMs }) }).setToken(TOKEN);
+  const rest = new REST({
+    api: fake.apiUrl,
+    globalRequestsPerSecond: options.globalPerSecond ?? 50,
+    ...(options.restTimeoutMs !== undefined && { timeout: options.restTimeoutMs }),
+  }).setToken(TOKEN);
   const poster = discordPoster(rest, () => fake.botUser.id, TOKEN);
   const engine = createDeliveryEngine({ poster, progress: openBotState(store.db).progress, log: createLogger({ level: 'silent' }), ...options.engine });
   return {
@@ -75,7 +79,10 @@ export function checkDelivered(fake: FakeDiscord, target: Target, articles: read
       problems.push(`${a.title}: no thread`);
       continue;
     }
-    const got = fake.messages(thread.id).map((m) => m.content).slice(target.kind === 'forum' ? 1 : 0);
+    const got = fake
+      .messages(thread.id)
+      .map((m) => m.content)
+      .slice(target.kind === 'forum' ? 1 : 0);
     const plan = articleViews(a).comments.map((s) => s.message.content);
     if (JSON.stringify(got) !== JSON.stringify(plan)) problems.push(`${a.title}: thread has ${got.length} messages, planned ${plan.length}`);
   }

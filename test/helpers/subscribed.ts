@@ -18,7 +18,13 @@ import { capturedLogger } from './log.ts';
 
 /** The i-th harbour article, dated day 10 + i of November 2026, with one comment. */
 export function news(i: number, extra: Partial<Article> = {}): Article {
-  return article({ title: `Harbour news ${i}`, text: `The harbour opened on day ${i}.`, publishedAt: `2026-11-${String(10 + i).padStart(2, '0')}T06:00`, comments: [comment(1, `Seen on day ${i}.`)], ...extra });
+  return article({
+    title: `Harbour news ${i}`,
+    text: `The harbour opened on day ${i}.`,
+    publishedAt: `2026-11-${String(10 + i).padStart(2, '0')}T06:00`,
+    comments: [comment(1, `Seen on day ${i}.`)],
+    ...extra,
+  });
 }
 
 export interface Subscribed {
@@ -40,14 +46,32 @@ export async function subscribeAll(e: EngineHarness): Promise<Subscribed> {
   const t = e.target();
   const now = new Date().toISOString();
   const base = { source: null, keywords: null, backfill: { kind: 'all' as const } };
-  const sub: Subscription = { ...t, channelName: 'news', ...base, cursor: backfillCursor(e.store, base, parseFilter(null)), checkedAt: now, createdAt: now, createdBy: 'test', paused: null, posted: 0, lastPostedAt: null, lastRunAt: null, lastError: null };
+  const sub: Subscription = {
+    ...t,
+    channelName: 'news',
+    ...base,
+    cursor: backfillCursor(e.store, base, parseFilter(null)),
+    checkedAt: now,
+    createdAt: now,
+    createdBy: 'test',
+    paused: null,
+    posted: 0,
+    lastPostedAt: null,
+    lastRunAt: null,
+    lastError: null,
+  };
   await subs.put(sub);
   const ctx: CommandContext = {
     store: e.store,
     now: () => new Date(),
     actor: { userId: '1', guildId: t.guildId, permissions: PermissionFlagsBits.ManageGuild, name: 'editor' },
     // This harness reads no feeds: a /feed command here would be a mistake in the test.
-    delivery: { subscriptions: subs, runner, cron: null, feeds: { registry: new FeedRegistry(state.feeds), pollNow: () => Promise.reject(new Error('subscribeAll reads no feeds')) } },
+    delivery: {
+      subscriptions: subs,
+      runner,
+      cron: null,
+      feeds: { registry: new FeedRegistry(state.feeds), pollNow: () => Promise.reject(new Error('subscribeAll reads no feeds')) },
+    },
   };
   return { subs, runner, t, logs: lines, ctx };
 }

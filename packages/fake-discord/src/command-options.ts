@@ -30,7 +30,12 @@ export interface OptionInput {
 type AnyOption = Record<string, unknown> & { name: string; type: ApplicationCommandOptionType };
 
 /** The interaction's `options` and `resolved` for a command as a user filled it in. */
-export function buildOptions(core: Core, command: APIApplicationCommand, guildId: string, input: OptionInput): { options: AnyOption[]; resolved: APIInteractionDataResolved } {
+export function buildOptions(
+  core: Core,
+  command: APIApplicationCommand,
+  guildId: string,
+  input: OptionInput,
+): { options: AnyOption[]; resolved: APIInteractionDataResolved } {
   const resolved: APIInteractionDataResolved = {};
   if (Array.isArray(input.options)) return { options: structuredClone(input.options) as AnyOption[], resolved };
   let definitions: ReadonlyArray<APIApplicationCommandOption> = command.options ?? [];
@@ -41,7 +46,8 @@ export function buildOptions(core: Core, command: APIApplicationCommand, guildId
   ] as const) {
     if (name === undefined) continue;
     const definition = definitions.find((d) => d.name === name && d.type === type);
-    if (!definition) throw new Error(`FakeDiscord: /${command.name} has no ${type === ApplicationCommandOptionType.Subcommand ? 'subcommand' : 'subcommand group'} "${name}"`);
+    if (!definition)
+      throw new Error(`FakeDiscord: /${command.name} has no ${type === ApplicationCommandOptionType.Subcommand ? 'subcommand' : 'subcommand group'} "${name}"`);
     definitions = 'options' in definition ? (definition.options ?? []) : [];
     wrappers.push({ name, type, options: [] });
   }
@@ -72,7 +78,8 @@ function leafOptions(
     const definition = definitions.find((d) => d.name === name);
     if (!definition) throw new Error(`FakeDiscord: /${command.name} has no option "${name}" (has: ${definitions.map((d) => d.name).join(', ') || 'none'})`);
     if (name === focused) {
-      if (!('autocomplete' in definition) || definition.autocomplete !== true) throw new Error(`FakeDiscord: option "${name}" of /${command.name} has no autocomplete`);
+      if (!('autocomplete' in definition) || definition.autocomplete !== true)
+        throw new Error(`FakeDiscord: option "${name}" of /${command.name} has no autocomplete`);
       return { name, type: definition.type, value: String(value), focused: true };
     }
     const typed = typedValue(command, definition, value);
@@ -113,10 +120,22 @@ export function resolve(core: Core, guildId: string, type: ApplicationCommandOpt
   if (wantsUser && user) {
     (resolved.users ??= {})[id] = structuredClone(user);
     const member = guild?.members.get(id);
-    if (member) (resolved.members ??= {})[id] = { roles: [...member.roles], joined_at: member.joinedAt, nick: member.nick, flags: 0 as GuildMemberFlags, pending: false, premium_since: null, permissions: '0', avatar: null, banner: null, communication_disabled_until: null };
+    if (member)
+      (resolved.members ??= {})[id] = {
+        roles: [...member.roles],
+        joined_at: member.joinedAt,
+        nick: member.nick,
+        flags: 0 as GuildMemberFlags,
+        pending: false,
+        premium_since: null,
+        permissions: '0',
+        avatar: null,
+        banner: null,
+        communication_disabled_until: null,
+      };
   } else if (type === ApplicationCommandOptionType.Channel && channel) {
     const permissions = channelPermissions(core.state, channel, core.botUser.id).toString();
-    (resolved.channels ??= {})[id] = { id, name: channel.name ?? '', type: channel.type, permissions } ;
+    (resolved.channels ??= {})[id] = { id, name: channel.name ?? '', type: channel.type, permissions };
   } else if (wantsRole && role) {
     (resolved.roles ??= {})[id] = structuredClone(role);
   } else if (type === ApplicationCommandOptionType.User || type === ApplicationCommandOptionType.Channel || type === ApplicationCommandOptionType.Role) {

@@ -79,7 +79,8 @@ export function archiveThread(core: Core, threadId: string): void {
 export function postAsUser(core: Core, input: { channelId: string; userId: string; content: string; replyTo?: string }): APIMessage {
   const channel = core.state.channels.get(input.channelId);
   if (!channel) throw new Error(`FakeDiscord: no channel ${input.channelId}`);
-  if (channel.type === ChannelType.GuildForum || channel.type === ChannelType.GuildCategory) throw new Error(`FakeDiscord: users cannot post in channel ${channel.id} itself (type ${channel.type})`);
+  if (channel.type === ChannelType.GuildForum || channel.type === ChannelType.GuildCategory)
+    throw new Error(`FakeDiscord: users cannot post in channel ${channel.id} itself (type ${channel.type})`);
   const author = userIn(core, channel, input.userId);
   const body: Record<string, unknown> = { content: input.content, ...(input.replyTo !== undefined && { message_reference: { message_id: input.replyTo } }) };
   refuseInvalid(body);
@@ -121,7 +122,8 @@ export function removeChannelAndTell(core: Core, channelId: string): FakeChannel
 function userIn(core: Core, channel: FakeChannel, userId: string): APIUser {
   const user = core.state.users.get(userId);
   if (!user) throw new Error(`FakeDiscord: no user ${userId}`);
-  if (!core.state.guilds.get(channel.guild_id ?? '')?.members.has(userId)) throw new Error(`FakeDiscord: user ${userId} is not a member of guild ${channel.guild_id ?? '?'}`);
+  if (!core.state.guilds.get(channel.guild_id ?? '')?.members.has(userId))
+    throw new Error(`FakeDiscord: user ${userId} is not a member of guild ${channel.guild_id ?? '?'}`);
   return user;
 }
 

@@ -65,13 +65,17 @@ export const unknownWebhook = (): ApiError => new ApiError(404, RESTJSONErrorCod
 export const unknownGuild = (): ApiError => new ApiError(404, RESTJSONErrorCodes.UnknownGuild, 'Unknown Guild');
 export const unknownCommand = (): ApiError => new ApiError(404, RESTJSONErrorCodes.UnknownApplicationCommand, 'Unknown application command');
 export const unknownInteraction = (): ApiError => new ApiError(404, RESTJSONErrorCodes.UnknownInteraction, 'Unknown interaction');
-export const alreadyAcknowledged = (): ApiError => new ApiError(400, RESTJSONErrorCodes.InteractionHasAlreadyBeenAcknowledged, 'Interaction has already been acknowledged.');
+export const alreadyAcknowledged = (): ApiError =>
+  new ApiError(400, RESTJSONErrorCodes.InteractionHasAlreadyBeenAcknowledged, 'Interaction has already been acknowledged.');
 export const invalidWebhookToken = (): ApiError => new ApiError(401, RESTJSONErrorCodes.InvalidWebhookToken, 'Invalid Webhook Token');
-export const missingPermissions = (detail?: string): ApiError => new ApiError(403, RESTJSONErrorCodes.MissingPermissions, 'Missing Permissions', undefined, detail);
+export const missingPermissions = (detail?: string): ApiError =>
+  new ApiError(403, RESTJSONErrorCodes.MissingPermissions, 'Missing Permissions', undefined, detail);
 export const missingAccess = (): ApiError => new ApiError(403, RESTJSONErrorCodes.MissingAccess, 'Missing Access');
 export const emptyMessage = (): ApiError => new ApiError(400, RESTJSONErrorCodes.CannotSendAnEmptyMessage, 'Cannot send an empty message');
-export const notAuthor = (): ApiError => new ApiError(403, RESTJSONErrorCodes.CannotEditMessageAuthoredByAnotherUser, 'Cannot edit a message authored by another user');
-export const threadAlreadyExists = (): ApiError => new ApiError(400, RESTJSONErrorCodes.ThreadAlreadyCreatedForMessage, 'A thread has already been created for this message');
+export const notAuthor = (): ApiError =>
+  new ApiError(403, RESTJSONErrorCodes.CannotEditMessageAuthoredByAnotherUser, 'Cannot edit a message authored by another user');
+export const threadAlreadyExists = (): ApiError =>
+  new ApiError(400, RESTJSONErrorCodes.ThreadAlreadyCreatedForMessage, 'A thread has already been created for this message');
 export const invalidJson = (): ApiError => new ApiError(400, RESTJSONErrorCodes.RequestBodyContainsInvalidJSON, 'The request body contains invalid JSON.');
 export const notFound = (): ApiError => new ApiError(404, 0, '404: Not Found');
 export const methodNotAllowed = (): ApiError => new ApiError(405, 0, '405: Method Not Allowed');

@@ -5,7 +5,15 @@
 import { EventEmitter } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApplicationFlags, RESTJSONErrorCodes, type APIApplicationCommand, type APIGuild, type APIGuildMember, type APIThreadChannel, type APIUser } from 'discord-api-types/v10';
+import {
+  ApplicationFlags,
+  RESTJSONErrorCodes,
+  type APIApplicationCommand,
+  type APIGuild,
+  type APIGuildMember,
+  type APIThreadChannel,
+  type APIUser,
+} from 'discord-api-types/v10';
 import type { Core } from './core.ts';
 import * as driver from './driver.ts';
 import { FaultInjector, type Faults } from './faults.ts';
@@ -101,7 +109,9 @@ export class FakeDiscord extends EventEmitter<FakeDiscordEvents> {
     this.#core = {
       state,
       messages: new MessageService(state, dispatch, options.nonceWindowMs, (change, message) => this.emit('ephemeral', change, copyOut(message))),
-      interactions: new InteractionRegistry(state, deadlineMs, options.interactionTokenLifetimeMs, (record) => this.#violation(missedDeadline(record, deadlineMs))),
+      interactions: new InteractionRegistry(state, deadlineMs, options.interactionTokenLifetimeMs, (record) =>
+        this.#violation(missedDeadline(record, deadlineMs)),
+      ),
       botUser: this.botUser,
       applicationId: this.applicationId,
       messageContentGranted: granted,
@@ -127,7 +137,14 @@ export class FakeDiscord extends EventEmitter<FakeDiscordEvents> {
     server.on(
       'request',
       restListener({
-        routes: [...metaRoutes(core, () => this.gatewayUrl, applicationFlags), ...commandRoutes(core), ...messageRoutes(core), ...reactionRoutes(core), ...threadRoutes(core), ...interactionRoutes(core)],
+        routes: [
+          ...metaRoutes(core, () => this.gatewayUrl, applicationFlags),
+          ...commandRoutes(core),
+          ...messageRoutes(core),
+          ...reactionRoutes(core),
+          ...threadRoutes(core),
+          ...interactionRoutes(core),
+        ],
         token: this.botToken,
         limiter: new RateLimiter(options.rateLimits.global),
         windows: options.rateLimits,

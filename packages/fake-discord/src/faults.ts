@@ -47,14 +47,16 @@ export class FaultInjector implements Faults {
   constructor(private readonly now: () => number = Date.now) {}
 
   failNext(input: { count: number; status?: number; route?: string | RegExp; handled?: boolean }): void {
-    if (!Number.isInteger(input.count) || input.count < 1) throw new RangeError(`failNext: expected \`count\` to be a whole number from 1 up, got \`${input.count}\``);
+    if (!Number.isInteger(input.count) || input.count < 1)
+      throw new RangeError(`failNext: expected \`count\` to be a whole number from 1 up, got \`${input.count}\``);
     const status = input.status ?? 500;
     if (status < 400 || status > 599) throw new RangeError(`failNext: expected \`status\` to be an error status (400–599), got \`${status}\``);
     this.#pending.push({ remaining: input.count, status, handled: input.handled ?? false, ...(input.route !== undefined && { route: input.route }) });
   }
 
   slowNext(input: { count: number; ms: number; route?: string | RegExp }): void {
-    if (!Number.isInteger(input.count) || input.count < 1) throw new RangeError(`slowNext: expected \`count\` to be a whole number from 1 up, got \`${input.count}\``);
+    if (!Number.isInteger(input.count) || input.count < 1)
+      throw new RangeError(`slowNext: expected \`count\` to be a whole number from 1 up, got \`${input.count}\``);
     if (!(input.ms >= 0)) throw new RangeError(`slowNext: expected \`ms\` to be 0 or more, got \`${input.ms}\``);
     this.#slow.push({ remaining: input.count, ms: input.ms, ...(input.route !== undefined && { route: input.route }) });
   }

@@ -136,7 +136,12 @@ async function serve(deps: RestDeps, req: IncomingMessage, res: ServerResponse):
       // A bug in the fake: answered as Discord's 500, and recorded so that no test passes over it.
       const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
       deps.log(`rest: the fake failed on ${method} ${path}: ${detail}`);
-      return { status: 500, body: { message: '500: Internal Server Error', code: 0 }, headers: decision.headers, detail: `the fake itself failed: ${detail.split('\n')[0] ?? ''}` };
+      return {
+        status: 500,
+        body: { message: '500: Internal Server Error', code: 0 },
+        headers: decision.headers,
+        detail: `the fake itself failed: ${detail.split('\n')[0] ?? ''}`,
+      };
     }
   }
 }
@@ -152,7 +157,13 @@ function messageOf(body: unknown): string {
 function parseJson(raw: string, contentType: string | undefined): unknown {
   if (raw === '') return undefined;
   if (contentType?.startsWith('multipart/')) {
-    throw new ApiError(400, RESTJSONErrorCodes.InvalidFormBodyOrContentType, 'Invalid Form Body', undefined, 'the fake accepts JSON bodies only (no file uploads)');
+    throw new ApiError(
+      400,
+      RESTJSONErrorCodes.InvalidFormBodyOrContentType,
+      'Invalid Form Body',
+      undefined,
+      'the fake accepts JSON bodies only (no file uploads)',
+    );
   }
   try {
     return JSON.parse(raw) as unknown;

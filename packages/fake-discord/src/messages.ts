@@ -180,7 +180,12 @@ export class MessageService {
   }
 
   /** Who actually gets pinged: the mentions in `content` that `allowed_mentions` lets through. */
-  #mentions(guildId: string, content: string, allowed: unknown, repliedTo: APIMessage | undefined): Pick<APIMessage, 'mentions' | 'mention_roles' | 'mention_everyone'> {
+  #mentions(
+    guildId: string,
+    content: string,
+    allowed: unknown,
+    repliedTo: APIMessage | undefined,
+  ): Pick<APIMessage, 'mentions' | 'mention_roles' | 'mention_everyone'> {
     const rules = isRecord(allowed) ? allowed : undefined;
     const parse = rules && Array.isArray(rules.parse) ? (rules.parse as unknown[]) : undefined;
     const userAllowed = (id: string): boolean => !rules || parse?.includes('users') === true || (Array.isArray(rules.users) && rules.users.includes(id));

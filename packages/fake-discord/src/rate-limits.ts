@@ -43,7 +43,11 @@ function seconds(ms: number): string {
 }
 
 /** The headers and body of a 429. */
-export function tooManyRequests(retryAfterMs: number, scope: RateLimitScope, extraHeaders: Record<string, string> = {}): { headers: Record<string, string>; body: Record<string, unknown> } {
+export function tooManyRequests(
+  retryAfterMs: number,
+  scope: RateLimitScope,
+  extraHeaders: Record<string, string> = {},
+): { headers: Record<string, string>; body: Record<string, unknown> } {
   const global = scope === 'global';
   const headers: Record<string, string> = { ...extraHeaders, 'Retry-After': seconds(retryAfterMs), 'X-RateLimit-Scope': scope };
   if (global) headers['X-RateLimit-Global'] = 'true';

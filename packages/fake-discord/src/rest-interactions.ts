@@ -18,10 +18,28 @@ const WEBHOOK = '/webhooks/{application.id}/{webhook.token}';
 export function interactionRoutes(core: Core): Route[] {
   const open = { auth: false, globalExempt: true } as const;
   return [
-    { method: 'POST', template: '/interactions/{interaction.id}/{interaction.token}/callback', major: 'interaction.id', ...open, handle: (r) => callback(core, r) },
+    {
+      method: 'POST',
+      template: '/interactions/{interaction.id}/{interaction.token}/callback',
+      major: 'interaction.id',
+      ...open,
+      handle: (r) => callback(core, r),
+    },
     { method: 'POST', template: WEBHOOK, major: 'webhook.token', ...open, handle: (r) => followUp(core, r) },
-    { method: 'GET', template: `${WEBHOOK}/messages/{message.id}`, major: 'webhook.token', ...open, handle: (r) => ({ status: 200, body: getResponse(core, r) }) },
-    { method: 'PATCH', template: `${WEBHOOK}/messages/{message.id}`, major: 'webhook.token', ...open, handle: (r) => ({ status: 200, body: editResponse(core, r) }) },
+    {
+      method: 'GET',
+      template: `${WEBHOOK}/messages/{message.id}`,
+      major: 'webhook.token',
+      ...open,
+      handle: (r) => ({ status: 200, body: getResponse(core, r) }),
+    },
+    {
+      method: 'PATCH',
+      template: `${WEBHOOK}/messages/{message.id}`,
+      major: 'webhook.token',
+      ...open,
+      handle: (r) => ({ status: 200, body: editResponse(core, r) }),
+    },
     { method: 'DELETE', template: `${WEBHOOK}/messages/{message.id}`, major: 'webhook.token', ...open, handle: (r) => deleteResponse(core, r) },
   ];
 }
@@ -60,7 +78,13 @@ function respond(core: Core, record: InteractionRecord, type: InteractionRespons
   if (record.acknowledgedWith !== null) throw alreadyAcknowledged();
   if (!core.interactions.withinDeadline(record)) {
     const late = Date.now() - record.createdAt;
-    throw new ApiError(404, RESTJSONErrorCodes.UnknownInteraction, 'Unknown interaction', undefined, `the first callback of ${record.label} came ${late} ms after it was created`);
+    throw new ApiError(
+      404,
+      RESTJSONErrorCodes.UnknownInteraction,
+      'Unknown interaction',
+      undefined,
+      `the first callback of ${record.label} came ${late} ms after it was created`,
+    );
   }
   const ephemeral = typeof data.flags === 'number' && (data.flags & MessageFlags.Ephemeral) !== 0;
   const fromMessage = record.sourceMessageId !== undefined;
@@ -73,7 +97,9 @@ function respond(core: Core, record: InteractionRecord, type: InteractionRespons
     [InteractionResponseType.Modal]: record.type === InteractionType.ApplicationCommand || record.type === InteractionType.MessageComponent,
   };
   if (!allowed[type]) {
-    throw invalidFormBody([{ path: ['type'], code: 'INTERACTION_RESPONSE_TYPE_INVALID', message: `Response type ${type} is not valid for interaction type ${record.type}` }]);
+    throw invalidFormBody([
+      { path: ['type'], code: 'INTERACTION_RESPONSE_TYPE_INVALID', message: `Response type ${type} is not valid for interaction type ${record.type}` },
+    ]);
   }
   let message: APIMessage | undefined;
   switch (type) {
@@ -143,7 +169,14 @@ function webhookDefaults(body: Record<string, unknown>): Record<string, unknown>
 }
 
 /** A message the app posts for an interaction: a reply, a deferred placeholder, a follow-up. */
-function createResponseMessage(core: Core, record: InteractionRecord, body: Record<string, unknown>, ephemeral: boolean, loading: boolean, followUp = false): APIMessage {
+function createResponseMessage(
+  core: Core,
+  record: InteractionRecord,
+  body: Record<string, unknown>,
+  ephemeral: boolean,
+  loading: boolean,
+  followUp = false,
+): APIMessage {
   const channel = core.state.channels.get(record.channelId);
   if (!channel) throw new ApiError(404, RESTJSONErrorCodes.UnknownChannel, 'Unknown Channel');
   const user = structuredClone(core.state.users.get(record.userId));
@@ -166,7 +199,8 @@ function createResponseMessage(core: Core, record: InteractionRecord, body: Reco
       application_id: core.applicationId,
       interaction_metadata: metadata as APIMessage['interaction_metadata'],
       // Deprecated but still sent by Discord, and the only place a client finds the command's name.
-      ...(record.type === InteractionType.ApplicationCommand && user && { interaction: { id: record.id, type: record.type, name: record.label.replace(/^\//, ''), user } }),
+      ...(record.type === InteractionType.ApplicationCommand &&
+        user && { interaction: { id: record.id, type: record.type, name: record.label.replace(/^\//, ''), user } }),
     },
   });
   if (!followUp) record.originalId = message.id;
@@ -223,7 +257,11 @@ function followUp(core: Core, request: RouteRequest): RouteReply {
   if (issues.length > 0) throw invalidFormBody(issues);
   const original = record.originalId === undefined ? undefined : core.state.messages.get(record.originalId);
   let message: APIMessage;
-  if (record.acknowledgedWith === InteractionResponseType.DeferredChannelMessageWithSource && original && (original.message.flags ?? 0) & MessageFlags.Loading) {
+  if (
+    record.acknowledgedWith === InteractionResponseType.DeferredChannelMessageWithSource &&
+    original &&
+    (original.message.flags ?? 0) & MessageFlags.Loading
+  ) {
     // Discord's rule: the first follow-up after a deferred reply replaces the "thinking…" message.
     message = core.messages.edit(original, webhookDefaults(body));
   } else {

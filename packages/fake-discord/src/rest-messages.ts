@@ -79,7 +79,11 @@ function sendMessage(core: Core, request: RouteRequest): APIMessage {
   if (channel.type === ChannelType.GuildForum || channel.type === ChannelType.GuildCategory) {
     throw new ApiError(400, RESTJSONErrorCodes.CannotSendMessagesInNonTextChannel, 'Cannot send messages in a non-text channel');
   }
-  requireBotPermissions(core, channel, PermissionFlagsBits.ViewChannel | (isThread(channel) ? PermissionFlagsBits.SendMessagesInThreads : PermissionFlagsBits.SendMessages));
+  requireBotPermissions(
+    core,
+    channel,
+    PermissionFlagsBits.ViewChannel | (isThread(channel) ? PermissionFlagsBits.SendMessagesInThreads : PermissionFlagsBits.SendMessages),
+  );
   const body = isRecord(request.body) ? request.body : {};
   const issues = checkMessageBody(body);
   if (issues.length > 0) throw invalidFormBody(issues);

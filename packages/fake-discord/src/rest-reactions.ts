@@ -38,7 +38,8 @@ function addOwnReaction(core: Core, request: RouteRequest): { status: number } {
     if (!(botPermissions(core, channel) & PermissionFlagsBits.AddReactions)) {
       throw missingPermissions(`the bot lacks AddReactions to add a new reaction in channel ${channel.id}`);
     }
-    if (reactions.length >= MAX_DISTINCT_REACTIONS) throw new ApiError(400, RESTJSONErrorCodes.MaximumNumberOfReactionsReached, `Maximum number of reactions reached (${MAX_DISTINCT_REACTIONS})`);
+    if (reactions.length >= MAX_DISTINCT_REACTIONS)
+      throw new ApiError(400, RESTJSONErrorCodes.MaximumNumberOfReactionsReached, `Maximum number of reactions reached (${MAX_DISTINCT_REACTIONS})`);
   }
   const updated: APIReaction = existing
     ? { ...existing, count: existing.count + 1, count_details: { ...existing.count_details, normal: existing.count_details.normal + 1 }, me: true }

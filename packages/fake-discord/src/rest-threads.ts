@@ -24,8 +24,18 @@ export function threadRoutes(core: Core): Route[] {
     },
     { method: 'POST', template: '/channels/{channel.id}/threads', major: 'channel.id', handle: (r) => ({ status: 201, body: threadWithoutMessage(core, r) }) },
     // Threads are archived only when a test says so (FakeDiscord.archiveThread), never by the clock.
-    { method: 'GET', template: '/guilds/{guild.id}/threads/active', major: 'guild.id', handle: (r) => ({ status: 200, body: activeThreads(core, r.params['guild.id'] ?? '') }) },
-    { method: 'GET', template: '/channels/{channel.id}/threads/archived/public', major: 'channel.id', handle: (r) => ({ status: 200, body: archivedThreads(core, r) }) },
+    {
+      method: 'GET',
+      template: '/guilds/{guild.id}/threads/active',
+      major: 'guild.id',
+      handle: (r) => ({ status: 200, body: activeThreads(core, r.params['guild.id'] ?? '') }),
+    },
+    {
+      method: 'GET',
+      template: '/channels/{channel.id}/threads/archived/public',
+      major: 'channel.id',
+      handle: (r) => ({ status: 200, body: archivedThreads(core, r) }),
+    },
   ];
 }
 
@@ -46,7 +56,8 @@ function archivedThreads(core: Core, request: RouteRequest): { threads: APIThrea
   const before = request.query.get('before');
   const beforeMs = before === null ? Number.POSITIVE_INFINITY : Date.parse(before);
   const issues = [];
-  if (!Number.isInteger(limit) || limit < 2 || limit > 100) issues.push({ path: ['limit'], code: 'NUMBER_TYPE_MAX', message: 'Value must be a whole number from 2 to 100.' });
+  if (!Number.isInteger(limit) || limit < 2 || limit > 100)
+    issues.push({ path: ['limit'], code: 'NUMBER_TYPE_MAX', message: 'Value must be a whole number from 2 to 100.' });
   if (Number.isNaN(beforeMs)) issues.push({ path: ['before'], code: 'DATE_TYPE_PARSE', message: `Could not parse ${before ?? ''}. Should be ISO8601.` });
   if (issues.length > 0) throw invalidFormBody(issues);
   const archived = core.state
@@ -95,7 +106,12 @@ function threadWithoutMessage(core: Core, request: RouteRequest): APIThreadChann
   requireBotPermissions(core, parent, PermissionFlagsBits.ViewChannel | needed);
   const issues = checkThreadBody(body);
   if (issues.length > 0) throw invalidFormBody(issues);
-  const thread = core.state.createThread(parent, { name: body.name as string, type, ownerId: core.botUser.id, autoArchiveDuration: archiveDuration(body, parent) });
+  const thread = core.state.createThread(parent, {
+    name: body.name as string,
+    type,
+    ownerId: core.botUser.id,
+    autoArchiveDuration: archiveDuration(body, parent),
+  });
   announce(core, thread);
   return structuredClone(thread);
 }
@@ -131,5 +147,7 @@ function bodyOf(request: RouteRequest): Record<string, unknown> {
 
 function archiveDuration(body: Record<string, unknown>, parent: FakeChannel): number {
   if (typeof body.auto_archive_duration === 'number') return body.auto_archive_duration;
-  return 'default_auto_archive_duration' in parent && typeof parent.default_auto_archive_duration === 'number' ? parent.default_auto_archive_duration : DEFAULT_AUTO_ARCHIVE;
+  return 'default_auto_archive_duration' in parent && typeof parent.default_auto_archive_duration === 'number'
+    ? parent.default_auto_archive_duration
+    : DEFAULT_AUTO_ARCHIVE;
 }

@@ -161,7 +161,10 @@ export class FakeState {
   }
 
   /** Stores a thread under `parent`. `id` is the starter message's id for threads from a message. */
-  createThread(parent: FakeChannel, input: { id?: string; name: string; type: ChannelType.PublicThread | ChannelType.PrivateThread; ownerId: string; autoArchiveDuration: number }): APIThreadChannel {
+  createThread(
+    parent: FakeChannel,
+    input: { id?: string; name: string; type: ChannelType.PublicThread | ChannelType.PrivateThread; ownerId: string; autoArchiveDuration: number },
+  ): APIThreadChannel {
     const now = new Date().toISOString();
     const thread: APIThreadChannel = {
       id: input.id ?? this.ids.next(),

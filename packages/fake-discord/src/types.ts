@@ -1,7 +1,13 @@
 /**
  * The fake's public shapes: its options, what it records, and what a test sees of an interaction.
  */
-import type { APIActionRowComponent, APIComponentInMessageActionRow, APIEmbed, APIMessage, APIModalInteractionResponseCallbackData } from 'discord-api-types/v10';
+import type {
+  APIActionRowComponent,
+  APIComponentInMessageActionRow,
+  APIEmbed,
+  APIMessage,
+  APIModalInteractionResponseCallbackData,
+} from 'discord-api-types/v10';
 
 /** An action row of buttons or one select menu. */
 export type ActionRow = APIActionRowComponent<APIComponentInMessageActionRow>;

@@ -75,7 +75,8 @@ export function startComponent(core: Core, input: { messageId: string; customId:
   if (!picking) {
     if (componentType !== ComponentType.Button) throw new Error(`FakeDiscord: "${input.customId}" is not a button; use selectMenu`);
   } else {
-    if (componentType === ComponentType.Button || componentType === ComponentType.TextInput) throw new Error(`FakeDiscord: "${input.customId}" is not a select menu`);
+    if (componentType === ComponentType.Button || componentType === ComponentType.TextInput)
+      throw new Error(`FakeDiscord: "${input.customId}" is not a select menu`);
     if (component) checkSelection(component, input.values ?? []);
     data.values = input.values;
     const resolved: APIInteractionDataResolved = {};
@@ -90,7 +91,15 @@ export function startComponent(core: Core, input: { messageId: string; customId:
 
 function start(
   core: Core,
-  input: { guild: GuildRecord; channel: FakeChannel; userId: string; type: InteractionType; data: Record<string, unknown>; label: string; message?: APIMessage },
+  input: {
+    guild: GuildRecord;
+    channel: FakeChannel;
+    userId: string;
+    type: InteractionType;
+    data: Record<string, unknown>;
+    label: string;
+    message?: APIMessage;
+  },
 ): InteractionRecord {
   const { guild, channel, userId } = input;
   const record = core.interactions.create({
@@ -155,7 +164,10 @@ function findComponent(nodes: ReadonlyArray<unknown>, customId: string): Record<
   for (const node of nodes) {
     if (!isRecord(node)) continue;
     if (node.custom_id === customId) return node;
-    const children: unknown[] = [...(Array.isArray(node.components) ? (node.components as unknown[]) : []), ...(isRecord(node.accessory) ? [node.accessory] : [])];
+    const children: unknown[] = [
+      ...(Array.isArray(node.components) ? (node.components as unknown[]) : []),
+      ...(isRecord(node.accessory) ? [node.accessory] : []),
+    ];
     const inner = findComponent(children, customId);
     if (inner) return inner;
   }
@@ -165,7 +177,8 @@ function findComponent(nodes: ReadonlyArray<unknown>, customId: string): Record<
 function checkSelection(select: Record<string, unknown>, values: string[]): void {
   const min = typeof select.min_values === 'number' ? select.min_values : 1;
   const max = typeof select.max_values === 'number' ? select.max_values : 1;
-  if (values.length < min || values.length > max) throw new Error(`FakeDiscord: select "${String(select.custom_id)}" takes ${min}–${max} values, got ${values.length}`);
+  if (values.length < min || values.length > max)
+    throw new Error(`FakeDiscord: select "${String(select.custom_id)}" takes ${min}–${max} values, got ${values.length}`);
   if (select.type === ComponentType.StringSelect && Array.isArray(select.options)) {
     const allowed = new Set(select.options.map((o) => (isRecord(o) ? o.value : undefined)));
     const wrong = values.filter((v) => !allowed.has(v));

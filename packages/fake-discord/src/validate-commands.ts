@@ -56,7 +56,11 @@ function checkName(check: FormChecker, at: Array<string | number>, name: unknown
   if (typeof name !== 'string') {
     check.add([...at, 'name'], 'BASE_TYPE_REQUIRED', 'This field is required');
   } else if (!CHAT_INPUT_NAME.test(name) || name !== name.toLowerCase()) {
-    check.add([...at, 'name'], 'APPLICATION_COMMAND_INVALID_NAME', `Command name is invalid: ${JSON.stringify(name)} must be 1–32 lowercase letters, digits, - or _`);
+    check.add(
+      [...at, 'name'],
+      'APPLICATION_COMMAND_INVALID_NAME',
+      `Command name is invalid: ${JSON.stringify(name)} must be 1–32 lowercase letters, digits, - or _`,
+    );
   }
 }
 
@@ -70,7 +74,8 @@ function checkOptions(check: FormChecker, at: Array<string | number>, options: u
     const here = [...at, 'options', i];
     if (!isRecord(option)) return check.add(here, 'MODEL_TYPE_CONVERT', 'Only dictionaries may be used in a ModelType');
     const type = option.type as ApplicationCommandOptionType;
-    if (typeof type !== 'number' || !(type in ApplicationCommandOptionType)) return check.add([...here, 'type'], 'BASE_TYPE_CHOICES', 'Value must be one of {1, …, 11}.');
+    if (typeof type !== 'number' || !(type in ApplicationCommandOptionType))
+      return check.add([...here, 'type'], 'BASE_TYPE_CHOICES', 'Value must be one of {1, …, 11}.');
     checkName(check, here, option.name);
     check.text([...here, 'description'], option.description, 1, 100, true);
     if (typeof option.name === 'string') {

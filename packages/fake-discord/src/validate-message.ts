@@ -97,7 +97,8 @@ function checkComponents(check: FormChecker, components: unknown, v2: boolean): 
       }
     });
     // A row already over five components needs no second complaint about its width.
-    if (width > 5 && children.length <= 5) check.add(['components', i, 'components'], 'COMPONENT_LAYOUT_WIDTH_EXCEEDED', 'The specified component exceeds the maximum width');
+    if (width > 5 && children.length <= 5)
+      check.add(['components', i, 'components'], 'COMPONENT_LAYOUT_WIDTH_EXCEEDED', 'The specified component exceeds the maximum width');
   });
 }
 
@@ -135,7 +136,8 @@ function checkSelect(check: FormChecker, at: Array<string | number>, select: Rec
 function checkAllowedMentions(check: FormChecker, mentions: Record<string, unknown>): void {
   const parse = Array.isArray(mentions.parse) ? mentions.parse : [];
   parse.forEach((kind, i) => {
-    if (kind !== 'users' && kind !== 'roles' && kind !== 'everyone') check.add(['allowed_mentions', 'parse', i], 'BASE_TYPE_CHOICES', 'Value must be one of {users, roles, everyone}.');
+    if (kind !== 'users' && kind !== 'roles' && kind !== 'everyone')
+      check.add(['allowed_mentions', 'parse', i], 'BASE_TYPE_CHOICES', 'Value must be one of {users, roles, everyone}.');
   });
   for (const kind of ['users', 'roles'] as const) {
     if (parse.includes(kind) && Array.isArray(mentions[kind])) {

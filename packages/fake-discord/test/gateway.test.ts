@@ -75,7 +75,12 @@ describe('GIVEN a guild with a text channel and a forum', () => {
     expect(guild?.members.cache.has(userId)).toBe(true);
     const me = guild?.members.me;
     expect(me?.id).toBe(fake.botUser.id);
-    expect(guild?.channels.cache.get(channelId)?.permissionsFor(me ?? '')?.has(PermissionFlagsBits.SendMessages)).toBe(true);
+    expect(
+      guild?.channels.cache
+        .get(channelId)
+        ?.permissionsFor(me ?? '')
+        ?.has(PermissionFlagsBits.SendMessages),
+    ).toBe(true);
     expect(fake.requests.map((r) => `${r.method} ${r.route} ${r.status}`)).toEqual(['GET /gateway/bot 200']);
   });
 

@@ -109,10 +109,12 @@ describe('GIVEN a slash command', () => {
       await i.followUp({ content: 'secret', flags: MessageFlags.Ephemeral });
     });
     const handle = w.search('nato');
-    await expect.poll(() => handle.followUps.map((m) => [m.content, Boolean((m.flags ?? 0) & MessageFlags.Ephemeral)])).toEqual([
-      ['after first', false],
-      ['secret', true],
-    ]);
+    await expect
+      .poll(() => handle.followUps.map((m) => [m.content, Boolean((m.flags ?? 0) & MessageFlags.Ephemeral)]))
+      .toEqual([
+        ['after first', false],
+        ['secret', true],
+      ]);
     expect(w.fake.messages(w.channelId).map((m) => m.content)).toEqual(['first', 'after first']);
   });
 
@@ -135,7 +137,9 @@ describe('GIVEN a slash command', () => {
       if (!i.isChatInputCommand()) return;
       await i.reply('once');
       // discord.js refuses a second reply itself; a bot that bypasses it meets Discord's own refusal.
-      await i.client.rest.post(Routes.interactionCallback(i.id, i.token), { body: { type: 4, data: { content: 'twice' } }, auth: false }).catch((e: unknown) => errors.push(e));
+      await i.client.rest
+        .post(Routes.interactionCallback(i.id, i.token), { body: { type: 4, data: { content: 'twice' } }, auth: false })
+        .catch((e: unknown) => errors.push(e));
     });
     const handle = w.search('nato');
     await expect.poll(() => errors.length).toBe(1);
@@ -185,8 +189,12 @@ describe('GIVEN a slash command', () => {
 
   it('THEN a command nobody registered cannot be run', async () => {
     const w = await world();
-    expect(() => w.fake.runCommand({ guildId: w.guildId, channelId: w.channelId, userId: w.userId, name: 'nope' })).toThrow(/no command \/nope is registered.*\/search/);
-    expect(() => w.fake.runCommand({ guildId: w.guildId, channelId: w.channelId, userId: w.userId, name: 'search', options: {} })).toThrow(/needs option "query"/);
+    expect(() => w.fake.runCommand({ guildId: w.guildId, channelId: w.channelId, userId: w.userId, name: 'nope' })).toThrow(
+      /no command \/nope is registered.*\/search/,
+    );
+    expect(() => w.fake.runCommand({ guildId: w.guildId, channelId: w.channelId, userId: w.userId, name: 'search', options: {} })).toThrow(
+      /needs option "query"/,
+    );
   });
 });
 
@@ -241,7 +249,9 @@ describe('GIVEN autocomplete', () => {
       w.fake.autocomplete({ guildId: w.guildId, channelId: w.channelId, userId: w.userId, name: 'search', options: { query: text }, focused: 'query' });
     expect(await ask('nat').choices()).toEqual([{ name: 'nat… (1 article)', value: 'abc123' }]);
     ask('many');
-    await expect.poll(() => errors).toMatchObject([{ code: 50035, rawError: { errors: { data: { choices: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH' }] } } } } }]);
+    await expect
+      .poll(() => errors)
+      .toMatchObject([{ code: 50035, rawError: { errors: { data: { choices: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH' }] } } } } }]);
   });
 });
 

@@ -74,7 +74,9 @@ describe('GIVEN Discord’s size limits', () => {
     const w = await world();
     const button = (id: string): Record<string, unknown> => ({ type: 2, style: 1, label: 'Go', custom_id: id });
     await expect(w.client.rest.post(Routes.channelMessages(w.channel.id), { body: { content: '' } })).rejects.toMatchObject({ code: 50006 });
-    await expect(w.channel.send({ content: 'row', components: [{ type: 1, components: ['a', 'b', 'c', 'd', 'e', 'f'].map(button) }] } as never)).rejects.toMatchObject({
+    await expect(
+      w.channel.send({ content: 'row', components: [{ type: 1, components: ['a', 'b', 'c', 'd', 'e', 'f'].map(button) }] } as never),
+    ).rejects.toMatchObject({
       rawError: { errors: { components: { 0: { components: { _errors: [{ message: 'Must be between 1 and 5 in length.' }] } } } } },
     });
     await expect(w.channel.send({ content: 'id', components: [{ type: 1, components: [button('c'.repeat(101))] }] } as never)).rejects.toMatchObject({
@@ -135,7 +137,9 @@ describe('GIVEN threads', () => {
     expect(order).toEqual([`MESSAGE_CREATE ${w.channel.id}`, `THREAD_CREATE ${thread.id}`, `MESSAGE_CREATE ${thread.id}`, `MESSAGE_CREATE ${thread.id}`]);
     await expect(w.client.rest.post(Routes.threads(w.channel.id, starter.id), { body: { name: 'again' } })).rejects.toMatchObject({ code: 160004 });
     const other = await w.channel.send('Another article');
-    await expect(other.startThread({ name: 'n'.repeat(101) })).rejects.toMatchObject({ rawError: { errors: { name: { _errors: [{ code: 'BASE_TYPE_BAD_LENGTH' }] } } } });
+    await expect(other.startThread({ name: 'n'.repeat(101) })).rejects.toMatchObject({
+      rawError: { errors: { name: { _errors: [{ code: 'BASE_TYPE_BAD_LENGTH' }] } } },
+    });
   });
 
   it('THEN a forum post is a thread whose starter message shares its id', async () => {
@@ -171,7 +175,9 @@ describe('GIVEN a channel with history', () => {
     expect([...around.keys()]).toEqual([ids[4], ids[3], ids[2]]);
     const latest = await w.channel.messages.fetch({ limit: 100, cache: false });
     expect([...latest.keys()]).toEqual([...ids].reverse());
-    await expect(w.client.rest.get(Routes.channelMessages(w.channel.id), { query: new URLSearchParams({ limit: '101' }) })).rejects.toMatchObject({ code: 50035 });
+    await expect(w.client.rest.get(Routes.channelMessages(w.channel.id), { query: new URLSearchParams({ limit: '101' }) })).rejects.toMatchObject({
+      code: 50035,
+    });
   });
 
   it('THEN a user’s edit and delete reach the client, and the bot may not edit a user’s message', async () => {
@@ -184,7 +190,10 @@ describe('GIVEN a channel with history', () => {
     await expect.poll(() => events).toEqual(['MESSAGE_CREATE', 'MESSAGE_UPDATE', 'MESSAGE_DELETE']);
     expect(w.fake.message(posted.id)).toBeUndefined();
     const mine = w.fake.postAsUser({ channelId: w.channel.id, userId: w.userId, content: 'mine' });
-    await expect(w.client.rest.patch(Routes.channelMessage(w.channel.id, mine.id), { body: { content: 'theirs' } })).rejects.toMatchObject({ code: 50005, status: 403 });
+    await expect(w.client.rest.patch(Routes.channelMessage(w.channel.id, mine.id), { body: { content: 'theirs' } })).rejects.toMatchObject({
+      code: 50005,
+      status: 403,
+    });
     await expect(w.client.rest.delete(Routes.channelMessage(w.channel.id, mine.id))).rejects.toMatchObject({ code: 50013 });
   });
 });

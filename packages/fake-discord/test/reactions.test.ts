@@ -19,7 +19,10 @@ async function world(): Promise<{ fake: FakeDiscord; client: Client<true>; chann
   const text = fake.createChannel(guild.id, { name: 'news' });
   const user = fake.createUser({ username: 'reader' });
   fake.addMember(guild.id, user.id);
-  const client = new Client({ intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.GuildMessageReactions], ...clientOptionsFor(fake) });
+  const client = new Client({
+    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.GuildMessageReactions],
+    ...clientOptionsFor(fake),
+  });
   cleanups.push(() => client.destroy());
   const ready = new Promise<Client<true>>((resolve) => client.once(Events.ClientReady, resolve));
   await client.login(fake.botToken);

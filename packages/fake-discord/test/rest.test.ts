@@ -198,7 +198,9 @@ describe('GIVEN application commands', () => {
 
 describe('GIVEN impossible options', () => {
   it('THEN starting fails, naming the option and the value', async () => {
-    await expect(FakeDiscord.start({ interactionDeadlineMs: 0 })).rejects.toThrow('FakeDiscord: expected `interactionDeadlineMs` to be a number above 0, got `0`');
+    await expect(FakeDiscord.start({ interactionDeadlineMs: 0 })).rejects.toThrow(
+      'FakeDiscord: expected `interactionDeadlineMs` to be a number above 0, got `0`',
+    );
     await expect(FakeDiscord.start({ rateLimits: { channelMessages: { limit: 5, windowMs: -1 } } })).rejects.toThrow('`rateLimits.channelMessages.windowMs`');
     await expect(FakeDiscord.start({ applicationId: 'app' })).rejects.toThrow('expected `applicationId` to be a snowflake');
   });

@@ -8,6 +8,7 @@
  */
 
 /** Month abbreviations in English and in the languages of feeds seen in the wild (uolNoticias: "Set"). */
+// prettier-ignore
 const MONTHS: Readonly<Record<string, number>> = {
   jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, sept: 9, oct: 10, nov: 11, dec: 12,
   // Portuguese, Spanish, Italian
@@ -17,6 +18,7 @@ const MONTHS: Readonly<Record<string, number>> = {
 };
 
 /** Offsets in minutes of the zone names RFC 822 defines and a few more that feeds use unambiguously. */
+// prettier-ignore
 const ZONES: Readonly<Record<string, number>> = {
   UT: 0, UTC: 0, GMT: 0, Z: 0, WET: 0,
   EST: -300, EDT: -240, CST: -360, CDT: -300, MST: -420, MDT: -360, PST: -480, PDT: -420,

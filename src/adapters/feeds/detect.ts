@@ -27,7 +27,11 @@ export function isFeed(bytes: Buffer, fileName: string): boolean {
   if (ext === '.xml') {
     // Latin-1 keeps every byte one character; the prolog and root element name are ASCII in any
     // ASCII-compatible encoding (UTF-16 files start with a byte-order mark, dropped here with the zeros).
-    const head = bytes.subarray(0, SNIFF_BYTES).toString('latin1').replace(/^(\xEF\xBB\xBF|\xFF\xFE|\xFE\xFF)/, '').replace(/\0/g, '');
+    const head = bytes
+      .subarray(0, SNIFF_BYTES)
+      .toString('latin1')
+      .replace(/^(\xEF\xBB\xBF|\xFF\xFE|\xFE\xFF)/, '')
+      .replace(/\0/g, '');
     const root = rootElement(head);
     return root !== null && formatOfRoot(root) !== null;
   }

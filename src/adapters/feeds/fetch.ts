@@ -113,7 +113,10 @@ export async function fetchFeed(url: string, validators: Validators, limits: Fet
       }
       const refused = refusalBeforeConnecting(parsed, allow);
       if (refused) return { kind: 'failed', reason: hops === 0 ? refused : `${refused} (redirected from ${url})` };
-      const headers: Record<string, string> = { 'User-Agent': USER_AGENT, Accept: 'application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5' };
+      const headers: Record<string, string> = {
+        'User-Agent': USER_AGENT,
+        Accept: 'application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5',
+      };
       if (validators.etag) headers['If-None-Match'] = validators.etag;
       if (validators.lastModified) headers['If-Modified-Since'] = validators.lastModified;
       const response = await fetch(current, { headers, redirect: 'manual', signal, dispatcher: agent });

@@ -42,20 +42,18 @@ export function readRss(feed: Rss): ReadFeed {
 
 /** RSS 1.0 and 0.90, both RDF documents. */
 export function readRdf(feed: Rdf): ReadFeed {
-  const entries = (feed.items ?? []).map(
-    (item, i): FeedEntry => ({
-      position: i + 1,
-      guid: present(item.rdf?.about),
-      link: present(item.link) ?? present(item.rdf?.about),
-      title: htmlTitle(item.title ?? item.dc?.titles?.[0]),
-      texts: texts([item.content?.encoded, true], [item.description, true], [item.dc?.descriptions?.[0], true]),
-      authors: distinct(item.dc?.creators ?? []),
-      dates: distinct([...(item.dc?.dates ?? []), ...(item.dcterms?.issued ?? []), ...(item.dcterms?.created ?? []), item.atom?.published, item.atom?.updated]),
-      language: present(item.dc?.languages?.[0]),
-      commentCount: count(item.slash?.comments),
-      commentsUrl: present(item.wfw?.commentRss),
-    }),
-  );
+  const entries = (feed.items ?? []).map((item, i): FeedEntry => ({
+    position: i + 1,
+    guid: present(item.rdf?.about),
+    link: present(item.link) ?? present(item.rdf?.about),
+    title: htmlTitle(item.title ?? item.dc?.titles?.[0]),
+    texts: texts([item.content?.encoded, true], [item.description, true], [item.dc?.descriptions?.[0], true]),
+    authors: distinct(item.dc?.creators ?? []),
+    dates: distinct([...(item.dc?.dates ?? []), ...(item.dcterms?.issued ?? []), ...(item.dcterms?.created ?? []), item.atom?.published, item.atom?.updated]),
+    language: present(item.dc?.languages?.[0]),
+    commentCount: count(item.slash?.comments),
+    commentsUrl: present(item.wfw?.commentRss),
+  }));
   const title = lineOf(feed.title ?? feed.dc?.titles?.[0]);
   const link = present(feed.link);
   return {
@@ -97,20 +95,18 @@ export function readAtom(feed: Atom): ReadFeed {
 
 /** JSON Feed 1.0 and 1.1 (1.0's single `author` is read by feedsmith into `authors`). */
 export function readJson(feed: Json): ReadFeed {
-  const entries = (feed.items ?? []).map(
-    (item, i): FeedEntry => ({
-      position: i + 1,
-      guid: present(item.id),
-      link: present(item.url) ?? present(item.external_url),
-      title: item.title === undefined ? null : { value: item.title, html: false },
-      texts: texts([item.content_html, true], [item.content_text, false], [item.summary, false]),
-      authors: distinct((item.authors ?? []).map((a) => a.name)),
-      dates: distinct([item.date_published, item.date_modified]),
-      language: present(item.language),
-      commentCount: null,
-      commentsUrl: null,
-    }),
-  );
+  const entries = (feed.items ?? []).map((item, i): FeedEntry => ({
+    position: i + 1,
+    guid: present(item.id),
+    link: present(item.url) ?? present(item.external_url),
+    title: item.title === undefined ? null : { value: item.title, html: false },
+    texts: texts([item.content_html, true], [item.content_text, false], [item.summary, false]),
+    authors: distinct((item.authors ?? []).map((a) => a.name)),
+    dates: distinct([item.date_published, item.date_modified]),
+    language: present(item.language),
+    commentCount: null,
+    commentsUrl: null,
+  }));
   const title = present(feed.title);
   return {
     info: {

@@ -8,13 +8,34 @@
 import { Parser } from 'htmlparser2';
 import type { Block } from '../../core/model.ts';
 
+// prettier-ignore
 const BLOCKS = new Set([
   'address', 'article', 'aside', 'blockquote', 'caption', 'center', 'dd', 'details', 'div', 'dl', 'dt', 'fieldset', 'figcaption',
   'figure', 'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hr', 'li', 'main', 'nav', 'ol', 'p', 'pre', 'section',
   'summary', 'table', 'tbody', 'tfoot', 'thead', 'tr', 'ul',
 ]);
 /** Elements whose content is not text a reader sees. */
-const DROPPED = new Set(['applet', 'audio', 'button', 'canvas', 'embed', 'head', 'iframe', 'map', 'math', 'noscript', 'object', 'script', 'select', 'style', 'svg', 'template', 'textarea', 'title', 'video']);
+const DROPPED = new Set([
+  'applet',
+  'audio',
+  'button',
+  'canvas',
+  'embed',
+  'head',
+  'iframe',
+  'map',
+  'math',
+  'noscript',
+  'object',
+  'script',
+  'select',
+  'style',
+  'svg',
+  'template',
+  'textarea',
+  'title',
+  'video',
+]);
 const HEADINGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
 /** Stands for a single <br> until whitespace is collapsed; then it becomes a line break. */
 const LINE_BREAK = '\uE000';

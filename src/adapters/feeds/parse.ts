@@ -148,7 +148,13 @@ function readJsonDocument(name: string, text: string): ReadFeed {
   const isObject = typeof data === 'object' && data !== null && !Array.isArray(data);
   const version = isObject ? (data as Record<string, unknown>).version : undefined;
   if (typeof version !== 'string' || !JSON_FEED_VERSION.test(version)) {
-    const got = !isObject ? (Array.isArray(data) ? 'an array' : `${typeof data}`) : version === undefined ? 'no version' : `version ${snippet(JSON.stringify(version))}`;
+    const got = !isObject
+      ? Array.isArray(data)
+        ? 'an array'
+        : `${typeof data}`
+      : version === undefined
+        ? 'no version'
+        : `version ${snippet(JSON.stringify(version))}`;
     throw new ParseError(name, null, `a JSON Feed: an object whose "version" starts with https://jsonfeed.org/version/, got ${got}`);
   }
   try {

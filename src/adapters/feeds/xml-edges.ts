@@ -21,7 +21,13 @@ export function prologEnd(text: string): number {
   let at = 0;
   for (;;) {
     at = skipSpace(text, at);
-    const close = text.startsWith('<?', at) ? closeOf(text, at + 2, '?>') : text.startsWith('<!--', at) ? closeOf(text, at + 4, '-->') : isDoctype(text, at) ? doctypeEnd(text, at) : -1;
+    const close = text.startsWith('<?', at)
+      ? closeOf(text, at + 2, '?>')
+      : text.startsWith('<!--', at)
+        ? closeOf(text, at + 4, '-->')
+        : isDoctype(text, at)
+          ? doctypeEnd(text, at)
+          : -1;
     if (close < 0) return at;
     at = close;
   }

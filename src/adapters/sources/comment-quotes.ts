@@ -34,7 +34,12 @@ const REPLY_LINE = /^[-–—]\s/;
 export function tokenize(text: string): string[] {
   // Plain ASCII needs neither normalization nor Unicode classes, and is most text: same words, several times faster.
   if (!NON_ASCII.test(text)) return text.toLowerCase().match(/[a-z0-9]+/g) ?? [];
-  return text.normalize('NFKC').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  return (
+    text
+      .normalize('NFKC')
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+/gu) ?? []
+  );
 }
 
 // eslint-disable-next-line no-control-regex -- the range starts at U+0000 on purpose
@@ -93,11 +98,7 @@ function quotedPart(paragraph: string): string {
 }
 
 /** The paragraphs of one comment that quote the article, each linked to the block it shares most trigrams with. */
-export function findCommentQuotes(
-  index: QuoteIndex,
-  paragraphs: readonly string[],
-  options: QuoteOptions = {},
-): CommentQuote[] {
+export function findCommentQuotes(index: QuoteIndex, paragraphs: readonly string[], options: QuoteOptions = {}): CommentQuote[] {
   const threshold = options.threshold ?? DEFAULT_THRESHOLD;
   const minWords = options.minWords ?? DEFAULT_MIN_WORDS;
   if (!(threshold > 0 && threshold <= 1)) throw new RangeError(`Expected \`threshold\` to be a number above 0 and up to 1, got \`${threshold}\``);

@@ -119,7 +119,9 @@ function listen(worker: Worker, heapMb: number, signal: AbortSignal | undefined)
   const onError = (error: Error & { code?: string }): void => {
     failure =
       error.code === 'ERR_WORKER_OUT_OF_MEMORY'
-        ? new Error(`reading it took more than the ${heapMb} MB the ingest worker may use; it was stopped (a smaller INGEST_MAX_MB refuses such inputs with a clear message instead)`)
+        ? new Error(
+            `reading it took more than the ${heapMb} MB the ingest worker may use; it was stopped (a smaller INGEST_MAX_MB refuses such inputs with a clear message instead)`,
+          )
         : new Error(`the ingest worker failed: ${error.message}`);
     wake?.();
   };

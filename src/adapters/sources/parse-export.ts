@@ -274,7 +274,17 @@ function parseComments(file: string, lines: readonly Line[], from: number, warni
       }
       firstSeen.set(number, line.no);
       drafts.push({
-        comment: { id: `n${number}`, number, author: null, authorId: null, postedAt, rating: Number((header[2] ?? '').replace('−', '-')), paragraphs: [], quotes: [], replyTo: null },
+        comment: {
+          id: `n${number}`,
+          number,
+          author: null,
+          authorId: null,
+          postedAt,
+          rating: Number((header[2] ?? '').replace('−', '-')),
+          paragraphs: [],
+          quotes: [],
+          replyTo: null,
+        },
         headerIndent: line.indent,
         textIndent: dateLine.indent,
         paragraphs: [],

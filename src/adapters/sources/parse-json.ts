@@ -167,7 +167,10 @@ function toComments(inputs: readonly InputComment[], body: readonly Block[], pat
       quotes = c.quotes;
       quotes.forEach((q, qi) => {
         if (q.paragraph >= paragraphs.length || q.block >= body.length) {
-          fail([...at, 'quotes', qi], `a paragraph below ${paragraphs.length} and a block below ${body.length}, got paragraph ${q.paragraph} and block ${q.block},`);
+          fail(
+            [...at, 'quotes', qi],
+            `a paragraph below ${paragraphs.length} and a block below ${body.length}, got paragraph ${q.paragraph} and block ${q.block},`,
+          );
         }
       });
     } else {
@@ -239,7 +242,8 @@ function describe(issue: z.core.$ZodIssue, data: unknown, prefix: Path, shown: P
       return { path, expected: `${what} at ${at(path)}, ${got}` };
     }
     case 'too_small': {
-      const what = issue.origin === 'string' && Number(issue.minimum) === 1 ? 'a non-empty string' : `${withArticle(issue.origin)} of at least ${issue.minimum}`;
+      const what =
+        issue.origin === 'string' && Number(issue.minimum) === 1 ? 'a non-empty string' : `${withArticle(issue.origin)} of at least ${issue.minimum}`;
       return { path, expected: `${what} at ${at(path)}, ${got}` };
     }
     default:

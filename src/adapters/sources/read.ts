@@ -86,7 +86,7 @@ async function firstByte(file: string): Promise<number | null> {
   const handle = await open(file);
   try {
     const head = Buffer.alloc(4096);
-    for (let position = 0; ; ) {
+    for (let position = 0; ;) {
       const { bytesRead } = await handle.read(head, 0, head.length, position);
       if (bytesRead === 0) return null;
       const start = position === 0 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;

@@ -49,7 +49,10 @@ export function addWarnings(report: IngestReport, warnings: readonly string[]): 
 /** `and 2,500 more failures and 3 more warnings not listed`, or null when everything was listed. */
 export function unlistedNote(report: IngestReport): string | null {
   const { failures, warnings } = report.unlisted;
-  const parts = [failures > 0 && `${failures.toLocaleString('en-US')} more failure${failures === 1 ? '' : 's'}`, warnings > 0 && `${warnings.toLocaleString('en-US')} more warning${warnings === 1 ? '' : 's'}`].filter(Boolean);
+  const parts = [
+    failures > 0 && `${failures.toLocaleString('en-US')} more failure${failures === 1 ? '' : 's'}`,
+    warnings > 0 && `${warnings.toLocaleString('en-US')} more warning${warnings === 1 ? '' : 's'}`,
+  ].filter(Boolean);
   return parts.length === 0 ? null : `and ${parts.join(' and ')} not listed (only the first ${MAX_LISTED} of each are)`;
 }
 

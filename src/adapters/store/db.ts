@@ -36,7 +36,10 @@ export interface OpenOptions {
  */
 export function openDatabase(path: string, options: OpenOptions = {}): Db {
   if (path !== ':memory:' && existsSync(path) && statSync(path).isDirectory()) {
-    throw new DatabaseError(path, `${path} is a folder, not a database file: point --db or DATABASE_PATH at a file, such as ${shellQuoted(`${path}/paperboy.db`)}`);
+    throw new DatabaseError(
+      path,
+      `${path} is a folder, not a database file: point --db or DATABASE_PATH at a file, such as ${shellQuoted(`${path}/paperboy.db`)}`,
+    );
   }
   return options.readOnly ? openForReading(path) : openForWriting(path);
 }
@@ -138,7 +141,10 @@ function makeFolder(dir: string, path: string): void {
     mkdirSync(dir, { recursive: true });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new DatabaseError(path, `${path} cannot be created: its folder ${dir} does not exist and cannot be made (${code}): create it, or check --db and DATABASE_PATH`);
+    throw new DatabaseError(
+      path,
+      `${path} cannot be created: its folder ${dir} does not exist and cannot be made (${code}): create it, or check --db and DATABASE_PATH`,
+    );
   }
 }
 
@@ -153,11 +159,17 @@ function inMemoryCopy(path: string): Db {
   const wal = `${path}-wal`;
   const fix = `make the folder ${dirname(path)} writable, or copy the database elsewhere with \`sqlite3 ${shellQuoted(path)} ".backup COPY.db"\``;
   if (existsSync(wal) && statSync(wal).size > 0) {
-    throw new DatabaseError(path, `${path} cannot be read here: recent changes are still in ${wal}, and its folder is read-only, so SQLite cannot open them; ${fix}`);
+    throw new DatabaseError(
+      path,
+      `${path} cannot be read here: recent changes are still in ${wal}, and its folder is read-only, so SQLite cannot open them; ${fix}`,
+    );
   }
   const size = statSync(path).size;
   if (size > MAX_IN_MEMORY_BYTES) {
-    throw new DatabaseError(path, `${path} cannot be read here: its folder is read-only, so SQLite cannot create ${path}-shm, and at ${Math.round(size / 2 ** 20)} MB it is too large to read into memory instead; ${fix}`);
+    throw new DatabaseError(
+      path,
+      `${path} cannot be read here: its folder is read-only, so SQLite cannot create ${path}-shm, and at ${Math.round(size / 2 ** 20)} MB it is too large to read into memory instead; ${fix}`,
+    );
   }
   const bytes = readFileSync(path);
   // The header's WAL marks (bytes 18 and 19 set to 2) make SQLite look for the -wal and -shm files;
@@ -173,7 +185,10 @@ function inMemoryCopy(path: string): Db {
 const OWN_TABLES = ['articles', 'comments', 'kv'];
 
 function tablesOf(db: Db): string[] {
-  return db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all().map((r) => r.name);
+  return db
+    .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+    .all()
+    .map((r) => r.name);
 }
 
 /**
@@ -184,14 +199,18 @@ function checkSchema(db: Db, path: string, writing = false): number {
   const version = db.pragma('user_version', { simple: true }) as number;
   const tables = tablesOf(db);
   if (version === 0) {
-    if (tables.length > 0) throw notPaperboy(path, `it is an SQLite file with other tables (${tables.slice(0, 3).join(', ')}${tables.length > 3 ? ', …' : ''})`);
+    if (tables.length > 0)
+      throw notPaperboy(path, `it is an SQLite file with other tables (${tables.slice(0, 3).join(', ')}${tables.length > 3 ? ', …' : ''})`);
     if (!writing) throw new DatabaseError(path, `${path} holds no Paperboy data yet: store articles first with \`paperboy ingest PATH\``);
     return version;
   }
   const missing = OWN_TABLES.filter((t) => !tables.includes(t));
   if (missing.length > 0) throw notPaperboy(path, `it has no ${missing.join(', ')} table${missing.length > 1 ? 's' : ''}`);
   if (version > SCHEMA_VERSION) {
-    throw new DatabaseError(path, `${path} was written by a newer Paperboy (schema version ${version}; this one knows up to ${SCHEMA_VERSION}): upgrade Paperboy`);
+    throw new DatabaseError(
+      path,
+      `${path} was written by a newer Paperboy (schema version ${version}; this one knows up to ${SCHEMA_VERSION}): upgrade Paperboy`,
+    );
   }
   return version;
 }

@@ -69,8 +69,10 @@ export function describeSqliteError(error: unknown, file: string): DatabaseError
     if (!readable(file)) return new DatabaseError(file, `${file} cannot be read: permission denied (run as its owner, or chmod u+r ${shellQuoted(file)})`);
     return new DatabaseError(file, `${file} cannot be opened (SQLite: ${error.message}): check that it and its folder ${dirname(file)} are readable`);
   }
-  if (code.startsWith('SQLITE_BUSY')) return new DatabaseError(file, `${file} is held by another process's write for too long (SQLite: ${error.message}): try again`);
+  if (code.startsWith('SQLITE_BUSY'))
+    return new DatabaseError(file, `${file} is held by another process's write for too long (SQLite: ${error.message}): try again`);
   if (code === 'SQLITE_FULL') return new DatabaseError(file, `${file} cannot grow: the disk is full`);
-  if (code.startsWith('SQLITE_IOERR')) return new DatabaseError(file, `${file} could not be read or written (SQLite: ${error.message}, ${code}): check the disk and its file system`);
+  if (code.startsWith('SQLITE_IOERR'))
+    return new DatabaseError(file, `${file} could not be read or written (SQLite: ${error.message}, ${code}): check the disk and its file system`);
   return null;
 }

@@ -131,6 +131,11 @@ export class SqliteFeedRepository implements FeedRepository {
   }
 
   list(): Promise<FeedState[]> {
-    return asPromise(() => this.stmts.all.all().map(fromRow).sort((a, b) => a.url.localeCompare(b.url)));
+    return asPromise(() =>
+      this.stmts.all
+        .all()
+        .map(fromRow)
+        .sort((a, b) => a.url.localeCompare(b.url)),
+    );
   }
 }

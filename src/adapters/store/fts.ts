@@ -15,9 +15,7 @@ export interface FtsWriter {
 export function ftsWriter(db: Db): FtsWriter {
   const addArticle = db.prepare<[number, string, string]>('INSERT INTO articles_fts (rowid, title, body_text) VALUES (?, ?, ?)');
   const addTitle = db.prepare<[number, string]>('INSERT INTO titles_fts (rowid, title) VALUES (?, ?)');
-  const removeArticle = db.prepare<[number, string, string]>(
-    "INSERT INTO articles_fts (articles_fts, rowid, title, body_text) VALUES ('delete', ?, ?, ?)",
-  );
+  const removeArticle = db.prepare<[number, string, string]>("INSERT INTO articles_fts (articles_fts, rowid, title, body_text) VALUES ('delete', ?, ?, ?)");
   const removeTitle = db.prepare<[number, string]>("INSERT INTO titles_fts (titles_fts, rowid, title) VALUES ('delete', ?, ?)");
   const addComment = db.prepare<[number, string]>('INSERT INTO comments_fts (rowid, text) VALUES (?, ?)');
   const removeComment = db.prepare<[number, string]>("INSERT INTO comments_fts (comments_fts, rowid, text) VALUES ('delete', ?, ?)");

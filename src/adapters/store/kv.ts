@@ -18,9 +18,7 @@ export class SqliteKeyvStore extends EventEmitter implements KeyvStoreAdapter {
     super();
     this.stmts = {
       get: db.prepare<[string], { value: string }>('SELECT value FROM kv WHERE key = ?'),
-      set: db.prepare<[string, string]>(
-        'INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-      ),
+      set: db.prepare<[string, string]>('INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
       delete: db.prepare<[string]>('DELETE FROM kv WHERE key = ?'),
       // Keys starting with the prefix sort between it and it followed by the highest code point.
       clearPrefix: db.prepare<[{ prefix: string }]>('DELETE FROM kv WHERE key >= @prefix AND key < @prefix || char(1114111)'),

@@ -128,15 +128,17 @@ export function takeLock(db: Db, file: string, options: LockOptions = {}): Proce
     'INSERT OR IGNORE INTO process_lock (name, owner, pid, hostname, started_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?)',
   );
   let startedAt = '';
-  const tookOver = db.transaction((): LockHolder | null => {
-    const at = now();
-    const row = read.get(name);
-    if (row && !gone(row, at)) throw new LockHeldError(file, holderOf(row), at, staleAfterMs);
-    const stamp = at.toISOString();
-    startedAt = stamp;
-    write.run(name, me.owner, me.pid, me.hostname, stamp, stamp);
-    return row ? holderOf(row) : null;
-  }).immediate();
+  const tookOver = db
+    .transaction((): LockHolder | null => {
+      const at = now();
+      const row = read.get(name);
+      if (row && !gone(row, at)) throw new LockHeldError(file, holderOf(row), at, staleAfterMs);
+      const stamp = at.toISOString();
+      startedAt = stamp;
+      write.run(name, me.owner, me.pid, me.hostname, stamp, stamp);
+      return row ? holderOf(row) : null;
+    })
+    .immediate();
   heldHere.add(me.owner);
 
   const beat = db.prepare<[string, string, string]>('UPDATE process_lock SET heartbeat_at = ? WHERE name = ? AND owner = ?');

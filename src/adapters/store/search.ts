@@ -221,7 +221,15 @@ function rankScope(db: Db, scope: ScopeSql, match: string, o: SearchOptions, tak
     ).all(match, ...f.params, TITLE_CANDIDATES);
     const outside = titles.filter((t) => !byRowid.has(t.rowid));
     // The title table saw only titles: an excluded word may still be in the body, so check those against the full index.
-    const allowed = match.includes(' NOT ') && outside.length > 0 ? matchingRowids(db, scope.fts, match, outside.map((t) => t.rowid)) : null;
+    const allowed =
+      match.includes(' NOT ') && outside.length > 0
+        ? matchingRowids(
+            db,
+            scope.fts,
+            match,
+            outside.map((t) => t.rowid),
+          )
+        : null;
     for (const t of outside) if (!allowed || allowed.has(t.rowid)) byRowid.set(t.rowid, { ...t, date: '' });
   }
   const ranked = [...byRowid.values()].sort((x, y) => x.score - y.score || y.rowid - x.rowid).slice(0, take);
@@ -277,9 +285,7 @@ export function search(db: Db, query: string, options: SearchOptions = {}): Sear
     const best = ranked.reduce((m, r) => Math.min(m, r.score), 0);
     return ranked.map((r) => ({ s, ...r, relative: best < 0 ? r.score / best : 1 }));
   });
-  merged.sort((x, y) =>
-    options.order === 'newest' ? y.date.localeCompare(x.date) || y.relative - x.relative : y.relative - x.relative || x.score - y.score,
-  );
+  merged.sort((x, y) => (options.order === 'newest' ? y.date.localeCompare(x.date) || y.relative - x.relative : y.relative - x.relative || x.score - y.score));
   const total = found.reduce((n, f) => n + Math.min(f.total, COUNT_CAP), 0);
   return {
     query,

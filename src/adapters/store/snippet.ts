@@ -6,7 +6,6 @@
 import { stemmer } from 'stemmer';
 import { type Term, wordForms } from './query.ts';
 
-
 /** Lower case, accents removed: how the index's unicode61 tokenizer with remove_diacritics 2 sees a word. */
 export function fold(word: string): string {
   return ASCII.test(word) ? word.toLowerCase() : word.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();

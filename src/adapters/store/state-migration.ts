@@ -121,7 +121,9 @@ function under<T>(name: (value: T) => string, write: (value: T) => void): (value
 /** Moves one namespace's records out of `kv`. */
 function move<T>(db: Db, ns: Namespace<T>, now: number): void {
   const prefix = `${ns.name}:`;
-  const rows = db.prepare<[string, string], { key: string; value: string }>('SELECT key, value FROM kv WHERE key >= ? AND key < ? || char(1114111) ORDER BY key').all(prefix, prefix);
+  const rows = db
+    .prepare<[string, string], { key: string; value: string }>('SELECT key, value FROM kv WHERE key >= ? AND key < ? || char(1114111) ORDER BY key')
+    .all(prefix, prefix);
   const reject = db.prepare<[string, string, string, string]>('INSERT OR REPLACE INTO state_rejected (kv_key, value, reason, rejected_at) VALUES (?, ?, ?, ?)');
   const remove = db.prepare<[string]>('DELETE FROM kv WHERE key = ?');
   for (const row of rows) {
@@ -152,14 +154,18 @@ export function moveStateToTables(db: Db): void {
   move(db, { name: 'feeds', schema: FeedStateSchema, store: under((f) => f.url, feedWriter(db)) }, now);
   move(db, { name: 'threads', schema: ArticleThreadSchema, store: under((t) => t.threadId, threadWriter(db)) }, now);
   // Keyed `channel:article`: a channel id (a snowflake) has no colon, an article id may.
-  move(db, {
-    name: 'delivery',
-    schema: DeliveryProgressSchema,
-    store: (p, key) => {
-      const at = key.indexOf(':');
-      if (at < 1 || at === key.length - 1) return `its key ${key} is not channel:article`;
-      progress(key.slice(0, at), key.slice(at + 1), p);
-      return null;
+  move(
+    db,
+    {
+      name: 'delivery',
+      schema: DeliveryProgressSchema,
+      store: (p, key) => {
+        const at = key.indexOf(':');
+        if (at < 1 || at === key.length - 1) return `its key ${key} is not channel:article`;
+        progress(key.slice(0, at), key.slice(at + 1), p);
+        return null;
+      },
     },
-  }, now);
+    now,
+  );
 }

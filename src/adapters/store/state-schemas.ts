@@ -15,7 +15,13 @@ export const BackfillSchema: z.ZodType<Backfill> = z.discriminatedUnion('kind', 
   z.strictObject({ kind: z.literal('latest'), count: z.number().int().positive() }),
 ]);
 
-export const SetAsideSchema: z.ZodType<SetAside> = z.strictObject({ articleId: z.string(), title: z.string(), reason: z.string(), at: z.string(), retry: z.boolean() });
+export const SetAsideSchema: z.ZodType<SetAside> = z.strictObject({
+  articleId: z.string(),
+  title: z.string(),
+  reason: z.string(),
+  at: z.string(),
+  retry: z.boolean(),
+});
 
 export const UnfinishedSchema: z.ZodType<Unfinished> = z.strictObject({ articleId: z.string(), title: z.string(), left: count, at: z.string() });
 

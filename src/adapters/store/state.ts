@@ -28,9 +28,7 @@ export interface RejectedRecord {
 
 /** The records the migration from keyv set aside in `state_rejected`. */
 export function rejectedState(db: Db): RejectedRecord[] {
-  return db
-    .prepare<[], RejectedRecord>('SELECT kv_key AS key, value, reason, rejected_at AS rejectedAt FROM state_rejected ORDER BY kv_key')
-    .all();
+  return db.prepare<[], RejectedRecord>('SELECT kv_key AS key, value, reason, rejected_at AS rejectedAt FROM state_rejected ORDER BY kv_key').all();
 }
 
 /**
@@ -40,7 +38,10 @@ export function rejectedState(db: Db): RejectedRecord[] {
 export function openBotState(db: Db, log?: Logger): BotState {
   if (log) {
     for (const r of rejectedState(db)) {
-      log.warn({ key: r.key, reason: r.reason, at: r.rejectedAt }, 'a record of the bot’s state from an older Paperboy could not be used and is kept in the state_rejected table; the bot goes on without it');
+      log.warn(
+        { key: r.key, reason: r.reason, at: r.rejectedAt },
+        'a record of the bot’s state from an older Paperboy could not be used and is kept in the state_rejected table; the bot goes on without it',
+      );
     }
   }
   return {

@@ -5,15 +5,7 @@
 import type { Article, Comment } from '../../core/model.ts';
 import { type Db, type OpenOptions, openDatabase } from './db.ts';
 import { type FtsWriter, ftsWriter } from './fts.ts';
-import {
-  type ArticleColumns,
-  type ArticleRow,
-  type CommentColumns,
-  type CommentRow,
-  articleColumns,
-  commentColumns,
-  toArticle,
-} from './rows.ts';
+import { type ArticleColumns, type ArticleRow, type CommentColumns, type CommentRow, articleColumns, commentColumns, toArticle } from './rows.ts';
 import { type SearchOptions, type SearchResult, search } from './search.ts';
 import { type Suggestion, titleSuggester } from './suggest.ts';
 import { type Positions, positions } from './positions.ts';
@@ -196,26 +188,30 @@ export class ArticleStore implements ArticleSink {
 
   /** Deletes an article with its comments. */
   delete(id: string): boolean {
-    return this.db.transaction(() => {
-      const row = this.stmts.articleById.get(id);
-      if (!row) return false;
-      for (const c of this.stmts.commentsOf.all(row.rowid)) this.fts.removeComment(c.rowid, c.text);
-      this.fts.removeArticle(row.rowid, row.title, row.body_text);
-      // The comments go with it (ON DELETE CASCADE).
-      this.stmts.deleteArticle.run(row.rowid);
-      return true;
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const row = this.stmts.articleById.get(id);
+        if (!row) return false;
+        for (const c of this.stmts.commentsOf.all(row.rowid)) this.fts.removeComment(c.rowid, c.text);
+        this.fts.removeArticle(row.rowid, row.title, row.body_text);
+        // The comments go with it (ON DELETE CASCADE).
+        this.stmts.deleteArticle.run(row.rowid);
+        return true;
+      })
+      .immediate();
   }
 
   deleteComment(articleId: string, commentId: string): boolean {
-    return this.db.transaction(() => {
-      const row = this.stmts.articleById.get(articleId);
-      const c = row && this.stmts.commentsOf.all(row.rowid).find((r) => r.id === commentId);
-      if (!c) return false;
-      this.fts.removeComment(c.rowid, c.text);
-      this.stmts.deleteComment.run(c.rowid);
-      return true;
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const row = this.stmts.articleById.get(articleId);
+        const c = row && this.stmts.commentsOf.all(row.rowid).find((r) => r.id === commentId);
+        if (!c) return false;
+        this.fts.removeComment(c.rowid, c.text);
+        this.stmts.deleteComment.run(c.rowid);
+        return true;
+      })
+      .immediate();
   }
 
   /** Newest first (published time, else ingest time). */

@@ -103,7 +103,10 @@ export class WorkerRunner<I, O> {
 
   private startClock(): void {
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.fail(new WorkerStopped(`${this.options.name} took longer than ${this.timeoutMs / 1000} s and was stopped`)), this.timeoutMs);
+    this.timer = setTimeout(
+      () => this.fail(new WorkerStopped(`${this.options.name} took longer than ${this.timeoutMs / 1000} s and was stopped`)),
+      this.timeoutMs,
+    );
   }
 
   private start(): Worker {

@@ -12,7 +12,8 @@ export interface JobRequest<I> {
 }
 
 /** The answer to a {@link JobRequest}: a result, or the message (and error name) of what the handler threw. */
-export type JobReply<O> = { readonly id: number; readonly ok: true; readonly output: O } | { readonly id: number; readonly ok: false; readonly name: string; readonly message: string };
+export type JobReply<O> =
+  { readonly id: number; readonly ok: true; readonly output: O } | { readonly id: number; readonly ok: false; readonly name: string; readonly message: string };
 
 /** What the worker sends: `ready` once, then one {@link JobReply} per request. */
 export type FromJobWorker<O> = JobReply<O> | { readonly ready: true };

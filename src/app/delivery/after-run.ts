@@ -29,7 +29,14 @@ export function afterRun(stored: Subscription, { revision, due, report, started,
   const results = report.results;
   // Carried by the list, an article with comments left is passed by the cursor and the check time,
   // in the same write as the list: the next run goes on with its thread, and the articles after it are not held up.
-  const unfinished = nextUnfinished(unfinishedOf(stored), results, due.articles.map((a) => a.id), titles, due.missingUnfinished, at);
+  const unfinished = nextUnfinished(
+    unfinishedOf(stored),
+    results,
+    due.articles.map((a) => a.id),
+    titles,
+    due.missingUnfinished,
+    at,
+  );
   const carried = new Set(unfinished.map((e) => e.articleId));
   // The check time moves only once every changed article handed over has finished, been set aside or is carried:
   // one not reached (shutdown, a pause, a failed post before it) or stopped by a failure is looked at again.
@@ -63,14 +70,22 @@ export function afterRun(stored: Subscription, { revision, due, report, started,
  * to retry, so the next run goes on with its thread (the cursor is past it); one set aside again gets
  * its new reason (and waits for an admin's retry again); a newly set-aside one joins it.
  */
-function nextSetAside(list: readonly SetAside[], results: readonly ArticleResult[], missing: readonly string[], carried: ReadonlySet<string>, titles: ReadonlyMap<string, string>, at: string): SetAside[] {
+function nextSetAside(
+  list: readonly SetAside[],
+  results: readonly ArticleResult[],
+  missing: readonly string[],
+  carried: ReadonlySet<string>,
+  titles: ReadonlyMap<string, string>,
+  at: string,
+): SetAside[] {
   const next = new Map(list.filter((e) => !missing.includes(e.articleId)).map((e) => [e.articleId, e]));
   for (const r of results) {
     const entry = next.get(r.articleId);
     if (r.error === null) {
       if (entry && commentsLeft(r) > 0 && !carried.has(r.articleId)) next.set(r.articleId, { ...entry, retry: true });
       else next.delete(r.articleId);
-    } else if (r.setAside === true) next.set(r.articleId, { articleId: r.articleId, title: titles.get(r.articleId) ?? r.articleId, reason: r.error, at, retry: false });
+    } else if (r.setAside === true)
+      next.set(r.articleId, { articleId: r.articleId, title: titles.get(r.articleId) ?? r.articleId, reason: r.error, at, retry: false });
   }
   return [...next.values()];
 }

@@ -112,7 +112,11 @@ export async function dueArticles(store: ArticleStore, sub: Subscription, filter
   // Carried by the unfinished list: handed over from it, never again as new or changed.
   const carriedIds = new Set(unfinishedOf(sub).map((e) => e.articleId));
   // Set aside and not asked to retry: passed like one that does not match, when the cursor was held behind it.
-  const setAsideIds = new Set(setAsideOf(sub).filter((e) => !e.retry).map((e) => e.articleId));
+  const setAsideIds = new Set(
+    setAsideOf(sub)
+      .filter((e) => !e.retry)
+      .map((e) => e.articleId),
+  );
   const scanned: { position: number; id: string | null }[] = [];
   const fresh: Article[] = [];
   for (const p of storedFrom(store, sub.cursor, 'after')) {

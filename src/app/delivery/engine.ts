@@ -121,7 +121,8 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
   const { poster, progress, log } = deps;
   const clock = deps.clock ?? Date.now;
   const commentsPerRun = deps.commentsPerRun ?? COMMENTS_PER_RUN;
-  if (!Number.isInteger(commentsPerRun) || commentsPerRun < 1) throw new RangeError(`delivery engine: expected \`commentsPerRun\` to be a whole number from 1 up, got \`${commentsPerRun}\``);
+  if (!Number.isInteger(commentsPerRun) || commentsPerRun < 1)
+    throw new RangeError(`delivery engine: expected \`commentsPerRun\` to be a whole number from 1 up, got \`${commentsPerRun}\``);
   const load = (t: Target, id: string): Promise<Progress | null> => progress.get(t.channelId, id);
   const save = (t: Target, id: string, p: Progress): Promise<void> => progress.put(t.channelId, id, p);
   const finder = createFinder(poster, log);
@@ -220,7 +221,14 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
    * between messages at shutdown (`signal`) or after `commentsPerRun` sends; progress is saved after
    * each message, so the next run goes on from there. `left` counts the messages not posted.
    */
-  async function postComments(t: Target, a: Article, plan: ArticlePlan, p: Progress, resuming: boolean, signal: AbortSignal | undefined): Promise<{ created: number; left: number }> {
+  async function postComments(
+    t: Target,
+    a: Article,
+    plan: ArticlePlan,
+    p: Progress,
+    resuming: boolean,
+    signal: AbortSignal | undefined,
+  ): Promise<{ created: number; left: number }> {
     const threadId = p.threadId;
     if (!threadId) return { created: 0, left: 0 };
     const done = new Set(p.done);
@@ -301,25 +309,29 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
     }
     // The comments go on while the next article's post is made: its own thread, its own bucket.
     // Comments can only have been sent by an earlier run once it had recorded the thread.
-    const comments = postComments(t, a, plan, p, stored?.threadId != null, signal).then(
-      async ({ created: n, left }) => {
-        if (left > 0) {
-          // Not finished, and not failed either: the job keeps it due and the next run goes on from here.
-          report({ articleId: a.id, action, created: posted.created + n, edited: posted.edited, error: null, commentsLeft: left });
-          return;
-        }
-        p.complete = true;
-        await save(t, a.id, p);
-        report({ articleId: a.id, action, created: posted.created + n, edited: posted.edited, error: null });
-      },
-    );
+    const comments = postComments(t, a, plan, p, stored?.threadId != null, signal).then(async ({ created: n, left }) => {
+      if (left > 0) {
+        // Not finished, and not failed either: the job keeps it due and the next run goes on from here.
+        report({ articleId: a.id, action, created: posted.created + n, edited: posted.edited, error: null, commentsLeft: left });
+        return;
+      }
+      p.complete = true;
+      await save(t, a.id, p);
+      report({ articleId: a.id, action, created: posted.created + n, edited: posted.edited, error: null });
+    });
     // Never rejects: the run waits for every thread, and one whose outcome cannot be recorded is that article's error.
     const settled = comments.catch(async (error: unknown) => {
       try {
         await fail(error, posted.created);
       } catch (recording) {
         log.error({ channel: t.channelId, article: a.id, error: errorMessage(error), err: recording }, 'could not record why an article stopped');
-        report({ articleId: a.id, action, created: posted.created, edited: posted.edited, error: `${errorMessage(error)}; and recording it failed: ${errorMessage(recording)}` });
+        report({
+          articleId: a.id,
+          action,
+          created: posted.created,
+          edited: posted.edited,
+          error: `${errorMessage(error)}; and recording it failed: ${errorMessage(recording)}`,
+        });
       }
     });
     return { comments: settled };
@@ -379,7 +391,15 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
           if (pause || options?.signal?.aborted) break;
           // A slot first, then the post: an article is posted only when its thread can start on its
           // comments at once, and its comments go on in that slot while the next article is posted.
-          const task = await postInSlot(threads, () => deliverOne(t, a, options?.signal, (r) => results.push(r), (reason) => (pause ??= { reason })));
+          const task = await postInSlot(threads, () =>
+            deliverOne(
+              t,
+              a,
+              options?.signal,
+              (r) => results.push(r),
+              (reason) => (pause ??= { reason }),
+            ),
+          );
           // Posts keep their order in the channel: after a post that failed, the rest wait for the next run.
           if (task === 'stop') break;
         }

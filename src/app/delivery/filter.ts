@@ -70,7 +70,12 @@ export function parseFilter(input: string | null): Filter {
   if (regex) return patternFilter(regex[1] ?? '', regex[2] ?? '');
   const phrases = text
     .split(',')
-    .map((p) => fold(p).match(/[\p{L}\p{N}]+/gu)?.join(' ') ?? '')
+    .map(
+      (p) =>
+        fold(p)
+          .match(/[\p{L}\p{N}]+/gu)
+          ?.join(' ') ?? '',
+    )
     .filter(Boolean);
   if (phrases.length === 0) throw new FilterError(`"${text}" has no words to match`);
   const patterns = phrases.map((p) => new RegExp(`(?<![\\p{L}\\p{N}])${p.replace(/ /g, '[^\\p{L}\\p{N}]+')}(?![\\p{L}\\p{N}])`, 'u'));

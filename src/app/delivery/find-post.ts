@@ -68,7 +68,10 @@ export function createFinder(poster: Poster, log: Logger): Finder {
           return found;
         }
         if (attempt >= FORUM_POST_ATTEMPTS) throw error;
-        log.warn({ channel: t.channelId, article: articleId, attempt, error: error.message }, 'forum post got no answer and is not in the forum; making it again');
+        log.warn(
+          { channel: t.channelId, article: articleId, attempt, error: error.message },
+          'forum post got no answer and is not in the forum; making it again',
+        );
       }
     }
   }

@@ -44,7 +44,14 @@ export interface Poster {
    * The archived search has a bound: when it stops there before reaching `since`, it returns null
    * and calls `onBound` with the number of archived threads looked at, so the caller can log it.
    */
-  findForumPost(guildId: string, forumId: string, name: string, footer: string, since?: number, onBound?: (threadsSearched: number) => void): Promise<string | null>;
+  findForumPost(
+    guildId: string,
+    forumId: string,
+    name: string,
+    footer: string,
+    since?: number,
+    onBound?: (threadsSearched: number) => void,
+  ): Promise<string | null>;
   edit(channelId: string, messageId: string, message: MessageView): Promise<void>;
   /** Messages after `afterId` (all recent ones when null), oldest first, at most `limit` (≤ 100). */
   after(channelId: string, afterId: string | null, limit: number): Promise<PostedMessage[]>;

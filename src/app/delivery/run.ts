@@ -69,7 +69,10 @@ async function runOne(deps: RunDeps, sub: Subscription, dryRun: boolean, signal:
     const reason = `keywords no longer accepted: ${sub.keywords ?? ''} (${error.message}); set them again with /subscribe`;
     if (!dryRun) {
       await deps.subscriptions.update(sub, (s) => ({ ...s, lastRunAt: started, lastError: null, paused: { reason, at: now().toISOString() } }));
-      deps.log.warn({ channel: sub.channelId, guild: sub.guildId, keywords: sub.keywords, reason: error.message }, 'delivery paused for this subscription: its keywords are no longer accepted');
+      deps.log.warn(
+        { channel: sub.channelId, guild: sub.guildId, keywords: sub.keywords, reason: error.message },
+        'delivery paused for this subscription: its keywords are no longer accepted',
+      );
     }
     return { ...base, created: 0, articles: 0, error: null, paused: reason };
   }
@@ -90,20 +93,33 @@ async function runOne(deps: RunDeps, sub: Subscription, dryRun: boolean, signal:
     dropped = after.dropped;
     return after.next;
   });
-  const posting = report.results.filter((r) => commentsLeft(r) > 0).map((r) => ({ articleId: r.articleId, title: titles.get(r.articleId) ?? r.articleId, left: commentsLeft(r) }));
+  const posting = report.results
+    .filter((r) => commentsLeft(r) > 0)
+    .map((r) => ({ articleId: r.articleId, title: titles.get(r.articleId) ?? r.articleId, left: commentsLeft(r) }));
   // Articles found up to date (already posted, nothing new) are not counted: nothing was done for them.
   const worked = report.results.filter((r) => r.action !== 'none').length;
   const fields = { channel: sub.channelId, guild: sub.guildId, articles: worked, created };
-  for (const r of setAside) deps.log.warn({ ...fields, article: r.articleId, title: titles.get(r.articleId), reason: r.error }, 'article set aside: it cannot be posted as it is; /subscriptions retry tries it again');
-  for (const e of dropped) deps.log.warn({ ...fields, article: e.articleId, title: e.title, reason: e.reason, setAsideAt: e.at, kept: MAX_SET_ASIDE }, 'set-aside list full: the oldest article leaves it and is not tried again; post it by hand if it matters');
+  for (const r of setAside)
+    deps.log.warn(
+      { ...fields, article: r.articleId, title: titles.get(r.articleId), reason: r.error },
+      'article set aside: it cannot be posted as it is; /subscriptions retry tries it again',
+    );
+  for (const e of dropped)
+    deps.log.warn(
+      { ...fields, article: e.articleId, title: e.title, reason: e.reason, setAsideAt: e.at, kept: MAX_SET_ASIDE },
+      'set-aside list full: the oldest article leaves it and is not tried again; post it by hand if it matters',
+    );
   for (const id of due.missing) deps.log.warn({ ...fields, article: id }, 'a set-aside article to retry is no longer stored; dropped from the list');
-  for (const id of due.missingUnfinished) deps.log.warn({ ...fields, article: id }, 'an article whose thread was being posted is no longer stored; its thread stays as it is');
+  for (const id of due.missingUnfinished)
+    deps.log.warn({ ...fields, article: id }, 'an article whose thread was being posted is no longer stored; its thread stays as it is');
   const carried = new Set(unfinishedOf(stored ?? {}).map((e) => e.articleId));
   const held = stored ? posting.filter((p) => !carried.has(p.articleId)).map((p) => p.articleId) : [];
-  if (held.length > 0) deps.log.info({ ...fields, held }, 'more threads are being posted in slices than a subscription carries: these hold the cursor until one is complete');
+  if (held.length > 0)
+    deps.log.info({ ...fields, held }, 'more threads are being posted in slices than a subscription carries: these hold the cursor until one is complete');
   if (report.pause) deps.log.warn({ ...fields, reason: report.pause.reason }, 'delivery paused for this subscription');
   else if (firstError) deps.log.warn({ ...fields, error: firstError }, 'delivery stopped part way; the next run resumes it');
-  else if (worked > 0) deps.log.info(posting.length > 0 ? { ...fields, posting } : fields, posting.length > 0 ? 'delivered; some threads go on in the next run' : 'delivered');
+  else if (worked > 0)
+    deps.log.info(posting.length > 0 ? { ...fields, posting } : fields, posting.length > 0 ? 'delivered; some threads go on in the next run' : 'delivered');
   return { ...base, created, articles: worked, error: firstError, paused: report.pause?.reason ?? null, setAside: setAside.length, posting };
 }
 
@@ -156,7 +172,8 @@ export class DeliveryRunner {
           return await runOne(this.deps, sub, options.dryRun === true, this.stopping.signal);
         } catch (error) {
           this.deps.log.error({ err: error, channel: sub.channelId, guild: sub.guildId }, 'delivery failed for this subscription');
-          if (!options.dryRun) await this.deps.subscriptions.update(sub, (s) => ({ ...s, lastError: errorMessage(error), lastRunAt: new Date().toISOString() }));
+          if (!options.dryRun)
+            await this.deps.subscriptions.update(sub, (s) => ({ ...s, lastError: errorMessage(error), lastRunAt: new Date().toISOString() }));
           return { channelId: sub.channelId, channelName: sub.channelName, created: 0, articles: 0, error: errorMessage(error), paused: null, plan: [] };
         }
       }),

@@ -90,7 +90,11 @@ export async function subscribe(subscriptions: Subscriptions, store: ArticleStor
     }
     const cursor = existing && !given ? existing.cursor : backfillCursor(store, base, filter);
     if (existing) {
-      const changed = cursor !== existing.cursor || base.source !== existing.source || base.keywords !== existing.keywords || showBackfill(fill) !== showBackfill(existing.backfill);
+      const changed =
+        cursor !== existing.cursor ||
+        base.source !== existing.source ||
+        base.keywords !== existing.keywords ||
+        showBackfill(fill) !== showBackfill(existing.backfill);
       return { ...existing, ...base, cursor, paused: null, lastError: null, revision: revisionOf(existing) + (changed ? 1 : 0) };
     }
     return {
@@ -118,7 +122,13 @@ export async function subscribe(subscriptions: Subscriptions, store: ArticleStor
 export const WAITING_CAP = 1000;
 
 /** Matching articles stored after position `from`, up to `to`, counted up to WAITING_CAP. */
-export function countWaiting(store: ArticleStore, sub: Pick<Subscription, 'source'>, filter: Filter, from: number, to: number = store.positions.last()): number {
+export function countWaiting(
+  store: ArticleStore,
+  sub: Pick<Subscription, 'source'>,
+  filter: Filter,
+  from: number,
+  to: number = store.positions.last(),
+): number {
   let n = 0;
   for (const p of storedFrom(store, from, 'after')) {
     if (p.position > to || n >= WAITING_CAP) break;

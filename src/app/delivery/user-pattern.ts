@@ -88,7 +88,9 @@ export function compileUserPattern(pattern: string, flags: string): RE2JS {
   }
   const size = programSize(compiled);
   if (size > MAX_PROGRAM_SIZE) {
-    throw new PatternError(`the pattern is too large once its repeats are counted out (${size} steps; at most ${MAX_PROGRAM_SIZE}): use smaller counts in {n,m}`);
+    throw new PatternError(
+      `the pattern is too large once its repeats are counted out (${size} steps; at most ${MAX_PROGRAM_SIZE}): use smaller counts in {n,m}`,
+    );
   }
   return compiled;
 }

@@ -33,7 +33,9 @@ export function answerFor(article: Article, question: string, askerId: string): 
   const parts: string[] = [];
   for (const [i, cited] of found.entries()) {
     if (!cited) continue;
-    parts.push(`${i === 0 ? '**From the article:**' : '**From the discussion:**'}\n${truncate(blockQuote(cited.quote.text), PASSAGE_CHARS).text}\n${citationLine(cited.citation)}`);
+    parts.push(
+      `${i === 0 ? '**From the article:**' : '**From the discussion:**'}\n${truncate(blockQuote(cited.quote.text), PASSAGE_CHARS).text}\n${citationLine(cited.citation)}`,
+    );
   }
   if (parts.length === 0) {
     const shown = escape(truncate(question.replace(/\s+/g, ' '), 200, '…').text);

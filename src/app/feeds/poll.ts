@@ -70,7 +70,13 @@ export async function pollOne(feed: FeedState, registry: FeedRegistry, sink: Art
   const polledAt = now().toISOString();
   const fail = async (reason: string): Promise<PollResult> => {
     const failures = feed.failures + 1;
-    await registry.put({ ...feed, lastPolledAt: polledAt, failures, lastError: reason, retryAt: new Date(now().getTime() + backoffMs(failures)).toISOString() });
+    await registry.put({
+      ...feed,
+      lastPolledAt: polledAt,
+      failures,
+      lastError: reason,
+      retryAt: new Date(now().getTime() + backoffMs(failures)).toISOString(),
+    });
     return { ...base, outcome: 'failed', error: reason };
   };
   const fetched = await fetchFeed(feed.url, feed, options.limits);
@@ -87,7 +93,16 @@ export async function pollOne(feed: FeedState, registry: FeedRegistry, sink: Art
     return options.signal?.aborted ? cutOff : fail((error as Error).message);
   }
   const statuses = parsed.items.length > 0 ? sink.upsertMany(parsed.items) : [];
-  await registry.put({ ...feed, ...fetched.validators, lastPolledAt: polledAt, lastOkAt: polledAt, items: parsed.items.length, failures: 0, lastError: null, retryAt: null });
+  await registry.put({
+    ...feed,
+    ...fetched.validators,
+    lastPolledAt: polledAt,
+    lastOkAt: polledAt,
+    items: parsed.items.length,
+    failures: 0,
+    lastError: null,
+    retryAt: null,
+  });
   return {
     ...base,
     outcome: 'stored',

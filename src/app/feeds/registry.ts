@@ -41,7 +41,19 @@ export class FeedRegistry {
     const { before, after } = await this.repo.update(url, (existing) =>
       existing
         ? { ...existing, name }
-        : { url, name, addedAt: now.toISOString(), etag: null, lastModified: null, lastPolledAt: null, lastOkAt: null, items: 0, failures: 0, lastError: null, retryAt: null },
+        : {
+            url,
+            name,
+            addedAt: now.toISOString(),
+            etag: null,
+            lastModified: null,
+            lastPolledAt: null,
+            lastOkAt: null,
+            items: 0,
+            failures: 0,
+            lastError: null,
+            retryAt: null,
+          },
     );
     if (!after) throw new Error(`feeds: adding ${url} stored nothing`);
     return { feed: after, existed: before !== null };

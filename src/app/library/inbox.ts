@@ -121,7 +121,10 @@ export async function processInbox(dir: string, sink: ArticleSink, options: Inbo
   await mkdir(dir, { recursive: true });
   const entries = await readdir(dir, { withFileTypes: true });
   const results: InboxFile[] = [];
-  const reader: FileReader = options.parseIn === 'thread' ? localReader(options) : new WorkerReader({ maxBytes: options.maxBytes, heapMb: options.workerHeapMb, signal: options.signal });
+  const reader: FileReader =
+    options.parseIn === 'thread'
+      ? localReader(options)
+      : new WorkerReader({ maxBytes: options.maxBytes, heapMb: options.workerHeapMb, signal: options.signal });
   try {
     for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       // Hidden and partial files are how many tools write before renaming into place.

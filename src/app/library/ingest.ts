@@ -13,7 +13,16 @@ export type { ArticleSink, UpsertStatus };
 // Reading and parsing are the sources adapter's; the library's ingest is storing what they yield.
 export { type IngestOptions, type ParsedArticle, parseSources, roughSize } from '../../adapters/sources/parse-sources.ts';
 export { DEFAULT_MAX_INPUT_BYTES, INGEST_EXTENSIONS, type ReadOptions, type SourceFile, collectFiles, readFiles } from '../../adapters/sources/read.ts';
-export { type IngestFailure, type IngestReport, MAX_LISTED, addFailure, addWarnings, emptyReport, formatSize, unlistedNote } from '../../adapters/sources/report.ts';
+export {
+  type IngestFailure,
+  type IngestReport,
+  MAX_LISTED,
+  addFailure,
+  addWarnings,
+  emptyReport,
+  formatSize,
+  unlistedNote,
+} from '../../adapters/sources/report.ts';
 
 /**
  * Parses and stores a stream of source files. The CLI and the benchmark both come through here.

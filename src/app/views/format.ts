@@ -10,7 +10,12 @@ export function plural(n: number, word: string): string {
 
 /** `2021-10-20T10:12` → `2021-10-20 10:12`: shown as the source gave it, with no time zone guessed. */
 export function showTime(iso: string | null): string {
-  return iso ? iso.replace('T', ' ').replace(/:00(\.0+)?(?=Z|[+-]|$)/, '').replace(/Z$/, ' UTC') : '';
+  return iso
+    ? iso
+        .replace('T', ' ')
+        .replace(/:00(\.0+)?(?=Z|[+-]|$)/, '')
+        .replace(/Z$/, ' UTC')
+    : '';
 }
 
 export function commentLabel(c: Pick<Comment, 'id' | 'number'>): string {

@@ -54,7 +54,11 @@ function escapeLineStarts(text: string): string {
     if (lineStart && i < text.length) {
       let digits = i;
       while (digits < text.length && text.charCodeAt(digits) >= 0x30 && text.charCodeAt(digits) <= 0x39) digits++;
-      const at = '>#+-'.includes(text.charAt(i)) ? i : digits > i && text[digits] === '.' && digits + 1 < text.length && isSpace(text.charCodeAt(digits + 1)) ? digits : -1;
+      const at = '>#+-'.includes(text.charAt(i))
+        ? i
+        : digits > i && text[digits] === '.' && digits + 1 < text.length && isSpace(text.charCodeAt(digits + 1))
+          ? digits
+          : -1;
       if (at >= 0) {
         out += `${text.slice(copied, at)}\\`;
         copied = at;

@@ -186,8 +186,7 @@ function discussionSummary(article: Pick<Article, 'title' | 'body' | 'comments'>
   const lo = Math.min(...ratings);
   const hi = Math.max(...ratings);
   // Readers' ratings replace the position prior: a well-rated comment is what the readers endorsed.
-  const prior = (c: Comment): number =>
-    c.rating === null || hi === lo ? PRIOR_FLOOR + 0.5 : PRIOR_FLOOR + (c.rating - lo) / (hi - lo);
+  const prior = (c: Comment): number => (c.rating === null || hi === lo ? PRIOR_FLOOR + 0.5 : PRIOR_FLOOR + (c.rating - lo) / (hi - lo));
   const candidates: Candidate[] = found.map((f, i) => {
     const vector = vectors[i] ?? new Map<string, number>();
     return {

@@ -85,7 +85,10 @@ function articlePassages(article: Pick<Article, 'body'>): Passage[] {
 
 /** Commenters' own paragraphs: a paragraph repeating the article is the article's words, not theirs. */
 function commentPassages(article: Pick<Article, 'body' | 'comments'>): Passage[] {
-  const body = article.body.map((b) => b.text).join('\n').replace(/\s+/gu, ' ');
+  const body = article.body
+    .map((b) => b.text)
+    .join('\n')
+    .replace(/\s+/gu, ' ');
   return article.comments.flatMap((c) => {
     const marked = new Set(c.quotes.map((q) => q.paragraph));
     return c.paragraphs.flatMap((text, block) => {
@@ -184,7 +187,7 @@ export function findQuote(article: Pick<Article, 'title' | 'body' | 'comments'>,
     // No topic: central and specific, a voice (quoted speech) welcome, the opening sentence excluded.
     if (from === 'article' && i === 0) return 0;
     const comment = passages[u.passage]?.comment;
-    const endorsed = comment?.rating != null && top > 0 ? 0.2 * Math.max(0, comment.rating) / top : 0;
+    const endorsed = comment?.rating != null && top > 0 ? (0.2 * Math.max(0, comment.rating)) / top : 0;
     return (central + 0.1 * quoteFraction(u.text) + (hasNumber(u.text) ? 0.05 : 0) + endorsed) * brevity;
   });
   let best = -1;

@@ -83,13 +83,7 @@ export function value(c: Candidate): number {
   const ramp = (x: number, from: number, full: number): number => Math.min(1, Math.max(0, (x - from) / (full - from)));
   const long = ramp(c.words, LONG_FROM_WORDS, LONG_FULL_WORDS);
   const short = ramp(c.words, SHORT_FROM_WORDS, SHORT_FULL_WORDS);
-  const h =
-    c.prior +
-    ANCHOR_WEIGHT * c.anchor +
-    (c.number ? NUMBER_WEIGHT : 0) -
-    QUOTE_WEIGHT * c.quoted -
-    LONG_WEIGHT * long -
-    SHORT_WEIGHT * short;
+  const h = c.prior + ANCHOR_WEIGHT * c.anchor + (c.number ? NUMBER_WEIGHT : 0) - QUOTE_WEIGHT * c.quoted - LONG_WEIGHT * long - SHORT_WEIGHT * short;
   return Math.max(0, h);
 }
 

@@ -12,6 +12,7 @@ export interface Sentence {
 }
 
 /** Titles and similar: never the end of a sentence when a word follows ("Dr. Watson", "т.е. так"). */
+// prettier-ignore
 const ALWAYS_ABBREVIATIONS = new Set([
   'mr', 'mrs', 'ms', 'messrs', 'dr', 'prof', 'gen', 'sen', 'gov', 'rep', 'reps', 'lt', 'col', 'capt',
   'cpt', 'sgt', 'cpl', 'maj', 'adm', 'cmdr', 'brig', 'st', 'ste', 'mt', 'ft', 'rev', 'hon', 'pres',
@@ -23,12 +24,14 @@ const ALWAYS_ABBREVIATIONS = new Set([
 ]);
 
 /** Abbreviations that are not an end when a number follows ("No. 5", "Jan. 12", "p. 40"). */
+// prettier-ignore
 const NUMBER_ABBREVIATIONS = new Set([
   'no', 'nos', 'nr', 'p', 'pp', 'vol', 'vols', 'art', 'ch', 'sec', 'op', 'para', 'jan', 'feb', 'mar',
   'apr', 'jun', 'jul', 'aug', 'sep', 'sept', 'oct', 'nov', 'dec', 'ca', '№',
 ]);
 
 /** Abbreviations that often end a sentence as well: an end only when a typical sentence opener follows. */
+// prettier-ignore
 const AMBIGUOUS_ABBREVIATIONS = new Set([
   'inc', 'ltd', 'co', 'corp', 'jr', 'sr', 'bros', 'plc', 'llc', 'govt', 'univ', 'a.m', 'p.m', 'am', 'pm',
   'млн', 'млрд', 'тыс', 'руб', 'коп', 'долл',
@@ -38,6 +41,7 @@ const AMBIGUOUS_ABBREVIATIONS = new Set([
 const LIST_ENDINGS = new Set(['etc', 'т.д', 'т.п', 'др', 'пр']);
 
 /** Words that usually begin a sentence, used to decide after ambiguous abbreviations and acronyms. */
+// prettier-ignore
 const OPENERS = new Set([
   'the', 'a', 'an', 'he', 'she', 'it', 'they', 'we', 'i', 'you', 'this', 'that', 'these', 'those',
   'there', 'his', 'her', 'its', 'their', 'our', 'my', 'but', 'and', 'so', 'yet', 'however', 'in', 'on',
@@ -156,7 +160,10 @@ export function splitSentences(text: string): Sentence[] {
     if (run === '.' && !periodEnds(text, m.index, next)) continue;
     breaks.add(after);
   }
-  return cut(text, [...breaks].sort((a, b) => a - b));
+  return cut(
+    text,
+    [...breaks].sort((a, b) => a - b),
+  );
 }
 
 function cut(text: string, breaks: readonly number[]): Sentence[] {

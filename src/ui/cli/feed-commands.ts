@@ -25,10 +25,14 @@ export function registerFeedCommands(program: Command, io: Io, setExitCode: (cod
     .option('--name <name>', 'source name for its articles (default: the host name)')
     .action(async (input: string, opts: { name?: string }, cmd: Command) => {
       const address = feedAddress(input);
-      await withStore(cmd, async (store) => {
-        const added = await addFeed(registryOf(store), address, opts.name, new Date());
-        io.out(`${added.existed ? 'updated' : 'added'} ${address} as "${added.name}"`);
-      }, true);
+      await withStore(
+        cmd,
+        async (store) => {
+          const added = await addFeed(registryOf(store), address, opts.name, new Date());
+          io.out(`${added.existed ? 'updated' : 'added'} ${address} as "${added.name}"`);
+        },
+        true,
+      );
     });
 
   feed
@@ -53,7 +57,11 @@ export function registerFeedCommands(program: Command, io: Io, setExitCode: (cod
         if (opts.json) return io.out(json(feeds));
         if (feeds.length === 0) return io.out('No feeds yet. Add one with `paperboy feed add URL`.');
         for (const f of feeds) {
-          const state = f.lastError ? `failing (${f.failures}×): ${f.lastError}; next try ${f.retryAt ?? 'now'}` : f.lastOkAt ? `read ${f.lastOkAt}, ${f.items} items` : 'not read yet';
+          const state = f.lastError
+            ? `failing (${f.failures}×): ${f.lastError}; next try ${f.retryAt ?? 'now'}`
+            : f.lastOkAt
+              ? `read ${f.lastOkAt}, ${f.items} items`
+              : 'not read yet';
           io.out(`${f.url}  "${f.name}"  ${state}`);
         }
       });
@@ -66,7 +74,9 @@ export function registerFeedCommands(program: Command, io: Io, setExitCode: (cod
     .action(async (opts: { json?: boolean }, cmd: Command) => {
       await withStore(cmd, async (store) => {
         const parser = createFeedParser();
-        const results = await pollFeeds(registryOf(store), store, { parse: parser.parse, force: true, limits: { allow: loadConfig().feedAllow } }).finally(() => parser.close());
+        const results = await pollFeeds(registryOf(store), store, { parse: parser.parse, force: true, limits: { allow: loadConfig().feedAllow } }).finally(() =>
+          parser.close(),
+        );
         if (opts.json) io.out(json(results));
         else {
           for (const r of results) {

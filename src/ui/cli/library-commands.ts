@@ -16,7 +16,8 @@ import { resolveArticle } from './resolve-article.ts';
 /** The store answers at most MAX_SEARCH_LIMIT hits a page; a larger --limit is refused rather than quietly cut. */
 function searchLimit(value: string): number {
   const n = positiveInt('--limit')(value);
-  if (n > MAX_SEARCH_LIMIT) throw new UserError('bad-option', `--limit: expected a whole number from 1 to ${MAX_SEARCH_LIMIT}, got \`${value}\` (use --page for more)`);
+  if (n > MAX_SEARCH_LIMIT)
+    throw new UserError('bad-option', `--limit: expected a whole number from 1 to ${MAX_SEARCH_LIMIT}, got \`${value}\` (use --page for more)`);
   return n;
 }
 
@@ -28,24 +29,36 @@ export function registerLibraryCommands(program: Command, io: Io, setExitCode: (
     .option('--source <name>', 'source name for files that carry none (the .txt export)')
     .option('--json', 'print the report as JSON')
     .action(async (paths: string[], opts: { source?: string; json?: boolean }, cmd: Command) => {
-      await withStore(cmd, async (store) => {
-        const report = emptyReport();
-        const files = await collectFiles(paths, report);
-        const bar = process.stderr.isTTY && !opts.json && files.length > 1 ? new SingleBar({ stream: process.stderr, clearOnComplete: true }) : null;
-        bar?.start(files.length, 0);
-        await ingestSources(readFiles(files, report, { maxBytes: loadConfig().maxInputBytes }), store, { source: opts.source ?? null, onProgress: (n) => bar?.update(n) }, report);
-        bar?.stop();
-        if (opts.json) io.out(json(report));
-        else {
-          io.out(`added ${report.added}, updated ${report.updated}, unchanged ${report.unchanged}, failed ${report.failed}`);
-          for (const f of report.failures) io.err(`failed: ${f.error.startsWith(f.file) ? f.error : `${f.file}: ${f.error}`}`);
-          for (const w of report.warnings) io.err(`warning: ${w}`);
-          const unlisted = unlistedNote(report);
-          if (unlisted) io.err(unlisted);
-          if (report.skipped.length > 0) io.err(`skipped ${report.skipped.length} file(s) that are not .txt or .json: ${report.skipped.slice(0, 5).join(', ')}${report.skipped.length > 5 ? ', …' : ''}`);
-        }
-        if (report.failed > 0) setExitCode(1);
-      }, true);
+      await withStore(
+        cmd,
+        async (store) => {
+          const report = emptyReport();
+          const files = await collectFiles(paths, report);
+          const bar = process.stderr.isTTY && !opts.json && files.length > 1 ? new SingleBar({ stream: process.stderr, clearOnComplete: true }) : null;
+          bar?.start(files.length, 0);
+          await ingestSources(
+            readFiles(files, report, { maxBytes: loadConfig().maxInputBytes }),
+            store,
+            { source: opts.source ?? null, onProgress: (n) => bar?.update(n) },
+            report,
+          );
+          bar?.stop();
+          if (opts.json) io.out(json(report));
+          else {
+            io.out(`added ${report.added}, updated ${report.updated}, unchanged ${report.unchanged}, failed ${report.failed}`);
+            for (const f of report.failures) io.err(`failed: ${f.error.startsWith(f.file) ? f.error : `${f.file}: ${f.error}`}`);
+            for (const w of report.warnings) io.err(`warning: ${w}`);
+            const unlisted = unlistedNote(report);
+            if (unlisted) io.err(unlisted);
+            if (report.skipped.length > 0)
+              io.err(
+                `skipped ${report.skipped.length} file(s) that are not .txt or .json: ${report.skipped.slice(0, 5).join(', ')}${report.skipped.length > 5 ? ', …' : ''}`,
+              );
+          }
+          if (report.failed > 0) setExitCode(1);
+        },
+        true,
+      );
     });
 
   program
@@ -70,7 +83,14 @@ export function registerLibraryCommands(program: Command, io: Io, setExitCode: (
       ) => {
         checkRange(opts.from, opts.to);
         await withStore(cmd, (store) => {
-          const query = { query: words.join(' '), scope: opts.in, source: opts.source ?? null, from: opts.from ?? null, to: opts.to ?? null, order: opts.newest ? 'newest' : 'relevance' } as const;
+          const query = {
+            query: words.join(' '),
+            scope: opts.in,
+            source: opts.source ?? null,
+            from: opts.from ?? null,
+            to: opts.to ?? null,
+            order: opts.newest ? 'newest' : 'relevance',
+          } as const;
           const result = searchPage(store, query, opts.page, opts.limit);
           io.out(opts.json ? json(result) : renderSearch(result, io.tty));
         });

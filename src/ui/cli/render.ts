@@ -35,7 +35,10 @@ export function renderArticle(a: Article): string {
     lines.push('', meta([c.number === null ? c.id : `#${c.number}`, c.author, showTime(c.postedAt), rating]));
     for (const p of c.paragraphs) lines.push(...p.split('\n').map((l) => `    ${l}`), '');
   }
-  return lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd();
+  return lines
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd();
 }
 
 export function renderList(rows: readonly ArticleSummary[]): string {

@@ -39,11 +39,20 @@ function logPolls(results: readonly PollResult[], log: Logger): void {
  * and by a bot that finds a file held before it started (a restart in the same process), once per
  * file until it changes. `toldHeld` is the files this bot has said so of.
  */
-async function collectInbox(dir: string, store: ArticleStore, log: Logger, maxBytes: number | undefined, signal: AbortSignal, toldHeld: Set<string>): Promise<void> {
+async function collectInbox(
+  dir: string,
+  store: ArticleStore,
+  log: Logger,
+  maxBytes: number | undefined,
+  signal: AbortSignal,
+  toldHeld: Set<string>,
+): Promise<void> {
   for (const f of await processInbox(dir, store, { maxBytes, signal })) {
     if (f.outcome === 'held') {
-      if (f.error !== null) log.warn({ file: f.file, error: f.error }, 'inbox: could not be moved out of the inbox; it stays there, held, and is not read again until it changes');
-      else if (!toldHeld.has(f.file)) log.warn({ file: f.file }, 'inbox: held: it could not be moved out of the inbox on an earlier run, and is not read again until it changes');
+      if (f.error !== null)
+        log.warn({ file: f.file, error: f.error }, 'inbox: could not be moved out of the inbox; it stays there, held, and is not read again until it changes');
+      else if (!toldHeld.has(f.file))
+        log.warn({ file: f.file }, 'inbox: held: it could not be moved out of the inbox on an earlier run, and is not read again until it changes');
       toldHeld.add(f.file);
       continue;
     }
@@ -72,7 +81,13 @@ export interface BotOptions {
    * each run, then the feeds are polled, parsed by `feedParser` (createFeedParser). The bot owns
    * it from then on: stop() closes it, under a parse if need be.
    */
-  readonly delivery?: { readonly cron: string | null; readonly inboxDir?: string; readonly inboxMaxBytes?: number; readonly feedParser: FeedParser; readonly feedFetch?: FetchLimits };
+  readonly delivery?: {
+    readonly cron: string | null;
+    readonly inboxDir?: string;
+    readonly inboxMaxBytes?: number;
+    readonly feedParser: FeedParser;
+    readonly feedFetch?: FetchLimits;
+  };
 }
 
 export interface Bot {
@@ -100,7 +115,12 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const onThread = async (t: ArticleThread): Promise<void> => {
     if (!(await index.get(t.threadId))) await index.put(t);
   };
-  const engine = createDeliveryEngine({ poster: discordPoster(client.rest, () => client.user?.id ?? '', discord.token), progress: state.progress, log, onThread });
+  const engine = createDeliveryEngine({
+    poster: discordPoster(client.rest, () => client.user?.id ?? '', discord.token),
+    progress: state.progress,
+    log,
+    onThread,
+  });
   const threads = watchThreads({ client, store, index, cooldowns: openKeyv(store.db, 'cooldowns'), log, cooldownMs: options.answerCooldownMs });
   const delivering = options.delivery;
   // Shutdown stops an inbox file between two batches rather than waiting out a large one, and a feed's parse at once.
@@ -123,7 +143,13 @@ export async function startBot(options: BotOptions): Promise<Bot> {
       async pollNow(url: string) {
         const feed = await registry.get(url);
         if (!feed) throw new Error(`feed ${url} is not registered`);
-        const result = await pollOne(feed, registry, store, { parse: delivering.feedParser.parse, now, force: true, limits: delivering.feedFetch, signal: stopping.signal });
+        const result = await pollOne(feed, registry, store, {
+          parse: delivering.feedParser.parse,
+          now,
+          force: true,
+          limits: delivering.feedFetch,
+          signal: stopping.signal,
+        });
         logPolls([result], log);
         return result;
       },

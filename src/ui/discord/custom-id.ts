@@ -49,7 +49,11 @@ export function createCodec(options: CodecOptions): StateCodec {
   const now = options.now ?? Date.now;
   const ttl = options.ttlMs ?? STATE_TTL_MS;
   const secret = secretOf(keyv);
-  const sign = async (body: string): Promise<string> => createHmac('sha256', await secret).update(body).digest('base64url').slice(0, SIG_CHARS);
+  const sign = async (body: string): Promise<string> =>
+    createHmac('sha256', await secret)
+      .update(body)
+      .digest('base64url')
+      .slice(0, SIG_CHARS);
 
   return {
     async encode(state) {

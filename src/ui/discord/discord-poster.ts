@@ -12,7 +12,11 @@ import { NotInDiscord, OutcomeUnknown, type Poster, TargetGone } from '../../app
 import { messageDigest, renderMessage, renderNonce, renderThreadName } from './render.ts';
 
 /** About the whole channel, not one message (threads take their channel's). */
-const NO_ACCESS = new Set<number>([RESTJSONErrorCodes.MissingAccess, RESTJSONErrorCodes.MissingPermissions, RESTJSONErrorCodes.CannotSendMessagesInNonTextChannel]);
+const NO_ACCESS = new Set<number>([
+  RESTJSONErrorCodes.MissingAccess,
+  RESTJSONErrorCodes.MissingPermissions,
+  RESTJSONErrorCodes.CannotSendMessagesInNonTextChannel,
+]);
 /** A week: threads of an article's discussion stay open while people read it. */
 const ARCHIVE_MINUTES = 10080;
 
@@ -69,7 +73,9 @@ export function discordPoster(rest: REST, botId: () => string, token: string): P
     digest: messageDigest,
     async send(channelId, message, nonce, signal) {
       const body = { ...renderMessage(message), nonce: renderNonce(nonce), enforce_nonce: true };
-      const sent = await withOwnSignal(signal, (own) => call<APIMessage>('send', channelId, () => rest.post(Routes.channelMessages(channelId), { body, ...(own && { signal: own }) })));
+      const sent = await withOwnSignal(signal, (own) =>
+        call<APIMessage>('send', channelId, () => rest.post(Routes.channelMessages(channelId), { body, ...(own && { signal: own }) })),
+      );
       return sent.id;
     },
     async startThread(channelId, messageId, name) {
@@ -92,7 +98,10 @@ export function discordPoster(rest: REST, botId: () => string, token: string): P
         // A 4xx is Discord's answer that nothing was made; anything else (5xx, timeout, reset) leaves it unknown.
         if (error instanceof DiscordAPIError || error instanceof TargetGone || error instanceof NotInDiscord) throw error;
         // call() has named a 5xx already; a timeout or a reset says only "aborted" or "ECONNRESET".
-        const what = error instanceof Error && error.cause instanceof HTTPError ? error.message : `create a forum post in channel ${forumId}: no answer (${error instanceof Error ? error.message : String(error)})`;
+        const what =
+          error instanceof Error && error.cause instanceof HTTPError
+            ? error.message
+            : `create a forum post in channel ${forumId}: no answer (${error instanceof Error ? error.message : String(error)})`;
         throw new OutcomeUnknown(`${what}; the post may exist all the same`, { cause: error });
       }
     },
@@ -105,8 +114,10 @@ export function discordPoster(rest: REST, botId: () => string, token: string): P
       let before: string | null = null;
       for (let page = 0; page < ARCHIVED_PAGES; page++) {
         const query: URLSearchParams = new URLSearchParams({ limit: '100', ...(before !== null && { before }) });
-        const archived: { threads: APIThreadChannel[]; has_more: boolean } = await call<{ threads: APIThreadChannel[]; has_more: boolean }>('list archived threads', forumId, () =>
-          rest.get(Routes.channelThreads(forumId, 'public'), { query }),
+        const archived: { threads: APIThreadChannel[]; has_more: boolean } = await call<{ threads: APIThreadChannel[]; has_more: boolean }>(
+          'list archived threads',
+          forumId,
+          () => rest.get(Routes.channelThreads(forumId, 'public'), { query }),
         );
         for (const thread of archived.threads.filter(candidate)) if (await startedWith(thread.id, footer)) return thread.id;
         const oldest: string | undefined = archived.threads.at(-1)?.thread_metadata?.archive_timestamp;
@@ -140,7 +151,8 @@ export function discordPoster(rest: REST, botId: () => string, token: string): P
       return starter.embeds[0]?.footer?.text === footer;
     } catch (error) {
       // Another post of the same name whose starter (or thread) was deleted: not the one sought, and no reason to pause.
-      if (error instanceof DiscordAPIError && (error.code === RESTJSONErrorCodes.UnknownMessage || error.code === RESTJSONErrorCodes.UnknownChannel)) return false;
+      if (error instanceof DiscordAPIError && (error.code === RESTJSONErrorCodes.UnknownMessage || error.code === RESTJSONErrorCodes.UnknownChannel))
+        return false;
       throw error;
     }
   }

@@ -81,7 +81,9 @@ function fitEmbed(e: APIEmbed): APIEmbed {
     out.author = author;
   }
   if (e.fields) {
-    out.fields = e.fields.slice(0, LIMITS.embedFields).map((f) => ({ ...f, name: fit(f.name || '-', LIMITS.embedFieldName), value: fit(f.value || '-', LIMITS.embedFieldValue) }));
+    out.fields = e.fields
+      .slice(0, LIMITS.embedFields)
+      .map((f) => ({ ...f, name: fit(f.name || '-', LIMITS.embedFieldName), value: fit(f.value || '-', LIMITS.embedFieldValue) }));
   }
   return out;
 }
@@ -98,14 +100,34 @@ function slotsOf(e: APIEmbed): Slot[] {
   const add = (get: () => string | undefined, set: (t: string) => void, min: number): void => {
     if (get() !== undefined) slots.push({ get: () => get() ?? '', set, min });
   };
-  add(() => e.description, (t) => (e.description = t), 100);
+  add(
+    () => e.description,
+    (t) => (e.description = t),
+    100,
+  );
   for (const f of e.fields ?? []) {
-    add(() => f.value, (t) => (f.value = t), 20);
-    add(() => f.name, (t) => (f.name = t), 20);
+    add(
+      () => f.value,
+      (t) => (f.value = t),
+      20,
+    );
+    add(
+      () => f.name,
+      (t) => (f.name = t),
+      20,
+    );
   }
   // The footer is never cut: the delivery engine recognises its posts by it.
-  add(() => e.author?.name, (t) => e.author && (e.author.name = t), 40);
-  add(() => e.title, (t) => (e.title = t), 40);
+  add(
+    () => e.author?.name,
+    (t) => e.author && (e.author.name = t),
+    40,
+  );
+  add(
+    () => e.title,
+    (t) => (e.title = t),
+    40,
+  );
   return slots;
 }
 

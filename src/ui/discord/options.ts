@@ -95,7 +95,11 @@ interface IntegerSettings extends Common {
 
 export const integer = ((settings: IntegerSettings & Presence): OptionSpec => {
   const { description, min_value, max_value } = settings;
-  return present({ type: ApplicationCommandOptionType.Integer, description, ...defined({ min_value, max_value }) }, bounded(z.number().int(), min_value, max_value), settings);
+  return present(
+    { type: ApplicationCommandOptionType.Integer, description, ...defined({ min_value, max_value }) },
+    bounded(z.number().int(), min_value, max_value),
+    settings,
+  );
 }) as Builder<IntegerSettings, z.ZodNumber, number>;
 
 export const boolean = ((settings: Common & Presence): OptionSpec =>
@@ -111,7 +115,11 @@ interface ChannelSettings extends Common {
 /** A channel option has no default: Discord cannot offer one. */
 export const channel = ((settings: ChannelSettings & Presence): OptionSpec => {
   const { description, channel_types } = settings;
-  return present({ type: ApplicationCommandOptionType.Channel, description, ...(channel_types ? { channel_types: [...channel_types] } : {}) }, ChannelValue, settings);
+  return present(
+    { type: ApplicationCommandOptionType.Channel, description, ...(channel_types ? { channel_types: [...channel_types] } : {}) },
+    ChannelValue,
+    settings,
+  );
 }) as Builder<ChannelSettings, typeof ChannelValue, never>;
 
 type Shape<O extends Record<string, OptionSpec>> = { -readonly [K in keyof O]: O[K]['schema'] };

@@ -129,7 +129,10 @@ export function renderMessage(view: MessageView): RESTPostAPIChannelMessageJSONB
  * been: a change here edits every post once.
  */
 export function messageDigest(view: MessageView): string {
-  return createHash('sha256').update(JSON.stringify(messageBody(view))).digest('base64url').slice(0, 16);
+  return createHash('sha256')
+    .update(JSON.stringify(messageBody(view)))
+    .digest('base64url')
+    .slice(0, 16);
 }
 
 /** A thread's name: `title` cut to Discord's 100 characters at a word, the same cut for making a thread and looking for it. */

@@ -123,7 +123,9 @@ export function createRouter(options: RouterOptions): (interaction: Interaction)
     } catch (error) {
       log.error({ err: error, ref: interaction.id }, 'autocomplete failed');
     }
-    await interaction.respond(choices.slice(0, LIMITS.autocompleteChoices).map((c) => ({ name: truncate(c.name, LIMITS.choiceName, '…').text, value: c.value })));
+    await interaction.respond(
+      choices.slice(0, LIMITS.autocompleteChoices).map((c) => ({ name: truncate(c.name, LIMITS.choiceName, '…').text, value: c.value })),
+    );
   }
 
   return async (interaction) => {

@@ -102,8 +102,14 @@ export function watchThreads(options: ThreadWatchOptions): { catchUp(): Promise<
       await onCreate(m, true);
     }),
   );
-  client.on(Events.MessageUpdate, guard('edit', (_old: AnyMessage, m: AnyMessage) => onUpdate(m)));
-  client.on(Events.MessageDelete, guard('deletion', (m: AnyMessage) => onDelete(m)));
+  client.on(
+    Events.MessageUpdate,
+    guard('edit', (_old: AnyMessage, m: AnyMessage) => onUpdate(m)),
+  );
+  client.on(
+    Events.MessageDelete,
+    guard('deletion', (m: AnyMessage) => onDelete(m)),
+  );
 
   return {
     /** Reads every article thread after the last message seen; returns how many replies were stored. */

@@ -90,7 +90,10 @@ export class PlaygroundApi {
   async command(body: unknown): Promise<void> {
     const input = parse(CommandBody, body);
     const { fake, guild, me } = this.world;
-    await answered(asUser(() => fake.runCommand({ guildId: guild.id, userId: me.id, ...input })), `/${input.name}`);
+    await answered(
+      asUser(() => fake.runCommand({ guildId: guild.id, userId: me.id, ...input })),
+      `/${input.name}`,
+    );
   }
 
   async autocomplete(body: unknown): Promise<Choice[]> {

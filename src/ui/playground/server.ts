@@ -43,7 +43,11 @@ export async function startServer(options: ServerOptions): Promise<PlaygroundSer
   const server = createAdaptorServer({ fetch: createApp(options).fetch, overrideGlobalObjects: false }) as Server;
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'EADDRINUSE' ? new Error(`playground: port ${options.port} on ${options.host} is in use; set PLAYGROUND_PORT to another port (0 picks a free one)`) : error),
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(`playground: port ${options.port} on ${options.host} is in use; set PLAYGROUND_PORT to another port (0 picks a free one)`)
+          : error,
+      ),
     );
     server.listen(options.port, options.host, resolve);
   });
@@ -151,7 +155,8 @@ function foreignOrigin(c: Context): string | null {
   const origin = c.req.header('origin');
   if (origin !== undefined && !sameHost(origin, host)) return `this playground takes requests only from its own page (${own}), not from ${origin}`;
   const site = c.req.header('sec-fetch-site');
-  if (origin === undefined && site !== undefined && site !== 'same-origin' && site !== 'none') return `this playground takes requests only from its own page (${own}), not from a ${site} page`;
+  if (origin === undefined && site !== undefined && site !== 'same-origin' && site !== 'none')
+    return `this playground takes requests only from its own page (${own}), not from a ${site} page`;
   return null;
 }
 

@@ -58,14 +58,22 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     const world = await createWorld(options.commands, { logger: (line) => log.trace(line), ...options.fake });
     stack.push(() => world.fake.close());
     // The point of a preview: anything real Discord would refuse is said out loud.
-    world.fake.on('violation', (v) => log.warn({ request: `${v.method} ${v.path}`, status: v.status, code: v.code }, `Discord would refuse this: ${v.message}`));
+    world.fake.on('violation', (v) =>
+      log.warn({ request: `${v.method} ${v.path}`, status: v.status, code: v.code }, `Discord would refuse this: ${v.message}`),
+    );
     const bot = await startBot({
       discord: world.discord,
       store,
       commands: options.commands,
       log,
       client: clientOptionsFor(world.fake),
-      delivery: { cron: config.deliveryCron, inboxDir: config.inboxDir, inboxMaxBytes: config.maxInputBytes, feedParser: createFeedParser(), feedFetch: { allow: config.feedAllow } },
+      delivery: {
+        cron: config.deliveryCron,
+        inboxDir: config.inboxDir,
+        inboxMaxBytes: config.maxInputBytes,
+        feedParser: createFeedParser(),
+        feedFetch: { allow: config.feedAllow },
+      },
     });
     stack.push(() => bot.stop());
     const hub = new EventHub(world.fake, world.me.id);

@@ -21,14 +21,27 @@ export interface MarkdownOptions {
   inline?: boolean;
 }
 
-interface Fence { readonly end: number; readonly lang: string; readonly body: string }
-interface Env { readonly src: string; readonly fences: ReadonlyMap<number, Fence>; readonly ctx: MarkdownContext }
+interface Fence {
+  readonly end: number;
+  readonly lang: string;
+  readonly body: string;
+}
+interface Env {
+  readonly src: string;
+  readonly fences: ReadonlyMap<number, Fence>;
+  readonly ctx: MarkdownContext;
+}
 
 /**
  * A run of `*`, `_`, `~` or `|`, standing in `out` at index `at` as literal text until closers use
  * it up (`count` shrinks); `open1`: whether one character of it may open emphasis.
  */
-interface Run { readonly ch: string; count: number; readonly open1: boolean; readonly at: number }
+interface Run {
+  readonly ch: string;
+  count: number;
+  readonly open1: boolean;
+  readonly at: number;
+}
 
 const HTML: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 const esc = (text: string): string => text.replace(/[&<>"']/g, (c) => HTML[c] ?? c);
@@ -38,15 +51,28 @@ const WORD = /\w/;
 /** Characters that may start something; everything else is copied in chunks. */
 const PLAIN = /[^\\`*_~|[<@h\n]+/y;
 // Anchored (sticky) patterns with bounded repetition: each is tried once at a position.
-const TAGS = /<(?:@!?(\d{1,20})|@&(\d{1,20})|#(\d{1,20})|t:(-?\d{1,13})(?::([tTdDfFR]))?|a?:(\w{1,32}):\d{1,20}|\/([\w-]{1,32}(?: [\w-]{1,32}){0,2}):\d{1,20}|(https?:\/\/[^\s<>]+))>/y;
+const TAGS =
+  /<(?:@!?(\d{1,20})|@&(\d{1,20})|#(\d{1,20})|t:(-?\d{1,13})(?::([tTdDfFR]))?|a?:(\w{1,32}):\d{1,20}|\/([\w-]{1,32}(?: [\w-]{1,32}){0,2}):\d{1,20}|(https?:\/\/[^\s<>]+))>/y;
 // Discord's autolink: no trailing punctuation; trailing marks are left to close a bold or spoiler.
 const URL_AT = /https?:\/\/[^\s<]*[^<.,:;"')\]\s*~|]/y;
 /** What one and two characters of each mark make: [open, close] tags. */
 const TAGS_OF: Record<string, [[string, string], [string, string]]> = {
-  '*': [['<em>', '</em>'], ['<strong>', '</strong>']],
-  _: [['<em>', '</em>'], ['<u>', '</u>']],
-  '~': [['~', ''], ['<s>', '</s>']],
-  '|': [['|', ''], ['<span class="spoiler" tabindex="0">', '</span>']],
+  '*': [
+    ['<em>', '</em>'],
+    ['<strong>', '</strong>'],
+  ],
+  _: [
+    ['<em>', '</em>'],
+    ['<u>', '</u>'],
+  ],
+  '~': [
+    ['~', ''],
+    ['<s>', '</s>'],
+  ],
+  '|': [
+    ['|', ''],
+    ['<span class="spoiler" tabindex="0">', '</span>'],
+  ],
 };
 
 /** The href for `raw` if it is an http(s) URL, normalised (quotes and spaces percent-encoded). */
@@ -70,10 +96,21 @@ function bracketed(url: string, links: boolean): string | null {
 }
 
 const TIME_STYLES: Record<string, Intl.DateTimeFormatOptions> = {
-  t: { timeStyle: 'short' }, T: { timeStyle: 'medium' }, d: { dateStyle: 'short' }, D: { dateStyle: 'long' },
-  f: { dateStyle: 'long', timeStyle: 'short' }, F: { dateStyle: 'full', timeStyle: 'short' },
+  t: { timeStyle: 'short' },
+  T: { timeStyle: 'medium' },
+  d: { dateStyle: 'short' },
+  D: { dateStyle: 'long' },
+  f: { dateStyle: 'long', timeStyle: 'short' },
+  F: { dateStyle: 'full', timeStyle: 'short' },
 };
-const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [['year', 31_536_000], ['month', 2_592_000], ['day', 86_400], ['hour', 3600], ['minute', 60], ['second', 1]];
+const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ['year', 31_536_000],
+  ['month', 2_592_000],
+  ['day', 86_400],
+  ['hour', 3600],
+  ['minute', 60],
+  ['second', 1],
+];
 
 /** `<t:unix:style>` in the reader's locale and time zone, as Discord shows it; null if not a date. */
 function timestamp(unix: string, style: string): string | null {
@@ -92,7 +129,7 @@ function timestamp(unix: string, style: string): string | null {
 /** ```fenced``` code blocks, by start index. Found before anything else: nothing inside them is markdown. */
 function findFences(src: string): Map<number, Fence> {
   const fences = new Map<number, Fence>();
-  for (let at = src.indexOf('```'); at !== -1; ) {
+  for (let at = src.indexOf('```'); at !== -1;) {
     let slashes = 0;
     while (src[at - 1 - slashes] === '\\') slashes++;
     const close = slashes % 2 === 0 ? src.indexOf('```', at + 4) : -2;
@@ -189,14 +226,21 @@ function atom(env: Env, i: number, end: number, links: boolean): { html: string;
     if (!m || TAGS.lastIndex > end) return null;
     const [, user, role, channel, unix, style, emoji, command, url] = m;
     const html =
-      user !== undefined ? mention(`@${ctx.userName(user) ?? 'unknown-user'}`)
-      : role !== undefined ? mention('@role')
-      : channel !== undefined ? mention(`#${ctx.channelName(channel) ?? 'unknown'}`)
-      : unix !== undefined ? timestamp(unix, style ?? 'f')
-      : emoji !== undefined ? `<span class="emoji">:${esc(emoji)}:</span>`
-      : command !== undefined ? mention(`/${command}`)
-      : url !== undefined ? bracketed(url, links)
-      : null;
+      user !== undefined
+        ? mention(`@${ctx.userName(user) ?? 'unknown-user'}`)
+        : role !== undefined
+          ? mention('@role')
+          : channel !== undefined
+            ? mention(`#${ctx.channelName(channel) ?? 'unknown'}`)
+            : unix !== undefined
+              ? timestamp(unix, style ?? 'f')
+              : emoji !== undefined
+                ? `<span class="emoji">:${esc(emoji)}:</span>`
+                : command !== undefined
+                  ? mention(`/${command}`)
+                  : url !== undefined
+                    ? bracketed(url, links)
+                    : null;
     return html === null ? null : { html, end: TAGS.lastIndex };
   }
   if (c === '@') {
@@ -247,7 +291,10 @@ function markRun(src: string, start: number, end: number, i: number, out: (strin
     const use = paired ? (two ? 2 : 0) : ch === '*' && opener.count === 1 && left >= 2 && open1 && close1 ? 0 : two ? 2 : opener.open1 && close1 ? 1 : 0;
     if (use === 0) break;
     for (const other of Object.values(openers)) while ((other.at(-1)?.at ?? -1) > opener.at) other.pop();
-    const inner = out.splice(opener.at + 1).map(text).join('');
+    const inner = out
+      .splice(opener.at + 1)
+      .map(text)
+      .join('');
     const [open, close] = TAGS_OF[ch]?.[use - 1] ?? ['', ''];
     out.push(`${open}${inner}${close}`);
     opener.count -= use;

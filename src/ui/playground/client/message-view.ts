@@ -102,7 +102,7 @@ function interactionHeader(message: APIMessage): HTMLElement | null {
 /** Inline fields side by side, three to a row (two beside a thumbnail), on Discord's 12-column grid. */
 function fieldColumns(fields: readonly { inline?: boolean }[], perRow: number): string[] {
   const columns: string[] = [];
-  for (let i = 0; i < fields.length; ) {
+  for (let i = 0; i < fields.length;) {
     let n = 0;
     while (n < perRow && fields[i + n]?.inline) n++;
     if (n === 0) n = 1;
@@ -271,7 +271,11 @@ function systemLine(message: APIMessage, ctx: MessageContext, article: HTMLEleme
     if (threadId) name.addEventListener('click', () => ctx.openChannel(threadId));
     line.append(name);
   } else {
-    const texts: Record<number, string> = { 6: ' pinned a message to this channel.', 7: ' joined the server.', 4: ` changed the channel name: ${message.content}` };
+    const texts: Record<number, string> = {
+      6: ' pinned a message to this channel.',
+      7: ' joined the server.',
+      4: ` changed the channel name: ${message.content}`,
+    };
     line.append(texts[message.type] ?? (message.content ? `: ${message.content}` : ` (system message, type ${message.type})`));
   }
   line.append(' ', timeElement(message.timestamp, 'timestamp'));

@@ -92,7 +92,8 @@ function readInput(option: OptionDef, input: HTMLInputElement, picked: Choice | 
   const text = input.value.trim();
   if (text === '') return { ok: true, value: undefined };
   if (isNumeric(option)) return readNumber(option, text);
-  if (option.min_length !== undefined && text.length < option.min_length) return { ok: false, problem: `${option.name} needs at least ${option.min_length} characters` };
+  if (option.min_length !== undefined && text.length < option.min_length)
+    return { ok: false, problem: `${option.name} needs at least ${option.min_length} characters` };
   return { ok: true, value: text };
 }
 

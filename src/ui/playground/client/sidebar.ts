@@ -10,7 +10,11 @@ export function isThread(channel: APIChannel): channel is APIThreadChannel {
   return THREAD_TYPES.has(channel.type);
 }
 
-export function renderSidebar(root: HTMLElement, channels: readonly APIChannel[], view: { openId: string; unread: ReadonlySet<string>; open(id: string): void }): void {
+export function renderSidebar(
+  root: HTMLElement,
+  channels: readonly APIChannel[],
+  view: { openId: string; unread: ReadonlySet<string>; open(id: string): void },
+): void {
   const item = (channel: APIChannel, thread: boolean): HTMLLIElement => {
     const li = document.createElement('li');
     li.className = thread ? 'thread' : 'channel';
