@@ -1,6 +1,6 @@
 /**
- * The inbox's worker thread from the real entry point: `paperboy start` (bin/paperboy.js, through
- * tsx) with no token runs the playground bot, whose delivery run reads the inbox in a worker.
+ * The inbox's worker thread from the real entry point: `paperboy start` (bin/paperboy.js, the
+ * compiled build) with no token runs the playground bot, whose delivery run reads the inbox in a worker.
  */
 import { existsSync, mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

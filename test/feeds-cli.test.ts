@@ -1,7 +1,7 @@
 /**
  * `paperboy feed poll` as a separate process, the way an operator runs it (issue 13, points 7 and
  * 8): feeds on this machine are refused until FEED_ALLOW_HOSTS allows them, and feeds are parsed in
- * the worker thread, which must start under the bin's tsx as it does under vitest.
+ * the worker thread, which must start from the bin's compiled build as it does from the sources under vitest.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';

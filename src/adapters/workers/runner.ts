@@ -4,7 +4,7 @@
  * its worker and comes back as a {@link WorkerStopped} error with the reason, and the next job gets
  * a fresh worker.
  *
- * One worker is kept while jobs come (it starts in about half a second: tsx and the job's imports),
+ * One worker is kept while jobs come (it starts in about half a second from the sources, tsx and the job's imports; faster compiled),
  * runs one job at a time, and is ended after a while idle. It never keeps the process alive by
  * itself: it holds the event loop only while a job is running.
  *
@@ -17,7 +17,7 @@ import type { FromJobWorker, JobRequest } from './serve.ts';
 import { startTsWorker } from './start.ts';
 
 export interface WorkerRunnerOptions {
-  /** The job module, which calls `serveJobs`; started through tsx (see start.ts). */
+  /** The job module, which calls `serveJobs`; started compiled or through tsx (see start.ts). */
   readonly module: URL;
   /** What the worker does, in errors: e.g. `'the feed parser'`. */
   readonly name: string;
