@@ -3,12 +3,13 @@
  * fields that together pass 6,000 characters, a javascript: link), its views rendered as delivery
  * sends them pass the local Discord's checks, and only http(s) URLs are stored or sent.
  */
+import { embedLength } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { parseJson } from '../src/adapters/sources/parse-json.ts';
 import { articleViews, COMMENT_MESSAGE_CHARS } from '../src/app/delivery/messages.ts';
 import { PAGE_CHARS } from '../src/app/views/article-pages.ts';
 import { createCodec } from '../src/ui/discord/custom-id.ts';
-import { LIMITS, embedSize, fitEmbeds } from '../src/ui/discord/limits.ts';
+import { LIMITS, fitEmbeds } from '../src/ui/discord/limits.ts';
 import { renderMessage, renderView } from '../src/ui/discord/render.ts';
 import { checkMessageBody } from '@paperboy/fake-discord';
 import { openDatabase } from '../src/adapters/store/db.ts';
@@ -69,7 +70,7 @@ describe('GIVEN an article whose post would pass the 6,000-character embed total
     const post = renderMessage(articleViews(a).post);
     const embed = post.embeds?.[0];
     expect(refused(post)).toEqual([]);
-    expect(embedSize(embed ?? {})).toBeLessThanOrEqual(LIMITS.embedTotal);
+    expect(embedLength(embed ?? {})).toBeLessThanOrEqual(LIMITS.embedTotal);
     expect(embed?.footer?.text).toBe(`Paperboy · article ${a.id}`);
     expect(embed?.fields?.map((f) => f.name)).toEqual(['Source', 'Author', 'Published', 'Comments']);
     // A link too long for its field is left out rather than cut into a broken one.

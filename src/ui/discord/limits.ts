@@ -5,6 +5,7 @@
  * units, which is never less than what Discord counts, so text cut to fit here always fits there.
  */
 import type { APIEmbed, APIEmbedAuthor } from 'discord-api-types/v10';
+import { embedLength } from 'discord.js';
 import { isHttpUrl } from '../../core/model.ts';
 import { truncate } from '../../core/text/truncate.ts';
 
@@ -32,17 +33,6 @@ export const LIMITS = {
   customId: 100,
   nonce: 25,
 } as const;
-
-/** What Discord counts towards the 6,000 total: title, description, field names and values, footer, author. */
-export function embedSize(e: APIEmbed): number {
-  return (
-    (e.title?.length ?? 0) +
-    (e.description?.length ?? 0) +
-    (e.footer?.text.length ?? 0) +
-    (e.author?.name.length ?? 0) +
-    (e.fields ?? []).reduce((n, f) => n + f.name.length + f.value.length, 0)
-  );
-}
 
 /**
  * `url` when it is an absolute http or https URL, else undefined: Discord refuses any other scheme
@@ -133,7 +123,8 @@ function slotsOf(e: APIEmbed): Slot[] {
 
 /** Cuts the longest texts of a message's embeds until together they fit the 6,000-character total. */
 function fitTotal(embeds: APIEmbed[]): void {
-  const over = (): number => embeds.reduce((n, e) => n + embedSize(e), 0) - LIMITS.embedTotal;
+  // discord.js's embedLength counts what Discord counts: title, description, field names and values, footer, author.
+  const over = (): number => embeds.reduce((n, e) => n + embedLength(e), 0) - LIMITS.embedTotal;
   const slots = embeds.flatMap(slotsOf);
   for (let excess = over(); excess > 0; excess = over()) {
     const longest = slots.reduce<Slot | null>((a, s) => (s.get().length > s.min && (a === null || s.get().length > a.get().length) ? s : a), null);
