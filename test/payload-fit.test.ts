@@ -47,7 +47,7 @@ describe('GIVEN a comment whose author name is longer than a message header allo
       expect(refused(sent)).toEqual([]);
       // Sent exactly as planned: the engine recognises a comment posted before a crash by its text.
       expect(sent.content).toBe(step.message.content);
-      expect(sent.content?.startsWith('**#1** · Commenter with an endless name')).toBe(true);
+      expect(sent.content?.slice(0, '**#1** · Commenter with an endless name'.length)).toBe('**#1** · Commenter with an endless name');
     }
     // All of the comment's text is there, across the parts.
     const words =
