@@ -104,12 +104,14 @@ type Delivered = { comments: Promise<void> } | 'stop' | null;
 /**
  * Waits for a free thread slot, then runs `deliver` in it: resolves with its outcome as soon as the
  * post is made (or not), while the article's comments go on in that slot. Rejects as `deliver` does.
+ * `stopping` is asked again once the slot is free: a stop or a pause may have come during the wait
+ * (the other threads' comments can pause the target), and then nothing is posted and the outcome is `stop`.
  */
-function postInSlot(threads: PQueue, deliver: () => Promise<Delivered>): Promise<Delivered> {
+function postInSlot(threads: PQueue, stopping: () => boolean, deliver: () => Promise<Delivered>): Promise<Delivered> {
   let posted: (outcome: Delivered) => void = () => undefined;
   const outcome = new Promise<Delivered>((resolve) => (posted = resolve));
   const slot = threads.add(async () => {
-    const delivered = await deliver();
+    const delivered = stopping() ? 'stop' : await deliver();
     posted(delivered);
     if (delivered !== null && delivered !== 'stop') await delivered.comments;
   });
@@ -386,12 +388,14 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
       const results: ArticleResult[] = [];
       let pause: { reason: string } | null = null;
       const threads = new PQueue({ concurrency: THREADS_IN_FLIGHT });
+      const stopping = (): boolean => pause !== null || options?.signal?.aborted === true;
       try {
         for (const a of articles) {
-          if (pause || options?.signal?.aborted) break;
+          if (stopping()) break;
           // A slot first, then the post: an article is posted only when its thread can start on its
           // comments at once, and its comments go on in that slot while the next article is posted.
-          const task = await postInSlot(threads, () =>
+          // Stopped while it waited, it is left unreported like the articles after it: neither done nor failed.
+          const task = await postInSlot(threads, stopping, () =>
             deliverOne(
               t,
               a,
