@@ -3,7 +3,15 @@
  * the articles set aside; `retry:#channel` has the next run try that channel's set-aside articles again.
  */
 import { retrySetAside } from '../src/app/delivery/subscribe.ts';
-import { MAX_SET_ASIDE, setAsideOf, showBackfill, type Subscription, type Subscriptions, unfinishedOf } from '../src/app/delivery/subscriptions.ts';
+import {
+  type InvalidSubscription,
+  MAX_SET_ASIDE,
+  setAsideOf,
+  showBackfill,
+  type Subscription,
+  type Subscriptions,
+  unfinishedOf,
+} from '../src/app/delivery/subscriptions.ts';
 import { plural, showTime } from '../src/app/views/format.ts';
 import { escape } from '../src/app/views/markdown.ts';
 import { UserError } from '../src/core/errors.ts';
@@ -65,19 +73,31 @@ function describe(s: Subscription): EmbedField {
   return { name: `#${s.channelName}`, value: lines.join('\n') };
 }
 
-export function subscriptionsView(subs: readonly Subscription[], cron: string | null): View {
-  const shown = subs.slice(0, LISTED);
-  const more = subs.length - shown.length;
+/** A subscription whose stored row does not read back: named, so the admin knows that channel gets nothing. */
+function describeInvalid(bad: InvalidSubscription): EmbedField {
+  const problem = escape(truncate(bad.error.problem, REASON_SHOWN, '…').text);
+  return {
+    // A field's name shows a channel mention as raw text, so the channel is named in the value.
+    name: 'Unreadable subscription',
+    value: `⚠ <#${bad.channelId}>: its stored subscription cannot be read (${problem}), so nothing is delivered there. /unsubscribe it and /subscribe it again to replace it.`,
+  };
+}
+
+export function subscriptionsView(subs: readonly Subscription[], cron: string | null, invalid: readonly InvalidSubscription[] = []): View {
+  const fields = [...invalid.map(describeInvalid), ...subs.map(describe)];
+  const shown = fields.slice(0, LISTED);
+  const more = fields.length - shown.length;
+  const count = subs.length + invalid.length;
   return {
     ephemeral: true,
     embeds: [
       {
         title: 'Subscriptions',
         description:
-          subs.length === 0
+          count === 0
             ? 'None yet. Add one with /subscribe.'
-            : `${plural(subs.length, 'subscription')}${more > 0 ? ` (the first ${shown.length} shown)` : ''}.${cron ? ` Delivery runs on \`${cron}\`.` : ''}`,
-        fields: shown.map(describe),
+            : `${plural(count, 'subscription')}${more > 0 ? ` (the first ${shown.length} shown)` : ''}.${cron ? ` Delivery runs on \`${cron}\`.` : ''}`,
+        fields: shown,
       },
     ],
   };
@@ -107,6 +127,7 @@ export default slashCommand({
   run: async ({ retry }, ctx) => {
     const { subscriptions, cron, guildId } = requireAdmin(ctx);
     if (retry) return retryView(subscriptions, guildId, retry.id, cron);
-    return subscriptionsView(await subscriptions.list(guildId), cron);
+    const list = await subscriptions.list(guildId);
+    return subscriptionsView(list.subscriptions, cron, list.invalid);
   },
 });

@@ -68,7 +68,8 @@ describe('GIVEN a database written by release 0.1, with its state in keyv record
     try {
       expect(store.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
       const state = openBotState(store.db);
-      const subs = await new Subscriptions(state.subscriptions).list();
+      const { subscriptions: subs, invalid } = await new Subscriptions(state.subscriptions).list();
+      expect(invalid).toEqual([]);
       expect(subs).toStrictEqual([...before.subscriptions!.values()].sort(byChannel));
       for (const [k, value] of before.subscriptions!) {
         const [guildId = '', channelId = ''] = k.split(':');
@@ -126,7 +127,7 @@ describe('GIVEN a database written by release 0.1, with its state in keyv record
       const state = openBotState(store.db, log);
       expect(lines.map((l) => l.key)).toEqual(Object.keys(bad).sort());
       expect(lines[0]?.msg).toMatch(/kept in the state_rejected table/);
-      expect(await state.subscriptions.list()).toHaveLength(4);
+      expect((await state.subscriptions.list()).subscriptions).toHaveLength(4);
       expect(await state.feeds.list()).toHaveLength(3);
     } finally {
       store.close();
@@ -137,7 +138,7 @@ describe('GIVEN a database written by release 0.1, with its state in keyv record
     const path = copyOfRelease();
     const store = ArticleStore.open(path, { readOnly: true });
     try {
-      expect(await openBotState(store.db).subscriptions.list()).toHaveLength(4);
+      expect((await openBotState(store.db).subscriptions.list()).subscriptions).toHaveLength(4);
       expect(await openBotState(store.db).threads.list()).toHaveLength(3);
     } finally {
       store.close();

@@ -2,7 +2,7 @@
  * The bot's state tables: a change to a subscription is atomic across processes, a channel's
  * delivery progress outlives its subscription (as before: /unsubscribe says what was posted
  * stays), records read back as they were written, and a row that does not validate is an error
- * naming it.
+ * naming it (a list reports it apart from the rows that do).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -140,7 +140,7 @@ describe('GIVEN records written and read back', () => {
     await state.threads.put({ threadId: '50', articleId: 'a', guildId: '1', parentId: '2', lastMessageId: null });
     await new FeedRegistry(state.feeds).add('https://coast.example/feed', 'Coast', new Date(at));
     clearDiscordState(store.db);
-    expect(await state.subscriptions.list()).toEqual([]);
+    expect(await state.subscriptions.list()).toEqual({ subscriptions: [], invalid: [] });
     expect(await state.progress.get('2', 'a1')).toBeNull();
     expect(await state.threads.list()).toEqual([]);
     expect(await state.feeds.list()).toHaveLength(1);
@@ -154,7 +154,12 @@ describe('GIVEN a row that does not validate (damaged or edited by hand)', () =>
     await subs.put(sub);
     store.db.prepare('UPDATE subscriptions SET set_aside = ? WHERE channel_id = ?').run('[{"articleId":7}]', '2');
     await expect(subs.get('1', '2')).rejects.toThrow(InvalidStateRow);
-    await expect(subs.list()).rejects.toThrow(/^subscriptions row 1\/2 is not valid: setAside\.0\.articleId: .*; fix or delete that row/);
+    // Listed, it is reported apart from the others, with the same error (test/delivery-invalid-row.test.ts: a run warns and goes on).
+    await subs.put({ ...sub, channelId: '3' });
+    const { subscriptions, invalid } = await subs.list();
+    expect(subscriptions.map((s) => s.channelId)).toEqual(['3']);
+    expect(invalid.map((i) => [i.guildId, i.channelId])).toEqual([['1', '2']]);
+    expect(invalid[0]?.error.message).toMatch(/^subscriptions row 1\/2 is not valid: setAside\.0\.articleId: .*; fix or delete that row/);
     store.db.prepare("INSERT INTO article_threads (thread_id, article_id, guild_id, parent_id) VALUES ('60', '', '1', '2')").run();
     await expect(openBotState(store.db).threads.get('60')).rejects.toThrow(/article_threads row 60 is not valid: articleId/);
   });

@@ -5,7 +5,7 @@
  */
 import type { Subscription } from '../../core/state.ts';
 import type { Db } from './connection.ts';
-import { asPromise, columns, jsonColumn, replaceInto, SubscriptionSchema, validRow } from './state-schemas.ts';
+import { asPromise, columns, InvalidStateRow, jsonColumn, replaceInto, SubscriptionSchema, validRow } from './state-schemas.ts';
 
 export interface SubscriptionKey {
   readonly guildId: string;
@@ -18,6 +18,19 @@ export interface SubscriptionChange {
   readonly after: Subscription | null;
 }
 
+/** A stored subscription that does not read back valid: its channel, and what is wrong with the row. */
+export interface InvalidSubscription {
+  readonly guildId: string;
+  readonly channelId: string;
+  readonly error: InvalidStateRow;
+}
+
+/** The subscriptions that read back, and apart from them the rows that do not. */
+export interface SubscriptionList {
+  readonly subscriptions: Subscription[];
+  readonly invalid: InvalidSubscription[];
+}
+
 /** Where subscriptions are kept. Every method is async, so a networked database can stand behind it. */
 export interface SubscriptionRepository {
   get(key: SubscriptionKey): Promise<Subscription | null>;
@@ -28,10 +41,13 @@ export interface SubscriptionRepository {
    * another. `change` runs inside the transaction, so it must not wait for anything.
    */
   update(key: SubscriptionKey, change: (current: Subscription | null) => Subscription | null): Promise<SubscriptionChange>;
-  /** Removes the subscription and the channel's delivery progress, which nothing else needs. */
+  /** Removes the subscription; the channel's delivery progress stays, so subscribing again does not post the same articles again. */
   remove(key: SubscriptionKey): Promise<boolean>;
-  /** Every subscription, or a guild's, in guild and channel order. */
-  list(guildId?: string): Promise<Subscription[]>;
+  /**
+   * Every subscription, or a guild's, in guild and channel order. A row that does not read back is
+   * listed in `invalid` rather than thrown: one damaged row must not hide every other channel's.
+   */
+  list(guildId?: string): Promise<SubscriptionList>;
 }
 
 interface SubscriptionRow {
@@ -195,10 +211,21 @@ export class SqliteSubscriptionRepository implements SubscriptionRepository {
     return asPromise(() => this.stmts.delete.run(key.guildId, key.channelId).changes > 0);
   }
 
-  list(guildId?: string): Promise<Subscription[]> {
+  list(guildId?: string): Promise<SubscriptionList> {
     return asPromise(() => {
       const rows = guildId === undefined ? this.stmts.all.all() : this.stmts.guild.all(guildId);
-      return rows.map(fromRow).sort((a, b) => a.guildId.localeCompare(b.guildId) || a.channelId.localeCompare(b.channelId));
+      const byChannel = (a: SubscriptionKey, b: SubscriptionKey) => a.guildId.localeCompare(b.guildId) || a.channelId.localeCompare(b.channelId);
+      const subscriptions: Subscription[] = [];
+      const invalid: InvalidSubscription[] = [];
+      for (const row of rows) {
+        try {
+          subscriptions.push(fromRow(row));
+        } catch (error) {
+          if (!(error instanceof InvalidStateRow)) throw error;
+          invalid.push({ guildId: row.guild_id, channelId: row.channel_id, error });
+        }
+      }
+      return { subscriptions: subscriptions.sort(byChannel), invalid: invalid.sort(byChannel) };
     });
   }
 }

@@ -1,7 +1,8 @@
 /**
  * One delivery run over every active subscription: due articles to the engine, then the
  * subscription's cursor, counts and state updated. Subscriptions run side by side, and one that
- * fails is logged and recorded without stopping the others. Runs never overlap: a run asked for
+ * fails is logged and recorded without stopping the others; so is one whose stored row cannot be
+ * read, on every run until it is fixed. Runs never overlap: a run asked for
  * while one is going waits for it and then runs.
  */
 import { setMaxListeners } from 'node:events';
@@ -12,7 +13,7 @@ import { afterRun } from './after-run.ts';
 import { commentsLeft, dueArticles } from './due.ts';
 import type { ArticleWork, DeliveryEngine } from './engine-types.ts';
 import { type Filter, FilterError, parseFilter } from './filter.ts';
-import { MAX_SET_ASIDE, revisionOf, type SetAside, type Subscription, type Subscriptions, unfinishedOf } from './subscriptions.ts';
+import { type InvalidSubscription, MAX_SET_ASIDE, revisionOf, type SetAside, type Subscription, type Subscriptions, unfinishedOf } from './subscriptions.ts';
 import { errorMessage } from '../../core/errors.ts';
 
 export interface RunDeps {
@@ -123,6 +124,17 @@ async function runOne(deps: RunDeps, sub: Subscription, dryRun: boolean, signal:
   return { ...base, created, articles: worked, error: firstError, paused: report.pause?.reason ?? null, setAside: setAside.length, posting };
 }
 
+/** A subscription whose stored row does not read back: warned about on every run, and failed in the run's report (/deliver shows it). */
+function skipInvalid(log: Logger, bad: InvalidSubscription): SubscriptionRun {
+  const { table, problem } = bad.error;
+  log.warn(
+    { table, guild: bad.guildId, channel: bad.channelId, problem },
+    'subscription skipped: its stored row is not valid; fix or delete that row (sqlite3), or /unsubscribe and /subscribe in that channel',
+  );
+  const error = `its stored subscription cannot be read (${problem}); /unsubscribe and /subscribe again to replace it`;
+  return { channelId: bad.channelId, channelName: bad.channelId, created: 0, articles: 0, error, paused: null, plan: [] };
+}
+
 export class DeliveryRunner {
   /** One run at a time: a run asked for while one is going waits for it (the schedule and /deliver alike). */
   private readonly runs = new PQueue({ concurrency: 1 });
@@ -165,7 +177,9 @@ export class DeliveryRunner {
         this.deps.log.error({ err: error }, 'picking up new articles failed; delivering what is stored');
       }
     }
-    const subs = (await this.deps.subscriptions.list(options.guildId)).filter((s) => s.paused === null);
+    const { subscriptions, invalid } = await this.deps.subscriptions.list(options.guildId);
+    const skipped = invalid.map((bad) => skipInvalid(this.deps.log, bad));
+    const subs = subscriptions.filter((s) => s.paused === null);
     const runs = await Promise.all(
       subs.map(async (sub) => {
         try {
@@ -178,6 +192,6 @@ export class DeliveryRunner {
         }
       }),
     );
-    return runs;
+    return [...runs, ...skipped];
   }
 }

@@ -4,10 +4,10 @@
  * the store it has got (`cursor`, a store position) rather than a list of every article it posted.
  */
 import type { Backfill, SetAside, Subscription, Unfinished } from '../../core/state.ts';
-import type { SubscriptionChange, SubscriptionRepository } from '../../adapters/store/subscriptions.ts';
+import type { InvalidSubscription, SubscriptionChange, SubscriptionList, SubscriptionRepository } from '../../adapters/store/subscriptions.ts';
 import type { Target } from './engine-types.ts';
 
-export type { Backfill, SetAside, Subscription, Unfinished };
+export type { Backfill, InvalidSubscription, SetAside, Subscription, SubscriptionList, Unfinished };
 
 /** A subscription's revision (0 when it was stored before revisions existed). */
 export function revisionOf(sub: Pick<Subscription, 'revision'>): number {
@@ -68,13 +68,13 @@ export class Subscriptions {
     return this.repo.update({ guildId: target.guildId, channelId: target.channelId }, change);
   }
 
-  /** Removes the subscription, and with it the record of what was delivered to the channel (the posts stay). */
+  /** Removes the subscription; the record of what was delivered to the channel stays, so subscribing again does not post it twice. */
   async remove(guildId: string, channelId: string): Promise<boolean> {
     return this.repo.remove({ guildId, channelId });
   }
 
-  /** Every subscription, or a guild's, in channel-id order. */
-  async list(guildId?: string): Promise<Subscription[]> {
+  /** Every subscription, or a guild's, in channel-id order; apart, the stored rows that do not read back (each caller says so). */
+  async list(guildId?: string): Promise<SubscriptionList> {
     return this.repo.list(guildId);
   }
 }
