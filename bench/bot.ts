@@ -13,6 +13,7 @@ import { startBot } from '../src/ui/discord/bot.ts';
 import { deployCommands } from '../src/ui/discord/deploy.ts';
 import { FakeDiscord, type InteractionHandle, clientOptionsFor } from '@paperboy/fake-discord';
 import { createLogger } from '../src/core/log.ts';
+import { sqliteBotStorage } from '../src/adapters/store/bot-storage.ts';
 import { ArticleStore } from '../src/adapters/store/store.ts';
 import { loadPools, queries, rng, titleOf } from './corpus.ts';
 import { percentile } from './stats.ts';
@@ -32,7 +33,7 @@ fake.addMember(guild.id, user.id);
 const discord = { token, applicationId: fake.applicationId, guildId: guild.id, apiUrl: fake.apiUrl };
 await deployCommands(discord, commands);
 const log = createLogger({ level: 'warn', pretty: false });
-const bot = await startBot({ discord, store, commands, log, client: clientOptionsFor(fake) });
+const bot = await startBot({ discord, store, ...sqliteBotStorage(store, log), commands, log, client: clientOptionsFor(fake) });
 
 const at = { guildId: guild.id, channelId: channel.id, userId: user.id };
 const qs = queries(runs, articles, pools, 11);

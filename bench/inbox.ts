@@ -15,6 +15,7 @@ import { startBot } from '../src/ui/discord/bot.ts';
 import { deployCommands } from '../src/ui/discord/deploy.ts';
 import { FakeDiscord, clientOptionsFor } from '@paperboy/fake-discord';
 import { createLogger } from '../src/core/log.ts';
+import { sqliteBotStorage } from '../src/adapters/store/bot-storage.ts';
 import { ArticleStore } from '../src/adapters/store/store.ts';
 import { percentile } from './stats.ts';
 
@@ -30,11 +31,13 @@ fake.addMember(guild.id, admin.id, { permissions: PermissionFlagsBits.ManageGuil
 const store = ArticleStore.open(':memory:');
 const discord = { token, applicationId: fake.applicationId, guildId: guild.id, apiUrl: fake.apiUrl };
 await deployCommands(discord, commands);
+const log = createLogger({ level: 'warn', pretty: false });
 const bot = await startBot({
   discord,
   store,
+  ...sqliteBotStorage(store, log),
   commands,
-  log: createLogger({ level: 'warn', pretty: false }),
+  log,
   client: clientOptionsFor(fake),
   delivery: { cron: '* * * * * *', inboxDir, feedParser: createFeedParser() },
 });

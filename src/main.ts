@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { type Config, ConfigError, loadConfig, requireDiscord } from './config.ts';
 import type { Logger } from './core/log.ts';
 import { type Io, processIo } from './ui/cli/context.ts';
-import { UserError } from './core/errors.ts';
+import { UserError, errorMessage } from './core/errors.ts';
 import { DatabaseError } from './adapters/store/errors.ts';
 import type { ProcessLock } from './adapters/store/lock.ts';
 import { run } from './ui/cli/main.ts';
@@ -29,7 +29,7 @@ async function runBot(command: BotCommand, cmd: Command, io: Io, setExitCode: (c
     // A database that cannot be used as it is, or one another bot holds: one line, exit 1.
     if (error instanceof DatabaseError) throw new UserError('unavailable', error.message);
     // discord.js errors name the route and Discord's message; none of them carries the token.
-    io.err(`paperboy: ${command} failed: ${error instanceof Error ? error.message : String(error)}`);
+    io.err(`paperboy: ${command} failed: ${errorMessage(error)}`);
     setExitCode(2);
   }
 }
@@ -108,27 +108,16 @@ async function start(config: Config): Promise<void> {
     }
     const discord = requireDiscord(config);
     log.info({ api: discord.apiUrl, database }, 'starting: connecting to Discord');
-    const [{ ArticleStore }, { ingestShipped }, { startBot }, { createFeedParser }] = await Promise.all([
+    const [{ ArticleStore }, { sqliteBotStorage }, { ingestShipped }, { startBot, deliveryOptions }] = await Promise.all([
       import('./adapters/store/store.ts'),
+      import('./adapters/store/bot-storage.ts'),
       import('./app/library/shipped.ts'),
       import('./ui/discord/bot.ts'),
-      import('./adapters/feeds/parse-worker.ts'),
     ]);
+    // The storage is chosen here, not in the Discord front end: SQLite, all in the one database file.
     const store = ArticleStore.open(database);
     await ingestShipped(store, log);
-    const bot = await startBot({
-      discord,
-      store,
-      commands,
-      log,
-      delivery: {
-        cron: config.deliveryCron,
-        inboxDir: config.inboxDir,
-        inboxMaxBytes: config.maxInputBytes,
-        feedParser: createFeedParser(),
-        feedFetch: { allow: config.feedAllow },
-      },
-    });
+    const bot = await startBot({ discord, store, ...sqliteBotStorage(store, log), commands, log, delivery: deliveryOptions(config) });
     const lost = await stopping;
     await bot.stop();
     store.close();

@@ -9,6 +9,7 @@ import { deployCommands } from '../../src/ui/discord/deploy.ts';
 import { FakeDiscord, type FakeDiscordOptions, clientOptionsFor } from '@paperboy/fake-discord';
 import { parseAllowList } from '../../src/adapters/feeds/allow.ts';
 import { createFeedParser } from '../../src/adapters/feeds/parse-worker.ts';
+import { sqliteBotStorage } from '../../src/adapters/store/bot-storage.ts';
 import { ArticleStore } from '../../src/adapters/store/store.ts';
 import type { SlashCommand } from '../../src/ui/discord/command.ts';
 import { capturedLogger } from './log.ts';
@@ -74,6 +75,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const botOptions = {
     discord,
     store,
+    ...sqliteBotStorage(store, log),
     commands: list,
     log,
     client: clientOptionsFor(fake),

@@ -3,10 +3,10 @@
  * interactions through the router. Nothing is registered here; commands are deployed separately.
  */
 import { Client, type ClientOptions, Events, GatewayIntentBits, Partials } from 'discord.js';
-import type { DiscordConfig } from '../../config.ts';
+import type Keyv from 'keyv';
+import type { Config, DiscordConfig } from '../../config.ts';
 import type { Logger } from '../../core/log.ts';
-import { openKeyv } from '../../adapters/store/kv.ts';
-import { openBotState } from '../../adapters/store/state.ts';
+import type { BotState } from '../../adapters/store/state.ts';
 import type { ArticleStore } from '../../adapters/store/store.ts';
 import type { SlashCommand } from './command.ts';
 import { createCodec } from './custom-id.ts';
@@ -21,7 +21,7 @@ import { type ArticleThread, ThreadIndex } from '../../app/discussion/threads.ts
 import { processInbox } from '../../app/library/inbox.ts';
 import type { FetchLimits } from '../../adapters/feeds/fetch.ts';
 import { type PollResult, pollFeeds, pollOne } from '../../app/feeds/poll.ts';
-import type { FeedParser } from '../../adapters/feeds/parse-worker.ts';
+import { type FeedParser, createFeedParser } from '../../adapters/feeds/parse-worker.ts';
 import { FeedRegistry } from '../../app/feeds/registry.ts';
 
 function logPolls(results: readonly PollResult[], log: Logger): void {
@@ -62,9 +62,44 @@ async function collectInbox(
   }
 }
 
+/**
+ * Run subscriptions and delivery; `cron` null means only /deliver runs it. `inboxDir` is read before
+ * each run, then the feeds are polled, parsed by `feedParser` (createFeedParser). The bot owns it
+ * from then on: stop() closes it, under a parse if need be.
+ */
+export interface DeliveryOptions {
+  readonly cron: string | null;
+  readonly inboxDir?: string;
+  readonly inboxMaxBytes?: number;
+  readonly feedParser: FeedParser;
+  readonly feedFetch?: FetchLimits;
+}
+
+/** Delivery as the settings ask for it, on Discord and in the playground alike; with a feed parser of its own, which the bot closes. */
+export function deliveryOptions(config: Config): DeliveryOptions {
+  return {
+    cron: config.deliveryCron,
+    inboxDir: config.inboxDir,
+    inboxMaxBytes: config.maxInputBytes,
+    feedParser: createFeedParser(),
+    feedFetch: { allow: config.feedAllow },
+  };
+}
+
 export interface BotOptions {
   readonly discord: DiscordConfig;
+  /**
+   * The articles. With `state` and `keyv`, the storage its caller chose (src/main.ts for the bot;
+   * see sqliteBotStorage): the bot opens none itself, so another backend is picked where it is composed.
+   */
   readonly store: ArticleStore;
+  /** What the bot keeps for good: subscriptions, feeds, delivery progress, article threads. */
+  readonly state: BotState;
+  /**
+   * Short-lived state with an expiry: `buttons` keeps button state and the secret that signs it,
+   * `cooldowns` the thread answers' cooldowns (taken with claimKey, which needs an atomic claim).
+   */
+  readonly keyv: { readonly buttons: Keyv; readonly cooldowns: Keyv };
   readonly commands: readonly SlashCommand[];
   readonly log: Logger;
   /** Extra client options (tests pass the local Discord's gateway settings). */
@@ -76,18 +111,8 @@ export interface BotOptions {
   readonly answerCooldownMs?: number;
   /** Milliseconds since the epoch, for button expiry; default Date.now. */
   readonly clock?: () => number;
-  /**
-   * Run subscriptions and delivery; `cron` null means only /deliver runs it. `inboxDir` is read before
-   * each run, then the feeds are polled, parsed by `feedParser` (createFeedParser). The bot owns
-   * it from then on: stop() closes it, under a parse if need be.
-   */
-  readonly delivery?: {
-    readonly cron: string | null;
-    readonly inboxDir?: string;
-    readonly inboxMaxBytes?: number;
-    readonly feedParser: FeedParser;
-    readonly feedFetch?: FetchLimits;
-  };
+  /** Run subscriptions and delivery (deliveryOptions gives them from the settings); without it, neither runs. */
+  readonly delivery?: DeliveryOptions;
 }
 
 export interface Bot {
@@ -97,7 +122,7 @@ export interface Bot {
 }
 
 export async function startBot(options: BotOptions): Promise<Bot> {
-  const { discord, store, log } = options;
+  const { discord, store, state, log } = options;
   const client = new Client({
     ...options.client,
     // Guild messages for live threads; their text needs Message Content, except messages that mention the bot.
@@ -107,9 +132,8 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     // A default for every message, on top of the explicit one in each payload.
     allowedMentions: { parse: [] },
   });
-  const codec = createCodec({ keyv: openKeyv(store.db, 'bot'), ttlMs: options.stateTtlMs, now: options.clock });
+  const codec = createCodec({ keyv: options.keyv.buttons, ttlMs: options.stateTtlMs, now: options.clock });
   const now = options.now ?? (() => new Date());
-  const state = openBotState(store.db, log);
   const subscriptions = new Subscriptions(state.subscriptions);
   const index = new ThreadIndex(state.threads);
   const onThread = async (t: ArticleThread): Promise<void> => {
@@ -121,7 +145,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     log,
     onThread,
   });
-  const threads = watchThreads({ client, store, index, cooldowns: openKeyv(store.db, 'cooldowns'), log, cooldownMs: options.answerCooldownMs });
+  const threads = watchThreads({ client, store, index, cooldowns: options.keyv.cooldowns, log, cooldownMs: options.answerCooldownMs });
   const delivering = options.delivery;
   // Shutdown stops an inbox file between two batches rather than waiting out a large one, and a feed's parse at once.
   const stopping = new AbortController();

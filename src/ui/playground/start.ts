@@ -5,11 +5,10 @@
  */
 import type { Config } from '../../config.ts';
 import { ingestShipped } from '../../app/library/shipped.ts';
-import { type Bot, startBot } from '../discord/bot.ts';
+import { type Bot, deliveryOptions, startBot } from '../discord/bot.ts';
 import { clientOptionsFor, type FakeDiscordOptions } from '@paperboy/fake-discord';
-import { createFeedParser } from '../../adapters/feeds/parse-worker.ts';
 import type { Logger } from '../../core/log.ts';
-import { openKeyv } from '../../adapters/store/kv.ts';
+import { sqliteBotStorage } from '../../adapters/store/bot-storage.ts';
 import { clearDiscordState } from '../../adapters/store/state.ts';
 import { ArticleStore } from '../../adapters/store/store.ts';
 import type { SlashCommand } from '../discord/command.ts';
@@ -18,13 +17,6 @@ import { loadAssets } from './assets.ts';
 import { EventHub } from './events.ts';
 import { startServer } from './server.ts';
 import { createWorld } from './world.ts';
-
-/**
- * What the bot keeps about channels, threads and buttons of the last playground: its Discord lived
- * in memory and is gone, so these would only point at channels that no longer exist. Articles and
- * feeds stay. Subscriptions, delivery progress and threads are cleared by clearDiscordState.
- */
-const WORLD_NAMESPACES = ['cooldowns', 'bot'];
 
 export interface PlaygroundOptions {
   readonly config: Config;
@@ -43,6 +35,10 @@ export interface Playground {
   stop(): Promise<void>;
 }
 
+/**
+ * A composition of its own, beside src/main.ts's: the playground picks its own storage (SQLite, in
+ * its own database file, so it runs beside a bot) and its own Discord, the local one.
+ */
 export async function startPlayground(options: PlaygroundOptions): Promise<Playground> {
   const { config, log } = options;
   const store = ArticleStore.open(config.playground.databasePath);
@@ -51,8 +47,12 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     for (const undo of stack.splice(0).reverse()) await undo();
   };
   try {
+    const storage = sqliteBotStorage(store, log);
+    // What the bot kept about the last playground's channels, threads, buttons and cooldowns: its
+    // Discord lived in memory and is gone, so these would only point at channels that no longer
+    // exist. Articles and feeds stay.
     clearDiscordState(store.db);
-    for (const ns of WORLD_NAMESPACES) await openKeyv(store.db, ns).clear();
+    for (const kv of Object.values(storage.keyv)) await kv.clear();
     await ingestShipped(store, log, options.articlesDir);
     const assets = await loadAssets();
     const world = await createWorld(options.commands, { logger: (line) => log.trace(line), ...options.fake });
@@ -64,16 +64,11 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     const bot = await startBot({
       discord: world.discord,
       store,
+      ...storage,
       commands: options.commands,
       log,
       client: clientOptionsFor(world.fake),
-      delivery: {
-        cron: config.deliveryCron,
-        inboxDir: config.inboxDir,
-        inboxMaxBytes: config.maxInputBytes,
-        feedParser: createFeedParser(),
-        feedFetch: { allow: config.feedAllow },
-      },
+      delivery: deliveryOptions(config),
     });
     stack.push(() => bot.stop());
     const hub = new EventHub(world.fake, world.me.id);
