@@ -24,7 +24,7 @@ const sub: Subscription = {
   lastError: null,
 };
 
-describe('GIVEN one subscription in SQLite-backed keyv', () => {
+describe('GIVEN one subscription in its SQLite table', () => {
   it('THEN twenty updates started together are each applied to what the one before wrote', async () => {
     const store = ArticleStore.open(':memory:');
     try {

@@ -1,4 +1,4 @@
-/** The delivery engine on its own against the local Discord: a discord.js REST client, keyv progress, a store. */
+/** The delivery engine on its own against the local Discord: a discord.js REST client, delivery progress in its SQLite table, a store. */
 import { REST } from 'discord.js';
 import type { Article } from '../../src/core/model.ts';
 import { createDeliveryEngine, type EngineDeps } from '../../src/app/delivery/engine.ts';

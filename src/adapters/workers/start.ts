@@ -3,8 +3,8 @@
  *
  * Compiled (`npm start`: this file is dist/node/src/adapters/workers/start.js), the worker runs the
  * compiled module beside its caller: `new URL('./ingest-worker.ts', import.meta.url)` names a file
- * that exists only as `ingest-worker.js` there, so the extension is swapped (tsc rewrites the `.ts` of
- * imports, not of URLs).
+ * that exists only as `ingest-worker.js` there, so the extension is swapped (the build's esbuild plugin in
+ * scripts/build.ts rewrites the `.ts` of relative imports, not of URLs).
  *
  * From the sources (vitest, `npm run dev`, a benchmark under `node --import tsx`), the worker starts at
  * bin/ts-worker.js, a plain JS file that registers tsx inside the worker and then imports the module:

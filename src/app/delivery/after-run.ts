@@ -1,7 +1,7 @@
 /**
  * What a delivery run writes back to its subscription, as a pure function of the stored
  * subscription and the run's outcome: cursor, check time, counts, pause, the set-aside and
- * unfinished lists. The runner applies it inside one queued update (Subscriptions.update).
+ * unfinished lists. The runner applies it inside one transaction (Subscriptions.update).
  */
 import { commentsLeft, type Due, nextUnfinished, settled } from './due.ts';
 import type { ArticleResult, DeliveryReport } from './engine-types.ts';

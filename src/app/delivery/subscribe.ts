@@ -68,7 +68,7 @@ export interface Subscribed {
 }
 
 /**
- * Subscribes a channel, or changes its subscription. Read and written in one queued change: a
+ * Subscribes a channel, or changes its subscription. Read and written in one transaction: a
  * delivery run's update cannot write the old cursor over it. Changing the subscription resumes it.
  */
 export async function subscribe(subscriptions: Subscriptions, store: ArticleStore, request: SubscribeRequest): Promise<Subscribed> {
