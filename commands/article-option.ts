@@ -1,6 +1,7 @@
 /** The `article` option that /summarize, /quote and /article share: autocompleted titles, or an id or URL. */
 import type { ArticleStore } from '../src/adapters/store/store.ts';
-import { ArticleNotFound, MIN_ID_PREFIX, requireArticle as findArticle } from '../src/app/library/find.ts';
+// As a namespace: this module's requireArticle wraps find.ts's own, in the front end's words.
+import * as find from '../src/app/library/find.ts';
 import { escape } from '../src/app/views/markdown.ts';
 import { UserError } from '../src/core/errors.ts';
 import type { Article } from '../src/core/model.ts';
@@ -27,15 +28,15 @@ export function articleChoices(store: ArticleStore, typed: string, max: number):
 /** The article a person picked or typed; a UserError in plain words, pointing at the title list, when there is none. */
 export function requireArticle(store: ArticleStore, ref: string): Article {
   try {
-    return findArticle(store, ref);
+    return find.requireArticle(store, ref);
   } catch (error) {
-    if (!(error instanceof ArticleNotFound)) throw error;
+    if (!(error instanceof find.ArticleNotFound)) throw error;
     const shown = escape(truncate(error.ref, REF_SHOWN, '…').text);
     // A title someone typed without picking it can be short hex too ("bad"), so the usual hint follows.
     if (error.code === 'too-short')
       throw new UserError(
         error.code,
-        `"${shown}" is too short for an article id: an id prefix needs at least ${MIN_ID_PREFIX} hex digits. Start typing a title and pick one from the list, or paste an article id or URL.`,
+        `"${shown}" is too short for an article id: an id prefix needs at least ${find.MIN_ID_PREFIX} hex digits. Start typing a title and pick one from the list, or paste an article id or URL.`,
       );
     if (error.code === 'ambiguous') throw new UserError(error.code, `More than one article id starts with "${shown}". Pick a title from the list instead.`);
     throw new UserError(error.code, `No article matches "${shown}". Start typing a title and pick one from the list, or paste an article id or URL.`);

@@ -1,6 +1,6 @@
 /** /quote: a passage of an article or its comments, verbatim, as a block quote with its citation. */
-import { type Citation, quotePassage } from '../src/app/library/quote.ts';
-import { commentLabel, showTime } from '../src/app/views/format.ts';
+import { quotePassage } from '../src/app/library/quote.ts';
+import { citationLine } from '../src/app/views/citation.ts';
 import { blockQuote, escape } from '../src/app/views/markdown.ts';
 import { UserError } from '../src/core/errors.ts';
 import { truncate } from '../src/core/text/truncate.ts';
@@ -20,16 +20,6 @@ const CITATION_CHARS = 1000;
  */
 const PASSAGE_CHARS = 3000;
 
-/** The citation in markdown: the article's title in italics, a comment by its label, author, time and rating. */
-function citationLine(c: Citation): string {
-  if (c.kind === 'article') return `— *${escape(c.title)}*, ${escape(c.place)}`;
-  const parts = [escape(commentLabel(c.comment))];
-  if (c.author) parts.push(`by ${escape(c.author)}`);
-  if (c.postedAt) parts.push(showTime(c.postedAt));
-  if (c.rating !== null) parts.push(`rating ${c.rating}`);
-  return `— ${parts.join(', ')}, on *${escape(c.title)}*`;
-}
-
 export function quoteView(article: Article, about: string | undefined, from: 'article' | 'comments'): View {
   const cited = quotePassage(article, { about, from });
   if (!cited) {
@@ -42,7 +32,7 @@ export function quoteView(article: Article, about: string | undefined, from: 'ar
       {
         title: escape(article.title),
         url: article.url,
-        description: `${truncate(blockQuote(cited.quote.text), PASSAGE_CHARS).text}\n${truncate(citationLine(cited.citation), CITATION_CHARS).text}`,
+        description: `${truncate(blockQuote(cited.quote.text), PASSAGE_CHARS).text}\n${truncate(citationLine(cited.citation, 'quote'), CITATION_CHARS).text}`,
         footer: `Quoted verbatim · id ${article.id}`,
       },
     ],

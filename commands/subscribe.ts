@@ -9,8 +9,6 @@ import { slashCommand } from '../src/ui/discord/command.ts';
 import { options, text } from '../src/ui/discord/options.ts';
 import { ADMIN_ONLY, channelOption, requireAdmin } from './admin.ts';
 
-export { CLEAR, DEFAULT_BACKFILL } from '../src/app/delivery/subscribe.ts';
-
 /** The service's plain-words complaint about an option, as markdown, saying how to drop keywords kept from before. */
 function optionProblem(error: SubscriptionOptionError): UserError {
   if (error.option === 'backfill')

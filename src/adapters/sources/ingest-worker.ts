@@ -5,6 +5,7 @@
  * batch, not the file. Storing stays with the caller (its store may be an in-memory database).
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { errorMessage } from '../../core/errors.ts';
 import { type ParsedArticle, parseSources, roughSize } from './parse-sources.ts';
 import { readFiles } from './read.ts';
 import { type IngestFailure, addFailure, emptyReport } from './report.ts';
@@ -74,7 +75,7 @@ for (;;) {
       }
     }
   } catch (error) {
-    addFailure(report, request.file, error instanceof Error ? error.message : String(error));
+    addFailure(report, request.file, errorMessage(error));
   }
   send('end');
 }

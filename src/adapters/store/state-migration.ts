@@ -7,6 +7,7 @@
  * Runs inside the IMMEDIATE transaction of the migration (db.ts): all of it lands, or none.
  */
 import type { z } from 'zod';
+import { errorMessage } from '../../core/errors.ts';
 import type { Db } from './connection.ts';
 import { subscriptionWriter } from './subscriptions.ts';
 import { feedWriter } from './feeds.ts';
@@ -139,7 +140,7 @@ function copy<T>(ns: Namespace<T>, key: string, text: string, now: number): stri
   try {
     record = keyvRecord(text);
   } catch (error) {
-    return `not a keyv record: ${error instanceof Error ? error.message : String(error)}`;
+    return `not a keyv record: ${errorMessage(error)}`;
   }
   if (record.expires !== null && record.expires < now) return 'expired (keyv no longer returned it)';
   const parsed = ns.schema.safeParse(record.value);

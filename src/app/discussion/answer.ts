@@ -6,20 +6,13 @@
 import type { Article } from '../../core/model.ts';
 import type { MessageView } from '../../core/view.ts';
 import { truncate } from '../../core/text/truncate.ts';
-import { type Citation, quotePassage } from '../library/quote.ts';
-import { commentLabel, showTime } from '../views/format.ts';
+import { quotePassage } from '../library/quote.ts';
+import { citationLine } from '../views/citation.ts';
 import { blockQuote, escape } from '../views/markdown.ts';
 import { isThreadReply } from '../../core/comments.ts';
 
 /** Room for each passage, so that two with their citations fit one message. */
 const PASSAGE_CHARS = 800;
-
-/** The citation in a thread: the article's title is known there, so a comment is named without it. */
-function citationLine(c: Citation): string {
-  if (c.kind === 'article') return `— *${escape(truncate(c.title, 150, '…').text)}*, ${escape(c.place)}`;
-  const who = c.author ? ` by ${escape(c.author)}` : '';
-  return `— ${escape(commentLabel(c.comment))}${who}${c.postedAt ? `, ${showTime(c.postedAt)}` : ''}`;
-}
 
 /**
  * The reply, as a view (the renderer cuts it to Discord's length); `question` is what was asked,
@@ -34,7 +27,7 @@ export function answerFor(article: Article, question: string, askerId: string): 
   for (const [i, cited] of found.entries()) {
     if (!cited) continue;
     parts.push(
-      `${i === 0 ? '**From the article:**' : '**From the discussion:**'}\n${truncate(blockQuote(cited.quote.text), PASSAGE_CHARS).text}\n${citationLine(cited.citation)}`,
+      `${i === 0 ? '**From the article:**' : '**From the discussion:**'}\n${truncate(blockQuote(cited.quote.text), PASSAGE_CHARS).text}\n${citationLine(cited.citation, 'thread')}`,
     );
   }
   if (parts.length === 0) {

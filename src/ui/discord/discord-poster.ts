@@ -8,6 +8,7 @@
  */
 import { type APIChannel, type APIMessage, type APIThreadChannel, RESTJSONErrorCodes } from 'discord-api-types/v10';
 import { DiscordAPIError, HTTPError, REST, Routes } from 'discord.js';
+import { errorMessage } from '../../core/errors.ts';
 import { NotInDiscord, OutcomeUnknown, type Poster, TargetGone } from '../../app/delivery/poster.ts';
 import { messageDigest, renderMessage, renderNonce, renderThreadName } from './render.ts';
 
@@ -101,7 +102,7 @@ export function discordPoster(rest: REST, botId: () => string, token: string): P
         const what =
           error instanceof Error && error.cause instanceof HTTPError
             ? error.message
-            : `create a forum post in channel ${forumId}: no answer (${error instanceof Error ? error.message : String(error)})`;
+            : `create a forum post in channel ${forumId}: no answer (${errorMessage(error)})`;
         throw new OutcomeUnknown(`${what}; the post may exist all the same`, { cause: error });
       }
     },

@@ -7,13 +7,13 @@
  * A mistake in a request (a bad body, an unknown command, an option the command does not take) is
  * a 4xx with its reason; anything else is a bug: a 500 with a reference id, logged under that id.
  */
-import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { referenceId } from '../../core/errors.ts';
 import type { Logger } from '../../core/log.ts';
 import { type PlaygroundApi, RequestError } from './api.ts';
 import type { Assets } from './assets.ts';
@@ -120,7 +120,7 @@ export function createApp({ api, hub, assets, log, host }: ServerOptions): Hono<
   app.onError((error, c) => {
     if (error instanceof RequestError) return reply(c, error.status, { error: error.message });
     // The person sees only the id; the log has the error in full under it.
-    const ref = randomUUID().slice(0, 8);
+    const ref = referenceId();
     log.error({ err: error, ref, request: `${c.req.method} ${c.req.path}` }, 'playground: request failed');
     return reply(c, 500, { error: `the playground failed on that (a bug, not your request); its log has the details under reference ${ref}`, ref });
   });
