@@ -7,4 +7,4 @@ import { register } from 'tsx/esm/api';
 import { run } from './run.js';
 
 register();
-await run(new URL('../src/main.ts', import.meta.url), () => import('../src/main.ts'));
+await run(() => import('../src/main.ts'));

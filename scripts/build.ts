@@ -1,6 +1,7 @@
 /**
  * `npm run build` (also npm install's `prepare` and the tests' global setup): what production runs,
- * compiled ahead of time. Three outputs, each rebuilt only when one of its inputs is newer than it:
+ * compiled ahead of time. Three outputs, each rebuilt only when one of its inputs is newer than it
+ * (scripts/outputs.js lists them, their inputs and the check, which bin/paperboy.js also runs at start):
  *
  * - `packages/fake-discord/dist/`: the local Discord as JavaScript (the playground runs on it);
  * - `dist/node/`: `src/` and `commands/` as JavaScript, for `bin/paperboy.js` and its worker threads;
@@ -23,95 +24,53 @@
 import { cp, mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { OUTPUTS, ROOT, STAMP, outdated } from './outputs.js';
 
-const ROOT = resolve(import.meta.dirname, '..');
 const PLAYGROUND = join(ROOT, 'src/ui/playground');
-/** Written into each output when it is complete; its time is the build's start, so an edit made during the build is newer. */
-const STAMP = '.built';
 const LOCK = join(ROOT, 'dist/.lock');
 
-interface Output {
-  readonly name: string;
-  readonly dir: string;
-  /** Files and folders whose change makes the output stale. */
-  readonly inputs: readonly string[];
-  /** Leaves out of `inputs` what does not feed this output. */
-  readonly skip?: (path: string) => boolean;
-  make(into: string): Promise<void>;
-}
-
-const OUTPUTS: readonly Output[] = [
-  {
-    name: 'packages/fake-discord/dist',
-    dir: join(ROOT, 'packages/fake-discord/dist'),
-    inputs: ['packages/fake-discord/src', 'tsconfig.json', 'scripts/build.ts'],
-    make: (into) => compile(['packages/fake-discord/src'], 'packages/fake-discord/src', into),
-  },
-  {
-    name: 'dist/node',
-    dir: join(ROOT, 'dist/node'),
-    inputs: ['src', 'commands', 'tsconfig.json', 'scripts/build.ts'],
-    // The page is the third output; the server never imports it.
-    skip: (path) => path.startsWith(join(PLAYGROUND, 'client')) || path.startsWith(join(PLAYGROUND, 'public')),
-    make: (into) => compile(['src', 'commands'], '.', into, (path) => path.startsWith(join(PLAYGROUND, 'client'))),
-  },
-  {
-    name: 'dist/page',
-    dir: join(ROOT, 'dist/page'),
-    inputs: ['src/ui/playground/client', 'src/ui/playground/public', 'scripts/build.ts'],
-    make: bundlePage,
-  },
-];
+/** How each output in scripts/outputs.js (which lists them and their inputs) is made, into a fresh folder. */
+const MAKE: Record<string, (into: string) => Promise<void>> = {
+  'packages/fake-discord/dist': (into) => compile(['packages/fake-discord/src'], 'packages/fake-discord/src', into),
+  'dist/node': (into) => compile(['src', 'commands'], '.', into, (path) => path.startsWith(join(PLAYGROUND, 'client'))),
+  'dist/page': bundlePage,
+};
 
 /** Builds the stale outputs (all with `force`, or only those named in `only`); says what it did through `log`. */
 export async function build(options: { force?: boolean; only?: readonly string[]; log?: (line: string) => void } = {}): Promise<void> {
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const wanted = OUTPUTS.filter((o) => !options.only?.length || options.only.some((name) => o.name.endsWith(name)));
-  if (!options.force && (await Promise.all(wanted.map(isStale))).every((stale) => !stale)) return;
+  const wanted = OUTPUTS.map((o) => o.name).filter((name) => !options.only?.length || options.only.some((only) => name.endsWith(only)));
+  const stale = (): string[] => (options.force ? wanted : outdated(ROOT, wanted).map((o) => o.name));
+  if (stale().length === 0) return;
   await withLock(async () => {
-    for (const output of wanted) {
-      if (!options.force && !(await isStale(output))) continue;
+    // Again under the lock: a build that held it may have made these meanwhile.
+    for (const name of stale()) {
       const started = Date.now();
-      await replace(output, started);
-      log(`build: ${output.name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+      await replace(name, started);
+      log(`build: ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     }
   });
 }
 
-async function isStale(output: Output): Promise<boolean> {
-  const built = await stat(join(output.dir, STAMP)).catch(() => null);
-  if (!built) return true;
-  for (const input of output.inputs) if ((await newest(join(ROOT, input), output.skip)) > built.mtimeMs) return true;
-  return false;
-}
-
-/** The newest change under `path`; a folder's own time counts too, as it changes when a file is removed or renamed. */
-async function newest(path: string, skip?: (path: string) => boolean): Promise<number> {
-  if (skip?.(path)) return 0;
-  const info = await stat(path).catch(() => null);
-  if (!info) return 0;
-  if (!info.isDirectory()) return info.mtimeMs;
-  let latest = info.mtimeMs;
-  for (const name of await readdir(path)) latest = Math.max(latest, await newest(join(path, name), skip));
-  return latest;
-}
-
 /** Builds into a fresh folder beside the output, then swaps it in with two renames. */
-async function replace(output: Output, started: number): Promise<void> {
-  const parent = dirname(output.dir);
+async function replace(name: string, started: number): Promise<void> {
+  const dir = join(ROOT, name);
+  const make = MAKE[name];
+  if (!make) throw new Error(`build: no way to make \`${name}\` (scripts/outputs.js lists it, scripts/build.ts does not)`);
+  const parent = dirname(dir);
   const fresh = join(parent, `.build-${process.pid}`);
   const old = join(parent, `.build-old-${process.pid}`);
   await rm(fresh, { recursive: true, force: true });
   await mkdir(fresh, { recursive: true });
   try {
-    await output.make(fresh);
+    await make(fresh);
     const stamp = join(fresh, STAMP);
     await writeFile(stamp, `${new Date(started).toISOString()}\n`);
     await utimes(stamp, started / 1000, started / 1000);
-    await rename(output.dir, old).catch((error: NodeJS.ErrnoException) => {
+    await rename(dir, old).catch((error: NodeJS.ErrnoException) => {
       if (error.code !== 'ENOENT') throw error;
     });
-    await rename(fresh, output.dir);
+    await rename(fresh, dir);
   } finally {
     await rm(fresh, { recursive: true, force: true });
     await rm(old, { recursive: true, force: true });
@@ -135,7 +94,7 @@ async function withLock(work: () => Promise<void>): Promise<void> {
     }
   }
   try {
-    for (const parent of new Set(OUTPUTS.map((o) => dirname(o.dir)))) {
+    for (const parent of new Set(OUTPUTS.map((o) => dirname(join(ROOT, o.name))))) {
       for (const name of await readdir(parent)) if (name.startsWith('.build-')) await rm(join(parent, name), { recursive: true, force: true });
     }
     await work();
