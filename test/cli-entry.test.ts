@@ -6,15 +6,14 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { type AddressInfo, type Server, type Socket, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeDiscord } from '@paperboy/fake-discord';
 import { TOKEN } from './helpers/bot.ts';
-import { spawnPaperboy } from './helpers/process.ts';
+import { BIN, bringBuildUpToDate, spawnPaperboy } from './helpers/process.ts';
 
 const exec = promisify(execFile);
-const BIN = resolve(import.meta.dirname, '../bin/paperboy.js');
 
 interface Outcome {
   code: number;
@@ -25,6 +24,7 @@ interface Outcome {
 
 /** Runs the bin and never throws: a non-zero exit is an outcome to assert on. */
 async function paperboy(args: string[], env: Record<string, string>): Promise<Outcome> {
+  bringBuildUpToDate();
   const started = Date.now();
   // A directory of its own, so no developer's .env is read; a timeout so a bot that did start fails the test.
   const options = { env: { PATH: process.env.PATH, ...env }, cwd: mkdtempSync(join(tmpdir(), 'paperboy-entry-')), timeout: 20_000 };

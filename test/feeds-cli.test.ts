@@ -6,12 +6,12 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalSite, serveLocally } from './helpers/http.ts';
+import { BIN, bringBuildUpToDate } from './helpers/process.ts';
 
-const BIN = resolve(import.meta.dirname, '../bin/paperboy.js');
 const GUARDIAN = readFileSync(new URL('./fixtures/feeds/rss-parser__guardian.rss', import.meta.url));
 const HOSTILE = `<rss version="2.0"><channel><title>T</title></channel></rss>${'</rss><!--'.repeat(160_000)}`;
 
@@ -35,6 +35,7 @@ interface Run {
 }
 
 async function paperboy(dir: string, env: Record<string, string>, ...args: string[]): Promise<Run> {
+  bringBuildUpToDate();
   try {
     const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], {
       cwd: dir,

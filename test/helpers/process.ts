@@ -1,11 +1,23 @@
 /**
  * `paperboy` as a real process, its JSON log lines read as they come. BIN runs what production runs,
- * the build in dist/node, which vitest's global setup (helpers/build.ts) brings up to date first.
+ * the build in dist/node, which vitest's global setup (helpers/build.ts) brings up to date first; the
+ * bin checks it again at each start (scripts/outputs.js), and so does this helper, in the test's own
+ * process, when a test file loads it and before each spawn: a source edited during a run (watch mode)
+ * is built here, before the test's timers start, not inside the process under test.
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
+import { ensureBuilt } from '../../scripts/outputs.js';
 
 export const BIN = resolve(import.meta.dirname, '../../bin/paperboy.js');
+
+/** Builds what is older than its sources (a few milliseconds when nothing is); throws naming what could not be built. */
+export function bringBuildUpToDate(): void {
+  const problem = ensureBuilt();
+  if (problem) throw new Error(`process helper: ${problem}`);
+}
+
+bringBuildUpToDate();
 
 export interface Running {
   readonly child: ChildProcessWithoutNullStreams;
@@ -19,6 +31,7 @@ export interface Running {
 }
 
 export function spawnPaperboy(args: readonly string[], env: NodeJS.ProcessEnv, cwd: string): Running {
+  bringBuildUpToDate();
   const child = spawn(process.execPath, [BIN, ...args], { env, cwd, stdio: ['pipe', 'pipe', 'pipe'] });
   const lines: Record<string, unknown>[] = [];
   const waiters = new Set<(line: Record<string, unknown>) => void>();
