@@ -6,6 +6,7 @@
 import { ChannelType, OverwriteType, type APIGuild, type APIGuildMember, type APIMessage, type APIUser } from 'discord-api-types/v10';
 import type { Core } from './core.ts';
 import { formatPath } from './errors.ts';
+import { validShard } from './ids.ts';
 import { guildCreatePayload, guildPayload, memberPayload } from './payloads.ts';
 import { DEFAULT_BOT_PERMISSIONS, isThread, type FakeChannel } from './state.ts';
 import { checkMessageBody } from './validate-message.ts';
@@ -19,15 +20,24 @@ export interface GuildInput {
    * bot may do (members get theirs from a Members role, or from `addMember`'s `permissions`).
    */
   readonly everyonePermissions?: bigint;
+  /**
+   * `[shardId, shardCount]`: the guild's id is minted so that its events go to that shard, as a
+   * test with several shards needs. Default: the next id, whichever shard that is.
+   */
+  readonly shard?: readonly [number, number];
 }
 
 export function createGuild(core: Core, input: GuildInput): APIGuild {
+  if (input.shard && !validShard(input.shard)) {
+    throw new RangeError(`FakeDiscord: expected \`shard\` to be [id, count] with 0 ≤ id < count, got \`[${input.shard.join(', ')}]\``);
+  }
   const guild = core.state.createGuild({
     name: input.name,
     botUserId: core.botUser.id,
     botName: core.botUser.username,
     botPermissions: input.botPermissions ?? DEFAULT_BOT_PERMISSIONS,
     everyonePermissions: input.everyonePermissions ?? 0n,
+    ...(input.shard && { shard: input.shard }),
   });
   core.dispatch('GUILD_CREATE', guildCreatePayload(core.state, guild, core.botUser.id), { guildId: guild.id });
   return guildPayload(guild);

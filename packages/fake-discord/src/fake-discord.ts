@@ -121,6 +121,7 @@ export class FakeDiscord extends EventEmitter<FakeDiscordEvents> {
       token: this.botToken,
       heartbeatIntervalMs: options.heartbeatIntervalMs,
       messageContentGranted: granted,
+      maxGuildsPerShard: options.maxGuildsPerShard,
       botUser: this.botUser,
       application: { id: this.applicationId, flags: applicationFlags },
       url: () => this.gatewayUrl,
@@ -138,7 +139,10 @@ export class FakeDiscord extends EventEmitter<FakeDiscordEvents> {
       'request',
       restListener({
         routes: [
-          ...metaRoutes(core, () => this.gatewayUrl, applicationFlags),
+          ...metaRoutes(core, () => this.gatewayUrl, applicationFlags, {
+            ...(options.recommendedShards !== undefined && { recommended: options.recommendedShards }),
+            guildsPerShard: Math.min(1000, options.maxGuildsPerShard),
+          }),
           ...commandRoutes(core),
           ...messageRoutes(core),
           ...reactionRoutes(core),
@@ -182,7 +186,10 @@ export class FakeDiscord extends EventEmitter<FakeDiscordEvents> {
 
   // Arranging the world.
 
-  /** A guild with the bot as a member (its role carries `botPermissions`) and a new user as owner. */
+  /**
+   * A guild with the bot as a member (its role carries `botPermissions`) and a new user as owner.
+   * Any number can be created; `shard: [id, count]` places one on a shard of a sharded bot.
+   */
   createGuild(input: driver.GuildInput): APIGuild {
     return driver.createGuild(this.#core, input);
   }

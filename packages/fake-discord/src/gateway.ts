@@ -2,13 +2,16 @@
  * The gateway: a `ws` server speaking Discord's JSON protocol (HELLO, heartbeats, IDENTIFY, RESUME,
  * dispatches). Sessions outlive their sockets: events dispatched while a session is disconnected are
  * numbered and kept, and a RESUME replays exactly those after the client's last sequence number.
- * Each session gets only what its intents (and shard) ask for, and without the Message Content
- * intent other users' messages arrive without their content, as on Discord.
+ * Each session gets only what its intents and shard ask for, and without the Message Content
+ * intent other users' messages arrive without their content, as on Discord. IDENTIFY's
+ * `shard: [id, count]` picks the guilds: `(guild_id >> 22) % count === id` (no `shard` is [0, 1],
+ * every guild); a shard that would hold more than `maxGuildsPerShard` guilds is closed with 4011
+ * and an impossible one with 4010, as Discord does.
  */
 import type { Server } from 'node:http';
 import { GatewayCloseCodes, GatewayIntentBits, GatewayOpcodes, type APIUser } from 'discord-api-types/v10';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
-import { randomSecret } from './ids.ts';
+import { randomSecret, shardOf, validShard } from './ids.ts';
 import { redactContent } from './messages.ts';
 
 /** What the gateway needs to know about the rest of the fake. */
@@ -17,6 +20,8 @@ export interface GatewayDeps {
   readonly heartbeatIntervalMs: number;
   /** The app has the Message Content intent switched on. */
   readonly messageContentGranted: boolean;
+  /** More guilds than this on one connection's shard: closed with 4011 Sharding required. */
+  readonly maxGuildsPerShard: number;
   readonly botUser: APIUser;
   readonly application: { id: string; flags: number };
   /** The URL clients connect (and resume) to. */
@@ -78,12 +83,13 @@ export class Gateway {
   /** Sends an event to every session entitled to it, or keeps it for their RESUME. */
   dispatch(event: string, data: Record<string, unknown>, scope: { guildId?: string; channelId?: string }): void {
     if (scope.channelId && CHANNEL_SCOPED.has(event) && !this.deps.canView(scope.channelId)) return;
-    for (const session of this.#sessions.values()) {
+    const entitled = [...this.#sessions.values()].filter((session) => {
       const intent = EVENT_INTENTS[event];
-      if (intent !== undefined && !(session.intents & intent)) continue;
-      if (scope.guildId && !inShard(scope.guildId, session.shard)) continue;
-      this.#send(session, event, this.#shape(session, event, data));
-    }
+      if (intent !== undefined && !(session.intents & intent)) return false;
+      return !scope.guildId || inShard(scope.guildId, session.shard);
+    });
+    const targets = event === 'INTERACTION_CREATE' ? oneFor(entitled) : entitled;
+    for (const session of targets) this.#send(session, event, this.#shape(session, event, data));
   }
 
   /** Breaks every connection: without a code no close frame is sent (the client resumes). */
@@ -157,10 +163,20 @@ export class Gateway {
       socket.close(GatewayCloseCodes.DisallowedIntents, 'Disallowed intent(s).');
       return null;
     }
-    const shard = Array.isArray(d.shard) && d.shard.length === 2 ? ([Number(d.shard[0]), Number(d.shard[1])] as const) : ([0, 1] as const);
+    const shard = d.shard === undefined || d.shard === null ? ([0, 1] as const) : parseShard(d.shard);
+    if (!shard) {
+      this.deps.log(`gateway: IDENTIFY with shard ${JSON.stringify(d.shard)} → closed 4010`);
+      socket.close(GatewayCloseCodes.InvalidShard, 'Invalid shard.');
+      return null;
+    }
+    const guilds = this.deps.guildCreates().filter((g) => inShard(g.id, shard));
+    if (guilds.length > this.deps.maxGuildsPerShard) {
+      this.deps.log(`gateway: IDENTIFY shard=${shard.join('/')} would hold ${guilds.length} guilds (over ${this.deps.maxGuildsPerShard}) → closed 4011`);
+      socket.close(GatewayCloseCodes.ShardingRequired, 'Sharding required.');
+      return null;
+    }
     const session: Session = { id: randomSecret(16), intents, shard, seq: 0, sent: [], socket };
     this.#sessions.set(session.id, session);
-    const guilds = this.deps.guildCreates().filter((g) => inShard(g.id, shard));
     this.deps.log(`gateway: IDENTIFY intents=${intents} shard=${shard.join('/')} → session ${session.id}`);
     this.#send(session, 'READY', {
       v: 10,
@@ -228,5 +244,21 @@ function stripBot(token: unknown): string {
 
 /** Discord's shard formula: (guild_id >> 22) % shard_count. */
 function inShard(guildId: string, [id, count]: readonly [number, number]): boolean {
-  return count <= 1 || Number((BigInt(guildId) >> 22n) % BigInt(count)) === id;
+  return count <= 1 || shardOf(guildId, count) === id;
+}
+
+/** IDENTIFY's `shard` as `[id, count]`, or null when Discord would refuse it (4010). */
+function parseShard(value: unknown): readonly [number, number] | null {
+  if (!Array.isArray(value) || value.length !== 2) return null;
+  const shard = [Number(value[0]), Number(value[1])] as const;
+  return validShard(shard) ? shard : null;
+}
+
+/**
+ * Discord hands an interaction to one connection only: the first live one of the guild's shard, or
+ * when none is connected the newest session, which gets it on RESUME.
+ */
+function oneFor(sessions: Session[]): Session[] {
+  const live = sessions.find((s) => s.socket?.readyState === WebSocket.OPEN) ?? sessions.at(-1);
+  return live ? [live] : [];
 }

@@ -16,7 +16,25 @@ export class SnowflakeFactory {
   constructor(private readonly now: () => number = Date.now) {}
 
   next(): string {
+    return this.#mint(Math.max(this.now(), this.#lastMs));
+  }
+
+  /**
+   * The next snowflake that lands on shard `shardId` of `shardCount`: its millisecond is moved
+   * forward (by less than `shardCount` ms) until `(id >> 22) % shardCount` is `shardId`. Ids stay
+   * increasing; a test uses it to place guilds on the shards it wants.
+   */
+  nextInShard(shardId: number, shardCount: number): string {
     let ms = Math.max(this.now(), this.#lastMs);
+    const offset = (((shardId - (ms - DISCORD_EPOCH)) % shardCount) + shardCount) % shardCount;
+    ms += offset;
+    const id = this.#mint(ms);
+    // Past 4,096 ids in that millisecond #mint borrows the next one, which is another shard's: try again.
+    return shardOf(id, shardCount) === shardId ? id : this.nextInShard(shardId, shardCount);
+  }
+
+  #mint(start: number): string {
+    let ms = start;
     if (ms === this.#lastMs) {
       this.#increment++;
       // 12 bits of increment per millisecond; past that, borrow the next millisecond as Discord would.
@@ -31,6 +49,16 @@ export class SnowflakeFactory {
     const value = (BigInt(ms - DISCORD_EPOCH) << 22n) | (1n << 17n) | (1n << 12n) | BigInt(this.#increment);
     return value.toString();
   }
+}
+
+/** The shard a guild's events go to: Discord's `(guild_id >> 22) % shard_count`. */
+export function shardOf(guildId: string, shardCount: number): number {
+  return Number((BigInt(guildId) >> 22n) % BigInt(shardCount));
+}
+
+/** Whether `[id, count]` names a shard Discord accepts: integers with 0 ≤ id < count. */
+export function validShard([id, count]: readonly [number, number]): boolean {
+  return Number.isInteger(id) && Number.isInteger(count) && id >= 0 && id < count;
 }
 
 /** The creation time a snowflake carries, in epoch milliseconds. */

@@ -10,6 +10,8 @@ export type { CommandInput } from './user-interactions.ts';
 export type { OptionValues } from './command-options.ts';
 export type { FakeChannel } from './state.ts';
 export { DEFAULT_BOT_PERMISSIONS, DEFAULT_MEMBER_PERMISSIONS } from './state.ts';
+// Discord's formula, for a test that asks which shard a guild's events go to.
+export { shardOf } from './ids.ts';
 // The message checks on their own, for a test that asks whether a payload would pass without sending it.
 export { checkMessageBody } from './validate-message.ts';
 export type { FormIssue } from './errors.ts';

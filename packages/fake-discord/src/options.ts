@@ -15,6 +15,9 @@ export interface ResolvedOptions {
   readonly nonceWindowMs: number;
   readonly heartbeatIntervalMs: number;
   readonly messageContentIntent: boolean;
+  readonly maxGuildsPerShard: number;
+  /** Absent: derived from the guild count. */
+  readonly recommendedShards?: number;
   readonly rateLimits: { readonly channelMessages: RateLimitWindow; readonly global: RateLimitWindow; readonly default: RateLimitWindow };
   readonly logger: (line: string) => void;
 }
@@ -31,6 +34,8 @@ export function resolveOptions(options: FakeDiscordOptions): ResolvedOptions {
     nonceWindowMs: options.nonceWindowMs ?? 5 * 60_000,
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
     messageContentIntent: options.messageContentIntent ?? false,
+    maxGuildsPerShard: options.maxGuildsPerShard ?? 2500,
+    ...(options.recommendedShards !== undefined && { recommendedShards: options.recommendedShards }),
     rateLimits: {
       channelMessages: options.rateLimits?.channelMessages ?? { limit: 5, windowMs: 5000 },
       global: options.rateLimits?.global ?? { limit: 50, windowMs: 1000 },
@@ -40,6 +45,12 @@ export function resolveOptions(options: FakeDiscordOptions): ResolvedOptions {
   };
   for (const key of ['interactionDeadlineMs', 'interactionTokenLifetimeMs', 'nonceWindowMs', 'heartbeatIntervalMs'] as const) {
     positive(key, resolved[key]);
+  }
+  for (const key of ['maxGuildsPerShard', 'recommendedShards'] as const) {
+    const value = resolved[key];
+    if (value !== undefined && !(Number.isInteger(value) && value > 0)) {
+      throw new RangeError(`FakeDiscord: expected \`${key}\` to be an integer from 1 and up, got \`${value}\``);
+    }
   }
   for (const [name, window] of Object.entries(resolved.rateLimits)) {
     positive(`rateLimits.${name}.limit`, window.limit);

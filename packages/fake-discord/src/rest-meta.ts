@@ -4,14 +4,21 @@
 import type { Core } from './core.ts';
 import type { Route } from './router.ts';
 
-export function metaRoutes(core: Core, gatewayUrl: () => string, applicationFlags: number): Route[] {
+/** What `GET /gateway/bot` says: a fixed `recommended`, else one shard per `guildsPerShard` guilds. */
+export interface ShardAdvice {
+  readonly recommended?: number;
+  readonly guildsPerShard: number;
+}
+
+export function metaRoutes(core: Core, gatewayUrl: () => string, applicationFlags: number, shards: ShardAdvice): Route[] {
+  const recommended = (): number => shards.recommended ?? Math.max(1, Math.ceil(core.state.guilds.size / shards.guildsPerShard));
   return [
     {
       method: 'GET',
       template: '/gateway/bot',
       handle: () => ({
         status: 200,
-        body: { url: gatewayUrl(), shards: 1, session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 } },
+        body: { url: gatewayUrl(), shards: recommended(), session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 } },
       }),
     },
     { method: 'GET', template: '/gateway', handle: () => ({ status: 200, body: { url: gatewayUrl() } }) },

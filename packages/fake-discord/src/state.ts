@@ -91,8 +91,15 @@ export class FakeState {
     return user;
   }
 
-  createGuild(input: { name: string; botUserId: string; botName: string; botPermissions: bigint; everyonePermissions: bigint }): GuildRecord {
-    const id = this.ids.next();
+  createGuild(input: {
+    name: string;
+    botUserId: string;
+    botName: string;
+    botPermissions: bigint;
+    everyonePermissions: bigint;
+    shard?: readonly [number, number];
+  }): GuildRecord {
+    const id = input.shard ? this.ids.nextInShard(...input.shard) : this.ids.next();
     const owner = this.createUser({ username: `${input.name.toLowerCase().replace(/\W+/g, '')}-owner` });
     const now = new Date().toISOString();
     const everyone = role(id, '@everyone', 0, input.everyonePermissions);

@@ -50,6 +50,17 @@ export interface FakeDiscordOptions {
    * toggle). Default false: a client that asks for it is then closed with 4014, as Discord does.
    */
   readonly messageContentIntent?: boolean;
+  /**
+   * The most guilds one gateway connection may hold: an IDENTIFY whose shard (an unsharded
+   * connection is shard 0 of 1) has more is closed with 4011 Sharding required. Default 2500, as
+   * Discord; a test sets a small number.
+   */
+  readonly maxGuildsPerShard?: number;
+  /**
+   * The `shards` that `GET /gateway/bot` recommends. Default: one shard per 1,000 guilds (Discord's
+   * rule of thumb), or per `maxGuildsPerShard` when that is smaller, and at least 1.
+   */
+  readonly recommendedShards?: number;
   /** Rate limits. Defaults: 5 messages per 5 s per channel, 50 requests per second globally, 50/s per other route. */
   readonly rateLimits?: {
     readonly channelMessages?: RateLimitWindow;
