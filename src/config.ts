@@ -24,6 +24,8 @@ const snowflake = z.string().regex(/^\d{17,20}$/, 'expected a Discord id (17 to 
 const Env = z.object({
   /** SQLite database file. Relative paths resolve against the current directory. */
   DATABASE_PATH: z.string().min(1).optional(),
+  /** Where the bot's short-lived state (button state, answer cooldowns) lives when set; else in the SQLite file. */
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'expected a redis:// or rediss:// URL such as redis://127.0.0.1:6379' }).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // The token's own value never appears in a message: zod's regex message is fixed text.
   DISCORD_TOKEN: z
@@ -78,6 +80,8 @@ type LogLevel = z.infer<typeof Env>['LOG_LEVEL'];
 
 export interface Config {
   readonly databasePath: string;
+  /** Redis for the bot's short-lived state (REDIS_URL), or null for the SQLite file. */
+  readonly redisUrl: string | null;
   readonly logLevel: LogLevel;
   /** When the delivery job runs (node-cron syntax). */
   readonly deliveryCron: string;
@@ -118,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const d = parsed.data;
   return deepFreeze({
     databasePath: resolve(d.DATABASE_PATH ?? resolve(PROJECT_ROOT, 'data', 'paperboy.db')),
+    redisUrl: d.REDIS_URL ?? null,
     logLevel: d.LOG_LEVEL,
     deliveryCron: d.DELIVERY_CRON,
     inboxDir: resolve(d.INBOX_DIR ?? resolve(PROJECT_ROOT, 'data', 'inbox')),

@@ -108,18 +108,36 @@ async function start(config: Config): Promise<void> {
     }
     const discord = requireDiscord(config);
     log.info({ api: discord.apiUrl, database }, 'starting: connecting to Discord');
-    const [{ ArticleStore }, { sqliteBotStorage }, { ingestShipped }, { startBot, deliveryOptions }] = await Promise.all([
+    const [{ ArticleStore }, { sqliteBotStorage, redisBotStorage, redisHost }, { ingestShipped }, { startBot, deliveryOptions }] = await Promise.all([
       import('./adapters/store/store.ts'),
       import('./adapters/store/bot-storage.ts'),
       import('./app/library/shipped.ts'),
       import('./ui/discord/bot.ts'),
     ]);
-    // The storage is chosen here, not in the Discord front end: SQLite, all in the one database file.
+    // The storage is chosen here, not in the Discord front end: SQLite, all in the one database file,
+    // with the short-lived state (buttons, cooldowns) on Redis when REDIS_URL is set.
     const store = ArticleStore.open(database);
+    const { redisUrl } = config;
+    const storage =
+      redisUrl === null
+        ? { ...sqliteBotStorage(store, log), close: () => Promise.resolve() }
+        : await redisBotStorage(store, redisUrl, { log }).catch((error: unknown) => {
+            store.close();
+            throw error;
+          });
+    if (redisUrl === null) log.info({ database }, 'short-lived state (buttons, cooldowns) kept in the SQLite file');
+    else log.info({ redis: redisHost(redisUrl) }, 'short-lived state (buttons, cooldowns) kept in Redis');
     await ingestShipped(store, log);
-    const bot = await startBot({ discord, store, ...sqliteBotStorage(store, log), commands, log, delivery: deliveryOptions(config) });
+    const bot = await startBot({ discord, store, state: storage.state, keyv: storage.keyv, commands, log, delivery: deliveryOptions(config) }).catch(
+      async (error: unknown) => {
+        // An open Redis connection would keep the process alive after a failed start.
+        await storage.close();
+        throw error;
+      },
+    );
     const lost = await stopping;
     await bot.stop();
+    await storage.close();
     store.close();
     exitSoon();
     if (lost) throw lost;

@@ -6,6 +6,7 @@ describe('GIVEN the environment', () => {
   it('THEN nothing set gives the defaults, with the database under the project’s data/', () => {
     expect(loadConfig({})).toEqual({
       databasePath: resolve(PROJECT_ROOT, 'data', 'paperboy.db'),
+      redisUrl: null,
       logLevel: 'info',
       deliveryCron: '*/5 * * * *',
       inboxDir: resolve(PROJECT_ROOT, 'data', 'inbox'),

@@ -1,14 +1,24 @@
 /**
  * keyv storage in the article database's `kv` table, for the bot's short-lived state with an expiry
- * (button state, cooldowns), in the same file by default. Deployments that outgrow one machine swap
- * this for a Redis adapter; nothing else changes, since callers only see Keyv. State that lasts
- * (subscriptions, feeds, delivery progress, article threads) has tables of its own (state.ts).
+ * (button state, cooldowns), in the same file by default. With REDIS_URL set the same Keyvs live on
+ * Redis instead (redis-kv.ts); callers only see Keyv, and claimKey, which each store does atomically
+ * its own way. State that lasts (subscriptions, feeds, delivery progress, article threads) has
+ * tables of its own (state.ts).
  */
 import { EventEmitter } from 'node:events';
 import Keyv, { type KeyvStoreAdapter, type StoredData } from 'keyv';
 import type { Db } from './db.ts';
 
-export class SqliteKeyvStore extends EventEmitter implements KeyvStoreAdapter {
+/** A keyv store that can take a key atomically: what claimKey needs from whichever store holds the keys. */
+export interface ClaimingStore {
+  /**
+   * Takes `key` (in the store's namespace) for `ttlMs` when no one holds it or its hold has expired;
+   * resolves whether this caller took it. Two callers, in one process or several, never both get true.
+   */
+  claim(key: string, ttlMs: number): Promise<boolean>;
+}
+
+export class SqliteKeyvStore extends EventEmitter implements KeyvStoreAdapter, ClaimingStore {
   // Nothing lists keyv's keys, so this adapter offers no iteration (Keyv would want a dialect it knows for that).
   opts = {};
   namespace?: string | undefined;
@@ -34,14 +44,11 @@ export class SqliteKeyvStore extends EventEmitter implements KeyvStoreAdapter {
     };
   }
 
-  /**
-   * Takes `key` for `ttlMs` when no one holds it or its hold has expired; returns whether this
-   * caller took it. Two callers (or two processes on the same file) never both get true.
-   */
-  claim(key: string, ttlMs: number): boolean {
+  /** One statement under SQLite's write lock, so two processes on the same file never both win. */
+  claim(key: string, ttlMs: number): Promise<boolean> {
     const now = Date.now();
     const value = JSON.stringify({ value: true, expires: now + ttlMs });
-    return this.stmts.claim.run({ key: this.namespace ? `${this.namespace}:${key}` : key, value, now }).changes > 0;
+    return Promise.resolve(this.stmts.claim.run({ key: this.namespace ? `${this.namespace}:${key}` : key, value, now }).changes > 0);
   }
 
   get<Value>(key: string): Promise<StoredData<Value> | undefined> {
@@ -82,7 +89,10 @@ export function openKeyv<T = unknown>(db: Db, namespace = 'paperboy'): Keyv<T> {
  */
 export function claimKey(keyv: Keyv, key: string, ttlMs: number): Promise<boolean> {
   const store: unknown = keyv.store;
-  // A Redis adapter would do the same with SET NX PX; none is wired yet.
-  if (!(store instanceof SqliteKeyvStore)) return Promise.reject(new Error('kv: claimKey needs the SQLite keyv store; this store has no atomic claim'));
-  return Promise.resolve(store.claim(key, ttlMs));
+  if (!isClaimingStore(store)) return Promise.reject(new Error('kv: claimKey needs the SQLite keyv store or the Redis one; this store has no atomic claim'));
+  return store.claim(key, ttlMs);
+}
+
+function isClaimingStore(store: unknown): store is ClaimingStore {
+  return typeof store === 'object' && store !== null && typeof (store as Partial<ClaimingStore>).claim === 'function';
 }
