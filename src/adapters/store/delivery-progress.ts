@@ -110,3 +110,6 @@ export class SqliteDeliveryProgressRepository implements DeliveryProgressReposit
     return asPromise(() => this.write(channelId, articleId, progress));
   }
 }
+
+/** The row form, shared with the PostgreSQL repository (postgres/), whose table has the same columns. */
+export { COLUMNS as PROGRESS_COLUMNS, fromRow as progressFromRow, toRow as progressToRow, type ProgressRow };

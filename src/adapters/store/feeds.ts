@@ -139,3 +139,6 @@ export class SqliteFeedRepository implements FeedRepository {
     );
   }
 }
+
+/** The row form, shared with the PostgreSQL repository (postgres/), whose table has the same columns. */
+export { COLUMNS as FEED_COLUMNS, fromRow as feedFromRow, toRow as feedToRow, type FeedRow };

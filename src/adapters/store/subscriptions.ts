@@ -229,3 +229,6 @@ export class SqliteSubscriptionRepository implements SubscriptionRepository {
     });
   }
 }
+
+/** The row form, shared with the PostgreSQL repository (postgres/), whose table has the same columns. */
+export { COLUMNS as SUBSCRIPTION_COLUMNS, fromRow as subscriptionFromRow, type SubscriptionRow };

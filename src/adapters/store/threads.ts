@@ -85,3 +85,6 @@ export class SqliteThreadRepository implements ThreadRepository {
     return asPromise(() => this.stmts.all.all().map(fromRow));
   }
 }
+
+/** The row form, shared with the PostgreSQL repository (postgres/), whose table has the same columns. */
+export { COLUMNS as THREAD_COLUMNS, fromRow as threadFromRow, toRow as threadToRow, newer as newerMessage, type ThreadRow };

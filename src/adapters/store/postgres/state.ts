@@ -1,0 +1,40 @@
+/**
+ * The bot's state in PostgreSQL: the four repositories of BotState over one pool, the schema
+ * brought up to date first. Short-lived state (button state, cooldowns) is not here: keyv keeps it.
+ */
+import type { BotState } from '../state.ts';
+import { PostgresDeliveryProgressRepository } from './delivery-progress.ts';
+import { PostgresFeedRepository } from './feeds.ts';
+import { migrate } from './migrations.ts';
+import { describeUrl, openPool, type Pool, type PoolOptions } from './pool.ts';
+import { PostgresSubscriptionRepository } from './subscriptions.ts';
+import { PostgresThreadRepository } from './threads.ts';
+
+export interface PostgresBotState extends BotState {
+  readonly pool: Pool;
+  /** Ends the pool's connections; waits for the queries under way. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens a pool on `url`, applies the migrations this database lacks (safe when several processes
+ * open it at once), and returns the repositories. A database that cannot be reached or migrated is
+ * an error naming its host and database, never its password.
+ */
+export async function openPostgresBotState(url: string, options: PoolOptions = {}): Promise<PostgresBotState> {
+  const pool = openPool(url, options);
+  try {
+    await migrate(pool);
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw new Error(`PostgreSQL at ${describeUrl(url)}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+  return {
+    pool,
+    subscriptions: new PostgresSubscriptionRepository(pool),
+    feeds: new PostgresFeedRepository(pool),
+    progress: new PostgresDeliveryProgressRepository(pool),
+    threads: new PostgresThreadRepository(pool),
+    close: () => pool.end(),
+  };
+}
