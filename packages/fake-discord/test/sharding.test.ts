@@ -186,6 +186,16 @@ describe('GIVEN the bare gateway protocol', () => {
     }
   });
 
+  it('THEN discord.js asked for shard 3 of 2 gives up on it: login rejects with Invalid shard and shardDisconnect says 4010', async () => {
+    const fake = await startFake();
+    fake.createGuild({ name: 'One' });
+    const c = client(fake, { shards: [3], shardCount: 2 });
+    const closed: number[] = [];
+    c.on(Events.ShardDisconnect, (event) => void closed.push(event.code));
+    await expect(c.login(fake.botToken)).rejects.toThrow('Invalid shard');
+    expect(closed).toEqual([4010]);
+  });
+
   it('THEN a guild asked for an impossible shard is refused', async () => {
     const fake = await startFake();
     expect(() => fake.createGuild({ name: 'Nowhere', shard: [2, 2] })).toThrow(
