@@ -47,6 +47,12 @@ describe('GIVEN four processes opening one new PostgreSQL database at once', () 
   });
 });
 
+describe('GIVEN a pool size that is not a whole number from 1 up', () => {
+  it('THEN opening the pool is refused, naming the option and the value', () => {
+    expect(() => openPool('postgres://127.0.0.1/news', { max: 0 })).toThrow('postgres: expected `max` to be a whole number from 1 and up, got `0`');
+  });
+});
+
 describe('GIVEN a PostgreSQL URL nothing answers at', () => {
   it('THEN opening is an error naming the host and database, not the password', async () => {
     const error = await openPostgresBotState('postgres://paperboy:s3cret@127.0.0.1:1/news').then(
