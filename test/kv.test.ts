@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import Keyv from 'keyv';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/adapters/store/db.ts';
-import { claimKey, openKeyv } from '../src/adapters/store/kv.ts';
+import { addKey, claimKey, openKeyv } from '../src/adapters/store/kv.ts';
 
 describe('GIVEN keyv over the article database', () => {
   it('THEN a write the database refuses is an error, not a quiet `false`', async () => {
@@ -113,5 +113,17 @@ describe('GIVEN a claim on a key (a cooldown)', () => {
 
   it('THEN a store without an atomic claim is refused rather than claimed by read-then-write', async () => {
     await expect(claimKey(new Keyv(), 'k', 1000)).rejects.toThrow(/claimKey needs the SQLite keyv store/);
+  });
+});
+
+describe('GIVEN a value added only when absent (the signing secret)', () => {
+  it('THEN of 20 handles on one file adding at once, one value is stored and every handle reads it', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'paperboy-kv-')), 'state.db');
+    openDatabase(path).close();
+    const handles = Array.from({ length: 20 }, () => openKeyv<string>(openDatabase(path), 'bot'));
+    const added = await Promise.all(handles.map((kv, k) => addKey(kv, 'state-secret', `secret-${k}`)));
+    const winners = handles.map((_, k) => `secret-${k}`).filter((_, k) => added[k]);
+    expect(winners).toHaveLength(1);
+    expect(new Set(await Promise.all(handles.map((kv) => kv.get('state-secret'))))).toEqual(new Set(winners));
   });
 });

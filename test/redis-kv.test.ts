@@ -7,7 +7,7 @@ import { type AddressInfo, type Socket, connect as netConnect, createServer } fr
 import { createClient } from '@keyv/redis';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.ts';
-import { claimKey } from '../src/adapters/store/kv.ts';
+import { addKey, claimKey } from '../src/adapters/store/kv.ts';
 import { type RedisKeyv, connectRedisKeyv } from '../src/adapters/store/redis-kv.ts';
 import { createCodec } from '../src/ui/discord/custom-id.ts';
 
@@ -77,6 +77,16 @@ describe('GIVEN keyv on Redis', () => {
     const id = await first.encode(['search', long]);
     const second = createCodec({ keyv: (await connect(prefix)).open('bot') });
     expect(await second.decode(id)).toEqual(['search', long]);
+  });
+
+  it('THEN 2 clients × 100 concurrent adds of one key (how the signing secret is made): one value is stored, and every client reads it', async () => {
+    const prefix = freshPrefix();
+    const clients = [(await connect(prefix)).open<string>('bot'), (await connect(prefix)).open<string>('bot')];
+    const tries = clients.flatMap((c, ci) => Array.from({ length: 100 }, (_, k) => ({ c, value: `secret-${ci}-${k}` })));
+    const added = await Promise.all(tries.map(({ c, value }) => addKey(c, 'state-secret', value)));
+    const winners = tries.filter((_, k) => added[k]).map((t) => t.value);
+    expect(winners).toHaveLength(1);
+    expect(await Promise.all(clients.map((c) => c.get('state-secret')))).toEqual([winners[0], winners[0]]);
   });
 
   it('THEN 2 clients × 100 concurrent claims of one key: exactly one wins per TTL window', async () => {

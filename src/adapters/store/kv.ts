@@ -16,6 +16,8 @@ export interface ClaimingStore {
    * resolves whether this caller took it. Two callers, in one process or several, never both get true.
    */
   claim(key: string, ttlMs: number): Promise<boolean>;
+  /** Stores `value` under `key`, with no expiry, only when the key is absent; resolves whether it did. */
+  add(key: string, value: unknown): Promise<boolean>;
 }
 
 export class SqliteKeyvStore extends EventEmitter implements KeyvStoreAdapter, ClaimingStore {
@@ -41,6 +43,7 @@ export class SqliteKeyvStore extends EventEmitter implements KeyvStoreAdapter, C
          ON CONFLICT (key) DO UPDATE SET value = excluded.value
          WHERE (CASE WHEN json_valid(kv.value) THEN json_extract(kv.value, '$.expires') END) < @now`,
       ),
+      add: db.prepare<[{ key: string; value: string }]>('INSERT INTO kv (key, value) VALUES (@key, @value) ON CONFLICT (key) DO NOTHING'),
     };
   }
 
@@ -49,6 +52,12 @@ export class SqliteKeyvStore extends EventEmitter implements KeyvStoreAdapter, C
     const now = Date.now();
     const value = JSON.stringify({ value: true, expires: now + ttlMs });
     return Promise.resolve(this.stmts.claim.run({ key: this.namespace ? `${this.namespace}:${key}` : key, value, now }).changes > 0);
+  }
+
+  add(key: string, value: unknown): Promise<boolean> {
+    // Keyv's own form, so Keyv reads it like any other entry.
+    const stored = JSON.stringify({ value });
+    return Promise.resolve(this.stmts.add.run({ key: this.namespace ? `${this.namespace}:${key}` : key, value: stored }).changes > 0);
   }
 
   get<Value>(key: string): Promise<StoredData<Value> | undefined> {
@@ -91,6 +100,16 @@ export function claimKey(keyv: Keyv, key: string, ttlMs: number): Promise<boolea
   const store: unknown = keyv.store;
   if (!isClaimingStore(store)) return Promise.reject(new Error('kv: claimKey needs the SQLite keyv store or the Redis one; this store has no atomic claim'));
   return store.claim(key, ttlMs);
+}
+
+/**
+ * Stores `value` under `key` in a Keyv's namespace only when no one has: of several processes
+ * setting a shared value at once (a signing secret), exactly one wins and all read the winner's.
+ */
+export function addKey(keyv: Keyv, key: string, value: unknown): Promise<boolean> {
+  const store: unknown = keyv.store;
+  if (!isClaimingStore(store)) return Promise.reject(new Error('kv: addKey needs the SQLite keyv store or the Redis one; this store has no atomic add'));
+  return store.add(key, value);
 }
 
 function isClaimingStore(store: unknown): store is ClaimingStore {

@@ -50,6 +50,13 @@ export class RedisKeyvStore extends KeyvRedis<string> implements ClaimingStore {
     const reply = await client.set(this.createKeyPrefix(key, this.namespace), value, { condition: 'NX', expiration: { type: 'PX', value: ttlMs } });
     return reply === 'OK';
   }
+
+  /** Stores `value` with no expiry only when `key` is absent: one SET NX. */
+  async add(key: string, value: unknown): Promise<boolean> {
+    const client = (await this.getClient()) as RedisClientType;
+    const reply = await client.set(this.createKeyPrefix(key, this.namespace), JSON.stringify({ value }), { condition: 'NX' });
+    return reply === 'OK';
+  }
 }
 
 export interface RedisKeyv {

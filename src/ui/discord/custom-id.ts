@@ -7,6 +7,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type Keyv from 'keyv';
 import type { ComponentState } from '../../core/view.ts';
+import { addKey } from '../../adapters/store/kv.ts';
 import { LIMITS } from './limits.ts';
 
 const VERSION = 'p1';
@@ -38,10 +39,13 @@ const unescapePart = (s: string): string => s.replace(/%(25|7E|40)/g, (_, h: str
 async function secretOf(keyv: Keyv): Promise<Buffer> {
   const stored = await keyv.get<string>('state-secret');
   if (typeof stored === 'string') return Buffer.from(stored, 'base64');
-  const fresh = randomBytes(32).toString('base64');
-  await keyv.set('state-secret', fresh);
-  // Two processes starting at once may both write one: read back whichever won.
-  return Buffer.from((await keyv.get<string>('state-secret')) ?? fresh, 'base64');
+  // Two processes starting at once may both make one: only the first is stored (an atomic add, not
+  // a set that the second would overwrite after the first began signing with its own), and both
+  // read back the one stored.
+  await addKey(keyv, 'state-secret', randomBytes(32).toString('base64'));
+  const kept = await keyv.get<string>('state-secret');
+  if (typeof kept !== 'string') throw new Error('custom-id: the signing secret could not be stored');
+  return Buffer.from(kept, 'base64');
 }
 
 export function createCodec(options: CodecOptions): StateCodec {
