@@ -4,6 +4,8 @@
  * others, let in after it, find nothing left to do. Each version runs in its own transaction with
  * the row that records it: all of it lands, or none.
  */
+import { articleTables } from './articles-schema.ts';
+import { leaseTables } from './leases-schema.ts';
 import type { Pool } from './pool.ts';
 
 export interface Migration {
@@ -90,7 +92,11 @@ const stateTables = `
   );
 `;
 
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'the bot’s state tables', sql: stateTables }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'the bot’s state tables', sql: stateTables },
+  { version: 2, name: 'articles and comments, with full-text search', sql: articleTables },
+  { version: 3, name: 'leases and short-lived keys', sql: leaseTables },
+];
 
 /**
  * Brings the database up to the newest version, under the advisory lock. Returns the versions this
