@@ -19,7 +19,68 @@ export const DISCORD_API_DEFAULT = 'https://discord.com/api';
 export const DEFAULT_DELIVERY_CRON = '*/5 * * * *';
 export const DEFAULT_PLAYGROUND_PORT = 7878;
 
+export const DEFAULT_POOL_MAX = 10;
+export const DEFAULT_REST_PROXY_PORT = 8090;
+export const DEFAULT_LEASE_SECONDS = 60;
+/** Far above any bot's shard count (Discord recommends one per 1,000 guilds); it bounds the ids SHARD_IDS may expand to. */
+export const MAX_SHARDS = 10_000;
+/** SHARD_IDS longer than this is refused before it is split: every id up to MAX_SHARDS fits in ranges far shorter. */
+const MAX_SHARD_IDS_CHARS = 1_000;
+const SHARD_COUNT_EXPECTED = `expected auto or a whole number of shards from 1 to ${MAX_SHARDS}`;
+
 const snowflake = z.string().regex(/^\d{17,20}$/, 'expected a Discord id (17 to 20 digits)');
+
+function port(example: string) {
+  return z.coerce
+    .number({ error: `expected a port number, such as ${example}` })
+    .int(`expected a port number, such as ${example}`)
+    .min(0, 'expected a port from 0 to 65535')
+    .max(65535, 'expected a port from 0 to 65535');
+}
+
+/** Which shards this process runs: what SHARD_COUNT and SHARD_IDS say, before `auto` is asked of Discord. */
+export interface ShardSetting {
+  /** The total across every process of the bot, or `auto`: Discord's recommendation (GET /gateway/bot) at start. */
+  readonly count: number | 'auto';
+  /** This process's shard ids, ascending; `all` (only with `auto`) means every shard of the count Discord gives. */
+  readonly ids: readonly number[] | 'all';
+}
+
+/**
+ * Parses SHARD_IDS: ids and ranges separated by commas, such as `0,2-3`. Ids listed twice are
+ * refused rather than dropped, since a typo such as `0-3,3` more likely means a mistake in the plan.
+ * Only short anchored patterns run on each part, after the whole text is capped.
+ */
+export function parseShardIds(text: string): number[] {
+  if (text.length > MAX_SHARD_IDS_CHARS) throw new Error(`expected at most ${MAX_SHARD_IDS_CHARS} characters of ids and ranges such as 0,2-3`);
+  const seen = new Set<number>();
+  for (const raw of text.split(',')) {
+    const part = raw.trim();
+    const range = /^(\d{1,5})(?:\s*-\s*(\d{1,5}))?$/.exec(part);
+    if (!range) throw new Error(`expected shard ids and ranges such as 0,2-3, got \`${part.slice(0, 20)}\``);
+    const from = Number(range[1]);
+    const to = range[2] === undefined ? from : Number(range[2]);
+    if (to < from) throw new Error(`expected a range from low to high, got \`${part}\``);
+    if (to >= MAX_SHARDS) throw new Error(`expected shard ids below ${MAX_SHARDS}, got \`${part}\``);
+    for (let id = from; id <= to; id++) {
+      if (seen.has(id)) throw new Error(`shard ${id} is listed twice`);
+      seen.add(id);
+    }
+  }
+  return [...seen].sort((a, b) => a - b);
+}
+
+/**
+ * Throws a ConfigError naming SHARD_IDS and SHARD_COUNT when an id is not below the count. At start
+ * for a number; once Discord has said how many for `auto`.
+ */
+export function checkShardIds(ids: readonly number[], count: number): void {
+  const outside = ids.filter((id) => id >= count);
+  if (outside.length > 0) {
+    const which = outside.slice(0, 5).join(', ') + (outside.length > 5 ? ', …' : '');
+    throw new ConfigError(`configuration: SHARD_IDS: expected ids from 0 to ${count - 1} (SHARD_COUNT is ${count}), got ${which}`);
+  }
+}
 
 const Env = z.object({
   /** SQLite database file. Relative paths resolve against the current directory. */
@@ -74,6 +135,50 @@ const Env = z.object({
     .string()
     .refine((v) => validCron(v), 'expected a cron expression such as */5 * * * * (minute hour day month weekday, optional seconds first)')
     .default(DEFAULT_DELIVERY_CRON),
+  /** PostgreSQL for the bot's state when set; else the SQLite file. */
+  DATABASE_URL: z
+    .url({ protocol: /^postgres(?:ql)?$/, error: 'expected a postgres:// or postgresql:// URL such as postgres://paperboy:PASSWORD@127.0.0.1:5432/paperboy' })
+    .optional(),
+  DATABASE_POOL_MAX: z.coerce
+    .number({ error: 'expected a number of connections from 1 to 100, such as 10' })
+    .int('expected a number of connections from 1 to 100, such as 10')
+    .min(1, 'expected a number of connections from 1 to 100, such as 10')
+    .max(100, 'expected a number of connections from 1 to 100, such as 10')
+    .default(DEFAULT_POOL_MAX),
+  SHARD_COUNT: z
+    .union(
+      [
+        z.literal('auto'),
+        z.coerce.number({ error: SHARD_COUNT_EXPECTED }).int(SHARD_COUNT_EXPECTED).min(1, SHARD_COUNT_EXPECTED).max(MAX_SHARDS, SHARD_COUNT_EXPECTED),
+      ],
+      { error: SHARD_COUNT_EXPECTED },
+    )
+    .optional(),
+  SHARD_IDS: z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return parseShardIds(text);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    })
+    .optional(),
+  DELIVERY: z.enum(['on', 'off'], { error: 'expected on or off' }).default('on'),
+  HEALTH_PORT: port('8080').optional(),
+  HEALTH_HOST: z.string().min(1).default('127.0.0.1'),
+  DISCORD_REST_PROXY: z
+    .url({ protocol: /^https?$/, error: 'expected the http URL of a paperboy rest-proxy, such as http://127.0.0.1:8090' })
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional(),
+  REST_PROXY_PORT: port(String(DEFAULT_REST_PROXY_PORT)).default(DEFAULT_REST_PROXY_PORT),
+  REST_PROXY_HOST: z.string().min(1).default('127.0.0.1'),
+  DELIVERY_LEASE_SECONDS: z.coerce
+    .number({ error: 'expected a number of seconds from 2 up, such as 60' })
+    .min(2, 'expected a number of seconds from 2 up, such as 60')
+    .max(86_400, 'expected at most 86400 seconds (a day)')
+    .default(DEFAULT_LEASE_SECONDS),
 });
 
 type LogLevel = z.infer<typeof Env>['LOG_LEVEL'];
@@ -103,7 +208,23 @@ export interface Config {
     readonly apiUrl: string;
     /** Ask for the Message Content intent: every thread reply is read, not only those that mention the bot. */
     readonly messageContent: boolean;
+    /** A `paperboy rest-proxy` every REST call goes through (DISCORD_REST_PROXY), so processes share one rate-limit budget; null: straight to apiUrl. */
+    readonly restProxy: string | null;
   };
+  /** PostgreSQL for the bot's state (DATABASE_URL), or null for the SQLite file at databasePath. May hold a password: never log it whole. */
+  readonly databaseUrl: string | null;
+  /** PostgreSQL connections per process. */
+  readonly poolMax: number;
+  /** The shards this process runs (SHARD_COUNT, SHARD_IDS); see resolveShards in src/ui/discord/shards.ts. */
+  readonly shards: ShardSetting;
+  /** false (DELIVERY=off): this process answers interactions but runs no delivery, feed polls or inbox. */
+  readonly delivery: boolean;
+  /** Where GET /healthz is served, or null for no health server. */
+  readonly health: { readonly host: string; readonly port: number } | null;
+  /** Where `paperboy rest-proxy` listens. */
+  readonly restProxy: { readonly host: string; readonly port: number };
+  /** How long a claimed delivery or feed lease lasts without renewal. */
+  readonly leaseMs: number;
 }
 
 export class ConfigError extends Error {
@@ -120,6 +241,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`configuration: ${problems.join('; ')}`);
   }
   const d = parsed.data;
+  const count = d.SHARD_COUNT ?? 1;
+  const ids = d.SHARD_IDS ?? (count === 'auto' ? 'all' : Array.from({ length: count }, (_, i) => i));
+  if (count !== 'auto' && ids !== 'all') checkShardIds(ids, count);
   return deepFreeze({
     databasePath: resolve(d.DATABASE_PATH ?? resolve(PROJECT_ROOT, 'data', 'paperboy.db')),
     redisUrl: d.REDIS_URL ?? null,
@@ -139,7 +263,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       guildId: d.DISCORD_GUILD_ID ?? null,
       apiUrl: d.DISCORD_API_URL,
       messageContent: d.DISCORD_MESSAGE_CONTENT === 'true',
+      restProxy: d.DISCORD_REST_PROXY ?? null,
     },
+    databaseUrl: d.DATABASE_URL ?? null,
+    poolMax: d.DATABASE_POOL_MAX,
+    shards: { count, ids },
+    delivery: d.DELIVERY === 'on',
+    health: d.HEALTH_PORT === undefined ? null : { host: d.HEALTH_HOST, port: d.HEALTH_PORT },
+    restProxy: { host: d.REST_PROXY_HOST, port: d.REST_PROXY_PORT },
+    leaseMs: Math.round(d.DELIVERY_LEASE_SECONDS * 1000),
   });
 }
 
