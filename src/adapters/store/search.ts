@@ -3,71 +3,24 @@
  * with highlight offsets, filters, pagination and newest-first order.
  */
 import type Database from 'better-sqlite3';
-import { DAY_SHAPE, notADay } from '../../core/text/day.ts';
 import type { Db } from './db.ts';
 import { parseQuery, toMatchExpression } from './query.ts';
-import { type Matcher, makeSnippet, tokenMatcher } from './snippet.ts';
+import {
+  COUNT_CAP,
+  type DetailRow,
+  type RankedRow as Ranked,
+  type SearchHit,
+  type SearchOptions,
+  type SearchResult,
+  checkOptions,
+  hitFrom,
+  mergeScopes,
+  pageOf,
+} from './search-common.ts';
+import { type Matcher, tokenMatcher } from './snippet.ts';
 
-export type Scope = 'articles' | 'comments' | 'all';
-export type Order = 'relevance' | 'newest';
-
-export interface SearchOptions {
-  /** What to search. Default `all`. */
-  readonly in?: Scope;
-  /** Only this source (case-insensitive). */
-  readonly source?: string | null;
-  /** Earliest date, `YYYY-MM-DD`, inclusive: published time for articles, posted time for comments (else the article's). */
-  readonly from?: string | null;
-  /** Latest date, `YYYY-MM-DD`, inclusive. */
-  readonly to?: string | null;
-  /** Results per page, 1–100. Default 10. */
-  readonly limit?: number;
-  /** Results to skip. Default 0. */
-  readonly offset?: number;
-  /** Default `relevance`. */
-  readonly order?: Order;
-}
-
-export interface CommentRef {
-  id: string;
-  number: number | null;
-  author: string | null;
-  postedAt: string | null;
-  rating: number | null;
-}
-
-export interface SearchHit {
-  kind: 'article' | 'comment';
-  articleId: string;
-  title: string;
-  url: string | null;
-  source: string | null;
-  publishedAt: string | null;
-  /** Set for comment hits. */
-  comment: CommentRef | null;
-  /** A short excerpt around the best match, verbatim; `…` marks cuts. */
-  snippet: string;
-  /** `[start, end)` character ranges of `snippet` that matched the query. */
-  highlights: [number, number][];
-  /** BM25 score; lower is better, comparable only within one scope (`all` merges by each scope's best). */
-  score: number;
-}
-
-export interface SearchResult {
-  query: string;
-  /** Matches in all, counted up to COUNT_CAP. */
-  total: number;
-  /** True when there are more than `total` matches. */
-  totalCapped: boolean;
-  offset: number;
-  limit: number;
-  hits: SearchHit[];
-}
-
-/** Counting every match of a very common word would cost as much as the search itself. */
-export const COUNT_CAP = 1000;
-/** The most hits one page answers; a larger `limit` is cut to it. */
-export const MAX_LIMIT = 100;
+export type { CommentRef, Order, Scope, SearchHit, SearchOptions, SearchResult } from './search-common.ts';
+export { COUNT_CAP, MAX_LIMIT } from './search-common.ts';
 
 interface ScopeSql {
   fts: string;
@@ -110,29 +63,6 @@ const TITLE_WINDOW = 5000;
 /** The title column's weight in articles_fts's rank (its bm25(5.0, 1.0), set in the migrations). */
 const TITLE_WEIGHT = 5;
 
-interface DetailRow {
-  text: string;
-  article_id: string;
-  title: string;
-  url: string | null;
-  source: string | null;
-  published_at: string | null;
-  comment_id: string | null;
-  comment_number?: number | null;
-  comment_author?: string | null;
-  comment_posted_at?: string | null;
-  comment_rating?: number | null;
-}
-
-function checkOptions(o: SearchOptions): void {
-  for (const key of ['from', 'to'] as const) {
-    const v = o[key];
-    if (v == null) continue;
-    const why = DAY_SHAPE.test(v) ? notADay(v) : '';
-    if (why !== null) throw new RangeError(`search: expected \`${key}\` as YYYY-MM-DD, got \`${v}\`${why ? ` (${why})` : ''}`);
-  }
-}
-
 function filters(scope: ScopeSql, o: SearchOptions): { sql: string; params: unknown[] } {
   const parts: string[] = [];
   const params: unknown[] = [];
@@ -160,13 +90,6 @@ function statement<P extends unknown[], R>(db: Db, sql: string): Database.Statem
   let stmt = byDb.get(sql);
   if (!stmt) byDb.set(sql, (stmt = db.prepare(sql)));
   return stmt as Database.Statement<P, R>;
-}
-
-/** Rowids of the page's hits, best first, and the number of matches (capped). */
-interface Ranked {
-  rowid: number;
-  score: number;
-  date: string;
 }
 
 function matchingRowids(db: Db, fts: string, match: string, rowids: number[]): Set<number> {
@@ -238,27 +161,7 @@ function rankScope(db: Db, scope: ScopeSql, match: string, o: SearchOptions, tak
 
 function toHit(db: Db, scope: ScopeSql, match: Matcher, rowid: number, score: number): SearchHit | null {
   const r = statement<[number], DetailRow>(db, scope.detail).get(rowid);
-  if (!r) return null;
-  return {
-    kind: r.comment_id === null ? 'article' : 'comment',
-    articleId: r.article_id,
-    title: r.title,
-    url: r.url,
-    source: r.source,
-    publishedAt: r.published_at,
-    comment:
-      r.comment_id === null
-        ? null
-        : {
-            id: r.comment_id,
-            number: r.comment_number ?? null,
-            author: r.comment_author ?? null,
-            postedAt: r.comment_posted_at ?? null,
-            rating: r.comment_rating ?? null,
-          },
-    ...makeSnippet(r.text, match),
-    score,
-  };
+  return r ? hitFrom(r, match, score) : null;
 }
 
 /**
@@ -267,9 +170,7 @@ function toHit(db: Db, scope: ScopeSql, match: Matcher, rowid: number, score: nu
  */
 export function search(db: Db, query: string, options: SearchOptions = {}): SearchResult {
   checkOptions(options);
-  const limit = Math.min(Math.max(Math.trunc(options.limit ?? 10), 1), MAX_LIMIT);
-  // Matches are counted up to COUNT_CAP, and pages reach as far.
-  const offset = Math.min(Math.max(Math.trunc(options.offset ?? 0), 0), COUNT_CAP);
+  const { limit, offset } = pageOf(options);
   const empty: SearchResult = { query, total: 0, totalCapped: false, offset, limit, hits: [] };
   const terms = parseQuery(query);
   const match = toMatchExpression(terms);
@@ -279,18 +180,11 @@ export function search(db: Db, query: string, options: SearchOptions = {}): Sear
   const scopes = scope === 'articles' ? [ARTICLES] : scope === 'comments' ? [COMMENTS] : [ARTICLES, COMMENTS];
   const matcher = tokenMatcher(terms);
   const found = scopes.map((s) => ({ scope: s, ...rankScope(db, s, match, options, offset + limit) }));
-  // BM25 scores from different indexes are on different scales, so for `all` each scope's scores
-  // are taken relative to its own best match before the two lists are merged.
-  const merged = found.flatMap(({ scope: s, ranked }) => {
-    const best = ranked.reduce((m, r) => Math.min(m, r.score), 0);
-    return ranked.map((r) => ({ s, ...r, relative: best < 0 ? r.score / best : 1 }));
-  });
-  merged.sort((x, y) => (options.order === 'newest' ? y.date.localeCompare(x.date) || y.relative - x.relative : y.relative - x.relative || x.score - y.score));
-  const total = found.reduce((n, f) => n + Math.min(f.total, COUNT_CAP), 0);
+  const { merged, total, totalCapped } = mergeScopes(found, options.order);
   return {
     query,
     total,
-    totalCapped: found.some((f) => f.total > COUNT_CAP),
+    totalCapped,
     offset,
     limit,
     hits: merged

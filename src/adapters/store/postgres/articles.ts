@@ -1,0 +1,279 @@
+/**
+ * The PostgreSQL article store: the same behaviour as SQLite's (../store.ts), its SQL inside it.
+ * Articles go in whole and come out whole; re-ingesting an article updates it in place and merges
+ * its comments by identity (test/store-backends.test.ts runs one suite on both).
+ *
+ * Writes take one transaction-scoped advisory lock (ARTICLE_WRITES) first, so that writers run one
+ * after the other as they do on SQLite. Two things depend on it: two processes storing the same
+ * new article at once make one row with both copies' comments, and positions become visible in
+ * order (a position taken by a transaction still open could otherwise commit after a higher one
+ * that delivery has already walked past, and be missed for good).
+ */
+import type { Article, Comment } from '../../../core/model.ts';
+import type { ArticleSummary, Store, StorePositions, UpsertStatus } from '../contract.ts';
+import { type ArticleColumns, type ArticleRow, type CommentColumns, type CommentRow, articleColumns, commentColumns, toArticle } from '../rows.ts';
+import type { SearchOptions, SearchResult } from '../search-common.ts';
+import type { Suggestion } from '../suggest.ts';
+import { configFor } from './languages.ts';
+import { migrate } from './migrations.ts';
+import { type Client, describeUrl, openPool, type Pool, type PoolOptions, transaction } from './pool.ts';
+import { postgresPositions } from './positions.ts';
+import { search } from './search.ts';
+import { suggest } from './suggest.ts';
+
+const SCALARS = ['url', 'source', 'author', 'published_at', 'language', 'declared_comment_count', 'comments_url'] as const;
+const COMMENT_SCALARS = ['number', 'author', 'author_id', 'posted_at', 'rating', 'reply_to'] as const;
+const ARTICLE_NAMES = [
+  'id',
+  'title',
+  'url',
+  'source',
+  'author',
+  'published_at',
+  'language',
+  'blocks',
+  'body_text',
+  'declared_comment_count',
+  'comments_url',
+  'ingested_at',
+] as const satisfies readonly (keyof ArticleColumns)[];
+const COMMENT_NAMES = [
+  'id',
+  'number',
+  'author',
+  'author_id',
+  'posted_at',
+  'rating',
+  'paragraphs',
+  'quotes',
+  'reply_to',
+  'text',
+] as const satisfies readonly (keyof CommentColumns)[];
+
+/** The lock every article write takes first ('pbaw' in ASCII). */
+export const ARTICLE_WRITES = 0x70626177;
+
+/** The row columns as SQLite's rows name them: `position` read as `rowid`. */
+const ARTICLE_SELECT = `SELECT position AS rowid, ${ARTICLE_NAMES.join(', ')}, updated_at FROM articles`;
+const COMMENT_SELECT = `SELECT rowid, article_position AS article_rowid, position, ${COMMENT_NAMES.join(', ')} FROM comments`;
+/** Articles `all()` reads at a time. */
+const PAGE = 200;
+
+type Queryable = Pick<Pool | Client, 'query'>;
+
+export interface PostgresStoreOptions extends PoolOptions {}
+
+export class PostgresStore implements Store {
+  readonly backend = 'postgres' as const;
+  readonly positions: StorePositions;
+
+  constructor(readonly pool: Pool) {
+    this.positions = postgresPositions(pool);
+  }
+
+  upsert(article: Article, now: Date = new Date()): Promise<UpsertStatus> {
+    return this.upsertMany([article], now).then((s) => s[0] ?? 'unchanged');
+  }
+
+  /** Stores many articles in one transaction: the fast path for bulk ingest. */
+  upsertMany(articles: readonly Article[], now: Date = new Date()): Promise<UpsertStatus[]> {
+    if (articles.length === 0) return Promise.resolve([]);
+    const at = now.toISOString();
+    return transaction(this.pool, async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock($1)', [ARTICLE_WRITES]);
+      const configs = [...new Set(articles.map((a) => configFor(a.language)))];
+      await client.query('INSERT INTO search_configs (config) SELECT unnest($1::regconfig[]) ON CONFLICT DO NOTHING', [configs]);
+      const statuses: UpsertStatus[] = [];
+      for (const a of articles) statuses.push(await this.upsertInTransaction(client, a, at));
+      return statuses;
+    });
+  }
+
+  private async upsertInTransaction(client: Client, article: Article, now: string): Promise<UpsertStatus> {
+    const cols = articleColumns(article);
+    const old = await articleById(client, article.id);
+    if (!old) {
+      const values = ARTICLE_NAMES.map((k) => cols[k]);
+      const { rows } = await client.query<{ position: number }>(
+        `INSERT INTO articles (${ARTICLE_NAMES.join(', ')}, updated_at, ts_config)
+         VALUES (${ARTICLE_NAMES.map((_, i) => `$${i + 1}`).join(', ')}, $${ARTICLE_NAMES.length + 1}, $${ARTICLE_NAMES.length + 2}::regconfig)
+         RETURNING position`,
+        [...values, now, configFor(cols.language)],
+      );
+      const position = rows[0]!.position;
+      const config = configFor(cols.language);
+      for (const [i, c] of article.comments.entries()) await insertComment(client, position, commentColumns(c), i, config);
+      return 'added';
+    }
+    const merged: ArticleColumns = { ...cols, ingested_at: old.ingested_at };
+    for (const key of SCALARS) (merged[key] as unknown) = cols[key] ?? old[key];
+    if (article.body.length === 0) {
+      merged.blocks = old.blocks;
+      merged.body_text = old.body_text;
+    }
+    const config = configFor(merged.language);
+    let changed = (Object.keys(merged) as (keyof ArticleColumns)[]).some((k) => merged[k] !== old[k]);
+    if (changed) {
+      const set = ARTICLE_NAMES.filter((k) => k !== 'id' && k !== 'ingested_at');
+      await client.query(
+        `UPDATE articles SET ${set.map((k, i) => `${k} = $${i + 1}`).join(', ')}, updated_at = $${set.length + 1}, ts_config = $${set.length + 2}::regconfig
+         WHERE position = $${set.length + 3}`,
+        [...set.map((k) => merged[k]), now, config, old.rowid],
+      );
+      if (merged.language !== old.language) {
+        await client.query('UPDATE comments SET ts_config = $1::regconfig WHERE article_position = $2 AND ts_config <> $1::regconfig', [config, old.rowid]);
+      }
+    }
+    if (await mergeComments(client, old.rowid, article.comments, config)) {
+      // New or changed comments count as a change to the article: delivery looks for them by this time.
+      if (!changed) await client.query('UPDATE articles SET updated_at = $1 WHERE position = $2', [now, old.rowid]);
+      changed = true;
+    }
+    return changed ? 'updated' : 'unchanged';
+  }
+
+  async get(id: string): Promise<Article | null> {
+    const row = await articleById(this.pool, id);
+    return row ? toArticle(row, await commentsOf(this.pool, row.rowid)) : null;
+  }
+
+  /** Deletes an article with its comments (ON DELETE CASCADE). */
+  delete(id: string): Promise<boolean> {
+    return transaction(this.pool, async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock($1)', [ARTICLE_WRITES]);
+      const { rowCount } = await client.query('DELETE FROM articles WHERE id = $1', [id]);
+      return (rowCount ?? 0) > 0;
+    });
+  }
+
+  deleteComment(articleId: string, commentId: string): Promise<boolean> {
+    return transaction(this.pool, async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock($1)', [ARTICLE_WRITES]);
+      const { rowCount } = await client.query('DELETE FROM comments WHERE article_position = (SELECT position FROM articles WHERE id = $1) AND id = $2', [
+        articleId,
+        commentId,
+      ]);
+      return (rowCount ?? 0) > 0;
+    });
+  }
+
+  /** Newest first (published time, else ingest time). */
+  async list(options: { limit?: number; offset?: number } = {}): Promise<ArticleSummary[]> {
+    // SQLite reads a negative limit as "no limit"; LIMIT NULL is PostgreSQL's.
+    const limit = options.limit === undefined || options.limit < 0 ? null : options.limit;
+    const { rows } = await this.pool.query<ArticleSummary>(
+      `SELECT a.id, a.title, a.url, a.source, a.published_at AS "publishedAt", a.ingested_at AS "ingestedAt",
+         (SELECT count(*)::int FROM comments c WHERE c.article_position = a.position) AS comments,
+         a.declared_comment_count AS "declaredCommentCount"
+       FROM articles a ORDER BY coalesce(a.published_at, a.ingested_at) DESC, a.position DESC LIMIT $1 OFFSET $2`,
+      [limit, Math.max(options.offset ?? 0, 0)],
+    );
+    return rows;
+  }
+
+  /** Ids starting with `prefix` (hex), at most `limit`. */
+  async idsWithPrefix(prefix: string, limit: number): Promise<string[]> {
+    const p = prefix.toLowerCase();
+    const { rows } = await this.pool.query<{ id: string }>("SELECT id FROM articles WHERE id >= $1 AND id < $1 || 'g' ORDER BY id LIMIT $2", [
+      p,
+      Math.max(limit, 0),
+    ]);
+    return rows.map((r) => r.id);
+  }
+
+  async count(): Promise<number> {
+    const { rows } = await this.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM articles');
+    return rows[0]?.n ?? 0;
+  }
+
+  /** Every article with its comments, oldest stored first, a page at a time (memory stays flat). */
+  async *all(): AsyncGenerator<Article> {
+    let after = 0;
+    for (;;) {
+      const { rows } = await this.pool.query<ArticleRow>(`${ARTICLE_SELECT} WHERE position > $1 ORDER BY position LIMIT $2`, [after, PAGE]);
+      if (rows.length === 0) return;
+      const comments = await this.pool.query<CommentRow>(`${COMMENT_SELECT} WHERE article_position = ANY($1::bigint[]) ORDER BY article_position, position`, [
+        rows.map((r) => r.rowid),
+      ]);
+      const byArticle = new Map<number, CommentRow[]>();
+      for (const c of comments.rows) byArticle.set(c.article_rowid, [...(byArticle.get(c.article_rowid) ?? []), c]);
+      for (const row of rows) yield toArticle(row, byArticle.get(row.rowid) ?? []);
+      after = rows[rows.length - 1]!.rowid;
+    }
+  }
+
+  search(query: string, options: SearchOptions = {}): Promise<SearchResult> {
+    return search(this.pool, query, options);
+  }
+
+  /** Up to `limit` titles matching what was typed so far (newest articles when nothing was typed). */
+  suggest(typed: string, limit: number): Promise<Suggestion[]> {
+    return suggest(this.pool, typed, limit);
+  }
+
+  close(): Promise<void> {
+    return this.pool.end();
+  }
+}
+
+async function articleById(db: Queryable, id: string): Promise<ArticleRow | undefined> {
+  const { rows } = await db.query<ArticleRow>(`${ARTICLE_SELECT} WHERE id = $1`, [id]);
+  return rows[0];
+}
+
+async function commentsOf(db: Queryable, position: number): Promise<CommentRow[]> {
+  const { rows } = await db.query<CommentRow>(`${COMMENT_SELECT} WHERE article_position = $1 ORDER BY position`, [position]);
+  return rows;
+}
+
+async function insertComment(client: Client, article: number, cols: CommentColumns, position: number, config: string): Promise<void> {
+  await client.query(
+    `INSERT INTO comments (article_position, position, ts_config, ${COMMENT_NAMES.join(', ')})
+     VALUES ($1, $2, $3::regconfig, ${COMMENT_NAMES.map((_, i) => `$${i + 4}`).join(', ')})`,
+    [article, position, config, ...COMMENT_NAMES.map((k) => cols[k])],
+  );
+}
+
+/** Returns whether any comment was added or changed: new ones go after the stored ones, none is dropped. */
+async function mergeComments(client: Client, article: number, comments: readonly Comment[], config: string): Promise<boolean> {
+  if (comments.length === 0) return false;
+  const existing = new Map((await commentsOf(client, article)).map((r) => [r.id, r]));
+  let position = existing.size;
+  let changed = false;
+  for (const c of comments) {
+    const cols = commentColumns(c);
+    const old = existing.get(c.id);
+    if (!old) {
+      await insertComment(client, article, cols, position++, config);
+      changed = true;
+      continue;
+    }
+    for (const key of COMMENT_SCALARS) (cols[key] as unknown) = cols[key] ?? old[key];
+    if ((Object.keys(cols) as (keyof CommentColumns)[]).some((k) => cols[k] !== old[k])) {
+      await client.query(
+        `UPDATE comments SET ${COMMENT_NAMES.filter((k) => k !== 'id')
+          .map((k, i) => `${k} = $${i + 3}`)
+          .join(', ')} WHERE article_position = $1 AND id = $2`,
+        [article, c.id, ...COMMENT_NAMES.filter((k) => k !== 'id').map((k) => cols[k])],
+      );
+      changed = true;
+    }
+  }
+  return changed;
+}
+
+/**
+ * Opens a pool on `url` (`max` connections), applies the migrations this database lacks (safe
+ * when several processes open it at once) and returns the store; `.pool` is there for the bot's
+ * state to share. An error names the host and database, never the password.
+ */
+export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
+  const pool = openPool(url, options);
+  try {
+    await migrate(pool);
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw new Error(`PostgreSQL at ${describeUrl(url)}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+  return new PostgresStore(pool);
+}

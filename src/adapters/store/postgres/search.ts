@@ -1,0 +1,236 @@
+/**
+ * Full-text search on PostgreSQL, with SQLite's behaviour (../search.ts): the same query syntax
+ * (parseQuery), scopes, filters, paging, COUNT_CAP, the `all` merge and the snippets with their
+ * highlights (../search-common.ts, ../snippet.ts). Only the finding and ranking differ: the
+ * tsvector columns with their GIN indexes, ranked by ts_rank_cd with title words weighing five
+ * times body words (SQLite: bm25(5.0, 1.0)). `score` is the rank negated, so that lower is better
+ * as with BM25; the two scales differ, so only orders compare across backends.
+ */
+import { parseQuery } from '../query.ts';
+import {
+  COUNT_CAP,
+  type DetailRow,
+  type RankedRow,
+  type SearchHit,
+  type SearchOptions,
+  type SearchResult,
+  checkOptions,
+  hitFrom,
+  mergeScopes,
+  pageOf,
+} from '../search-common.ts';
+import { tokenMatcher } from '../snippet.ts';
+import type { Pool } from './pool.ts';
+import { toTsqueryText } from './tsquery.ts';
+
+/**
+ * Ranking costs a tsvector read per match, and a common word matches a large share of a big
+ * library; so, as on SQLite, relevance ranks the RANK_WINDOW most recently stored matches (more
+ * when a deep page asks for more) plus the best TITLE_CANDIDATES title matches however old. Below
+ * RANK_WINDOW matches this ranks every match.
+ */
+const RANK_WINDOW = 500;
+const TITLE_CANDIDATES = 50;
+const TITLE_WINDOW = 5000;
+
+interface ScopeSql {
+  /** Row id column (the hit's key), its table with what the filters need. */
+  readonly key: string;
+  readonly from: string;
+  readonly vector: string;
+  readonly config: string;
+  /** ts_rank_cd's weights {D, C, B, A}: titles are A, bodies B; comments are all D. */
+  readonly weights: string;
+  readonly date: string;
+  readonly detail: string;
+  /** Titles alone, searched whatever the window leaves out. */
+  readonly titles?: string;
+}
+
+const ARTICLES: ScopeSql = {
+  key: 'a.position',
+  from: 'articles a',
+  vector: 'a.search',
+  config: 'a.ts_config',
+  weights: `'{0.1, 0.2, 0.2, 1.0}'`,
+  date: 'coalesce(a.published_at, a.ingested_at)',
+  detail: `SELECT a.position AS rowid, a.id AS article_id, a.title, a.url, a.source, a.published_at, NULL AS comment_id, a.body_text AS text
+    FROM articles a WHERE a.position = ANY($1::bigint[])`,
+  titles: 'a.title_search',
+};
+const COMMENTS: ScopeSql = {
+  key: 'c.rowid',
+  from: 'comments c JOIN articles a ON a.position = c.article_position',
+  vector: 'c.search',
+  config: 'c.ts_config',
+  weights: `'{1.0, 0.2, 0.4, 1.0}'`,
+  date: 'coalesce(c.posted_at, a.published_at, a.ingested_at)',
+  detail: `SELECT c.rowid, a.id AS article_id, a.title, a.url, a.source, a.published_at, c.id AS comment_id, c.number AS comment_number,
+      c.author AS comment_author, c.posted_at AS comment_posted_at, c.rating AS comment_rating, c.text AS text
+    FROM comments c JOIN articles a ON a.position = c.article_position WHERE c.rowid = ANY($1::bigint[])`,
+};
+
+/** Bound parameters, numbered as they are added. */
+class Params {
+  readonly values: unknown[] = [];
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+/**
+ * The match condition and rank for one query: one constant tsquery per configuration in use,
+ * each an index condition on its own (a per-row to_tsquery(ts_config, …) could use no index).
+ */
+interface Query {
+  match(vector: string, config: string, p: Params): string;
+  rank(scope: ScopeSql, p: Params): string;
+}
+
+function queryOf(text: string, configs: readonly string[]): Query {
+  const tsquery = (c: string, p: Params) => `to_tsquery(${p.add(c)}::regconfig, ${p.add(text)})`;
+  return {
+    match: (vector, config, p) => `(${configs.map((c) => `(${config} = ${p.add(c)}::regconfig AND ${vector} @@ ${tsquery(c, p)})`).join(' OR ')})`,
+    rank: (s, p) => {
+      // Normalization 1 divides by 1 + log(length): a long text full of a word does not bury a short one about it.
+      const rank = (c: string) => `ts_rank_cd(${s.weights}, ${s.vector}, ${tsquery(c, p)}, 1)`;
+      const first = configs[0] ?? 'simple';
+      const expr = configs.length === 1 ? rank(first) : `CASE ${s.config} ${configs.map((c) => `WHEN ${p.add(c)}::regconfig THEN ${rank(c)}`).join(' ')} END`;
+      return `-(${expr})::float8`;
+    },
+  };
+}
+
+function filters(scope: ScopeSql, o: SearchOptions, p: Params): string {
+  const parts: string[] = [];
+  if (o.source) parts.push(`lower(a.source) = lower(${p.add(o.source)})`);
+  if (o.from) parts.push(`${scope.date} >= ${p.add(o.from)}`);
+  // Dates compare as text ("C" collation); `to` is a whole day, so anything on that day sorts below the next day.
+  if (o.to) parts.push(`substr(${scope.date}, 1, 10) <= ${p.add(o.to)}`);
+  return parts.map((x) => ` AND ${x}`).join('');
+}
+
+async function rankScope(pool: Pool, scope: ScopeSql, q: Query, o: SearchOptions, take: number): Promise<{ ranked: RankedRow[]; total: number }> {
+  const where = (p: Params) => `${q.match(scope.vector, scope.config, p)}${filters(scope, o, p)}`;
+  const count = async (): Promise<number> => {
+    const p = new Params();
+    const { rows } = await pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM (SELECT 1 FROM ${scope.from} WHERE ${where(p)} LIMIT ${COUNT_CAP + 1}) t`,
+      p.values,
+    );
+    return rows[0]?.n ?? 0;
+  };
+  const p = new Params();
+  if (o.order === 'newest') {
+    const total = await count();
+    if (total === 0) return { ranked: [], total };
+    const { rows } = await pool.query<RankedRow>(
+      `SELECT ${scope.key} AS rowid, ${q.rank(scope, p)} AS score, ${scope.date} AS date FROM ${scope.from}
+       WHERE ${where(p)} ORDER BY date DESC, ${scope.key} DESC LIMIT ${p.add(take)}`,
+      p.values,
+    );
+    return { ranked: rows, total };
+  }
+  // Deep pages widen the window, so that every page comes from one consistent ranking.
+  const windowSize = Math.max(RANK_WINDOW, take);
+  const { rows: window } = await pool.query<RankedRow>(
+    `SELECT ${scope.key} AS rowid, ${q.rank(scope, p)} AS score, '' AS date FROM ${scope.from}
+     WHERE ${where(p)} ORDER BY ${scope.key} DESC LIMIT ${p.add(windowSize)}`,
+    p.values,
+  );
+  // A window that is not full holds every match: no need to count them again.
+  const total = window.length < windowSize ? window.length : await count();
+  const byRowid = new Map(window.map((r) => [r.rowid, r]));
+  if (scope.titles && total > windowSize) {
+    for (const t of await titleMatches(pool, scope, q, o, byRowid)) byRowid.set(t.rowid, t);
+  }
+  const ranked = [...byRowid.values()].sort((x, y) => x.score - y.score || y.rowid - x.rowid).slice(0, take);
+  return { ranked, total };
+}
+
+/** The best title matches outside the window, scored in full (body included) and checked against the whole query (an excluded word may be in the body). */
+async function titleMatches(pool: Pool, scope: ScopeSql, q: Query, o: SearchOptions, inWindow: ReadonlyMap<number, RankedRow>): Promise<RankedRow[]> {
+  const titles: ScopeSql = { ...scope, vector: scope.titles ?? scope.vector, weights: `'{1.0, 1.0, 1.0, 1.0}'` };
+  const p = new Params();
+  const { rows } = await pool.query<{ rowid: number }>(
+    `SELECT rowid FROM (
+       SELECT a.position AS rowid, ${q.rank(titles, p)} AS score FROM articles a
+       WHERE ${q.match(titles.vector, titles.config, p)}${filters(scope, o, p)} ORDER BY a.position DESC LIMIT ${TITLE_WINDOW}
+     ) t ORDER BY score, rowid DESC LIMIT ${TITLE_CANDIDATES}`,
+    p.values,
+  );
+  const outside = rows.map((r) => r.rowid).filter((r) => !inWindow.has(r));
+  if (outside.length === 0) return [];
+  const full = new Params();
+  const ids = full.add(outside);
+  const { rows: scored } = await pool.query<RankedRow>(
+    `SELECT a.position AS rowid, ${q.rank(scope, full)} AS score, '' AS date FROM articles a
+     WHERE a.position = ANY(${ids}::bigint[]) AND ${q.match(scope.vector, scope.config, full)}`,
+    full.values,
+  );
+  return scored;
+}
+
+async function details(pool: Pool, scope: ScopeSql, rowids: number[]): Promise<Map<number, DetailRow>> {
+  if (rowids.length === 0) return new Map();
+  const { rows } = await pool.query<DetailRow & { rowid: number }>(scope.detail, [rowids]);
+  return new Map(rows.map((r) => [r.rowid, r]));
+}
+
+/** The configurations articles are indexed with (a handful at most). */
+async function configsInUse(pool: Pool): Promise<string[]> {
+  const { rows } = await pool.query<{ config: string }>('SELECT config::text AS config FROM search_configs ORDER BY 1');
+  return rows.map((r) => r.config);
+}
+
+/**
+ * Searches articles and/or comments. Any input is safe: what cannot be searched for gives an empty
+ * result, never an error. Bad options (a malformed date) reject with a RangeError naming the option.
+ */
+export async function search(pool: Pool, query: string, options: SearchOptions = {}): Promise<SearchResult> {
+  checkOptions(options);
+  const { limit, offset } = pageOf(options);
+  const empty: SearchResult = { query, total: 0, totalCapped: false, offset, limit, hits: [] };
+  const terms = parseQuery(query);
+  const text = toTsqueryText(terms);
+  if (text === null) return empty;
+  const configs = await configsInUse(pool);
+  if (configs.length === 0) return empty;
+  const q = queryOf(text, configs);
+
+  const scope = options.in ?? 'all';
+  const scopes = scope === 'articles' ? [ARTICLES] : scope === 'comments' ? [COMMENTS] : [ARTICLES, COMMENTS];
+  const found = await Promise.all(scopes.map(async (s) => ({ scope: s, ...(await rankScope(pool, s, q, options, offset + limit)) })));
+  const { merged, total, totalCapped } = mergeScopes(found, options.order);
+  const page = merged.slice(offset, offset + limit);
+  const rows = new Map(
+    await Promise.all(
+      scopes.map(
+        async (s) =>
+          [
+            s,
+            await details(
+              pool,
+              s,
+              page.filter((r) => r.s === s).map((r) => r.rowid),
+            ),
+          ] as const,
+      ),
+    ),
+  );
+  const matcher = tokenMatcher(terms);
+  return {
+    query,
+    total,
+    totalCapped,
+    offset,
+    limit,
+    hits: page
+      .map((r) => {
+        const row = rows.get(r.s)?.get(r.rowid);
+        return row ? hitFrom(row, matcher, r.score) : null;
+      })
+      .filter((h): h is SearchHit => h !== null),
+  };
+}
