@@ -10,6 +10,7 @@
  * unicode61 splits every script (Cyrillic included) and remove_diacritics 2 folds accents.
  */
 import type { Db } from './connection.ts';
+import { sqliteLeaseTable } from './leases.ts';
 import { moveStateToTables, stateTables } from './state-migration.ts';
 
 const tokenize = `tokenize = 'porter unicode61 remove_diacritics 2'`;
@@ -76,6 +77,8 @@ export const migrations: readonly string[] = [
   ) WITHOUT ROWID;`,
   // The bot's state in tables of its own, moved there from keyv records (src/adapters/store/state-migration.ts).
   stateTables,
+  // Leases: claims that expire, so that several processes share the scheduled work (src/adapters/store/leases.ts).
+  sqliteLeaseTable,
 ];
 
 /** Data moved by a migration, by the migration's index: run after its SQL, in its transaction. */

@@ -7,6 +7,7 @@ import type { Logger } from '../../core/log.ts';
 import type { Db } from './connection.ts';
 import { type DeliveryProgressRepository, SqliteDeliveryProgressRepository } from './delivery-progress.ts';
 import { type FeedRepository, SqliteFeedRepository } from './feeds.ts';
+import { type LeaseRepository, SqliteLeaseRepository } from './leases.ts';
 import { SqliteSubscriptionRepository, type SubscriptionRepository } from './subscriptions.ts';
 import { SqliteThreadRepository, type ThreadRepository } from './threads.ts';
 
@@ -15,6 +16,8 @@ export interface BotState {
   readonly feeds: FeedRepository;
   readonly progress: DeliveryProgressRepository;
   readonly threads: ThreadRepository;
+  /** Claims that expire, so that several processes share the scheduled work (leases.ts). */
+  readonly leases: LeaseRepository;
 }
 
 /** A record the migration from keyv could not use, kept as it was. */
@@ -49,6 +52,7 @@ export function openBotState(db: Db, log?: Logger): BotState {
     feeds: new SqliteFeedRepository(db),
     progress: new SqliteDeliveryProgressRepository(db),
     threads: new SqliteThreadRepository(db),
+    leases: new SqliteLeaseRepository(db),
   };
 }
 

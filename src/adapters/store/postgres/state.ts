@@ -1,10 +1,11 @@
 /**
- * The bot's state in PostgreSQL: the four repositories of BotState over one pool, the schema
+ * The bot's state in PostgreSQL: the repositories of BotState over one pool, the schema
  * brought up to date first. Short-lived state (button state, cooldowns) is not here: keyv keeps it.
  */
 import type { BotState } from '../state.ts';
 import { PostgresDeliveryProgressRepository } from './delivery-progress.ts';
 import { PostgresFeedRepository } from './feeds.ts';
+import { PostgresLeaseRepository } from './leases.ts';
 import { migrate } from './migrations.ts';
 import { describeUrl, openPool, type Pool, type PoolOptions } from './pool.ts';
 import { PostgresSubscriptionRepository } from './subscriptions.ts';
@@ -35,6 +36,7 @@ export async function openPostgresBotState(url: string, options: PoolOptions = {
     feeds: new PostgresFeedRepository(pool),
     progress: new PostgresDeliveryProgressRepository(pool),
     threads: new PostgresThreadRepository(pool),
+    leases: new PostgresLeaseRepository(pool),
     close: () => pool.end(),
   };
 }
