@@ -61,7 +61,7 @@ const PAGE = 200;
 
 type Queryable = Pick<Pool | Client, 'query'>;
 
-export interface PostgresStoreOptions extends PoolOptions {}
+export type PostgresStoreOptions = PoolOptions;
 
 export class PostgresStore implements Store {
   readonly backend = 'postgres' as const;

@@ -2,7 +2,7 @@
  * Full-text search on PostgreSQL, with SQLite's behaviour (../search.ts): the same query syntax
  * (parseQuery), scopes, filters, paging, COUNT_CAP, the `all` merge and the snippets with their
  * highlights (../search-common.ts, ../snippet.ts). Only the finding and ranking differ: the
- * tsvector columns with their GIN indexes, ranked by ts_rank_cd with title words weighing five
+ * tsvector columns with their GIN indexes, ranked by ts_rank with title words weighing five
  * times body words (SQLite: bm25(5.0, 1.0)). `score` is the rank negated, so that lower is better
  * as with BM25; the two scales differ, so only orders compare across backends.
  */
@@ -39,7 +39,7 @@ interface ScopeSql {
   readonly from: string;
   readonly vector: string;
   readonly config: string;
-  /** ts_rank_cd's weights {D, C, B, A}: titles are A, bodies B; comments are all D. */
+  /** ts_rank's weights {D, C, B, A}: titles are A, bodies B; comments are all D. */
   readonly weights: string;
   readonly date: string;
   readonly detail: string;
@@ -93,8 +93,10 @@ function queryOf(text: string, configs: readonly string[]): Query {
   return {
     match: (vector, config, p) => `(${configs.map((c) => `(${config} = ${p.add(c)}::regconfig AND ${vector} @@ ${tsquery(c, p)})`).join(' OR ')})`,
     rank: (s, p) => {
-      // Normalization 1 divides by 1 + log(length): a long text full of a word does not bury a short one about it.
-      const rank = (c: string) => `ts_rank_cd(${s.weights}, ${s.vector}, ${tsquery(c, p)}, 1)`;
+      // ts_rank rather than ts_rank_cd: its weight for a word's repeats falls off (1/n²), as BM25's
+      // does, so a body repeating a word does not outrank a title holding it. Normalization 1
+      // divides by 1 + log(length), as BM25 weighs long texts down.
+      const rank = (c: string) => `ts_rank(${s.weights}, ${s.vector}, ${tsquery(c, p)}, 1)`;
       const first = configs[0] ?? 'simple';
       const expr = configs.length === 1 ? rank(first) : `CASE ${s.config} ${configs.map((c) => `WHEN ${p.add(c)}::regconfig THEN ${rank(c)}`).join(' ')} END`;
       return `-(${expr})::float8`;
