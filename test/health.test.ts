@@ -21,7 +21,7 @@ import { type HealthCheck, type HealthServerOptions, reasonOf, startHealthServer
 import { capturedLogger } from './helpers/log.ts';
 import { createTestDatabase } from './helpers/postgres.ts';
 
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
+const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
