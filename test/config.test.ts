@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, PROJECT_ROOT, checkShardIds, loadConfig, parseShardIds, requireDiscord } from '../src/config.ts';
@@ -179,5 +180,21 @@ describe('GIVEN the settings for several processes', () => {
       /^configuration: DELIVERY_LEASE_SECONDS: expected a number of seconds from 2 up, such as 60$/,
     );
     expect(Object.isFrozen(loadConfig({ SHARD_COUNT: '2' }).shards.ids)).toBe(true);
+  });
+});
+
+describe('GIVEN the documentation of the settings', () => {
+  it('THEN every key in .env.example is in the README’s configuration table, and the other way round', () => {
+    const example = readFileSync(resolve(PROJECT_ROOT, '.env.example'), 'utf8');
+    const readme = readFileSync(resolve(PROJECT_ROOT, 'README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('\n## ', readme.indexOf('## Configuration') + 1));
+    const inExample = [...example.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]).sort();
+    const inTable = [...table.matchAll(/^\| (`[A-Z][A-Z0-9_]*`(?:, `[A-Z][A-Z0-9_]*`)*) \|/gm)]
+      .flatMap((m) => (m[1] ?? '').split(', ').map((k) => k.slice(1, -1)))
+      .sort();
+    expect(inTable).toEqual(inExample);
+    expect(inExample).toEqual(
+      expect.arrayContaining(['DATABASE_URL', 'SHARD_COUNT', 'SHARD_IDS', 'DELIVERY', 'HEALTH_PORT', 'DISCORD_REST_PROXY', 'DELIVERY_LEASE_SECONDS']),
+    );
   });
 });
