@@ -21,6 +21,10 @@ interface Opened {
   readonly other: LeaseRepository;
   /** Makes the lease on `name` expired, as time passing would. */
   expire(name: string): Promise<void>;
+  /** One more connection of its own, which the test may close. */
+  connect(): Promise<{ readonly leases: LeaseRepository; close(): Promise<void> }>;
+  /** The child process's arguments naming this database. */
+  readonly child: readonly [string, string];
   /** Four contenders claim the same `count` names at once; resolves the names each won. */
   race(count: number): Promise<string[][]>;
   close(): Promise<void>;
@@ -38,6 +42,11 @@ const backends: Record<string, () => Promise<Opened>> = {
     return Promise.resolve({
       leases: new SqliteLeaseRepository(first),
       other: new SqliteLeaseRepository(second),
+      connect: () => {
+        const db = openDatabase(path);
+        return Promise.resolve({ leases: new SqliteLeaseRepository(db), close: () => Promise.resolve(void db.close()) });
+      },
+      child: ['sqlite', path],
       expire: (name) => {
         first.prepare('UPDATE leases SET expires_at = 0 WHERE name = ?').run(name);
         return Promise.resolve();
@@ -70,6 +79,11 @@ const backends: Record<string, () => Promise<Opened>> = {
     return {
       leases: state.leases,
       other: other.leases,
+      connect: async () => {
+        const third = await openPostgresBotState(database.url, { max: 1 });
+        return { leases: third.leases, close: () => third.close() };
+      },
+      child: ['postgres', database.url],
       expire: async (name) => {
         await state.pool.query(`UPDATE leases SET expires_at = now() - interval '1 second' WHERE name = $1`, [name]);
       },
@@ -202,6 +216,48 @@ describe.each(Object.keys(backends))('GIVEN leases on %s', (backend) => {
     // Stopping a lost lease leaves the new holder's alone.
     await kept!.stop();
     expect((await leases.holderOf('deliver:1:y'))?.holder).toBe('B');
+  });
+
+  it('THEN a process killed while holding a lease keeps it only until it expires, and then another takes it over', async () => {
+    const { leases, other, child } = await open();
+    const script = resolve(import.meta.dirname, 'fixtures/lease-holder-child.ts');
+    const p = spawn(process.execPath, ['--import', 'tsx', script, ...child, 'deliver:1:z', '1500'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const holder = await new Promise<string>((done, fail) => {
+      let out = '';
+      p.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        if (out.includes('\n')) done(out.trim());
+      });
+      p.on('exit', (code) => fail(new Error(`lease holder exited with ${code} before holding the lease`)));
+    });
+    const exited = new Promise((done) => p.on('exit', done));
+    p.kill('SIGKILL');
+    await exited;
+    const held = await leases.holderOf('deliver:1:z');
+    expect(held?.holder).toBe(holder);
+    expect(await other.claim('deliver:1:z', 'B', 60_000)).toBe(false);
+    while (!(await other.claim('deliver:1:z', 'B', 60_000))) await sleep(50);
+    // Taken no earlier than the dead holder's lease ran out.
+    expect(Date.now()).toBeGreaterThanOrEqual(held!.expiresAt - 50);
+    expect((await leases.holderOf('deliver:1:z'))?.holder).toBe('B');
+  }, 30_000);
+
+  it('THEN the keeper signals the loss when it cannot renew before the lease would expire, and the lease frees itself', async () => {
+    const db = await open();
+    const { other } = db;
+    const own = await db.connect();
+    const kept = await keepLease(own.leases, 'feed:b', 'A', 300);
+    const aborted = new Promise<unknown>((done) => kept!.signal.addEventListener('abort', () => done(kept!.signal.reason as unknown), { once: true }));
+    // The connection goes: every renewal fails from now on.
+    await own.close();
+    const startedAt = Date.now();
+    expect(String(await aborted)).toBe('Error: lease feed:b: could not be renewed before it would expire');
+    // Warned before the lease could have expired, so the work stops before anyone else may start it.
+    expect(Date.now() - startedAt).toBeLessThan(300);
+    expect(await other.claim('feed:b', 'B', 1000)).toBe(false);
+    await kept!.stop();
+    await sleep(300);
+    expect(await other.claim('feed:b', 'B', 1000)).toBe(true);
   });
 
   it('THEN withLease runs the work once under the lease, releases it after, and skips it when held', async () => {
