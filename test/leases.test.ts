@@ -277,6 +277,31 @@ describe.each(Object.keys(backends))('GIVEN leases on %s', (backend) => {
   });
 });
 
+describe('GIVEN a kept lease on PostgreSQL whose renewal hangs', () => {
+  it('THEN the keeper signals the loss two thirds of the ttl after the last renewal, without waiting for the hung one', async () => {
+    const database = await createTestDatabase();
+    const state = await openPostgresBotState(database.url, { max: 2 });
+    const blocker = await state.pool.connect();
+    try {
+      const kept = await keepLease(state.leases, 'feed:c', 'A', 600);
+      const claimedAt = Date.now();
+      // Another transaction holds the row: every UPDATE that renews it waits, as on a dead connection.
+      await blocker.query('BEGIN');
+      await blocker.query(`SELECT * FROM leases WHERE name = 'feed:c' FOR UPDATE`);
+      const reason = await new Promise<unknown>((done) => kept!.signal.addEventListener('abort', () => done(kept!.signal.reason as unknown), { once: true }));
+      expect(String(reason)).toBe('Error: lease feed:c: could not be renewed before it would expire');
+      expect(Date.now() - claimedAt).toBeLessThan(600);
+      await blocker.query('ROLLBACK');
+      await kept!.stop();
+      expect(await state.leases.holderOf('feed:c')).toBeNull();
+    } finally {
+      blocker.release();
+      await state.close();
+      await database.drop();
+    }
+  });
+});
+
 describe('GIVEN a process holder id', () => {
   it('THEN it is host:pid:random and the same for the life of the process', () => {
     const id = processHolderId();

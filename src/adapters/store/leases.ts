@@ -180,10 +180,23 @@ export async function keepLease(repo: LeaseRepository, name: string, holder: str
   const every = Math.max(1, Math.floor(ttlMs / 3));
   let renewedAt = Date.now();
   let timer: NodeJS.Timeout | undefined;
-  let renewing: Promise<void> = Promise.resolve();
-  let stopped = false;
+  let deadline: NodeJS.Timeout | undefined;
 
-  const lose = (why: string) => controller.abort(new Error(`lease ${name}: ${why}`));
+  const end = () => {
+    clearTimeout(timer);
+    clearTimeout(deadline);
+  };
+  const lose = (why: string) => {
+    end();
+    if (!controller.signal.aborted) controller.abort(new Error(`lease ${name}: ${why}`));
+  };
+  // Two thirds of the ttl after the last renewal that worked, whether the ones since failed or still
+  // hang on a dead connection: the work hears of it a third of the ttl before anyone may take over.
+  const armDeadline = () => {
+    clearTimeout(deadline);
+    deadline = setTimeout(() => lose('could not be renewed before it would expire'), Math.max(0, renewedAt + (ttlMs * 2) / 3 - Date.now()));
+    deadline.unref();
+  };
   const renew = async () => {
     const startedAt = Date.now();
     let held: boolean | undefined;
@@ -192,30 +205,31 @@ export async function keepLease(repo: LeaseRepository, name: string, holder: str
     } catch (error) {
       options.log?.warn({ err: error, lease: name }, 'a lease could not be renewed; retrying');
     }
-    if (stopped) return;
-    if (held === true) renewedAt = startedAt;
-    else if (held === false) return lose('lost to another holder');
-    else if (Date.now() - renewedAt >= (ttlMs * 2) / 3) return lose('could not be renewed before it would expire');
+    if (controller.signal.aborted) return;
+    if (held === false) return lose('lost to another holder');
+    if (held === true) {
+      renewedAt = startedAt;
+      armDeadline();
+    }
     schedule();
   };
   const schedule = () => {
-    timer = setTimeout(() => {
-      renewing = renew();
-    }, every);
+    timer = setTimeout(() => void renew(), every);
     // A lease never keeps the process alive by itself.
     timer.unref();
   };
+  armDeadline();
   schedule();
 
   return {
     signal: controller.signal,
     async stop() {
-      if (stopped) return;
-      stopped = true;
-      clearTimeout(timer);
-      await renewing;
-      if (!controller.signal.aborted) controller.abort(new Error(`lease ${name}: stopped`));
-      // Only this holder's row goes: a lease lost to another holder stays theirs.
+      if (controller.signal.aborted && controller.signal.reason instanceof StoppedLease) return;
+      const lost = controller.signal.aborted;
+      end();
+      if (!lost) controller.abort(new StoppedLease(`lease ${name}: stopped`));
+      // Only this holder's row goes: a lease lost to another holder stays theirs. A renewal still
+      // under way does no harm: it updates the row, so after the delete it finds nothing.
       try {
         await repo.release(name, holder);
       } catch (error) {
@@ -224,6 +238,9 @@ export async function keepLease(repo: LeaseRepository, name: string, holder: str
     },
   };
 }
+
+/** The abort reason of a lease its holder stopped, told apart from a lost one. */
+export class StoppedLease extends Error {}
 
 /**
  * Runs `work` under the lease `name` when this holder can take it; the lease is released when the
