@@ -14,15 +14,15 @@ import { deployCommands } from '../src/ui/discord/deploy.ts';
 import { FakeDiscord, type InteractionHandle, clientOptionsFor } from '@paperboy/fake-discord';
 import { createLogger } from '../src/core/log.ts';
 import { sqliteBotStorage } from '../src/adapters/store/bot-storage.ts';
-import { ArticleStore } from '../src/adapters/store/store.ts';
+import { SqliteStore } from '../src/adapters/store/sqlite-store.ts';
 import { loadPools, queries, rng, titleOf } from './corpus.ts';
 import { percentile } from './stats.ts';
 
 const { values } = parseArgs({ options: { db: { type: 'string' }, runs: { type: 'string', default: '300' } } });
 if (!values.db) throw new Error('bench/bot.ts: --db PATH is required (a database built by bench/library.ts --keep PATH)');
 const runs = Number(values.runs);
-const store = ArticleStore.open(values.db);
-const articles = store.count();
+const store = SqliteStore.open(values.db);
+const articles = await store.count();
 const pools = loadPools();
 const token = 'MTAwMDAwMDAwMDAwMDAwMDAx.GbotTk.local-discord-bench-token-0123456789';
 const fake = await FakeDiscord.start({ botToken: token });
@@ -39,7 +39,7 @@ const at = { guildId: guild.id, channelId: channel.id, userId: user.id };
 const qs = queries(runs, articles, pools, 11);
 const r = rng(5);
 // Article ids in the order bench/library.ts stored them: `list` gives a random sample cheaply.
-const ids = store.list({ limit: 2000 }).map((a) => a.id);
+const ids = (await store.list({ limit: 2000 })).map((a) => a.id);
 const pick = (): string => ids[Math.floor(r() * ids.length)] ?? '';
 
 async function timed(start: () => InteractionHandle, wait: 'reply' | 'choices' = 'reply'): Promise<number> {
@@ -90,7 +90,7 @@ const results = [
 ];
 await bot.stop();
 await fake.close();
-store.close();
+await store.close();
 
 const figures: Record<string, number> = { bot_articles: articles, bot_runs: runs, bot_interactions_per_s: RATE };
 for (const [label, times] of results) {

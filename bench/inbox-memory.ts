@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { processInbox } from '../src/app/library/inbox.ts';
-import { ArticleStore } from '../src/adapters/store/store.ts';
+import { SqliteStore } from '../src/adapters/store/sqlite-store.ts';
 
 const { values } = parseArgs({ options: { mb: { type: 'string', default: '150' }, thread: { type: 'boolean', default: false } } });
 const megabytes = Number(values.mb);
@@ -43,7 +43,7 @@ mkdirSync(inbox);
 renameSync(file, join(inbox, 'big.json'));
 utimesSync(join(inbox, 'big.json'), Date.now() / 1000 - 60, Date.now() / 1000 - 60);
 
-const store = ArticleStore.open(join(dir, 'bench.db'));
+const store = SqliteStore.open(join(dir, 'bench.db'));
 const rssBefore = process.resourceUsage().maxRSS;
 const delay = monitorEventLoopDelay({ resolution: 10 });
 delay.enable();
@@ -51,7 +51,7 @@ const t0 = performance.now();
 const [result] = await processInbox(inbox, store, { parseIn: values.thread ? 'thread' : 'worker' });
 const ms = performance.now() - t0;
 delay.disable();
-store.close();
+await store.close();
 rmSync(dir, { recursive: true, force: true });
 if (result?.outcome !== 'processed') throw new Error(`bench: the file was not processed: ${result?.error ?? 'no result'}`);
 console.log(

@@ -16,7 +16,7 @@ import { deployCommands } from '../src/ui/discord/deploy.ts';
 import { FakeDiscord, clientOptionsFor } from '@paperboy/fake-discord';
 import { createLogger } from '../src/core/log.ts';
 import { sqliteBotStorage } from '../src/adapters/store/bot-storage.ts';
-import { ArticleStore } from '../src/adapters/store/store.ts';
+import { SqliteStore } from '../src/adapters/store/sqlite-store.ts';
 import { percentile } from './stats.ts';
 
 const DROPS = 5;
@@ -28,7 +28,7 @@ const guild = fake.createGuild({ name: 'Bench' });
 const channel = fake.createChannel(guild.id, { name: 'news' });
 const admin = fake.createUser({ username: 'editor' });
 fake.addMember(guild.id, admin.id, { permissions: PermissionFlagsBits.ManageGuild | PermissionFlagsBits.ViewChannel });
-const store = ArticleStore.open(':memory:');
+const store = SqliteStore.open(':memory:');
 const discord = { token, applicationId: fake.applicationId, guildId: guild.id, apiUrl: fake.apiUrl };
 await deployCommands(discord, commands);
 const log = createLogger({ level: 'warn', pretty: false });
@@ -56,7 +56,7 @@ for (let i = 0; i < DROPS; i++) {
 }
 await bot.stop();
 await fake.close();
-store.close();
+await store.close();
 console.log(
   JSON.stringify({
     inbox_to_post_p50_ms: Math.round(percentile(times, 50)),

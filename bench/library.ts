@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ingestSources, type SourceFile } from '../src/app/library/ingest.ts';
-import { ArticleStore } from '../src/adapters/store/store.ts';
+import { SqliteStore } from '../src/adapters/store/sqlite-store.ts';
 import { exportText, loadPools, queries } from './corpus.ts';
 import { percentile } from './stats.ts';
 
@@ -24,7 +24,7 @@ const articles = Number(values.articles);
 const pools = loadPools();
 const dir = mkdtempSync(join(tmpdir(), 'paperboy-bench-'));
 const dbPath = values.keep ?? join(dir, 'bench.db');
-const store = ArticleStore.open(dbPath);
+const store = SqliteStore.open(dbPath);
 
 // Files are generated in chunks outside the timed section, so the figure is ingest alone.
 const CHUNK = 200;
@@ -44,16 +44,16 @@ const bytes = statSync(dbPath).size;
 
 const qs = queries(Number(values.queries), articles, pools);
 // One untimed pass warms SQLite's page cache the way a running bot's would be.
-for (const q of qs) store.search(q);
+for (const q of qs) await store.search(q);
 const times: number[] = [];
 let hits = 0;
 for (const q of qs) {
   const t0 = performance.now();
-  const result = store.search(q);
+  const result = await store.search(q);
   times.push(performance.now() - t0);
   if (result.hits.length > 0) hits++;
 }
-store.close();
+await store.close();
 if (!values.keep) rmSync(dir, { recursive: true, force: true });
 
 console.log(

@@ -1,5 +1,5 @@
 /** The `article` option that /summarize, /quote and /article share: autocompleted titles, or an id or URL. */
-import type { ArticleStore } from '../src/adapters/store/store.ts';
+import type { Store } from '../src/adapters/store/contract.ts';
 // As a namespace: this module's requireArticle wraps find.ts's own, in the front end's words.
 import * as find from '../src/app/library/find.ts';
 import { escape } from '../src/app/views/markdown.ts';
@@ -21,14 +21,14 @@ export const articleOption = text({
 const REF_SHOWN = 100;
 
 /** Titles that start with, or contain, what was typed; `max` is as many as Discord shows. */
-export function articleChoices(store: ArticleStore, typed: string, max: number): Choice[] {
-  return store.suggest(typed, max).map((s) => ({ name: s.title, value: s.id }));
+export async function articleChoices(store: Store, typed: string, max: number): Promise<Choice[]> {
+  return (await store.suggest(typed, max)).map((s) => ({ name: s.title, value: s.id }));
 }
 
 /** The article a person picked or typed; a UserError in plain words, pointing at the title list, when there is none. */
-export function requireArticle(store: ArticleStore, ref: string): Article {
+export async function requireArticle(store: Store, ref: string): Promise<Article> {
   try {
-    return find.requireArticle(store, ref);
+    return await find.requireArticle(store, ref);
   } catch (error) {
     if (!(error instanceof find.ArticleNotFound)) throw error;
     const shown = escape(truncate(error.ref, REF_SHOWN, '…').text);

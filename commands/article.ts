@@ -48,7 +48,7 @@ export default slashCommand({
   definition: { name: 'article', description: 'Read an article page by page, then its comments' },
   options: options({ article: articleOption, page: integer({ description: 'Page to open (default 1)', min_value: 1, max_value: 10000, default: 1 }) }),
   defer: false,
-  run: ({ article, page }, { store }) => articleView(requireArticle(store, article), page),
+  run: async ({ article, page }, { store }) => articleView(await requireArticle(store, article), page),
   autocomplete: (focused, { store }, max) => articleChoices(store, focused.value, max),
-  component: ([id = '', page = ''], _values, { store }) => ({ mode: 'update', view: articleView(storedArticle(store, id), Number(page)) }),
+  component: async ([id = '', page = ''], _values, { store }) => ({ mode: 'update', view: articleView(await storedArticle(store, id), Number(page)) }),
 });

@@ -51,6 +51,6 @@ export default slashCommand({
     }),
   }),
   defer: true,
-  run: ({ article, about, from }, { store }) => quoteView(requireArticle(store, article), about, from),
+  run: async ({ article, about, from }, { store }) => quoteView(await requireArticle(store, article), about, from),
   autocomplete: (focused, { store }, max) => articleChoices(store, focused.value, max),
 });

@@ -1,7 +1,7 @@
 /** /search: ranked articles and comments with highlighted snippets; buttons page, a menu opens one. */
 import { z } from 'zod';
 import type { SearchHit } from '../src/adapters/store/search.ts';
-import type { ArticleStore } from '../src/adapters/store/store.ts';
+import type { Store } from '../src/adapters/store/contract.ts';
 import { type SearchQuery, searchPage } from '../src/app/library/search.ts';
 import { commentLabel, showTime } from '../src/app/views/format.ts';
 import { escape, highlightOneLine, link, oneLine } from '../src/app/views/markdown.ts';
@@ -76,9 +76,9 @@ function optionFor(hit: SearchHit, index: number, offset: number): SelectOption 
   };
 }
 
-export function searchView(store: ArticleStore, q: Query, page: number): View {
+export async function searchView(store: Store, q: Query, page: number): Promise<View> {
   const offset = (page - 1) * PAGE_SIZE;
-  const result = searchPage(store, q, page, PAGE_SIZE);
+  const result = await searchPage(store, q, page, PAGE_SIZE);
   const shownQuery = escape(truncate(oneLine(q.query), QUERY_SHOWN, '…').text);
   if (result.hits.length === 0) {
     if (page > 1) throw new UserError('stale', 'That page is past the last result now. Search again.');
@@ -104,10 +104,10 @@ export function searchView(store: ArticleStore, q: Query, page: number): View {
   };
 }
 
-function openResult(store: ArticleStore, q: Query, page: number, value: string): View {
+async function openResult(store: Store, q: Query, page: number, value: string): Promise<View> {
   const [index = '', articleId = ''] = value.split(':');
-  const hit = searchPage(store, q, page, PAGE_SIZE).hits[Number(index)];
-  const article = hit?.articleId === articleId ? store.get(articleId) : null;
+  const hit = (await searchPage(store, q, page, PAGE_SIZE)).hits[Number(index)];
+  const article = hit?.articleId === articleId ? await store.get(articleId) : null;
   if (!hit || !article) throw new UserError('stale', 'The results have changed since this list was made. Search again.');
   if (!hit.comment) return { ...articleView(article, 1), ephemeral: true };
   const comment = article.comments.find((c) => c.id === hit.comment?.id);
@@ -140,10 +140,10 @@ export default slashCommand({
   }),
   defer: true,
   run: ({ query, scope, source }, { store }) => searchView(store, { query, scope, source: source ?? null }, 1),
-  component: ([action, scope = '', source = '', page = '', query = ''], values, { store }) => {
+  component: async ([action, scope = '', source = '', page = '', query = ''], values, { store }) => {
     const q: Query = { query, scope: z.enum(scopes).parse(scope), source: source || null };
     const n = Number(page);
-    if (action === 'open') return { mode: 'reply', view: openResult(store, q, n, values[0] ?? '') };
-    return { mode: 'update', view: searchView(store, q, n) };
+    if (action === 'open') return { mode: 'reply', view: await openResult(store, q, n, values[0] ?? '') };
+    return { mode: 'update', view: await searchView(store, q, n) };
   },
 });

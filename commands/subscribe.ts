@@ -50,7 +50,7 @@ export default slashCommand({
     ];
     const filters = existing && filterChanges(existing, { source, keywords });
     if (filters) lines.push(filters);
-    if (!existing) lines.push(firstBackfill(fill, given === null, countWaiting(ctx.store, sub, filter, cursor)));
+    if (!existing) lines.push(firstBackfill(fill, given === null, await countWaiting(ctx.store, sub, filter, cursor)));
     else if (given)
       lines.push(
         changedBackfill(
@@ -58,7 +58,7 @@ export default slashCommand({
           showBackfill(fill) === showBackfill(existing.backfill),
           existing.cursor,
           cursor,
-          countWaiting(ctx.store, sub, filter, Math.min(existing.cursor, cursor), Math.max(existing.cursor, cursor)),
+          await countWaiting(ctx.store, sub, filter, Math.min(existing.cursor, cursor), Math.max(existing.cursor, cursor)),
         ),
       );
     if (existing?.paused) lines.push(`It was paused (${escape(existing.paused.reason)}); it runs again now.`);

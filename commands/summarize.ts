@@ -110,8 +110,8 @@ export default slashCommand({
     }),
   }),
   defer: true,
-  run: ({ article, length, of }, { store }) => {
-    const found = requireArticle(store, article);
+  run: async ({ article, length, of }, { store }) => {
+    const found = await requireArticle(store, article);
     return of === 'discussion' ? discussionView(found, length) : summaryView(found, length);
   },
   autocomplete: (focused, { store }, max) => articleChoices(store, focused.value, max),

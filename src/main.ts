@@ -108,21 +108,21 @@ async function start(config: Config): Promise<void> {
     }
     const discord = requireDiscord(config);
     log.info({ api: discord.apiUrl, database }, 'starting: connecting to Discord');
-    const [{ ArticleStore }, { sqliteBotStorage, redisBotStorage, redisHost }, { ingestShipped }, { startBot, deliveryOptions }] = await Promise.all([
-      import('./adapters/store/store.ts'),
+    const [{ SqliteStore }, { sqliteBotStorage, redisBotStorage, redisHost }, { ingestShipped }, { startBot, deliveryOptions }] = await Promise.all([
+      import('./adapters/store/sqlite-store.ts'),
       import('./adapters/store/bot-storage.ts'),
       import('./app/library/shipped.ts'),
       import('./ui/discord/bot.ts'),
     ]);
     // The storage is chosen here, not in the Discord front end: SQLite, all in the one database file,
     // with the short-lived state (buttons, cooldowns) on Redis when REDIS_URL is set.
-    const store = ArticleStore.open(database);
+    const store = SqliteStore.open(database);
     const { redisUrl } = config;
     const storage =
       redisUrl === null
         ? { ...sqliteBotStorage(store, log), close: () => Promise.resolve() }
-        : await redisBotStorage(store, redisUrl, { log }).catch((error: unknown) => {
-            store.close();
+        : await redisBotStorage(store, redisUrl, { log }).catch(async (error: unknown) => {
+            await store.close();
             throw error;
           });
     if (redisUrl === null) log.info({ database }, 'short-lived state (buttons, cooldowns) kept in the SQLite file');
@@ -138,7 +138,7 @@ async function start(config: Config): Promise<void> {
     const lost = await stopping;
     await bot.stop();
     await storage.close();
-    store.close();
+    await store.close();
     exitSoon();
     if (lost) throw lost;
   } finally {

@@ -4,7 +4,7 @@
  * name, and how the CLI reports a bug.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ArticleStore } from '../src/adapters/store/store.ts';
+import { SqliteStore } from '../src/adapters/store/sqlite-store.ts';
 import { addFeed, defaultFeedName, feedAddress } from '../src/app/feeds/manage.ts';
 import type { FeedRegistry } from '../src/app/feeds/registry.ts';
 import { ArticleNotFound, requireArticle } from '../src/app/library/find.ts';
@@ -14,9 +14,9 @@ import { run } from '../src/ui/cli/main.ts';
 import { article, comment } from './helpers/articles.ts';
 import { capture } from './helpers/cli.ts';
 
-let store: ArticleStore;
+let store: SqliteStore;
 beforeEach(() => {
-  store = ArticleStore.open(':memory:');
+  store = SqliteStore.open(':memory:');
 });
 afterEach(() => store.close());
 
@@ -36,19 +36,30 @@ function thrown(fn: () => unknown): unknown {
   throw new Error('expected a throw');
 }
 
-describe('GIVEN an article stored', () => {
-  beforeEach(() => store.upsert(ferry));
+async function rejected(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a rejection');
+}
 
-  it('THEN it is found by id, id prefix in any case, and URL', () => {
-    for (const ref of [ferry.id, ferry.id.slice(0, 6).toUpperCase(), ` ${ferry.url ?? ''} `]) expect(requireArticle(store, ref).id, ref).toBe(ferry.id);
+describe('GIVEN an article stored', () => {
+  beforeEach(async () => {
+    await store.upsert(ferry);
   });
 
-  it('THEN what finds nothing is a UserError saying why by its code, with what was typed, trimmed', () => {
-    const short = thrown(() => requireArticle(store, ` ${ferry.id.slice(0, 3)} `));
+  it('THEN it is found by id, id prefix in any case, and URL', async () => {
+    for (const ref of [ferry.id, ferry.id.slice(0, 6).toUpperCase(), ` ${ferry.url ?? ''} `]) expect((await requireArticle(store, ref)).id, ref).toBe(ferry.id);
+  });
+
+  it('THEN what finds nothing is a UserError saying why by its code, with what was typed, trimmed', async () => {
+    const short = await rejected(requireArticle(store, ` ${ferry.id.slice(0, 3)} `));
     expect(short).toBeInstanceOf(ArticleNotFound);
     expect(short).toBeInstanceOf(UserError);
     expect(short).toMatchObject({ code: 'too-short', ref: ferry.id.slice(0, 3) });
-    expect(thrown(() => requireArticle(store, 'no such thing'))).toMatchObject({ code: 'not-found', ref: 'no such thing' });
+    expect(await rejected(requireArticle(store, 'no such thing'))).toMatchObject({ code: 'not-found', ref: 'no such thing' });
   });
 
   it('THEN a quote of the article cites its title and paragraph, and one of the comments cites the comment', () => {

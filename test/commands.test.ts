@@ -7,15 +7,15 @@ import { quoteView } from '../commands/quote.ts';
 import { PAGE_SIZE, searchView } from '../commands/search.ts';
 import { discussionView, summaryView } from '../commands/summarize.ts';
 import { requireArticle } from '../commands/article-option.ts';
-import { ArticleStore } from '../src/adapters/store/store.ts';
+import { SqliteStore } from '../src/adapters/store/sqlite-store.ts';
 import { articlePages, PAGE_CHARS } from '../src/app/views/article-pages.ts';
 import { UserError } from '../src/core/errors.ts';
 import { article, comment } from './helpers/articles.ts';
 import { sampleArticle } from './text-sample.ts';
 
-let store: ArticleStore;
+let store: SqliteStore;
 beforeEach(() => {
-  store = ArticleStore.open(':memory:');
+  store = SqliteStore.open(':memory:');
 });
 afterEach(() => store.close());
 
@@ -38,12 +38,12 @@ describe('GIVEN the command list', () => {
 });
 
 describe('GIVEN the sample article stored', () => {
-  beforeEach(() => {
-    store.upsert(sampleArticle());
+  beforeEach(async () => {
+    await store.upsert(sampleArticle());
   });
 
-  it('THEN /search finds it with the words highlighted, and a menu to open it', () => {
-    const view = searchView(store, { query: 'NATO expansion', scope: 'all', source: null }, 1);
+  it('THEN /search finds it with the words highlighted, and a menu to open it', async () => {
+    const view = await searchView(store, { query: 'NATO expansion', scope: 'all', source: null }, 1);
     const embed = view.embeds?.[0];
     expect(embed?.description).toContain('Russia and NATO are severing ties');
     expect(embed?.description).toMatch(/\*\*NATO\*\*/);
@@ -51,11 +51,11 @@ describe('GIVEN the sample article stored', () => {
     expect(view.select?.options[0]?.value).toBe(`0:${sampleArticle().id}`);
   });
 
-  it('THEN /search with nothing matching is a user error that names the query', () => {
-    expect(() => searchView(store, { query: 'zeppelin', scope: 'comments', source: null }, 1)).toThrow(
+  it('THEN /search with nothing matching is a user error that names the query', async () => {
+    await expect(searchView(store, { query: 'zeppelin', scope: 'comments', source: null }, 1)).rejects.toThrow(
       new UserError('not-found', 'No comments match "zeppelin".'),
     );
-    expect(() => searchView(store, { query: '"*** @everyone', scope: 'all', source: null }, 1)).toThrow(UserError);
+    await expect(searchView(store, { query: '"*** @everyone', scope: 'all', source: null }, 1)).rejects.toThrow(UserError);
   });
 
   it('THEN /summarize gives verbatim sentences of the article, longer for long', () => {
@@ -96,20 +96,20 @@ describe('GIVEN the sample article stored', () => {
     expect(() => articleView(a, pages.length + 1)).toThrow(/has \d+ pages; page \d+ is past the end/);
   });
 
-  it('THEN an article is found by id, id prefix or title suggestion; an unknown one is a user error', () => {
+  it('THEN an article is found by id, id prefix or title suggestion; an unknown one is a user error', async () => {
     const a = sampleArticle();
-    expect(requireArticle(store, a.id).id).toBe(a.id);
-    expect(requireArticle(store, a.id.slice(0, 6)).id).toBe(a.id);
-    expect(store.suggest('sever', 25)).toEqual([{ id: a.id, title: a.title }]);
-    expect(store.suggest('russia nato sev', 25)).toHaveLength(1);
-    expect(() => requireArticle(store, 'no such thing')).toThrow(/No article matches "no such thing"/);
+    expect((await requireArticle(store, a.id)).id).toBe(a.id);
+    expect((await requireArticle(store, a.id.slice(0, 6))).id).toBe(a.id);
+    expect(await store.suggest('sever', 25)).toEqual([{ id: a.id, title: a.title }]);
+    expect(await store.suggest('russia nato sev', 25)).toHaveLength(1);
+    await expect(requireArticle(store, 'no such thing')).rejects.toThrow(/No article matches "no such thing"/);
   });
 });
 
 describe('GIVEN hostile and huge text', () => {
-  it('THEN markdown and mentions in an article show as written, and a huge paragraph is paged', () => {
+  it('THEN markdown and mentions in an article show as written, and a huge paragraph is paged', async () => {
     const hostile = article({ title: '**Bold** @everyone <@123>', text: `${'Word '.repeat(3000)}end.\n\n@here *x* <@&5>` });
-    store.upsert(hostile);
+    await store.upsert(hostile);
     const pages = articlePages(hostile).pages;
     expect(pages.length).toBeGreaterThan(4);
     expect(pages.at(-1)).toContain('@here \\*x\\* \\<@&5>');
@@ -126,11 +126,11 @@ describe('GIVEN hostile and huge text', () => {
     for (const p of commentPages.slice(1)) expect(p).toMatch(/^Sentence number \d+ is here\./);
   });
 
-  it('THEN search pages are PAGE_SIZE long and the last page has no Next', () => {
-    for (let i = 0; i < 12; i++) store.upsert(article({ title: `Harbour report ${i}`, text: `The harbour was busy on day ${i}.` }));
-    const first = searchView(store, { query: 'harbour', scope: 'articles', source: null }, 1);
+  it('THEN search pages are PAGE_SIZE long and the last page has no Next', async () => {
+    for (let i = 0; i < 12; i++) await store.upsert(article({ title: `Harbour report ${i}`, text: `The harbour was busy on day ${i}.` }));
+    const first = await searchView(store, { query: 'harbour', scope: 'articles', source: null }, 1);
     expect(first.select?.options).toHaveLength(PAGE_SIZE);
-    const third = searchView(store, { query: 'harbour', scope: 'articles', source: null }, 3);
+    const third = await searchView(store, { query: 'harbour', scope: 'articles', source: null }, 3);
     expect(third.select?.options).toHaveLength(2);
     expect(third.buttons?.map((b) => b.state?.[4] ?? null)).toEqual(['2', null]);
   });

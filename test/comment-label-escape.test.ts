@@ -13,7 +13,7 @@ import search, { searchView } from '../commands/search.ts';
 import summarize, { discussionView } from '../commands/summarize.ts';
 import { answerFor } from '../src/app/discussion/answer.ts';
 import { renderMarkdown } from '../src/ui/playground/client/markdown.ts';
-import { ArticleStore } from '../src/adapters/store/store.ts';
+import { SqliteStore } from '../src/adapters/store/sqlite-store.ts';
 import type { View } from '../src/core/view.ts';
 import { article, comment } from './helpers/articles.ts';
 
@@ -68,16 +68,16 @@ describe('GIVEN an article whose comment has no number and an id with markdown',
 
   describe('WHEN /summarize of the discussion quotes what readers said', () => {
     it('THEN the label shows the id as written, in bold with the commenter, through the command handler', async () => {
-      const store = ArticleStore.open(':memory:');
+      const store = SqliteStore.open(':memory:');
       try {
         const a = withComment(ID);
-        store.upsert(a);
+        await store.upsert(a);
         const view = await summarize.run({ article: a.id, length: 'medium', of: 'discussion' }, { store, now: () => new Date() });
         const description = embedOf(view).description ?? '';
         expect(description).toBe(`**comment \\*\\*x\\*\\*\\_y\\_, Marta:** ${TEXT}`);
         expect(drawn(description)).toBe(`<strong>comment ${html(ID)}, Marta:</strong> ${TEXT}`);
       } finally {
-        store.close();
+        await store.close();
       }
     });
 
@@ -91,10 +91,10 @@ describe('GIVEN an article whose comment has no number and an id with markdown',
 
   describe('WHEN /quote quotes the comment', () => {
     it('THEN the citation shows the id as written, through the command handler', async () => {
-      const store = ArticleStore.open(':memory:');
+      const store = SqliteStore.open(':memory:');
       try {
         const a = withComment(ID);
-        store.upsert(a);
+        await store.upsert(a);
         const view = await quote.run({ article: a.id, about: 'ferry', from: 'comments' }, { store, now: () => new Date() });
         const description = embedOf(view).description ?? '';
         expect(description).toBe(`> ${TEXT}\n— comment \\*\\*x\\*\\*\\_y\\_, by Marta, 2021-10-20 10:12, rating 9, on *Harbour reopens*`);
@@ -102,7 +102,7 @@ describe('GIVEN an article whose comment has no number and an id with markdown',
           `<blockquote>${TEXT}</blockquote>— comment ${html(ID)}, by Marta, 2021-10-20 10:12, rating 9, on <em>Harbour reopens</em>`,
         );
       } finally {
-        store.close();
+        await store.close();
       }
     });
 
@@ -137,9 +137,9 @@ describe('GIVEN an article whose comment has no number and an id with markdown',
   });
 
   describe('WHEN /search finds the comment', () => {
-    let store: ArticleStore;
+    let store: SqliteStore;
     beforeEach(() => {
-      store = ArticleStore.open(':memory:');
+      store = SqliteStore.open(':memory:');
     });
     afterEach(() => store.close());
 
@@ -147,7 +147,7 @@ describe('GIVEN an article whose comment has no number and an id with markdown',
 
     it('THEN the hit shows the id as written; the menu and the opened comment, which Discord does not read as markdown, show it unescaped', async () => {
       const a = withComment(ID);
-      store.upsert(a);
+      await store.upsert(a);
       const view = await search.run({ query: 'ferry', scope: 'comments' }, { store, now: () => new Date() });
       const description = embedOf(view).description ?? '';
       expect(hitLine(description)).toBe('comment \\*\\*x\\*\\*\\_y\\_ · by Marta · 2021-10-20 10:12');
@@ -159,15 +159,15 @@ describe('GIVEN an article whose comment has no number and an id with markdown',
       expect(opened?.view.embeds?.[0]?.author).toBe(`comment ${ID} · Marta · 2021-10-20 10:12 · rating 9`);
     });
 
-    it('THEN every kind of markdown in the id shows as written', () => {
+    it('THEN every kind of markdown in the id shows as written', async () => {
       for (const id of HOSTILE) {
-        const own = ArticleStore.open(':memory:');
+        const own = SqliteStore.open(':memory:');
         try {
-          own.upsert(withComment(id));
-          const description = embedOf(searchView(own, { query: 'ferry', scope: 'comments', source: null }, 1)).description ?? '';
+          await own.upsert(withComment(id));
+          const description = embedOf(await searchView(own, { query: 'ferry', scope: 'comments', source: null }, 1)).description ?? '';
           expect(drawn(hitLine(description)), id).toBe(`comment ${html(id)} · by Marta · 2021-10-20 10:12`);
         } finally {
-          own.close();
+          await own.close();
         }
       }
     });

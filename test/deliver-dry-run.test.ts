@@ -38,7 +38,10 @@ describe('GIVEN a posted article and a reader who replies in its thread', () => 
     expect(JSON.stringify(post?.embeds)).toContain('1 comment');
 
     x.fake.postAsUser({ channelId: thread.id, userId: x.userId, content: 'The ferry is back too.' });
-    await vi.waitFor(() => expect(x.store.get(harbour.id)?.comments.length, 'the reply, stored as a comment').toBe(2), { timeout: 5000, interval: 25 });
+    await vi.waitFor(async () => expect((await x.store.get(harbour.id))?.comments.length, 'the reply, stored as a comment').toBe(2), {
+      timeout: 5000,
+      interval: 25,
+    });
 
     const dry = await as('deliver', { 'dry-run': true }).reply(20_000);
     const said = dry.embeds[0]?.description ?? '';

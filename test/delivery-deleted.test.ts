@@ -18,9 +18,9 @@ afterEach(async () => {
 });
 
 /** news(1) with a second comment, ingested a minute from now so the subscription sees it as changed. */
-function replied(e: EngineHarness): Article {
+async function replied(e: EngineHarness): Promise<Article> {
   const a = news(1, { comments: [comment(1, 'Seen on day 1.'), comment(2, 'And again the next day.')] });
-  e.store.upsert(a, new Date(Date.now() + 60_000));
+  await e.store.upsert(a, new Date(Date.now() + 60_000));
   return a;
 }
 
@@ -33,14 +33,14 @@ describe('GIVEN a posted article whose post a moderator deleted in Discord', () 
   it('THEN a new comment on it sets it aside with the reason, the new article is posted, the subscription goes on, and a retry posts it afresh', async () => {
     const e = await startEngine();
     h = e;
-    e.store.upsert(news(1));
+    await e.store.upsert(news(1));
     const { subs, runner, t, ctx } = await subscribeAll(e);
     await runner.run();
     expect(checkDelivered(e.fake, t, [news(1)])).toEqual([]);
     e.fake.deleteAsUser(postOf(e, t, news(1)) ?? '');
 
-    const updated = replied(e);
-    e.store.upsert(news(2));
+    const updated = await replied(e);
+    await e.store.upsert(news(2));
     const [run] = await runner.run();
     expect(run).toMatchObject({ error: null, paused: null, setAside: 1 });
     expect(checkDelivered(e.fake, t, [news(2)])).toEqual([]);
@@ -53,7 +53,7 @@ describe('GIVEN a posted article whose post a moderator deleted in Discord', () 
     expect(list.embeds?.[0]?.fields?.[0]?.value).toContain('• “Harbour news 1”: its post was deleted in Discord');
 
     // Later articles keep going out while it is aside.
-    e.store.upsert(news(3));
+    await e.store.upsert(news(3));
     const [next] = await runner.run();
     expect(next).toMatchObject({ error: null, paused: null });
     expect(checkDelivered(e.fake, t, [news(2), news(3)])).toEqual([]);
@@ -73,14 +73,14 @@ describe('GIVEN a posted article whose thread a moderator deleted in Discord', (
   it('THEN a new comment on it sets it aside with the reason, the new article is posted, the subscription goes on, and a retry posts it afresh', async () => {
     const e = await startEngine();
     h = e;
-    e.store.upsert(news(1));
+    await e.store.upsert(news(1));
     const { subs, runner, t, ctx } = await subscribeAll(e);
     await runner.run();
     const oldPost = postOf(e, t, news(1)) ?? '';
     e.fake.deleteChannel(oldPost);
 
-    const updated = replied(e);
-    e.store.upsert(news(2));
+    const updated = await replied(e);
+    await e.store.upsert(news(2));
     const [run] = await runner.run();
     expect(run).toMatchObject({ error: null, paused: null, setAside: 1 });
     const sub = await subs.get(t.guildId, t.channelId);
@@ -118,11 +118,11 @@ describe('GIVEN the subscription’s channel deleted while only new comments are
   it('THEN the subscription pauses, and no article is blamed for it', async () => {
     const e = await startEngine();
     h = e;
-    e.store.upsert(news(1));
+    await e.store.upsert(news(1));
     const { subs, runner, t } = await subscribeAll(e);
     await runner.run();
     e.fake.deleteChannel(t.channelId);
-    replied(e);
+    await replied(e);
     const [run] = await runner.run();
     expect(run?.paused).toMatch(/Unknown Channel .*Discord code 10003/);
     const sub = await subs.get(t.guildId, t.channelId);

@@ -26,7 +26,7 @@ describe('GIVEN a posted article with a new comment and a progress store that fa
       text: 'The harbour reopened on Monday.',
       comments: [comment(1, 'Good news for the fleet.')],
     });
-    e.store.upsert(posted);
+    await e.store.upsert(posted);
     const subs = new Subscriptions(openBotState(e.store.db).subscriptions);
     const { log, lines } = capturedLogger('warn');
     let clock = Date.now();
@@ -51,7 +51,7 @@ describe('GIVEN a posted article with a new comment and a progress store that fa
     await subs.put(sub);
     await new DeliveryRunner({ store: e.store, subscriptions: subs, engine: e.engine, log, now: () => new Date(clock) }).run();
     const replied = { ...posted, comments: [comment(1, 'Good news for the fleet.'), comment(2, 'And for the ferries.')] };
-    e.store.upsert(replied, new Date(clock + 60_000));
+    await e.store.upsert(replied, new Date(clock + 60_000));
     clock += 120_000;
 
     // Progress reads fail, as a locked database or a Redis timeout would make them.

@@ -42,7 +42,7 @@ async function subscribe(e: EngineHarness, subs: Subscriptions, target: Target, 
     ...target,
     channelName: 'news',
     ...base,
-    cursor: backfillCursor(e.store, base, parseFilter(keywords)),
+    cursor: await backfillCursor(e.store, base, parseFilter(keywords)),
     checkedAt: now,
     createdAt: now,
     createdBy: 'test',
@@ -60,7 +60,7 @@ describe('GIVEN subscriptions and a runner', () => {
   it('THEN latest N posts the N newest first, new articles follow, and later comments are appended', async () => {
     const e = await startEngine();
     h = e;
-    for (let i = 0; i < 5; i++) e.store.upsert(dated(i));
+    for (let i = 0; i < 5; i++) await e.store.upsert(dated(i));
     const subs = new Subscriptions(openBotState(e.store.db).subscriptions);
     const runner = new DeliveryRunner({ store: e.store, subscriptions: subs, engine: e.engine, log });
     const t = e.target();
@@ -68,8 +68,8 @@ describe('GIVEN subscriptions and a runner', () => {
     await runner.run();
     expect(checkDelivered(e.fake, t, [dated(3), dated(4)])).toEqual([]);
 
-    e.store.upsert(dated(5));
-    e.store.upsert({ ...dated(3), comments: [comment(1, 'Noted, day 3.'), comment(2, 'A late reply.')] });
+    await e.store.upsert(dated(5));
+    await e.store.upsert({ ...dated(3), comments: [comment(1, 'Noted, day 3.'), comment(2, 'A late reply.')] });
     const [run] = await runner.run();
     expect(run).toMatchObject({ error: null, paused: null });
     expect(checkDelivered(e.fake, t, [dated(3, { comments: [comment(1, 'Noted, day 3.'), comment(2, 'A late reply.')] }), dated(4), dated(5)])).toEqual([]);
@@ -80,9 +80,9 @@ describe('GIVEN subscriptions and a runner', () => {
     const e = await startEngine();
     h = e;
     const others = Array.from({ length: 250 }, (_, i) => article({ title: `Old notice ${i}`, text: `Notice ${i}.` }));
-    e.store.upsertMany(others);
+    await e.store.upsertMany(others);
     const posted = dated(1);
-    e.store.upsert(posted);
+    await e.store.upsert(posted);
     let clock = Date.now();
     const subs = new Subscriptions(openBotState(e.store.db).subscriptions);
     const runner = new DeliveryRunner({ store: e.store, subscriptions: subs, engine: e.engine, log, now: () => new Date(clock) });
@@ -92,12 +92,12 @@ describe('GIVEN subscriptions and a runner', () => {
     expect(checkDelivered(e.fake, t, [posted])).toEqual([]);
 
     // Every old notice gets a comment, then the posted article does: it changed last of 251.
-    e.store.upsertMany(
+    await e.store.upsertMany(
       others.map((a) => ({ ...a, comments: [comment(1, 'Still relevant?')] })),
       new Date(clock + 60_000),
     );
     const replied = dated(1, { comments: [comment(1, 'Noted, day 1.'), comment(2, 'A late reply.')] });
-    e.store.upsert(replied, new Date(clock + 120_000));
+    await e.store.upsert(replied, new Date(clock + 120_000));
     clock += 180_000;
     const [run] = await runner.run();
     expect(run).toMatchObject({ error: null, articles: 1 });
@@ -111,7 +111,7 @@ describe('GIVEN subscriptions and a runner', () => {
     h = e;
     const total = MAX_CHANGED_PER_RUN + 5;
     const posted = Array.from({ length: total }, (_, i) => article({ title: `Notice ${i}`, text: `Notice ${i}.`, comments: [comment(1, `First on ${i}.`)] }));
-    e.store.upsertMany(posted);
+    await e.store.upsertMany(posted);
     let clock = Date.now();
     const subs = new Subscriptions(openBotState(e.store.db).subscriptions);
     const runner = new DeliveryRunner({ store: e.store, subscriptions: subs, engine: e.engine, log, now: () => new Date(clock) });
@@ -121,7 +121,7 @@ describe('GIVEN subscriptions and a runner', () => {
     expect(e.fake.messages(t.channelId)).toHaveLength(total);
 
     const replied = posted.map((a, i) => ({ ...a, comments: [comment(1, `First on ${i}.`), comment(2, `Second on ${i}.`)] }));
-    e.store.upsertMany(replied, new Date(clock + 60_000));
+    await e.store.upsertMany(replied, new Date(clock + 60_000));
     clock += 120_000;
     const before = (await subs.get(t.guildId, t.channelId))?.checkedAt;
     const [first] = await runner.run();
@@ -148,7 +148,7 @@ describe('GIVEN subscriptions and a runner', () => {
     // A filter stored before the check existed: it throws when read.
     await subs.put({ ...b, keywords: '/(/' });
     e.fake.deleteChannel(gone.channelId);
-    e.store.upsert(dated(1));
+    await e.store.upsert(dated(1));
     const runs = await runner.run();
     expect(checkDelivered(e.fake, healthy, [dated(1)])).toEqual([]);
     expect(runs.find((r) => r.channelId === broken.channelId)?.paused).toMatch(/not a valid regular expression/);
@@ -164,7 +164,7 @@ describe('GIVEN subscriptions and a runner', () => {
     const t = e.target();
     const stored = await subscribe(e, subs, t, { kind: 'none' });
     await subs.put({ ...stored, keywords: '/(?<!the )nato/' });
-    e.store.upsert(dated(1, { title: 'Summit: nato ministers meet' }));
+    await e.store.upsert(dated(1, { title: 'Summit: nato ministers meet' }));
     const [run] = await runner.run();
     expect(run).toMatchObject({ error: null, created: 0 });
     expect(run?.paused).toMatch(/^keywords no longer accepted: \/\(\?<!the \)nato\/ \(.*lookbehind.*\); set them again with \/subscribe/);
@@ -209,7 +209,7 @@ describe('GIVEN the schedule', () => {
     const runner = new DeliveryRunner({ store: e.store, subscriptions: subs, engine: watched, log });
     const t = e.target();
     await subscribe(e, subs, t, { kind: 'none' });
-    for (let i = 0; i < 3; i++) e.store.upsert(dated(i));
+    for (let i = 0; i < 3; i++) await e.store.upsert(dated(i));
     // node-cron's clock is the test's: it ticks exactly when the test moves time on, not when a busy
     // machine gets round to it. The requests to the local Discord, and its latency, stay real.
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });

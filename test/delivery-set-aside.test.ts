@@ -21,7 +21,7 @@ describe('GIVEN an article whose commenter name is longer than a message header 
     h = e;
     const long = news(2, { comments: [comment(1, 'A reply.', { author: `Someone ${'with a very long name '.repeat(120)}` })] });
     const articles = [news(1), long, news(3)];
-    for (const a of articles) e.store.upsert(a);
+    for (const a of articles) await e.store.upsert(a);
     const { runner, t } = await subscribeAll(e);
     const [run] = await runner.run();
     expect(run).toMatchObject({ error: null, paused: null, articles: 3 });
@@ -35,7 +35,7 @@ describe('GIVEN a post Discord refuses for good (400)', () => {
     const e = await startEngine();
     h = e;
     const articles = [news(1), news(2), news(3)];
-    for (const a of articles) e.store.upsert(a);
+    for (const a of articles) await e.store.upsert(a);
     const { subs, runner, t, logs, ctx } = await subscribeAll(e);
     // The first post in the channel is refused, as Discord refuses a payload it will never take.
     e.fake.faults.failNext({ count: 1, status: 400, route: `POST /channels/${t.channelId}/messages` });
@@ -44,7 +44,7 @@ describe('GIVEN a post Discord refuses for good (400)', () => {
     expect(first).toMatchObject({ error: null, paused: null, setAside: 1 });
     expect(checkDelivered(e.fake, t, [news(2), news(3)])).toEqual([]);
     const sub = await subs.get(t.guildId, t.channelId);
-    expect(sub?.cursor).toBe(e.store.positions.last());
+    expect(sub?.cursor).toBe(await e.store.positions.last());
     expect(sub?.setAside?.map(({ at: _at, ...entry }) => entry)).toEqual([
       {
         articleId: news(1).id,
@@ -86,7 +86,7 @@ describe('GIVEN a post Discord refuses for good (400)', () => {
     const e = await startEngine();
     h = e;
     const articles = [news(1), news(2), news(3)];
-    for (const a of articles) e.store.upsert(a);
+    for (const a of articles) await e.store.upsert(a);
     const { subs, runner, t, ctx } = await subscribeAll(e);
     // The first message sent anywhere but the channel itself: the first comment, in article 1's thread.
     e.fake.faults.failNext({ count: 1, status: 400, route: new RegExp(`^POST /channels/(?!${t.channelId}/)\\d+/messages$`) });
@@ -100,7 +100,7 @@ describe('GIVEN a post Discord refuses for good (400)', () => {
       [expect.stringContaining('Seen on day 3.')],
     ]);
     expect((await subs.get(t.guildId, t.channelId))?.setAside?.map((x) => x.articleId)).toEqual([news(1).id]);
-    expect((await subs.get(t.guildId, t.channelId))?.cursor).toBe(e.store.positions.last());
+    expect((await subs.get(t.guildId, t.channelId))?.cursor).toBe(await e.store.positions.last());
 
     await subscriptionsCommand.run({ retry: { id: t.channelId, name: 'news', type: 0 } }, ctx);
     const [second] = await runner.run();
@@ -112,7 +112,7 @@ describe('GIVEN a post Discord refuses for good (400)', () => {
     const e = await startEngine();
     h = e;
     const articles = [news(1), news(2)];
-    for (const a of articles) e.store.upsert(a);
+    for (const a of articles) await e.store.upsert(a);
     const { subs, runner, t } = await subscribeAll(e);
     e.fake.faults.failNext({ count: 4, status: 500, route: `POST /channels/${t.channelId}/messages` });
     const [run] = await runner.run();

@@ -28,7 +28,7 @@ describe('GIVEN Discord refuses more articles than the set-aside list keeps', ()
         publishedAt: `2026-11-02T${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}`,
       }),
     );
-    e.store.upsertMany(refused);
+    await e.store.upsertMany(refused);
     const { log, lines } = capturedLogger('warn');
     const subs = new Subscriptions(openBotState(e.store.db).subscriptions);
     const runner = new DeliveryRunner({ store: e.store, subscriptions: subs, engine: e.engine, log });
@@ -70,7 +70,7 @@ describe('GIVEN the cursor held behind an article set aside (not asked to retry)
     h = e;
     const refusedOne = article({ title: 'Harbour reopens after the storm', text: 'The harbour reopened on Monday.', publishedAt: '2026-11-02T06:00' });
     const later = article({ title: 'Ferry timetable', text: 'Ferries run hourly.', publishedAt: '2026-11-03T06:00' });
-    e.store.upsertMany([refusedOne, later]);
+    await e.store.upsertMany([refusedOne, later]);
     const subs = new Subscriptions(openBotState(e.store.db).subscriptions);
     const { log } = capturedLogger('warn');
     const runner = new DeliveryRunner({ store: e.store, subscriptions: subs, engine: e.engine, log });
@@ -100,6 +100,6 @@ describe('GIVEN the cursor held behind an article set aside (not asked to retry)
     expect(e.fake.messages(t.channelId).map((m) => m.embeds[0]?.title)).toEqual(['Ferry timetable']);
     const after = await subs.get(t.guildId, t.channelId);
     expect(setAsideOf(after ?? {}).map((x) => x.articleId)).toEqual([refusedOne.id]);
-    expect(after?.cursor).toBe(e.store.positions.last());
+    expect(after?.cursor).toBe(await e.store.positions.last());
   });
 });

@@ -41,8 +41,8 @@ describe('GIVEN a set-aside article with a long thread retried while the unfinis
     h = e;
     const retried = thread('Harbour budget', 10);
     const carried = Array.from({ length: MAX_UNFINISHED }, (_, i) => thread(`Ferry debate ${i}`, 10));
-    e.store.upsert(retried);
-    e.store.upsertMany(carried);
+    await e.store.upsert(retried);
+    await e.store.upsertMany(carried);
     const subs = new Subscriptions(openBotState(e.store.db).subscriptions);
     const runner = new DeliveryRunner({ store: e.store, subscriptions: subs, engine: e.engine, log });
     const t = e.target();
@@ -54,7 +54,7 @@ describe('GIVEN a set-aside article with a long thread retried while the unfinis
       source: null,
       keywords: null,
       backfill: { kind: 'none' },
-      cursor: e.store.positions.last(),
+      cursor: await e.store.positions.last(),
       checkedAt: now,
       createdAt: now,
       createdBy: 'test',

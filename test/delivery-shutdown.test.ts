@@ -174,7 +174,7 @@ describe('GIVEN the bot parsing a feed that takes seconds to parse', () => {
 
     // About 60 ms; before, stop waited for the parse to end (up to its 30 s limit): 3.4 s here.
     expect(stoppedMs).toBeLessThan(1000);
-    expect(harness.store.count()).toBe(0);
+    expect(await harness.store.count()).toBe(0);
     // Not a failure of the feed: nothing recorded, no backoff, so it is due at the next run.
     expect(await feeds.get(url)).toMatchObject({ failures: 0, lastError: null, retryAt: null, lastPolledAt: null });
     expect(harness.logs.filter((l) => l.msg === 'feed failed; backing off')).toEqual([]);
@@ -183,7 +183,7 @@ describe('GIVEN the bot parsing a feed that takes seconds to parse', () => {
     await harness.restart();
     await harness.bot.runner.run();
     expect(requests).toBe(2);
-    expect(harness.store.count()).toBe(55);
+    expect(await harness.store.count()).toBe(55);
     expect(await feeds.get(url)).toMatchObject({ failures: 0, lastError: null, items: 55 });
   }, 60_000);
 });

@@ -17,7 +17,7 @@ import { discordPoster } from '../src/ui/discord/discord-poster.ts';
 import { FakeDiscord, type RequestRecord } from '@paperboy/fake-discord';
 import { createLogger } from '../src/core/log.ts';
 import { openBotState } from '../src/adapters/store/state.ts';
-import { ArticleStore } from '../src/adapters/store/store.ts';
+import { SqliteStore } from '../src/adapters/store/sqlite-store.ts';
 import { article, comment } from './helpers/articles.ts';
 import { TOKEN } from './helpers/bot.ts';
 import { spawnPaperboy } from './helpers/process.ts';
@@ -41,8 +41,8 @@ describe('GIVEN `paperboy start` posting a 40-comment thread', () => {
       text: 'The Quillmoor council met until midnight.',
       comments: Array.from({ length: 40 }, (_, c) => comment(c + 1, `Remark ${c} on the meeting.`)),
     });
-    const store = ArticleStore.open(dbPath);
-    store.upsert(long);
+    const store = SqliteStore.open(dbPath);
+    await store.upsert(long);
     // Only this article: the sample articles shipped with the bot are stored at start and do not match.
     const filter = { source: null, keywords: 'quillmoor', backfill: { kind: 'all' as const } };
     const now = new Date().toISOString();
@@ -52,7 +52,7 @@ describe('GIVEN `paperboy start` posting a 40-comment thread', () => {
       kind: 'text',
       channelName: 'news',
       ...filter,
-      cursor: backfillCursor(store, filter, parseFilter(filter.keywords)),
+      cursor: await backfillCursor(store, filter, parseFilter(filter.keywords)),
       checkedAt: now,
       createdAt: now,
       createdBy: 'test',
@@ -62,7 +62,7 @@ describe('GIVEN `paperboy start` posting a 40-comment thread', () => {
       lastRunAt: null,
       lastError: null,
     });
-    store.close();
+    await store.close();
     // A run every second, so the first one starts at once.
     const env = {
       PATH: process.env.PATH,
@@ -98,14 +98,14 @@ describe('GIVEN `paperboy start` posting a 40-comment thread', () => {
     expect(posted).toEqual(planned.slice(0, posted.length));
 
     // What the next start would do, read from the progress the stopped process left (no request made).
-    const after = ArticleStore.open(dbPath);
+    const after = SqliteStore.open(dbPath);
     const engine = createDeliveryEngine({
       poster: discordPoster(new REST({ api: f.apiUrl }), () => f.botUser.id, TOKEN),
       progress: openBotState(after.db).progress,
       log: createLogger({ level: 'silent' }),
     });
     const plan = await engine.plan({ guildId, channelId, kind: 'text' }, [long]);
-    after.close();
+    await after.close();
     expect(plan).toEqual([{ articleId: long.id, title: long.title, action: 'resume', messages: planned.length - posted.length }]);
   }, 60_000);
 });

@@ -64,7 +64,7 @@ async function subscribe(e: EngineHarness, subs: Subscriptions, target: Target, 
     ...target,
     channelName: 'news',
     ...base,
-    cursor: backfillCursor(e.store, base, parseFilter(null)),
+    cursor: await backfillCursor(e.store, base, parseFilter(null)),
     checkedAt: now,
     createdAt: now,
     createdBy: 'test',
@@ -89,8 +89,8 @@ describe('GIVEN a long thread followed by more new articles than one run takes',
     const e = await fastEngine();
     const long = longThread(30);
     const newer = Array.from({ length: MAX_NEW_PER_RUN + 5 }, (_, i) => notice(i));
-    e.store.upsert(long);
-    e.store.upsertMany(newer);
+    await e.store.upsert(long);
+    await e.store.upsertMany(newer);
     const subs = new Subscriptions(openBotState(e.store.db).subscriptions);
     const runner = new DeliveryRunner({ store: e.store, subscriptions: subs, engine: e.engine, log });
     const t = e.target();
@@ -105,7 +105,7 @@ describe('GIVEN a long thread followed by more new articles than one run takes',
     const afterFirst = await subs.get(t.guildId, t.channelId);
     expect(afterFirst?.lastError).toBeNull();
     expect(unfinishedOf(afterFirst ?? {})).toMatchObject([{ articleId: long.id, left: comments - SLICE }]);
-    expect(afterFirst?.cursor).toBeGreaterThan(e.store.positions.after(0, 1)[0]?.position ?? Infinity);
+    expect(afterFirst?.cursor).toBeGreaterThan((await e.store.positions.after(0, 1))[0]?.position ?? Infinity);
     const view = await shown(subs, t);
     expect(view).toContain(`⏳ Posting the comments of “Budget debate”: ${comments - SLICE} left.`);
     expect(view).not.toContain('⚠');
@@ -151,9 +151,9 @@ describe('GIVEN a busy store: a long thread, then a full scan of other sources�
     const long = longThread(30, 'Coast Gazette');
     const wire = Array.from({ length: MAX_SCANNED_PER_RUN }, (_, i) => article({ title: `Wire item ${i}`, source: 'Wire Service', text: `Item ${i}.` }));
     const later = notice(1, 'Coast Gazette');
-    e.store.upsert(long);
-    e.store.upsertMany(wire);
-    e.store.upsert(later);
+    await e.store.upsert(long);
+    await e.store.upsertMany(wire);
+    await e.store.upsert(later);
     const subs = new Subscriptions(openBotState(e.store.db).subscriptions);
     const runner = new DeliveryRunner({ store: e.store, subscriptions: subs, engine: e.engine, log });
     const t = e.target();
@@ -183,7 +183,7 @@ describe('GIVEN more long threads at once than a subscription carries', () => {
         comments: Array.from({ length: 3 * SLICE }, (_, c) => comment(c + 1, `Remark ${c} on hearing ${i}.`)),
       }),
     );
-    e.store.upsertMany(threads);
+    await e.store.upsertMany(threads);
     const subs = new Subscriptions(openBotState(e.store.db).subscriptions);
     const runner = new DeliveryRunner({ store: e.store, subscriptions: subs, engine: e.engine, log });
     const t = e.target();
@@ -206,7 +206,7 @@ describe('GIVEN a posted article that gets more new comments than one run posts'
   it('THEN the check time moves on, the thread is carried to the end over the next runs, and nothing shows as an error', async () => {
     const e = await fastEngine();
     const posted = notice(1);
-    e.store.upsert(posted);
+    await e.store.upsert(posted);
     let clock = Date.now();
     const subs = new Subscriptions(openBotState(e.store.db).subscriptions);
     const runner = new DeliveryRunner({ store: e.store, subscriptions: subs, engine: e.engine, log, now: () => new Date(clock) });
@@ -216,7 +216,7 @@ describe('GIVEN a posted article that gets more new comments than one run posts'
     expect(checkDelivered(e.fake, t, [posted])).toEqual([]);
 
     const busy = { ...posted, comments: [...posted.comments, ...Array.from({ length: 10 }, (_, c) => comment(c + 2, `Late reply ${c}.`))] };
-    e.store.upsert(busy, new Date(clock + 60_000));
+    await e.store.upsert(busy, new Date(clock + 60_000));
     clock += 120_000;
     const [first] = await runner.run();
     expect(first).toMatchObject({ error: null, created: SLICE, posting: [{ articleId: posted.id, left: 10 - SLICE }] });

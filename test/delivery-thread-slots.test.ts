@@ -29,7 +29,7 @@ describe('GIVEN more articles with long threads than there are thread slots', ()
         comments: Array.from({ length: 80 }, (_, c) => comment(c + 1, `Seen from the pier, ${i}.${c}.`)),
       }),
     );
-    for (const a of articles) h.store.upsert(a);
+    for (const a of articles) await h.store.upsert(a);
     h.fake.faults.latency(15);
     const report = await h.engine.deliver(t, articles);
     expect(report.results.filter((r) => r.error !== null)).toEqual([]);

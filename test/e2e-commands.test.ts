@@ -105,7 +105,8 @@ describe('GIVEN /search', () => {
 
 describe('GIVEN paging and opening results', () => {
   it('THEN Next and Previous page the list in place, and the menu opens one result privately', async () => {
-    for (let i = 0; i < 7; i++) h.store.upsert(article({ title: `Lighthouse keeper's log ${i}`, text: `The lighthouse lamp was lit at dusk on day ${i}.` }));
+    for (let i = 0; i < 7; i++)
+      await h.store.upsert(article({ title: `Lighthouse keeper's log ${i}`, text: `The lighthouse lamp was lit at dusk on day ${i}.` }));
     const handle = h.run('search', { query: 'lighthouse', scope: 'articles' });
     const first = await handle.reply();
     expect(first.embeds[0]?.footer?.text).toMatch(/^Results 1–5 of 7 · page 1 of 2/);
@@ -124,7 +125,7 @@ describe('GIVEN paging and opening results', () => {
   it('THEN on page 2 the menu numbers on from 6 and each entry opens the comment it names', async () => {
     const names = ['Marta', 'Ivan', 'Olu', 'Keiko', 'Sam', 'Priya', 'Tomás'];
     const comments = names.map((author, i) => comment(i + 1, `The puffin colony grew again, writes ${author}.`, { author }));
-    h.store.upsert(article({ title: 'Puffins return to the cliffs', text: 'Seabirds came back in spring.', comments }));
+    await h.store.upsert(article({ title: 'Puffins return to the cliffs', text: 'Seabirds came back in spring.', comments }));
     const first = await h.run('search', { query: 'puffin colony', scope: 'comments' }).reply();
     const messageId = first.message?.id ?? '';
     const next = (first.components[0]?.components ?? []).find((c) => 'label' in c && c.label === 'Next ▶') as { custom_id: string };
@@ -217,7 +218,7 @@ describe('GIVEN autocomplete on the article option', () => {
       })
       .choices();
     expect(typed).toEqual([{ name: sample.title, value: sample.id }]);
-    for (let i = 0; i < 30; i++) h.store.upsert(article({ title: `Filler ${i}` }));
+    for (let i = 0; i < 30; i++) await h.store.upsert(article({ title: `Filler ${i}` }));
     const empty = await h.fake
       .autocomplete({ guildId: h.guildId, channelId: h.channelId, userId: h.userId, name: 'quote', options: { article: '' }, focused: 'article' })
       .choices();

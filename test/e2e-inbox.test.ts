@@ -67,7 +67,7 @@ describe('GIVEN a 20 MB file in the inbox', () => {
     expect(held.max / 1e6).toBeLessThan(2000);
     expect(Math.max(...waits)).toBeLessThan(2000);
     expect(answeredWhileIngesting).toBeGreaterThanOrEqual(5);
-    expect(h.store.count()).toBe(count);
+    expect(await h.store.count()).toBe(count);
     expect(readdirSync(join(inboxDir, 'processed'))).toEqual(['big.json']);
   }, 120_000);
 
@@ -78,7 +78,7 @@ describe('GIVEN a 20 MB file in the inbox', () => {
     utimesSync(join(inboxDir, 'big.json'), settled, settled);
     const harness = await startHarness({ delivery: { cron: null, inboxDir } });
     const run = harness.bot.runner.run();
-    await vi.waitFor(() => expect(harness.store.count(), 'articles of big.json stored before the shutdown').toBeGreaterThan(0), {
+    await vi.waitFor(async () => expect(await harness.store.count(), 'articles of big.json stored before the shutdown').toBeGreaterThan(0), {
       timeout: 60_000,
       interval: 20,
     });

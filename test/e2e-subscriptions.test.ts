@@ -74,7 +74,7 @@ describe('GIVEN the quick start: subscribe a channel, then /deliver', () => {
     const more = [1, 2, 3, 4].map((i) =>
       article({ title: `Tide table ${i}`, text: `High tide on day ${i}.`, publishedAt: `2026-11-1${i}T06:00`, comments: [comment(1, `Noted, day ${i}.`)] }),
     );
-    for (const x of more) a.store.upsert(x);
+    for (const x of more) await a.store.upsert(x);
     await as('subscribe', { channel: a.channelId }).reply();
     const first = await as('deliver').reply(30_000);
     expect(first.embeds[0]?.description).toMatch(/3 articles, \d+ messages posted/);
@@ -108,7 +108,7 @@ describe('GIVEN the quick start: subscribe a channel, then /deliver', () => {
       text: 'The harbour reopened on Monday.',
       comments: [comment(1, 'Good news for the fleet.')],
     });
-    a.store.upsert(harbour);
+    await a.store.upsert(harbour);
     // The run's post is made, then its thread waits: the run is going while the admin subscribes again.
     a.fake.faults.slowNext({ count: 1, ms: 2500, route: /\/threads$/ });
     const running = as('deliver').reply(30_000);
@@ -133,7 +133,7 @@ describe('GIVEN the quick start: subscribe a channel, then /deliver', () => {
     const as = (name: string, options: Record<string, string | number | boolean> = {}) =>
       a.fake.runCommand({ guildId: a.guildId, channelId: a.channelId, userId: a.adminId, name, options });
     await as('subscribe', { channel: a.channelId, backfill: 'none', keywords: 'harbour' }).reply();
-    a.store.upsert(
+    await a.store.upsert(
       article({
         title: 'Harbour reopens after the storm',
         text: 'The harbour reopened on Monday.',
@@ -141,7 +141,7 @@ describe('GIVEN the quick start: subscribe a channel, then /deliver', () => {
         comments: [comment(1, 'Good news for the fleet.')],
       }),
     );
-    a.store.upsert(article({ title: 'Ferry timetable', text: 'Ferries run hourly.', publishedAt: '2026-11-30T07:00' }));
+    await a.store.upsert(article({ title: 'Ferry timetable', text: 'Ferries run hourly.', publishedAt: '2026-11-30T07:00' }));
     a.fake.faults.slowNext({ count: 1, ms: 2500, route: /\/threads$/ });
     const running = as('deliver').reply(30_000);
     await vi.waitFor(() => expect(a.fake.messages(a.channelId), "the run's post").not.toHaveLength(0), { timeout: 5000, interval: 25 });
@@ -157,7 +157,7 @@ describe('GIVEN the quick start: subscribe a channel, then /deliver', () => {
     h = a;
     const as = (name: string, options: Record<string, string | number | boolean> = {}) =>
       a.fake.runCommand({ guildId: a.guildId, channelId: a.channelId, userId: a.adminId, name, options });
-    a.store.upsert(article({ title: 'Harbour reopens after the storm', text: 'The harbour reopened on Monday.', publishedAt: '2026-11-30T06:00' }));
+    await a.store.upsert(article({ title: 'Harbour reopens after the storm', text: 'The harbour reopened on Monday.', publishedAt: '2026-11-30T06:00' }));
     await as('subscribe', { channel: a.channelId, backfill: 'all' }).reply();
     a.fake.faults.failNext({ count: 1, status: 400, route: `POST /channels/${a.channelId}/messages` });
     const run = await as('deliver').reply(30_000);
@@ -185,7 +185,7 @@ describe('GIVEN a subscription with backfill', () => {
     h = a;
     const as = (name: string, options: Record<string, string | number | boolean> = {}) =>
       a.fake.runCommand({ guildId: a.guildId, channelId: a.channelId, userId: a.adminId, name, options });
-    a.store.upsert(
+    await a.store.upsert(
       article({
         title: 'Harbour reopens after the storm',
         source: 'Coast Gazette',
@@ -242,7 +242,7 @@ describe('GIVEN a subscription with a source and keywords', () => {
     h = a;
     const as = (name: string, options: Record<string, string | number | boolean> = {}) =>
       a.fake.runCommand({ guildId: a.guildId, channelId: a.channelId, userId: a.adminId, name, options });
-    a.store.upsert(
+    await a.store.upsert(
       article({
         title: 'NATO ships visit the harbour',
         source: 'Coast Gazette',
@@ -250,7 +250,7 @@ describe('GIVEN a subscription with a source and keywords', () => {
         publishedAt: '2026-11-20T06:00',
       }),
     );
-    a.store.upsert(article({ title: 'Tide table for December', source: 'Coast Gazette', text: 'High tide at six.', publishedAt: '2026-11-21T06:00' }));
+    await a.store.upsert(article({ title: 'Tide table for December', source: 'Coast Gazette', text: 'High tide at six.', publishedAt: '2026-11-21T06:00' }));
     const first = await as('subscribe', { channel: a.channelId, source: 'Coast Gazette', keywords: 'nato', backfill: 'none' }).reply();
     expect(first.content).toContain('new articles from Coast Gazette matching `nato`');
 
@@ -352,7 +352,7 @@ describe('GIVEN /feed', () => {
         `Stopped reading <${base}/broken.rss>. Its articles stay stored.`,
       );
       expect((await as({ subcommand: 'add', url: 'not a url' }).reply()).content).toMatch(/is not a URL/);
-      expect(a.store.list().map((x) => x.source)).toContain('Guardian');
+      expect((await a.store.list()).map((x) => x.source)).toContain('Guardian');
     } finally {
       await new Promise((done) => feedServer.close(done));
     }

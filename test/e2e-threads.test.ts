@@ -45,7 +45,7 @@ async function delivered(messageContent: boolean): Promise<Harness & { threadId:
 /** How long the bot has to react to a message in the thread. */
 const WAIT = { timeout: 5000, interval: 25 };
 
-const replies = (x: Harness) => () => x.store.get(sample.id)?.comments.filter((c) => c.id.startsWith('discord:')) ?? [];
+const replies = (x: Harness) => async () => (await x.store.get(sample.id))?.comments.filter((c) => c.id.startsWith('discord:')) ?? [];
 const botMessages = (x: Harness, threadId: string) => x.fake.messages(threadId).filter((m) => m.author.id === x.fake.botUser.id);
 const reactionsOn = (x: Harness, threadId: string, messageId: string) =>
   (x.fake.messages(threadId).find((m) => m.id === messageId)?.reactions ?? []).map((r) => ({ name: r.emoji.name, count: r.count, me: r.me }));
@@ -70,8 +70,8 @@ describe('GIVEN an article thread and the Message Content intent', () => {
     const x = await delivered(true);
     h = x;
     const posted = x.fake.postAsUser({ channelId: x.threadId, userId: x.userId, content: 'The lighthouse keepers of Brussels disagree with all of this.' });
-    await vi.waitFor(() => expect(replies(x)(), 'the reply, stored as a comment').toHaveLength(1), WAIT);
-    expect(replies(x)()[0]).toMatchObject({
+    await vi.waitFor(async () => expect(await replies(x)(), 'the reply, stored as a comment').toHaveLength(1), WAIT);
+    expect((await replies(x)())[0]).toMatchObject({
       id: `discord:${posted.id}`,
       author: 'A Reader',
       authorId: x.userId,
@@ -85,9 +85,9 @@ describe('GIVEN an article thread and the Message Content intent', () => {
     expect(quote.embeds[0]?.description).toContain('a thread reply, by A Reader');
 
     x.fake.editAsUser(posted.id, 'The lighthouse keepers of Ostend disagree.');
-    await vi.waitFor(() => expect(replies(x)()[0]?.paragraphs[0], 'the edit, stored').toBe('The lighthouse keepers of Ostend disagree.'), WAIT);
+    await vi.waitFor(async () => expect((await replies(x)())[0]?.paragraphs[0], 'the edit, stored').toBe('The lighthouse keepers of Ostend disagree.'), WAIT);
     x.fake.deleteAsUser(posted.id);
-    await vi.waitFor(() => expect(replies(x)(), 'the deletion, stored').toEqual([]), WAIT);
+    await vi.waitFor(async () => expect(await replies(x)(), 'the deletion, stored').toEqual([]), WAIT);
     // Delivery does not post thread replies back into the thread.
     await x.bot.runner.run();
     expect(
@@ -215,7 +215,7 @@ describe('GIVEN an article thread and the Message Content intent', () => {
     x.fake.postAsUser({ channelId: x.channelId, userId: x.userId, content: 'Talking in the channel, not the thread.' });
     // A reader asks after them all and is answered: the bot was listening, and an answer to the robot would have come first.
     const otherId = await anotherReaderAnswered(x);
-    expect(replies(x)().map((c) => c.id)).toEqual([`discord:${otherId}`]);
+    expect((await replies(x)()).map((c) => c.id)).toEqual([`discord:${otherId}`]);
     expect(answered(x).slice(before)).toEqual([otherId]);
     expect(x.fake.messages(other.id).filter((m) => m.author.id === x.fake.botUser.id)).toEqual([]);
   });
@@ -227,7 +227,7 @@ describe('GIVEN an article thread and the Message Content intent', () => {
       x.fake.postAsUser({ channelId: x.threadId, userId: x.userId, content: 'Written while Paperboy was away.' });
       x.fake.postAsUser({ channelId: x.threadId, userId: x.userId, content: 'And a second one.' });
     });
-    expect(replies(x)().map((c) => c.paragraphs[0])).toEqual(['Written while Paperboy was away.', 'And a second one.']);
+    expect((await replies(x)()).map((c) => c.paragraphs[0])).toEqual(['Written while Paperboy was away.', 'And a second one.']);
   });
 });
 
@@ -239,6 +239,6 @@ describe('GIVEN no Message Content intent', () => {
     x.fake.postAsUser({ channelId: x.threadId, userId: x.userId, content: 'Unseen words about NATO.' });
     x.fake.postAsUser({ channelId: x.threadId, userId: x.userId, content: `<@${x.fake.botUser.id}> when did Croatia and Albania join?` });
     await vi.waitFor(() => expect(botMessages(x, x.threadId), 'the answer').toHaveLength(before + 1), WAIT);
-    expect(replies(x)().map((c) => c.paragraphs[0])).toEqual(['when did Croatia and Albania join?']);
+    expect((await replies(x)()).map((c) => c.paragraphs[0])).toEqual(['when did Croatia and Albania join?']);
   });
 });

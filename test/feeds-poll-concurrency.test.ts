@@ -9,7 +9,7 @@ import { type FeedParser, createFeedParser } from '../src/adapters/feeds/parse-w
 import { pollFeeds } from '../src/app/feeds/poll.ts';
 import { FeedRegistry } from '../src/app/feeds/registry.ts';
 import { openBotState } from '../src/adapters/store/state.ts';
-import { ArticleStore } from '../src/adapters/store/store.ts';
+import { SqliteStore } from '../src/adapters/store/sqlite-store.ts';
 import { type LocalSite, serveLocally } from './helpers/http.ts';
 
 const guardian = readFileSync(new URL('./fixtures/feeds/rss-parser__guardian.rss', import.meta.url));
@@ -37,7 +37,7 @@ afterAll(async () => {
 });
 
 async function poll(feeds: number, concurrency?: number): Promise<string[]> {
-  const store = ArticleStore.open(':memory:');
+  const store = SqliteStore.open(':memory:');
   try {
     const registry = new FeedRegistry(openBotState(store.db).feeds);
     for (let i = 0; i < feeds; i++) await registry.add(`${site.base}/feed-${i}`, `Feed ${i}`, new Date());
@@ -45,7 +45,7 @@ async function poll(feeds: number, concurrency?: number): Promise<string[]> {
     const results = await pollFeeds(registry, store, { parse: parser.parse, limits: local, ...(concurrency !== undefined && { concurrency }) });
     return results.map((r) => `${r.url.slice(site.base.length + 1)} ${r.outcome}`);
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

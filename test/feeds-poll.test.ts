@@ -9,7 +9,7 @@ import { type FeedParser, createFeedParser } from '../src/adapters/feeds/parse-w
 import { type ParseFeed, pollFeeds } from '../src/app/feeds/poll.ts';
 import { FeedRegistry } from '../src/app/feeds/registry.ts';
 import { openBotState } from '../src/adapters/store/state.ts';
-import { ArticleStore } from '../src/adapters/store/store.ts';
+import { SqliteStore } from '../src/adapters/store/sqlite-store.ts';
 import { type LocalSite, serveLocally } from './helpers/http.ts';
 
 const DIR = new URL('./fixtures/feeds/', import.meta.url);
@@ -90,8 +90,8 @@ function big(): string {
   return bigFeed;
 }
 
-function setup(): { store: ArticleStore; registry: FeedRegistry } {
-  const store = ArticleStore.open(':memory:');
+function setup(): { store: SqliteStore; registry: FeedRegistry } {
+  const store = SqliteStore.open(':memory:');
   return { store, registry: new FeedRegistry(openBotState(store.db).feeds) };
 }
 
@@ -103,10 +103,10 @@ describe('GIVEN the ten real feeds served locally', () => {
     expect(results.map((r) => [r.url.slice(base.length + 1), r.outcome, r.error])).toEqual(real.map((n) => [n, 'stored', null]));
     const items = results.reduce((n, r) => n + r.items, 0);
     expect(items).toBeGreaterThan(100);
-    expect(store.count()).toBe(results.reduce((n, r) => n + r.added, 0));
+    expect(await store.count()).toBe(results.reduce((n, r) => n + r.added, 0));
     const again = await pollFeeds(registry, store, { parse: feedParser.parse, limits: local });
     expect(again.filter((r) => r.outcome !== 'not-modified')).toEqual([]);
-    store.close();
+    await store.close();
   });
 
   it('THEN a feed that reorders its items and changes their dates stores nothing twice', async () => {
@@ -118,8 +118,8 @@ describe('GIVEN the ten real feeds served locally', () => {
     reorder = false;
     expect(first?.added).toBeGreaterThan(0);
     expect(second).toMatchObject({ outcome: 'stored', added: 0 });
-    expect(store.count()).toBe(first?.added);
-    store.close();
+    expect(await store.count()).toBe(first?.added);
+    await store.close();
   });
 });
 
@@ -128,7 +128,7 @@ describe('GIVEN broken feeds', () => {
     const { store, registry } = setup();
     await registry.add(`${base}/rss-parser__guardian.rss`, 'Guardian', new Date());
     await pollFeeds(registry, store, { parse: feedParser.parse, limits: local });
-    const stored = store.count();
+    const stored = await store.count();
     const broken = ['truncated', 'html', 'empty', 'missing', 'error', 'loop', 'silent', 'huge'];
     for (const name of broken) await registry.add(`${base}/${name}`, name, new Date());
     const results = await pollFeeds(registry, store, { parse: feedParser.parse, limits: { ...local, timeoutMs: 500, maxBytes: 1_000_000 }, concurrency: 9 });
@@ -140,13 +140,13 @@ describe('GIVEN broken feeds', () => {
     expect(reasons.silent).toBe('no complete answer within 0.5 s');
     expect(reasons.huge).toBe('the feed is larger than 1 MB');
     for (const name of ['truncated', 'html', 'empty']) expect(reasons[name]).toMatch(new RegExp(`${base}/${name}`));
-    expect(store.count()).toBe(stored);
+    expect(await store.count()).toBe(stored);
     const state = await registry.get(`${base}/html`);
     expect(state).toMatchObject({ failures: 1, lastError: reasons.html });
     expect(Date.parse(state?.retryAt ?? '')).toBeGreaterThan(Date.now() + 4 * 60_000);
     const waiting = await pollFeeds(registry, store, { parse: feedParser.parse, limits: { ...local, timeoutMs: 500 } });
     expect(waiting.filter((r) => r.outcome === 'waiting')).toHaveLength(broken.length);
-    store.close();
+    await store.close();
   });
 });
 
@@ -171,7 +171,7 @@ describe('GIVEN a feed that takes longer to parse than the limit', () => {
       expect(ticks).toBeGreaterThan(elapsed / 30);
     } finally {
       await parser.close();
-      store.close();
+      await store.close();
     }
   });
 });
@@ -198,10 +198,10 @@ describe('GIVEN a poll whose signal fires (shutdown) while a feed is being parse
         ['rss-parser__guardian.rss', 'cut-off', null],
       ]);
       for (const feed of await registry.list()) expect(feed).toMatchObject({ failures: 0, lastError: null, retryAt: null, lastPolledAt: null, etag: null });
-      expect(store.count()).toBe(0);
+      expect(await store.count()).toBe(0);
     } finally {
       await parser.close();
-      store.close();
+      await store.close();
     }
   });
 });

@@ -5,14 +5,14 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { processInbox, shortName } from '../src/app/library/inbox.ts';
 import { emptyReport, storeArticles } from '../src/app/library/ingest.ts';
 import { WorkerReader } from '../src/adapters/sources/ingest-thread.ts';
-import { ArticleStore } from '../src/adapters/store/store.ts';
+import { SqliteStore } from '../src/adapters/store/sqlite-store.ts';
 import { SAMPLE_PATH } from './text-sample.ts';
 
 let dir: string;
-let store: ArticleStore;
+let store: SqliteStore;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'paperboy-inbox-'));
-  store = ArticleStore.open(':memory:');
+  store = SqliteStore.open(':memory:');
 });
 afterEach(() => store.close());
 
@@ -37,7 +37,7 @@ describe('GIVEN files dropped into the inbox', () => {
       ['c-good.json', 'processed'],
       ['d-notes.pdf', 'failed'],
     ]);
-    expect(store.count()).toBe(2);
+    expect(await store.count()).toBe(2);
     expect(readdirSync(join(dir, 'processed')).sort()).toEqual(['a-sample.txt', 'c-good.json']);
     expect(readdirSync(join(dir, 'failed')).sort()).toEqual(['b-broken.json', 'b-broken.json.error.txt', 'd-notes.pdf', 'd-notes.pdf.error.txt']);
     expect(readFileSync(join(dir, 'failed', 'b-broken.json.error.txt'), 'utf8')).toMatch(/b-broken\.json:1: expected a JSON value at column 34/);
@@ -50,10 +50,10 @@ describe('GIVEN files dropped into the inbox', () => {
   it('THEN a file still being written (changed within the quiet period) waits, and is taken once it settles', async () => {
     drop('fresh.json', JSON.stringify({ title: 'Just arrived', body: 'Text.' }), 0);
     expect((await processInbox(dir, store)).map((r) => r.outcome)).toEqual(['waiting']);
-    expect(store.count()).toBe(0);
+    expect(await store.count()).toBe(0);
     expect(existsSync(join(dir, 'fresh.json'))).toBe(true);
     expect((await processInbox(dir, store, { now: () => Date.now() + 5000 })).map((r) => r.outcome)).toEqual(['processed']);
-    expect(store.count()).toBe(1);
+    expect(await store.count()).toBe(1);
   });
 
   it('THEN hidden and partial files are left alone, and a name already in processed/ gets a number', async () => {
@@ -65,7 +65,7 @@ describe('GIVEN files dropped into the inbox', () => {
     await processInbox(dir, store);
     expect(readdirSync(join(dir, 'processed')).sort()).toEqual(['same.2.json', 'same.json']);
     expect(readdirSync(dir).sort()).toEqual(['.hidden.json', 'processed', 'upload.json.part']);
-    expect(store.count()).toBe(2);
+    expect(await store.count()).toBe(2);
   });
 });
 
@@ -90,7 +90,7 @@ describe('GIVEN files whose names are too long for what the inbox adds to them',
     drop(long, good('Long one, again'));
     const second = await processInbox(dir, store);
     expect(second.map((r) => r.outcome)).toEqual(['processed']);
-    expect(store.count()).toBe(4);
+    expect(await store.count()).toBe(4);
 
     const processed = readdirSync(join(dir, 'processed'));
     expect(processed).toHaveLength(4);
@@ -134,7 +134,7 @@ describe('GIVEN a file that cannot be moved out of the inbox', () => {
     expect(first[0]?.error).toMatch(
       /^a-half\.jsonl: could not be moved out of the inbox \(.*EEXIST.*\); it stays there, and is not read again until it changes$/,
     );
-    expect(store.count()).toBe(2);
+    expect(await store.count()).toBe(2);
 
     // Held still, and said already: no reason again.
     const second = await processInbox(dir, store);
@@ -162,7 +162,7 @@ describe('GIVEN a file that takes more memory to parse than the ingest worker ma
       ['b-small.json', 'processed'],
     ]);
     expect(results[0]?.error).toContain('reading it took more than the 64 MB the ingest worker may use; it was stopped');
-    expect(store.count()).toBe(1);
+    expect(await store.count()).toBe(1);
   }, 60_000);
 });
 
@@ -178,7 +178,7 @@ describe('GIVEN an ingest worker that sends nothing for longer than allowed', ()
     const patient = new WorkerReader();
     await storeArticles(patient.read(path, report), store, {}, report);
     await patient.close();
-    expect(store.count()).toBe(1);
+    expect(await store.count()).toBe(1);
   });
 });
 
@@ -188,13 +188,16 @@ describe('GIVEN a large file being read when the bot shuts down', () => {
     drop('tides.jsonl', `${lines.join('\n')}\n`);
     const stop = new AbortController();
     const running = processInbox(dir, store, { signal: stop.signal });
-    await vi.waitFor(() => expect(store.count(), 'articles of tides.jsonl stored before the shutdown').toBeGreaterThan(0), { timeout: 30_000, interval: 20 });
+    await vi.waitFor(async () => expect(await store.count(), 'articles of tides.jsonl stored before the shutdown').toBeGreaterThan(0), {
+      timeout: 30_000,
+      interval: 20,
+    });
     const asked = performance.now();
     stop.abort();
     const [result] = await running;
     expect(performance.now() - asked).toBeLessThan(2000);
     expect(result).toMatchObject({ file: 'tides.jsonl', outcome: 'waiting', error: null });
-    const stored = store.count();
+    const stored = await store.count();
     expect(stored).toBeLessThan(20_000);
     expect(existsSync(join(dir, 'tides.jsonl'))).toBe(true);
 

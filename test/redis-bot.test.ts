@@ -14,7 +14,7 @@ import { FakeDiscord, clientOptionsFor } from '@paperboy/fake-discord';
 import { afterAll, describe, expect, it } from 'vitest';
 import { commands } from '../commands/index.ts';
 import { redisBotStorage } from '../src/adapters/store/bot-storage.ts';
-import { ArticleStore } from '../src/adapters/store/store.ts';
+import { SqliteStore } from '../src/adapters/store/sqlite-store.ts';
 import { startBot } from '../src/ui/discord/bot.ts';
 import { deployCommands } from '../src/ui/discord/deploy.ts';
 import { article } from './helpers/articles.ts';
@@ -36,13 +36,14 @@ afterAll(async () => {
 describe('GIVEN the bot with REDIS_URL', () => {
   it('THEN a long query’s Next button, made before a restart, pages after it: state and secret in Redis', async () => {
     const fake = await FakeDiscord.start({ botToken: TOKEN });
-    const store = ArticleStore.open(':memory:');
+    const store = SqliteStore.open(':memory:');
     try {
       const guild = fake.createGuild({ name: 'Readers' });
       const channel = fake.createChannel(guild.id, { name: 'news' });
       const user = fake.createUser({ username: 'reader' });
       fake.addMember(guild.id, user.id);
-      for (let i = 0; i < 7; i++) store.upsert(article({ title: `Lighthouse keeper's log ${i}`, text: `The lighthouse lamp was lit at dusk on day ${i}.` }));
+      for (let i = 0; i < 7; i++)
+        await store.upsert(article({ title: `Lighthouse keeper's log ${i}`, text: `The lighthouse lamp was lit at dusk on day ${i}.` }));
       const discord = { token: fake.botToken, applicationId: fake.applicationId, guildId: guild.id, apiUrl: fake.apiUrl };
       await deployCommands(discord, commands);
       const { log } = capturedLogger('warn');
@@ -75,7 +76,7 @@ describe('GIVEN the bot with REDIS_URL', () => {
       await bot.stop();
     } finally {
       await fake.close();
-      store.close();
+      await store.close();
     }
   }, 20_000);
 });

@@ -10,7 +10,7 @@ import { FakeDiscord, type FakeDiscordOptions, clientOptionsFor } from '@paperbo
 import { parseAllowList } from '../../src/adapters/feeds/allow.ts';
 import { createFeedParser } from '../../src/adapters/feeds/parse-worker.ts';
 import { sqliteBotStorage } from '../../src/adapters/store/bot-storage.ts';
-import { ArticleStore } from '../../src/adapters/store/store.ts';
+import { SqliteStore } from '../../src/adapters/store/sqlite-store.ts';
 import type { SlashCommand } from '../../src/ui/discord/command.ts';
 import { capturedLogger } from './log.ts';
 
@@ -22,7 +22,7 @@ export const TOKEN = 'MTAwMDAwMDAwMDAwMDAwMDAx.GbotTk.local-discord-test-token-0
 export interface Harness {
   readonly fake: FakeDiscord;
   readonly bot: Bot;
-  readonly store: ArticleStore;
+  readonly store: SqliteStore;
   readonly guildId: string;
   readonly channelId: string;
   readonly userId: string;
@@ -59,8 +59,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const channel = fake.createChannel(guild.id, { name: 'news' });
   const user = fake.createUser({ username: 'reader', globalName: 'A Reader' });
   fake.addMember(guild.id, user.id);
-  const store = ArticleStore.open(':memory:');
-  for (const a of options.articles ?? []) store.upsert(a);
+  const store = SqliteStore.open(':memory:');
+  for (const a of options.articles ?? []) await store.upsert(a);
   const { log, lines: logs } = capturedLogger('debug');
   const discord = {
     token: fake.botToken,
@@ -106,7 +106,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async close() {
       await bot.stop();
       await fake.close();
-      store.close();
+      await store.close();
     },
   };
 }

@@ -9,12 +9,12 @@ import { discordPoster } from '../../src/ui/discord/discord-poster.ts';
 import { FakeDiscord, type FakeDiscordOptions } from '@paperboy/fake-discord';
 import { createLogger } from '../../src/core/log.ts';
 import { openBotState } from '../../src/adapters/store/state.ts';
-import { ArticleStore } from '../../src/adapters/store/store.ts';
+import { SqliteStore } from '../../src/adapters/store/sqlite-store.ts';
 import { TOKEN } from './bot.ts';
 
 export interface EngineHarness {
   readonly fake: FakeDiscord;
-  readonly store: ArticleStore;
+  readonly store: SqliteStore;
   readonly engine: DeliveryEngine;
   /** The real discord.js poster the engine uses, for tests that build an engine of their own. */
   readonly poster: Poster;
@@ -35,7 +35,7 @@ export async function startEngine(
 ): Promise<EngineHarness> {
   const fake = await FakeDiscord.start({ botToken: TOKEN, ...options.fake });
   const guildId = fake.createGuild({ name: 'Readers' }).id;
-  const store = ArticleStore.open(options.dbPath ?? ':memory:');
+  const store = SqliteStore.open(options.dbPath ?? ':memory:');
   const rest = new REST({
     api: fake.apiUrl,
     globalRequestsPerSecond: options.globalPerSecond ?? 50,
@@ -55,7 +55,7 @@ export async function startEngine(
     },
     async close() {
       await fake.close();
-      store.close();
+      await store.close();
     },
   };
 }

@@ -50,7 +50,7 @@ export async function subscribeAll(e: EngineHarness): Promise<Subscribed> {
     ...t,
     channelName: 'news',
     ...base,
-    cursor: backfillCursor(e.store, base, parseFilter(null)),
+    cursor: await backfillCursor(e.store, base, parseFilter(null)),
     checkedAt: now,
     createdAt: now,
     createdBy: 'test',

@@ -9,7 +9,7 @@ import type { Logger } from '../../core/log.ts';
 import { openKeyv } from './kv.ts';
 import { connectRedisKeyv, type RedisOptions } from './redis-kv.ts';
 import { type BotState, openBotState } from './state.ts';
-import type { ArticleStore } from './store.ts';
+import type { SqliteStore } from './sqlite-store.ts';
 
 export { redisHost } from './redis-kv.ts';
 
@@ -23,7 +23,7 @@ export interface SqliteBotStorage {
 }
 
 /** With `log`, each record of an older Paperboy's state that could not be migrated is named in a warning (openBotState). */
-export function sqliteBotStorage(store: ArticleStore, log?: Logger): SqliteBotStorage {
+export function sqliteBotStorage(store: SqliteStore, log?: Logger): SqliteBotStorage {
   return {
     state: openBotState(store.db, log),
     keyv: { buttons: openKeyv(store.db, BUTTONS), cooldowns: openKeyv(store.db, COOLDOWNS) },
@@ -39,7 +39,7 @@ export interface RedisBotStorage extends SqliteBotStorage {
  * The lasting state in SQLite as above, the short-lived state (buttons, cooldowns) on Redis, shared
  * by every process on it. Rejects, naming REDIS_URL and the host, when Redis cannot be reached.
  */
-export async function redisBotStorage(store: ArticleStore, redisUrl: string, options: RedisOptions = {}): Promise<RedisBotStorage> {
+export async function redisBotStorage(store: SqliteStore, redisUrl: string, options: RedisOptions = {}): Promise<RedisBotStorage> {
   const redis = await connectRedisKeyv(redisUrl, options);
   return {
     state: openBotState(store.db, options.log),

@@ -1,8 +1,9 @@
 /**
- * The article store: the only module that knows SQL. Articles go in whole and come out whole;
+ * The SQLite article store: the only module that knows its SQL. Articles go in whole and come out whole;
  * re-ingesting an article updates it in place and merges its comments by identity.
  */
 import type { Article, Comment } from '../../core/model.ts';
+import type { ArticleSummary, UpsertStatus } from './contract.ts';
 import { type Db, type OpenOptions, openDatabase } from './db.ts';
 import { type FtsWriter, ftsWriter } from './fts.ts';
 import { type ArticleColumns, type ArticleRow, type CommentColumns, type CommentRow, articleColumns, commentColumns, toArticle } from './rows.ts';
@@ -10,31 +11,16 @@ import { type SearchOptions, type SearchResult, search } from './search.ts';
 import { type Suggestion, titleSuggester } from './suggest.ts';
 import { type Positions, positions } from './positions.ts';
 
-export type UpsertStatus = 'added' | 'updated' | 'unchanged';
-
-/** Where parsed articles go: the store, in practice (ingest writes to anything of this shape). */
-export interface ArticleSink {
-  upsertMany(articles: readonly Article[]): UpsertStatus[];
-  upsert(article: Article): UpsertStatus;
-}
-
-export interface ArticleSummary {
-  id: string;
-  title: string;
-  url: string | null;
-  source: string | null;
-  publishedAt: string | null;
-  ingestedAt: string;
-  /** Comments stored. */
-  comments: number;
-  /** Comments the source said it had. */
-  declaredCommentCount: number | null;
-}
+export type { ArticleSummary, UpsertStatus } from './contract.ts';
 
 const SCALARS = ['url', 'source', 'author', 'published_at', 'language', 'declared_comment_count', 'comments_url'] as const;
 const COMMENT_SCALARS = ['number', 'author', 'author_id', 'posted_at', 'rating', 'reply_to'] as const;
 
-export class ArticleStore implements ArticleSink {
+/**
+ * The SQLite engine, synchronous as better-sqlite3 is. The rest of Paperboy reaches it through the
+ * async Store interface (SqliteStore, sqlite-store.ts); its own tests and the benchmarks use it directly.
+ */
+export class ArticleStore {
   readonly db: Db;
   /** Articles by the order they were first stored in: what delivery walks. */
   readonly positions: Positions;

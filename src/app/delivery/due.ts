@@ -5,7 +5,7 @@
  */
 import type { Article } from '../../core/model.ts';
 import type { Positioned } from '../../adapters/store/positions.ts';
-import type { ArticleStore } from '../../adapters/store/store.ts';
+import type { Store } from '../../adapters/store/contract.ts';
 import type { ArticleResult, DeliveryEngine } from './engine-types.ts';
 import type { Filter } from './filter.ts';
 import { setAsideOf, type Subscription, type Unfinished, unfinishedOf } from './subscriptions.ts';
@@ -108,7 +108,7 @@ export function nextUnfinished(
   return next;
 }
 
-export async function dueArticles(store: ArticleStore, sub: Subscription, filter: Filter, engine: DeliveryEngine): Promise<Due> {
+export async function dueArticles(store: Store, sub: Subscription, filter: Filter, engine: DeliveryEngine): Promise<Due> {
   // Carried by the unfinished list: handed over from it, never again as new or changed.
   const carriedIds = new Set(unfinishedOf(sub).map((e) => e.articleId));
   // Set aside and not asked to retry: passed like one that does not match, when the cursor was held behind it.
@@ -119,9 +119,9 @@ export async function dueArticles(store: ArticleStore, sub: Subscription, filter
   );
   const scanned: { position: number; id: string | null }[] = [];
   const fresh: Article[] = [];
-  for (const p of storedFrom(store, sub.cursor, 'after')) {
+  for await (const p of storedFrom(store, sub.cursor, 'after')) {
     if (fresh.length >= MAX_NEW_PER_RUN || scanned.length >= MAX_SCANNED_PER_RUN) break;
-    const article = carriedIds.has(p.id) || setAsideIds.has(p.id) ? null : matching(store, sub, filter, p);
+    const article = carriedIds.has(p.id) || setAsideIds.has(p.id) ? null : await matching(store, sub, filter, p);
     // Already posted here and up to date (the cursor was moved back by a new backfill): passed, not handed over.
     const wanted = article !== null && !((await engine.delivered(sub, p.id)) && (await upToDate(engine, sub, article)));
     scanned.push({ position: p.position, id: wanted ? p.id : null });
@@ -130,9 +130,9 @@ export async function dueArticles(store: ArticleStore, sub: Subscription, filter
   const changed: Article[] = [];
   let changesComplete = true;
   // Articles this subscription never posted are skipped by id, before anything is loaded.
-  for (const id of store.positions.updatedSince(sub.checkedAt, sub.cursor, EVERY_CHANGE)) {
+  for (const id of await store.positions.updatedSince(sub.checkedAt, sub.cursor, EVERY_CHANGE)) {
     if (carriedIds.has(id) || !(await engine.delivered(sub, id))) continue;
-    const article = store.get(id);
+    const article = await store.get(id);
     if (!article || (await upToDate(engine, sub, article))) continue;
     if (changed.length >= MAX_CHANGED_PER_RUN) {
       changesComplete = false;
@@ -145,7 +145,7 @@ export async function dueArticles(store: ArticleStore, sub: Subscription, filter
   const missing: string[] = [];
   for (const entry of setAsideOf(sub)) {
     if (!entry.retry || taken.has(entry.articleId)) continue;
-    const article = store.get(entry.articleId);
+    const article = await store.get(entry.articleId);
     if (article) retried.push(article);
     else missing.push(entry.articleId);
     taken.add(entry.articleId);
@@ -153,7 +153,7 @@ export async function dueArticles(store: ArticleStore, sub: Subscription, filter
   const unfinished: Article[] = [];
   const missingUnfinished: string[] = [];
   for (const entry of unfinishedOf(sub)) {
-    const article = store.get(entry.articleId);
+    const article = await store.get(entry.articleId);
     if (article) unfinished.push(article);
     else missingUnfinished.push(entry.articleId);
   }
@@ -179,13 +179,13 @@ export async function dueArticles(store: ArticleStore, sub: Subscription, filter
 }
 
 /** The cursor that makes a new subscription's first run post what its backfill asks for. */
-export function backfillCursor(store: ArticleStore, sub: Pick<Subscription, 'source' | 'backfill'>, filter: Filter): number {
-  const last = store.positions.last();
+export async function backfillCursor(store: Store, sub: Pick<Subscription, 'source' | 'backfill'>, filter: Filter): Promise<number> {
+  const last = await store.positions.last();
   if (sub.backfill.kind === 'none') return last;
   if (sub.backfill.kind === 'all') return 0;
   let found = 0;
-  for (const p of storedFrom(store, last + 1, 'before')) {
-    if (matching(store, sub, filter, p) && ++found === sub.backfill.count) return p.position - 1;
+  for await (const p of storedFrom(store, last + 1, 'before')) {
+    if ((await matching(store, sub, filter, p)) && ++found === sub.backfill.count) return p.position - 1;
   }
   return 0;
 }
@@ -194,10 +194,10 @@ export function backfillCursor(store: ArticleStore, sub: Pick<Subscription, 'sou
 const PAGE = 500;
 
 /** Stored articles after `from` (oldest first) or before it (newest first), read a page at a time as the caller goes on. */
-export function* storedFrom(store: ArticleStore, from: number, direction: 'after' | 'before'): Generator<Positioned> {
+export async function* storedFrom(store: Store, from: number, direction: 'after' | 'before'): AsyncGenerator<Positioned> {
   let position = from;
   for (;;) {
-    const page = direction === 'after' ? store.positions.after(position, PAGE) : store.positions.before(position, PAGE);
+    const page = await (direction === 'after' ? store.positions.after(position, PAGE) : store.positions.before(position, PAGE));
     if (page.length === 0) return;
     for (const p of page) {
       position = p.position;
@@ -207,8 +207,8 @@ export function* storedFrom(store: ArticleStore, from: number, direction: 'after
 }
 
 /** The article at this position when it is from the subscription's source (any, when it names none) and passes its filter; otherwise null, loading nothing for another source. */
-export function matching(store: ArticleStore, sub: Pick<Subscription, 'source'>, filter: Filter, p: Positioned): Article | null {
+export async function matching(store: Store, sub: Pick<Subscription, 'source'>, filter: Filter, p: Positioned): Promise<Article | null> {
   if (sub.source !== null && p.source?.toLowerCase() !== sub.source.toLowerCase()) return null;
-  const article = store.get(p.id);
+  const article = await store.get(p.id);
   return article && filter(article) ? article : null;
 }

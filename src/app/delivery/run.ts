@@ -8,7 +8,7 @@
 import { setMaxListeners } from 'node:events';
 import PQueue from 'p-queue';
 import type { Logger } from '../../core/log.ts';
-import type { ArticleStore } from '../../adapters/store/store.ts';
+import type { Store } from '../../adapters/store/contract.ts';
 import { afterRun } from './after-run.ts';
 import { commentsLeft, dueArticles } from './due.ts';
 import type { ArticleWork, DeliveryEngine } from './engine-types.ts';
@@ -17,7 +17,7 @@ import { type InvalidSubscription, MAX_SET_ASIDE, revisionOf, type SetAside, typ
 import { errorMessage } from '../../core/errors.ts';
 
 export interface RunDeps {
-  readonly store: ArticleStore;
+  readonly store: Store;
   readonly subscriptions: Subscriptions;
   readonly engine: DeliveryEngine;
   readonly log: Logger;

@@ -2,7 +2,7 @@
  * Subscribing a channel, and having its set-aside articles tried again: the use cases behind
  * /subscribe and /subscriptions retry. They return what changed; the commands say it.
  */
-import type { ArticleStore } from '../../adapters/store/store.ts';
+import type { Store } from '../../adapters/store/contract.ts';
 import { UserError } from '../../core/errors.ts';
 import { backfillCursor, matching, storedFrom } from './due.ts';
 import { type Filter, FilterError, parseFilter } from './filter.ts';
@@ -67,72 +67,99 @@ export interface Subscribed {
   readonly filter: Filter;
 }
 
+/** What a subscription becomes from the request and what it had: its filters, their parsed filter, its backfill. */
+function settingsOf(request: SubscribeRequest, given: Backfill | null, existing: Subscription | null) {
+  const { source, keywords } = request;
+  // Subscribing again keeps what is not given: an admin changing the backfill must not lose the filters.
+  const fill = given ?? existing?.backfill ?? DEFAULT_BACKFILL;
+  const base = { source: chosen(source, existing?.source ?? null), keywords: chosen(keywords, existing?.keywords ?? null), backfill: fill };
+  try {
+    return { base, filter: parseFilter(base.keywords) };
+  } catch (error) {
+    // Keywords kept from before can fail a check added since: the command says how to drop or replace them.
+    if (error instanceof FilterError) throw new SubscriptionOptionError('keywords', base.keywords ?? '', error.message, keywords === undefined);
+    throw error;
+  }
+}
+
+/** Thrown inside the transaction when the subscription changed after its cursor was worked out: subscribe reads it again. */
+class ChangedMeanwhile extends Error {}
+
+/** Tries before giving up when other changes keep landing between reading a subscription and writing it. */
+const ATTEMPTS = 5;
+
 /**
- * Subscribes a channel, or changes its subscription. Read and written in one transaction: a
- * delivery run's update cannot write the old cursor over it. Changing the subscription resumes it.
+ * Subscribes a channel, or changes its subscription. Written in one transaction: a delivery run's
+ * update cannot write the old cursor over it. The backfill's cursor reads the store, which is async,
+ * so it is worked out before the transaction from the subscription as read; if the transaction finds
+ * that subscription changed in a way that moves the cursor, it is read and worked out again.
+ * Changing the subscription resumes it.
  */
-export async function subscribe(subscriptions: Subscriptions, store: ArticleStore, request: SubscribeRequest): Promise<Subscribed> {
-  const { guildId, channel, source, keywords, backfill } = request;
+export async function subscribe(subscriptions: Subscriptions, store: Store, request: SubscribeRequest): Promise<Subscribed> {
+  const { guildId, channel, backfill } = request;
   const given = backfill === undefined ? null : parseBackfill(backfill);
   if (backfill !== undefined && !given) throw new SubscriptionOptionError('backfill', backfill, 'is not one of: none, latest N (such as latest 10), all');
   const now = request.now.toISOString();
-  let filter: Filter = parseFilter(null);
-  const { before, after } = await subscriptions.upsert({ guildId, channelId: channel.id }, (existing) => {
-    // Subscribing again keeps what is not given: an admin changing the backfill must not lose the filters.
-    const fill = given ?? existing?.backfill ?? DEFAULT_BACKFILL;
-    const base = { source: chosen(source, existing?.source ?? null), keywords: chosen(keywords, existing?.keywords ?? null), backfill: fill };
+  for (let attempt = 1; ; attempt++) {
+    const read = await subscriptions.get(guildId, channel.id);
+    const planned = settingsOf(request, given, read);
+    // Null when the subscription keeps its cursor (it exists and no backfill was given).
+    const fresh = read && !given ? null : { ...planned.base, cursor: await backfillCursor(store, planned.base, planned.filter) };
+    let filter = planned.filter;
     try {
-      filter = parseFilter(base.keywords);
+      const { before, after } = await subscriptions.upsert({ guildId, channelId: channel.id }, (existing) => {
+        const { base, filter: parsed } = settingsOf(request, given, existing);
+        filter = parsed;
+        let cursor: number;
+        if (existing && !given) cursor = existing.cursor;
+        else if (fresh && fresh.source === base.source && fresh.keywords === base.keywords && showBackfill(fresh.backfill) === showBackfill(base.backfill))
+          cursor = fresh.cursor;
+        else throw new ChangedMeanwhile();
+        if (existing) {
+          const changed =
+            cursor !== existing.cursor ||
+            base.source !== existing.source ||
+            base.keywords !== existing.keywords ||
+            showBackfill(base.backfill) !== showBackfill(existing.backfill);
+          return { ...existing, ...base, cursor, paused: null, lastError: null, revision: revisionOf(existing) + (changed ? 1 : 0) };
+        }
+        return {
+          guildId,
+          channelId: channel.id,
+          channelName: channel.name ?? channel.id,
+          kind: channel.kind,
+          ...base,
+          cursor,
+          checkedAt: now,
+          createdAt: now,
+          createdBy: request.by,
+          paused: null,
+          posted: 0,
+          lastPostedAt: null,
+          lastRunAt: null,
+          lastError: null,
+        };
+      });
+      if (!after) throw new Error('subscribe: the change made no subscription');
+      return { before, after, given, filter };
     } catch (error) {
-      // Keywords kept from before can fail a check added since: the command says how to drop or replace them.
-      if (error instanceof FilterError) throw new SubscriptionOptionError('keywords', base.keywords ?? '', error.message, keywords === undefined);
-      throw error;
+      if (!(error instanceof ChangedMeanwhile)) throw error;
+      if (attempt >= ATTEMPTS)
+        throw new Error(`subscribe: the subscription of channel ${channel.id} kept changing while it was being written (${ATTEMPTS} tries)`);
     }
-    const cursor = existing && !given ? existing.cursor : backfillCursor(store, base, filter);
-    if (existing) {
-      const changed =
-        cursor !== existing.cursor ||
-        base.source !== existing.source ||
-        base.keywords !== existing.keywords ||
-        showBackfill(fill) !== showBackfill(existing.backfill);
-      return { ...existing, ...base, cursor, paused: null, lastError: null, revision: revisionOf(existing) + (changed ? 1 : 0) };
-    }
-    return {
-      guildId,
-      channelId: channel.id,
-      channelName: channel.name ?? channel.id,
-      kind: channel.kind,
-      ...base,
-      cursor,
-      checkedAt: now,
-      createdAt: now,
-      createdBy: request.by,
-      paused: null,
-      posted: 0,
-      lastPostedAt: null,
-      lastRunAt: null,
-      lastError: null,
-    };
-  });
-  if (!after) throw new Error('subscribe: the change made no subscription');
-  return { before, after, given, filter };
+  }
 }
 
 /** Counting stored articles for a reply stops here ("1,000 articles or more"): the answer stays quick. */
 export const WAITING_CAP = 1000;
 
 /** Matching articles stored after position `from`, up to `to`, counted up to WAITING_CAP. */
-export function countWaiting(
-  store: ArticleStore,
-  sub: Pick<Subscription, 'source'>,
-  filter: Filter,
-  from: number,
-  to: number = store.positions.last(),
-): number {
+export async function countWaiting(store: Store, sub: Pick<Subscription, 'source'>, filter: Filter, from: number, to?: number): Promise<number> {
+  const last = to ?? (await store.positions.last());
   let n = 0;
-  for (const p of storedFrom(store, from, 'after')) {
-    if (p.position > to || n >= WAITING_CAP) break;
-    if (matching(store, sub, filter, p)) n++;
+  for await (const p of storedFrom(store, from, 'after')) {
+    if (p.position > last || n >= WAITING_CAP) break;
+    if (await matching(store, sub, filter, p)) n++;
   }
   return n;
 }

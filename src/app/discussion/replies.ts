@@ -3,26 +3,26 @@
  * questions put to the bot answered from it. The thread handler (src/ui/discord/threads.ts) reads
  * Discord and calls these; they know nothing of discord.js.
  */
-import type { ArticleStore } from '../../adapters/store/store.ts';
+import type { Store } from '../../adapters/store/contract.ts';
 import { commentOf, DISCORD_COMMENT_PREFIX, type ThreadMessage } from '../../core/comments.ts';
 import { answerFor } from './answer.ts';
 
 /** Stores (or updates) a thread reply as a comment; whether it was stored (one with no visible text is not, nor one on a deleted article). */
-export function storeReply(store: ArticleStore, articleId: string, message: ThreadMessage, botId: string): boolean {
-  const article = store.get(articleId);
+export async function storeReply(store: Store, articleId: string, message: ThreadMessage, botId: string): Promise<boolean> {
+  const article = await store.get(articleId);
   const comment = commentOf(message, botId);
   if (!article || comment.paragraphs.length === 0) return false;
-  store.upsert({ ...article, comments: [comment] });
+  await store.upsert({ ...article, comments: [comment] });
   return true;
 }
 
 /** Removes the comment a deleted thread message had become. */
-export function removeReply(store: ArticleStore, articleId: string, messageId: string): void {
-  store.deleteComment(articleId, `${DISCORD_COMMENT_PREFIX}${messageId}`);
+export async function removeReply(store: Store, articleId: string, messageId: string): Promise<void> {
+  await store.deleteComment(articleId, `${DISCORD_COMMENT_PREFIX}${messageId}`);
 }
 
 /** The answer to `question` (mention removed) from the article and its discussion; null when the article is gone. */
-export function answerQuestion(store: ArticleStore, articleId: string, question: string, askerId: string): ReturnType<typeof answerFor> | null {
-  const article = store.get(articleId);
+export async function answerQuestion(store: Store, articleId: string, question: string, askerId: string): Promise<ReturnType<typeof answerFor> | null> {
+  const article = await store.get(articleId);
   return article ? answerFor(article, question, askerId) : null;
 }

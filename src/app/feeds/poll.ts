@@ -92,7 +92,7 @@ export async function pollOne(feed: FeedState, registry: FeedRegistry, sink: Art
   } catch (error) {
     return options.signal?.aborted ? cutOff : fail((error as Error).message);
   }
-  const statuses = parsed.items.length > 0 ? sink.upsertMany(parsed.items) : [];
+  const statuses = parsed.items.length > 0 ? await sink.upsertMany(parsed.items) : [];
   await registry.put({
     ...feed,
     ...fetched.validators,

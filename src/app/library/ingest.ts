@@ -7,7 +7,7 @@ import { type IngestOptions, type ParsedArticle, parseSources, roughSize } from 
 import type { SourceFile } from '../../adapters/sources/read.ts';
 import { type IngestReport, addFailure, emptyReport } from '../../adapters/sources/report.ts';
 // The store declares what it accepts; ingest writes to anything of that shape.
-import type { ArticleSink, UpsertStatus } from '../../adapters/store/store.ts';
+import type { ArticleSink, UpsertStatus } from '../../adapters/store/contract.ts';
 export type { ArticleSink, UpsertStatus };
 
 // Reading and parsing are the sources adapter's; the library's ingest is storing what they yield.
@@ -49,18 +49,18 @@ export async function storeArticles(
   const batchSize = options.batchSize ?? 500;
   let batch: ParsedArticle[] = [];
   let chars = 0;
-  const flush = () => {
+  const flush = async () => {
     chars = 0;
     if (batch.length === 0) return;
     let statuses: UpsertStatus[];
     try {
-      statuses = sink.upsertMany(batch.map((b) => b.article));
+      statuses = await sink.upsertMany(batch.map((b) => b.article));
     } catch {
       // The batch rolled back: store one by one, so only the article at fault fails.
       statuses = [];
       for (const { where, article } of batch) {
         try {
-          statuses.push(sink.upsert(article));
+          statuses.push(await sink.upsert(article));
         } catch (error) {
           addFailure(report, where, `could not store "${article.title}": ${errorMessage(error)}`);
         }
@@ -72,8 +72,8 @@ export async function storeArticles(
   for await (const parsed of articles) {
     batch.push(parsed);
     chars += roughSize(parsed.article);
-    if (batch.length >= batchSize || chars >= BATCH_CHARS) flush();
+    if (batch.length >= batchSize || chars >= BATCH_CHARS) await flush();
   }
-  flush();
+  await flush();
   return report;
 }

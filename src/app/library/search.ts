@@ -1,6 +1,5 @@
 /** Searching the library a page at a time: /search (its buttons and menu) and the CLI's `search`. */
-import type { Order, Scope, SearchResult } from '../../adapters/store/search.ts';
-import type { ArticleStore } from '../../adapters/store/store.ts';
+import type { Order, Scope, SearchResult, Store } from '../../adapters/store/contract.ts';
 
 export interface SearchQuery {
   readonly query: string;
@@ -14,7 +13,7 @@ export interface SearchQuery {
 }
 
 /** Page `page` (from 1) of the results, `pageSize` hits a page. */
-export function searchPage(store: ArticleStore, q: SearchQuery, page: number, pageSize: number): SearchResult {
+export function searchPage(store: Store, q: SearchQuery, page: number, pageSize: number): Promise<SearchResult> {
   return store.search(q.query, {
     in: q.scope,
     source: q.source,

@@ -2,12 +2,12 @@
 import { resolve } from 'node:path';
 import { PROJECT_ROOT } from '../../config.ts';
 import type { Logger } from '../../core/log.ts';
-import type { ArticleStore } from '../../adapters/store/store.ts';
+import type { Store } from '../../adapters/store/contract.ts';
 import { collectFiles, emptyReport, ingestSources, readFiles } from './ingest.ts';
 
 export const SHIPPED_DIR = resolve(PROJECT_ROOT, 'data', 'articles');
 
-export async function ingestShipped(store: ArticleStore, log: Logger, dir = SHIPPED_DIR): Promise<void> {
+export async function ingestShipped(store: Store, log: Logger, dir = SHIPPED_DIR): Promise<void> {
   const report = emptyReport();
   const files = await collectFiles([dir], report);
   await ingestSources(readFiles(files, report), store, { source: null }, report);

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.ts';
 import { describeSqliteError } from '../../adapters/store/errors.ts';
-import { ArticleStore } from '../../adapters/store/store.ts';
+import { SqliteStore } from '../../adapters/store/sqlite-store.ts';
 import { UserError } from '../../core/errors.ts';
 
 export interface Io {
@@ -50,13 +50,13 @@ function databasePath(command: Command): string {
  * as missing, not answered from a new, empty database left behind. A file Paperboy cannot use
  * (damaged, read-only for a writer, not a Paperboy database) is a UserError naming it.
  */
-export function openStore(command: Command, create = false): ArticleStore {
+export function openStore(command: Command, create = false): SqliteStore {
   const path = databasePath(command);
   if (!create && !existsSync(path)) {
     throw new UserError('not-found', `no database at ${path}: store articles first with \`paperboy ingest PATH\`, or check --db and DATABASE_PATH`);
   }
   try {
-    return ArticleStore.open(path, { readOnly: READING_COMMANDS.has(commandPath(command)) });
+    return SqliteStore.open(path, { readOnly: READING_COMMANDS.has(commandPath(command)) });
   } catch (error) {
     throw asUserError(error, path);
   }
@@ -69,14 +69,14 @@ function asUserError(error: unknown, path: string): unknown {
 }
 
 /** Runs `fn` with the store open, closing it afterwards whatever happens. `create` only for commands that write. */
-export async function withStore<T>(command: Command, fn: (store: ArticleStore) => T | Promise<T>, create = false): Promise<T> {
+export async function withStore<T>(command: Command, fn: (store: SqliteStore) => T | Promise<T>, create = false): Promise<T> {
   const store = openStore(command, create);
   try {
     return await fn(store);
   } catch (error) {
     throw asUserError(error, databasePath(command));
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

@@ -6,11 +6,11 @@ import { pollFeeds } from '../../app/feeds/poll.ts';
 import { addFeed, feedAddress, listFeeds, removeFeed } from '../../app/feeds/manage.ts';
 import { FeedRegistry } from '../../app/feeds/registry.ts';
 import { openBotState } from '../../adapters/store/state.ts';
-import type { ArticleStore } from '../../adapters/store/store.ts';
+import type { SqliteStore } from '../../adapters/store/sqlite-store.ts';
 import { UserError } from '../../core/errors.ts';
 import { type Io, json, withStore } from './context.ts';
 
-function registryOf(store: ArticleStore): FeedRegistry {
+function registryOf(store: SqliteStore): FeedRegistry {
   // The bot's own table: feeds added here are the ones the bot polls.
   return new FeedRegistry(openBotState(store.db).feeds);
 }

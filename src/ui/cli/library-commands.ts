@@ -82,7 +82,7 @@ export function registerLibraryCommands(program: Command, io: Io, setExitCode: (
         cmd: Command,
       ) => {
         checkRange(opts.from, opts.to);
-        await withStore(cmd, (store) => {
+        await withStore(cmd, async (store) => {
           const query = {
             query: words.join(' '),
             scope: opts.in,
@@ -91,7 +91,7 @@ export function registerLibraryCommands(program: Command, io: Io, setExitCode: (
             to: opts.to ?? null,
             order: opts.newest ? 'newest' : 'relevance',
           } as const;
-          const result = searchPage(store, query, opts.page, opts.limit);
+          const result = await searchPage(store, query, opts.page, opts.limit);
           io.out(opts.json ? json(result) : renderSearch(result, io.tty));
         });
       },
@@ -103,8 +103,8 @@ export function registerLibraryCommands(program: Command, io: Io, setExitCode: (
     .argument('<id>', 'article id, id prefix or URL')
     .option('--json', 'print the Article as JSON')
     .action(async (id: string, opts: { json?: boolean }, cmd: Command) => {
-      await withStore(cmd, (store) => {
-        const article = resolveArticle(store, id);
+      await withStore(cmd, async (store) => {
+        const article = await resolveArticle(store, id);
         io.out(opts.json ? json(article) : renderArticle(article));
       });
     });
@@ -114,8 +114,8 @@ export function registerLibraryCommands(program: Command, io: Io, setExitCode: (
     .description('stored articles, newest first')
     .option('--json', 'print as JSON')
     .action(async (opts: { json?: boolean }, cmd: Command) => {
-      await withStore(cmd, (store) => {
-        const rows = store.list();
+      await withStore(cmd, async (store) => {
+        const rows = await store.list();
         io.out(opts.json ? json(rows) : renderList(rows));
       });
     });
@@ -142,7 +142,7 @@ export function registerLibraryCommands(program: Command, io: Io, setExitCode: (
         const lines = opts.jsonl === true || (opts.output?.toLowerCase().endsWith('.jsonl') ?? false);
         let first = true;
         if (!lines) await write('[');
-        for (const article of store.all()) {
+        for await (const article of store.all()) {
           await write(lines ? `${JSON.stringify(article)}\n` : `${first ? '\n' : ',\n'}${JSON.stringify(article)}`);
           first = false;
         }

@@ -1,7 +1,7 @@
 /** Terminal text for articles, lists and search results. JSON output does not come through here. */
 import type { Article } from '../../core/model.ts';
-import type { ArticleSummary } from '../../adapters/store/store.ts';
-import type { SearchHit, SearchResult } from '../../adapters/store/search.ts';
+import type { ArticleSummary } from '../../adapters/store/contract.ts';
+import type { SearchHit, SearchResult } from '../../adapters/store/contract.ts';
 
 const BOLD = '\u001b[1m';
 const RESET = '\u001b[22m';

@@ -1,12 +1,12 @@
 /** Finds an article from what a person typed, or stops with a user error that says why not, pointing at `paperboy list`. */
-import type { ArticleStore } from '../../adapters/store/store.ts';
+import type { Store } from '../../adapters/store/contract.ts';
 import { ArticleNotFound, MIN_ID_PREFIX, requireArticle } from '../../app/library/find.ts';
 import { UserError } from '../../core/errors.ts';
 import type { Article } from '../../core/model.ts';
 
-export function resolveArticle(store: ArticleStore, ref: string): Article {
+export async function resolveArticle(store: Store, ref: string): Promise<Article> {
   try {
-    return requireArticle(store, ref);
+    return await requireArticle(store, ref);
   } catch (error) {
     if (!(error instanceof ArticleNotFound)) throw error;
     const { code, ref: typed } = error;

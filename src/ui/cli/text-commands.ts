@@ -42,7 +42,7 @@ async function articlesFor(ref: string, cmd: Command, io: Io): Promise<Article[]
   const info = await stat(ref).catch(() => null);
   if (info?.isDirectory()) throw new UserError('bad-option', `${ref} is a folder: give an article id or URL, or one .txt or .json file`);
   if (info?.isFile()) return articlesInFile(ref, io);
-  return withStore(cmd, (store) => [resolveArticle(store, ref)]);
+  return withStore(cmd, async (store) => [await resolveArticle(store, ref)]);
 }
 
 export function registerTextCommands(program: Command, io: Io): void {
@@ -72,8 +72,8 @@ export function registerTextCommands(program: Command, io: Io): void {
     .addOption(new Option('--from <where>', 'where to look').choices(['article', 'comments']).default('article'))
     .option('--json', 'print as JSON')
     .action(async (id: string, opts: { about?: string; from: 'article' | 'comments'; json?: boolean }, cmd: Command) => {
-      await withStore(cmd, (store) => {
-        const article = resolveArticle(store, id);
+      await withStore(cmd, async (store) => {
+        const article = await resolveArticle(store, id);
         // Nothing found is an answer, not a failure: exit 0, as `search` does with no results.
         const cited = quotePassage(article, { about: opts.about, from: opts.from });
         const view: QuoteView = { id: article.id, title: article.title, about: opts.about ?? null, from: opts.from, quote: cited?.quote ?? null };
@@ -87,8 +87,8 @@ export function registerTextCommands(program: Command, io: Io): void {
     .argument('<id>', 'article id, id prefix or URL')
     .option('--json', 'print as JSON')
     .action(async (id: string, opts: { json?: boolean }, cmd: Command) => {
-      await withStore(cmd, (store) => {
-        const article = resolveArticle(store, id);
+      await withStore(cmd, async (store) => {
+        const article = await resolveArticle(store, id);
         const d = digest(article);
         io.out(opts.json ? json({ id: article.id, title: article.title, ...d }) : renderDigest(article, d));
       });

@@ -7,7 +7,7 @@ import type Keyv from 'keyv';
 import type { Config, DiscordConfig } from '../../config.ts';
 import type { Logger } from '../../core/log.ts';
 import type { BotState } from '../../adapters/store/state.ts';
-import type { ArticleStore } from '../../adapters/store/store.ts';
+import type { Store } from '../../adapters/store/contract.ts';
 import type { SlashCommand } from './command.ts';
 import { createCodec } from './custom-id.ts';
 import { createRouter } from './router.ts';
@@ -39,14 +39,7 @@ function logPolls(results: readonly PollResult[], log: Logger): void {
  * and by a bot that finds a file held before it started (a restart in the same process), once per
  * file until it changes. `toldHeld` is the files this bot has said so of.
  */
-async function collectInbox(
-  dir: string,
-  store: ArticleStore,
-  log: Logger,
-  maxBytes: number | undefined,
-  signal: AbortSignal,
-  toldHeld: Set<string>,
-): Promise<void> {
+async function collectInbox(dir: string, store: Store, log: Logger, maxBytes: number | undefined, signal: AbortSignal, toldHeld: Set<string>): Promise<void> {
   for (const f of await processInbox(dir, store, { maxBytes, signal })) {
     if (f.outcome === 'held') {
       if (f.error !== null)
@@ -92,7 +85,7 @@ export interface BotOptions {
    * The articles. With `state` and `keyv`, the storage its caller chose (src/main.ts for the bot;
    * see sqliteBotStorage): the bot opens none itself, so another backend is picked where it is composed.
    */
-  readonly store: ArticleStore;
+  readonly store: Store;
   /** What the bot keeps for good: subscriptions, feeds, delivery progress, article threads. */
   readonly state: BotState;
   /**

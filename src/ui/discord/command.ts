@@ -11,7 +11,7 @@ import type { DeliveryRunner } from '../../app/delivery/run.ts';
 import type { Subscriptions } from '../../app/delivery/subscriptions.ts';
 import type { PollResult } from '../../app/feeds/poll.ts';
 import type { FeedRegistry } from '../../app/feeds/registry.ts';
-import type { ArticleStore } from '../../adapters/store/store.ts';
+import type { Store } from '../../adapters/store/contract.ts';
 import type { Choice, ComponentState, View } from '../../core/view.ts';
 
 /** Who ran the command, where: admin commands check `permissions` again (Discord's default can be overridden). */
@@ -39,7 +39,7 @@ export interface DeliveryContext {
 }
 
 export interface CommandContext {
-  readonly store: ArticleStore;
+  readonly store: Store;
   readonly now: () => Date;
   /** Set for every interaction the router handles. */
   readonly actor?: Actor;
@@ -63,7 +63,7 @@ export interface SlashCommand<Options = unknown> {
   readonly ephemeral?: boolean;
   run(options: Options, ctx: CommandContext): View | Promise<View>;
   /** Choices for the focused option, given what was typed: at most `max` (the router fits their names to Discord). */
-  autocomplete?(focused: { name: string; value: string }, ctx: CommandContext, max: number): Choice[];
+  autocomplete?(focused: { name: string; value: string }, ctx: CommandContext, max: number): Choice[] | Promise<Choice[]>;
   /** A click on one of this command's buttons or menus, with the state it carried. */
   component?(state: readonly string[], values: readonly string[], ctx: CommandContext): ComponentAnswer | Promise<ComponentAnswer>;
 }

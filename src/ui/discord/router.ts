@@ -119,7 +119,7 @@ export function createRouter(options: RouterOptions): (interaction: Interaction)
     const focused = interaction.options.getFocused(true);
     let choices: { name: string; value: string }[] = [];
     try {
-      choices = command?.autocomplete?.({ name: focused.name, value: String(focused.value) }, context, LIMITS.autocompleteChoices) ?? [];
+      choices = (await command?.autocomplete?.({ name: focused.name, value: String(focused.value) }, context, LIMITS.autocompleteChoices)) ?? [];
     } catch (error) {
       log.error({ err: error, ref: interaction.id }, 'autocomplete failed');
     }

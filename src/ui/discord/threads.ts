@@ -11,7 +11,7 @@ import { type ThreadMessage, withoutBotMention } from '../../core/comments.ts';
 import type { ThreadIndex } from '../../app/discussion/threads.ts';
 import type { Logger } from '../../core/log.ts';
 import { claimKey } from '../../adapters/store/kv.ts';
-import type { ArticleStore } from '../../adapters/store/store.ts';
+import type { Store } from '../../adapters/store/contract.ts';
 import { renderAnswer } from './render.ts';
 
 /** One answer per person per thread in this time; more would let one person flood a thread. */
@@ -22,7 +22,7 @@ export const COOLDOWN_REACTION = '⏳';
 
 export interface ThreadWatchOptions {
   readonly client: Client;
-  readonly store: ArticleStore;
+  readonly store: Store;
   readonly index: ThreadIndex;
   /** Remembers who was answered when (entries expire with the cooldown); claimed atomically. */
   readonly cooldowns: Keyv;
@@ -58,7 +58,7 @@ export function watchThreads(options: ThreadWatchOptions): { catchUp(): Promise<
       });
       return;
     }
-    const text = answerQuestion(store, articleId, withoutBotMention(m.content, botId()), m.author.id);
+    const text = await answerQuestion(store, articleId, withoutBotMention(m.content, botId()), m.author.id);
     if (text === null) return;
     // A resend (discord.js retries a 5xx itself) carries the same nonce: Discord returns the answer already made.
     await m.reply(renderAnswer(text, m.id));
@@ -72,7 +72,7 @@ export function watchThreads(options: ThreadWatchOptions): { catchUp(): Promise<
     await index.advance(m.channelId, m.id);
     // Its own posts, other bots and system notices are not discussion.
     if (m.author.id === botId() || m.author.bot || m.system) return false;
-    const stored = storeReply(store, thread.articleId, threadMessage(m), botId());
+    const stored = await storeReply(store, thread.articleId, threadMessage(m), botId());
     const addressed = m.mentions.users.has(botId()) || m.mentions.repliedUser?.id === botId();
     log.debug({ thread: m.channelId, message: m.id, stored, addressed }, 'thread reply');
     if (live && addressed) await answer(m, thread.articleId);
@@ -84,12 +84,12 @@ export function watchThreads(options: ThreadWatchOptions): { catchUp(): Promise<
     if (!thread) return;
     const full = m.partial ? await m.fetch() : m;
     if (full.author.id === botId() || full.author.bot) return;
-    storeReply(store, thread.articleId, threadMessage(full), botId());
+    await storeReply(store, thread.articleId, threadMessage(full), botId());
   }
 
   async function onDelete(m: AnyMessage): Promise<void> {
     const thread = await index.get(m.channelId);
-    if (thread) removeReply(store, thread.articleId, m.id);
+    if (thread) await removeReply(store, thread.articleId, m.id);
   }
 
   const guard =

@@ -10,7 +10,7 @@ import { clientOptionsFor, type FakeDiscordOptions } from '@paperboy/fake-discor
 import type { Logger } from '../../core/log.ts';
 import { sqliteBotStorage } from '../../adapters/store/bot-storage.ts';
 import { clearDiscordState } from '../../adapters/store/state.ts';
-import { ArticleStore } from '../../adapters/store/store.ts';
+import { SqliteStore } from '../../adapters/store/sqlite-store.ts';
 import type { SlashCommand } from '../discord/command.ts';
 import { PlaygroundApi } from './api.ts';
 import { loadAssets } from './assets.ts';
@@ -31,7 +31,7 @@ export interface PlaygroundOptions {
 export interface Playground {
   readonly url: string;
   readonly bot: Bot;
-  readonly store: ArticleStore;
+  readonly store: SqliteStore;
   stop(): Promise<void>;
 }
 
@@ -41,7 +41,7 @@ export interface Playground {
  */
 export async function startPlayground(options: PlaygroundOptions): Promise<Playground> {
   const { config, log } = options;
-  const store = ArticleStore.open(config.playground.databasePath);
+  const store = SqliteStore.open(config.playground.databasePath);
   const stack: Array<() => Promise<void> | void> = [() => store.close()];
   const stop = async (): Promise<void> => {
     for (const undo of stack.splice(0).reverse()) await undo();
