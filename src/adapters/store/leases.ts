@@ -175,10 +175,11 @@ export interface KeepOptions {
  * since the last one that worked, so that work stops before another process can take it over.
  */
 export async function keepLease(repo: LeaseRepository, name: string, holder: string, ttlMs: number, options: KeepOptions = {}): Promise<KeptLease | null> {
+  // Timed from before the claim was sent: the lease runs from the database's moment, which is later.
+  let renewedAt = Date.now();
   if (!(await repo.claim(name, holder, ttlMs))) return null;
   const controller = new AbortController();
   const every = Math.max(1, Math.floor(ttlMs / 3));
-  let renewedAt = Date.now();
   let timer: NodeJS.Timeout | undefined;
   let deadline: NodeJS.Timeout | undefined;
 
@@ -206,7 +207,7 @@ export async function keepLease(repo: LeaseRepository, name: string, holder: str
       options.log?.warn({ err: error, lease: name }, 'a lease could not be renewed; retrying');
     }
     if (controller.signal.aborted) return;
-    if (held === false) return lose('lost to another holder');
+    if (held === false) return lose('lost (released, or taken by another holder after it expired)');
     if (held === true) {
       renewedAt = startedAt;
       armDeadline();
