@@ -12,6 +12,9 @@
  *   The tsvector columns are generated, so no write can leave them stale; GIN indexes serve @@.
  *   `title_search` is titles alone, so that every title match can be found cheaply however common
  *   the word is in bodies (SQLite's titles_fts).
+ * - toast_tuple_target = 128 keeps texts, blocks and tsvectors out of the row, so a row is a few
+ *   hundred bytes: a search's bitmap heap scan then reads a page per few dozen matches, not one
+ *   page per match (at 100,000 articles the heap measured 21 MB this way against 158 MB).
  */
 import { CONFIGURATIONS } from './languages.ts';
 
@@ -46,7 +49,7 @@ export const articleTables = `
     ts_config REGCONFIG NOT NULL,
     search TSVECTOR GENERATED ALWAYS AS (setweight(to_tsvector(ts_config, title), 'A') || setweight(to_tsvector(ts_config, body_text), 'B')) STORED,
     title_search TSVECTOR GENERATED ALWAYS AS (to_tsvector(ts_config, title)) STORED
-  );
+  ) WITH (toast_tuple_target = 128);
   CREATE INDEX articles_source ON articles (lower(source));
   CREATE INDEX articles_date ON articles ((coalesce(published_at, ingested_at)));
   CREATE INDEX articles_updated ON articles (updated_at);
@@ -71,7 +74,7 @@ export const articleTables = `
     ts_config REGCONFIG NOT NULL,
     search TSVECTOR GENERATED ALWAYS AS (to_tsvector(ts_config, text)) STORED,
     UNIQUE (article_position, id)
-  );
+  ) WITH (toast_tuple_target = 128);
   CREATE INDEX comments_search ON comments USING gin (search);
 
   -- The configurations articles use, so that a search builds one tsquery per configuration in use

@@ -20,7 +20,36 @@ import {
   pageOf,
 } from '../search-common.ts';
 import { tokenMatcher } from '../snippet.ts';
-import type { Pool } from './pool.ts';
+import type { Client, Pool } from './pool.ts';
+
+type Queryable = Pick<Pool | Client, 'query'>;
+
+/**
+ * Runs a scope's queries in one read-only transaction whose planner may use neither plain index
+ * scans nor sequential scans: that leaves the GIN index's bitmap scan. Left to itself, the planner
+ * walks the position (or date) index newest first and tests every row's tsvector against the
+ * query until it has its LIMIT: cheap for a word in most articles, but for a word in one article
+ * of a hundred it reads and decompresses tens of thousands of tsvectors (75 ms and more at
+ * 100,000 articles). The bitmap scan's cost grows with the matches instead, and COUNT_CAP and the
+ * window bound what is ranked.
+ */
+async function planned<T>(pool: Pool, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN READ ONLY; SET LOCAL enable_indexscan = off; SET LOCAL enable_seqscan = off');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch((rollback: unknown) => {
+      broken = rollback instanceof Error ? rollback : new Error(String(rollback));
+    });
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
 import { toTsqueryText } from './tsquery.ts';
 
 /**
@@ -37,6 +66,10 @@ interface ScopeSql {
   /** Row id column (the hit's key), its table with what the filters need. */
   readonly key: string;
   readonly from: string;
+  /** The scope's own table, without what the filters join. */
+  readonly table: string;
+  /** The identity sequence of `key`. */
+  readonly sequence: string;
   readonly vector: string;
   readonly config: string;
   /** ts_rank's weights {D, C, B, A}: titles are A, bodies B; comments are all D. */
@@ -50,6 +83,8 @@ interface ScopeSql {
 const ARTICLES: ScopeSql = {
   key: 'a.position',
   from: 'articles a',
+  table: 'articles a',
+  sequence: 'articles_position_seq',
   vector: 'a.search',
   config: 'a.ts_config',
   weights: `'{0.1, 0.2, 0.2, 1.0}'`,
@@ -61,6 +96,8 @@ const ARTICLES: ScopeSql = {
 const COMMENTS: ScopeSql = {
   key: 'c.rowid',
   from: 'comments c JOIN articles a ON a.position = c.article_position',
+  table: 'comments c',
+  sequence: 'comments_rowid_seq',
   vector: 'c.search',
   config: 'c.ts_config',
   weights: `'{1.0, 0.2, 0.4, 1.0}'`,
@@ -113,65 +150,103 @@ function filters(scope: ScopeSql, o: SearchOptions, p: Params): string {
   return parts.map((x) => ` AND ${x}`).join('');
 }
 
-async function rankScope(pool: Pool, scope: ScopeSql, q: Query, o: SearchOptions, take: number): Promise<{ ranked: RankedRow[]; total: number }> {
-  const where = (p: Params) => `${q.match(scope.vector, scope.config, p)}${filters(scope, o, p)}`;
-  const count = async (): Promise<number> => {
+/** Rows of `from` matching `where`: their keys, and the ranking of chosen keys. */
+interface Matching {
+  readonly scope: ScopeSql;
+  readonly where: (p: Params) => string;
+}
+
+/**
+ * The keys of the newest `limit` matches, newest first. When there are many matches (`many`), only
+ * the newest stretch of keys is read, widened until it holds `limit` of them: the matches of a word
+ * in most articles are then a few hundred rows read, not every one of them.
+ */
+async function newestKeys(db: Queryable, m: Matching, limit: number, many: boolean): Promise<number[]> {
+  const { scope } = m;
+  const select = async (floor: number | null): Promise<number[]> => {
     const p = new Params();
-    const { rows } = await pool.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM (SELECT 1 FROM ${scope.from} WHERE ${where(p)} LIMIT ${COUNT_CAP + 1}) t`,
+    const above = floor === null ? '' : ` AND ${scope.key} > ${p.add(floor)}`;
+    const { rows } = await db.query<{ rowid: number }>(
+      `SELECT ${scope.key} AS rowid FROM ${scope.from} WHERE ${m.where(p)}${above} ORDER BY ${scope.key} DESC LIMIT ${p.add(limit)}`,
       p.values,
     );
-    return rows[0]?.n ?? 0;
+    return rows.map((r) => r.rowid);
   };
+  if (!many) return select(null);
+  // The key's sequence, not max(key): the planner settings that keep searches on the GIN index
+  // turn max() into a scan. A sequence may be ahead of the rows (a rolled-back insert): the
+  // loop only starts a little higher.
+  const { rows } = await db.query<{ n: number | null }>(`SELECT last_value AS n FROM ${scope.sequence}`);
+  const last = rows[0]?.n ?? 0;
+  for (let span = 2 * limit; ; span *= 4) {
+    const floor = last - span;
+    const keys = await select(floor > 0 ? floor : null);
+    if (keys.length >= limit || floor <= 0) return keys;
+  }
+}
+
+/** The chosen rows ranked (ranking reads the whole tsvector, which a long article keeps out of line, so only for these). */
+async function rankKeys(db: Queryable, scope: ScopeSql, q: Query, keys: readonly number[]): Promise<Map<number, number>> {
+  if (keys.length === 0) return new Map();
   const p = new Params();
+  const ids = p.add(keys);
+  const { rows } = await db.query<{ rowid: number; score: number }>(
+    `SELECT ${scope.key} AS rowid, ${q.rank(scope, p)} AS score FROM ${scope.table} WHERE ${scope.key} = ANY(${ids}::bigint[])`,
+    p.values,
+  );
+  return new Map(rows.map((r) => [r.rowid, r.score]));
+}
+
+async function rankScope(db: Queryable, scope: ScopeSql, q: Query, o: SearchOptions, take: number): Promise<{ ranked: RankedRow[]; total: number }> {
+  const m: Matching = { scope, where: (p) => `${q.match(scope.vector, scope.config, p)}${filters(scope, o, p)}` };
+  // Counting first, up to COUNT_CAP, costs little and tells a rare word from a common one.
+  const p = new Params();
+  const { rows: counted } = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM (SELECT 1 FROM ${scope.from} WHERE ${m.where(p)} LIMIT ${COUNT_CAP + 1}) t`,
+    p.values,
+  );
+  const total = counted[0]?.n ?? 0;
+  if (total === 0) return { ranked: [], total };
   if (o.order === 'newest') {
-    const total = await count();
-    if (total === 0) return { ranked: [], total };
-    const { rows } = await pool.query<RankedRow>(
-      `SELECT ${scope.key} AS rowid, ${q.rank(scope, p)} AS score, ${scope.date} AS date FROM ${scope.from}
-       WHERE ${where(p)} ORDER BY date DESC, ${scope.key} DESC LIMIT ${p.add(take)}`,
-      p.values,
+    const n = new Params();
+    const { rows } = await db.query<{ rowid: number; date: string }>(
+      `SELECT ${scope.key} AS rowid, ${scope.date} AS date FROM ${scope.from} WHERE ${m.where(n)} ORDER BY date DESC, ${scope.key} DESC LIMIT ${n.add(take)}`,
+      n.values,
     );
-    return { ranked: rows, total };
+    const scores = await rankKeys(
+      db,
+      scope,
+      q,
+      rows.map((r) => r.rowid),
+    );
+    return { ranked: rows.map((r) => ({ ...r, score: scores.get(r.rowid) ?? 0 })), total };
   }
   // Deep pages widen the window, so that every page comes from one consistent ranking.
   const windowSize = Math.max(RANK_WINDOW, take);
-  const { rows: window } = await pool.query<RankedRow>(
-    `SELECT ${scope.key} AS rowid, ${q.rank(scope, p)} AS score, '' AS date FROM ${scope.from}
-     WHERE ${where(p)} ORDER BY ${scope.key} DESC LIMIT ${p.add(windowSize)}`,
-    p.values,
-  );
-  // A window that is not full holds every match: no need to count them again.
-  const total = window.length < windowSize ? window.length : await count();
-  const byRowid = new Map(window.map((r) => [r.rowid, r]));
-  if (scope.titles && total > windowSize) {
-    for (const t of await titleMatches(pool, scope, q, o, byRowid)) byRowid.set(t.rowid, t);
-  }
-  const ranked = [...byRowid.values()].sort((x, y) => x.score - y.score || y.rowid - x.rowid).slice(0, take);
-  return { ranked, total };
+  const keys = await newestKeys(db, m, windowSize, total > COUNT_CAP);
+  if (scope.titles && total > windowSize) keys.push(...(await titleCandidates(db, scope, q, o, new Set(keys))));
+  const scores = await rankKeys(db, scope, q, keys);
+  // A title candidate's score is checked against the whole query: an excluded word may be in its body.
+  const ranked = [...scores].map(([rowid, score]) => ({ rowid, score, date: '' }));
+  return { ranked: ranked.sort((x, y) => x.score - y.score || y.rowid - x.rowid).slice(0, take), total };
 }
 
-/** The best title matches outside the window, scored in full (body included) and checked against the whole query (an excluded word may be in the body). */
-async function titleMatches(pool: Pool, scope: ScopeSql, q: Query, o: SearchOptions, inWindow: ReadonlyMap<number, RankedRow>): Promise<RankedRow[]> {
+/** The best title matches outside the window (the newest TITLE_WINDOW title matches ranked by their title). */
+async function titleCandidates(db: Queryable, scope: ScopeSql, q: Query, o: SearchOptions, inWindow: ReadonlySet<number>): Promise<number[]> {
   const titles: ScopeSql = { ...scope, vector: scope.titles ?? scope.vector, weights: `'{1.0, 1.0, 1.0, 1.0}'` };
+  const keys = await newestKeys(db, { scope: titles, where: (p) => `${q.match(titles.vector, titles.config, p)}${filters(scope, o, p)}` }, TITLE_WINDOW, true);
+  const byTitle = await rankKeys(db, titles, q, keys);
+  const best = [...byTitle].sort(([x, a], [y, b]) => a - b || y - x).slice(0, TITLE_CANDIDATES);
+  const outside = best.map(([rowid]) => rowid).filter((r) => !inWindow.has(r));
+  if (outside.length === 0) return [];
+  // Only those that match the whole query (an excluded word may be in the body).
   const p = new Params();
-  const { rows } = await pool.query<{ rowid: number }>(
-    `SELECT rowid FROM (
-       SELECT a.position AS rowid, ${q.rank(titles, p)} AS score FROM articles a
-       WHERE ${q.match(titles.vector, titles.config, p)}${filters(scope, o, p)} ORDER BY a.position DESC LIMIT ${TITLE_WINDOW}
-     ) t ORDER BY score, rowid DESC LIMIT ${TITLE_CANDIDATES}`,
+  const ids = p.add(outside);
+  const { rows } = await db.query<{ rowid: number }>(
+    `SELECT a.position AS rowid FROM articles a WHERE a.position = ANY(${ids}::bigint[]) AND ${q.match(scope.vector, scope.config, p)}`,
     p.values,
   );
-  const outside = rows.map((r) => r.rowid).filter((r) => !inWindow.has(r));
-  if (outside.length === 0) return [];
-  const full = new Params();
-  const ids = full.add(outside);
-  const { rows: scored } = await pool.query<RankedRow>(
-    `SELECT a.position AS rowid, ${q.rank(scope, full)} AS score, '' AS date FROM articles a
-     WHERE a.position = ANY(${ids}::bigint[]) AND ${q.match(scope.vector, scope.config, full)}`,
-    full.values,
-  );
-  return scored;
+  return rows.map((r) => r.rowid);
 }
 
 async function details(pool: Pool, scope: ScopeSql, rowids: number[]): Promise<Map<number, DetailRow>> {
@@ -203,7 +278,9 @@ export async function search(pool: Pool, query: string, options: SearchOptions =
 
   const scope = options.in ?? 'all';
   const scopes = scope === 'articles' ? [ARTICLES] : scope === 'comments' ? [COMMENTS] : [ARTICLES, COMMENTS];
-  const found = await Promise.all(scopes.map(async (s) => ({ scope: s, ...(await rankScope(pool, s, q, options, offset + limit)) })));
+  const found = await Promise.all(
+    scopes.map(async (s) => ({ scope: s, ...(await planned(pool, (client) => rankScope(client, s, q, options, offset + limit))) })),
+  );
   const { merged, total, totalCapped } = mergeScopes(found, options.order);
   const page = merged.slice(offset, offset + limit);
   const rows = new Map(
