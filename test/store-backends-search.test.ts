@@ -193,6 +193,9 @@ describe.each(backendNames)('GIVEN a library in the %s store', (backend) => {
     "walrus & !colony | 'x':* <-> (y)",
     'walrus:A',
     '\\walrus\\',
+    // 70 letters outside the Basic Multilingual Plane: cut at 64 UTF-16 units, a surrogate pair is split.
+    '\u{20000}'.repeat(70),
+    'a'.repeat(63) + '\u{20000}',
   ];
   it.each(hostile.map((q) => [q.slice(0, 30), q]))('THEN %j answers results or nothing, never an error', async (_label, q) => {
     const result = await store.search(q, { in: 'all' });

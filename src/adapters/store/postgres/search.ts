@@ -21,6 +21,7 @@ import {
 } from '../search-common.ts';
 import { tokenMatcher } from '../snippet.ts';
 import type { Client, Pool } from './pool.ts';
+import { Params, type Query, queryOf, toTsqueryText } from './tsquery.ts';
 
 type Queryable = Pick<Pool | Client, 'query'>;
 
@@ -50,7 +51,6 @@ async function planned<T>(pool: Pool, work: (client: Client) => Promise<T>): Pro
     client.release(broken);
   }
 }
-import { toTsqueryText } from './tsquery.ts';
 
 /**
  * Ranking costs a tsvector read per match, and a common word matches a large share of a big
@@ -106,40 +106,6 @@ const COMMENTS: ScopeSql = {
       c.author AS comment_author, c.posted_at AS comment_posted_at, c.rating AS comment_rating, c.text AS text
     FROM comments c JOIN articles a ON a.position = c.article_position WHERE c.rowid = ANY($1::bigint[])`,
 };
-
-/** Bound parameters, numbered as they are added. */
-class Params {
-  readonly values: unknown[] = [];
-  add(value: unknown): string {
-    this.values.push(value);
-    return `$${this.values.length}`;
-  }
-}
-
-/**
- * The match condition and rank for one query: one constant tsquery per configuration in use,
- * each an index condition on its own (a per-row to_tsquery(ts_config, …) could use no index).
- */
-interface Query {
-  match(vector: string, config: string, p: Params): string;
-  rank(scope: ScopeSql, p: Params): string;
-}
-
-function queryOf(text: string, configs: readonly string[]): Query {
-  const tsquery = (c: string, p: Params) => `to_tsquery(${p.add(c)}::regconfig, ${p.add(text)})`;
-  return {
-    match: (vector, config, p) => `(${configs.map((c) => `(${config} = ${p.add(c)}::regconfig AND ${vector} @@ ${tsquery(c, p)})`).join(' OR ')})`,
-    rank: (s, p) => {
-      // ts_rank rather than ts_rank_cd: its weight for a word's repeats falls off (1/n²), as BM25's
-      // does, so a body repeating a word does not outrank a title holding it. Normalization 1
-      // divides by 1 + log(length), as BM25 weighs long texts down.
-      const rank = (c: string) => `ts_rank(${s.weights}, ${s.vector}, ${tsquery(c, p)}, 1)`;
-      const first = configs[0] ?? 'simple';
-      const expr = configs.length === 1 ? rank(first) : `CASE ${s.config} ${configs.map((c) => `WHEN ${p.add(c)}::regconfig THEN ${rank(c)}`).join(' ')} END`;
-      return `-(${expr})::float8`;
-    },
-  };
-}
 
 function filters(scope: ScopeSql, o: SearchOptions, p: Params): string {
   const parts: string[] = [];

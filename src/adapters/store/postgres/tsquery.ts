@@ -12,11 +12,19 @@
 import { type Term, wordForms } from '../query.ts';
 
 const LETTERS_AND_DIGITS = /^[\p{L}\p{N}]+$/u;
+/** Half of a surrogate pair: parseQuery cuts long tokens by UTF-16 units, which can split a pair. */
+const LONE_SURROGATE = /\p{Cs}/gu;
 
 function lexeme(token: string): string {
   // parseQuery gives letters and digits only; anything else here is a bug, refused rather than quoted.
   if (!LETTERS_AND_DIGITS.test(token)) throw new Error(`tsquery: expected a token of letters and digits, got \`${token}\``);
   return `'${token}'`;
+}
+
+/** The term without split surrogate pairs, or null when nothing is left of it. */
+function clean(term: Term): Term | null {
+  const tokens = term.tokens.map((t) => t.replace(LONE_SURROGATE, '')).filter((t) => t !== '');
+  return tokens.length === 0 ? null : { ...term, tokens };
 }
 
 function termText(term: Term): string {
@@ -33,9 +41,51 @@ function termText(term: Term): string {
  * to_tsquery's text for the terms, or null when nothing searchable is left (only punctuation,
  * emoji, or only exclusions): the caller answers "no results" without asking PostgreSQL.
  */
-export function toTsqueryText(terms: readonly Term[]): string | null {
+export function toTsqueryText(input: readonly Term[]): string | null {
+  const terms = input.map(clean).filter((t): t is Term => t !== null);
   const include = terms.filter((t) => !t.exclude).map(termText);
   if (include.length === 0) return null;
   const exclude = terms.filter((t) => t.exclude).map((t) => `!${termText(t)}`);
   return [...include, ...exclude].join(' & ');
+}
+
+/** Bound parameters, numbered as they are added. */
+export class Params {
+  readonly values: unknown[] = [];
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+/** What ts_rank reads: the tsvector, its configuration column, the weights {D, C, B, A}. */
+export interface RankColumns {
+  readonly vector: string;
+  readonly config: string;
+  readonly weights: string;
+}
+
+/**
+ * The match condition and rank for one query: one constant tsquery per configuration in use,
+ * each an index condition on its own (a per-row to_tsquery(ts_config, …) could use no index).
+ */
+export interface Query {
+  match(vector: string, config: string, p: Params): string;
+  rank(columns: RankColumns, p: Params): string;
+}
+
+export function queryOf(text: string, configs: readonly string[]): Query {
+  const tsquery = (c: string, p: Params) => `to_tsquery(${p.add(c)}::regconfig, ${p.add(text)})`;
+  return {
+    match: (vector, config, p) => `(${configs.map((c) => `(${config} = ${p.add(c)}::regconfig AND ${vector} @@ ${tsquery(c, p)})`).join(' OR ')})`,
+    rank: (s, p) => {
+      // ts_rank rather than ts_rank_cd: its weight for a word's repeats falls off (1/n²), as BM25's
+      // does, so a body repeating a word does not outrank a title holding it. Normalization 1
+      // divides by 1 + log(length), as BM25 weighs long texts down.
+      const rank = (c: string) => `ts_rank(${s.weights}, ${s.vector}, ${tsquery(c, p)}, 1)`;
+      const first = configs[0] ?? 'simple';
+      const expr = configs.length === 1 ? rank(first) : `CASE ${s.config} ${configs.map((c) => `WHEN ${p.add(c)}::regconfig THEN ${rank(c)}`).join(' ')} END`;
+      return `-(${expr})::float8`;
+    },
+  };
 }
