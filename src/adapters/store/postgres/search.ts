@@ -21,36 +21,10 @@ import {
 } from '../search-common.ts';
 import { tokenMatcher } from '../snippet.ts';
 import type { Client, Pool } from './pool.ts';
+import { onGinIndex } from './gin.ts';
 import { Params, type Query, queryOf, toTsqueryText } from './tsquery.ts';
 
 type Queryable = Pick<Pool | Client, 'query'>;
-
-/**
- * Runs a scope's queries in one read-only transaction whose planner may use neither plain index
- * scans nor sequential scans: that leaves the GIN index's bitmap scan. Left to itself, the planner
- * walks the position (or date) index newest first and tests every row's tsvector against the
- * query until it has its LIMIT: cheap for a word in most articles, but for a word in one article
- * of a hundred it reads and decompresses tens of thousands of tsvectors (75 ms and more at
- * 100,000 articles). The bitmap scan's cost grows with the matches instead, and COUNT_CAP and the
- * window bound what is ranked.
- */
-async function planned<T>(pool: Pool, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  try {
-    await client.query('BEGIN READ ONLY; SET LOCAL enable_indexscan = off; SET LOCAL enable_seqscan = off');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch((rollback: unknown) => {
-      broken = rollback instanceof Error ? rollback : new Error(String(rollback));
-    });
-    throw error;
-  } finally {
-    client.release(broken);
-  }
-}
 
 /**
  * Ranking costs a tsvector read per match, and a common word matches a large share of a big
@@ -245,7 +219,7 @@ export async function search(pool: Pool, query: string, options: SearchOptions =
   const scope = options.in ?? 'all';
   const scopes = scope === 'articles' ? [ARTICLES] : scope === 'comments' ? [COMMENTS] : [ARTICLES, COMMENTS];
   const found = await Promise.all(
-    scopes.map(async (s) => ({ scope: s, ...(await planned(pool, (client) => rankScope(client, s, q, options, offset + limit))) })),
+    scopes.map(async (s) => ({ scope: s, ...(await onGinIndex(pool, (client) => rankScope(client, s, q, options, offset + limit))) })),
   );
   const { merged, total, totalCapped } = mergeScopes(found, options.order);
   const page = merged.slice(offset, offset + limit);
