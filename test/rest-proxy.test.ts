@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { REST } from '@discordjs/rest';
 import { FakeDiscord, type RequestRecord } from '@paperboy/fake-discord';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -165,8 +166,13 @@ describe('GIVEN three bot processes sharing one token, each sending 150 messages
         void exited.then((code) => fail(new Error(`the proxy exited (${code}) before listening:\n${out}`)));
       });
 
+      // The local Discord runs in this process: a stall here bunches arrivals that were sent apart.
+      const lag = monitorEventLoopDelay({ resolution: 10 });
+      lag.enable();
       const results = await runSenders(restOptionsFor(url, fake.apiUrl).api, fake.botToken, channels);
+      lag.disable();
       report('through the proxy', fake, results);
+      console.log(`the local Discord's longest event-loop stall meanwhile: ${Math.round(lag.max / 1e6)} ms`);
       expect(results.flatMap((r) => r.failed)).toEqual([]);
       // Discovery: the proxy learns a bucket from its first answer. Requests for a channel that were
       // already queued under the route's provisional bucket may overlap with ones under the learned
