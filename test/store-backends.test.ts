@@ -8,9 +8,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Article } from '../src/core/model.ts';
 import type { Store } from '../src/adapters/store/contract.ts';
 import { openPostgresStore } from '../src/adapters/store/postgres/articles.ts';
+import { MIGRATIONS } from '../src/adapters/store/postgres/migrations.ts';
 import { parseExport } from '../src/adapters/sources/parse-export.ts';
 import { article, comment } from './helpers/articles.ts';
-import { backendNames, everything, type OpenedStore, openPostgres, storeBackends } from './helpers/store-backends.ts';
+import { createTestDatabase } from './helpers/postgres.ts';
+import { backendNames, everything, type OpenedStore, storeBackends } from './helpers/store-backends.ts';
 
 const NOW = new Date('2026-11-28T00:00:00.000Z');
 const SAMPLE = readFileSync(new URL('./fixtures/000_19f3c93e7cb867fa.txt', import.meta.url), 'utf8');
@@ -217,24 +219,29 @@ describe.each(backendNames)('GIVEN the %s store', (backend) => {
   });
 });
 
-describe('GIVEN two PostgreSQL pools on one database, as two processes', () => {
-  it('THEN both open it at once (migrations under the advisory lock) and the same new article stored by both at once is one row with every comment', async () => {
-    const first = await openPostgres();
-    const second = await openPostgresStore(first.url, { max: 2 });
-    const third = await openPostgresStore(first.url, { max: 2 });
+describe('GIVEN three PostgreSQL pools on one new database, as three processes', () => {
+  it('THEN all three open it at once (the migrations run once, under the advisory lock) and the same new article stored by all three at once is one row with every comment', async () => {
+    const database = await createTestDatabase();
+    const stores = await Promise.all([1, 2, 3].map(() => openPostgresStore(database.url, { max: 2 })));
+    const [first] = stores;
     try {
+      const { rows } = await first!.pool.query<{ version: number }>('SELECT version FROM paperboy_migrations ORDER BY version');
+      expect(rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
       for (let round = 0; round < 10; round++) {
-        const base = article({ title: `Race ${round}`, text: 'Two processes ingest the same feed.' });
-        const copies = [first.store, second, third].map((s, i) => s.upsert({ ...base, comments: [comment(i + 1, `From process ${i}`)] }, NOW));
-        const statuses = await Promise.all(copies);
+        const base = article({ title: `Race ${round}`, text: 'Three processes ingest the same feed.' });
+        const statuses = await Promise.all(stores.map((s, i) => s.upsert({ ...base, comments: [comment(i + 1, `From process ${i}`)] }, NOW)));
         expect(statuses.filter((s) => s === 'added')).toHaveLength(1);
-        const stored = await first.store.get(base.id);
+        const stored = await first!.get(base.id);
         expect(stored?.comments.map((c) => c.id).sort()).toEqual(['n1', 'n2', 'n3']);
       }
-      expect(await first.store.count()).toBe(10);
+      expect(await first!.count()).toBe(10);
+      // Positions follow the order the articles were stored in, round by round.
+      const walked = await first!.positions.after(0, 100);
+      const titles = await Promise.all(walked.map(async (p) => (await first!.get(p.id))?.title));
+      expect(titles).toEqual(Array.from({ length: 10 }, (_, round) => `Race ${round}`));
     } finally {
-      await Promise.all([second.close(), third.close()]);
-      await first.close();
+      await Promise.all(stores.map((s) => s.close()));
+      await database.drop();
     }
   });
 
