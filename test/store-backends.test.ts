@@ -148,6 +148,10 @@ describe.each(backendNames)('GIVEN the %s store', (backend) => {
     expect(await store.idsWithPrefix(head.toUpperCase(), 100)).toEqual(ids.filter((id) => id.startsWith(head)));
     expect(await store.idsWithPrefix('', 3)).toEqual(ids.slice(0, 3));
     expect(await store.idsWithPrefix('zz', 3)).toEqual([]);
+    // A negative limit is no limit, as SQLite reads it.
+    expect(await store.idsWithPrefix('', -1)).toEqual(ids);
+    expect(await store.positions.after(0, -1)).toHaveLength(40);
+    expect(await store.list({ limit: -1 })).toHaveLength(40);
   });
 
   it('THEN all() gives every article with its comments, oldest stored first, across pages', async () => {

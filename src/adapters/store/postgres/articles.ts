@@ -17,7 +17,7 @@ import type { Suggestion } from '../suggest.ts';
 import { configFor } from './languages.ts';
 import { migrate } from './migrations.ts';
 import { type Client, describeUrl, openPool, type Pool, type PoolOptions, transaction } from './pool.ts';
-import { postgresPositions } from './positions.ts';
+import { postgresPositions, sqlLimit } from './positions.ts';
 import { search } from './search.ts';
 import { suggest } from './suggest.ts';
 
@@ -159,8 +159,7 @@ export class PostgresStore implements Store {
 
   /** Newest first (published time, else ingest time). */
   async list(options: { limit?: number; offset?: number } = {}): Promise<ArticleSummary[]> {
-    // SQLite reads a negative limit as "no limit"; LIMIT NULL is PostgreSQL's.
-    const limit = options.limit === undefined || options.limit < 0 ? null : options.limit;
+    const limit = sqlLimit(options.limit ?? -1);
     const { rows } = await this.pool.query<ArticleSummary>(
       `SELECT a.id, a.title, a.url, a.source, a.published_at AS "publishedAt", a.ingested_at AS "ingestedAt",
          (SELECT count(*)::int FROM comments c WHERE c.article_position = a.position) AS comments,
@@ -176,7 +175,7 @@ export class PostgresStore implements Store {
     const p = prefix.toLowerCase();
     const { rows } = await this.pool.query<{ id: string }>("SELECT id FROM articles WHERE id >= $1 AND id < $1 || 'g' ORDER BY id LIMIT $2", [
       p,
-      Math.max(limit, 0),
+      sqlLimit(limit),
     ]);
     return rows.map((r) => r.id);
   }
