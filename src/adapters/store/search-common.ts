@@ -47,7 +47,7 @@ export interface SearchHit {
   snippet: string;
   /** `[start, end)` character ranges of `snippet` that matched the query. */
   highlights: [number, number][];
-  /** BM25 score; lower is better, comparable only within one scope (`all` merges by each scope's best). */
+  /** Lower is better: BM25 on SQLite, ts_rank negated on PostgreSQL; comparable only within one scope and backend (`all` merges by each scope's best). */
   score: number;
 }
 
