@@ -5,6 +5,7 @@
  * read, on every run until it is fixed. Runs never overlap: a run asked for
  * while one is going waits for it and then runs.
  */
+import type { LeaseOptions } from '../lease-options.ts';
 import { setMaxListeners } from 'node:events';
 import PQueue from 'p-queue';
 import type { Logger } from '../../core/log.ts';
@@ -17,6 +18,8 @@ import { type InvalidSubscription, MAX_SET_ASIDE, revisionOf, type SetAside, typ
 import { errorMessage } from '../../core/errors.ts';
 
 export interface RunDeps {
+  /** Shares delivery with other processes: each subscription is run by one at a time (a lease per channel). */
+  readonly lease?: LeaseOptions;
   readonly store: Store;
   readonly subscriptions: Subscriptions;
   readonly engine: DeliveryEngine;

@@ -3,6 +3,7 @@
  * HTTP, or content that is not a feed) keeps everything already stored, backs off, and records the
  * reason for `/feed list`; the other feeds go on.
  */
+import type { LeaseOptions } from '../lease-options.ts';
 import PQueue from 'p-queue';
 import type { Article } from '../../core/model.ts';
 import type { ArticleSink } from '../library/ingest.ts';
@@ -39,6 +40,8 @@ export interface PollResult {
 }
 
 export interface PollOptions {
+  /** Shares polling with other processes: one poller per feed at a time (a lease per feed). */
+  readonly lease?: LeaseOptions;
   readonly parse: ParseFeed;
   readonly now?: () => Date;
   /** Timeouts, size cap, and the non-public hosts feeds may reach (FEED_ALLOW_HOSTS). */

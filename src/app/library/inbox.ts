@@ -5,6 +5,7 @@
  * Files are parsed in a worker thread (see ingest-thread.ts), so the bot answers Discord meanwhile.
  * One file's trouble, whatever it is, never stops the files after it.
  */
+import type { LeaseOptions } from '../lease-options.ts';
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, extname, join } from 'node:path';
@@ -31,6 +32,8 @@ export interface InboxFile {
 }
 
 export interface InboxOptions {
+  /** Shares the inbox with other processes: one reads it at a time (a lease on the folder). */
+  readonly lease?: LeaseOptions;
   readonly quietMs?: number;
   readonly now?: () => number;
   /** Extra file endings the inbox takes (saved feeds, when a feed parser is wired in). */
