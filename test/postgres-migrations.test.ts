@@ -29,7 +29,18 @@ describe('GIVEN four processes opening one new PostgreSQL database at once', () 
     const { rows } = await first!.query<{ version: number }>('SELECT version FROM paperboy_migrations ORDER BY version');
     expect(rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
     const tables = await first!.query<{ name: string }>("SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename");
-    expect(tables.rows.map((r) => r.name)).toEqual(['article_threads', 'delivery_progress', 'feeds', 'paperboy_migrations', 'subscriptions']);
+    expect(tables.rows.map((r) => r.name)).toEqual([
+      'article_threads',
+      'articles',
+      'comments',
+      'delivery_progress',
+      'feeds',
+      'kv',
+      'leases',
+      'paperboy_migrations',
+      'search_configs',
+      'subscriptions',
+    ]);
     // Opened again later, nothing is left to apply.
     expect(await migrate(first!)).toEqual([]);
   });
