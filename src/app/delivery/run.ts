@@ -10,6 +10,7 @@ import { setMaxListeners } from 'node:events';
 import PQueue from 'p-queue';
 import type { Logger } from '../../core/log.ts';
 import type { Store } from '../../adapters/store/contract.ts';
+import { keepLease } from '../../adapters/store/leases.ts';
 import { afterRun } from './after-run.ts';
 import { commentsLeft, dueArticles } from './due.ts';
 import type { ArticleWork, DeliveryEngine } from './engine-types.ts';
@@ -43,6 +44,11 @@ export interface SubscriptionRun {
   readonly setAside?: number;
   /** Threads whose comments go on in the next run (a slice per run, or stopped at shutdown): progress, not an error. */
   readonly posting?: readonly CommentsLeft[];
+  /**
+   * Another process delivers this subscription (it holds its lease): skipped in this run, or handed
+   * over part way when this process lost the lease (what was posted until then is counted). Not an error.
+   */
+  readonly heldElsewhere?: true;
 }
 
 /** An article posted with its thread, some of whose comment messages are left for the next run. */
@@ -59,7 +65,18 @@ export interface RunOptions {
   readonly dryRun?: boolean;
 }
 
-async function runOne(deps: RunDeps, sub: Subscription, dryRun: boolean, signal: AbortSignal): Promise<SubscriptionRun> {
+/**
+ * The right to deliver one subscription in this run. `signal` aborts when the run is stopped or the
+ * lease is lost; `held` renews the lease just before a write to the subscription's row and says
+ * whether it is still this process's: a process that lost it leaves the row to the new holder.
+ */
+interface Claim {
+  readonly signal: AbortSignal;
+  held(): Promise<boolean>;
+}
+
+async function runOne(deps: RunDeps, sub: Subscription, dryRun: boolean, claim: Claim): Promise<SubscriptionRun> {
+  const { signal } = claim;
   const now = deps.now ?? (() => new Date());
   const started = now().toISOString();
   const base = { channelId: sub.channelId, channelName: sub.channelName, plan: [] as ArticleWork[] };
@@ -72,6 +89,7 @@ async function runOne(deps: RunDeps, sub: Subscription, dryRun: boolean, signal:
     // pause once with what to do, rather than record the same error on every run.
     const reason = `keywords no longer accepted: ${sub.keywords ?? ''} (${error.message}); set them again with /subscribe`;
     if (!dryRun) {
+      if (!(await claim.held())) return handedOver(deps.log, sub, { ...base, created: 0, articles: 0, error: null, paused: null });
       await deps.subscriptions.update(sub, (s) => ({ ...s, lastRunAt: started, lastError: null, paused: { reason, at: now().toISOString() } }));
       deps.log.warn(
         { channel: sub.channelId, guild: sub.guildId, keywords: sub.keywords, reason: error.message },
@@ -92,6 +110,11 @@ async function runOne(deps: RunDeps, sub: Subscription, dryRun: boolean, signal:
   const at = now().toISOString();
   const titles = new Map(due.articles.map((a) => [a.id, a.title]));
   let dropped: readonly SetAside[] = [];
+  // Worked = articles acted on (those found up to date are not counted: nothing was done for them).
+  const worked = report.results.filter((r) => r.action !== 'none').length;
+  // A process that lost the lease writes nothing: the new holder may have moved the row on already,
+  // and this run's outcome is in the delivery progress records, which the new holder reads.
+  if (!(await claim.held())) return handedOver(deps.log, sub, { ...base, created, articles: worked, error: null, paused: null });
   const stored = await deps.subscriptions.update(sub, (s) => {
     const after = afterRun(s, { revision: revisionOf(sub), due, report, started, at });
     dropped = after.dropped;
@@ -100,8 +123,6 @@ async function runOne(deps: RunDeps, sub: Subscription, dryRun: boolean, signal:
   const posting = report.results
     .filter((r) => commentsLeft(r) > 0)
     .map((r) => ({ articleId: r.articleId, title: titles.get(r.articleId) ?? r.articleId, left: commentsLeft(r) }));
-  // Articles found up to date (already posted, nothing new) are not counted: nothing was done for them.
-  const worked = report.results.filter((r) => r.action !== 'none').length;
   const fields = { channel: sub.channelId, guild: sub.guildId, articles: worked, created };
   for (const r of setAside)
     deps.log.warn(
@@ -125,6 +146,20 @@ async function runOne(deps: RunDeps, sub: Subscription, dryRun: boolean, signal:
   else if (worked > 0)
     deps.log.info(posting.length > 0 ? { ...fields, posting } : fields, posting.length > 0 ? 'delivered; some threads go on in the next run' : 'delivered');
   return { ...base, created, articles: worked, error: firstError, paused: report.pause?.reason ?? null, setAside: setAside.length, posting };
+}
+
+/** The run of a subscription whose lease another process took during it. */
+function handedOver(log: Logger, sub: Subscription, run: Omit<SubscriptionRun, 'heldElsewhere' | 'plan' | 'channelId' | 'channelName'>): SubscriptionRun {
+  log.info(
+    { channel: sub.channelId, guild: sub.guildId, articles: run.articles, created: run.created },
+    'delivery lease lost part way: another process goes on with this subscription from its delivery progress',
+  );
+  return { channelId: sub.channelId, channelName: sub.channelName, plan: [], ...run, heldElsewhere: true };
+}
+
+/** The lease a subscription is delivered under: one per channel, across every process on the database. */
+export function deliveryLeaseName(sub: Pick<Subscription, 'guildId' | 'channelId'>): string {
+  return `deliver:${sub.guildId}:${sub.channelId}`;
 }
 
 /** A subscription whose stored row does not read back: warned about on every run, and failed in the run's report (/deliver shows it). */
@@ -183,18 +218,62 @@ export class DeliveryRunner {
     const { subscriptions, invalid } = await this.deps.subscriptions.list(options.guildId);
     const skipped = invalid.map((bad) => skipInvalid(this.deps.log, bad));
     const subs = subscriptions.filter((s) => s.paused === null);
-    const runs = await Promise.all(
-      subs.map(async (sub) => {
-        try {
-          return await runOne(this.deps, sub, options.dryRun === true, this.stopping.signal);
-        } catch (error) {
-          this.deps.log.error({ err: error, channel: sub.channelId, guild: sub.guildId }, 'delivery failed for this subscription');
-          if (!options.dryRun)
-            await this.deps.subscriptions.update(sub, (s) => ({ ...s, lastError: errorMessage(error), lastRunAt: new Date().toISOString() }));
-          return { channelId: sub.channelId, channelName: sub.channelName, created: 0, articles: 0, error: errorMessage(error), paused: null, plan: [] };
-        }
-      }),
-    );
-    return [...runs, ...skipped];
+    const dryRun = options.dryRun === true;
+    const runs = await Promise.all(subs.map((sub) => (dryRun || !this.deps.lease ? this.runAlone(sub, dryRun) : this.runLeased(sub, this.deps.lease))));
+    return [...runs.filter((r) => r !== null), ...skipped];
+  }
+
+  /** A dry run, or delivery with no other process to share it with. */
+  private runAlone(sub: Subscription, dryRun: boolean): Promise<SubscriptionRun> {
+    return this.runGuarded(sub, dryRun, { signal: this.stopping.signal, held: () => Promise.resolve(true) });
+  }
+
+  /**
+   * Delivery of `sub` under its lease: skipped when another process holds it; otherwise the
+   * subscription is read again (the last holder may just have moved it on) and run with a signal
+   * that aborts at shutdown or when the lease is lost. The lease is released when the run ends.
+   * Null when the subscription was removed or paused since the list was read.
+   */
+  private async runLeased(sub: Subscription, lease: LeaseOptions): Promise<SubscriptionRun | null> {
+    const { log } = this.deps;
+    const name = deliveryLeaseName(sub);
+    let kept;
+    try {
+      kept = await keepLease(lease.repo, name, lease.holder, lease.ttlMs, { log });
+    } catch (error) {
+      log.error(
+        { err: error, channel: sub.channelId, guild: sub.guildId },
+        'could not claim the delivery lease for this subscription; the next run tries again',
+      );
+      return { channelId: sub.channelId, channelName: sub.channelName, created: 0, articles: 0, error: errorMessage(error), paused: null, plan: [] };
+    }
+    if (!kept) {
+      log.debug({ channel: sub.channelId, guild: sub.guildId, lease: name }, 'subscription skipped: another process is delivering it');
+      return { channelId: sub.channelId, channelName: sub.channelName, created: 0, articles: 0, error: null, paused: null, plan: [], heldElsewhere: true };
+    }
+    try {
+      const current = await this.deps.subscriptions.get(sub.guildId, sub.channelId);
+      if (!current || current.paused !== null) return null;
+      const signal = AbortSignal.any([this.stopping.signal, kept.signal]);
+      // As for the stopping signal (constructor): every send in flight listens on it.
+      setMaxListeners(0, signal);
+      const leaseSignal = kept.signal;
+      const held = async (): Promise<boolean> => !leaseSignal.aborted && (await lease.repo.renew(name, lease.holder, lease.ttlMs));
+      return await this.runGuarded(current, false, { signal, held });
+    } finally {
+      await kept.stop();
+    }
+  }
+
+  /** Runs `sub`; a failure is logged and recorded in the subscription (while the claim is held) and in the run. */
+  private async runGuarded(sub: Subscription, dryRun: boolean, claim: Claim): Promise<SubscriptionRun> {
+    try {
+      return await runOne(this.deps, sub, dryRun, claim);
+    } catch (error) {
+      this.deps.log.error({ err: error, channel: sub.channelId, guild: sub.guildId }, 'delivery failed for this subscription');
+      if (!dryRun && (await claim.held().catch(() => false)))
+        await this.deps.subscriptions.update(sub, (s) => ({ ...s, lastError: errorMessage(error), lastRunAt: new Date().toISOString() }));
+      return { channelId: sub.channelId, channelName: sub.channelName, created: 0, articles: 0, error: errorMessage(error), paused: null, plan: [] };
+    }
   }
 }
