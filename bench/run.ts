@@ -4,8 +4,11 @@
  *
  *   BENCH_ARTICLES   corpus size for the library (default 100000)
  *   BENCH_SHARED     size at which the library and MiniSearch are compared (default 20000)
- *   BENCH_PARTS      which parts to run, comma-separated: text, minisearch, library, bot, delivery, sources (feeds, inbox, a 150 MB inbox file), playground (default all;
+ *   BENCH_PARTS      which parts to run, comma-separated: text, minisearch, library, bot, delivery, sources (feeds, inbox, a 150 MB inbox file), playground,
+ *                    backends (SQLite and PostgreSQL side by side at BENCH_ARTICLES) (default all;
  *                    bot measures against the database the large library run keeps, so it runs that too)
+ *   PAPERBOY_BENCH_POSTGRES  the PostgreSQL server's maintenance database for backends (default postgres://postgres@127.0.0.1:5432/);
+ *                    the part makes a pb_bench_* database there and drops it
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -27,7 +30,7 @@ function child(script: string, args: string[]): Record<string, number> {
   return JSON.parse(line) as Record<string, number>;
 }
 
-const parts = new Set((process.env.BENCH_PARTS ?? 'text,minisearch,library,bot,delivery,sources,playground').split(',').map((p) => p.trim()));
+const parts = new Set((process.env.BENCH_PARTS ?? 'text,minisearch,library,bot,delivery,sources,playground,backends').split(',').map((p) => p.trim()));
 const text: Record<string, number> = parts.has('text') ? await runTextBench() : {};
 if (parts.has('text')) console.log(`text: ${JSON.stringify(text)}`);
 const small: Record<string, number> = parts.has('minisearch') ? child('library.ts', ['--articles', String(shared)]) : {};
@@ -47,6 +50,7 @@ const sources: Record<string, number> = parts.has('sources')
   ? { ...child('feeds.ts', []), ...child('inbox.ts', []), ...child('inbox-memory.ts', ['--mb', '150']) }
   : {};
 const playground: Record<string, number> = parts.has('playground') ? child('playground.ts', []) : {};
+const backends: Record<string, number> = parts.has('backends') ? child('backends.ts', ['--articles', String(articles)]) : {};
 
 const figures = {
   articles,
@@ -66,6 +70,7 @@ const figures = {
   ...delivery,
   ...sources,
   ...playground,
+  ...backends,
 };
 // A target whose part did not run (BENCH_PARTS) is null, neither met nor missed.
 const atMost = (value: number | undefined, target: number): boolean | null => (value === undefined || Number.isNaN(value) ? null : value <= target);
@@ -83,5 +88,8 @@ const targets = {
   // A 150 MB file in the inbox: the bot's memory stays bounded and its thread keeps answering.
   inbox_peak_rss_mb: atMost(sources.inbox_peak_rss_mb, 400),
   inbox_max_event_loop_delay_ms: atMost(sources.inbox_max_event_loop_delay_ms, 500),
+  // PostgreSQL at BENCH_ARTICLES (issue 15 sets these at 100,000), on the same queries as SQLite.
+  pg_search_p50_ms: atMost(backends.pg_search_p50_ms, 20),
+  pg_search_p99_ms: atMost(backends.pg_search_p99_ms, 100),
 };
 console.log(JSON.stringify({ ...figures, targets_met: targets }));

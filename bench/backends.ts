@@ -1,0 +1,142 @@
+/**
+ * SQLite and PostgreSQL side by side in one process (issue 15): the same corpus (same seed, N
+ * articles) ingested into a fresh SQLite file and a fresh PostgreSQL database through the same
+ * ingest code, each timed; then the same queries against both, interleaved, with their hit counts
+ * compared. Prints one JSON line. Run alone:
+ *   node --conditions=@paperboy/source --import tsx bench/backends.ts --articles 20000
+ * The PostgreSQL database (`pb_bench_*`, see ./postgres.ts) is dropped at the end, also on failure.
+ */
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ingestSources, type SourceFile } from '../src/app/library/ingest.ts';
+import type { Store } from '../src/adapters/store/contract.ts';
+import type { SearchResult } from '../src/adapters/store/search-common.ts';
+import { SqliteStore } from '../src/adapters/store/sqlite-store.ts';
+import { openPostgresStore, type PostgresStore } from '../src/adapters/store/postgres/articles.ts';
+import { exportText, loadPools, queries } from './corpus.ts';
+import { createBenchDatabase, dropOnSignal } from './postgres.ts';
+import { percentile } from './stats.ts';
+
+const { values } = parseArgs({
+  options: {
+    articles: { type: 'string', default: '100000' },
+    queries: { type: 'string', default: '300' },
+  },
+});
+const articles = Number(values.articles);
+const queryCount = Number(values.queries);
+for (const [name, n] of [
+  ['--articles', articles],
+  ['--queries', queryCount],
+] as const) {
+  if (!Number.isInteger(n) || n < 1) throw new Error(`bench/backends: expected ${name} to be a whole number from 1 and up, got \`${String(n)}\``);
+}
+
+const pools = loadPools();
+const dir = mkdtempSync(join(tmpdir(), 'paperboy-bench-'));
+const sqlitePath = join(dir, 'backends.db');
+const database = await createBenchDatabase();
+dropOnSignal(database);
+
+type Backend = 'sqlite' | 'postgres';
+const BACKENDS: readonly Backend[] = ['sqlite', 'postgres'];
+
+let result: Record<string, number>;
+try {
+  const sqlite = SqliteStore.open(sqlitePath);
+  let postgres: PostgresStore | undefined;
+  try {
+    postgres = await openPostgresStore(database.url);
+    result = await measure({ sqlite, postgres }, postgres);
+  } finally {
+    await sqlite.close();
+    await postgres?.close();
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+  await database.drop();
+}
+console.log(JSON.stringify(result));
+
+async function measure(stores: Record<Backend, Store>, postgres: PostgresStore): Promise<Record<string, number>> {
+  // Files are generated once per chunk, outside the timed sections, and given to each store in turn.
+  const CHUNK = 200;
+  const ingestMs: Record<Backend, number> = { sqlite: 0, postgres: 0 };
+  for (let start = 0; start < articles; start += CHUNK) {
+    const files: SourceFile[] = [];
+    for (let i = start; i < Math.min(start + CHUNK, articles); i++) files.push({ file: `bench/${i}.txt`, content: exportText(i, pools) });
+    for (const backend of BACKENDS) {
+      const t0 = performance.now();
+      const report = await ingestSources(files, stores[backend], { source: 'Bench' });
+      ingestMs[backend] += performance.now() - t0;
+      if (report.failures.length > 0) throw new Error(`bench/backends: ${backend} ingest failed: ${report.failures[0]?.error}`);
+      if (report.added !== files.length) throw new Error(`bench/backends: ${backend} added ${report.added} of ${files.length} articles from ${start}`);
+    }
+    if (start % 10_000 === 0 && start > 0) console.error(`bench/backends: ${start} articles in each`);
+  }
+  (stores.sqlite as SqliteStore).db.pragma('wal_checkpoint(TRUNCATE)');
+  // A database that has been running has statistics and a visibility map; one just filled has
+  // neither until autovacuum comes round, and the planner would guess. Not part of the ingest time.
+  const vacuumStart = performance.now();
+  await postgres.pool.query('VACUUM ANALYZE');
+  const vacuumMs = performance.now() - vacuumStart;
+  const { rows } = await postgres.pool.query<{ bytes: string }>('SELECT pg_database_size(current_database())::text AS bytes');
+
+  const qs = queries(queryCount, articles, pools);
+  // One untimed pass each warms the page caches (SQLite's and PostgreSQL's shared buffers) as a running bot's would be.
+  for (const backend of BACKENDS) for (const q of qs) await stores[backend].search(q);
+  const times: Record<Backend, number[]> = { sqlite: [], postgres: [] };
+  const answers: Record<Backend, SearchResult[]> = { sqlite: [], postgres: [] };
+  for (const [i, q] of qs.entries()) {
+    // Alternating which goes first, so that neither always runs on the other's warmed caches.
+    const order = i % 2 === 0 ? BACKENDS : [...BACKENDS].reverse();
+    for (const backend of order) {
+      const t0 = performance.now();
+      const answer = await stores[backend].search(q);
+      times[backend].push(performance.now() - t0);
+      answers[backend].push(answer);
+    }
+  }
+  const differ = qs.filter((q, i) => !sameCounts(answers.sqlite[i]!, answers.postgres[i]!));
+  for (const q of differ.slice(0, 10)) {
+    const i = qs.indexOf(q);
+    console.error(`bench/backends: counts differ for ${JSON.stringify(q)}: sqlite ${describe(answers.sqlite[i]!)}, postgres ${describe(answers.postgres[i]!)}`);
+  }
+  const slowest = qs
+    .map((q, i) => ({ q, ms: times.postgres[i]!, total: answers.postgres[i]!.total }))
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 8);
+  for (const s of slowest) console.error(`bench/backends: slow on postgres: ${s.ms.toFixed(1)} ms ${JSON.stringify(s.q)} (${s.total} matches)`);
+
+  const p = (backend: Backend, at: number) => +percentile(times[backend], at).toFixed(3);
+  return {
+    backends_articles: articles,
+    sqlite_ingest_articles_per_s: Math.round(articles / (ingestMs.sqlite / 1000)),
+    pg_ingest_articles_per_s: Math.round(articles / (ingestMs.postgres / 1000)),
+    pg_vacuum_analyze_s: +(vacuumMs / 1000).toFixed(1),
+    sqlite_db_bytes: statSync(sqlitePath).size,
+    pg_db_bytes: Number(rows[0]?.bytes ?? NaN),
+    backends_queries: qs.length,
+    backends_queries_with_hits: answers.postgres.filter((a) => a.hits.length > 0).length,
+    // Queries whose match count (up to COUNT_CAP) or page of hits differs between the two.
+    backends_queries_differ: differ.length,
+    sqlite_search_p50_ms: p('sqlite', 50),
+    sqlite_search_p99_ms: p('sqlite', 99),
+    pg_search_p50_ms: p('postgres', 50),
+    pg_search_p99_ms: p('postgres', 99),
+    // How many times longer PostgreSQL takes than SQLite (above 1: slower).
+    pg_vs_sqlite_p50_ratio: +(p('postgres', 50) / p('sqlite', 50)).toFixed(2),
+    pg_vs_sqlite_p99_ratio: +(p('postgres', 99) / p('sqlite', 99)).toFixed(2),
+    backends_peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+  };
+}
+
+function sameCounts(a: SearchResult, b: SearchResult): boolean {
+  return a.total === b.total && a.totalCapped === b.totalCapped && a.hits.length === b.hits.length;
+}
+
+function describe(r: SearchResult): string {
+  return `${r.total}${r.totalCapped ? '+' : ''} matches, ${r.hits.length} on the page`;
+}
