@@ -5,6 +5,8 @@
  */
 import type { LeaseOptions } from '../lease-options.ts';
 import PQueue from 'p-queue';
+import { withLease } from '../../adapters/store/leases.ts';
+import { leaseName } from '../lease-name.ts';
 import type { Article } from '../../core/model.ts';
 import type { ArticleSink } from '../library/ingest.ts';
 import { type FetchLimits, fetchFeed } from '../../adapters/feeds/fetch.ts';
@@ -37,6 +39,11 @@ export interface PollResult {
   readonly updated: number;
   readonly error: string | null;
   readonly warnings: readonly string[];
+  /**
+   * With `waiting`: another process is polling this feed (it holds its lease), or polled it since
+   * this poll read the registry. Not an error, and nothing was changed.
+   */
+  readonly elsewhere?: true;
 }
 
 export interface PollOptions {
@@ -46,8 +53,16 @@ export interface PollOptions {
   readonly now?: () => Date;
   /** Timeouts, size cap, and the non-public hosts feeds may reach (FEED_ALLOW_HOSTS). */
   readonly limits?: FetchLimits;
-  /** Poll even feeds that are backing off (`paperboy feed poll`). */
+  /** Poll even feeds that are backing off or were polled within `minIntervalMs` (`paperboy feed poll`, /feed add). */
   readonly force?: boolean;
+  /**
+   * A feed polled less than this long ago (by any process sharing the registry) is left `waiting`,
+   * so that processes whose schedules fire a little apart do not each fetch it in the same round.
+   *
+   * @default 0 (every poll fetches every feed not backing off)
+   * @example { parse, lease, minIntervalMs: 60_000 } // half of a 2-minute delivery schedule
+   */
+  readonly minIntervalMs?: number;
   /**
    * Feeds fetched and parsed at once: a whole number from 1 up.
    *
@@ -63,41 +78,72 @@ export interface PollOptions {
   readonly signal?: AbortSignal;
 }
 
-/** Polls one feed (due or not: `options.force` decides). */
+/** The lease a feed is polled under: one poller per feed at a time, across every process on the registry. */
+export function pollLeaseName(url: string): string {
+  return leaseName('poll', url);
+}
+
+/**
+ * Polls one feed (due or not: `options.force` decides). With `options.lease`, under the feed's lease:
+ * a feed another process holds is left `waiting` (elsewhere), and so is one polled since `feed` was
+ * read, unless forced; the fetch, the store and the feed's new state are done only while the lease
+ * is held (lost part way, the feed is `cut-off` and nothing more is written).
+ */
 export async function pollOne(feed: FeedState, registry: FeedRegistry, sink: ArticleSink, options: PollOptions): Promise<PollResult> {
+  const lease = options.lease;
+  if (!lease) return pollHeld(feed, registry, sink, options, undefined);
+  const untouched: PollResult = { url: feed.url, outcome: 'waiting', items: 0, added: 0, updated: 0, error: null, warnings: [] };
+  const elsewhere: PollResult = { ...untouched, elsewhere: true };
+  const done = await withLease(lease.repo, pollLeaseName(feed.url), lease.holder, lease.ttlMs, async (lost) => {
+    // Read again under the lease: the last holder may have polled it since the list was read.
+    const current = await registry.get(feed.url);
+    if (!current) return untouched; // removed since the list was read
+    if (!options.force && current.lastPolledAt !== feed.lastPolledAt) return elsewhere;
+    return pollHeld(current, registry, sink, options, lost);
+  });
+  return done.ran ? done.value : elsewhere;
+}
+
+/** Polls `feed`; `lost`, when polling under a lease, aborts when it is lost: nothing is written after that. */
+async function pollHeld(feed: FeedState, registry: FeedRegistry, sink: ArticleSink, options: PollOptions, lost: AbortSignal | undefined): Promise<PollResult> {
   const now = options.now ?? (() => new Date());
   const base = { url: feed.url, items: 0, added: 0, updated: 0, error: null, warnings: [] as string[] };
   if (!options.force && feed.retryAt && Date.parse(feed.retryAt) > now().getTime()) return { ...base, outcome: 'waiting', error: feed.lastError };
+  const interval = options.minIntervalMs ?? 0;
+  if (!options.force && interval > 0 && feed.lastPolledAt && now().getTime() - Date.parse(feed.lastPolledAt) < interval) return { ...base, outcome: 'waiting' };
   const cutOff: PollResult = { ...base, outcome: 'cut-off' };
-  if (options.signal?.aborted) return cutOff;
+  const stopped = (): boolean => options.signal?.aborted === true || lost?.aborted === true;
+  if (stopped()) return cutOff;
   const polledAt = now().toISOString();
+  // Each write starts from the feed as stored now, so a rename during the poll stays, and a feed
+  // removed during it is not brought back.
   const fail = async (reason: string): Promise<PollResult> => {
-    const failures = feed.failures + 1;
-    await registry.put({
-      ...feed,
-      lastPolledAt: polledAt,
-      failures,
-      lastError: reason,
-      retryAt: new Date(now().getTime() + backoffMs(failures)).toISOString(),
+    if (lost?.aborted) return cutOff;
+    await registry.update(feed.url, (current) => {
+      const failures = current.failures + 1;
+      return { ...current, lastPolledAt: polledAt, failures, lastError: reason, retryAt: new Date(now().getTime() + backoffMs(failures)).toISOString() };
     });
     return { ...base, outcome: 'failed', error: reason };
   };
   const fetched = await fetchFeed(feed.url, feed, options.limits);
   if (fetched.kind === 'failed') return fail(fetched.reason);
   if (fetched.kind === 'not-modified') {
-    await registry.put({ ...feed, lastPolledAt: polledAt, lastOkAt: polledAt, failures: 0, lastError: null, retryAt: null });
+    if (lost?.aborted) return cutOff;
+    await registry.update(feed.url, (current) => ({ ...current, lastPolledAt: polledAt, lastOkAt: polledAt, failures: 0, lastError: null, retryAt: null }));
     return { ...base, outcome: 'not-modified' };
   }
-  if (options.signal?.aborted) return cutOff;
+  if (stopped()) return cutOff;
   let parsed: ParsedItems;
   try {
     parsed = await options.parse(fetched.body, { url: feed.url, contentType: fetched.contentType, source: feed.name, now: now() });
   } catch (error) {
-    return options.signal?.aborted ? cutOff : fail((error as Error).message);
+    return stopped() ? cutOff : fail((error as Error).message);
   }
+  // A shutdown lets a parsed feed be stored; a lost lease does not: the new holder stores it.
+  if (lost?.aborted) return cutOff;
   const statuses = parsed.items.length > 0 ? await sink.upsertMany(parsed.items) : [];
-  await registry.put({
-    ...feed,
+  await registry.update(feed.url, (current) => ({
+    ...current,
     ...fetched.validators,
     lastPolledAt: polledAt,
     lastOkAt: polledAt,
@@ -105,7 +151,7 @@ export async function pollOne(feed: FeedState, registry: FeedRegistry, sink: Art
     failures: 0,
     lastError: null,
     retryAt: null,
-  });
+  }));
   return {
     ...base,
     outcome: 'stored',

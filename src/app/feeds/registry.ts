@@ -59,6 +59,14 @@ export class FeedRegistry {
     return { feed: after, existed: before !== null };
   }
 
+  /**
+   * Stores what `change` makes of the feed as stored now, in one transaction; nothing when the feed
+   * is gone (removed during a poll: a poll does not bring it back). Resolves the stored feed or null.
+   */
+  async update(url: string, change: (feed: FeedState) => FeedState): Promise<FeedState | null> {
+    return (await this.repo.update(url, (current) => (current ? change(current) : null))).after;
+  }
+
   async put(feed: FeedState): Promise<void> {
     await this.repo.put(feed);
   }
