@@ -8,7 +8,9 @@
 import type { LeaseOptions } from '../lease-options.ts';
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises';
-import { dirname, extname, join } from 'node:path';
+import { dirname, extname, join, resolve } from 'node:path';
+import { withLease } from '../../adapters/store/leases.ts';
+import { leaseName } from '../lease-name.ts';
 import { type ArticleSink, INGEST_EXTENSIONS, addFailure, emptyReport, storeArticles, unlistedNote } from './ingest.ts';
 import { type FileReader, WorkerReader, localReader } from '../../adapters/sources/ingest-thread.ts';
 import { errorMessage } from '../../core/errors.ts';
@@ -116,8 +118,26 @@ function isHeld(path: string, size: number, mtimeMs: number): boolean {
   return false;
 }
 
-/** Ingests every settled file at the top of `dir` (processed/ and failed/ are not read again). */
+/** The lease an inbox is read under: the folder's absolute path, so processes started from different folders agree. */
+export function inboxLeaseName(dir: string): string {
+  return leaseName('inbox', resolve(dir));
+}
+
+/**
+ * Ingests every settled file at the top of `dir` (processed/ and failed/ are not read again). With
+ * `options.lease`, under the folder's lease: when another process holds it this resolves [] at once;
+ * a lost lease stops the run as a shutdown does (the file being read waits for the next holder).
+ */
 export async function processInbox(dir: string, sink: ArticleSink, options: InboxOptions = {}): Promise<InboxFile[]> {
+  const lease = options.lease;
+  if (!lease) return readInbox(dir, sink, options);
+  const done = await withLease(lease.repo, inboxLeaseName(dir), lease.holder, lease.ttlMs, (lost) =>
+    readInbox(dir, sink, { ...options, signal: options.signal ? AbortSignal.any([options.signal, lost]) : lost }),
+  );
+  return done.ran ? done.value : [];
+}
+
+async function readInbox(dir: string, sink: ArticleSink, options: InboxOptions): Promise<InboxFile[]> {
   const quiet = options.quietMs ?? QUIET_MS;
   const now = options.now ?? Date.now;
   const extensions = new Set([...INGEST_EXTENSIONS, ...(options.extensions ?? [])]);
