@@ -282,6 +282,8 @@ export interface DiscordConfig {
   readonly guildId: string | null;
   readonly apiUrl: string;
   readonly messageContent?: boolean;
+  /** DISCORD_REST_PROXY: every REST call goes through it when set. */
+  readonly restProxy?: string | null;
 }
 
 /**
@@ -291,12 +293,12 @@ export interface DiscordConfig {
 export function requireDiscord(config: Config, needs: { applicationId: true }): DiscordConfig & { applicationId: string };
 export function requireDiscord(config: Config, needs?: { applicationId: boolean }): DiscordConfig;
 export function requireDiscord(config: Config, needs: { applicationId: boolean } = { applicationId: false }): DiscordConfig {
-  const { token, applicationId, guildId, apiUrl, messageContent } = config.discord;
+  const { token, applicationId, guildId, apiUrl, messageContent, restProxy } = config.discord;
   const missing = [token === null && 'DISCORD_TOKEN', needs.applicationId && applicationId === null && 'DISCORD_APPLICATION_ID'].filter(Boolean);
   if (token === null || missing.length > 0) {
     throw new ConfigError(`configuration: ${missing.map((k) => `${k}: not set (see .env.example)`).join('; ')}`);
   }
-  return { token, applicationId, guildId, apiUrl, messageContent };
+  return { token, applicationId, guildId, apiUrl, messageContent, restProxy };
 }
 
 function deepFreeze<T extends object>(value: T): T {

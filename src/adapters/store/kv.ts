@@ -98,7 +98,8 @@ export function openKeyv<T = unknown>(db: Db, namespace = 'paperboy'): Keyv<T> {
  */
 export function claimKey(keyv: Keyv, key: string, ttlMs: number): Promise<boolean> {
   const store: unknown = keyv.store;
-  if (!isClaimingStore(store)) return Promise.reject(new Error('kv: claimKey needs the SQLite keyv store or the Redis one; this store has no atomic claim'));
+  if (!isClaimingStore(store))
+    return Promise.reject(new Error('kv: claimKey needs the SQLite keyv store, the PostgreSQL one or the Redis one; this store has no atomic claim'));
   return store.claim(key, ttlMs);
 }
 
@@ -108,7 +109,8 @@ export function claimKey(keyv: Keyv, key: string, ttlMs: number): Promise<boolea
  */
 export function addKey(keyv: Keyv, key: string, value: unknown): Promise<boolean> {
   const store: unknown = keyv.store;
-  if (!isClaimingStore(store)) return Promise.reject(new Error('kv: addKey needs the SQLite keyv store or the Redis one; this store has no atomic add'));
+  if (!isClaimingStore(store))
+    return Promise.reject(new Error('kv: addKey needs the SQLite keyv store, the PostgreSQL one or the Redis one; this store has no atomic add'));
   return store.add(key, value);
 }
 

@@ -62,6 +62,8 @@ export class RedisKeyvStore extends KeyvRedis<string> implements ClaimingStore {
 export interface RedisKeyv {
   /** A Keyv whose keys live under `<keyPrefix><namespace>:`. */
   open<T = unknown>(namespace: string): Keyv<T>;
+  /** PING on the shared connection: `PONG` when Redis answers (the health check's redisCheck). */
+  ping(): Promise<string>;
   /** Ends the connection (pending commands finish first). */
   close(): Promise<void>;
 }
@@ -116,6 +118,7 @@ export async function connectRedisKeyv(url: string, options: RedisOptions = {}):
       // The store prefixes keys itself (useKeyPrefix off), so Keyv must not add its own too.
       return new Keyv<T>({ store, namespace: `${keyPrefix}${namespace}`, useKeyPrefix: false, throwOnErrors: true });
     },
+    ping: () => typed.ping(),
     async close() {
       if (client.isOpen) await client.close();
     },

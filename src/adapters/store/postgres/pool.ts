@@ -16,7 +16,15 @@ export interface PoolOptions {
   readonly max?: number;
   /** Where an idle connection's failure (PostgreSQL restarted, say) is told; without it, it is dropped quietly. */
   readonly log?: Logger;
+  /**
+   * How long opening one connection may take before it fails: a dead or firewalled database fails
+   * start-up (and a health check) in this time instead of the operating system's minutes.
+   * @default 5000
+   */
+  readonly connectTimeoutMs?: number;
 }
+
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
 
 /**
  * BIGINT columns (a post attempt's time in ms) read back as numbers, as SQLite gives them: every
@@ -46,7 +54,7 @@ export function describeUrl(url: string): string {
 export function openPool(url: string, options: PoolOptions = {}): Pool {
   const max = options.max ?? 10;
   if (!Number.isInteger(max) || max < 1) throw new Error(`postgres: expected \`max\` to be a whole number from 1 and up, got \`${max}\``);
-  const pool = new pg.Pool({ connectionString: url, max, types });
+  const pool = new pg.Pool({ connectionString: url, max, types, connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS });
   // An idle client's error is emitted on the pool, and an unhandled 'error' would end the process;
   // the pool drops that client and opens another when next asked.
   pool.on('error', (error) => options.log?.warn({ err: error, database: describeUrl(url) }, 'an idle PostgreSQL connection failed; the pool opens another'));

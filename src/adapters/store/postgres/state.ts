@@ -30,13 +30,19 @@ export async function openPostgresBotState(url: string, options: PoolOptions = {
     await pool.end().catch(() => undefined);
     throw new Error(`PostgreSQL at ${describeUrl(url)}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
+  return { ...postgresBotState(pool), pool, close: () => pool.end() };
+}
+
+/**
+ * The repositories over a pool someone else opened and migrated (the article store's, so that one
+ * process holds one pool): closing the pool stays with its owner.
+ */
+export function postgresBotState(pool: Pool): BotState {
   return {
-    pool,
     subscriptions: new PostgresSubscriptionRepository(pool),
     feeds: new PostgresFeedRepository(pool),
     progress: new PostgresDeliveryProgressRepository(pool),
     threads: new PostgresThreadRepository(pool),
     leases: new PostgresLeaseRepository(pool),
-    close: () => pool.end(),
   };
 }

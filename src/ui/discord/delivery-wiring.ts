@@ -1,0 +1,186 @@
+/**
+ * The delivery side of a process, shared by the bot (`paperboy start`) and the worker (`paperboy
+ * worker`): the engine over a poster, the runner, what it collects before each run (the inbox, then
+ * the feeds), and the schedule. One copy, so a worker delivers exactly as the bot does.
+ */
+import type { Config } from '../../config.ts';
+import type { Logger } from '../../core/log.ts';
+import type { BotState } from '../../adapters/store/state.ts';
+import type { Store } from '../../adapters/store/contract.ts';
+import type { FetchLimits } from '../../adapters/feeds/fetch.ts';
+import { type FeedParser, createFeedParser } from '../../adapters/feeds/parse-worker.ts';
+import type { Poster } from '../../app/delivery/poster.ts';
+import { createDeliveryEngine } from '../../app/delivery/engine.ts';
+import { DeliveryRunner } from '../../app/delivery/run.ts';
+import { type ScheduledJob, scheduleDelivery } from '../../app/delivery/schedule.ts';
+import { Subscriptions } from '../../app/delivery/subscriptions.ts';
+import { type ArticleThread, ThreadIndex } from '../../app/discussion/threads.ts';
+import { type PollResult, pollFeeds, pollOne } from '../../app/feeds/poll.ts';
+import { FeedRegistry } from '../../app/feeds/registry.ts';
+import type { DeliveryContext } from './command.ts';
+import { processInbox } from '../../app/library/inbox.ts';
+import type { LeaseOptions } from '../../app/lease-options.ts';
+
+function logPolls(results: readonly PollResult[], log: Logger): void {
+  for (const r of results) {
+    if (r.outcome === 'cut-off') log.info({ feed: r.url }, 'feed read cut off by shutdown; read again on the next run');
+    else if (r.outcome === 'stored') log.info({ feed: r.url, items: r.items, added: r.added, updated: r.updated }, 'feed read');
+    else if (r.outcome === 'failed') log.warn({ feed: r.url, reason: r.error }, 'feed failed; backing off');
+    for (const w of r.warnings) log.warn({ feed: r.url }, w);
+  }
+}
+
+interface InboxRun {
+  readonly dir: string;
+  readonly store: Store;
+  readonly log: Logger;
+  readonly maxBytes: number | undefined;
+  readonly signal: AbortSignal;
+  readonly lease: LeaseOptions | undefined;
+  /** The files this process has said are held. */
+  readonly toldHeld: Set<string>;
+}
+
+/**
+ * Logs what became of each inbox file. One that could not be moved out stays in the inbox, held
+ * (not read again until it changes): that is said when it happens (processInbox gives the reason),
+ * and by a process that finds a file held before it started (a restart in the same process), once
+ * per file until it changes.
+ */
+async function collectInbox(run: InboxRun): Promise<void> {
+  const { log, toldHeld } = run;
+  for (const f of await processInbox(run.dir, run.store, { maxBytes: run.maxBytes, signal: run.signal, lease: run.lease })) {
+    if (f.outcome === 'held') {
+      if (f.error !== null)
+        log.warn({ file: f.file, error: f.error }, 'inbox: could not be moved out of the inbox; it stays there, held, and is not read again until it changes');
+      else if (!toldHeld.has(f.file))
+        log.warn({ file: f.file }, 'inbox: held: it could not be moved out of the inbox on an earlier run, and is not read again until it changes');
+      toldHeld.add(f.file);
+      continue;
+    }
+    toldHeld.delete(f.file);
+    if (f.outcome === 'processed') log.info({ file: f.file, added: f.added, updated: f.updated, unchanged: f.unchanged }, 'inbox: stored');
+    else if (f.outcome === 'failed') log.warn({ file: f.file, error: f.error }, 'inbox: failed; moved to failed/ with the reason');
+  }
+}
+
+/**
+ * Run subscriptions and delivery; `cron` null means only /deliver runs it. With `collect` (the
+ * default), `inboxDir` is read before each run, then the feeds are polled, parsed by `feedParser`
+ * (createFeedParser); `collect: false` (DELIVERY=off) leaves both to the processes that deliver.
+ * The process owns the parser from then on: stop() closes it, under a parse if need be.
+ */
+export interface DeliveryOptions {
+  readonly cron: string | null;
+  readonly inboxDir?: string;
+  readonly inboxMaxBytes?: number;
+  readonly feedParser: FeedParser;
+  readonly feedFetch?: FetchLimits;
+  /**
+   * Read the inbox and poll the feeds before each run.
+   * @default true
+   */
+  readonly collect?: boolean;
+}
+
+/**
+ * Delivery as the settings ask for it, on Discord and in the playground alike; with a feed parser of
+ * its own, which the process closes. DELIVERY=off keeps the commands (/deliver runs now, /feed poll)
+ * but no schedule, no inbox and no feed polling in this process.
+ */
+export function deliveryOptions(config: Config): DeliveryOptions {
+  return {
+    cron: config.delivery ? config.deliveryCron : null,
+    inboxDir: config.inboxDir,
+    inboxMaxBytes: config.maxInputBytes,
+    feedParser: createFeedParser(),
+    feedFetch: { allow: config.feedAllow },
+    collect: config.delivery,
+  };
+}
+
+export interface DeliveryWiringOptions {
+  readonly store: Store;
+  readonly state: BotState;
+  readonly poster: Poster;
+  readonly log: Logger;
+  readonly now: () => Date;
+  readonly delivery: DeliveryOptions | undefined;
+  /** Shares runs, feed polls and the inbox with other processes on the same database. */
+  readonly lease?: LeaseOptions;
+}
+
+/** What the router's commands and the process's stop need of delivery. */
+export interface DeliveryWiring {
+  readonly runner: DeliveryRunner;
+  readonly subscriptions: Subscriptions;
+  readonly index: ThreadIndex;
+  /** The router's `delivery` context; undefined when delivery is not wired in (the commands say so). */
+  readonly context: DeliveryContext | undefined;
+  /** Starts the schedule (when there is a cron). */
+  schedule(): void;
+  /** The schedule stops, a run under way stops between messages, a parse in hand ends. */
+  stop(): Promise<void>;
+}
+
+export function wireDelivery(options: DeliveryWiringOptions): DeliveryWiring {
+  const { store, state, log, now, lease } = options;
+  const delivering = options.delivery;
+  const subscriptions = new Subscriptions(state.subscriptions);
+  const index = new ThreadIndex(state.threads);
+  const onThread = async (t: ArticleThread): Promise<void> => {
+    if (!(await index.get(t.threadId))) await index.put(t);
+  };
+  const engine = createDeliveryEngine({ poster: options.poster, progress: state.progress, log, onThread });
+  // Shutdown stops an inbox file between two batches rather than waiting out a large one, and a feed's parse at once.
+  const stopping = new AbortController();
+  const registry = new FeedRegistry(state.feeds);
+  const toldHeld = new Set<string>();
+  const collect = async (): Promise<void> => {
+    if (!delivering || delivering.collect === false) return;
+    if (delivering.inboxDir)
+      await collectInbox({ dir: delivering.inboxDir, store, log, maxBytes: delivering.inboxMaxBytes, signal: stopping.signal, lease, toldHeld });
+    if (stopping.signal.aborted) return;
+    logPolls(await pollFeeds(registry, store, { parse: delivering.feedParser.parse, now, limits: delivering.feedFetch, signal: stopping.signal, lease }), log);
+  };
+  const runner = new DeliveryRunner({ store, subscriptions, engine, log, now, collect, lease });
+  const context: DeliveryContext | undefined = delivering && {
+    subscriptions,
+    runner,
+    cron: delivering.cron,
+    feeds: {
+      registry,
+      async pollNow(url: string) {
+        const feed = await registry.get(url);
+        if (!feed) throw new Error(`feed ${url} is not registered`);
+        const result = await pollOne(feed, registry, store, {
+          parse: delivering.feedParser.parse,
+          now,
+          force: true,
+          limits: delivering.feedFetch,
+          signal: stopping.signal,
+          lease,
+        });
+        logPolls([result], log);
+        return result;
+      },
+    },
+  };
+  let job: ScheduledJob | null = null;
+  return {
+    runner,
+    subscriptions,
+    index,
+    context,
+    schedule() {
+      if (delivering?.cron && !job) job = scheduleDelivery(delivering.cron, runner, log);
+    },
+    async stop() {
+      await job?.stop();
+      stopping.abort();
+      // A parse in hand ends now (its feed is left to be read again), not at the worker's time limit.
+      await delivering?.feedParser.close();
+      await runner.stop();
+    },
+  };
+}
