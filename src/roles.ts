@@ -198,7 +198,9 @@ function backendChecks(handles: StorageHandles): Record<string, HealthCheck> {
 async function serveHealth(config: Config, role: Role, checks: Record<string, HealthCheck>, log: Logger): Promise<HealthServer | null> {
   if (config.health === null) return null;
   const { startHealthServer } = await import('./ui/health/server.ts');
-  return startHealthServer({ host: config.health.host, port: config.health.port, role, checks, log });
+  const health = await startHealthServer({ host: config.health.host, port: config.health.port, role, checks, log });
+  log.info({ url: health.url, checks: Object.keys(checks) }, 'health check listening');
+  return health;
 }
 
 /** After the work has stopped: the leases this process holds go back at once (not at their expiry), then the connections close. */
