@@ -1,0 +1,191 @@
+/**
+ * Delivery shared by several processes (issue 15 point 5): two runners, each with its own handle
+ * on one database (a SQLite file, or a PostgreSQL database) and its own discord.js client, run at
+ * the same moment against the local Discord. Each subscription is delivered by one of them, every
+ * article exactly once; a runner whose lease is taken over stops before its next message, and the
+ * new holder finishes the half-posted article from its delivery progress without a duplicate.
+ */
+import { REST } from 'discord.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { FakeDiscord } from '@paperboy/fake-discord';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Article } from '../src/core/model.ts';
+import { createLogger } from '../src/core/log.ts';
+import { backfillCursor } from '../src/app/delivery/due.ts';
+import { createDeliveryEngine } from '../src/app/delivery/engine.ts';
+import type { Target } from '../src/app/delivery/engine-types.ts';
+import { parseFilter } from '../src/app/delivery/filter.ts';
+import { DeliveryRunner, deliveryLeaseName, type SubscriptionRun } from '../src/app/delivery/run.ts';
+import type { LeaseRepository } from '../src/adapters/store/leases.ts';
+import { type Subscription, Subscriptions } from '../src/app/delivery/subscriptions.ts';
+import { discordPoster } from '../src/ui/discord/discord-poster.ts';
+import { article, comment } from './helpers/articles.ts';
+import { TOKEN } from './helpers/bot.ts';
+import { checkDelivered } from './helpers/delivery.ts';
+import { type Handle, type SharedDatabase, sharedBackendNames, sharedBackends } from './delivery-leases-backends.ts';
+
+const log = createLogger({ level: 'silent' });
+const fast = { limit: 10_000, windowMs: 1000 };
+
+let fake: FakeDiscord | undefined;
+let db: SharedDatabase | undefined;
+afterEach(async () => {
+  await fake?.close();
+  await db?.close();
+  fake = undefined;
+  db = undefined;
+});
+
+/**
+ * The lease repository as a frozen process sees it once `frozen()` says so: its renewals hang (a
+ * connection that no longer answers), so its lease runs out while it waits. Everything else is the
+ * real repository.
+ */
+function freezable(repo: LeaseRepository, frozen: () => boolean): LeaseRepository {
+  return {
+    claim: (name, holder, ttlMs) => repo.claim(name, holder, ttlMs),
+    renew: (name, holder, ttlMs) => (frozen() ? new Promise<boolean>(() => undefined) : repo.renew(name, holder, ttlMs)),
+    release: (name, holder) => repo.release(name, holder),
+    releaseAll: (holder) => repo.releaseAll(holder),
+    holderOf: (name) => repo.holderOf(name),
+  };
+}
+
+/** A runner as one process builds it: its own REST client, engine and lease holder id. */
+function runnerOf(f: FakeDiscord, h: Handle, holder: string, ttlMs: number, leases: LeaseRepository = h.state.leases): DeliveryRunner {
+  const rest = new REST({ api: f.apiUrl, globalRequestsPerSecond: 10_000 }).setToken(TOKEN);
+  const engine = createDeliveryEngine({ poster: discordPoster(rest, () => f.botUser.id, TOKEN), progress: h.state.progress, log });
+  return new DeliveryRunner({
+    store: h.store,
+    subscriptions: new Subscriptions(h.state.subscriptions),
+    engine,
+    log,
+    lease: { repo: leases, holder, ttlMs },
+  });
+}
+
+async function subscribeAll(h: Handle, target: Target, name: string): Promise<void> {
+  const now = new Date().toISOString();
+  const base = { source: null, keywords: null, backfill: { kind: 'all' as const } };
+  const sub: Subscription = {
+    ...target,
+    channelName: name,
+    ...base,
+    cursor: await backfillCursor(h.store, base, parseFilter(null)),
+    checkedAt: now,
+    createdAt: now,
+    createdBy: 'test',
+    paused: null,
+    posted: 0,
+    lastPostedAt: null,
+    lastRunAt: null,
+    lastError: null,
+  };
+  await h.state.subscriptions.put(sub);
+}
+
+function notice(i: number, comments = 2): Article {
+  return article({
+    title: `Harbour notice ${i}`,
+    text: `Berth ${i} closes for dredging.`,
+    publishedAt: `2026-11-${String(1 + i).padStart(2, '0')}T06:00`,
+    comments: Array.from({ length: comments }, (_, n) => comment(n + 1, `Reply ${n + 1} to notice ${i}.`)),
+  });
+}
+
+function channelRun(runs: readonly SubscriptionRun[], channelId: string): SubscriptionRun | undefined {
+  return runs.find((r) => r.channelId === channelId);
+}
+
+describe.each(sharedBackendNames)('GIVEN two delivery processes on one %s database', (backend) => {
+  it('THEN run at the same moment over 3 subscriptions × 10 articles, every article is posted exactly once per channel, each subscription by one of them', async () => {
+    db = await sharedBackends[backend]();
+    fake = await FakeDiscord.start({ botToken: TOKEN, rateLimits: { channelMessages: fast, global: fast, default: fast } });
+    const guildId = fake.createGuild({ name: 'Harbour' }).id;
+    const first = await db.open();
+    const second = await db.open();
+    const articles = Array.from({ length: 10 }, (_, i) => notice(i));
+    await first.store.upsertMany(articles);
+    const targets: Target[] = [];
+    for (let i = 0; i < 3; i++) {
+      const target: Target = { guildId, channelId: fake.createChannel(guildId, { name: `news-${i}`, type: 'text' }).id, kind: 'text' };
+      await subscribeAll(first, target, `news-${i}`);
+      targets.push(target);
+    }
+    const a = runnerOf(fake, first, 'process-a', 10_000);
+    const b = runnerOf(fake, second, 'process-b', 10_000);
+
+    const [runsA, runsB] = await Promise.all([a.run(), b.run()]);
+
+    // Per article: the post, its thread and 2 comments; 3 messages made (a thread is not a message).
+    for (const t of targets) {
+      expect(checkDelivered(fake, t, articles)).toEqual([]);
+      const mine = [channelRun(runsA, t.channelId), channelRun(runsB, t.channelId)];
+      // One of them delivered it; the other either found it held or, claiming after, nothing left to do.
+      expect(mine.filter((r) => (r?.articles ?? 0) > 0)).toHaveLength(1);
+      expect(mine.reduce((n, r) => n + (r?.created ?? 0), 0)).toBe(30);
+      expect(mine.every((r) => r?.error == null)).toBe(true);
+      const stored = await second.state.subscriptions.get({ guildId, channelId: t.channelId });
+      expect(stored?.posted).toBe(10);
+      expect(await first.state.leases.holderOf(deliveryLeaseName(t))).toBeNull();
+    }
+    // A second round finds nothing to do, whoever runs it.
+    const again = await Promise.all([a.run(), b.run()]);
+    expect(again.flat().reduce((n, r) => n + r.created, 0)).toBe(0);
+    for (const t of targets) expect(checkDelivered(fake, t, articles)).toEqual([]);
+  }, 60_000);
+
+  it('THEN a runner whose lease is taken over mid-article stops before its next message, and the new holder finishes the article with no duplicate', async () => {
+    db = await sharedBackends[backend]();
+    fake = await FakeDiscord.start({ botToken: TOKEN, rateLimits: { channelMessages: fast, global: fast, default: fast } });
+    const f = fake;
+    const guildId = f.createGuild({ name: 'Harbour' }).id;
+    const first = await db.open();
+    const second = await db.open();
+    const long = notice(1, 4);
+    await first.store.upsert(long);
+    const target: Target = { guildId, channelId: f.createChannel(guildId, { name: 'news', type: 'text' }).id, kind: 'text' };
+    await subscribeAll(first, target, 'news');
+    const ttlMs = 600;
+    let frozen = false;
+    const a = runnerOf(
+      f,
+      first,
+      'process-a',
+      ttlMs,
+      freezable(first.state.leases, () => frozen),
+    );
+    const b = runnerOf(f, second, 'process-b', ttlMs);
+
+    // The first comment (a message in the thread, not in the channel) is made at once and its answer
+    // is held back: the first holder is frozen mid-article with a message it has not recorded.
+    f.faults.slowNext({ count: 1, ms: 3000, route: new RegExp(`^POST /channels/(?!${target.channelId}/)\\d+/messages$`) });
+    const runA = a.run();
+    const threadMessages = (): number => {
+      const post = f.messages(target.channelId)[0];
+      return post ? f.messages(post.id).length : 0;
+    };
+    for (let waited = 0; threadMessages() < 1; waited += 20) {
+      if (waited > 10_000) throw new Error('the first comment never reached the thread');
+      await sleep(20);
+    }
+    // It can no longer renew its lease (a frozen process): its work is told to stop two thirds of
+    // the ttl after its last renewal, before the lease runs out and the second runner takes it over.
+    frozen = true;
+    const [ranA] = await runA;
+    for (let waited = 0; (await second.state.leases.holderOf(deliveryLeaseName(target))) !== null; waited += 20) {
+      if (waited > 10_000) throw new Error('the lease never ran out');
+      await sleep(20);
+    }
+    const [runB] = await b.run();
+
+    expect(checkDelivered(f, target, [long])).toEqual([]);
+    expect(ranA).toMatchObject({ heldElsewhere: true, created: 1, error: null });
+    // The second made the other 3 comments and adopted the one the first left unrecorded.
+    expect(runB).toMatchObject({ created: 3, error: null, articles: 1 });
+    expect(runB?.heldElsewhere).toBeUndefined();
+    const stored = await first.state.subscriptions.get({ guildId, channelId: target.channelId });
+    expect(stored?.posted).toBe(1);
+    expect(await first.state.leases.holderOf(deliveryLeaseName(target))).toBeNull();
+  }, 60_000);
+});
