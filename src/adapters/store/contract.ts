@@ -78,3 +78,35 @@ export interface Store extends ArticleSink {
   /** Ends the store's connections; waits for the queries under way. */
   close(): Promise<void>;
 }
+
+/** An article as stored: with the position delivery cursors refer to and its last change time. */
+export interface StoredArticle {
+  readonly article: Article;
+  /** Its place in the store's order (StorePositions): kept by a copy, since subscriptions' cursors are positions. */
+  readonly position: number;
+  /** When it last changed (delivery looks for changes after its last check by this time). */
+  readonly updatedAt: string;
+}
+
+/**
+ * What `paperboy copy` needs of a store besides Store: its articles with their stored metadata, out
+ * and back in unchanged. Both backends implement it.
+ */
+export interface StoreCopier {
+  /** Articles stored after `position` with their metadata, in position order, a page at a time. */
+  allStored(after?: number): AsyncIterable<StoredArticle>;
+  /**
+   * Writes `records` as they were stored (ids, positions, ingest and change times, comments in order)
+   * in one transaction: all of them or none. A record whose id or position is already here fails it.
+   * Positions given here are never handed out again to new articles.
+   */
+  restore(records: readonly StoredArticle[]): Promise<void>;
+  /** Comments stored, all articles together. */
+  countComments(): Promise<number>;
+  /** A note the copy keeps in the destination while it is under way (null when none), so an interrupted copy is told from foreign data. */
+  copyNote(): Promise<string | null>;
+  setCopyNote(note: string | null): Promise<void>;
+}
+
+/** The kv key of that note: keyv's keys all start with a namespace and ':', so none is this one. */
+export const COPY_NOTE = 'paperboy copy';

@@ -11,6 +11,15 @@ import { asPromise, columns, DeliveryProgressSchema, jsonColumn, replaceInto, va
 export interface DeliveryProgressRepository {
   get(channelId: string, articleId: string): Promise<DeliveryProgress | null>;
   put(channelId: string, articleId: string, progress: DeliveryProgress): Promise<void>;
+  /** Every record, in channel and article order (for `paperboy copy`). */
+  list(): Promise<ChannelProgress[]>;
+}
+
+/** One article's delivery progress in one channel, with its key. */
+export interface ChannelProgress {
+  readonly channelId: string;
+  readonly articleId: string;
+  readonly progress: DeliveryProgress;
 }
 
 interface ProgressRow {
@@ -96,7 +105,10 @@ export class SqliteDeliveryProgressRepository implements DeliveryProgressReposit
 
   constructor(db: Db) {
     this.write = progressWriter(db);
-    this.stmts = { get: db.prepare<[string, string], ProgressRow>('SELECT * FROM delivery_progress WHERE channel_id = ? AND article_id = ?') };
+    this.stmts = {
+      get: db.prepare<[string, string], ProgressRow>('SELECT * FROM delivery_progress WHERE channel_id = ? AND article_id = ?'),
+      all: db.prepare<[], ProgressRow>('SELECT * FROM delivery_progress ORDER BY channel_id, article_id'),
+    };
   }
 
   get(channelId: string, articleId: string): Promise<DeliveryProgress | null> {
@@ -109,7 +121,15 @@ export class SqliteDeliveryProgressRepository implements DeliveryProgressReposit
   put(channelId: string, articleId: string, progress: DeliveryProgress): Promise<void> {
     return asPromise(() => this.write(channelId, articleId, progress));
   }
+
+  list(): Promise<ChannelProgress[]> {
+    return asPromise(() => this.stmts.all.all().map(channelProgress));
+  }
+}
+
+function channelProgress(r: ProgressRow): ChannelProgress {
+  return { channelId: r.channel_id, articleId: r.article_id, progress: fromRow(r) };
 }
 
 /** The row form, shared with the PostgreSQL repository (postgres/), whose table has the same columns. */
-export { COLUMNS as PROGRESS_COLUMNS, fromRow as progressFromRow, toRow as progressToRow, type ProgressRow };
+export { channelProgress, COLUMNS as PROGRESS_COLUMNS, fromRow as progressFromRow, toRow as progressToRow, type ProgressRow };

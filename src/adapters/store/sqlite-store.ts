@@ -5,7 +5,7 @@
  * state tables in the same file).
  */
 import type { Article } from '../../core/model.ts';
-import type { ArticleSummary, Store, StorePositions, UpsertStatus } from './contract.ts';
+import type { ArticleSummary, Store, StoreCopier, StoredArticle, StorePositions, UpsertStatus } from './contract.ts';
 import type { Db, OpenOptions } from './db.ts';
 import type { Positioned } from './positions.ts';
 import type { SearchOptions, SearchResult } from './search.ts';
@@ -17,7 +17,7 @@ function settle<T>(run: () => T): Promise<T> {
   return new Promise<T>((resolve) => resolve(run()));
 }
 
-export class SqliteStore implements Store {
+export class SqliteStore implements Store, StoreCopier {
   readonly backend = 'sqlite' as const;
   readonly positions: StorePositions;
 
@@ -89,5 +89,26 @@ export class SqliteStore implements Store {
 
   close(): Promise<void> {
     return settle(() => this.engine.close());
+  }
+
+  // eslint-disable-next-line @typescript-eslint/require-await
+  async *allStored(after = 0): AsyncGenerator<StoredArticle> {
+    yield* this.engine.allStored(after);
+  }
+
+  restore(records: readonly StoredArticle[]): Promise<void> {
+    return settle(() => this.engine.restore(records));
+  }
+
+  countComments(): Promise<number> {
+    return settle(() => this.engine.countComments());
+  }
+
+  copyNote(): Promise<string | null> {
+    return settle(() => this.engine.copyNote());
+  }
+
+  setCopyNote(note: string | null): Promise<void> {
+    return settle(() => this.engine.setCopyNote(note));
   }
 }

@@ -3,7 +3,7 @@
  * re-ingesting an article updates it in place and merges its comments by identity.
  */
 import type { Article, Comment } from '../../core/model.ts';
-import type { ArticleSummary, UpsertStatus } from './contract.ts';
+import { type ArticleSummary, COPY_NOTE, type StoredArticle, type UpsertStatus } from './contract.ts';
 import { type Db, type OpenOptions, openDatabase } from './db.ts';
 import { type FtsWriter, ftsWriter } from './fts.ts';
 import { type ArticleColumns, type ArticleRow, type CommentColumns, type CommentRow, articleColumns, commentColumns, toArticle } from './rows.ts';
@@ -69,6 +69,14 @@ export class ArticleStore {
         "SELECT id FROM articles WHERE id >= @prefix AND id < @prefix || 'g' ORDER BY id LIMIT @limit",
       ),
       count: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM articles'),
+      restoreArticle: db.prepare<[ArticleColumns & { rowid: number; updated_at: string }]>(
+        `INSERT INTO articles (rowid, id, title, url, source, author, published_at, language, blocks, body_text, declared_comment_count, comments_url, ingested_at, updated_at)
+         VALUES (@rowid, @id, @title, @url, @source, @author, @published_at, @language, @blocks, @body_text, @declared_comment_count, @comments_url, @ingested_at, @updated_at)`,
+      ),
+      countComments: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM comments'),
+      copyNote: db.prepare<[string], { value: string }>('SELECT value FROM kv WHERE key = ?'),
+      setCopyNote: db.prepare<[string, string]>('INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+      clearCopyNote: db.prepare<[string]>('DELETE FROM kv WHERE key = ?'),
     };
   }
 
@@ -234,5 +242,47 @@ export class ArticleStore {
   /** Up to `limit` titles matching what was typed so far (newest articles when nothing was typed). */
   suggest(typed: string, limit: number): Suggestion[] {
     return this.suggestTitles(typed, limit);
+  }
+
+  /** Articles stored after `position` with their positions and change times, in position order (StoreCopier). */
+  *allStored(position = 0): Generator<StoredArticle> {
+    let after = position;
+    for (;;) {
+      const rows = this.stmts.articlesAfter.all(after, 200);
+      if (rows.length === 0) return;
+      for (const row of rows) yield { article: toArticle(row, this.stmts.commentsOf.all(row.rowid)), position: row.rowid, updatedAt: row.updated_at };
+      after = rows[rows.length - 1]!.rowid;
+    }
+  }
+
+  /**
+   * Writes articles as they were stored, positions (rowids) and times included, in one transaction
+   * (StoreCopier). Comments keep their order. A rowid or id already here fails the whole batch.
+   */
+  restore(records: readonly StoredArticle[]): void {
+    this.db
+      .transaction(() => {
+        for (const { article, position, updatedAt } of records) {
+          const cols = articleColumns(article);
+          this.stmts.restoreArticle.run({ ...cols, rowid: position, updated_at: updatedAt });
+          this.fts.addArticle(position, cols.title, cols.body_text);
+          article.comments.forEach((c, i) => this.insertComment(position, commentColumns(c), i));
+        }
+      })
+      .immediate();
+  }
+
+  countComments(): number {
+    return this.stmts.countComments.get()?.n ?? 0;
+  }
+
+  /** The note `paperboy copy` keeps here while it copies into this file (a row of kv outside keyv's namespaces). */
+  copyNote(): string | null {
+    return this.stmts.copyNote.get(COPY_NOTE)?.value ?? null;
+  }
+
+  setCopyNote(note: string | null): void {
+    if (note === null) this.stmts.clearCopyNote.run(COPY_NOTE);
+    else this.stmts.setCopyNote.run(COPY_NOTE, note);
   }
 }

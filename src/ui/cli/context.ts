@@ -1,11 +1,13 @@
-/** What every CLI command needs: the configuration and the store, opened once and closed on exit. */
+/** What every CLI command needs: the configuration and the store (SQLite, or PostgreSQL with DATABASE_URL), opened once and closed on exit. */
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { loadConfig } from '../../config.ts';
+import { type Config, loadConfig } from '../../config.ts';
 import { describeSqliteError } from '../../adapters/store/errors.ts';
-import { SqliteStore } from '../../adapters/store/sqlite-store.ts';
+import type { Store } from '../../adapters/store/contract.ts';
+import type { BotState } from '../../adapters/store/state.ts';
 import { UserError } from '../../core/errors.ts';
+import { type CliStorage, openPostgresStorage, openSqliteStorage } from './storage.ts';
 
 export interface Io {
   /** A line (or lines) of output; a final newline is added when missing. */
@@ -39,24 +41,28 @@ function commandPath(command: Command): string {
   return names.join(' ');
 }
 
-function databasePath(command: Command): string {
+function configOf(command: Command): Config {
   const db = command.optsWithGlobals<{ db?: string }>().db;
-  return loadConfig(db ? { ...process.env, DATABASE_PATH: db } : process.env).databasePath;
+  return loadConfig(db ? { ...process.env, DATABASE_PATH: db } : process.env);
 }
 
 /**
- * Opens the store named by --db, else DATABASE_PATH, else data/paperboy.db: read-only for the
- * reading commands. Only `ingest` creates the file: a mistyped path for any other command is named
- * as missing, not answered from a new, empty database left behind. A file Paperboy cannot use
- * (damaged, read-only for a writer, not a Paperboy database) is a UserError naming it.
+ * Opens the store the bot uses: PostgreSQL when DATABASE_URL is set (as `paperboy start` does; one
+ * pool for the articles and the state), else the file named by --db, else DATABASE_PATH, else
+ * data/paperboy.db: read-only for the reading commands. Only `ingest` (and `feed add`) create the
+ * file: a mistyped path for any other command is named as missing, not answered from a new, empty
+ * database left behind. A file Paperboy cannot use (damaged, read-only for a writer, not a Paperboy
+ * database) or a server it cannot reach is a UserError naming it (never with a password).
  */
-export function openStore(command: Command, create = false): SqliteStore {
-  const path = databasePath(command);
+export async function openStorage(command: Command, create = false): Promise<CliStorage> {
+  const config = configOf(command);
+  if (config.databaseUrl) return openPostgresStorage(config.databaseUrl, 'DATABASE_URL', Math.min(config.poolMax, 4));
+  const path = config.databasePath;
   if (!create && !existsSync(path)) {
     throw new UserError('not-found', `no database at ${path}: store articles first with \`paperboy ingest PATH\`, or check --db and DATABASE_PATH`);
   }
   try {
-    return SqliteStore.open(path, { readOnly: READING_COMMANDS.has(commandPath(command)) });
+    return openSqliteStorage(path, { readOnly: READING_COMMANDS.has(commandPath(command)) });
   } catch (error) {
     throw asUserError(error, path);
   }
@@ -68,15 +74,18 @@ function asUserError(error: unknown, path: string): unknown {
   return described ? new UserError('bad-input', described.message, { cause: error }) : error;
 }
 
-/** Runs `fn` with the store open, closing it afterwards whatever happens. `create` only for commands that write. */
-export async function withStore<T>(command: Command, fn: (store: SqliteStore) => T | Promise<T>, create = false): Promise<T> {
-  const store = openStore(command, create);
+/**
+ * Runs `fn` with the store open (and the bot's state beside it, opened when asked for), closing
+ * them afterwards whatever happens. `create` only for commands that write.
+ */
+export async function withStore<T>(command: Command, fn: (store: Store, state: () => BotState) => T | Promise<T>, create = false): Promise<T> {
+  const storage = await openStorage(command, create);
   try {
-    return await fn(store);
+    return await fn(storage.store, () => storage.state());
   } catch (error) {
-    throw asUserError(error, databasePath(command));
+    throw asUserError(error, storage.name);
   } finally {
-    await store.close();
+    await storage.close();
   }
 }
 

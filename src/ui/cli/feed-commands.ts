@@ -5,14 +5,13 @@ import { createFeedParser } from '../../adapters/feeds/parse-worker.ts';
 import { pollFeeds } from '../../app/feeds/poll.ts';
 import { addFeed, feedAddress, listFeeds, removeFeed } from '../../app/feeds/manage.ts';
 import { FeedRegistry } from '../../app/feeds/registry.ts';
-import { openBotState } from '../../adapters/store/state.ts';
-import type { SqliteStore } from '../../adapters/store/sqlite-store.ts';
+import type { BotState } from '../../adapters/store/state.ts';
 import { UserError } from '../../core/errors.ts';
 import { type Io, json, withStore } from './context.ts';
 
-function registryOf(store: SqliteStore): FeedRegistry {
-  // The bot's own table: feeds added here are the ones the bot polls.
-  return new FeedRegistry(openBotState(store.db).feeds);
+function registryOf(state: () => BotState): FeedRegistry {
+  // The bot's own table (in the file, or in PostgreSQL with DATABASE_URL): feeds added here are the ones the bot polls.
+  return new FeedRegistry(state().feeds);
 }
 
 export function registerFeedCommands(program: Command, io: Io, setExitCode: (code: number) => void): void {
@@ -27,8 +26,8 @@ export function registerFeedCommands(program: Command, io: Io, setExitCode: (cod
       const address = feedAddress(input);
       await withStore(
         cmd,
-        async (store) => {
-          const added = await addFeed(registryOf(store), address, opts.name, new Date());
+        async (_store, state) => {
+          const added = await addFeed(registryOf(state), address, opts.name, new Date());
           io.out(`${added.existed ? 'updated' : 'added'} ${address} as "${added.name}"`);
         },
         true,
@@ -41,8 +40,8 @@ export function registerFeedCommands(program: Command, io: Io, setExitCode: (cod
     .argument('<url>', 'the feed’s address')
     .action(async (input: string, _opts: unknown, cmd: Command) => {
       const address = feedAddress(input);
-      await withStore(cmd, async (store) => {
-        if (!(await removeFeed(registryOf(store), address))) throw new UserError('not-found', `no feed ${address} (see \`paperboy feed list\`)`);
+      await withStore(cmd, async (_store, state) => {
+        if (!(await removeFeed(registryOf(state), address))) throw new UserError('not-found', `no feed ${address} (see \`paperboy feed list\`)`);
         io.out(`removed ${address}`);
       });
     });
@@ -52,8 +51,8 @@ export function registerFeedCommands(program: Command, io: Io, setExitCode: (cod
     .description('the feeds, when each was last read, and why one is failing')
     .option('--json', 'print the list as JSON')
     .action(async (opts: { json?: boolean }, cmd: Command) => {
-      await withStore(cmd, async (store) => {
-        const feeds = await listFeeds(registryOf(store));
+      await withStore(cmd, async (_store, state) => {
+        const feeds = await listFeeds(registryOf(state));
         if (opts.json) return io.out(json(feeds));
         if (feeds.length === 0) return io.out('No feeds yet. Add one with `paperboy feed add URL`.');
         for (const f of feeds) {
@@ -72,9 +71,9 @@ export function registerFeedCommands(program: Command, io: Io, setExitCode: (cod
     .description('read every feed now (even those backing off) and store their items')
     .option('--json', 'print the results as JSON')
     .action(async (opts: { json?: boolean }, cmd: Command) => {
-      await withStore(cmd, async (store) => {
+      await withStore(cmd, async (store, state) => {
         const parser = createFeedParser();
-        const results = await pollFeeds(registryOf(store), store, { parse: parser.parse, force: true, limits: { allow: loadConfig().feedAllow } }).finally(() =>
+        const results = await pollFeeds(registryOf(state), store, { parse: parser.parse, force: true, limits: { allow: loadConfig().feedAllow } }).finally(() =>
           parser.close(),
         );
         if (opts.json) io.out(json(results));

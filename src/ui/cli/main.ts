@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../../config.ts';
 import { UserError, referenceId } from '../../core/errors.ts';
 import { type Io, processIo } from './context.ts';
+import { registerCopyCommand } from './copy.ts';
 import { registerFeedCommands } from './feed-commands.ts';
 import { registerLibraryCommands } from './library-commands.ts';
 import { registerTextCommands } from './text-commands.ts';
@@ -21,6 +22,7 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void, extra:
   registerLibraryCommands(program, io, setExitCode);
   registerTextCommands(program, io);
   registerFeedCommands(program, io, setExitCode);
+  registerCopyCommand(program, io, setExitCode);
   return program;
 }
 

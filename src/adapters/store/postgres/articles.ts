@@ -10,7 +10,7 @@
  * that delivery has already walked past, and be missed for good).
  */
 import type { Article, Comment } from '../../../core/model.ts';
-import type { ArticleSummary, Store, StorePositions, UpsertStatus } from '../contract.ts';
+import { type ArticleSummary, COPY_NOTE, type Store, type StoreCopier, type StoredArticle, type StorePositions, type UpsertStatus } from '../contract.ts';
 import { type ArticleColumns, type ArticleRow, type CommentColumns, type CommentRow, articleColumns, commentColumns, toArticle } from '../rows.ts';
 import type { SearchOptions, SearchResult } from '../search-common.ts';
 import type { Suggestion } from '../suggest.ts';
@@ -63,7 +63,7 @@ type Queryable = Pick<Pool | Client, 'query'>;
 
 export type PostgresStoreOptions = PoolOptions;
 
-export class PostgresStore implements Store {
+export class PostgresStore implements Store, StoreCopier {
   readonly backend = 'postgres' as const;
   readonly positions: StorePositions;
 
@@ -212,6 +212,78 @@ export class PostgresStore implements Store {
 
   close(): Promise<void> {
     return this.pool.end();
+  }
+
+  /** Articles stored after `position` with their positions and change times, in position order (StoreCopier). */
+  async *allStored(position = 0): AsyncGenerator<StoredArticle> {
+    let after = position;
+    for (;;) {
+      const { rows } = await this.pool.query<ArticleRow>(`${ARTICLE_SELECT} WHERE position > $1 ORDER BY position LIMIT $2`, [after, PAGE]);
+      if (rows.length === 0) return;
+      const comments = await this.pool.query<CommentRow>(`${COMMENT_SELECT} WHERE article_position = ANY($1::bigint[]) ORDER BY article_position, position`, [
+        rows.map((r) => r.rowid),
+      ]);
+      const byArticle = new Map<number, CommentRow[]>();
+      for (const c of comments.rows) {
+        const list = byArticle.get(c.article_rowid);
+        if (list) list.push(c);
+        else byArticle.set(c.article_rowid, [c]);
+      }
+      for (const row of rows) yield { article: toArticle(row, byArticle.get(row.rowid) ?? []), position: row.rowid, updatedAt: row.updated_at };
+      after = rows[rows.length - 1]!.rowid;
+    }
+  }
+
+  /**
+   * Writes articles as they were stored, positions and times included, in one transaction
+   * (StoreCopier). The identity then continues after the highest position written, so an article
+   * stored later gets a higher one than every copied article.
+   */
+  async restore(records: readonly StoredArticle[]): Promise<void> {
+    if (records.length === 0) return;
+    await transaction(this.pool, async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock($1)', [ARTICLE_WRITES]);
+      const configs = [...new Set(records.map((r) => configFor(r.article.language)))];
+      await client.query('INSERT INTO search_configs (config) SELECT unnest($1::regconfig[]) ON CONFLICT DO NOTHING', [configs]);
+      for (const { article, position, updatedAt } of records) {
+        const cols = articleColumns(article);
+        const config = configFor(cols.language);
+        const n = ARTICLE_NAMES.length;
+        await client.query(
+          `INSERT INTO articles (position, ${ARTICLE_NAMES.join(', ')}, updated_at, ts_config) OVERRIDING SYSTEM VALUE
+           VALUES ($1, ${ARTICLE_NAMES.map((_, i) => `$${i + 2}`).join(', ')}, $${n + 2}, $${n + 3}::regconfig)`,
+          [position, ...ARTICLE_NAMES.map((k) => cols[k]), updatedAt, config],
+        );
+        for (const [i, c] of article.comments.entries()) await insertComment(client, position, commentColumns(c), i, config);
+      }
+      const highest = Math.max(...records.map((r) => r.position));
+      // Never lowered: positions once handed out are not handed out again.
+      await client.query(
+        `SELECT setval(pg_get_serial_sequence('articles', 'position'),
+           GREATEST($1::bigint, coalesce(pg_sequence_last_value(pg_get_serial_sequence('articles', 'position')::regclass), 0)))`,
+        [highest],
+      );
+    });
+  }
+
+  async countComments(): Promise<number> {
+    const { rows } = await this.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM comments');
+    return rows[0]?.n ?? 0;
+  }
+
+  /** The note `paperboy copy` keeps here while it copies into this database (a kv row outside keyv's namespaces). */
+  async copyNote(): Promise<string | null> {
+    const { rows } = await this.pool.query<{ value: string }>('SELECT value FROM kv WHERE key = $1', [COPY_NOTE]);
+    return rows[0]?.value ?? null;
+  }
+
+  async setCopyNote(note: string | null): Promise<void> {
+    if (note === null) await this.pool.query('DELETE FROM kv WHERE key = $1', [COPY_NOTE]);
+    else
+      await this.pool.query('INSERT INTO kv (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, expires_at = NULL', [
+        COPY_NOTE,
+        note,
+      ]);
   }
 }
 

@@ -3,7 +3,15 @@
  * whole after every message. The rows outlive the channel's subscription.
  */
 import type { DeliveryProgress } from '../../../core/state.ts';
-import { type DeliveryProgressRepository, PROGRESS_COLUMNS, type ProgressRow, progressFromRow, progressToRow } from '../delivery-progress.ts';
+import {
+  type ChannelProgress,
+  channelProgress,
+  type DeliveryProgressRepository,
+  PROGRESS_COLUMNS,
+  type ProgressRow,
+  progressFromRow,
+  progressToRow,
+} from '../delivery-progress.ts';
 import { type Pool, rowValues, upsertInto } from './pool.ts';
 
 const UPSERT = upsertInto('delivery_progress', PROGRESS_COLUMNS, ['channel_id', 'article_id']);
@@ -18,5 +26,11 @@ export class PostgresDeliveryProgressRepository implements DeliveryProgressRepos
 
   async put(channelId: string, articleId: string, progress: DeliveryProgress): Promise<void> {
     await this.pool.query(UPSERT, rowValues(progressToRow(channelId, articleId, progress), PROGRESS_COLUMNS));
+  }
+
+  async list(): Promise<ChannelProgress[]> {
+    // COLLATE "C": byte order, as SQLite's ORDER BY gives.
+    const { rows } = await this.pool.query<ProgressRow>('SELECT * FROM delivery_progress ORDER BY channel_id COLLATE "C", article_id COLLATE "C"');
+    return rows.map(channelProgress);
   }
 }

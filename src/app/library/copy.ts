@@ -1,0 +1,143 @@
+/**
+ * `paperboy copy`: every article (with its position, times and comments), subscription, feed,
+ * delivery record and article thread from one store into another, SQLite or PostgreSQL either way.
+ *
+ * Faithful: positions are kept, since subscriptions' cursors and delivery refer to them (renumbered,
+ * a moved bot would post some articles again and skip others). Resumable: articles go in batches,
+ * one transaction each, in position order, so after an interruption the destination holds a
+ * prefix of the source and the copy goes on after its highest position. The state tables are small
+ * and copied whole at the end, each row written over its key, so doing that again changes nothing.
+ * A note in the destination marks a copy under way: without it, a destination holding anything is
+ * someone else's data and is refused.
+ */
+import type { Store, StoreCopier, StoredArticle } from '../../adapters/store/contract.ts';
+import type { BotState } from '../../adapters/store/state.ts';
+import { UserError } from '../../core/errors.ts';
+
+/** Articles per transaction when not told. */
+export const DEFAULT_BATCH = 500;
+
+export interface CopyEnd {
+  readonly store: Store & StoreCopier;
+  readonly state: BotState;
+  /** The file's path or host:port/database: how messages and the note name it. */
+  readonly name: string;
+}
+
+export interface CopyOptions {
+  /** Continue an interrupted copy into the destination. */
+  readonly resume?: boolean;
+  /** Articles per transaction. @default DEFAULT_BATCH */
+  readonly batch?: number;
+  /** Told once before the first batch (done = what an earlier run copied) and after each batch. */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+export const KINDS = ['articles', 'comments', 'subscriptions', 'feeds', 'delivery records', 'article threads'] as const;
+export type Kind = (typeof KINDS)[number];
+
+export interface KindCount {
+  readonly kind: Kind;
+  readonly source: number;
+  readonly destination: number;
+}
+
+export interface CopyReport {
+  /** The destination's highest position when the copy resumed, or null for a fresh copy. */
+  readonly resumedAfter: number | null;
+  /** Articles this run wrote. */
+  readonly copied: number;
+  readonly counts: readonly KindCount[];
+  /** The kinds whose counts differ (the copy is then left marked unfinished). */
+  readonly differ: readonly Kind[];
+}
+
+async function countAll(end: CopyEnd): Promise<Record<Kind, number>> {
+  const [articles, comments, subscriptions, feeds, progress, threads] = await Promise.all([
+    end.store.count(),
+    end.store.countComments(),
+    end.state.subscriptions.list(),
+    end.state.feeds.list(),
+    end.state.progress.list(),
+    end.state.threads.list(),
+  ]);
+  return {
+    articles,
+    comments,
+    subscriptions: subscriptions.subscriptions.length + subscriptions.invalid.length,
+    feeds: feeds.length,
+    'delivery records': progress.length,
+    'article threads': threads.length,
+  };
+}
+
+function noteFor(from: CopyEnd): string {
+  return JSON.stringify({ from: from.name });
+}
+
+/** Refuses a destination that holds anything not from an unfinished copy of this same source. */
+async function checkDestination(from: CopyEnd, to: CopyEnd, resume: boolean): Promise<void> {
+  const note = await to.store.copyNote();
+  if (note !== null) {
+    if (note !== noteFor(from)) {
+      throw new UserError('bad-input', `${to.name} holds an unfinished copy from somewhere else (${note.slice(0, 200)}): copy into an empty database instead`);
+    }
+    if (!resume) throw new UserError('bad-input', `${to.name} holds an unfinished copy from ${from.name}: add --resume to continue it`);
+    return;
+  }
+  const counts = await countAll(to);
+  const held = KINDS.filter((k) => counts[k] > 0).map((k) => `${counts[k]} ${k}`);
+  if (held.length > 0) {
+    throw new UserError(
+      'bad-input',
+      `${to.name} already holds ${held.join(', ')}, not from a copy of ${from.name} under way: copy into an empty database` +
+        (resume ? ' (--resume only continues a copy that was interrupted)' : ''),
+    );
+  }
+}
+
+/** Copies everything from `from` into `to`, then counts each kind on both sides. */
+export async function copyLibrary(from: CopyEnd, to: CopyEnd, options: CopyOptions = {}): Promise<CopyReport> {
+  const batch = options.batch ?? DEFAULT_BATCH;
+  if (!Number.isInteger(batch) || batch < 1) throw new UserError('bad-option', `copy: expected \`batch\` to be a whole number from 1 up, got \`${batch}\``);
+  if (from.name === to.name) throw new UserError('bad-input', `${from.name} is the store being copied: name another destination`);
+  await checkDestination(from, to, options.resume ?? false);
+  await to.store.setCopyNote(noteFor(from));
+
+  const after = await to.store.positions.last();
+  const resumedAfter = options.resume ? after : null;
+  const total = await from.store.count();
+  // What an earlier run copied: the destination holds exactly the source's articles up to `after`.
+  let done = await to.store.count();
+  let copied = 0;
+  options.onProgress?.(done, total);
+  let pending: StoredArticle[] = [];
+  const flush = async (): Promise<void> => {
+    await to.store.restore(pending);
+    done += pending.length;
+    copied += pending.length;
+    pending = [];
+    options.onProgress?.(done, total);
+  };
+  for await (const record of from.store.allStored(after)) {
+    pending.push(record);
+    if (pending.length >= batch) await flush();
+  }
+  if (pending.length > 0) await flush();
+
+  await copyState(from.state, to.state);
+
+  const [source, destination] = await Promise.all([countAll(from), countAll(to)]);
+  const counts = KINDS.map((kind) => ({ kind, source: source[kind], destination: destination[kind] }));
+  const differ = counts.filter((c) => c.source !== c.destination).map((c) => c.kind);
+  if (differ.length === 0) await to.store.setCopyNote(null);
+  return { resumedAfter, copied, counts, differ };
+}
+
+/** The bot's state, row by row through the repositories: each row written over its key, so a second pass changes nothing. */
+async function copyState(from: BotState, to: BotState): Promise<void> {
+  for (const s of (await from.subscriptions.list()).subscriptions) await to.subscriptions.put(s);
+  for (const f of await from.feeds.list()) await to.feeds.put(f);
+  for (const p of await from.progress.list()) await to.progress.put(p.channelId, p.articleId, p.progress);
+  for (const t of await from.threads.list()) await to.threads.put(t);
+}

@@ -1,0 +1,119 @@
+/** `paperboy copy --to postgres://… | FILE.db`: the whole library and the bot's state into another store. */
+import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import { SingleBar } from 'cli-progress';
+import { copyLibrary, DEFAULT_BATCH, type CopyReport } from '../../app/library/copy.ts';
+import { loadConfig } from '../../config.ts';
+import { describeSqliteError } from '../../adapters/store/errors.ts';
+import { lockDatabaseFile, type ProcessLock } from '../../adapters/store/lock.ts';
+import { describeUrl } from '../../adapters/store/postgres/pool.ts';
+import { UserError } from '../../core/errors.ts';
+import { type Io, positiveInt } from './context.ts';
+import { type CliStorage, isPostgresUrl, openPostgresStorage, openSqliteStorage } from './storage.ts';
+
+/** A SQLite file, locked as `paperboy start` locks it, so a bot running on it (or starting during the copy) is refused. */
+function openLockedFile(path: string): { storage: CliStorage; lock: ProcessLock } {
+  let lock: ProcessLock;
+  try {
+    lock = lockDatabaseFile(path);
+  } catch (error) {
+    const described = describeSqliteError(error, path);
+    throw new UserError('bad-input', described ? described.message : error instanceof Error ? error.message : String(error), { cause: error });
+  }
+  try {
+    return { storage: openSqliteStorage(path), lock };
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+interface End {
+  readonly storage: CliStorage;
+  readonly lock: ProcessLock | null;
+}
+
+async function openEnd(target: string, what: string, mustExist: boolean): Promise<End> {
+  if (isPostgresUrl(target)) return { storage: await openPostgresStorage(target, what), lock: null };
+  const path = resolve(target);
+  if (mustExist && !existsSync(path)) throw new UserError('not-found', `${what}: no database at ${path}`);
+  return openLockedFile(path);
+}
+
+async function closeEnd(end: End): Promise<void> {
+  try {
+    await end.storage.close();
+  } finally {
+    end.lock?.release();
+  }
+}
+
+function sameStore(source: string, target: string): boolean {
+  if (isPostgresUrl(source) !== isPostgresUrl(target)) return false;
+  return isPostgresUrl(source) ? describeUrl(source) === describeUrl(target) : resolve(source) === resolve(target);
+}
+
+function table(report: CopyReport): string {
+  const rows = [['', 'source', 'destination'], ...report.counts.map((c) => [c.kind, String(c.source), String(c.destination)])];
+  const width = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows
+    .map(
+      (r) => `${r[0]!.padEnd(width[0]!)}  ${r[1]!.padStart(width[1]!)}  ${r[2]!.padStart(width[2]!)}${r === rows[0] ? '' : r[1] === r[2] ? '' : '  differs'}`,
+    )
+    .join('\n');
+}
+
+export function registerCopyCommand(program: Command, io: Io, setExitCode: (code: number) => void): void {
+  program
+    .command('copy')
+    .description(
+      'copy every article, comment, subscription, feed, delivery record and article thread into another store (PostgreSQL or a SQLite file), ' +
+        'positions kept. Stop the bot first: nothing may write to the source while it copies (a bot on a SQLite source is detected). ' +
+        'An interrupted copy continues with --resume.',
+    )
+    .requiredOption('--to <target>', 'where to: a postgres:// URL, or a .db file path (an empty or new database)')
+    .option('--resume', 'continue an interrupted copy into --to')
+    .option('--batch <n>', `articles per transaction (default ${DEFAULT_BATCH})`, positiveInt('--batch'), DEFAULT_BATCH)
+    .addHelpText('after', '\nThe source is DATABASE_URL when set, else --db (DATABASE_PATH, data/paperboy.db). Exit 1 when a count differs.')
+    .action(async (opts: { to: string; resume?: boolean; batch: number }, cmd: Command) => {
+      const db = cmd.optsWithGlobals<{ db?: string }>().db;
+      const config = loadConfig(db ? { ...process.env, DATABASE_PATH: db } : process.env);
+      const from = await openEnd(config.databaseUrl ?? config.databasePath, config.databaseUrl ? 'DATABASE_URL' : 'the source', true);
+      let to: End | undefined;
+      try {
+        // Before opening it: a second handle on the source file would take the source's own lock over.
+        if (sameStore(config.databaseUrl ?? resolve(config.databasePath), opts.to)) {
+          throw new UserError('bad-input', `--to names the store being copied (${from.storage.name}): name another destination`);
+        }
+        to = await openEnd(opts.to, '--to', false);
+        io.out(`copying ${from.storage.name} to ${to.storage.name}`);
+        const bar = io.tty ? new SingleBar({ stream: process.stderr, clearOnComplete: true, format: 'articles [{bar}] {value}/{total}' }) : null;
+        let started = false;
+        const report = await copyLibrary(
+          { store: from.storage.store, state: from.storage.state(), name: from.storage.name },
+          { store: to.storage.store, state: to.storage.state(), name: to.storage.name },
+          {
+            resume: opts.resume ?? false,
+            batch: opts.batch,
+            onProgress: (done, total) => {
+              if (bar) {
+                if (!started) bar.start(total, done);
+                else bar.update(done);
+              } else io.out(`${started ? 'copied' : 'starting at'} ${done} of ${total} articles`);
+              started = true;
+            },
+          },
+        ).finally(() => bar?.stop());
+        if (report.resumedAfter !== null) io.out(`resumed after position ${report.resumedAfter}`);
+        io.out(table(report));
+        if (report.differ.length > 0) {
+          io.err(`paperboy: the counts differ for ${report.differ.join(', ')}: the copy is kept marked unfinished; run it again with --resume`);
+          setExitCode(1);
+        } else io.out(`done: ${report.copied} articles copied in this run`);
+      } finally {
+        if (to) await closeEnd(to);
+        await closeEnd(from);
+      }
+    });
+}
