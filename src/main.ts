@@ -77,9 +77,10 @@ changed.`;
 function registerBotCommands(program: Command, io: Io, setExitCode: (code: number) => void): void {
   const roles: ReadonlyArray<[BotCommand, string, string]> = [
     ['start', 'run the bot, or the playground without a token', START_HELP],
-    ['worker', 'deliver, poll feeds and read the inbox, without a gateway', WORKER_HELP],
-    ['rest-proxy', "share one Discord rate-limit budget among the bot's processes", REST_PROXY_HELP],
     ['deploy-commands', 'register the slash commands with Discord', DEPLOY_HELP],
+    // Short enough for one line each in `paperboy --help` at 80 columns.
+    ['worker', 'deliver, poll feeds, read the inbox; no gateway', WORKER_HELP],
+    ['rest-proxy', 'one Discord rate-limit budget for all processes', REST_PROXY_HELP],
   ];
   for (const [name, description, help] of roles)
     program

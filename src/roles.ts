@@ -64,14 +64,18 @@ export async function start(config: Config): Promise<void> {
     import('./ui/discord/shards.ts'),
     import('./ui/worker.ts'),
   ]);
-  // SHARD_COUNT=auto asks Discord (through the proxy when set); SHARD_IDS outside the count is a ConfigError.
-  const resolved = await shards.resolveShards(config.shards, () => shards.recommendedShards(restFor(discord)));
-  const { describeStart } = await import('./ui/health/describe.ts');
-  log.info({ ...describeStart(config, 'start', resolved), api: discord.apiUrl }, 'starting: connecting to Discord');
   const database = config.databasePath;
+  // Before anything is logged or opened: a second bot on the same SQLite file stops here, in one line.
   const lock = config.databaseUrl === null ? lockDatabaseFile(database, { log }) : null;
   const stopping = untilStop(log, lock, database);
   try {
+    // SHARD_COUNT=auto asks Discord (through the proxy when set); SHARD_IDS outside the count is a ConfigError.
+    const resolved = await shards.resolveShards(config.shards, () => shards.recommendedShards(restFor(discord)));
+    const { describeStart } = await import('./ui/health/describe.ts');
+    log.info(
+      { ...describeStart(config, 'start', resolved), api: discord.apiUrl, ...(config.databaseUrl === null && { database }) },
+      'starting: connecting to Discord',
+    );
     const storage = await openBackends(config, log);
     const lease = leaseFor(config, storage.state.leases);
     let health: HealthServer | null = null;
