@@ -85,15 +85,22 @@ describe('GIVEN two `paperboy start` on one DATABASE_URL, SHARD_IDS 0 and 1 of S
 });
 
 describe('GIVEN `paperboy rest-proxy` and a `paperboy start` with DISCORD_REST_PROXY', () => {
-  it('THEN every REST call of the bot goes through the proxy: with a dead DISCORD_API_URL of its own it still connects and answers', async () => {
+  it('THEN every REST call of the bot goes through the proxy (GET /gateway/bot for SHARD_COUNT=auto too): with a dead DISCORD_API_URL of its own it still connects and answers', async () => {
     const readers = await readersGuild('Readers');
     const proxy = spawn(['rest-proxy'], { REST_PROXY_PORT: '0', LOG_LEVEL: 'info' });
     const listening = await proxy.waitFor((l) => l.msg === 'rest proxy: listening', 20_000);
     expect(proxy.lines.find((l) => l.msg === 'starting: REST proxy')).toMatchObject({ role: 'rest-proxy', shards: 'none', delivery: 'off' });
     // Nothing listens on port 1: only the proxy can reach the local Discord.
-    const bot = spawn(['start'], { DISCORD_API_URL: 'http://127.0.0.1:1/api', DISCORD_REST_PROXY: String(listening.url), LOG_LEVEL: 'info' });
+    // SHARD_COUNT=auto: Discord's recommendation (one shard here) is asked through the proxy too, and
+    // discord.js must not read `auto` from the environment over the explicit count of 1.
+    const bot = spawn(['start'], {
+      DISCORD_API_URL: 'http://127.0.0.1:1/api',
+      DISCORD_REST_PROXY: String(listening.url),
+      SHARD_COUNT: 'auto',
+      LOG_LEVEL: 'info',
+    });
     await bot.waitFor((l) => l.msg === 'bot connected', 25_000);
-    expect(bot.lines.find((l) => l.msg === 'starting: connecting to Discord')).toMatchObject({ rest: String(listening.url) });
+    expect(bot.lines.find((l) => l.msg === 'starting: connecting to Discord')).toMatchObject({ rest: String(listening.url), shards: '0 of 1' });
     const reply = await readers.search().reply();
     expect(reply.embeds[0]?.description).toContain('Russia and NATO are severing ties');
 
