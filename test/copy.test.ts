@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store, StoreCopier, StoredArticle } from '../src/adapters/store/contract.ts';
+import { lockDatabaseFile } from '../src/adapters/store/lock.ts';
 import { openPostgresStore } from '../src/adapters/store/postgres/articles.ts';
 import { SqliteStore } from '../src/adapters/store/sqlite-store.ts';
 import { type BotState, openBotState } from '../src/adapters/store/state.ts';
@@ -262,6 +263,16 @@ describe('GIVEN a destination the copy must not write into', () => {
     const fullResume = await cli(['--db', source, 'copy', '--to', other, '--resume']);
     expect(fullResume.code).toBe(1);
     expect(fullResume.stderr).toContain('--resume only continues a copy that was interrupted');
+
+    // A bot running on the source (its lock held by another live process) is detected.
+    const bot = lockDatabaseFile(source, { pid: process.ppid, heartbeatMs: 0 });
+    try {
+      const busy = await cli(['--db', source, 'copy', '--to', join(dir, 'new.db')]);
+      expect(busy.code).toBe(1);
+      expect(busy.stderr).toContain(`is in use by another Paperboy (pid ${process.ppid}`);
+    } finally {
+      bot.release();
+    }
 
     const down = await cli(['--db', source, 'copy', '--to', 'postgres://paperboy:s3cret-pw@127.0.0.1:1/nowhere']);
     expect(down.code).toBe(1);

@@ -49,6 +49,17 @@ async function closeEnd(end: End): Promise<void> {
   }
 }
 
+/**
+ * A database error mid-copy (a lost connection, a full disk) as one line saying how to go on: what was
+ * committed stays, and --resume continues after it. Anything else is a bug and stays as it is.
+ */
+function interrupted(error: unknown): unknown {
+  if (error instanceof UserError || !(error instanceof Error) || !('code' in error)) return error;
+  return new UserError('bad-input', `the copy stopped: ${error.message}: what was copied is kept; run the same command with --resume to continue`, {
+    cause: error,
+  });
+}
+
 function sameStore(source: string, target: string): boolean {
   if (isPostgresUrl(source) !== isPostgresUrl(target)) return false;
   return isPostgresUrl(source) ? describeUrl(source) === describeUrl(target) : resolve(source) === resolve(target);
@@ -104,7 +115,11 @@ export function registerCopyCommand(program: Command, io: Io, setExitCode: (code
               started = true;
             },
           },
-        ).finally(() => bar?.stop());
+        )
+          .catch((error: unknown) => {
+            throw interrupted(error);
+          })
+          .finally(() => bar?.stop());
         if (report.resumedAfter !== null) io.out(`resumed after position ${report.resumedAfter}`);
         io.out(table(report));
         if (report.differ.length > 0) {

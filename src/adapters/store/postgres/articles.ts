@@ -50,6 +50,34 @@ const COMMENT_NAMES = [
   'text',
 ] as const satisfies readonly (keyof CommentColumns)[];
 
+/** Each column's SQL type, for the arrays restore() sends. */
+const ARTICLE_TYPES: Record<(typeof ARTICLE_NAMES)[number], string> = {
+  id: 'text',
+  title: 'text',
+  url: 'text',
+  source: 'text',
+  author: 'text',
+  published_at: 'text',
+  language: 'text',
+  blocks: 'text',
+  body_text: 'text',
+  declared_comment_count: 'int',
+  comments_url: 'text',
+  ingested_at: 'text',
+};
+const COMMENT_TYPES: Record<(typeof COMMENT_NAMES)[number], string> = {
+  id: 'text',
+  number: 'int',
+  author: 'text',
+  author_id: 'text',
+  posted_at: 'text',
+  rating: 'int',
+  paragraphs: 'text',
+  quotes: 'text',
+  reply_to: 'text',
+  text: 'text',
+};
+
 /** The lock every article write takes first ('pbaw' in ASCII). */
 export const ARTICLE_WRITES = 0x70626177;
 
@@ -245,16 +273,33 @@ export class PostgresStore implements Store, StoreCopier {
       await client.query('SELECT pg_advisory_xact_lock($1)', [ARTICLE_WRITES]);
       const configs = [...new Set(records.map((r) => configFor(r.article.language)))];
       await client.query('INSERT INTO search_configs (config) SELECT unnest($1::regconfig[]) ON CONFLICT DO NOTHING', [configs]);
-      for (const { article, position, updatedAt } of records) {
-        const cols = articleColumns(article);
-        const config = configFor(cols.language);
-        const n = ARTICLE_NAMES.length;
+      // One statement per table for the whole batch, each column sent as an array: a row at a time
+      // took a round trip per article and per comment.
+      const articles = records.map(({ article, position, updatedAt }) => ({ cols: articleColumns(article), position, updatedAt }));
+      await client.query(
+        `INSERT INTO articles (position, ${ARTICLE_NAMES.join(', ')}, updated_at, ts_config) OVERRIDING SYSTEM VALUE
+         SELECT * FROM unnest($1::bigint[], ${ARTICLE_NAMES.map((k, i) => `$${i + 2}::${ARTICLE_TYPES[k]}[]`).join(', ')}, $${ARTICLE_NAMES.length + 2}::text[], $${ARTICLE_NAMES.length + 3}::regconfig[])`,
+        [
+          articles.map((a) => a.position),
+          ...ARTICLE_NAMES.map((k) => articles.map((a) => a.cols[k])),
+          articles.map((a) => a.updatedAt),
+          articles.map((a) => configFor(a.cols.language)),
+        ],
+      );
+      const comments = records.flatMap(({ article, position }) =>
+        article.comments.map((c, i) => ({ article: position, position: i, config: configFor(article.language), cols: commentColumns(c) })),
+      );
+      if (comments.length > 0) {
         await client.query(
-          `INSERT INTO articles (position, ${ARTICLE_NAMES.join(', ')}, updated_at, ts_config) OVERRIDING SYSTEM VALUE
-           VALUES ($1, ${ARTICLE_NAMES.map((_, i) => `$${i + 2}`).join(', ')}, $${n + 2}, $${n + 3}::regconfig)`,
-          [position, ...ARTICLE_NAMES.map((k) => cols[k]), updatedAt, config],
+          `INSERT INTO comments (article_position, position, ts_config, ${COMMENT_NAMES.join(', ')})
+           SELECT * FROM unnest($1::bigint[], $2::int[], $3::regconfig[], ${COMMENT_NAMES.map((k, i) => `$${i + 4}::${COMMENT_TYPES[k]}[]`).join(', ')})`,
+          [
+            comments.map((c) => c.article),
+            comments.map((c) => c.position),
+            comments.map((c) => c.config),
+            ...COMMENT_NAMES.map((k) => comments.map((c) => c.cols[k])),
+          ],
         );
-        for (const [i, c] of article.comments.entries()) await insertComment(client, position, commentColumns(c), i, config);
       }
       const highest = Math.max(...records.map((r) => r.position));
       // Never lowered: positions once handed out are not handed out again.
