@@ -82,15 +82,15 @@ export async function start(config: Config): Promise<void> {
     try {
       await ingestShipped(storage.store, log);
       const bot = await startBot({ discord, ...storage, commands, log, delivery: deliveryOptions(config), shards: resolved, ...(lease && { lease }) });
+      let lost: DatabaseError | null;
       try {
         health = await serveHealth(config, 'start', { ...backendChecks(storage.handles), shards: shardsCheck(bot.client, resolved.ids) }, log);
-        const lost = await stopping;
+        lost = await stopping;
+      } finally {
+        // The schedule stops, a run stops between two messages, the gateway closes; then drain releases the leases.
         await bot.stop();
-        if (lost) throw lost;
-      } catch (error) {
-        await bot.stop();
-        throw error;
       }
+      if (lost) throw lost;
     } finally {
       await drain(storage, lease, health, log);
     }
