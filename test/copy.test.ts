@@ -244,6 +244,24 @@ describe('GIVEN a SQLite library with gaps in its positions, comments and the bo
   }, 120_000);
 });
 
+describe('GIVEN a source with a subscription row that does not read back', () => {
+  it('THEN the copy exits 1 naming subscriptions, and the destination stays marked unfinished', async () => {
+    const source = join(dir, 'source.db');
+    await library(source, 30);
+    const raw = SqliteStore.open(source);
+    raw.db.prepare(`UPDATE subscriptions SET set_aside = '[{"articleId": 5}]' WHERE channel_id = '200'`).run();
+    await raw.close();
+    const target = join(dir, 'target.db');
+    const copied = await cli(['--db', source, 'copy', '--to', target]);
+    expect(copied.code).toBe(1);
+    expect(copied.stdout).toMatch(/subscriptions\s+2\s+1\s+differs/);
+    expect(copied.stdout).toMatch(/articles\s+26\s+26\n/);
+    expect(copied.stderr).toContain('the counts differ for subscriptions');
+    const again = await cli(['--db', source, 'copy', '--to', target]);
+    expect(again.stderr).toContain('add --resume to continue it');
+  });
+});
+
 describe('GIVEN a destination the copy must not write into', () => {
   it('THEN the store itself, a destination holding other data, and an unreachable server are refused, naming why and no password', async () => {
     const source = join(dir, 'source.db');

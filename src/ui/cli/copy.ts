@@ -78,6 +78,7 @@ function table(report: CopyReport): string {
 export function registerCopyCommand(program: Command, io: Io, setExitCode: (code: number) => void): void {
   program
     .command('copy')
+    .summary('copy the library and the bot’s state into PostgreSQL or a SQLite file')
     .description(
       'copy every article, comment, subscription, feed, delivery record and article thread into another store (PostgreSQL or a SQLite file), ' +
         'positions kept. Stop the bot first: nothing may write to the source while it copies (a bot on a SQLite source is detected). ' +
@@ -85,8 +86,16 @@ export function registerCopyCommand(program: Command, io: Io, setExitCode: (code
     )
     .requiredOption('--to <target>', 'where to: a postgres:// URL, or a .db file path (an empty or new database)')
     .option('--resume', 'continue an interrupted copy into --to')
-    .option('--batch <n>', `articles per transaction (default ${DEFAULT_BATCH})`, positiveInt('--batch'), DEFAULT_BATCH)
-    .addHelpText('after', '\nThe source is DATABASE_URL when set, else --db (DATABASE_PATH, data/paperboy.db). Exit 1 when a count differs.')
+    .option('--batch <n>', 'articles per transaction', positiveInt('--batch'), DEFAULT_BATCH)
+    .addHelpText(
+      'after',
+      `
+The source is DATABASE_URL when set, else --db (DATABASE_PATH, else
+data/paperboy.db). Articles go in batches, one transaction each, in the order
+they were stored; after Ctrl-C, kill or a lost connection, run the same command
+with --resume: it continues after the last batch written. At the end, each kind
+is counted in both stores; exit 1 names a kind whose counts differ.`,
+    )
     .action(async (opts: { to: string; resume?: boolean; batch: number }, cmd: Command) => {
       const db = cmd.optsWithGlobals<{ db?: string }>().db;
       const config = loadConfig(db ? { ...process.env, DATABASE_PATH: db } : process.env);

@@ -14,7 +14,7 @@ export type RegisterCommands = (program: Command, io: Io, setExitCode: (code: nu
 export function buildProgram(io: Io, setExitCode: (code: number) => void, extra: readonly RegisterCommands[] = []): Command {
   const program = new Command('paperboy')
     .description('Paperboy: articles and their reader discussions: ingest, search, read')
-    .option('--db <path>', 'database file (default: DATABASE_PATH, else data/paperboy.db)')
+    .option('--db <path>', 'database file (default: DATABASE_PATH, else data/paperboy.db); PostgreSQL instead when DATABASE_URL is set')
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
