@@ -15,7 +15,8 @@ import { backfillCursor } from '../src/app/delivery/due.ts';
 import { createDeliveryEngine } from '../src/app/delivery/engine.ts';
 import type { Target } from '../src/app/delivery/engine-types.ts';
 import { parseFilter } from '../src/app/delivery/filter.ts';
-import { DeliveryRunner, deliveryLeaseName, type SubscriptionRun } from '../src/app/delivery/run.ts';
+import { deliveryLeaseName } from '../src/app/delivery/claim.ts';
+import { DeliveryRunner, type SubscriptionRun } from '../src/app/delivery/run.ts';
 import type { LeaseRepository } from '../src/adapters/store/leases.ts';
 import { type Subscription, Subscriptions } from '../src/app/delivery/subscriptions.ts';
 import { discordPoster } from '../src/ui/discord/discord-poster.ts';
@@ -93,6 +94,16 @@ function notice(i: number, comments = 2): Article {
   });
 }
 
+/** Resolves once the first comment has reached the thread of the first post in `target`. */
+async function firstComment(f: FakeDiscord, target: Target): Promise<void> {
+  for (let waited = 0; ; waited += 20) {
+    const post = f.messages(target.channelId)[0];
+    if (post && f.messages(post.id).length > 0) return;
+    if (waited > 10_000) throw new Error('the first comment never reached the thread');
+    await sleep(20);
+  }
+}
+
 function channelRun(runs: readonly SubscriptionRun[], channelId: string): SubscriptionRun | undefined {
   return runs.find((r) => r.channelId === channelId);
 }
@@ -161,14 +172,7 @@ describe.each(sharedBackendNames)('GIVEN two delivery processes on one %s databa
     // is held back: the first holder is frozen mid-article with a message it has not recorded.
     f.faults.slowNext({ count: 1, ms: 3000, route: new RegExp(`^POST /channels/(?!${target.channelId}/)\\d+/messages$`) });
     const runA = a.run();
-    const threadMessages = (): number => {
-      const post = f.messages(target.channelId)[0];
-      return post ? f.messages(post.id).length : 0;
-    };
-    for (let waited = 0; threadMessages() < 1; waited += 20) {
-      if (waited > 10_000) throw new Error('the first comment never reached the thread');
-      await sleep(20);
-    }
+    await firstComment(f, target);
     // It can no longer renew its lease (a frozen process): its work is told to stop two thirds of
     // the ttl after its last renewal, before the lease runs out and the second runner takes it over.
     frozen = true;
@@ -187,5 +191,32 @@ describe.each(sharedBackendNames)('GIVEN two delivery processes on one %s databa
     const stored = await first.state.subscriptions.get({ guildId, channelId: target.channelId });
     expect(stored?.posted).toBe(1);
     expect(await first.state.leases.holderOf(deliveryLeaseName(target))).toBeNull();
+  }, 60_000);
+
+  it('THEN a runner stopped mid-article (SIGTERM) releases its lease at once, and another process finishes the article with no duplicate', async () => {
+    db = await sharedBackends[backend]();
+    fake = await FakeDiscord.start({ botToken: TOKEN, rateLimits: { channelMessages: fast, global: fast, default: fast } });
+    const f = fake;
+    const guildId = f.createGuild({ name: 'Harbour' }).id;
+    const first = await db.open();
+    const second = await db.open();
+    const long = notice(2, 4);
+    await first.store.upsert(long);
+    const target: Target = { guildId, channelId: f.createChannel(guildId, { name: 'news', type: 'text' }).id, kind: 'text' };
+    await subscribeAll(first, target, 'news');
+    // A long ttl: the second process gets the lease only because the first gave it up.
+    const a = runnerOf(f, first, 'process-a', 60_000);
+    const b = runnerOf(f, second, 'process-b', 60_000);
+    f.faults.slowNext({ count: 1, ms: 3000, route: new RegExp(`^POST /channels/(?!${target.channelId}/)\\d+/messages$`) });
+    const runA = a.run();
+    await firstComment(f, target);
+    await a.stop();
+    const [ranA] = await runA;
+    expect(ranA).toMatchObject({ created: 1, error: null });
+    expect(await second.state.leases.holderOf(deliveryLeaseName(target))).toBeNull();
+    const [runB] = await b.run();
+    expect(runB).toMatchObject({ created: 3, error: null, articles: 1 });
+    expect(checkDelivered(f, target, [long])).toEqual([]);
+    expect((await first.state.subscriptions.get({ guildId, channelId: target.channelId }))?.posted).toBe(1);
   }, 60_000);
 });

@@ -10,7 +10,7 @@ import { setMaxListeners } from 'node:events';
 import PQueue from 'p-queue';
 import type { Logger } from '../../core/log.ts';
 import type { Store } from '../../adapters/store/contract.ts';
-import { keepLease } from '../../adapters/store/leases.ts';
+import { type Claim, claimSubscription, deliveryLeaseName, soleClaim } from './claim.ts';
 import { afterRun } from './after-run.ts';
 import { commentsLeft, dueArticles } from './due.ts';
 import type { ArticleWork, DeliveryEngine } from './engine-types.ts';
@@ -63,16 +63,6 @@ export interface RunOptions {
   readonly guildId?: string;
   /** Show what would be posted; post nothing, change nothing. */
   readonly dryRun?: boolean;
-}
-
-/**
- * The right to deliver one subscription in this run. `signal` aborts when the run is stopped or the
- * lease is lost; `held` renews the lease just before a write to the subscription's row and says
- * whether it is still this process's: a process that lost it leaves the row to the new holder.
- */
-interface Claim {
-  readonly signal: AbortSignal;
-  held(): Promise<boolean>;
 }
 
 async function runOne(deps: RunDeps, sub: Subscription, dryRun: boolean, claim: Claim): Promise<SubscriptionRun> {
@@ -157,11 +147,6 @@ function handedOver(log: Logger, sub: Subscription, run: Omit<SubscriptionRun, '
   return { channelId: sub.channelId, channelName: sub.channelName, plan: [], ...run, heldElsewhere: true };
 }
 
-/** The lease a subscription is delivered under: one per channel, across every process on the database. */
-export function deliveryLeaseName(sub: Pick<Subscription, 'guildId' | 'channelId'>): string {
-  return `deliver:${sub.guildId}:${sub.channelId}`;
-}
-
 /** A subscription whose stored row does not read back: warned about on every run, and failed in the run's report (/deliver shows it). */
 function skipInvalid(log: Logger, bad: InvalidSubscription): SubscriptionRun {
   const { table, problem } = bad.error;
@@ -225,7 +210,7 @@ export class DeliveryRunner {
 
   /** A dry run, or delivery with no other process to share it with. */
   private runAlone(sub: Subscription, dryRun: boolean): Promise<SubscriptionRun> {
-    return this.runGuarded(sub, dryRun, { signal: this.stopping.signal, held: () => Promise.resolve(true) });
+    return this.runGuarded(sub, dryRun, soleClaim(this.stopping.signal));
   }
 
   /**
@@ -236,10 +221,9 @@ export class DeliveryRunner {
    */
   private async runLeased(sub: Subscription, lease: LeaseOptions): Promise<SubscriptionRun | null> {
     const { log } = this.deps;
-    const name = deliveryLeaseName(sub);
-    let kept;
+    let claim;
     try {
-      kept = await keepLease(lease.repo, name, lease.holder, lease.ttlMs, { log });
+      claim = await claimSubscription(lease, sub, this.stopping.signal, log);
     } catch (error) {
       log.error(
         { err: error, channel: sub.channelId, guild: sub.guildId },
@@ -247,21 +231,16 @@ export class DeliveryRunner {
       );
       return { channelId: sub.channelId, channelName: sub.channelName, created: 0, articles: 0, error: errorMessage(error), paused: null, plan: [] };
     }
-    if (!kept) {
-      log.debug({ channel: sub.channelId, guild: sub.guildId, lease: name }, 'subscription skipped: another process is delivering it');
+    if (!claim) {
+      log.debug({ channel: sub.channelId, guild: sub.guildId, lease: deliveryLeaseName(sub) }, 'subscription skipped: another process is delivering it');
       return { channelId: sub.channelId, channelName: sub.channelName, created: 0, articles: 0, error: null, paused: null, plan: [], heldElsewhere: true };
     }
     try {
       const current = await this.deps.subscriptions.get(sub.guildId, sub.channelId);
       if (!current || current.paused !== null) return null;
-      const signal = AbortSignal.any([this.stopping.signal, kept.signal]);
-      // As for the stopping signal (constructor): every send in flight listens on it.
-      setMaxListeners(0, signal);
-      const leaseSignal = kept.signal;
-      const held = async (): Promise<boolean> => !leaseSignal.aborted && (await lease.repo.renew(name, lease.holder, lease.ttlMs));
-      return await this.runGuarded(current, false, { signal, held });
+      return await this.runGuarded(current, false, claim);
     } finally {
-      await kept.stop();
+      await claim.stop();
     }
   }
 
