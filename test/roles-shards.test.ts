@@ -7,12 +7,16 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { FakeDiscord } from '@paperboy/fake-discord';
 import { commands } from '../commands/index.ts';
 import { deployCommands } from '../src/ui/discord/deploy.ts';
 import { TOKEN } from './helpers/bot.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/postgres.ts';
 import { type Running, spawnPaperboy } from './helpers/process.ts';
+
+/** Manage Server: what /subscribe and /deliver ask of a member. */
+const ADMIN = PermissionFlagsBits.ManageGuild | PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages;
 
 let fake: FakeDiscord;
 let dir: string;
@@ -46,14 +50,14 @@ async function readersGuild(name: string, shard?: [number, number]) {
   fake.addMember(guild.id, user.id);
   await deployCommands({ token: TOKEN, applicationId: fake.applicationId, guildId: guild.id, apiUrl: fake.apiUrl }, commands);
   const search = () => fake.runCommand({ guildId: guild.id, channelId: channel.id, userId: user.id, name: 'search', options: { query: 'NATO expansion' } });
-  return { guild, search };
+  return { guild, channel, search };
 }
 
 /** The interactions a process answered, by Discord's interaction id (the router's debug line). */
 const answered = (p: Running): unknown[] => p.lines.filter((l) => l.msg === 'interaction').map((l) => l.ref);
 
 describe('GIVEN two `paperboy start` on one DATABASE_URL, SHARD_IDS 0 and 1 of SHARD_COUNT 2', () => {
-  it('THEN each connects its own shard, and a command in each guild is answered once, by the process whose shard has the guild', async () => {
+  it('THEN each connects its own shard, a command in each guild is answered once, by the process whose shard has the guild, and with DELIVERY=off /subscribe and /deliver still work', async () => {
     const db = await createTestDatabase();
     databases.push(db);
     const zero = await readersGuild('Zero', [0, 2]);
@@ -77,6 +81,16 @@ describe('GIVEN two `paperboy start` on one DATABASE_URL, SHARD_IDS 0 and 1 of S
     await second.waitFor((l) => l.msg === 'interaction' && l.ref === inOne.id, 5000);
     expect(answered(first)).toEqual([inZero.id]);
     expect(answered(second)).toEqual([inOne.id]);
+
+    // DELIVERY=off keeps the commands that change delivery, and /deliver runs now (under the leases).
+    const admin = fake.createUser({ username: 'editor' });
+    fake.addMember(zero.guild.id, admin.id, { permissions: ADMIN });
+    const as = { guildId: zero.guild.id, channelId: zero.channel.id, userId: admin.id };
+    await fake.runCommand({ ...as, name: 'subscribe', options: { channel: zero.channel.id, backfill: 'latest 1' } }).reply();
+    const delivered = await fake.runCommand({ ...as, name: 'deliver' }).reply();
+    expect(JSON.stringify(delivered)).toMatch(/1 article/);
+    // The delivered post, not an answer to a command (those carry their interaction).
+    expect(fake.messages(zero.channel.id).filter((m) => m.interaction_metadata === undefined)).toHaveLength(1);
     expect(fake.violations).toEqual([]);
 
     for (const p of [first, second]) p.child.kill('SIGTERM');
