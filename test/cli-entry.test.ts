@@ -98,7 +98,7 @@ describe('GIVEN no token at all', () => {
     expect(connections).toBe(0);
   });
 
-  it('THEN the top-level help lists start and deploy-commands, one line each, before the library commands', async () => {
+  it('THEN the top-level help lists start, deploy-commands, worker and rest-proxy, one line each, before the library commands', async () => {
     const r = await paperboy(['--help'], {});
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
@@ -107,9 +107,13 @@ describe('GIVEN no token at all', () => {
     expect(start).toBeGreaterThan(0);
     expect(deploy).toBe(start + 1);
     // The line after each is the next command, not a wrapped continuation of its description.
-    expect(lines[deploy + 1]).toMatch(/^ {2}ingest /);
+    expect(lines[deploy + 1]).toMatch(/^ {2}worker {2,}\S/);
+    expect(lines[deploy + 2]).toMatch(/^ {2}rest-proxy {2,}\S/);
+    expect(lines[deploy + 3]).toMatch(/^ {2}ingest /);
     expect(lines[start]).toContain('run the bot');
     expect(lines[deploy]).toContain('register the slash commands');
+    expect(lines[deploy + 1]).toContain('no gateway');
+    expect(lines[deploy + 2]).toContain('rate-limit budget');
   });
 });
 

@@ -94,7 +94,7 @@ describe('GIVEN `paperboy start` with a REDIS_URL nothing answers', () => {
     const failed = await promisify(execFile)(process.execPath, [BIN, 'start'], { env, cwd: dir }).catch(
       (e: { code: number; stdout: string; stderr: string }) => e,
     );
-    expect(failed).toMatchObject({ code: 2 });
+    expect(failed).toMatchObject({ code: 1 });
     expect(failed.stderr).toMatch(/^paperboy: start failed: REDIS_URL: cannot reach Redis at 127\.0\.0\.1:1: .+\n$/);
     expect(failed.stdout + failed.stderr).not.toContain('hunter2');
   }, 20_000);
