@@ -193,6 +193,49 @@ describe.each(sharedBackendNames)('GIVEN two delivery processes on one %s databa
     expect(await first.state.leases.holderOf(deliveryLeaseName(target))).toBeNull();
   }, 60_000);
 
+  it('THEN a runner whose lease is taken over while its post waits for an answer leaves it unrecorded, and the new holder finds that post rather than posting again', async () => {
+    db = await sharedBackends[backend]();
+    fake = await FakeDiscord.start({ botToken: TOKEN, rateLimits: { channelMessages: fast, global: fast, default: fast } });
+    const f = fake;
+    const guildId = f.createGuild({ name: 'Harbour' }).id;
+    const first = await db.open();
+    const second = await db.open();
+    const posted = notice(3, 2);
+    await first.store.upsert(posted);
+    const target: Target = { guildId, channelId: f.createChannel(guildId, { name: 'news', type: 'text' }).id, kind: 'text' };
+    await subscribeAll(first, target, 'news');
+    const ttlMs = 600;
+    let frozen = false;
+    const a = runnerOf(
+      f,
+      first,
+      'process-a',
+      ttlMs,
+      freezable(first.state.leases, () => frozen),
+    );
+    const b = runnerOf(f, second, 'process-b', ttlMs);
+
+    // The post is made at once and its answer held back: the first holder never learns its id.
+    f.faults.slowNext({ count: 1, ms: 3000, route: `POST /channels/${target.channelId}/messages` });
+    const runA = a.run();
+    for (let waited = 0; f.messages(target.channelId).length < 1; waited += 20) {
+      if (waited > 10_000) throw new Error('the post never reached the channel');
+      await sleep(20);
+    }
+    frozen = true;
+    const [ranA] = await runA;
+    for (let waited = 0; (await second.state.leases.holderOf(deliveryLeaseName(target))) !== null; waited += 20) {
+      if (waited > 10_000) throw new Error('the lease never ran out');
+      await sleep(20);
+    }
+    const [runB] = await b.run();
+
+    expect(ranA).toMatchObject({ heldElsewhere: true, created: 0, error: null });
+    // The post found by its footer, then its 2 comments.
+    expect(runB).toMatchObject({ created: 2, error: null, articles: 1 });
+    expect(checkDelivered(f, target, [posted])).toEqual([]);
+  }, 60_000);
+
   it('THEN a runner stopped mid-article (SIGTERM) releases its lease at once, and another process finishes the article with no duplicate', async () => {
     db = await sharedBackends[backend]();
     fake = await FakeDiscord.start({ botToken: TOKEN, rateLimits: { channelMessages: fast, global: fast, default: fast } });
