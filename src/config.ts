@@ -87,6 +87,13 @@ const Env = z.object({
   DATABASE_PATH: z.string().min(1).optional(),
   /** Where the bot's short-lived state (button state, answer cooldowns) lives when set; else in the SQLite file. */
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'expected a redis:// or rediss:// URL such as redis://127.0.0.1:6379' }).optional(),
+  /** What every Redis key of this bot starts with, so several bots (or tests) can share one Redis. */
+  REDIS_PREFIX: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[\w:.-]+$/, 'expected letters, digits and : . _ - (at most 64), such as paperboy:')
+    .default('paperboy:'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // The token's own value never appears in a message: zod's regex message is fixed text.
   DISCORD_TOKEN: z
@@ -187,6 +194,8 @@ export interface Config {
   readonly databasePath: string;
   /** Redis for the bot's short-lived state (REDIS_URL), or null for the SQLite file. */
   readonly redisUrl: string | null;
+  /** What every Redis key starts with (REDIS_PREFIX). */
+  readonly redisPrefix: string;
   readonly logLevel: LogLevel;
   /** When the delivery job runs (node-cron syntax). */
   readonly deliveryCron: string;
@@ -247,6 +256,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return deepFreeze({
     databasePath: resolve(d.DATABASE_PATH ?? resolve(PROJECT_ROOT, 'data', 'paperboy.db')),
     redisUrl: d.REDIS_URL ?? null,
+    redisPrefix: d.REDIS_PREFIX,
     logLevel: d.LOG_LEVEL,
     deliveryCron: d.DELIVERY_CRON,
     inboxDir: resolve(d.INBOX_DIR ?? resolve(PROJECT_ROOT, 'data', 'inbox')),

@@ -174,6 +174,7 @@ async function openBackends(config: Config, log: Logger): Promise<Backends> {
     databaseUrl: config.databaseUrl,
     databasePath: config.databasePath,
     redisUrl: config.redisUrl,
+    redisKeyPrefix: config.redisPrefix,
     poolMax: config.poolMax,
     log,
   });

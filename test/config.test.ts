@@ -8,6 +8,7 @@ describe('GIVEN the environment', () => {
     expect(loadConfig({})).toEqual({
       databasePath: resolve(PROJECT_ROOT, 'data', 'paperboy.db'),
       redisUrl: null,
+      redisPrefix: 'paperboy:',
       logLevel: 'info',
       deliveryCron: '*/5 * * * *',
       inboxDir: resolve(PROJECT_ROOT, 'data', 'inbox'),
@@ -102,6 +103,12 @@ describe('GIVEN the settings for several processes', () => {
     const bad = () => loadConfig({ DATABASE_URL: 'mysql://pb:secret@db/paperboy' });
     expect(bad).toThrow(/^configuration: DATABASE_URL: expected a postgres:\/\/ or postgresql:\/\/ URL/);
     expect(bad).not.toThrow(/secret/);
+  });
+
+  it('THEN REDIS_PREFIX sets what Redis keys start with, and one with spaces or past 64 characters is named', () => {
+    expect(loadConfig({ REDIS_PREFIX: 'news-bot:' }).redisPrefix).toBe('news-bot:');
+    expect(() => loadConfig({ REDIS_PREFIX: 'a b' })).toThrow(/^configuration: REDIS_PREFIX: expected letters, digits and : \. _ - \(at most 64\)/);
+    expect(() => loadConfig({ REDIS_PREFIX: 'x'.repeat(65) })).toThrow(/^configuration: REDIS_PREFIX: /);
   });
 
   it('THEN DATABASE_POOL_MAX is a whole number from 1 to 100', () => {
