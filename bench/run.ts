@@ -5,10 +5,11 @@
  *   BENCH_ARTICLES   corpus size for the library (default 100000)
  *   BENCH_SHARED     size at which the library and MiniSearch are compared (default 20000)
  *   BENCH_PARTS      which parts to run, comma-separated: text, minisearch, library, bot, delivery, sources (feeds, inbox, a 150 MB inbox file), playground,
- *                    backends (SQLite and PostgreSQL side by side at BENCH_ARTICLES) (default all;
+ *                    backends (SQLite and PostgreSQL side by side at BENCH_ARTICLES), delivery-processes (1 and 3 `paperboy worker`
+ *                    processes over one PostgreSQL through one `paperboy rest-proxy`, 30 channels of the local Discord) (default all;
  *                    bot measures against the database the large library run keeps, so it runs that too)
  *   PAPERBOY_BENCH_POSTGRES  the PostgreSQL server's maintenance database for backends (default postgres://postgres@127.0.0.1:5432/);
- *                    the part makes a pb_bench_* database there and drops it
+ *                    backends and delivery-processes make pb_bench_* databases there and drop them
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -30,7 +31,9 @@ function child(script: string, args: string[]): Record<string, number> {
   return JSON.parse(line) as Record<string, number>;
 }
 
-const parts = new Set((process.env.BENCH_PARTS ?? 'text,minisearch,library,bot,delivery,sources,playground,backends').split(',').map((p) => p.trim()));
+const parts = new Set(
+  (process.env.BENCH_PARTS ?? 'text,minisearch,library,bot,delivery,sources,playground,backends,delivery-processes').split(',').map((p) => p.trim()),
+);
 const text: Record<string, number> = parts.has('text') ? await runTextBench() : {};
 if (parts.has('text')) console.log(`text: ${JSON.stringify(text)}`);
 const small: Record<string, number> = parts.has('minisearch') ? child('library.ts', ['--articles', String(shared)]) : {};
@@ -51,6 +54,7 @@ const sources: Record<string, number> = parts.has('sources')
   : {};
 const playground: Record<string, number> = parts.has('playground') ? child('playground.ts', []) : {};
 const backends: Record<string, number> = parts.has('backends') ? child('backends.ts', ['--articles', String(articles)]) : {};
+const processes: Record<string, number> = parts.has('delivery-processes') ? child('delivery-processes.ts', []) : {};
 
 const figures = {
   articles,
@@ -71,6 +75,7 @@ const figures = {
   ...sources,
   ...playground,
   ...backends,
+  ...processes,
 };
 // A target whose part did not run (BENCH_PARTS) is null, neither met nor missed.
 const atMost = (value: number | undefined, target: number): boolean | null => (value === undefined || Number.isNaN(value) ? null : value <= target);
@@ -91,5 +96,8 @@ const targets = {
   // PostgreSQL at BENCH_ARTICLES (issue 15 sets these at 100,000), on the same queries as SQLite.
   pg_search_p50_ms: atMost(backends.pg_search_p50_ms, 20),
   pg_search_p99_ms: atMost(backends.pg_search_p99_ms, 100),
+  // 3 workers through one REST proxy to 30 channels, against Discord's global limit of 50 requests/s.
+  deliver_3proc_msgs_per_s: atLeast(processes.deliver_3proc_msgs_per_s, 45),
+  duplicates: atMost(processes.duplicates, 0),
 };
 console.log(JSON.stringify({ ...figures, targets_met: targets }));
