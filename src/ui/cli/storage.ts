@@ -5,12 +5,8 @@
  */
 import type { Store, StoreCopier } from '../../adapters/store/contract.ts';
 import { openPostgresStore } from '../../adapters/store/postgres/articles.ts';
-import { PostgresDeliveryProgressRepository } from '../../adapters/store/postgres/delivery-progress.ts';
-import { PostgresFeedRepository } from '../../adapters/store/postgres/feeds.ts';
-import { PostgresLeaseRepository } from '../../adapters/store/postgres/leases.ts';
 import { describeUrl } from '../../adapters/store/postgres/pool.ts';
-import { PostgresSubscriptionRepository } from '../../adapters/store/postgres/subscriptions.ts';
-import { PostgresThreadRepository } from '../../adapters/store/postgres/threads.ts';
+import { postgresBotState } from '../../adapters/store/postgres/state.ts';
 import type { OpenOptions } from '../../adapters/store/db.ts';
 import { SqliteStore } from '../../adapters/store/sqlite-store.ts';
 import { type BotState, openBotState } from '../../adapters/store/state.ts';
@@ -48,13 +44,7 @@ export async function openPostgresStorage(url: string, what: string, max = 4): P
     throw new UserError('bad-input', `${what}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
   const pool = store.pool;
-  const state = lazy((): BotState => ({
-    subscriptions: new PostgresSubscriptionRepository(pool),
-    feeds: new PostgresFeedRepository(pool),
-    progress: new PostgresDeliveryProgressRepository(pool),
-    threads: new PostgresThreadRepository(pool),
-    leases: new PostgresLeaseRepository(pool),
-  }));
+  const state = lazy((): BotState => postgresBotState(pool));
   return { store, state, name: describeUrl(url), close: () => store.close() };
 }
 
