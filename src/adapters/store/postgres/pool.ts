@@ -57,8 +57,39 @@ export function openPool(url: string, options: PoolOptions = {}): Pool {
   const pool = new pg.Pool({ connectionString: url, max, types, connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS });
   // An idle client's error is emitted on the pool, and an unhandled 'error' would end the process;
   // the pool drops that client and opens another when next asked.
-  pool.on('error', (error) => options.log?.warn({ err: error, database: describeUrl(url) }, 'an idle PostgreSQL connection failed; the pool opens another'));
+  const database = describeUrl(url);
+  pool.on('error', (error) => options.log?.warn({ err: error, database }, 'an idle PostgreSQL connection failed; the pool opens another'));
+  watchCheckedOut(pool, database, options.log);
   return pool;
+}
+
+/**
+ * A client checked out of the pool (a transaction, a migration) has no 'error' listener of pg's
+ * while it is held: its connection killed between two queries (PostgreSQL restarted, the backend
+ * terminated, the network cut) would emit an 'error' nobody listens for and end the process. This
+ * listens on every client for as long as it is held and logs the failure once. The query in flight
+ * rejects by itself, every later one on that client fails at once, and the pool drops the client
+ * at its release (pg-pool discards a client that is no longer queryable, and `transaction`
+ * releases it with the error).
+ */
+function watchCheckedOut(pool: Pool, database: string, log: Logger | undefined): void {
+  const listeners = new WeakMap<Client, (error: Error) => void>();
+  pool.on('acquire', (client) => {
+    let told = false;
+    const listener = (error: Error): void => {
+      if (told) return;
+      told = true;
+      log?.warn({ err: error, database }, 'a PostgreSQL connection in use failed: its work fails and is retried; the pool opens another');
+    };
+    listeners.set(client, listener);
+    client.on('error', listener);
+  });
+  pool.on('release', (_error, client) => {
+    const listener = listeners.get(client);
+    if (!listener) return;
+    listeners.delete(client);
+    client.off('error', listener);
+  });
 }
 
 /**
