@@ -35,8 +35,10 @@ interface Counts {
   readonly posts: number;
   readonly duplicates: number;
   readonly limited: number;
+  /** Every request the local Discord answered from `since` to the last message (thread creations, 429s and all). */
+  readonly requests: number;
 }
-type FakeRequest = { kind: 'counts' } | { kind: 'close' };
+type FakeRequest = { kind: 'counts'; since: number } | { kind: 'close' };
 type FakeReply = { kind: 'ready'; apiUrl: string; guildId: string; channels: string[] } | ({ kind: 'counts' } & Counts);
 
 const { values } = parseArgs({
@@ -58,12 +60,12 @@ async function serveFake(): Promise<void> {
   const send = (reply: FakeReply) => process.send?.(reply);
   process.on('message', (request: FakeRequest) => {
     if (request.kind === 'close') void fake.close().then(() => process.disconnect());
-    else send({ kind: 'counts', ...countsOf(fake, channels) });
+    else send({ kind: 'counts', ...countsOf(fake, channels, request.since) });
   });
   send({ kind: 'ready', apiUrl: fake.apiUrl, guildId, channels });
 }
 
-function countsOf(fake: FakeDiscord, channels: readonly string[]): Counts {
+function countsOf(fake: FakeDiscord, channels: readonly string[], since: number): Counts {
   const created = fake.requests.filter((r) => r.method === 'POST' && r.route === '/channels/{channel.id}/messages' && r.status === 200);
   let posts = 0;
   let duplicates = 0;
@@ -72,9 +74,11 @@ function countsOf(fake: FakeDiscord, channels: readonly string[]): Counts {
     posts += footers.length;
     duplicates += footers.length - new Set(footers).size;
   }
+  const lastAt = created.reduce((t, r) => Math.max(t, r.at), 0);
   return {
     messages: created.length,
-    lastAt: created.reduce((t, r) => Math.max(t, r.at), 0),
+    lastAt,
+    requests: fake.requests.filter((r) => r.at >= since && r.at <= lastAt).length,
     posts,
     duplicates,
     limited: fake.requests.filter((r) => r.status === 429).length,
@@ -152,6 +156,7 @@ interface Measured {
   readonly seconds: number;
   readonly limited: number;
   readonly duplicates: number;
+  readonly requests: number;
 }
 
 /** One measurement from scratch: a fresh database, local Discord and proxy, `processes` workers. */
@@ -209,14 +214,20 @@ async function measure(processes: number, articleCount: number, comments: number
     }
     const wanted = CHANNELS * articleCount * (1 + comments);
     for (;;) {
-      const counts = await ask({ kind: 'counts' });
+      const counts = await ask({ kind: 'counts', since: started });
       if (counts.kind !== 'counts') throw new Error('bench/delivery-processes: unexpected answer from the local Discord');
       if (counts.messages >= wanted) {
         // A moment more, so that a late duplicate would still be counted.
         await sleep(2000);
-        const last = await ask({ kind: 'counts' });
+        const last = await ask({ kind: 'counts', since: started });
         if (last.kind !== 'counts') throw new Error('bench/delivery-processes: unexpected answer from the local Discord');
-        return { messages: counts.messages, seconds: (counts.lastAt - started) / 1000, limited: last.limited, duplicates: last.duplicates };
+        return {
+          messages: counts.messages,
+          seconds: (counts.lastAt - started) / 1000,
+          limited: last.limited,
+          duplicates: last.duplicates,
+          requests: counts.requests,
+        };
       }
       if (Date.now() - started > TIMEOUT_MS)
         throw new Error(`bench/delivery-processes: ${processes} workers delivered ${counts.messages} of ${wanted} messages in ${TIMEOUT_MS / 1000} s`);
@@ -246,6 +257,9 @@ async function main(): Promise<void> {
       deliver_messages: three.messages,
       deliver_1proc_msgs_per_s: rate(one),
       deliver_3proc_msgs_per_s: rate(three),
+      // All requests the local Discord answered per second (messages, thread creations, the rest): what the global limit counts.
+      deliver_1proc_requests_per_s: +(one.requests / one.seconds).toFixed(1),
+      deliver_3proc_requests_per_s: +(three.requests / three.seconds).toFixed(1),
       deliver_1proc_429s: one.limited,
       deliver_3proc_429s: three.limited,
       // Channel messages with an article footer already posted in that channel, both runs together.
