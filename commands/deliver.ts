@@ -39,7 +39,17 @@ function workLine(w: ArticleWork): string {
   }
 }
 
+/**
+ * A subscription another process delivers (it holds its lease): not a failure and not "0 articles",
+ * which would read as nothing due. Handed over part way, what this process posted first is counted.
+ */
+function elsewhereLine(run: SubscriptionRun): string {
+  if (run.articles === 0 && run.created === 0) return `<#${run.channelId}>: being delivered by another Paperboy process right now; it goes on there`;
+  return `<#${run.channelId}>: ${plural(run.articles, 'article')}, ${plural(run.created, 'message')} posted, then another Paperboy process took it over; it goes on there`;
+}
+
 function runLines(run: SubscriptionRun, dryRun: boolean): string {
+  if (run.heldElsewhere) return elsewhereLine(run);
   if (run.error && run.articles === 0) return `<#${run.channelId}>: failed: ${escape(run.error)}`;
   if (dryRun) {
     if (run.plan.length === 0) return `<#${run.channelId}>: nothing to post`;

@@ -75,7 +75,10 @@ export default slashCommand({
       failed: `It could not be read just now: ${escape(polled.error ?? 'unknown reason')}. Paperboy tries again later (see /feed list).`,
       stored: `Read ${plural(polled.items, 'item')} (${polled.added} new).`,
       'not-modified': 'It has not changed since it was last read.',
-      waiting: 'It has not changed since it was last read.',
+      // Forced, a poll waits only for another process polling the feed (its lease), or a feed removed meanwhile.
+      waiting: polled.elsewhere
+        ? 'Another Paperboy process is reading this feed right now; its items arrive from there.'
+        : 'It was not read just now; /feed list shows its state.',
       // The bot is shutting down: the feed's state was left as it was, so the next run reads it.
       'cut-off': 'It was not read: Paperboy is restarting, and reads it on its next run.',
     }[polled.outcome];

@@ -3,6 +3,7 @@
  * worker`): the engine over a poster, the runner, what it collects before each run (the inbox, then
  * the feeds), and the schedule. One copy, so a worker delivers exactly as the bot does.
  */
+import nodeCron from 'node-cron';
 import type { Config } from '../../config.ts';
 import type { Logger } from '../../core/log.ts';
 import type { BotState } from '../../adapters/store/state.ts';
@@ -21,13 +22,47 @@ import type { DeliveryContext } from './command.ts';
 import { processInbox } from '../../app/library/inbox.ts';
 import type { LeaseOptions } from '../../app/lease-options.ts';
 
-function logPolls(results: readonly PollResult[], log: Logger): void {
+/**
+ * What a poll did, for the operator. A feed another process is polling (or has just polled) is
+ * debug: with several processes on one schedule every round meets several, and it is the normal case.
+ */
+export function logPolls(results: readonly PollResult[], log: Logger): void {
   for (const r of results) {
-    if (r.outcome === 'cut-off') log.info({ feed: r.url }, 'feed read cut off by shutdown; read again on the next run');
+    if (r.outcome === 'waiting' && r.elsewhere) log.debug({ feed: r.url }, 'feed being read, or just read, by another process; left to it');
+    else if (r.outcome === 'cut-off') log.info({ feed: r.url }, 'feed read cut off by shutdown; read again on the next run');
     else if (r.outcome === 'stored') log.info({ feed: r.url, items: r.items, added: r.added, updated: r.updated }, 'feed read');
     else if (r.outcome === 'failed') log.warn({ feed: r.url, reason: r.error }, 'feed failed; backing off');
     for (const w of r.warnings) log.warn({ feed: r.url }, w);
   }
+}
+
+/** The longest a scheduled poll leaves alone a feed read since (by any process): see pollSpacingMs. */
+export const POLL_SPACING_MAX_MS = 5 * 60_000;
+/** Fire times looked at for a schedule's shortest gap: enough to span a weekday pattern of a daily schedule. */
+const FIRE_TIMES_SAMPLED = 16;
+
+/**
+ * `minIntervalMs` for the polls before each run: half the shortest gap between two fire times of
+ * `cron`, at most POLL_SPACING_MAX_MS; 0 without a schedule. Feeds have no interval of their own:
+ * each is read once a round, so the round is the unit. Half a gap leaves alone a feed another
+ * process read in this round (processes on one schedule start their rounds a little apart: clocks,
+ * and the inbox read first), yet every feed is read again on the next round, a whole gap later.
+ * The cap keeps a long schedule (hourly, daily) from leaving feeds unread on a /deliver asked for
+ * between rounds, which collects the same way: a feed read in the last 5 minutes is fresh enough.
+ */
+export function pollSpacingMs(cron: string | null): number {
+  if (!cron) return 0;
+  // A task that is never started: node-cron's own reading of the expression, then dropped.
+  const task = nodeCron.createTask(cron, () => undefined);
+  let times: Date[];
+  try {
+    times = task.getNextRuns(FIRE_TIMES_SAMPLED);
+  } finally {
+    void task.destroy();
+  }
+  const ms = times.map((t) => t.getTime());
+  const gap = Math.min(...ms.slice(1).map((t, i) => t - (ms[i] ?? t)));
+  return Number.isFinite(gap) ? Math.min(Math.floor(gap / 2), POLL_SPACING_MAX_MS) : 0;
 }
 
 interface InboxRun {
@@ -136,12 +171,15 @@ export function wireDelivery(options: DeliveryWiringOptions): DeliveryWiring {
   const stopping = new AbortController();
   const registry = new FeedRegistry(state.feeds);
   const toldHeld = new Set<string>();
+  // Only among processes that share the feeds: one alone reads every feed whenever it collects, as before.
+  const minIntervalMs = lease ? pollSpacingMs(delivering?.cron ?? null) : 0;
   const collect = async (): Promise<void> => {
     if (!delivering || delivering.collect === false) return;
     if (delivering.inboxDir)
       await collectInbox({ dir: delivering.inboxDir, store, log, maxBytes: delivering.inboxMaxBytes, signal: stopping.signal, lease, toldHeld });
     if (stopping.signal.aborted) return;
-    logPolls(await pollFeeds(registry, store, { parse: delivering.feedParser.parse, now, limits: delivering.feedFetch, signal: stopping.signal, lease }), log);
+    const options = { parse: delivering.feedParser.parse, now, limits: delivering.feedFetch, signal: stopping.signal, lease, minIntervalMs };
+    logPolls(await pollFeeds(registry, store, options), log);
   };
   const runner = new DeliveryRunner({ store, subscriptions, engine, log, now, collect, lease });
   const context: DeliveryContext | undefined = delivering && {
