@@ -6,35 +6,24 @@
  */
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { FakeDiscord } from '@paperboy/fake-discord';
+import { commands } from '../commands/index.ts';
+import { openPostgresStore, type PostgresStore } from '../src/adapters/store/postgres/articles.ts';
 import { openPool, type Pool, transaction } from '../src/adapters/store/postgres/pool.ts';
+import { postgresBotState } from '../src/adapters/store/postgres/state.ts';
+import { subscribe } from '../src/app/delivery/subscribe.ts';
+import { Subscriptions } from '../src/app/delivery/subscriptions.ts';
+import { deployCommands } from '../src/ui/discord/deploy.ts';
+import { article, comment } from './helpers/articles.ts';
+import { TOKEN } from './helpers/bot.ts';
+import { health, healthUntil, healthUrl, type Processes, problems, processes } from './helpers/faults.ts';
 import { type Forwarder, startForwarder } from './helpers/forwarder.ts';
 import { capturedLogger } from './helpers/log.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/postgres.ts';
 
-let db: TestDatabase;
-let forwarder: Forwarder;
-let pool: Pool;
-let logs: Record<string, unknown>[];
-beforeEach(async () => {
-  db = await createTestDatabase();
-  forwarder = await startForwarder({ host: '127.0.0.1', port: Number(new URL(db.url).port || 5432) });
-  const url = new URL(db.url);
-  url.port = String(forwarder.port);
-  // A password the server ignores (trust auth): it must appear in no log line.
-  url.password = 'hunter2-secret';
-  const captured = capturedLogger('debug');
-  logs = captured.lines;
-  pool = openPool(url.toString(), { max: 2, log: captured.log });
-});
-afterEach(async () => {
-  await pool.end().catch(() => undefined);
-  await forwarder.close();
-  await db.drop();
-});
-
 /** Ends the given backend from another connection, as an operator's pg_terminate_backend (or a restart) would. */
-async function terminate(pid: number): Promise<void> {
-  const admin = new pg.Client({ connectionString: db.url });
+async function terminate(url: string, pid: number): Promise<void> {
+  const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   try {
     await admin.query('SELECT pg_terminate_backend($1)', [pid]);
@@ -43,23 +32,44 @@ async function terminate(pid: number): Promise<void> {
   }
 }
 
-const failures = (): Record<string, unknown>[] =>
+const failures = (logs: Record<string, unknown>[]): Record<string, unknown>[] =>
   logs.filter((l) => l.msg === 'a PostgreSQL connection in use failed: its work fails and is retried; the pool opens another');
 
 describe('GIVEN a transaction holding its connection between two queries', () => {
+  let db: TestDatabase;
+  let forwarder: Forwarder;
+  let pool: Pool;
+  let logs: Record<string, unknown>[];
+  beforeEach(async () => {
+    db = await createTestDatabase();
+    forwarder = await startForwarder({ host: '127.0.0.1', port: Number(new URL(db.url).port || 5432) });
+    const url = new URL(db.url);
+    url.port = String(forwarder.port);
+    // A password the server ignores (trust auth): it must appear in no log line.
+    url.password = 'hunter2-secret';
+    const captured = capturedLogger('debug');
+    logs = captured.lines;
+    pool = openPool(url.toString(), { max: 2, log: captured.log });
+  });
+  afterEach(async () => {
+    await pool.end().catch(() => undefined);
+    await forwarder.close();
+    await db.drop();
+  });
+
   it('THEN a pg_terminate_backend of that connection fails the transaction, is logged once naming the database, and the pool serves the next query', async () => {
     await pool.query('CREATE TABLE notes (text TEXT NOT NULL)');
     const work = transaction(pool, async (client) => {
       await client.query("INSERT INTO notes VALUES ('first')");
       const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
       // Held, idle, between queries: this is when pg emits 'error' on the client with no query to fail.
-      await terminate(rows[0]?.pid ?? 0);
-      await vi.waitFor(() => expect(failures()).toHaveLength(1), { timeout: 5000, interval: 20 });
+      await terminate(db.url, rows[0]?.pid ?? 0);
+      await vi.waitFor(() => expect(failures(logs)).toHaveLength(1), { timeout: 5000, interval: 20 });
       await client.query("INSERT INTO notes VALUES ('second')");
     });
     await expect(work).rejects.toThrow(/not queryable|terminat|Connection terminated/i);
-    expect(failures()).toHaveLength(1);
-    expect(failures()[0]).toMatchObject({ level: 40, database: expect.stringMatching(/^127\.0\.0\.1:\d+\/pb_test_/) as unknown });
+    expect(failures(logs)).toHaveLength(1);
+    expect(failures(logs)[0]).toMatchObject({ level: 40, database: expect.stringMatching(/^127\.0\.0\.1:\d+\/pb_test_/) as unknown });
     // Nothing of the failed transaction stayed, and the pool opened a new connection for this.
     const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM notes');
     expect(rows[0]?.n).toBe(0);
@@ -76,14 +86,14 @@ describe('GIVEN a transaction holding its connection between two queries', () =>
       await slow;
     });
     await expect(work).rejects.toThrow();
-    await vi.waitFor(() => expect(failures()).toHaveLength(1), { timeout: 5000, interval: 20 });
+    await vi.waitFor(() => expect(failures(logs)).toHaveLength(1), { timeout: 5000, interval: 20 });
     // While cut: fails at once (the connection is refused), no hang, no crash.
     await expect(pool.query('SELECT 1')).rejects.toThrow();
     forwarder.restore();
     await transaction(pool, (client) => client.query("INSERT INTO notes VALUES ('after')"));
     const { rows } = await pool.query<{ text: string }>('SELECT text FROM notes');
     expect(rows.map((r) => r.text)).toEqual(['after']);
-    expect(failures()).toHaveLength(1);
+    expect(failures(logs)).toHaveLength(1);
     expect(JSON.stringify(logs)).not.toContain('hunter2-secret');
   });
 
@@ -99,4 +109,157 @@ describe('GIVEN a transaction holding its connection between two queries', () =>
     const { rows } = await pool.query<{ one: number }>('SELECT 1 AS one');
     expect(rows[0]?.one).toBe(1);
   });
+});
+
+const SOURCE = 'Harbour Gazette';
+
+function news(i: number) {
+  return article({
+    title: `Harbour news ${i}`,
+    text: `The harbour opened on day ${i}.`,
+    source: SOURCE,
+    comments: [comment(1, `Seen on day ${i}.`), comment(2, `Again on day ${i}.`)],
+  });
+}
+
+describe('GIVEN `paperboy start` on PostgreSQL, delivering every second', () => {
+  let fake: FakeDiscord;
+  let db: TestDatabase;
+  let forwarder: Forwarder;
+  let procs: Processes;
+  let store: PostgresStore;
+  let guildId: string;
+  let channelId: string;
+  let userId: string;
+  beforeEach(async () => {
+    fake = await FakeDiscord.start({ botToken: TOKEN });
+    db = await createTestDatabase();
+    forwarder = await startForwarder({ host: '127.0.0.1', port: Number(new URL(db.url).port || 5432) });
+    procs = processes(() => fake);
+    const guild = fake.createGuild({ name: 'Readers' });
+    guildId = guild.id;
+    channelId = fake.createChannel(guild.id, { name: 'news' }).id;
+    userId = fake.createUser({ username: 'reader' }).id;
+    fake.addMember(guild.id, userId);
+    await deployCommands({ token: TOKEN, applicationId: fake.applicationId, guildId, apiUrl: fake.apiUrl }, commands);
+    // The test's own connection goes straight to the server: only the bot's go through the forwarder.
+    store = await openPostgresStore(db.url, { max: 2 });
+  });
+  afterEach(async () => {
+    procs.killAll();
+    await store.close();
+    await forwarder.close();
+    await fake.close();
+    await db.drop();
+  });
+
+  async function subscribeChannel(): Promise<void> {
+    await subscribe(new Subscriptions(postgresBotState(store.pool).subscriptions), store, {
+      guildId,
+      channel: { id: channelId, name: 'news', kind: 'text' },
+      source: SOURCE,
+      backfill: 'all',
+      by: 'test',
+      now: new Date(),
+    });
+  }
+
+  /** The article titles posted in the channel, in order (a thread's comments are not channel messages). */
+  const posted = (): string[] => fake.messages(channelId).map((m) => m.embeds[0]?.title ?? `(no embed: ${m.content.slice(0, 40)})`);
+
+  function startBot(password: string) {
+    const url = new URL(db.url);
+    url.port = String(forwarder.port);
+    url.password = password;
+    return procs.spawn(['start'], { DATABASE_URL: url.toString(), HEALTH_PORT: '0', DELIVERY_CRON: '* * * * * *' });
+  }
+
+  const search = (query: string) => fake.runCommand({ guildId, channelId, userId, name: 'search', options: { query } }).reply();
+
+  it('THEN while PostgreSQL is unreachable /healthz is 503 naming postgres, runs fail and are logged, commands get an error reply; once back, everything is delivered once', async () => {
+    await store.upsert(news(1));
+    await subscribeChannel();
+    const bot = startBot('sw0rdfish-secret');
+    const url = await healthUrl(bot);
+    await bot.waitFor((l) => l.msg === 'bot connected', 20_000);
+    await vi.waitFor(() => expect(posted()).toEqual(['Harbour news 1']), { timeout: 15_000, interval: 100 });
+    expect((await health(url)).status).toBe(200);
+
+    const cutAt = Date.now();
+    forwarder.cut();
+    for (let i = 2; i <= 4; i++) await store.upsert(news(i));
+    const down = await healthUntil(url, 503, cutAt);
+    expect(down.body.checks.postgres).toMatchObject({ ok: false });
+    expect(down.body.checks.shards).toMatchObject({ ok: true });
+    const failed = await bot.waitFor((l) => l.msg === 'delivery run failed' && (l.time as number) >= cutAt, 10_000);
+    expect(failed.level).toBe(50);
+    // A command needing the database gets the router's error reply, not silence.
+    const refused = await search('harbour');
+    expect(JSON.stringify(refused)).toMatch(/went wrong|reference|ref/i);
+    // Three seconds down: runs go on failing each second, and the process stays up.
+    await new Promise((done) => setTimeout(done, 3000 - (Date.now() - cutAt)));
+    expect(bot.child.exitCode).toBeNull();
+    const failedRuns = bot.lines.filter((l) => l.msg === 'delivery run failed').length;
+    expect(posted()).toEqual(['Harbour news 1']);
+
+    const restoredAt = Date.now();
+    forwarder.restore();
+    const up = await healthUntil(url, 200, restoredAt);
+    await vi.waitFor(() => expect(posted()).toHaveLength(4), { timeout: 20_000, interval: 50 });
+    const deliveredAfter = Date.now() - restoredAt;
+    // Two more runs' time: nothing is posted twice.
+    await new Promise((done) => setTimeout(done, 2500));
+    expect(posted()).toEqual(['Harbour news 1', 'Harbour news 2', 'Harbour news 3', 'Harbour news 4']);
+    const answered = await search('harbour');
+    expect(answered.embeds[0]?.description ?? '').toContain('Harbour news');
+
+    console.log(
+      `faults-postgres: /healthz 503 after ${down.after} ms down; ${failedRuns} failed runs in ~3 s down; 200 ${up.after} ms after restore; all 3 missed articles posted ${deliveredAfter} ms after restore`,
+    );
+    bot.child.kill('SIGTERM');
+    expect(await bot.exited).toBe(0);
+    const logged = JSON.stringify(bot.lines) + bot.stderr();
+    expect(logged).not.toContain('sw0rdfish-secret');
+    expect(problems(bot).length).toBeGreaterThan(0);
+  }, 90_000);
+
+  it('THEN a pg_terminate_backend of the test database’s connections mid-delivery costs retries: every article posted once', async () => {
+    for (let i = 1; i <= 8; i++) await store.upsert(news(i));
+    const bot = startBot('');
+    await bot.waitFor((l) => l.msg === 'bot connected', 20_000);
+    await subscribeChannel();
+    await vi.waitFor(() => expect(posted().length).toBeGreaterThan(0), { timeout: 15_000, interval: 20 });
+    const name = new URL(db.url).pathname.slice(1);
+    const admin = new pg.Client({ connectionString: db.url });
+    await admin.connect();
+    let terminated = 0;
+    try {
+      // Three times, 200 ms apart, to catch connections inside their transactions too.
+      for (let n = 0; n < 3; n++) {
+        const { rows } = await admin.query<{ ended: boolean }>(
+          'SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+          [name],
+        );
+        terminated += rows.filter((r) => r.ended).length;
+        await new Promise((done) => setTimeout(done, 200));
+      }
+    } finally {
+      await admin.end();
+    }
+    const terminatedAt = Date.now();
+    await vi.waitFor(() => expect(posted()).toHaveLength(8), { timeout: 30_000, interval: 50 });
+    const deliveredAfter = Date.now() - terminatedAt;
+    await new Promise((done) => setTimeout(done, 2500));
+    expect([...posted()].sort()).toEqual(Array.from({ length: 8 }, (_, i) => `Harbour news ${i + 1}`).sort());
+    expect(bot.child.exitCode).toBeNull();
+    const answered = await search('harbour');
+    expect(answered.embeds[0]?.description ?? '').toContain('Harbour news');
+    console.log(
+      `faults-postgres: terminated ${terminated} backends mid-delivery; all 8 posted once, ${deliveredAfter} ms after; warnings: ${problems(bot)
+        .map((l) => String(l.msg))
+        .join(' | ')}`,
+    );
+    bot.child.kill('SIGTERM');
+    expect(await bot.exited).toBe(0);
+  }, 90_000);
 });
