@@ -193,6 +193,9 @@ describe('GIVEN `paperboy start` on PostgreSQL, delivering every second', () => 
     expect(down.body.checks.shards).toMatchObject({ ok: true });
     const failed = await bot.waitFor((l) => l.msg === 'delivery run failed' && (l.time as number) >= cutAt, 10_000);
     expect(failed.level).toBe(50);
+    // The connections cut are told once each, naming the database (host, port and name; never the password).
+    const database = `127.0.0.1:${forwarder.port}${new URL(db.url).pathname}`;
+    expect(bot.lines.some((l) => l.level === 40 && l.database === database && (l.time as number) >= cutAt)).toBe(true);
     // A command needing the database gets the router's error reply, not silence.
     const refused = await search('harbour');
     expect(JSON.stringify(refused)).toMatch(/went wrong|reference|ref/i);

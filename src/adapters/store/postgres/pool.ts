@@ -58,7 +58,11 @@ export function openPool(url: string, options: PoolOptions = {}): Pool {
   // An idle client's error is emitted on the pool, and an unhandled 'error' would end the process;
   // the pool drops that client and opens another when next asked.
   const database = describeUrl(url);
-  pool.on('error', (error) => options.log?.warn({ err: error, database }, 'an idle PostgreSQL connection failed; the pool opens another'));
+  pool.on('error', (error) => {
+    // pg-pool hangs the whole client on the error: logged, it would print the connection's internals.
+    delete (error as Error & { client?: unknown }).client;
+    options.log?.warn({ err: error, database }, 'an idle PostgreSQL connection failed; the pool opens another');
+  });
   watchCheckedOut(pool, database, options.log);
   return pool;
 }
