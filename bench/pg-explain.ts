@@ -30,14 +30,24 @@ function statement(sql: string, plan: string): ExplainedStatement {
   return { sql, plan, executionMs: figure(plan, 'Execution Time: '), jitMs: Number.isNaN(jit) ? 0 : figure(plan.slice(plan.indexOf('JIT:')), 'Total ') };
 }
 
+/** The SQL and parameters of a query() call: `(text, values)` or a config object `{ text, values }`. */
+function statementOf(args: readonly unknown[]): { text?: string; values?: unknown } {
+  const [first, second] = args;
+  if (typeof first === 'string') return { text: first, values: second };
+  if (typeof first === 'object' && first !== null && 'text' in first && typeof first.text === 'string') {
+    return { text: first.text, values: 'values' in first ? first.values : second };
+  }
+  return {};
+}
+
 export async function explainSearch(store: PostgresStore, query: string): Promise<ExplainedStatement[]> {
   const proto = pg.Client.prototype as unknown as { query: QueryFn };
   const original = proto.query;
   const explained: ExplainedStatement[] = [];
   const pending: Promise<void>[] = [];
   proto.query = function (this: pg.Client, ...args: unknown[]): unknown {
-    const [text, values] = args;
-    if (typeof text === 'string' && /^\s*(?:SELECT|WITH)\b/i.test(text) && !text.includes('EXPLAIN')) {
+    const { text, values } = statementOf(args);
+    if (text !== undefined && /^\(?\s*(?:SELECT|WITH)\b/i.test(text.trimStart()) && !text.includes('EXPLAIN')) {
       const params = Array.isArray(values) ? values : undefined;
       const explain = original.call(this, `EXPLAIN (ANALYZE, BUFFERS) ${text}`, params) as Promise<pg.QueryResult<Record<string, string>>>;
       const done = explain.then(
