@@ -122,7 +122,7 @@ function news(i: number) {
   });
 }
 
-describe('GIVEN `paperboy start` on PostgreSQL, delivering every second', () => {
+describe('GIVEN `paperboy start` or `paperboy worker` on PostgreSQL through a forwarder, delivering every second', () => {
   let fake: FakeDiscord;
   let db: TestDatabase;
   let forwarder: Forwarder;
@@ -167,11 +167,11 @@ describe('GIVEN `paperboy start` on PostgreSQL, delivering every second', () => 
   /** The article titles posted in the channel, in order (a thread's comments are not channel messages). */
   const posted = (): string[] => fake.messages(channelId).map((m) => m.embeds[0]?.title ?? `(no embed: ${m.content.slice(0, 40)})`);
 
-  function startBot(password: string) {
+  function startBot(password: string, role: 'start' | 'worker' = 'start') {
     const url = new URL(db.url);
     url.port = String(forwarder.port);
     url.password = password;
-    return procs.spawn(['start'], { DATABASE_URL: url.toString(), HEALTH_PORT: '0', DELIVERY_CRON: '* * * * * *' });
+    return procs.spawn([role], { DATABASE_URL: url.toString(), HEALTH_PORT: '0', DELIVERY_CRON: '* * * * * *' });
   }
 
   /** Each thread's messages (an article's comments), as text: the same text twice would be a duplicate. */
@@ -240,6 +240,35 @@ describe('GIVEN `paperboy start` on PostgreSQL, delivering every second', () => 
     const logged = JSON.stringify(bot.lines) + bot.stderr();
     expect(logged).not.toContain('sw0rdfish-secret');
     expect(problems(bot).length).toBeGreaterThan(0);
+  }, 90_000);
+
+  it('THEN `paperboy worker` rides out the same outage: 503 naming postgres, failed runs logged, the missed articles posted once after', async () => {
+    await store.upsert(news(1));
+    await subscribeChannel();
+    const worker = startBot('', 'worker');
+    const url = await healthUrl(worker);
+    await vi.waitFor(() => expect(posted()).toEqual(['Harbour news 1']), { timeout: 15_000, interval: 100 });
+
+    const cutAt = Date.now();
+    forwarder.cut();
+    for (let i = 2; i <= 4; i++) await store.upsert(news(i));
+    const down = await healthUntil(url, 503, cutAt);
+    expect(down.body).toMatchObject({ role: 'worker', checks: { postgres: { ok: false } } });
+    await worker.waitFor((l) => l.msg === 'delivery run failed' && (l.time as number) >= cutAt, 10_000);
+    await new Promise((done) => setTimeout(done, 3000 - (Date.now() - cutAt)));
+    expect(worker.child.exitCode).toBeNull();
+    expect(posted()).toEqual(['Harbour news 1']);
+
+    const restoredAt = Date.now();
+    forwarder.restore();
+    const up = await healthUntil(url, 200, restoredAt);
+    await vi.waitFor(() => expect(posted()).toHaveLength(4), { timeout: 20_000, interval: 50 });
+    const deliveredAfter = Date.now() - restoredAt;
+    await new Promise((done) => setTimeout(done, 2500));
+    expectPostedOnce(4);
+    console.log(`faults-postgres (worker): 503 after ${down.after} ms; 200 ${up.after} ms after restore; missed articles posted ${deliveredAfter} ms after`);
+    worker.child.kill('SIGTERM');
+    expect(await worker.exited).toBe(0);
   }, 90_000);
 
   it('THEN a pg_terminate_backend of the test database’s connections mid-delivery costs retries: every article posted once', async () => {
