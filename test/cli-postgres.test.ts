@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openPostgresBotState } from '../src/adapters/store/postgres/state.ts';
 import { openPostgresStore } from '../src/adapters/store/postgres/articles.ts';
+import { pollLeaseName } from '../src/app/feeds/poll.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/postgres.ts';
 import { spawnPaperboy } from './helpers/process.ts';
 
@@ -65,5 +66,22 @@ describe('GIVEN DATABASE_URL names a PostgreSQL database', () => {
       await state.close();
     }
     expect(existsSync(join(dir, 'unused.db'))).toBe(false);
+  });
+
+  it('THEN `paperboy feed poll` leaves a feed another process is reading to it, says so, and fetches nothing', async () => {
+    // The URL is never fetched: a fetch of it would fail (nothing listens there) and exit 1.
+    const url = 'http://127.0.0.1:9/feed.xml';
+    expect((await paperboy('feed', 'add', url, '--name', 'Quay Post')).code).toBe(0);
+    const state = await openPostgresBotState(database.url, { max: 1 });
+    try {
+      expect(await state.leases.claim(pollLeaseName(url), 'a worker', 60_000)).toBe(true);
+      const polled = await paperboy('feed', 'poll');
+      expect(polled).toMatchObject({ code: 0, stderr: '' });
+      expect(polled.stdout).toBe(`${url}: another Paperboy process is reading it right now; its items arrive from there`);
+      expect((await state.feeds.get(url))?.lastPolledAt ?? null).toBeNull();
+      expect((await state.leases.holderOf(pollLeaseName(url)))?.holder).toBe('a worker');
+    } finally {
+      await state.close();
+    }
   });
 });

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.ts';
 import { createFeedParser } from '../../adapters/feeds/parse-worker.ts';
+import { processHolderId } from '../../adapters/store/leases.ts';
 import { pollFeeds } from '../../app/feeds/poll.ts';
 import { addFeed, feedAddress, listFeeds, removeFeed } from '../../app/feeds/manage.ts';
 import { FeedRegistry } from '../../app/feeds/registry.ts';
@@ -73,13 +74,17 @@ export function registerFeedCommands(program: Command, io: Io, setExitCode: (cod
     .action(async (opts: { json?: boolean }, cmd: Command) => {
       await withStore(cmd, async (store, state) => {
         const parser = createFeedParser();
-        const results = await pollFeeds(registryOf(state), store, { parse: parser.parse, force: true, limits: { allow: loadConfig().feedAllow } }).finally(() =>
-          parser.close(),
+        const config = loadConfig();
+        // Under the same lease per feed as the bot's processes: a feed a worker is reading now is left to it.
+        const lease = { repo: state().leases, holder: processHolderId(), ttlMs: config.leaseMs };
+        const results = await pollFeeds(registryOf(state), store, { parse: parser.parse, force: true, limits: { allow: config.feedAllow }, lease }).finally(
+          () => parser.close(),
         );
         if (opts.json) io.out(json(results));
         else {
           for (const r of results) {
             if (r.outcome === 'failed') io.err(`failed: ${r.url}: ${r.error}`);
+            else if (r.elsewhere) io.out(`${r.url}: another Paperboy process is reading it right now; its items arrive from there`);
             else io.out(`${r.url}: ${r.outcome === 'stored' ? `${r.items} items, ${r.added} new, ${r.updated} updated` : 'not modified'}`);
             for (const w of r.warnings) io.err(`warning: ${w}`);
           }
