@@ -181,6 +181,29 @@ describe('GIVEN `paperboy start` or `paperboy worker` on PostgreSQL through a fo
     expect(await worker.exited).toBe(0);
   }, 90_000);
 
+  it('THEN a SIGTERM while PostgreSQL is unreachable still stops the process promptly (the leases expire by themselves)', async () => {
+    await store.upsert(news(1));
+    await subscribeChannel();
+    const worker = startBot('', 'worker');
+    const url = await healthUrl(worker);
+    await vi.waitFor(() => expect(posted()).toEqual(['Harbour news 1']), { timeout: 15_000, interval: 100 });
+    forwarder.cut();
+    await healthUntil(url, 503, Date.now());
+    const stoppedAt = Date.now();
+    worker.child.kill('SIGTERM');
+    const code = await worker.exited;
+    const ms = Date.now() - stoppedAt;
+    console.log(
+      `faults-postgres: SIGTERM while down: exit ${code} after ${ms} ms; ${worker.lines
+        .map((l) => String(l.msg))
+        .slice(-5)
+        .join(' | ')}`,
+    );
+    expect(code).toBe(0);
+    expect(ms).toBeLessThan(10_000);
+    expect(worker.lines.some((l) => l.msg === 'leases not released: they expire by themselves')).toBe(true);
+  }, 60_000);
+
   it('THEN a pg_terminate_backend of the test database’s connections mid-delivery costs retries: every article posted once', async () => {
     for (let i = 1; i <= 8; i++) await store.upsert(news(i));
     const bot = startBot('');
