@@ -1,0 +1,196 @@
+/**
+ * The SQL of PostgreSQL's search (search.ts): per scope, one statement counts the matches, picks
+ * the rows to rank, ranks them and answers them with the count, so that a search costs one round
+ * trip per scope besides its transaction. What each statement picks is what SQLite's search.ts
+ * picks (see rankScope there): the newest RANK_WINDOW matches, plus, when there are more, the best
+ * TITLE_CANDIDATES of the newest TITLE_WINDOW title matches ranked by their title.
+ */
+import { COUNT_CAP, type SearchOptions } from '../search-common.ts';
+import { Params, type Query } from './tsquery.ts';
+
+export const RANK_WINDOW = 500;
+export const TITLE_CANDIDATES = 50;
+export const TITLE_WINDOW = 5000;
+
+export interface ScopeSql {
+  /** Row id column (the hit's key), its table with what the filters need. */
+  readonly key: string;
+  readonly from: string;
+  /** The scope's own table, without what the filters join. */
+  readonly table: string;
+  /** The identity sequence of `key`. */
+  readonly sequence: string;
+  readonly vector: string;
+  readonly config: string;
+  /** ts_rank's weights {D, C, B, A}: titles are A, bodies B; comments are all D. */
+  readonly weights: string;
+  readonly date: string;
+  /** The date has an index of its own (articles_date), to read the newest dates from. */
+  readonly dateIndexed: boolean;
+  readonly detail: string;
+  /** Titles alone, searched whatever the window leaves out. */
+  readonly titles?: string;
+}
+
+export const ARTICLES: ScopeSql = {
+  key: 'a.position',
+  from: 'articles a',
+  table: 'articles a',
+  sequence: 'articles_position_seq',
+  vector: 'a.search',
+  config: 'a.ts_config',
+  weights: `'{0.1, 0.2, 0.2, 1.0}'`,
+  date: 'coalesce(a.published_at, a.ingested_at)',
+  dateIndexed: true,
+  detail: `SELECT a.position AS rowid, a.id AS article_id, a.title, a.url, a.source, a.published_at, NULL AS comment_id, a.body_text AS text
+    FROM articles a WHERE a.position = ANY($1::bigint[])`,
+  titles: 'a.title_search',
+};
+export const COMMENTS: ScopeSql = {
+  key: 'c.rowid',
+  from: 'comments c JOIN articles a ON a.position = c.article_position',
+  table: 'comments c',
+  sequence: 'comments_rowid_seq',
+  vector: 'c.search',
+  config: 'c.ts_config',
+  weights: `'{1.0, 0.2, 0.4, 1.0}'`,
+  date: 'coalesce(c.posted_at, a.published_at, a.ingested_at)',
+  dateIndexed: false,
+  detail: `SELECT c.rowid, a.id AS article_id, a.title, a.url, a.source, a.published_at, c.id AS comment_id, c.number AS comment_number,
+      c.author AS comment_author, c.posted_at AS comment_posted_at, c.rating AS comment_rating, c.text AS text
+    FROM comments c JOIN articles a ON a.position = c.article_position WHERE c.rowid = ANY($1::bigint[])`,
+};
+
+function filters(scope: ScopeSql, o: SearchOptions, p: Params): string {
+  const parts: string[] = [];
+  if (o.source) parts.push(`lower(a.source) = lower(${p.add(o.source)})`);
+  if (o.from) parts.push(`${scope.date} >= ${p.add(o.from)}`);
+  // Dates compare as text ("C" collation); `to` is a whole day, so anything on that day sorts below the next day.
+  if (o.to) parts.push(`substr(${scope.date}, 1, 10) <= ${p.add(o.to)}`);
+  return parts.map((x) => ` AND ${x}`).join('');
+}
+
+/** How far back each stretch of newest keys (or dates) reaches, in multiples of the rows wanted. */
+const STRETCHES = [2, 8, 32];
+/** Newest dates read from the date index to bound the newest-first order: more costs more than it saves. */
+export const MAX_DATE_FLOOR = 20_000;
+
+/** Where the stretches of newest rows start: `last` is the key's sequence value, `take` the rows wanted. */
+export function keyFloors(last: number, take: number): number[] {
+  return STRETCHES.map((s) => last - s * take).filter((f) => f > 0);
+}
+
+/** How many rows back, newest date first, each date floor is read (search.ts reads them before the planner settings). */
+export function dateFloorOffsets(take: number): number[] {
+  return STRETCHES.map((s) => s * take - 1).filter((k) => k < MAX_DATE_FLOOR);
+}
+
+/**
+ * The first `limit` rows of `select` in `order`, read stretch by stretch: `bound(i)` is the
+ * condition of the i-th stretch (newest first), the last one holding everything older. The
+ * branches of a UNION ALL run in order and the LIMIT above them stops the first that fills it,
+ * so a word in most rows reads a few hundred of them rather than every match; a rare word runs
+ * every branch, each a small bitmap scan. The order holds across branches because each stretch
+ * is older than the one before.
+ */
+function stretched(select: string, bounds: readonly string[], order: string, limit: string): string {
+  const branches = bounds.map((b) => `(${select} AND ${b} ORDER BY ${order} LIMIT ${limit})`);
+  return branches.length === 1 ? `${select} ORDER BY ${order} LIMIT ${limit}` : `SELECT * FROM (${branches.join(' UNION ALL ')}) s LIMIT ${limit}`;
+}
+
+/** Conditions of the stretches between floors (newest first, descending), the last one open below. */
+function between(column: string, floors: readonly unknown[], p: Params): string[] {
+  if (floors.length === 0) return ['true'];
+  const names = floors.map((f) => p.add(f));
+  return [
+    ...names.map((name, i) => (i === 0 ? `${column} >= ${name}` : `${column} < ${names[i - 1] ?? ''} AND ${column} >= ${name}`)),
+    `${column} < ${names[names.length - 1] ?? ''}`,
+  ];
+}
+
+/**
+ * The first COUNT_CAP + 1 matches in any order (`columns` of them) and their count. When they are
+ * all the matches (count ≤ COUNT_CAP), what is ranked comes from them: a rare word, or a phrase
+ * of common words whose every candidate row must be rechecked, is then read once, not twice.
+ */
+const counted = (from: string, where: string, columns: string) =>
+  `m AS MATERIALIZED (SELECT ${columns} FROM ${from} WHERE ${where} LIMIT ${COUNT_CAP + 1}),
+    counted AS MATERIALIZED (SELECT count(*)::int AS n FROM m)`;
+
+/** `few` from the counted matches when they are all of them, else `many`; one-time filters, so only one runs. */
+const fewOrMany = (few: string, many: string) =>
+  `SELECT * FROM (${few}) few WHERE (SELECT n FROM counted) <= ${COUNT_CAP}
+    UNION ALL SELECT * FROM (${many}) many WHERE (SELECT n FROM counted) > ${COUNT_CAP}`;
+
+/**
+ * Relevance: the count, and the chosen rows with their scores (no rows when nothing matches; then
+ * one row with the count and a null rowid). `last` is the key sequence's value, `take` the
+ * rows the page needs.
+ */
+export function relevanceSql(scope: ScopeSql, q: Query, o: SearchOptions, take: number, last: number): { text: string; values: unknown[] } {
+  const p = new Params();
+  const filtered = filters(scope, o, p);
+  const where = `${q.match(scope.vector, scope.config, p)}${filtered}`;
+  // Joining the articles costs a lookup per match; only filters need them (comments all have one).
+  const from = filtered ? scope.from : scope.table;
+  // Deep pages widen the window, so that every page comes from one consistent ranking.
+  const windowSize = Math.max(RANK_WINDOW, take);
+  const win = p.add(windowSize);
+  // key + 1 > floor + 1 is key > floor, written as >= for between(); keys are whole numbers.
+  const keyBounds = between(
+    scope.key,
+    keyFloors(last, windowSize).map((f) => f + 1),
+    p,
+  );
+  const many = stretched(`SELECT ${scope.key} AS rowid FROM ${from} WHERE ${where}`, keyBounds, `${scope.key} DESC`, win);
+  const ctes = [
+    counted(from, where, `${scope.key} AS rowid`),
+    `win AS MATERIALIZED (${fewOrMany(`SELECT rowid FROM m ORDER BY rowid DESC LIMIT ${win}`, many)})`,
+  ];
+  let keys = 'SELECT rowid FROM win';
+  if (scope.titles) {
+    const titles: ScopeSql = { ...scope, vector: scope.titles, weights: `'{1.0, 1.0, 1.0, 1.0}'` };
+    const titleWhere = `${q.match(titles.vector, titles.config, p)}${filters(scope, o, p)}`;
+    const titleBounds = between(
+      scope.key,
+      keyFloors(last, TITLE_WINDOW).map((f) => f + 1),
+      p,
+    );
+    const columns = `${scope.key} AS position, ${scope.titles} AS title_search, ${scope.config} AS ts_config`;
+    // Only when the window leaves matches out; a one-time filter, so the stretches are not read otherwise.
+    ctes.push(
+      `titles AS MATERIALIZED (SELECT * FROM (${stretched(`SELECT ${columns} FROM ${scope.from} WHERE ${titleWhere}`, titleBounds, `${scope.key} DESC`, p.add(TITLE_WINDOW))}) a WHERE (SELECT n FROM counted) > ${win})`,
+      `best AS MATERIALIZED (SELECT a.position FROM titles a ORDER BY ${q.rank({ ...titles, vector: 'a.title_search' }, p)}, a.position DESC LIMIT ${p.add(TITLE_CANDIDATES)})`,
+    );
+    // A title candidate must match the whole query: an excluded word may be in its body.
+    keys += ` UNION SELECT a.position FROM articles a WHERE a.position = ANY(ARRAY(SELECT position FROM best))
+      AND a.position <> ALL(ARRAY(SELECT rowid FROM win)) AND ${q.match(scope.vector, scope.config, p)}`;
+  }
+  ctes.push(`keys AS MATERIALIZED (${keys})`);
+  // Ranking reads the whole tsvector, which a long article keeps out of line: only for the chosen rows.
+  const text = `WITH ${ctes.join(',\n')}
+    SELECT counted.n AS total, r.rowid, r.score FROM counted LEFT JOIN (
+      SELECT ${scope.key} AS rowid, ${q.rank(scope, p)} AS score FROM ${scope.table} WHERE ${scope.key} = ANY(ARRAY(SELECT rowid FROM keys))
+    ) r ON true`;
+  return { text, values: p.values };
+}
+
+/**
+ * Newest first: the count and the newest `take` matches with their dates and scores. `dateFloors`
+ * are the dates of the newest articles at dateFloorOffsets (newest first), for scopes whose date
+ * has an index; a word in most articles then reads the newest stretch of dates, not every match.
+ */
+export function newestSql(scope: ScopeSql, q: Query, o: SearchOptions, take: number, dateFloors: readonly string[]): { text: string; values: unknown[] } {
+  const p = new Params();
+  const where = `${q.match(scope.vector, scope.config, p)}${filters(scope, o, p)}`;
+  const bounds = scope.dateIndexed ? between(scope.date, dateFloors, p) : ['true'];
+  const select = `SELECT ${scope.key} AS rowid, ${scope.date} AS date FROM ${scope.from} WHERE ${where}`;
+  const limit = p.add(take);
+  const few = `SELECT rowid, date FROM m ORDER BY date DESC, rowid DESC LIMIT ${limit}`;
+  const text = `WITH ${counted(scope.from, where, `${scope.key} AS rowid, ${scope.date} AS date`)},
+    newest AS MATERIALIZED (${fewOrMany(few, stretched(select, bounds, `${scope.date} DESC, ${scope.key} DESC`, limit))}),
+    ranked AS MATERIALIZED (SELECT ${scope.key} AS rowid, ${q.rank(scope, p)} AS score FROM ${scope.table} WHERE ${scope.key} = ANY(ARRAY(SELECT rowid FROM newest)))
+    SELECT counted.n AS total, n.rowid, n.date, coalesce(r.score, 0) AS score
+    FROM counted LEFT JOIN newest n ON true LEFT JOIN ranked r ON r.rowid = n.rowid`;
+  return { text, values: p.values };
+}
