@@ -1,59 +1,96 @@
 /**
- * The proxy's global limit, taken at the moment each request is sent. @discordjs/rest counts the
- * global limit in fixed windows that begin at its first send after the last one ended, while
- * Discord's begin when a request arrives: a few milliseconds of latency jitter at the boundary put
- * a new window's first requests into Discord's old, full one (measured: up to 24 global 429s in
- * 450 messages against the local Discord). A sliding window a little longer than Discord's second
- * cannot: any second of arrivals comes from a span of sends shorter than it.
+ * The proxy's global limit. Discord counts 50 requests per second from when they arrive; the proxy
+ * knows only when it sends a request and when the answer comes back, and between the two lies a
+ * delay that varies: measured against the local Discord in a process of its own, 50 requests sent
+ * at once arrive over 100–190 ms (it reads them one after another; a fresh connection costs more),
+ * so a window counted on send times alone needed 1.25 s to stay clear of global 429s (40 requests/s).
+ *
+ * Instead a request holds its place from its send until 1 s after its answer: its arrival lies
+ * between the two, so whatever Discord's second of arrivals, every request in it was still holding
+ * its place when the last of them was sent. No jitter needs guessing, and each place is held only a
+ * round trip longer than Discord's second (a few ms locally: about 49.8 requests/s sustained).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DefaultRestOptions, type RESTOptions } from '@discordjs/rest';
 
 /** Discord's global limit: 50 requests per second per bot. */
 export const GLOBAL_LIMIT = 50;
-/**
- * One second plus the arrival jitter tolerated: a request on a fresh TLS connection arrives a round
- * trip or two after one on a warm connection. Costs a fifth of the global budget (40 requests/s
- * sustained), which binds only when more than 40 channels are delivered to at once: below that the
- * channels' own buckets (5 messages per 5 s) are the limit. Measured with 1.1 s: 0 global 429s on a
- * quiet machine, up to 3 with three test runs sharing 2 CPUs; with 1.25 s, 0 in 5 of 6 such runs.
- */
-export const GLOBAL_WINDOW_MS = 1_250;
+/** Discord's global window. */
+export const GLOBAL_WINDOW_MS = 1_000;
 
-/** At most `limit` takes in any `windowMs`, granted in the order asked for. */
-export class SlidingWindow {
-  /** When the last `limit` takes happened, oldest first. */
-  readonly #taken: number[] = [];
-  #queue: Promise<void> = Promise.resolve();
+/** Gives back a place taken from an {@link ArrivalWindow}: call it when the answer (or failure) arrives. */
+export type Release = () => void;
+
+/**
+ * At most `limit` requests arriving in any `windowMs`, for arrivals known only to lie between a
+ * request's send and its answer. Places are granted in the order asked for.
+ */
+export class ArrivalWindow {
+  #inFlight = 0;
+  /** When each answered request's answer came, oldest first (kept while younger than `windowMs`). */
+  readonly #answered: number[] = [];
+  #queue: Promise<unknown> = Promise.resolve();
+  /** Wakes the request at the head of the queue when a place is given back. */
+  #wake: (() => void) | undefined;
 
   constructor(
     private readonly limit: number,
     private readonly windowMs: number,
     private readonly now: () => number = Date.now,
   ) {
-    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`SlidingWindow: expected \`limit\` to be an integer from 1 up, got \`${limit}\``);
-    if (!(windowMs > 0)) throw new RangeError(`SlidingWindow: expected \`windowMs\` above 0, got \`${windowMs}\``);
+    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`ArrivalWindow: expected \`limit\` to be an integer from 1 up, got \`${limit}\``);
+    if (!(windowMs > 0)) throw new RangeError(`ArrivalWindow: expected \`windowMs\` above 0, got \`${windowMs}\``);
   }
 
-  /** Resolves when a take is allowed (and counts it); rejects with the signal's reason once aborted. */
-  take(signal?: AbortSignal): Promise<void> {
+  /** Resolves with the release once a place is free (rejects with the signal's reason once aborted). */
+  take(signal?: AbortSignal): Promise<Release> {
     const turn = this.#queue.then(() => this.#wait(signal));
     this.#queue = turn.catch(() => undefined);
     return turn;
   }
 
-  async #wait(signal: AbortSignal | undefined): Promise<void> {
+  /** Places held now: requests in flight, and answers younger than the window. */
+  get held(): number {
+    this.#forget(this.now());
+    return this.#inFlight + this.#answered.length;
+  }
+
+  async #wait(signal: AbortSignal | undefined): Promise<Release> {
     for (;;) {
       signal?.throwIfAborted();
       const now = this.now();
-      while (this.#taken.length > 0 && now - (this.#taken[0] ?? now) >= this.windowMs) this.#taken.shift();
-      const oldest = this.#taken[0];
-      if (oldest === undefined || this.#taken.length < this.limit) {
-        this.#taken.push(now);
-        return;
+      this.#forget(now);
+      if (this.#inFlight + this.#answered.length < this.limit) {
+        this.#inFlight++;
+        return this.#releaser();
       }
-      await sleep(oldest + this.windowMs - now, undefined, signal ? { signal } : {});
+      // Full: the oldest answer leaves the window first, unless a request in flight is answered sooner.
+      const oldest = this.#answered[0];
+      const woken = new Promise<void>((resolve) => (this.#wake = resolve));
+      const waits: Promise<unknown>[] = [woken];
+      const timer = new AbortController();
+      if (oldest !== undefined) waits.push(sleep(oldest + this.windowMs - now, undefined, { signal: timer.signal }).catch(() => undefined));
+      if (signal) waits.push(new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true, signal: timer.signal })));
+      await Promise.race(waits);
+      timer.abort();
+      this.#wake = undefined;
     }
+  }
+
+  #releaser(): Release {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.#inFlight--;
+      this.#answered.push(this.now());
+      this.#wake?.();
+    };
+  }
+
+  /** Drops answers a full window old: a request sent now arrives after them by more than the window. */
+  #forget(now: number): void {
+    while (this.#answered.length > 0 && now - (this.#answered[0] ?? now) >= this.windowMs) this.#answered.shift();
   }
 }
 
@@ -70,10 +107,18 @@ export function exemptFromGlobal(url: string): boolean {
   return webhooks >= 0 && (segments[webhooks + 2] ?? '') !== '';
 }
 
-/** `makeRequest` for the proxy's REST: every send but the exempt ones waits for the global window. */
-export function globallyLimited(window: SlidingWindow): RESTOptions['makeRequest'] {
+/**
+ * `makeRequest` for the proxy's REST: every send but the exempt ones waits for a place in the
+ * global window and holds it until the answer's headers arrive (or the request fails).
+ */
+export function globallyLimited(window: ArrivalWindow): RESTOptions['makeRequest'] {
   return async (url, init) => {
-    if (!exemptFromGlobal(url)) await window.take(init.signal ?? undefined);
-    return DefaultRestOptions.makeRequest(url, init);
+    if (exemptFromGlobal(url)) return DefaultRestOptions.makeRequest(url, init);
+    const release = await window.take(init.signal ?? undefined);
+    try {
+      return await DefaultRestOptions.makeRequest(url, init);
+    } finally {
+      release();
+    }
   };
 }

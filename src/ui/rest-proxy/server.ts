@@ -14,7 +14,7 @@ import { APIVersion } from 'discord-api-types/v10';
 import ipaddr from 'ipaddr.js';
 import type { Logger } from '../../core/log.ts';
 import { forwardRequests } from './forward.ts';
-import { GLOBAL_LIMIT, GLOBAL_WINDOW_MS, globallyLimited, SlidingWindow } from './global-limit.ts';
+import { ArrivalWindow, GLOBAL_LIMIT, GLOBAL_WINDOW_MS, globallyLimited } from './global-limit.ts';
 
 /** Discord's API as discord.js's `rest.api` names it. */
 export const DISCORD_API_URL = 'https://discord.com/api';
@@ -58,8 +58,8 @@ export async function startRestProxy(options: RestProxyOptions): Promise<RestPro
   const rest = new REST({
     api: apiUrl,
     version: APIVersion,
-    makeRequest: globallyLimited(new SlidingWindow(GLOBAL_LIMIT, GLOBAL_WINDOW_MS)),
-    // The sliding window above keeps the global limit; the REST's own fixed windows would only slow
+    makeRequest: globallyLimited(new ArrivalWindow(GLOBAL_LIMIT, GLOBAL_WINDOW_MS)),
+    // The arrival window above keeps the global limit; the REST's own fixed windows would only slow
     // it further. A global 429 from Discord still stops every request until its Retry-After.
     globalRequestsPerSecond: Number.MAX_SAFE_INTEGER,
   });
