@@ -75,3 +75,30 @@ describe('GIVEN a PostgreSQL URL nothing answers at', () => {
     expect((error as Error).message).not.toContain('s3cret');
   });
 });
+
+describe('GIVEN a database a newer Paperboy has migrated (a version beyond those this one knows)', () => {
+  it('THEN opening it is refused, naming the versions, the host and the database, never the password, and nothing is applied', async () => {
+    database = await createTestDatabase();
+    const pool = openPool(database.url, { max: 2 });
+    pools.push(pool);
+    await migrate(pool);
+    const newer = Math.max(...MIGRATIONS.map((m) => m.version)) + 1;
+    await pool.query('INSERT INTO paperboy_migrations (version, name) VALUES ($1, $2)', [newer, 'from the future']);
+    await expect(migrate(pool)).rejects.toThrow(
+      `postgres: this database was written by a newer Paperboy (schema version ${newer}; this one knows up to ${newer - 1}): upgrade Paperboy`,
+    );
+
+    const url = new URL(database.url);
+    url.password = 's3cret';
+    const error = await openPostgresBotState(url.toString()).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(Error);
+    const message = (error as Error).message;
+    expect(message).toContain(`PostgreSQL at 127.0.0.1:5432${url.pathname}: postgres: this database was written by a newer Paperboy`);
+    expect(message).not.toContain('s3cret');
+    // The lock was let go: a migration with the newer version known runs again.
+    expect(await migrate(pool, [...MIGRATIONS, { version: newer, name: 'from the future', sql: 'SELECT 1' }])).toEqual([]);
+  });
+});

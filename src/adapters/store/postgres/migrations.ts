@@ -99,6 +99,18 @@ export const MIGRATIONS: readonly Migration[] = [
 ];
 
 /**
+ * A database a newer Paperboy has migrated holds tables this one does not know, or knows with
+ * other columns: writing to it would break the newer one's data, so nothing runs. The caller names
+ * the database (host and database, never the password), as SQLite's message names the file.
+ */
+function refuseNewer(done: ReadonlySet<number>, migrations: readonly Migration[]): void {
+  const known = Math.max(0, ...migrations.map((m) => m.version));
+  const newest = Math.max(0, ...done);
+  if (newest > known)
+    throw new Error(`postgres: this database was written by a newer Paperboy (schema version ${newest}; this one knows up to ${known}): upgrade Paperboy`);
+}
+
+/**
  * Brings the database up to the newest version, under the advisory lock. Returns the versions this
  * call applied (none when another process had already).
  */
@@ -114,6 +126,7 @@ export async function migrate(pool: Pool, migrations: readonly Migration[] = MIG
       );
       const { rows } = await client.query<{ version: number }>('SELECT version FROM paperboy_migrations');
       const done = new Set(rows.map((r) => r.version));
+      refuseNewer(done, migrations);
       const applied: number[] = [];
       for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
         if (done.has(m.version)) continue;
