@@ -4,8 +4,8 @@
  * them in; the other resolves [] at once, so each file is stored once and moved once.
  */
 import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { hostname, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type InboxOptions, inboxLeaseName, processInbox } from '../src/app/library/inbox.ts';
 import { type Handle, sharedBackendNames, sharedBackends } from './delivery-leases-backends.ts';
@@ -67,6 +67,24 @@ describe.each(sharedBackendNames)('GIVEN two inbox processors on one %s database
       expect(await processInbox(dir, first.store, optionsOf(first, 'inbox-a'))).toEqual([]);
       expect(readdirSync(dir).sort()).toEqual(names);
       expect(await everything(first.store)).toHaveLength(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await db.close();
+    }
+  }, 60_000);
+
+  it('THEN a folder with the same path on another machine is another lease: this one reads its own folder', async () => {
+    const db = await sharedBackends[backend]();
+    const dir = mkdtempSync(join(tmpdir(), 'paperboy-inbox-leases-'));
+    try {
+      const first = await db.open();
+      const names = fill(dir);
+      expect(inboxLeaseName(dir)).toBe(`inbox:${hostname()}:${resolve(dir)}`);
+      // What a process on another machine, whose INBOX_DIR has the same path, holds.
+      expect(await first.state.leases.claim(`inbox:another-machine:${resolve(dir)}`, 'another-process', 10_000)).toBe(true);
+      const read = await processInbox(dir, first.store, optionsOf(first, 'inbox-a'));
+      expect(read.map((r) => [r.file, r.outcome])).toEqual(names.map((n) => [n, 'processed']));
+      expect(await everything(first.store)).toHaveLength(FILES);
     } finally {
       rmSync(dir, { recursive: true, force: true });
       await db.close();

@@ -8,6 +8,7 @@
 import type { LeaseOptions } from '../lease-options.ts';
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, rename, stat, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { dirname, extname, join, resolve } from 'node:path';
 import { withLease } from '../../adapters/store/leases.ts';
 import { leaseName } from '../lease-name.ts';
@@ -118,9 +119,14 @@ function isHeld(path: string, size: number, mtimeMs: number): boolean {
   return false;
 }
 
-/** The lease an inbox is read under: the folder's absolute path, so processes started from different folders agree. */
+/**
+ * The lease an inbox is read under: this machine's host name and the folder's absolute path, so
+ * processes started from different folders agree. The host name because an inbox is a local
+ * folder: two machines whose INBOX_DIR has the same path read two different folders, and neither
+ * must wait for the other's lease.
+ */
 export function inboxLeaseName(dir: string): string {
-  return leaseName('inbox', resolve(dir));
+  return leaseName('inbox', `${hostname()}:${resolve(dir)}`);
 }
 
 /**
