@@ -25,6 +25,16 @@ const EVERY_CHANGE = Number.MAX_SAFE_INTEGER;
  */
 export const MAX_CHANGED_PER_RUN = 200;
 /**
+ * How far before its last check time a run looks for changes. An article write is stamped with its
+ * writer's clock when it starts, before it waits for the other writes and commits: one still in
+ * flight when a run reads, or stamped by a machine whose clock runs behind the runner's, becomes
+ * visible with a time before the check time the run then stores, and would never be looked at. The
+ * overlap covers write transactions and clock skew up to this long. Looking at an article again is
+ * safe: its delivery progress records each comment message posted, so one up to date is passed
+ * (upToDate) and one with new comments gets only those.
+ */
+export const CHANGE_OVERLAP_MS = 2 * 60_000;
+/**
  * Articles a subscription carries past its cursor while their threads are posted a slice per run. It
  * bounds each run's work and the stored list: past it, an article with comments left holds the cursor
  * (its window of new articles is handed over again) until a place frees up.
@@ -54,6 +64,12 @@ export interface Due {
 
 function timeOf(a: Article): string {
   return a.publishedAt ?? a.ingestedAt;
+}
+
+/** Where a run starts looking for changes: CHANGE_OVERLAP_MS before the check time (kept as stored when it is not a time). */
+export function changesFrom(checkedAt: string): string {
+  const at = Date.parse(checkedAt);
+  return Number.isNaN(at) ? checkedAt : new Date(at - CHANGE_OVERLAP_MS).toISOString();
 }
 
 /**
@@ -129,8 +145,10 @@ export async function dueArticles(store: Store, sub: Subscription, filter: Filte
   }
   const changed: Article[] = [];
   let changesComplete = true;
-  // Articles this subscription never posted are skipped by id, before anything is loaded.
-  for (const id of await store.positions.updatedSince(sub.checkedAt, sub.cursor, EVERY_CHANGE)) {
+  // Articles this subscription never posted are skipped by id, before anything is loaded. The articles
+  // in the overlap that are up to date are passed and not counted against MAX_CHANGED_PER_RUN, so a run
+  // stopped by that bound leaves the check time and the next run gets past them to the next ones.
+  for (const id of await store.positions.updatedSince(changesFrom(sub.checkedAt), sub.cursor, EVERY_CHANGE)) {
     if (carriedIds.has(id) || !(await engine.delivered(sub, id))) continue;
     const article = await store.get(id);
     if (!article || (await upToDate(engine, sub, article))) continue;
