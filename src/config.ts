@@ -47,6 +47,20 @@ export interface ShardSetting {
 }
 
 /**
+ * True when an http URL holds no user name or password. The URLs checked with it are logged at
+ * start, so credentials in them would land in the logs; the refusal's message never repeats them.
+ */
+function noUserInfo(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.username === '' && u.password === '';
+  } catch {
+    // Not a URL at all: the url check before this one already says so.
+    return true;
+  }
+}
+
+/**
  * Parses SHARD_IDS: ids and ranges separated by commas, such as `0,2-3`. Ids listed twice are
  * refused rather than dropped, since a typo such as `0-3,3` more likely means a mistake in the plan.
  * Only short anchored patterns run on each part, after the whole text is capped.
@@ -106,6 +120,7 @@ const Env = z.object({
   DISCORD_MESSAGE_CONTENT: z.enum(['true', 'false'], { error: 'expected true or false' }).default('false'),
   DISCORD_API_URL: z
     .url({ protocol: /^https?$/, error: 'expected an http(s) URL such as https://discord.com/api' })
+    .refine(noUserInfo, 'expected no user name or password in the URL: Discord takes the token, and the URL is logged at start')
     .transform((u) => u.replace(/\/+$/, ''))
     .default(DISCORD_API_DEFAULT),
   /** Files dropped here are ingested on each delivery run. Relative paths resolve against the current directory. */
@@ -177,6 +192,7 @@ const Env = z.object({
   HEALTH_HOST: z.string().min(1).default('127.0.0.1'),
   DISCORD_REST_PROXY: z
     .url({ protocol: /^https?$/, error: 'expected the http URL of a paperboy rest-proxy, such as http://127.0.0.1:8090' })
+    .refine(noUserInfo, 'expected no user name or password in the URL: a paperboy rest-proxy takes none, and the URL is logged at start')
     .transform((u) => u.replace(/\/+$/, ''))
     .optional(),
   REST_PROXY_PORT: port(String(DEFAULT_REST_PROXY_PORT)).default(DEFAULT_REST_PROXY_PORT),

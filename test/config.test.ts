@@ -183,6 +183,25 @@ describe('GIVEN the settings for several processes', () => {
     expect(() => loadConfig({ DISCORD_REST_PROXY: 'proxy:8090' })).toThrow(
       /^configuration: DISCORD_REST_PROXY: expected the http URL of a paperboy rest-proxy/,
     );
+    // A password in the proxy's URL or Discord's would be logged at start: refused, naming the key, never the value.
+    for (const [key, url] of [
+      ['DISCORD_REST_PROXY', 'http://paperboy:hunter2@10.0.0.5:8090'],
+      ['DISCORD_REST_PROXY', 'http://hunter2@10.0.0.5:8090'],
+      ['DISCORD_API_URL', 'https://bot:hunter2@discord.com/api'],
+    ] as const) {
+      const error = (() => {
+        try {
+          loadConfig({ [key]: url });
+          return null;
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as Error).message).toMatch(new RegExp(`^configuration: ${key}: expected no user name or password in the URL: `));
+      expect((error as Error).message).not.toContain('hunter2');
+      expect((error as Error).message).not.toContain('paperboy:');
+    }
     expect(() => loadConfig({ DELIVERY_LEASE_SECONDS: '1' })).toThrow(
       /^configuration: DELIVERY_LEASE_SECONDS: expected a number of seconds from 2 up, such as 60$/,
     );

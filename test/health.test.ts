@@ -244,6 +244,17 @@ describe('GIVEN the settings a process starts with', () => {
     });
   });
 
+  it('THEN of the REST proxy only the origin is told, even with a password slipped past config', () => {
+    const config = loadConfig({ DISCORD_REST_PROXY: 'http://10.0.0.5:8090/api' });
+    expect(describeStart(config, 'worker').rest).toBe('http://10.0.0.5:8090');
+    const slipped = { ...config, discord: { ...config.discord, restProxy: 'http://paperboy:hunter2@10.0.0.5:8090/api?key=hunter2' } };
+    const line = describeStart(slipped, 'start');
+    expect(line.rest).toBe('http://10.0.0.5:8090');
+    expect(JSON.stringify(line)).not.toContain('hunter2');
+    const api = { ...config, discord: { ...config.discord, restProxy: null, apiUrl: 'https://bot:hunter2@discord.com/api?x=hunter2' } };
+    expect(describeStart(api, 'start').rest).toBe('https://discord.com/api');
+  });
+
   it('THEN SHARD_COUNT=auto reads as such until Discord has answered, then as the resolved shards', () => {
     const config = loadConfig({ SHARD_COUNT: 'auto' });
     expect(describeStart(config, 'start').shards).toBe('all of auto');

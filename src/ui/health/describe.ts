@@ -21,7 +21,7 @@ export interface StartDescription {
   };
   /** on: this process runs delivery, feed polls and the inbox. */
   readonly delivery: 'on' | 'off';
-  /** Where this process's REST calls go: Discord's API base, or the REST proxy's URL (neither holds a secret). */
+  /** Where this process's REST calls go: Discord's API base, or the REST proxy's origin; never a user name or password. */
   readonly rest: string;
   /** `HOST:PORT` of GET /healthz, or `none`. */
   readonly health: string;
@@ -43,9 +43,32 @@ export function describeStart(config: Config, role: Role, resolved?: ResolvedSha
     // A worker exists to deliver; the REST proxy never does.
     delivery: role === 'worker' || (role === 'start' && config.delivery) ? 'on' : 'off',
     // The proxy forwards to Discord itself; every other role goes through the proxy when one is set.
-    rest: proxy ? config.discord.apiUrl : (config.discord.restProxy ?? config.discord.apiUrl),
+    rest: proxy || config.discord.restProxy === null ? withoutSecrets(config.discord.apiUrl) : originOf(config.discord.restProxy),
     health: config.health ? `${config.health.host}:${config.health.port}` : 'none',
   };
+}
+
+/**
+ * The REST proxy's scheme, host and port. Config refuses a user name or password in
+ * DISCORD_REST_PROXY, but this line is what reaches the logs, so it keeps nothing else (the proxy's
+ * path is empty or /api anyway).
+ */
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return 'a URL that does not parse';
+  }
+}
+
+/** Discord's API base without user info, query or fragment: the path (`/api`) says which API. */
+function withoutSecrets(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.origin}${u.pathname === '/' ? '' : u.pathname}`;
+  } catch {
+    return 'a URL that does not parse';
+  }
 }
 
 function describeShards(config: Config, resolved: ResolvedShards | undefined): string {
