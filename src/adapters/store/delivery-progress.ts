@@ -13,6 +13,30 @@ export interface DeliveryProgressRepository {
   put(channelId: string, articleId: string, progress: DeliveryProgress): Promise<void>;
   /** Every record, in channel and article order (for `paperboy copy`). */
   list(): Promise<ChannelProgress[]>;
+  /** How many records there are, counted by the database. */
+  count(): Promise<number>;
+  /**
+   * Up to `limit` records after `after` (null: from the first), in the table's own key order (the
+   * primary key's, so each page is an index range, not a sort of the whole table): `paperboy copy`
+   * reads the table, channels × articles, the largest of the bot's state, a page at a time.
+   */
+  page(after: ProgressKey | null, limit: number): Promise<ChannelProgress[]>;
+  /** Stores every record, each replacing its row, in one transaction. */
+  putMany(records: readonly ChannelProgress[]): Promise<void>;
+}
+
+/** The key of one record: a channel and an article. */
+export type ProgressKey = Pick<ChannelProgress, 'channelId' | 'articleId'>;
+
+/** The most records `page` returns at once. */
+export const MAX_PROGRESS_PAGE = 5000;
+
+/** `limit` checked for `page`: a whole number from 1 to MAX_PROGRESS_PAGE. */
+export function pageLimit(limit: number): number {
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PROGRESS_PAGE) {
+    throw new Error(`delivery progress: expected \`limit\` to be a whole number from 1 to ${MAX_PROGRESS_PAGE}, got \`${limit}\``);
+  }
+  return limit;
 }
 
 /** One article's delivery progress in one channel, with its key. */
@@ -103,11 +127,16 @@ export class SqliteDeliveryProgressRepository implements DeliveryProgressReposit
   private readonly write;
   private readonly stmts;
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     this.write = progressWriter(db);
     this.stmts = {
       get: db.prepare<[string, string], ProgressRow>('SELECT * FROM delivery_progress WHERE channel_id = ? AND article_id = ?'),
       all: db.prepare<[], ProgressRow>('SELECT * FROM delivery_progress ORDER BY channel_id, article_id'),
+      count: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM delivery_progress'),
+      first: db.prepare<[number], ProgressRow>('SELECT * FROM delivery_progress ORDER BY channel_id, article_id LIMIT ?'),
+      after: db.prepare<[string, string, number], ProgressRow>(
+        'SELECT * FROM delivery_progress WHERE (channel_id, article_id) > (?, ?) ORDER BY channel_id, article_id LIMIT ?',
+      ),
     };
   }
 
@@ -124,6 +153,28 @@ export class SqliteDeliveryProgressRepository implements DeliveryProgressReposit
 
   list(): Promise<ChannelProgress[]> {
     return asPromise(() => this.stmts.all.all().map(channelProgress));
+  }
+
+  count(): Promise<number> {
+    return asPromise(() => this.stmts.count.get()?.n ?? 0);
+  }
+
+  page(after: ProgressKey | null, limit: number): Promise<ChannelProgress[]> {
+    return asPromise(() => {
+      const n = pageLimit(limit);
+      const rows = after === null ? this.stmts.first.all(n) : this.stmts.after.all(after.channelId, after.articleId, n);
+      return rows.map(channelProgress);
+    });
+  }
+
+  putMany(records: readonly ChannelProgress[]): Promise<void> {
+    return asPromise(() =>
+      this.db
+        .transaction(() => {
+          for (const r of records) this.write(r.channelId, r.articleId, r.progress);
+        })
+        .immediate(),
+    );
   }
 }
 

@@ -11,6 +11,8 @@ export interface ThreadRepository {
   advance(threadId: string, messageId: string): Promise<void>;
   /** Every thread, in thread id order. */
   list(): Promise<ArticleThread[]>;
+  /** How many threads there are, counted by the database. */
+  count(): Promise<number>;
 }
 
 interface ThreadRow {
@@ -54,6 +56,7 @@ export class SqliteThreadRepository implements ThreadRepository {
     this.stmts = {
       get: db.prepare<[string], ThreadRow>('SELECT * FROM article_threads WHERE thread_id = ?'),
       all: db.prepare<[], ThreadRow>('SELECT * FROM article_threads ORDER BY thread_id'),
+      count: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM article_threads'),
     };
   }
 
@@ -83,6 +86,10 @@ export class SqliteThreadRepository implements ThreadRepository {
 
   list(): Promise<ArticleThread[]> {
     return asPromise(() => this.stmts.all.all().map(fromRow));
+  }
+
+  count(): Promise<number> {
+    return asPromise(() => this.stmts.count.get()?.n ?? 0);
   }
 }
 

@@ -5,17 +5,25 @@
  * Faithful: positions are kept, since subscriptions' cursors and delivery refer to them (renumbered,
  * a moved bot would post some articles again and skip others). Resumable: articles go in batches,
  * one transaction each, in position order, so after an interruption the destination holds a
- * prefix of the source and the copy goes on after its highest position. The state tables are small
- * and copied whole at the end, each row written over its key, so doing that again changes nothing.
- * A note in the destination marks a copy under way: without it, a destination holding anything is
- * someone else's data and is refused.
+ * prefix of the source and the copy goes on after its highest position. The bot's state follows,
+ * each row written over its key, so doing that again changes nothing: delivery progress (channels ×
+ * articles, the largest) in pages, one transaction each, then the rest. Subscriptions go last: one
+ * visible in the destination before its channel's progress could post again what was posted, were
+ * a bot started on the destination mid-copy. Counts are the databases' own (COUNT), never a table
+ * read whole. A note in the destination marks a copy under way: without it, a destination holding
+ * anything is someone else's data and is refused.
  */
 import type { Store, StoreCopier, StoredArticle } from '../../adapters/store/contract.ts';
 import type { BotState } from '../../adapters/store/state.ts';
+import type { InvalidSubscription } from '../../adapters/store/subscriptions.ts';
+import { MAX_PROGRESS_PAGE as MAX_STATE_PAGE, type ProgressKey } from '../../adapters/store/delivery-progress.ts';
 import { UserError } from '../../core/errors.ts';
 
 /** Articles per transaction when not told. */
 export const DEFAULT_BATCH = 500;
+
+/** Delivery records per page (one read, one transaction) when not told. */
+export const DEFAULT_STATE_PAGE = 1000;
 
 export interface CopyEnd {
   readonly store: Store & StoreCopier;
@@ -29,6 +37,8 @@ export interface CopyOptions {
   readonly resume?: boolean;
   /** Articles per transaction. @default DEFAULT_BATCH */
   readonly batch?: number;
+  /** Delivery records per page. @default DEFAULT_STATE_PAGE */
+  readonly statePage?: number;
   /** Told once before the first batch (done = what an earlier run copied) and after each batch. */
   readonly onProgress?: (done: number, total: number) => void;
 }
@@ -50,24 +60,31 @@ export interface CopyReport {
   readonly counts: readonly KindCount[];
   /** The kinds whose counts differ (the copy is then left marked unfinished). */
   readonly differ: readonly Kind[];
+  /**
+   * The source's subscriptions that do not read back, so were not copied (counted in the source, not
+   * in the destination): each must be fixed or removed in the source before a --resume can finish.
+   */
+  readonly unreadable: readonly InvalidSubscription[];
 }
 
 async function countAll(end: CopyEnd): Promise<Record<Kind, number>> {
+  // Subscriptions and feeds are a row per channel and per feed: few, and listing subscriptions is
+  // how a row that does not read back is counted at all.
   const [articles, comments, subscriptions, feeds, progress, threads] = await Promise.all([
     end.store.count(),
     end.store.countComments(),
     end.state.subscriptions.list(),
     end.state.feeds.list(),
-    end.state.progress.list(),
-    end.state.threads.list(),
+    end.state.progress.count(),
+    end.state.threads.count(),
   ]);
   return {
     articles,
     comments,
     subscriptions: subscriptions.subscriptions.length + subscriptions.invalid.length,
     feeds: feeds.length,
-    'delivery records': progress.length,
-    'article threads': threads.length,
+    'delivery records': progress,
+    'article threads': threads,
   };
 }
 
@@ -100,6 +117,10 @@ async function checkDestination(from: CopyEnd, to: CopyEnd, resume: boolean): Pr
 export async function copyLibrary(from: CopyEnd, to: CopyEnd, options: CopyOptions = {}): Promise<CopyReport> {
   const batch = options.batch ?? DEFAULT_BATCH;
   if (!Number.isInteger(batch) || batch < 1) throw new UserError('bad-option', `copy: expected \`batch\` to be a whole number from 1 up, got \`${batch}\``);
+  const statePage = options.statePage ?? DEFAULT_STATE_PAGE;
+  if (!Number.isInteger(statePage) || statePage < 1 || statePage > MAX_STATE_PAGE) {
+    throw new UserError('bad-option', `copy: expected \`statePage\` to be a whole number from 1 to ${MAX_STATE_PAGE}, got \`${statePage}\``);
+  }
   if (from.name === to.name) throw new UserError('bad-input', `${from.name} is the store being copied: name another destination`);
   await checkDestination(from, to, options.resume ?? false);
   await to.store.setCopyNote(noteFor(from));
@@ -125,19 +146,33 @@ export async function copyLibrary(from: CopyEnd, to: CopyEnd, options: CopyOptio
   }
   if (pending.length > 0) await flush();
 
-  await copyState(from.state, to.state);
+  const unreadable = await copyState(from.state, to.state, statePage);
 
   const [source, destination] = await Promise.all([countAll(from), countAll(to)]);
   const counts = KINDS.map((kind) => ({ kind, source: source[kind], destination: destination[kind] }));
   const differ = counts.filter((c) => c.source !== c.destination).map((c) => c.kind);
   if (differ.length === 0) await to.store.setCopyNote(null);
-  return { resumedAfter, copied, counts, differ };
+  return { resumedAfter, copied, counts, differ, unreadable };
 }
 
-/** The bot's state, row by row through the repositories: each row written over its key, so a second pass changes nothing. */
-async function copyState(from: BotState, to: BotState): Promise<void> {
-  for (const s of (await from.subscriptions.list()).subscriptions) await to.subscriptions.put(s);
-  for (const f of await from.feeds.list()) await to.feeds.put(f);
-  for (const p of await from.progress.list()) await to.progress.put(p.channelId, p.articleId, p.progress);
+/**
+ * The bot's state through the repositories, each row written over its key, so a second pass changes
+ * nothing. Subscriptions last (see the top of this file). Returns the subscriptions that do not read
+ * back, which are left behind.
+ */
+async function copyState(from: BotState, to: BotState, page: number): Promise<InvalidSubscription[]> {
+  let after: ProgressKey | null = null;
+  for (;;) {
+    const records = await from.progress.page(after, page);
+    if (records.length === 0) break;
+    await to.progress.putMany(records);
+    const last = records[records.length - 1]!;
+    after = { channelId: last.channelId, articleId: last.articleId };
+    if (records.length < page) break;
+  }
   for (const t of await from.threads.list()) await to.threads.put(t);
+  for (const f of await from.feeds.list()) await to.feeds.put(f);
+  const subscriptions = await from.subscriptions.list();
+  for (const s of subscriptions.subscriptions) await to.subscriptions.put(s);
+  return subscriptions.invalid;
 }

@@ -56,7 +56,7 @@ function configOf(command: Command): Config {
  */
 export async function openStorage(command: Command, create = false): Promise<CliStorage> {
   const config = configOf(command);
-  if (config.databaseUrl) return openPostgresStorage(config.databaseUrl, 'DATABASE_URL', Math.min(config.poolMax, 4));
+  if (config.databaseUrl) return openPostgresStorage(config.databaseUrl, 'DATABASE_URL', config.poolMax);
   const path = config.databasePath;
   if (!create && !existsSync(path)) {
     throw new UserError('not-found', `no database at ${path}: store articles first with \`paperboy ingest PATH\`, or check --db and DATABASE_PATH`);

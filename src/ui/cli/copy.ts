@@ -34,8 +34,8 @@ interface End {
   readonly lock: ProcessLock | null;
 }
 
-async function openEnd(target: string, what: string, mustExist: boolean): Promise<End> {
-  if (isPostgresUrl(target)) return { storage: await openPostgresStorage(target, what), lock: null };
+async function openEnd(target: string, what: string, mustExist: boolean, poolMax: number): Promise<End> {
+  if (isPostgresUrl(target)) return { storage: await openPostgresStorage(target, what, poolMax), lock: null };
   const path = resolve(target);
   if (mustExist && !existsSync(path)) throw new UserError('not-found', `${what}: no database at ${path}`);
   return openLockedFile(path);
@@ -63,6 +63,46 @@ function interrupted(error: unknown): unknown {
 function sameStore(source: string, target: string): boolean {
   if (isPostgresUrl(source) !== isPostgresUrl(target)) return false;
   return isPostgresUrl(source) ? describeUrl(source) === describeUrl(target) : resolve(source) === resolve(target);
+}
+
+/** The most characters of a row's problem shown: it is built from what the row holds. */
+const PROBLEM_SHOWN = 300;
+/** The most unreadable subscriptions named one by one. */
+const UNREADABLE_LISTED = 20;
+
+/** A key from the row as read: a snowflake as it is, anything else quoted and cut short. */
+function shownId(id: string): string {
+  return /^\d{1,20}$/.test(id) ? id : JSON.stringify(id.slice(0, 40));
+}
+
+/**
+ * The subscriptions left behind as lines saying which and why, and what to do: a --resume copies
+ * them once they read back (or once they are gone), and cannot before.
+ */
+function unreadableMessage(report: CopyReport, source: string): string {
+  const rows = report.unreadable.slice(0, UNREADABLE_LISTED).map((u) => {
+    const problem = u.error.problem.slice(0, 4 * PROBLEM_SHOWN).replace(/\s+/g, ' ');
+    const shown = problem.length > PROBLEM_SHOWN ? `${problem.slice(0, PROBLEM_SHOWN)}…` : problem;
+    return `  guild ${shownId(u.guildId)}, channel ${shownId(u.channelId)}: ${shown}`;
+  });
+  const more = report.unreadable.length - rows.length;
+  if (more > 0) rows.push(`  and ${more} more (/subscriptions in each guild lists them)`);
+  const one = report.unreadable.length === 1;
+  return [
+    `paperboy: ${one ? 'a subscription' : `${report.unreadable.length} subscriptions`} in ${source} ${one ? 'does' : 'do'} not read back, so ${one ? 'it was' : 'they were'} not copied:`,
+    ...rows,
+    `Fix or remove ${one ? 'that subscription' : 'each'} in ${source} (with the bot running on it: /unsubscribe in the channel, then /subscribe again; ` +
+      'or mend its row in the subscriptions table), then run the same command with --resume. Everything else copied is kept.',
+  ].join('\n');
+}
+
+/** The kinds whose counts differ for a reason other than the unreadable subscriptions. */
+function unexplained(report: CopyReport): string[] {
+  return report.differ.filter((kind) => {
+    if (kind !== 'subscriptions') return true;
+    const c = report.counts.find((k) => k.kind === kind);
+    return !c || c.source - report.unreadable.length !== c.destination;
+  });
 }
 
 function table(report: CopyReport): string {
@@ -99,14 +139,14 @@ is counted in both stores; exit 1 names a kind whose counts differ.`,
     .action(async (opts: { to: string; resume?: boolean; batch: number }, cmd: Command) => {
       const db = cmd.optsWithGlobals<{ db?: string }>().db;
       const config = loadConfig(db ? { ...process.env, DATABASE_PATH: db } : process.env);
-      const from = await openEnd(config.databaseUrl ?? config.databasePath, config.databaseUrl ? 'DATABASE_URL' : 'the source', true);
+      const from = await openEnd(config.databaseUrl ?? config.databasePath, config.databaseUrl ? 'DATABASE_URL' : 'the source', true, config.poolMax);
       let to: End | undefined;
       try {
         // Before opening it: a second handle on the source file would take the source's own lock over.
         if (sameStore(config.databaseUrl ?? resolve(config.databasePath), opts.to)) {
           throw new UserError('bad-input', `--to names the store being copied (${from.storage.name}): name another destination`);
         }
-        to = await openEnd(opts.to, '--to', false);
+        to = await openEnd(opts.to, '--to', false, config.poolMax);
         io.out(`copying ${from.storage.name} to ${to.storage.name}`);
         const bar = io.tty ? new SingleBar({ stream: process.stderr, clearOnComplete: true, format: 'articles [{bar}] {value}/{total}' }) : null;
         let started = false;
@@ -131,10 +171,13 @@ is counted in both stores; exit 1 names a kind whose counts differ.`,
           .finally(() => bar?.stop());
         if (report.resumedAfter !== null) io.out(`resumed after position ${report.resumedAfter}`);
         io.out(table(report));
-        if (report.differ.length > 0) {
-          io.err(`paperboy: the counts differ for ${report.differ.join(', ')}: the copy is kept marked unfinished; run it again with --resume`);
-          setExitCode(1);
-        } else io.out(`done: ${report.copied} articles copied in this run`);
+        if (report.unreadable.length > 0) io.err(unreadableMessage(report, from.storage.name));
+        const differ = unexplained(report);
+        if (differ.length > 0) {
+          io.err(`paperboy: the counts differ for ${differ.join(', ')}: the copy is kept marked unfinished; run it again with --resume`);
+        }
+        if (report.differ.length > 0 || report.unreadable.length > 0) setExitCode(1);
+        else io.out(`done: ${report.copied} articles copied in this run`);
       } finally {
         if (to) await closeEnd(to);
         await closeEnd(from);

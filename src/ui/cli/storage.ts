@@ -32,10 +32,11 @@ function lazy<T>(make: () => T): () => T {
 }
 
 /**
- * Opens the PostgreSQL database at `url` (migrated first). Unreachable or refused, it is a UserError
- * naming `what` (the setting or option) and the host and database, never the password.
+ * Opens the PostgreSQL database at `url` (migrated first), with at most `max` connections
+ * (DATABASE_POOL_MAX, as `paperboy start` opens). Unreachable or refused, it is a UserError naming
+ * `what` (the setting or option) and the host and database, never the password.
  */
-export async function openPostgresStorage(url: string, what: string, max = 4): Promise<CliStorage> {
+export async function openPostgresStorage(url: string, what: string, max: number): Promise<CliStorage> {
   let store;
   try {
     store = await openPostgresStore(url, { max });

@@ -11,10 +11,26 @@ import {
   type ProgressRow,
   progressFromRow,
   progressToRow,
+  type ProgressKey,
+  pageLimit,
 } from '../delivery-progress.ts';
-import { type Pool, rowValues, upsertInto } from './pool.ts';
+import { type Pool, rowValues, transaction, upsertInto } from './pool.ts';
 
 const UPSERT = upsertInto('delivery_progress', PROGRESS_COLUMNS, ['channel_id', 'article_id']);
+
+/**
+ * Rows per INSERT in putMany: 12 columns each, so 12,000 parameters, well under PostgreSQL's
+ * 65,535 a statement.
+ */
+const ROWS_PER_INSERT = 1000;
+
+/** A multi-row upsert of `rows` rows: UPSERT's statement with one VALUES tuple per row. */
+function upsertRows(rows: number): string {
+  const width = PROGRESS_COLUMNS.length;
+  const tuples = Array.from({ length: rows }, (_, r) => `(${PROGRESS_COLUMNS.map((_, c) => `$${r * width + c + 1}`).join(', ')})`);
+  const single = `(${PROGRESS_COLUMNS.map((_, c) => `$${c + 1}`).join(', ')})`;
+  return UPSERT.replace(`VALUES ${single}`, `VALUES ${tuples.join(', ')}`);
+}
 
 export class PostgresDeliveryProgressRepository implements DeliveryProgressRepository {
   constructor(private readonly pool: Pool) {}
@@ -32,5 +48,38 @@ export class PostgresDeliveryProgressRepository implements DeliveryProgressRepos
     // COLLATE "C": byte order, as SQLite's ORDER BY gives.
     const { rows } = await this.pool.query<ProgressRow>('SELECT * FROM delivery_progress ORDER BY channel_id COLLATE "C", article_id COLLATE "C"');
     return rows.map(channelProgress);
+  }
+
+  async count(): Promise<number> {
+    // COUNT is a BIGINT, read back as a number (pool.ts).
+    const { rows } = await this.pool.query<{ n: number }>('SELECT COUNT(*) AS n FROM delivery_progress');
+    return rows[0]?.n ?? 0;
+  }
+
+  async page(after: ProgressKey | null, limit: number): Promise<ChannelProgress[]> {
+    // The primary key's own order (no COLLATE "C", unlike list): each page is a range of its index.
+    const n = pageLimit(limit);
+    const { rows } =
+      after === null
+        ? await this.pool.query<ProgressRow>('SELECT * FROM delivery_progress ORDER BY channel_id, article_id LIMIT $1', [n])
+        : await this.pool.query<ProgressRow>(
+            'SELECT * FROM delivery_progress WHERE (channel_id, article_id) > ($1, $2) ORDER BY channel_id, article_id LIMIT $3',
+            [after.channelId, after.articleId, n],
+          );
+    return rows.map(channelProgress);
+  }
+
+  async putMany(records: readonly ChannelProgress[]): Promise<void> {
+    // One row per key, the last given: one INSERT … ON CONFLICT may not touch a row twice.
+    const byKey = new Map(records.map((r) => [JSON.stringify([r.channelId, r.articleId]), r]));
+    const unique = [...byKey.values()];
+    if (unique.length === 0) return;
+    await transaction(this.pool, async (client) => {
+      for (let i = 0; i < unique.length; i += ROWS_PER_INSERT) {
+        const chunk = unique.slice(i, i + ROWS_PER_INSERT);
+        const values = chunk.flatMap((r) => rowValues(progressToRow(r.channelId, r.articleId, r.progress), PROGRESS_COLUMNS));
+        await client.query(upsertRows(chunk.length), values);
+      }
+    });
   }
 }

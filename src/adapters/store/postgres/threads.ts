@@ -33,4 +33,10 @@ export class PostgresThreadRepository implements ThreadRepository {
     const { rows } = await this.pool.query<ThreadRow>('SELECT * FROM article_threads ORDER BY thread_id COLLATE "C"');
     return rows.map(threadFromRow);
   }
+
+  async count(): Promise<number> {
+    // COUNT is a BIGINT, read back as a number (pool.ts).
+    const { rows } = await this.pool.query<{ n: number }>('SELECT COUNT(*) AS n FROM article_threads');
+    return rows[0]?.n ?? 0;
+  }
 }
