@@ -7,12 +7,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Command } from 'commander';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ChannelProgress, DeliveryProgressRepository } from '../src/adapters/store/delivery-progress.ts';
 import type { BotState } from '../src/adapters/store/state.ts';
 import type { ThreadRepository } from '../src/adapters/store/threads.ts';
 import { copyLibrary, type CopyEnd } from '../src/app/library/copy.ts';
+import type { PostgresStore } from '../src/adapters/store/postgres/articles.ts';
+import { openStorage } from '../src/ui/cli/context.ts';
 import { type CliStorage, openPostgresStorage, openSqliteStorage } from '../src/ui/cli/storage.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/postgres.ts';
 
@@ -164,6 +167,24 @@ describe('GIVEN 20,000 delivery records (50 channels × 400 articles) in SQLite'
       await expect(source.state().progress.page(null, 5001)).rejects.toThrow('got `5001`');
     } finally {
       await Promise.all([source.close(), target.close()]);
+    }
+  });
+});
+
+describe('GIVEN DATABASE_URL and DATABASE_POOL_MAX', () => {
+  it('THEN a CLI command’s pool opens as many connections as DATABASE_POOL_MAX says, not a fixed 4', async () => {
+    database = await createTestDatabase();
+    Object.assign(process.env, { DATABASE_URL: database.url, DATABASE_POOL_MAX: '7' });
+    try {
+      const storage = await openStorage(new Command('search'));
+      try {
+        expect((storage.store as PostgresStore).pool.options.max).toBe(7);
+      } finally {
+        await storage.close();
+      }
+    } finally {
+      delete process.env.DATABASE_URL;
+      delete process.env.DATABASE_POOL_MAX;
     }
   });
 });
