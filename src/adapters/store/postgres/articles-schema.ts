@@ -81,6 +81,8 @@ export const articleTables = `
     UNIQUE (article_position, id)
   ) WITH (toast_tuple_target = 128);
   CREATE INDEX comments_search ON comments USING gin (search);
+  -- Newest-first search reads the newest stretch of comment times from it (search-sql.ts).
+  CREATE INDEX comments_posted ON comments (posted_at);
 
   -- The configurations articles use, so that a search builds one tsquery per configuration in use
   -- (each one an index condition) instead of calling to_tsquery for every row.

@@ -39,9 +39,10 @@ interface Start {
  * articles at dateFloorOffsets, read on the date index before the settings forbid index scans.
  */
 function startSql(scope: ScopeSql, o: SearchOptions, take: number): string {
+  const by = scope.newestBy;
   const floors =
-    o.order === 'newest' && scope.dateIndexed
-      ? dateFloorOffsets(take).map((k) => `(SELECT ${scope.date} FROM articles a ORDER BY ${scope.date} DESC OFFSET ${k} LIMIT 1)`)
+    o.order === 'newest'
+      ? dateFloorOffsets(take).map((k) => `(SELECT ${by} FROM ${scope.table} WHERE ${by} IS NOT NULL ORDER BY ${by} DESC OFFSET ${k} LIMIT 1)`)
       : [];
   return `SELECT (SELECT string_agg(config::text, ',' ORDER BY config::text) FROM search_configs) AS configs,
     (SELECT last_value FROM ${scope.sequence}) AS last, ARRAY[${floors.join(', ') || 'NULL'}]::text[] AS floors`;
