@@ -134,7 +134,9 @@ The source is DATABASE_URL when set, else --db (DATABASE_PATH, else
 data/paperboy.db). Articles go in batches, one transaction each, in the order
 they were stored; after Ctrl-C, kill or a lost connection, run the same command
 with --resume: it continues after the last batch written. At the end, each kind
-is counted in both stores; exit 1 names a kind whose counts differ.`,
+is counted in both stores; exit 1 names a kind whose counts differ, and each
+subscription in the source that does not read back (fix or remove it, then
+--resume).`,
     )
     .action(async (opts: { to: string; resume?: boolean; batch: number }, cmd: Command) => {
       const db = cmd.optsWithGlobals<{ db?: string }>().db;
