@@ -7,13 +7,16 @@
  * Each logs one start line (describeStart), serves /healthz with HEALTH_PORT, and drains at SIGTERM:
  * the schedule stops, a run stops between messages, the leases are released, connections close.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { UserError } from './core/errors.ts';
 import type { Logger } from './core/log.ts';
 import { type Config, requireDiscord } from './config.ts';
 import { DatabaseError } from './adapters/store/errors.ts';
 import type { ProcessLock } from './adapters/store/lock.ts';
 import type { OpenedStorage, StorageHandles } from './adapters/store/bot-storage.ts';
-import { processHolderId } from './adapters/store/leases.ts';
+import { type KeptLease, keepLease, processHolderId } from './adapters/store/leases.ts';
+import type { KvSweep } from './adapters/store/postgres/kv.ts';
+import type { ResolvedShards } from './ui/discord/shards.ts';
 import { postgresCheck, redisCheck, shardsCheck, sqliteCheck } from './ui/health/checks.ts';
 import type { LeaseOptions } from './app/lease-options.ts';
 import type { HealthCheck, HealthServer, Role } from './ui/health/server.ts';
@@ -34,7 +37,9 @@ async function loadBot() {
  * On SQLite it first takes the database file's lock: a second bot on the same file would deliver
  * everything twice and answer every interaction twice, so it does not start at all (a DatabaseError
  * naming the running one). The playground keeps its own file, so it runs beside a bot. On
- * PostgreSQL several processes are the point: leases share the scheduled work instead.
+ * PostgreSQL several processes are the point: leases share the scheduled work instead, and each
+ * shard is held under a lease of its own, so that two processes given the same SHARD_IDS do not
+ * both connect it (holdShards).
  */
 export async function start(config: Config): Promise<void> {
   const { commands, createLogger, lockDatabaseFile } = await loadBot();
@@ -78,21 +83,29 @@ export async function start(config: Config): Promise<void> {
     );
     const storage = await openBackends(config, log);
     const lease = leaseFor(config, storage.state.leases);
+    const sweep = await sweepKeys(storage.handles, log);
     let health: HealthServer | null = null;
+    let held: HeldShards | null = null;
     try {
+      // Before connecting: a shard another live process holds refuses the start here, in one line.
+      held = lease && (await holdShards(lease, resolved, log, stopping));
+      // SIGINT or SIGTERM while waiting for a shard: nothing was connected.
+      if (lease && !held) return;
       await ingestShipped(storage.store, log);
       const bot = await startBot({ discord, ...storage, commands, log, delivery: deliveryOptions(config), shards: resolved, ...(lease && { lease }) });
-      let lost: DatabaseError | null;
+      let lost: Error | null;
       try {
         health = await serveHealth(config, 'start', { ...backendChecks(storage.handles), shards: shardsCheck(bot.client, resolved.ids) }, log);
-        lost = await stopping;
+        lost = await (held ? Promise.race([stopping, held.lost]) : stopping);
       } finally {
         // The schedule stops, a run stops between two messages, the gateway closes; then drain releases the leases.
         await bot.stop();
       }
       if (lost) throw lost;
     } finally {
-      await drain(storage, lease, health, log);
+      // Only once the gateway has closed: the shards go back before the other leases.
+      await held?.stop();
+      await drain(storage, lease, health, log, sweep);
     }
     exitSoon();
   } finally {
@@ -119,6 +132,7 @@ export async function worker(config: Config): Promise<void> {
   const stopping = untilStop(log, null, config.databasePath);
   const storage = await openBackends(config, log);
   const lease = leaseFor(config, storage.state.leases);
+  const sweep = await sweepKeys(storage.handles, log);
   let health: HealthServer | null = null;
   try {
     // A worker exists to deliver: DELIVERY=off is for `start` processes.
@@ -131,7 +145,7 @@ export async function worker(config: Config): Promise<void> {
       await running.stop();
     }
   } finally {
-    await drain(storage, lease, health, log);
+    await drain(storage, lease, health, log, sweep);
   }
   exitSoon();
 }
@@ -193,6 +207,133 @@ function leaseFor(config: Config, repo: LeaseOptions['repo']): LeaseOptions | nu
   return { repo, holder: processHolderId(), ttlMs: config.leaseMs };
 }
 
+/**
+ * On PostgreSQL, the short-lived keys (button states, cooldowns) that expired are deleted every ten
+ * minutes: reads skip them, but nothing else would, and the kv table would grow for ever. Every
+ * `start` and `worker` sweeps; the DELETE is the same whoever runs it. (Redis expires its own keys;
+ * SQLite's kv store deletes an expired key when it is read.)
+ */
+async function sweepKeys(handles: StorageHandles, log: Logger): Promise<KvSweep | null> {
+  if (handles.kind !== 'postgres') return null;
+  const { sweepExpiredKeys } = await import('./adapters/store/postgres/kv.ts');
+  return sweepExpiredKeys(handles.pool, { log });
+}
+
+/** The shards this process connects, each held under its lease for as long as the process runs. */
+interface HeldShards {
+  /** Resolves with the reason to stop when another process has taken one of them over. */
+  readonly lost: Promise<UserError>;
+  /** Stops renewing and releases every shard's lease. */
+  stop(): Promise<void>;
+}
+
+/** Past a lease's ttl, how much longer a shard found held is waited for before the start is refused. */
+const SHARD_FREE_MARGIN_MS = 1000;
+
+/** The lease of one shard: with the count, since shard 0 of 2 and shard 0 of 4 are different connections. */
+function shardLeaseName(id: number, count: number): string {
+  return `shard:${id}/${count}`;
+}
+
+function aborted(signal: AbortSignal): Promise<void> {
+  return new Promise((done) => (signal.aborted ? done() : signal.addEventListener('abort', () => done(), { once: true })));
+}
+
+/**
+ * Takes the lease of every shard this process runs, in ascending order (two processes given the same
+ * SHARD_IDS meet at the first), and keeps them. A shard another live process holds is a UserError
+ * naming the shard and that process's holder id (host:pid:…): two processes on one shard would both
+ * get every interaction, and the second answer fails. Resolves null when `signalled` (SIGINT or
+ * SIGTERM) came while it waited for a shard. Renewal is keepLease's; when it gives up (the
+ * database unreachable for two thirds of the ttl, or the row changed), the lease is claimed again:
+ * only a live lease of another holder means the shard is lost, and then `lost` resolves. An outage of
+ * the database alone does not stop the bot.
+ */
+async function holdShards(lease: LeaseOptions, resolved: ResolvedShards, log: Logger, signalled: Promise<unknown>): Promise<HeldShards | null> {
+  const { repo, holder, ttlMs } = lease;
+  const kept = new Map<string, KeptLease>();
+  let stopped = false;
+  let stopAsked = false;
+  void signalled.then(() => (stopAsked = true));
+  let tellLost: (error: UserError) => void = () => undefined;
+  const lost = new Promise<UserError>((done) => (tellLost = done));
+  const stop = async (): Promise<void> => {
+    stopped = true;
+    await Promise.all([...kept.values()].map((k) => k.stop()));
+  };
+  const taken = async (id: number, name: string): Promise<string> => {
+    const other = await repo.holderOf(name).catch(() => null);
+    return `shard ${id} of ${resolved.count} is connected by another Paperboy (${other?.holder ?? 'a process that has let it go since'})`;
+  };
+
+  const keep = async (id: number, name: string): Promise<void> => {
+    for (;;) {
+      const current = kept.get(name);
+      if (current) await aborted(current.signal);
+      if (stopped) return;
+      log.warn({ shard: id, lease: name }, 'the lease on a shard lapsed (not renewed in time, or changed); claiming it again');
+      let again: KeptLease | null = null;
+      while (!stopped) {
+        try {
+          again = await keepLease(repo, name, holder, ttlMs, { log });
+          break;
+        } catch (error) {
+          log.warn({ err: error, shard: id }, 'the lease on a shard could not be claimed again; retrying');
+          await sleep(Math.max(1, Math.floor(ttlMs / 3)), undefined, { ref: false });
+        }
+      }
+      if (stopped) return void (await again?.stop());
+      if (again) {
+        kept.set(name, again);
+        continue;
+      }
+      const why = await taken(id, name);
+      log.error({ shard: id, lease: name }, `${why}: it took the shard over while this one was unresponsive; stopping`);
+      kept.delete(name);
+      return tellLost(new UserError('unavailable', `start: this Paperboy stopped: ${why}, which took it over while this one was unresponsive`));
+    }
+  };
+
+  // A holder that is alive renews its lease; one that died (SIGKILL, a crash) leaves it to run out
+  // within a ttl. So a shard found held is claimed again until a ttl has passed before refusing: a
+  // restart right after a crash starts, a second process beside a live one is refused.
+  const claimFirst = async (id: number, name: string): Promise<KeptLease | null> => {
+    const until = Date.now() + ttlMs + SHARD_FREE_MARGIN_MS;
+    let told = false;
+    for (;;) {
+      const first = await keepLease(repo, name, holder, ttlMs, { log });
+      if (first || stopAsked) return first;
+      const why = await taken(id, name);
+      if (Date.now() >= until)
+        throw new UserError(
+          'unavailable',
+          `start: ${why}: two processes on one shard would both answer every interaction; give each process its own SHARD_IDS, or stop the other one first`,
+        );
+      if (!told)
+        log.warn(
+          { shard: id, lease: name },
+          `${why}; waiting up to ${Math.ceil((until - Date.now()) / 1000)} s for its lease to run out, in case that process has died`,
+        );
+      told = true;
+      await Promise.race([sleep(Math.min(1000, Math.max(1, Math.floor(ttlMs / 4)))), signalled]);
+    }
+  };
+  for (const id of resolved.ids) {
+    const name = shardLeaseName(id, resolved.count);
+    const first = await claimFirst(id, name).catch(async (error: unknown) => {
+      await stop();
+      throw error;
+    });
+    if (!first) {
+      await stop();
+      return null;
+    }
+    kept.set(name, first);
+  }
+  for (const id of resolved.ids) void keep(id, shardLeaseName(id, resolved.count));
+  return { lost, stop };
+}
+
 /** What the health check asks of the storage: the database the process uses, and Redis when it uses it. */
 function backendChecks(handles: StorageHandles): Record<string, HealthCheck> {
   const checks: Record<string, HealthCheck> = handles.kind === 'postgres' ? { postgres: postgresCheck(handles.pool) } : { sqlite: sqliteCheck(handles.db) };
@@ -209,7 +350,8 @@ async function serveHealth(config: Config, role: Role, checks: Record<string, He
 }
 
 /** After the work has stopped: the leases this process holds go back at once (not at their expiry), then the connections close. */
-async function drain(storage: Backends, lease: LeaseOptions | null, health: HealthServer | null, log: Logger): Promise<void> {
+async function drain(storage: Backends, lease: LeaseOptions | null, health: HealthServer | null, log: Logger, sweep: KvSweep | null): Promise<void> {
+  sweep?.stop();
   if (lease) {
     try {
       const released = await lease.repo.releaseAll(lease.holder);

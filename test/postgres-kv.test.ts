@@ -7,7 +7,9 @@ import type Keyv from 'keyv';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addKey, claimKey } from '../src/adapters/store/kv.ts';
-import { openPostgresKeyv, PostgresKeyvStore } from '../src/adapters/store/postgres/kv.ts';
+import { openPostgresKeyv, PostgresKeyvStore, sweepExpiredKeys } from '../src/adapters/store/postgres/kv.ts';
+import { openPool } from '../src/adapters/store/postgres/pool.ts';
+import { capturedLogger } from './helpers/log.ts';
 import { openPostgresBotState, type PostgresBotState } from '../src/adapters/store/postgres/state.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/postgres.ts';
 
@@ -154,5 +156,51 @@ describe('GIVEN a value added only when absent (the signing secret) in PostgreSQ
     expect(await addKey(kv, 'secret', 'new')).toBe(true);
     expect(await kv.get('secret')).toBe('new');
     expect(await addKey(kv, 'secret', 'newer')).toBe(false);
+  });
+});
+
+describe('GIVEN the periodic sweep of expired keys (start and worker run it on PostgreSQL)', () => {
+  it('THEN expired keys of every namespace go at each sweep, live ones and ones without expiry stay', async () => {
+    const { pool } = await connect();
+    const buttons = openPostgresKeyv(pool, 'buttons');
+    const cooldowns = openPostgresKeyv(pool, 'cooldowns');
+    await buttons.set('old-1', { channel: '1' }, 1);
+    await cooldowns.set('old-2', true, 1);
+    await buttons.set('live', { channel: '2' }, 60_000);
+    await buttons.set('forever', { channel: '3' });
+    await sleep(20);
+    const { log, lines } = capturedLogger('debug');
+    const sweep = sweepExpiredKeys(pool, { log, everyMs: 50 });
+    try {
+      // The timer sweeps by itself.
+      for (let i = 0; i < 100 && (await pool.query('SELECT 1 FROM kv')).rowCount !== 2; i++) await sleep(20);
+      const { rows } = await pool.query<{ key: string }>('SELECT key FROM kv ORDER BY key');
+      expect(rows.map((r) => r.key)).toEqual(['buttons:forever', 'buttons:live']);
+      expect(lines.find((l) => l.msg === 'expired short-lived keys deleted')).toMatchObject({ deleted: 2 });
+      // Stopped, it sweeps only when asked.
+      sweep.stop();
+      await sleep(100); // a sweep the timer began just before has finished
+      await cooldowns.set('old-3', true, 1);
+      await sleep(120);
+      expect((await pool.query('SELECT 1 FROM kv')).rowCount).toBe(3);
+      expect(await sweep.sweepNow()).toBe(1);
+      expect(await buttons.get('live')).toEqual({ channel: '2' });
+    } finally {
+      sweep.stop();
+    }
+  });
+
+  it('THEN a sweep that fails (the database unreachable) is logged and resolves null, never throws', async () => {
+    const pool = openPool('postgres://postgres@127.0.0.1:1/none', { max: 1, connectTimeoutMs: 500 });
+    const { log, lines } = capturedLogger('warn');
+    const sweep = sweepExpiredKeys(pool, { log });
+    try {
+      expect(await sweep.sweepNow()).toBeNull();
+      expect(lines.map((l) => l.msg)).toEqual(['expired short-lived keys could not be deleted; the next sweep tries again']);
+    } finally {
+      sweep.stop();
+      await pool.end();
+    }
+    expect(() => sweepExpiredKeys(pool, { everyMs: 0 })).toThrow('postgres kv: expected `everyMs` to be a whole number from 1 and up, got `0`');
   });
 });

@@ -9,6 +9,7 @@
 import { EventEmitter } from 'node:events';
 import Keyv, { type KeyvStoreAdapter, type StoredData } from 'keyv';
 import type { ClaimingStore } from '../kv.ts';
+import type { Logger } from '../../../core/log.ts';
 import type { Pool } from './pool.ts';
 
 const LIVE = '(expires_at IS NULL OR expires_at > statement_timestamp())';
@@ -105,4 +106,58 @@ export class PostgresKeyvStore extends EventEmitter implements KeyvStoreAdapter,
 export function openPostgresKeyv<T = unknown>(pool: Pool, namespace = 'paperboy'): Keyv<T> {
   // As the SQLite one: a refused write throws rather than answering a `false` no caller checks.
   return new Keyv<T>({ store: new PostgresKeyvStore(pool), namespace, throwOnErrors: true });
+}
+
+/** How often a process sweeps the expired keys: the table only has to stay small, not exact. */
+export const KV_SWEEP_EVERY_MS = 10 * 60 * 1000;
+
+export interface KvSweepOptions {
+  /** Where a failed sweep is told (the next one tries again). */
+  readonly log?: Logger;
+  /**
+   * Time between sweeps.
+   * @default KV_SWEEP_EVERY_MS (10 minutes)
+   */
+  readonly everyMs?: number;
+}
+
+/** A sweep running on a timer, until stopped. */
+export interface KvSweep {
+  /** Sweeps once now; resolves how many keys went, or null when it failed (and was logged). */
+  sweepNow(): Promise<number | null>;
+  /** No sweep starts after this; one under way finishes by itself. */
+  stop(): void;
+}
+
+/**
+ * Deletes the kv table's expired keys every `everyMs`, so that button states and cooldowns that
+ * nobody reads again do not pile up: reads skip them, but nothing else removes them. Every process
+ * may run one; the DELETE is the same whoever runs it. The timer never keeps the process alive, and
+ * a sweep's failure (database unreachable for a while) is logged, never thrown.
+ */
+export function sweepExpiredKeys(pool: Pool, options: KvSweepOptions = {}): KvSweep {
+  const everyMs = options.everyMs ?? KV_SWEEP_EVERY_MS;
+  if (!Number.isInteger(everyMs) || everyMs < 1) throw new Error(`postgres kv: expected \`everyMs\` to be a whole number from 1 and up, got \`${everyMs}\``);
+  const store = new PostgresKeyvStore(pool);
+  let running = false;
+  const sweepNow = async (): Promise<number | null> => {
+    try {
+      const deleted = await store.deleteExpired();
+      if (deleted > 0) options.log?.debug({ deleted }, 'expired short-lived keys deleted');
+      return deleted;
+    } catch (error) {
+      options.log?.warn({ err: error }, 'expired short-lived keys could not be deleted; the next sweep tries again');
+      return null;
+    }
+  };
+  const timer = setInterval(() => {
+    // A sweep still hanging on a dead connection is not joined by another.
+    if (running) return;
+    running = true;
+    void sweepNow().finally(() => {
+      running = false;
+    });
+  }, everyMs);
+  timer.unref();
+  return { sweepNow, stop: () => clearInterval(timer) };
 }
