@@ -34,7 +34,7 @@ describe('GIVEN 3,000 articles in the PostgreSQL store', () => {
     return rows.map((r) => r['QUERY PLAN']).join('\n');
   };
   const match = (vector: string, config: string) =>
-    ['paperboy_english', 'paperboy_german'].map((c) => `(${config} = '${c}'::regconfig AND ${vector} @@ to_tsquery('${c}'::regconfig, $1))`).join(' OR ');
+    ['paperboy_porter', 'paperboy_german'].map((c) => `(${config} = '${c}'::regconfig AND ${vector} @@ to_tsquery('${c}'::regconfig, $1))`).join(' OR ');
 
   it('THEN a rare word is found through the articles’ and the comments’ GIN indexes', async () => {
     expect(await plan(`SELECT position FROM articles a WHERE ${match('a.search', 'a.ts_config')} ORDER BY position DESC LIMIT 500`, "'walrus'")).toMatch(

@@ -70,7 +70,16 @@ const harbour = Array.from({ length: 25 }, (_, i) =>
     text: `Ships in the harbour, day ${i}.`,
   }),
 );
-const library: Article[] = [seed, expansion, cafe, russian, bodyOnly, titleMatch, runner, once, thrice, german, ...harbour];
+// Where PostgreSQL's own parser and Snowball's English would split and stem differently from SQLite's
+// tokenizer: a hyphenated word, a host and path, an email, a decimal, Porter's "died" → "di".
+const tokens = article({
+  title: 'Academy notes',
+  source: 'Sport Desk',
+  publishedAt: '2021-02-02',
+  text: 'He came through the youth set-up at Anderlecht. More at example.com/comment or desk@paper.example. His fame died in 1.5 seconds.',
+  comments: [comment(1, 'See forum.example/comment/42 for the thread.', { postedAt: '2021-02-03T10:00' })],
+});
+const library: Article[] = [seed, expansion, cafe, russian, bodyOnly, titleMatch, runner, once, thrice, german, tokens, ...harbour];
 
 const ids = (r: SearchResult) => r.hits.map((h) => (h.comment ? `${h.articleId}/${h.comment.id}` : h.articleId));
 
@@ -99,6 +108,14 @@ describe.each(backendNames)('GIVEN a library in the %s store', (backend) => {
     expect((await store.search('-walrus')).total).toBe(0);
     expect((await titles('walr*', { in: 'articles' })).sort()).toEqual([bodyOnly.title, titleMatch.title].sort());
     expect((await store.search('harbo*', { in: 'articles' })).total).toBe(25);
+  });
+
+  it('THEN words are split at punctuation as SQLite splits them: hyphens, hosts, paths, emails, decimals', async () => {
+    expect(await titles('"youth set"', { in: 'articles' })).toEqual([tokens.title]);
+    expect(await titles('"set up"', { in: 'articles' })).toEqual([tokens.title]);
+    expect((await store.search('comment', { in: 'all' })).hits.map((h) => h.kind).sort()).toEqual(['article', 'comment']);
+    expect(await titles('desk paper', { in: 'articles' })).toEqual([tokens.title]);
+    expect(await titles('"1 5 seconds"', { in: 'articles' })).toEqual([tokens.title]);
   });
 
   it('THEN words are stemmed and accents folded', async () => {
@@ -299,6 +316,12 @@ describe('GIVEN the same library in both stores', () => {
     'running',
     'alliance',
     'mission',
+    '"youth set"',
+    'comment',
+    'died',
+    'dies',
+    'one',
+    'paper',
   ];
   it.each(queries)('THEN %j finds the same hits, totals, snippets and highlights on both', async (q) => {
     for (const scope of ['articles', 'comments', 'all'] as const) {
