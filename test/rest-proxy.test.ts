@@ -338,7 +338,7 @@ describe('GIVEN the proxy’s global window (a place held from send until 1 s af
   });
 
   it('THEN a request still in flight holds its place however long it takes', async () => {
-    const window = new ArrivalWindow(1, 50);
+    const window = new ArrivalWindow(1, 500);
     const release = await window.take();
     let second = false;
     const next = window.take().then((r) => ((second = true), r));
