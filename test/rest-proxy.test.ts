@@ -4,7 +4,7 @@
  * child processes, as bot processes would be), the real proxy (in a child process too, for the
  * three-process test), the local Discord; no mocks.
  */
-import { fork, spawn } from 'node:child_process';
+import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { REST } from '@discordjs/rest';
@@ -75,6 +75,26 @@ async function startFakeInChild(channelCount: number): Promise<FakeInChild> {
       return answer;
     },
   };
+}
+
+/** `paperboy rest-proxy` in a process of its own, in front of `fake`; resolves once it listens. */
+async function startProxyInChild(fake: FakeInChild): Promise<{ url: string; exited: Promise<number | null>; proxy: ChildProcess }> {
+  const proxy = spawn(process.execPath, ['--import', 'tsx', PROXY, fake.apiUrl], {
+    env: { ...process.env, REST_TEST_TOKEN: fake.botToken },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<number | null>((done) => proxy.on('exit', (code) => done(code)));
+  cleanup.push(() => void proxy.kill('SIGKILL'));
+  const url = await new Promise<string>((done, fail) => {
+    let out = '';
+    proxy.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(out);
+      if (match?.[1]) done(match[1]);
+    });
+    void exited.then((code) => fail(new Error(`the proxy exited (${code}) before listening:\n${out}`)));
+  });
+  return { url, exited, proxy };
 }
 
 function channelsOf(fake: FakeDiscord, count: number): string[] {
@@ -175,39 +195,28 @@ function busiestSecond(requests: ReadonlyArray<RequestRecord>): number {
   return most;
 }
 
-describe('GIVEN three bot processes sharing one token, each sending 150 messages to the same 30 channels at full speed', () => {
-  it('WHEN each talks to Discord straight THEN Discord answers 429s (their budgets add up past its limits)', { timeout: 90_000 }, async () => {
-    const fake = await startFakeInChild(CHANNELS);
-    const results = await runSenders(fake.apiUrl, fake.botToken, fake.channels);
-    const received = await fake.report();
-    report('straight', received, results);
-    expect(results.flatMap((r) => r.failed)).toEqual([]);
-    const refused = tooFast(received.requests);
-    expect(refused.global + refused.bucket).toBeGreaterThan(CHANNELS);
-    expect(createdOnce(received)).toEqual({ total: PROCESSES * PER_PROCESS, duplicates: 0, missing: 0 });
-  });
-
+describe('GIVEN three bot processes sharing one token, each sending 150 messages at full speed', () => {
   it(
-    'WHEN all go through one `paperboy rest-proxy` process THEN no 429 beyond bucket discovery, every message exactly once, and the proxy exits cleanly',
+    'WHEN each talks to Discord straight, to the same 30 channels, THEN Discord answers 429s (their budgets add up past its limits)',
     { timeout: 90_000 },
     async () => {
       const fake = await startFakeInChild(CHANNELS);
-      const proxy = spawn(process.execPath, ['--import', 'tsx', PROXY, fake.apiUrl], {
-        env: { ...process.env, REST_TEST_TOKEN: fake.botToken },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      const exited = new Promise<number | null>((done) => proxy.on('exit', (code) => done(code)));
-      cleanup.push(() => void proxy.kill('SIGKILL'));
-      const url = await new Promise<string>((done, fail) => {
-        let out = '';
-        proxy.stdout.on('data', (chunk: Buffer) => {
-          out += chunk.toString();
-          const match = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(out);
-          if (match?.[1]) done(match[1]);
-        });
-        void exited.then((code) => fail(new Error(`the proxy exited (${code}) before listening:\n${out}`)));
-      });
+      const results = await runSenders(fake.apiUrl, fake.botToken, fake.channels);
+      const received = await fake.report();
+      report('straight', received, results);
+      expect(results.flatMap((r) => r.failed)).toEqual([]);
+      const refused = tooFast(received.requests);
+      expect(refused.global + refused.bucket).toBeGreaterThan(CHANNELS);
+      expect(createdOnce(received)).toEqual({ total: PROCESSES * PER_PROCESS, duplicates: 0, missing: 0 });
+    },
+  );
 
+  it(
+    'WHEN all go through one `paperboy rest-proxy` process to the same 30 channels THEN no 429 beyond bucket discovery, every message exactly once, and the proxy exits cleanly',
+    { timeout: 90_000 },
+    async () => {
+      const fake = await startFakeInChild(CHANNELS);
+      const { url, exited, proxy } = await startProxyInChild(fake);
       const results = await runSenders(restOptionsFor(url, fake.apiUrl).api, fake.botToken, fake.channels);
       const received = await fake.report();
       report('through the proxy', received, results);
@@ -223,6 +232,22 @@ describe('GIVEN three bot processes sharing one token, each sending 150 messages
       proxy.kill('SIGTERM');
       // It exits by itself only if stop() left no server, socket or timer behind.
       expect(await exited).toBe(0);
+    },
+  );
+
+  it(
+    'WHEN they send to 150 channels through the proxy (one message each per process: the global limit alone binds) THEN no 429 at all and Discord sees at most 50 in any second',
+    { timeout: 90_000 },
+    async () => {
+      const fake = await startFakeInChild((PROCESSES * PER_PROCESS) / 3);
+      const { url } = await startProxyInChild(fake);
+      const results = await runSenders(restOptionsFor(url, fake.apiUrl).api, fake.botToken, fake.channels);
+      const received = await fake.report();
+      report('through the proxy, 150 channels', received, results);
+      expect(results.flatMap((r) => r.failed)).toEqual([]);
+      expect(tooFast(received.requests)).toEqual({ global: 0, bucket: 0 });
+      expect(busiestSecond(received.requests)).toBeLessThanOrEqual(50);
+      expect(createdOnce(received)).toEqual({ total: PROCESSES * PER_PROCESS, duplicates: 0, missing: 0 });
     },
   );
 });
