@@ -6,15 +6,13 @@ import type { Article, Comment } from '../../core/model.ts';
 import { type ArticleSummary, COPY_NOTE, type StoredArticle, type UpsertStatus } from './contract.ts';
 import { type Db, type OpenOptions, openDatabase } from './db.ts';
 import { type FtsWriter, ftsWriter } from './fts.ts';
+import { commentWrites, mergeArticle } from './merge.ts';
 import { type ArticleColumns, type ArticleRow, type CommentColumns, type CommentRow, articleColumns, commentColumns, toArticle } from './rows.ts';
 import { type SearchOptions, type SearchResult, search } from './search.ts';
 import { type Suggestion, titleSuggester } from './suggest.ts';
 import { type Positions, positions } from './positions.ts';
 
 export type { ArticleSummary, UpsertStatus } from './contract.ts';
-
-const SCALARS = ['url', 'source', 'author', 'published_at', 'language', 'declared_comment_count', 'comments_url'] as const;
-const COMMENT_SCALARS = ['number', 'author', 'author_id', 'posted_at', 'rating', 'reply_to'] as const;
 
 /**
  * The SQLite engine, synchronous as better-sqlite3 is. The rest of Paperboy reaches it through the
@@ -114,20 +112,15 @@ export class ArticleStore {
 
   private upsertInTransaction(article: Article, now: string): UpsertStatus {
     const old = this.stmts.articleById.get(article.id);
-    const cols = articleColumns(article);
     if (!old) {
+      const cols = articleColumns(article);
       const rowid = Number(this.stmts.insertArticle.run({ ...cols, updated_at: now }).lastInsertRowid);
       this.fts.addArticle(rowid, cols.title, cols.body_text);
       article.comments.forEach((c, position) => this.insertComment(rowid, commentColumns(c), position));
       return 'added';
     }
-    const merged: ArticleColumns = { ...cols, ingested_at: old.ingested_at };
-    for (const key of SCALARS) (merged[key] as unknown) = cols[key] ?? old[key];
-    if (article.body.length === 0) {
-      merged.blocks = old.blocks;
-      merged.body_text = old.body_text;
-    }
-    let changed = (Object.keys(merged) as (keyof ArticleColumns)[]).some((k) => merged[k] !== old[k]);
+    const { merged, changed: articleChanged } = mergeArticle(old, article);
+    let changed = articleChanged;
     if (changed) {
       this.stmts.updateArticle.run({ ...merged, rowid: old.rowid, updated_at: now });
       if (merged.title !== old.title || merged.body_text !== old.body_text) {
@@ -146,28 +139,19 @@ export class ArticleStore {
   /** Returns whether any comment was added or changed. */
   private mergeComments(articleRowid: number, comments: readonly Comment[]): boolean {
     if (comments.length === 0) return false;
-    const existing = new Map(this.stmts.commentsOf.all(articleRowid).map((r) => [r.id, r]));
-    let position = existing.size;
-    let changed = false;
-    for (const c of comments) {
-      const cols = commentColumns(c);
-      const old = existing.get(c.id);
-      if (!old) {
-        this.insertComment(articleRowid, cols, position++);
-        changed = true;
+    const writes = commentWrites(this.stmts.commentsOf.all(articleRowid), comments);
+    for (const w of writes) {
+      if (w.kind === 'insert') {
+        this.insertComment(articleRowid, w.cols, w.position);
         continue;
       }
-      for (const key of COMMENT_SCALARS) (cols[key] as unknown) = cols[key] ?? old[key];
-      if ((Object.keys(cols) as (keyof CommentColumns)[]).some((k) => cols[k] !== old[k])) {
-        this.stmts.updateComment.run({ ...cols, rowid: old.rowid });
-        if (cols.text !== old.text) {
-          this.fts.removeComment(old.rowid, old.text);
-          this.fts.addComment(old.rowid, cols.text);
-        }
-        changed = true;
+      this.stmts.updateComment.run({ ...w.cols, rowid: w.old.rowid });
+      if (w.cols.text !== w.old.text) {
+        this.fts.removeComment(w.old.rowid, w.old.text);
+        this.fts.addComment(w.old.rowid, w.cols.text);
       }
     }
-    return changed;
+    return writes.length > 0;
   }
 
   private insertComment(articleRowid: number, cols: CommentColumns, position: number): void {
