@@ -11,18 +11,17 @@
  */
 import type { Article, Comment } from '../../../core/model.ts';
 import { type ArticleSummary, COPY_NOTE, type Store, type StoreCopier, type StoredArticle, type StorePositions, type UpsertStatus } from '../contract.ts';
+import { commentWrites, mergeArticle } from '../merge.ts';
 import { type ArticleColumns, type ArticleRow, type CommentColumns, type CommentRow, articleColumns, commentColumns, toArticle } from '../rows.ts';
 import type { SearchOptions, SearchResult } from '../search-common.ts';
 import type { Suggestion } from '../suggest.ts';
 import { configFor } from './languages.ts';
-import { migrate } from './migrations.ts';
-import { type Client, describeUrl, openPool, type Pool, type PoolOptions, transaction } from './pool.ts';
+import { type Client, type Pool, type PoolOptions, transaction } from './pool.ts';
 import { postgresPositions, sqlLimit } from './positions.ts';
 import { search } from './search.ts';
+import { openMigratedPool } from './state.ts';
 import { suggest } from './suggest.ts';
 
-const SCALARS = ['url', 'source', 'author', 'published_at', 'language', 'declared_comment_count', 'comments_url'] as const;
-const COMMENT_SCALARS = ['number', 'author', 'author_id', 'posted_at', 'rating', 'reply_to'] as const;
 const ARTICLE_NAMES = [
   'id',
   'title',
@@ -84,7 +83,7 @@ export const ARTICLE_WRITES = 0x70626177;
 /** The row columns as SQLite's rows name them: `position` read as `rowid`. */
 const ARTICLE_SELECT = `SELECT position AS rowid, ${ARTICLE_NAMES.join(', ')}, updated_at FROM articles`;
 const COMMENT_SELECT = `SELECT rowid, article_position AS article_rowid, position, ${COMMENT_NAMES.join(', ')} FROM comments`;
-/** Articles `all()` reads at a time. */
+/** Articles `all()` and `allStored()` read at a time. */
 const PAGE = 200;
 
 type Queryable = Pick<Pool | Client, 'query'>;
@@ -108,7 +107,7 @@ export class PostgresStore implements Store, StoreCopier {
     if (articles.length === 0) return Promise.resolve([]);
     const at = now.toISOString();
     return transaction(this.pool, async (client) => {
-      await client.query('SELECT pg_advisory_xact_lock($1)', [ARTICLE_WRITES]);
+      await lockArticleWrites(client);
       const configs = [...new Set(articles.map((a) => configFor(a.language)))];
       await client.query('INSERT INTO search_configs (config) SELECT unnest($1::regconfig[]) ON CONFLICT DO NOTHING', [configs]);
       const statuses: UpsertStatus[] = [];
@@ -118,9 +117,9 @@ export class PostgresStore implements Store, StoreCopier {
   }
 
   private async upsertInTransaction(client: Client, article: Article, now: string): Promise<UpsertStatus> {
-    const cols = articleColumns(article);
     const old = await articleById(client, article.id);
     if (!old) {
+      const cols = articleColumns(article);
       const values = ARTICLE_NAMES.map((k) => cols[k]);
       const { rows } = await client.query<{ position: number }>(
         `INSERT INTO articles (${ARTICLE_NAMES.join(', ')}, updated_at, ts_config)
@@ -133,14 +132,9 @@ export class PostgresStore implements Store, StoreCopier {
       for (const [i, c] of article.comments.entries()) await insertComment(client, position, commentColumns(c), i, config);
       return 'added';
     }
-    const merged: ArticleColumns = { ...cols, ingested_at: old.ingested_at };
-    for (const key of SCALARS) (merged[key] as unknown) = cols[key] ?? old[key];
-    if (article.body.length === 0) {
-      merged.blocks = old.blocks;
-      merged.body_text = old.body_text;
-    }
+    const { merged, changed: articleChanged } = mergeArticle(old, article);
     const config = configFor(merged.language);
-    let changed = (Object.keys(merged) as (keyof ArticleColumns)[]).some((k) => merged[k] !== old[k]);
+    let changed = articleChanged;
     if (changed) {
       const set = ARTICLE_NAMES.filter((k) => k !== 'id' && k !== 'ingested_at');
       await client.query(
@@ -168,7 +162,7 @@ export class PostgresStore implements Store, StoreCopier {
   /** Deletes an article with its comments (ON DELETE CASCADE). */
   delete(id: string): Promise<boolean> {
     return transaction(this.pool, async (client) => {
-      await client.query('SELECT pg_advisory_xact_lock($1)', [ARTICLE_WRITES]);
+      await lockArticleWrites(client);
       const { rowCount } = await client.query('DELETE FROM articles WHERE id = $1', [id]);
       return (rowCount ?? 0) > 0;
     });
@@ -176,7 +170,7 @@ export class PostgresStore implements Store, StoreCopier {
 
   deleteComment(articleId: string, commentId: string): Promise<boolean> {
     return transaction(this.pool, async (client) => {
-      await client.query('SELECT pg_advisory_xact_lock($1)', [ARTICLE_WRITES]);
+      await lockArticleWrites(client);
       const { rowCount } = await client.query('DELETE FROM comments WHERE article_position = (SELECT position FROM articles WHERE id = $1) AND id = $2', [
         articleId,
         commentId,
@@ -215,18 +209,7 @@ export class PostgresStore implements Store, StoreCopier {
 
   /** Every article with its comments, oldest stored first, a page at a time (memory stays flat). */
   async *all(): AsyncGenerator<Article> {
-    let after = 0;
-    for (;;) {
-      const { rows } = await this.pool.query<ArticleRow>(`${ARTICLE_SELECT} WHERE position > $1 ORDER BY position LIMIT $2`, [after, PAGE]);
-      if (rows.length === 0) return;
-      const comments = await this.pool.query<CommentRow>(`${COMMENT_SELECT} WHERE article_position = ANY($1::bigint[]) ORDER BY article_position, position`, [
-        rows.map((r) => r.rowid),
-      ]);
-      const byArticle = new Map<number, CommentRow[]>();
-      for (const c of comments.rows) byArticle.set(c.article_rowid, [...(byArticle.get(c.article_rowid) ?? []), c]);
-      for (const row of rows) yield toArticle(row, byArticle.get(row.rowid) ?? []);
-      after = rows[rows.length - 1]!.rowid;
-    }
+    for await (const { article } of this.allStored()) yield article;
   }
 
   search(query: string, options: SearchOptions = {}): Promise<SearchResult> {
@@ -244,6 +227,7 @@ export class PostgresStore implements Store, StoreCopier {
 
   /** Articles stored after `position` with their positions and change times, in position order (StoreCopier). */
   async *allStored(position = 0): AsyncGenerator<StoredArticle> {
+    // A page at a time, its comments in one query: memory stays flat, and no query per article.
     let after = position;
     for (;;) {
       const { rows } = await this.pool.query<ArticleRow>(`${ARTICLE_SELECT} WHERE position > $1 ORDER BY position LIMIT $2`, [after, PAGE]);
@@ -270,7 +254,7 @@ export class PostgresStore implements Store, StoreCopier {
   async restore(records: readonly StoredArticle[]): Promise<void> {
     if (records.length === 0) return;
     await transaction(this.pool, async (client) => {
-      await client.query('SELECT pg_advisory_xact_lock($1)', [ARTICLE_WRITES]);
+      await lockArticleWrites(client);
       const configs = [...new Set(records.map((r) => configFor(r.article.language)))];
       await client.query('INSERT INTO search_configs (config) SELECT unnest($1::regconfig[]) ON CONFLICT DO NOTHING', [configs]);
       // One statement per table for the whole batch, each column sent as an array: a row at a time
@@ -332,6 +316,11 @@ export class PostgresStore implements Store, StoreCopier {
   }
 }
 
+/** Takes ARTICLE_WRITES for the rest of the transaction: article writers go one at a time (see the top of this file). */
+async function lockArticleWrites(client: Client): Promise<void> {
+  await client.query('SELECT pg_advisory_xact_lock($1)', [ARTICLE_WRITES]);
+}
+
 async function articleById(db: Queryable, id: string): Promise<ArticleRow | undefined> {
   const { rows } = await db.query<ArticleRow>(`${ARTICLE_SELECT} WHERE id = $1`, [id]);
   return rows[0];
@@ -353,29 +342,20 @@ async function insertComment(client: Client, article: number, cols: CommentColum
 /** Returns whether any comment was added or changed: new ones go after the stored ones, none is dropped. */
 async function mergeComments(client: Client, article: number, comments: readonly Comment[], config: string): Promise<boolean> {
   if (comments.length === 0) return false;
-  const existing = new Map((await commentsOf(client, article)).map((r) => [r.id, r]));
-  let position = existing.size;
-  let changed = false;
-  for (const c of comments) {
-    const cols = commentColumns(c);
-    const old = existing.get(c.id);
-    if (!old) {
-      await insertComment(client, article, cols, position++, config);
-      changed = true;
+  const writes = commentWrites(await commentsOf(client, article), comments);
+  for (const w of writes) {
+    if (w.kind === 'insert') {
+      await insertComment(client, article, w.cols, w.position, config);
       continue;
     }
-    for (const key of COMMENT_SCALARS) (cols[key] as unknown) = cols[key] ?? old[key];
-    if ((Object.keys(cols) as (keyof CommentColumns)[]).some((k) => cols[k] !== old[k])) {
-      await client.query(
-        `UPDATE comments SET ${COMMENT_NAMES.filter((k) => k !== 'id')
-          .map((k, i) => `${k} = $${i + 3}`)
-          .join(', ')} WHERE article_position = $1 AND id = $2`,
-        [article, c.id, ...COMMENT_NAMES.filter((k) => k !== 'id').map((k) => cols[k])],
-      );
-      changed = true;
-    }
+    await client.query(
+      `UPDATE comments SET ${COMMENT_NAMES.filter((k) => k !== 'id')
+        .map((k, i) => `${k} = $${i + 3}`)
+        .join(', ')} WHERE article_position = $1 AND id = $2`,
+      [article, w.cols.id, ...COMMENT_NAMES.filter((k) => k !== 'id').map((k) => w.cols[k])],
+    );
   }
-  return changed;
+  return writes.length > 0;
 }
 
 /**
@@ -384,12 +364,5 @@ async function mergeComments(client: Client, article: number, comments: readonly
  * state to share. An error names the host and database, never the password.
  */
 export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
-  const pool = openPool(url, options);
-  try {
-    await migrate(pool);
-  } catch (error) {
-    await pool.end().catch(() => undefined);
-    throw new Error(`PostgreSQL at ${describeUrl(url)}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-  }
-  return new PostgresStore(pool);
+  return new PostgresStore(await openMigratedPool(url, options));
 }

@@ -23,6 +23,17 @@ export interface PostgresBotState extends BotState {
  * an error naming its host and database, never its password.
  */
 export async function openPostgresBotState(url: string, options: PoolOptions = {}): Promise<PostgresBotState> {
+  const pool = await openMigratedPool(url, options);
+  return { ...postgresBotState(pool), pool, close: () => pool.end() };
+}
+
+/**
+ * A pool on `url` with the migrations this database lacks applied: how both the bot's state and the
+ * article store (articles.ts) open PostgreSQL. Here rather than there because this module is loaded
+ * either way, while the article store is imported only when PostgreSQL is used (bot-storage.ts).
+ * An error names the host and database, never the password; the pool is closed first.
+ */
+export async function openMigratedPool(url: string, options: PoolOptions = {}): Promise<Pool> {
   const pool = openPool(url, options);
   try {
     await migrate(pool);
@@ -30,7 +41,7 @@ export async function openPostgresBotState(url: string, options: PoolOptions = {
     await pool.end().catch(() => undefined);
     throw new Error(`PostgreSQL at ${describeUrl(url)}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
-  return { ...postgresBotState(pool), pool, close: () => pool.end() };
+  return pool;
 }
 
 /**
