@@ -4,6 +4,7 @@
  * search.ts and PostgreSQL's postgres/search.ts differ only in the SQL that finds and ranks rows.
  */
 import { DAY_SHAPE, notADay } from '../../core/text/day.ts';
+import { type Term, parseQuery } from './query.ts';
 import { type Matcher, makeSnippet } from './snippet.ts';
 
 export type Scope = 'articles' | 'comments' | 'all';
@@ -82,6 +83,46 @@ export function pageOf(o: SearchOptions): { limit: number; offset: number } {
   return {
     limit: Math.min(Math.max(Math.trunc(o.limit ?? 10), 1), MAX_LIMIT),
     offset: Math.min(Math.max(Math.trunc(o.offset ?? 0), 0), COUNT_CAP),
+  };
+}
+
+/** A search's options checked and its query parsed: the page, the terms, and the scopes to rank in the order they merge. */
+export interface SearchRequest<S> {
+  readonly query: string;
+  readonly limit: number;
+  readonly offset: number;
+  readonly terms: Term[];
+  readonly scopes: readonly S[];
+}
+
+/**
+ * Checks the options (a RangeError names a malformed date) and parses the query. `articles` and
+ * `comments` are the backend's own description of each scope; `all` ranks both, articles first.
+ */
+export function searchRequest<S>(query: string, o: SearchOptions, scopes: { articles: S; comments: S }): SearchRequest<S> {
+  checkOptions(o);
+  const scope = o.in ?? 'all';
+  return {
+    query,
+    ...pageOf(o),
+    terms: parseQuery(query),
+    scopes: scope === 'articles' ? [scopes.articles] : scope === 'comments' ? [scopes.comments] : [scopes.articles, scopes.comments],
+  };
+}
+
+/** The answer to `r`: the hits found (a row gone since it was ranked is left out), or none when the query had nothing to search for. */
+export function searchResult(
+  r: SearchRequest<unknown>,
+  hits: readonly (SearchHit | null)[] = [],
+  count: { total: number; totalCapped: boolean } = { total: 0, totalCapped: false },
+): SearchResult {
+  return {
+    query: r.query,
+    total: count.total,
+    totalCapped: count.totalCapped,
+    offset: r.offset,
+    limit: r.limit,
+    hits: hits.filter((h): h is SearchHit => h !== null),
   };
 }
 

@@ -4,7 +4,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { Db } from './db.ts';
-import { parseQuery, toMatchExpression } from './query.ts';
+import { toMatchExpression } from './query.ts';
 import {
   COUNT_CAP,
   type DetailRow,
@@ -12,10 +12,10 @@ import {
   type SearchHit,
   type SearchOptions,
   type SearchResult,
-  checkOptions,
   hitFrom,
   mergeScopes,
-  pageOf,
+  searchRequest,
+  searchResult,
 } from './search-common.ts';
 import { type Matcher, tokenMatcher } from './snippet.ts';
 
@@ -169,27 +169,17 @@ function toHit(db: Db, scope: ScopeSql, match: Matcher, rowid: number, score: nu
  * result, never an error. Bad options (a malformed date) throw a RangeError naming the option.
  */
 export function search(db: Db, query: string, options: SearchOptions = {}): SearchResult {
-  checkOptions(options);
-  const { limit, offset } = pageOf(options);
-  const empty: SearchResult = { query, total: 0, totalCapped: false, offset, limit, hits: [] };
-  const terms = parseQuery(query);
-  const match = toMatchExpression(terms);
-  if (match === null) return empty;
+  const r = searchRequest(query, options, { articles: ARTICLES, comments: COMMENTS });
+  const match = toMatchExpression(r.terms);
+  if (match === null) return searchResult(r);
 
-  const scope = options.in ?? 'all';
-  const scopes = scope === 'articles' ? [ARTICLES] : scope === 'comments' ? [COMMENTS] : [ARTICLES, COMMENTS];
-  const matcher = tokenMatcher(terms);
-  const found = scopes.map((s) => ({ scope: s, ...rankScope(db, s, match, options, offset + limit) }));
-  const { merged, total, totalCapped } = mergeScopes(found, options.order);
-  return {
-    query,
-    total,
-    totalCapped,
-    offset,
-    limit,
-    hits: merged
-      .slice(offset, offset + limit)
-      .map((r) => toHit(db, r.s, matcher, r.rowid, r.score))
-      .filter((h): h is SearchHit => h !== null),
-  };
+  const matcher = tokenMatcher(r.terms);
+  const found = r.scopes.map((s) => ({ scope: s, ...rankScope(db, s, match, options, r.offset + r.limit) }));
+  const { merged, ...count } = mergeScopes(found, options.order);
+  const page = merged.slice(r.offset, r.offset + r.limit);
+  return searchResult(
+    r,
+    page.map((m) => toHit(db, m.s, matcher, m.rowid, m.score)),
+    count,
+  );
 }

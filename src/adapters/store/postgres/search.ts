@@ -6,18 +6,7 @@
  * times body words (SQLite: bm25(5.0, 1.0)). `score` is the rank negated, so that lower is better
  * as with BM25; the two scales differ, so only orders compare across backends.
  */
-import { parseQuery } from '../query.ts';
-import {
-  type DetailRow,
-  type RankedRow,
-  type SearchHit,
-  type SearchOptions,
-  type SearchResult,
-  checkOptions,
-  hitFrom,
-  mergeScopes,
-  pageOf,
-} from '../search-common.ts';
+import { type DetailRow, type RankedRow, type SearchOptions, type SearchResult, hitFrom, mergeScopes, searchRequest, searchResult } from '../search-common.ts';
 import { tokenMatcher } from '../snippet.ts';
 import type { Client, Pool } from './pool.ts';
 import { onGinIndex } from './gin.ts';
@@ -93,54 +82,45 @@ async function details(pool: Pool, scope: ScopeSql, rowids: number[]): Promise<M
  * result, never an error. Bad options (a malformed date) reject with a RangeError naming the option.
  */
 export async function search(pool: Pool, query: string, options: SearchOptions = {}): Promise<SearchResult> {
-  checkOptions(options);
-  const { limit, offset } = pageOf(options);
-  const empty: SearchResult = { query, total: 0, totalCapped: false, offset, limit, hits: [] };
-  const terms = parseQuery(query);
-  const text = toTsqueryText(terms);
-  if (text === null) return empty;
+  const r = searchRequest(query, options, { articles: ARTICLES, comments: COMMENTS });
+  const text = toTsqueryText(r.terms);
+  if (text === null) return searchResult(r);
 
-  const scope = options.in ?? 'all';
-  const scopes = scope === 'articles' ? [ARTICLES] : scope === 'comments' ? [COMMENTS] : [ARTICLES, COMMENTS];
+  const take = r.offset + r.limit;
   const found = await Promise.all(
-    scopes.map(async (s) => ({
+    r.scopes.map(async (s) => ({
       scope: s,
       ...(await onGinIndex<{ ranked: RankedRow[]; total: number }, Start>(
         pool,
-        (client, [start]) => rankScope(client, start, s, text, options, offset + limit),
-        startSql(s, options, offset + limit),
+        (client, [start]) => rankScope(client, start, s, text, options, take),
+        startSql(s, options, take),
       )),
     })),
   );
-  const { merged, total, totalCapped } = mergeScopes(found, options.order);
-  const page = merged.slice(offset, offset + limit);
+  const { merged, ...count } = mergeScopes(found, options.order);
+  const page = merged.slice(r.offset, r.offset + r.limit);
   const rows = new Map(
     await Promise.all(
-      scopes.map(
+      r.scopes.map(
         async (s) =>
           [
             s,
             await details(
               pool,
               s,
-              page.filter((r) => r.s === s).map((r) => r.rowid),
+              page.filter((m) => m.s === s).map((m) => m.rowid),
             ),
           ] as const,
       ),
     ),
   );
-  const matcher = tokenMatcher(terms);
-  return {
-    query,
-    total,
-    totalCapped,
-    offset,
-    limit,
-    hits: page
-      .map((r) => {
-        const row = rows.get(r.s)?.get(r.rowid);
-        return row ? hitFrom(row, matcher, r.score) : null;
-      })
-      .filter((h): h is SearchHit => h !== null),
-  };
+  const matcher = tokenMatcher(r.terms);
+  return searchResult(
+    r,
+    page.map((m) => {
+      const row = rows.get(m.s)?.get(m.rowid);
+      return row ? hitFrom(row, matcher, m.score) : null;
+    }),
+    count,
+  );
 }
