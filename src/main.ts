@@ -24,10 +24,9 @@ async function runBot(command: BotCommand, cmd: Command, io: Io, setExitCode: (c
   const { forgetShardEnvironment } = await import('./ui/discord/shards.ts');
   forgetShardEnvironment();
   try {
-    const { start, worker, restProxy } = await import('./roles.ts');
-    if (command === 'start') await start(config);
-    else if (command === 'worker') await worker(config);
-    else if (command === 'rest-proxy') await restProxy(config);
+    if (command === 'start') await (await import('./roles/start.ts')).start(config);
+    else if (command === 'worker') await (await import('./roles/worker.ts')).worker(config);
+    else if (command === 'rest-proxy') await (await import('./roles/rest-proxy.ts')).restProxy(config);
     else await deploy(config, (line) => io.out(line));
   } catch (error) {
     if (error instanceof ConfigError || error instanceof UserError) throw error;
