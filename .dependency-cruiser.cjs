@@ -4,7 +4,7 @@
  *   adapters  src/adapters    SQLite, feed fetching and parsing, source files, worker threads
  *   app       src/app         the use cases: library, feeds, delivery, discussions, view builders
  *   ui        src/ui, commands  the front ends: Discord, the CLI, the playground; the slash commands
- *   root      src/main.ts     the composition root, which alone may pick a front end
+ *   root      src/main.ts, src/roles/  the composition root, which alone may pick a front end
  * Paths are matched anywhere in the path ("(^|/)src/core/"), so the lint test can cruise a fixture
  * tree laid out the same way (test/fixtures/layers/).
  */
@@ -14,8 +14,8 @@ const ADAPTERS = at('src/adapters/');
 const APP = at('src/app/');
 const UI = at('src/ui/');
 const COMMANDS = at('commands/');
-const ROOT = at('src/main\\.ts$');
-const CONFIG = at('src/config\\.ts$');
+const ROOT = at('src/(main\\.ts$|roles/)');
+const CONFIG = at('src/config(-shards)?\\.ts$');
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

@@ -7,6 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { validate as validCron } from 'node-cron';
 import { z } from 'zod';
 import { type AllowList, PUBLIC_ONLY, parseAllowList } from './adapters/feeds/allow.ts';
+import { type ShardSetting, shardIdsOutside, shardKeys } from './config-shards.ts';
+
+export { MAX_SHARDS, type ShardSetting, parseShardIds } from './config-shards.ts';
 
 /**
  * The project's root folder: defaults such as data/ are resolved against it, not the caller's directory.
@@ -22,12 +25,6 @@ export const DEFAULT_PLAYGROUND_PORT = 7878;
 export const DEFAULT_POOL_MAX = 10;
 export const DEFAULT_REST_PROXY_PORT = 8090;
 export const DEFAULT_LEASE_SECONDS = 60;
-/** Far above any bot's shard count (Discord recommends one per 1,000 guilds); it bounds the ids SHARD_IDS may expand to. */
-export const MAX_SHARDS = 10_000;
-/** SHARD_IDS longer than this is refused before it is split: every id up to MAX_SHARDS fits in ranges far shorter. */
-const MAX_SHARD_IDS_CHARS = 1_000;
-const SHARD_COUNT_EXPECTED = `expected auto or a whole number of shards from 1 to ${MAX_SHARDS}`;
-
 const snowflake = z.string().regex(/^\d{17,20}$/, 'expected a Discord id (17 to 20 digits)');
 
 function port(example: string) {
@@ -36,14 +33,6 @@ function port(example: string) {
     .int(`expected a port number, such as ${example}`)
     .min(0, 'expected a port from 0 to 65535')
     .max(65535, 'expected a port from 0 to 65535');
-}
-
-/** Which shards this process runs: what SHARD_COUNT and SHARD_IDS say, before `auto` is asked of Discord. */
-export interface ShardSetting {
-  /** The total across every process of the bot, or `auto`: Discord's recommendation (GET /gateway/bot) at start. */
-  readonly count: number | 'auto';
-  /** This process's shard ids, ascending; `all` (only with `auto`) means every shard of the count Discord gives. */
-  readonly ids: readonly number[] | 'all';
 }
 
 /**
@@ -61,39 +50,12 @@ function noUserInfo(url: string): boolean {
 }
 
 /**
- * Parses SHARD_IDS: ids and ranges separated by commas, such as `0,2-3`. Ids listed twice are
- * refused rather than dropped, since a typo such as `0-3,3` more likely means a mistake in the plan.
- * Only short anchored patterns run on each part, after the whole text is capped.
- */
-export function parseShardIds(text: string): number[] {
-  if (text.length > MAX_SHARD_IDS_CHARS) throw new Error(`expected at most ${MAX_SHARD_IDS_CHARS} characters of ids and ranges such as 0,2-3`);
-  const seen = new Set<number>();
-  for (const raw of text.split(',')) {
-    const part = raw.trim();
-    const range = /^(\d{1,5})(?:\s*-\s*(\d{1,5}))?$/.exec(part);
-    if (!range) throw new Error(`expected shard ids and ranges such as 0,2-3, got \`${part.slice(0, 20)}\``);
-    const from = Number(range[1]);
-    const to = range[2] === undefined ? from : Number(range[2]);
-    if (to < from) throw new Error(`expected a range from low to high, got \`${part}\``);
-    if (to >= MAX_SHARDS) throw new Error(`expected shard ids below ${MAX_SHARDS}, got \`${part}\``);
-    for (let id = from; id <= to; id++) {
-      if (seen.has(id)) throw new Error(`shard ${id} is listed twice`);
-      seen.add(id);
-    }
-  }
-  return [...seen].sort((a, b) => a - b);
-}
-
-/**
  * Throws a ConfigError naming SHARD_IDS and SHARD_COUNT when an id is not below the count. At start
  * for a number; once Discord has said how many for `auto`.
  */
 export function checkShardIds(ids: readonly number[], count: number): void {
-  const outside = ids.filter((id) => id >= count);
-  if (outside.length > 0) {
-    const which = outside.slice(0, 5).join(', ') + (outside.length > 5 ? ', …' : '');
-    throw new ConfigError(`configuration: SHARD_IDS: expected ids from 0 to ${count - 1} (SHARD_COUNT is ${count}), got ${which}`);
-  }
+  const problem = shardIdsOutside(ids, count);
+  if (problem !== null) throw new ConfigError(`configuration: SHARD_IDS: ${problem}`);
 }
 
 const Env = z.object({
@@ -167,26 +129,7 @@ const Env = z.object({
     .min(1, 'expected a number of connections from 1 to 100, such as 10')
     .max(100, 'expected a number of connections from 1 to 100, such as 10')
     .default(DEFAULT_POOL_MAX),
-  SHARD_COUNT: z
-    .union(
-      [
-        z.literal('auto'),
-        z.coerce.number({ error: SHARD_COUNT_EXPECTED }).int(SHARD_COUNT_EXPECTED).min(1, SHARD_COUNT_EXPECTED).max(MAX_SHARDS, SHARD_COUNT_EXPECTED),
-      ],
-      { error: SHARD_COUNT_EXPECTED },
-    )
-    .optional(),
-  SHARD_IDS: z
-    .string()
-    .transform((text, ctx) => {
-      try {
-        return parseShardIds(text);
-      } catch (error) {
-        ctx.addIssue({ code: 'custom', message: (error as Error).message });
-        return z.NEVER;
-      }
-    })
-    .optional(),
+  ...shardKeys,
   DELIVERY: z.enum(['on', 'off'], { error: 'expected on or off' }).default('on'),
   HEALTH_PORT: port('8080').optional(),
   HEALTH_HOST: z.string().min(1).default('127.0.0.1'),
