@@ -88,6 +88,8 @@ describe('GIVEN `paperboy start` on PostgreSQL running shards 0-1 of 2', () => {
     expect(refusal).toContain(`start: shard 0 of 2 is connected by another Paperboy (${holder}`);
     expect(refusal).toContain('give each process its own SHARD_IDS');
     expect(second.lines.map((l) => l.msg)).not.toContain('bot connected');
+    // Refused before it says it is connecting: its log never claims a start it did not make.
+    expect(second.lines.map((l) => l.msg)).not.toContain('starting: connecting to Discord');
     // A process given only the other shard meets it there too.
     const third = start({ SHARD_IDS: '1' });
     expect(await third.exited).toBe(1);
