@@ -6,34 +6,19 @@
  * start once that run has stored its check time. The next run must still post its new comment, once,
  * and the runs that look at it again within the overlap (CHANGE_OVERLAP_MS) post nothing twice.
  */
-import { REST } from 'discord.js';
-import { FakeDiscord } from '@paperboy/fake-discord';
-import { afterEach, describe, expect, it } from 'vitest';
+import type { FakeDiscord } from '@paperboy/fake-discord';
+import { describe, expect, it } from 'vitest';
 import type { Article } from '../src/core/model.ts';
-import { createLogger } from '../src/core/log.ts';
-import { CHANGE_OVERLAP_MS, MAX_CHANGED_PER_RUN, backfillCursor } from '../src/app/delivery/due.ts';
-import { createDeliveryEngine } from '../src/app/delivery/engine.ts';
+import { CHANGE_OVERLAP_MS, MAX_CHANGED_PER_RUN } from '../src/app/delivery/due.ts';
 import type { Target } from '../src/app/delivery/engine-types.ts';
-import { parseFilter } from '../src/app/delivery/filter.ts';
 import { DeliveryRunner } from '../src/app/delivery/run.ts';
 import { Subscriptions } from '../src/app/delivery/subscriptions.ts';
-import { discordPoster } from '../src/ui/discord/discord-poster.ts';
 import { article, comment } from './helpers/articles.ts';
-import { TOKEN } from './helpers/bot.ts';
 import { checkDelivered } from './helpers/delivery.ts';
-import { type Handle, type SharedDatabase, sharedBackendNames, sharedBackends } from './delivery-leases-backends.ts';
+import { subscriptionToAll } from './helpers/subscribed.ts';
+import { type Handle, engineOf, log, sharedBackendNames, sharedDiscordAndDatabase } from './delivery-leases-backends.ts';
 
-const log = createLogger({ level: 'silent' });
-const fast = { limit: 10_000, windowMs: 1000 };
-
-let fake: FakeDiscord | undefined;
-let db: SharedDatabase | undefined;
-afterEach(async () => {
-  await fake?.close();
-  await db?.close();
-  fake = undefined;
-  db = undefined;
-});
+const start = sharedDiscordAndDatabase();
 
 interface Setup {
   readonly f: FakeDiscord;
@@ -49,15 +34,11 @@ interface Setup {
 }
 
 async function setUp(backend: (typeof sharedBackendNames)[number]): Promise<Setup> {
-  db = await sharedBackends[backend]();
-  fake = await FakeDiscord.start({ botToken: TOKEN, rateLimits: { channelMessages: fast, global: fast, default: fast } });
-  const f = fake;
-  const guildId = f.createGuild({ name: 'Harbour' }).id;
+  const { f, db, guildId } = await start(backend);
   const target: Target = { guildId, channelId: f.createChannel(guildId, { name: 'news', type: 'text' }).id, kind: 'text' };
   const deliverer = await db.open();
   const ingester = await db.open();
-  const rest = new REST({ api: f.apiUrl, globalRequestsPerSecond: 10_000 }).setToken(TOKEN);
-  const engine = createDeliveryEngine({ poster: discordPoster(rest, () => f.botUser.id, TOKEN), progress: deliverer.state.progress, log });
+  const engine = engineOf(f, deliverer);
   const subs = new Subscriptions(deliverer.state.subscriptions);
   const setup: Setup = {
     f,
@@ -68,22 +49,7 @@ async function setUp(backend: (typeof sharedBackendNames)[number]): Promise<Setu
     clock: Date.parse('2026-12-01T10:00:00.000Z'),
     runner: new DeliveryRunner({ store: deliverer.store, subscriptions: subs, engine, log, now: () => new Date(setup.clock) }),
   };
-  const at = new Date(setup.clock).toISOString();
-  const base = { source: null, keywords: null, backfill: { kind: 'all' as const } };
-  await deliverer.state.subscriptions.put({
-    ...target,
-    channelName: 'news',
-    ...base,
-    cursor: await backfillCursor(deliverer.store, base, parseFilter(null)),
-    checkedAt: at,
-    createdAt: at,
-    createdBy: 'test',
-    paused: null,
-    posted: 0,
-    lastPostedAt: null,
-    lastRunAt: null,
-    lastError: null,
-  });
+  await deliverer.state.subscriptions.put(await subscriptionToAll(deliverer.store, target, new Date(setup.clock).toISOString()));
   return setup;
 }
 

@@ -5,37 +5,21 @@
  * article exactly once; a runner whose lease is taken over stops before its next message, and the
  * new holder finishes the half-posted article from its delivery progress without a duplicate.
  */
-import { REST } from 'discord.js';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { FakeDiscord } from '@paperboy/fake-discord';
-import { afterEach, describe, expect, it } from 'vitest';
+import type { FakeDiscord } from '@paperboy/fake-discord';
+import { describe, expect, it } from 'vitest';
 import type { Article } from '../src/core/model.ts';
-import { createLogger } from '../src/core/log.ts';
-import { backfillCursor } from '../src/app/delivery/due.ts';
-import { createDeliveryEngine } from '../src/app/delivery/engine.ts';
 import type { Target } from '../src/app/delivery/engine-types.ts';
-import { parseFilter } from '../src/app/delivery/filter.ts';
 import { deliveryLeaseName } from '../src/app/delivery/claim.ts';
 import { DeliveryRunner, type SubscriptionRun } from '../src/app/delivery/run.ts';
 import type { LeaseRepository } from '../src/adapters/store/leases.ts';
-import { type Subscription, Subscriptions } from '../src/app/delivery/subscriptions.ts';
-import { discordPoster } from '../src/ui/discord/discord-poster.ts';
+import { Subscriptions } from '../src/app/delivery/subscriptions.ts';
 import { article, comment } from './helpers/articles.ts';
-import { TOKEN } from './helpers/bot.ts';
 import { checkDelivered } from './helpers/delivery.ts';
-import { type Handle, type SharedDatabase, sharedBackendNames, sharedBackends } from './delivery-leases-backends.ts';
+import { subscriptionToAll } from './helpers/subscribed.ts';
+import { type Handle, engineOf, log, sharedBackendNames, sharedDiscordAndDatabase } from './delivery-leases-backends.ts';
 
-const log = createLogger({ level: 'silent' });
-const fast = { limit: 10_000, windowMs: 1000 };
-
-let fake: FakeDiscord | undefined;
-let db: SharedDatabase | undefined;
-afterEach(async () => {
-  await fake?.close();
-  await db?.close();
-  fake = undefined;
-  db = undefined;
-});
+const start = sharedDiscordAndDatabase();
 
 /**
  * The lease repository as a frozen process sees it once `frozen()` says so: its renewals hang (a
@@ -54,35 +38,46 @@ function freezable(repo: LeaseRepository, frozen: () => boolean): LeaseRepositor
 
 /** A runner as one process builds it: its own REST client, engine and lease holder id. */
 function runnerOf(f: FakeDiscord, h: Handle, holder: string, ttlMs: number, leases: LeaseRepository = h.state.leases): DeliveryRunner {
-  const rest = new REST({ api: f.apiUrl, globalRequestsPerSecond: 10_000 }).setToken(TOKEN);
-  const engine = createDeliveryEngine({ poster: discordPoster(rest, () => f.botUser.id, TOKEN), progress: h.state.progress, log });
   return new DeliveryRunner({
     store: h.store,
     subscriptions: new Subscriptions(h.state.subscriptions),
-    engine,
+    engine: engineOf(f, h),
     log,
     lease: { repo: leases, holder, ttlMs },
   });
 }
 
 async function subscribeAll(h: Handle, target: Target, name: string): Promise<void> {
-  const now = new Date().toISOString();
-  const base = { source: null, keywords: null, backfill: { kind: 'all' as const } };
-  const sub: Subscription = {
-    ...target,
-    channelName: name,
-    ...base,
-    cursor: await backfillCursor(h.store, base, parseFilter(null)),
-    checkedAt: now,
-    createdAt: now,
-    createdBy: 'test',
-    paused: null,
-    posted: 0,
-    lastPostedAt: null,
-    lastRunAt: null,
-    lastError: null,
+  await h.state.subscriptions.put(await subscriptionToAll(h.store, target, new Date().toISOString(), name));
+}
+
+/** Two processes on one new database, `posted` stored and a channel subscribed to everything by the first. */
+async function twoProcesses(backend: (typeof sharedBackendNames)[number], posted: Article) {
+  const { f, db, guildId } = await start(backend);
+  const first = await db.open();
+  const second = await db.open();
+  await first.store.upsert(posted);
+  const target: Target = { guildId, channelId: f.createChannel(guildId, { name: 'news', type: 'text' }).id, kind: 'text' };
+  await subscribeAll(first, target, 'news');
+  return { f, guildId, first, second, target };
+}
+
+/** Runners on both, with `ttlMs` leases; the first's renewals hang once `freeze()` is called (a frozen process). */
+function freezableRunners(f: FakeDiscord, first: Handle, second: Handle, ttlMs: number) {
+  let frozen = false;
+  return {
+    a: runnerOf(
+      f,
+      first,
+      'process-a',
+      ttlMs,
+      freezable(first.state.leases, () => frozen),
+    ),
+    b: runnerOf(f, second, 'process-b', ttlMs),
+    freeze: () => {
+      frozen = true;
+    },
   };
-  await h.state.subscriptions.put(sub);
 }
 
 function notice(i: number, comments = 2): Article {
@@ -110,9 +105,7 @@ function channelRun(runs: readonly SubscriptionRun[], channelId: string): Subscr
 
 describe.each(sharedBackendNames)('GIVEN two delivery processes on one %s database', (backend) => {
   it('THEN run at the same moment over 3 subscriptions × 10 articles, every article is posted exactly once per channel, each subscription by one of them', async () => {
-    db = await sharedBackends[backend]();
-    fake = await FakeDiscord.start({ botToken: TOKEN, rateLimits: { channelMessages: fast, global: fast, default: fast } });
-    const guildId = fake.createGuild({ name: 'Harbour' }).id;
+    const { f: fake, db, guildId } = await start(backend);
     const first = await db.open();
     const second = await db.open();
     const articles = Array.from({ length: 10 }, (_, i) => notice(i));
@@ -147,26 +140,9 @@ describe.each(sharedBackendNames)('GIVEN two delivery processes on one %s databa
   }, 60_000);
 
   it('THEN a runner whose lease is taken over mid-article stops before its next message, and the new holder finishes the article with no duplicate', async () => {
-    db = await sharedBackends[backend]();
-    fake = await FakeDiscord.start({ botToken: TOKEN, rateLimits: { channelMessages: fast, global: fast, default: fast } });
-    const f = fake;
-    const guildId = f.createGuild({ name: 'Harbour' }).id;
-    const first = await db.open();
-    const second = await db.open();
     const long = notice(1, 4);
-    await first.store.upsert(long);
-    const target: Target = { guildId, channelId: f.createChannel(guildId, { name: 'news', type: 'text' }).id, kind: 'text' };
-    await subscribeAll(first, target, 'news');
-    const ttlMs = 600;
-    let frozen = false;
-    const a = runnerOf(
-      f,
-      first,
-      'process-a',
-      ttlMs,
-      freezable(first.state.leases, () => frozen),
-    );
-    const b = runnerOf(f, second, 'process-b', ttlMs);
+    const { f, guildId, first, second, target } = await twoProcesses(backend, long);
+    const { a, b, freeze } = freezableRunners(f, first, second, 600);
 
     // The first comment (a message in the thread, not in the channel) is made at once and its answer
     // is held back: the first holder is frozen mid-article with a message it has not recorded.
@@ -175,7 +151,7 @@ describe.each(sharedBackendNames)('GIVEN two delivery processes on one %s databa
     await firstComment(f, target);
     // It can no longer renew its lease (a frozen process): its work is told to stop two thirds of
     // the ttl after its last renewal, before the lease runs out and the second runner takes it over.
-    frozen = true;
+    freeze();
     const [ranA] = await runA;
     for (let waited = 0; (await second.state.leases.holderOf(deliveryLeaseName(target))) !== null; waited += 20) {
       if (waited > 10_000) throw new Error('the lease never ran out');
@@ -194,26 +170,9 @@ describe.each(sharedBackendNames)('GIVEN two delivery processes on one %s databa
   }, 60_000);
 
   it('THEN a runner whose lease is taken over while its post waits for an answer leaves it unrecorded, and the new holder finds that post rather than posting again', async () => {
-    db = await sharedBackends[backend]();
-    fake = await FakeDiscord.start({ botToken: TOKEN, rateLimits: { channelMessages: fast, global: fast, default: fast } });
-    const f = fake;
-    const guildId = f.createGuild({ name: 'Harbour' }).id;
-    const first = await db.open();
-    const second = await db.open();
     const posted = notice(3, 2);
-    await first.store.upsert(posted);
-    const target: Target = { guildId, channelId: f.createChannel(guildId, { name: 'news', type: 'text' }).id, kind: 'text' };
-    await subscribeAll(first, target, 'news');
-    const ttlMs = 600;
-    let frozen = false;
-    const a = runnerOf(
-      f,
-      first,
-      'process-a',
-      ttlMs,
-      freezable(first.state.leases, () => frozen),
-    );
-    const b = runnerOf(f, second, 'process-b', ttlMs);
+    const { f, first, second, target } = await twoProcesses(backend, posted);
+    const { a, b, freeze } = freezableRunners(f, first, second, 600);
 
     // The post is made at once and its answer held back: the first holder never learns its id.
     f.faults.slowNext({ count: 1, ms: 3000, route: `POST /channels/${target.channelId}/messages` });
@@ -222,7 +181,7 @@ describe.each(sharedBackendNames)('GIVEN two delivery processes on one %s databa
       if (waited > 10_000) throw new Error('the post never reached the channel');
       await sleep(20);
     }
-    frozen = true;
+    freeze();
     const [ranA] = await runA;
     for (let waited = 0; (await second.state.leases.holderOf(deliveryLeaseName(target))) !== null; waited += 20) {
       if (waited > 10_000) throw new Error('the lease never ran out');
@@ -237,16 +196,8 @@ describe.each(sharedBackendNames)('GIVEN two delivery processes on one %s databa
   }, 60_000);
 
   it('THEN a runner stopped mid-article (SIGTERM) releases its lease at once, and another process finishes the article with no duplicate', async () => {
-    db = await sharedBackends[backend]();
-    fake = await FakeDiscord.start({ botToken: TOKEN, rateLimits: { channelMessages: fast, global: fast, default: fast } });
-    const f = fake;
-    const guildId = f.createGuild({ name: 'Harbour' }).id;
-    const first = await db.open();
-    const second = await db.open();
     const long = notice(2, 4);
-    await first.store.upsert(long);
-    const target: Target = { guildId, channelId: f.createChannel(guildId, { name: 'news', type: 'text' }).id, kind: 'text' };
-    await subscribeAll(first, target, 'news');
+    const { f, guildId, first, second, target } = await twoProcesses(backend, long);
     // A long ttl: the second process gets the lease only because the first gave it up.
     const a = runnerOf(f, first, 'process-a', 60_000);
     const b = runnerOf(f, second, 'process-b', 60_000);

@@ -10,6 +10,7 @@ import { parseFilter } from '../../src/app/delivery/filter.ts';
 import { DeliveryRunner } from '../../src/app/delivery/run.ts';
 import { FeedRegistry } from '../../src/app/feeds/registry.ts';
 import { type Subscription, Subscriptions } from '../../src/app/delivery/subscriptions.ts';
+import type { Store } from '../../src/adapters/store/contract.ts';
 import { openBotState } from '../../src/adapters/store/state.ts';
 import type { CommandContext } from '../../src/ui/discord/command.ts';
 import { article, comment } from './articles.ts';
@@ -37,22 +38,16 @@ export interface Subscribed {
   readonly ctx: CommandContext;
 }
 
-/** Subscribes the harness's target to everything stored (backfill all). */
-export async function subscribeAll(e: EngineHarness): Promise<Subscribed> {
-  const state = openBotState(e.store.db);
-  const subs = new Subscriptions(state.subscriptions);
-  const { log, lines } = capturedLogger('debug');
-  const runner = new DeliveryRunner({ store: e.store, subscriptions: subs, engine: e.engine, log });
-  const t = e.target();
-  const now = new Date().toISOString();
+/** A subscription of `target` to everything in `store` (backfill all), created at `at` as `/subscribe` writes it. */
+export async function subscriptionToAll(store: Store, target: Target, at: string, channelName = 'news'): Promise<Subscription> {
   const base = { source: null, keywords: null, backfill: { kind: 'all' as const } };
-  const sub: Subscription = {
-    ...t,
-    channelName: 'news',
+  return {
+    ...target,
+    channelName,
     ...base,
-    cursor: await backfillCursor(e.store, base, parseFilter(null)),
-    checkedAt: now,
-    createdAt: now,
+    cursor: await backfillCursor(store, base, parseFilter(null)),
+    checkedAt: at,
+    createdAt: at,
     createdBy: 'test',
     paused: null,
     posted: 0,
@@ -60,6 +55,16 @@ export async function subscribeAll(e: EngineHarness): Promise<Subscribed> {
     lastRunAt: null,
     lastError: null,
   };
+}
+
+/** Subscribes the harness's target to everything stored (backfill all). */
+export async function subscribeAll(e: EngineHarness): Promise<Subscribed> {
+  const state = openBotState(e.store.db);
+  const subs = new Subscriptions(state.subscriptions);
+  const { log, lines } = capturedLogger('debug');
+  const runner = new DeliveryRunner({ store: e.store, subscriptions: subs, engine: e.engine, log });
+  const t = e.target();
+  const sub = await subscriptionToAll(e.store, t, new Date().toISOString());
   await subs.put(sub);
   const ctx: CommandContext = {
     store: e.store,
