@@ -99,6 +99,14 @@ async function firstComment(f: FakeDiscord, target: Target): Promise<void> {
   }
 }
 
+/** Resolves once no one holds `target`'s delivery lease, as `h` reads it. */
+async function leaseRunsOut(h: Handle, target: Target): Promise<void> {
+  for (let waited = 0; (await h.state.leases.holderOf(deliveryLeaseName(target))) !== null; waited += 20) {
+    if (waited > 10_000) throw new Error('the lease never ran out');
+    await sleep(20);
+  }
+}
+
 function channelRun(runs: readonly SubscriptionRun[], channelId: string): SubscriptionRun | undefined {
   return runs.find((r) => r.channelId === channelId);
 }
@@ -153,10 +161,7 @@ describe.each(sharedBackendNames)('GIVEN two delivery processes on one %s databa
     // the ttl after its last renewal, before the lease runs out and the second runner takes it over.
     freeze();
     const [ranA] = await runA;
-    for (let waited = 0; (await second.state.leases.holderOf(deliveryLeaseName(target))) !== null; waited += 20) {
-      if (waited > 10_000) throw new Error('the lease never ran out');
-      await sleep(20);
-    }
+    await leaseRunsOut(second, target);
     const [runB] = await b.run();
 
     expect(checkDelivered(f, target, [long])).toEqual([]);
@@ -183,10 +188,7 @@ describe.each(sharedBackendNames)('GIVEN two delivery processes on one %s databa
     }
     freeze();
     const [ranA] = await runA;
-    for (let waited = 0; (await second.state.leases.holderOf(deliveryLeaseName(target))) !== null; waited += 20) {
-      if (waited > 10_000) throw new Error('the lease never ran out');
-      await sleep(20);
-    }
+    await leaseRunsOut(second, target);
     const [runB] = await b.run();
 
     expect(ranA).toMatchObject({ heldElsewhere: true, created: 0, error: null });
