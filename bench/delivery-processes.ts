@@ -23,8 +23,7 @@ import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { FakeDiscord } from '@paperboy/fake-discord';
-import type { Article } from '../src/core/model.ts';
-import { articleId } from '../src/core/model.ts';
+import { councilNotices } from './articles.ts';
 import { backfillCursor } from '../src/app/delivery/due.ts';
 import { parseFilter } from '../src/app/delivery/filter.ts';
 import { openPostgresStore } from '../src/adapters/store/postgres/articles.ts';
@@ -103,36 +102,6 @@ function countsOf(fake: FakeDiscord, channels: readonly string[], since: number)
   };
 }
 
-function articlesFor(count: number, comments: number): Article[] {
-  return Array.from({ length: count }, (_, i) => {
-    const title = `Harbour council notice ${i}`;
-    return {
-      id: articleId({ url: null, source: 'Bench', title }),
-      title,
-      url: null,
-      source: 'Bench',
-      author: null,
-      publishedAt: null,
-      language: null,
-      body: [{ type: 'paragraph' as const, text: `The council met on day ${i}. It voted on the harbour budget. The vote was close.` }],
-      comments: Array.from({ length: comments }, (_, c) => ({
-        id: `n${c + 1}`,
-        number: c + 1,
-        author: `reader${c}`,
-        authorId: null,
-        postedAt: '2026-11-28T10:00',
-        rating: 0,
-        paragraphs: [`Comment ${c} on notice ${i}: the budget matters to everyone who fishes here.`],
-        quotes: [],
-        replyTo: null,
-      })),
-      declaredCommentCount: comments,
-      commentsUrl: null,
-      ingestedAt: '2026-11-28T00:00:00.000Z',
-    };
-  });
-}
-
 async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
@@ -197,7 +166,7 @@ async function measure(processes: number, articleCount: number, comments: number
   try {
     const ready = await ask(null);
     if (ready.kind !== 'ready') throw new Error('bench/delivery-processes: the local Discord did not start');
-    await store.upsertMany(articlesFor(articleCount, comments));
+    await store.upsertMany(councilNotices('Harbour council notice', 'notice', articleCount, comments));
     const port = await freePort();
     const env = { DISCORD_TOKEN: TOKEN, DISCORD_API_URL: ready.apiUrl };
     children.push(await paperboy('rest-proxy', { ...env, REST_PROXY_PORT: String(port) }, 'rest proxy: listening'));

@@ -5,8 +5,7 @@
  *   node --import tsx bench/delivery.ts
  */
 import { REST } from 'discord.js';
-import type { Article } from '../src/core/model.ts';
-import { articleId } from '../src/core/model.ts';
+import { councilNotices } from './articles.ts';
 import { createDeliveryEngine } from '../src/app/delivery/engine.ts';
 import type { Target } from '../src/app/delivery/engine-types.ts';
 import { discordPoster } from '../src/ui/discord/discord-poster.ts';
@@ -18,36 +17,6 @@ import { ArticleStore } from '../src/adapters/store/store.ts';
 const CHANNEL_LIMIT = { limit: 5, windowMs: 5000 };
 const GLOBAL_LIMIT = { limit: 50, windowMs: 1000 };
 const token = 'MTAwMDAwMDAwMDAwMDAwMDAx.GbotTk.local-discord-bench-token-0123456789';
-
-function articles(prefix: string, count: number, comments: number): Article[] {
-  return Array.from({ length: count }, (_, i) => {
-    const title = `${prefix} article ${i}`;
-    return {
-      id: articleId({ url: null, source: 'Bench', title }),
-      title,
-      url: null,
-      source: 'Bench',
-      author: null,
-      publishedAt: null,
-      language: null,
-      body: [{ type: 'paragraph' as const, text: `The council met on day ${i}. It voted on the harbour budget. The vote was close.` }],
-      comments: Array.from({ length: comments }, (_, c) => ({
-        id: `n${c + 1}`,
-        number: c + 1,
-        author: `reader${c}`,
-        authorId: null,
-        postedAt: '2026-11-28T10:00',
-        rating: 0,
-        paragraphs: [`Comment ${c} on article ${i}: the budget matters to everyone who fishes here.`],
-        quotes: [],
-        replyTo: null,
-      })),
-      declaredCommentCount: comments,
-      commentsUrl: null,
-      ingestedAt: '2026-11-28T00:00:00.000Z',
-    };
-  });
-}
 
 async function measure(channels: number, perChannel: number, comments: number): Promise<{ messages: number; seconds: number; limited: number }> {
   const fake = await FakeDiscord.start({ botToken: token, rateLimits: { channelMessages: CHANNEL_LIMIT, global: GLOBAL_LIMIT } });
@@ -65,7 +34,7 @@ async function measure(channels: number, perChannel: number, comments: number): 
     kind: 'text',
   }));
   const started = performance.now();
-  const reports = await Promise.all(targets.map((t, i) => engine.deliver(t, articles(`c${i}`, perChannel, comments))));
+  const reports = await Promise.all(targets.map((t, i) => engine.deliver(t, councilNotices(`c${i} article`, 'article', perChannel, comments))));
   const seconds = (performance.now() - started) / 1000;
   const failed = reports.flatMap((r) => r.results).filter((r) => r.error !== null);
   if (failed.length > 0) throw new Error(`bench/delivery: ${failed.length} articles failed: ${failed[0]?.error}`);
