@@ -9,7 +9,7 @@
  * local Discord refused nothing beyond bucket discovery.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -62,6 +62,8 @@ describe('GIVEN a rest-proxy, two `paperboy start` on shards 0 and 1 of 2 and a 
   it('THEN commands are answered once by the right shard, and with one lease holder killed and restarted mid-delivery every article reaches every channel exactly once, threads and comments included, with no 429 beyond bucket discovery', async () => {
     const began = Date.now();
     const dir = mkdtempSync(join(tmpdir(), 'paperboy-cluster-'));
+    // First in, so removed last: after every process is stopped.
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
     const inbox = join(dir, 'inbox');
     mkdirSync(inbox);
     // A shard holds at most 2 guilds: an unsharded connection to 4 would be closed with 4011.

@@ -4,7 +4,7 @@
  * work (an unreachable DATABASE_URL or REDIS_URL, SHARD_IDS outside SHARD_COUNT, a worker on SQLite).
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,6 +38,7 @@ afterEach(async () => {
   for (const p of running.splice(0)) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
   await fake.close();
   await db.drop();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 function env(extra: Record<string, string>): NodeJS.ProcessEnv {

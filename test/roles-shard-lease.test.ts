@@ -5,7 +5,7 @@
  * shard is free again when its lease has run out. A process whose shard another took over stops.
  * Real processes, a real PostgreSQL database, the local Discord.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -31,6 +31,7 @@ afterEach(async () => {
   for (const p of running.splice(0)) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
   await fake.close();
   await db.drop();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 function start(extra: Record<string, string> = {}): Running {

@@ -3,7 +3,7 @@
  * two, against a local Discord with a guild on each shard; and `paperboy rest-proxy` carrying a bot
  * process's every REST call.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -30,6 +30,7 @@ afterEach(async () => {
   for (const p of running.splice(0)) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
   await fake.close();
   for (const d of databases.splice(0)) await d.drop();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 function spawn(args: string[], extra: Record<string, string>): Running {

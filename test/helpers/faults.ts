@@ -3,7 +3,7 @@
  * Discord, its /healthz read until it says what the test waits for, and timings measured from the
  * moment a backend was cut or restored.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FakeDiscord } from '@paperboy/fake-discord';
@@ -17,7 +17,7 @@ export interface Health {
 
 export interface Processes {
   readonly dir: string;
-  /** Spawns `paperboy <args>` with the local Discord's settings and `extra`; killed by `killAll`. */
+  /** Spawns `paperboy <args>` with the local Discord's settings and `extra`; killed by `killAll`, which also removes `dir`. */
   spawn(args: string[], extra: Record<string, string>): Running;
   killAll(): void;
 }
@@ -42,6 +42,7 @@ export function processes(fake: () => FakeDiscord): Processes {
     },
     killAll() {
       for (const p of running.splice(0)) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
