@@ -91,6 +91,24 @@ describe.each(backendNames)('GIVEN the %s store', (backend) => {
     expect(await store.upsert(copy, later(6))).toBe('unchanged');
   });
 
+  it('THEN an imported comment keeps its source link, edit time and deletion, and a deletion later replaces its text', async () => {
+    const a = article({
+      title: 'Thread about the bridge',
+      comments: [
+        comment(1, 'Top comment.', { url: 'https://news.example/item?id=1', editedAt: '2021-10-20T11:00:00Z' }),
+        comment(2, 'A reply.', { replyTo: 'n1', url: 'https://news.example/item?id=2' }),
+      ],
+    });
+    await store.upsert(a, NOW);
+    expect(await store.get(a.id)).toEqual(a);
+    const deleted = { ...a, comments: [comment(1, '', { url: null, deleted: true })] };
+    expect(await store.upsert(deleted, later(1))).toBe('updated');
+    const stored = (await store.get(a.id))!.comments;
+    expect(stored[0]).toMatchObject({ id: 'n1', paragraphs: [], deleted: true, url: 'https://news.example/item?id=1', editedAt: '2021-10-20T11:00:00Z' });
+    expect(stored[1]).toMatchObject({ id: 'n2', replyTo: 'n1', paragraphs: ['A reply.'] });
+    expect(stored[1]!.deleted).toBeUndefined();
+  });
+
   it('THEN new comments alone touch the article for delivery (updatedSince)', async () => {
     const a = article({ title: 'Tram line', text: 'A new tram line opens.', comments: [comment(1, 'Finally.')] });
     const b = article({ title: 'Bus line', text: 'A bus line closes.' });

@@ -72,6 +72,18 @@ export const Comment = z
     quotes: z.array(CommentQuote),
     /** The id of the comment this one answers. */
     replyTo: z.string().nullable(),
+    /**
+     * Where the comment can be read at its source (a Reddit or Hacker News permalink). Absent or null
+     * when the source gives none: the article-page export and thread replies have none.
+     */
+    url: HttpUrl.nullable().optional(),
+    /** When the source says it was last edited; absent or null when it says nothing. */
+    editedAt: isoTime.nullable().optional(),
+    /**
+     * Deleted or removed at its source. Its text is gone (paragraphs empty) but the comment stays,
+     * so that the replies to it keep their place in the tree. Absent means false.
+     */
+    deleted: z.boolean().optional(),
   })
   .strict();
 

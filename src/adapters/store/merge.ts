@@ -9,7 +9,7 @@ import { type ArticleColumns, type ArticleRow, type CommentColumns, type Comment
 /** Article fields a new copy may lack (null): the stored value stays. */
 const SCALARS = ['url', 'source', 'author', 'published_at', 'language', 'declared_comment_count', 'comments_url'] as const;
 /** Comment fields a new copy may lack (null): the stored value stays. */
-const COMMENT_SCALARS = ['number', 'author', 'author_id', 'posted_at', 'rating', 'reply_to'] as const;
+const COMMENT_SCALARS = ['number', 'author', 'author_id', 'posted_at', 'rating', 'reply_to', 'url', 'edited_at'] as const;
 
 /**
  * The columns to store for `article` over the stored `old`: fields the new copy lacks keep their

@@ -9,6 +9,8 @@
  * The porter tokenizer stems English,
  * unicode61 splits every script (Cyrillic included) and remove_diacritics 2 folds accents.
  */
+import { sqliteDeliveryMessages } from './delivery-messages-schema.ts';
+import { sqliteDiscussionTables } from './discussions-schema.ts';
 import type { Db } from './connection.ts';
 import { sqliteLeaseTable } from './leases.ts';
 import { moveStateToTables, stateTables } from './state-migration.ts';
@@ -79,6 +81,14 @@ export const migrations: readonly string[] = [
   stateTables,
   // Leases: claims that expire, so that several processes share the scheduled work (src/adapters/store/leases.ts).
   sqliteLeaseTable,
+  // Imported discussions: where each comment can be read at its source, its last edit, and deletion there.
+  `ALTER TABLE comments ADD COLUMN url TEXT;
+   ALTER TABLE comments ADD COLUMN edited_at TEXT;
+   ALTER TABLE comments ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1));`,
+  // The message delivery made for each comment, so that replies answer their parent's message.
+  sqliteDeliveryMessages,
+  // Discussions followed at their source (Reddit, Hacker News, Discourse, comment feeds).
+  sqliteDiscussionTables,
 ];
 
 /** Data moved by a migration, by the migration's index: run after its SQL, in its transaction. */

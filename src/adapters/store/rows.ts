@@ -33,6 +33,10 @@ export interface CommentRow {
   quotes: string;
   reply_to: string | null;
   text: string;
+  url: string | null;
+  edited_at: string | null;
+  /** 1 when deleted at its source, else 0. */
+  deleted: number;
 }
 
 export type ArticleColumns = Omit<ArticleRow, 'rowid' | 'updated_at'>;
@@ -67,6 +71,9 @@ export function commentColumns(c: Comment): CommentColumns {
     quotes: JSON.stringify(c.quotes),
     reply_to: c.replyTo,
     text: commentText(c),
+    url: c.url ?? null,
+    edited_at: c.editedAt ?? null,
+    deleted: c.deleted ? 1 : 0,
   };
 }
 
@@ -81,6 +88,10 @@ export function toComment(r: CommentRow): Comment {
     paragraphs: JSON.parse(r.paragraphs) as string[],
     quotes: JSON.parse(r.quotes) as CommentQuote[],
     replyTo: r.reply_to,
+    // Only what the source said: a comment without them reads back as it was stored.
+    ...(r.url !== null && { url: r.url }),
+    ...(r.edited_at !== null && { editedAt: r.edited_at }),
+    ...(r.deleted === 1 && { deleted: true }),
   };
 }
 

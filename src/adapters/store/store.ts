@@ -45,12 +45,12 @@ export class ArticleStore {
          WHERE rowid = @rowid`,
       ),
       insertComment: db.prepare<[CommentColumns & { article_rowid: number; position: number }]>(
-        `INSERT INTO comments (article_rowid, id, position, number, author, author_id, posted_at, rating, paragraphs, quotes, reply_to, text)
-         VALUES (@article_rowid, @id, @position, @number, @author, @author_id, @posted_at, @rating, @paragraphs, @quotes, @reply_to, @text)`,
+        `INSERT INTO comments (article_rowid, id, position, number, author, author_id, posted_at, rating, paragraphs, quotes, reply_to, text, url, edited_at, deleted)
+         VALUES (@article_rowid, @id, @position, @number, @author, @author_id, @posted_at, @rating, @paragraphs, @quotes, @reply_to, @text, @url, @edited_at, @deleted)`,
       ),
       updateComment: db.prepare<[CommentColumns & { rowid: number }]>(
         `UPDATE comments SET number = @number, author = @author, author_id = @author_id, posted_at = @posted_at, rating = @rating,
-           paragraphs = @paragraphs, quotes = @quotes, reply_to = @reply_to, text = @text
+           paragraphs = @paragraphs, quotes = @quotes, reply_to = @reply_to, text = @text, url = @url, edited_at = @edited_at, deleted = @deleted
          WHERE rowid = @rowid`,
       ),
       deleteArticle: db.prepare<[number]>('DELETE FROM articles WHERE rowid = ?'),

@@ -47,6 +47,9 @@ const COMMENT_NAMES = [
   'quotes',
   'reply_to',
   'text',
+  'url',
+  'edited_at',
+  'deleted',
 ] as const satisfies readonly (keyof CommentColumns)[];
 
 /** Each column's SQL type, for the arrays restore() sends. */
@@ -75,6 +78,9 @@ const COMMENT_TYPES: Record<(typeof COMMENT_NAMES)[number], string> = {
   quotes: 'text',
   reply_to: 'text',
   text: 'text',
+  url: 'text',
+  edited_at: 'text',
+  deleted: 'int',
 };
 
 /** The lock every article write takes first ('pbaw' in ASCII). */

@@ -5,6 +5,8 @@
  * the row that records it: all of it lands, or none.
  */
 import { articleTables } from './articles-schema.ts';
+import { postgresDeliveryMessages } from '../delivery-messages-schema.ts';
+import { postgresDiscussionTables } from '../discussions-schema.ts';
 import { leaseTables } from './leases-schema.ts';
 import type { Pool } from './pool.ts';
 
@@ -96,6 +98,15 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'the bot’s state tables', sql: stateTables },
   { version: 2, name: 'articles and comments, with full-text search', sql: articleTables },
   { version: 3, name: 'leases and short-lived keys', sql: leaseTables },
+  {
+    version: 4,
+    name: 'comments from imported discussions: source link, edit time, deletion',
+    sql: `ALTER TABLE comments ADD COLUMN url TEXT;
+      ALTER TABLE comments ADD COLUMN edited_at TEXT COLLATE "C";
+      ALTER TABLE comments ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1));`,
+  },
+  { version: 5, name: 'the message delivery made for each comment', sql: postgresDeliveryMessages },
+  { version: 6, name: 'discussions followed at their source', sql: postgresDiscussionTables },
 ];
 
 /**
