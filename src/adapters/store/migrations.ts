@@ -11,6 +11,7 @@
  */
 import { sqliteDeliveryMessages } from './delivery-messages-schema.ts';
 import { sqliteDiscussionTables } from './discussions-schema.ts';
+import { sqliteSubscriptionOptions } from './subscription-options-schema.ts';
 import type { Db } from './connection.ts';
 import { sqliteLeaseTable } from './leases.ts';
 import { moveStateToTables, stateTables } from './state-migration.ts';
@@ -89,6 +90,8 @@ export const migrations: readonly string[] = [
   sqliteDeliveryMessages,
   // Discussions followed at their source (Reddit, Hacker News, Discourse, comment feeds).
   sqliteDiscussionTables,
+  // Subscription options: following the discussions of the articles a subscription delivers.
+  sqliteSubscriptionOptions,
 ];
 
 /** Data moved by a migration, by the migration's index: run after its SQL, in its transaction. */

@@ -7,6 +7,7 @@
 import { articleTables } from './articles-schema.ts';
 import { postgresDeliveryMessages } from '../delivery-messages-schema.ts';
 import { postgresDiscussionTables } from '../discussions-schema.ts';
+import { postgresSubscriptionOptions } from '../subscription-options-schema.ts';
 import { leaseTables } from './leases-schema.ts';
 import type { Pool } from './pool.ts';
 
@@ -107,6 +108,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   { version: 5, name: 'the message delivery made for each comment', sql: postgresDeliveryMessages },
   { version: 6, name: 'discussions followed at their source', sql: postgresDiscussionTables },
+  { version: 7, name: 'subscription options: following discussions', sql: postgresSubscriptionOptions },
 ];
 
 /**
