@@ -11,7 +11,7 @@
 import { type LookupAddress, lookup as dnsLookup } from 'node:dns';
 import { readFileSync } from 'node:fs';
 import type { LookupFunction } from 'node:net';
-import { Agent, type Response, fetch } from 'undici';
+import { Agent, type Headers, type Response, fetch } from 'undici';
 import { PROJECT_ROOT } from '../../config.ts';
 import { type AllowList, PUBLIC_ONLY, literalAddress, refusalOf } from './allow.ts';
 
@@ -94,12 +94,34 @@ function megabytes(n: number): string {
   return `${Math.round((n / 1e6) * 10) / 10} MB`;
 }
 
-export async function fetchFeed(url: string, validators: Validators, limits: FetchLimits = {}): Promise<FetchResult> {
+/** What one capped GET sends besides the URL. */
+export interface CappedRequest {
+  /** The last fresh answer's validators, for a conditional request. */
+  readonly validators?: Validators;
+  readonly accept: string;
+  /** Cuts the exchange short (shutdown); the timeout applies as well. */
+  readonly signal?: AbortSignal;
+  /** Names the body in the size refusal ("the feed", "the response from …"). Default "the response". */
+  readonly what?: string;
+}
+
+/**
+ * Any answer the server gave after redirects, with its status and headers, so that a caller can read
+ * 429s and rate-limit headers; the body only for 2xx (read up to the cap), empty otherwise.
+ */
+export type CappedResult =
+  | { readonly kind: 'response'; readonly status: number; readonly statusText: string; readonly headers: Headers; readonly body: Buffer; readonly url: string }
+  | { readonly kind: 'failed'; readonly reason: string; readonly timedOut: boolean };
+
+/** One GET under the address rules, the timeout, the size cap and the redirect bound; never throws. */
+export async function fetchCapped(url: string, request: CappedRequest, limits: FetchLimits = {}): Promise<CappedResult> {
   const timeoutMs = limits.timeoutMs ?? 15_000;
   const maxBytes = limits.maxBytes ?? 10_000_000;
   const maxRedirects = limits.maxRedirects ?? 5;
   const allow = limits.allow ?? PUBLIC_ONLY;
-  const signal = AbortSignal.timeout(timeoutMs);
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const signal = request.signal ? AbortSignal.any([timeout, request.signal]) : timeout;
+  const failed = (reason: string, timedOut = false): CappedResult => ({ kind: 'failed', reason, timedOut });
   // One agent per fetch, closed at the end: its lookup carries this fetch's rules.
   const agent = new Agent({ connect: { lookup: guardedLookup(allow, limits.lookup ?? dnsLookup) } });
   let current = url;
@@ -109,53 +131,60 @@ export async function fetchFeed(url: string, validators: Validators, limits: Fet
       try {
         parsed = new URL(current);
       } catch {
-        return { kind: 'failed', reason: `"${current}" is not a URL` };
+        return failed(`"${current}" is not a URL`);
       }
       const refused = refusalBeforeConnecting(parsed, allow);
-      if (refused) return { kind: 'failed', reason: hops === 0 ? refused : `${refused} (redirected from ${url})` };
-      const headers: Record<string, string> = {
-        'User-Agent': USER_AGENT,
-        Accept: 'application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5',
-      };
-      if (validators.etag) headers['If-None-Match'] = validators.etag;
-      if (validators.lastModified) headers['If-Modified-Since'] = validators.lastModified;
+      if (refused) return failed(hops === 0 ? refused : `${refused} (redirected from ${url})`);
+      const headers: Record<string, string> = { 'User-Agent': USER_AGENT, Accept: request.accept };
+      if (request.validators?.etag) headers['If-None-Match'] = request.validators.etag;
+      if (request.validators?.lastModified) headers['If-Modified-Since'] = request.validators.lastModified;
       const response = await fetch(current, { headers, redirect: 'manual', signal, dispatcher: agent });
       if (response.status >= 300 && response.status < 400 && response.status !== 304) {
         const location = response.headers.get('location');
         await response.body?.cancel();
-        if (!location) return { kind: 'failed', reason: `HTTP ${response.status} redirect without a Location header` };
-        if (hops >= maxRedirects) return { kind: 'failed', reason: `more than ${maxRedirects} redirects (last to ${location})` };
+        if (!location) return failed(`HTTP ${response.status} redirect without a Location header`);
+        if (hops >= maxRedirects) return failed(`more than ${maxRedirects} redirects (last to ${location})`);
         try {
           current = new URL(location, current).toString();
         } catch {
-          return { kind: 'failed', reason: `HTTP ${response.status} redirect to "${location}", which is not a URL` };
+          return failed(`HTTP ${response.status} redirect to "${location}", which is not a URL`);
         }
         continue;
       }
-      if (response.status === 304) {
-        await response.body?.cancel();
-        return { kind: 'not-modified' };
-      }
+      const answer = { kind: 'response', status: response.status, statusText: response.statusText, headers: response.headers, url: current } as const;
       if (!response.ok) {
         await response.body?.cancel();
-        return { kind: 'failed', reason: `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''} from ${current}` };
+        return { ...answer, body: Buffer.alloc(0) };
       }
       const body = await readCapped(response, maxBytes);
-      if (body === null) return { kind: 'failed', reason: `the feed is larger than ${megabytes(maxBytes)}` };
-      return {
-        kind: 'fresh',
-        body,
-        contentType: response.headers.get('content-type'),
-        url: current,
-        validators: { etag: response.headers.get('etag'), lastModified: response.headers.get('last-modified') },
-      };
+      if (body === null) return failed(`${request.what ?? 'the response'} is larger than ${megabytes(maxBytes)}`);
+      return { ...answer, body };
     }
   } catch (error) {
-    if (signal.aborted) return { kind: 'failed', reason: `no complete answer within ${timeoutMs / 1000} s` };
+    if (timeout.aborted) return failed(`no complete answer within ${timeoutMs / 1000} s`, true);
+    if (request.signal?.aborted) return failed(`cancelled before ${current} answered`);
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    if (cause instanceof RefusedError) return { kind: 'failed', reason: current === url ? cause.message : `${cause.message} (redirected from ${url})` };
-    return { kind: 'failed', reason: `could not fetch ${current}: ${cause?.code ?? cause?.message ?? (error as Error).message}` };
+    if (cause instanceof RefusedError) return failed(current === url ? cause.message : `${cause.message} (redirected from ${url})`);
+    return failed(`could not fetch ${current}: ${cause?.code ?? cause?.message ?? (error as Error).message}`);
   } finally {
     await agent.destroy();
   }
+}
+
+const FEED_ACCEPT = 'application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5';
+
+export async function fetchFeed(url: string, validators: Validators, limits: FetchLimits = {}): Promise<FetchResult> {
+  const got = await fetchCapped(url, { validators, accept: FEED_ACCEPT, what: 'the feed' }, limits);
+  if (got.kind === 'failed') return { kind: 'failed', reason: got.reason };
+  if (got.status === 304) return { kind: 'not-modified' };
+  if (got.status < 200 || got.status >= 300) {
+    return { kind: 'failed', reason: `HTTP ${got.status}${got.statusText ? ` ${got.statusText}` : ''} from ${got.url}` };
+  }
+  return {
+    kind: 'fresh',
+    body: got.body,
+    contentType: got.headers.get('content-type'),
+    url: got.url,
+    validators: { etag: got.headers.get('etag'), lastModified: got.headers.get('last-modified') },
+  };
 }
