@@ -6,6 +6,7 @@
 import type { Logger } from '../../core/log.ts';
 import type { Db } from './connection.ts';
 import { type DeliveryProgressRepository, SqliteDeliveryProgressRepository } from './delivery-progress.ts';
+import { type DiscussionRepository, SqliteDiscussionRepository } from './discussions.ts';
 import { type FeedRepository, SqliteFeedRepository } from './feeds.ts';
 import { type LeaseRepository, SqliteLeaseRepository } from './leases.ts';
 import { SqliteSubscriptionRepository, type SubscriptionRepository } from './subscriptions.ts';
@@ -14,6 +15,8 @@ import { SqliteThreadRepository, type ThreadRepository } from './threads.ts';
 export interface BotState {
   readonly subscriptions: SubscriptionRepository;
   readonly feeds: FeedRepository;
+  /** Discussions followed at their source (Reddit, Hacker News, Discourse, comment feeds). */
+  readonly discussions: DiscussionRepository;
   readonly progress: DeliveryProgressRepository;
   readonly threads: ThreadRepository;
   /** Claims that expire, so that several processes share the scheduled work (leases.ts). */
@@ -50,6 +53,7 @@ export function openBotState(db: Db, log?: Logger): BotState {
   return {
     subscriptions: new SqliteSubscriptionRepository(db),
     feeds: new SqliteFeedRepository(db),
+    discussions: new SqliteDiscussionRepository(db),
     progress: new SqliteDeliveryProgressRepository(db),
     threads: new SqliteThreadRepository(db),
     leases: new SqliteLeaseRepository(db),

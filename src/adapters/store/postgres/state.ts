@@ -4,6 +4,7 @@
  */
 import type { BotState } from '../state.ts';
 import { PostgresDeliveryProgressRepository } from './delivery-progress.ts';
+import { PostgresDiscussionRepository } from './discussions.ts';
 import { PostgresFeedRepository } from './feeds.ts';
 import { PostgresLeaseRepository } from './leases.ts';
 import { migrate } from './migrations.ts';
@@ -52,6 +53,7 @@ export function postgresBotState(pool: Pool): BotState {
   return {
     subscriptions: new PostgresSubscriptionRepository(pool),
     feeds: new PostgresFeedRepository(pool),
+    discussions: new PostgresDiscussionRepository(pool),
     progress: new PostgresDeliveryProgressRepository(pool),
     threads: new PostgresThreadRepository(pool),
     leases: new PostgresLeaseRepository(pool),
