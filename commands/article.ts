@@ -28,7 +28,9 @@ export function articleView(article: Article, page: number): View {
     { label: 'Next ▶', state: state(page + 1), primary: true },
   ];
   // Comment pages are numbered from 1 for people, from 0 in ArticlePages.
-  if (firstCommentPage !== null) buttons.push({ label: 'Comments', state: page <= firstCommentPage ? state(firstCommentPage + 1) : null });
+  // On the last page of the body Next goes there already: two buttons with one state would share a
+  // custom id, which Discord refuses, so Comments is disabled there.
+  if (firstCommentPage !== null) buttons.push({ label: 'Comments', state: page < firstCommentPage ? state(firstCommentPage + 1) : null });
   const where = firstCommentPage !== null && page > firstCommentPage ? 'comments' : 'article';
   return {
     embeds: [

@@ -8,6 +8,8 @@ import { chunk, pack } from '../../core/text/chunk.ts';
 import { isThreadReply } from '../../core/comments.ts';
 import { commentLabel, plural, showTime } from './format.ts';
 import { blockQuote, escape } from './markdown.ts';
+import { isTree, treePages } from './tree-pages.ts';
+import { isImported } from './comment-source.ts';
 
 /** Room for one page: well inside an embed description (4,096), so a page reads in one screen. */
 export const PAGE_CHARS = 3000;
@@ -64,6 +66,11 @@ export function articlePages(article: Article): ArticlePages {
   if (body.length === 0) body.push('*(this article has no text)*');
   if (article.comments.length === 0) return { pages: body, firstCommentPage: null };
   const heading = `**${plural(article.comments.length, 'comment')}**`;
-  const comments = pack([heading, ...article.comments.flatMap(commentParts)], PAGE_CHARS, length, '\n\n');
+  // A discussion where comments answer comments, or one from a platform (scores, edits, links), reads
+  // as a tree; the export's and thread replies, flat, as before.
+  const comments =
+    isTree(article.comments) || article.comments.some(isImported)
+      ? treePages(article.comments, heading, PAGE_CHARS)
+      : pack([heading, ...article.comments.flatMap(commentParts)], PAGE_CHARS, length, '\n\n');
   return { pages: [...body, ...comments], firstCommentPage: body.length };
 }

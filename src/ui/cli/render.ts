@@ -1,5 +1,7 @@
 /** Terminal text for articles, lists and search results. JSON output does not come through here. */
-import type { Article } from '../../core/model.ts';
+import type { Article, Comment } from '../../core/model.ts';
+import { treeOrder } from '../../core/tree.ts';
+import { commentSource, commentUrl, isImported, scoreText } from '../../app/views/comment-source.ts';
 import type { ArticleSummary } from '../../adapters/store/contract.ts';
 import type { SearchHit, SearchResult } from '../../adapters/store/contract.ts';
 
@@ -30,15 +32,40 @@ export function renderArticle(a: Article): string {
   const declared = a.declaredCommentCount;
   const count = declared !== null && declared !== a.comments.length ? `${a.comments.length} of ${declared} comments` : `${a.comments.length} comments`;
   lines.push('', `--- ${count}${a.commentsUrl ? ` (at the source: ${a.commentsUrl})` : ''} ---`);
-  for (const c of a.comments) {
-    const rating = c.rating === null ? null : `rating ${c.rating}`;
-    lines.push('', meta([c.number === null ? c.id : `#${c.number}`, c.author, showTime(c.postedAt), rating]));
-    for (const p of c.paragraphs) lines.push(...p.split('\n').map((l) => `    ${l}`), '');
-  }
+  for (const { comment: c, depth } of treeOrder(a.comments)) lines.push('', ...commentLines(c, depth));
   return lines
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')
     .trimEnd();
+}
+
+/** Indentation stops growing here (two spaces a level), so a reply nine deep still has room to read. */
+export const MAX_INDENT_DEPTH = 6;
+
+/**
+ * A comment as terminal lines, indented two spaces per depth: its header (number or id, author,
+ * time, score or rating, edited, deleted, where and the link), then its text four spaces further in.
+ * Past MAX_INDENT_DEPTH the header says the depth instead.
+ */
+export function commentLines(c: Comment, depth: number): string[] {
+  const pad = '  '.repeat(Math.min(depth, MAX_INDENT_DEPTH));
+  const label = c.number === null ? c.id : `#${c.number}`;
+  const deeper = depth > MAX_INDENT_DEPTH ? `(depth ${depth})` : null;
+  const source = isImported(c) ? `on ${commentSource(c)}` : null;
+  const header = meta([
+    label,
+    c.author,
+    showTime(c.postedAt),
+    scoreText(c),
+    c.editedAt ? '(edited)' : null,
+    c.deleted ? '(deleted at the source)' : null,
+    deeper,
+    source,
+    commentUrl(c),
+  ]);
+  const out = [`${pad}${header}`];
+  if (!c.deleted) for (const p of c.paragraphs) out.push(...p.split('\n').map((l) => `${pad}    ${l}`), '');
+  return out;
 }
 
 export function renderList(rows: readonly ArticleSummary[]): string {
