@@ -6,7 +6,7 @@ import { plural } from '../src/app/views/format.ts';
 import { escape } from '../src/app/views/markdown.ts';
 import { UserError } from '../src/core/errors.ts';
 import { slashCommand } from '../src/ui/discord/command.ts';
-import { options, text } from '../src/ui/discord/options.ts';
+import { boolean, options, text } from '../src/ui/discord/options.ts';
 import { ADMIN_ONLY, channelOption, requireAdmin } from './admin.ts';
 
 /** The service's plain-words complaint about an option, as markdown, saying how to drop keywords kept from before. */
@@ -24,10 +24,11 @@ export default slashCommand({
     source: text({ description: 'Only articles from this source (not given: kept as it was; - for every source)', max_length: 200 }),
     keywords: text({ description: 'Words, comma-separated (any matches), or /regex/i (not given: kept as it was; - for none)', max_length: 300 }),
     backfill: text({ description: 'What already stored to post first: latest 3 (default), latest N, all, or none', max_length: 20 }),
+    discussions: boolean({ description: 'Follow the discussion each posted article links to, e.g. a feed item’s comments (not given: kept)' }),
   }),
   defer: true,
   ephemeral: true,
-  run: async ({ channel, source, keywords, backfill }, ctx) => {
+  run: async ({ channel, source, keywords, backfill, discussions }, ctx) => {
     const { subscriptions, cron, guildId } = requireAdmin(ctx);
     const kind = channel.type === ChannelType.GuildForum ? 'forum' : 'text';
     const request = {
@@ -36,6 +37,7 @@ export default slashCommand({
       source,
       keywords,
       backfill,
+      followDiscussions: discussions,
       by: ctx.actor?.name ?? '',
       now: ctx.now(),
     } as const;
@@ -61,6 +63,8 @@ export default slashCommand({
           await countWaiting(ctx.store, sub, filter, Math.min(existing.cursor, cursor), Math.max(existing.cursor, cursor)),
         ),
       );
+    const following = followingLine(existing?.followDiscussions === true, sub.followDiscussions === true, discussions !== undefined);
+    if (following) lines.push(following);
     if (existing?.paused) lines.push(`It was paused (${escape(existing.paused.reason)}); it runs again now.`);
     lines.push(cron ? `Articles go out on schedule (\`${cron}\`), or now with /deliver.` : 'Run /deliver to post now.');
     return { ephemeral: true, content: lines.join('\n') };
@@ -82,6 +86,14 @@ function filterChanges(
     sentences.push(`${capitalized(kept.join(' and '))} kept from before (${how} ${kept.length === 1 ? 'drops it' : 'drops one'}).`);
   }
   return sentences.length > 0 ? sentences.join(' ') : null;
+}
+
+/** What the discussions option now does, when it is on or was just changed; null when it is off and stays off unasked. */
+function followingLine(had: boolean, has: boolean, given: boolean): string | null {
+  if (has)
+    return `Discussions: each article it posts that links to a discussion elsewhere (a feed item’s comments link) has that discussion followed${had ? ' (as before)' : ''}; /discussion list shows them.`;
+  if (had) return 'Discussions: no longer followed for new articles. Those already followed stay (/discussion remove stops one).';
+  return given ? 'Discussions: not followed (discussions:True follows those the articles link to).' : null;
 }
 
 const capitalized = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);

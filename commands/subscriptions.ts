@@ -63,7 +63,7 @@ function describe(s: Subscription): EmbedField {
   const filter =
     [s.source && `source ${escape(s.source)}`, s.keywords && `keywords \`${s.keywords.replace(/`/g, 'ˋ')}\``].filter(Boolean).join(', ') || 'every article';
   const lines = [
-    `<#${s.channelId}> (${s.kind}): ${filter}; backfill ${showBackfill(s.backfill)}`,
+    `<#${s.channelId}> (${s.kind}): ${filter}; backfill ${showBackfill(s.backfill)}${s.followDiscussions ? '; discussions followed' : ''}`,
     `Posted ${plural(s.posted, 'article')}${s.lastPostedAt ? `, last at ${showTime(s.lastPostedAt.slice(0, 16))} UTC` : ''}.`,
   ];
   if (s.paused)

@@ -68,6 +68,11 @@ export interface Subscription {
    * chosen by the old settings. Absent (0) in subscriptions stored before it existed.
    */
   readonly revision?: number;
+  /**
+   * Each article it delivers that links to a discussion elsewhere (a feed item's comments link) has
+   * that discussion followed, so its comments come in as they are written there. Absent means no.
+   */
+  readonly followDiscussions?: boolean;
 }
 
 /**

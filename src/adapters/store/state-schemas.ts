@@ -46,6 +46,7 @@ export const SubscriptionSchema: z.ZodType<Subscription> = z.strictObject({
   setAsideDropped: count.optional(),
   unfinished: z.array(UnfinishedSchema).optional(),
   revision: count.optional(),
+  followDiscussions: z.boolean().optional(),
 });
 
 export const FeedStateSchema: z.ZodType<FeedState> = z.strictObject({

@@ -73,6 +73,7 @@ interface SubscriptionRow {
   set_aside_dropped: number | null;
   unfinished: string | null;
   revision: number | null;
+  follow_discussions: number | null;
 }
 
 const TABLE = 'subscriptions';
@@ -102,6 +103,7 @@ export function subscriptionRow(s: Subscription): SubscriptionRow {
     set_aside_dropped: s.setAsideDropped ?? null,
     unfinished: s.unfinished === undefined ? null : JSON.stringify(s.unfinished),
     revision: s.revision ?? null,
+    follow_discussions: s.followDiscussions === undefined ? null : Number(s.followDiscussions),
   };
 }
 
@@ -128,6 +130,8 @@ function fromRow(r: SubscriptionRow): Subscription {
     ...(r.set_aside_dropped !== null && { setAsideDropped: r.set_aside_dropped }),
     ...(r.unfinished !== null && { unfinished: jsonColumn(r.unfinished, TABLE, key, 'unfinished') }),
     ...(r.revision !== null && { revision: r.revision }),
+    // 0 and 1 only (the column's CHECK); anything else is left for the schema to name.
+    ...(r.follow_discussions !== null && { followDiscussions: r.follow_discussions === 1 ? true : r.follow_discussions === 0 ? false : r.follow_discussions }),
   };
   return validRow(SubscriptionSchema, value, TABLE, key);
 }
@@ -155,12 +159,26 @@ const COLUMNS = columns<SubscriptionRow>({
   set_aside_dropped: true,
   unfinished: true,
   revision: true,
+  follow_discussions: true,
 });
 
-/** The statement that stores a subscription whole, replacing its channel's row. */
+/** The column migration 10 adds (subscription-options-schema.ts). */
+const OPTION_COLUMN = 'follow_discussions';
+
+/**
+ * The statement that stores a subscription whole, replacing its channel's row. Migration 4 moves
+ * keyv subscriptions into the table through it before migration 10 has added the options' column;
+ * those records never had the option, so the column is left out while the table lacks it.
+ */
 export function subscriptionWriter(db: Db): (s: Subscription) => void {
-  const stmt = db.prepare<[SubscriptionRow]>(replaceInto(TABLE, COLUMNS));
-  return (s) => stmt.run(subscriptionRow(s));
+  const hasOptions = db.prepare<[string, string]>('SELECT 1 FROM pragma_table_info(?) WHERE name = ?').get(TABLE, OPTION_COLUMN) !== undefined;
+  const names = hasOptions ? COLUMNS : COLUMNS.filter((c) => c !== OPTION_COLUMN);
+  const stmt = db.prepare<[Partial<SubscriptionRow>]>(replaceInto(TABLE, names));
+  return (s) => {
+    const row: Partial<SubscriptionRow> = subscriptionRow(s);
+    if (!hasOptions) delete row.follow_discussions;
+    stmt.run(row);
+  };
 }
 
 export class SqliteSubscriptionRepository implements SubscriptionRepository {

@@ -53,6 +53,11 @@ export interface SubscribeRequest {
   readonly keywords?: string;
   /** `none`, `latest N` or `all`; not given keeps the subscription's, or DEFAULT_BACKFILL for a new one. */
   readonly backfill?: string;
+  /**
+   * Follow the discussion each delivered article links to (a feed item's comments link); not given
+   * keeps the subscription's, or no for a new one.
+   */
+  readonly followDiscussions?: boolean;
   /** Who subscribed, as the list shows them. */
   readonly by: string;
   readonly now: Date;
@@ -72,7 +77,14 @@ function settingsOf(request: SubscribeRequest, given: Backfill | null, existing:
   const { source, keywords } = request;
   // Subscribing again keeps what is not given: an admin changing the backfill must not lose the filters.
   const fill = given ?? existing?.backfill ?? DEFAULT_BACKFILL;
-  const base = { source: chosen(source, existing?.source ?? null), keywords: chosen(keywords, existing?.keywords ?? null), backfill: fill };
+  const follow = request.followDiscussions ?? existing?.followDiscussions;
+  const base = {
+    source: chosen(source, existing?.source ?? null),
+    keywords: chosen(keywords, existing?.keywords ?? null),
+    backfill: fill,
+    // Absent until an admin gives it: rows stored before the option read the same.
+    ...(follow !== undefined && { followDiscussions: follow }),
+  };
   try {
     return { base, filter: parseFilter(base.keywords) };
   } catch (error) {
