@@ -55,6 +55,11 @@ export interface SelectView {
 export interface MessageView {
   readonly content?: string;
   readonly embeds?: readonly EmbedView[];
+  /**
+   * The id of a message in the same channel this one answers (a Discord reply): an imported
+   * comment's reply to its parent's message. A parent deleted since does not stop the message.
+   */
+  readonly replyTo?: string;
 }
 
 export interface View extends MessageView {

@@ -23,6 +23,45 @@ export interface DeliveryProgressRepository {
   page(after: ProgressKey | null, limit: number): Promise<ChannelProgress[]>;
   /** Stores every record, each replacing its row, in one transaction. */
   putMany(records: readonly ChannelProgress[]): Promise<void>;
+  /** The messages recorded for one article's steps in one channel (delivery_messages), in step key order. */
+  messages(channelId: string, articleId: string): Promise<StepMessage[]>;
+  /**
+   * Stores the article's progress and the message one step made, in one transaction: a crash leaves
+   * either both (the step is done, and its message known to its replies) or neither.
+   */
+  putStep(channelId: string, articleId: string, progress: DeliveryProgress, message: StepMessage): Promise<void>;
+  /** Replaces one step's record alone: after an edit, its new digest. */
+  putMessage(channelId: string, articleId: string, message: StepMessage): Promise<void>;
+}
+
+/** The message one delivery step made in an article's thread (a comment's part, or the note that ends a capped run). */
+export interface StepMessage {
+  /** The step: `c:<comment id>:<part>`, or `more:<step key>` for the note. */
+  readonly key: string;
+  /** The thread it is in: an article posted afresh gets a new one, and the old thread's records are ignored. */
+  readonly threadId: string;
+  readonly messageId: string;
+  /** The step's text as sent (or last edited to): a change at the source shows as a different digest. */
+  readonly digest: string;
+}
+
+interface StepMessageRow {
+  channel_id: string;
+  article_id: string;
+  step_key: string;
+  thread_id: string;
+  message_id: string;
+  digest: string;
+}
+
+const MESSAGE_COLUMNS = columns<StepMessageRow>({ channel_id: true, article_id: true, step_key: true, thread_id: true, message_id: true, digest: true });
+
+function messageToRow(channelId: string, articleId: string, m: StepMessage): StepMessageRow {
+  return { channel_id: channelId, article_id: articleId, step_key: m.key, thread_id: m.threadId, message_id: m.messageId, digest: m.digest };
+}
+
+function messageFromRow(r: StepMessageRow): StepMessage {
+  return { key: r.step_key, threadId: r.thread_id, messageId: r.message_id, digest: r.digest };
 }
 
 /** The key of one record: a channel and an article. */
@@ -125,11 +164,15 @@ export function progressWriter(db: Db): (channelId: string, articleId: string, p
 
 export class SqliteDeliveryProgressRepository implements DeliveryProgressRepository {
   private readonly write;
+  private readonly writeMessage;
   private readonly stmts;
 
   constructor(private readonly db: Db) {
     this.write = progressWriter(db);
+    const message = db.prepare<[StepMessageRow]>(replaceInto('delivery_messages', MESSAGE_COLUMNS));
+    this.writeMessage = (channelId: string, articleId: string, m: StepMessage): void => void message.run(messageToRow(channelId, articleId, m));
     this.stmts = {
+      messages: db.prepare<[string, string], StepMessageRow>('SELECT * FROM delivery_messages WHERE channel_id = ? AND article_id = ? ORDER BY step_key'),
       get: db.prepare<[string, string], ProgressRow>('SELECT * FROM delivery_progress WHERE channel_id = ? AND article_id = ?'),
       all: db.prepare<[], ProgressRow>('SELECT * FROM delivery_progress ORDER BY channel_id, article_id'),
       count: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM delivery_progress'),
@@ -176,6 +219,25 @@ export class SqliteDeliveryProgressRepository implements DeliveryProgressReposit
         .immediate(),
     );
   }
+
+  messages(channelId: string, articleId: string): Promise<StepMessage[]> {
+    return asPromise(() => this.stmts.messages.all(channelId, articleId).map(messageFromRow));
+  }
+
+  putStep(channelId: string, articleId: string, progress: DeliveryProgress, message: StepMessage): Promise<void> {
+    return asPromise(() =>
+      this.db
+        .transaction(() => {
+          this.write(channelId, articleId, progress);
+          this.writeMessage(channelId, articleId, message);
+        })
+        .immediate(),
+    );
+  }
+
+  putMessage(channelId: string, articleId: string, message: StepMessage): Promise<void> {
+    return asPromise(() => this.writeMessage(channelId, articleId, message));
+  }
 }
 
 function channelProgress(r: ProgressRow): ChannelProgress {
@@ -183,4 +245,14 @@ function channelProgress(r: ProgressRow): ChannelProgress {
 }
 
 /** The row form, shared with the PostgreSQL repository (postgres/), whose table has the same columns. */
-export { channelProgress, COLUMNS as PROGRESS_COLUMNS, fromRow as progressFromRow, toRow as progressToRow, type ProgressRow };
+export {
+  channelProgress,
+  COLUMNS as PROGRESS_COLUMNS,
+  fromRow as progressFromRow,
+  toRow as progressToRow,
+  type ProgressRow,
+  MESSAGE_COLUMNS,
+  messageFromRow,
+  messageToRow,
+  type StepMessageRow,
+};

@@ -17,7 +17,8 @@ import type { Logger } from '../../core/log.ts';
 import type { ArticleAction, ArticleResult, ArticleWork, DeliveryEngine, DeliveryReport, Target } from './engine-types.ts';
 import { createFinder } from './find-post.ts';
 import { type ArticlePlan, nonceFor, planArticle } from './messages.ts';
-import { NotInDiscord, type PostedMessage, type Poster, readAfter, TargetGone } from './poster.ts';
+import { NotInDiscord, type Poster, TargetGone, unlessAborted } from './poster.ts';
+import { changedSteps, createTreePoster, type Recorded, recordedIn } from './tree-comments.ts';
 import { deletedPart, deletedReason, permanentRefusal, refusedOutright } from './refusal.ts';
 import { errorMessage } from '../../core/errors.ts';
 
@@ -32,8 +33,6 @@ const THREADS_IN_FLIGHT = 20;
  * 5-minute schedule and the next run (every subscription's new articles) never waits hours behind one thread.
  */
 export const COMMENTS_PER_RUN = 100;
-/** Pages of 100 read back in a thread when resuming: people may have replied since the bot's last message. */
-const RESUME_PAGES = 10;
 
 export interface EngineDeps {
   readonly poster: Poster;
@@ -62,39 +61,15 @@ function notLaidOut(error: unknown): string {
   return `it could not be laid out as messages: ${errorMessage(error)}`;
 }
 
-/**
- * The send's message id, or null as soon as `signal` fires, so a shutdown does not wait out a
- * rate-limit window (or a 429's Retry-After). A message abandoned on the wire may still have been
- * made: its nonce, and the thread read back on the next run, keep it from being posted twice.
- */
-function unlessAborted(sending: Promise<string>, signal: AbortSignal | undefined): Promise<string | null> {
-  if (!signal) return sending;
-  return new Promise((resolve, reject) => {
-    const stop = (): void => resolve(null);
-    if (signal.aborted) stop();
-    else signal.addEventListener('abort', stop, { once: true });
-    sending.then(
-      (id) => {
-        signal.removeEventListener('abort', stop);
-        resolve(id);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', stop);
-        // Dropped because of the stop (discord.js answers an AbortError): not a failure.
-        if (signal.aborted) resolve(null);
-        else reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
-}
-
-function actionOf(p: Progress | null, plan: ArticlePlan, article: Article): { action: ArticleAction; pending: number } {
+/** `recorded`: the messages of the article's steps, whose digests tell which comments changed at their source. */
+function actionOf(p: Progress | null, plan: ArticlePlan, article: Article, recorded: Recorded): { action: ArticleAction; pending: number } {
   const done = new Set(p?.done ?? []);
   const pending = plan.comments.filter((s) => !done.has(s.key)).length;
+  const changed = changedSteps(plan, p, recorded).length;
   if (!p?.postId) return { action: 'post', pending };
   if (!p.complete || !p.threadId) return { action: 'resume', pending };
   if (p.bodyHash !== bodyHash(article)) return { action: 'edit', pending };
-  if (pending > 0 || p.postHash !== plan.postHash) return { action: 'append', pending };
+  if (pending > 0 || changed > 0 || p.postHash !== plan.postHash) return { action: 'append', pending };
   return { action: 'none', pending };
 }
 
@@ -128,6 +103,10 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
   const load = (t: Target, id: string): Promise<Progress | null> => progress.get(t.channelId, id);
   const save = (t: Target, id: string, p: Progress): Promise<void> => progress.put(t.channelId, id, p);
   const finder = createFinder(poster, log);
+  const tree = createTreePoster({ poster, progress, log, commentsPerRun });
+  /** What an article's finished thread holds: read only then, since only then can an edit at the source be all there is to do. */
+  const recordedFor = (t: Target, articleId: string, p: Progress | null): Promise<Recorded> =>
+    recordedIn(progress, t, articleId, p?.complete ? p.threadId : null);
 
   /**
    * The post and its thread, made or found; edits the post when it changed. Returns messages
@@ -198,68 +177,6 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
     return unlessAborted(poster.send(t.channelId, plan.post, nonceFor(t.channelId, a.id, step), signal), signal);
   }
 
-  /**
-   * The bot's messages in a thread after `afterId`, oldest first, read page by page. Reaching the
-   * bound is logged: a comment made but not recorded further on would be sent again.
-   */
-  async function botMessagesAfter(threadId: string, afterId: string, articleId: string): Promise<PostedMessage[]> {
-    const mine: PostedMessage[] = [];
-    // Every page is kept (nothing is "found"), to the present or the bound.
-    const { bound } = await readAfter(poster, threadId, afterId, RESUME_PAGES, (page) => {
-      mine.push(...page.filter((m) => m.authorId === poster.botId()));
-      return undefined;
-    });
-    if (bound) {
-      log.warn(
-        { thread: threadId, article: articleId, messages: RESUME_PAGES * 100 },
-        'read a thread back to resume its comments and stopped at the search bound before reaching the present; comments made but not recorded after it may show twice',
-      );
-    }
-    return mine;
-  }
-
-  /**
-   * Posts the comment messages not yet posted, in order, adopting any already in the thread. Stops
-   * between messages at shutdown (`signal`) or after `commentsPerRun` sends; progress is saved after
-   * each message, so the next run goes on from there. `left` counts the messages not posted.
-   */
-  async function postComments(
-    t: Target,
-    a: Article,
-    plan: ArticlePlan,
-    p: Progress,
-    resuming: boolean,
-    signal: AbortSignal | undefined,
-  ): Promise<{ created: number; left: number }> {
-    const threadId = p.threadId;
-    if (!threadId) return { created: 0, left: 0 };
-    const done = new Set(p.done);
-    const pending = plan.comments.filter((s) => !done.has(s.key));
-    if (pending.length === 0) return { created: 0, left: 0 };
-    // Messages made in a run that died before recording them; only read when resuming.
-    const existing = resuming ? await botMessagesAfter(threadId, p.lastId ?? threadId, a.id) : [];
-    let created = 0;
-    for (const [i, step] of pending.entries()) {
-      const match = existing.findIndex((m) => m.content === step.message.content);
-      const adopted = existing[match];
-      let id: string;
-      if (adopted) {
-        id = adopted.id;
-        existing.splice(0, match + 1);
-      } else {
-        if (signal?.aborted || created >= commentsPerRun) return { created, left: pending.length - i };
-        const sent = await unlessAborted(poster.send(threadId, step.message, nonceFor(threadId, a.id, step.key), signal), signal);
-        if (sent === null) return { created, left: pending.length - i };
-        id = sent;
-        created++;
-      }
-      p.done.push(step.key);
-      p.lastId = id;
-      await save(t, a.id, p);
-    }
-    return { created, left: 0 };
-  }
-
   /** Makes the post and thread; resolves with the comments' task (wrapped, so awaiting this does not wait for them). */
   async function deliverOne(
     t: Target,
@@ -277,7 +194,7 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
       return null;
     }
     const stored = await load(t, a.id);
-    const { action } = actionOf(stored, plan, a);
+    const { action } = actionOf(stored, plan, a, await recordedFor(t, a.id, stored));
     if (action === 'none') {
       report({ articleId: a.id, action, created: 0, edited: 0, error: null });
       return null;
@@ -311,15 +228,15 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
     }
     // The comments go on while the next article's post is made: its own thread, its own bucket.
     // Comments can only have been sent by an earlier run once it had recorded the thread.
-    const comments = postComments(t, a, plan, p, stored?.threadId != null, signal).then(async ({ created: n, left }) => {
+    const comments = tree.post(t, a, plan, p, stored?.threadId != null, signal).then(async ({ created: n, edited: e, left }) => {
       if (left > 0) {
         // Not finished, and not failed either: the job keeps it due and the next run goes on from here.
-        report({ articleId: a.id, action, created: posted.created + n, edited: posted.edited, error: null, commentsLeft: left });
+        report({ articleId: a.id, action, created: posted.created + n, edited: posted.edited + e, error: null, commentsLeft: left });
         return;
       }
       p.complete = true;
       await save(t, a.id, p);
-      report({ articleId: a.id, action, created: posted.created + n, edited: posted.edited, error: null });
+      report({ articleId: a.id, action, created: posted.created + n, edited: posted.edited + e, error: null });
     });
     // Never rejects: the run waits for every thread, and one whose outcome cannot be recorded is that article's error.
     const settled = comments.catch(async (error: unknown) => {
@@ -378,7 +295,7 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
           continue;
         }
         const stored = await load(t, a.id);
-        const { action, pending } = actionOf(stored, plan, a);
+        const { action, pending } = actionOf(stored, plan, a, await recordedFor(t, a.id, stored));
         work.push({ articleId: a.id, title: a.title, action, messages: pending + (stored?.postId ? 0 : 1) });
       }
       return work;

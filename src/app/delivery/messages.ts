@@ -15,18 +15,38 @@ import { articleFields } from '../views/format.ts';
 import { isThreadReply } from '../../core/comments.ts';
 import { blockQuote, escape } from '../views/markdown.ts';
 import type { Poster } from './poster.ts';
+import { treeOrder } from '../../core/tree.ts';
+import { DELETED_AT_SOURCE, hasTreeHeader, treeHeader } from './tree-header.ts';
 
 export interface Step {
   /** Stable across runs and re-ingests: `c:<comment id>:<part>`. */
   readonly key: string;
   readonly message: MessageView;
+  readonly commentId: string;
+  /** 0 for a comment's first message, 1 for its first continuation, and so on. */
+  readonly part: number;
+  /** The comment it answers when that comment is in the thread's plan too (tree order puts it earlier); null for a root. */
+  readonly parentId: string | null;
+  /** A digest of the message's text: stored with the message it made, so a change at the source is edited in. */
+  readonly digest: string;
+}
+
+/** The key of a comment's `part`th message. */
+export function stepKey(commentId: string, part: number): string {
+  return `c:${commentId}:${part}`;
 }
 
 export interface ArticleViews {
   readonly post: MessageView;
   /** The thread's title, on one line; the poster cuts it to the length Discord allows. */
   readonly threadName: string;
+  /** In tree order: each comment after the one it answers, its replies depth first. */
   readonly comments: readonly Step[];
+  /**
+   * Imported comments (ones that link to their source) are among them: a run stopped at the cap
+   * then ends with a note of how many replies follow. Threads of other articles read as they always have.
+   */
+  readonly imported: boolean;
 }
 
 export interface ArticlePlan extends ArticleViews {
@@ -70,19 +90,26 @@ export function threadTitle(title: string): string {
 const escapedLength = (s: string): number => escape(s).length;
 const quotedLength = (s: string): number => blockQuote(s).length;
 
-function commentSteps(c: Comment): Step[] {
+function commentSteps(c: Comment, depth: number, parentId: string | null): Step[] {
   // commentHeader caps the outside text in it; the cut here is a last guard, so `room` is never too small.
-  const header = truncate(commentHeader(c), MAX_HEADER).text;
+  const header = truncate(treeHeader(c, depth) ?? commentHeader(c), MAX_HEADER).text;
   const room = COMMENT_MESSAGE_CHARS - header.length - CONTINUED.length - 1;
   const quoted = new Set(c.quotes.map((q) => q.paragraph));
-  const units = c.paragraphs.flatMap((p, i) => (quoted.has(i) ? chunk(p, room, quotedLength).map(blockQuote) : chunk(p, room, escapedLength).map(escape)));
+  const units = c.deleted
+    ? [DELETED_AT_SOURCE]
+    : c.paragraphs.flatMap((p, i) => (quoted.has(i) ? chunk(p, room, quotedLength).map(blockQuote) : chunk(p, room, escapedLength).map(escape)));
   const parts = pack(units.length > 0 ? units : ['*(no text)*'], room, (s) => s.length, '\n\n');
   // Every part repeats the header so a reader who lands on part 2 knows whose words these are.
   // Each fits the budget as packed; the cut is a last guard.
-  return parts.map((text, i) => ({
-    key: `c:${c.id}:${i}`,
-    message: { content: truncate(`${i === 0 ? header : header + CONTINUED}\n${text}`, COMMENT_MESSAGE_CHARS).text },
-  }));
+  return parts.map((text, i) => {
+    const content = truncate(`${i === 0 ? header : header + CONTINUED}\n${text}`, COMMENT_MESSAGE_CHARS).text;
+    return { key: stepKey(c.id, i), message: { content }, commentId: c.id, part: i, parentId, digest: textDigest(content) };
+  });
+}
+
+/** A step's digest: of its text alone (a reply's target is not something an edit can change). */
+export function textDigest(content: string): string {
+  return createHash('sha256').update(content).digest('base64url').slice(0, 16);
 }
 
 /** The post, the thread's title and the comment messages of `article`, as views. */
@@ -90,8 +117,9 @@ export function articleViews(article: Article): ArticleViews {
   return {
     post: postOf(article),
     threadName: threadTitle(article.title),
-    // Replies written in the thread are there already.
-    comments: article.comments.filter((c) => !isThreadReply(c)).flatMap(commentSteps),
+    // Replies written in the thread are there already. Tree order: a parent's message exists before its replies answer it.
+    comments: treeOrder(article.comments.filter((c) => !isThreadReply(c))).flatMap((n) => commentSteps(n.comment, n.depth, n.parentId)),
+    imported: article.comments.some(hasTreeHeader),
   };
 }
 

@@ -124,3 +124,29 @@ export async function readAfter<T>(
   }
   return { found: undefined, bound: true };
 }
+
+/**
+ * The send's message id, or null as soon as `signal` fires, so a shutdown does not wait out a
+ * rate-limit window (or a 429's Retry-After). A message abandoned on the wire may still have been
+ * made: its nonce, and the thread read back on the next run, keep it from being posted twice.
+ */
+export function unlessAborted(sending: Promise<string>, signal: AbortSignal | undefined): Promise<string | null> {
+  if (!signal) return sending;
+  return new Promise((resolve, reject) => {
+    const stop = (): void => resolve(null);
+    if (signal.aborted) stop();
+    else signal.addEventListener('abort', stop, { once: true });
+    sending.then(
+      (id) => {
+        signal.removeEventListener('abort', stop);
+        resolve(id);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', stop);
+        // Dropped because of the stop (discord.js answers an AbortError): not a failure.
+        if (signal.aborted) resolve(null);
+        else reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}

@@ -73,7 +73,9 @@ export function discordPoster(rest: REST, botId: () => string, token: string): P
     botId,
     digest: messageDigest,
     async send(channelId, message, nonce, signal) {
-      const body = { ...renderMessage(message), nonce: renderNonce(nonce), enforce_nonce: true };
+      // fail_if_not_exists false: a parent message deleted by a moderator never blocks the thread.
+      const reply = message.replyTo !== undefined && { message_reference: { message_id: message.replyTo, fail_if_not_exists: false } };
+      const body = { ...renderMessage(message), ...reply, nonce: renderNonce(nonce), enforce_nonce: true };
       const sent = await withOwnSignal(signal, (own) =>
         call<APIMessage>('send', channelId, () => rest.post(Routes.channelMessages(channelId), { body, ...(own && { signal: own }) })),
       );

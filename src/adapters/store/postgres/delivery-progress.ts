@@ -13,10 +13,16 @@ import {
   progressToRow,
   type ProgressKey,
   pageLimit,
+  MESSAGE_COLUMNS,
+  messageFromRow,
+  messageToRow,
+  type StepMessage,
+  type StepMessageRow,
 } from '../delivery-progress.ts';
 import { type Pool, rowValues, transaction, upsertInto } from './pool.ts';
 
 const UPSERT = upsertInto('delivery_progress', PROGRESS_COLUMNS, ['channel_id', 'article_id']);
+const UPSERT_MESSAGE = upsertInto('delivery_messages', MESSAGE_COLUMNS, ['channel_id', 'article_id', 'step_key']);
 
 /**
  * Rows per INSERT in putMany: 12 columns each, so 12,000 parameters, well under PostgreSQL's
@@ -81,5 +87,25 @@ export class PostgresDeliveryProgressRepository implements DeliveryProgressRepos
         await client.query(upsertRows(chunk.length), values);
       }
     });
+  }
+
+  async messages(channelId: string, articleId: string): Promise<StepMessage[]> {
+    // COLLATE "C": byte order, as SQLite's ORDER BY gives.
+    const { rows } = await this.pool.query<StepMessageRow>(
+      'SELECT * FROM delivery_messages WHERE channel_id = $1 AND article_id = $2 ORDER BY step_key COLLATE "C"',
+      [channelId, articleId],
+    );
+    return rows.map(messageFromRow);
+  }
+
+  async putStep(channelId: string, articleId: string, progress: DeliveryProgress, message: StepMessage): Promise<void> {
+    await transaction(this.pool, async (client) => {
+      await client.query(UPSERT, rowValues(progressToRow(channelId, articleId, progress), PROGRESS_COLUMNS));
+      await client.query(UPSERT_MESSAGE, rowValues(messageToRow(channelId, articleId, message), MESSAGE_COLUMNS));
+    });
+  }
+
+  async putMessage(channelId: string, articleId: string, message: StepMessage): Promise<void> {
+    await this.pool.query(UPSERT_MESSAGE, rowValues(messageToRow(channelId, articleId, message), MESSAGE_COLUMNS));
   }
 }

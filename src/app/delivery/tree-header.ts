@@ -1,0 +1,54 @@
+/**
+ * The header of an imported comment's message (a Reddit, Hacker News, Discourse or comment-feed
+ * comment, which carries the link to where it can be read): its place in the tree, its author, its
+ * score and that link. Comments without a link keep the header they always had (commentHeader), so
+ * threads posted before keep matching their messages when read back after a crash.
+ */
+import { type Comment, isHttpUrl } from '../../core/model.ts';
+import { truncate } from '../../core/text/truncate.ts';
+import { showTime } from '../views/format.ts';
+import { escape } from '../views/markdown.ts';
+
+/** An author's name is outside text of any length: a header holds at most this much of it. */
+const AUTHOR_CHARS = 100;
+/** A longer link is left out rather than cut (a cut link leads nowhere); the comment is still attributed. */
+const LINK_CHARS = 300;
+
+/** What a comment deleted at its source shows: its text is gone, its place in the tree (and the replies to it) stay. */
+export const DELETED_AT_SOURCE = '*(deleted at the source)*';
+
+/** The link to show, in `<>` so Discord shows no preview, or null when there is none fit to show. */
+function sourceLink(url: string | null | undefined): string | null {
+  if (!url || !isHttpUrl(url)) return null;
+  const href = new URL(url).href;
+  // The URL serialiser encodes `<` and `>`; checked all the same, since one would end the link early.
+  if (href.length > LINK_CHARS || /[<>\s]/u.test(href)) return null;
+  return `<${href}>`;
+}
+
+/** The depth, compactly: nothing for a root, "↳" for a reply, "↳3" for a reply three levels down. */
+export function depthMark(depth: number): string {
+  if (depth <= 0) return '';
+  return depth === 1 ? '↳' : `↳${depth}`;
+}
+
+/**
+ * `↳ **author** · ▲ 12 · 2011-05-05 10:00 UTC · <https://…>` for a comment with a link at its
+ * source, or null for one without (the caller uses commentHeader then). Outside text is escaped and
+ * capped, so nothing in it formats, links or pings.
+ */
+export function treeHeader(c: Comment, depth: number): string | null {
+  const link = sourceLink(c.url);
+  if (link === null) return null;
+  const who = escape(truncate(c.author ?? c.id, AUTHOR_CHARS, '…').text);
+  const parts = [`${depthMark(depth)}${depth > 0 ? ' ' : ''}**${who}**`];
+  if (c.rating !== null) parts.push(`▲ ${c.rating}`);
+  if (c.postedAt) parts.push(showTime(c.postedAt));
+  parts.push(link);
+  return parts.join(' · ');
+}
+
+/** Whether `comment` is shown with a tree header: it came from a discussion that links to each comment. */
+export function hasTreeHeader(c: Comment): boolean {
+  return sourceLink(c.url) !== null;
+}
