@@ -8,6 +8,8 @@ import { parseExport } from './parse-export.ts';
 import { parseJson } from './parse-json.ts';
 import { isFeed } from '../feeds/detect.ts';
 import { parseFeed } from '../feeds/parse.ts';
+import { looksLikeCommentFeed, parseCommentFeed } from '../discussions/comment-feed.ts';
+import { discussionResult, parseDiscussionJson } from '../discussions/saved.ts';
 import type { ParseOptions, ParseResult } from './parse-options.ts';
 import { bytePosition, describeBadByte, firstInvalidUtf8 } from './utf8.ts';
 
@@ -41,6 +43,8 @@ export function parseSource(file: string, content: Buffer | string, options: Par
   const ext = extname(file).toLowerCase();
   // A saved feed: its own parser decodes it, since feeds declare (or hide) their encodings.
   const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+  // An article's comment feed is a discussion, not a feed of articles.
+  if (FEED_EXTENSIONS.includes(ext) && looksLikeCommentFeed(bytes)) return discussionResult(file, parseCommentFeed(file, bytes, options));
   if (FEED_EXTENSIONS.includes(ext) || (ext === '.json' && isFeed(bytes, file))) {
     const feed = parseFeed(bytes, { file, source: options.source ?? null, now: options.now });
     return { articles: feed.items, warnings: feed.warnings };
@@ -53,6 +57,8 @@ export function parseSource(file: string, content: Buffer | string, options: Par
   }
   const text = decode(file, content);
   if (text.trim() === '') throw new ParseError(file, null, 'a non-empty file');
+  // A saved Reddit listing, Hacker News item or Discourse topic: its article is the post, with the tree.
+  if (ext === '.json') return parseDiscussionJson(file, text, options) ?? parser(file, text, options);
   return parser(file, text, options);
 }
 

@@ -6,6 +6,7 @@ import { createReadStream } from 'node:fs';
 import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { errorMessage } from '../../core/errors.ts';
+import { startsDiscussionArray } from '../discussions/saved.ts';
 import { type ByteRecord, splitJsonArray, splitLines } from './records.ts';
 import { type IngestReport, addFailure, formatSize } from './report.ts';
 import { bytePosition, describeBadByte, firstInvalidUtf8 } from './utf8.ts';
@@ -102,6 +103,27 @@ async function firstByte(file: string): Promise<number | null> {
 }
 
 /**
+ * Whether a `.json` array is a saved discussion (a Reddit listing, Hacker News items), which its
+ * parser needs whole, rather than articles to stream: its first element tells. Reading that one
+ * element costs little next to streaming the rest.
+ */
+async function isDiscussionArray(file: string, maxBytes: number): Promise<boolean> {
+  const stream = createReadStream(file);
+  try {
+    for await (const record of splitJsonArray(file, stream, maxBytes)) {
+      if (record.bytes === null) return false;
+      return startsDiscussionArray(JSON.parse(record.bytes.toString('utf8')));
+    }
+    return false;
+  } catch {
+    // A broken first element is reported by the streaming read, where it has its line.
+    return false;
+  } finally {
+    stream.destroy();
+  }
+}
+
+/**
  * One streamed record as text, or why it cannot be read: over the cap, or not UTF-8 (the line
  * and column of the first bad byte are named, and only this record fails).
  */
@@ -136,7 +158,7 @@ export async function* readFiles(files: readonly string[], report: IngestReport,
         }
         continue;
       }
-      if (ext === '.json' && (await firstByte(file)) === 0x5b) {
+      if (ext === '.json' && (await firstByte(file)) === 0x5b && !(await isDiscussionArray(file, maxBytes))) {
         for await (const record of splitJsonArray(file, createReadStream(file), maxBytes)) {
           const read = recordText(record, `an article (\`[${record.index}]\`)`, maxBytes);
           if ('text' in read) yield { file, element: { index: record.index, line: record.line, column: record.column }, content: read.text };
@@ -146,7 +168,10 @@ export async function* readFiles(files: readonly string[], report: IngestReport,
       }
       const { size } = await stat(file);
       if (size > maxBytes) {
-        const streamed = ext === '.json' ? '; a .json array or a .jsonl file is read one article at a time, at any size' : '';
+        const streamed =
+          ext === '.json'
+            ? '; a .json array of articles or a .jsonl file is read one article at a time, at any size, but a saved discussion is read whole'
+            : '';
         fail(file, `${file}: expected a file of at most ${formatSize(maxBytes)} (INGEST_MAX_MB), got ${formatSize(size)}; it was not read${streamed}`);
         continue;
       }
