@@ -13,6 +13,7 @@ import type { Store } from '../../adapters/store/contract.ts';
 import { type Claim, claimSubscription, deliveryLeaseName, soleClaim } from './claim.ts';
 import { afterRun } from './after-run.ts';
 import { commentsLeft, dueArticles } from './due.ts';
+import { type DiscussionFollower, followDelivered } from './follow-discussions.ts';
 import type { ArticleWork, DeliveryEngine } from './engine-types.ts';
 import { type Filter, FilterError, parseFilter } from './filter.ts';
 import { type InvalidSubscription, MAX_SET_ASIDE, revisionOf, type SetAside, type Subscription, type Subscriptions, unfinishedOf } from './subscriptions.ts';
@@ -28,6 +29,8 @@ export interface RunDeps {
   readonly now?: () => Date;
   /** Picks up new articles (the inbox) before each run that posts. */
   readonly collect?: () => Promise<void>;
+  /** Follows the discussions delivered articles link to, for subscriptions that ask (followDiscussions); none when absent. */
+  readonly discussions?: DiscussionFollower;
 }
 
 export interface SubscriptionRun {
@@ -94,6 +97,8 @@ async function runOne(deps: RunDeps, sub: Subscription, dryRun: boolean, claim: 
     return { ...base, created: 0, articles: plan.length, error: null, paused: null, plan };
   }
   const report = await deps.engine.deliver(sub, due.articles, { signal });
+  // Before the lease check: what was delivered is delivered, and the next holder sees nothing new to follow.
+  await followDelivered(deps.discussions, sub, due.articles, report, deps.log, now);
   const created = report.results.reduce((n, r) => n + r.created, 0);
   const firstError = report.results.find((r) => r.error !== null && r.setAside !== true)?.error ?? null;
   const setAside = report.results.filter((r) => r.setAside === true);
