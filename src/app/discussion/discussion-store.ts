@@ -1,0 +1,62 @@
+/**
+ * Where a fetched discussion goes in the store. A discussion of an article stored from elsewhere (the
+ * one it was followed for, or one with the same URL, such as a feed's item) adds only its comments
+ * there: that article's title and text stay as its own source gave them. Otherwise the discussion's
+ * own article is stored (a Reddit self post, an Ask HN), and followed whole from then on.
+ */
+import type { Discussion } from '../../adapters/discussions/types.ts';
+import { linkCommentQuotes } from '../../adapters/sources/comment-quotes.ts';
+import type { Store } from '../../adapters/store/contract.ts';
+import type { DiscussionState } from '../../adapters/store/discussions.ts';
+import type { Article } from '../../core/model.ts';
+import { type CommentChanges, commentChanges, commentsToStore, seenIds } from './discussion-changes.ts';
+
+export interface StoredDiscussion {
+  readonly articleId: string;
+  readonly ownsArticle: boolean;
+  /** Comments the fetch held, and those it announced without holding. */
+  readonly comments: number;
+  readonly missing: number;
+  /** The ids the next sync compares against (see seenIds). */
+  readonly seen: string[];
+  readonly changes: CommentChanges;
+}
+
+/** The article the comments go to, and whether it is the discussion's own. */
+async function target(
+  store: Store,
+  d: DiscussionState,
+  discussion: Discussion,
+): Promise<{ article: Article | null; owns: true } | { article: Article; owns: false }> {
+  if (d.articleId !== null && !d.ownsArticle) {
+    const named = await store.get(d.articleId);
+    // Deleted since it was named: the discussion's own article stands in, rather than losing the comments.
+    if (named) return { article: named, owns: false };
+  }
+  const same = await store.get(discussion.article.id);
+  if (!same) return { article: null, owns: true };
+  // Stored by an earlier sync of this discussion: still its own. Otherwise someone else's article with the same URL.
+  return d.ownsArticle && d.articleId === same.id ? { article: same, owns: true } : { article: same, owns: false };
+}
+
+/** Stores `discussion` as fetched for the followed `d`, and says what changed. */
+export async function storeDiscussion(store: Store, d: DiscussionState, discussion: Discussion, now: Date): Promise<StoredDiscussion> {
+  const into = await target(store, d, discussion);
+  const before = into.article?.comments ?? [];
+  const fetched = discussion.article.comments;
+  const comments = commentsToStore(fetched, discussion.missing, d.commentIds, before);
+  const changes = commentChanges(before, comments);
+  const article: Article = into.owns
+    ? { ...discussion.article, comments }
+    : // Quote links point into an article's body: the discussion's were found against its own post, not this article.
+      { ...into.article, commentsUrl: into.article.commentsUrl ?? discussion.url, comments: linkCommentQuotes(into.article.body, comments) };
+  await store.upsert(article, now);
+  return {
+    articleId: article.id,
+    ownsArticle: into.owns,
+    comments: fetched.length,
+    missing: discussion.missing,
+    seen: seenIds(fetched, discussion.missing, d.commentIds),
+    changes,
+  };
+}
