@@ -36,7 +36,8 @@ export function looksLikeHackerNews(json: unknown): boolean {
 export function parseHackerNews(where: string, json: unknown, options: ParseOptions = {}): Discussion {
   if (isAlgoliaItem(json)) return parseAlgolia(where, json, options);
   if (isFirebaseItem(json)) return parseFirebaseItems(where, [json], int(json, 'id') ?? 0, options);
-  if (Array.isArray(json) && looksLikeHackerNews(json)) {
+  // Detection wants every element an item; once asked to read, an odd element is a warning, not the end.
+  if (Array.isArray(json) && json.some(isFirebaseItem)) {
     const list: readonly unknown[] = json;
     const root = list.find((x): x is JsonObject => isFirebaseItem(x) && x.type !== 'comment' && x.type !== 'pollopt');
     if (!root) throw new ParseError(where, null, 'the story among the Hacker News items (an item of type story, job or poll), but all are comments');

@@ -151,10 +151,11 @@ function readComment(id: string, data: JsonObject, under: string | null, ctx: Th
 
 function readStub(data: JsonObject, under: string | null, warnings: Warnings): MoreStub {
   const children = Array.isArray(data.children) ? data.children.filter((c): c is string => typeof c === 'string' && ID.test(c)) : [];
-  let count = int(data, 'count') ?? 0;
-  if (count < 0) count = 0;
+  // A count past what an integer holds exactly is still a claim to cap, not to ignore.
+  const claimed = num(data, 'count') ?? 0;
+  let count = claimed > 0 ? Math.floor(claimed) : 0;
   if (count > MAX_STUB_COUNT) {
-    warnings.add('count', `a \`more\` stub claims ${count} comments; counted as ${MAX_STUB_COUNT}`);
+    warnings.add('count', `a \`more\` stub claims ${claimed} comments; counted as ${MAX_STUB_COUNT}`);
     count = MAX_STUB_COUNT;
   }
   return { parent: str(data, 'parent_id') ?? under ?? '', children, count };
