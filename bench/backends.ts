@@ -5,6 +5,10 @@
  * compared. Prints one JSON line. Run alone:
  *   node --conditions=@paperboy/source --import tsx bench/backends.ts --articles 20000
  * The PostgreSQL database (`pb_bench_*`, see ./postgres.ts) is dropped at the end, also on failure.
+ * `--keep NAME` keeps both instead (`pb_bench_keep_NAME` and paperboy-bench-keep-NAME.db in the
+ * temporary folder) and, when a later run finds them filled, searches them without ingesting again
+ * (ingest figures are then absent): for measuring search changes at 100,000 articles in minutes.
+ * Migrations still run at open, so a kept database gets the newer schema versions.
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +21,7 @@ import { SqliteStore } from '../src/adapters/store/sqlite-store.ts';
 import { openPostgresStore, type PostgresStore } from '../src/adapters/store/postgres/articles.ts';
 import { exportText, loadPools, queries } from './corpus.ts';
 import { explainSearch } from './pg-explain.ts';
-import { createBenchDatabase, dropOnSignal } from './postgres.ts';
+import { createBenchDatabase, dropOnSignal, keptBenchDatabase } from './postgres.ts';
 import { percentile } from './stats.ts';
 
 const { values } = parseArgs({
@@ -26,6 +30,7 @@ const { values } = parseArgs({
     queries: { type: 'string', default: '300' },
     // EXPLAIN ANALYZE this many of PostgreSQL's slowest queries (to stderr); by default 3 when a target is missed, else none.
     explain: { type: 'string' },
+    keep: { type: 'string' },
   },
 });
 const articles = Number(values.articles);
@@ -37,11 +42,14 @@ for (const [name, n] of [
   if (!Number.isInteger(n) || n < 1) throw new Error(`bench/backends: expected ${name} to be a whole number from 1 and up, got \`${String(n)}\``);
 }
 
+if (values.keep !== undefined && !/^[a-z0-9_]{1,20}$/.test(values.keep))
+  throw new Error(`bench/backends: expected --keep to be 1-20 of a-z, 0-9 and _, got \`${values.keep}\``);
+
 const pools = loadPools();
-const dir = mkdtempSync(join(tmpdir(), 'paperboy-bench-'));
-const sqlitePath = join(dir, 'backends.db');
-const database = await createBenchDatabase();
-dropOnSignal(database);
+const dir = values.keep === undefined ? mkdtempSync(join(tmpdir(), 'paperboy-bench-')) : tmpdir();
+const sqlitePath = join(dir, values.keep === undefined ? 'backends.db' : `paperboy-bench-keep-${values.keep}.db`);
+const database = values.keep === undefined ? await createBenchDatabase() : await keptBenchDatabase(values.keep);
+if (values.keep === undefined) dropOnSignal(database);
 
 type Backend = 'sqlite' | 'postgres';
 /** Issue 15's targets at 100,000 articles (run.ts's final line checks them too). */
@@ -60,12 +68,22 @@ try {
     await postgres?.close();
   }
 } finally {
-  rmSync(dir, { recursive: true, force: true });
-  await database.drop();
+  if (values.keep === undefined) {
+    rmSync(dir, { recursive: true, force: true });
+    await database.drop();
+  }
 }
 console.log(JSON.stringify(result));
 
 async function measure(stores: Record<Backend, Store>, postgres: PostgresStore): Promise<Record<string, number>> {
+  const { rows: held } = await postgres.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM articles');
+  const filled = values.keep !== undefined && held[0]?.n === articles;
+  const ingested = filled ? {} : await ingestBoth(stores, postgres);
+  const { rows } = await postgres.pool.query<{ bytes: string }>('SELECT pg_database_size(current_database())::text AS bytes');
+  return { ...ingested, ...(await searchBoth(stores, postgres)), sqlite_db_bytes: statSync(sqlitePath).size, pg_db_bytes: Number(rows[0]?.bytes ?? NaN) };
+}
+
+async function ingestBoth(stores: Record<Backend, Store>, postgres: PostgresStore): Promise<Record<string, number>> {
   // Files are generated once per chunk, outside the timed sections, and given to each store in turn.
   const CHUNK = 200;
   const ingestMs: Record<Backend, number> = { sqlite: 0, postgres: 0 };
@@ -87,8 +105,14 @@ async function measure(stores: Record<Backend, Store>, postgres: PostgresStore):
   const vacuumStart = performance.now();
   await postgres.pool.query('VACUUM ANALYZE');
   const vacuumMs = performance.now() - vacuumStart;
-  const { rows } = await postgres.pool.query<{ bytes: string }>('SELECT pg_database_size(current_database())::text AS bytes');
+  return {
+    sqlite_ingest_articles_per_s: Math.round(articles / (ingestMs.sqlite / 1000)),
+    pg_ingest_articles_per_s: Math.round(articles / (ingestMs.postgres / 1000)),
+    pg_vacuum_analyze_s: +(vacuumMs / 1000).toFixed(1),
+  };
+}
 
+async function searchBoth(stores: Record<Backend, Store>, postgres: PostgresStore): Promise<Record<string, number>> {
   const qs = queries(queryCount, articles, pools);
   // One untimed pass each warms the page caches (SQLite's and PostgreSQL's shared buffers) as a running bot's would be.
   for (const backend of BACKENDS) for (const q of qs) await stores[backend].search(q);
@@ -137,11 +161,6 @@ async function measure(stores: Record<Backend, Store>, postgres: PostgresStore):
   }
   return {
     backends_articles: articles,
-    sqlite_ingest_articles_per_s: Math.round(articles / (ingestMs.sqlite / 1000)),
-    pg_ingest_articles_per_s: Math.round(articles / (ingestMs.postgres / 1000)),
-    pg_vacuum_analyze_s: +(vacuumMs / 1000).toFixed(1),
-    sqlite_db_bytes: statSync(sqlitePath).size,
-    pg_db_bytes: Number(rows[0]?.bytes ?? NaN),
     backends_queries: qs.length,
     backends_queries_with_hits: answers.postgres.filter((a) => a.hits.length > 0).length,
     // Queries whose match count (up to COUNT_CAP) or page of hits differs between the two.

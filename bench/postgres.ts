@@ -46,6 +46,22 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
   };
 }
 
+/**
+ * `pb_bench_keep_<name>`, made if missing and never dropped by a run (its `drop` does nothing):
+ * `DROP DATABASE pb_bench_keep_<name>` when done with it. `name` is a-z, 0-9 and _ only.
+ */
+export async function keptBenchDatabase(name: string): Promise<BenchDatabase> {
+  if (!/^[a-z0-9_]{1,20}$/.test(name)) throw new Error(`bench: expected a kept database's name of a-z, 0-9 and _, got \`${name}\``);
+  const full = `pb_bench_keep_${name}`;
+  await admin(async (c) => {
+    const { rowCount } = await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [full]);
+    if (!rowCount) await c.query(`CREATE DATABASE ${full}`);
+  });
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${full}`;
+  return { name: full, url: url.toString(), drop: () => Promise.resolve() };
+}
+
 /** Drops `db` when the process is interrupted too (Ctrl-C, a timeout's SIGTERM), then exits. */
 export function dropOnSignal(db: BenchDatabase): void {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
