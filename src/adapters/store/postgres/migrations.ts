@@ -9,6 +9,7 @@ import { postgresDeliveryMessages } from '../delivery-messages-schema.ts';
 import { postgresDiscussionTables } from '../discussions-schema.ts';
 import { postgresSubscriptionOptions } from '../subscription-options-schema.ts';
 import { leaseTables } from './leases-schema.ts';
+import { pairsMigration } from './search-pairs.ts';
 import type { Pool } from './pool.ts';
 
 export interface Migration {
@@ -109,6 +110,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: 'the message delivery made for each comment', sql: postgresDeliveryMessages },
   { version: 6, name: 'discussions followed at their source', sql: postgresDiscussionTables },
   { version: 7, name: 'subscription options: following discussions', sql: postgresSubscriptionOptions },
+  { version: 8, name: 'phrase search: an index of adjacent word pairs', sql: pairsMigration },
 ];
 
 /**

@@ -21,6 +21,8 @@ export interface ScopeSql {
   /** The identity sequence of `key`. */
   readonly sequence: string;
   readonly vector: string;
+  /** `vector` has the phrase pairs' index (search-pairs.ts). */
+  readonly pairs?: boolean;
   readonly config: string;
   /** ts_rank's weights {D, C, B, A}: titles are A, bodies B; comments are all D. */
   readonly weights: string;
@@ -42,6 +44,7 @@ export const ARTICLES: ScopeSql = {
   table: 'articles a',
   sequence: 'articles_position_seq',
   vector: 'a.search',
+  pairs: true,
   config: 'a.ts_config',
   weights: `'{0.1, 0.2, 0.2, 1.0}'`,
   date: 'coalesce(a.published_at, a.ingested_at)',
@@ -134,7 +137,7 @@ const fewOrMany = (few: string, many: string) =>
 export function relevanceSql(scope: ScopeSql, q: Query, o: SearchOptions, take: number, last: number): { text: string; values: unknown[] } {
   const p = new Params();
   const filtered = filters(scope, o, p);
-  const where = `${q.match(scope.vector, scope.config, p)}${filtered}`;
+  const where = `${q.match(scope.vector, scope.config, p, scope.pairs)}${filtered}`;
   // Joining the articles costs a lookup per match; only filters need them (comments all have one).
   const from = filtered ? scope.from : scope.table;
   // Deep pages widen the window, so that every page comes from one consistent ranking.
@@ -186,7 +189,7 @@ export function relevanceSql(scope: ScopeSql, q: Query, o: SearchOptions, take: 
  */
 export function newestSql(scope: ScopeSql, q: Query, o: SearchOptions, take: number, dateFloors: readonly string[]): { text: string; values: unknown[] } {
   const p = new Params();
-  const where = `${q.match(scope.vector, scope.config, p)}${filters(scope, o, p)}`;
+  const where = `${q.match(scope.vector, scope.config, p, scope.pairs)}${filters(scope, o, p)}`;
   const by = scope.newestBy;
   const bounds = between(by, dateFloors, p);
   const select = `SELECT ${scope.key} AS rowid, ${scope.date} AS date FROM ${scope.from} WHERE ${where}`;

@@ -11,7 +11,7 @@ import { tokenMatcher } from '../snippet.ts';
 import type { Client, Pool } from './pool.ts';
 import { onGinIndex } from './gin.ts';
 import { ARTICLES, COMMENTS, type ScopeSql, dateFloorOffsets, newestSql, relevanceSql } from './search-sql.ts';
-import { queryOf, toTsqueryText } from './tsquery.ts';
+import { phraseWords, queryOf, toTsqueryText } from './tsquery.ts';
 
 /** What the transaction's first statement reads, with BEGIN: the configurations in use, the newest key and dates. */
 interface Start {
@@ -49,13 +49,14 @@ async function rankScope(
   start: Start | undefined,
   scope: ScopeSql,
   text: string,
+  phrases: readonly (readonly string[])[],
   o: SearchOptions,
   take: number,
 ): Promise<{ ranked: RankedRow[]; total: number }> {
   // Configuration names are identifiers PostgreSQL made (regconfig's text), never user input.
   const configs = start?.configs ? start.configs.split(',') : [];
   if (configs.length === 0) return { ranked: [], total: 0 };
-  const q = queryOf(text, configs);
+  const q = queryOf(text, configs, phrases);
   if (o.order === 'newest') {
     // Floors past the newest article (a small library) are null: the stretches stop before them.
     const floors = (start?.floors ?? []).filter((f): f is string => f !== null);
@@ -87,12 +88,13 @@ export async function search(pool: Pool, query: string, options: SearchOptions =
   if (text === null) return searchResult(r);
 
   const take = r.offset + r.limit;
+  const phrases = phraseWords(r.terms);
   const found = await Promise.all(
     r.scopes.map(async (s) => ({
       scope: s,
       ...(await onGinIndex<{ ranked: RankedRow[]; total: number }, Start>(
         pool,
-        (client, [start]) => rankScope(client, start, s, text, options, take),
+        (client, [start]) => rankScope(client, start, s, text, phrases, options, take),
         startSql(s, options, take),
       )),
     })),

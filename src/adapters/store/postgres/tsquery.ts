@@ -10,6 +10,7 @@
  * word forms of wordForms), "phrases" are `<->` chains, prefix* is `:*`, -excluded is `!`.
  */
 import { type Term, wordForms } from '../query.ts';
+import { pairsMatch } from './search-pairs.ts';
 
 const LETTERS_AND_DIGITS = /^[\p{L}\p{N}]+$/u;
 /** Half of a surrogate pair: parseQuery cuts long tokens by UTF-16 units, which can split a pair. */
@@ -49,6 +50,19 @@ export function toTsqueryText(input: readonly Term[]): string | null {
   return [...include, ...exclude].join(' & ');
 }
 
+/**
+ * The words of each phrase the query requires, as search-pairs.ts's prefilter needs them: only
+ * included phrases (an excluded one requires nothing), without a prefix's last word (its pair is
+ * not one lexeme), and only those left with two words or more.
+ */
+export function phraseWords(input: readonly Term[]): string[][] {
+  return input
+    .map(clean)
+    .filter((t): t is Term => t !== null && !t.exclude)
+    .map((t) => (t.prefix ? t.tokens.slice(0, -1) : [...t.tokens]))
+    .filter((words) => words.length > 1);
+}
+
 /** Bound parameters, numbered as they are added. */
 export class Params {
   readonly values: unknown[] = [];
@@ -70,14 +84,18 @@ export interface RankColumns {
  * each an index condition on its own (a per-row to_tsquery(ts_config, …) could use no index).
  */
 export interface Query {
-  match(vector: string, config: string, p: Params): string;
+  /** `pairs`: the vector has search-pairs.ts's index (articles' `search`), used when the query has phrases. */
+  match(vector: string, config: string, p: Params, pairs?: boolean): string;
   rank(columns: RankColumns, p: Params): string;
 }
 
-export function queryOf(text: string, configs: readonly string[]): Query {
+export function queryOf(text: string, configs: readonly string[], phrases: readonly (readonly string[])[] = []): Query {
   const tsquery = (c: string, p: Params) => `to_tsquery(${p.add(c)}::regconfig, ${p.add(text)})`;
+  const one = (vector: string, c: string, p: Params, pairs: boolean) =>
+    // Every parameter added must be used: PostgreSQL refuses one whose type it cannot tell.
+    pairs && phrases.length > 0 ? pairsMatch(vector, tsquery(c, p), `${p.add(c)}::regconfig`, phrases, p) : `${vector} @@ ${tsquery(c, p)}`;
   return {
-    match: (vector, config, p) => `(${configs.map((c) => `(${config} = ${p.add(c)}::regconfig AND ${vector} @@ ${tsquery(c, p)})`).join(' OR ')})`,
+    match: (vector, config, p, pairs = false) => `(${configs.map((c) => `(${config} = ${p.add(c)}::regconfig AND ${one(vector, c, p, pairs)})`).join(' OR ')})`,
     rank: (s, p) => {
       // ts_rank rather than ts_rank_cd: its weight for a word's repeats falls off (1/n²), as BM25's
       // does, so a body repeating a word does not outrank a title holding it. Normalization 1
