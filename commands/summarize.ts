@@ -1,9 +1,10 @@
 /** /summarize: an extractive summary of an article (its own sentences, verbatim), or a digest of its discussion. */
-import { articleFields, commentLabel, placeOf, plural, showTime } from '../src/app/views/format.ts';
+import { articleFields, commentLabel, commentName, placeOf, plural, showTime } from '../src/app/views/format.ts';
+import { commentUrl, scoreText } from '../src/app/views/comment-source.ts';
 import { escape, oneLine } from '../src/app/views/markdown.ts';
 import { truncate } from '../src/core/text/truncate.ts';
-import { type Article, commentText } from '../src/core/model.ts';
-import { digest } from '../src/core/text/digest.ts';
+import { type Article, type Comment, commentText } from '../src/core/model.ts';
+import { type DiscussionDigest, digest } from '../src/core/text/digest.ts';
 import { summarize } from '../src/core/text/summarize.ts';
 import type { EmbedField, View } from '../src/core/view.ts';
 import { slashCommand } from '../src/ui/discord/command.ts';
@@ -20,6 +21,10 @@ type Length = keyof typeof LENGTHS;
 const SUMMARY_CHARS = 2048;
 /** A comment or passage quoted in a list is cut here. */
 const EXCERPT_CHARS = 120;
+/** A subthread's line in the digest: three fit one field (1,024) with room to spare; a longer one loses its link. */
+const THREAD_LINE_CHARS = 340;
+/** A subthread's opening sentence is cut here (with "…"), leaving its line room for a link. */
+const OPENING_CHARS = 160;
 
 function header(article: Article): { title: string; url: string | null } {
   return { title: escape(article.title), url: article.url };
@@ -54,6 +59,30 @@ function excerpt(text: string): string {
   return escape(truncate(oneLine(text), EXCERPT_CHARS, '…').text);
 }
 
+const repliesText = (n: number): string => (n === 1 ? '1 reply' : `${n.toLocaleString('en-US')} replies`);
+
+/** Who said a sentence of the summary: an imported comment's author and platform, else its label and author as before. */
+function whoSaid(ref: Pick<Comment, 'id' | 'number' | 'author'>): string {
+  const name = commentName(ref);
+  return name === escape(commentLabel(ref)) && ref.author ? `${name}, ${escape(ref.author)}` : name;
+}
+
+/** A subthread: who opened it, its counts, the opening sentence verbatim (cut with "…" past the excerpt), a link when it fits. */
+function threadLine(article: Article, t: DiscussionDigest['liveliest'][number]): string {
+  const root = article.comments.find((c) => c.id === t.root.id);
+  const counts = [repliesText(t.replies), plural(t.authors, 'author'), t.score === null ? null : `score ${t.score.toLocaleString('en-US')}`];
+  const opening =
+    t.opening === null ? (t.root.deleted ? '*(deleted at the source)*' : '*(no text)*') : `"${escape(truncate(oneLine(t.opening), OPENING_CHARS, '…').text)}"`;
+  const line = `**${commentName({ ...t.root })}** (${counts.filter(Boolean).join(', ')}): ${opening}`;
+  const url = root ? commentUrl(root) : null;
+  const linked = url ? `${line} · [open](${url.replace(/\)/g, '%29')})` : line;
+  return linked.length <= THREAD_LINE_CHARS ? linked : truncate(line, THREAD_LINE_CHARS, '…').text;
+}
+
+function arguedLine(article: Article, p: DiscussionDigest['argued'][number]): string {
+  return `${plural(p.quotes, 'quote')}, ${repliesText(p.replies)} under ${p.quotes === 1 ? 'it' : 'them'}, ${escape(placeOf(article.body, p.block))}: "${excerpt(p.text)}"`;
+}
+
 export function discussionView(article: Article, length: Length): View {
   const d = digest(article, { sentences: LENGTHS[length], maxChars: SUMMARY_CHARS });
   const fields: EmbedField[] = [];
@@ -65,11 +94,26 @@ export function discussionView(article: Article, length: Length): View {
     if (d.top.length > 0) {
       const lines = d.top.map((ref) => {
         const c = article.comments.find((x) => x.id === ref.id);
-        return `**${escape(commentLabel(ref))}** (rating ${ref.rating}): ${c ? excerpt(commentText(c)) || '*(no text)*' : ''}`;
+        return `**${commentName({ ...ref, url: c?.url })}** (${(c && scoreText(c)) ?? `rating ${ref.rating}`}): ${c?.deleted ? '*(deleted at the source)*' : c ? excerpt(commentText(c)) || '*(no text)*' : ''}`;
       });
       fields.push(field('Top comments', lines));
     }
-    if (d.quoted.length > 0) {
+    if (d.liveliest.length > 0)
+      fields.push(
+        field(
+          'Liveliest threads',
+          d.liveliest.map((t) => threadLine(article, t)),
+        ),
+      );
+    // Passages argued over (replies under the quotes) say so; quoted in passing, they are listed as before.
+    if (d.argued.some((p) => p.replies > 0))
+      fields.push(
+        field(
+          'Most argued passages',
+          d.argued.map((p) => arguedLine(article, p)),
+        ),
+      );
+    else if (d.quoted.length > 0) {
       fields.push(
         field(
           'Most quoted passages',
@@ -78,9 +122,7 @@ export function discussionView(article: Article, length: Length): View {
       );
     }
   }
-  const said = d.summary.map(
-    (s) => `**${escape(commentLabel(s.comment))}${s.comment.author ? `, ${escape(s.comment.author)}` : ''}:** ${escape(oneLine(s.text))}`,
-  );
+  const said = d.summary.map((s) => `**${whoSaid(s.comment)}:** ${escape(oneLine(s.text))}`);
   const description = d.count === 0 ? '*No comments yet.*' : said.length > 0 ? said.join('\n\n') : '*The comments have no sentences to quote.*';
   return {
     embeds: [

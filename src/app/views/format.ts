@@ -2,7 +2,9 @@
 import { type Article, type Block, type Comment, isHttpUrl } from '../../core/model.ts';
 import type { EmbedField } from '../../core/view.ts';
 import { escape } from './markdown.ts';
+import { truncate } from '../../core/text/truncate.ts';
 import { isThreadReply } from '../../core/comments.ts';
+import { commentSource, isImported } from './comment-source.ts';
 
 export function plural(n: number, word: string): string {
   return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
@@ -21,6 +23,17 @@ export function showTime(iso: string | null): string {
 export function commentLabel(c: Pick<Comment, 'id' | 'number'>): string {
   if (isThreadReply(c)) return 'a thread reply';
   return c.number === null ? `comment ${c.id}` : `comment #${c.number}`;
+}
+
+/**
+ * A comment named for a reader, as markdown (escaped): an imported one by its author and platform
+ * ("alienth on Reddit"), since its id means nothing to a reader; others by their label as before.
+ */
+const NAME_CHARS = 100;
+
+export function commentName(c: Pick<Comment, 'id' | 'number' | 'author'> & { readonly url?: string | null }): string {
+  if (isImported(c)) return `${escape(truncate(c.author ?? 'unknown author', NAME_CHARS, '…').text)} on ${escape(commentSource(c) ?? '')}`;
+  return escape(commentLabel(c));
 }
 
 /** "4 comments", or "3 of 12 comments" when the source showed more than are stored. */

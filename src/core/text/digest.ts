@@ -7,6 +7,9 @@ import { hasNumber, quoteFraction } from './features.ts';
 import { PRIOR_FLOOR, selectSentences, type Candidate } from './select.ts';
 import { splitSentences } from './sentences.ts';
 import { analyzeAll, cosine, documentFrequency, norm, sum, tfidf } from './vectors.ts';
+import { type ArguedPassage, type Subthread, arguedPassages, liveliestSubthreads } from './digest-tree.ts';
+
+export type { ArguedPassage, Subthread } from './digest-tree.ts';
 
 /** With more distinct rating values than this, the histogram uses equal-width buckets. */
 const MAX_VALUE_BINS = 12;
@@ -19,6 +22,8 @@ export interface DigestOptions {
   readonly top?: number;
   /** How many quoted passages to list. Default 3. */
   readonly passages?: number;
+  /** How many of the liveliest subthreads to list. Default 3. */
+  readonly threads?: number;
   /** Most sentences in the discussion summary. Default 3. */
   readonly sentences?: number;
   /** Character budget of the summary sentences. Default 1,024 (one Discord embed field). */
@@ -76,6 +81,10 @@ export interface DiscussionDigest {
   readonly top: CommentRef[];
   /** Most quoted first; equal counts, earlier passage first. */
   readonly quoted: QuotedPassage[];
+  /** Top-level subthreads with replies, liveliest (replies plus distinct authors) first. */
+  readonly liveliest: Subthread[];
+  /** Quoted passages by quotes plus the replies under the quoting comments, most argued first. */
+  readonly argued: ArguedPassage[];
   /** In discussion order. */
   readonly summary: DiscussionSentence[];
 }
@@ -214,6 +223,7 @@ function discussionSummary(article: Pick<Article, 'title' | 'body' | 'comments'>
 export function digest(article: Pick<Article, 'title' | 'body' | 'comments'>, opts?: DigestOptions): DiscussionDigest {
   const top = positive('top', opts?.top, 3);
   const passages = positive('passages', opts?.passages, 3);
+  const threads = positive('threads', opts?.threads, 3);
   const sentences = positive('sentences', opts?.sentences, 3);
   const maxChars = positive('maxChars', opts?.maxChars, 1024);
   const dated = article.comments
@@ -227,6 +237,8 @@ export function digest(article: Pick<Article, 'title' | 'body' | 'comments'>, op
     ratings: ratingStats(article.comments),
     top: topComments(article.comments, top),
     quoted: quotedPassages(article, passages),
+    liveliest: liveliestSubthreads(article.comments, threads),
+    argued: arguedPassages(article, passages),
     summary: discussionSummary(article, sentences, maxChars),
   };
 }

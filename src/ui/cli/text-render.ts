@@ -7,6 +7,7 @@ import type { Quote } from '../../core/text/quote.ts';
 import type { SummarySentence } from '../../core/text/summarize.ts';
 import { showTime } from './render.ts';
 import { placeOf } from '../../app/views/format.ts';
+import { commentSource, commentUrl, isImported } from '../../app/views/comment-source.ts';
 
 /** What `summarize --json` prints for each article. */
 export interface SummaryView {
@@ -90,11 +91,30 @@ export function renderDigest(article: Pick<Article, 'title' | 'body' | 'comments
     for (const ref of d.top) {
       const comment = article.comments.find((c) => c.id === ref.id);
       const text = comment ? excerpt(commentText(comment)) : '';
-      lines.push(`  ${commentLabel(ref)} (rating ${ref.rating}): ${text || '(no text)'}`);
+      lines.push(`  ${commentLabel(ref)} (rating ${ref.rating}): ${comment?.deleted ? '(deleted at the source)' : text || '(no text)'}`);
     }
   }
 
-  if (d.quoted.length > 0) {
+  if (d.liveliest.length > 0) {
+    lines.push('', 'Liveliest threads:');
+    for (const t of d.liveliest) {
+      const who = isImported(t.root) ? `${t.root.author ?? 'unknown author'} on ${commentSource(t.root)}` : commentLabel(t.root);
+      const counts = [`${t.replies} ${t.replies === 1 ? 'reply' : 'replies'}`, plural(t.authors, 'author'), t.score === null ? null : `score ${t.score}`];
+      const opening = t.opening === null ? (t.root.deleted ? '(deleted at the source)' : '(no text)') : `"${t.opening.replace(/\s+/gu, ' ')}"`;
+      lines.push(`  ${who} (${counts.filter(Boolean).join(', ')}): ${opening}`);
+      const url = commentUrl(t.root);
+      if (url) lines.push(`    ${url}`);
+    }
+  }
+
+  // Passages argued over (replies under the quoting comments) say so; otherwise the quoted ones, as before.
+  if (d.argued.some((p) => p.replies > 0)) {
+    lines.push('', 'Most argued passages:');
+    for (const p of d.argued) {
+      const replies = `${p.replies} ${p.replies === 1 ? 'reply' : 'replies'}`;
+      lines.push(`  ${plural(p.quotes, 'quote')}, ${replies} under ${p.quotes === 1 ? 'it' : 'them'}, ${placeOf(article.body, p.block)}: "${excerpt(p.text)}"`);
+    }
+  } else if (d.quoted.length > 0) {
     lines.push('', 'Most quoted passages:');
     for (const q of d.quoted) {
       lines.push(`  ${plural(q.comments, 'comment')}, ${placeOf(article.body, q.block)}: "${excerpt(q.text)}"`);
