@@ -1,0 +1,75 @@
+/**
+ * A Discourse topic, from its own forum: `/t/<id>.json` (the topic with its first posts), then the
+ * rest of `post_stream.stream` through `/t/<id>/posts.json?post_ids[]=…`, 20 ids a request as
+ * Discourse's own client asks, while the run's budget lasts. Posts not fetched are counted in `missing`.
+ */
+import { treeOrder } from '../../core/tree.ts';
+import { linkCommentQuotes } from '../sources/comment-quotes.ts';
+import { discoursePostIdsToFetch, parseDiscoursePosts, parseDiscourseTopic } from './discourse.ts';
+import type { FetchedDiscussion } from './fetch-types.ts';
+import { type PlatformContext, failedFrom, jsonOf, parsed, partWarning } from './fetch-platform.ts';
+import { SPENT } from './http-run.ts';
+import { discourseTopicOf } from './recognise.ts';
+
+/** Post ids one posts.json request asks for. */
+export const POSTS_PER_REQUEST = 20;
+const ACCEPT = 'application/json';
+
+export async function fetchDiscourse(url: string, context: PlatformContext): Promise<FetchedDiscussion> {
+  const { session, options } = context;
+  const topic = discourseTopicOf(url);
+  if (topic === null) return { outcome: 'failed', reason: `${url} is not a Discourse topic address`, retryAt: null, requests: 0 };
+  const spacingMs = options.spacing('discourse');
+  const got = await session.get(`${topic.origin}/t/${topic.id}.json`, { accept: ACCEPT, validators: context.validators, spacingMs });
+  if (got.kind === 'failed') return failedFrom(got, session);
+  if (got.kind === 'not-modified') return { outcome: 'not-modified', requests: session.requests };
+  let json: unknown;
+  return parsed(
+    session,
+    got,
+    () => parseDiscourseTopic(got.url, (json = jsonOf(got)), topic.origin, context.parseOptions),
+    async (first) => {
+      const ids = discoursePostIdsToFetch(json);
+      const comments = [...first.article.comments];
+      const have = new Set(comments.map((c) => c.id));
+      const warnings = [...first.warnings];
+      let body = first.article.body;
+      let asked = 0;
+      let bodyFound = false;
+      for (let at = 0; at < ids.length; at += POSTS_PER_REQUEST) {
+        const page = ids.slice(at, at + POSTS_PER_REQUEST);
+        const address = `${topic.origin}/t/${topic.id}/posts.json?${page.map((n) => `post_ids[]=${n}`).join('&')}`;
+        const more = await session.get(address, { accept: ACCEPT, spacingMs });
+        if (more.kind !== 'ok') {
+          if (more.kind === 'failed' && more.reason !== SPENT) warnings.push(partWarning(address, `${page.length} posts were`, more));
+          break;
+        }
+        asked += page.length;
+        const posts = parseDiscoursePosts(more.url, jsonOf(more), topic.origin, comments);
+        // A topic saved without post 1 gets its text from the page that holds it.
+        if (posts.body !== null && body.length === 0) body = posts.body;
+        if (posts.body !== null) bodyFound = true;
+        const fresh = posts.comments.filter((c) => !have.has(c.id));
+        for (const c of fresh) have.add(c.id);
+        comments.push(...fresh);
+        warnings.push(...posts.warnings);
+      }
+      const host = new URL(topic.origin).host;
+      const returned = ids.slice(0, asked).filter((n) => have.has(`discourse:${host}:${n}`)).length + (bodyFound ? 1 : 0);
+      return {
+        ...first,
+        article: {
+          ...first.article,
+          body,
+          comments: linkCommentQuotes(
+            body,
+            treeOrder(comments).map((n) => n.comment),
+          ),
+        },
+        // Posts not asked for, and posts asked for that did not come (deleted since, or hidden).
+        missing: ids.length - asked + Math.max(0, asked - returned),
+        warnings,
+      };
+    },
+  );
+}
