@@ -113,7 +113,6 @@ describe('GIVEN the recorded listing of "We\'re back" (r/announcements, 2011)', 
       author: 'marcman84',
       rating: 645,
       postedAt: '2011-12-08T03:26:47.000Z',
-      editedAt: null,
       replyTo: null,
       url: 'https://www.reddit.com/r/announcements/comments/n49rw/were_back/c364vol/',
     });

@@ -143,10 +143,13 @@ function readComment(id: string, data: JsonObject, under: string | null, ctx: Th
     quotes: [],
     replyTo: replyTarget(parent),
     url: redditUrl(permalink),
-    // `edited` is false, or the time of the last edit; old listings say only `true`, with no time.
-    editedAt: isoFromSeconds(edited),
   };
-  return deleted ? { ...comment, deleted: true } : comment;
+  // `edited` is false, or the time of the last edit; old listings say only `true`, with no time.
+  // Absent when unknown, as the store gives it back.
+  const editedAt = isoFromSeconds(edited);
+  if (editedAt !== null) comment.editedAt = editedAt;
+  if (deleted) comment.deleted = true;
+  return comment;
 }
 
 function readStub(data: JsonObject, under: string | null, warnings: Warnings): MoreStub {
