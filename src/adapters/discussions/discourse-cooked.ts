@@ -13,17 +13,48 @@ import { htmlToBlocks } from '../feeds/html.ts';
 /** What Discourse shows in place of a post its author deleted (before the post is purged). */
 export const DELETED_BY_AUTHOR = '(post deleted by author)';
 
+/** A cooked post's text, and which of its blocks quote another topic (`data-topic` names it). */
+export interface CookedText {
+  readonly blocks: Block[];
+  /** Indexes into `blocks`: a quote of another topic's post repeats that topic, never this article. */
+  readonly otherTopics: ReadonlySet<number>;
+}
+
 /** The blocks of a cooked post, with Discourse's furniture removed; links resolved against `base`. */
 export function cookedToBlocks(cooked: string, base: string | null): Block[] {
-  if (cooked.trim() === '') return [];
+  return cookedText(cooked, base, null).blocks;
+}
+
+/** As {@link cookedToBlocks}, also telling which blocks quote a topic other than `topicId`. */
+export function cookedText(cooked: string, base: string | null, topicId: number | null): CookedText {
+  if (cooked.trim() === '') return { blocks: [], otherTopics: new Set() };
   const doc = parseDocument(cooked, { decodeEntities: true });
   const furniture = DomUtils.findAll((el) => isQuoteTitle(el) || isImageMeta(el), doc.children);
   for (const el of furniture) DomUtils.removeElement(el);
-  const blocks = htmlToBlocks(DomUtils.getOuterHTML(doc.children, { decodeEntities: true }), base);
-  if (blocks.length > 0) return blocks;
+  // Each quote is converted on its own and everything between quotes together, so that each block is
+  // known to come from a quote or not; Discourse puts quotes at the top level of a post.
+  const blocks: Block[] = [];
+  const otherTopics = new Set<number>();
+  let run: typeof doc.children = [];
+  const flush = (quotedTopic: string | null): void => {
+    if (run.length === 0) return;
+    const converted = htmlToBlocks(DomUtils.getOuterHTML(run, { decodeEntities: true }), base);
+    if (quotedTopic !== null && topicId !== null && quotedTopic !== String(topicId)) converted.forEach((_, i) => otherTopics.add(blocks.length + i));
+    blocks.push(...converted);
+    run = [];
+  };
+  for (const node of doc.children) {
+    if (DomUtils.isTag(node) && node.name === 'aside' && hasClass(node, 'quote')) {
+      flush(null);
+      run = [node];
+      flush(node.attribs['data-topic'] ?? null);
+    } else run.push(node);
+  }
+  flush(null);
+  if (blocks.length > 0) return { blocks, otherTopics };
   // A post of only an embedded video or image has no text, but its link is what the author posted.
   const links = DomUtils.findAll((el) => el.name === 'a', doc.children).map((a) => absoluteHttp(a.attribs.href, base));
-  return [...new Set(links.filter((l): l is string => l !== null))].map((text) => ({ type: 'paragraph', text }));
+  return { blocks: [...new Set(links.filter((l): l is string => l !== null))].map((text) => ({ type: 'paragraph', text })), otherTopics };
 }
 
 function absoluteHttp(href: string | undefined, base: string | null): string | null {

@@ -5,8 +5,10 @@
  * passed in from earlier pages. Post 1 is the topic's own text and never a comment.
  */
 import { Comment } from '../../core/model.ts';
+import type { Block } from '../../core/model.ts';
+import { linkCommentQuotes } from '../sources/comment-quotes.ts';
 import { parseFeedDate } from '../feeds/dates.ts';
-import { DELETED_BY_AUTHOR, cookedToParagraphs } from './discourse-cooked.ts';
+import { DELETED_BY_AUTHOR, cookedText } from './discourse-cooked.ts';
 
 /** A response cannot hold more posts than this; the rest count as missing (Discourse pages by 20). */
 export const MAX_POSTS = 20_000;
@@ -26,6 +28,8 @@ export interface PostContext {
   readonly host: string;
   /** `/t/<slug>/<id>` when both are known, for the posts' links. */
   readonly topicPath: string | null;
+  /** The topic's id, when known: quotes of other topics are not quotes of this article. */
+  readonly topicId: number | null;
 }
 
 /** One post as read, before replies are resolved. */
@@ -136,9 +140,17 @@ export function postCommentId(ctx: Pick<PostContext, 'host'>, postId: number): s
 
 /**
  * Posts as Comments (post 1 excluded), replies resolved against these posts and `earlier` comments
- * (whose `number` is their post number). A reply to post 1 answers the topic: no parent.
+ * (whose `number` is their post number). A reply to post 1 answers the topic: no parent. Paragraphs
+ * that repeat `body` become quotes, unless they quote another topic.
  */
-export function postsToComments(posts: readonly ReadPost[], earlier: readonly Comment[], ctx: PostContext, warnings: string[]): Comment[] {
+export function postsToComments(
+  posts: readonly ReadPost[],
+  earlier: readonly Comment[],
+  ctx: PostContext,
+  warnings: string[],
+  body: readonly Block[],
+): Comment[] {
+  const otherTopics = new Map<string, ReadonlySet<number>>();
   const byNumber = new Map<number, string>();
   for (const c of earlier) if (c.number !== null) byNumber.set(c.number, c.id);
   for (const p of posts) byNumber.set(p.number, postCommentId(ctx, p.id));
@@ -151,6 +163,8 @@ export function postsToComments(posts: readonly ReadPost[], earlier: readonly Co
       if (replyTo === null)
         warnings.push(`${ctx.where}: post ${p.id} (#${p.number}) answers #${p.replyToNumber}, which this copy does not hold; placed as a reply to the topic`);
     }
+    const text = p.deleted ? null : cookedText(p.cooked, ctx.base, ctx.topicId);
+    if (text && text.otherTopics.size > 0) otherTopics.set(postCommentId(ctx, p.id), text.otherTopics);
     const comment: Comment = {
       id: postCommentId(ctx, p.id),
       number: p.number,
@@ -158,7 +172,7 @@ export function postsToComments(posts: readonly ReadPost[], earlier: readonly Co
       authorId: p.authorId,
       postedAt: p.postedAt,
       rating: p.rating,
-      paragraphs: p.deleted ? [] : cookedToParagraphs(p.cooked, ctx.base),
+      paragraphs: text ? text.blocks.map((b) => b.text) : [],
       quotes: [],
       replyTo,
       url: ctx.base !== null && ctx.topicPath !== null ? `${ctx.base}${ctx.topicPath}/${p.number}` : null,
@@ -172,5 +186,8 @@ export function postsToComments(posts: readonly ReadPost[], earlier: readonly Co
       warnings.push(`${ctx.where}: post ${p.id} left out: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'not a valid comment'}`);
     }
   }
-  return out;
+  return linkCommentQuotes(body, out).map((c) => {
+    const other = otherTopics.get(c.id);
+    return other ? { ...c, quotes: c.quotes.filter((q) => !other.has(q.paragraph)) } : c;
+  });
 }

@@ -9,7 +9,6 @@ import { Article, articleId, isHttpUrl } from '../../core/model.ts';
 import type { Block, Comment } from '../../core/model.ts';
 import { parseFeedDate } from '../feeds/dates.ts';
 import { collapse, htmlToLine, trimEndOf } from '../feeds/html.ts';
-import { linkCommentQuotes } from '../sources/comment-quotes.ts';
 import type { ParseOptions } from '../sources/parse-options.ts';
 import { cookedToBlocks } from './discourse-cooked.ts';
 import { isObject, postsToComments, readPosts } from './discourse-posts.ts';
@@ -44,7 +43,7 @@ export function parseDiscourseTopic(where: string, json: unknown, base: string |
   const first = posts.find((p) => p.number === 1);
   if (!first) warnings.push(`${where}: post 1 (the topic's own text) is not in this copy; the article body is left empty`);
   const body: Block[] = first ? cookedToBlocks(first.cooked, ctx.base) : [];
-  const comments = linkCommentQuotes(body, postsToComments(posts, [], ctx, warnings));
+  const comments = postsToComments(posts, [], ctx, warnings, body);
   const url = ctx.base !== null && ctx.topicPath !== null ? `${ctx.base}${ctx.topicPath}` : null;
   const source = options.source ?? (ctx.host === 'file' ? null : ctx.host);
   const postsCount = typeof json.posts_count === 'number' && Number.isSafeInteger(json.posts_count) && json.posts_count >= 1 ? json.posts_count : null;
@@ -83,7 +82,7 @@ export function discoursePostIdsToFetch(json: unknown): number[] {
 
 /** What one `/t/ID/posts.json?post_ids[]=…` response holds. */
 export interface DiscoursePosts {
-  /** Its posts other than post 1, as comments; replies resolved against these and `earlier`. */
+  /** Its posts other than post 1, as comments; replies resolved against these and `earlier`, quotes against the body. */
   readonly comments: Comment[];
   /** Post 1's text when this response holds it (a topic saved without it), else null. */
   readonly body: Block[] | null;
@@ -93,9 +92,15 @@ export interface DiscoursePosts {
 /**
  * A page of posts (`{post_stream: {posts: […]}}`), to add to a topic's Discussion. `earlier` are the
  * comments already known (the topic's and previous pages'), so that a reply to one of them finds its
- * parent; quotes are linked by whoever adds the comments to the article. `base` as for the topic.
+ * parent; `body` is the article's, for quotes (default: post 1's when this page holds it). `base` as for the topic.
  */
-export function parseDiscoursePosts(where: string, json: unknown, base: string | null, earlier: readonly Comment[] = []): DiscoursePosts {
+export function parseDiscoursePosts(
+  where: string,
+  json: unknown,
+  base: string | null,
+  earlier: readonly Comment[] = [],
+  body: readonly Block[] | null = null,
+): DiscoursePosts {
   if (!isObject(json) || !isObject(json.post_stream) || !Array.isArray(json.post_stream.posts)) {
     throw new ParseError(
       where,
@@ -107,7 +112,8 @@ export function parseDiscoursePosts(where: string, json: unknown, base: string |
   const ctx = contextOf(where, base, json);
   const posts = readPosts(json.post_stream.posts, ctx, warnings);
   const first = posts.find((p) => p.number === 1);
-  return { comments: postsToComments(posts, earlier, ctx, warnings), body: first ? cookedToBlocks(first.cooked, ctx.base) : null, warnings };
+  const own = first ? cookedToBlocks(first.cooked, ctx.base) : null;
+  return { comments: postsToComments(posts, earlier, ctx, warnings, body ?? own ?? []), body: own, warnings };
 }
 
 function contextOf(where: string, base: string | null, json: Record<string, unknown>): PostContext {
@@ -120,6 +126,7 @@ function contextOf(where: string, base: string | null, json: Record<string, unkn
     base: forum,
     host: forum === null ? 'file' : new URL(forum).host,
     topicPath: typeof topicId === 'number' ? `/t/${slug ?? '-'}/${topicId}` : null,
+    topicId: typeof topicId === 'number' && Number.isSafeInteger(topicId) ? topicId : null,
   };
 }
 
