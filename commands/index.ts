@@ -2,6 +2,7 @@
 import type { SlashCommand } from '../src/ui/discord/command.ts';
 import article from './article.ts';
 import deliver from './deliver.ts';
+import discussion from './discussion.ts';
 import feed from './feed.ts';
 import help from './help.ts';
 import quote from './quote.ts';
@@ -11,4 +12,4 @@ import subscriptions from './subscriptions.ts';
 import summarize from './summarize.ts';
 import unsubscribe from './unsubscribe.ts';
 
-export const commands: readonly SlashCommand[] = [search, summarize, quote, article, help, subscribe, unsubscribe, subscriptions, deliver, feed];
+export const commands: readonly SlashCommand[] = [search, summarize, quote, article, help, subscribe, unsubscribe, subscriptions, deliver, feed, discussion];
