@@ -87,7 +87,14 @@ export class FetchSession {
       if (got.kind === 'response') gate.observe(got.status, got.headers);
       // A refusal, a redirect loop or an oversized body says nothing about the host's health.
       else if (got.timedOut || got.reason.startsWith('could not fetch')) gate.observe(null, null);
-      if (got.kind === 'failed') return { kind: 'failed', reason: got.reason, retryAt: gate.blockedAt(), spent: false };
+      if (got.kind === 'failed') {
+        // Refused by the address rules on the first hop: nothing reached anyone, so nothing is paid.
+        if (got.refused && !got.reason.includes('(redirected from')) {
+          this.requests -= 1;
+          this.run.budget.remaining += 1;
+        }
+        return { kind: 'failed', reason: got.reason, retryAt: gate.blockedAt(), spent: false };
+      }
       if (got.status === 304) return { kind: 'not-modified' };
       if (got.status >= 200 && got.status < 300) return { kind: 'ok', body: got.body, headers: got.headers, url: got.url };
       const reason = `HTTP ${got.status}${got.statusText ? ` ${got.statusText}` : ''} from ${url}`;

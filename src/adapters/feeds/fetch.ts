@@ -111,7 +111,8 @@ export interface CappedRequest {
  */
 export type CappedResult =
   | { readonly kind: 'response'; readonly status: number; readonly statusText: string; readonly headers: Headers; readonly body: Buffer; readonly url: string }
-  | { readonly kind: 'failed'; readonly reason: string; readonly timedOut: boolean };
+  /** `refused` when the address rules stopped it before any connection was made. */
+  | { readonly kind: 'failed'; readonly reason: string; readonly timedOut: boolean; readonly refused: boolean };
 
 /** One GET under the address rules, the timeout, the size cap and the redirect bound; never throws. */
 export async function fetchCapped(url: string, request: CappedRequest, limits: FetchLimits = {}): Promise<CappedResult> {
@@ -121,7 +122,12 @@ export async function fetchCapped(url: string, request: CappedRequest, limits: F
   const allow = limits.allow ?? PUBLIC_ONLY;
   const timeout = AbortSignal.timeout(timeoutMs);
   const signal = request.signal ? AbortSignal.any([timeout, request.signal]) : timeout;
-  const failed = (reason: string, timedOut = false): CappedResult => ({ kind: 'failed', reason, timedOut });
+  const failed = (reason: string, how: { timedOut?: boolean; refused?: boolean } = {}): CappedResult => ({
+    kind: 'failed',
+    reason,
+    timedOut: how.timedOut ?? false,
+    refused: how.refused ?? false,
+  });
   // One agent per fetch, closed at the end: its lookup carries this fetch's rules.
   const agent = new Agent({ connect: { lookup: guardedLookup(allow, limits.lookup ?? dnsLookup) } });
   let current = url;
@@ -134,7 +140,7 @@ export async function fetchCapped(url: string, request: CappedRequest, limits: F
         return failed(`"${current}" is not a URL`);
       }
       const refused = refusalBeforeConnecting(parsed, allow);
-      if (refused) return failed(hops === 0 ? refused : `${refused} (redirected from ${url})`);
+      if (refused) return failed(hops === 0 ? refused : `${refused} (redirected from ${url})`, { refused: true });
       const headers: Record<string, string> = { 'User-Agent': USER_AGENT, Accept: request.accept };
       if (request.validators?.etag) headers['If-None-Match'] = request.validators.etag;
       if (request.validators?.lastModified) headers['If-Modified-Since'] = request.validators.lastModified;
@@ -161,10 +167,10 @@ export async function fetchCapped(url: string, request: CappedRequest, limits: F
       return { ...answer, body };
     }
   } catch (error) {
-    if (timeout.aborted) return failed(`no complete answer within ${timeoutMs / 1000} s`, true);
+    if (timeout.aborted) return failed(`no complete answer within ${timeoutMs / 1000} s`, { timedOut: true });
     if (request.signal?.aborted) return failed(`cancelled before ${current} answered`);
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    if (cause instanceof RefusedError) return failed(current === url ? cause.message : `${cause.message} (redirected from ${url})`);
+    if (cause instanceof RefusedError) return failed(current === url ? cause.message : `${cause.message} (redirected from ${url})`, { refused: true });
     return failed(`could not fetch ${current}: ${cause?.code ?? cause?.message ?? (error as Error).message}`);
   } finally {
     await agent.destroy();
