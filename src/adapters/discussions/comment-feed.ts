@@ -45,13 +45,13 @@ export function looksLikeCommentFeed(bytes: Buffer | string): boolean {
 /** A comment feed as a Discussion, linked to the article it discusses; `where` names the file or URL in messages. */
 export function parseCommentFeed(where: string, bytes: Buffer | string, options: ParseOptions = {}): Discussion {
   const self = isHttpUrl(where) ? where : null;
-  // parseFeed first: it names what is wrong with a document that is not a readable feed, as every feed error does.
-  const checked = parseFeed(bytes, { file: where, url: self });
-  const { text } = feedText(bytes, where);
+  // parseFeed first: it names what is wrong with a document that is not a readable feed, as every
+  // feed error does. Its warnings are not kept: they judge items as articles (a comment needs no title).
+  parseFeed(bytes, { file: where, url: self });
+  const { text, warnings } = feedText(bytes, where);
   const doc = readCommentFeed(text);
   if (doc === null) throw new ParseError(where, null, 'a comment feed (RSS or Atom)');
 
-  const warnings = [...checked.warnings];
   const link = absolute(doc.info.link, self);
   const title = doc.info.title === null ? null : collapse(doc.info.title.replace(COMMENTS_TITLE, ''));
   if (!title && link === null) throw new ParseError(where, null, 'a comment feed that names its article: a title or a link to the post');
@@ -107,6 +107,9 @@ function toComments(where: string, entries: readonly CommentFeedEntry[], base: s
     const parent = e.inReplyTo
       .map((r) => (r.ref !== null ? byRef.get(r.ref) : undefined) ?? (r.href !== null ? byLink.get(absolute(r.href, base) ?? '') : undefined))
       .find((p) => p !== undefined && p !== id);
+    const postedAt = e.entry.dates.map(parseFeedDate).find((d) => d !== null) ?? null;
+    if (postedAt === null && e.entry.dates[0] !== undefined)
+      warnings.push(`${where}: item ${e.entry.position}: date "${e.entry.dates[0].slice(0, 60)}" not understood; left empty`);
     const published = parseFeedDate(e.published);
     const updated = parseFeedDate(e.updated);
     const comment: Comment = {
@@ -114,7 +117,7 @@ function toComments(where: string, entries: readonly CommentFeedEntry[], base: s
       number: null,
       author: e.entry.authors.map(collapse).join(', ') || null,
       authorId: null,
-      postedAt: e.entry.dates.map(parseFeedDate).find((d) => d !== null) ?? null,
+      postedAt,
       rating: null,
       paragraphs: paragraphsOf(e, url ?? base),
       quotes: [],
