@@ -25,6 +25,10 @@ export const DEFAULT_PLAYGROUND_PORT = 7878;
 export const DEFAULT_POOL_MAX = 10;
 export const DEFAULT_REST_PROXY_PORT = 8090;
 export const DEFAULT_LEASE_SECONDS = 60;
+/** Requests one discussion sync run may make, all followed discussions together. */
+export const DEFAULT_DISCUSSION_REQUESTS = 100;
+/** Least time between two syncs of one followed discussion. */
+export const DEFAULT_DISCUSSION_POLL_MINUTES = 10;
 const snowflake = z.string().regex(/^\d{17,20}$/, 'expected a Discord id (17 to 20 digits)');
 
 function port(example: string) {
@@ -145,6 +149,17 @@ const Env = z.object({
     .min(2, 'expected a number of seconds from 2 up, such as 60')
     .max(86_400, 'expected at most 86400 seconds (a day)')
     .default(DEFAULT_LEASE_SECONDS),
+  DISCUSSION_REQUESTS_PER_RUN: z.coerce
+    .number({ error: 'expected a whole number of requests from 1 to 10000, such as 100' })
+    .int('expected a whole number of requests from 1 to 10000, such as 100')
+    .min(1, 'expected a whole number of requests from 1 to 10000, such as 100')
+    .max(10_000, 'expected a whole number of requests from 1 to 10000, such as 100')
+    .default(DEFAULT_DISCUSSION_REQUESTS),
+  DISCUSSION_POLL_MINUTES: z.coerce
+    .number({ error: 'expected a number of minutes from 1 to 10080 (a week), such as 10' })
+    .min(1, 'expected a number of minutes from 1 to 10080 (a week), such as 10')
+    .max(10_080, 'expected a number of minutes from 1 to 10080 (a week), such as 10')
+    .default(DEFAULT_DISCUSSION_POLL_MINUTES),
 });
 
 type LogLevel = z.infer<typeof Env>['LOG_LEVEL'];
@@ -193,6 +208,8 @@ export interface Config {
   readonly restProxy: { readonly host: string; readonly port: number };
   /** How long a claimed delivery or feed lease lasts without renewal. */
   readonly leaseMs: number;
+  /** Following discussions at their source: requests per sync run (DISCUSSION_REQUESTS_PER_RUN), least time between two syncs of one (DISCUSSION_POLL_MINUTES). */
+  readonly discussions: { readonly requestsPerRun: number; readonly minIntervalMs: number };
 }
 
 export class ConfigError extends Error {
@@ -241,6 +258,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     health: d.HEALTH_PORT === undefined ? null : { host: d.HEALTH_HOST, port: d.HEALTH_PORT },
     restProxy: { host: d.REST_PROXY_HOST, port: d.REST_PROXY_PORT },
     leaseMs: Math.round(d.DELIVERY_LEASE_SECONDS * 1000),
+    discussions: { requestsPerRun: d.DISCUSSION_REQUESTS_PER_RUN, minIntervalMs: Math.round(d.DISCUSSION_POLL_MINUTES * 60_000) },
   });
 }
 

@@ -146,6 +146,22 @@ describe.each(Object.keys(discussionBackends) as (keyof typeof discussionBackend
     ]);
   });
 
+  it('THEN a comment that leaves a comment feed is not deleted: the feed holds only the latest ones', async () => {
+    const { follows, fetcher, sync, store, state } = await setUp();
+    await follows.add(`${ITEM}35`, { now: T0 });
+    const feed = (comments: ReturnType<typeof hnComment>[]) => ({ ...hnDiscussion(35, comments), kind: 'comment-feed' as const });
+    fetcher.answer(`${ITEM}35`, fresh(feed([hnComment(36, null, 'Older.'), hnComment(37, null, 'Newer.')])), fresh(feed([hnComment(38, null, 'Newest.')])));
+    await sync(T0);
+    expect(await sync(minutes(10))).toMatchObject([{ outcome: 'synced', added: 1, deleted: 0 }]);
+    const stored = await store.get(hnDiscussion(35, []).article.id);
+    expect(stored?.comments.map((c) => [c.id, c.deleted ?? false])).toEqual([
+      ['hn:36', false],
+      ['hn:37', false],
+      ['hn:38', false],
+    ]);
+    expect(await state.discussions.get(`${ITEM}35`)).toMatchObject({ commentIds: [] });
+  });
+
   it('THEN a failure backs off (or waits until the host said), the run goes on, and force or the time passing retries it', async () => {
     const { follows, fetcher, sync, state } = await setUp();
     await follows.add(`${ITEM}40`, { now: T0 });

@@ -44,7 +44,9 @@ export async function storeDiscussion(store: Store, d: DiscussionState, discussi
   const into = await target(store, d, discussion);
   const before = into.article?.comments ?? [];
   const fetched = discussion.article.comments;
-  const comments = commentsToStore(fetched, discussion.missing, d.commentIds, before);
+  // A comment feed holds only the latest few comments: one that leaves it has not been deleted.
+  const windowed = discussion.kind === 'comment-feed';
+  const comments = windowed ? [...fetched] : commentsToStore(fetched, discussion.missing, d.commentIds, before);
   const changes = commentChanges(before, comments);
   const article: Article = into.owns
     ? { ...discussion.article, comments }
@@ -56,7 +58,7 @@ export async function storeDiscussion(store: Store, d: DiscussionState, discussi
     ownsArticle: into.owns,
     comments: fetched.length,
     missing: discussion.missing,
-    seen: seenIds(fetched, discussion.missing, d.commentIds),
+    seen: windowed ? [] : seenIds(fetched, discussion.missing, d.commentIds),
     changes,
   };
 }
