@@ -55,6 +55,8 @@ type Backend = 'sqlite' | 'postgres';
 /** Issue 15's targets at 100,000 articles (run.ts's final line checks them too). */
 const PG_TARGETS = { p50: 20, p99: 100 };
 const BACKENDS: readonly Backend[] = ['sqlite', 'postgres'];
+/** Articles ingested per call, each chunk into each store in turn. */
+const CHUNK = 200;
 
 let result: Record<string, number>;
 try {
@@ -85,9 +87,6 @@ async function measure(stores: Record<Backend, Store>, postgres: PostgresStore):
   const { rows } = await postgres.pool.query<{ bytes: string }>('SELECT pg_database_size(current_database())::text AS bytes');
   return { ...ingested, ...(await searchBoth(stores, postgres)), sqlite_db_bytes: statSync(sqlitePath).size, pg_db_bytes: Number(rows[0]?.bytes ?? NaN) };
 }
-
-/** Articles ingested per call, each chunk into each store in turn. */
-const CHUNK = 200;
 
 async function ingestBoth(stores: Record<Backend, Store>, postgres: PostgresStore, from: number): Promise<Record<string, number>> {
   // Files are generated once per chunk, outside the timed sections, and given to each store in turn.
