@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { looksLikeCommentFeed, parseCommentFeed } from '../src/adapters/discussions/comment-feed.ts';
+import { MAX_COMMENT_FEED_BYTES, looksLikeCommentFeed, parseCommentFeed } from '../src/adapters/discussions/comment-feed.ts';
 import { ParseError } from '../src/core/errors.ts';
 import { Article, articleId } from '../src/core/model.ts';
 import type { Comment } from '../src/core/model.ts';
@@ -150,6 +150,9 @@ describe('GIVEN article feeds', () => {
     expect(() => parseCommentFeed('cut.rss', '<rss version="2.0"><channel><title>Comments on: x</title><item>')).toThrow(
       /^cut\.rss:1: expected the document to end with <\/rss>/,
     );
+    const huge = Buffer.alloc(MAX_COMMENT_FEED_BYTES + 1, 32);
+    expect(looksLikeCommentFeed(huge)).toBe(false);
+    expect(() => parseCommentFeed('huge.rss', huge)).toThrow(`huge.rss: expected a comment feed of at most 10000000 bytes, got 10000001`);
     expect(() => parseCommentFeed('empty.xml', Buffer.alloc(0))).toThrow('empty.xml: expected a feed (RSS, Atom or JSON Feed), got an empty body');
     expect(() => parseCommentFeed('untitled.rss', '<rss version="2.0"><channel><description>d</description></channel></rss>')).toThrow(
       'untitled.rss: expected a comment feed that names its article: a title or a link to the post',

@@ -19,6 +19,8 @@ import type { Discussion } from './types.ts';
 /** WordPress ("Comments on: X"), WordPress Atom ("Comments on X") and Blogger ("Comments on Blog: X"). */
 const COMMENTS_TITLE = /^comments on:?\s+/i;
 const LANGUAGE_TAG = /^[A-Za-z]{2,8}(?:-[A-Za-z\d]{1,8})*$/;
+/** The feed fetcher's own cap on a response; a saved file bigger than that is no one post's comments. */
+export const MAX_COMMENT_FEED_BYTES = 10_000_000;
 
 /**
  * Whether the feed's bytes are a comment feed (the comments of one article) rather than a feed of
@@ -28,6 +30,7 @@ const LANGUAGE_TAG = /^[A-Za-z]{2,8}(?:-[A-Za-z\d]{1,8})*$/;
  * carries `rel="replies"` links to its articles' comments, is an article feed.
  */
 export function looksLikeCommentFeed(bytes: Buffer | string): boolean {
+  if (bytes.length > MAX_COMMENT_FEED_BYTES) return false;
   try {
     const doc = readCommentFeed(feedText(bytes, 'feed').text);
     if (doc === null) return false;
@@ -45,6 +48,8 @@ export function looksLikeCommentFeed(bytes: Buffer | string): boolean {
 /** A comment feed as a Discussion, linked to the article it discusses; `where` names the file or URL in messages. */
 export function parseCommentFeed(where: string, bytes: Buffer | string, options: ParseOptions = {}): Discussion {
   const self = isHttpUrl(where) ? where : null;
+  if (bytes.length > MAX_COMMENT_FEED_BYTES)
+    throw new ParseError(where, null, `a comment feed of at most ${MAX_COMMENT_FEED_BYTES} bytes, got ${bytes.length}`);
   // parseFeed first: it names what is wrong with a document that is not a readable feed, as every
   // feed error does. Its warnings are not kept: they judge items as articles (a comment needs no title).
   parseFeed(bytes, { file: where, url: self });
