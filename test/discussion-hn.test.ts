@@ -1,14 +1,15 @@
 /**
  * Hacker News items into a Discussion. The real responses are the official API's own examples in
  * HackerNews/API's README (test/fixtures/discussions/SOURCES.md): a story, a comment, an Ask HN, a
- * job with code and a link, a poll. No recorded Algolia `items/ID` answer or multi-item thread was
- * found in a public repository, so trees, Algolia and hostile cases are small and HAND-WRITTEN.
+ * job with code and a link, a poll; and one recorded Algolia `items/ID` answer (item 17, a comment
+ * with two replies, from fraction/node-hacker-news-api's fixtures). No recorded story tree was found
+ * in a public repository, so whole trees and hostile cases are small and HAND-WRITTEN.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hnParagraphs } from '../src/adapters/discussions/hackernews-html.ts';
-import { looksLikeHackerNews, parseFirebaseItems, parseHackerNews } from '../src/adapters/discussions/hackernews.ts';
+import { algoliaComments, looksLikeHackerNews, parseFirebaseItems, parseHackerNews } from '../src/adapters/discussions/hackernews.ts';
 import { Article } from '../src/core/model.ts';
 import { treeOrder } from '../src/core/tree.ts';
 
@@ -94,6 +95,52 @@ describe("GIVEN the official API's example items (HackerNews/API README)", () =>
       url: 'https://news.ycombinator.com/item?id=2921983',
     });
     expect(d.missing).toBe(15);
+  });
+});
+
+describe("GIVEN a recorded Algolia items/17 answer (a comment of pg's with two replies, 2014)", () => {
+  const recording = JSON.parse(readFileSync(resolve(import.meta.dirname, 'fixtures/discussions/hn-fraction-algolia-fixtures.json'), 'utf8')) as {
+    url: string;
+    reply: unknown;
+  }[];
+  const item17 = recording.find((r) => r.url === '/api/v1/items/17')!.reply;
+
+  it('THEN it is recognised, but a subthread alone is no article: the error says why', () => {
+    expect(looksLikeHackerNews(item17)).toBe(true);
+    expect(() => parseHackerNews('17.json', item17)).toThrow(
+      '17.json: expected the story (item 17) to have a `title`; a comment alone is not a discussion Paperboy can store',
+    );
+  });
+
+  it("THEN its replies are comments answering it, with Algolia's <p>-wrapped text as paragraphs", () => {
+    const { comments, warnings } = algoliaComments('17.json', item17);
+    expect(warnings).toEqual([]);
+    expect(comments).toEqual([
+      {
+        id: 'hn:1079',
+        number: null,
+        author: 'dmon',
+        authorId: null,
+        postedAt: '2007-02-25T22:18:23.000Z',
+        rating: null,
+        paragraphs: ['sure'],
+        quotes: [],
+        replyTo: 'hn:17',
+        url: 'https://news.ycombinator.com/item?id=1079',
+      },
+      {
+        id: 'hn:454426',
+        number: null,
+        author: 'Arrington',
+        authorId: null,
+        postedAt: '2009-01-28T20:32:27.000Z',
+        rating: null,
+        paragraphs: ["This is why we can't have nice things."],
+        quotes: [],
+        replyTo: 'hn:17',
+        url: 'https://news.ycombinator.com/item?id=454426',
+      },
+    ]);
   });
 });
 

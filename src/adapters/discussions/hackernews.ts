@@ -66,7 +66,7 @@ class Warnings {
 }
 
 /** Algolia's nested tree, walked with an explicit stack (a hostile file may nest a million deep). */
-function parseAlgolia(where: string, json: JsonObject, options: ParseOptions): Discussion {
+function walkAlgolia(where: string, json: JsonObject): { root: HnNode; nodes: HnNode[]; warnings: Warnings } {
   const warnings = new Warnings(where);
   const root = algoliaNode(json);
   const nodes: HnNode[] = [];
@@ -92,7 +92,24 @@ function parseAlgolia(where: string, json: JsonObject, options: ParseOptions): D
     nodes.push(node);
     pushKids(item, node.id);
   }
+  return { root, nodes, warnings };
+}
+
+function parseAlgolia(where: string, json: JsonObject, options: ParseOptions): Discussion {
+  const { root, nodes, warnings } = walkAlgolia(where, json);
   return toDiscussion(where, root, nodes, warnings, options);
+}
+
+/**
+ * The comments under an Algolia `items/ID` node, whatever the node is: a story, or a comment whose
+ * replies were asked for (replies to it then answer `hn:<its id>`). For the fetcher, and for a
+ * saved subthread, which alone is no article. Quotes are not linked: the caller has the article.
+ */
+export function algoliaComments(where: string, json: unknown): { comments: Comment[]; warnings: string[] } {
+  if (!isAlgoliaItem(json)) throw new ParseError(where, null, `an Algolia \`items/ID\` answer (an item with \`id\` and \`children\`), got ${describe(json)}`);
+  const { root, nodes, warnings } = walkAlgolia(where, json);
+  const story = root.parent === null ? root.id : (int(json, 'story_id') ?? -1);
+  return { comments: nodes.map((n) => toComment(n, story)), warnings: warnings.done() };
 }
 
 /**
@@ -153,7 +170,8 @@ function toBlocks(html: string | null): Block[] {
   return hnParagraphs(html).map((p) => (p.quoted ? { type: 'quote', text: p.text, attribution: null } : { type: 'paragraph', text: p.text }));
 }
 
-function toComment(node: HnNode, rootId: number): Comment {
+/** `storyId`: replies to it are top-level comments (`replyTo` null). */
+function toComment(node: HnNode, storyId: number): Comment {
   const gone = node.deleted || node.dead;
   const comment: Comment = {
     id: `hn:${node.id}`,
@@ -165,7 +183,7 @@ function toComment(node: HnNode, rootId: number): Comment {
     rating: null,
     paragraphs: gone || node.text === null ? [] : hnParagraphs(node.text).map((p) => p.text),
     quotes: [],
-    replyTo: node.parent === null || node.parent === rootId ? null : `hn:${node.parent}`,
+    replyTo: node.parent === null || node.parent === storyId ? null : `hn:${node.parent}`,
     url: `${HN_ITEM_PAGE}${node.id}`,
   };
   return gone ? { ...comment, deleted: true } : comment;
