@@ -12,6 +12,8 @@ import type { DiscussionFollower } from '../src/app/delivery/follow-discussions.
 import { DeliveryRunner } from '../src/app/delivery/run.ts';
 import { type Subscription, Subscriptions } from '../src/app/delivery/subscriptions.ts';
 import { openBotState } from '../src/adapters/store/state.ts';
+import { recognise } from '../src/adapters/discussions/recognise.ts';
+import { DiscussionFollows } from '../src/app/discussion/follow.ts';
 import { UserError } from '../src/core/errors.ts';
 import type { Article } from '../src/core/model.ts';
 import { article, comment } from './helpers/articles.ts';
@@ -124,5 +126,34 @@ describe('GIVEN one subscription that follows discussions and two that do not', 
       reason: '"http://council.example/minutes/comments" is not a discussion Paperboy can follow',
     });
     expect((await subs.get(t.guildId, t.channelId))?.posted).toBe(2);
+  });
+
+  it('THEN with the real DiscussionFollows, the delivered article’s Reddit post is followed at its canonical address, for that article, by that subscription', async () => {
+    const e = await startEngine();
+    h = e;
+    const reddit = article({
+      title: 'Dredging permits granted',
+      text: 'Permits were granted.',
+      commentsUrl: 'https://old.reddit.com/r/science/comments/AbC123/dredging/',
+    });
+    const notOne = article({ title: 'Science front page', text: 'A listing.', commentsUrl: 'https://www.reddit.com/r/science/' });
+    await e.store.upsert(reddit);
+    await e.store.upsert(notOne);
+    const state = openBotState(e.store.db);
+    const subs = new Subscriptions(state.subscriptions);
+    const follows = new DiscussionFollows(state.discussions, { recognise }, e.store);
+    const { log, lines } = capturedLogger('info');
+    const runner = new DeliveryRunner({ store: e.store, subscriptions: subs, engine: e.engine, log, discussions: follows });
+    const t = e.target();
+    await subscribed(e, subs, t, true);
+
+    expect((await runner.run()).map((r) => r.error)).toEqual([null]);
+    expect(checkDelivered(e.fake, t, [reddit, notOne])).toEqual([]);
+    const followed = await follows.list();
+    expect(followed.map((d) => ({ url: d.url, kind: d.kind, articleId: d.articleId, addedBy: d.addedBy }))).toEqual([
+      { url: 'https://www.reddit.com/comments/abc123', kind: 'reddit', articleId: reddit.id, addedBy: `subscription:${t.channelId}` },
+    ]);
+    const warned = lines.find((l) => l.article === notOne.id);
+    expect(warned?.reason).toMatch(/is not a discussion Paperboy can follow/);
   });
 });
