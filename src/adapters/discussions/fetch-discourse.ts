@@ -4,7 +4,6 @@
  * Discourse's own client asks, while the run's budget lasts. Posts not fetched are counted in `missing`.
  */
 import { treeOrder } from '../../core/tree.ts';
-import { linkCommentQuotes } from '../sources/comment-quotes.ts';
 import { discoursePostIdsToFetch, parseDiscoursePosts, parseDiscourseTopic } from './discourse.ts';
 import type { FetchedDiscussion } from './fetch-types.ts';
 import { type PlatformContext, failedFrom, jsonOf, parsed, partWarning } from './fetch-platform.ts';
@@ -45,8 +44,9 @@ export async function fetchDiscourse(url: string, context: PlatformContext): Pro
           break;
         }
         asked += page.length;
-        const posts = parseDiscoursePosts(more.url, jsonOf(more), topic.origin, comments);
-        // A topic saved without post 1 gets its text from the page that holds it.
+        const posts = parseDiscoursePosts(more.url, jsonOf(more), topic.origin, comments, body.length > 0 ? body : null);
+        // A topic saved without post 1 gets its text from the page that holds it (the parser links
+        // that page's quotes against it; the topic's own comments keep what they were linked to).
         if (posts.body !== null && body.length === 0) body = posts.body;
         if (posts.body !== null) bodyFound = true;
         const fresh = posts.comments.filter((c) => !have.has(c.id));
@@ -61,10 +61,7 @@ export async function fetchDiscourse(url: string, context: PlatformContext): Pro
         article: {
           ...first.article,
           body,
-          comments: linkCommentQuotes(
-            body,
-            treeOrder(comments).map((n) => n.comment),
-          ),
+          comments: treeOrder(comments).map((n) => n.comment),
         },
         // Posts not asked for, and posts asked for that did not come (deleted since, or hidden).
         missing: ids.length - asked + Math.max(0, asked - returned),
