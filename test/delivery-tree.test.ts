@@ -17,6 +17,7 @@ import { createDeliveryEngine } from '../src/app/delivery/engine.ts';
 import type { DeliveryEngine, Target } from '../src/app/delivery/engine-types.ts';
 import { articleViews } from '../src/app/delivery/messages.ts';
 import { discordPoster } from '../src/ui/discord/discord-poster.ts';
+import { SHORTENED } from '../src/app/delivery/tree-comments.ts';
 import { createLogger } from '../src/core/log.ts';
 import { article } from './helpers/articles.ts';
 import { TOKEN } from './helpers/bot.ts';
@@ -96,7 +97,7 @@ const discussion = (): Article =>
   article({
     title: 'We are back',
     comments: [
-      reddit('a', null, 'First @everyone.'),
+      reddit('a', null, 'First @everyone.', { author: 'user_a' }),
       reddit('c', 'b', 'Reply to b.'),
       reddit('e', null, 'Another root.'),
       reddit('b', 'a', 'Reply to a.'),
@@ -104,6 +105,7 @@ const discussion = (): Article =>
     ],
   });
 
+const NOTE = /^\*\d+ more repl/u;
 const threadOf = (fake: FakeDiscord, t: Target): FakeMessage[] => fake.messages(fake.threads(t.channelId)[0]?.id ?? '');
 /** The message that begins with the comment's header: found by its source link. */
 const messageOf = (messages: readonly FakeMessage[], id: string): FakeMessage | undefined =>
@@ -204,7 +206,36 @@ for (const [name, open] of Object.entries(backends)) {
       expect(after.slice(5).map((m) => m.content)).toEqual(planned.slice(1).map((s) => s.message.content));
       for (const extra of after.slice(5)) expect(extra.message_reference?.message_id).toBe(messageOf(after, 'd')?.id);
       expect((await engine.deliver(t, [changed])).results[0]).toMatchObject({ action: 'none' });
+
+      // Shortened again: the parts past its end say so instead of showing words taken back; nothing is deleted.
+      const report2 = await engine.deliver(t, [first]);
+      expect(report2.results[0]).toMatchObject({ action: 'append', created: 0, edited: 5, error: null });
+      const last = threadOf(fake, t);
+      expect(last.map((m) => m.id)).toEqual(after.map((m) => m.id));
+      expect(last.slice(5).map((m) => m.content)).toEqual([SHORTENED, SHORTENED]);
+      expect(last.slice(0, 5).map((m) => m.content)).toEqual(articleViews(first).comments.map((s) => s.message.content));
+      expect((await engine.deliver(t, [first])).results[0]).toMatchObject({ action: 'none' });
       expect(fake.violations).toEqual([]);
+    });
+
+    it('THEN a capped run spends its budget on edits too, and the edits left wait for the next run', async () => {
+      const { fake, engine, t } = await harness(open, 2);
+      const first = discussion();
+      for (let i = 0; i < 3; i++) await engine.deliver(t, [first]);
+      const edited = { ...first, comments: first.comments.map((c) => ({ ...c, paragraphs: [`${c.paragraphs[0] ?? ''} (edited)`] })) };
+      const runs = [];
+      for (let i = 0; i < 4; i++) runs.push((await engine.deliver(t, [edited])).results[0]);
+      expect(runs.map((r) => [r?.action, r?.edited, r?.commentsLeft ?? 0])).toEqual([
+        ['append', 2, 3],
+        ['append', 2, 1],
+        ['append', 1, 0],
+        ['none', 0, 0],
+      ]);
+      expect(
+        threadOf(fake, t)
+          .filter((m) => !NOTE.test(m.content))
+          .map((m) => m.content),
+      ).toEqual(articleViews(edited).comments.map((s) => s.message.content));
     });
   });
 

@@ -4,8 +4,9 @@
  * deterministic nonce, so a resend after a crash within Discord's nonce window returns the message
  * already made; after a longer outage the thread's messages after the last one recorded are read
  * and matched before sending, and a post whose fate is unknown is looked for before it is made again
- * (find-post.ts). A thread gets at most `commentsPerRun` messages per run, and stops between two
- * messages at shutdown.
+ * (find-post.ts). Comments go in tree order, each reply a Discord reply to its parent's message,
+ * and comments edited or deleted at their source are edited in (tree-comments.ts). A thread gets at
+ * most `commentsPerRun` messages per run, and stops between two messages at shutdown.
  */
 import { createHash } from 'node:crypto';
 import PQueue from 'p-queue';

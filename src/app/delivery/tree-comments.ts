@@ -34,13 +34,31 @@ export async function recordedIn(progress: DeliveryProgressRepository, t: Target
   return new Map(rows.filter((m) => m.threadId === threadId).map((m) => [m.key, m]));
 }
 
-/** Steps posted already whose text changed since (edited or deleted at the source): their messages are edited. */
+/** What a comment's message says once an edit at the source made the comment shorter than the messages posted for it. */
+export const SHORTENED = '*(the rest of this comment was removed by an edit at the source)*';
+
+/**
+ * Steps posted already whose text changed since (edited or deleted at the source): their messages
+ * are edited. A comment that now needs fewer messages than it was posted in has the parts past its
+ * end edited to say so, rather than left showing words its author took back.
+ */
 export function changedSteps(plan: ArticlePlan, p: Progress | null, recorded: Recorded): Step[] {
   const done = new Set(p?.done ?? []);
-  return plan.comments.filter((s) => {
+  const changed = plan.comments.filter((s) => {
     const m = recorded.get(s.key);
     return done.has(s.key) && m !== undefined && m.digest !== s.digest;
   });
+  const planned = new Set(plan.comments.map((s) => s.key));
+  const comments = new Set(plan.comments.map((s) => s.commentId));
+  const gone = textDigest(SHORTENED);
+  for (const m of recorded.values()) {
+    // `c:<comment id>:<part>`; a comment id may hold colons itself (discourse:host:9).
+    const cut = m.key.lastIndexOf(':');
+    const commentId = m.key.slice(2, cut);
+    if (!m.key.startsWith('c:') || planned.has(m.key) || !comments.has(commentId) || !done.has(m.key) || m.digest === gone) continue;
+    changed.push({ key: m.key, message: { content: SHORTENED }, commentId, part: Number(m.key.slice(cut + 1)), parentId: null, digest: gone });
+  }
+  return changed;
 }
 
 export interface TreeOutcome {

@@ -40,7 +40,8 @@ export function depthMark(depth: number): string {
 export function treeHeader(c: Comment, depth: number): string | null {
   const link = sourceLink(c.url);
   if (link === null) return null;
-  const who = escape(truncate(c.author ?? c.id, AUTHOR_CHARS, '…').text);
+  // One line: a name with line breaks in it would break the header in two.
+  const who = escape(truncate((c.author ?? c.id).replace(/\s+/gu, ' ').trim() || c.id, AUTHOR_CHARS, '…').text);
   const parts = [`${depthMark(depth)}${depth > 0 ? ' ' : ''}**${who}**`];
   if (c.rating !== null) parts.push(`▲ ${c.rating}`);
   if (c.postedAt) parts.push(showTime(c.postedAt));
