@@ -25,6 +25,8 @@ export interface QuoteOptions {
   readonly about?: string;
   /** Where to look. Default 'article'. */
   readonly from?: 'article' | 'comments';
+  /** With `from: 'comments'`, only this comment (its id): to quote a comment someone picked. */
+  readonly comment?: string;
 }
 
 export interface ArticleQuoteSource {
@@ -45,6 +47,8 @@ export interface CommentQuoteSource {
   readonly author: string | null;
   readonly postedAt: string | null;
   readonly rating: number | null;
+  /** Where the comment can be read at its source, when it says (imported comments); absent otherwise. */
+  readonly url?: string;
   /** Index into the comment's paragraphs. */
   readonly paragraph: number;
   readonly start: number;
@@ -83,18 +87,35 @@ function articlePassages(article: Pick<Article, 'body'>): Passage[] {
   return out;
 }
 
-/** Commenters' own paragraphs: a paragraph repeating the article is the article's words, not theirs. */
-function commentPassages(article: Pick<Article, 'body' | 'comments'>): Passage[] {
-  const body = article.body
-    .map((b) => b.text)
-    .join('\n')
-    .replace(/\s+/gu, ' ');
+const flatten = (text: string): string => text.replace(/\s+/gu, ' ').trim();
+
+/**
+ * Commenters' own paragraphs. A paragraph repeating the article is the article's words, and one
+ * repeating the comment it answers is that commenter's (a Reddit or forum reply quotes its parent,
+ * often as a markdown `>` quote): quoting either under this commenter's name would misattribute it.
+ * Deleted comments have no words left to quote.
+ */
+function commentPassages(article: Pick<Article, 'body' | 'comments'>, only?: string): Passage[] {
+  const body = flatten(article.body.map((b) => b.text).join('\n'));
+  const byId = new Map(article.comments.map((c) => [c.id, c]));
+  const parentText = new Map<string, string>();
+  const parentOf = (c: Comment): string => {
+    const parent = c.replyTo === null ? undefined : byId.get(c.replyTo);
+    if (!parent) return '';
+    let text = parentText.get(parent.id);
+    if (text === undefined) parentText.set(parent.id, (text = flatten(parent.paragraphs.join('\n'))));
+    return text;
+  };
   return article.comments.flatMap((c) => {
+    if (c.deleted || (only !== undefined && c.id !== only)) return [];
     const marked = new Set(c.quotes.map((q) => q.paragraph));
     return c.paragraphs.flatMap((text, block) => {
-      const flat = text.replace(/\s+/gu, ' ').trim();
+      const flat = flatten(text);
       if (marked.has(block) || flat.length === 0) return [];
+      // A markdown quote is someone else's words, whoever they are.
+      if (flat.startsWith('>') || flat.startsWith('&gt;')) return [];
       if (flat.length >= COMMENT_QUOTE_MIN_CHARS && body.includes(flat)) return [];
+      if (flat.length >= COMMENT_QUOTE_MIN_CHARS && parentOf(c).includes(flat)) return [];
       return [{ text, block, section: null, comment: c }];
     });
   });
@@ -161,7 +182,7 @@ function run(units: readonly Unit[], best: number, related: (i: number) => boole
  */
 export function findQuote(article: Pick<Article, 'title' | 'body' | 'comments'>, opts?: QuoteOptions): Quote | null {
   const from = opts?.from ?? 'article';
-  const passages = from === 'comments' ? commentPassages(article) : articlePassages(article);
+  const passages = from === 'comments' ? commentPassages(article, opts?.comment) : articlePassages(article);
   const units: Unit[] = passages.flatMap((p, passage) => splitSentences(p.text).map((s) => ({ ...s, passage })));
   if (units.length === 0) return null;
   const analyses = analyzeAll(units.map((u) => u.text));
@@ -211,6 +232,7 @@ export function findQuote(article: Pick<Article, 'title' | 'body' | 'comments'>,
         author: comment.author,
         postedAt: comment.postedAt,
         rating: comment.rating,
+        ...(comment.url ? { url: comment.url } : {}),
         paragraph: passage.block,
         start: a.start,
         end: b.end,

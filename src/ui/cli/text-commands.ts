@@ -6,7 +6,7 @@ import { parseSource } from '../../adapters/sources/parse.ts';
 import { digest } from '../../core/text/digest.ts';
 import { summarize } from '../../core/text/summarize.ts';
 import { analyze } from '../../core/text/terms.ts';
-import { quotePassage } from '../../app/library/quote.ts';
+import { findComment, quotePassage } from '../../app/library/quote.ts';
 import { UserError, errorMessage } from '../../core/errors.ts';
 import { type Io, json, positiveInt, withStore } from './context.ts';
 import { resolveArticle } from './resolve-article.ts';
@@ -70,13 +70,28 @@ export function registerTextCommands(program: Command, io: Io): void {
     .argument('<id>', 'article id, id prefix or URL')
     .option('--about <words>', 'topic words (without them, a notable passage)', topic)
     .addOption(new Option('--from <where>', 'where to look').choices(['article', 'comments']).default('article'))
+    .option('--comment <ref>', 'quote this one comment: its id, number or link, as `show` prints them')
     .option('--json', 'print as JSON')
-    .action(async (id: string, opts: { about?: string; from: 'article' | 'comments'; json?: boolean }, cmd: Command) => {
+    .action(async (id: string, opts: { about?: string; from: 'article' | 'comments'; comment?: string; json?: boolean }, cmd: Command) => {
       await withStore(cmd, async (store) => {
         const article = await resolveArticle(store, id);
+        const picked = opts.comment === undefined ? undefined : findComment(article, opts.comment);
+        if (picked === null)
+          throw new UserError(
+            'not-found',
+            `--comment: no comment "${opts.comment}" on "${article.title}" (ids, numbers and links are as \`show\` prints them)`,
+          );
         // Nothing found is an answer, not a failure: exit 0, as `search` does with no results.
-        const cited = quotePassage(article, { about: opts.about, from: opts.from });
-        const view: QuoteView = { id: article.id, title: article.title, about: opts.about ?? null, from: opts.from, quote: cited?.quote ?? null };
+        const cited = quotePassage(article, picked ? { about: opts.about, from: 'comments', comment: picked.id } : { about: opts.about, from: opts.from });
+        const from = picked ? 'comments' : opts.from;
+        const view: QuoteView = {
+          id: article.id,
+          title: article.title,
+          about: opts.about ?? null,
+          from,
+          quote: cited?.quote ?? null,
+          citation: cited?.citation ?? null,
+        };
         io.out(opts.json ? json(view) : renderQuote(view, cited?.citation ?? null));
       });
     });

@@ -23,6 +23,8 @@ export interface QuoteView {
   readonly about: string | null;
   readonly from: 'article' | 'comments';
   readonly quote: Quote | null;
+  /** Who and where the quote comes from (for a comment from elsewhere, its platform and link); null when nothing matched. */
+  readonly citation: Citation | null;
 }
 
 const EXCERPT_CHARS = 80;
@@ -55,7 +57,13 @@ export function renderQuote(view: QuoteView, citation: Citation | null): string 
   }
   const lines = q.text.split('\n').map((l) => `> ${l}`);
   if (citation.kind === 'article') lines.push(`— ${citation.title}, ${citation.place}`);
-  else {
+  else if (citation.source && citation.source !== 'Discord') {
+    const parts = [`${citation.author ?? 'unknown author'} on ${citation.source}`];
+    if (citation.postedAt) parts.push(showTime(citation.postedAt));
+    if (citation.rating !== null) parts.push(`score ${citation.rating}`);
+    lines.push(`— ${parts.join(', ')}, on "${citation.title}"`);
+    if (citation.url) lines.push(`  ${citation.url}`);
+  } else {
     const parts = [`comment ${commentLabel(citation.comment)}`];
     if (citation.author) parts.push(`by ${citation.author}`);
     if (citation.postedAt) parts.push(showTime(citation.postedAt));
