@@ -183,7 +183,7 @@ describe('GIVEN a threaded Atom comment feed (hand-written after WordPress feed-
     expect(looksLikeCommentFeed(text)).toBe(true);
     const d = parseCommentFeed('threaded.atom', text, { now });
     expect(d.article.title).toBe('Roadworks');
-    expect(d.article.url).toBe('https://blog.example.org/roadworks/#comments');
+    expect(d.article.url).toBe('https://blog.example.org/roadworks/');
     const id = (n: number): string => `feed:https://blog.example.org/?p=5#comment-${n}`;
     expect(d.article.comments.map((c) => [c.id, c.replyTo, c.author, c.paragraphs])).toEqual([
       [id(1), null, 'P1', ['Comment 1']],

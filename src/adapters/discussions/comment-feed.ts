@@ -57,7 +57,8 @@ export function parseCommentFeed(where: string, bytes: Buffer | string, options:
   const doc = readCommentFeed(text);
   if (doc === null) throw new ParseError(where, null, 'a comment feed (RSS or Atom)');
 
-  const link = absolute(doc.info.link, self);
+  // WordPress's Atom comment feeds link to the post's "#comments" anchor: the article is the post itself.
+  const link = withoutFragment(absolute(doc.info.link, self));
   const title = doc.info.title === null ? null : collapse(doc.info.title.replace(COMMENTS_TITLE, ''));
   if (!title && link === null) throw new ParseError(where, null, 'a comment feed that names its article: a title or a link to the post');
   const source = options.source ?? null;
@@ -155,4 +156,11 @@ function absolute(link: string | null, base: string | null): string | null {
   } catch {
     return null;
   }
+}
+
+function withoutFragment(url: string | null): string | null {
+  if (url === null) return null;
+  const u = new URL(url);
+  u.hash = '';
+  return u.href;
 }
