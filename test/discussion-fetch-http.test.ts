@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDiscussionFetcher } from '../src/adapters/discussions/fetch-discussion.ts';
+import { retryAfterMs } from '../src/adapters/discussions/http-gate.ts';
 import { recognise } from '../src/adapters/discussions/recognise.ts';
 import {
   type DiscussionSite,
@@ -101,5 +102,26 @@ describe('GIVEN a discussion on a host Paperboy may not or cannot read', () => {
     expect(await fetcher.fetch('file:///etc/passwd', NO_VALIDATORS, { remaining: 5 })).toMatchObject({ outcome: 'failed', requests: 0 });
     expect(() => createDiscussionFetcher({ hackerNewsConcurrency: 0 })).toThrow('expected `hackerNewsConcurrency` to be a whole number from 1 up, got 0');
     expect(() => createDiscussionFetcher({ redditBase: 'ftp://x' })).toThrow('expected `redditBase` to be an http(s) URL, got "ftp://x"');
+  });
+});
+
+describe('GIVEN a shutdown while a request is under way', () => {
+  it('THEN the signal cuts the fetch short with a plain reason', async () => {
+    site.route('/t/2108.json', { silent: true });
+    const stop = new AbortController();
+    const fetching = localFetcher(site.base, clock).fetch(`${site.base}/t/2108`, NO_VALIDATORS, { remaining: 5 }, stop.signal);
+    while (site.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    stop.abort();
+    expect(await fetching).toEqual({ outcome: 'failed', reason: `cancelled before ${site.base}/t/2108.json answered`, retryAt: null, requests: 1 });
+  });
+});
+
+describe('GIVEN Retry-After as a date', () => {
+  it('THEN it is read as the wait until that moment, and nonsense as no wait given', () => {
+    const now = Date.parse('2026-12-01T12:00:00Z');
+    expect(retryAfterMs('Tue, 01 Dec 2026 12:00:30 GMT', now)).toBe(30_000);
+    expect(retryAfterMs('120', now)).toBe(120_000);
+    expect(retryAfterMs('soon', now)).toBeNull();
+    expect(retryAfterMs(null, now)).toBeNull();
   });
 });

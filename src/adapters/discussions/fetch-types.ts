@@ -8,7 +8,12 @@
 import type { Validators } from '../feeds/fetch.ts';
 import type { Discussion, DiscussionKind } from './types.ts';
 
-/** Requests one sync run may still make, shared by every discussion in it. */
+/**
+ * Requests one sync run may still make, shared by every discussion in it. One object per run: the
+ * fetcher keeps a run's answers by this object (a URL asked twice in a run is fetched once), so a new
+ * run needs a new budget object, and the fetcher itself can live as long as the process (its per-host
+ * gates, with their rate limits and backoff, carry over from run to run).
+ */
 export interface RequestBudget {
   /** Requests left; a fetcher stops asking (and counts what it left out) when it reaches 0. */
   remaining: number;
