@@ -2,12 +2,15 @@
  * `paperboy ingest` of saved discussion files, through the real CLI and a real SQLite file: the
  * recorded Reddit listing (a `.json` array of two, which must reach its parser whole, not be
  * streamed as two articles) and the HN API's example items, saved as a story alone and as an
- * array of items. The stored tree must be the parsed one, field for field.
+ * array of items; and the other helpers' kinds (a Discourse topic, an article's comment feed) reach
+ * their parsers the same way. The stored tree must be the parsed one, field for field.
  */
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { parseCommentFeed } from '../src/adapters/discussions/comment-feed.ts';
+import { parseDiscourseTopic } from '../src/adapters/discussions/discourse.ts';
 import { parseRedditListing } from '../src/adapters/discussions/reddit.ts';
 import type { Article } from '../src/core/model.ts';
 import { cliWith } from './helpers/cli.ts';
@@ -117,5 +120,27 @@ describe("GIVEN the HN API's example items saved as files", () => {
         ],
       }),
     ]);
+  });
+});
+
+describe('GIVEN a saved Discourse topic and a saved comment feed (fixtures of the other discussion parsers)', () => {
+  it('THEN each is stored as its parser reads it, the article with its comment tree', async () => {
+    const topic = join(dir, 'topic.json');
+    const feed = join(dir, 'comments.atom');
+    copyFileSync(resolve(DIR, 'discourse-topic-try-sandbox.json'), topic);
+    copyFileSync(resolve(DIR, 'comment-feed-blogger-salmon-test.atom'), feed);
+    const r = await cli('ingest', topic, feed);
+    expect(r.stdout).toContain('added 2, updated 0, unchanged 0, failed 0');
+    const expected = [parseDiscourseTopic(topic, JSON.parse(readFileSync(topic, 'utf8')), null).article, parseCommentFeed(feed, readFileSync(feed)).article];
+    const got = await stored();
+    for (const want of expected) {
+      expect(want.comments.length).toBeGreaterThan(0);
+      const article = got.find((a) => a.id === want.id);
+      // The store gives an unknown link or edit time back as absent; a parser may say null.
+      const known = (comments: readonly Article['comments'][number][]) =>
+        comments.map((c) => Object.fromEntries(Object.entries(c).filter(([k, v]) => !((k === 'url' || k === 'editedAt') && v === null))));
+      expect(known(article?.comments ?? [])).toEqual(known(want.comments));
+      expect(article?.title).toBe(want.title);
+    }
   });
 });

@@ -12,18 +12,18 @@ import { looksLikeRedditListing, parseRedditListing } from './reddit.ts';
 import type { Discussion } from './types.ts';
 
 /**
- * Keys that only discussion JSON has, looked for near the start: an article file without any is
- * not parsed a second time. A hint that is wrong costs one JSON.parse, nothing else.
+ * Keys that only discussion JSON has (with their quotes, as JSON writes keys): an article file
+ * without any is not parsed a second time. A hint that is wrong costs one JSON.parse, nothing else.
+ * Looked for in the whole text (a plain substring search, fast), since a key may come late.
  */
-const HINT = /"(?:kind|kids|story_id|children|post_stream|by|parent_id)"\s*:/;
-const HINT_SPAN = 8192;
+const HINTS = ['"kind"', '"kids"', '"story_id"', '"children"', '"post_stream"', '"parent_id"', '"by"'];
 
 /**
  * The article of a saved discussion, or null when `text` is not one (or not JSON at all: the
  * article parser then reports the syntax error with its line).
  */
 export function parseDiscussionJson(file: string, text: string, options: ParseOptions = {}): ParseResult | null {
-  if (!HINT.test(text.slice(0, HINT_SPAN))) return null;
+  if (!HINTS.some((hint) => text.includes(hint))) return null;
   let json: unknown;
   try {
     json = JSON.parse(text.replace(/^\uFEFF/, ''));
