@@ -215,7 +215,13 @@ describe('GIVEN hostile input (hand-written)', () => {
         stream: [1, 2, 3, 4, 5, 'x'],
         posts: [
           { id: 1, post_number: 1, username: 'op', cooked: '<p>Hello</p><script>alert(1)</script>', created_at: 'yesterday' },
-          { id: 2, post_number: 2, username: 'a', cooked: '<p>A</p>', reply_to_post_number: 3 },
+          {
+            id: 2,
+            post_number: 2,
+            username: 'a',
+            cooked: '<p>A, as <a class="mention" href="/u/sam">@sam</a> <a href="/t/x/1">said</a></p>',
+            reply_to_post_number: 3,
+          },
           { id: 3, post_number: 3, username: 'b', cooked: '<p>B</p>', reply_to_post_number: 2 },
           'not a post',
           { id: 'four', post_number: 4 },
@@ -225,6 +231,7 @@ describe('GIVEN hostile input (hand-written)', () => {
       },
     };
     const d = parseDiscourseTopic('loops.json', json, 'https://forum.example');
+    expect(d.article.comments[0]?.paragraphs).toEqual(['A, as @sam said (https://forum.example/t/x/1)']);
     expect(d.article.body).toEqual([{ type: 'paragraph', text: 'Hello' }]);
     expect(d.article.url).toBe('https://forum.example/t/..%2F..%2Fx%3Fy/9');
     expect(d.article.comments.map((c) => [c.id, c.replyTo])).toEqual([

@@ -31,6 +31,8 @@ export function cookedText(cooked: string, base: string | null, topicId: number 
   const doc = parseDocument(cooked, { decodeEntities: true });
   const furniture = DomUtils.findAll((el) => isQuoteTitle(el) || isImageMeta(el), doc.children);
   for (const el of furniture) DomUtils.removeElement(el);
+  // "@sam" links to sam's profile page; "@sam (https://forum/u/sam)" in every mention is noise.
+  for (const a of DomUtils.findAll((el) => el.name === 'a' && (hasClass(el, 'mention') || hasClass(el, 'mention-group')), doc.children)) delete a.attribs.href;
   // Each quote is converted on its own and everything between quotes together, so that each block is
   // known to come from a quote or not; Discourse puts quotes at the top level of a post.
   const blocks: Block[] = [];
