@@ -4,6 +4,7 @@ import { ConfigError } from '../../config.ts';
 import { UserError, referenceId } from '../../core/errors.ts';
 import { type Io, processIo } from './context.ts';
 import { registerCopyCommand } from './copy.ts';
+import { registerDiscussionCommands } from './discussion-commands.ts';
 import { registerFeedCommands } from './feed-commands.ts';
 import { registerLibraryCommands } from './library-commands.ts';
 import { registerTextCommands } from './text-commands.ts';
@@ -22,6 +23,7 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void, extra:
   registerLibraryCommands(program, io, setExitCode);
   registerTextCommands(program, io);
   registerFeedCommands(program, io, setExitCode);
+  registerDiscussionCommands(program, io, setExitCode);
   registerCopyCommand(program, io, setExitCode);
   return program;
 }

@@ -1,20 +1,25 @@
 /**
  * The delivery side of a process, shared by the bot (`paperboy start`) and the worker (`paperboy
- * worker`): the engine over a poster, the runner, what it collects before each run (the inbox, then
- * the feeds), and the schedule. One copy, so a worker delivers exactly as the bot does.
+ * worker`): the engine over a poster, the runner, what it collects before each run (the inbox, the
+ * feeds, then the followed discussions), and the schedule. One copy, so a worker delivers exactly as the bot does.
  */
 import nodeCron from 'node-cron';
-import type { Config } from '../../config.ts';
+import { type Config, DEFAULT_DISCUSSION_POLL_MINUTES, DEFAULT_DISCUSSION_REQUESTS } from '../../config.ts';
 import type { Logger } from '../../core/log.ts';
 import type { BotState } from '../../adapters/store/state.ts';
 import type { Store } from '../../adapters/store/contract.ts';
 import type { FetchLimits } from '../../adapters/feeds/fetch.ts';
+import { createDiscussionFetcher } from '../../adapters/discussions/fetch-discussion.ts';
+import type { DiscussionFetcher } from '../../adapters/discussions/fetch-types.ts';
 import { type FeedParser, createFeedParser } from '../../adapters/feeds/parse-worker.ts';
 import type { Poster } from '../../app/delivery/poster.ts';
 import { createDeliveryEngine } from '../../app/delivery/engine.ts';
 import { DeliveryRunner } from '../../app/delivery/run.ts';
 import { type ScheduledJob, scheduleDelivery } from '../../app/delivery/schedule.ts';
 import { Subscriptions } from '../../app/delivery/subscriptions.ts';
+import { logSyncs } from '../../app/discussion/discussion-log.ts';
+import { DiscussionFollows } from '../../app/discussion/follow.ts';
+import { syncDiscussions } from '../../app/discussion/sync.ts';
 import { type ArticleThread, ThreadIndex } from '../../app/discussion/threads.ts';
 import { type PollResult, pollFeeds, pollOne } from '../../app/feeds/poll.ts';
 import { FeedRegistry } from '../../app/feeds/registry.ts';
@@ -112,6 +117,12 @@ export interface DeliveryOptions {
   readonly feedParser: FeedParser;
   readonly feedFetch?: FetchLimits;
   /**
+   * Following discussions at their source: the fetcher (by default one over `feedFetch`), the
+   * requests one sync may make (DISCUSSION_REQUESTS_PER_RUN) and the least time between two syncs of
+   * one discussion (DISCUSSION_POLL_MINUTES). The sync runs after the feeds, before each run.
+   */
+  readonly discussions?: { readonly fetcher?: DiscussionFetcher; readonly requestsPerRun?: number; readonly minIntervalMs?: number };
+  /**
    * Read the inbox and poll the feeds before each run.
    * @default true
    */
@@ -130,6 +141,7 @@ export function deliveryOptions(config: Config): DeliveryOptions {
     inboxMaxBytes: config.maxInputBytes,
     feedParser: createFeedParser(),
     feedFetch: { allow: config.feedAllow },
+    discussions: { ...config.discussions, fetcher: createDiscussionFetcher({ limits: { allow: config.feedAllow } }) },
     collect: config.delivery,
   };
 }
@@ -150,6 +162,8 @@ export interface DeliveryWiring {
   readonly runner: DeliveryRunner;
   readonly subscriptions: Subscriptions;
   readonly index: ThreadIndex;
+  /** The followed discussions (/discussion, and subscriptions that follow their articles'); synced before each run when collecting. */
+  readonly discussions: DiscussionFollows;
   /** The router's `delivery` context; undefined when delivery is not wired in (the commands say so). */
   readonly context: DeliveryContext | undefined;
   /** Starts the schedule (when there is a cron). */
@@ -171,6 +185,10 @@ export function wireDelivery(options: DeliveryWiringOptions): DeliveryWiring {
   const stopping = new AbortController();
   const registry = new FeedRegistry(state.feeds);
   const toldHeld = new Set<string>();
+  const following = delivering?.discussions;
+  // Made even without delivery: it does nothing until asked (/discussion, or a sync when collecting).
+  const fetcher = following?.fetcher ?? createDiscussionFetcher({ limits: delivering?.feedFetch });
+  const discussions = new DiscussionFollows(state.discussions, fetcher, store);
   // Only among processes that share the feeds: one alone reads every feed whenever it collects, as before.
   const minIntervalMs = lease ? pollSpacingMs(delivering?.cron ?? null) : 0;
   const collect = async (): Promise<void> => {
@@ -180,10 +198,16 @@ export function wireDelivery(options: DeliveryWiringOptions): DeliveryWiring {
     if (stopping.signal.aborted) return;
     const options = { parse: delivering.feedParser.parse, now, limits: delivering.feedFetch, signal: stopping.signal, lease, minIntervalMs };
     logPolls(await pollFeeds(registry, store, options), log);
+    if (stopping.signal.aborted) return;
+    const requestsPerRun = following?.requestsPerRun ?? DEFAULT_DISCUSSION_REQUESTS;
+    const spacing = following?.minIntervalMs ?? DEFAULT_DISCUSSION_POLL_MINUTES * 60_000;
+    logSyncs(await syncDiscussions(state.discussions, store, { fetcher, requestsPerRun, minIntervalMs: spacing, now, lease, signal: stopping.signal }), log);
   };
-  const runner = new DeliveryRunner({ store, subscriptions, engine, log, now, collect, lease });
-  const context: DeliveryContext | undefined = delivering && {
+  const runner = new DeliveryRunner({ store, subscriptions, engine, log, now, collect, lease, discussions });
+  // Built apart and then typed, so that this compiles whether or not the router's context names the discussions yet.
+  const made = delivering && {
     subscriptions,
+    discussions,
     runner,
     cron: delivering.cron,
     feeds: {
@@ -204,11 +228,13 @@ export function wireDelivery(options: DeliveryWiringOptions): DeliveryWiring {
       },
     },
   };
+  const context: DeliveryContext | undefined = made;
   let job: ScheduledJob | null = null;
   return {
     runner,
     subscriptions,
     index,
+    discussions,
     context,
     schedule() {
       if (delivering?.cron && !job) job = scheduleDelivery(delivering.cron, runner, log);
