@@ -10,7 +10,7 @@ import type { ParseOptions } from '../sources/parse-options.ts';
 import { parseCommentFeed } from './comment-feed.ts';
 import { fetchDiscourse } from './fetch-discourse.ts';
 import { fetchHackerNews } from './fetch-hackernews.ts';
-import { type PlatformContext, failedFrom, parsed } from './fetch-platform.ts';
+import { type PlatformContext, type ResolvedOptions, failedFrom, parsed } from './fetch-platform.ts';
 import { fetchReddit } from './fetch-reddit.ts';
 import type { DiscussionFetcher, FetchedDiscussion, RequestBudget } from './fetch-types.ts';
 import { type Clock, HostGate, REAL_CLOCK } from './http-gate.ts';
@@ -63,15 +63,6 @@ export interface DiscussionFetcherOptions {
 }
 
 const SPACING: Readonly<Record<DiscussionKind, number>> = { reddit: 2000, hackernews: 0, discourse: 500, 'comment-feed': 1000 };
-
-/** Options with defaults applied, as the platform fetchers read them. */
-export interface ResolvedOptions {
-  readonly redditBase: string;
-  readonly hackerNewsBase: string;
-  readonly algoliaBase: string | null;
-  readonly hackerNewsConcurrency: number;
-  spacing(kind: DiscussionKind): number;
-}
 
 function checkedBase(name: string, value: string): string {
   let url: URL;

@@ -1,10 +1,18 @@
 /** What the platform fetchers share: their context, and turning answers and parse errors into FetchedDiscussion. */
 import type { Validators } from '../feeds/fetch.ts';
 import type { ParseOptions } from '../sources/parse-options.ts';
-import type { ResolvedOptions } from './fetch-discussion.ts';
 import type { FetchedDiscussion } from './fetch-types.ts';
 import type { FetchSession, GetResult } from './http-run.ts';
-import type { Discussion } from './types.ts';
+import type { Discussion, DiscussionKind } from './types.ts';
+
+/** Options with defaults applied, as the platform fetchers read them. */
+export interface ResolvedOptions {
+  readonly redditBase: string;
+  readonly hackerNewsBase: string;
+  readonly algoliaBase: string | null;
+  readonly hackerNewsConcurrency: number;
+  spacing(kind: DiscussionKind): number;
+}
 
 export interface PlatformContext {
   readonly session: FetchSession;
