@@ -22,7 +22,10 @@ const articleOption = text({
   max_length: 2000,
 });
 
-/** Discussions listed per page: each field stays under ~700 characters, so a page fits Discord's 6,000 for a message's embeds. */
+/**
+ * Discussions listed per page: a field is at most about 820 characters (the cuts below), so a page
+ * fits Discord's 6,000 for a message's embeds uncut (test/discussion-command-view.test.ts).
+ */
 export const PER_PAGE = 7;
 /** A title in a list or reply is cut here. */
 const TITLE_SHOWN = 80;
@@ -62,16 +65,20 @@ async function titleOf(store: Store, articleId: string): Promise<string | null> 
   return article && `“${escape(truncate(article.title, TITLE_SHOWN, '…').text)}”`;
 }
 
-/** Who asked, as follow options record it: a member's id, `cli`, or a subscription (`subscription:<channel id>`). */
-function addedBy(by: string | null): string {
+/**
+ * Who asked, as follow options record it: a member's id, `cli`, or a subscription (`subscription:<channel id>`).
+ * The list is every server's (discussions are followed once for all), so a member of another server
+ * is not named; a channel elsewhere shows as Discord shows a channel the reader cannot see.
+ */
+function addedBy(by: string | null, viewer: string | null): string {
   if (by === null) return '';
-  if (/^\d{1,20}$/.test(by)) return ` by <@${by}>`;
+  if (/^\d{1,20}$/.test(by)) return by === viewer ? ' by you' : ' by an admin';
   const channel = /^subscription:(\d{1,20})$/.exec(by)?.[1];
   if (channel) return ` by the subscription of <#${channel}>`;
   return by === 'cli' ? ' from the command line' : ` by ${escape(truncate(by, TITLE_SHOWN, '…').text)}`;
 }
 
-async function field(store: Store, d: DiscussionState): Promise<EmbedField> {
+async function field(store: Store, d: DiscussionState, viewer: string | null): Promise<EmbedField> {
   const title = d.articleId && (await titleOf(store, d.articleId));
   const lines = [shownUrl(d.url)];
   if (d.articleId) lines.push(`Article: ${title ?? 'no longer stored'} (id ${d.articleId.slice(0, 12)})`);
@@ -84,12 +91,12 @@ async function field(store: Store, d: DiscussionState): Promise<EmbedField> {
     const retry = d.retryAt ? ` Next try ${minute(d.retryAt)}.` : '';
     lines.push(`⚠ Failing (${plural(d.failures, 'time')}): ${escape(truncate(d.lastError, REASON_SHOWN, '…').text)}.${retry}`);
   }
-  lines.push(`Followed since ${minute(d.addedAt)}${addedBy(d.addedBy)}.`);
+  lines.push(`Followed since ${minute(d.addedAt)}${addedBy(d.addedBy, viewer)}.`);
   return { name: PLATFORM[d.kind], value: lines.join('\n') };
 }
 
-/** Page `page` (1-based) of the followed discussions. */
-export async function discussionListView(store: Store, all: readonly DiscussionState[], page: number): Promise<View> {
+/** Page `page` (1-based) of the followed discussions, as `viewer` (a member's id) sees it. */
+export async function discussionListView(store: Store, all: readonly DiscussionState[], page: number, viewer: string | null = null): Promise<View> {
   const pages = Math.max(1, Math.ceil(all.length / PER_PAGE));
   if (page > pages)
     throw new UserError('bad-option', `There ${pages === 1 ? 'is 1 page' : `are ${pages} pages`} of followed discussions; page ${page} is past the end.`);
@@ -105,7 +112,7 @@ export async function discussionListView(store: Store, all: readonly DiscussionS
       {
         title: 'Followed discussions',
         description,
-        fields: await Promise.all(shown.map((d) => field(store, d))),
+        fields: await Promise.all(shown.map((d) => field(store, d, viewer))),
         ...(pages > 1 && {
           footer: `Page ${page} of ${pages} · /discussion list page:${page < pages ? page + 1 : 1} for ${page < pages ? 'the next' : 'the first'}`,
         }),
@@ -128,7 +135,7 @@ export default slashCommand({
   ephemeral: true,
   run: async (options, ctx) => {
     const discussions = follows(ctx);
-    if (options.subcommand === 'list') return discussionListView(ctx.store, await discussions.list(), options.page);
+    if (options.subcommand === 'list') return discussionListView(ctx.store, await discussions.list(), options.page, ctx.actor?.userId ?? null);
     if (options.subcommand === 'remove') {
       const found = await discussions.get(options.url).catch((error: unknown) => {
         throw problem(error);

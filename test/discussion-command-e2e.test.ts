@@ -65,8 +65,14 @@ describe('GIVEN an admin and a stored article', () => {
     expect(hn?.value).toContain('<https://news.ycombinator.com/item?id=8863>');
     expect(hn?.value).toContain(`Article: “Harbour dredging starts” (id ${dredging.id.slice(0, 12)})`);
     expect(hn?.value).toContain('Not read yet.');
-    expect(hn?.value).toContain(`by <@${adminId}>.`);
+    expect(hn?.value).toContain('by you.');
     expect(reddit?.value).toContain('Article: its own, stored by the first sync');
+    // Another admin (perhaps of another server: the list is every server's) is not told who added it.
+    const other = h.fake.createUser({ username: 'deputy' });
+    h.fake.addMember(h.guildId, other.id, { permissions: ADMIN });
+    const theirs = await h.fake.runCommand({ guildId: h.guildId, channelId: h.channelId, userId: other.id, name: 'discussion', subcommand: 'list' }).reply();
+    expect(theirs.embeds[0]?.fields?.[0]?.value).toContain('by an admin.');
+    expect(theirs.embeds[0]?.fields?.[0]?.value).not.toContain(adminId);
   });
 
   it('THEN a bad address or article is refused saying what is wrong, and nothing is added', async () => {
