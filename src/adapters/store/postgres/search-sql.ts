@@ -34,6 +34,13 @@ export interface ScopeSql {
    */
   readonly newestBy: string;
   readonly detail: string;
+  /**
+   * The relevance window's stretches are sized by how densely the matches lie among the keys
+   * (comments: their tsvectors are in the row, so a stretch of keys is checked row by row without
+   * the GIN index), rather than by a fixed number of keys (articles: checking a row there reads its
+   * tsvector from the TOAST table, so the GIN index does the checking).
+   */
+  readonly densityWindow?: boolean;
   /** Titles alone, searched whatever the window leaves out. */
   readonly titles?: string;
 }
@@ -63,6 +70,7 @@ export const COMMENTS: ScopeSql = {
   weights: `'{1.0, 0.2, 0.4, 1.0}'`,
   date: 'coalesce(c.posted_at, a.published_at, a.ingested_at)',
   newestBy: 'c.posted_at',
+  densityWindow: true,
   detail: `SELECT c.rowid, a.id AS article_id, a.title, a.url, a.source, a.published_at, c.id AS comment_id, c.number AS comment_number,
       c.author AS comment_author, c.posted_at AS comment_posted_at, c.rating AS comment_rating, c.text AS text
     FROM comments c JOIN articles a ON a.position = c.article_position WHERE c.rowid = ANY($1::bigint[])`,
@@ -98,17 +106,24 @@ export function dateFloorOffsets(take: number): number[] {
  * branches of a UNION ALL run in order and the LIMIT above them stops the first that fills it,
  * so a word in most rows reads a few hundred of them rather than every match; a rare word runs
  * every branch, each a small bitmap scan. The order holds across branches because each stretch
- * is older than the one before.
+ * is older than the one before. `selects`, when given, is each branch's own select (else `select`).
  */
-function stretched(select: string, bounds: readonly string[], order: string, limit: string): string {
-  const branches = bounds.map((b) => `(${select} AND ${b} ORDER BY ${order} LIMIT ${limit})`);
+function stretched(select: string, bounds: readonly string[], order: string, limit: string, selects?: readonly string[]): string {
+  const branches = bounds.map((b, i) => `(${selects?.[i] ?? select} AND ${b} ORDER BY ${order} LIMIT ${limit})`);
   return branches.length === 1 ? `${select} ORDER BY ${order} LIMIT ${limit}` : `SELECT * FROM (${branches.join(' UNION ALL ')}) s LIMIT ${limit}`;
 }
 
 /** Conditions of the stretches between floors (newest first, descending), the last one open below. */
 function between(column: string, floors: readonly unknown[], p: Params): string[] {
-  if (floors.length === 0) return ['true'];
-  const names = floors.map((f) => p.add(f));
+  return betweenSql(
+    column,
+    floors.map((f) => p.add(f)),
+  );
+}
+
+/** between() with floors given as SQL expressions. */
+function betweenSql(column: string, names: readonly string[]): string[] {
+  if (names.length === 0) return ['true'];
   return [
     ...names.map((name, i) => (i === 0 ? `${column} >= ${name}` : `${column} < ${names[i - 1] ?? ''} AND ${column} >= ${name}`)),
     `${column} < ${names[names.length - 1] ?? ''}`,
@@ -130,6 +145,23 @@ const fewOrMany = (few: string, many: string) =>
     UNION ALL SELECT * FROM (${many}) many WHERE (SELECT n FROM counted) > ${COUNT_CAP}`;
 
 /**
+ * The newest `win` matches when there are more than COUNT_CAP, for a scope whose rows hold their
+ * tsvectors (densityWindow). The counted matches (m, the first COUNT_CAP + 1 in the table's order)
+ * tell how many keys there are per match (`spread`): each stretch of newest keys is sized to hold
+ * STRETCHES times `win` matches at that density, and is read on the key's index with the match
+ * checked row by row (`check`). A fixed number of keys held too few matches of a word in a few
+ * comments of a hundred (`car*`: 500 newest of 70,000), so the last, open stretch read every
+ * older match from the GIN index (60,000 heap blocks). That last stretch is still there, for
+ * when the newest keys hold fewer matches than the older ones did.
+ */
+function densityStretches(scope: ScopeSql, from: string, select: string, check: string, o: SearchOptions, p: Params, last: string, win: string): string {
+  const floors = STRETCHES.map((s) => `(SELECT ${last}::bigint + 1 - ${s} * ${win}::bigint * keys FROM spread)`);
+  const bounds = betweenSql(scope.key, floors);
+  const checked = `SELECT ${scope.key} AS rowid FROM ${from} WHERE ${check}${filters(scope, o, p)}`;
+  return stretched(select, bounds, `${scope.key} DESC`, win, [...floors.map(() => checked), select]);
+}
+
+/**
  * Relevance: the count, and the chosen rows with their scores (no rows when nothing matches; then
  * one row with the count and a null rowid). `last` is the key sequence's value, `take` the
  * rows the page needs.
@@ -143,15 +175,23 @@ export function relevanceSql(scope: ScopeSql, q: Query, o: SearchOptions, take: 
   // Deep pages widen the window, so that every page comes from one consistent ranking.
   const windowSize = Math.max(RANK_WINDOW, take);
   const win = p.add(windowSize);
+  const select = `SELECT ${scope.key} AS rowid FROM ${from} WHERE ${where}`;
   // key + 1 > floor + 1 is key > floor, written as >= for between(); keys are whole numbers.
-  const keyBounds = between(
-    scope.key,
-    keyFloors(last, windowSize).map((f) => f + 1),
-    p,
-  );
-  const many = stretched(`SELECT ${scope.key} AS rowid FROM ${from} WHERE ${where}`, keyBounds, `${scope.key} DESC`, win);
+  const many = scope.densityWindow
+    ? densityStretches(scope, from, select, q.check(scope.vector, scope.config, p), o, p, p.add(last), win)
+    : stretched(
+        select,
+        between(
+          scope.key,
+          keyFloors(last, windowSize).map((f) => f + 1),
+          p,
+        ),
+        `${scope.key} DESC`,
+        win,
+      );
   const ctes = [
     counted(from, where, `${scope.key} AS rowid`),
+    ...(scope.densityWindow ? [`spread AS MATERIALIZED (SELECT greatest(1, (max(rowid) - min(rowid) + 1) / count(*))::bigint AS keys FROM m)`] : []),
     `win AS MATERIALIZED (${fewOrMany(`SELECT rowid FROM m ORDER BY rowid DESC LIMIT ${win}`, many)})`,
   ];
   let keys = 'SELECT rowid FROM win';

@@ -86,6 +86,8 @@ export interface RankColumns {
 export interface Query {
   /** `pairs`: the vector has search-pairs.ts's index (articles' `search`), used when the query has phrases. */
   match(vector: string, config: string, p: Params, pairs?: boolean): string;
+  /** The same condition that no index serves (ts_match_vq is @@ as a function): a filter on rows found otherwise. */
+  check(vector: string, config: string, p: Params): string;
   rank(columns: RankColumns, p: Params): string;
 }
 
@@ -96,6 +98,7 @@ export function queryOf(text: string, configs: readonly string[], phrases: reado
     pairs && phrases.length > 0 ? pairsMatch(vector, tsquery(c, p), `${p.add(c)}::regconfig`, phrases, p) : `${vector} @@ ${tsquery(c, p)}`;
   return {
     match: (vector, config, p, pairs = false) => `(${configs.map((c) => `(${config} = ${p.add(c)}::regconfig AND ${one(vector, c, p, pairs)})`).join(' OR ')})`,
+    check: (vector, config, p) => `(${configs.map((c) => `(${config} = ${p.add(c)}::regconfig AND ts_match_vq(${vector}, ${tsquery(c, p)}))`).join(' OR ')})`,
     rank: (s, p) => {
       // ts_rank rather than ts_rank_cd: its weight for a word's repeats falls off (1/n²), as BM25's
       // does, so a body repeating a word does not outrank a title holding it. Normalization 1
