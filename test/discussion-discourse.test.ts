@@ -141,6 +141,8 @@ describe('GIVEN /t/ID/posts.json pages (the stream fetched in parts)', () => {
     );
     expect(page.comments.map((c) => c.number)).toEqual(Array.from({ length: 19 }, (_, i) => i + 2));
     expectResolvedTree(page.comments);
+    // An emoji is an image whose alt is what the author typed.
+    expect(page.comments.find((c) => c.number === 13)?.paragraphs.some((p) => p.endsWith('12 years of democrat presidents, though :confused:'))).toBe(true);
     // Post 20 quotes post 1 of topic 2081, whose notice differs from this one's by its link only.
     const post20 = page.comments.find((c) => c.number === 20)!;
     expect(post20.paragraphs[2]).toMatch(/^This is a companion discussion topic for the original entry at https:\/\/curi\.us\/2590-/);

@@ -33,6 +33,12 @@ export function cookedText(cooked: string, base: string | null, topicId: number 
   for (const el of furniture) DomUtils.removeElement(el);
   // "@sam" links to sam's profile page; "@sam (https://forum/u/sam)" in every mention is noise.
   for (const a of DomUtils.findAll((el) => el.name === 'a' && (hasClass(el, 'mention') || hasClass(el, 'mention-group')), doc.children)) delete a.attribs.href;
+  // An emoji is an <img> (dropped with every image) whose alt is its name: ":confused:" is what the author typed.
+  for (const img of DomUtils.findAll((el) => el.name === 'img' && hasClass(el, 'emoji'), doc.children)) {
+    const alt = img.attribs.alt ?? '';
+    const name = alt.length <= 64 && /^:[\w+-]+:$/.test(alt) ? parseDocument(alt).children[0] : undefined;
+    if (name) DomUtils.replaceElement(img, name);
+  }
   // Each quote is converted on its own and everything between quotes together, so that each block is
   // known to come from a quote or not; Discourse puts quotes at the top level of a post.
   const blocks: Block[] = [];
