@@ -97,6 +97,21 @@ describe('GIVEN a post whose listing holds back comments in `more` stubs', () =>
     const stillHeld = got.discussion.more.flatMap((s) => s.children);
     expect(stillHeld).toEqual(listing.more.flatMap((s) => s.children).slice(300));
   });
+  it('THEN ids an answer holds back again are not asked for twice', async () => {
+    site.route('/comments/3hahrw.json', { headers: JSON_TYPE, body: PRAW_LISTING });
+    // The recorded answer, plus a stub (made here) that lists again the ids just asked for.
+    const more = JSON.parse(PRAW_MORE) as { json: { data: { things: unknown[] } } };
+    const listing = parseRedditListing('listing', JSON.parse(PRAW_LISTING));
+    const again = {
+      kind: 'more',
+      data: { id: 'x', name: 't1__', parent_id: 't3_3hahrw', count: 9, depth: 0, children: listing.more.find((s) => s.parent === 't3_3hahrw')!.children },
+    };
+    more.json.data.things.push(again);
+    site.route('/api/morechildren.json', { headers: JSON_TYPE, body: more });
+    const got = fresh(await localFetcher(site.base, clock).fetch('https://www.reddit.com/comments/3hahrw', NO_VALIDATORS, { remaining: 10 }));
+    expect(site.hits('/api/morechildren.json')).toBe(1);
+    expect(got.requests).toBe(2);
+  });
 });
 
 describe('GIVEN a Reddit that limits its callers', () => {

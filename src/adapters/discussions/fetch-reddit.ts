@@ -49,8 +49,9 @@ async function expand(discussion: Discussion, id: string, context: PlatformConte
   const have = new Set(comments.map((c) => c.id));
   const warnings = [...discussion.warnings];
   const permalink = discussion.url === null ? null : new URL(discussion.url).pathname;
+  const askedBefore = new Set<string>();
   for (;;) {
-    const batch = nextBatch(queue);
+    const batch = nextBatch(queue, askedBefore);
     if (batch.length === 0) break;
     const address = `${options.redditBase}/api/morechildren.json?api_type=json&raw_json=1&link_id=t3_${id}&children=${batch.map((b) => encodeURIComponent(b.id)).join(',')}`;
     const got = await session.get(address, { accept: ACCEPT, spacingMs: options.spacing('reddit') });
@@ -84,12 +85,19 @@ async function expand(discussion: Discussion, id: string, context: PlatformConte
   };
 }
 
-/** Up to 100 children, in queue order, from stubs not yet fully asked for; "continue this thread" stubs (no children) are left as they are. */
-function nextBatch(queue: Queued[]): { id: string; of: Queued }[] {
+/** Up to 100 children never asked for before, in queue order, from stubs not yet fully asked for; "continue this thread" stubs (no children) are left as they are. */
+function nextBatch(queue: Queued[], askedBefore: Set<string>): { id: string; of: Queued }[] {
   const batch: { id: string; of: Queued }[] = [];
   for (const q of queue) {
+    // Children from q.asked on; those already asked for through another stub (a hostile or confused
+    // answer) count as asked and cost nothing more.
     for (let i = q.asked; i < q.stub.children.length && batch.length < MORE_CHILDREN_PER_REQUEST; i++) {
       const child = q.stub.children[i]!;
+      if (askedBefore.has(child)) {
+        if (i === q.asked) q.asked += 1;
+        continue;
+      }
+      askedBefore.add(child);
       batch.push({ id: child, of: q });
     }
     if (batch.length >= MORE_CHILDREN_PER_REQUEST) break;
