@@ -12,6 +12,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { parseCommentFeed } from '../src/adapters/discussions/comment-feed.ts';
 import { parseDiscourseTopic } from '../src/adapters/discussions/discourse.ts';
 import { parseRedditListing } from '../src/adapters/discussions/reddit.ts';
+import { readFiles } from '../src/adapters/sources/read.ts';
+import { emptyReport } from '../src/adapters/sources/report.ts';
 import type { Article } from '../src/core/model.ts';
 import { cliWith } from './helpers/cli.ts';
 
@@ -80,6 +82,19 @@ describe('GIVEN the recorded Reddit listing saved as a file', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('added 2, updated 0, unchanged 0, failed 1');
     expect(r.stderr).toContain('broken.json: expected the first listing to hold the post');
+  });
+
+  it('THEN over the size cap it is refused whole, saying a discussion is not streamed, rather than read as two articles', async () => {
+    const report = emptyReport();
+    const read = [];
+    for await (const source of readFiles([LISTING], report, { maxBytes: 100_000 })) read.push(source);
+    expect(read).toEqual([]);
+    expect(report.failures).toEqual([
+      {
+        file: LISTING,
+        error: `${LISTING}: expected a file of at most 97.7 kB (INGEST_MAX_MB), got 550.8 kB; it was not read; a saved discussion (a Reddit listing, Hacker News items) is read whole`,
+      },
+    ]);
   });
 });
 

@@ -158,7 +158,9 @@ export async function* readFiles(files: readonly string[], report: IngestReport,
         }
         continue;
       }
-      if (ext === '.json' && (await firstByte(file)) === 0x5b && !(await isDiscussionArray(file, maxBytes))) {
+      const array = ext === '.json' && (await firstByte(file)) === 0x5b;
+      const discussion = array && (await isDiscussionArray(file, maxBytes));
+      if (array && !discussion) {
         for await (const record of splitJsonArray(file, createReadStream(file), maxBytes)) {
           const read = recordText(record, `an article (\`[${record.index}]\`)`, maxBytes);
           if ('text' in read) yield { file, element: { index: record.index, line: record.line, column: record.column }, content: read.text };
@@ -168,9 +170,10 @@ export async function* readFiles(files: readonly string[], report: IngestReport,
       }
       const { size } = await stat(file);
       if (size > maxBytes) {
-        const streamed =
-          ext === '.json'
-            ? '; a .json array of articles or a .jsonl file is read one article at a time, at any size, but a saved discussion is read whole'
+        const streamed = discussion
+          ? '; a saved discussion (a Reddit listing, Hacker News items) is read whole'
+          : ext === '.json'
+            ? '; a .json array or a .jsonl file is read one article at a time, at any size'
             : '';
         fail(file, `${file}: expected a file of at most ${formatSize(maxBytes)} (INGEST_MAX_MB), got ${formatSize(size)}; it was not read${streamed}`);
         continue;
