@@ -84,6 +84,11 @@ describe('GIVEN a story read through the official API, item by item', () => {
     expect(fetched).toEqual({ outcome: 'not-modified', requests: 1 });
     expect(site.requests.length).toBe(1);
   });
+  it('THEN an item Hacker News does not have (null) fails, naming it, without further requests', async () => {
+    site.route('/v0/item/1.json', { body: null });
+    const got = await localFetcher(site.base, clock).fetch('https://news.ycombinator.com/item?id=1', NO_VALIDATORS, { remaining: 10 });
+    expect(got).toEqual({ outcome: 'failed', reason: `${site.base}/v0/item/1.json: Hacker News has no item 1 (it answered null)`, retryAt: null, requests: 1 });
+  });
 });
 
 describe('GIVEN Algolia configured', () => {

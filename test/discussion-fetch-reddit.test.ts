@@ -112,6 +112,19 @@ describe('GIVEN a post whose listing holds back comments in `more` stubs', () =>
     expect(site.hits('/api/morechildren.json')).toBe(1);
     expect(got.requests).toBe(2);
   });
+  it('THEN a failed expansion keeps the listing, its stubs and their count, and says what was not fetched', async () => {
+    site.route('/comments/3hahrw.json', { headers: JSON_TYPE, body: PRAW_LISTING });
+    site.route('/api/morechildren.json', { status: 500 });
+    const listing = parseRedditListing('listing', JSON.parse(PRAW_LISTING));
+    const got = fresh(await localFetcher(site.base, clock).fetch('https://www.reddit.com/comments/3hahrw', NO_VALIDATORS, { remaining: 10 }));
+    expect(got.discussion.article.comments).toEqual(listing.article.comments);
+    expect(got.discussion.more).toEqual(listing.more);
+    expect(got.discussion.missing).toBe(listing.missing);
+    const ids = listing.more.flatMap((s) => s.children).length;
+    expect(got.discussion.warnings.at(-1)).toBe(
+      `${site.base}/api/morechildren.json (post 3hahrw): ${ids} comments held back in \`more\` stubs were not fetched: HTTP 500 Internal Server Error from ${site.base}${site.requests[1]!.url}`,
+    );
+  });
 });
 
 describe('GIVEN a Reddit that limits its callers', () => {

@@ -57,7 +57,10 @@ async function expand(discussion: Discussion, id: string, context: PlatformConte
     const got = await session.get(address, { accept: ACCEPT, spacingMs: options.spacing('reddit') });
     if (got.kind !== 'ok') {
       // Out of budget is the expected end; anything else is worth a line.
-      if (got.kind === 'failed' && got.reason !== SPENT) warnings.push(partWarning(address, `${batch.length} comments held back in \`more\` stubs were`, got));
+      if (got.kind === 'failed' && got.reason !== SPENT)
+        warnings.push(
+          partWarning(`${options.redditBase}/api/morechildren.json (post ${id})`, `${batch.length} comments held back in \`more\` stubs were`, got),
+        );
       break;
     }
     for (const b of batch) b.of.asked += 1;
