@@ -13,7 +13,7 @@
 import { readFileSync } from 'node:fs';
 import { REST } from 'discord.js';
 import { FakeDiscord, type RequestRecord } from '@paperboy/fake-discord';
-import { type Article, articleId, type Comment } from '../src/core/model.ts';
+import type { Article, Comment } from '../src/core/model.ts';
 import { createDeliveryEngine } from '../src/app/delivery/engine.ts';
 import { discordPoster } from '../src/ui/discord/discord-poster.ts';
 import { createLogger } from '../src/core/log.ts';
@@ -24,73 +24,10 @@ import { parseRedditListing } from '../src/adapters/discussions/reddit.ts';
 export const REDDIT_LISTING = '/work/shared/datasets/discussions/reddit_n49rw_announcements_were_back.listing.json';
 const token = 'MTAwMDAwMDAwMDAwMDAwMDAx.GbotTk.local-discord-bench-token-0123456789';
 
-interface RedditThing {
-  kind: string;
-  data: Record<string, unknown>;
-}
-
-const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
-const isoSeconds = (s: number): string => new Date(s * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
-
-/**
- * The listing's comments as Paperboy comments, in the listing's order (each before its replies), read
- * here only until src/adapters/discussions/reddit.ts reads listings: `discussionOf` prefers it.
- */
-function commentsOfListing(json: unknown): { title: string; url: string; comments: Comment[] } {
-  const [postListing, commentListing] = json as [{ data: { children: RedditThing[] } }, { data: { children: RedditThing[] } }];
-  const post = postListing.data.children[0]?.data ?? {};
-  const base = `https://www.reddit.com${str(post.permalink) ?? ''}`;
-  const comments: Comment[] = [];
-  const walk = (things: readonly RedditThing[]): void => {
-    for (const { kind, data } of things) {
-      if (kind !== 't1') continue;
-      const id = str(data.id) ?? '';
-      const body = str(data.body) ?? '';
-      const gone = body === '[deleted]' || body === '[removed]';
-      const parent = str(data.parent_id) ?? '';
-      comments.push({
-        id: `reddit:${id}`,
-        number: null,
-        author: str(data.author),
-        authorId: null,
-        postedAt: typeof data.created_utc === 'number' ? isoSeconds(data.created_utc) : null,
-        rating: data.score_hidden === true || typeof data.score !== 'number' ? null : data.score,
-        paragraphs: gone ? [] : body.split(/\n\s*\n/u).filter((p) => p.trim() !== ''),
-        quotes: [],
-        replyTo: parent.startsWith('t1_') ? `reddit:${parent.slice(3)}` : null,
-        url: `${base}${id}/`,
-        editedAt: typeof data.edited === 'number' ? isoSeconds(data.edited) : null,
-        ...(gone && { deleted: true }),
-      });
-      const replies = data.replies as { data?: { children?: RedditThing[] } } | '' | undefined;
-      if (replies && replies.data?.children) walk(replies.data.children);
-    }
-  };
-  walk(commentListing.data.children);
-  return { title: str(post.title) ?? 'Reddit thread', url: str(post.url) ?? base, comments };
-}
-
-/** The Reddit thread as an Article with its comment tree: through the Reddit parser once it reads listings, else read here. */
+/** The Reddit thread as an Article with its comment tree, read by the Reddit parser. */
 export function redditArticle(path = REDDIT_LISTING): Article {
-  const json: unknown = JSON.parse(readFileSync(path, 'utf8'));
-  try {
-    return parseRedditListing(path, json).article;
-  } catch {
-    const { title, url, comments } = commentsOfListing(json);
-    const identity = { url, source: 'Reddit r/announcements', title };
-    return {
-      id: articleId(identity),
-      ...identity,
-      author: null,
-      publishedAt: null,
-      language: null,
-      body: [],
-      comments,
-      declaredCommentCount: comments.length,
-      commentsUrl: url,
-      ingestedAt: '2026-12-01T00:00:00.000Z',
-    };
-  }
+  const discussion = parseRedditListing(path, JSON.parse(readFileSync(path, 'utf8')) as unknown);
+  return discussion.article;
 }
 
 /** `total` comments: copies of `comments` (parents before replies), each copy's ids (and its replies' targets) renamed. */
@@ -111,7 +48,7 @@ export interface DiscussionDeliveryFigures {
   readonly discussion_delivery_thread_messages: number;
   readonly discussion_delivery_runs: number;
   readonly discussion_delivery_first_post_ms: number;
-  readonly discussion_delivery_first_reply_ms: number;
+  readonly discussion_delivery_first_comment_ms: number;
   readonly discussion_delivery_thread_msgs_per_s: number;
   readonly discussion_delivery_429s: number;
   readonly discussion_delivery_thread_limit_msgs_per_s: number;
@@ -156,7 +93,7 @@ export async function runDiscussionDeliveryBench(comments = 1500): Promise<Discu
       discussion_delivery_thread_messages: threadMessages,
       discussion_delivery_runs: runs,
       discussion_delivery_first_post_ms: +((made[0] ?? started) - started).toFixed(1),
-      discussion_delivery_first_reply_ms: +((made[1] ?? started) - started).toFixed(1),
+      discussion_delivery_first_comment_ms: +((made[1] ?? started) - started).toFixed(1),
       discussion_delivery_thread_msgs_per_s: +(threadMessages / seconds).toFixed(1),
       discussion_delivery_429s: fake.requests.filter((r) => r.status === 429).length,
       discussion_delivery_thread_limit_msgs_per_s: threadLimit.limit / (threadLimit.windowMs / 1000),

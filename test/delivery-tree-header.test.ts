@@ -1,7 +1,7 @@
 /** The header of an imported comment's message: depth, author, score, time and the link to its source, with outside text made harmless. */
 import { describe, expect, it } from 'vitest';
 import type { Comment } from '../src/core/model.ts';
-import { depthMark, treeHeader } from '../src/app/delivery/tree-header.ts';
+import { depthMark, shortTime, treeHeader } from '../src/app/delivery/tree-header.ts';
 import { moreNote } from '../src/app/delivery/tree-note.ts';
 
 const c = (extra: Partial<Comment>): Comment => ({
@@ -25,6 +25,15 @@ describe('GIVEN imported comments', () => {
       '↳ **pg** · ▲ -3 · 2011-05-05 10:00 UTC · <https://news.ycombinator.com/item?id=123>',
     );
     expect([0, 1, 2, 9].map(depthMark)).toEqual(['', '↳', '↳2', '↳9']);
+  });
+
+  it('THEN times show to the minute with their zone, as the sources give them', () => {
+    expect(['2011-12-08T03:26:47.000Z', '2011-12-08T03:26', '2011-12-08T03:26:00+02:00', '2011-12-08'].map(shortTime)).toEqual([
+      '2011-12-08 03:26 UTC',
+      '2011-12-08 03:26',
+      '2011-12-08 03:26 +02:00',
+      '2011-12-08',
+    ]);
   });
 
   it('THEN a hostile author stays on one line, escaped and capped; no author shows the id', () => {

@@ -6,7 +6,6 @@
  */
 import { type Comment, isHttpUrl } from '../../core/model.ts';
 import { truncate } from '../../core/text/truncate.ts';
-import { showTime } from '../views/format.ts';
 import { escape } from '../views/markdown.ts';
 
 /** An author's name is outside text of any length: a header holds at most this much of it. */
@@ -24,6 +23,17 @@ function sourceLink(url: string | null | undefined): string | null {
   // The URL serialiser encodes `<` and `>`; checked all the same, since one would end the link early.
   if (href.length > LINK_CHARS || /[<>\s]/u.test(href)) return null;
   return `<${href}>`;
+}
+
+/**
+ * A time to the minute: `2011-12-08 03:26 UTC`. Sources give seconds and milliseconds
+ * (`2011-12-08T03:26:47.000Z`), which a header has no room for. `iso` is checked at ingest.
+ */
+export function shortTime(iso: string): string {
+  const m = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/u.exec(iso);
+  if (!m) return escape(iso);
+  const [, day, time, zone] = m;
+  return [day, time, zone === 'Z' ? 'UTC' : zone].filter((part) => part !== undefined).join(' ');
 }
 
 /** The depth, compactly: nothing for a root, "↳" for a reply, "↳3" for a reply three levels down. */
@@ -44,7 +54,7 @@ export function treeHeader(c: Comment, depth: number): string | null {
   const who = escape(truncate((c.author ?? c.id).replace(/\s+/gu, ' ').trim() || c.id, AUTHOR_CHARS, '…').text);
   const parts = [`${depthMark(depth)}${depth > 0 ? ' ' : ''}**${who}**`];
   if (c.rating !== null) parts.push(`▲ ${c.rating}`);
-  if (c.postedAt) parts.push(showTime(c.postedAt));
+  if (c.postedAt) parts.push(shortTime(c.postedAt));
   parts.push(link);
   return parts.join(' · ');
 }
