@@ -275,6 +275,36 @@ describe('GIVEN hostile or odd listings (hand-written)', () => {
     expect(treeOrder(d.article.comments).find((n) => n.comment.id === 'reddit:kid')?.depth).toBe(1);
   });
 
+  it('THEN a morechildren answer that still holds stubs gives them back, with what they stand for', () => {
+    const got = parseRedditMoreChildren('mc.json', {
+      json: {
+        errors: [],
+        data: {
+          things: [
+            t1('m1', { parent_id: 't1_top', permalink: '/r/test/comments/abc/a_post/m1/' }),
+            { kind: 'more', data: { parent_id: 't1_m1', children: ['m2', 'm3'], count: 5 } },
+            { kind: 'more', data: { parent_id: 't1_m1', children: [], count: 0, id: '_' } },
+          ],
+        },
+      },
+    });
+    expect(got.comments.map((c) => [c.id, c.replyTo, c.url])).toEqual([['reddit:m1', 'reddit:top', 'https://www.reddit.com/r/test/comments/abc/a_post/m1/']]);
+    expect(got.more).toEqual([
+      { parent: 't1_m1', children: ['m2', 'm3'], count: 5 },
+      { parent: 't1_m1', children: [], count: 0 },
+    ]);
+  });
+
+  it('THEN an array of articles is not taken for a listing', () => {
+    expect(
+      looksLikeRedditListing([
+        { title: 'A', body: 'x' },
+        { title: 'B', body: 'y' },
+      ]),
+    ).toBe(false);
+    expect(looksLikeRedditListing([{ kind: 'Listing' }])).toBe(false);
+  });
+
   it('THEN a link post points at its link, and its permalink is the discussion', () => {
     const d = parseRedditListing('link.json', listing([], { is_self: false, url: 'https://example.com/story' }));
     expect(d.article.url).toBe('https://example.com/story');
