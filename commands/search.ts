@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import type { SearchHit } from '../src/adapters/store/search.ts';
 import type { Store } from '../src/adapters/store/contract.ts';
-import { type SearchQuery, searchPage } from '../src/app/library/search.ts';
+import { type CommentOrigin, type SearchQuery, commentOrigins, originKey, searchPage } from '../src/app/library/search.ts';
+import { commentSource, commentUrl, isImported } from '../src/app/views/comment-source.ts';
 import { commentLabel, showTime } from '../src/app/views/format.ts';
 import { escape, highlightOneLine, link, oneLine } from '../src/app/views/markdown.ts';
 import { UserError } from '../src/core/errors.ts';
@@ -22,19 +23,38 @@ const QUERY_SHOWN = 100;
 
 type Query = Pick<SearchQuery, 'query' | 'scope' | 'source'>;
 
-function where(hit: SearchHit): string {
-  const parts = hit.comment
-    ? [escape(commentLabel(hit.comment)), hit.comment.author && `by ${escape(hit.comment.author)}`, showTime(hit.comment.postedAt)]
+/**
+ * A comment hit's link is shown up to this length: five hits with their titles, snippets and links
+ * stay within one embed description. A longer one is left out (a cut link leads nowhere).
+ */
+const HIT_LINK_CHARS = 200;
+/** A commenter's name in a hit is cut here. */
+const NAME_CHARS = 100;
+
+/** Whether a comment from `origin` was written elsewhere than the article's page or its Discord thread. */
+const fromElsewhere = (origin: CommentOrigin | undefined): origin is CommentOrigin & { source: string } =>
+  origin?.source !== undefined && origin.source !== null && origin.source !== 'Discord';
+
+function where(hit: SearchHit, origin: CommentOrigin | undefined): string {
+  const c = hit.comment;
+  if (c && fromElsewhere(origin)) {
+    // An imported comment: its id means nothing to a reader; who wrote it where, and the way there, do.
+    const who = `comment by ${escape(truncate(c.author ?? 'unknown author', NAME_CHARS, '…').text)} on ${escape(origin.source)}`;
+    const url = origin.url !== null && origin.url.length <= HIT_LINK_CHARS ? `[open](${origin.url.replace(/\)/g, '%29')})` : null;
+    return [who, showTime(c.postedAt), url].filter(Boolean).join(' · ');
+  }
+  const parts = c
+    ? [escape(commentLabel(c)), c.author && `by ${escape(c.author)}`, showTime(c.postedAt)]
     : [hit.source && escape(hit.source), showTime(hit.publishedAt)];
   return parts.filter(Boolean).join(' · ');
 }
 
-function hitText(hit: SearchHit, n: number): string {
+function hitText(hit: SearchHit, n: number, origin: CommentOrigin | undefined): string {
   const title = link(truncate(hit.title, TITLE_SHOWN, '…').text, hit.url);
   const snippet = oneLine(hit.snippet);
   // Snippets are short already (search.ts); the cut is for a pathological one, and drops the bold.
   const shown = snippet.length <= SNIPPET_CHARS ? highlightOneLine(hit.snippet, hit.highlights) : escape(truncate(snippet, SNIPPET_CHARS, '…').text);
-  const meta = where(hit);
+  const meta = where(hit, origin);
   return `**${n}.** ${title}${meta ? `\n${meta}` : ''}\n${shown}`;
 }
 
@@ -59,11 +79,13 @@ const WHO_SEPARATOR = ' · ';
  * whose, ahead of the title: several hits are often comments on one article, and the title alone
  * would make them the same entry. The description adds the start of the matching text.
  */
-function optionFor(hit: SearchHit, index: number, offset: number): SelectOption {
+function optionFor(hit: SearchHit, index: number, offset: number, origin: CommentOrigin | undefined): SelectOption {
   const number = `${offset + index + 1}. `;
   const c = hit.comment;
   const who = c
-    ? `${commentLabel({ ...c, id: truncate(c.id, COMMENT_ID_CHARS, '…').text })}${c.author ? ` by ${truncate(oneLine(c.author), AUTHOR_CHARS, '…').text}` : ''}${WHO_SEPARATOR}`
+    ? fromElsewhere(origin)
+      ? `${truncate(oneLine(origin.source), AUTHOR_CHARS, '…').text} comment by ${truncate(oneLine(c.author ?? 'unknown author'), AUTHOR_CHARS, '…').text}${WHO_SEPARATOR}`
+      : `${commentLabel({ ...c, id: truncate(c.id, COMMENT_ID_CHARS, '…').text })}${c.author ? ` by ${truncate(oneLine(c.author), AUTHOR_CHARS, '…').text}` : ''}${WHO_SEPARATOR}`
     : '';
   // The caps above keep the room positive; the floor is for a result number no search reaches.
   const title = truncate(oneLine(hit.title), Math.max(1, OPTION_TEXT - number.length - who.length), '…').text;
@@ -87,7 +109,8 @@ export async function searchView(store: Store, q: Query, page: number): Promise<
   }
   const pages = Math.ceil(result.total / PAGE_SIZE);
   const total = result.totalCapped ? `more than ${result.total.toLocaleString('en-US')}` : result.total.toLocaleString('en-US');
-  const description = result.hits.map((h, i) => hitText(h, offset + i + 1)).join('\n\n');
+  const origins = await commentOrigins(store, result.hits);
+  const description = result.hits.map((h, i) => hitText(h, offset + i + 1, origins.get(originKey(h)))).join('\n\n');
   return {
     embeds: [
       {
@@ -100,7 +123,11 @@ export async function searchView(store: Store, q: Query, page: number): Promise<
       { label: '◀ Previous', state: page > 1 ? stateOf(q, page - 1, 'page') : null },
       { label: 'Next ▶', state: offset + PAGE_SIZE < result.total ? stateOf(q, page + 1, 'page') : null, primary: true },
     ],
-    select: { placeholder: 'Open a result', state: stateOf(q, page, 'open'), options: result.hits.map((hit, i) => optionFor(hit, i, offset)) },
+    select: {
+      placeholder: 'Open a result',
+      state: stateOf(q, page, 'open'),
+      options: result.hits.map((hit, i) => optionFor(hit, i, offset, origins.get(originKey(hit)))),
+    },
   };
 }
 
@@ -112,17 +139,20 @@ async function openResult(store: Store, q: Query, page: number, value: string): 
   if (!hit.comment) return { ...articleView(article, 1), ephemeral: true };
   const comment = article.comments.find((c) => c.id === hit.comment?.id);
   if (!comment) throw new UserError('stale', 'That comment is no longer stored.');
-  const text = comment.paragraphs.map(escape).join('\n\n') || '*(no text)*';
+  const text = comment.deleted ? '*(deleted at the source)*' : comment.paragraphs.map(escape).join('\n\n') || '*(no text)*';
+  const source = isImported(comment) ? commentSource(comment) : null;
+  const url = commentUrl(comment);
+  // The link goes first: a long comment is cut at the end to fit, and the link must not be what goes.
+  const link = url ? `[Open on ${escape(source ?? 'the source')}](${url.replace(/\)/g, '%29')})\n\n` : '';
+  const rating = comment.rating === null ? '' : `${source ? 'score' : 'rating'} ${comment.rating}`;
   return {
     ephemeral: true,
     embeds: [
       {
         title: escape(article.title),
         url: article.url,
-        author: [commentLabel(comment), comment.author, showTime(comment.postedAt), comment.rating === null ? '' : `rating ${comment.rating}`]
-          .filter(Boolean)
-          .join(' · '),
-        description: text,
+        author: [source ? `comment on ${source}` : commentLabel(comment), comment.author, showTime(comment.postedAt), rating].filter(Boolean).join(' · '),
+        description: `${link}${text}`,
         footer: `Comment on article ${article.id}`,
       },
     ],

@@ -1,5 +1,6 @@
 /** Searching the library a page at a time: /search (its buttons and menu) and the CLI's `search`. */
-import type { Order, Scope, SearchResult, Store } from '../../adapters/store/contract.ts';
+import type { Order, Scope, SearchHit, SearchResult, Store } from '../../adapters/store/contract.ts';
+import { commentSource, commentUrl } from '../views/comment-source.ts';
 
 export interface SearchQuery {
   readonly query: string;
@@ -23,4 +24,35 @@ export function searchPage(store: Store, q: SearchQuery, page: number, pageSize:
     offset: (page - 1) * pageSize,
     order: q.order ?? 'relevance',
   });
+}
+
+/** Where a comment hit was written, for a reader: its platform and its link there (see comment-source.ts). */
+export interface CommentOrigin {
+  /** "Reddit", "Hacker News", a forum's or feed's host, "Discord"; null for the article's own comments. */
+  readonly source: string | null;
+  readonly url: string | null;
+}
+
+/** The key of a comment hit in commentOrigins' map. */
+export function originKey(hit: Pick<SearchHit, 'articleId' | 'comment'>): string {
+  return `${hit.articleId}\n${hit.comment?.id ?? ''}`;
+}
+
+/**
+ * The origin of each comment hit shown. A hit carries the comment's id (which names most platforms)
+ * but not its link, so each article with a comment hit is read once; a comment gone since the
+ * search is named by its id alone.
+ */
+export async function commentOrigins(store: Pick<Store, 'get'>, hits: readonly SearchHit[]): Promise<Map<string, CommentOrigin>> {
+  const ids = [...new Set(hits.flatMap((h) => (h.comment ? [h.articleId] : [])))];
+  const articles = new Map(await Promise.all(ids.map(async (id) => [id, await store.get(id)] as const)));
+  const out = new Map<string, CommentOrigin>();
+  for (const hit of hits) {
+    if (!hit.comment) continue;
+    const id = hit.comment.id;
+    const stored = articles.get(hit.articleId)?.comments.find((c) => c.id === id);
+    const url = stored ? commentUrl(stored) : null;
+    out.set(originKey(hit), { source: commentSource({ id, url: stored?.url ?? null }), url });
+  }
+  return out;
 }

@@ -6,7 +6,7 @@ import { SingleBar } from 'cli-progress';
 import { collectFiles, emptyReport, ingestSources, readFiles, unlistedNote } from '../../app/library/ingest.ts';
 import { loadConfig } from '../../config.ts';
 import { MAX_LIMIT as MAX_SEARCH_LIMIT, type Scope } from '../../adapters/store/search.ts';
-import { searchPage } from '../../app/library/search.ts';
+import { commentOrigins, originKey, searchPage } from '../../app/library/search.ts';
 import { UserError, errorMessage } from '../../core/errors.ts';
 import { type Io, json, positiveInt, withStore } from './context.ts';
 import { checkRange, dateOption } from './date-option.ts';
@@ -92,7 +92,13 @@ export function registerLibraryCommands(program: Command, io: Io, setExitCode: (
             order: opts.newest ? 'newest' : 'relevance',
           } as const;
           const result = await searchPage(store, query, opts.page, opts.limit);
-          io.out(opts.json ? json(result) : renderSearch(result, io.tty));
+          const origins = await commentOrigins(store, result.hits);
+          // JSON adds where a comment was written (and its link) to comment hits from elsewhere, and nothing else.
+          const hits = result.hits.map((h) => {
+            const o = origins.get(originKey(h));
+            return o?.source ? { ...h, commentSource: o.source, ...(o.url ? { commentUrl: o.url } : {}) } : h;
+          });
+          io.out(opts.json ? json({ ...result, hits }) : renderSearch(result, io.tty, origins));
         });
       },
     );

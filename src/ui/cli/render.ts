@@ -2,6 +2,7 @@
 import type { Article, Comment } from '../../core/model.ts';
 import { treeOrder } from '../../core/tree.ts';
 import { commentSource, commentUrl, isImported, scoreText } from '../../app/views/comment-source.ts';
+import { type CommentOrigin, originKey } from '../../app/library/search.ts';
 import type { ArticleSummary } from '../../adapters/store/contract.ts';
 import type { SearchHit, SearchResult } from '../../adapters/store/contract.ts';
 
@@ -86,16 +87,24 @@ function highlight(hit: SearchHit, tty: boolean): string {
   return (out + hit.snippet.slice(at)).replace(/\s+/g, ' ');
 }
 
-export function renderSearch(result: SearchResult, tty: boolean): string {
+/**
+ * Search results as text. `origins` (from commentOrigins) names where each comment hit was written
+ * and links it; without it, comments are named by their id as before.
+ */
+export function renderSearch(result: SearchResult, tty: boolean, origins: ReadonlyMap<string, CommentOrigin> = new Map()): string {
   if (result.hits.length === 0) return `No results for "${result.query}".`;
   const first = result.offset + 1;
   const last = result.offset + result.hits.length;
   const total = result.totalCapped ? `more than ${result.total}` : String(result.total);
   const lines = [`Results ${first}–${last} of ${total} for "${result.query}":`];
   result.hits.forEach((hit, i) => {
-    const where = hit.comment
-      ? meta([`comment #${hit.comment.number ?? hit.comment.id}`, hit.comment.author, showTime(hit.comment.postedAt)])
-      : meta(['article', hit.source, showTime(hit.publishedAt)]);
+    const origin = origins.get(originKey(hit));
+    const elsewhere = origin?.source && origin.source !== 'Discord' ? origin.source : null;
+    const where = !hit.comment
+      ? meta(['article', hit.source, showTime(hit.publishedAt)])
+      : elsewhere
+        ? meta([`comment by ${hit.comment.author ?? 'unknown author'} on ${elsewhere}`, showTime(hit.comment.postedAt), origin?.url])
+        : meta([`comment #${hit.comment.number ?? hit.comment.id}`, hit.comment.author, showTime(hit.comment.postedAt)]);
     lines.push('', `${first + i}. ${hit.title}  [${hit.articleId}]`, `   ${where}`, `   ${highlight(hit, tty)}`);
   });
   return lines.join('\n');
