@@ -141,6 +141,22 @@ describe('GIVEN a Reddit that limits its callers', () => {
     expect(budget.remaining).toBe(7);
   });
 
+  it('THEN a 429 without Retry-After waits for x-ratelimit-reset, and one with neither for a pause that grows', async () => {
+    site.route('/comments/3hahrw.json', { headers: JSON_TYPE, body: PRAW_LISTING });
+    site.route('/api/morechildren.json', (_req, before) =>
+      before === 0
+        ? { status: 429, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '5' } }
+        : before < 3
+          ? { status: 429 }
+          : { headers: JSON_TYPE, body: PRAW_MORE },
+    );
+    const got = fresh(await localFetcher(site.base, clock).fetch('https://www.reddit.com/comments/3hahrw', NO_VALIDATORS, { remaining: 10 }));
+    // 5 s from the reset; then the default pause after a failure, doubled (three tries per URL, so the third 429 ends it).
+    expect(clock.slept).toEqual([5000, 2000]);
+    expect(site.hits('/api/morechildren.json')).toBe(3);
+    expect(got.discussion.warnings.at(-1)).toMatch(/not fetched: HTTP 429 Too Many Requests/);
+  });
+
   it('THEN a Retry-After beyond the longest wait ends the fetch with retryAt, and the host is not asked again in the meantime', async () => {
     site.route('/comments/3hahrw.json', { status: 429, headers: { 'Retry-After': '3600' } });
     site.route('/comments/n49rw.json', { headers: JSON_TYPE, body: N49RW });

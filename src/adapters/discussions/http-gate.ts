@@ -83,12 +83,14 @@ export class HostGate {
   /** Reads what an answer says about the host's limits; `failed` for 5xx, timeouts and refused connections. */
   observe(status: number | null, headers: { get(name: string): string | null } | null): void {
     const now = this.clock.now();
-    if (status === 429) {
-      this.blockedUntil = Math.max(this.blockedUntil, now + (retryAfterMs(headers?.get('retry-after') ?? null, now) ?? this.backoff()));
-      return;
-    }
     const remaining = Number(headers?.get('x-ratelimit-remaining') ?? NaN);
     const reset = Number(headers?.get('x-ratelimit-reset') ?? NaN);
+    if (status === 429) {
+      // Retry-After when given, else Reddit's reset, else a guess that grows.
+      const wait = retryAfterMs(headers?.get('retry-after') ?? null, now) ?? (reset >= 0 ? reset * 1000 : this.backoff());
+      this.blockedUntil = Math.max(this.blockedUntil, now + wait);
+      return;
+    }
     // Reddit sends the requests left in the window as a float ("0.0") and the seconds until it resets.
     if (remaining < 1 && reset >= 0) this.blockedUntil = Math.max(this.blockedUntil, now + reset * 1000);
     if (status === null || status >= 500) {
