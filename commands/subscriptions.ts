@@ -12,7 +12,7 @@ import {
   type Subscriptions,
   unfinishedOf,
 } from '../src/app/delivery/subscriptions.ts';
-import { plural, showTime } from '../src/app/views/format.ts';
+import { plural } from '../src/app/views/format.ts';
 import { escape } from '../src/app/views/markdown.ts';
 import { UserError } from '../src/core/errors.ts';
 import { truncate } from '../src/core/text/truncate.ts';
@@ -59,15 +59,20 @@ function postingLines(s: Subscription): string[] {
   return lines;
 }
 
+/**
+ * A stored ISO time to the minute, in UTC. Not showTime over the first 16 characters: that drops a
+ * trailing `:00` as seconds, so 08:00 showed as "08".
+ */
+const minute = (iso: string): string => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+
 function describe(s: Subscription): EmbedField {
   const filter =
     [s.source && `source ${escape(s.source)}`, s.keywords && `keywords \`${s.keywords.replace(/`/g, 'ˋ')}\``].filter(Boolean).join(', ') || 'every article';
   const lines = [
     `<#${s.channelId}> (${s.kind}): ${filter}; backfill ${showBackfill(s.backfill)}${s.followDiscussions ? '; discussions followed' : ''}`,
-    `Posted ${plural(s.posted, 'article')}${s.lastPostedAt ? `, last at ${showTime(s.lastPostedAt.slice(0, 16))} UTC` : ''}.`,
+    `Posted ${plural(s.posted, 'article')}${s.lastPostedAt ? `, last at ${minute(s.lastPostedAt)}` : ''}.`,
   ];
-  if (s.paused)
-    lines.push(`⏸ **Paused** since ${showTime(s.paused.at.slice(0, 16))} UTC: ${escape(s.paused.reason)}. Fix it, then /subscribe again to resume.`);
+  if (s.paused) lines.push(`⏸ **Paused** since ${minute(s.paused.at)}: ${escape(s.paused.reason)}. Fix it, then /subscribe again to resume.`);
   else if (s.lastError) lines.push(`⚠ Last run stopped part way: ${escape(s.lastError)}. The next run resumes.`);
   lines.push(...postingLines(s), ...setAsideLines(s));
   return { name: `#${s.channelName}`, value: lines.join('\n') };
