@@ -54,7 +54,11 @@ afterEach(async () => {
   opened = undefined;
 });
 
-async function harness(open: () => Promise<Backend>, commentsPerRun?: number): Promise<{ fake: FakeDiscord; engine: DeliveryEngine; t: Target }> {
+async function harness(
+  open: () => Promise<Backend>,
+  commentsPerRun?: number,
+  kind: Target['kind'] = 'text',
+): Promise<{ fake: FakeDiscord; engine: DeliveryEngine; t: Target }> {
   const fake = await FakeDiscord.start({ botToken: TOKEN, rateLimits: { channelMessages: fast, global: fast, default: fast } });
   const backend = await open();
   opened = { fake, backend };
@@ -66,7 +70,7 @@ async function harness(open: () => Promise<Backend>, commentsPerRun?: number): P
     ...(commentsPerRun !== undefined && { commentsPerRun }),
   });
   const guildId = fake.createGuild({ name: 'Readers' }).id;
-  return { fake, engine, t: { guildId, channelId: fake.createChannel(guildId, { name: 'news' }).id, kind: 'text' } };
+  return { fake, engine, t: { guildId, channelId: fake.createChannel(guildId, { name: 'news', type: kind }).id, kind } };
 }
 
 /** An imported comment: a link to its source, a score, an author. */
@@ -236,6 +240,19 @@ for (const [name, open] of Object.entries(backends)) {
           .filter((m) => !NOTE.test(m.content))
           .map((m) => m.content),
       ).toEqual(articleViews(edited).comments.map((s) => s.message.content));
+    });
+  });
+
+  describe(`GIVEN an imported discussion delivered to a forum (${name})`, () => {
+    it('THEN the forum post’s thread holds the tree after its starter message, replies answering their parents', async () => {
+      const { fake, engine, t } = await harness(open, undefined, 'forum');
+      expect((await engine.deliver(t, [discussion()])).results[0]).toMatchObject({ action: 'post', error: null });
+      const [starter, ...thread] = threadOf(fake, t);
+      expect(starter?.embeds[0]?.footer?.text).toMatch(/^Paperboy · article /u);
+      expect(thread.map((m) => m.content.split('\n')[1])).toEqual(['First @everyone.', 'Reply to a.', 'Reply to b.', 'Second reply to a.', 'Another root.']);
+      expect(messageOf(thread, 'c')?.message_reference?.message_id).toBe(messageOf(thread, 'b')?.id);
+      expect(messageOf(thread, 'a')?.message_reference).toBeUndefined();
+      expect(fake.violations).toEqual([]);
     });
   });
 
