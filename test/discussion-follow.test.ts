@@ -224,6 +224,31 @@ describe.each(Object.keys(discussionBackends) as (keyof typeof discussionBackend
   });
 });
 
+describe('GIVEN a discussion PostgreSQL refuses to store (a NUL character in a comment)', () => {
+  it('THEN that one fails with the reason and backs off, and the others are synced side by side as usual', async () => {
+    const opened = await discussionBackends.PostgreSQL();
+    try {
+      const fetcher = new ScriptedFetcher();
+      const follows = new DiscussionFollows(opened.state.discussions, fetcher, opened.store);
+      for (const id of [100, 200, 300]) await follows.add(`${ITEM}${id}`, { now: T0 });
+      fetcher
+        .answer(`${ITEM}100`, fresh(hnDiscussion(100, [hnComment(101, null, 'Fine.')])))
+        .answer(`${ITEM}200`, fresh(hnDiscussion(200, [hnComment(201, null, 'Broken \u0000 text.')])))
+        .answer(`${ITEM}300`, fresh(hnDiscussion(300, [hnComment(301, null, 'Also fine.')])));
+      const results = await syncDiscussions(opened.state.discussions, opened.store, { fetcher, requestsPerRun: 3, now: () => T0, concurrency: 3 });
+      expect(results.map((r) => [r.url, r.outcome, r.added])).toEqual([
+        [`${ITEM}100`, 'synced', 1],
+        [`${ITEM}200`, 'failed', 0],
+        [`${ITEM}300`, 'synced', 1],
+      ]);
+      expect(results[1]?.error).toMatch(/^could not be stored: /);
+      expect(await opened.state.discussions.get(`${ITEM}200`)).toMatchObject({ failures: 1, retryAt: minutes(5).toISOString() });
+    } finally {
+      await opened.close();
+    }
+  });
+});
+
 describe('GIVEN several processes syncing one SQLite file', () => {
   it('THEN a discussion whose lease another process holds is left to it, unfetched', async () => {
     const opened = await discussionBackends.SQLite();

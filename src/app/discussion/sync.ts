@@ -4,10 +4,12 @@
  * comments appended, edits followed, deletions marked. A discussion that fails keeps everything
  * stored, backs off and records the reason; the others go on.
  */
+import PQueue from 'p-queue';
 import type { DiscussionFetcher, FetchedDiscussion, RequestBudget } from '../../adapters/discussions/fetch-types.ts';
 import type { Store } from '../../adapters/store/contract.ts';
 import type { DiscussionRepository, DiscussionState } from '../../adapters/store/discussions.ts';
 import { withLease } from '../../adapters/store/leases.ts';
+import { errorMessage } from '../../core/errors.ts';
 import { backoffMs } from '../feeds/registry.ts';
 import { leaseName } from '../lease-name.ts';
 import type { LeaseOptions } from '../lease-options.ts';
@@ -53,6 +55,13 @@ export interface SyncOptions {
   readonly minIntervalMs?: number;
   /** Sync even discussions backing off or synced within `minIntervalMs` (`paperboy discussion sync`). Paused ones stay paused. */
   readonly force?: boolean;
+  /**
+   * Discussions synced at once: a whole number from 1 up. Each host's requests are spaced by the
+   * fetcher whatever this is, so more than one lets a slow host (Reddit asks for 2 s between
+   * requests) hold up only its own discussions.
+   * @default 4
+   */
+  readonly concurrency?: number;
   /** Only these (canonical addresses); every followed discussion when absent. */
   readonly urls?: readonly string[];
   /** Shutdown: no discussion is begun after it fires; the one in hand stops at its next request. */
@@ -64,24 +73,40 @@ export function syncLeaseName(url: string): string {
   return leaseName('discussion', url);
 }
 
-/** One run's shared things: the budget, and what was fetched already (nothing is fetched twice). */
+/** One run's shared things: the budget, what was fetched already (nothing is fetched twice), and the store's turn. */
 interface Run {
   readonly budget: RequestBudget;
   readonly fetched: Map<string, Promise<FetchedDiscussion>>;
+  /**
+   * Stores one discussion at a time: two discussions of one article (or two rows of one discussion)
+   * fetched side by side each read the stored comments to count their changes, so each reads what the
+   * other wrote. Fetching, the slow part, stays side by side.
+   */
+  storing: Promise<unknown>;
 }
 
-/** Syncs every followed discussion that is due, one at a time in URL order; a result for each, in that order. */
+/** `work` after every store begun before it in this run. */
+function inTurn<T>(run: Run, work: () => Promise<T>): Promise<T> {
+  const turn = run.storing.then(work);
+  run.storing = turn.catch(() => undefined);
+  return turn;
+}
+
+/**
+ * Syncs every followed discussion that is due, a few at a time in URL order; a result for each, in
+ * that order. At shutdown those not begun come out `cut-off`.
+ */
 export async function syncDiscussions(repo: DiscussionRepository, store: Store, options: SyncOptions): Promise<SyncResult[]> {
   if (!Number.isInteger(options.requestsPerRun) || options.requestsPerRun < 0)
     throw new RangeError(`syncDiscussions: expected \`requestsPerRun\` to be a whole number from 0 up, got \`${options.requestsPerRun}\``);
-  const run: Run = { budget: { remaining: options.requestsPerRun }, fetched: new Map() };
+  const concurrency = options.concurrency ?? 4;
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new RangeError(`syncDiscussions: expected \`concurrency\` to be a whole number from 1 up, got \`${concurrency}\``);
+  const run: Run = { budget: { remaining: options.requestsPerRun }, fetched: new Map(), storing: Promise.resolve() };
   const wanted = options.urls && new Set(options.urls);
-  const results: SyncResult[] = [];
-  for (const discussion of await repo.list()) {
-    if (wanted && !wanted.has(discussion.url)) continue;
-    results.push(await syncOne(discussion, repo, store, options, run));
-  }
-  return results;
+  const due = (await repo.list()).filter((d) => !wanted || wanted.has(d.url));
+  const queue = new PQueue({ concurrency });
+  return queue.addAll(due.map((d) => () => syncOne(d, repo, store, options, run)));
 }
 
 function untouched(d: DiscussionState, outcome: SyncResult['outcome'], error: string | null = null): SyncResult {
@@ -144,19 +169,26 @@ async function syncHeld(
   if (lost?.aborted || (fetched.outcome === 'failed' && stopped())) return untouched(d, 'cut-off');
   // Nothing was asked because the run's requests ran out: its turn comes next run, without backoff.
   if (fetched.outcome === 'failed' && fetched.requests === 0 && run.budget.remaining <= 0 && fetched.retryAt === null) return untouched(d, 'over-budget');
-  if (fetched.outcome === 'failed') {
+  /** Backs off (until the host's time when it named one) and keeps the reason; everything stored stays. */
+  const fail = async (reason: string, retryAt: string | null): Promise<SyncResult> => {
     await save((c) => {
       const failures = c.failures + 1;
-      const retryAt = fetched.retryAt ?? new Date(now().getTime() + backoffMs(failures)).toISOString();
-      return { ...c, lastPolledAt: polledAt, failures, lastError: fetched.reason, retryAt };
+      return { ...c, lastPolledAt: polledAt, failures, lastError: reason, retryAt: retryAt ?? new Date(now().getTime() + backoffMs(failures)).toISOString() };
     });
-    return { ...untouched(d, 'failed', fetched.reason), requests };
-  }
+    return { ...untouched(d, 'failed', reason), requests };
+  };
+  if (fetched.outcome === 'failed') return fail(fetched.reason, fetched.retryAt);
   if (fetched.outcome === 'not-modified') {
     await save((c) => ({ ...c, lastPolledAt: polledAt, lastOkAt: polledAt, failures: 0, lastError: null, retryAt: null }));
     return { ...untouched(d, 'not-modified'), requests };
   }
-  const stored = await storeDiscussion(store, d, fetched.discussion, now());
+  let stored;
+  try {
+    stored = await inTurn(run, () => storeDiscussion(store, d, fetched.discussion, now()));
+  } catch (error) {
+    // The store refused what the source sent (or could not be reached): told like a failed fetch, and the others go on.
+    return fail(`could not be stored: ${errorMessage(error)}`, null);
+  }
   await save((c) => ({
     ...c,
     ...(again ? {} : fetched.validators),
@@ -191,14 +223,9 @@ function fetchOnce(d: DiscussionState, key: string, options: SyncOptions, run: R
   if (known) return known;
   const signals = [options.signal, lost].filter((s): s is AbortSignal => s !== undefined);
   const signal = signals.length > 0 ? AbortSignal.any(signals) : undefined;
-  const before = run.budget.remaining;
+  // The fetcher spends the budget itself, reserving each request before it is sent, so fetches side by side never overspend it.
   const fetching = options.fetcher
     .fetch(key, { etag: d.etag, lastModified: d.lastModified }, run.budget, signal)
-    .then((fetched) => {
-      // The budget is the run's, whatever the fetcher did with it: what it spent is spent.
-      run.budget.remaining = Math.max(0, Math.min(run.budget.remaining, before - fetched.requests));
-      return fetched;
-    })
     .catch((error: unknown): FetchedDiscussion => ({
       outcome: 'failed',
       reason: error instanceof Error ? error.message : String(error),
