@@ -4,7 +4,7 @@ import type { SearchHit } from '../src/adapters/store/search.ts';
 import type { Store } from '../src/adapters/store/contract.ts';
 import { type CommentOrigin, type SearchQuery, commentOrigins, originKey, searchPage } from '../src/app/library/search.ts';
 import { commentSource, commentUrl, isImported } from '../src/app/views/comment-source.ts';
-import { commentLabel, showTime } from '../src/app/views/format.ts';
+import { commentLabel, commentTime, showTime } from '../src/app/views/format.ts';
 import { escape, highlightOneLine, link, oneLine } from '../src/app/views/markdown.ts';
 import { UserError } from '../src/core/errors.ts';
 import { truncate } from '../src/core/text/truncate.ts';
@@ -41,7 +41,7 @@ function where(hit: SearchHit, origin: CommentOrigin | undefined): string {
     // An imported comment: its id means nothing to a reader; who wrote it where, and the way there, do.
     const who = `comment by ${escape(truncate(c.author ?? 'unknown author', NAME_CHARS, '…').text)} on ${escape(origin.source)}`;
     const url = origin.url !== null && origin.url.length <= HIT_LINK_CHARS ? `[open](${origin.url.replace(/\)/g, '%29')})` : null;
-    return [who, showTime(c.postedAt), url].filter(Boolean).join(' · ');
+    return [who, commentTime(c.postedAt), url].filter(Boolean).join(' · ');
   }
   const parts = c
     ? [escape(commentLabel(c)), c.author && `by ${escape(c.author)}`, showTime(c.postedAt)]
@@ -151,7 +151,14 @@ async function openResult(store: Store, q: Query, page: number, value: string): 
       {
         title: escape(article.title),
         url: article.url,
-        author: [source ? `comment on ${source}` : commentLabel(comment), comment.author, showTime(comment.postedAt), rating].filter(Boolean).join(' · '),
+        author: [
+          source ? `comment on ${source}` : commentLabel(comment),
+          comment.author,
+          source ? commentTime(comment.postedAt) : showTime(comment.postedAt),
+          rating,
+        ]
+          .filter(Boolean)
+          .join(' · '),
         description: `${link}${text}`,
         footer: `Comment on article ${article.id}`,
       },

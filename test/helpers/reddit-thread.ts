@@ -1,15 +1,11 @@
 /**
  * The real Reddit thread of shared/datasets/discussions (r/announcements "We're back": 485 comments
- * in this copy, 9 replies deep, 10 deleted) as an Article, and the counts the tree views are checked
- * against, taken from the JSON itself.
- *
- * Built here from the listing until src/adapters/discussions/reddit.ts's parseRedditListing reads
- * one: the same mapping issue 16 gives it (`reddit:<id>`, replyTo from `parent_id`, score as rating,
- * the permalink, deleted text gone). Switch to the parser when it lands.
+ * in this copy, 9 replies deep, 10 deleted) as parseRedditListing reads it, and the raw comments
+ * with their depths walked from the JSON itself, which the tree views are checked against.
  */
 import { readFileSync } from 'node:fs';
-import { Article, type Comment, articleId } from '../../src/core/model.ts';
-import { linkCommentQuotes } from '../../src/adapters/sources/comment-quotes.ts';
+import type { Article } from '../../src/core/model.ts';
+import { parseRedditListing } from '../../src/adapters/discussions/reddit.ts';
 
 export const REDDIT_LISTING = '/work/shared/datasets/discussions/reddit_n49rw_announcements_were_back.listing.json';
 
@@ -59,55 +55,7 @@ export function rawComments(): RawComment[] {
   return out;
 }
 
-const iso = (seconds: number): string => new Date(seconds * 1000).toISOString().replace(/\.000Z$/, 'Z');
-const paragraphs = (text: string): string[] =>
-  text
-    .split(/\n\s*\n/)
-    .map((p) => p.trim())
-    .filter(Boolean);
-
-/** The thread as an Article, checked against the model. */
+/** The thread as the Reddit parser reads it: an Article of 485 comments (checked against the model by the parser). */
 export function redditThread(): Article {
-  const [postListing, comments] = rawListing();
-  const post = postListing.data.children[0]?.data ?? {};
-  const permalink = `https://www.reddit.com${String(post.permalink)}`;
-  const list: Comment[] = [];
-  const walk = (things: readonly Thing[]): void => {
-    for (const t of things) {
-      if (t.kind !== 't1') continue;
-      const d = t.data;
-      const deleted = d.body === '[deleted]' || d.body === '[removed]';
-      const parent = String(d.parent_id);
-      list.push({
-        id: `reddit:${String(d.id)}`,
-        number: null,
-        author: d.author === '[deleted]' ? null : String(d.author),
-        authorId: null,
-        postedAt: iso(Number(d.created_utc)),
-        rating: Number(d.score),
-        paragraphs: deleted ? [] : paragraphs(String(d.body)),
-        quotes: [],
-        replyTo: parent.startsWith('t1_') ? `reddit:${parent.slice(3)}` : null,
-        url: `${permalink}${String(d.id)}/`,
-        editedAt: typeof d.edited === 'number' ? iso(d.edited) : null,
-        ...(deleted ? { deleted: true } : {}),
-      });
-      if (d.replies) walk(d.replies.data.children);
-    }
-  };
-  walk(comments.data.children);
-  const body = paragraphs(String(post.selftext)).map((text) => ({ type: 'paragraph' as const, text }));
-  const fields = { title: String(post.title), url: permalink, source: `Reddit r/${String(post.subreddit)}` };
-  return Article.parse({
-    id: articleId(fields),
-    ...fields,
-    author: String(post.author),
-    publishedAt: iso(Number(post.created_utc)),
-    language: null,
-    body,
-    comments: linkCommentQuotes(body, list),
-    declaredCommentCount: Number(post.num_comments),
-    commentsUrl: permalink,
-    ingestedAt: '2026-12-01T00:00:00.000Z',
-  });
+  return parseRedditListing(REDDIT_LISTING, rawListing()).article;
 }

@@ -1,7 +1,7 @@
 /** Where a quoted passage comes from, as one line of Discord markdown under the block quote. */
 import { truncate } from '../../core/text/truncate.ts';
 import type { Citation } from '../library/quote.ts';
-import { commentLabel, showTime } from './format.ts';
+import { commentLabel, commentTime, showTime } from './format.ts';
 import { escape } from './markdown.ts';
 
 /** An article's title in a thread's citation is cut here: the thread is about that article, so the title only reminds. */
@@ -21,7 +21,7 @@ export function citationLine(c: Citation, where: 'quote' | 'thread'): string {
   // A comment from elsewhere is known by its author and platform: its id means nothing to a reader.
   if (where === 'quote' && c.source && c.source !== 'Discord') {
     const parts = [`${escape(c.author ?? 'unknown author')} on ${escape(c.source)}`];
-    if (c.postedAt) parts.push(showTime(c.postedAt));
+    if (c.postedAt) parts.push(commentTime(c.postedAt));
     if (c.rating !== null) parts.push(`score ${c.rating}`);
     return `— ${parts.join(', ')}, on *${escape(c.title)}*`;
   }

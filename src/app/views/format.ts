@@ -20,6 +20,15 @@ export function showTime(iso: string | null): string {
     : '';
 }
 
+/**
+ * showTime for an imported comment: a zero fraction of a second (`03:13:41.000Z`, as platforms'
+ * epoch seconds become) says nothing, so it goes. Kept apart from showTime, which commentHeader
+ * uses and delivery recognises its posts by.
+ */
+export function commentTime(iso: string | null): string {
+  return showTime(iso === null ? null : iso.replace(/\.0+(?=Z$|[+-]\d\d:\d\d$|$)/, ''));
+}
+
 export function commentLabel(c: Pick<Comment, 'id' | 'number'>): string {
   if (isThreadReply(c)) return 'a thread reply';
   return c.number === null ? `comment ${c.id}` : `comment #${c.number}`;

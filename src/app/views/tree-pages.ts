@@ -9,7 +9,7 @@ import { truncate } from '../../core/text/truncate.ts';
 import { type TreeNode, treeOrder } from '../../core/tree.ts';
 import { isThreadReply } from '../../core/comments.ts';
 import { commentSource, commentUrl, scoreText } from './comment-source.ts';
-import { showTime } from './format.ts';
+import { commentTime } from './format.ts';
 import { blockQuote, escape } from './markdown.ts';
 
 /** A commenter's name is outside text of any length: a header holds at most this much of it. */
@@ -46,7 +46,7 @@ export function treeCommentHeader(c: Comment): string {
   if (c.number !== null) parts.push(`**#${c.number}**`, ...(name ? [name] : []));
   else if (name) parts.push(`**${name}**`);
   else parts.push(isThreadReply(c) ? '**a thread reply**' : '**unknown author**');
-  if (c.postedAt) parts.push(showTime(c.postedAt));
+  if (c.postedAt) parts.push(commentTime(c.postedAt));
   const score = scoreText(c);
   if (score) parts.push(score);
   if (c.editedAt) parts.push('(edited)');

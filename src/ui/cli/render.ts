@@ -14,6 +14,11 @@ export function showTime(iso: string | null): string {
   return iso ? iso.replace('T', ' ') : '';
 }
 
+/** showTime without a zero fraction of a second (`03:13:41.000Z`, as platforms' epoch seconds become), for comments. */
+export function commentTime(iso: string | null): string {
+  return showTime(iso === null ? null : iso.replace(/\.0+(?=Z$|[+-]\d\d:\d\d$|$)/, ''));
+}
+
 function meta(parts: (string | null | undefined)[]): string {
   return parts.filter((p): p is string => Boolean(p)).join(' · ');
 }
@@ -56,7 +61,7 @@ export function commentLines(c: Comment, depth: number): string[] {
   const header = meta([
     label,
     c.author,
-    showTime(c.postedAt),
+    commentTime(c.postedAt),
     scoreText(c),
     c.editedAt ? '(edited)' : null,
     c.deleted ? '(deleted at the source)' : null,
@@ -103,7 +108,7 @@ export function renderSearch(result: SearchResult, tty: boolean, origins: Readon
     const where = !hit.comment
       ? meta(['article', hit.source, showTime(hit.publishedAt)])
       : elsewhere
-        ? meta([`comment by ${hit.comment.author ?? 'unknown author'} on ${elsewhere}`, showTime(hit.comment.postedAt), origin?.url])
+        ? meta([`comment by ${hit.comment.author ?? 'unknown author'} on ${elsewhere}`, commentTime(hit.comment.postedAt), origin?.url])
         : meta([`comment #${hit.comment.number ?? hit.comment.id}`, hit.comment.author, showTime(hit.comment.postedAt)]);
     lines.push('', `${first + i}. ${hit.title}  [${hit.articleId}]`, `   ${where}`, `   ${highlight(hit, tty)}`);
   });

@@ -5,7 +5,7 @@ import type { CommentRef, DiscussionDigest } from '../../core/text/digest.ts';
 import type { Citation } from '../../app/library/quote.ts';
 import type { Quote } from '../../core/text/quote.ts';
 import type { SummarySentence } from '../../core/text/summarize.ts';
-import { showTime } from './render.ts';
+import { commentTime, showTime } from './render.ts';
 import { placeOf } from '../../app/views/format.ts';
 import { commentSource, commentUrl, isImported } from '../../app/views/comment-source.ts';
 
@@ -59,7 +59,7 @@ export function renderQuote(view: QuoteView, citation: Citation | null): string 
   if (citation.kind === 'article') lines.push(`— ${citation.title}, ${citation.place}`);
   else if (citation.source && citation.source !== 'Discord') {
     const parts = [`${citation.author ?? 'unknown author'} on ${citation.source}`];
-    if (citation.postedAt) parts.push(showTime(citation.postedAt));
+    if (citation.postedAt) parts.push(commentTime(citation.postedAt));
     if (citation.rating !== null) parts.push(`score ${citation.rating}`);
     lines.push(`— ${parts.join(', ')}, on "${citation.title}"`);
     if (citation.url) lines.push(`  ${citation.url}`);
