@@ -4,7 +4,6 @@
  * test/discussion-sync.test.ts.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SqliteLeaseRepository } from '../src/adapters/store/leases.ts';
 import { DiscussionFollows } from '../src/app/discussion/follow.ts';
 import { type SyncOptions, syncDiscussions, syncLeaseName } from '../src/app/discussion/sync.ts';
 import { UserError } from '../src/core/errors.ts';
@@ -256,7 +255,7 @@ describe('GIVEN several processes syncing one SQLite file', () => {
       const fetcher = new ScriptedFetcher();
       const follows = new DiscussionFollows(opened.state.discussions, fetcher, opened.store);
       await follows.add(`${ITEM}70`, { now: T0 });
-      const leases = opened.state.leases as SqliteLeaseRepository;
+      const leases = opened.state.leases;
       expect(await leases.claim(syncLeaseName(`${ITEM}70`), 'other-process', 60_000)).toBe(true);
       const lease = { repo: leases, holder: 'this-process', ttlMs: 60_000 };
       const results = await syncDiscussions(opened.state.discussions, opened.store, { fetcher, requestsPerRun: 5, lease });
