@@ -85,6 +85,7 @@ describe('GIVEN the Reddit thread of 485 comments', () => {
 
   it('THEN the terminal digest lists the liveliest threads with their links', () => {
     const text = renderDigest(thread, d);
+    expect(text).toContain('Top comments:\n  Howard_Campbell on Reddit (score 2645): Did you try pulling the cartridge out and blowing?');
     expect(text).toContain(
       'Liveliest threads:\n  Howard_Campbell on Reddit (86 replies, 68 authors, score 8821): "Did you try pulling the cartridge out and blowing?"\n    https://www.reddit.com/r/announcements/comments/n49rw/were_back/c364qyj/',
     );

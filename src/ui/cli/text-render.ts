@@ -77,6 +77,12 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
+/** An imported comment by its author and platform (its id means nothing to a reader); others by their label, as before. */
+function whoWrote(ref: Pick<CommentRef, 'id' | 'number' | 'author'>, comment: (Pick<CommentRef, 'id'> & { url?: string | null }) | undefined): string {
+  const c = { id: ref.id, url: comment?.url ?? null };
+  return isImported(c) ? `${ref.author ?? 'unknown author'} on ${commentSource(c)}` : commentLabel(ref);
+}
+
 export function renderDigest(article: Pick<Article, 'title' | 'body' | 'comments'>, d: DiscussionDigest): string {
   const lines = [`Discussion of "${article.title}"`, ''];
   if (d.count === 0) {
@@ -99,14 +105,15 @@ export function renderDigest(article: Pick<Article, 'title' | 'body' | 'comments
     for (const ref of d.top) {
       const comment = article.comments.find((c) => c.id === ref.id);
       const text = comment ? excerpt(commentText(comment)) : '';
-      lines.push(`  ${commentLabel(ref)} (rating ${ref.rating}): ${comment?.deleted ? '(deleted at the source)' : text || '(no text)'}`);
+      const rating = comment && isImported(comment) ? `score ${ref.rating}` : `rating ${ref.rating}`;
+      lines.push(`  ${whoWrote(ref, comment)} (${rating}): ${comment?.deleted ? '(deleted at the source)' : text || '(no text)'}`);
     }
   }
 
   if (d.liveliest.length > 0) {
     lines.push('', 'Liveliest threads:');
     for (const t of d.liveliest) {
-      const who = isImported(t.root) ? `${t.root.author ?? 'unknown author'} on ${commentSource(t.root)}` : commentLabel(t.root);
+      const who = whoWrote(t.root, t.root);
       const counts = [`${t.replies} ${t.replies === 1 ? 'reply' : 'replies'}`, plural(t.authors, 'author'), t.score === null ? null : `score ${t.score}`];
       const opening = t.opening === null ? (t.root.deleted ? '(deleted at the source)' : '(no text)') : `"${t.opening.replace(/\s+/gu, ' ')}"`;
       lines.push(`  ${who} (${counts.filter(Boolean).join(', ')}): ${opening}`);
@@ -131,7 +138,13 @@ export function renderDigest(article: Pick<Article, 'title' | 'body' | 'comments
 
   if (d.summary.length > 0) {
     lines.push('', 'What readers said:');
-    for (const s of d.summary) lines.push(`  ${commentLabel(s.comment)}: ${s.text.replace(/\s+/gu, ' ')}`);
+    for (const s of d.summary)
+      lines.push(
+        `  ${whoWrote(
+          s.comment,
+          article.comments.find((c) => c.id === s.comment.id),
+        )}: ${s.text.replace(/\s+/gu, ' ')}`,
+      );
   }
   return lines.join('\n');
 }
