@@ -4,12 +4,15 @@
  * test/discussion-sync.test.ts.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { openPostgresStore } from '../src/adapters/store/postgres/articles.ts';
+import { postgresBotState } from '../src/adapters/store/postgres/state.ts';
 import { DiscussionFollows } from '../src/app/discussion/follow.ts';
 import { type SyncOptions, syncDiscussions, syncLeaseName } from '../src/app/discussion/sync.ts';
 import { UserError } from '../src/core/errors.ts';
 import { type Article, articleId } from '../src/core/model.ts';
 import { type Opened, discussionBackends } from './helpers/discussion-backends.ts';
 import { ITEM, ScriptedFetcher, fresh, hnComment, hnDiscussion } from './helpers/discussions.ts';
+import { createTestDatabase } from './helpers/postgres.ts';
 
 const T0 = new Date('2026-12-01T06:00:00Z');
 const minutes = (n: number): Date => new Date(T0.getTime() + n * 60_000);
@@ -263,6 +266,37 @@ describe('GIVEN several processes syncing one SQLite file', () => {
       expect(fetcher.calls).toEqual([]);
     } finally {
       await opened.close();
+    }
+  });
+});
+
+describe('GIVEN two processes syncing one PostgreSQL database at once', () => {
+  it('THEN every discussion is fetched by exactly one of them, the other leaving it (held elsewhere, or just synced)', async () => {
+    const database = await createTestDatabase();
+    const a = await openPostgresStore(database.url, { max: 4 });
+    const b = await openPostgresStore(database.url, { max: 4 });
+    try {
+      const ids = Array.from({ length: 12 }, (_, i) => 1000 + i);
+      const fetchers = [new ScriptedFetcher(), new ScriptedFetcher()];
+      for (const f of fetchers) for (const id of ids) f.answer(`${ITEM}${id}`, fresh(hnDiscussion(id, [hnComment(id * 10, null, 'Hello.')])));
+      const follows = new DiscussionFollows(postgresBotState(a.pool).discussions, fetchers[0]!, a);
+      for (const id of ids) await follows.add(`${ITEM}${id}`, { now: T0 });
+      const sync = (store: typeof a, fetcher: ScriptedFetcher, holder: string) => {
+        const state = postgresBotState(store.pool);
+        const lease = { repo: state.leases, holder, ttlMs: 60_000 };
+        return syncDiscussions(state.discussions, store, { fetcher, requestsPerRun: 50, lease, minIntervalMs: 60 * 60_000, now: () => T0, concurrency: 3 });
+      };
+      const [ra, rb] = await Promise.all([sync(a, fetchers[0]!, 'process-a'), sync(b, fetchers[1]!, 'process-b')]);
+      expect(fetchers[0]!.calls.length + fetchers[1]!.calls.length).toBe(ids.length);
+      for (const [i, id] of ids.entries()) {
+        const outcomes = [ra[i]?.outcome, rb[i]?.outcome].sort();
+        expect([`${ITEM}${id}`, outcomes]).toEqual([`${ITEM}${id}`, ['synced', 'waiting']]);
+      }
+      const stored = await a.get(hnDiscussion(1000, []).article.id);
+      expect(stored?.comments.map((c) => c.id)).toEqual(['hn:10000']);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+      await database.drop();
     }
   });
 });
