@@ -135,4 +135,14 @@ describe('GIVEN comments without replies or a platform (the export, thread repli
     expect(commentHeader(a.comments[1]!)).toBe('**#2** · Ann · 2021-10-20 10:12 · rating 0');
     expect(renderArticle(a)).toContain('#1 · 2021-10-20 10:12 · rating 3\n    First.\n\n#2 · Ann · 2021-10-20 10:12 · rating 0\n    Second.');
   });
+
+  it('THEN beside an imported tree, thread replies keep their own header, indented when they answer one another', () => {
+    const asked = comment(0, 'Who restarted memcached?', { id: 'discord:100', number: null, author: 'Ann', rating: null });
+    const answered = comment(0, 'The admins did.', { id: 'discord:101', number: null, author: 'Bo', rating: null, replyTo: 'discord:100' });
+    const mixed = { ...thread, comments: [...thread.comments, asked, answered] };
+    const text = articlePages(mixed).pages.join('\n');
+    expect(text).toContain(`${commentHeader(asked)}\nWho restarted memcached?`);
+    expect(text).toContain(`› ${commentHeader(answered)}\n› The admins did.`);
+    expect(commentHeader(asked)).toBe('**a thread reply** · Ann · 2021-10-20 10:12');
+  });
 });

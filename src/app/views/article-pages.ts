@@ -70,7 +70,7 @@ export function articlePages(article: Article): ArticlePages {
   // as a tree; the export's and thread replies, flat, as before.
   const comments =
     isTree(article.comments) || article.comments.some(isImported)
-      ? treePages(article.comments, heading, PAGE_CHARS)
+      ? treePages(article.comments, heading, PAGE_CHARS, commentHeader)
       : pack([heading, ...article.comments.flatMap(commentParts)], PAGE_CHARS, length, '\n\n');
   return { pages: [...body, ...comments], firstCommentPage: body.length };
 }

@@ -8,7 +8,7 @@ import { chunk, pack } from '../../core/text/chunk.ts';
 import { truncate } from '../../core/text/truncate.ts';
 import { type TreeNode, treeOrder } from '../../core/tree.ts';
 import { isThreadReply } from '../../core/comments.ts';
-import { commentSource, commentUrl, scoreText } from './comment-source.ts';
+import { commentSource, commentUrl, isImported, scoreText } from './comment-source.ts';
 import { commentTime } from './format.ts';
 import { blockQuote, escape } from './markdown.ts';
 
@@ -56,8 +56,11 @@ export function treeCommentHeader(c: Comment): string {
   return parts.join(' · ');
 }
 
+/** How a comment that is not from a platform (the export's, a thread reply) is headed: as on flat pages. */
+export type PlainHeader = (c: Comment) => string;
+
 /** A tree comment's parts, each within `max` once marked: the header rides with the first paragraph. */
-function treeCommentParts(node: TreeNode, max: number): string[] {
+function treeCommentParts(node: TreeNode, max: number, plainHeader: PlainHeader): string[] {
   const c = node.comment;
   const marker = depthMarker(node.depth);
   const quoted = new Set(c.quotes.map((q) => q.paragraph));
@@ -75,7 +78,8 @@ function treeCommentParts(node: TreeNode, max: number): string[] {
             : chunk(p, max, plain).map((s) => indent(escape(s), marker)),
       );
   if (body.length === 0 && !c.deleted) body.push(indent('*(no text)*', marker));
-  const header = indent(treeCommentHeader(c), marker);
+  // Only a comment from a platform has a score, an edit time, a deletion or a link to show.
+  const header = indent(isImported(c) ? treeCommentHeader(c) : plainHeader(c), marker);
   const [first, ...rest] = body;
   if (first === undefined) return [truncate(header, max).text];
   const head = `${header}\n${first}`;
@@ -107,11 +111,11 @@ function subtrees(nodes: readonly TreeNode[]): TreeNode[][] {
  * The comment pages of a tree: `heading` first, then one run of pages per subtree, each page within
  * `max` characters; a subtree's later pages start with CONTINUED.
  */
-export function treePages(comments: readonly Comment[], heading: string, max: number): string[] {
+export function treePages(comments: readonly Comment[], heading: string, max: number, plainHeader: PlainHeader): string[] {
   const room = max - CONTINUED.length - 2;
   const pages: string[] = [];
   subtrees(treeOrder(comments)).forEach((group, g) => {
-    const parts = group.flatMap((node) => treeCommentParts(node, room));
+    const parts = group.flatMap((node) => treeCommentParts(node, room, plainHeader));
     // Only a subtree is continued: a run of unanswered roots simply goes on, as flat comments do.
     const answered = group.length > 1 && (group[1]?.depth ?? 0) > 0;
     pack(g === 0 ? [heading, ...parts] : parts, room, (s) => s.length, '\n\n').forEach((page, i) =>
