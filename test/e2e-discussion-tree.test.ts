@@ -25,6 +25,11 @@ import { redditArticle } from '../bench/discussion-delivery.ts';
 import { TOKEN } from './helpers/bot.ts';
 
 const CHILD = resolve(import.meta.dirname, 'fixtures/deliver-child.ts');
+/** How deep a step's comment sits: its header's mark (↳ for 1, ↳9 for 9). */
+const depthOf = (s: { message: { content?: string } }): number => {
+  const mark = /^↳(\d*)/u.exec(s.message.content ?? '');
+  return mark ? Number(mark[1] || 1) : 0;
+};
 const NOTE = /^\*(\d+) more repl(?:y follows|ies follow) in the next run\.\*$/u;
 
 let fake: FakeDiscord | undefined;
@@ -126,6 +131,41 @@ describe('GIVEN the real Reddit thread of 485 comments delivered under Discord�
       expect(f.messages(t.channelId)).toHaveLength(1);
       // discord.js learns a bucket from its first answer: a 429 or two at most, never a storm.
       expect(f.requests.filter((r) => r.status === 429).length).toBeLessThanOrEqual(2);
+      expect(f.violations).toEqual([]);
+
+      // A later sync, stored as the sync stores it: one comment edited, one deleted, a reply to the deepest one.
+      const deepest = steps.reduce((a, b) => (depthOf(b) > depthOf(a) ? b : a));
+      const [edited, removed] = a.comments.filter((c) => !c.deleted && c.id !== deepest.commentId).slice(3, 5);
+      const late = {
+        ...a.comments[0]!,
+        id: 'reddit:zzlate1',
+        author: 'latecomer',
+        replyTo: deepest.commentId,
+        paragraphs: ['Late to the party.'],
+        url: 'https://www.reddit.com/r/announcements/comments/n49rw/were_back/zzlate1/',
+      };
+      const synced = {
+        ...a,
+        comments: [
+          ...a.comments.map((c) =>
+            c.id === edited?.id ? { ...c, paragraphs: ['Edited at the source.'] } : c.id === removed?.id ? { ...c, paragraphs: [], deleted: true } : c,
+          ),
+          late,
+        ],
+      };
+      store.upsert(synced);
+      const again = store.get(a.id);
+      if (!again) throw new Error('the synced thread was not stored');
+      const before = f.messages(f.threads(t.channelId)[0]?.id ?? '');
+      expect((await engine.deliver(t, [again])).results[0]).toMatchObject({ action: 'append', created: 1, edited: 3, error: null }); // edited: the post's comment count too
+      const after = f.messages(f.threads(t.channelId)[0]?.id ?? '');
+      expect(after.slice(0, before.length).map((m) => m.id)).toEqual(before.map((m) => m.id));
+      const shown = (id: string | undefined): string | undefined =>
+        after.find((m) => m.content.includes(`/${id?.slice('reddit:'.length)}/>`))?.content.split('\n')[1];
+      expect([shown(edited?.id), shown(removed?.id)]).toEqual(['Edited at the source.', '*(deleted at the source)*']);
+      const reply = after.at(-1);
+      expect(reply?.content.split('\n')[1]).toBe('Late to the party.');
+      expect(reply?.message_reference?.message_id).toBe(after.find((m) => m.content === deepest.message.content)?.id);
       expect(f.violations).toEqual([]);
     } finally {
       store.close();
