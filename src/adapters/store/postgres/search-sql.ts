@@ -21,8 +21,8 @@ export interface ScopeSql {
   /** The identity sequence of `key`. */
   readonly sequence: string;
   readonly vector: string;
-  /** `vector` has the phrase pairs' index (search-pairs.ts). */
-  readonly pairs?: boolean;
+  /** `vector` is an article's title (A) and body (B), with the phrase pairs' index (search-pairs.ts). */
+  readonly article?: boolean;
   readonly config: string;
   /** ts_rank's weights {D, C, B, A}: titles are A, bodies B; comments are all D. */
   readonly weights: string;
@@ -51,7 +51,7 @@ export const ARTICLES: ScopeSql = {
   table: 'articles a',
   sequence: 'articles_position_seq',
   vector: 'a.search',
-  pairs: true,
+  article: true,
   config: 'a.ts_config',
   weights: `'{0.1, 0.2, 0.2, 1.0}'`,
   date: 'coalesce(a.published_at, a.ingested_at)',
@@ -169,7 +169,7 @@ function densityStretches(scope: ScopeSql, from: string, select: string, check: 
 export function relevanceSql(scope: ScopeSql, q: Query, o: SearchOptions, take: number, last: number): { text: string; values: unknown[] } {
   const p = new Params();
   const filtered = filters(scope, o, p);
-  const where = `${q.match(scope.vector, scope.config, p, scope.pairs)}${filtered}`;
+  const where = `${q.match(scope.vector, scope.config, p, scope.article)}${filtered}`;
   // Joining the articles costs a lookup per match; only filters need them (comments all have one).
   const from = filtered ? scope.from : scope.table;
   // Deep pages widen the window, so that every page comes from one consistent ranking.
@@ -211,7 +211,7 @@ export function relevanceSql(scope: ScopeSql, q: Query, o: SearchOptions, take: 
     );
     // A title candidate must match the whole query: an excluded word may be in its body.
     keys += ` UNION SELECT a.position FROM articles a WHERE a.position = ANY(ARRAY(SELECT position FROM best))
-      AND a.position <> ALL(ARRAY(SELECT rowid FROM win)) AND ${q.match(scope.vector, scope.config, p)}`;
+      AND a.position <> ALL(ARRAY(SELECT rowid FROM win)) AND ${q.check(scope.vector, scope.config, p, true)}`;
   }
   ctes.push(`keys AS MATERIALIZED (${keys})`);
   // Ranking reads the whole tsvector, which a long article keeps out of line: only for the chosen rows.
@@ -229,7 +229,7 @@ export function relevanceSql(scope: ScopeSql, q: Query, o: SearchOptions, take: 
  */
 export function newestSql(scope: ScopeSql, q: Query, o: SearchOptions, take: number, dateFloors: readonly string[]): { text: string; values: unknown[] } {
   const p = new Params();
-  const where = `${q.match(scope.vector, scope.config, p, scope.pairs)}${filters(scope, o, p)}`;
+  const where = `${q.match(scope.vector, scope.config, p, scope.article)}${filters(scope, o, p)}`;
   const by = scope.newestBy;
   const bounds = between(by, dateFloors, p);
   const select = `SELECT ${scope.key} AS rowid, ${scope.date} AS date FROM ${scope.from} WHERE ${where}`;

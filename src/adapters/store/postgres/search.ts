@@ -49,6 +49,7 @@ async function rankScope(
   start: Start | undefined,
   scope: ScopeSql,
   text: string,
+  articleText: string,
   phrases: readonly (readonly string[])[],
   o: SearchOptions,
   take: number,
@@ -56,7 +57,7 @@ async function rankScope(
   // Configuration names are identifiers PostgreSQL made (regconfig's text), never user input.
   const configs = start?.configs ? start.configs.split(',') : [];
   if (configs.length === 0) return { ranked: [], total: 0 };
-  const q = queryOf(text, configs, phrases);
+  const q = queryOf(text, configs, phrases, articleText);
   if (o.order === 'newest') {
     // Floors past the newest article (a small library) are null: the stretches stop before them.
     const floors = (start?.floors ?? []).filter((f): f is string => f !== null);
@@ -89,12 +90,13 @@ export async function search(pool: Pool, query: string, options: SearchOptions =
 
   const take = r.offset + r.limit;
   const phrases = phraseWords(r.terms);
+  const articleText = toTsqueryText(r.terms, true) ?? text;
   const found = await Promise.all(
     r.scopes.map(async (s) => ({
       scope: s,
       ...(await onGinIndex<{ ranked: RankedRow[]; total: number }, Start>(
         pool,
-        (client, [start]) => rankScope(client, start, s, text, phrases, options, take),
+        (client, [start]) => rankScope(client, start, s, text, articleText, phrases, options, take),
         startSql(s, options, take),
       )),
     })),
