@@ -16,7 +16,7 @@ const TITLE_SHOWN = 200;
 
 /** The view of page `page` (1-based) of an article. */
 export function articleView(article: Article, page: number): View {
-  const { pages, firstCommentPage } = articlePages(article);
+  const { pages, firstCommentPage, threadStarts } = articlePages(article);
   if (page > pages.length)
     throw new UserError(
       'bad-option',
@@ -31,6 +31,14 @@ export function articleView(article: Article, page: number): View {
   // On the last page of the body Next goes there already: two buttons with one state would share a
   // custom id, which Discord refuses, so Comments is disabled there.
   if (firstCommentPage !== null) buttons.push({ label: 'Comments', state: page < firstCommentPage ? state(firstCommentPage + 1) : null });
+  // In a tree, a jump to the next answered thread: a long discussion runs to dozens of pages. Disabled
+  // when another button goes there already (one state would be one custom id) or no thread follows.
+  if (threadStarts && threadStarts.length > 0) {
+    const next = threadStarts.find((i) => i + 1 > page);
+    const target = next === undefined ? null : state(next + 1);
+    const taken = buttons.some((b) => b.state !== null && target !== null && b.state.join('\u0000') === target.join('\u0000'));
+    buttons.push({ label: 'Next thread ⏭', state: taken ? null : target });
+  }
   const where = firstCommentPage !== null && page > firstCommentPage ? 'comments' : 'article';
   return {
     embeds: [

@@ -87,6 +87,25 @@ describe('GIVEN the Reddit thread of 485 comments, 9 replies deep', () => {
     }
   });
 
+  it('THEN "Next thread" jumps from any comment page to the first page of the next answered thread', () => {
+    const { threadStarts = [] } = articlePages(thread);
+    expect(threadStarts.length).toBe(thread.comments.filter((r) => r.replyTo === null && thread.comments.some((c) => c.replyTo === r.id)).length);
+    const first = (firstCommentPage ?? 0) + 1;
+    for (let page = first; page <= pages.length; page++) {
+      const button = articleView(thread, page).buttons?.find((b) => b.label === 'Next thread ⏭');
+      const expected = threadStarts.find((i) => i + 1 > page);
+      if (expected === undefined) expect(button?.state ?? null).toBeNull();
+      else if (expected + 1 === page + 1) expect(button?.state ?? null, `page ${page}: Next goes there`).toBeNull();
+      else expect(button?.state, `page ${page}`).toEqual(['article', thread.id, String(expected + 1)]);
+    }
+    // A thread's first page starts with its root, which has replies on that page.
+    for (const i of threadStarts) {
+      const start = (pages[i] ?? '').replace(/^\*\*485 comments\*\*\n\n/, '');
+      expect(start.startsWith('**'), `page ${i + 1}`).toBe(true);
+      expect(start).toMatch(/\n› \*\*/);
+    }
+  });
+
   it('THEN an edited comment says "(edited)"', () => {
     const edited = { ...thread, comments: thread.comments.map((c, i) => (i === 3 ? { ...c, editedAt: '2011-12-09T10:00:00Z' } : c)) };
     const line = articlePages(edited)

@@ -18,6 +18,8 @@ export interface ArticlePages {
   readonly pages: readonly string[];
   /** Index of the first comment page, or null when there are no comments. */
   readonly firstCommentPage: number | null;
+  /** For a discussion shown as a tree: the index of the first page of each answered top-level comment's subtree. */
+  readonly threadStarts?: readonly number[];
 }
 
 const length = (s: string): number => s.length;
@@ -68,9 +70,10 @@ export function articlePages(article: Article): ArticlePages {
   const heading = `**${plural(article.comments.length, 'comment')}**`;
   // A discussion where comments answer comments, or one from a platform (scores, edits, links), reads
   // as a tree; the export's and thread replies, flat, as before.
-  const comments =
-    isTree(article.comments) || article.comments.some(isImported)
-      ? treePages(article.comments, heading, PAGE_CHARS, commentHeader)
-      : pack([heading, ...article.comments.flatMap(commentParts)], PAGE_CHARS, length, '\n\n');
+  if (isTree(article.comments) || article.comments.some(isImported)) {
+    const tree = treePages(article.comments, heading, PAGE_CHARS, commentHeader);
+    return { pages: [...body, ...tree.pages], firstCommentPage: body.length, threadStarts: tree.threadStarts.map((i) => i + body.length) };
+  }
+  const comments = pack([heading, ...article.comments.flatMap(commentParts)], PAGE_CHARS, length, '\n\n');
   return { pages: [...body, ...comments], firstCommentPage: body.length };
 }

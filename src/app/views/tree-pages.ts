@@ -107,20 +107,28 @@ function subtrees(nodes: readonly TreeNode[]): TreeNode[][] {
   return groups;
 }
 
+export interface TreePages {
+  readonly pages: string[];
+  /** Index (into `pages`) of the first page of each subtree with replies, in order: where "Next thread" goes. */
+  readonly threadStarts: number[];
+}
+
 /**
  * The comment pages of a tree: `heading` first, then one run of pages per subtree, each page within
  * `max` characters; a subtree's later pages start with CONTINUED.
  */
-export function treePages(comments: readonly Comment[], heading: string, max: number, plainHeader: PlainHeader): string[] {
+export function treePages(comments: readonly Comment[], heading: string, max: number, plainHeader: PlainHeader): TreePages {
   const room = max - CONTINUED.length - 2;
   const pages: string[] = [];
+  const threadStarts: number[] = [];
   subtrees(treeOrder(comments)).forEach((group, g) => {
     const parts = group.flatMap((node) => treeCommentParts(node, room, plainHeader));
     // Only a subtree is continued: a run of unanswered roots simply goes on, as flat comments do.
     const answered = group.length > 1 && (group[1]?.depth ?? 0) > 0;
+    if (answered) threadStarts.push(pages.length);
     pack(g === 0 ? [heading, ...parts] : parts, room, (s) => s.length, '\n\n').forEach((page, i) =>
       pages.push(i === 0 || !answered ? page : `${CONTINUED}\n\n${page}`),
     );
   });
-  return pages;
+  return { pages, threadStarts };
 }
