@@ -41,9 +41,9 @@ const PLATFORM: Record<DiscussionState['kind'], string> = {
   'comment-feed': 'Comment feed',
 };
 
-/** The followed discussions, once the person may manage them. Typed here as optional: the router's context may not name them. */
+/** The followed discussions, once the person may manage them. */
 function follows(ctx: CommandContext): DiscussionFollows {
-  const delivery: ReturnType<typeof requireAdmin> & { readonly discussions?: DiscussionFollows | undefined } = requireAdmin(ctx);
+  const delivery = requireAdmin(ctx);
   if (!delivery.discussions) throw new UserError('unavailable', 'Following discussions is not running in this bot.');
   return delivery.discussions;
 }

@@ -11,6 +11,7 @@ import type { DeliveryRunner } from '../../app/delivery/run.ts';
 import type { Subscriptions } from '../../app/delivery/subscriptions.ts';
 import type { PollResult } from '../../app/feeds/poll.ts';
 import type { FeedRegistry } from '../../app/feeds/registry.ts';
+import type { DiscussionFollows } from '../../app/discussion/follow.ts';
 import type { Store } from '../../adapters/store/contract.ts';
 import type { Choice, ComponentState, View } from '../../core/view.ts';
 
@@ -36,6 +37,8 @@ export interface DeliveryContext {
   readonly runner: DeliveryRunner;
   /** The schedule, for telling admins when the next run is. */
   readonly cron: string | null;
+  /** The discussions followed where they happen (/discussion); absent where the process does not sync them. */
+  readonly discussions?: DiscussionFollows;
 }
 
 export interface CommandContext {
