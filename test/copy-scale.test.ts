@@ -67,6 +67,9 @@ function watched(state: BotState, calls: Calls): BotState {
   const progress: DeliveryProgressRepository = {
     get: (c, a) => state.progress.get(c, a),
     put: (c, a, p) => state.progress.put(c, a, p),
+    messages: (c, a) => state.progress.messages(c, a),
+    putStep: (c, a, p, m) => state.progress.putStep(c, a, p, m),
+    putMessage: (c, a, m) => state.progress.putMessage(c, a, m),
     list: () => {
       calls.list++;
       return Promise.reject(new Error('the copy listed delivery_progress whole'));
