@@ -76,6 +76,8 @@ describe('digest hard cases', () => {
       top: [],
       quoted: [],
       summary: [],
+      liveliest: [],
+      argued: [],
     });
   });
 
