@@ -5,7 +5,7 @@
  *   BENCH_ARTICLES   corpus size for the library (default 100000)
  *   BENCH_SHARED     size at which the library and MiniSearch are compared (default 20000)
  *   BENCH_PARTS      which parts to run, comma-separated: text, minisearch, library, bot, delivery, sources (feeds, inbox, a 150 MB inbox file), playground,
- *                    backends (SQLite and PostgreSQL side by side at BENCH_ARTICLES), discussions (importing a saved 1,500-comment Reddit thread), delivery-processes (1 and 3 `paperboy worker`
+ *                    backends (SQLite and PostgreSQL side by side at BENCH_ARTICLES), discussions (importing a saved 1,500-comment Reddit thread, then delivering it as a tree: time to first post), delivery-processes (1 and 3 `paperboy worker`
  *                    processes over one PostgreSQL through one `paperboy rest-proxy`, 30 channels of the local Discord) (default all;
  *                    bot measures against the database the large library run keeps, so it runs that too)
  *   PAPERBOY_BENCH_POSTGRES  the PostgreSQL server's maintenance database for backends (default postgres://postgres@127.0.0.1:5432/);
@@ -56,7 +56,8 @@ const sources: Record<string, number> = parts.has('sources')
   : {};
 const playground: Record<string, number> = parts.has('playground') ? child('playground.ts', []) : {};
 const backends: Record<string, number> = parts.has('backends') ? child('backends.ts', ['--articles', String(articles)]) : {};
-const discussions: Record<string, number> = parts.has('discussions') ? child('discussions.ts', []) : {};
+// Importing a saved 1,500-comment thread, then delivering it as a tree of replies through the local Discord.
+const discussions: Record<string, number> = parts.has('discussions') ? { ...child('discussions.ts', []), ...child('discussion-delivery.ts', []) } : {};
 const processes: Record<string, number> = parts.has('delivery-processes') ? child('delivery-processes.ts', []) : {};
 
 const figures = {
