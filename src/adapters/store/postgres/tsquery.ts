@@ -93,6 +93,8 @@ export interface RankColumns {
  * each an index condition on its own (a per-row to_tsquery(ts_config, …) could use no index).
  */
 export interface Query {
+  /** How many phrases the query requires (search-pairs.ts). */
+  readonly phrases: number;
   /**
    * `article`: the vector is an article's `search` (title A, body B), with search-pairs.ts's index:
    * phrases must lie within the title or the body, and the pairs narrow their candidates.
@@ -113,6 +115,7 @@ export function queryOf(text: string, configs: readonly string[], phrases: reado
     // Every parameter added must be used: PostgreSQL refuses one whose type it cannot tell.
     article && phrases.length > 0 ? pairsMatch(vector, tsquery(c, p, true), `${p.add(c)}::regconfig`, phrases, p) : `${vector} @@ ${tsquery(c, p, article)}`;
   return {
+    phrases: phrases.length,
     match: (vector, config, p, article = false) =>
       `(${configs.map((c) => `(${config} = ${p.add(c)}::regconfig AND ${one(vector, c, p, article)})`).join(' OR ')})`,
     check: (vector, config, p, article = false) =>
