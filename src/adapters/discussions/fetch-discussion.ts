@@ -3,14 +3,15 @@
  * Reddit, Hacker News, a Discourse forum or a comment feed, politely. Each host has one gate for the
  * fetcher's life (spacing, 429 and rate-limit waits, backoff carry over from run to run); each run is
  * one RequestBudget object, and the answers of a run are kept by that object, so nothing is fetched
- * twice in a run and a new budget starts a new run.
+ * twice in a run and a new budget starts a new run. A comment feed's address that answers with the
+ * post's HTML page is followed to the comment feed the page announces (fetch-comment-feed.ts).
  */
 import type { FetchLimits, Validators } from '../feeds/fetch.ts';
 import type { ParseOptions } from '../sources/parse-options.ts';
-import { parseCommentFeed } from './comment-feed.ts';
+import { fetchCommentFeed } from './fetch-comment-feed.ts';
 import { fetchDiscourse } from './fetch-discourse.ts';
 import { fetchHackerNews } from './fetch-hackernews.ts';
-import { type PlatformContext, type ResolvedOptions, failedFrom, parsed } from './fetch-platform.ts';
+import type { PlatformContext, ResolvedOptions } from './fetch-platform.ts';
 import { fetchReddit } from './fetch-reddit.ts';
 import type { DiscussionFetcher, FetchedDiscussion, RequestBudget } from './fetch-types.ts';
 import { type Clock, HostGate, REAL_CLOCK } from './http-gate.ts';
@@ -125,15 +126,4 @@ export function createDiscussionFetcher(options: DiscussionFetcherOptions = {}):
       }
     },
   };
-}
-
-const FEED_ACCEPT = 'application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5';
-
-/** A comment feed is one conditional request, parsed as it comes. */
-async function fetchCommentFeed(url: string, context: PlatformContext): Promise<FetchedDiscussion> {
-  const { session } = context;
-  const got = await session.get(url, { accept: FEED_ACCEPT, validators: context.validators, spacingMs: context.options.spacing('comment-feed') });
-  if (got.kind === 'failed') return failedFrom(got, session);
-  if (got.kind === 'not-modified') return { outcome: 'not-modified', requests: session.requests };
-  return parsed(session, got, () => parseCommentFeed(got.url, got.body, context.parseOptions));
 }

@@ -5,6 +5,7 @@
  * stored, backs off and records the reason; the others go on.
  */
 import PQueue from 'p-queue';
+import { discoveredFeedOf } from '../../adapters/discussions/fetch-comment-feed.ts';
 import type { DiscussionFetcher, FetchedDiscussion, RequestBudget } from '../../adapters/discussions/fetch-types.ts';
 import type { Store } from '../../adapters/store/contract.ts';
 import type { DiscussionRepository, DiscussionState } from '../../adapters/store/discussions.ts';
@@ -14,6 +15,7 @@ import { backoffMs } from '../feeds/registry.ts';
 import { leaseName } from '../lease-name.ts';
 import type { LeaseOptions } from '../lease-options.ts';
 import { storeDiscussion } from './discussion-store.ts';
+import { followInstead, movedWarning } from './sync-move.ts';
 
 export interface SyncResult {
   readonly url: string;
@@ -36,6 +38,11 @@ export interface SyncResult {
   readonly error: string | null;
   readonly warnings: readonly string[];
   readonly elsewhere?: true;
+  /**
+   * The followed address was a post's HTML page; the comment feed it announces (this address) was
+   * synced in its place and is followed instead from now on (sync-move.ts).
+   */
+  readonly followedAt?: string;
 }
 
 export interface SyncOptions {
@@ -189,7 +196,7 @@ async function syncHeld(
     // The store refused what the source sent (or could not be reached): told like a failed fetch, and the others go on.
     return fail(`could not be stored: ${errorMessage(error)}`, null);
   }
-  await save((c) => ({
+  const synced = (c: DiscussionState): DiscussionState => ({
     ...c,
     ...(again ? {} : fetched.validators),
     articleId: stored.articleId,
@@ -202,7 +209,11 @@ async function syncHeld(
     failures: 0,
     lastError: null,
     retryAt: null,
-  }));
+  });
+  const discovered = discoveredFeedOf(fetched);
+  const moved = discovered !== null && discovered !== d.url ? discovered : null;
+  if (moved) await followInstead(repo, d.url, moved, synced);
+  else await save(synced);
   return {
     ...untouched(d, 'synced'),
     articleId: stored.articleId,
@@ -210,7 +221,8 @@ async function syncHeld(
     missing: stored.missing,
     ...stored.changes,
     requests,
-    warnings: fetched.discussion.warnings,
+    warnings: moved ? [movedWarning(d.url, moved), ...fetched.discussion.warnings] : fetched.discussion.warnings,
+    ...(moved && { followedAt: moved }),
   };
 }
 

@@ -2,6 +2,8 @@
  * The delivery side of a process, shared by the bot (`paperboy start`) and the worker (`paperboy
  * worker`): the engine over a poster, the runner, what it collects before each run (the inbox, the
  * feeds, then the followed discussions), and the schedule. One copy, so a worker delivers exactly as the bot does.
+ * The discussion sync runs beside the delivery run (sync-beside.ts): a run waits for it at most
+ * DISCUSSION_SYNC_WAIT_MS, so new articles never wait minutes for a slow discussion host.
  */
 import nodeCron from 'node-cron';
 import { type Config, DEFAULT_DISCUSSION_POLL_MINUTES, DEFAULT_DISCUSSION_REQUESTS } from '../../config.ts';
@@ -20,6 +22,7 @@ import { Subscriptions } from '../../app/delivery/subscriptions.ts';
 import { logSyncs } from '../../app/discussion/discussion-log.ts';
 import { DiscussionFollows } from '../../app/discussion/follow.ts';
 import { syncDiscussions } from '../../app/discussion/sync.ts';
+import { SyncBeside } from '../../app/discussion/sync-beside.ts';
 import { type ArticleThread, ThreadIndex } from '../../app/discussion/threads.ts';
 import { type PollResult, pollFeeds, pollOne } from '../../app/feeds/poll.ts';
 import { FeedRegistry } from '../../app/feeds/registry.ts';
@@ -40,6 +43,9 @@ export function logPolls(results: readonly PollResult[], log: Logger): void {
     for (const w of r.warnings) log.warn({ feed: r.url }, w);
   }
 }
+
+/** The longest a delivery run waits for the discussion sync before delivering what is stored (the sync goes on beside it). */
+export const DISCUSSION_SYNC_WAIT_MS = 15_000;
 
 /** The longest a scheduled poll leaves alone a feed read since (by any process): see pollSpacingMs. */
 export const POLL_SPACING_MAX_MS = 5 * 60_000;
@@ -119,9 +125,16 @@ export interface DeliveryOptions {
   /**
    * Following discussions at their source: the fetcher (by default one over `feedFetch`), the
    * requests one sync may make (DISCUSSION_REQUESTS_PER_RUN) and the least time between two syncs of
-   * one discussion (DISCUSSION_POLL_MINUTES). The sync runs after the feeds, before each run.
+   * one discussion (DISCUSSION_POLL_MINUTES). The sync starts after the feeds, before each run, and
+   * the run waits for it at most `waitMs` (default DISCUSSION_SYNC_WAIT_MS; 0 not at all): a longer
+   * sync goes on beside the run, and its comments go out on the next run.
    */
-  readonly discussions?: { readonly fetcher?: DiscussionFetcher; readonly requestsPerRun?: number; readonly minIntervalMs?: number };
+  readonly discussions?: {
+    readonly fetcher?: DiscussionFetcher;
+    readonly requestsPerRun?: number;
+    readonly minIntervalMs?: number;
+    readonly waitMs?: number;
+  };
   /**
    * Read the inbox and poll the feeds before each run.
    * @default true
@@ -166,9 +179,11 @@ export interface DeliveryWiring {
   readonly discussions: DiscussionFollows;
   /** The router's `delivery` context; undefined when delivery is not wired in (the commands say so). */
   readonly context: DeliveryContext | undefined;
+  /** Resolves when no discussion sync is going (one may outlast the run that started it). */
+  discussionsSynced(): Promise<void>;
   /** Starts the schedule (when there is a cron). */
   schedule(): void;
-  /** The schedule stops, a run under way stops between messages, a parse in hand ends. */
+  /** The schedule stops, a run under way stops between messages, a parse in hand ends, a sync stops between discussions. */
   stop(): Promise<void>;
 }
 
@@ -191,6 +206,11 @@ export function wireDelivery(options: DeliveryWiringOptions): DeliveryWiring {
   const discussions = new DiscussionFollows(state.discussions, fetcher, store);
   // Only among processes that share the feeds: one alone reads every feed whenever it collects, as before.
   const minIntervalMs = lease ? pollSpacingMs(delivering?.cron ?? null) : 0;
+  const syncing = new SyncBeside(async () => {
+    const requestsPerRun = following?.requestsPerRun ?? DEFAULT_DISCUSSION_REQUESTS;
+    const spacing = following?.minIntervalMs ?? DEFAULT_DISCUSSION_POLL_MINUTES * 60_000;
+    logSyncs(await syncDiscussions(state.discussions, store, { fetcher, requestsPerRun, minIntervalMs: spacing, now, lease, signal: stopping.signal }), log);
+  }, log);
   const collect = async (): Promise<void> => {
     if (!delivering || delivering.collect === false) return;
     if (delivering.inboxDir)
@@ -199,9 +219,7 @@ export function wireDelivery(options: DeliveryWiringOptions): DeliveryWiring {
     const options = { parse: delivering.feedParser.parse, now, limits: delivering.feedFetch, signal: stopping.signal, lease, minIntervalMs };
     logPolls(await pollFeeds(registry, store, options), log);
     if (stopping.signal.aborted) return;
-    const requestsPerRun = following?.requestsPerRun ?? DEFAULT_DISCUSSION_REQUESTS;
-    const spacing = following?.minIntervalMs ?? DEFAULT_DISCUSSION_POLL_MINUTES * 60_000;
-    logSyncs(await syncDiscussions(state.discussions, store, { fetcher, requestsPerRun, minIntervalMs: spacing, now, lease, signal: stopping.signal }), log);
+    await syncing.startAndWait(following?.waitMs ?? DISCUSSION_SYNC_WAIT_MS, stopping.signal);
   };
   const runner = new DeliveryRunner({ store, subscriptions, engine, log, now, collect, lease, discussions });
   // Built apart and then typed, so that this compiles whether or not the router's context names the discussions yet.
@@ -236,6 +254,7 @@ export function wireDelivery(options: DeliveryWiringOptions): DeliveryWiring {
     index,
     discussions,
     context,
+    discussionsSynced: () => syncing.idle(),
     schedule() {
       if (delivering?.cron && !job) job = scheduleDelivery(delivering.cron, runner, log);
     },
@@ -245,6 +264,8 @@ export function wireDelivery(options: DeliveryWiringOptions): DeliveryWiring {
       // A parse in hand ends now (its feed is left to be read again), not at the worker's time limit.
       await delivering?.feedParser.close();
       await runner.stop();
+      // Started by a run and outliving it: stops between discussions (the one in hand at its next request).
+      await syncing.idle();
     },
   };
 }
