@@ -70,6 +70,9 @@ function watched(state: BotState, calls: Calls): BotState {
     messages: (c, a) => state.progress.messages(c, a),
     putStep: (c, a, p, m) => state.progress.putStep(c, a, p, m),
     putMessage: (c, a, m) => state.progress.putMessage(c, a, m),
+    messagePage: (after, limit) => state.progress.messagePage(after, limit),
+    countMessages: () => state.progress.countMessages(),
+    putMessages: (records) => state.progress.putMessages(records),
     list: () => {
       calls.list++;
       return Promise.reject(new Error('the copy listed delivery_progress whole'));

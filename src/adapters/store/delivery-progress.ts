@@ -32,6 +32,30 @@ export interface DeliveryProgressRepository {
   putStep(channelId: string, articleId: string, progress: DeliveryProgress, message: StepMessage): Promise<void>;
   /** Replaces one step's record alone: after an edit, its new digest. */
   putMessage(channelId: string, articleId: string, message: StepMessage): Promise<void>;
+  /**
+   * Up to `limit` step messages after `after` (null: from the first), in the primary key's order, as
+   * `page` reads delivery_progress: `paperboy copy` reads delivery_messages (channels × articles ×
+   * comment steps, larger still) a page at a time.
+   */
+  messagePage(after: MessageKey | null, limit: number): Promise<ChannelStepMessage[]>;
+  /** How many step messages there are, all channels and articles, counted by the database. */
+  countMessages(): Promise<number>;
+  /** Stores every step message, each replacing its row, in one transaction (`paperboy copy`). */
+  putMessages(records: readonly ChannelStepMessage[]): Promise<void>;
+}
+
+/** One step's message with the channel and article it belongs to. */
+export interface ChannelStepMessage {
+  readonly channelId: string;
+  readonly articleId: string;
+  readonly message: StepMessage;
+}
+
+/** The key of one step message: a channel, an article and a step. */
+export interface MessageKey {
+  readonly channelId: string;
+  readonly articleId: string;
+  readonly key: string;
 }
 
 /** The message one delivery step made in an article's thread (a comment's part, or the note that ends a capped run). */
@@ -62,6 +86,10 @@ function messageToRow(channelId: string, articleId: string, m: StepMessage): Ste
 
 function messageFromRow(r: StepMessageRow): StepMessage {
   return { key: r.step_key, threadId: r.thread_id, messageId: r.message_id, digest: r.digest };
+}
+
+function channelStepMessage(r: StepMessageRow): ChannelStepMessage {
+  return { channelId: r.channel_id, articleId: r.article_id, message: messageFromRow(r) };
 }
 
 /** The key of one record: a channel and an article. */
@@ -173,6 +201,11 @@ export class SqliteDeliveryProgressRepository implements DeliveryProgressReposit
     this.writeMessage = (channelId: string, articleId: string, m: StepMessage): void => void message.run(messageToRow(channelId, articleId, m));
     this.stmts = {
       messages: db.prepare<[string, string], StepMessageRow>('SELECT * FROM delivery_messages WHERE channel_id = ? AND article_id = ? ORDER BY step_key'),
+      countMessages: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM delivery_messages'),
+      firstMessages: db.prepare<[number], StepMessageRow>('SELECT * FROM delivery_messages ORDER BY channel_id, article_id, step_key LIMIT ?'),
+      messagesAfter: db.prepare<[string, string, string, number], StepMessageRow>(
+        'SELECT * FROM delivery_messages WHERE (channel_id, article_id, step_key) > (?, ?, ?) ORDER BY channel_id, article_id, step_key LIMIT ?',
+      ),
       get: db.prepare<[string, string], ProgressRow>('SELECT * FROM delivery_progress WHERE channel_id = ? AND article_id = ?'),
       all: db.prepare<[], ProgressRow>('SELECT * FROM delivery_progress ORDER BY channel_id, article_id'),
       count: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM delivery_progress'),
@@ -238,6 +271,28 @@ export class SqliteDeliveryProgressRepository implements DeliveryProgressReposit
   putMessage(channelId: string, articleId: string, message: StepMessage): Promise<void> {
     return asPromise(() => this.writeMessage(channelId, articleId, message));
   }
+
+  messagePage(after: MessageKey | null, limit: number): Promise<ChannelStepMessage[]> {
+    return asPromise(() => {
+      const n = pageLimit(limit);
+      const rows = after === null ? this.stmts.firstMessages.all(n) : this.stmts.messagesAfter.all(after.channelId, after.articleId, after.key, n);
+      return rows.map(channelStepMessage);
+    });
+  }
+
+  countMessages(): Promise<number> {
+    return asPromise(() => this.stmts.countMessages.get()?.n ?? 0);
+  }
+
+  putMessages(records: readonly ChannelStepMessage[]): Promise<void> {
+    return asPromise(() =>
+      this.db
+        .transaction(() => {
+          for (const r of records) this.writeMessage(r.channelId, r.articleId, r.message);
+        })
+        .immediate(),
+    );
+  }
 }
 
 function channelProgress(r: ProgressRow): ChannelProgress {
@@ -251,6 +306,7 @@ export {
   fromRow as progressFromRow,
   toRow as progressToRow,
   type ProgressRow,
+  channelStepMessage,
   MESSAGE_COLUMNS,
   messageFromRow,
   messageToRow,

@@ -54,6 +54,24 @@ export interface DiscussionRepository {
   list(): Promise<DiscussionState[]>;
   /** The discussions whose comments go to the article `articleId`, in URL order. */
   ofArticle(articleId: string): Promise<DiscussionState[]>;
+  /**
+   * Up to `limit` discussions whose URL sorts after `after` (null: from the first), in the primary
+   * key's own order: `paperboy copy` reads the table a page at a time (each row holds its comment ids).
+   */
+  page(after: string | null, limit: number): Promise<DiscussionState[]>;
+  /** How many discussions are followed, counted by the database. */
+  count(): Promise<number>;
+}
+
+/** The most discussions `page` returns at once: a row holds every comment id its discussion had. */
+export const MAX_DISCUSSION_PAGE = 1000;
+
+/** `limit` checked for `page`: a whole number from 1 to MAX_DISCUSSION_PAGE. */
+export function discussionPageLimit(limit: number): number {
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_DISCUSSION_PAGE) {
+    throw new Error(`discussions: expected \`limit\` to be a whole number from 1 to ${MAX_DISCUSSION_PAGE}, got \`${limit}\``);
+  }
+  return limit;
 }
 
 const count = z.number().int().nonnegative();
@@ -184,6 +202,9 @@ export class SqliteDiscussionRepository implements DiscussionRepository {
       all: db.prepare<[], DiscussionRow>('SELECT * FROM discussions'),
       ofArticle: db.prepare<[string], DiscussionRow>('SELECT * FROM discussions WHERE article_id = ?'),
       delete: db.prepare<[string]>('DELETE FROM discussions WHERE url = ?'),
+      count: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM discussions'),
+      first: db.prepare<[number], DiscussionRow>('SELECT * FROM discussions ORDER BY url LIMIT ?'),
+      after: db.prepare<[string, number], DiscussionRow>('SELECT * FROM discussions WHERE url > ? ORDER BY url LIMIT ?'),
     };
   }
 
@@ -227,6 +248,17 @@ export class SqliteDiscussionRepository implements DiscussionRepository {
 
   ofArticle(articleId: string): Promise<DiscussionState[]> {
     return asPromise(() => this.stmts.ofArticle.all(articleId).map(fromRow).sort(byUrl));
+  }
+
+  page(after: string | null, limit: number): Promise<DiscussionState[]> {
+    return asPromise(() => {
+      const n = discussionPageLimit(limit);
+      return (after === null ? this.stmts.first.all(n) : this.stmts.after.all(after, n)).map(fromRow);
+    });
+  }
+
+  count(): Promise<number> {
+    return asPromise(() => this.stmts.count.get()?.n ?? 0);
   }
 }
 

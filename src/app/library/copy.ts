@@ -1,13 +1,16 @@
 /**
  * `paperboy copy`: every article (with its position, times and comments), subscription, feed,
- * delivery record and article thread from one store into another, SQLite or PostgreSQL either way.
+ * delivery record, delivery message, article thread and followed discussion from one store into
+ * another, SQLite or PostgreSQL either way.
  *
  * Faithful: positions are kept, since subscriptions' cursors and delivery refer to them (renumbered,
  * a moved bot would post some articles again and skip others). Resumable: articles go in batches,
  * one transaction each, in position order, so after an interruption the destination holds a
  * prefix of the source and the copy goes on after its highest position. The bot's state follows,
  * each row written over its key, so doing that again changes nothing: delivery progress (channels ×
- * articles, the largest) in pages, one transaction each, then the rest. Subscriptions go last: one
+ * articles) and the messages delivery made (channels × articles × comment steps, the largest) in
+ * pages, one transaction each, followed discussions in pages (a row holds every comment id its
+ * discussion had), then the rest. Subscriptions go last: one
  * visible in the destination before its channel's progress could post again what was posted, were
  * a bot started on the destination mid-copy. Counts are the databases' own (COUNT), never a table
  * read whole. A note in the destination marks a copy under way: without it, a destination holding
@@ -16,14 +19,24 @@
 import type { Store, StoreCopier, StoredArticle } from '../../adapters/store/contract.ts';
 import type { BotState } from '../../adapters/store/state.ts';
 import type { InvalidSubscription } from '../../adapters/store/subscriptions.ts';
-import { MAX_PROGRESS_PAGE as MAX_STATE_PAGE, type ProgressKey } from '../../adapters/store/delivery-progress.ts';
+import {
+  type ChannelProgress,
+  type ChannelStepMessage,
+  MAX_PROGRESS_PAGE as MAX_STATE_PAGE,
+  type MessageKey,
+  type ProgressKey,
+} from '../../adapters/store/delivery-progress.ts';
+import type { DiscussionState } from '../../adapters/store/discussions.ts';
 import { UserError } from '../../core/errors.ts';
 
 /** Articles per transaction when not told. */
 export const DEFAULT_BATCH = 500;
 
-/** Delivery records per page (one read, one transaction) when not told. */
+/** Delivery records and delivery messages per page (one read, one transaction) when not told. */
 export const DEFAULT_STATE_PAGE = 1000;
+
+/** Followed discussions per page: fewer, since a row carries its discussion's comment ids. */
+const DISCUSSION_PAGE = 100;
 
 export interface CopyEnd {
   readonly store: Store & StoreCopier;
@@ -37,13 +50,22 @@ export interface CopyOptions {
   readonly resume?: boolean;
   /** Articles per transaction. @default DEFAULT_BATCH */
   readonly batch?: number;
-  /** Delivery records per page. @default DEFAULT_STATE_PAGE */
+  /** Delivery records and delivery messages per page. @default DEFAULT_STATE_PAGE */
   readonly statePage?: number;
   /** Told once before the first batch (done = what an earlier run copied) and after each batch. */
   readonly onProgress?: (done: number, total: number) => void;
 }
 
-export const KINDS = ['articles', 'comments', 'subscriptions', 'feeds', 'delivery records', 'article threads'] as const;
+export const KINDS = [
+  'articles',
+  'comments',
+  'subscriptions',
+  'feeds',
+  'delivery records',
+  'delivery messages',
+  'article threads',
+  'followed discussions',
+] as const;
 export type Kind = (typeof KINDS)[number];
 
 export interface KindCount {
@@ -70,13 +92,15 @@ export interface CopyReport {
 async function countAll(end: CopyEnd): Promise<Record<Kind, number>> {
   // Subscriptions and feeds are a row per channel and per feed: few, and listing subscriptions is
   // how a row that does not read back is counted at all.
-  const [articles, comments, subscriptions, feeds, progress, threads] = await Promise.all([
+  const [articles, comments, subscriptions, feeds, progress, messages, threads, discussions] = await Promise.all([
     end.store.count(),
     end.store.countComments(),
     end.state.subscriptions.list(),
     end.state.feeds.list(),
     end.state.progress.count(),
+    end.state.progress.countMessages(),
     end.state.threads.count(),
+    end.state.discussions.count(),
   ]);
   return {
     articles,
@@ -84,7 +108,9 @@ async function countAll(end: CopyEnd): Promise<Record<Kind, number>> {
     subscriptions: subscriptions.subscriptions.length + subscriptions.invalid.length,
     feeds: feeds.length,
     'delivery records': progress,
+    'delivery messages': messages,
     'article threads': threads,
+    'followed discussions': discussions,
   };
 }
 
@@ -161,18 +187,48 @@ export async function copyLibrary(from: CopyEnd, to: CopyEnd, options: CopyOptio
  * back, which are left behind.
  */
 async function copyState(from: BotState, to: BotState, page: number): Promise<InvalidSubscription[]> {
-  let after: ProgressKey | null = null;
-  for (;;) {
-    const records = await from.progress.page(after, page);
-    if (records.length === 0) break;
-    await to.progress.putMany(records);
-    const last = records[records.length - 1]!;
-    after = { channelId: last.channelId, articleId: last.articleId };
-    if (records.length < page) break;
-  }
+  await inPages<ProgressKey, ChannelProgress>(
+    (after) => from.progress.page(after, page),
+    (records) => to.progress.putMany(records),
+    (last) => ({ channelId: last.channelId, articleId: last.articleId }),
+    page,
+  );
+  // After the progress they belong to, before the subscriptions: a reply is posted answering its
+  // parent's message only when that message is known.
+  await inPages<MessageKey, ChannelStepMessage>(
+    (after) => from.progress.messagePage(after, page),
+    (records) => to.progress.putMessages(records),
+    (last) => ({ channelId: last.channelId, articleId: last.articleId, key: last.message.key }),
+    page,
+  );
+  await inPages<string, DiscussionState>(
+    (after) => from.discussions.page(after, DISCUSSION_PAGE),
+    async (discussions) => {
+      for (const d of discussions) await to.discussions.put(d);
+    },
+    (last) => last.url,
+    DISCUSSION_PAGE,
+  );
   for (const t of await from.threads.list()) await to.threads.put(t);
   for (const f of await from.feeds.list()) await to.feeds.put(f);
   const subscriptions = await from.subscriptions.list();
   for (const s of subscriptions.subscriptions) await to.subscriptions.put(s);
   return subscriptions.invalid;
+}
+
+/** Reads a table a page at a time after the last key read, writing each page before reading the next. */
+async function inPages<Key, Row>(
+  read: (after: Key | null) => Promise<readonly Row[]>,
+  write: (rows: readonly Row[]) => Promise<void>,
+  keyOf: (last: Row) => Key,
+  page: number,
+): Promise<void> {
+  let after: Key | null = null;
+  for (;;) {
+    const rows = await read(after);
+    if (rows.length === 0) return;
+    await write(rows);
+    if (rows.length < page) return;
+    after = keyOf(rows[rows.length - 1]!);
+  }
 }

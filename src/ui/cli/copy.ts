@@ -120,7 +120,8 @@ export function registerCopyCommand(program: Command, io: Io, setExitCode: (code
     .command('copy')
     .summary('copy the library and the bot’s state into PostgreSQL or a SQLite file')
     .description(
-      'copy every article, comment, subscription, feed, delivery record and article thread into another store (PostgreSQL or a SQLite file), ' +
+      'copy every article, comment, subscription, feed, delivery record, delivery message, article thread and followed discussion ' +
+        'into another store (PostgreSQL or a SQLite file), ' +
         'positions kept. Stop the bot first: nothing may write to the source while it copies (a bot on a SQLite source is detected). ' +
         'An interrupted copy continues with --resume.',
     )

@@ -13,6 +13,9 @@ import {
   progressToRow,
   type ProgressKey,
   pageLimit,
+  type ChannelStepMessage,
+  channelStepMessage,
+  type MessageKey,
   MESSAGE_COLUMNS,
   messageFromRow,
   messageToRow,
@@ -30,12 +33,12 @@ const UPSERT_MESSAGE = upsertInto('delivery_messages', MESSAGE_COLUMNS, ['channe
  */
 const ROWS_PER_INSERT = 1000;
 
-/** A multi-row upsert of `rows` rows: UPSERT's statement with one VALUES tuple per row. */
-function upsertRows(rows: number): string {
-  const width = PROGRESS_COLUMNS.length;
-  const tuples = Array.from({ length: rows }, (_, r) => `(${PROGRESS_COLUMNS.map((_, c) => `$${r * width + c + 1}`).join(', ')})`);
-  const single = `(${PROGRESS_COLUMNS.map((_, c) => `$${c + 1}`).join(', ')})`;
-  return UPSERT.replace(`VALUES ${single}`, `VALUES ${tuples.join(', ')}`);
+/** A multi-row upsert of `rows` rows: `upsert`'s statement (over `names`) with one VALUES tuple per row. */
+function upsertRows(rows: number, upsert = UPSERT, names: readonly string[] = PROGRESS_COLUMNS): string {
+  const width = names.length;
+  const tuples = Array.from({ length: rows }, (_, r) => `(${names.map((_, c) => `$${r * width + c + 1}`).join(', ')})`);
+  const single = `(${names.map((_, c) => `$${c + 1}`).join(', ')})`;
+  return upsert.replace(`VALUES ${single}`, `VALUES ${tuples.join(', ')}`);
 }
 
 export class PostgresDeliveryProgressRepository implements DeliveryProgressRepository {
@@ -107,5 +110,37 @@ export class PostgresDeliveryProgressRepository implements DeliveryProgressRepos
 
   async putMessage(channelId: string, articleId: string, message: StepMessage): Promise<void> {
     await this.pool.query(UPSERT_MESSAGE, rowValues(messageToRow(channelId, articleId, message), MESSAGE_COLUMNS));
+  }
+
+  async messagePage(after: MessageKey | null, limit: number): Promise<ChannelStepMessage[]> {
+    // The primary key's own order, as page() reads: each page is a range of its index.
+    const n = pageLimit(limit);
+    const { rows } =
+      after === null
+        ? await this.pool.query<StepMessageRow>('SELECT * FROM delivery_messages ORDER BY channel_id, article_id, step_key LIMIT $1', [n])
+        : await this.pool.query<StepMessageRow>(
+            'SELECT * FROM delivery_messages WHERE (channel_id, article_id, step_key) > ($1, $2, $3) ORDER BY channel_id, article_id, step_key LIMIT $4',
+            [after.channelId, after.articleId, after.key, n],
+          );
+    return rows.map(channelStepMessage);
+  }
+
+  async countMessages(): Promise<number> {
+    const { rows } = await this.pool.query<{ n: number }>('SELECT COUNT(*) AS n FROM delivery_messages');
+    return rows[0]?.n ?? 0;
+  }
+
+  async putMessages(records: readonly ChannelStepMessage[]): Promise<void> {
+    // One row per key, the last given, as in putMany; 6 columns a row, well under 65,535 parameters.
+    const byKey = new Map(records.map((r) => [JSON.stringify([r.channelId, r.articleId, r.message.key]), r]));
+    const unique = [...byKey.values()];
+    if (unique.length === 0) return;
+    await transaction(this.pool, async (client) => {
+      for (let i = 0; i < unique.length; i += ROWS_PER_INSERT) {
+        const chunk = unique.slice(i, i + ROWS_PER_INSERT);
+        const values = chunk.flatMap((r) => rowValues(messageToRow(r.channelId, r.articleId, r.message), MESSAGE_COLUMNS));
+        await client.query(upsertRows(chunk.length, UPSERT_MESSAGE, MESSAGE_COLUMNS), values);
+      }
+    });
   }
 }

@@ -6,6 +6,7 @@ import {
   type DiscussionRow,
   type DiscussionState,
   discussionFromRow,
+  discussionPageLimit,
   discussionsByUrl,
   discussionToRow,
 } from '../discussions.ts';
@@ -59,5 +60,20 @@ export class PostgresDiscussionRepository implements DiscussionRepository {
   async ofArticle(articleId: string): Promise<DiscussionState[]> {
     const { rows } = await this.pool.query<DiscussionRow>('SELECT * FROM discussions WHERE article_id = $1', [articleId]);
     return rows.map(discussionFromRow).sort(discussionsByUrl);
+  }
+
+  async page(after: string | null, limit: number): Promise<DiscussionState[]> {
+    // The primary key's own order (its collation, not byte order): each page is a range of its index.
+    const n = discussionPageLimit(limit);
+    const { rows } =
+      after === null
+        ? await this.pool.query<DiscussionRow>('SELECT * FROM discussions ORDER BY url LIMIT $1', [n])
+        : await this.pool.query<DiscussionRow>('SELECT * FROM discussions WHERE url > $1 ORDER BY url LIMIT $2', [after, n]);
+    return rows.map(discussionFromRow);
+  }
+
+  async count(): Promise<number> {
+    const { rows } = await this.pool.query<{ n: number }>('SELECT COUNT(*) AS n FROM discussions');
+    return rows[0]?.n ?? 0;
   }
 }
