@@ -296,40 +296,4 @@ describe('GIVEN the same library copied in small pages', () => {
       await Promise.all([source.close(), middle.close(), back.close()]);
     }
   }, 60_000);
-
-  it('THEN 12,000 messages in mixed-case keys go across in pages of 5,000 (several INSERTs a page in PostgreSQL) and back, each once', async () => {
-    const source = openSqliteStorage(join(dir, 'source.db'));
-    const middle = await openPostgresStorage(await database(), 'test', 4);
-    const back = openSqliteStorage(join(dir, 'back.db'));
-    try {
-      const records: ChannelStepMessage[] = Array.from({ length: 12_000 }, (_, i) => ({
-        channelId: String(9 * 10 ** (i % 3) + (i % 40)),
-        articleId: `${i % 2 ? 'A' : 'b'}${(i % 300).toString(16).padStart(6, '0')}`,
-        message: { key: `c:${i % 5 ? 'Q' : 'q'}${i}:${i % 2}`, threadId: String(7000 + (i % 300)), messageId: String(1_000_000 + i), digest: `d${i}` },
-      }));
-      await source.state().progress.putMessages(records);
-      expect(await source.state().progress.countMessages()).toBe(12_000);
-      const there = await copyLibrary(end(source, noCalls()), end(middle, noCalls()), { statePage: 5000 });
-      const again = await copyLibrary(end(middle, noCalls()), end(back, noCalls()), { statePage: 5000 });
-      expect([there.differ, again.differ]).toStrictEqual([[], []]);
-      const original = await allMessages(source.state());
-      expect(original).toHaveLength(12_000);
-      expect(await allMessages(middle.state())).toStrictEqual(original);
-      expect(await allMessages(back.state())).toStrictEqual(original);
-    } finally {
-      await Promise.all([source.close(), middle.close(), back.close()]);
-    }
-  }, 60_000);
-
-  it('THEN a page of discussions out of range is refused, naming it', async () => {
-    const source = openSqliteStorage(join(dir, 'source.db'));
-    try {
-      await expect(source.state().discussions.page(null, 1001)).rejects.toThrow(
-        'discussions: expected `limit` to be a whole number from 1 to 1000, got `1001`',
-      );
-      await expect(source.state().progress.messagePage(null, 0)).rejects.toThrow('got `0`');
-    } finally {
-      await source.close();
-    }
-  });
 });

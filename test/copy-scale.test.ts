@@ -1,6 +1,7 @@
 /**
  * `paperboy copy` with a delivery_progress table of 20,000 rows (channels × articles): read and
- * written in pages of 1,000, one transaction each, counted with COUNT, never loaded whole. SQLite →
+ * written in pages of 1,000, one transaction each, counted with COUNT, never loaded whole; and
+ * 12,000 delivery messages in pages of 5,000. SQLite →
  * PostgreSQL → SQLite on the real databases; the state is wrapped (not mocked) only to see which
  * repository methods the copy calls.
  */
@@ -10,7 +11,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ChannelProgress, DeliveryProgressRepository } from '../src/adapters/store/delivery-progress.ts';
+import type { ChannelProgress, ChannelStepMessage, DeliveryProgressRepository } from '../src/adapters/store/delivery-progress.ts';
 import type { BotState } from '../src/adapters/store/state.ts';
 import type { ThreadRepository } from '../src/adapters/store/threads.ts';
 import { copyLibrary, type CopyEnd } from '../src/app/library/copy.ts';
@@ -171,10 +172,53 @@ describe('GIVEN 20,000 delivery records (50 channels × 400 articles) in SQLite'
         'expected `statePage` to be a whole number from 1 to 5000, got `0`',
       );
       await expect(source.state().progress.page(null, 5001)).rejects.toThrow('got `5001`');
+      await expect(source.state().progress.messagePage(null, 0)).rejects.toThrow('got `0`');
+      await expect(source.state().discussions.page(null, 1001)).rejects.toThrow(
+        'discussions: expected `limit` to be a whole number from 1 to 1000, got `1001`',
+      );
     } finally {
       await Promise.all([source.close(), target.close()]);
     }
   });
+});
+
+/** Every delivery message, read a page at a time, in one order for both backends (their key orders differ). */
+async function allMessages(state: BotState): Promise<ChannelStepMessage[]> {
+  const out: ChannelStepMessage[] = [];
+  for (let page = await state.progress.messagePage(null, 5000); page.length > 0;) {
+    out.push(...page);
+    const last = page.at(-1)!;
+    page = await state.progress.messagePage({ channelId: last.channelId, articleId: last.articleId, key: last.message.key }, 5000);
+  }
+  const key = (m: ChannelStepMessage) => JSON.stringify([m.channelId, m.articleId, m.message.key]);
+  return out.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
+describe('GIVEN 12,000 delivery messages (the step messages of issue 16) in mixed-case keys', () => {
+  it('THEN they go across in pages of 5,000 (several INSERTs a page in PostgreSQL) and back, each once', async () => {
+    const source = openSqliteStorage(join(dir, 'source.db'));
+    database = await createTestDatabase();
+    const middle = await openPostgresStorage(database.url, 'test', 4);
+    const back = openSqliteStorage(join(dir, 'back.db'));
+    try {
+      const records: ChannelStepMessage[] = Array.from({ length: 12_000 }, (_, i) => ({
+        channelId: String(9 * 10 ** (i % 3) + (i % 40)),
+        articleId: `${i % 2 ? 'A' : 'b'}${(i % 300).toString(16).padStart(6, '0')}`,
+        message: { key: `c:${i % 5 ? 'Q' : 'q'}${i}:${i % 2}`, threadId: String(7000 + (i % 300)), messageId: String(1_000_000 + i), digest: `d${i}` },
+      }));
+      await source.state().progress.putMessages(records);
+      const there = await copyLibrary(end(source, noCalls()), end(middle, noCalls()), { statePage: 5000 });
+      const again = await copyLibrary(end(middle, noCalls()), end(back, noCalls()), { statePage: 5000 });
+      expect([there.differ, again.differ]).toStrictEqual([[], []]);
+      expect(there.counts.find((c) => c.kind === 'delivery messages')).toStrictEqual({ kind: 'delivery messages', source: 12_000, destination: 12_000 });
+      const original = await allMessages(source.state());
+      expect(original).toHaveLength(12_000);
+      expect(await allMessages(middle.state())).toStrictEqual(original);
+      expect(await allMessages(back.state())).toStrictEqual(original);
+    } finally {
+      await Promise.all([source.close(), middle.close(), back.close()]);
+    }
+  }, 60_000);
 });
 
 describe('GIVEN DATABASE_URL and DATABASE_POOL_MAX', () => {
