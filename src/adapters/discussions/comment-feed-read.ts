@@ -10,6 +10,7 @@ import type { FeedEntry, FeedInfo } from '../feeds/entry.ts';
 import { present } from '../feeds/entry.ts';
 import { readAtom, readRdf, readRss } from '../feeds/formats.ts';
 import { formatOfRoot, rootElement } from '../feeds/parse.ts';
+import { endsWithClosedRoot } from '../feeds/xml-edges.ts';
 
 /** One `thr:in-reply-to`: `ref` is the id (guid) of what the entry answers, `href` where it can be read. */
 export interface InReplyTo {
@@ -70,6 +71,22 @@ export function readCommentFeed(text: string): CommentFeedDocument | null {
     return { info: read.info, totalResults: null, entries: read.entries.map((entry) => ({ entry, inReplyTo: [], published: null, updated: null })) };
   }
   return null;
+}
+
+/**
+ * The feed read in one pass when it is a whole RSS, Atom or RDF document, else null (the caller
+ * then asks parseFeed what is wrong). The checks are parseFeed's own that come before reading:
+ * feedsmith reads a document cut off between two items, or an HTML page with an <rss> in it, as if
+ * it were whole, and those are no comment feed.
+ */
+export function readWholeCommentFeed(text: string): CommentFeedDocument | null {
+  const root = rootElement(text);
+  if (root === null || formatOfRoot(root) === null || /^\s*<!DOCTYPE\s+html/i.test(text) || !endsWithClosedRoot(text, root)) return null;
+  try {
+    return readCommentFeed(text);
+  } catch {
+    return null;
+  }
 }
 
 function repliesOf(list: readonly { ref?: string; href?: string }[] | undefined): InReplyTo[] {

@@ -12,8 +12,9 @@ import { parseFeedDate } from '../feeds/dates.ts';
 import { collapse, htmlToBlocks, looksLikeHtml, textToBlocks } from '../feeds/html.ts';
 import { parseFeed } from '../feeds/parse.ts';
 import type { ParseOptions } from '../sources/parse-options.ts';
-import { feedText, readCommentFeed } from './comment-feed-read.ts';
+import { feedText, readCommentFeed, readWholeCommentFeed } from './comment-feed-read.ts';
 import type { CommentFeedEntry } from './comment-feed-read.ts';
+import { CappedWarnings } from './comment-feed-warnings.ts';
 import type { Discussion } from './types.ts';
 
 /** WordPress ("Comments on: X"), WordPress Atom ("Comments on X") and Blogger ("Comments on Blog: X"). */
@@ -50,19 +51,22 @@ export function parseCommentFeed(where: string, bytes: Buffer | string, options:
   const self = isHttpUrl(where) ? where : null;
   if (bytes.length > MAX_COMMENT_FEED_BYTES)
     throw new ParseError(where, null, `a comment feed of at most ${MAX_COMMENT_FEED_BYTES} bytes, got ${bytes.length}`);
-  // parseFeed first: it names what is wrong with a document that is not a readable feed, as every
-  // feed error does. Its warnings are not kept: they judge items as articles (a comment needs no title).
-  parseFeed(bytes, { file: where, url: self });
-  const { text, warnings } = feedText(bytes, where);
-  const doc = readCommentFeed(text);
-  if (doc === null) throw new ParseError(where, null, 'a comment feed (RSS or Atom)');
+  const { text, warnings: decoding } = feedText(bytes, where);
+  // The document is read once. Only when it cannot be read does parseFeed read it again, to name
+  // what is wrong with it as every feed error does (an HTML page, cut off, not well-formed).
+  const doc = readWholeCommentFeed(text);
+  if (doc === null) {
+    parseFeed(bytes, { file: where, url: self });
+    throw new ParseError(where, null, 'a comment feed (RSS or Atom)');
+  }
+  const warnings = new CappedWarnings(where, decoding);
 
   // WordPress's Atom comment feeds link to the post's "#comments" anchor: the article is the post itself.
   const link = withoutFragment(absolute(doc.info.link, self));
   const title = doc.info.title === null ? null : collapse(doc.info.title.replace(COMMENTS_TITLE, ''));
   if (!title && link === null) throw new ParseError(where, null, 'a comment feed that names its article: a title or a link to the post');
   const source = options.source ?? null;
-  const comments = toComments(where, doc.entries, link ?? self, warnings);
+  const comments = toComments(doc.entries, link ?? self, warnings);
   const missing = doc.totalResults !== null && doc.totalResults > doc.entries.length ? doc.totalResults - doc.entries.length : 0;
 
   const article: Article = {
@@ -84,25 +88,27 @@ export function parseCommentFeed(where: string, bytes: Buffer | string, options:
     const issue = valid.error.issues[0];
     throw new ParseError(where, null, `a comment feed that makes a valid article; ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'it does not'}`);
   }
-  return { kind: 'comment-feed', url: self, article: valid.data, missing, more: [], warnings };
+  return { kind: 'comment-feed', url: self, article: valid.data, missing, more: [], warnings: warnings.done() };
 }
 
 /** The entries as comments, replies resolved by the guid (`ref`) or link (`href`) of the entry answered. */
-function toComments(where: string, entries: readonly CommentFeedEntry[], base: string | null, warnings: string[]): Comment[] {
+function toComments(entries: readonly CommentFeedEntry[], base: string | null, warnings: CappedWarnings): Comment[] {
   const byRef = new Map<string, string>();
   const byLink = new Map<string, string>();
+  const ids = new Set<string>();
   const keyed: { e: CommentFeedEntry; id: string; url: string | null }[] = [];
   for (const e of entries) {
     const key = e.entry.guid ?? e.entry.link;
     if (key === null) {
-      warnings.push(`${where}: item ${e.entry.position} has no guid or link to know it by; left out`);
+      warnings.add('items without guid or link', `item ${e.entry.position} has no guid or link to know it by; left out`);
       continue;
     }
     const id = `feed:${key}`;
-    if (keyed.some((k) => k.id === id)) {
-      warnings.push(`${where}: item ${e.entry.position} repeats the ${e.entry.guid ? 'guid' : 'link'} "${key.slice(0, 80)}"; left out`);
+    if (ids.has(id)) {
+      warnings.add('repeated items', `item ${e.entry.position} repeats the ${e.entry.guid ? 'guid' : 'link'} "${key.slice(0, 80)}"; left out`);
       continue;
     }
+    ids.add(id);
     const url = absolute(e.entry.link, base);
     if (e.entry.guid !== null) byRef.set(e.entry.guid, id);
     if (url !== null && !byLink.has(url)) byLink.set(url, id);
@@ -115,7 +121,7 @@ function toComments(where: string, entries: readonly CommentFeedEntry[], base: s
       .find((p) => p !== undefined && p !== id);
     const postedAt = e.entry.dates.map(parseFeedDate).find((d) => d !== null) ?? null;
     if (postedAt === null && e.entry.dates[0] !== undefined)
-      warnings.push(`${where}: item ${e.entry.position}: date "${e.entry.dates[0].slice(0, 60)}" not understood; left empty`);
+      warnings.add('dates not understood', `item ${e.entry.position}: date "${e.entry.dates[0].slice(0, 60)}" not understood; left empty`);
     const published = parseFeedDate(e.published);
     const updated = parseFeedDate(e.updated);
     const comment: Comment = {
@@ -134,7 +140,7 @@ function toComments(where: string, entries: readonly CommentFeedEntry[], base: s
     };
     const checked = Comment.safeParse(comment);
     if (checked.success) out.push(checked.data);
-    else warnings.push(`${where}: item ${e.entry.position} left out: ${checked.error.issues[0]?.message ?? 'not a valid comment'}`);
+    else warnings.add('invalid comments', `item ${e.entry.position} left out: ${checked.error.issues[0]?.message ?? 'not a valid comment'}`);
   }
   return out;
 }
