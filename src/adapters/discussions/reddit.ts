@@ -99,10 +99,15 @@ function toDiscussion(where: string, post: JsonObject, permalink: string | null,
   return { kind: 'reddit', url: discussionUrl, article: parsed.data, missing: missingOf(read.more), more: read.more, warnings };
 }
 
-/** The comments the stubs stand for. A "continue this thread" stub (count 0, no children) adds none: its size is unknown. */
+/**
+ * The comments the stubs stand for: each stub's count, or the children it lists when it lists more
+ * (Reddit sends stubs with count 0 that still name children; each named child is a comment not
+ * held). A "continue this thread" stub (count 0, no children) adds none, its size being unknown; a
+ * fetch left with any stub is partial all the same (the sync tells that from `more`, not from this).
+ */
 export function missingOf(more: readonly MoreStub[]): number {
   let sum = 0;
-  for (const stub of more) sum += Math.min(stub.count, MAX_STUB_COUNT);
+  for (const stub of more) sum += Math.min(Math.max(stub.count, stub.children.length), MAX_STUB_COUNT);
   return sum;
 }
 
