@@ -98,30 +98,60 @@ function openingOf(c: Comment): string | null {
  */
 export function arguedPassages(article: Pick<Article, 'body' | 'comments'>, n: number): ArguedPassage[] {
   const nodes = treeOrder(article.comments);
-  // Each comment's descendants: in tree order they follow it, up to the next comment no deeper than it.
-  const under = new Map<string, string[]>();
-  nodes.forEach((node, i) => {
-    if (node.comment.quotes.length === 0) return;
-    const ids: string[] = [];
-    for (let j = i + 1; j < nodes.length && (nodes[j]?.depth ?? 0) > node.depth; j++) ids.push(nodes[j]?.comment.id ?? '');
-    under.set(node.comment.id, ids);
-  });
-  const byBlock = new Map<number, { quoting: Set<string>; replies: Set<string> }>();
+  const at = new Map(nodes.map((node, i) => [node.comment.id, i]));
+  const ends = subtreeEnds(nodes);
+  // Each passage's quoting comments, by their place in tree order (a comment once, however often it quotes).
+  const byBlock = new Map<number, Set<number>>();
   for (const c of article.comments) {
+    const i = at.get(c.id);
+    if (i === undefined) continue;
     for (const q of c.quotes) {
       if (!article.body[q.block]) continue;
-      const entry = byBlock.get(q.block) ?? { quoting: new Set<string>(), replies: new Set<string>() };
-      entry.quoting.add(c.id);
-      for (const id of under.get(c.id) ?? []) entry.replies.add(id);
-      byBlock.set(q.block, entry);
+      const quoting = byBlock.get(q.block) ?? new Set<number>();
+      quoting.add(i);
+      byBlock.set(q.block, quoting);
     }
   }
   return [...byBlock]
-    .map(([block, e]) => {
-      // A reply that itself quotes the passage is counted as a quote, not twice.
-      const replies = [...e.replies].filter((id) => !e.quoting.has(id)).length;
-      return { block, text: article.body[block]?.text ?? '', quotes: e.quoting.size, replies };
-    })
+    .map(([block, quoting]) => ({ block, text: article.body[block]?.text ?? '', quotes: quoting.size, replies: repliesUnder([...quoting], ends) }))
     .sort((a, b) => b.quotes + b.replies - (a.quotes + a.replies) || b.quotes - a.quotes || a.block - b.block)
     .slice(0, n);
+}
+
+/**
+ * For each comment in tree order, where its subtree ends: its descendants are the comments from the
+ * next one up to (not including) that index, since tree order is depth first. Linear: each comment is
+ * pushed and popped once.
+ */
+function subtreeEnds(nodes: readonly { readonly depth: number }[]): number[] {
+  const ends = new Array<number>(nodes.length).fill(nodes.length);
+  const open: number[] = [];
+  nodes.forEach((node, i) => {
+    while (open.length > 0 && nodes[open[open.length - 1]!]!.depth >= node.depth) ends[open.pop()!] = i;
+    open.push(i);
+  });
+  return ends;
+}
+
+/**
+ * The comments under the quoting ones (at `quoting`, tree-order indexes), each counted once, those
+ * that quote the passage themselves left out (counted as quotes, not twice). Subtrees either nest or
+ * are apart, so in order of place a quoting comment inside the last range taken adds nothing and is
+ * itself one to leave out; counted, never copied, so a chain of thousands each quoting the article
+ * costs n log n, not n².
+ */
+function repliesUnder(quoting: number[], ends: readonly number[]): number {
+  quoting.sort((a, b) => a - b);
+  let under = 0;
+  let inside = 0;
+  let end = -1;
+  for (const i of quoting) {
+    if (i < end) {
+      inside++;
+      continue;
+    }
+    end = ends[i] ?? i + 1;
+    under += end - i - 1;
+  }
+  return under - inside;
 }
