@@ -35,7 +35,7 @@ export const INLINE_DISCUSSION_PARSER: DiscussionParser = {
     try {
       return Promise.resolve(runDiscussionParse(job) as DiscussionParseResults[K]);
     } catch (error) {
-      return Promise.reject(error as Error);
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
   },
 };
