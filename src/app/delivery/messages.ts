@@ -16,7 +16,7 @@ import { isThreadReply } from '../../core/comments.ts';
 import { blockQuote, escape } from '../views/markdown.ts';
 import type { Poster } from './poster.ts';
 import { treeOrder } from '../../core/tree.ts';
-import { DELETED_AT_SOURCE, hasTreeHeader, treeHeader } from './tree-header.ts';
+import { DELETED_AT_SOURCE, hasTreeHeader, sourceLink, treeHeader } from './tree-header.ts';
 
 export interface Step {
   /** Stable across runs and re-ingests: `c:<comment id>:<part>`. */
@@ -27,8 +27,21 @@ export interface Step {
   readonly part: number;
   /** The comment it answers when that comment is in the thread's plan too (tree order puts it earlier); null for a root. */
   readonly parentId: string | null;
-  /** A digest of the message's text: stored with the message it made, so a change at the source is edited in. */
+  /**
+   * A digest of the comment's words in this message (or that it was deleted): the text after the
+   * header, not the header's score or time. Stored with the message it made, so an edit or deletion
+   * at the source is edited in, and a score that moves at every sync is not: a message shows the
+   * score it was posted (or last edited) with.
+   */
   readonly digest: string;
+  /** Whether the comment was deleted at its source: its parts past the first then say so (tree-comments.ts). */
+  readonly deleted: boolean;
+  /**
+   * The link in its header (`<https://…>`), for a comment imported from a discussion: how its message
+   * is recognised when read back, whatever score its header showed. Null for other comments, whose
+   * messages are recognised by their whole text, as in threads posted before trees had links.
+   */
+  readonly link: string | null;
 }
 
 /** The key of a comment's `part`th message. */
@@ -64,8 +77,8 @@ const MAX_HEADER = 500;
  * The most one comment message holds: all of Discord's 2,000 characters for a message's text, so a
  * long comment takes as few messages as it can. Kept within that limit (test/payload-fit.test.ts),
  * so the renderer sends each comment message exactly as built here: the engine recognises one it
- * posted before a crash by that text. Part keys count with it: a change renumbers the parts of
- * comments posted already.
+ * posted before a crash by that text (an imported comment's by the link in its header, see
+ * postedAs). Part keys count with it: a change renumbers the parts of comments posted already.
  */
 export const COMMENT_MESSAGE_CHARS = 2000;
 
@@ -92,7 +105,10 @@ const quotedLength = (s: string): number => blockQuote(s).length;
 
 function commentSteps(c: Comment, depth: number, parentId: string | null): Step[] {
   // commentHeader caps the outside text in it; the cut here is a last guard, so `room` is never too small.
-  const header = truncate(treeHeader(c, depth) ?? commentHeader(c), MAX_HEADER).text;
+  const tree = treeHeader(c, depth);
+  const header = truncate(tree ?? commentHeader(c), MAX_HEADER).text;
+  // A header cut at MAX_HEADER lost its link at the end: such a message is recognised by its whole text.
+  const link = tree !== null && header === tree ? sourceLink(c.url) : null;
   const room = COMMENT_MESSAGE_CHARS - header.length - CONTINUED.length - 1;
   const quoted = new Set(c.quotes.map((q) => q.paragraph));
   const units = c.deleted
@@ -102,12 +118,36 @@ function commentSteps(c: Comment, depth: number, parentId: string | null): Step[
   // Every part repeats the header so a reader who lands on part 2 knows whose words these are.
   // Each fits the budget as packed; the cut is a last guard.
   return parts.map((text, i) => {
-    const content = truncate(`${i === 0 ? header : header + CONTINUED}\n${text}`, COMMENT_MESSAGE_CHARS).text;
-    return { key: stepKey(c.id, i), message: { content }, commentId: c.id, part: i, parentId, digest: textDigest(content) };
+    const head = i === 0 ? header : header + CONTINUED;
+    const content = truncate(`${head}\n${text}`, COMMENT_MESSAGE_CHARS).text;
+    const digest = textDigest(content.slice(head.length + 1));
+    return { key: stepKey(c.id, i), message: { content }, commentId: c.id, part: i, parentId, digest, deleted: c.deleted === true, link };
   });
 }
 
-/** A step's digest: of its text alone (a reply's target is not something an edit can change). */
+/**
+ * Whether `content`, a message of the bot's read back from the thread, is `step`'s message as
+ * posted: for an imported comment, one whose header ends with the comment's link (and says
+ * "continued" for a later part), whatever score, author or time it showed then; for another
+ * comment, the same text.
+ */
+export function postedAs(step: Step, content: string): boolean {
+  if (step.link === null) return content === step.message.content;
+  const [first = ''] = content.split('\n', 1);
+  return first.endsWith(` · ${step.link}${step.part > 0 ? CONTINUED : ''}`);
+}
+
+/**
+ * The digest of a message read back as `step`'s (postedAs): of what it shows after its header, which
+ * may be older words than the step's. Recorded as it is, a text changed since is edited in.
+ */
+export function postedDigest(step: Step, content: string): string {
+  if (step.link === null) return step.digest;
+  const cut = content.indexOf('\n');
+  return textDigest(cut < 0 ? '' : content.slice(cut + 1));
+}
+
+/** A digest of a message's text (a reply's target is not something an edit can change). */
 export function textDigest(content: string): string {
   return createHash('sha256').update(content).digest('base64url').slice(0, 16);
 }

@@ -10,7 +10,7 @@ import type { DeliveryProgress as Progress } from '../../core/state.ts';
 import type { DeliveryProgressRepository, StepMessage } from '../../adapters/store/delivery-progress.ts';
 import type { Logger } from '../../core/log.ts';
 import type { Target } from './engine-types.ts';
-import { type ArticlePlan, nonceFor, type Step, stepKey, textDigest } from './messages.ts';
+import { type ArticlePlan, nonceFor, postedAs, postedDigest, type Step, stepKey, textDigest } from './messages.ts';
 import { NotInDiscord, type PostedMessage, type Poster, readAfter, unlessAborted } from './poster.ts';
 import { moreNote, noteKey } from './tree-note.ts';
 
@@ -36,11 +36,14 @@ export async function recordedIn(progress: DeliveryProgressRepository, t: Target
 
 /** What a comment's message says once an edit at the source made the comment shorter than the messages posted for it. */
 export const SHORTENED = '*(the rest of this comment was removed by an edit at the source)*';
+/** What the messages past a comment's first say once the comment was deleted at its source (its first says DELETED_AT_SOURCE). */
+export const DELETED_REST = '*(the rest of this comment was deleted at the source)*';
 
 /**
  * Steps posted already whose text changed since (edited or deleted at the source): their messages
  * are edited. A comment that now needs fewer messages than it was posted in has the parts past its
- * end edited to say so, rather than left showing words its author took back.
+ * end edited to say so, rather than left showing words its author took back. A change of score
+ * alone is none: digests cover a comment's words, not its header.
  */
 export function changedSteps(plan: ArticlePlan, p: Progress | null, recorded: Recorded): Step[] {
   const done = new Set(p?.done ?? []);
@@ -49,16 +52,25 @@ export function changedSteps(plan: ArticlePlan, p: Progress | null, recorded: Re
     return done.has(s.key) && m !== undefined && m.digest !== s.digest;
   });
   const planned = new Set(plan.comments.map((s) => s.key));
-  const comments = new Set(plan.comments.map((s) => s.commentId));
-  const gone = textDigest(SHORTENED);
+  const deleted = new Map(plan.comments.map((s) => [s.commentId, s.deleted]));
   for (const m of recorded.values()) {
     // `c:<comment id>:<part>`; a comment id may hold colons itself (discourse:host:9).
     const cut = m.key.lastIndexOf(':');
     const commentId = m.key.slice(2, cut);
-    if (!m.key.startsWith('c:') || planned.has(m.key) || !comments.has(commentId) || !done.has(m.key) || m.digest === gone) continue;
-    changed.push({ key: m.key, message: { content: SHORTENED }, commentId, part: Number(m.key.slice(cut + 1)), parentId: null, digest: gone });
+    const gone = deleted.get(commentId);
+    if (!m.key.startsWith('c:') || planned.has(m.key) || gone === undefined || !done.has(m.key)) continue;
+    const content = gone ? DELETED_REST : SHORTENED;
+    const digest = textDigest(content);
+    if (m.digest === digest) continue;
+    const part = Number(m.key.slice(cut + 1));
+    changed.push({ key: m.key, message: { content }, commentId, part, parentId: null, digest, deleted: gone, link: null });
   }
   return changed;
+}
+
+/** Whether message id `a` is later than `b`: Discord ids are snowflakes, ordered by time as numbers. */
+function isAfter(a: string, b: string): boolean {
+  return a.length !== b.length ? a.length > b.length : a > b;
 }
 
 export interface TreeOutcome {
@@ -109,8 +121,8 @@ export function createTreePoster(deps: TreeDeps) {
     const recorded = new Map(await recordedIn(progress, t, a.id, threadId));
     const doneBefore = new Set(p.done);
     const pending = plan.comments.filter((s) => !doneBefore.has(s.key));
-    const changed = changedSteps(plan, p, recorded);
-    if (pending.length === 0 && changed.length === 0) return { created: 0, edited: 0, left: 0 };
+    const changedBefore = changedSteps(plan, p, recorded).length;
+    if (pending.length === 0 && changedBefore === 0) return { created: 0, edited: 0, left: 0 };
     // Messages made in a run that died before recording them; only read when resuming.
     const existing = resuming && pending.length > 0 ? await botMessagesAfter(threadId, p.lastId ?? threadId, a.id) : [];
     const record = async (key: string, messageId: string, digest: string, done: boolean): Promise<void> => {
@@ -124,27 +136,33 @@ export function createTreePoster(deps: TreeDeps) {
     let edited = 0;
     const spent = (): boolean => created + edited >= commentsPerRun;
     for (const [i, step] of pending.entries()) {
-      const match = existing.findIndex((m) => m.content === step.message.content);
+      // Recognised by what a sync does not change (postedAs): a score moved since would otherwise post it twice.
+      const match = existing.findIndex((m) => postedAs(step, m.content));
       const adopted = existing[match];
       let id: string;
+      let digest = step.digest;
       if (adopted) {
         id = adopted.id;
+        // What it shows, which may be words edited since: then it is edited below, like any changed comment.
+        digest = postedDigest(step, adopted.content);
         existing.splice(0, match + 1);
       } else {
-        if (signal?.aborted) return { created, edited, left: pending.length - i + changed.length };
+        if (signal?.aborted) return { created, edited, left: pending.length - i + changedBefore };
         if (spent()) {
-          if (plan.imported) created += await noteMore(a, threadId, pending.slice(i), existing, recorded, record, signal);
-          return { created, edited, left: pending.length - i + changed.length };
+          if (plan.imported) created += await noteMore(a, threadId, pending.slice(i), existing, recorded, p.lastId, record, signal);
+          return { created, edited, left: pending.length - i + changedBefore };
         }
         const replyTo = replyTarget(step, recorded, doneBefore);
         const message = replyTo === undefined ? step.message : { ...step.message, replyTo };
         const sent = await unlessAborted(poster.send(threadId, message, nonceFor(threadId, a.id, step.key), signal), signal);
-        if (sent === null) return { created, edited, left: pending.length - i + changed.length };
+        if (sent === null) return { created, edited, left: pending.length - i + changedBefore };
         id = sent;
         created++;
       }
-      await record(step.key, id, step.digest, true);
+      await record(step.key, id, digest, true);
     }
+    // Asked again now: a message adopted above may show older words than its comment has.
+    const changed = changedSteps(plan, p, recorded);
     for (const [i, step] of changed.entries()) {
       if (signal?.aborted || spent()) return { created, edited, left: changed.length - i };
       const m = recorded.get(step.key);
@@ -175,6 +193,7 @@ export function createTreePoster(deps: TreeDeps) {
     rest: readonly Step[],
     existing: readonly PostedMessage[],
     recorded: ReadonlyMap<string, StepMessage>,
+    lastId: string | null,
     record: (key: string, messageId: string, digest: string, done: boolean) => Promise<void>,
     signal: AbortSignal | undefined,
   ): Promise<number> {
@@ -183,7 +202,9 @@ export function createTreePoster(deps: TreeDeps) {
     const key = noteKey(first.key);
     if (recorded.has(key)) return 0;
     const content = moreNote(new Set(rest.map((s) => s.commentId)).size);
-    const adopted = existing.find((m) => m.content === content);
+    // Only one after the last message recorded: an earlier note sent but never recorded (a run killed
+    // after it) lies before this run's messages, and adopting it would take the record back there.
+    const adopted = existing.find((m) => m.content === content && (lastId === null || isAfter(m.id, lastId)));
     const id = adopted?.id ?? (await unlessAborted(poster.send(threadId, { content }, nonceFor(threadId, a.id, key), signal), signal));
     if (id === null) return 0;
     await record(key, id, textDigest(content), false);

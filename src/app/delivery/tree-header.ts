@@ -17,7 +17,7 @@ const LINK_CHARS = 300;
 export const DELETED_AT_SOURCE = '*(deleted at the source)*';
 
 /** The link to show, in `<>` so Discord shows no preview, or null when there is none fit to show. */
-function sourceLink(url: string | null | undefined): string | null {
+export function sourceLink(url: string | null | undefined): string | null {
   if (!url || !isHttpUrl(url)) return null;
   const href = new URL(url).href;
   // The URL serialiser encodes `<` and `>`; checked all the same, since one would end the link early.
