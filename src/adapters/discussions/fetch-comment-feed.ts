@@ -5,7 +5,6 @@
  * the result names it (`discovered`), so that the sync follows that address from then on. A page
  * that announces none, or whose announced feed is a page too, fails with that reason; nothing loops.
  */
-import { parseCommentFeed } from './comment-feed.ts';
 import { announcedCommentFeed, isHtmlPage } from './discover-comment-feed.ts';
 import { type PlatformContext, failedFrom, parsed } from './fetch-platform.ts';
 import type { FetchedDiscussion } from './fetch-types.ts';
@@ -37,7 +36,8 @@ export async function fetchCommentFeed(url: string, context: PlatformContext): P
   const got = await session.get(url, { accept: FEED_ACCEPT, validators: context.validators, spacingMs });
   if (got.kind === 'failed') return failedFrom(got, session);
   if (got.kind === 'not-modified') return { outcome: 'not-modified', requests: session.requests };
-  if (!isHtmlPage(got.headers.get('content-type'), got.body)) return parsed(session, got, () => parseCommentFeed(got.url, got.body, context.parseOptions));
+  if (!isHtmlPage(got.headers.get('content-type'), got.body))
+    return parsed(session, got, () => context.parser.parse({ kind: 'comment-feed', where: got.url, bytes: got.body, options: context.parseOptions }));
 
   // Relative links are relative to where the page was in the end (after redirects).
   const announced = announcedCommentFeed(got.url, got.body.toString('utf8'));
@@ -55,7 +55,9 @@ export async function fetchCommentFeed(url: string, context: PlatformContext): P
     return failed(`the comment feed ${feed.url} announced by the page ${url} answered 304 to a plain request`, session.requests);
   if (isHtmlPage(next.headers.get('content-type'), next.body))
     return failed(`${url} is a web page, and the comment feed it announces (${feed.url}) is a web page too`, session.requests);
-  const result = await parsed(session, next, () => parseCommentFeed(next.url, next.body, context.parseOptions));
+  const result = await parsed(session, next, () =>
+    context.parser.parse({ kind: 'comment-feed', where: next.url, bytes: next.body, options: context.parseOptions }),
+  );
   if (result.outcome !== 'fresh') return result;
   const discovered: DiscoveredFetch = { ...result, discovered: feed.url };
   return discovered;

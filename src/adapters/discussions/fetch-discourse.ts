@@ -2,11 +2,12 @@
  * A Discourse topic, from its own forum: `/t/<id>.json` (the topic with its first posts), then the
  * rest of `post_stream.stream` through `/t/<id>/posts.json?post_ids[]=…`, 20 ids a request as
  * Discourse's own client asks, while the run's budget lasts. Posts not fetched are counted in `missing`.
+ * Every answer is parsed by the context's parser (in the product, a worker thread: parse-worker.ts).
  */
+import type { Comment } from '../../core/model.ts';
 import { treeOrder } from '../../core/tree.ts';
-import { discoursePostIdsToFetch, parseDiscoursePosts, parseDiscourseTopic } from './discourse.ts';
 import type { FetchedDiscussion } from './fetch-types.ts';
-import { type PlatformContext, failedFrom, jsonOf, parsed, partWarning } from './fetch-platform.ts';
+import { type PlatformContext, failedFrom, parsed, partWarning } from './fetch-platform.ts';
 import { SPENT } from './http-run.ts';
 import { discourseTopicOf } from './recognise.ts';
 
@@ -22,13 +23,22 @@ export async function fetchDiscourse(url: string, context: PlatformContext): Pro
   const got = await session.get(`${topic.origin}/t/${topic.id}.json`, { accept: ACCEPT, validators: context.validators, spacingMs });
   if (got.kind === 'failed') return failedFrom(got, session);
   if (got.kind === 'not-modified') return { outcome: 'not-modified', requests: session.requests };
-  let json: unknown;
+  let ids: number[] = [];
   return parsed(
     session,
     got,
-    () => parseDiscourseTopic(got.url, (json = jsonOf(got)), topic.origin, context.parseOptions),
+    async () => {
+      const read = await context.parser.parse({
+        kind: 'discourse-topic',
+        where: got.url,
+        bytes: got.body,
+        origin: topic.origin,
+        options: context.parseOptions,
+      });
+      ids = read.postIds;
+      return read.discussion;
+    },
     async (first) => {
-      const ids = discoursePostIdsToFetch(json);
       const comments = [...first.article.comments];
       const have = new Set(comments.map((c) => c.id));
       const warnings = [...first.warnings];
@@ -44,7 +54,15 @@ export async function fetchDiscourse(url: string, context: PlatformContext): Pro
           break;
         }
         asked += page.length;
-        const posts = parseDiscoursePosts(more.url, jsonOf(more), topic.origin, comments, body.length > 0 ? body : null);
+        const posts = await context.parser.parse({
+          kind: 'discourse-posts',
+          where: more.url,
+          bytes: more.body,
+          origin: topic.origin,
+          // Replies on this page are resolved against what is held by post number: numbers and ids are all the parser needs.
+          earlier: numbered(comments),
+          articleBody: body.length > 0 ? body : null,
+        });
         // A topic saved without post 1 gets its text from the page that holds it (the parser links
         // that page's quotes against it; the topic's own comments keep what they were linked to).
         if (posts.body !== null && body.length === 0) body = posts.body;
@@ -69,4 +87,16 @@ export async function fetchDiscourse(url: string, context: PlatformContext): Pro
       };
     },
   );
+}
+
+/** The post numbers and comment ids of the comments held, as parallel arrays (cheap to copy to the parser). */
+function numbered(comments: readonly Comment[]): { numbers: number[]; ids: string[] } {
+  const numbers: number[] = [];
+  const ids: string[] = [];
+  for (const c of comments) {
+    if (c.number === null) continue;
+    numbers.push(c.number);
+    ids.push(c.id);
+  }
+  return { numbers, ids };
 }

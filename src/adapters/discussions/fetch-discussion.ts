@@ -16,6 +16,7 @@ import { fetchReddit } from './fetch-reddit.ts';
 import type { DiscussionFetcher, FetchedDiscussion, RequestBudget } from './fetch-types.ts';
 import { type Clock, HostGate, REAL_CLOCK } from './http-gate.ts';
 import { FetchSession, type RunCache } from './http-run.ts';
+import { type DiscussionParser, INLINE_DISCUSSION_PARSER } from './parse-worker.ts';
 import { recognise } from './recognise.ts';
 import type { DiscussionKind } from './types.ts';
 
@@ -59,6 +60,12 @@ export interface DiscussionFetcherOptions {
    * @default 8
    */
   readonly hackerNewsConcurrency?: number;
+  /**
+   * Where the answers are parsed. The product passes createDiscussionParser()'s, which parses in a
+   * worker thread (and closes it at shutdown), so that no answer holds the thread that answers Discord.
+   * @default INLINE_DISCUSSION_PARSER (on the calling thread: tests, one-off tools)
+   */
+  readonly parser?: DiscussionParser;
   /** Time for gates and for the `ingestedAt` of what is parsed; tests pass one that does not wait. Default: the real one. */
   readonly clock?: Clock;
 }
@@ -90,6 +97,7 @@ export function createDiscussionFetcher(options: DiscussionFetcherOptions = {}):
     spacing: (kind) => options.spacingMs?.[kind] ?? SPACING[kind],
   };
   const clock = options.clock ?? REAL_CLOCK;
+  const parser = options.parser ?? INLINE_DISCUSSION_PARSER;
   const limits = options.limits ?? {};
   const gates = new Map<string, HostGate>();
   const gateOf = (host: string, spacingMs: number): HostGate => {
@@ -113,7 +121,7 @@ export function createDiscussionFetcher(options: DiscussionFetcherOptions = {}):
       if (known === null)
         return { outcome: 'failed', reason: `${url} is not a discussion Paperboy can follow (an http(s) address is needed)`, retryAt: null, requests: 0 };
       const parseOptions: ParseOptions = { now: new Date(clock.now()) };
-      const context: PlatformContext = { session, options: resolved, parseOptions, validators };
+      const context: PlatformContext = { session, options: resolved, parseOptions, parser, validators };
       switch (known.kind) {
         case 'reddit':
           return fetchReddit(known.url, context);

@@ -2,14 +2,15 @@
  * A Hacker News story's tree: Algolia's `items/<id>` when configured (the whole tree in one request),
  * else, or when Algolia fails, the official API item by item: the story, then every `kids` id,
  * several at once within a limit, each once, until the run's budget is spent. Comments not reached
- * are counted in `missing` (the parser compares the story's `descendants` with what it holds).
+ * are counted in `missing` (the parser compares the story's `descendants` with what it holds). The
+ * tree is parsed by the context's parser (in the product, a worker thread: parse-worker.ts); the
+ * official API's items, a few hundred bytes each, are read here as they come, to follow their kids.
  */
 import PQueue from 'p-queue';
 import { isObject } from './markup-json.ts';
 import type { FetchedDiscussion } from './fetch-types.ts';
 import { type PlatformContext, failedFrom, jsonOf, parsed, partWarning } from './fetch-platform.ts';
 import { SPENT } from './http-run.ts';
-import { parseFirebaseItems, parseHackerNews } from './hackernews.ts';
 import { hnIdOf } from './recognise.ts';
 
 const ACCEPT = 'application/json';
@@ -27,7 +28,9 @@ export async function fetchHackerNews(url: string, context: PlatformContext): Pr
     if (got.kind === 'not-modified') return { outcome: 'not-modified', requests: session.requests };
     if (got.kind === 'failed' && got.reason === SPENT) return failedFrom(got, session);
     if (got.kind === 'ok') {
-      const tree = await parsed(session, got, () => parseHackerNews(got.url, jsonOf(got), context.parseOptions));
+      const tree = await parsed(session, got, () =>
+        context.parser.parse({ kind: 'hn-algolia', where: got.url, bytes: got.body, options: context.parseOptions }),
+      );
       if (tree.outcome === 'fresh') return tree;
       warnings.push(`${got.url}: ${tree.outcome === 'failed' ? tree.reason : 'unreadable'}; read through the official API instead`);
     } else {
@@ -45,7 +48,7 @@ export async function fetchHackerNews(url: string, context: PlatformContext): Pr
       const story = jsonOf(root);
       if (!isObject(story)) throw new Error(`${root.url}: Hacker News has no item ${id} (it answered ${JSON.stringify(story)?.slice(0, 40)})`);
       // Checked here so that a story that cannot be read costs no further requests.
-      return parseFirebaseItems(root.url, [story], Number(id), context.parseOptions);
+      return context.parser.parse({ kind: 'hn-items', where: root.url, items: [story], rootId: Number(id), options: context.parseOptions });
     },
     async () => {
       const items: unknown[] = [jsonOf(root)];
@@ -76,7 +79,7 @@ export async function fetchHackerNews(url: string, context: PlatformContext): Pr
       };
       follow(items[0]);
       await queue.onIdle();
-      const tree = parseFirebaseItems(root.url, items, Number(id), context.parseOptions);
+      const tree = await context.parser.parse({ kind: 'hn-items', where: root.url, items, rootId: Number(id), options: context.parseOptions });
       const named = failures.slice(0, LISTED).map((f) => `${root.url}: ${f}`);
       if (failures.length > LISTED) named.push(`${root.url}: ${failures.length - LISTED} more items not fetched`);
       return { ...tree, warnings: [...warnings, ...tree.warnings, ...named] };

@@ -3,6 +3,7 @@ import type { Validators } from '../feeds/fetch.ts';
 import type { ParseOptions } from '../sources/parse-options.ts';
 import type { FetchedDiscussion } from './fetch-types.ts';
 import type { FetchSession, GetResult } from './http-run.ts';
+import type { DiscussionParser } from './parse-worker.ts';
 import type { Discussion, DiscussionKind } from './types.ts';
 
 /** Options with defaults applied, as the platform fetchers read them. */
@@ -18,6 +19,8 @@ export interface PlatformContext {
   readonly session: FetchSession;
   readonly options: ResolvedOptions;
   readonly parseOptions: ParseOptions;
+  /** Where every answer is parsed: a worker thread in the product, inline in tests (parse-worker.ts). */
+  readonly parser: DiscussionParser;
   /** The last fresh fetch's, for the conditional request to the discussion's main address. */
   readonly validators: Validators;
 }
@@ -46,12 +49,12 @@ export function jsonOf(got: Ok): unknown {
 export async function parsed(
   session: FetchSession,
   main: Ok,
-  parse: () => Discussion,
+  parse: () => Discussion | Promise<Discussion>,
   more?: (d: Discussion) => Promise<Discussion>,
 ): Promise<FetchedDiscussion> {
   let discussion: Discussion;
   try {
-    discussion = parse();
+    discussion = await parse();
     if (more) discussion = await more(discussion);
   } catch (error) {
     return { outcome: 'failed', reason: (error as Error).message, retryAt: null, requests: session.requests };

@@ -1,15 +1,15 @@
 /**
  * A Reddit post's tree: its listing, then its `more` stubs expanded through /api/morechildren (up to
  * 100 ids a request, Reddit's limit) for as long as the run's budget lasts. Stubs a request brings
- * back join the queue; what stays unexpanded is kept as stubs and counted in `missing`.
+ * back join the queue; what stays unexpanded is kept as stubs and counted in `missing`. Every answer
+ * is parsed by the context's parser (in the product, a worker thread: parse-worker.ts).
  */
 import { treeOrder } from '../../core/tree.ts';
-import { linkCommentQuotes } from '../sources/comment-quotes.ts';
 import type { FetchedDiscussion } from './fetch-types.ts';
-import { type PlatformContext, failedFrom, jsonOf, parsed, partWarning } from './fetch-platform.ts';
+import { type PlatformContext, failedFrom, parsed, partWarning } from './fetch-platform.ts';
 import { SPENT } from './http-run.ts';
 import { redditIdOf } from './recognise.ts';
-import { MAX_STUB_COUNT, missingOf, parseRedditListing, parseRedditMoreChildren } from './reddit.ts';
+import { MAX_STUB_COUNT, missingOf } from './reddit.ts';
 import type { Discussion, MoreStub } from './types.ts';
 
 /** Ids /api/morechildren takes in one request. */
@@ -31,7 +31,7 @@ export async function fetchReddit(url: string, context: PlatformContext): Promis
   return parsed(
     session,
     got,
-    () => parseRedditListing(got.url, jsonOf(got), context.parseOptions),
+    () => context.parser.parse({ kind: 'reddit-listing', where: got.url, bytes: got.body, options: context.parseOptions }),
     (d) => expand(d, id, context),
   );
 }
@@ -65,10 +65,17 @@ async function expand(discussion: Discussion, id: string, context: PlatformConte
     }
     for (const b of batch) b.of.asked += 1;
     try {
-      const things = parseRedditMoreChildren(got.url, jsonOf(got), { postPermalink: permalink });
+      // Quotes come linked against the article's body (a comment already held is dropped here, linked or not).
+      const things = await context.parser.parse({
+        kind: 'reddit-more',
+        where: got.url,
+        bytes: got.body,
+        postPermalink: permalink,
+        articleBody: discussion.article.body,
+      });
       const fresh = things.comments.filter((c) => !have.has(c.id));
       for (const c of fresh) have.add(c.id);
-      comments.push(...linkCommentQuotes(discussion.article.body, fresh));
+      comments.push(...fresh);
       queue.push(...things.more.map((stub) => ({ stub, asked: 0 })));
       warnings.push(...things.warnings);
     } catch (error) {
