@@ -54,7 +54,7 @@ afterEach(async () => {
   wiring = blog = e = undefined;
 });
 
-async function deliveringWithSlowBlog() {
+async function deliveringWithSlowBlog(waitMs = 0) {
   e = await startEngine();
   blog = await holdingBlog();
   const state = openBotState(e.store.db);
@@ -73,7 +73,7 @@ async function deliveringWithSlowBlog() {
     delivery: {
       cron: null,
       feedParser: createFeedParser(),
-      discussions: { fetcher: localFetcher(blog.base, recordingClock()), requestsPerRun: 10, minIntervalMs: 0, waitMs: 0 },
+      discussions: { fetcher: localFetcher(blog.base, recordingClock()), requestsPerRun: 10, minIntervalMs: 0, waitMs },
     },
   });
   await wiring.discussions.add(feedUrl, { articleId: post.id, by: 'test', now: new Date() });
@@ -122,5 +122,15 @@ describe('GIVEN a subscription with a new article, and its followed comment feed
     expect(lines.filter((l) => l.msg === 'discussion sync cut off by shutdown; synced on the next run')).toMatchObject([{ discussion: feedUrl }]);
     expect(await state.discussions.get(feedUrl)).toMatchObject({ lastPolledAt: null, failures: 0, lastError: null, retryAt: null, comments: 0 });
     expect(lines.filter((l) => l.msg === 'discussion synced' || l.msg === 'discussion sync failed; backing off')).toEqual([]);
+  });
+
+  it('THEN with a wait of its own (5 ms, the answer held throughout) the run stops waiting, delivers, and says the sync goes on', async () => {
+    const { e, blog, wiring, lines, target } = await deliveringWithSlowBlog(5);
+    await wiring.runner.run();
+    expect(e.fake.messages(target.channelId)).toHaveLength(1);
+    expect(blog.held).toHaveLength(1);
+    expect(
+      lines.filter((l) => l.msg === 'discussion sync still going; delivering what is stored, and the comments it brings go out on the next run'),
+    ).toMatchObject([{ waitedMs: 5 }]);
   });
 });

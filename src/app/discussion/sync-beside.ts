@@ -37,7 +37,10 @@ export class SyncBeside {
       signal.addEventListener('abort', onAbort, { once: true });
     });
     try {
-      return await Promise.race([going.then(() => true), gaveUp]);
+      const ended = await Promise.race([going.then(() => true), gaveUp]);
+      if (!ended && !signal.aborted)
+        this.log.info({ waitedMs: waitMs }, 'discussion sync still going; delivering what is stored, and the comments it brings go out on the next run');
+      return ended;
     } finally {
       clearTimeout(timer);
       if (onAbort) signal.removeEventListener('abort', onAbort);
@@ -50,7 +53,10 @@ export class SyncBeside {
   }
 
   private start(): Promise<void> {
-    if (this.going) return this.going;
+    if (this.going) {
+      this.log.debug({}, 'the last discussion sync is still going; no second one is started');
+      return this.going;
+    }
     const going = this.sync()
       .catch((error: unknown) => {
         // Beside the run, no caller sees it: said here, and the next run syncs again.

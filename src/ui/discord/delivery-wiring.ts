@@ -206,6 +206,9 @@ export function wireDelivery(options: DeliveryWiringOptions): DeliveryWiring {
   const discussions = new DiscussionFollows(state.discussions, fetcher, store);
   // Only among processes that share the feeds: one alone reads every feed whenever it collects, as before.
   const minIntervalMs = lease ? pollSpacingMs(delivering?.cron ?? null) : 0;
+  const syncWaitMs = following?.waitMs ?? DISCUSSION_SYNC_WAIT_MS;
+  if (!Number.isFinite(syncWaitMs) || syncWaitMs < 0)
+    throw new RangeError(`wireDelivery: expected \`discussions.waitMs\` to be a number of ms from 0 up, got \`${syncWaitMs}\``);
   const syncing = new SyncBeside(async () => {
     const requestsPerRun = following?.requestsPerRun ?? DEFAULT_DISCUSSION_REQUESTS;
     const spacing = following?.minIntervalMs ?? DEFAULT_DISCUSSION_POLL_MINUTES * 60_000;
@@ -219,7 +222,7 @@ export function wireDelivery(options: DeliveryWiringOptions): DeliveryWiring {
     const options = { parse: delivering.feedParser.parse, now, limits: delivering.feedFetch, signal: stopping.signal, lease, minIntervalMs };
     logPolls(await pollFeeds(registry, store, options), log);
     if (stopping.signal.aborted) return;
-    await syncing.startAndWait(following?.waitMs ?? DISCUSSION_SYNC_WAIT_MS, stopping.signal);
+    await syncing.startAndWait(syncWaitMs, stopping.signal);
   };
   const runner = new DeliveryRunner({ store, subscriptions, engine, log, now, collect, lease, discussions });
   // Built apart and then typed, so that this compiles whether or not the router's context names the discussions yet.
