@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { type Config, loadConfig } from '../../config.ts';
 import { createDiscussionFetcher } from '../../adapters/discussions/fetch-discussion.ts';
 import type { DiscussionFetcher } from '../../adapters/discussions/fetch-types.ts';
+import { type DiscussionParser, createDiscussionParser } from '../../adapters/discussions/parse-worker.ts';
 import type { Store } from '../../adapters/store/contract.ts';
 import { processHolderId } from '../../adapters/store/leases.ts';
 import type { BotState } from '../../adapters/store/state.ts';
@@ -11,9 +12,10 @@ import { type SyncResult, syncDiscussions } from '../../app/discussion/sync.ts';
 import { UserError } from '../../core/errors.ts';
 import { type Io, json, withStore } from './context.ts';
 
-function fetcherOf(config: Config): DiscussionFetcher {
+/** `parser` where the command fetches (sync): a worker's, as the bot's, so that its limits and failures are the bot's too. */
+function fetcherOf(config: Config, parser?: DiscussionParser): DiscussionFetcher {
   // The same address rules as feeds: public hosts only, unless FEED_ALLOW_HOSTS names more.
-  return createDiscussionFetcher({ limits: { allow: config.feedAllow } });
+  return createDiscussionFetcher({ limits: { allow: config.feedAllow }, parser });
 }
 
 function followsOf(store: Store, state: () => BotState, fetcher: DiscussionFetcher): DiscussionFollows {
@@ -114,8 +116,13 @@ export function registerDiscussionCommands(program: Command, io: Io, setExitCode
       await withStore(cmd, async (store, state) => {
         // Under the same lease per discussion as the bot's processes: one a worker is syncing now is left to it.
         const lease = { repo: state().leases, holder: processHolderId(), ttlMs: config.leaseMs };
-        const fetcher = fetcherOf(config);
-        const results = await syncDiscussions(state().discussions, store, { fetcher, requestsPerRun: config.discussions.requestsPerRun, force: true, lease });
+        const parser = createDiscussionParser();
+        const results = await syncDiscussions(state().discussions, store, {
+          fetcher: fetcherOf(config, parser),
+          requestsPerRun: config.discussions.requestsPerRun,
+          force: true,
+          lease,
+        }).finally(() => parser.close());
         if (opts.json) io.out(json(results));
         else {
           for (const r of results) {
