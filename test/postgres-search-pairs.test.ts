@@ -74,6 +74,12 @@ describe('GIVEN articles where phrase words stand adjacent, apart, across punctu
     expect(await pairs("paperboy_phrase_pairs('paperboy_porter', $1::text[])", [['storm', '½', 'hit']])).toEqual([]);
   });
 
+  it('THEN an article with two long words side by side is stored (their pair is too long for an index key) and its phrases found', async () => {
+    const long = (c: string) => c.repeat(1500);
+    await opened.store.upsert(article({ title: 'Long words', text: `${long('x')} ${long('y')} and a walrus swam by.` }));
+    expect((await opened.store.search('"walrus swam"', { in: 'articles' })).hits.map((h) => h.title)).toEqual(['Long words']);
+  });
+
   it('THEN a phrase is found through the pairs’ index, and a query without phrases does not read it', async () => {
     const plan = async (query: string): Promise<string> => {
       const terms = parseQuery(query);

@@ -18,18 +18,25 @@
  */
 import type { Params } from './tsquery.ts';
 
+/** Bytes of a pair's two lexemes below which it is indexed (a GIN key holds at most ~2,700 bytes). */
+const MAX_PAIR_BYTES = 1000;
+
 export const pairsMigration = `
   -- COST: the planner must never choose to compute this per row as a filter when it can read the index.
+  -- Pairs of ${MAX_PAIR_BYTES} bytes or more are left out (a GIN key holds at most ~2,700: two long adjacent
+  -- words would make the article's write fail); paperboy_phrase_pairs leaves them out alike.
   CREATE FUNCTION paperboy_pairs(v tsvector) RETURNS text[] LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE COST 100000 AS $$
     SELECT coalesce(array_agg(a.lexeme || ' ' || b.lexeme), '{}')
     FROM (SELECT lexeme, unnest(positions) AS pos FROM unnest(v)) a
     JOIN (SELECT lexeme, unnest(positions) AS pos FROM unnest(v)) b ON b.pos = a.pos + 1
+    WHERE octet_length(a.lexeme) + octet_length(b.lexeme) < ${MAX_PAIR_BYTES}
   $$;
   -- The pairs a phrase of these words needs, or none ('{}') when a word is not exactly one lexeme at one position.
   CREATE FUNCTION paperboy_phrase_pairs(c regconfig, words text[]) RETURNS text[] LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
     SELECT CASE WHEN bool_and(n = 1) THEN coalesce(array_agg(pair ORDER BY i) FILTER (WHERE pair IS NOT NULL), '{}') ELSE '{}' END
     FROM (
-      SELECT i, n, lexeme || ' ' || lead(lexeme) OVER (ORDER BY i) AS pair
+      SELECT i, n, CASE WHEN octet_length(lexeme) + octet_length(lead(lexeme) OVER (ORDER BY i)) < ${MAX_PAIR_BYTES}
+        THEN lexeme || ' ' || lead(lexeme) OVER (ORDER BY i) END AS pair
       FROM (
         SELECT w.i,
           (SELECT count(*) FROM unnest(to_tsvector(c, w.word)) u, unnest(u.positions) p) AS n,
