@@ -220,6 +220,9 @@ function toDiscussion(where: string, root: HnNode, nodes: readonly HnNode[], war
     const issue = parsed.error.issues[0];
     throw new ParseError(where, null, `a story Paperboy can store, but ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'it is not'}`);
   }
+  // Algolia's items/ID states no count (descendants null): 0 here then means "not known", not
+  // "complete". The sync marks a comment deleted only when the tree holds its parent and nothing of
+  // its own branch is missing with it (discussion-changes.ts), so a subtree Algolia lags on is safe.
   const missing = root.descendants !== null && root.descendants > held ? root.descendants - held : 0;
   return { kind: 'hackernews', url: page, article: parsed.data, missing, more: [], warnings: warnings.done() };
 }
