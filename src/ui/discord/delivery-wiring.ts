@@ -14,6 +14,7 @@ import type { FetchLimits } from '../../adapters/feeds/fetch.ts';
 import { createDiscussionFetcher } from '../../adapters/discussions/fetch-discussion.ts';
 import type { DiscussionFetcher } from '../../adapters/discussions/fetch-types.ts';
 import { type FeedParser, createFeedParser } from '../../adapters/feeds/parse-worker.ts';
+import { type DiscussionParserWorker, createDiscussionParser } from '../../adapters/discussions/parse-worker.ts';
 import type { Poster } from '../../app/delivery/poster.ts';
 import { createDeliveryEngine } from '../../app/delivery/engine.ts';
 import { DeliveryRunner } from '../../app/delivery/run.ts';
@@ -131,6 +132,8 @@ export interface DeliveryOptions {
    */
   readonly discussions?: {
     readonly fetcher?: DiscussionFetcher;
+    /** The worker the fetcher parses in (createDiscussionParser); stop() closes it, under a parse if need be. */
+    readonly parser?: DiscussionParserWorker;
     readonly requestsPerRun?: number;
     readonly minIntervalMs?: number;
     readonly waitMs?: number;
@@ -148,13 +151,19 @@ export interface DeliveryOptions {
  * but no schedule, no inbox and no feed polling in this process.
  */
 export function deliveryOptions(config: Config): DeliveryOptions {
+  // Discussions are parsed off this thread too: a 10 MB listing or comment feed is seconds of parsing.
+  const discussionParser = createDiscussionParser();
   return {
     cron: config.delivery ? config.deliveryCron : null,
     inboxDir: config.inboxDir,
     inboxMaxBytes: config.maxInputBytes,
     feedParser: createFeedParser(),
     feedFetch: { allow: config.feedAllow },
-    discussions: { ...config.discussions, fetcher: createDiscussionFetcher({ limits: { allow: config.feedAllow } }) },
+    discussions: {
+      ...config.discussions,
+      parser: discussionParser,
+      fetcher: createDiscussionFetcher({ limits: { allow: config.feedAllow }, parser: discussionParser }),
+    },
     collect: config.delivery,
   };
 }
@@ -266,6 +275,8 @@ export function wireDelivery(options: DeliveryWiringOptions): DeliveryWiring {
       stopping.abort();
       // A parse in hand ends now (its feed is left to be read again), not at the worker's time limit.
       await delivering?.feedParser.close();
+      // A discussion whose parse this ends is cut off (left as it was), not failed: the sync sees the stop.
+      await following?.parser?.close();
       await runner.stop();
       // Started by a run and outliving it: stops between discussions (the one in hand at its next request).
       await syncing.idle();
