@@ -62,7 +62,10 @@ function notLaidOut(error: unknown): string {
   return `it could not be laid out as messages: ${errorMessage(error)}`;
 }
 
-/** `recorded`: the messages of the article's steps, whose digests tell which comments changed at their source. */
+/**
+ * `recorded`: the messages of the article's steps, whose digests tell which comments changed at their source.
+ * Digests cover a comment's words, not the score in its header: a score moving at every sync is no work.
+ */
 function actionOf(p: Progress | null, plan: ArticlePlan, article: Article, recorded: Recorded): { action: ArticleAction; pending: number } {
   const done = new Set(p?.done ?? []);
   const pending = plan.comments.filter((s) => !done.has(s.key)).length;
