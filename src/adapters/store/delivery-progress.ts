@@ -65,7 +65,7 @@ export interface StepMessage {
   /** The thread it is in: an article posted afresh gets a new one, and the old thread's records are ignored. */
   readonly threadId: string;
   readonly messageId: string;
-  /** The step's text as sent (or last edited to): a change at the source shows as a different digest. */
+  /** Digest of the comment's words after its header (not its score or time), as sent or last edited to: a change at the source shows as a different digest. */
   readonly digest: string;
 }
 
