@@ -125,6 +125,21 @@ describe('GIVEN a fetcher that parses in a worker and one that parses inline', (
     expect(inline.ticksInParse).toBe(0);
   });
 
+  it("THEN what cannot be read fails with the parser's own reason from both: a feed cut off, and JSON that is not", async () => {
+    site.route('/cut-feed', { headers: RSS, body: '<rss version="2.0"><channel><title>Comments on: x</title><item>' });
+    site.route('/comments/abc123.json', { body: '{"truncated": ' });
+    const { fetchBoth } = both();
+    const page = await fetchBoth(`${site.base}/cut-feed`);
+    expect(page.inWorker).toEqual(page.inline);
+    expect(page.inWorker).toMatchObject({ outcome: 'failed', retryAt: null, requests: 1 });
+    expect(page.inWorker.outcome === 'failed' && page.inWorker.reason).toMatch(/\/cut-feed:1: expected the document to end with <\/rss>/);
+    const cut = await fetchBoth('https://www.reddit.com/r/x/comments/abc123/');
+    expect(cut.inWorker).toEqual(cut.inline);
+    expect(cut.inWorker.outcome === 'failed' && cut.inWorker.reason).toMatch(
+      /\/comments\/abc123\.json\?raw_json=1&limit=500: expected JSON, got 14 bytes that are not/,
+    );
+  });
+
   it('THEN Reddit (listing and morechildren), Hacker News (Algolia, and the official API item by item), Discourse (topic and pages) come out the same from both', async () => {
     const cassette = JSON.parse(fixture('reddit-praw-TestMore.test_comments.cassette.json')) as {
       interactions: { request: { uri: string }; response: { body: { string: string } } }[];
