@@ -14,7 +14,7 @@ import { parseFeed } from '../feeds/parse.ts';
 import type { ParseOptions } from '../sources/parse-options.ts';
 import { feedText, readCommentFeed, readWholeCommentFeed } from './comment-feed-read.ts';
 import type { CommentFeedEntry } from './comment-feed-read.ts';
-import { CappedWarnings } from './comment-feed-warnings.ts';
+import { CappedWarnings } from './warnings.ts';
 import type { Discussion } from './types.ts';
 
 /** WordPress ("Comments on: X"), WordPress Atom ("Comments on X") and Blogger ("Comments on Blog: X"). */

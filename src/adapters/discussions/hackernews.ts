@@ -12,11 +12,10 @@ import { hnParagraphs } from './hackernews-html.ts';
 import { type HnNode, algoliaNode, firebaseNode } from './hackernews-nodes.ts';
 import { type JsonObject, describe, int, isObject } from './markup-json.ts';
 import type { Discussion } from './types.ts';
+import { CappedWarnings } from './warnings.ts';
 
 export const HN_ITEM_PAGE = 'https://news.ycombinator.com/item?id=';
 const TYPES = new Set(['story', 'comment', 'job', 'poll', 'pollopt']);
-/** Warnings of one kind listed before they are only counted. */
-const LISTED = 20;
 
 function isFirebaseItem(value: unknown): value is JsonObject {
   return isObject(value) && int(value, 'id') !== null && typeof value.type === 'string' && TYPES.has(value.type) && !('children' in value);
@@ -50,24 +49,9 @@ export function parseHackerNews(where: string, json: unknown, options: ParseOpti
   );
 }
 
-class Warnings {
-  readonly list: string[] = [];
-  private readonly counts = new Map<string, number>();
-  constructor(private readonly where: string) {}
-  add(kind: string, message: string): void {
-    const n = (this.counts.get(kind) ?? 0) + 1;
-    this.counts.set(kind, n);
-    if (n <= LISTED) this.list.push(`${this.where}: ${message}`);
-  }
-  done(): string[] {
-    for (const [kind, n] of this.counts) if (n > LISTED) this.list.push(`${this.where}: ${n - LISTED} more like that (${kind}) not listed`);
-    return this.list;
-  }
-}
-
 /** Algolia's nested tree, walked with an explicit stack (a hostile file may nest a million deep). */
-function walkAlgolia(where: string, json: JsonObject): { root: HnNode; nodes: HnNode[]; warnings: Warnings } {
-  const warnings = new Warnings(where);
+function walkAlgolia(where: string, json: JsonObject): { root: HnNode; nodes: HnNode[]; warnings: CappedWarnings } {
+  const warnings = new CappedWarnings(where);
   const root = algoliaNode(json);
   const nodes: HnNode[] = [];
   const seen = new Set<number>([root.id]);
@@ -118,7 +102,7 @@ export function algoliaComments(where: string, json: unknown): { comments: Comme
  * kept after them, answering their `parent`. Exported for the fetcher, which gathers the items.
  */
 export function parseFirebaseItems(where: string, items: readonly unknown[], rootId: number, options: ParseOptions = {}): Discussion {
-  const warnings = new Warnings(where);
+  const warnings = new CappedWarnings(where);
   const byId = new Map<number, JsonObject>();
   for (const item of items) {
     if (item === null) continue;
@@ -189,7 +173,7 @@ function toComment(node: HnNode, storyId: number): Comment {
   return gone ? { ...comment, deleted: true } : comment;
 }
 
-function toDiscussion(where: string, root: HnNode, nodes: readonly HnNode[], warnings: Warnings, options: ParseOptions): Discussion {
+function toDiscussion(where: string, root: HnNode, nodes: readonly HnNode[], warnings: CappedWarnings, options: ParseOptions): Discussion {
   const title = (root.title ?? '').trim();
   if (title === '')
     throw new ParseError(where, null, `the story (item ${root.id}) to have a \`title\`; a comment alone is not a discussion Paperboy can store`);

@@ -8,12 +8,11 @@ import type { Comment } from '../../core/model.ts';
 import { decodeRedditEntities, isEscaped, markdownParagraphs } from './reddit-markdown.ts';
 import { type JsonObject, int, isObject, isoFromSeconds, num, str } from './markup-json.ts';
 import type { MoreStub } from './types.ts';
+import { CappedWarnings } from './warnings.ts';
 
 export const REDDIT_ORIGIN = 'https://www.reddit.com';
 /** A stub claiming more comments than this is not believed: its count is taken as this. */
 export const MAX_STUB_COUNT = 1_000_000;
-/** Warnings of one kind listed one by one before they are only counted. */
-const LISTED_WARNINGS = 20;
 const ID = /^[a-z0-9]{1,16}$/i;
 /** Text Reddit puts in place of a deleted or removed comment's body. */
 const GONE = new Set(['[deleted]', '[removed]']);
@@ -43,23 +42,6 @@ export function redditUrl(permalink: string | null): string | null {
 }
 
 /** Counts warnings by kind so a hostile file with a million bad things gives twenty lines and a total. */
-class Warnings {
-  readonly list: string[] = [];
-  private readonly counts = new Map<string, number>();
-
-  constructor(private readonly where: string) {}
-
-  add(kind: string, message: string): void {
-    const n = (this.counts.get(kind) ?? 0) + 1;
-    this.counts.set(kind, n);
-    if (n <= LISTED_WARNINGS) this.list.push(`${this.where}: ${message}`);
-  }
-
-  done(): string[] {
-    for (const [kind, n] of this.counts) if (n > LISTED_WARNINGS) this.list.push(`${this.where}: ${n - LISTED_WARNINGS} more like that (${kind}) not listed`);
-    return this.list;
-  }
-}
 
 interface Pending {
   readonly thing: unknown;
@@ -76,7 +58,7 @@ export function listingChildren(listing: unknown): unknown[] | null {
 
 /** Comments and stubs in listing order (each comment, then its replies, depth first). */
 export function readThings(things: readonly unknown[], under: string | null, ctx: ThingContext): Things {
-  const warnings = new Warnings(ctx.where);
+  const warnings = new CappedWarnings(ctx.where);
   const comments: Comment[] = [];
   const more: MoreStub[] = [];
   const seen = new Set<string>();
@@ -152,7 +134,7 @@ function readComment(id: string, data: JsonObject, under: string | null, ctx: Th
   return comment;
 }
 
-function readStub(data: JsonObject, under: string | null, warnings: Warnings): MoreStub {
+function readStub(data: JsonObject, under: string | null, warnings: CappedWarnings): MoreStub {
   const children = Array.isArray(data.children) ? data.children.filter((c): c is string => typeof c === 'string' && ID.test(c)) : [];
   // A count past what an integer holds exactly is still a claim to cap, not to ignore.
   const claimed = num(data, 'count') ?? 0;

@@ -1,6 +1,6 @@
 /**
- * A comment feed's warnings, counted by kind: the first few of each kind are listed, the rest only
- * counted in one closing line, as the Reddit and Hacker News parsers do. A hostile feed of 100,000
+ * A parser's warnings, counted by kind: the first few of each kind are listed, the rest only
+ * counted in one closing line. A hostile feed or listing of 100,000
  * nameless or repeated items then costs twenty lines and a total, not 100,000 lines in every log.
  */
 
