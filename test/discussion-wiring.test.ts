@@ -45,7 +45,7 @@ describe('GIVEN delivery wired with followed discussions', () => {
   it('THEN each run syncs them first (once within the minimum interval), and logs what changed', async () => {
     const { fetcher, lines, wiring, now, store } = await wired(true);
     await wiring.discussions.add(`${ITEM}80`, { by: 'test', now });
-    expect((wiring.context as unknown as { discussions: unknown }).discussions).toBe(wiring.discussions);
+    expect(wiring.context?.discussions).toBe(wiring.discussions);
     fetcher.answer(`${ITEM}80`, fresh(hnDiscussion(80, [hnComment(81, null, 'First!'), hnComment(82, 81, 'Second.')])));
     await wiring.runner.run();
     await wiring.runner.run();

@@ -234,8 +234,7 @@ export function wireDelivery(options: DeliveryWiringOptions): DeliveryWiring {
     await syncing.startAndWait(syncWaitMs, stopping.signal);
   };
   const runner = new DeliveryRunner({ store, subscriptions, engine, log, now, collect, lease, discussions });
-  // Built apart and then typed, so that this compiles whether or not the router's context names the discussions yet.
-  const made = delivering && {
+  const context: DeliveryContext | undefined = delivering && {
     subscriptions,
     discussions,
     runner,
@@ -258,7 +257,6 @@ export function wireDelivery(options: DeliveryWiringOptions): DeliveryWiring {
       },
     },
   };
-  const context: DeliveryContext | undefined = made;
   let job: ScheduledJob | null = null;
   return {
     runner,
