@@ -9,7 +9,7 @@
 import { ParseError } from '../../core/errors.ts';
 import { Article, Comment, articleId, isHttpUrl } from '../../core/model.ts';
 import { parseFeedDate } from '../feeds/dates.ts';
-import { collapse, htmlToBlocks, looksLikeHtml, textToBlocks } from '../feeds/html.ts';
+import { absoluteHttp, collapse, htmlToBlocks, looksLikeHtml, textToBlocks } from '../feeds/html.ts';
 import { parseFeed } from '../feeds/parse.ts';
 import type { ParseOptions } from '../sources/parse-options.ts';
 import { feedText, readCommentFeed, readWholeCommentFeed } from './comment-feed-read.ts';
@@ -62,7 +62,7 @@ export function parseCommentFeed(where: string, bytes: Buffer | string, options:
   const warnings = new CappedWarnings(where, decoding);
 
   // WordPress's Atom comment feeds link to the post's "#comments" anchor: the article is the post itself.
-  const link = withoutFragment(absolute(doc.info.link, self));
+  const link = withoutFragment(absoluteHttp(doc.info.link, self));
   const title = doc.info.title === null ? null : collapse(doc.info.title.replace(COMMENTS_TITLE, ''));
   if (!title && link === null) throw new ParseError(where, null, 'a comment feed that names its article: a title or a link to the post');
   const source = options.source ?? null;
@@ -109,7 +109,7 @@ function toComments(entries: readonly CommentFeedEntry[], base: string | null, w
       continue;
     }
     ids.add(id);
-    const url = absolute(e.entry.link, base);
+    const url = absoluteHttp(e.entry.link, base);
     if (e.entry.guid !== null) byRef.set(e.entry.guid, id);
     if (url !== null && !byLink.has(url)) byLink.set(url, id);
     keyed.push({ e, id, url });
@@ -117,7 +117,7 @@ function toComments(entries: readonly CommentFeedEntry[], base: string | null, w
   const out: Comment[] = [];
   for (const { e, id, url } of keyed) {
     const parent = e.inReplyTo
-      .map((r) => (r.ref !== null ? byRef.get(r.ref) : undefined) ?? (r.href !== null ? byLink.get(absolute(r.href, base) ?? '') : undefined))
+      .map((r) => (r.ref !== null ? byRef.get(r.ref) : undefined) ?? (r.href !== null ? byLink.get(absoluteHttp(r.href, base) ?? '') : undefined))
       .find((p) => p !== undefined && p !== id);
     const postedAt = e.entry.dates.map(parseFeedDate).find((d) => d !== null) ?? null;
     if (postedAt === null && e.entry.dates[0] !== undefined)
@@ -152,16 +152,6 @@ function paragraphsOf(e: CommentFeedEntry, base: string | null): string[] {
     if (blocks.length > 0) return blocks.map((b) => b.text);
   }
   return [];
-}
-
-function absolute(link: string | null, base: string | null): string | null {
-  if (link === null) return null;
-  try {
-    const url = base ? new URL(link, base) : new URL(link);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
-  } catch {
-    return null;
-  }
 }
 
 function withoutFragment(url: string | null): string | null {

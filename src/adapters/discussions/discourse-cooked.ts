@@ -8,7 +8,7 @@
  */
 import { DomUtils, parseDocument } from 'htmlparser2';
 import type { Block } from '../../core/model.ts';
-import { htmlToBlocks } from '../feeds/html.ts';
+import { absoluteHttp, htmlToBlocks } from '../feeds/html.ts';
 
 /** What Discourse shows in place of a post its author deleted (before the post is purged). */
 export const DELETED_BY_AUTHOR = '(post deleted by author)';
@@ -63,16 +63,6 @@ export function cookedText(cooked: string, base: string | null, topicId: number 
   // A post of only an embedded video or image has no text, but its link is what the author posted.
   const links = DomUtils.findAll((el) => el.name === 'a', doc.children).map((a) => absoluteHttp(a.attribs.href, base));
   return { blocks: [...new Set(links.filter((l): l is string => l !== null))].map((text) => ({ type: 'paragraph', text })), otherTopics };
-}
-
-function absoluteHttp(href: string | undefined, base: string | null): string | null {
-  if (!href) return null;
-  try {
-    const url = base ? new URL(href.trim(), base) : new URL(href.trim());
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
-  } catch {
-    return null;
-  }
 }
 
 /** The paragraphs of a cooked post: every block's text, a quote's included, in order. */

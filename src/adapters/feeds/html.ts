@@ -106,7 +106,7 @@ export function htmlToBlocks(html: string, base: string | null = null): Block[] 
         }
         // Cells of one row stay on one line.
         if (name === 'td' || name === 'th') text += ' ';
-        if (name === 'a') links.push({ href: absolute(attributes.href, base), block: blocks.length, start: text.length });
+        if (name === 'a') links.push({ href: absoluteHttp(attributes.href, base), block: blocks.length, start: text.length });
       },
       ontext(chunk) {
         if (dropDepth > 0) return;
@@ -172,7 +172,8 @@ function linkSuffix(linkText: string, href: string): string {
   return bare(shown) === bare(href) ? '' : ` (${href})`;
 }
 
-function absolute(href: string | undefined, base: string | null): string | null {
+/** `href` resolved against `base` when it is an http(s) URL; null for anything else (javascript:, mailto:, nonsense). */
+export function absoluteHttp(href: string | null | undefined, base: string | null): string | null {
   if (!href) return null;
   try {
     const url = base ? new URL(href.trim(), base) : new URL(href.trim());
