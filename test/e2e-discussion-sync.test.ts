@@ -9,8 +9,7 @@
 import { REST } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeDiscord, type FakeMessage } from '@paperboy/fake-discord';
-import type { Comment } from '../src/core/model.ts';
-import { type Article, articleId } from '../src/core/model.ts';
+import { type Article, type Comment, articleId } from '../src/core/model.ts';
 import { createLogger } from '../src/core/log.ts';
 import { createFeedParser } from '../src/adapters/feeds/parse-worker.ts';
 import { DELETED_AT_SOURCE } from '../src/app/delivery/tree-header.ts';
@@ -164,12 +163,15 @@ describe.each(Object.keys(discussionBackends) as (keyof typeof discussionBackend
       expect(p3.stored.find((c) => c.id === 'reddit:d4')).toMatchObject({ author: 'dee', paragraphs: [], deleted: true });
       expect(p3.text('e5')).toContain('It was posted at the harbour office.');
       expect(p3.byId.get('reddit:e5')?.message_reference?.message_id).toBe(first.get('reddit:d4'));
+      for (const [id, m] of first) expect(p3.byId.get(id)?.id).toBe(m);
 
       // A fourth poll: the site answers 304, and nothing is posted or edited.
       const p4 = await poll(3);
       expect([p4.created, p4.edited, p4.post[0]]).toEqual([0, [], 0]);
       expect(site.requests.map((r) => r.headers['if-none-match'] ?? '-')).toEqual(['-', '"v1"', '"v2"', '"v3"']);
       expect(f.messages(t.channelId)).toHaveLength(1);
+      // g7 says "@everyone": reposted, it pings no one.
+      expect(p4.text('g7')).toContain('@everyone');
       expect(f.messages(p4.thread).filter((m) => m.mention_everyone || m.mentions.length > 0)).toEqual([]);
       expect(f.violations).toEqual([]);
     }, 60_000);

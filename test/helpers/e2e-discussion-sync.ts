@@ -50,7 +50,7 @@ const v2: readonly Node[] = [
     { edited: 1_796_108_400 },
   ),
   n('d4', 'dee', 'Does anyone know about the winter timetable?', 2, [n('e5', 'eli', 'It was posted at the harbour office.', 4)]),
-  n('g7', 'gus', 'Will the bus from the station meet the first ferry?', 1),
+  n('g7', 'gus', 'Will the bus from the station meet the first ferry? Ask the council, @everyone.', 1),
 ];
 // d4 deleted at the source: Reddit keeps its node, "[deleted]", for its reply e5, which stays; e5's score alone moves.
 const v3: readonly Node[] = v2.map((x) =>
