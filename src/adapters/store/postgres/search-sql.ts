@@ -103,6 +103,21 @@ const fewOrMany = (few: string, many: string) =>
     UNION ALL SELECT * FROM (${many}) many WHERE (SELECT n FROM counted) > ${COUNT_CAP}`;
 
 /**
+ * The newest `win` article matches when there are more than COUNT_CAP and no phrase. An article's
+ * row is small (its tsvector is out of line), so one GIN bitmap scan over every match reads a few
+ * thousand heap pages at most (`old`: 81,600 matches, 59 ms at 100,000 articles, about 0.7 µs a
+ * match); the stretches of newest keys may be checked row by row, reading each row's tsvector
+ * (`Paul*`: 4,000 rows, 43 ms, about 10 µs a row). Those cost 2 × win × keys-per-match rows, the
+ * GIN scan last / keys-per-match matches: the stretches are cheaper while keys per match stay below
+ * the threshold here, which the counted matches tell at run time.
+ */
+function articleWindow(select: string, stretches: string, key: string, p: Params, last: number, size: number, win: string): string {
+  const threshold = p.add(Math.sqrt((last * 0.7) / (2 * size * 10)));
+  return `SELECT * FROM (${stretches}) dense WHERE (SELECT per FROM spread) <= ${threshold}
+    UNION ALL SELECT * FROM (${select} ORDER BY ${key} DESC LIMIT ${win}) sparse WHERE (SELECT per FROM spread) > ${threshold}`;
+}
+
+/**
  * Relevance: the count, and the chosen rows with their scores (no rows when nothing matches; then
  * one row with the count and a null rowid). `last` is the key sequence's value, `take` the
  * rows the page needs.
@@ -118,31 +133,31 @@ export function relevanceSql(scope: ScopeSql, q: Query, o: SearchOptions, take: 
   const win = p.add(windowSize);
   const select = `SELECT ${scope.key} AS rowid FROM ${from} WHERE ${where}`;
   // key + 1 > floor + 1 is key > floor, written as >= for between(); keys are whole numbers.
+  const keyStretches = () =>
+    stretched(
+      select,
+      between(
+        scope.key,
+        keyFloors(last, windowSize).map((f) => f + 1),
+        p,
+      ),
+      `${scope.key} DESC`,
+      win,
+    );
   const many = scope.densityWindow
     ? densityWindow(scope, from, select, q.check(scope.vector, scope.config, p), filters(scope, o, p), p, last, windowSize, win)
     : q.phrases === 0
-      ? // An article's row is small (its tsvector is out of line): one GIN bitmap scan over every match reads a few
-        // thousand heap pages at most, where a stretch of keys checked row by row read each row's tsvector (43 ms for 4,000).
-        `${select} ORDER BY ${scope.key} DESC LIMIT ${win}`
+      ? articleWindow(select, keyStretches(), scope.key, p, last, windowSize, win)
       : // A phrase's matches are checked against each tsvector anyway: only the newest stretches of them.
-        stretched(
-          select,
-          between(
-            scope.key,
-            keyFloors(last, windowSize).map((f) => f + 1),
-            p,
-          ),
-          `${scope.key} DESC`,
-          win,
-        );
+        keyStretches();
   const ctes = [
     counted(from, where, `${scope.key} AS rowid`),
     // Keys per match over the middle 80% of the counted matches: they are the first in the table's order, which
     // is not quite the keys' (a row written into space a vacuum freed): one such row among the first blocks
     // made min-to-max say 1,663 keys a match where there were 78 (`believes` at 100,000 articles).
-    ...(scope.densityWindow
+    ...(scope.densityWindow || q.phrases === 0
       ? [
-          `spread AS MATERIALIZED (SELECT greatest(1, (percentile_disc(0.9) WITHIN GROUP (ORDER BY rowid) - percentile_disc(0.1) WITHIN GROUP (ORDER BY rowid)) / (0.8 * count(*)))::bigint AS keys FROM m)`,
+          `spread AS MATERIALIZED (SELECT per, ceil(per)::bigint AS keys FROM (SELECT greatest(1, (percentile_disc(0.9) WITHIN GROUP (ORDER BY rowid) - percentile_disc(0.1) WITHIN GROUP (ORDER BY rowid)) / (0.8 * count(*)))::float8 AS per FROM m) s)`,
         ]
       : []),
     `win AS MATERIALIZED (${fewOrMany(`SELECT rowid FROM m ORDER BY rowid DESC LIMIT ${win}`, many)})`,

@@ -93,6 +93,6 @@ export function densityWindow(
   const threshold = p.add(Math.max(1, Math.floor(Math.sqrt((last * ROWS_PER_PAGE) / (2 * size)))));
   const dense = densityStretches(scope, from, select, check, filtered, p, p.add(last), win);
   const sparse = `${select} ORDER BY ${scope.key} DESC LIMIT ${win}`;
-  return `SELECT * FROM (${dense}) dense WHERE (SELECT keys FROM spread) <= ${threshold}
-    UNION ALL SELECT * FROM (${sparse}) sparse WHERE (SELECT keys FROM spread) > ${threshold}`;
+  return `SELECT * FROM (${dense}) dense WHERE (SELECT per FROM spread) <= ${threshold}
+    UNION ALL SELECT * FROM (${sparse}) sparse WHERE (SELECT per FROM spread) > ${threshold}`;
 }
