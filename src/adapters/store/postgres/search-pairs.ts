@@ -16,7 +16,7 @@
  * a dictionary splits, or drops) gives the phrase no pairs, and the search falls back to the plain
  * GIN condition: the prefilter may only be left out, never be wrong.
  */
-import type { Params } from './tsquery.ts';
+import type { Params } from './search-params.ts';
 
 /** Bytes of a pair's two lexemes below which it is indexed (a GIN key holds at most ~2,700 bytes). */
 const MAX_PAIR_BYTES = 1000;

@@ -6,7 +6,9 @@
  * TITLE_CANDIDATES of the newest TITLE_WINDOW title matches ranked by their title.
  */
 import { COUNT_CAP, type SearchOptions } from '../search-common.ts';
-import { Params, type Query } from './tsquery.ts';
+import { Params } from './search-params.ts';
+import type { ScopeSql } from './search-scope.ts';
+import type { Query } from './tsquery.ts';
 import { between, densityWindow, keyFloors, stretched } from './search-window.ts';
 
 export { MAX_DATE_FLOOR, dateFloorOffsets, keyFloors } from './search-window.ts';
@@ -14,39 +16,6 @@ export { MAX_DATE_FLOOR, dateFloorOffsets, keyFloors } from './search-window.ts'
 export const RANK_WINDOW = 500;
 export const TITLE_CANDIDATES = 50;
 export const TITLE_WINDOW = 5000;
-
-export interface ScopeSql {
-  /** Row id column (the hit's key), its table with what the filters need. */
-  readonly key: string;
-  readonly from: string;
-  /** The scope's own table, without what the filters join. */
-  readonly table: string;
-  /** The identity sequence of `key`. */
-  readonly sequence: string;
-  readonly vector: string;
-  /** `vector` is an article's title (A) and body (B), with the phrase pairs' index (search-pairs.ts). */
-  readonly article?: boolean;
-  readonly config: string;
-  /** ts_rank's weights {D, C, B, A}: titles are A, bodies B; comments are all D. */
-  readonly weights: string;
-  readonly date: string;
-  /**
-   * A column with an index whose value is `date` wherever it is not null (articles_date, the
-   * comments' posted_at): newest-first order reads the newest stretch of it. Rows where it is null
-   * (a comment without a time) are read apart, all of them.
-   */
-  readonly newestBy: string;
-  readonly detail: string;
-  /**
-   * The relevance window's stretches are sized by how densely the matches lie among the keys
-   * (comments: their tsvectors are in the row, so a stretch of keys is checked row by row without
-   * the GIN index), rather than by a fixed number of keys (articles: checking a row there reads its
-   * tsvector from the TOAST table, so the GIN index does the checking).
-   */
-  readonly densityWindow?: boolean;
-  /** Titles alone, searched whatever the window leaves out. */
-  readonly titles?: string;
-}
 
 export const ARTICLES: ScopeSql = {
   key: 'a.position',

@@ -3,8 +3,8 @@
  * newest keys (or dates) read in order until one fills the window, and for comments, stretches
  * sized by how densely the matches lie, or the GIN index when they lie too sparsely.
  */
-import type { Params } from './tsquery.ts';
-import type { ScopeSql } from './search-sql.ts';
+import type { Params } from './search-params.ts';
+import type { ScopeSql } from './search-scope.ts';
 
 /** How far back each stretch of newest keys (or dates) reaches, in multiples of the rows wanted. */
 const STRETCHES = [2, 8, 32];

@@ -10,7 +10,8 @@ import { type DetailRow, type RankedRow, type SearchOptions, type SearchResult, 
 import { tokenMatcher } from '../snippet.ts';
 import type { Client, Pool } from './pool.ts';
 import { onGinIndex } from './gin.ts';
-import { ARTICLES, COMMENTS, type ScopeSql, dateFloorOffsets, newestSql, relevanceSql } from './search-sql.ts';
+import { ARTICLES, COMMENTS, dateFloorOffsets, newestSql, relevanceSql } from './search-sql.ts';
+import type { ScopeSql } from './search-scope.ts';
 import { phraseWords, queryOf, toTsqueryText } from './tsquery.ts';
 
 /** What the transaction's first statement reads, with BEGIN: the configurations in use, the newest key and dates. */

@@ -11,6 +11,7 @@
  */
 import { type Term, wordForms } from '../query.ts';
 import { pairsMatch } from './search-pairs.ts';
+import type { Params } from './search-params.ts';
 
 const LETTERS_AND_DIGITS = /^[\p{L}\p{N}]+$/u;
 /** Half of a surrogate pair: parseQuery cuts long tokens by UTF-16 units, which can split a pair. */
@@ -70,15 +71,6 @@ export function phraseWords(input: readonly Term[]): string[][] {
     .filter((t): t is Term => t !== null && !t.exclude)
     .map((t) => (t.prefix ? t.tokens.slice(0, -1) : [...t.tokens]))
     .filter((words) => words.length > 1);
-}
-
-/** Bound parameters, numbered as they are added. */
-export class Params {
-  readonly values: unknown[] = [];
-  add(value: unknown): string {
-    this.values.push(value);
-    return `$${this.values.length}`;
-  }
 }
 
 /** What ts_rank reads: the tsvector, its configuration column, the weights {D, C, B, A}. */
