@@ -75,6 +75,15 @@ describe('GIVEN the HTML of a WordPress post', () => {
     expect(announcedCommentFeed(`${base}/2024/05/bus-depot/`, elsewhere)).toBeNull();
   });
 
+  it('THEN a feed on another port of the same host is not taken; the same feed over https is', () => {
+    const head = (href: string) => `<html><head><link rel="alternate" type="application/rss+xml" title="Comments" href="${href}" /></head></html>`;
+    expect(announcedCommentFeed('http://blog.example/2024/05/bus-depot/', head('http://blog.example:6379/2024/05/bus-depot/feed/'))).toBeNull();
+    expect(announcedCommentFeed('http://blog.example/2024/05/bus-depot/', head('https://blog.example/2024/05/bus-depot/feed/'))).toBe(
+      'https://blog.example/2024/05/bus-depot/feed/',
+    );
+    expect(announcedCommentFeed('https://blog.example/2024/05/bus-depot/', head('http://blog.example/2024/05/bus-depot/feed/'))).toBeNull();
+  });
+
   it('THEN a page is told from a feed by its body first (some servers label feeds text/html), else by its type', () => {
     expect(isHtmlPage('text/html; charset=UTF-8', Buffer.from(COMMENTS))).toBe(false);
     expect(isHtmlPage('text/plain', Buffer.from(wordpressPost(base)))).toBe(true);

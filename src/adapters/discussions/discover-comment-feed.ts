@@ -78,7 +78,10 @@ function resolved(href: string, page: URL): URL | null {
     return null;
   }
   if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password) return null;
-  if (url.hostname.toLowerCase() !== page.hostname.toLowerCase()) return null;
+  // The same host and port (the URL parser lowercases hosts): a page must not send the bot to another
+  // service on its host. http to https on the default ports is the one change allowed.
+  const upgraded = page.protocol === 'http:' && url.protocol === 'https:' && page.port === '' && url.port === '';
+  if (url.hostname !== page.hostname || (url.origin !== page.origin && !upgraded)) return null;
   url.hash = '';
   return url;
 }

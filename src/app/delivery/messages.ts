@@ -103,12 +103,14 @@ export function threadTitle(title: string): string {
 const escapedLength = (s: string): number => escape(s).length;
 const quotedLength = (s: string): number => blockQuote(s).length;
 
-function commentSteps(c: Comment, depth: number, parentId: string | null): Step[] {
+function commentSteps(c: Comment, depth: number, parentId: string | null, linkShared: boolean): Step[] {
   // commentHeader caps the outside text in it; the cut here is a last guard, so `room` is never too small.
   const tree = treeHeader(c, depth);
   const header = truncate(tree ?? commentHeader(c), MAX_HEADER).text;
   // A header cut at MAX_HEADER lost its link at the end: such a message is recognised by its whole text.
-  const link = tree !== null && header === tree ? sourceLink(c.url) : null;
+  // So is one whose link another comment has too (a comment feed may give several the same <link>):
+  // the link would not tell their messages apart.
+  const link = !linkShared && tree !== null && header === tree ? sourceLink(c.url) : null;
   const room = COMMENT_MESSAGE_CHARS - header.length - CONTINUED.length - 1;
   const quoted = new Set(c.quotes.map((q) => q.paragraph));
   const units = c.deleted
@@ -154,11 +156,14 @@ export function textDigest(content: string): string {
 
 /** The post, the thread's title and the comment messages of `article`, as views. */
 export function articleViews(article: Article): ArticleViews {
+  const comments = article.comments.filter((c) => !isThreadReply(c));
+  const links = new Map<string, number>();
+  for (const c of comments) if (c.url) links.set(c.url, (links.get(c.url) ?? 0) + 1);
   return {
     post: postOf(article),
     threadName: threadTitle(article.title),
     // Replies written in the thread are there already. Tree order: a parent's message exists before its replies answer it.
-    comments: treeOrder(article.comments.filter((c) => !isThreadReply(c))).flatMap((n) => commentSteps(n.comment, n.depth, n.parentId)),
+    comments: treeOrder(comments).flatMap((n) => commentSteps(n.comment, n.depth, n.parentId, (links.get(n.comment.url ?? '') ?? 0) > 1)),
     imported: article.comments.some(hasTreeHeader),
   };
 }

@@ -278,6 +278,8 @@ export function wireDelivery(options: DeliveryWiringOptions): DeliveryWiring {
       await runner.stop();
       // Started by a run and outliving it: stops between discussions (the one in hand at its next request).
       await syncing.idle();
+      // A parse the sync asked for after the close above started a fresh worker: closed too.
+      await following?.parser?.close();
     },
   };
 }
