@@ -12,15 +12,14 @@ import { parseRedditListing } from '../src/adapters/discussions/reddit.ts';
 import type { Store } from '../src/adapters/store/contract.ts';
 import { DiscussionFollows } from '../src/app/discussion/follow.ts';
 import { syncDiscussions } from '../src/app/discussion/sync.ts';
-import { type Article, articleId } from '../src/core/model.ts';
 import { type Opened, discussionBackends } from './helpers/discussion-backends.ts';
 import { type DiscussionSite, localFetcher, recordingClock, serveDiscussionSite } from './helpers/discussion-site.ts';
+import { FERRY_LINK as LINK, ferryArticle } from './helpers/articles.ts';
 
 const POST = 'pq1';
 const REDDIT = `https://www.reddit.com/comments/${POST}`;
 const STORY = 9100;
 const HN = `https://news.ycombinator.com/item?id=${STORY}`;
-const LINK = 'https://harbour.example/news/ferry';
 
 interface Node {
   readonly id: string;
@@ -113,20 +112,7 @@ function algoliaStory(children: HnNode[]): object {
   };
 }
 
-const feedArticle: Article = {
-  id: articleId({ url: LINK, source: 'Harbour News', title: 'Ferry timetable changes' }),
-  title: 'Ferry timetable changes',
-  url: LINK,
-  source: 'Harbour News',
-  author: null,
-  publishedAt: '2026-12-01T04:00:00Z',
-  language: 'en',
-  body: [{ type: 'paragraph', text: 'From Monday the first ferry leaves the harbour at half past six.' }],
-  comments: [],
-  declaredCommentCount: null,
-  commentsUrl: null,
-  ingestedAt: '2026-12-01T04:30:00Z',
-};
+const feedArticle = ferryArticle();
 
 describe('GIVEN a Reddit `more` stub of count 0 that names its children', () => {
   it('THEN the listing counts its children as missing', () => {

@@ -11,12 +11,11 @@ import { parseAllowList } from '../src/adapters/feeds/allow.ts';
 import { createDiscussionFetcher } from '../src/adapters/discussions/fetch-discussion.ts';
 import { DiscussionFollows } from '../src/app/discussion/follow.ts';
 import { syncDiscussions } from '../src/app/discussion/sync.ts';
-import { type Article, articleId } from '../src/core/model.ts';
 import { treeOrder } from '../src/core/tree.ts';
 import { type Opened, discussionBackends } from './helpers/discussion-backends.ts';
+import { FERRY_LINK as LINK, ferryArticle } from './helpers/articles.ts';
 
 const STORY = 8863;
-const LINK = 'https://harbour.example/news/ferry';
 const HN = `https://news.ycombinator.com/item?id=${STORY}`;
 
 interface Node {
@@ -115,20 +114,7 @@ afterAll(async () => {
   await new Promise((done) => server.close(done));
 });
 
-const feedArticle: Article = {
-  id: articleId({ url: LINK, source: 'Harbour News', title: 'Ferry timetable changes' }),
-  title: 'Ferry timetable changes',
-  url: LINK,
-  source: 'Harbour News',
-  author: null,
-  publishedAt: '2026-12-01T04:00:00Z',
-  language: 'en',
-  body: [{ type: 'paragraph', text: 'From Monday the first ferry leaves the harbour at half past six.' }],
-  comments: [],
-  declaredCommentCount: null,
-  commentsUrl: null,
-  ingestedAt: '2026-12-01T04:30:00Z',
-};
+const feedArticle = ferryArticle();
 
 describe.each(Object.keys(discussionBackends) as (keyof typeof discussionBackends)[])(
   'GIVEN a growing Hacker News discussion on a local site, stored in %s',

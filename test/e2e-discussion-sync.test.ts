@@ -9,7 +9,7 @@
 import { REST } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeDiscord, type FakeMessage } from '@paperboy/fake-discord';
-import { type Article, type Comment, articleId } from '../src/core/model.ts';
+import type { Comment } from '../src/core/model.ts';
 import { createLogger } from '../src/core/log.ts';
 import { createFeedParser } from '../src/adapters/feeds/parse-worker.ts';
 import { DELETED_AT_SOURCE } from '../src/app/delivery/tree-header.ts';
@@ -20,23 +20,10 @@ import { type Opened, discussionBackends } from './helpers/discussion-backends.t
 import { type DiscussionSite, localFetcher, recordingClock, serveDiscussionSite } from './helpers/discussion-site.ts';
 import { POST, REDDIT, VERSIONS, listing, requestMark, sourceTree, storedTree } from './helpers/e2e-discussion-sync.ts';
 import { subscriptionToAll } from './helpers/subscribed.ts';
+import { ferryArticle } from './helpers/articles.ts';
 
-const LINK = 'https://harbour.example/news/ferry';
-const feedArticle: Article = {
-  id: articleId({ url: LINK, source: 'Harbour News', title: 'Ferry timetable changes' }),
-  title: 'Ferry timetable changes',
-  url: LINK,
-  source: 'Harbour News',
-  author: null,
-  publishedAt: '2026-12-01T04:00:00Z',
-  language: 'en',
-  body: [{ type: 'paragraph', text: 'From Monday the first ferry leaves the harbour at half past six.' }],
-  comments: [],
-  declaredCommentCount: null,
-  // The feed item's comments link: the subscription follows it once the article is delivered.
-  commentsUrl: REDDIT,
-  ingestedAt: '2026-12-01T04:30:00Z',
-};
+// The feed item's comments link: the subscription follows it once the article is delivered.
+const feedArticle = ferryArticle(REDDIT);
 
 const fast = { limit: 1000, windowMs: 1000 };
 let opened: Opened | undefined;

@@ -39,3 +39,20 @@ export function article(fields: Partial<Article> & { title: string; text?: strin
     ...rest,
   };
 }
+
+/** Where the feed article the discussion tests attach discussions to is published. */
+export const FERRY_LINK = 'https://harbour.example/news/ferry';
+
+/** A feed article the discussion tests follow a discussion for; `commentsUrl` is its feed item's comments link. */
+export function ferryArticle(commentsUrl: string | null = null): Article {
+  return article({
+    title: 'Ferry timetable changes',
+    url: FERRY_LINK,
+    source: 'Harbour News',
+    publishedAt: '2026-12-01T04:00:00Z',
+    language: 'en',
+    text: 'From Monday the first ferry leaves the harbour at half past six.',
+    commentsUrl,
+    ingestedAt: '2026-12-01T04:30:00Z',
+  });
+}
