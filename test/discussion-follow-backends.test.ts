@@ -2,63 +2,10 @@
  * The followed discussions' repository behaves the same on both backends: SQLite (a file, two
  * handles standing for two processes) and PostgreSQL (a database of its own, two pools).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../src/adapters/store/db.ts';
 import type { DiscussionState } from '../src/adapters/store/discussions.ts';
 import { InvalidStateRow } from '../src/adapters/store/state-schemas.ts';
-import { type BotState, openBotState } from '../src/adapters/store/state.ts';
-import { ArticleStore } from '../src/adapters/store/store.ts';
-import { openPostgresBotState } from '../src/adapters/store/postgres/state.ts';
-import { createTestDatabase } from './helpers/postgres.ts';
-
-interface Opened {
-  readonly state: BotState;
-  readonly other: BotState;
-  /** SQL as an operator would run it by hand; parameters written $1, $2… */
-  readonly exec: (sql: string, params: unknown[]) => Promise<void>;
-  close(): Promise<void>;
-}
-
-const backends: Record<string, () => Promise<Opened>> = {
-  SQLite: () => {
-    const dir = mkdtempSync(join(tmpdir(), 'paperboy-discussions-'));
-    const store = ArticleStore.open(join(dir, 'paperboy.db'));
-    const second = openDatabase(join(dir, 'paperboy.db'));
-    return Promise.resolve({
-      state: openBotState(store.db),
-      other: openBotState(second),
-      exec: (sql, params) => {
-        store.db.prepare(sql.replaceAll(/\$\d+/g, '?')).run(...params);
-        return Promise.resolve();
-      },
-      close: () => {
-        second.close();
-        store.close();
-        rmSync(dir, { recursive: true, force: true });
-        return Promise.resolve();
-      },
-    });
-  },
-  PostgreSQL: async () => {
-    const database = await createTestDatabase();
-    const state = await openPostgresBotState(database.url, { max: 4 });
-    const other = await openPostgresBotState(database.url, { max: 4 });
-    return {
-      state,
-      other,
-      exec: async (sql, params) => {
-        await state.pool.query(sql, params);
-      },
-      close: async () => {
-        await Promise.all([state.close(), other.close()]);
-        await database.drop();
-      },
-    };
-  },
-};
+import { type OpenedState, stateBackends } from './helpers/state-backends.ts';
 
 const at = '2026-12-01T06:00:00.000Z';
 const hn: DiscussionState = {
@@ -85,9 +32,9 @@ async function times(n: number, width: number, work: () => Promise<unknown>): Pr
   for (let done = 0; done < n; done += width) await Promise.all(Array.from({ length: Math.min(width, n - done) }, work));
 }
 
-describe.each(Object.keys(backends))('GIVEN followed discussions on %s', (name) => {
-  let opened: Opened | undefined;
-  const open = async (): Promise<Opened> => (opened = await (backends[name] as () => Promise<Opened>)());
+describe.each(Object.keys(stateBackends))('GIVEN followed discussions on %s', (name) => {
+  let opened: OpenedState | undefined;
+  const open = async (): Promise<OpenedState> => (opened = await (stateBackends[name] as () => Promise<OpenedState>)());
   afterEach(async () => {
     await opened?.close();
     opened = undefined;

@@ -3,64 +3,10 @@
  * (a file) and PostgreSQL (a database of their own on the real server). Two connections stand for two
  * processes: on SQLite two handles on one file, on PostgreSQL two pools.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DeliveryProgress, Subscription } from '../src/core/state.ts';
-import { openDatabase } from '../src/adapters/store/db.ts';
 import { InvalidStateRow } from '../src/adapters/store/state-schemas.ts';
-import { type BotState, openBotState } from '../src/adapters/store/state.ts';
-import { ArticleStore } from '../src/adapters/store/store.ts';
-import { openPostgresBotState } from '../src/adapters/store/postgres/state.ts';
-import { createTestDatabase } from './helpers/postgres.ts';
-
-interface Opened {
-  readonly state: BotState;
-  /** The same database through another connection, as another process sees it. */
-  readonly other: BotState;
-  /** Runs SQL on the database as an operator would by hand; parameters written $1, $2… */
-  readonly exec: (sql: string, params: unknown[]) => Promise<void>;
-  close(): Promise<void>;
-}
-
-const backends: Record<string, () => Promise<Opened>> = {
-  SQLite: () => {
-    const dir = mkdtempSync(join(tmpdir(), 'paperboy-backends-'));
-    const store = ArticleStore.open(join(dir, 'paperboy.db'));
-    const second = openDatabase(join(dir, 'paperboy.db'));
-    return Promise.resolve({
-      state: openBotState(store.db),
-      other: openBotState(second),
-      exec: (sql, params) => {
-        store.db.prepare(sql.replaceAll(/\$\d+/g, '?')).run(...params);
-        return Promise.resolve();
-      },
-      close: () => {
-        second.close();
-        store.close();
-        rmSync(dir, { recursive: true, force: true });
-        return Promise.resolve();
-      },
-    });
-  },
-  PostgreSQL: async () => {
-    const database = await createTestDatabase();
-    const state = await openPostgresBotState(database.url, { max: 4 });
-    const other = await openPostgresBotState(database.url, { max: 4 });
-    return {
-      state,
-      other,
-      exec: async (sql, params) => {
-        await state.pool.query(sql, params);
-      },
-      close: async () => {
-        await Promise.all([state.close(), other.close()]);
-        await database.drop();
-      },
-    };
-  },
-};
+import { type OpenedState, stateBackends } from './helpers/state-backends.ts';
 
 const at = '2026-12-01T06:00:00.000Z';
 const sub: Subscription = {
@@ -105,13 +51,13 @@ async function times(count: number, inFlight: number, work: () => Promise<unknow
   );
 }
 
-describe.each(Object.keys(backends))('GIVEN the bot’s state on %s', (backend) => {
-  let opened: Opened | undefined;
+describe.each(Object.keys(stateBackends))('GIVEN the bot’s state on %s', (backend) => {
+  let opened: OpenedState | undefined;
   afterEach(async () => {
     await opened?.close();
     opened = undefined;
   });
-  const open = async () => (opened = await backends[backend]!());
+  const open = async () => (opened = await stateBackends[backend]!());
 
   it('THEN subscriptions are put, read back, listed by guild and removed', async () => {
     const { state } = await open();
