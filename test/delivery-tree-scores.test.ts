@@ -11,9 +11,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FakeDiscord, type FakeMessage } from '@paperboy/fake-discord';
 import type { Article, Comment } from '../src/core/model.ts';
 import type { DeliveryProgressRepository, StepMessage } from '../src/adapters/store/delivery-progress.ts';
-import { openBotState } from '../src/adapters/store/state.ts';
-import { openPostgresBotState } from '../src/adapters/store/postgres/state.ts';
-import { ArticleStore } from '../src/adapters/store/store.ts';
 import { createDeliveryEngine } from '../src/app/delivery/engine.ts';
 import type { DeliveryEngine, Target } from '../src/app/delivery/engine-types.ts';
 import { articleViews } from '../src/app/delivery/messages.ts';
@@ -23,33 +20,10 @@ import { discordPoster } from '../src/ui/discord/discord-poster.ts';
 import { createLogger } from '../src/core/log.ts';
 import { article } from './helpers/articles.ts';
 import { TOKEN } from './helpers/bot.ts';
-import { createTestDatabase } from './helpers/postgres.ts';
-
-interface Backend {
-  readonly progress: DeliveryProgressRepository;
-  close(): Promise<void>;
-}
-
-const backends: Record<string, () => Promise<Backend>> = {
-  SQLite: () => {
-    const store = ArticleStore.open(':memory:');
-    return Promise.resolve({ progress: openBotState(store.db).progress, close: () => Promise.resolve(store.close()) });
-  },
-  PostgreSQL: async () => {
-    const database = await createTestDatabase();
-    const state = await openPostgresBotState(database.url, { max: 4 });
-    return {
-      progress: state.progress,
-      close: async () => {
-        await state.close();
-        await database.drop();
-      },
-    };
-  },
-};
+import { type ProgressBackend, progressBackends } from './helpers/state-backends.ts';
 
 const fast = { limit: 1000, windowMs: 1000 };
-let opened: { fake: FakeDiscord; backend: Backend } | undefined;
+let opened: { fake: FakeDiscord; backend: ProgressBackend } | undefined;
 afterEach(async () => {
   await opened?.fake.close();
   await opened?.backend.close();
@@ -80,7 +54,7 @@ function killable(progress: DeliveryProgressRepository): { progress: DeliveryPro
   return { progress: wrapped, killAt: (test) => (kill = test) };
 }
 
-async function harness(open: () => Promise<Backend>, commentsPerRun?: number): Promise<Harness> {
+async function harness(open: () => Promise<ProgressBackend>, commentsPerRun?: number): Promise<Harness> {
   // A nonce is remembered 1 ms: every resend is past Discord's window, as after a long outage.
   const fake = await FakeDiscord.start({ botToken: TOKEN, nonceWindowMs: 1, rateLimits: { channelMessages: fast, global: fast, default: fast } });
   const backend = await open();
@@ -140,7 +114,7 @@ const edits = (fake: FakeDiscord): number => fake.requests.filter((r) => r.metho
 /** Past Discord's nonce window as the fake keeps it (1 ms). */
 const outage = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 5));
 
-for (const [name, open] of Object.entries(backends)) {
+for (const [name, open] of Object.entries(progressBackends)) {
   describe(`GIVEN a posted discussion whose scores change at the next sync (${name})`, () => {
     it('THEN nothing is edited and nothing is due; a comment edited later shows its words and its score of then', async () => {
       const { fake, engine, t } = await harness(open);

@@ -9,10 +9,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FakeDiscord, type FakeMessage } from '@paperboy/fake-discord';
 import type { Article, Comment } from '../src/core/model.ts';
 import type { DeliveryProgress } from '../src/core/state.ts';
-import type { DeliveryProgressRepository } from '../src/adapters/store/delivery-progress.ts';
-import { openBotState } from '../src/adapters/store/state.ts';
-import { openPostgresBotState } from '../src/adapters/store/postgres/state.ts';
-import { ArticleStore } from '../src/adapters/store/store.ts';
 import { createDeliveryEngine } from '../src/app/delivery/engine.ts';
 import type { DeliveryEngine, Target } from '../src/app/delivery/engine-types.ts';
 import { articleViews } from '../src/app/delivery/messages.ts';
@@ -21,33 +17,10 @@ import { SHORTENED } from '../src/app/delivery/tree-comments.ts';
 import { createLogger } from '../src/core/log.ts';
 import { article } from './helpers/articles.ts';
 import { TOKEN } from './helpers/bot.ts';
-import { createTestDatabase } from './helpers/postgres.ts';
-
-interface Backend {
-  readonly progress: DeliveryProgressRepository;
-  close(): Promise<void>;
-}
-
-const backends: Record<string, () => Promise<Backend>> = {
-  SQLite: () => {
-    const store = ArticleStore.open(':memory:');
-    return Promise.resolve({ progress: openBotState(store.db).progress, close: () => Promise.resolve(store.close()) });
-  },
-  PostgreSQL: async () => {
-    const database = await createTestDatabase();
-    const state = await openPostgresBotState(database.url, { max: 4 });
-    return {
-      progress: state.progress,
-      close: async () => {
-        await state.close();
-        await database.drop();
-      },
-    };
-  },
-};
+import { type ProgressBackend, progressBackends } from './helpers/state-backends.ts';
 
 const fast = { limit: 1000, windowMs: 1000 };
-let opened: { fake: FakeDiscord; backend: Backend } | undefined;
+let opened: { fake: FakeDiscord; backend: ProgressBackend } | undefined;
 afterEach(async () => {
   await opened?.fake.close();
   await opened?.backend.close();
@@ -55,7 +28,7 @@ afterEach(async () => {
 });
 
 async function harness(
-  open: () => Promise<Backend>,
+  open: () => Promise<ProgressBackend>,
   commentsPerRun?: number,
   kind: Target['kind'] = 'text',
 ): Promise<{ fake: FakeDiscord; engine: DeliveryEngine; t: Target }> {
@@ -115,7 +88,7 @@ const threadOf = (fake: FakeDiscord, t: Target): FakeMessage[] => fake.messages(
 const messageOf = (messages: readonly FakeMessage[], id: string): FakeMessage | undefined =>
   messages.find((m) => m.content.includes(`/${id}/>`) && !m.content.split('\n')[0]?.includes('(continued)'));
 
-for (const [name, open] of Object.entries(backends)) {
+for (const [name, open] of Object.entries(progressBackends)) {
   describe(`GIVEN an imported discussion delivered to a text channel (${name})`, () => {
     it('THEN comments land in tree order, each reply a Discord reply to its parent’s message, with author, score and link, pinging no one', async () => {
       const { fake, engine, t } = await harness(open);

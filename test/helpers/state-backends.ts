@@ -10,6 +10,7 @@ import { openDatabase } from '../../src/adapters/store/db.ts';
 import { type BotState, openBotState } from '../../src/adapters/store/state.ts';
 import { ArticleStore } from '../../src/adapters/store/store.ts';
 import { openPostgresBotState } from '../../src/adapters/store/postgres/state.ts';
+import type { DeliveryProgressRepository } from '../../src/adapters/store/delivery-progress.ts';
 import { createTestDatabase } from './postgres.ts';
 
 export interface OpenedState {
@@ -53,6 +54,30 @@ export const stateBackends: Record<string, () => Promise<OpenedState>> = {
       },
       close: async () => {
         await Promise.all([state.close(), other.close()]);
+        await database.drop();
+      },
+    };
+  },
+};
+
+/** Delivery progress alone on each backend: SQLite in memory, PostgreSQL in a database of its own. */
+export interface ProgressBackend {
+  readonly progress: DeliveryProgressRepository;
+  close(): Promise<void>;
+}
+
+export const progressBackends: Record<string, () => Promise<ProgressBackend>> = {
+  SQLite: () => {
+    const store = ArticleStore.open(':memory:');
+    return Promise.resolve({ progress: openBotState(store.db).progress, close: () => Promise.resolve(store.close()) });
+  },
+  PostgreSQL: async () => {
+    const database = await createTestDatabase();
+    const state = await openPostgresBotState(database.url, { max: 4 });
+    return {
+      progress: state.progress,
+      close: async () => {
+        await state.close();
         await database.drop();
       },
     };
