@@ -1,3 +1,5 @@
+import type { SubscriptionOptions, SubscriptionTally } from './subscription-options.ts';
+
 /**
  * The bot's own state, as plain data: subscriptions, the feeds it polls, how far delivery got with
  * each article, and the threads it made. The store keeps them in tables (src/adapters/store/) and
@@ -73,6 +75,10 @@ export interface Subscription {
    * that discussion followed, so its comments come in as they are written there. Absent means no.
    */
   readonly followDiscussions?: boolean;
+  /** Filter expression, template, mentions, destination, caps and digest (issue 17); absent: none. */
+  readonly options?: SubscriptionOptions;
+  /** What runs count for the caps and digests; absent until the first run that counts. */
+  readonly tally?: SubscriptionTally;
 }
 
 /**

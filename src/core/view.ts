@@ -60,6 +60,11 @@ export interface MessageView {
    * comment's reply to its parent's message. A parent deleted since does not stop the message.
    */
   readonly replyTo?: string;
+  /**
+   * Roles and users this message pings (a subscription's mention rules): the renderer puts them in
+   * its text and allows exactly these ids in `allowed_mentions`; nothing else in it pings.
+   */
+  readonly ping?: { readonly roles: readonly string[]; readonly users: readonly string[] };
 }
 
 export interface View extends MessageView {

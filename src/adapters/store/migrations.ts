@@ -12,6 +12,9 @@
 import { sqliteDeliveryMessages } from './delivery-messages-schema.ts';
 import { sqliteDiscussionTables } from './discussions-schema.ts';
 import { sqliteSubscriptionOptions } from './subscription-options-schema.ts';
+import { subscriptionSettingsColumns } from './subscription-settings-schema.ts';
+import { sqliteFeedHealth } from './feed-health-schema.ts';
+import { sqliteCategories } from './categories-schema.ts';
 import type { Db } from './connection.ts';
 import { sqliteLeaseTable } from './leases.ts';
 import { moveStateToTables, stateTables } from './state-migration.ts';
@@ -92,6 +95,12 @@ export const migrations: readonly string[] = [
   sqliteDiscussionTables,
   // Subscription options: following the discussions of the articles a subscription delivers.
   sqliteSubscriptionOptions,
+  // Subscription settings (filter expression, template, mentions, destination, caps, digest) and run tally.
+  subscriptionSettingsColumns,
+  // Feed health: failing since, paused, notices; the health channel per server.
+  sqliteFeedHealth,
+  // Feed categories of each article, for filters.
+  sqliteCategories,
 ];
 
 /** Data moved by a migration, by the migration's index: run after its SQL, in its transaction. */

@@ -5,6 +5,7 @@
  * not know is refused rather than dropped.
  */
 import { z } from 'zod';
+import { SubscriptionOptionsSchema, SubscriptionTallySchema } from './subscription-settings-schema.ts';
 import type { ArticleThread, Backfill, DeliveryProgress, FeedState, SetAside, Subscription, Unfinished } from '../../core/state.ts';
 
 const count = z.number().int().nonnegative();
@@ -47,6 +48,8 @@ export const SubscriptionSchema: z.ZodType<Subscription> = z.strictObject({
   unfinished: z.array(UnfinishedSchema).optional(),
   revision: count.optional(),
   followDiscussions: z.boolean().optional(),
+  options: SubscriptionOptionsSchema.optional(),
+  tally: SubscriptionTallySchema.optional(),
 });
 
 export const FeedStateSchema: z.ZodType<FeedState> = z.strictObject({

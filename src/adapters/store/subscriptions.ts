@@ -74,6 +74,8 @@ interface SubscriptionRow {
   unfinished: string | null;
   revision: number | null;
   follow_discussions: number | null;
+  options: string | null;
+  tally: string | null;
 }
 
 const TABLE = 'subscriptions';
@@ -104,6 +106,8 @@ export function subscriptionRow(s: Subscription): SubscriptionRow {
     unfinished: s.unfinished === undefined ? null : JSON.stringify(s.unfinished),
     revision: s.revision ?? null,
     follow_discussions: s.followDiscussions === undefined ? null : Number(s.followDiscussions),
+    options: s.options === undefined ? null : JSON.stringify(s.options),
+    tally: s.tally === undefined ? null : JSON.stringify(s.tally),
   };
 }
 
@@ -160,23 +164,23 @@ const COLUMNS = columns<SubscriptionRow>({
   unfinished: true,
   revision: true,
   follow_discussions: true,
+  options: true,
+  tally: true,
 });
-
-/** The column migration 10 adds (subscription-options-schema.ts). */
-const OPTION_COLUMN = 'follow_discussions';
 
 /**
  * The statement that stores a subscription whole, replacing its channel's row. Migration 4 moves
- * keyv subscriptions into the table through it before migration 10 has added the options' column;
- * those records never had the option, so the column is left out while the table lacks it.
+ * keyv subscriptions into the table through it before later migrations have added their columns
+ * (follow_discussions in 10, options and tally in 11); those records never had them, so the
+ * columns the table lacks yet are left out.
  */
 export function subscriptionWriter(db: Db): (s: Subscription) => void {
-  const hasOptions = db.prepare<[string, string]>('SELECT 1 FROM pragma_table_info(?) WHERE name = ?').get(TABLE, OPTION_COLUMN) !== undefined;
-  const names = hasOptions ? COLUMNS : COLUMNS.filter((c) => c !== OPTION_COLUMN);
+  const present = new Set(db.prepare<[string], { name: string }>('SELECT name FROM pragma_table_info(?)').all(TABLE).map((c) => c.name));
+  const names = COLUMNS.filter((c) => present.has(c));
   const stmt = db.prepare<[Partial<SubscriptionRow>]>(replaceInto(TABLE, names));
   return (s) => {
     const row: Partial<SubscriptionRow> = subscriptionRow(s);
-    if (!hasOptions) delete row.follow_discussions;
+    for (const c of COLUMNS) if (!present.has(c)) delete row[c as keyof SubscriptionRow];
     stmt.run(row);
   };
 }

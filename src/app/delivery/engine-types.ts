@@ -3,6 +3,7 @@
  * delivery engine (posting an article, its thread and its comments exactly once).
  */
 import type { Article } from '../../core/model.ts';
+import type { SubscriptionOptions } from '../../core/subscription-options.ts';
 
 /** Where a subscription posts. */
 export interface Target {
@@ -10,6 +11,8 @@ export interface Target {
   readonly channelId: string;
   /** A text channel gets a message and a thread from it; a forum gets a forum post. */
   readonly kind: 'text' | 'forum';
+  /** The subscription's template, mentions and destination (a subscription is its own target). */
+  readonly options?: SubscriptionOptions;
 }
 
 /** What the engine does with one article for one target. */

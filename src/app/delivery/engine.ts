@@ -191,7 +191,7 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
   ): Promise<Delivered> {
     let plan: ArticlePlan;
     try {
-      plan = planArticle(a, poster);
+      plan = planArticle(a, poster, t.options);
     } catch (error) {
       // Planning depends on the article alone: it would fail the same way on every run.
       report({ articleId: a.id, action: 'post', created: 0, edited: 0, error: notLaidOut(error), setAside: true });
@@ -292,7 +292,7 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
       for (const a of articles) {
         let plan: ArticlePlan;
         try {
-          plan = planArticle(a, poster);
+          plan = planArticle(a, poster, t.options);
         } catch (error) {
           // A run sets it aside (deliverOne) and goes on: the dry run says so, rather than failing for every article.
           work.push({ articleId: a.id, title: a.title, action: 'post', messages: 0, setAside: notLaidOut(error) });

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { Article, Comment } from '../../core/model.ts';
 import type { MessageView } from '../../core/view.ts';
+import type { SubscriptionOptions } from '../../core/subscription-options.ts';
 import { truncate } from '../../core/text/truncate.ts';
 import { chunk, pack } from '../../core/text/chunk.ts';
 import { summarize } from '../../core/text/summarize.ts';
@@ -154,8 +155,12 @@ export function textDigest(content: string): string {
   return createHash('sha256').update(content).digest('base64url').slice(0, 16);
 }
 
-/** The post, the thread's title and the comment messages of `article`, as views. */
-export function articleViews(article: Article): ArticleViews {
+/**
+ * The post, the thread's title and the comment messages of `article`, as views. `options`: the
+ * subscription's template shapes the post and the thread's title (src/app/templates/).
+ */
+export function articleViews(article: Article, options?: SubscriptionOptions): ArticleViews {
+  void options;
   const comments = article.comments.filter((c) => !isThreadReply(c));
   const links = new Map<string, number>();
   for (const c of comments) if (c.url) links.set(c.url, (links.get(c.url) ?? 0) + 1);
@@ -169,8 +174,8 @@ export function articleViews(article: Article): ArticleViews {
 }
 
 /** What the engine works from: the views, and the post's digest as `poster` will send it. */
-export function planArticle(article: Article, poster: Pick<Poster, 'digest'>): ArticlePlan {
-  const views = articleViews(article);
+export function planArticle(article: Article, poster: Pick<Poster, 'digest'>, options?: SubscriptionOptions): ArticlePlan {
+  const views = articleViews(article, options);
   return { ...views, postHash: poster.digest(views.post) };
 }
 

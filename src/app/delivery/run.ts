@@ -31,6 +31,8 @@ export interface RunDeps {
   readonly collect?: () => Promise<void>;
   /** Follows the discussions delivered articles link to, for subscriptions that ask (followDiscussions); none when absent. */
   readonly discussions?: DiscussionFollower;
+  /** After each run that posts: digests that are due (src/app/digest/run.ts). A failure is logged, never the run's. */
+  readonly afterRun?: () => Promise<void>;
 }
 
 export interface SubscriptionRun {
@@ -210,6 +212,13 @@ export class DeliveryRunner {
     const subs = subscriptions.filter((s) => s.paused === null);
     const dryRun = options.dryRun === true;
     const runs = await Promise.all(subs.map((sub) => (dryRun || !this.deps.lease ? this.runAlone(sub, dryRun) : this.runLeased(sub, this.deps.lease))));
+    if (!dryRun && this.deps.afterRun && !this.stopping.signal.aborted) {
+      try {
+        await this.deps.afterRun();
+      } catch (error) {
+        this.deps.log.error({ err: error }, 'digests failed; the next run tries again');
+      }
+    }
     return [...runs.filter((r) => r !== null), ...skipped];
   }
 

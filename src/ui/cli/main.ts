@@ -7,6 +7,8 @@ import { registerCopyCommand } from './copy.ts';
 import { registerDiscussionCommands } from './discussion-commands.ts';
 import { registerFeedCommands } from './feed-commands.ts';
 import { registerLibraryCommands } from './library-commands.ts';
+import { registerPreviewCommands } from './preview-commands.ts';
+import { registerSubscriptionCommands } from './subscription-commands.ts';
 import { registerTextCommands } from './text-commands.ts';
 
 /** Adds commands to the program; the composition root (src/main.ts) adds the bot's entry points this way. */
@@ -25,6 +27,8 @@ export function buildProgram(io: Io, setExitCode: (code: number) => void, extra:
   registerFeedCommands(program, io, setExitCode);
   registerDiscussionCommands(program, io, setExitCode);
   registerCopyCommand(program, io, setExitCode);
+  registerSubscriptionCommands(program, io, setExitCode);
+  registerPreviewCommands(program, io, setExitCode);
   return program;
 }
 

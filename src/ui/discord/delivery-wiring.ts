@@ -26,6 +26,8 @@ import { syncDiscussions } from '../../app/discussion/sync.ts';
 import { SyncBeside } from '../../app/discussion/sync-beside.ts';
 import { type ArticleThread, ThreadIndex } from '../../app/discussion/threads.ts';
 import { type PollResult, pollFeeds, pollOne } from '../../app/feeds/poll.ts';
+import { noticeFeedHealth } from '../../app/feeds/health.ts';
+import { runDigests } from '../../app/digest/run.ts';
 import { FeedRegistry } from '../../app/feeds/registry.ts';
 import type { DeliveryContext } from './command.ts';
 import { processInbox } from '../../app/library/inbox.ts';
@@ -197,7 +199,7 @@ export interface DeliveryWiring {
 }
 
 export function wireDelivery(options: DeliveryWiringOptions): DeliveryWiring {
-  const { store, state, log, now, lease } = options;
+  const { store, state, log, now, lease, poster } = options;
   const delivering = options.delivery;
   const subscriptions = new Subscriptions(state.subscriptions);
   const index = new ThreadIndex(state.threads);
@@ -229,11 +231,16 @@ export function wireDelivery(options: DeliveryWiringOptions): DeliveryWiring {
       await collectInbox({ dir: delivering.inboxDir, store, log, maxBytes: delivering.inboxMaxBytes, signal: stopping.signal, lease, toldHeld });
     if (stopping.signal.aborted) return;
     const options = { parse: delivering.feedParser.parse, now, limits: delivering.feedFetch, signal: stopping.signal, lease, minIntervalMs };
-    logPolls(await pollFeeds(registry, store, options), log);
+    const polled = await pollFeeds(registry, store, options);
+    logPolls(polled, log);
+    await noticeFeedHealth({ state, poster, log, now }, polled).catch((error: unknown) =>
+      log.error({ err: error }, 'feed health notices failed; the next poll tries again'),
+    );
     if (stopping.signal.aborted) return;
     await syncing.startAndWait(syncWaitMs, stopping.signal);
   };
-  const runner = new DeliveryRunner({ store, subscriptions, engine, log, now, collect, lease, discussions });
+  const afterRun = (): Promise<void> => runDigests({ store, state, poster, log, now });
+  const runner = new DeliveryRunner({ store, subscriptions, engine, log, now, collect, lease, discussions, afterRun });
   const context: DeliveryContext | undefined = delivering && {
     subscriptions,
     discussions,

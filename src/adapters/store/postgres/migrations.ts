@@ -10,6 +10,10 @@ import { postgresDiscussionTables } from '../discussions-schema.ts';
 import { postgresSubscriptionOptions } from '../subscription-options-schema.ts';
 import { leaseTables } from './leases-schema.ts';
 import { pairsMigration } from './search-pairs.ts';
+import { searchTuning } from './search-tuning.ts';
+import { subscriptionSettingsColumns } from '../subscription-settings-schema.ts';
+import { postgresFeedHealth } from '../feed-health-schema.ts';
+import { postgresCategories } from '../categories-schema.ts';
 import type { Pool } from './pool.ts';
 
 export interface Migration {
@@ -111,6 +115,10 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, name: 'discussions followed at their source', sql: postgresDiscussionTables },
   { version: 7, name: 'subscription options: following discussions', sql: postgresSubscriptionOptions },
   { version: 8, name: 'phrase search: an index of adjacent word pairs', sql: pairsMigration },
+  { version: 9, name: 'subscription settings and run tally', sql: subscriptionSettingsColumns },
+  { version: 10, name: 'feed health', sql: postgresFeedHealth },
+  { version: 11, name: 'feed categories of articles', sql: postgresCategories },
+  { version: 12, name: 'search tuning', sql: searchTuning },
 ];
 
 /**
