@@ -10,7 +10,9 @@ import {
   RESTJSONErrorCodes,
   type APIApplicationCommand,
   type APIGuild,
+  type APIGuildForumTag,
   type APIGuildMember,
+  type APIRole,
   type APIThreadChannel,
   type APIUser,
 } from 'discord-api-types/v10';
@@ -32,7 +34,9 @@ import { messageRoutes } from './rest-messages.ts';
 import { reactionRoutes } from './rest-reactions.ts';
 import { metaRoutes } from './rest-meta.ts';
 import { threadRoutes } from './rest-threads.ts';
-import { FakeState, type FakeChannel } from './state.ts';
+import { webhookRoutes } from './rest-webhooks.ts';
+import { setForumTags, type ForumTagInput } from './forum-tags.ts';
+import { FakeState, type FakeChannel, type SentWith, type WebhookRecord } from './state.ts';
 import type { FakeDiscordEvents, FakeDiscordOptions, FakeMessage, InteractionHandle, RequestRecord, Violation } from './types.ts';
 import { startCommand, startComponent, type CommandInput } from './user-interactions.ts';
 
@@ -147,6 +151,8 @@ export class FakeDiscord extends EventEmitter<FakeDiscordEvents> {
           ...messageRoutes(core),
           ...reactionRoutes(core),
           ...threadRoutes(core),
+          // Before the interaction routes, which share the token routes' paths: an id that is no channel webhook goes on to them.
+          ...webhookRoutes(core, interactionRoutes(core)),
           ...interactionRoutes(core),
         ],
         token: this.botToken,
@@ -218,6 +224,20 @@ export class FakeDiscord extends EventEmitter<FakeDiscordEvents> {
     driver.deleteChannel(this.#core, channelId);
   }
 
+  /** A role (not mentionable unless said), given to `members`; dispatches GUILD_ROLE_CREATE. */
+  createRole(guildId: string, input: { name: string; mentionable?: boolean; permissions?: bigint; members?: readonly string[] }): APIRole {
+    const guild = this.#core.state.guilds.get(guildId);
+    if (!guild) throw new Error(`FakeDiscord: no guild ${guildId}`);
+    const role = this.#core.state.createRole(guild, input);
+    this.#core.dispatch('GUILD_ROLE_CREATE', { guild_id: guildId, role: structuredClone(role) }, { guildId });
+    return structuredClone(role);
+  }
+
+  /** Sets a forum's tags (its `available_tags`, with new ids), as a moderator would; dispatches CHANNEL_UPDATE. */
+  setForumTags(forumId: string, tags: readonly ForumTagInput[]): APIGuildForumTag[] {
+    return setForumTags(this.#core, forumId, tags);
+  }
+
   /** Archives a thread, as Discord does once its auto-archive time passes: it leaves the active list. */
   archiveThread(threadId: string): void {
     driver.archiveThread(this.#core, threadId);
@@ -286,6 +306,21 @@ export class FakeDiscord extends EventEmitter<FakeDiscordEvents> {
   /** A guild's channels, forums, categories and threads, in creation order. */
   channels(guildId: string): FakeChannel[] {
     return [...this.#core.state.channels.values()].filter((c) => c.guild_id === guildId).map((c) => structuredClone(c));
+  }
+
+  /**
+   * How a message was sent, which Discord does not show on the message: the `allowed_mentions` it
+   * (or its last edit that carried one) was sent with, and a webhook message's `avatar_url`. Who was
+   * actually pinged is on the message: `mentions`, `mention_roles`, `mention_everyone`.
+   */
+  sentWith(messageId: string): SentWith | undefined {
+    const stored = this.#core.state.messages.get(messageId);
+    return stored ? structuredClone(stored.sent ?? {}) : undefined;
+  }
+
+  /** The webhooks of a channel, with their tokens. */
+  webhooks(channelId: string): WebhookRecord[] {
+    return [...this.#core.state.webhooks.values()].filter((w) => w.channel_id === channelId).map((w) => structuredClone(w));
   }
 
   user(id: string): APIUser | undefined {

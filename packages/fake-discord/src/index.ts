@@ -8,7 +8,8 @@ export type { Faults } from './faults.ts';
 export type { GuildInput } from './driver.ts';
 export type { CommandInput } from './user-interactions.ts';
 export type { OptionValues } from './command-options.ts';
-export type { FakeChannel } from './state.ts';
+export type { FakeChannel, SentWith, WebhookRecord } from './state.ts';
+export type { ForumTagInput } from './forum-tags.ts';
 export { DEFAULT_BOT_PERMISSIONS, DEFAULT_MEMBER_PERMISSIONS } from './state.ts';
 // Discord's formula, for a test that asks which shard a guild's events go to.
 export { shardOf } from './ids.ts';

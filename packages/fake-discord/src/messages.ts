@@ -8,7 +8,7 @@ import { emptyMessage, invalidFormBody } from './errors.ts';
 import { isRecord } from './form-checker.ts';
 import { compareSnowflakes, snowflakeTime } from './ids.ts';
 import { hasVisibleContent } from './validate-message.ts';
-import { isThread, type FakeChannel, type FakeState, type MessageRecord } from './state.ts';
+import { isThread, type FakeChannel, type FakeState, type MessageRecord, type SentWith } from './state.ts';
 import type { FakeMessage } from './types.ts';
 
 /** Sends a gateway event to every session entitled to it. */
@@ -87,7 +87,7 @@ export class MessageService {
       }),
       ...input.extra,
     };
-    this.state.messages.set(id, { message, guildId, ephemeral: input.ephemeral ?? false });
+    this.state.messages.set(id, { message, guildId, ephemeral: input.ephemeral ?? false, sent: sentWith(body) });
     if (body.nonce !== undefined && body.nonce !== null) this.#remember(nonceKey(channel.id, author.id, body.nonce), id);
     if (!input.ephemeral) {
       this.state.channelMessages.get(channel.id)?.push(id);
@@ -118,6 +118,7 @@ export class MessageService {
     // The first edit of a deferred reply is its first content, not a change of it.
     if (!((before.flags ?? 0) & MessageFlags.Loading)) next.edited_timestamp = new Date().toISOString();
     record.message = next;
+    if (body.allowed_mentions !== undefined) record.sent = { ...record.sent, allowedMentions: structuredClone(body.allowed_mentions) };
     if (!record.ephemeral) {
       this.dispatch('MESSAGE_UPDATE', this.gatewayPayload(next, record.guildId), { guildId: record.guildId, channelId: next.channel_id });
     } else this.observePrivate('update', next);
@@ -203,6 +204,14 @@ export class MessageService {
       mention_everyone: /@(everyone|here)\b/.test(content) && (!rules || parse?.includes('everyone') === true),
     };
   }
+}
+
+/** What a test may ask about how a message was sent: its `allowed_mentions` and, from a webhook, its `avatar_url`. */
+function sentWith(body: MessageBody): SentWith {
+  return {
+    ...(body.allowed_mentions !== undefined && { allowedMentions: structuredClone(body.allowed_mentions) }),
+    ...(typeof body.avatar_url === 'string' && { avatarUrl: body.avatar_url }),
+  };
 }
 
 function nonceKey(channelId: string, authorId: string, nonce: unknown): string {

@@ -4,12 +4,21 @@
  * thread's id). THREAD_CREATE always goes out before any MESSAGE_CREATE inside the new thread,
  * or discord.js would drop the message for want of a channel.
  */
-import { ChannelType, MessageFlags, PermissionFlagsBits, RESTJSONErrorCodes, type APIThreadChannel } from 'discord-api-types/v10';
+import {
+  ChannelType,
+  MessageFlags,
+  PermissionFlagsBits,
+  RESTJSONErrorCodes,
+  type APIMessage,
+  type APIThreadChannel,
+  type APIUser,
+} from 'discord-api-types/v10';
 import { requireBotPermissions, requireChannel, requireMessage, type Core } from './core.ts';
 import { ApiError, invalidFormBody, threadAlreadyExists } from './errors.ts';
 import { isRecord } from './form-checker.ts';
 import type { Route, RouteRequest } from './router.ts';
 import type { FakeChannel } from './state.ts';
+import { checkAppliedTags } from './forum-tags.ts';
 import { checkMessageBody, checkThreadBody, hasVisibleContent } from './validate-message.ts';
 
 const DEFAULT_AUTO_ARCHIVE = 1440;
@@ -122,18 +131,38 @@ function forumPost(core: Core, forum: FakeChannel, body: Record<string, unknown>
   const issues = [...checkThreadBody(body), ...(starter ? checkMessageBody(starter, ['message']) : [])];
   if (!starter) issues.push({ path: ['message'], code: 'BASE_TYPE_REQUIRED', message: 'This field is required' });
   else if (!hasVisibleContent(starter)) issues.push({ path: ['message'], code: 'MESSAGE_EMPTY', message: 'A forum post needs content, embeds or components' });
+  issues.push(...checkAppliedTags(forum, body.applied_tags));
   if (issues.length > 0) throw invalidFormBody(issues);
-  const thread = core.state.createThread(forum, {
+  const { thread, message } = startForumPost(core, forum, {
     name: body.name as string,
-    type: ChannelType.PublicThread,
-    ownerId: core.botUser.id,
     autoArchiveDuration: archiveDuration(body, forum),
+    appliedTags: body.applied_tags,
+    author: core.botUser,
+    body: starter ?? {},
   });
-  if (Array.isArray(body.applied_tags)) thread.applied_tags = body.applied_tags.filter((t): t is string => typeof t === 'string');
+  return { ...structuredClone(thread), message: structuredClone(message) };
+}
+
+/**
+ * Makes a forum post whose body and tags are checked already: the thread (owned by `author`, the bot
+ * or a webhook), THREAD_CREATE, then its starter message, whose id is the thread's.
+ */
+export function startForumPost(
+  core: Core,
+  forum: FakeChannel,
+  input: { name: string; autoArchiveDuration: number; appliedTags: unknown; author: APIUser; body: Record<string, unknown>; extra?: Partial<APIMessage> },
+): { thread: APIThreadChannel; message: APIMessage } {
+  const thread = core.state.createThread(forum, {
+    name: input.name,
+    type: ChannelType.PublicThread,
+    ownerId: input.author.id,
+    autoArchiveDuration: input.autoArchiveDuration,
+  });
+  if (Array.isArray(input.appliedTags)) thread.applied_tags = input.appliedTags.filter((t): t is string => typeof t === 'string');
   (forum as { last_message_id?: string | null }).last_message_id = thread.id;
   announce(core, thread);
-  const message = core.messages.create({ channel: thread, author: core.botUser, body: starter ?? {}, extra: { id: thread.id } });
-  return { ...structuredClone(thread), message: structuredClone(message) };
+  const message = core.messages.create({ channel: thread, author: input.author, body: input.body, extra: { ...input.extra, id: thread.id } });
+  return { thread, message };
 }
 
 function announce(core: Core, thread: APIThreadChannel): void {
@@ -145,7 +174,7 @@ function bodyOf(request: RouteRequest): Record<string, unknown> {
   return isRecord(request.body) ? request.body : {};
 }
 
-function archiveDuration(body: Record<string, unknown>, parent: FakeChannel): number {
+export function archiveDuration(body: Record<string, unknown>, parent: FakeChannel): number {
   if (typeof body.auto_archive_duration === 'number') return body.auto_archive_duration;
   return 'default_auto_archive_duration' in parent && typeof parent.default_auto_archive_duration === 'number'
     ? parent.default_auto_archive_duration

@@ -17,6 +17,7 @@ import {
   type APITextChannel,
   type APIThreadChannel,
   type APIUser,
+  type APIWebhook,
 } from 'discord-api-types/v10';
 import { SnowflakeFactory } from './ids.ts';
 
@@ -50,7 +51,20 @@ export interface MessageRecord {
   guildId: string;
   /** Ephemeral messages belong to one interaction and never appear in the channel. */
   ephemeral: boolean;
+  /** What the sender asked for beyond what the message shows: `allowed_mentions` as last sent, a webhook's `avatar_url`. */
+  sent?: SentWith;
 }
+
+/** How a message was sent, as a test asks about it (Discord keeps none of this on the message). */
+export interface SentWith {
+  /** The request's `allowed_mentions` as sent with the message or its last edit that carried one; undefined when none did. */
+  allowedMentions?: unknown;
+  /** A webhook message's `avatar_url`. */
+  avatarUrl?: string;
+}
+
+/** A channel webhook, with its token (Discord hands it to the app that made it). */
+export type WebhookRecord = APIWebhook & { token: string; channel_id: string };
 
 /** What a typical bot invite grants: see, talk, use threads, embed, read history. */
 export const DEFAULT_BOT_PERMISSIONS =
@@ -75,6 +89,8 @@ export class FakeState {
   readonly messages = new Map<string, MessageRecord>();
   /** Non-ephemeral message ids per channel, oldest first (ids grow with time). */
   readonly channelMessages = new Map<string, string[]>();
+  /** Channel webhooks by id. */
+  readonly webhooks = new Map<string, WebhookRecord>();
   /** Registered commands: key `global` or a guild id. */
   readonly commands = new Map<string, APIApplicationCommand[]>();
 
@@ -132,6 +148,14 @@ export class FakeState {
     const member: MemberRecord = { userId, nick: input.nick ?? null, roles, joinedAt: new Date().toISOString() };
     guild.members.set(userId, member);
     return member;
+  }
+
+  /** A role in `guild` below the bot's, held by no one until given (`members`). */
+  createRole(guild: GuildRecord, input: { name: string; mentionable?: boolean; permissions?: bigint; members?: readonly string[] }): APIRole {
+    const made = { ...role(this.ids.next(), input.name, guild.roles.size, input.permissions ?? 0n), mentionable: input.mentionable ?? false };
+    guild.roles.set(made.id, made);
+    for (const userId of input.members ?? []) guild.members.get(userId)?.roles.push(made.id);
+    return made;
   }
 
   createChannel(guildId: string, input: { name: string; type?: 'text' | 'forum' | 'category'; parentId?: string }): FakeChannel {
@@ -204,6 +228,7 @@ export class FakeState {
     if (!channel) return [];
     const removed = [...this.threadsOf(id).flatMap((thread) => this.removeChannel(thread.id)), channel];
     for (const messageId of this.channelMessages.get(id) ?? []) this.messages.delete(messageId);
+    for (const webhook of this.webhooks.values()) if (webhook.channel_id === id) this.webhooks.delete(webhook.id);
     this.channelMessages.delete(id);
     this.channels.delete(id);
     return removed;
