@@ -47,6 +47,10 @@ function notATime(value: string): string | null {
   return null;
 }
 
+/** Categories an article keeps, and the length of each: a feed can list any number of any length. */
+export const MAX_CATEGORIES = 50;
+export const MAX_CATEGORY_CHARS = 200;
+
 export const ParagraphBlock = z.object({ type: z.literal('paragraph'), text: z.string().min(1) }).strict();
 export const HeadingBlock = z.object({ type: z.literal('heading'), text: z.string().min(1) }).strict();
 /** A quotation in the article, with the attribution line that followed it ("- Lavrov emphasized, …"). */
@@ -106,6 +110,11 @@ export const Article = z
     commentsUrl: HttpUrl.nullable(),
     /** When Paperboy first stored the article. */
     ingestedAt: isoTime,
+    /**
+     * The feed's categories or tags for the item (RSS `<category>`, Atom `<category term>`, JSON Feed
+     * `tags`), for filters. Absent when the source gives none.
+     */
+    categories: z.array(z.string().min(1).max(MAX_CATEGORY_CHARS)).max(MAX_CATEGORIES).optional(),
   })
   .strict();
 

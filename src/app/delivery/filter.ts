@@ -31,8 +31,16 @@ function asciiSpace(c: string): string {
   return c === '\u2028' || c === '\u2029' ? '\n' : ' ';
 }
 
-/** The title and the paragraphs a filter reads, cut at the caps above, with their spaces made ASCII. */
-function filterTexts(article: Pick<Article, 'title' | 'body'>): string[] {
+/** `text` with the spaces RE2 does not know made ASCII ones (filter expressions read other fields too). */
+export function asciiSpaces(text: string): string {
+  return text.replace(NON_ASCII_SPACE, asciiSpace);
+}
+
+/**
+ * The title and the paragraphs a filter reads, cut at the caps above, with their spaces made ASCII.
+ * The filter language (src/app/filters) reads the same, so both filters see the same start of an article.
+ */
+export function filterTexts(article: Pick<Article, 'title' | 'body'>): string[] {
   const texts = [article.title.slice(0, FILTER_TITLE_CHARS)];
   let left = FILTER_BODY_CHARS;
   for (const paragraph of article.body) {
@@ -40,7 +48,7 @@ function filterTexts(article: Pick<Article, 'title' | 'body'>): string[] {
     texts.push(paragraph.text.slice(0, left));
     left -= paragraph.text.length;
   }
-  return texts.map((t) => t.replace(NON_ASCII_SPACE, asciiSpace));
+  return texts.map(asciiSpaces);
 }
 
 function fold(text: string): string {

@@ -1,23 +1,18 @@
 /**
- * The filter language (issue 17): CONTRACT STUB, replaced by the filter work. An expression over an
- * article's fields with AND, OR, NOT and parentheses; `compileExpression` throws a
- * FilterSyntaxError naming the column of a mistake; each verdict says which test decided it.
+ * The filter language (issue 17): an expression over an article's fields with AND, OR, NOT and
+ * parentheses, e.g. `(title has bitcoin or category = crypto) and not source = "Daily Hype"`.
+ * `compileExpression` throws a FilterSyntaxError naming the column of a mistake; each verdict says
+ * which test decided it and what the article had. The syntax is in /tmp/readme/filters.md
+ * (README: Filters); lexer.ts, parse.ts, values.ts and evaluate.ts hold the parts.
  */
 import type { Article } from '../../core/model.ts';
-import { UserError } from '../../core/errors.ts';
+import { FilterSyntaxError } from './errors.ts';
+import { evaluate, runTest, testsOf } from './evaluate.ts';
+import { Reading } from './fields.ts';
+import { MAX_EXPRESSION_CHARS, type Node, parse } from './parse.ts';
 
-export class FilterSyntaxError extends UserError {
-  override readonly name = 'FilterSyntaxError';
-  constructor(
-    /** 1-based column of the mistake in the expression as typed. */
-    readonly column: number,
-    /** What is wrong there, in plain words. */
-    readonly reason: string,
-    readonly expression: string,
-  ) {
-    super('bad-option', `filter: column ${column}: ${reason}`);
-  }
-}
+export { FilterSyntaxError, describeError } from './errors.ts';
+export { MAX_EXPRESSION_CHARS, MAX_NESTING, MAX_TESTS } from './parse.ts';
 
 export interface FilterVerdict {
   readonly pass: boolean;
@@ -30,7 +25,52 @@ export interface CompiledFilter {
   test(article: Article): FilterVerdict;
 }
 
-/** Compiles `text`; throws FilterSyntaxError. STUB: accepts everything. */
-export function compileExpression(text: string): CompiledFilter {
-  return { source: text, test: () => ({ pass: true, because: 'no filter' }) };
+export interface CompileOptions {
+  /**
+   * The time relative dates (`published > 7d`) count back from, asked at each test.
+   * @default () => new Date()
+   */
+  readonly now?: () => Date;
+}
+
+/** What explain() and test() need beyond the contract: the tree, kept out of sight. */
+const trees = new WeakMap<CompiledFilter, { node: Node | null; now: () => Date }>();
+
+/**
+ * Compiles `text`; throws FilterSyntaxError. A blank expression is no filter: every article passes.
+ *
+ * @example compileExpression('title has bitcoin and comments >= 10').test(article)
+ */
+export function compileExpression(text: string, options: CompileOptions = {}): CompiledFilter {
+  if (text.length > MAX_EXPRESSION_CHARS) {
+    throw new FilterSyntaxError(MAX_EXPRESSION_CHARS + 1, `a filter is at most ${MAX_EXPRESSION_CHARS} characters; this one is ${text.length}`, text);
+  }
+  const node = text.trim() === '' ? null : parse(text);
+  const now = options.now ?? (() => new Date());
+  const compiled: CompiledFilter = {
+    source: text,
+    test(article: Article): FilterVerdict {
+      if (node === null) return { pass: true, because: 'no filter' };
+      const outcome = evaluate(node, new Reading(article), now().getTime());
+      return { pass: outcome.pass, because: `${outcome.pass ? 'passed' : 'blocked by'}: ${outcome.detail}` };
+    },
+  };
+  trees.set(compiled, { node, now });
+  return compiled;
+}
+
+/**
+ * Each test of the filter in the order written, with whether it holds for `article` and what the
+ * article had (`title has "bitcoin": true (found: "…")`), for /preview. Every test is run, also
+ * those the verdict did not need. A filter not made by compileExpression is compiled again.
+ */
+export function explain(compiled: CompiledFilter, article: Article): string[] {
+  const tree = trees.get(compiled) ?? trees.get(compileExpression(compiled.source));
+  if (!tree?.node) return [];
+  const reading = new Reading(article);
+  const now = tree.now().getTime();
+  return testsOf(tree.node).map((t) => {
+    const r = runTest(t, reading, now);
+    return `${t.written}: ${r.matched} (${r.had})`;
+  });
 }

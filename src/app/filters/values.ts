@@ -1,0 +1,76 @@
+/**
+ * A test's value, checked against its field and operator when the expression is compiled: text
+ * (folded once), a regular expression compiled by RE2, a number, or a date (fixed or relative).
+ */
+import { DateTime } from 'luxon';
+import type { RE2JS } from 're2js';
+import { PatternError, compileUserPattern } from '../delivery/user-pattern.ts';
+import { FilterSyntaxError } from './errors.ts';
+import type { FieldName } from './fields.ts';
+import { fold, foldWhole, wordsOf } from './fold.ts';
+import type { Token } from './lexer.ts';
+
+export type Op = 'contains' | 'has' | '=' | '!=' | 'matches' | '<' | '<=' | '>' | '>=';
+
+export type Value =
+  | { readonly kind: 'text'; readonly folded: string; readonly whole: string; readonly words: readonly string[] }
+  | { readonly kind: 'regex'; readonly pattern: RE2JS }
+  | { readonly kind: 'number'; readonly n: number }
+  /** `from`..`to` (ms): a day or a minute as written; `ago` (ms) is relative to the time of the test. */
+  | { readonly kind: 'date'; readonly from: number; readonly to: number }
+  | { readonly kind: 'ago'; readonly ms: number };
+
+const DAY_OR_TIME = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})?)?$/i;
+const AGO = /^(\d{1,6})([mhdw])$/i;
+const UNIT_MS: Readonly<Record<string, number>> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+const UNIT_NAMES: Readonly<Record<string, string>> = { m: 'minute', h: 'hour', d: 'day', w: 'week' };
+
+/** `op`'s value for `field` from `token`; throws FilterSyntaxError naming what is wrong with it. */
+export function valueFor(field: FieldName, kind: 'text' | 'number' | 'date', op: Op, opWritten: string, token: Token, expression: string): Value {
+  const fail = (reason: string): never => {
+    throw new FilterSyntaxError(token.column, reason, expression);
+  };
+  if (op === 'matches') {
+    if (token.kind !== 'regex') fail(`\`matches\` takes a regular expression written /…/flags, such as /bitcoin|btc/i`);
+    try {
+      return { kind: 'regex', pattern: compileUserPattern(token.value, token.flags) };
+    } catch (error) {
+      if (error instanceof PatternError) fail(`regular expression refused: ${error.message}`);
+      throw error;
+    }
+  }
+  if (token.kind === 'regex') fail(`a /regular expression/ goes with \`matches\`, not \`${opWritten}\``);
+  if (kind === 'number') {
+    if (!/^\d{1,9}$/.test(token.value)) fail(`\`${field}\` compares with a whole number such as 10, not \`${token.value}\``);
+    return { kind: 'number', n: Number(token.value) };
+  }
+  if (kind === 'date') return dateValue(token, fail);
+  const words = wordsOf(fold(token.value)).map((w) => w.text);
+  if (op === 'has' && words.length === 0)
+    fail(`\`has\` looks for whole words, and \`${token.value}\` has no letters or digits (use \`contains\` for other characters)`);
+  if (token.value.trim() === '') fail(`the text after \`${opWritten}\` is empty`);
+  return { kind: 'text', folded: fold(token.value), whole: foldWhole(token.value), words };
+}
+
+function dateValue(token: Token, fail: (reason: string) => never): Value {
+  const text = token.value.trim();
+  const ago = AGO.exec(text);
+  if (ago) return { kind: 'ago', ms: Number(ago[1]) * UNIT_MS[ago[2]!.toLowerCase()]! };
+  const usage = 'a date such as 2026-11-30 or 2026-11-30T08:00Z (UTC unless an offset is given), or a time ago such as 7d or 12h';
+  if (!DAY_OR_TIME.test(text)) fail(`\`published\` compares with ${usage}, not \`${token.value}\``);
+  const at = DateTime.fromISO(text, { zone: 'utc' });
+  if (!at.isValid) fail(`\`${token.value}\` is not a date that exists (${at.invalidExplanation ?? at.invalidReason ?? 'out of range'})`);
+  const from = at.toMillis();
+  // As precise as written: a day is the whole day, a minute the whole minute, a second the whole second.
+  const precision = text.length === 10 ? { days: 1 } : text.includes('.') ? { milliseconds: 1 } : /T\d{2}:\d{2}:/i.test(text) ? { seconds: 1 } : { minutes: 1 };
+  return { kind: 'date', from, to: at.plus(precision).toMillis() };
+}
+
+/** How a relative date reads in an explanation: `7d` → `7 days ago`. */
+export function agoText(written: string): string {
+  const m = AGO.exec(written.trim());
+  if (!m) return written;
+  const n = Number(m[1]);
+  const unit = UNIT_NAMES[m[2]!.toLowerCase()] ?? '';
+  return `${n} ${unit}${n === 1 ? '' : 's'} ago`;
+}
