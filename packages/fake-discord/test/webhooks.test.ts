@@ -100,9 +100,9 @@ describe('GIVEN a channel webhook', () => {
       ['Markets', 'Ports', 'Weather', 'Sport', 'Arts', 'Science'].map((name) => ({ name })),
     );
     expect(fake.channel(forum.id)).toMatchObject({ available_tags: tags });
-    expect((await client.channels.fetch(forum.id, { force: true }))?.toJSON()).toMatchObject({
-      availableTags: expect.arrayContaining([expect.objectContaining({ name: 'Ports' })]),
-    });
+    // The client reads them from Discord's answer, as from CHANNEL_UPDATE.
+    const fetched = await client.channels.fetch(forum.id, { force: true });
+    expect(fetched?.type === ChannelType.GuildForum ? fetched.availableTags.map((t) => t.name) : []).toEqual(tags.map((t) => t.name));
     const hook = await forum.createWebhook({ name: 'Paperboy' });
     const ids = tags.map((t) => t.id);
     const post = await hook.send({ content: 'Harbour opens', threadName: 'Harbour opens', appliedTags: [ids[1] ?? ''], username: 'Desk' });
