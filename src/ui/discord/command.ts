@@ -13,6 +13,8 @@ import type { PollResult } from '../../app/feeds/poll.ts';
 import type { FeedRegistry } from '../../app/feeds/registry.ts';
 import type { DiscussionFollows } from '../../app/discussion/follow.ts';
 import type { Store } from '../../adapters/store/contract.ts';
+import type { DeliveryProgressRepository } from '../../adapters/store/delivery-progress.ts';
+import type { Poster } from '../../app/delivery/poster.ts';
 import type { Choice, ComponentState, View } from '../../core/view.ts';
 
 /** Who ran the command, where: admin commands check `permissions` again (Discord's default can be overridden). */
@@ -39,6 +41,10 @@ export interface DeliveryContext {
   readonly cron: string | null;
   /** The discussions followed where they happen (/discussion); absent where the process does not sync them. */
   readonly discussions?: DiscussionFollows;
+  /** The poster the delivery engine posts through: /test-post posts as a run would. */
+  readonly poster: Poster;
+  /** What the engine recorded per channel and article: /preview tells posted articles by it. */
+  readonly progress: DeliveryProgressRepository;
 }
 
 export interface CommandContext {

@@ -245,6 +245,8 @@ export function wireDelivery(options: DeliveryWiringOptions): DeliveryWiring {
     subscriptions,
     discussions,
     runner,
+    poster,
+    progress: state.progress,
     cron: delivering.cron,
     feeds: {
       registry,
