@@ -136,6 +136,8 @@ function fromRow(r: SubscriptionRow): Subscription {
     ...(r.revision !== null && { revision: r.revision }),
     // 0 and 1 only (the column's CHECK); anything else is left for the schema to name.
     ...(r.follow_discussions !== null && { followDiscussions: r.follow_discussions === 1 ? true : r.follow_discussions === 0 ? false : r.follow_discussions }),
+    ...(r.options !== null && r.options !== undefined && { options: jsonColumn(r.options, TABLE, key, 'options') }),
+    ...(r.tally !== null && r.tally !== undefined && { tally: jsonColumn(r.tally, TABLE, key, 'tally') }),
   };
   return validRow(SubscriptionSchema, value, TABLE, key);
 }
