@@ -1,10 +1,13 @@
 /**
  * What a delivery run writes back to its subscription, as a pure function of the stored
  * subscription and the run's outcome: cursor, check time, counts, pause, the set-aside and
- * unfinished lists. The runner applies it inside one transaction (Subscriptions.update).
+ * unfinished lists, and the tally the daily cap and spacing read (verdict.ts). The runner applies it
+ * inside one transaction (Subscriptions.update).
  */
 import { commentsLeft, type Due, nextUnfinished, settled } from './due.ts';
 import type { ArticleResult, DeliveryReport } from './engine-types.ts';
+import type { SubscriptionTally } from '../../core/subscription-options.ts';
+import { countersOf, countPost } from './verdict.ts';
 import { MAX_SET_ASIDE, revisionOf, type SetAside, setAsideOf, type Subscription, unfinishedOf } from './subscriptions.ts';
 
 export interface RunOutcome {
@@ -47,7 +50,7 @@ export function afterRun(stored: Subscription, { revision, due, report, started,
   const list = nextSetAside(setAsideOf(stored), results, due.missing, carried, titles, at);
   const dropped = list.slice(0, Math.max(0, list.length - MAX_SET_ASIDE));
   const created = results.reduce((n, r) => n + r.created, 0);
-  const next: Subscription = {
+  let next: Subscription = {
     ...stored,
     cursor: same ? Math.max(stored.cursor, due.cursorAfter(results, carried)) : stored.cursor,
     checkedAt: same && changesDone && !report.pause ? started : stored.checkedAt,
@@ -61,7 +64,23 @@ export function afterRun(stored: Subscription, { revision, due, report, started,
     ...(dropped.length > 0 && { setAsideDropped: (stored.setAsideDropped ?? 0) + dropped.length }),
     unfinished,
   };
+  const tally = nextTally(stored.tally, results, at);
+  if (tally) next = { ...next, tally };
   return { next, dropped };
+}
+
+/**
+ * The tally after a run: each article whose post this run made counts toward the UTC day of `at`
+ * (a new day starts from 0), and the last one's time is when the next may follow. A post found
+ * already made after a crash was made by a run that never counted it: it is not counted either.
+ */
+export function nextTally(tally: SubscriptionTally | undefined, results: readonly ArticleResult[], at: string): SubscriptionTally | undefined {
+  const made = results.filter((r) => r.action === 'post' && r.created > 0).length;
+  if (made === 0) return tally;
+  const when = new Date(at);
+  let counters = countersOf(tally, when);
+  for (let i = 0; i < made; i++) counters = countPost(counters, when);
+  return { ...tally, day: counters.day, postedToday: counters.postedToday, lastPostAt: at };
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * Which articles a subscription should get in this run: already-posted ones that changed since its
  * last check, set-aside ones an admin asked to retry, new ones past its cursor that match its source
- * and keywords (oldest first), then those whose threads are still being posted a slice per run.
+ * and whose verdict (verdict.ts: keywords, filter, age, digest, cap, spacing) is to post them (oldest
+ * first), then those whose threads are still being posted a slice per run.
  */
 import type { Article } from '../../core/model.ts';
 import type { Positioned } from '../../adapters/store/positions.ts';
@@ -9,6 +10,7 @@ import type { Store } from '../../adapters/store/contract.ts';
 import type { ArticleResult, DeliveryEngine } from './engine-types.ts';
 import type { Filter } from './filter.ts';
 import { setAsideOf, type Subscription, type Unfinished, unfinishedOf } from './subscriptions.ts';
+import { countersOf, countPost, filterVerdict, type Rules, type Verdict, verdictOf, waits } from './verdict.ts';
 
 /** New articles handed to the engine per run and subscription: a run stays bounded, the rest waits. */
 export const MAX_NEW_PER_RUN = 50;
@@ -124,7 +126,29 @@ export function nextUnfinished(
   return next;
 }
 
-export async function dueArticles(store: Store, sub: Subscription, filter: Filter, engine: DeliveryEngine): Promise<Due> {
+/**
+ * A position after the cursor as a run sees it: not this subscription's (another source, carried by
+ * the unfinished list, set aside), blocked by its keywords or filter (posted here before or not: passed
+ * either way), posted here before, or new with its verdict.
+ */
+export type Look =
+  | { readonly kind: 'other' }
+  | { readonly kind: 'blocked'; readonly article: Article; readonly because: string }
+  | { readonly kind: 'posted'; readonly article: Article }
+  | { readonly kind: 'new'; readonly article: Article; readonly verdict: Verdict };
+
+export interface Seen {
+  readonly position: number;
+  readonly id: string;
+  readonly look: Look;
+}
+
+/**
+ * The stored articles after the subscription's cursor, oldest first, each with what a run makes of
+ * it; the posts counted (`countersOf` the tally at `now`, plus each `post` verdict before it) decide
+ * the cap and spacing. The run (dueArticles) and the preview (preview.ts) both walk it, so they agree.
+ */
+export async function* scanNew(store: Store, sub: Subscription, rules: Rules, delivered: (id: string) => Promise<boolean>, now: Date): AsyncGenerator<Seen> {
   // Carried by the unfinished list: handed over from it, never again as new or changed.
   const carriedIds = new Set(unfinishedOf(sub).map((e) => e.articleId));
   // Set aside and not asked to retry: passed like one that does not match, when the cursor was held behind it.
@@ -133,15 +157,51 @@ export async function dueArticles(store: Store, sub: Subscription, filter: Filte
       .filter((e) => !e.retry)
       .map((e) => e.articleId),
   );
+  let counters = countersOf(sub.tally, now);
+  for await (const p of storedFrom(store, sub.cursor, 'after')) {
+    const article = carriedIds.has(p.id) || setAsideIds.has(p.id) ? null : await fromSource(store, sub, p);
+    if (article === null) {
+      yield { position: p.position, id: p.id, look: { kind: 'other' } };
+      continue;
+    }
+    const filtered = filterVerdict(rules, article);
+    if (!filtered.pass) {
+      yield { position: p.position, id: p.id, look: { kind: 'blocked', article, because: filtered.because } };
+      continue;
+    }
+    if (await delivered(p.id)) {
+      yield { position: p.position, id: p.id, look: { kind: 'posted', article } };
+      continue;
+    }
+    const verdict = verdictOf(rules, article, counters, now);
+    if (verdict.kind === 'post') counters = countPost(counters, now);
+    yield { position: p.position, id: p.id, look: { kind: 'new', article, verdict } };
+  }
+}
+
+/** Whether a run hands this position to the engine as new or changed work; a `post` verdict is counted by scanNew. */
+async function wantedAt(engine: DeliveryEngine, sub: Subscription, look: Look): Promise<Article | null> {
+  if (look.kind === 'new') return look.verdict.kind === 'post' ? look.article : null;
+  // Already posted here and up to date (the cursor was moved back by a new backfill): passed, not handed over.
+  if (look.kind === 'posted') return (await upToDate(engine, sub, look.article)) ? null : look.article;
+  return null;
+}
+
+/**
+ * What is due at `now`. A new article the filter or its age passes over is passed by the cursor for
+ * good; one over the daily cap or within the spacing stops the walk, so the cursor stays before it
+ * and it goes out, in order, on a later run.
+ */
+export async function dueArticles(store: Store, sub: Subscription, rules: Rules, engine: DeliveryEngine, now: Date): Promise<Due> {
+  const carriedIds = new Set(unfinishedOf(sub).map((e) => e.articleId));
   const scanned: { position: number; id: string | null }[] = [];
   const fresh: Article[] = [];
-  for await (const p of storedFrom(store, sub.cursor, 'after')) {
+  for await (const seen of scanNew(store, sub, rules, (id) => engine.delivered(sub, id), now)) {
     if (fresh.length >= MAX_NEW_PER_RUN || scanned.length >= MAX_SCANNED_PER_RUN) break;
-    const article = carriedIds.has(p.id) || setAsideIds.has(p.id) ? null : await matching(store, sub, filter, p);
-    // Already posted here and up to date (the cursor was moved back by a new backfill): passed, not handed over.
-    const wanted = article !== null && !((await engine.delivered(sub, p.id)) && (await upToDate(engine, sub, article)));
-    scanned.push({ position: p.position, id: wanted ? p.id : null });
-    if (wanted) fresh.push(article);
+    if (seen.look.kind === 'new' && waits(seen.look.verdict)) break;
+    const article = await wantedAt(engine, sub, seen.look);
+    scanned.push({ position: seen.position, id: article ? seen.id : null });
+    if (article) fresh.push(article);
   }
   const changed: Article[] = [];
   let changesComplete = true;
@@ -226,7 +286,12 @@ export async function* storedFrom(store: Store, from: number, direction: 'after'
 
 /** The article at this position when it is from the subscription's source (any, when it names none) and passes its filter; otherwise null, loading nothing for another source. */
 export async function matching(store: Store, sub: Pick<Subscription, 'source'>, filter: Filter, p: Positioned): Promise<Article | null> {
-  if (sub.source !== null && p.source?.toLowerCase() !== sub.source.toLowerCase()) return null;
-  const article = await store.get(p.id);
+  const article = await fromSource(store, sub, p);
   return article && filter(article) ? article : null;
+}
+
+/** The article at this position when it is from the subscription's source (any, when it names none); null otherwise, loading nothing for another source. */
+export async function fromSource(store: Store, sub: Pick<Subscription, 'source'>, p: Positioned): Promise<Article | null> {
+  if (sub.source !== null && p.source?.toLowerCase() !== sub.source.toLowerCase()) return null;
+  return store.get(p.id);
 }

@@ -15,7 +15,9 @@ import { afterRun } from './after-run.ts';
 import { commentsLeft, dueArticles } from './due.ts';
 import { type DiscussionFollower, followDelivered } from './follow-discussions.ts';
 import type { ArticleWork, DeliveryEngine } from './engine-types.ts';
-import { type Filter, FilterError, parseFilter } from './filter.ts';
+import { FilterError } from './filter.ts';
+import { FilterSyntaxError } from '../filters/expression.ts';
+import { type Rules, rulesOf } from './verdict.ts';
 import { type InvalidSubscription, MAX_SET_ASIDE, revisionOf, type SetAside, type Subscription, type Subscriptions, unfinishedOf } from './subscriptions.ts';
 import { errorMessage } from '../../core/errors.ts';
 
@@ -75,25 +77,25 @@ async function runOne(deps: RunDeps, sub: Subscription, dryRun: boolean, claim: 
   const now = deps.now ?? (() => new Date());
   const started = now().toISOString();
   const base = { channelId: sub.channelId, channelName: sub.channelName, plan: [] as ArticleWork[] };
-  let filter: Filter;
+  let rules: Rules;
   try {
-    filter = parseFilter(sub.keywords);
+    rules = rulesOf(sub);
   } catch (error) {
-    if (!(error instanceof FilterError)) throw error;
-    // Keywords saved before a check was added (lookarounds before RE2) fail every run the same way:
-    // pause once with what to do, rather than record the same error on every run.
-    const reason = `keywords no longer accepted: ${sub.keywords ?? ''} (${error.message}); set them again with /subscribe`;
+    const reason = notAccepted(sub, error);
+    if (reason === null) throw error;
+    // Keywords saved before a check was added (lookarounds before RE2), or a filter the language no
+    // longer reads, fail every run the same way: pause once with what to do, rather than record the same error on every run.
     if (!dryRun) {
       if (!(await claim.held())) return handedOver(deps.log, sub, { ...base, created: 0, articles: 0, error: null, paused: null });
       await deps.subscriptions.update(sub, (s) => ({ ...s, lastRunAt: started, lastError: null, paused: { reason, at: now().toISOString() } }));
       deps.log.warn(
-        { channel: sub.channelId, guild: sub.guildId, keywords: sub.keywords, reason: error.message },
-        'delivery paused for this subscription: its keywords are no longer accepted',
+        { channel: sub.channelId, guild: sub.guildId, keywords: sub.keywords, filter: sub.options?.filter, reason: errorMessage(error) },
+        'delivery paused for this subscription: its keywords or filter are no longer accepted',
       );
     }
     return { ...base, created: 0, articles: 0, error: null, paused: reason };
   }
-  const due = await dueArticles(deps.store, sub, filter, deps.engine);
+  const due = await dueArticles(deps.store, sub, rules, deps.engine, new Date(started));
   if (dryRun) {
     const plan = (await deps.engine.plan(sub, due.articles)).filter((w) => w.action !== 'none');
     return { ...base, created: 0, articles: plan.length, error: null, paused: null, plan };
@@ -143,6 +145,14 @@ async function runOne(deps: RunDeps, sub: Subscription, dryRun: boolean, claim: 
   else if (worked > 0)
     deps.log.info(posting.length > 0 ? { ...fields, posting } : fields, posting.length > 0 ? 'delivered; some threads go on in the next run' : 'delivered');
   return { ...base, created, articles: worked, error: firstError, paused: report.pause?.reason ?? null, setAside: setAside.length, posting };
+}
+
+/** Why a stored filter stops the subscription (a pause reason saying what to do), or null when `error` is not about its filter. */
+function notAccepted(sub: Subscription, error: unknown): string | null {
+  if (error instanceof FilterError) return `keywords no longer accepted: ${sub.keywords ?? ''} (${error.message}); set them again with /subscribe`;
+  if (error instanceof FilterSyntaxError)
+    return `filter no longer accepted: ${sub.options?.filter ?? ''} (${error.message}); set it again with /subscribe, or /subscribe again to resume without it`;
+  return null;
 }
 
 /** The run of a subscription whose lease another process took during it. */
