@@ -1,9 +1,11 @@
 /** /subscribe: post new articles into a channel, each with a thread of its comments. */
 import { ChannelType } from 'discord-api-types/v10';
 import { CLEAR, chosen, countWaiting, subscribe, SubscriptionOptionError, WAITING_CAP } from '../src/app/delivery/subscribe.ts';
+import { SettingsError, settingsProblemsMarkdown } from '../src/app/delivery/settings-errors.ts';
 import { type Backfill, showBackfill, type Subscription } from '../src/app/delivery/subscriptions.ts';
 import { plural } from '../src/app/views/format.ts';
 import { escape } from '../src/app/views/markdown.ts';
+import { inlineCode } from '../src/app/views/settings-view.ts';
 import { UserError } from '../src/core/errors.ts';
 import { slashCommand } from '../src/ui/discord/command.ts';
 import { boolean, options, text } from '../src/ui/discord/options.ts';
@@ -11,6 +13,11 @@ import { ADMIN_ONLY, channelOption, requireAdmin } from './admin.ts';
 
 /** The service's plain-words complaint about an option, as markdown, saying how to drop keywords kept from before. */
 function optionProblem(error: SubscriptionOptionError): UserError {
+  if (error.option === 'filter') {
+    const kept = error.kept ? ` (the filter kept from before; give a new one, or filter:${CLEAR} for none)` : '';
+    const problem = new SettingsError({ option: 'filter', given: error.given, reason: `${error.reason}${kept}`, column: error.column });
+    return new UserError(error.code, settingsProblemsMarkdown([problem], escape));
+  }
   if (error.option === 'backfill')
     return new UserError(error.code, `Backfill "${escape(error.given)}" is not one of: none, latest N (such as latest 10), all.`);
   const kept = error.kept ? ` (the keywords kept from before; give new ones, or keywords:${CLEAR} for none)` : '';
@@ -24,11 +31,12 @@ export default slashCommand({
     source: text({ description: 'Only articles from this source (not given: kept as it was; - for every source)', max_length: 200 }),
     keywords: text({ description: 'Words, comma-separated (any matches), or /regex/i (not given: kept as it was; - for none)', max_length: 300 }),
     backfill: text({ description: 'What already stored to post first: latest 3 (default), latest N, all, or none', max_length: 20 }),
+    filter: text({ description: 'Filter expression, e.g. title contains "nato" and not source = "X" (not given: kept; - for none)', max_length: 1000 }),
     discussions: boolean({ description: 'Follow the discussion each posted article links to, e.g. a feed item’s comments (not given: kept)' }),
   }),
   defer: true,
   ephemeral: true,
-  run: async ({ channel, source, keywords, backfill, discussions }, ctx) => {
+  run: async ({ channel, source, keywords, backfill, filter: expression, discussions }, ctx) => {
     const { subscriptions, cron, guildId } = requireAdmin(ctx);
     const kind = channel.type === ChannelType.GuildForum ? 'forum' : 'text';
     const request = {
@@ -36,6 +44,7 @@ export default slashCommand({
       channel: { id: channel.id, name: channel.name, kind },
       source,
       keywords,
+      filter: expression,
       backfill,
       followDiscussions: discussions,
       by: ctx.actor?.name ?? '',
@@ -50,7 +59,9 @@ export default slashCommand({
     const lines = [
       `${existing ? 'Updated' : 'Subscribed'} <#${channel.id}>${sub.kind === 'forum' ? ' (a forum: one post per article)' : ''}: ${what ? `new articles ${what}` : 'every new article'}, each with a thread of its comments.`,
     ];
-    const filters = existing && filterChanges(existing, { source, keywords });
+    const expressionNow = sub.options?.filter ?? null;
+    if (expressionNow !== null) lines.push(`Filter: ${inlineCode(expressionNow)}${expression === undefined && existing ? ' (kept from before)' : ''}.`);
+    const filters = existing && filterChanges({ ...existing, filter: existing.options?.filter ?? null }, { source, keywords, filter: expression });
     if (filters) lines.push(filters);
     if (!existing) lines.push(firstBackfill(fill, given === null, await countWaiting(ctx.store, sub, filter, cursor)));
     else if (given)
@@ -73,12 +84,13 @@ export default slashCommand({
 
 /** On a second /subscribe: which filters were dropped and which kept (and how to drop those), or null when neither. */
 function filterChanges(
-  had: Pick<Subscription, 'source' | 'keywords'>,
-  given: { readonly source: string | undefined; readonly keywords: string | undefined },
+  had: Pick<Subscription, 'source' | 'keywords'> & { readonly filter: string | null },
+  given: { readonly source: string | undefined; readonly keywords: string | undefined; readonly filter: string | undefined },
 ): string | null {
-  const names = ['source', 'keywords'] as const;
+  const names = ['source', 'keywords', 'filter'] as const;
   const dropped = names.filter((n) => given[n] !== undefined && had[n] !== null && chosen(given[n], had[n]) === null);
-  const kept = names.filter((n) => given[n] === undefined && had[n] !== null);
+  // A kept filter expression is said on its own line (Filter: … (kept from before)).
+  const kept = names.filter((n) => n !== 'filter' && given[n] === undefined && had[n] !== null);
   const sentences: string[] = [];
   if (dropped.length > 0) sentences.push(`${capitalized(dropped.join(' and '))} dropped.`);
   if (kept.length > 0) {

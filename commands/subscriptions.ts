@@ -1,7 +1,10 @@
 /**
  * /subscriptions: this server's subscriptions, with what each has posted and when, any pause, and
- * the articles set aside; `retry:#channel` has the next run try that channel's set-aside articles again.
+ * the articles set aside; `retry:#channel` has the next run try that channel's set-aside articles again;
+ * `edit:#channel` with setting options changes that subscription's settings (issue 17), and alone shows them.
  */
+import { editSubscription, type Edited, type EditRequest, SETTING_NAMES } from '../src/app/delivery/settings.ts';
+import { SettingsRefused, settingsProblemsMarkdown } from '../src/app/delivery/settings-errors.ts';
 import { retrySetAside } from '../src/app/delivery/subscribe.ts';
 import {
   type InvalidSubscription,
@@ -14,11 +17,12 @@ import {
 } from '../src/app/delivery/subscriptions.ts';
 import { plural } from '../src/app/views/format.ts';
 import { escape } from '../src/app/views/markdown.ts';
+import { inlineCode, settingsBrief, settingsLines } from '../src/app/views/settings-view.ts';
 import { UserError } from '../src/core/errors.ts';
 import { truncate } from '../src/core/text/truncate.ts';
 import type { EmbedField, View } from '../src/core/view.ts';
-import { slashCommand } from '../src/ui/discord/command.ts';
-import { channel, options } from '../src/ui/discord/options.ts';
+import { type CommandContext, slashCommand } from '../src/ui/discord/command.ts';
+import { channel, options, text } from '../src/ui/discord/options.ts';
 import { ADMIN_ONLY, SUBSCRIBABLE, requireAdmin } from './admin.ts';
 
 /** Set-aside articles named in a subscription's entry, at most this many (the count says how many more). */
@@ -72,6 +76,8 @@ function describe(s: Subscription): EmbedField {
     `<#${s.channelId}> (${s.kind}): ${filter}; backfill ${showBackfill(s.backfill)}${s.followDiscussions ? '; discussions followed' : ''}`,
     `Posted ${plural(s.posted, 'article')}${s.lastPostedAt ? `, last at ${minute(s.lastPostedAt)}` : ''}.`,
   ];
+  const settings = settingsBrief(s.options, inlineCode);
+  if (settings) lines.push(`⚙ ${settings}`);
   if (s.paused) lines.push(`⏸ **Paused** since ${minute(s.paused.at)}: ${escape(s.paused.reason)}. Fix it, then /subscribe again to resume.`);
   else if (s.lastError) lines.push(`⚠ Last run stopped part way: ${escape(s.lastError)}. The next run resumes.`);
   lines.push(...postingLines(s), ...setAsideLines(s));
@@ -124,13 +130,84 @@ async function retryView(subscriptions: Subscriptions, guildId: string, channelI
   };
 }
 
+/** The setting options, as `/subscriptions edit:` takes them: text each, so `-` can clear any of them. */
+const SETTING_OPTIONS = {
+  filter: text({ description: 'Filter expression, e.g. title contains "nato" and not source = "X" (- clears)', max_length: 1000 }),
+  content: text({ description: 'Message text template, e.g. {title} {url} (- clears)', max_length: 2000 }),
+  title: text({ description: 'Embed title template, e.g. {title:100} (- clears)', max_length: 500 }),
+  description: text({ description: 'Embed description template, e.g. {summary:2} (- clears)', max_length: 4000 }),
+  thread_name: text({ description: 'Thread or forum post name template (- clears)', max_length: 300 }),
+  date_format: text({ description: 'How {published} is written: yyyy-LL-dd HH:mm, short, medium, long, full (- clears)', max_length: 100 }),
+  timezone: text({ description: 'Time zone for {published}, e.g. Europe/Berlin (- clears)', max_length: 100 }),
+  locale: text({ description: 'Locale for {published}, e.g. de-DE (- clears)', max_length: 100 }),
+  mentions: text({ description: 'Who is pinged: <@&ROLE> if <filter>; user:ID; … (- clears)', max_length: 2000 }),
+  webhook_name: text({ description: 'Post through a webhook under this name (- goes back to the bot’s own messages)', max_length: 100 }),
+  webhook_avatar: text({ description: 'The webhook’s avatar: an https:// image address (- clears)', max_length: 2000 }),
+  tags: text({ description: 'Forum tags: TAG_ID if <filter>; TAG_ID; … (forum subscriptions; - clears)', max_length: 2000 }),
+  thread: text({ description: 'Post into this existing thread (its id; text channels; - clears)', max_length: 30 }),
+  daily_cap: text({ description: 'Articles a day at most, 1 to 1000 (- clears)', max_length: 10 }),
+  min_spacing: text({ description: 'Minutes between posts at least, 0 to 1440 (- clears)', max_length: 10 }),
+  max_age: text({ description: 'Skip articles older than this many hours, 1 to 8760 (- clears)', max_length: 10 }),
+  digest: text({ description: 'daily 08:00 [Europe/Berlin] [only], or weekly mon 08:00 … (- clears)', max_length: 200 }),
+} as const;
+
+/** What the admin sees after an edit: what changed, and every setting now in force. */
+export function editedView(channelId: string, edited: Edited, asked: boolean): View {
+  const { after, changed, checkedWith } = edited;
+  const lines = [
+    !asked
+      ? `Settings of <#${channelId}>:`
+      : changed.length > 0
+        ? `Updated <#${channelId}>: ${changed.join(', ')} changed.`
+        : `Nothing changed in <#${channelId}>: those settings already had those values.`,
+  ];
+  const now = settingsLines(after.options, inlineCode);
+  if (asked) lines.push(now.length > 0 ? 'Settings now in force:' : 'No settings now: it posts every article it gets as it always has.');
+  else if (now.length === 0) lines.push('None: it posts every article it gets as it always has. Give setting options with edit: to change them.');
+  lines.push(...now.map((l) => `• ${l}`));
+  if (checkedWith && changed.length > 0) {
+    const which =
+      checkedWith.kind === 'matching'
+        ? 'the newest article it would get'
+        : checkedWith.kind === 'newest'
+          ? 'the newest stored article'
+          : 'a sample article (none is stored yet)';
+    lines.push(`Template checked with ${which}: “${escape(truncate(checkedWith.article.title, TITLE_SHOWN, '…').text)}”.`);
+  }
+  return { ephemeral: true, content: lines.join('\n') };
+}
+
+/** Checks and saves the settings given for the channel's subscription; each problem named, with its column under a filter. */
+async function editView(ctx: CommandContext, channelId: string, settings: EditRequest['settings']): Promise<View> {
+  const { subscriptions, guildId } = requireAdmin(ctx);
+  const edited = await editSubscription(subscriptions, ctx.store, { guildId, channelId, settings }).catch((error: unknown) => {
+    throw error instanceof SettingsRefused ? new UserError(error.code, settingsProblemsMarkdown(error.problems, escape)) : error;
+  });
+  if (!edited) throw new UserError('not-found', `<#${channelId}> has no subscription: /subscribe it first.`);
+  return editedView(
+    channelId,
+    edited,
+    Object.values(settings).some((v) => v !== undefined),
+  );
+}
+
 export default slashCommand({
   definition: { name: 'subscriptions', description: 'List this server’s subscriptions and what each has posted', ...ADMIN_ONLY },
-  options: options({ retry: channel({ description: 'Try this channel’s set-aside articles again on the next run', channel_types: SUBSCRIBABLE }) }),
+  options: options({
+    retry: channel({ description: 'Try this channel’s set-aside articles again on the next run', channel_types: SUBSCRIBABLE }),
+    edit: channel({ description: 'Change this channel’s subscription settings (the options below); alone, show them', channel_types: SUBSCRIBABLE }),
+    ...SETTING_OPTIONS,
+  }),
+  // An edit reads at most 50 stored articles for the one a template is checked with: quick enough to answer directly.
   defer: false,
   ephemeral: true,
-  run: async ({ retry }, ctx) => {
+  run: async ({ retry, edit, ...given }, ctx) => {
     const { subscriptions, cron, guildId } = requireAdmin(ctx);
+    const settings = Object.fromEntries(SETTING_NAMES.map((n) => [n, given[n]]));
+    const named = SETTING_NAMES.filter((n) => given[n] !== undefined);
+    if (retry && edit) throw new UserError('bad-option', 'Give retry: or edit:, not both.');
+    if (!edit && named.length > 0) throw new UserError('bad-option', `Name the subscription to change with edit:#channel (given: ${named.join(', ')}).`);
+    if (edit) return editView(ctx, edit.id, settings);
     if (retry) return retryView(subscriptions, guildId, retry.id, cron);
     const list = await subscriptions.list(guildId);
     return subscriptionsView(list.subscriptions, cron, list.invalid);

@@ -6,6 +6,9 @@ import type { Store } from '../../adapters/store/contract.ts';
 import { UserError } from '../../core/errors.ts';
 import { backfillCursor, matching, storedFrom } from './due.ts';
 import { type Filter, FilterError, parseFilter } from './filter.ts';
+import { SettingsError } from './settings-errors.ts';
+import { readFilter } from './settings-parse.ts';
+import type { SubscriptionOptions } from '../../core/subscription-options.ts';
 import { type Backfill, parseBackfill, revisionOf, type SetAside, setAsideOf, showBackfill, type Subscription, type Subscriptions } from './subscriptions.ts';
 
 /**
@@ -30,18 +33,20 @@ export function chosen(given: string | undefined, had: string | null): string | 
 
 /**
  * An option of a subscription that cannot be used: `given` as typed, `reason` in plain words (the
- * filter's own message for keywords), `kept` when the keywords were kept from before rather than given.
+ * filter's own message for keywords), `kept` when the keywords (or filter) were kept from before
+ * rather than given, `column` (1-based) where a filter expression goes wrong.
  */
 export class SubscriptionOptionError extends UserError {
   override readonly name = 'SubscriptionOptionError';
 
   constructor(
-    readonly option: 'backfill' | 'keywords',
+    readonly option: 'backfill' | 'keywords' | 'filter',
     readonly given: string,
     readonly reason: string,
     readonly kept = false,
+    readonly column?: number,
   ) {
-    super('bad-option', `${option} "${given}": ${reason}`);
+    super('bad-option', column === undefined ? `${option} "${given}": ${reason}` : `${option}: column ${column}: ${reason}`);
   }
 }
 
@@ -51,6 +56,8 @@ export interface SubscribeRequest {
   /** Not given (undefined) keeps what the subscription had; see `chosen`. */
   readonly source?: string;
   readonly keywords?: string;
+  /** A filter expression (src/app/filters/expression.ts), saved as `options.filter`; not given keeps, `-` drops. */
+  readonly filter?: string;
   /** `none`, `latest N` or `all`; not given keeps the subscription's, or DEFAULT_BACKFILL for a new one. */
   readonly backfill?: string;
   /**
@@ -72,9 +79,30 @@ export interface Subscribed {
   readonly filter: Filter;
 }
 
+/** The options with the filter expression `filter` (none when null); undefined when nothing is left. */
+function withFilter(had: SubscriptionOptions | undefined, filter: string | null): SubscriptionOptions | undefined {
+  const options: { -readonly [K in keyof SubscriptionOptions]: SubscriptionOptions[K] } = { ...had };
+  if (filter === null) delete options.filter;
+  else options.filter = filter;
+  return Object.keys(options).length > 0 ? options : undefined;
+}
+
+/** The filter expression the subscription gets, checked: a mistake names its column (and whether it was kept from before). */
+function expressionOf(request: SubscribeRequest, existing: Subscription | null): string | null {
+  const filter = chosen(request.filter, existing?.options?.filter ?? null);
+  if (filter === null) return null;
+  try {
+    return readFilter('filter', filter.trim());
+  } catch (error) {
+    if (!(error instanceof SettingsError)) throw error;
+    throw new SubscriptionOptionError('filter', error.given, error.reason, request.filter === undefined, error.column);
+  }
+}
+
 /** What a subscription becomes from the request and what it had: its filters, their parsed filter, its backfill. */
 function settingsOf(request: SubscribeRequest, given: Backfill | null, existing: Subscription | null) {
   const { source, keywords } = request;
+  const options = withFilter(existing?.options, expressionOf(request, existing));
   // Subscribing again keeps what is not given: an admin changing the backfill must not lose the filters.
   const fill = given ?? existing?.backfill ?? DEFAULT_BACKFILL;
   const follow = request.followDiscussions ?? existing?.followDiscussions;
@@ -84,6 +112,7 @@ function settingsOf(request: SubscribeRequest, given: Backfill | null, existing:
     backfill: fill,
     // Absent until an admin gives it: rows stored before the option read the same.
     ...(follow !== undefined && { followDiscussions: follow }),
+    options,
   };
   try {
     return { base, filter: parseFilter(base.keywords) };
@@ -92,6 +121,13 @@ function settingsOf(request: SubscribeRequest, given: Backfill | null, existing:
     if (error instanceof FilterError) throw new SubscriptionOptionError('keywords', base.keywords ?? '', error.message, keywords === undefined);
     throw error;
   }
+}
+
+/** A subscription without its options key: one whose options are all dropped reads as before issue 17. */
+function withoutOptions(sub: Subscription): Subscription {
+  const rest: { -readonly [K in keyof Subscription]: Subscription[K] } = { ...sub };
+  delete rest.options;
+  return rest;
 }
 
 /** Thrown inside the transaction when the subscription changed after its cursor was worked out: subscribe reads it again. */
@@ -130,17 +166,29 @@ export async function subscribe(subscriptions: Subscriptions, store: Store, requ
         if (existing) {
           const changed =
             cursor !== existing.cursor ||
+            (base.options?.filter ?? null) !== (existing.options?.filter ?? null) ||
             base.source !== existing.source ||
             base.keywords !== existing.keywords ||
             showBackfill(base.backfill) !== showBackfill(existing.backfill);
-          return { ...existing, ...base, cursor, paused: null, lastError: null, revision: revisionOf(existing) + (changed ? 1 : 0) };
+          const { options, ...rest } = base;
+          return {
+            ...withoutOptions(existing),
+            ...rest,
+            ...(options && { options }),
+            cursor,
+            paused: null,
+            lastError: null,
+            revision: revisionOf(existing) + (changed ? 1 : 0),
+          };
         }
+        const { options, ...rest } = base;
         return {
           guildId,
           channelId: channel.id,
           channelName: channel.name ?? channel.id,
           kind: channel.kind,
-          ...base,
+          ...rest,
+          ...(options && { options }),
           cursor,
           checkedAt: now,
           createdAt: now,

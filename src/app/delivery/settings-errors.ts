@@ -1,0 +1,81 @@
+/**
+ * What is wrong with a subscription setting, in plain words: one SettingsError per problem, naming
+ * the option as typed (`filter`, `mentions`, `thread_name`, …) and, for a filter, the column of the
+ * mistake with the text and a caret under it. SettingsRefused gathers them: a change is saved whole
+ * or not at all, so the admin learns every problem at once.
+ */
+import { UserError } from '../../core/errors.ts';
+
+/** Characters of a long text shown around a caret: a line that fits a phone screen in a code block. */
+const WINDOW = 60;
+
+/** A text shown on one line: control characters (a newline typed in the CLI) as spaces, so columns stay put. */
+function oneLine(text: string): string {
+  let out = '';
+  for (const ch of text) out += ch < ' ' || ch === '\u007f' ? ' '.repeat(ch.length) : ch;
+  return out;
+}
+
+/**
+ * `text` and a caret under its 1-based `column`, cut to WINDOW characters around it (with … marks)
+ * when longer. Backticks become ˋ (same width) so the lines can sit inside a Discord code block.
+ */
+export function caretLines(text: string, column: number): [string, string] {
+  const shown = oneLine(text).replaceAll('`', 'ˋ');
+  const at = Math.min(Math.max(column - 1, 0), shown.length);
+  if (shown.length <= WINDOW) return [shown, `${' '.repeat(at)}^`];
+  const start = Math.max(0, Math.min(at - WINDOW / 2, shown.length - WINDOW));
+  const end = Math.min(shown.length, start + WINDOW);
+  const head = start > 0 ? '…' : '';
+  const line = `${head}${shown.slice(start, end)}${end < shown.length ? '…' : ''}`;
+  return [line, `${' '.repeat(head.length + at - start)}^`];
+}
+
+export interface SettingsErrorInit {
+  /** The option as the commands name it: `filter`, `mentions`, `title`, `daily_cap`, … */
+  readonly option: string;
+  readonly given: string;
+  readonly reason: string;
+  /** 1-based column in `given` of a filter mistake. */
+  readonly column?: number;
+}
+
+export class SettingsError extends UserError {
+  override readonly name = 'SettingsError';
+  readonly option: string;
+  readonly given: string;
+  readonly reason: string;
+  readonly column: number | undefined;
+
+  constructor(init: SettingsErrorInit) {
+    const where = init.column === undefined ? '' : ` column ${init.column}:`;
+    super('bad-option', `${init.option}:${where} ${init.reason}`);
+    this.option = init.option;
+    this.given = init.given;
+    this.reason = init.reason;
+    this.column = init.column;
+  }
+
+  /** The text with a caret under the column, when the problem has one. */
+  caret(): [string, string] | null {
+    return this.column === undefined ? null : caretLines(this.given, this.column);
+  }
+}
+
+/** Every problem of one change; nothing of it was saved. The message is plain lines, as the CLI prints it. */
+export class SettingsRefused extends UserError {
+  override readonly name = 'SettingsRefused';
+
+  constructor(readonly problems: readonly SettingsError[]) {
+    super('bad-option', problems.flatMap((p) => [p.message, ...(p.caret() ?? []).map((l) => `  ${l}`)]).join('\n'));
+  }
+}
+
+/** The problems as Discord markdown: each message, then its text and caret in a code block (monospace keeps the caret under the column). */
+export function settingsProblemsMarkdown(problems: readonly SettingsError[], escape: (text: string) => string): string {
+  const parts = problems.map((p) => {
+    const caret = p.caret();
+    return caret ? `${escape(p.message)}\n\`\`\`\n${caret.join('\n')}\n\`\`\`` : escape(p.message);
+  });
+  return `Nothing was changed:\n${parts.join('\n')}`;
+}

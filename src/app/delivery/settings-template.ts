@@ -1,0 +1,94 @@
+/**
+ * A subscription's post template as edited field by field: each option keeps, clears or replaces its
+ * field, and the template that results is checked with a real article (checkTemplate, against
+ * Discord's limits) before it is saved. A problem names the option, which is the template field.
+ */
+import { IANAZone } from 'luxon';
+import type { Article } from '../../core/model.ts';
+import type { PostTemplate } from '../../core/subscription-options.ts';
+import { checkTemplate } from '../templates/render.ts';
+import { SettingsError } from './settings-errors.ts';
+
+export const TEMPLATE_OPTIONS = ['content', 'title', 'description', 'thread_name', 'date_format', 'timezone', 'locale'] as const;
+export type TemplateOption = (typeof TEMPLATE_OPTIONS)[number];
+
+const FIELD: Record<TemplateOption, keyof PostTemplate> = {
+  content: 'content',
+  title: 'title',
+  description: 'description',
+  thread_name: 'threadName',
+  date_format: 'dateFormat',
+  timezone: 'timezone',
+  locale: 'locale',
+};
+
+/** The option that sets a template field. */
+export function optionOfField(field: keyof PostTemplate): TemplateOption {
+  return TEMPLATE_OPTIONS.find((o) => FIELD[o] === field) ?? 'content';
+}
+
+/**
+ * The longest template text kept, placeholders included (what it renders to is checked against
+ * Discord's limits by checkTemplate): a description's 4,096 characters and some room for placeholders.
+ */
+const MAX_TEMPLATE_CHARS = 6000;
+/** A date format or a locale or a zone name is short. */
+const MAX_SETTING_CHARS = 100;
+
+/** Why `value` cannot be the field's, checked here before rendering (time zone and locale exist); null when it can. */
+function ownProblem(option: TemplateOption, value: string): string | null {
+  const cap = option === 'date_format' || option === 'timezone' || option === 'locale' ? MAX_SETTING_CHARS : MAX_TEMPLATE_CHARS;
+  if (value.length > cap) return `is ${value.length} characters long; at most ${cap}`;
+  if (option === 'timezone' && !IANAZone.isValidZone(value)) return `"${value}" is not a time zone: use an IANA name such as Europe/Berlin, or UTC`;
+  if (option === 'locale') {
+    let supported: string[] = [];
+    try {
+      supported = Intl.DateTimeFormat.supportedLocalesOf(value);
+    } catch {
+      // A malformed tag throws; the message below covers it.
+    }
+    if (supported.length === 0) return `"${value}" is not a locale this bot knows: use a BCP 47 tag such as en-GB or de-DE`;
+  }
+  return null;
+}
+
+/**
+ * The template after `changes` (null value: clear that field), checked with `article`; problems are
+ * pushed and undefined returned when there are any. Null when every field is cleared.
+ */
+export function readTemplate(
+  had: PostTemplate | null,
+  changes: Partial<Record<TemplateOption, string | null>>,
+  article: Article,
+  problems: SettingsError[],
+): PostTemplate | null | undefined {
+  const out: Record<string, string> = { ...had };
+  const own: SettingsError[] = [];
+  for (const option of TEMPLATE_OPTIONS) {
+    if (!(option in changes)) continue;
+    const value = changes[option];
+    const field = FIELD[option];
+    if (value === null || value === undefined) {
+      delete out[field];
+      continue;
+    }
+    // Content and embed text keep their spaces (a template may start with a line break); settings are words.
+    const text = option === 'content' || option === 'title' || option === 'description' || option === 'thread_name' ? value : value.trim();
+    const why = ownProblem(option, text);
+    if (why) own.push(new SettingsError({ option, given: text.slice(0, 200), reason: why }));
+    else out[field] = text;
+  }
+  if (own.length > 0) {
+    problems.push(...own);
+    return undefined;
+  }
+  const template = out as PostTemplate;
+  const rendered = checkTemplate(template, article).map(
+    (p) => new SettingsError({ option: optionOfField(p.field), given: template[p.field] ?? '', reason: p.reason }),
+  );
+  if (rendered.length > 0) {
+    problems.push(...rendered);
+    return undefined;
+  }
+  return Object.keys(out).length > 0 ? template : null;
+}
