@@ -10,9 +10,8 @@ import type { MessageView } from '../../core/view.ts';
 import type { SubscriptionOptions } from '../../core/subscription-options.ts';
 import { truncate } from '../../core/text/truncate.ts';
 import { chunk, pack } from '../../core/text/chunk.ts';
-import { summarize } from '../../core/text/summarize.ts';
 import { commentHeader } from '../views/article-pages.ts';
-import { articleFields } from '../views/format.ts';
+import { postView } from '../templates/post.ts';
 import { isThreadReply } from '../../core/comments.ts';
 import { blockQuote, escape } from '../views/markdown.ts';
 import type { Poster } from './poster.ts';
@@ -68,8 +67,6 @@ export interface ArticlePlan extends ArticleViews {
   readonly postHash: string;
 }
 
-const SUMMARY_SENTENCES = 3;
-const SUMMARY_CHARS = 1500;
 const CONTINUED = ' (continued)';
 /** A comment header longer than this is cut, leaving most of a message for the comment itself. */
 const MAX_HEADER = 500;
@@ -83,23 +80,10 @@ const MAX_HEADER = 500;
  */
 export const COMMENT_MESSAGE_CHARS = 2000;
 
-/** The footer carries the article id: how a post is recognised in a channel after a crash. */
-export function postFooter(articleId: string): string {
-  return `Paperboy · article ${articleId}`;
-}
-
-function postOf(article: Article): MessageView {
-  const sentences = summarize(article, { sentences: SUMMARY_SENTENCES, maxChars: SUMMARY_CHARS });
-  const description = sentences.map((s) => escape(s.text)).join(' ') || '*(no summary: the article has no prose)*';
-  // Whatever the article holds, the renderer cuts each text to its limit and the embed to Discord's
-  // total, and keeps only an http(s) URL: a post that cannot fit would be refused on every run.
-  return { embeds: [{ title: escape(article.title), description, fields: articleFields(article), footer: postFooter(article.id), url: article.url }] };
-}
-
-/** The title on one line, or "Discussion" when it has no text: what the article's thread is called. */
-export function threadTitle(title: string): string {
-  return title.replace(/\s+/gu, ' ').trim() || 'Discussion';
-}
+// The post and the thread's name come from the subscription's template (src/app/templates/); with
+// none, from DEFAULT_TEMPLATE, which is today's post: a title, a three-sentence summary, the fields.
+export { DEFAULT_TEMPLATE, postFooter } from '../templates/render.ts';
+export { threadTitle } from '../templates/fields.ts';
 
 const escapedLength = (s: string): number => escape(s).length;
 const quotedLength = (s: string): number => blockQuote(s).length;
@@ -160,13 +144,13 @@ export function textDigest(content: string): string {
  * subscription's template shapes the post and the thread's title (src/app/templates/).
  */
 export function articleViews(article: Article, options?: SubscriptionOptions): ArticleViews {
-  void options;
+  const { post, threadName } = postView(article, options?.template);
   const comments = article.comments.filter((c) => !isThreadReply(c));
   const links = new Map<string, number>();
   for (const c of comments) if (c.url) links.set(c.url, (links.get(c.url) ?? 0) + 1);
   return {
-    post: postOf(article),
-    threadName: threadTitle(article.title),
+    post,
+    threadName,
     // Replies written in the thread are there already. Tree order: a parent's message exists before its replies answer it.
     comments: treeOrder(comments).flatMap((n) => commentSteps(n.comment, n.depth, n.parentId, (links.get(n.comment.url ?? '') ?? 0) > 1)),
     imported: article.comments.some(hasTreeHeader),

@@ -1,9 +1,19 @@
 /**
- * Post templates (issue 17): CONTRACT STUB, replaced by the template work. Renders a subscription's
- * template into the post's view and its thread's name, and checks a template on save.
+ * Post templates (issue 17): checking a subscription's template on save. Each mistake is named by
+ * its field and, inside a text, its column; then the template is rendered with a real article and
+ * each text measured against Discord's limits, so an operator learns on save, not from a post cut
+ * short, that `{summary:10}` makes a description 600 characters too long.
  */
 import type { Article } from '../../core/model.ts';
 import type { PostTemplate } from '../../core/subscription-options.ts';
+import { formatProblem, localeProblem, zoneProblem } from './dates.ts';
+import { TEXT_FIELDS, type TextField } from './fields.ts';
+import { POST_LIMITS } from './limits.ts';
+import { parseTemplate } from './parse.ts';
+import { postView } from './post.ts';
+
+export { DEFAULT_TEMPLATE, renderPost, type RenderedPost } from './fields.ts';
+export { postView, postFooter, type PostView } from './post.ts';
 
 export interface TemplateProblem {
   /** The template field: content, title, description, threadName, dateFormat, timezone, locale. */
@@ -11,9 +21,69 @@ export interface TemplateProblem {
   readonly reason: string;
 }
 
-/** What is wrong with `template` when rendered with `article` against Discord's limits; empty when nothing. STUB. */
-export function checkTemplate(template: PostTemplate, article: Article): TemplateProblem[] {
-  void template;
-  void article;
-  return [];
+/** A problem as one line for an operator: `title: column 7: unknown placeholder {titel}; did you mean {title}?`. */
+export function problemText(p: TemplateProblem): string {
+  return `${p.field}: ${p.reason}`;
 }
+
+/** What is wrong with `template` when rendered with `article` against Discord's limits; empty when nothing. */
+export function checkTemplate(template: PostTemplate, article: Article): TemplateProblem[] {
+  const problems: TemplateProblem[] = [];
+  for (const field of TEXT_FIELDS) {
+    const text = template[field];
+    if (text === undefined) continue;
+    for (const p of parseTemplate(text).problems) problems.push({ field, reason: `column ${p.column}: ${p.reason}` });
+  }
+  const format = template.dateFormat === undefined ? null : formatProblem(template.dateFormat);
+  if (format) problems.push({ field: 'dateFormat', reason: `column ${format.offset + 1}: ${format.reason}` });
+  const zone = template.timezone === undefined ? null : zoneProblem(template.timezone);
+  if (zone) problems.push({ field: 'timezone', reason: zone });
+  const locale = template.locale === undefined ? null : localeProblem(template.locale);
+  if (locale) problems.push({ field: 'locale', reason: locale });
+  const parsed = new Set(TEXT_FIELDS.filter((f) => template[f] !== undefined && !problems.some((p) => p.field === f)));
+  return [...problems, ...limitProblems(template, article, parsed)];
+}
+
+/** Each text the operator set (and that parsed) that is over Discord's limit with `article`, by how much. */
+function limitProblems(template: PostTemplate, article: Article, own: ReadonlySet<TextField>): TemplateProblem[] {
+  const { post, threadName } = postView(article, template);
+  const embed = post.embeds?.[0] ?? {};
+  const lengths: Record<TextField, number> = {
+    content: post.content?.length ?? 0,
+    title: embed.title?.length ?? 0,
+    description: embed.description?.length ?? 0,
+    threadName: threadName.length,
+  };
+  const problems: TemplateProblem[] = [];
+  for (const field of own) {
+    const over = lengths[field] - POST_LIMITS[field];
+    if (over > 0) problems.push({ field, reason: overBy(lengths[field], over, POST_LIMITS[field], article) });
+  }
+  // The embed's other texts as the renderer sends them (each cut to its own limit); the footer is never cut.
+  const rest =
+    (embed.fields ?? []).reduce((n, f) => n + Math.min(f.name.length, POST_LIMITS.fieldName) + Math.min(f.value.length, POST_LIMITS.fieldValue), 0) +
+    Math.min(embed.footer?.length ?? 0, POST_LIMITS.footer);
+  const total = Math.min(lengths.title, POST_LIMITS.title) + Math.min(lengths.description, POST_LIMITS.description) + rest;
+  const mine = (['description', 'title'] as const).filter((f) => own.has(f) && lengths[f] <= POST_LIMITS[f]);
+  const blamed = mine.sort((a, b) => lengths[b] - lengths[a])[0];
+  if (total > POST_LIMITS.embedTotal && blamed) {
+    problems.push({
+      field: blamed,
+      reason:
+        `the embed would hold ${count(total)} characters with ${articleName(article)} (title ${count(lengths.title)}, description ` +
+        `${count(lengths.description)}, fields and footer ${count(rest)}), ${count(total - POST_LIMITS.embedTotal)} over Discord's total of ${count(POST_LIMITS.embedTotal)}`,
+    });
+  }
+  return problems;
+}
+
+function overBy(length: number, over: number, limit: number, article: Article): string {
+  return `${count(length)} characters with ${articleName(article)}, ${count(over)} over Discord's limit of ${count(limit)}`;
+}
+
+/** The article by its id: its title is outside text, and this line goes to Discord and terminals alike. */
+function articleName(article: Article): string {
+  return `article ${article.id}`;
+}
+
+const count = (n: number): string => n.toLocaleString('en-US');
