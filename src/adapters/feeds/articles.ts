@@ -3,7 +3,7 @@
  * Article (no title and no link) is skipped with a warning naming it; the rest of the feed goes on.
  */
 import { createHash } from 'node:crypto';
-import { Article, articleId } from '../../core/model.ts';
+import { Article, MAX_CATEGORIES, MAX_CATEGORY_CHARS, articleId } from '../../core/model.ts';
 import type { Block } from '../../core/model.ts';
 import { parseFeedDate } from './dates.ts';
 import type { FeedEntry, FeedInfo, FeedText } from './entry.ts';
@@ -78,6 +78,7 @@ function toArticle(entry: FeedEntry, ctx: ArticleContext, warnings: string[]): A
     declaredCommentCount: entry.commentCount,
     commentsUrl: commentsUrlOf(entry, url),
     ingestedAt: ctx.ingestedAt,
+    ...categoriesOf(entry.categories),
   };
   const checked = Article.safeParse(article);
   if (!checked.success) {
@@ -131,6 +132,32 @@ function dateOf(entry: FeedEntry, ctx: ArticleContext, warnings: string[]): stri
   const first = entry.dates[0];
   if (first !== undefined) warnings.push(`${ctx.name}: ${describe(entry)}: date "${first}" not understood; left empty`);
   return null;
+}
+
+/**
+ * The item's categories, each on one line and cut to the model's length, repeats (ignoring case)
+ * dropped, at most the model's number: a feed may list any number of any length, and an item
+ * should not be skipped for it. None at all leaves the field absent.
+ */
+function categoriesOf(raw: readonly string[]): Pick<Article, 'categories'> {
+  const seen = new Set<string>();
+  const categories: string[] = [];
+  for (const value of raw) {
+    if (categories.length === MAX_CATEGORIES) break;
+    const category = cutAt(collapse(value), MAX_CATEGORY_CHARS);
+    const key = category.toLowerCase();
+    if (category === '' || seen.has(key)) continue;
+    seen.add(key);
+    categories.push(category);
+  }
+  return categories.length > 0 ? { categories } : {};
+}
+
+/** `text` cut to at most `max` UTF-16 units, never inside a surrogate pair. */
+function cutAt(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const end = /[\uD800-\uDBFF]/.test(text[max - 1] ?? '') ? max - 1 : max;
+  return text.slice(0, end).trimEnd();
 }
 
 function languageOf(tag: string | null): string | null {

@@ -29,6 +29,8 @@ export interface FeedEntry {
   readonly commentCount: number | null;
   /** Where the site's discussion of the item is: <comments>, wfw:commentRss, Atom rel="replies". */
   readonly commentsUrl: string | null;
+  /** Categories or tags as the feed names them, in its order: RSS <category>, dc:subject, Atom <category term>, JSON Feed tags. */
+  readonly categories: readonly string[];
 }
 
 /** What a feed says about itself, as far as its items need it. */

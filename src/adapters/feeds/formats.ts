@@ -31,6 +31,7 @@ export function readRss(feed: Rss): ReadFeed {
       language: present(item.dc?.languages?.[0]),
       commentCount: count(item.slash?.comments) ?? count(item.thr?.total),
       commentsUrl: present(item.comments) ?? present(item.wfw?.commentRss),
+      categories: distinct([...(item.categories ?? []).map((c) => c.name), ...(item.dc?.subjects ?? [])]),
     };
   });
   const title = lineOf(feed.title);
@@ -53,6 +54,7 @@ export function readRdf(feed: Rdf): ReadFeed {
     language: present(item.dc?.languages?.[0]),
     commentCount: count(item.slash?.comments),
     commentsUrl: present(item.wfw?.commentRss),
+    categories: distinct(item.dc?.subjects ?? []),
   }));
   const title = lineOf(feed.title ?? feed.dc?.titles?.[0]);
   const link = present(feed.link);
@@ -78,6 +80,8 @@ export function readAtom(feed: Atom): ReadFeed {
       language: present(entry.xml?.lang),
       commentCount: count(entry.thr?.total) ?? count(entry.slash?.comments) ?? count(entry.links?.find((l) => l.rel === 'replies')?.thr?.count),
       commentsUrl: present(entry.links?.find((l) => l.rel === 'replies')?.href),
+      // The term is the category; the label only its display name, used when a feed gives no term.
+      categories: distinct([...(entry.categories ?? []).map((c) => c.term ?? c.label), ...(entry.dc?.subjects ?? [])]),
     };
   });
   const title = feed.title ? atomLine(feed.title) : null;
@@ -106,6 +110,7 @@ export function readJson(feed: Json): ReadFeed {
     language: present(item.language),
     commentCount: null,
     commentsUrl: null,
+    categories: distinct(item.tags ?? []),
   }));
   const title = present(feed.title);
   return {

@@ -7,7 +7,7 @@ import type { Article, Comment } from '../../core/model.ts';
 import { type ArticleColumns, type ArticleRow, type CommentColumns, type CommentRow, articleColumns, commentColumns } from './rows.ts';
 
 /** Article fields a new copy may lack (null): the stored value stays. */
-const SCALARS = ['url', 'source', 'author', 'published_at', 'language', 'declared_comment_count', 'comments_url'] as const;
+const SCALARS = ['url', 'source', 'author', 'published_at', 'language', 'declared_comment_count', 'comments_url', 'categories'] as const;
 /** Comment fields a new copy may lack (null): the stored value stays. */
 const COMMENT_SCALARS = ['number', 'author', 'author_id', 'posted_at', 'rating', 'reply_to', 'url', 'edited_at'] as const;
 

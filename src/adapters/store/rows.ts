@@ -15,6 +15,8 @@ export interface ArticleRow {
   body_text: string;
   declared_comment_count: number | null;
   comments_url: string | null;
+  /** A JSON array of the feed's categories; null when it gave none. */
+  categories: string | null;
   ingested_at: string;
   updated_at: string;
 }
@@ -55,6 +57,7 @@ export function articleColumns(a: Article): ArticleColumns {
     body_text: bodyText(a),
     declared_comment_count: a.declaredCommentCount,
     comments_url: a.commentsUrl,
+    categories: a.categories && a.categories.length > 0 ? JSON.stringify(a.categories) : null,
     ingested_at: a.ingestedAt,
   };
 }
@@ -109,5 +112,7 @@ export function toArticle(r: ArticleRow, comments: readonly CommentRow[]): Artic
     declaredCommentCount: r.declared_comment_count,
     commentsUrl: r.comments_url,
     ingestedAt: r.ingested_at,
+    // Only what the source said: an article stored without categories reads back without them.
+    ...(r.categories !== null && { categories: JSON.parse(r.categories) as string[] }),
   };
 }

@@ -35,13 +35,13 @@ export class ArticleStore {
       articleById: db.prepare<[string], ArticleRow>('SELECT * FROM articles WHERE id = ?'),
       commentsOf: db.prepare<[number], CommentRow>('SELECT * FROM comments WHERE article_rowid = ? ORDER BY position'),
       insertArticle: db.prepare<[ArticleColumns & { updated_at: string }]>(
-        `INSERT INTO articles (id, title, url, source, author, published_at, language, blocks, body_text, declared_comment_count, comments_url, ingested_at, updated_at)
-         VALUES (@id, @title, @url, @source, @author, @published_at, @language, @blocks, @body_text, @declared_comment_count, @comments_url, @ingested_at, @updated_at)`,
+        `INSERT INTO articles (id, title, url, source, author, published_at, language, blocks, body_text, declared_comment_count, comments_url, categories, ingested_at, updated_at)
+         VALUES (@id, @title, @url, @source, @author, @published_at, @language, @blocks, @body_text, @declared_comment_count, @comments_url, @categories, @ingested_at, @updated_at)`,
       ),
       updateArticle: db.prepare<[ArticleColumns & { rowid: number; updated_at: string }]>(
         `UPDATE articles SET title = @title, url = @url, source = @source, author = @author, published_at = @published_at,
            language = @language, blocks = @blocks, body_text = @body_text, declared_comment_count = @declared_comment_count, comments_url = @comments_url,
-           updated_at = @updated_at
+           categories = @categories, updated_at = @updated_at
          WHERE rowid = @rowid`,
       ),
       insertComment: db.prepare<[CommentColumns & { article_rowid: number; position: number }]>(
@@ -68,8 +68,8 @@ export class ArticleStore {
       ),
       count: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM articles'),
       restoreArticle: db.prepare<[ArticleColumns & { rowid: number; updated_at: string }]>(
-        `INSERT INTO articles (rowid, id, title, url, source, author, published_at, language, blocks, body_text, declared_comment_count, comments_url, ingested_at, updated_at)
-         VALUES (@rowid, @id, @title, @url, @source, @author, @published_at, @language, @blocks, @body_text, @declared_comment_count, @comments_url, @ingested_at, @updated_at)`,
+        `INSERT INTO articles (rowid, id, title, url, source, author, published_at, language, blocks, body_text, declared_comment_count, comments_url, categories, ingested_at, updated_at)
+         VALUES (@rowid, @id, @title, @url, @source, @author, @published_at, @language, @blocks, @body_text, @declared_comment_count, @comments_url, @categories, @ingested_at, @updated_at)`,
       ),
       countComments: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM comments'),
       copyNote: db.prepare<[string], { value: string }>('SELECT value FROM kv WHERE key = ?'),

@@ -34,6 +34,7 @@ const ARTICLE_NAMES = [
   'body_text',
   'declared_comment_count',
   'comments_url',
+  'categories',
   'ingested_at',
 ] as const satisfies readonly (keyof ArticleColumns)[];
 const COMMENT_NAMES = [
@@ -65,6 +66,7 @@ const ARTICLE_TYPES: Record<(typeof ARTICLE_NAMES)[number], string> = {
   body_text: 'text',
   declared_comment_count: 'int',
   comments_url: 'text',
+  categories: 'text',
   ingested_at: 'text',
 };
 const COMMENT_TYPES: Record<(typeof COMMENT_NAMES)[number], string> = {
