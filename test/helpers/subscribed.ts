@@ -75,6 +75,8 @@ export async function subscribeAll(e: EngineHarness): Promise<Subscribed> {
       subscriptions: subs,
       runner,
       cron: null,
+      poster: e.poster,
+      progress: state.progress,
       feeds: { registry: new FeedRegistry(state.feeds), pollNow: () => Promise.reject(new Error('subscribeAll reads no feeds')) },
     },
   };
