@@ -52,6 +52,16 @@ function ownProblem(option: TemplateOption, value: string): string | null {
   return null;
 }
 
+/** A template problem as a SettingsError; a reason that starts `column N: ` gets its caret under the text. */
+function problemOf(field: keyof PostTemplate, text: string, reason: string): SettingsError {
+  const option = optionOfField(field);
+  const colon = reason.indexOf(': ');
+  const head = colon > 0 ? reason.slice(0, colon) : '';
+  const column = head.startsWith('column ') && /^\d{1,6}$/u.test(head.slice(7)) ? Number(head.slice(7)) : undefined;
+  if (column === undefined) return new SettingsError({ option, given: text, reason });
+  return new SettingsError({ option, given: text, reason: reason.slice(colon + 2), column });
+}
+
 /**
  * The template after `changes` (null value: clear that field), checked with `article`; problems are
  * pushed and undefined returned when there are any. Null when every field is cleared.
@@ -83,9 +93,7 @@ export function readTemplate(
     return undefined;
   }
   const template = out as PostTemplate;
-  const rendered = checkTemplate(template, article).map(
-    (p) => new SettingsError({ option: optionOfField(p.field), given: template[p.field] ?? '', reason: p.reason }),
-  );
+  const rendered = checkTemplate(template, article).map((p) => problemOf(p.field, template[p.field] ?? '', p.reason));
   if (rendered.length > 0) {
     problems.push(...rendered);
     return undefined;

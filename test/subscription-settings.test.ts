@@ -1,0 +1,283 @@
+/**
+ * editSubscription (issue 17): each setting accepted, read back through another connection on
+ * SQLite and PostgreSQL, cleared with `-`, and refused with the option (and a filter's column)
+ * named, nothing of a refused change saved; the template checked with a real stored article.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SqliteStore } from '../src/adapters/store/sqlite-store.ts';
+import { editSubscription, type EditRequest } from '../src/app/delivery/settings.ts';
+import { SAMPLE_ARTICLE } from '../src/app/delivery/settings-article.ts';
+import { caretLines, type SettingsError, SettingsRefused } from '../src/app/delivery/settings-errors.ts';
+import { type Subscription, Subscriptions } from '../src/app/delivery/subscriptions.ts';
+import { compileExpression } from '../src/app/filters/expression.ts';
+import { article } from './helpers/articles.ts';
+import { type OpenedState, stateBackends } from './helpers/state-backends.ts';
+
+const ROLE = '123456789012345678';
+const USER = '223456789012345678';
+const TAG = '323456789012345678';
+const THREAD = '423456789012345678';
+
+/** Whether the filter language is in (its contract stub accepted everything): the column tests need it. */
+const filterLanguage = (() => {
+  try {
+    compileExpression('title contains');
+    return false;
+  } catch {
+    return true;
+  }
+})();
+
+function subscription(channelId: string, kind: Subscription['kind'], extra: Partial<Subscription> = {}): Subscription {
+  return {
+    guildId: 'g1',
+    channelId,
+    kind,
+    channelName: channelId,
+    source: null,
+    keywords: null,
+    backfill: { kind: 'none' },
+    cursor: 0,
+    checkedAt: '2026-12-01T10:00:00Z',
+    createdAt: '2026-12-01T10:00:00Z',
+    createdBy: 'test',
+    paused: null,
+    posted: 0,
+    lastPostedAt: null,
+    lastRunAt: null,
+    lastError: null,
+    ...extra,
+  };
+}
+
+/** The problems of a refused edit, as [option, message] pairs. */
+async function refused(run: Promise<unknown>): Promise<SettingsError[]> {
+  const error = await run.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(SettingsRefused);
+  return (error as SettingsRefused).problems as SettingsError[];
+}
+
+describe.each(Object.entries(stateBackends))('GIVEN subscriptions on %s', (_name, open) => {
+  let opened: OpenedState;
+  let subs: Subscriptions;
+  let other: Subscriptions;
+  let store: SqliteStore;
+  const edit = (channelId: string, settings: EditRequest['settings']) => editSubscription(subs, store, { guildId: 'g1', channelId, settings });
+
+  beforeAll(async () => {
+    opened = await open();
+    subs = new Subscriptions(opened.state.subscriptions);
+    other = new Subscriptions(opened.other.subscriptions);
+    store = SqliteStore.open(':memory:');
+    await subs.put(subscription('text1', 'text', { source: 'Coast Gazette' }));
+    await subs.put(subscription('forum1', 'forum'));
+  });
+  afterAll(async () => {
+    store.close();
+    await opened.close();
+  });
+
+  it('THEN every setting is accepted and another connection reads it back as typed', async () => {
+    const done = await edit('text1', {
+      filter: 'title contains "ferry"',
+      content: '{title} {url}',
+      title: '{title}',
+      description: '{summary:2}',
+      thread_name: '{title}',
+      date_format: 'yyyy-LL-dd HH:mm',
+      timezone: 'Europe/Berlin',
+      locale: 'de-DE',
+      mentions: `<@&${ROLE}> if source = "Reuters"; user:${USER}`,
+      webhook_name: 'Harbour desk',
+      webhook_avatar: 'https://example.com/a.png',
+      thread: THREAD,
+      daily_cap: '20',
+      min_spacing: '0',
+      max_age: '48',
+      digest: 'weekly mon 08:00 Europe/Berlin only',
+    });
+    expect(done?.changed).toEqual([
+      'filter',
+      'content',
+      'title',
+      'description',
+      'thread_name',
+      'date_format',
+      'timezone',
+      'locale',
+      'mentions',
+      'webhook_name',
+      'webhook_avatar',
+      'thread',
+      'daily_cap',
+      'min_spacing',
+      'max_age',
+      'digest',
+    ]);
+    expect((await other.get('g1', 'text1'))?.options).toEqual({
+      filter: 'title contains "ferry"',
+      template: {
+        content: '{title} {url}',
+        title: '{title}',
+        description: '{summary:2}',
+        threadName: '{title}',
+        dateFormat: 'yyyy-LL-dd HH:mm',
+        timezone: 'Europe/Berlin',
+        locale: 'de-DE',
+      },
+      mentions: [
+        { kind: 'role', id: ROLE, filter: 'source = "Reuters"' },
+        { kind: 'user', id: USER, filter: null },
+      ],
+      webhook: { name: 'Harbour desk', avatarUrl: 'https://example.com/a.png' },
+      threadId: THREAD,
+      dailyCap: 20,
+      minSpacingMinutes: 0,
+      maxAgeHours: 48,
+      digest: { every: 'weekly', at: '08:00', weekday: 1, timezone: 'Europe/Berlin', only: true },
+    });
+    const tags = await edit('forum1', { tags: `${TAG} if title contains "a;b"; 423456789012345670`, digest: 'daily 7:30' });
+    expect(tags?.after.options).toEqual({
+      tags: [
+        { tagId: TAG, filter: 'title contains "a;b"' },
+        { tagId: '423456789012345670', filter: null },
+      ],
+      digest: { every: 'daily', at: '07:30', only: false },
+    });
+  });
+
+  it('THEN a changed filter bumps the revision, other settings do not, and the same value again changes nothing', async () => {
+    const before = (await subs.get('g1', 'text1'))?.revision ?? 0;
+    expect((await edit('text1', { filter: 'title contains "tide"' }))?.after.revision).toBe(before + 1);
+    expect((await edit('text1', { daily_cap: '30' }))?.after.revision).toBe(before + 1);
+    const same = await edit('text1', { daily_cap: '30' });
+    expect(same?.changed).toEqual([]);
+    expect(same?.after.revision).toBe(before + 1);
+  });
+
+  it('THEN "-" clears each setting, a webhook name of "-" drops the webhook, and none left leaves no options', async () => {
+    await edit('text1', { title: '-', webhook_avatar: '-' });
+    const now = (await other.get('g1', 'text1'))?.options;
+    expect(now?.template?.title).toBeUndefined();
+    expect(now?.template?.content).toBe('{title} {url}');
+    expect(now?.webhook).toEqual({ name: 'Harbour desk', avatarUrl: null });
+    const clearAll = Object.fromEntries(
+      ['filter', 'content', 'description', 'thread_name', 'date_format', 'timezone', 'locale', 'mentions', 'webhook_name', 'thread'].map((n) => [n, '-']),
+    );
+    const done = await edit('text1', { ...clearAll, daily_cap: ' - ', min_spacing: '', max_age: '-', digest: '-' });
+    expect(done?.after.revision).toBe((done?.before.revision ?? 0) + 1);
+    expect((await other.get('g1', 'text1'))?.options).toBeUndefined();
+  });
+
+  it('THEN every problem is named at once, by option, and nothing of the change is saved', async () => {
+    await edit('text1', { daily_cap: '5' });
+    const problems = await refused(
+      edit('text1', {
+        daily_cap: '0',
+        min_spacing: '1441',
+        max_age: '1e3',
+        webhook_name: 'Discord news',
+        webhook_avatar: 'http://example.com/a.png',
+        tags: `${TAG}`,
+        thread: '12',
+        timezone: 'Mars/Olympus',
+        locale: 'not a locale',
+        digest: 'hourly 08:00',
+      }),
+    );
+    expect(problems.map((p) => p.message)).toEqual([
+      'tags: only a forum subscription has tags; this one posts in a text channel',
+      'thread: must be a thread id (17 to 20 digits)',
+      'daily_cap: must be a whole number of articles from 1 to 1000, got "0"',
+      'min_spacing: must be a whole number of minutes from 0 to 1440, got "1441"',
+      'max_age: must be a whole number of hours from 1 to 8760, got "1e3"',
+      'digest: "hourly" is not daily or weekly; write "daily 08:00", "weekly mon 08:00", then a time zone such as Europe/Berlin and "only" if you like',
+      'webhook_name: may not contain "discord": Discord refuses such webhook names',
+      'webhook_avatar: must be an https:// address of an image',
+      'timezone: "Mars/Olympus" is not a time zone: use an IANA name such as Europe/Berlin, or UTC',
+      'locale: "not a locale" is not a locale this bot knows: use a BCP 47 tag such as en-GB or de-DE',
+    ]);
+    expect((await other.get('g1', 'text1'))?.options).toEqual({ dailyCap: 5 });
+    const forum = await refused(edit('forum1', { thread: THREAD, webhook_avatar: 'https://example.com/a.png', digest: 'weekly someday 08:00' }));
+    expect(forum.map((p) => p.message)).toEqual([
+      'thread: only a text channel subscription posts into an existing thread; this one is a forum',
+      'digest: "someday" is not a day of the week (mon, tue, wed, thu, fri, sat, sun)',
+      'webhook_avatar: needs a webhook: give webhook_name too',
+    ]);
+    const more = await refused(edit('forum1', { digest: 'daily 24:00', webhook_name: 'x'.repeat(81) }));
+    expect(more.map((p) => p.message)).toEqual([
+      'digest: "24:00" is not a time of day (HH:MM, 00:00 to 23:59)',
+      'webhook_name: must be 1 to 80 characters long, got 81',
+    ]);
+    expect((await refused(edit('forum1', { digest: 'daily 08:00 only Europe/Berlin' })))[0]?.message).toBe(
+      'digest: "Europe/Berlin" is not a time zone (such as Europe/Berlin or UTC) nor "only", in that order',
+    );
+  });
+
+  it('THEN a mistake in mentions or tags is named at its column within the whole text', async () => {
+    const text = `<@&${ROLE}>; <@&12>; user:${USER}`;
+    const [bad] = await refused(edit('text1', { mentions: text }));
+    expect(bad?.message).toBe('mentions: column 25: "<@&12>" is not a mention: write <@&ROLE_ID>, <@USER_ID>, role:ID or user:ID (ids are 17 to 20 digits)');
+    expect(bad?.caret()).toEqual([text, `${' '.repeat(24)}^`]);
+    const twice = await refused(edit('text1', { mentions: `role:${ROLE}; <@&${ROLE}>` }));
+    expect(twice[0]?.message).toBe(`mentions: column 26: role ${ROLE} is named twice`);
+    const noIf = await refused(edit('text1', { mentions: `user:${USER} when title contains "x"` }));
+    expect(noIf[0]?.message).toBe(`mentions: column 25: expected "if" and a filter after user:${USER}`);
+    const empty = await refused(edit('forum1', { tags: `${TAG} if  ` }));
+    expect(empty[0]?.message).toBe('tags: column 22: expected a filter after "if"');
+    const notTag = await refused(edit('forum1', { tags: `  ${TAG}; news` }));
+    expect(notTag[0]?.message).toBe('tags: column 23: "news" is not a forum tag id (17 to 20 digits)');
+    const many = Array.from({ length: 21 }, (_, i) => `user:${String(100000000000000000 + i)}`).join(';');
+    expect((await refused(edit('text1', { mentions: many })))[0]?.message).toBe('mentions: has 21 entries; at most 20');
+  });
+
+  it.skipIf(!filterLanguage)('THEN a filter mistake is named at its column, in the filter and inside a mention', async () => {
+    const [f] = await refused(edit('text1', { filter: 'title contains' }));
+    expect(f?.option).toBe('filter');
+    expect(f?.column).toBeGreaterThan(6);
+    expect(f?.caret()?.[0]).toBe('title contains');
+    const text = `user:${USER} if title contains`;
+    const [m] = await refused(edit('text1', { mentions: text }));
+    expect(m?.option).toBe('mentions');
+    // The filter starts at column 28 of the whole text; its mistake lies within it.
+    expect(m?.column).toBeGreaterThan(28 + 5);
+    expect(m?.caret()?.[0]).toBe(text);
+  });
+
+  it('THEN the template is checked with the newest article the subscription would get, else the newest stored, else a sample', async () => {
+    const empty = await edit('forum1', { content: '{title}' });
+    expect(empty?.checkedWith).toEqual({ kind: 'sample', article: SAMPLE_ARTICLE });
+    await store.upsert(article({ title: 'Tide tables for December', source: 'Coast Gazette', publishedAt: '2026-11-30T06:00' }));
+    await store.upsert(article({ title: 'Markets open higher', source: 'Wire', publishedAt: '2026-12-01T06:00' }));
+    const text = await edit('text1', { content: '{title} ({source})' });
+    expect(text?.checkedWith?.kind).toBe('matching');
+    expect(text?.checkedWith?.article.title).toBe('Tide tables for December');
+    const forum = await edit('forum1', { content: '{url}' });
+    expect(forum?.checkedWith?.kind).toBe('matching');
+    expect(forum?.checkedWith?.article.title).toBe('Markets open higher');
+    await subs.put(subscription('text2', 'text', { source: 'Nobody Weekly' }));
+    const none = await edit('text2', { title: '{title}' });
+    expect(none?.checkedWith?.kind).toBe('newest');
+    expect(none?.checkedWith?.article.title).toBe('Markets open higher');
+  });
+
+  it('THEN a channel without a subscription is null, and no setting given changes nothing', async () => {
+    expect(await edit('nowhere', { daily_cap: '3' })).toBeNull();
+    const nothing = await edit('forum1', {});
+    expect(nothing?.changed).toEqual([]);
+    expect(nothing?.after).toEqual(nothing?.before);
+  });
+});
+
+describe('GIVEN a long text with a mistake far in', () => {
+  it('THEN the caret line shows a window around the column, marked with …', () => {
+    const text = `${'a'.repeat(100)}X${'b'.repeat(100)}`;
+    const [line, caret] = caretLines(text, 101);
+    expect(line).toBe(`…${'a'.repeat(30)}X${'b'.repeat(29)}…`);
+    expect(caret.indexOf('^')).toBe(line.indexOf('X'));
+    expect(caretLines('a`b\nc', 4)).toEqual(['aˋb c', '   ^']);
+  });
+});
