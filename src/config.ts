@@ -155,6 +155,12 @@ const Env = z.object({
     .min(1, 'expected a whole number of requests from 1 to 10000, such as 100')
     .max(10_000, 'expected a whole number of requests from 1 to 10000, such as 100')
     .default(DEFAULT_DISCUSSION_REQUESTS),
+  /** A feed failing this long is paused (not polled) with a notice, until resumed by hand. */
+  FEED_PAUSE_AFTER_HOURS: z.coerce
+    .number({ error: 'expected a number of hours from 1 to 720 (30 days), such as 24' })
+    .min(1, 'expected a number of hours from 1 to 720 (30 days), such as 24')
+    .max(720, 'expected a number of hours from 1 to 720 (30 days), such as 24')
+    .default(24),
   DISCUSSION_POLL_MINUTES: z.coerce
     .number({ error: 'expected a number of minutes from 1 to 10080 (a week), such as 10' })
     .min(1, 'expected a number of minutes from 1 to 10080 (a week), such as 10')
@@ -179,6 +185,8 @@ export interface Config {
   readonly maxInputBytes: number;
   /** Non-public hosts and address ranges feeds may be fetched from (FEED_ALLOW_HOSTS); default none. */
   readonly feedAllow: AllowList;
+  /** A feed failing this long is paused, with a notice, until resumed (FEED_PAUSE_AFTER_HOURS; default a day). */
+  readonly feedPauseAfterMs: number;
   /** The local playground `npm start` serves when no token is set. */
   readonly playground: { readonly host: string; readonly port: number; readonly databasePath: string };
   readonly discord: {
@@ -238,6 +246,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     inboxDir: resolve(d.INBOX_DIR ?? resolve(PROJECT_ROOT, 'data', 'inbox')),
     maxInputBytes: Math.round(d.INGEST_MAX_MB * 1024 * 1024),
     feedAllow: d.FEED_ALLOW_HOSTS ?? PUBLIC_ONLY,
+    feedPauseAfterMs: Math.round(d.FEED_PAUSE_AFTER_HOURS * 3_600_000),
     playground: {
       host: d.PLAYGROUND_HOST,
       port: d.PLAYGROUND_PORT,

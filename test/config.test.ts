@@ -15,6 +15,8 @@ describe('GIVEN the environment', () => {
       maxInputBytes: 16 * 1024 * 1024,
       // Feeds reach public addresses only, until FEED_ALLOW_HOSTS names more.
       feedAllow: { hosts: [], ranges: [] },
+      // A feed failing a day is paused.
+      feedPauseAfterMs: 86_400_000,
       discussions: { requestsPerRun: 100, minIntervalMs: 600_000 },
       playground: { host: '127.0.0.1', port: 7878, databasePath: resolve(PROJECT_ROOT, 'data', 'playground.db') },
       discord: { token: null, applicationId: null, guildId: null, apiUrl: 'https://discord.com/api', messageContent: false, restProxy: null },

@@ -102,7 +102,25 @@ export interface FeedState {
   readonly lastError: string | null;
   /** Not polled before this time (after failures). */
   readonly retryAt: string | null;
+  /**
+   * When the latest run of failures began. Kept after the feed recovers, so that the recovery notice
+   * can say how long it was down; the next first failure replaces it. Absent: never failed.
+   */
+  readonly failingSince?: string | null;
+  /** The last failure in words a server owner understands ("blocked by Cloudflare's bot check"); lastError keeps the detail. */
+  readonly problem?: string | null;
+  /** Not polled at all since this time (gone, or failing too long), until resumed by hand. */
+  readonly pausedAt?: string | null;
+  readonly pausedReason?: string | null;
+  /**
+   * The health notice last sent about it, so that each is sent once: `failing`, `paused`, or null
+   * (healthy, or recovered and said so). Changed by compare-and-set before a notice goes out.
+   */
+  readonly noticed?: FeedNotice | null;
 }
+
+/** Which health notice was sent last about a feed. */
+export type FeedNotice = 'failing' | 'paused';
 
 /** A Discord thread Paperboy made for an article: its replies are the article's discussion. */
 export interface ArticleThread {

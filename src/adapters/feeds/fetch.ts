@@ -90,6 +90,19 @@ async function readCapped(response: Response, maxBytes: number): Promise<Buffer 
   return Buffer.concat(chunks);
 }
 
+/** At most `max` bytes from the start of the body; the rest is left unread (the caller cancels it). */
+async function readStart(response: Response, max: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  if (!response.body) return Buffer.alloc(0);
+  for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+    chunks.push(Buffer.from(chunk));
+    size += chunk.byteLength;
+    if (size >= max) break;
+  }
+  return Buffer.concat(chunks).subarray(0, max);
+}
+
 function megabytes(n: number): string {
   return `${Math.round((n / 1e6) * 10) / 10} MB`;
 }
@@ -103,6 +116,8 @@ export interface CappedRequest {
   readonly signal?: AbortSignal;
   /** Names the body in the size refusal ("the feed", "the response from …"). Default "the response". */
   readonly what?: string;
+  /** Read this much of a non-2xx answer's body (a bot wall's challenge page tells itself there). Default 0. */
+  readonly errorBodyBytes?: number;
 }
 
 /**
@@ -112,7 +127,7 @@ export interface CappedRequest {
 export type CappedResult =
   | { readonly kind: 'response'; readonly status: number; readonly statusText: string; readonly headers: Headers; readonly body: Buffer; readonly url: string }
   /** `refused` when the address rules stopped it before any connection was made. */
-  | { readonly kind: 'failed'; readonly reason: string; readonly timedOut: boolean; readonly refused: boolean };
+  | { readonly kind: 'failed'; readonly reason: string; readonly timedOut: boolean; readonly refused: boolean; readonly code?: string };
 
 /** One GET under the address rules, the timeout, the size cap and the redirect bound; never throws. */
 export async function fetchCapped(url: string, request: CappedRequest, limits: FetchLimits = {}): Promise<CappedResult> {
@@ -122,11 +137,12 @@ export async function fetchCapped(url: string, request: CappedRequest, limits: F
   const allow = limits.allow ?? PUBLIC_ONLY;
   const timeout = AbortSignal.timeout(timeoutMs);
   const signal = request.signal ? AbortSignal.any([timeout, request.signal]) : timeout;
-  const failed = (reason: string, how: { timedOut?: boolean; refused?: boolean } = {}): CappedResult => ({
+  const failed = (reason: string, how: { timedOut?: boolean; refused?: boolean; code?: string } = {}): CappedResult => ({
     kind: 'failed',
     reason,
     timedOut: how.timedOut ?? false,
     refused: how.refused ?? false,
+    ...(how.code !== undefined && { code: how.code }),
   });
   // One agent per fetch, closed at the end: its lookup carries this fetch's rules.
   const agent = new Agent({ connect: { lookup: guardedLookup(allow, limits.lookup ?? dnsLookup) } });
@@ -159,8 +175,9 @@ export async function fetchCapped(url: string, request: CappedRequest, limits: F
       }
       const answer = { kind: 'response', status: response.status, statusText: response.statusText, headers: response.headers, url: current } as const;
       if (!response.ok) {
+        const start = request.errorBodyBytes ? await readStart(response, request.errorBodyBytes) : Buffer.alloc(0);
         await response.body?.cancel();
-        return { ...answer, body: Buffer.alloc(0) };
+        return { ...answer, body: start };
       }
       const body = await readCapped(response, maxBytes);
       if (body === null) return failed(`${request.what ?? 'the response'} is larger than ${megabytes(maxBytes)}`);
@@ -171,7 +188,7 @@ export async function fetchCapped(url: string, request: CappedRequest, limits: F
     if (request.signal?.aborted) return failed(`cancelled before ${current} answered`);
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     if (cause instanceof RefusedError) return failed(current === url ? cause.message : `${cause.message} (redirected from ${url})`, { refused: true });
-    return failed(`could not fetch ${current}: ${cause?.code ?? cause?.message ?? (error as Error).message}`);
+    return failed(`could not fetch ${current}: ${cause?.code ?? cause?.message ?? (error as Error).message}`, { code: cause?.code });
   } finally {
     await agent.destroy();
   }
@@ -179,12 +196,42 @@ export async function fetchCapped(url: string, request: CappedRequest, limits: F
 
 const FEED_ACCEPT = 'application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5';
 
+/**
+ * What a failed feed fetch saw, so that its cause can be told in plain words (app/feeds/reasons.ts):
+ * the HTTP answer (status, headers, the start of its body) or the network error's code.
+ */
+export interface FetchFailure {
+  readonly status: number | null;
+  readonly headers: Headers | null;
+  /** Up to ERROR_BODY_BYTES of an error answer's body, as Latin-1 (only ASCII markers are looked for). */
+  readonly bodyStart: string;
+  /** The system error code (ENOTFOUND, ECONNREFUSED, CERT_HAS_EXPIRED…), when there was one. */
+  readonly code: string | null;
+  readonly timedOut: boolean;
+  readonly refused: boolean;
+}
+
+export type DetailedFetchResult =
+  Exclude<FetchResult, { kind: 'failed' }> | { readonly kind: 'failed'; readonly reason: string; readonly failure: FetchFailure };
+
+const ERROR_BODY_BYTES = 4096;
+
 export async function fetchFeed(url: string, validators: Validators, limits: FetchLimits = {}): Promise<FetchResult> {
-  const got = await fetchCapped(url, { validators, accept: FEED_ACCEPT, what: 'the feed' }, limits);
-  if (got.kind === 'failed') return { kind: 'failed', reason: got.reason };
+  const got = await fetchFeedDetailed(url, validators, limits);
+  return got.kind === 'failed' ? { kind: 'failed', reason: got.reason } : got;
+}
+
+/** fetchFeed, with what a failure saw (see FetchFailure). */
+export async function fetchFeedDetailed(url: string, validators: Validators, limits: FetchLimits = {}): Promise<DetailedFetchResult> {
+  const got = await fetchCapped(url, { validators, accept: FEED_ACCEPT, what: 'the feed', errorBodyBytes: ERROR_BODY_BYTES }, limits);
+  if (got.kind === 'failed') {
+    const { timedOut, refused } = got;
+    return { kind: 'failed', reason: got.reason, failure: { status: null, headers: null, bodyStart: '', code: got.code ?? null, timedOut, refused } };
+  }
   if (got.status === 304) return { kind: 'not-modified' };
   if (got.status < 200 || got.status >= 300) {
-    return { kind: 'failed', reason: `HTTP ${got.status}${got.statusText ? ` ${got.statusText}` : ''} from ${got.url}` };
+    const failure = { status: got.status, headers: got.headers, bodyStart: got.body.toString('latin1'), code: null, timedOut: false, refused: false };
+    return { kind: 'failed', reason: `HTTP ${got.status}${got.statusText ? ` ${got.statusText}` : ''} from ${got.url}`, failure };
   }
   return {
     kind: 'fresh',

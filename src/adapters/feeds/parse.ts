@@ -7,6 +7,8 @@
  * {@link ParseError} naming the file or URL and what was expected; one bad item only costs a warning.
  */
 import { DetectError, MalformedError, ParseError as FeedsmithParseError, parseAtomFeed, parseJsonFeed, parseRdfFeed, parseRssFeed } from 'feedsmith';
+// feedsmith's own XML parser (a dependency of it), for the validator that says where a document breaks.
+import { XMLValidator } from 'fast-xml-parser';
 import { ParseError } from '../../core/errors.ts';
 import type { Article } from '../../core/model.ts';
 import { toArticles } from './articles.ts';
@@ -126,16 +128,27 @@ function readXmlDocument(name: string, text: string): ReadFeed {
     if (format === 'atom') return readAtom(parseAtomFeed(text));
     return readRdf(parseRdfFeed(text));
   } catch (error) {
+    // feedsmith's parser is lenient and tells no line; the validator finds the first fault and its line.
+    const fault = firstXmlFault(text);
     if (error instanceof MalformedError) {
-      const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
-      throw new ParseError(name, null, `well-formed XML in <${root}>${snippet(cause, 160)}`);
+      const cause = fault ? `: ${fault}` : error.cause instanceof Error ? `: ${error.cause.message}` : '';
+      throw new ParseError(name, null, `well-formed XML in <${root}>${snippet(cause, 200)}`);
     }
     // feedsmith found the root but nothing of a feed inside it (an <rss> without a <channel>, an empty <feed>).
     if (error instanceof FeedsmithParseError || error instanceof DetectError) {
+      if (fault) throw new ParseError(name, null, `well-formed XML in <${root}>: ${snippet(fault, 200)}`);
       throw new ParseError(name, null, CONTENT_EXPECTED[format].replace('ROOT', `<${root}>`));
     }
     throw error;
   }
+}
+
+/** The XML parser's first complaint about `text`, ending with its place ("… at line 5, column 23"), or null when it is well-formed. */
+function firstXmlFault(text: string): string | null {
+  const result = XMLValidator.validate(text);
+  if (result === true) return null;
+  // The place goes first: a long message is cut from its end, and the line is what the operator needs.
+  return `at line ${result.err.line}, column ${result.err.col}: ${result.err.msg}`;
 }
 
 function readJsonDocument(name: string, text: string): ReadFeed {

@@ -1,6 +1,24 @@
 /**
- * Feed health (issue 17): placeholder migration, filled in by the feed-health work (SQLite
- * migration 12, PostgreSQL 10).
+ * Feed health (issue 17): what each feed's failures have come to (failing since, the reason in plain
+ * words, paused, the last notice sent), and each server's health channel (SQLite migration 12,
+ * PostgreSQL 10). The same columns on both: the repositories share their row form.
  */
-export const sqliteFeedHealth = `SELECT 1;`;
-export const postgresFeedHealth = `SELECT 1;`;
+const feedColumns = `ALTER TABLE feeds ADD COLUMN failing_since TEXT;
+  ALTER TABLE feeds ADD COLUMN problem TEXT;
+  ALTER TABLE feeds ADD COLUMN paused_at TEXT;
+  ALTER TABLE feeds ADD COLUMN paused_reason TEXT;
+  ALTER TABLE feeds ADD COLUMN noticed TEXT CHECK (noticed IN ('failing', 'paused'));`;
+
+export const sqliteFeedHealth = `${feedColumns}
+  CREATE TABLE guild_settings (
+    guild_id TEXT PRIMARY KEY,
+    health_channel_id TEXT,
+    updated_at TEXT NOT NULL
+  ) WITHOUT ROWID;`;
+
+export const postgresFeedHealth = `${feedColumns}
+  CREATE TABLE guild_settings (
+    guild_id TEXT PRIMARY KEY,
+    health_channel_id TEXT,
+    updated_at TEXT NOT NULL
+  );`;

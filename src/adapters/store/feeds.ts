@@ -29,6 +29,11 @@ interface FeedRow {
   failures: number;
   last_error: string | null;
   retry_at: string | null;
+  failing_since: string | null;
+  problem: string | null;
+  paused_at: string | null;
+  paused_reason: string | null;
+  noticed: string | null;
 }
 
 const TABLE = 'feeds';
@@ -45,6 +50,11 @@ const COLUMNS = columns<FeedRow>({
   failures: true,
   last_error: true,
   retry_at: true,
+  failing_since: true,
+  problem: true,
+  paused_at: true,
+  paused_reason: true,
+  noticed: true,
 });
 
 function toRow(f: FeedState): FeedRow {
@@ -60,6 +70,11 @@ function toRow(f: FeedState): FeedRow {
     failures: f.failures,
     last_error: f.lastError,
     retry_at: f.retryAt,
+    failing_since: f.failingSince ?? null,
+    problem: f.problem ?? null,
+    paused_at: f.pausedAt ?? null,
+    paused_reason: f.pausedReason ?? null,
+    noticed: f.noticed ?? null,
   };
 }
 
@@ -76,13 +91,26 @@ function fromRow(r: FeedRow): FeedState {
     failures: r.failures,
     lastError: r.last_error,
     retryAt: r.retry_at,
+    // The health fields only when set: a feed that never failed reads back as it was written.
+    ...(r.failing_since !== null && { failingSince: r.failing_since }),
+    ...(r.problem !== null && { problem: r.problem }),
+    ...(r.paused_at !== null && { pausedAt: r.paused_at }),
+    ...(r.paused_reason !== null && { pausedReason: r.paused_reason }),
+    ...(r.noticed !== null && { noticed: r.noticed }),
   };
   return validRow(FeedStateSchema, value, TABLE, r.url);
 }
 
 /** The statement that stores a feed whole, replacing its URL's row. */
 export function feedWriter(db: Db): (f: FeedState) => void {
-  const stmt = db.prepare<[FeedRow]>(replaceInto(TABLE, COLUMNS));
+  // The move from keyv (migration 4) writes feeds before migration 12 adds the health columns: only the columns there are.
+  const present = new Set(db.prepare<[string], string>('SELECT name FROM pragma_table_info(?)').pluck().all(TABLE));
+  const stmt = db.prepare<[FeedRow]>(
+    replaceInto(
+      TABLE,
+      COLUMNS.filter((c) => present.has(c)),
+    ),
+  );
   return (f) => stmt.run(toRow(f));
 }
 

@@ -64,6 +64,11 @@ export const FeedStateSchema: z.ZodType<FeedState> = z.strictObject({
   failures: count,
   lastError: z.string().nullable(),
   retryAt: z.string().nullable(),
+  failingSince: z.string().nullable().optional(),
+  problem: z.string().nullable().optional(),
+  pausedAt: z.string().nullable().optional(),
+  pausedReason: z.string().nullable().optional(),
+  noticed: z.enum(['failing', 'paused']).nullable().optional(),
 });
 
 export const ArticleThreadSchema: z.ZodType<ArticleThread> = z.strictObject({

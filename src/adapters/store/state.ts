@@ -9,6 +9,7 @@ import { type DeliveryProgressRepository, SqliteDeliveryProgressRepository } fro
 import { type DiscussionRepository, SqliteDiscussionRepository } from './discussions.ts';
 import { type FeedRepository, SqliteFeedRepository } from './feeds.ts';
 import { type LeaseRepository, SqliteLeaseRepository } from './leases.ts';
+import { asPromise } from './state-schemas.ts';
 import { SqliteSubscriptionRepository, type SubscriptionRepository } from './subscriptions.ts';
 import { SqliteThreadRepository, type ThreadRepository } from './threads.ts';
 
@@ -21,6 +22,66 @@ export interface BotState {
   readonly threads: ThreadRepository;
   /** Claims that expire, so that several processes share the scheduled work (leases.ts). */
   readonly leases: LeaseRepository;
+  /** Per-server settings: the channel that hears about feed health. */
+  readonly guildSettings: GuildSettingsRepository;
+}
+
+/** A server's own settings; a server that set none has no row. */
+export interface GuildSettings {
+  readonly guildId: string;
+  /** Where notices about failing, paused and recovered feeds go (/feed health-channel); null: nowhere. */
+  readonly healthChannelId: string | null;
+  readonly updatedAt: string;
+}
+
+export interface GuildSettingsRepository {
+  get(guildId: string): Promise<GuildSettings | null>;
+  /** Sets (or with null, clears) the server's health channel. */
+  setHealthChannel(guildId: string, channelId: string | null, at: string): Promise<void>;
+  /** Every server that has a health channel, in guild order. */
+  healthChannels(): Promise<GuildSettings[]>;
+}
+
+interface GuildSettingsRow {
+  guild_id: string;
+  health_channel_id: string | null;
+  updated_at: string;
+}
+
+/** The row as the domain sees it; shared with the PostgreSQL repository, whose table has the same columns. */
+export function guildSettingsFromRow(r: GuildSettingsRow): GuildSettings {
+  return { guildId: r.guild_id, healthChannelId: r.health_channel_id, updatedAt: r.updated_at };
+}
+
+class SqliteGuildSettingsRepository implements GuildSettingsRepository {
+  constructor(private readonly db: Db) {}
+
+  get(guildId: string): Promise<GuildSettings | null> {
+    return asPromise(() => {
+      const row = this.db.prepare<[string], GuildSettingsRow>('SELECT * FROM guild_settings WHERE guild_id = ?').get(guildId);
+      return row ? guildSettingsFromRow(row) : null;
+    });
+  }
+
+  setHealthChannel(guildId: string, channelId: string | null, at: string): Promise<void> {
+    return asPromise(() => {
+      this.db
+        .prepare<[string, string | null, string]>(
+          `INSERT INTO guild_settings (guild_id, health_channel_id, updated_at) VALUES (?, ?, ?)
+           ON CONFLICT (guild_id) DO UPDATE SET health_channel_id = excluded.health_channel_id, updated_at = excluded.updated_at`,
+        )
+        .run(guildId, channelId, at);
+    });
+  }
+
+  healthChannels(): Promise<GuildSettings[]> {
+    return asPromise(() =>
+      this.db
+        .prepare<[], GuildSettingsRow>('SELECT * FROM guild_settings WHERE health_channel_id IS NOT NULL ORDER BY guild_id')
+        .all()
+        .map(guildSettingsFromRow),
+    );
+  }
 }
 
 /** A record the migration from keyv could not use, kept as it was. */
@@ -57,6 +118,7 @@ export function openBotState(db: Db, log?: Logger): BotState {
     progress: new SqliteDeliveryProgressRepository(db),
     threads: new SqliteThreadRepository(db),
     leases: new SqliteLeaseRepository(db),
+    guildSettings: new SqliteGuildSettingsRepository(db),
   };
 }
 

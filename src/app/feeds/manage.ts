@@ -2,7 +2,7 @@
 import { UserError, errorMessage } from '../../core/errors.ts';
 import { type FeedRegistry, type FeedState, normalizeFeedUrl } from './registry.ts';
 
-type Registry = Pick<FeedRegistry, 'add' | 'remove' | 'list'>;
+type Registry = Pick<FeedRegistry, 'add' | 'remove' | 'list' | 'update'>;
 
 /** A feed's address as stored, from what was typed; a UserError saying what is wrong with it. */
 export function feedAddress(input: string): string {
@@ -40,4 +40,20 @@ export function removeFeed(registry: Registry, address: string): Promise<boolean
 
 export function listFeeds(registry: Registry): Promise<FeedState[]> {
   return registry.list();
+}
+
+/**
+ * Polls a paused feed again from the next round, its failures forgotten (so it is not paused again
+ * at once). Its `failingSince` and `noticed` stay: when it reads again, the health channel hears it
+ * recovered and how long it was down. A UserError when the feed is not read or not paused.
+ */
+export async function resumeFeed(registry: Registry, address: string): Promise<FeedState> {
+  let wasPaused = false;
+  const after = await registry.update(address, (feed) => {
+    wasPaused = Boolean(feed.pausedAt);
+    return wasPaused ? { ...feed, pausedAt: null, pausedReason: null, failures: 0, retryAt: null, lastError: null, problem: null } : feed;
+  });
+  if (!after) throw new UserError('not-found', `Paperboy does not read ${address}.`);
+  if (!wasPaused) throw new UserError('bad-option', `${address} is not paused.`);
+  return after;
 }

@@ -9,8 +9,12 @@ import { withLease } from '../../adapters/store/leases.ts';
 import { leaseName } from '../lease-name.ts';
 import type { Article } from '../../core/model.ts';
 import type { ArticleSink } from '../library/ingest.ts';
-import { type FetchLimits, fetchFeed } from '../../adapters/feeds/fetch.ts';
+import { type FetchLimits, fetchFeedDetailed } from '../../adapters/feeds/fetch.ts';
+import { type FeedProblem, fetchProblem, parseProblem } from './reasons.ts';
 import { type FeedRegistry, type FeedState, backoffMs } from './registry.ts';
+
+/** How long a feed may fail before it is paused (FEED_PAUSE_AFTER_HOURS): a day. */
+export const DEFAULT_PAUSE_AFTER_MS = 24 * 60 * 60_000;
 
 /**
  * Reads fetched bytes into Articles: a FeedParser's `parse` (parse-worker.ts) in the product, so the
@@ -38,6 +42,10 @@ export interface PollResult {
   readonly added: number;
   readonly updated: number;
   readonly error: string | null;
+  /** With `failed`: the reason in plain words (reasons.ts); `error` keeps the detail. */
+  readonly problem?: string;
+  /** The feed is paused: with `waiting`, not polled; with `failed`, paused by this failure. */
+  readonly paused?: true;
   readonly warnings: readonly string[];
   /**
    * With `waiting`: another process is polling this feed (it holds its lease), or polled it since
@@ -76,6 +84,14 @@ export interface PollOptions {
    * goes on to its end (a failed or not-modified answer is recorded as usual).
    */
   readonly signal?: AbortSignal;
+  /**
+   * A feed failing this long (since its first failure in a row) is paused: not polled until resumed.
+   * A feed the site says is gone (HTTP 410) is paused at once.
+   *
+   * @default DEFAULT_PAUSE_AFTER_MS (24 hours)
+   * @example { parse, pauseAfterMs: config.feedPauseAfterMs }
+   */
+  readonly pauseAfterMs?: number;
 }
 
 /** The lease a feed is polled under: one poller per feed at a time, across every process on the registry. */
@@ -108,6 +124,8 @@ export async function pollOne(feed: FeedState, registry: FeedRegistry, sink: Art
 async function pollHeld(feed: FeedState, registry: FeedRegistry, sink: ArticleSink, options: PollOptions, lost: AbortSignal | undefined): Promise<PollResult> {
   const now = options.now ?? (() => new Date());
   const base = { url: feed.url, items: 0, added: 0, updated: 0, error: null, warnings: [] as string[] };
+  // Paused even for a forced poll: only a resume (by hand) reads it again.
+  if (feed.pausedAt) return { ...base, outcome: 'waiting', error: feed.lastError, paused: true };
   if (!options.force && feed.retryAt && Date.parse(feed.retryAt) > now().getTime()) return { ...base, outcome: 'waiting', error: feed.lastError };
   const interval = options.minIntervalMs ?? 0;
   if (!options.force && interval > 0 && feed.lastPolledAt && now().getTime() - Date.parse(feed.lastPolledAt) < interval) return { ...base, outcome: 'waiting' };
@@ -117,19 +135,25 @@ async function pollHeld(feed: FeedState, registry: FeedRegistry, sink: ArticleSi
   const polledAt = now().toISOString();
   // Each write starts from the feed as stored now, so a rename during the poll stays, and a feed
   // removed during it is not brought back.
-  const fail = async (reason: string): Promise<PollResult> => {
+  const pauseAfterMs = options.pauseAfterMs ?? DEFAULT_PAUSE_AFTER_MS;
+  const fail = async (reason: string, problem: FeedProblem): Promise<PollResult> => {
     if (lost?.aborted) return cutOff;
-    await registry.update(feed.url, (current) => {
-      const failures = current.failures + 1;
-      return { ...current, lastPolledAt: polledAt, failures, lastError: reason, retryAt: new Date(now().getTime() + backoffMs(failures)).toISOString() };
-    });
-    return { ...base, outcome: 'failed', error: reason };
+    const stored = await registry.update(feed.url, (current) => failed(current, problem, { reason, polledAt, now: now(), pauseAfterMs }));
+    return { ...base, outcome: 'failed', error: reason, problem: problem.reason, ...(stored?.pausedAt === polledAt && { paused: true as const }) };
   };
-  const fetched = await fetchFeed(feed.url, feed, options.limits);
-  if (fetched.kind === 'failed') return fail(fetched.reason);
+  const fetched = await fetchFeedDetailed(feed.url, feed, options.limits);
+  if (fetched.kind === 'failed') return fail(fetched.reason, fetchProblem(fetched.reason, fetched.failure, feed.url, now()));
   if (fetched.kind === 'not-modified') {
     if (lost?.aborted) return cutOff;
-    await registry.update(feed.url, (current) => ({ ...current, lastPolledAt: polledAt, lastOkAt: polledAt, failures: 0, lastError: null, retryAt: null }));
+    await registry.update(feed.url, (current) => ({
+      ...current,
+      lastPolledAt: polledAt,
+      lastOkAt: polledAt,
+      failures: 0,
+      lastError: null,
+      retryAt: null,
+      problem: null,
+    }));
     return { ...base, outcome: 'not-modified' };
   }
   if (stopped()) return cutOff;
@@ -137,7 +161,9 @@ async function pollHeld(feed: FeedState, registry: FeedRegistry, sink: ArticleSi
   try {
     parsed = await options.parse(fetched.body, { url: feed.url, contentType: fetched.contentType, source: feed.name, now: now() });
   } catch (error) {
-    return stopped() ? cutOff : fail((error as Error).message);
+    if (stopped()) return cutOff;
+    const message = (error as Error).message;
+    return fail(message, parseProblem(message, feed.url));
   }
   // A shutdown lets a parsed feed be stored; a lost lease does not: the new holder stores it.
   if (lost?.aborted) return cutOff;
@@ -151,6 +177,7 @@ async function pollHeld(feed: FeedState, registry: FeedRegistry, sink: ArticleSi
     failures: 0,
     lastError: null,
     retryAt: null,
+    problem: null,
   }));
   return {
     ...base,
@@ -160,6 +187,28 @@ async function pollHeld(feed: FeedState, registry: FeedRegistry, sink: ArticleSi
     updated: statuses.filter((s) => s === 'updated').length,
     warnings: parsed.warnings,
   };
+}
+
+/**
+ * The feed after one more failure: backed off (longer when a 429 asked for longer), failing since its
+ * first failure in a row, and paused when the site says it is gone or it has failed `pauseAfterMs`.
+ * `failingSince` is kept after a recovery (for the recovery notice), so only a failure after a success starts it anew.
+ */
+function failed(current: FeedState, problem: FeedProblem, at: { reason: string; polledAt: string; now: Date; pauseAfterMs: number }): FeedState {
+  const failures = current.failures + 1;
+  const failingSince = current.failures > 0 && current.failingSince ? current.failingSince : at.polledAt;
+  const backoff = at.now.getTime() + backoffMs(failures);
+  const asked = problem.retryAt ? Date.parse(problem.retryAt) : 0;
+  const retryAt = new Date(Math.max(backoff, asked)).toISOString();
+  const hours = Math.round((at.pauseAfterMs / 3_600_000) * 10) / 10;
+  const pausedReason =
+    problem.kind === 'gone'
+      ? problem.reason
+      : at.now.getTime() - Date.parse(failingSince) >= at.pauseAfterMs
+        ? `failing for ${hours === 1 ? '1 hour' : `${hours} hours`}: ${problem.reason}`
+        : null;
+  const base = { ...current, lastPolledAt: at.polledAt, failures, lastError: at.reason, retryAt, failingSince, problem: problem.reason };
+  return pausedReason ? { ...base, pausedAt: at.polledAt, pausedReason } : base;
 }
 
 /**

@@ -1,14 +1,46 @@
-/** `paperboy feed add | remove | list | poll`: the feeds Paperboy reads, from the command line. */
+/** `paperboy feed add | remove | list | poll | resume | import | export`: the feeds Paperboy reads, from the command line. */
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.ts';
 import { createFeedParser } from '../../adapters/feeds/parse-worker.ts';
 import { processHolderId } from '../../adapters/store/leases.ts';
 import { pollFeeds } from '../../app/feeds/poll.ts';
-import { addFeed, feedAddress, listFeeds, removeFeed } from '../../app/feeds/manage.ts';
+import { addFeed, feedAddress, listFeeds, removeFeed, resumeFeed } from '../../app/feeds/manage.ts';
+import { OPML_MAX_BYTES, exportOpml, importOpml, importSummary, readOpml } from '../../app/feeds/opml.ts';
+import { feedHealth } from '../../app/feeds/status.ts';
 import { FeedRegistry } from '../../app/feeds/registry.ts';
 import type { BotState } from '../../adapters/store/state.ts';
-import { UserError } from '../../core/errors.ts';
+import { UserError, errorMessage } from '../../core/errors.ts';
+import type { FeedState } from '../../core/state.ts';
 import { type Io, json, withStore } from './context.ts';
+
+/** One feed's line in `feed list`: its health, last success, next poll and items seen. */
+function listLine(f: FeedState): string {
+  const h = feedHealth(f);
+  const state =
+    h.state === 'paused'
+      ? `paused since ${h.since}: ${h.reason} (resume with \`paperboy feed resume ${f.url}\`)`
+      : h.state === 'failing'
+        ? // The detail first (an operator at a terminal may search for it), then what it means when that says more.
+          `failing (${f.failures}×): ${f.lastError ?? h.reason}${h.reason && h.reason !== f.lastError ? ` (${h.reason})` : ''}; since ${h.since ?? '?'}`
+        : h.state === 'ok'
+          ? 'ok'
+          : 'not read yet';
+  const success = h.lastSuccess ? `; last success ${h.lastSuccess}, ${h.items} items` : '';
+  return `${f.url}  "${f.name}"  ${state}${success}${h.nextPoll ? `; next poll ${h.nextPoll}` : ''}`;
+}
+
+/** The OPML file's text, refused before it is read whole when it is larger than an OPML file should be. */
+async function opmlText(file: string): Promise<string> {
+  try {
+    const size = (await stat(file)).size;
+    if (size > OPML_MAX_BYTES) throw new UserError('bad-input', `${file}: an OPML file is at most ${OPML_MAX_BYTES / 1e6} MB, this one is ${size} bytes`);
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    throw new UserError('not-found', `cannot read ${file}: ${errorMessage(error)}`, { cause: error });
+  }
+}
 
 function registryOf(state: () => BotState): FeedRegistry {
   // The bot's own table (in the file, or in PostgreSQL with DATABASE_URL): feeds added here are the ones the bot polls.
@@ -54,16 +86,9 @@ export function registerFeedCommands(program: Command, io: Io, setExitCode: (cod
     .action(async (opts: { json?: boolean }, cmd: Command) => {
       await withStore(cmd, async (_store, state) => {
         const feeds = await listFeeds(registryOf(state));
-        if (opts.json) return io.out(json(feeds));
+        if (opts.json) return io.out(json(feeds.map((f) => ({ ...f, health: feedHealth(f) }))));
         if (feeds.length === 0) return io.out('No feeds yet. Add one with `paperboy feed add URL`.');
-        for (const f of feeds) {
-          const state = f.lastError
-            ? `failing (${f.failures}×): ${f.lastError}; next try ${f.retryAt ?? 'now'}`
-            : f.lastOkAt
-              ? `read ${f.lastOkAt}, ${f.items} items`
-              : 'not read yet';
-          io.out(`${f.url}  "${f.name}"  ${state}`);
-        }
+        for (const f of feeds) io.out(listLine(f));
       });
     });
 
@@ -84,6 +109,7 @@ export function registerFeedCommands(program: Command, io: Io, setExitCode: (cod
         else {
           for (const r of results) {
             if (r.outcome === 'failed') io.err(`failed: ${r.url}: ${r.error}`);
+            else if (r.paused) io.out(`${r.url}: paused (see \`paperboy feed list\`; \`paperboy feed resume URL\` reads it again)`);
             else if (r.elsewhere) io.out(`${r.url}: another Paperboy process is reading it right now; its items arrive from there`);
             else io.out(`${r.url}: ${r.outcome === 'stored' ? `${r.items} items, ${r.added} new, ${r.updated} updated` : 'not modified'}`);
             for (const w of r.warnings) io.err(`warning: ${w}`);
@@ -91,6 +117,54 @@ export function registerFeedCommands(program: Command, io: Io, setExitCode: (cod
           if (results.length === 0) io.out('No feeds yet. Add one with `paperboy feed add URL`.');
         }
         if (results.some((r) => r.outcome === 'failed')) setExitCode(1);
+      });
+    });
+
+  feed
+    .command('resume')
+    .description('read a paused feed again from the next poll')
+    .argument('<url>', 'the feed’s address')
+    .action(async (input: string, _opts: unknown, cmd: Command) => {
+      const address = feedAddress(input);
+      await withStore(cmd, async (_store, state) => {
+        await resumeFeed(registryOf(state), address);
+        io.out(`resumed ${address}: it is read on the next poll`);
+      });
+    });
+
+  feed
+    .command('import')
+    .description('read the feeds an OPML file lists (folders flattened); each outline that cannot be used is named')
+    .argument('<file>', 'an OPML file (most feed readers export one)')
+    .option('--json', 'print what was added, already read and refused as JSON')
+    .action(async (file: string, opts: { json?: boolean }, cmd: Command) => {
+      const outlines = readOpml(await opmlText(file), file);
+      await withStore(
+        cmd,
+        async (_store, state) => {
+          const result = await importOpml(registryOf(state), outlines, new Date());
+          if (opts.json) io.out(json(result));
+          else {
+            for (const a of result.added) io.out(`added ${a.url} as "${a.name}"`);
+            for (const r of result.refused) io.err(`refused: ${r.outline}: ${r.reason}`);
+            io.out(`${file}: ${importSummary(result)}`);
+          }
+          if (result.refused.length > 0) setExitCode(1);
+        },
+        true,
+      );
+    });
+
+  feed
+    .command('export')
+    .description('write the feeds as an OPML file, for another feed reader or another Paperboy')
+    .argument('[file]', 'where to write it (default: standard output)')
+    .action(async (file: string | undefined, _opts: unknown, cmd: Command) => {
+      await withStore(cmd, async (_store, state) => {
+        const opml = exportOpml(await listFeeds(registryOf(state)), new Date());
+        if (file === undefined) return io.out(opml);
+        await writeFile(file, opml.endsWith('\n') ? opml : `${opml}\n`);
+        io.err(`wrote ${file}`);
       });
     });
 }

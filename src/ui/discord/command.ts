@@ -13,6 +13,7 @@ import type { PollResult } from '../../app/feeds/poll.ts';
 import type { FeedRegistry } from '../../app/feeds/registry.ts';
 import type { DiscussionFollows } from '../../app/discussion/follow.ts';
 import type { Store } from '../../adapters/store/contract.ts';
+import type { GuildSettingsRepository } from '../../adapters/store/state.ts';
 import type { DeliveryProgressRepository } from '../../adapters/store/delivery-progress.ts';
 import type { Poster } from '../../app/delivery/poster.ts';
 import type { Choice, ComponentState, View } from '../../core/view.ts';
@@ -31,6 +32,8 @@ export interface FeedsContext {
   readonly registry: FeedRegistry;
   /** Fetches one feed now and stores its items. */
   pollNow(url: string): Promise<PollResult>;
+  /** Each server's health channel (/feed health-channel); absent where the bot's state is not at hand. */
+  readonly guildSettings?: GuildSettingsRepository;
 }
 
 export interface DeliveryContext {

@@ -125,6 +125,8 @@ export interface DeliveryOptions {
   readonly inboxMaxBytes?: number;
   readonly feedParser: FeedParser;
   readonly feedFetch?: FetchLimits;
+  /** A feed failing this long is paused (FEED_PAUSE_AFTER_HOURS); default DEFAULT_PAUSE_AFTER_MS. */
+  readonly feedPauseAfterMs?: number;
   /**
    * Following discussions at their source: the fetcher (by default one over `feedFetch`), the
    * requests one sync may make (DISCUSSION_REQUESTS_PER_RUN) and the least time between two syncs of
@@ -161,6 +163,7 @@ export function deliveryOptions(config: Config): DeliveryOptions {
     inboxMaxBytes: config.maxInputBytes,
     feedParser: createFeedParser(),
     feedFetch: { allow: config.feedAllow },
+    feedPauseAfterMs: config.feedPauseAfterMs,
     discussions: {
       ...config.discussions,
       parser: discussionParser,
@@ -230,7 +233,15 @@ export function wireDelivery(options: DeliveryWiringOptions): DeliveryWiring {
     if (delivering.inboxDir)
       await collectInbox({ dir: delivering.inboxDir, store, log, maxBytes: delivering.inboxMaxBytes, signal: stopping.signal, lease, toldHeld });
     if (stopping.signal.aborted) return;
-    const options = { parse: delivering.feedParser.parse, now, limits: delivering.feedFetch, signal: stopping.signal, lease, minIntervalMs };
+    const options = {
+      parse: delivering.feedParser.parse,
+      now,
+      limits: delivering.feedFetch,
+      signal: stopping.signal,
+      lease,
+      minIntervalMs,
+      pauseAfterMs: delivering.feedPauseAfterMs,
+    };
     const polled = await pollFeeds(registry, store, options);
     logPolls(polled, log);
     await noticeFeedHealth({ state, poster, log, now }, polled).catch((error: unknown) =>
@@ -250,6 +261,7 @@ export function wireDelivery(options: DeliveryWiringOptions): DeliveryWiring {
     cron: delivering.cron,
     feeds: {
       registry,
+      guildSettings: state.guildSettings,
       async pollNow(url: string) {
         const feed = await registry.get(url);
         if (!feed) throw new Error(`feed ${url} is not registered`);
@@ -260,6 +272,7 @@ export function wireDelivery(options: DeliveryWiringOptions): DeliveryWiring {
           limits: delivering.feedFetch,
           signal: stopping.signal,
           lease,
+          pauseAfterMs: delivering.feedPauseAfterMs,
         });
         logPolls([result], log);
         return result;

@@ -2,7 +2,7 @@
  * The bot's state in PostgreSQL: the repositories of BotState over one pool, the schema
  * brought up to date first. Short-lived state (button state, cooldowns) is not here: keyv keeps it.
  */
-import type { BotState } from '../state.ts';
+import { type BotState, type GuildSettings, type GuildSettingsRepository, guildSettingsFromRow } from '../state.ts';
 import { PostgresDeliveryProgressRepository } from './delivery-progress.ts';
 import { PostgresDiscussionRepository } from './discussions.ts';
 import { PostgresFeedRepository } from './feeds.ts';
@@ -57,5 +57,30 @@ export function postgresBotState(pool: Pool): BotState {
     progress: new PostgresDeliveryProgressRepository(pool),
     threads: new PostgresThreadRepository(pool),
     leases: new PostgresLeaseRepository(pool),
+    guildSettings: new PostgresGuildSettingsRepository(pool),
   };
+}
+
+type GuildSettingsRow = Parameters<typeof guildSettingsFromRow>[0];
+
+class PostgresGuildSettingsRepository implements GuildSettingsRepository {
+  constructor(private readonly pool: Pool) {}
+
+  async get(guildId: string): Promise<GuildSettings | null> {
+    const { rows } = await this.pool.query<GuildSettingsRow>('SELECT * FROM guild_settings WHERE guild_id = $1', [guildId]);
+    return rows[0] ? guildSettingsFromRow(rows[0]) : null;
+  }
+
+  async setHealthChannel(guildId: string, channelId: string | null, at: string): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO guild_settings (guild_id, health_channel_id, updated_at) VALUES ($1, $2, $3)
+       ON CONFLICT (guild_id) DO UPDATE SET health_channel_id = excluded.health_channel_id, updated_at = excluded.updated_at`,
+      [guildId, channelId, at],
+    );
+  }
+
+  async healthChannels(): Promise<GuildSettings[]> {
+    const { rows } = await this.pool.query<GuildSettingsRow>('SELECT * FROM guild_settings WHERE health_channel_id IS NOT NULL ORDER BY guild_id');
+    return rows.map(guildSettingsFromRow);
+  }
 }
