@@ -7,7 +7,7 @@
  * out, which the first line says. Every cut is at a sentence or word end and marked.
  */
 import type { EmbedField, EmbedView, MessageView } from '../../core/view.ts';
-import { truncate } from '../../core/text/truncate.ts';
+import { CUT_MARK, truncate } from '../../core/text/truncate.ts';
 import { blockQuote, escape } from '../views/markdown.ts';
 import { type DigestPeriod, describePeriod } from './due.ts';
 import type { QuotedPassage } from './pick.ts';
@@ -50,7 +50,9 @@ const MAX_SOURCE = 100;
 export function fitRendered(raw: string, max: number, render: (text: string) => string): string {
   let room = max;
   for (;;) {
-    const out = render(truncate(raw, room).text);
+    // The mark is added after rendering: escaped, its brackets would show backslashes.
+    const cut = truncate(raw, room);
+    const out = cut.truncated ? render(cut.text.slice(0, -CUT_MARK.length)) + CUT_MARK : render(raw);
     if (out.length <= max || room <= 1) return out.length <= max ? out : '';
     room = Math.max(1, room - (out.length - max));
   }
