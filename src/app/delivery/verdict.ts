@@ -84,7 +84,8 @@ export function filterVerdict(rules: Rules, article: Article): { pass: true } | 
   if (!rules.keywordFilter(article)) return { pass: false, because: `keywords ${rules.keywords ?? ''}: none found` };
   if (rules.expression) {
     const v = rules.expression.test(article);
-    if (!v.pass) return { pass: false, because: v.because };
+    // The expression says "blocked by: <test> (…)"; the verdict's own words say it was blocked.
+    if (!v.pass) return { pass: false, because: v.because.replace(/^blocked by:\s*/i, '') };
   }
   return { pass: true };
 }
