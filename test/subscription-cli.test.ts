@@ -52,7 +52,7 @@ beforeAll(async () => {
   const subs = openBotState(store.db).subscriptions;
   await subs.put(subscription(TEXT, 'text', 'news'));
   await subs.put(subscription(FORUM, 'forum', 'articles'));
-  store.close();
+  await store.close();
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -76,7 +76,7 @@ describe.each(Object.entries(stateBackends))('GIVEN subscriptions on %s', (_name
     await subs.put(subscription('forum1', 'forum'));
   });
   afterAll(async () => {
-    store.close();
+    await store.close();
     await opened.close();
   });
 
