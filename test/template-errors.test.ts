@@ -28,7 +28,10 @@ describe('GIVEN a bad argument or transform', () => {
       'description: column 10: {summary:0}: the number of sentences must be 1 to 10',
       'description: column 21: {summary:two}: the number of sentences must be 1 to 10',
     ]);
-    expect(lines({ title: '{title:3}' })).toEqual(['title: column 8: {title} takes no `:` argument']);
+    expect(lines({ content: '{url:3}' })).toEqual(['content: column 6: {url} takes no `:` argument']);
+    expect(lines({ content: '{comments:x}' })).toEqual(['content: column 11: {comments} takes no `:` argument']);
+    expect(lines({ title: '{title:abc}' })).toEqual(['title: column 8: {title:abc}: the length must be a whole number of characters from 1 to 6000']);
+    expect(lines({ title: '{title:0}{title:6001}' }).map((l) => l.slice(0, 26))).toEqual(['title: column 8: {title:0}', 'title: column 17: {title:6']);
     expect(lines({ title: '{title|upper|uper}' })).toEqual(['title: column 14: unknown transform `uper`; known: upper, lower, strip, max:N']);
     expect(lines({ title: '{title|max:0}' })).toEqual(['title: column 8: `max:0` needs a whole number of characters from 1 to 6000, as in max:80']);
     expect(lines({ title: '{title|max}{title|max:-4}{title|max:99999}' }).map((l) => l.slice(0, 25))).toEqual([

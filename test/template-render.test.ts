@@ -133,6 +133,9 @@ describe('GIVEN each transform', () => {
     expect(content('{title|max:20}')).toBe('Harbour \\*reopens\\*…');
     expect(content('{title|max:200}')).toBe('Harbour \\*reopens\\* after storm');
     expect(content('{title|max:1}')).toBe('…');
+    // A length after `:` is the same cut, made first.
+    expect(content('{title:20}')).toBe(content('{title|max:20}'));
+    expect(content('{source:8|upper}')).toBe('COAST…');
     // Upper before max and after it give the same text here; max before upper cuts the original.
     expect(content('{source|max:8|upper}')).toBe('COAST…');
     expect(content('{source|upper|max:8}')).toBe('COAST…');

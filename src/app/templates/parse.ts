@@ -1,10 +1,10 @@
 /**
  * A template field's text read into literal text and placeholders: `{title|upper|max:80}`,
- * `{summary:2}`, `{published:yyyy-LL-dd}`; `{{` and `}}` are literal braces. Every mistake is kept
+ * `{title:80}` (a length), `{summary:2}`, `{published:yyyy-LL-dd}`; `{{` and `}}` are literal braces. Every mistake is kept
  * with its column (1-based, counted in UTF-16 units as an editor's cursor does), so an operator is
  * told `column 7: unknown placeholder {titel}` and not just "invalid".
  */
-import { argumentProblem, isPlaceholder, PLACEHOLDERS, type PlaceholderName } from './placeholders.ts';
+import { argumentProblem, isCuttable, isPlaceholder, PLACEHOLDERS, type PlaceholderName } from './placeholders.ts';
 import { parseTransform, type Transform } from './transforms.ts';
 
 export interface Placeholder {
@@ -97,7 +97,9 @@ function readPlaceholder(inner: string, column: number): Placeholder | ParseProb
   if (!isPlaceholder(name)) return { column, reason: unknownPlaceholder(name) };
   const bad = argumentProblem(name, arg);
   if (bad) return { column: arg === null ? column : column + colon + 2 + bad.offset, reason: bad.reason };
-  const transforms: Transform[] = [];
+  // `{title:100}` is a length: the same cut as a first `|max:100`.
+  const length = arg !== null && isCuttable(name);
+  const transforms: Transform[] = length ? [{ kind: 'max', n: Number(arg) }] : [];
   let at = column + head.length + 2;
   for (const spec of specs) {
     const t = parseTransform(spec);
@@ -105,7 +107,7 @@ function readPlaceholder(inner: string, column: number): Placeholder | ParseProb
     transforms.push(t);
     at += spec.length + 1;
   }
-  return { kind: 'placeholder', name, arg, transforms };
+  return { kind: 'placeholder', name, arg: length ? null : arg, transforms };
 }
 
 function unknownPlaceholder(name: string): string {

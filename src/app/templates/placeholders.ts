@@ -7,7 +7,7 @@ import { isHttpUrl, type Article } from '../../core/model.ts';
 import { summarize } from '../../core/text/summarize.ts';
 import { truncate } from '../../core/text/truncate.ts';
 import { formatDate, formatProblem, type DateSettings, type FormatProblem } from './dates.ts';
-import { ELLIPSIS, type Value } from './transforms.ts';
+import { ELLIPSIS, MAX_CHARS, type Value } from './transforms.ts';
 
 export const PLACEHOLDERS = ['title', 'url', 'author', 'source', 'summary', 'published', 'comments', 'quote', 'language', 'category'] as const;
 export type PlaceholderName = (typeof PLACEHOLDERS)[number];
@@ -45,7 +45,19 @@ export function argumentProblem(name: PlaceholderName, arg: string | null): Form
     const n = /^\d{1,2}$/u.test(arg) ? Number(arg) : NaN;
     return n >= 1 && n <= MAX_SENTENCES ? null : { offset: 0, reason: `{summary:${arg.slice(0, 20)}}: the number of sentences must be 1 to ${MAX_SENTENCES}` };
   }
-  return arg === null ? null : { offset: 0, reason: `{${name}} takes no \`:\` argument` };
+  if (arg === null) return null;
+  if (!isCuttable(name)) return { offset: 0, reason: `{${name}} takes no \`:\` argument` };
+  const n = /^\d{1,5}$/u.test(arg) ? Number(arg) : NaN;
+  return n >= 1 && n <= MAX_CHARS
+    ? null
+    : { offset: 0, reason: `{${name}:${arg.slice(0, 20)}}: the length must be a whole number of characters from 1 to ${MAX_CHARS}` };
+}
+
+/** Placeholders whose `:N` is a length: `{title:100}` is `{title|max:100}`. A URL cut short would be a broken link. */
+const CUTTABLE: ReadonlySet<PlaceholderName> = new Set(['title', 'author', 'source', 'quote', 'language', 'category']);
+
+export function isCuttable(name: PlaceholderName): boolean {
+  return CUTTABLE.has(name);
 }
 
 /** What placeholders read: the article, and how dates and numbers are written. */
