@@ -18,7 +18,8 @@ import type { Logger } from '../../core/log.ts';
 import type { ArticleAction, ArticleResult, ArticleWork, DeliveryEngine, DeliveryReport, Target } from './engine-types.ts';
 import { createFinder } from './find-post.ts';
 import { type ArticlePlan, nonceFor, planArticle } from './messages.ts';
-import { NotInDiscord, type Poster, TargetGone, unlessAborted } from './poster.ts';
+import { NotInDiscord, type Poster, TargetGone, unlessAborted, type WebhookPlace } from './poster.ts';
+import { type Destination, destinationOf } from './destination.ts';
 import { changedSteps, createTreePoster, type Recorded, recordedIn } from './tree-comments.ts';
 import { deletedPart, deletedReason, permanentRefusal, refusedOutright } from './refusal.ts';
 import { errorMessage } from '../../core/errors.ts';
@@ -55,6 +56,17 @@ function bodyHash(a: Article): string {
 /** The record of an article nothing has been posted for yet. */
 function freshProgress(a: Article): Progress {
   return { postId: null, threadId: null, postHash: null, bodyHash: bodyHash(a), done: [], lastId: null, complete: false };
+}
+
+/**
+ * The plan as `dest` posts it: the post pings the ids of the mention rules the article passes (on the
+ * post alone, never a comment; not in its digest, so a change of who is pinged edits nothing), and a
+ * post into a shared thread has no comments: that thread holds every article's post, and one
+ * article's comments there would bury the others'.
+ */
+function forDestination(plan: ArticlePlan, a: Article, dest: Destination): ArticlePlan {
+  const ping = dest.ping(a);
+  return { ...plan, post: ping ? { ...plan.post, ping } : plan.post, comments: dest.sharedThread !== null ? [] : plan.comments };
 }
 
 /** Why an article is set aside when planArticle throws: that depends on the article alone, so it would fail the same way on every run. */
@@ -124,12 +136,13 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
     plan: ArticlePlan,
     p: Progress,
     unrecorded: boolean,
+    dest: Destination,
     signal: AbortSignal | undefined,
   ): Promise<{ created: number; edited: number } | null> {
     let created = 0;
     let edited = 0;
     if (!p.postId) {
-      const found = unrecorded ? await finder.findPost(t, a.id, plan, p.attemptedAt ?? undefined) : null;
+      const found = unrecorded ? await finder.findPost(t, a.id, plan, p.attemptedAt ?? undefined, dest) : null;
       const attemptedAt = clock();
       if (found === null) {
         // Recorded before the post is made, so the next run knows to look for it, and from when.
@@ -138,7 +151,7 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
         created++;
       }
       try {
-        const made = found ?? (t.kind === 'forum' ? await finder.makeForumPost(t, a.id, plan, attemptedAt) : await sendPost(t, a, plan, p, signal));
+        const made = found ?? (await makePost(t, a, plan, p, attemptedAt, dest, signal));
         if (made === null) return null;
         p.postId = made;
       } catch (error) {
@@ -149,8 +162,9 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
         }
         throw error;
       }
-      // A forum post is its thread.
+      // A forum post is its thread; a post in a shared thread has that thread.
       if (t.kind === 'forum') p.threadId = p.postId;
+      if (dest.sharedThread !== null) p.threadId = dest.sharedThread;
       p.postHash = plan.postHash;
       p.bodyHash = bodyHash(a);
       await save(t, a.id, p);
@@ -159,10 +173,14 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
       p.threadId = await poster.startThread(t.channelId, p.postId, plan.threadName);
       await save(t, a.id, p);
     }
-    if (!p.complete) await deps.onThread?.({ threadId: p.threadId, articleId: a.id, guildId: t.guildId, parentId: t.channelId, lastMessageId: null });
+    // A shared thread's replies are about no one article.
+    if (!p.complete && dest.sharedThread === null)
+      await deps.onThread?.({ threadId: p.threadId, articleId: a.id, guildId: t.guildId, parentId: t.channelId, lastMessageId: null });
     if (p.postHash !== plan.postHash) {
-      // A forum post's starter message lives in its thread.
-      await poster.edit(t.kind === 'forum' ? p.threadId : t.channelId, p.postId, plan.post);
+      // A forum post's starter message lives in its thread, as does a post in a shared thread; a webhook's message is edited through the webhook.
+      const inThread = t.kind === 'forum' || dest.sharedThread !== null;
+      if (dest.identity !== null) await poster.editAs(t.channelId, p.postId, plan.post, inThread ? p.threadId : null);
+      else await poster.edit(inThread ? p.threadId : t.channelId, p.postId, plan.post);
       p.postHash = plan.postHash;
       edited++;
     }
@@ -175,10 +193,31 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
     return { created, edited };
   }
 
-  /** A text channel's post, or null at shutdown: it is not waited for (the next run looks for it, as it does after a crash). */
-  function sendPost(t: Target, a: Article, plan: ArticlePlan, p: Progress, signal: AbortSignal | undefined): Promise<string | null> {
+  /**
+   * Makes the post: through the channel's webhook under the subscription's name, as a forum post,
+   * or as the bot's message (in the channel or the shared thread). A message with a nonce is not
+   * waited for at shutdown (null: the next run looks for it, as after a crash); a forum post or a
+   * webhook message takes no nonce, so one whose answer is lost is looked for before it is made again.
+   */
+  function makePost(
+    t: Target,
+    a: Article,
+    plan: ArticlePlan,
+    p: Progress,
+    attemptedAt: number,
+    dest: Destination,
+    signal: AbortSignal | undefined,
+  ): Promise<string | null> {
+    const { identity, sharedThread } = dest;
+    if (identity !== null) {
+      const place: WebhookPlace =
+        t.kind === 'forum' ? { threadName: plan.threadName, tags: dest.tags(a) } : sharedThread !== null ? { threadId: sharedThread } : null;
+      return finder.makeOnce(t, a.id, plan, attemptedAt, dest, () => poster.sendAs(t.channelId, identity, plan.post, place));
+    }
+    if (t.kind === 'forum')
+      return finder.makeOnce(t, a.id, plan, attemptedAt, dest, () => poster.forumPost(t.channelId, plan.threadName, plan.post, dest.tags(a)));
     const step = p.reposts ? `post.${p.reposts}` : 'post';
-    return unlessAborted(poster.send(t.channelId, plan.post, nonceFor(t.channelId, a.id, step), signal), signal);
+    return unlessAborted(poster.send(sharedThread ?? t.channelId, plan.post, nonceFor(t.channelId, a.id, step), signal), signal);
   }
 
   /** Makes the post and thread; resolves with the comments' task (wrapped, so awaiting this does not wait for them). */
@@ -188,10 +227,11 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
     signal: AbortSignal | undefined,
     report: (r: ArticleResult) => void,
     onGone: (reason: string) => void,
+    dest: Destination,
   ): Promise<Delivered> {
     let plan: ArticlePlan;
     try {
-      plan = planArticle(a, poster, t.options);
+      plan = forDestination(planArticle(a, poster, t.options), a, dest);
     } catch (error) {
       // Planning depends on the article alone: it would fail the same way on every run.
       report({ articleId: a.id, action: 'post', created: 0, edited: 0, error: notLaidOut(error), setAside: true });
@@ -207,7 +247,7 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
     let posted = { created: 0, edited: 0 };
     /** Reports the failure; resolves with whether the article was set aside (the run goes on without it). */
     const fail = async (error: unknown, created: number): Promise<boolean> => {
-      const verdict = await judge(t, error);
+      const verdict = await judge(t, error, dest);
       if ('pause' in verdict) onGone(verdict.pause);
       if ('deleted' in verdict) {
         // Its post or thread is gone: an admin's retry posts it afresh (a new post, thread and every comment).
@@ -220,7 +260,7 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
       return aside !== null;
     };
     try {
-      const made = await ensurePost(t, a, plan, p, stored !== null && !stored.postId && stored.attemptedAt !== null, signal);
+      const made = await ensurePost(t, a, plan, p, stored !== null && !stored.postId && stored.attemptedAt !== null, dest, signal);
       // Stopped for shutdown before its post was made: left unreported, like the articles after it, since it is neither done nor failed.
       if (made === null) return 'stop';
       posted = made;
@@ -265,11 +305,15 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
    * the same way on every run (set aside; `deleted` when a moderator deleted its post or thread), or
    * neither (the next run tries again).
    */
-  async function judge(t: Target, error: unknown): Promise<{ pause: string } | { aside: string; deleted?: true } | { retry: true }> {
+  async function judge(t: Target, error: unknown, dest: Destination): Promise<{ pause: string } | { aside: string; deleted?: true } | { retry: true }> {
     if (error instanceof TargetGone) return { pause: error.message };
     if (!(error instanceof NotInDiscord)) {
       const refused = permanentRefusal(error);
       return refused === null ? { retry: true } : { aside: refused };
+    }
+    // The thread every post goes into is the subscription's destination, not one article's thread.
+    if (error.what === 'channel' && error.channelId === dest.sharedThread) {
+      return { pause: `the thread ${dest.sharedThread} this subscription posts into was deleted or cannot be seen (${error.message})` };
     }
     const part = deletedPart(error, t);
     if (part === 'channel') return { pause: error.message };
@@ -289,10 +333,11 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
   return {
     async plan(t, articles) {
       const work: ArticleWork[] = [];
+      const dest = destinationOf(t, log);
       for (const a of articles) {
         let plan: ArticlePlan;
         try {
-          plan = planArticle(a, poster, t.options);
+          plan = forDestination(planArticle(a, poster, t.options), a, dest);
         } catch (error) {
           // A run sets it aside (deliverOne) and goes on: the dry run says so, rather than failing for every article.
           work.push({ articleId: a.id, title: a.title, action: 'post', messages: 0, setAside: notLaidOut(error) });
@@ -310,6 +355,7 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
       let pause: { reason: string } | null = null;
       const threads = new PQueue({ concurrency: THREADS_IN_FLIGHT });
       const stopping = (): boolean => pause !== null || options?.signal?.aborted === true;
+      const dest = destinationOf(t, log);
       try {
         for (const a of articles) {
           if (stopping()) break;
@@ -323,6 +369,7 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
               options?.signal,
               (r) => results.push(r),
               (reason) => (pause ??= { reason }),
+              dest,
             ),
           );
           // Posts keep their order in the channel: after a post that failed, the rest wait for the next run.

@@ -2,12 +2,14 @@
  * Finding a post whose fate is unknown, so it is never made twice: one an earlier run set out to
  * make and never recorded (it crashed, or Discord's answer was lost), and a forum post, which takes
  * no nonce, whose answer did not come back. Text channels are read from the moment the post was
- * attempted, page by page; forums are searched by the post's footer among active and archived threads.
+ * attempted, page by page (a shared thread likewise); forums are searched by the post's footer among
+ * active and archived threads. A post made through the bot's webhook has the webhook as its author.
  */
 import type { Logger } from '../../core/log.ts';
 import type { Target } from './engine-types.ts';
 import { type ArticlePlan, postFooter } from './messages.ts';
 import { OutcomeUnknown, type Poster, readAfter, snowflakeAt } from './poster.ts';
+import type { Destination } from './destination.ts';
 
 /**
  * Pages of 100 read in a channel at most, from the moment a post was attempted: 5,000 messages.
@@ -16,17 +18,22 @@ import { OutcomeUnknown, type Poster, readAfter, snowflakeAt } from './poster.ts
 export const POST_SEARCH_PAGES = 50;
 /** Searches start this long before the recorded attempt: Discord's clock and ours may differ. */
 const CLOCK_SKEW_MS = 5 * 60_000;
-/** Forum posts attempted per article and run when Discord's answer is lost each time (each attempt looks first). */
-const FORUM_POST_ATTEMPTS = 3;
+/** Posts without a nonce (forum posts, webhook messages) attempted per article and run when Discord's answer is lost each time (each attempt looks first). */
+const POST_ATTEMPTS = 3;
 
 export interface Finder {
   /**
    * The post an earlier run set out to make at `attemptedAt` (epoch ms; undefined for records older
    * than that field, when only the newest page can be read), if Discord has it. Returns its id.
+   * Looked for where `dest` posts (the channel, its forum, or the shared thread), among the bot's
+   * own messages and, for a webhook destination, its webhook's.
    */
-  findPost(t: Target, articleId: string, plan: ArticlePlan, attemptedAt: number | undefined): Promise<string | null>;
-  /** Makes a forum post once: when Discord's answer is lost, the forum is searched before it is made again. */
-  makeForumPost(t: Target, articleId: string, plan: ArticlePlan, attemptedAt: number): Promise<string>;
+  findPost(t: Target, articleId: string, plan: ArticlePlan, attemptedAt: number | undefined, dest: Destination): Promise<string | null>;
+  /**
+   * Makes a post that takes no nonce (a forum post, a webhook message) once: when Discord's answer
+   * is lost (`make` throws OutcomeUnknown), the post is looked for before it is made again.
+   */
+  makeOnce(t: Target, articleId: string, plan: ArticlePlan, attemptedAt: number, dest: Destination, make: () => Promise<string>): Promise<string>;
 }
 
 export function createFinder(poster: Poster, log: Logger): Finder {
@@ -39,42 +46,55 @@ export function createFinder(poster: Poster, log: Logger): Finder {
         'looked for a forum post among archived threads and stopped at the search bound before reaching the attempt; posting it again (it may show twice)',
       );
 
-  async function findPost(t: Target, articleId: string, plan: ArticlePlan, attemptedAt: number | undefined): Promise<string | null> {
+  /** Whose messages are the bot's posts: its own, and its webhook's when it posts through one (the webhook is the author then). */
+  async function owners(t: Target, dest: Destination): Promise<string[]> {
+    return dest.identity === null ? [poster.botId()] : [poster.botId(), await poster.webhookId(t.channelId)];
+  }
+
+  async function findPost(t: Target, articleId: string, plan: ArticlePlan, attemptedAt: number | undefined, dest: Destination): Promise<string | null> {
     const since = attemptedAt === undefined ? undefined : attemptedAt - CLOCK_SKEW_MS;
     const footer = postFooter(articleId);
-    if (t.kind === 'forum') return poster.findForumPost(t.guildId, t.channelId, plan.threadName, footer, since, boundReached(t, articleId, since));
-    const { found, bound } = await readAfter(poster, t.channelId, since === undefined ? null : snowflakeAt(since), POST_SEARCH_PAGES, (page) =>
-      page.find((m) => m.authorId === poster.botId() && m.footer === footer),
+    const own = await owners(t, dest);
+    if (t.kind === 'forum') return poster.findForumPost(t.guildId, t.channelId, plan.threadName, footer, since, boundReached(t, articleId, since), own);
+    const where = dest.sharedThread ?? t.channelId;
+    const { found, bound } = await readAfter(poster, where, since === undefined ? null : snowflakeAt(since), POST_SEARCH_PAGES, (page) =>
+      page.find((m) => own.includes(m.authorId) && m.footer === footer),
     );
     if (found) return found.id;
     if (!bound) return null;
     log.warn(
-      { channel: t.channelId, article: articleId, messages: POST_SEARCH_PAGES * 100, since: new Date(since ?? 0).toISOString() },
+      { channel: where, article: articleId, messages: POST_SEARCH_PAGES * 100, since: new Date(since ?? 0).toISOString() },
       'looked for a post an earlier run attempted and stopped at the search bound before reaching the present; posting it again (it may show twice)',
     );
     return null;
   }
 
-  async function makeForumPost(t: Target, articleId: string, plan: ArticlePlan, attemptedAt: number): Promise<string> {
+  async function makeOnce(
+    t: Target,
+    articleId: string,
+    plan: ArticlePlan,
+    attemptedAt: number,
+    dest: Destination,
+    make: () => Promise<string>,
+  ): Promise<string> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await poster.forumPost(t.channelId, plan.threadName, plan.post);
+        return await make();
       } catch (error) {
         if (!(error instanceof OutcomeUnknown)) throw error;
-        const since = attemptedAt - CLOCK_SKEW_MS;
-        const found = await poster.findForumPost(t.guildId, t.channelId, plan.threadName, postFooter(articleId), since, boundReached(t, articleId, since));
+        const found = await findPost(t, articleId, plan, attemptedAt, dest);
+        // A forum post's lines read as they always have; a webhook message's say what it was.
+        const what = dest.identity !== null ? 'webhook post' : 'forum post';
         if (found) {
-          log.info({ channel: t.channelId, article: articleId, thread: found }, 'forum post made though its answer was lost; found and kept');
+          log.info({ channel: t.channelId, article: articleId, thread: found }, `${what} made though its answer was lost; found and kept`);
           return found;
         }
-        if (attempt >= FORUM_POST_ATTEMPTS) throw error;
-        log.warn(
-          { channel: t.channelId, article: articleId, attempt, error: error.message },
-          'forum post got no answer and is not in the forum; making it again',
-        );
+        if (attempt >= POST_ATTEMPTS) throw error;
+        const where = dest.identity !== null ? 'is not in the channel' : 'is not in the forum';
+        log.warn({ channel: t.channelId, article: articleId, attempt, error: error.message }, `${what} got no answer and ${where}; making it again`);
       }
     }
   }
 
-  return { findPost, makeForumPost };
+  return { findPost, makeOnce };
 }

@@ -12,6 +12,18 @@ export interface PostedMessage {
   readonly footer: string | null;
 }
 
+/** The name and avatar a webhook message is sent under (a subscription's webhook identity). */
+export interface Identity {
+  readonly name: string;
+  readonly avatarUrl: string | null;
+}
+
+/**
+ * Where a webhook message goes: the webhook's channel itself (null), a thread of that channel, or a
+ * new forum post with its name and tags (the webhook's channel is then a forum).
+ */
+export type WebhookPlace = { readonly threadId: string } | { readonly threadName: string; readonly tags: readonly string[] } | null;
+
 export interface Poster {
   /** The bot's user id: only its own messages are ever adopted as already posted. */
   botId(): string;
@@ -36,7 +48,7 @@ export interface Poster {
    * starter's id). Made once, never retried on its own (a forum post takes no nonce): when Discord's
    * answer leaves unknown whether it was made (5xx, timeout, connection lost), throws OutcomeUnknown.
    */
-  forumPost(forumId: string, name: string, message: MessageView): Promise<string>;
+  forumPost(forumId: string, name: string, message: MessageView, tags?: readonly string[]): Promise<string>;
   /**
    * A forum post by the bot named `name` (cut as forumPost cuts it) whose starter message has `footer`, if one exists (made
    * by a run that died before recording it, or whose answer was lost; forum posts take no nonce).
@@ -51,7 +63,22 @@ export interface Poster {
     footer: string,
     since?: number,
     onBound?: (threadsSearched: number) => void,
+    /** Whose posts are the bot's own: the bot, and its webhook when it posts through one. Default the bot alone. */
+    owners?: readonly string[],
   ): Promise<string | null>;
+  /**
+   * The id of the bot's webhook in `channelId` (a text channel or forum), found among the channel's
+   * webhooks or made. Needs Manage Webhooks there: without it throws TargetGone saying so.
+   */
+  webhookId(channelId: string): Promise<string>;
+  /**
+   * Sends `message` through the bot's webhook in `channelId` under `identity`, into `place`; returns
+   * the message's id (a forum post's, which is its thread's). Made once, never retried on its own (a
+   * webhook takes no nonce): when Discord's answer leaves unknown whether it was made, throws OutcomeUnknown.
+   */
+  sendAs(channelId: string, identity: Identity, message: MessageView, place: WebhookPlace): Promise<string>;
+  /** Edits a message the bot's webhook in `channelId` sent; `threadId` when the message is in a thread (a forum post's starter included). */
+  editAs(channelId: string, messageId: string, message: MessageView, threadId: string | null): Promise<void>;
   edit(channelId: string, messageId: string, message: MessageView): Promise<void>;
   /** Messages after `afterId` (all recent ones when null), oldest first, at most `limit` (≤ 100). */
   after(channelId: string, afterId: string | null, limit: number): Promise<PostedMessage[]>;

@@ -10,7 +10,9 @@ import { type APIChannel, type APIMessage, type APIThreadChannel, RESTJSONErrorC
 import { DiscordAPIError, HTTPError, REST, Routes } from 'discord.js';
 import { errorMessage } from '../../core/errors.ts';
 import { NotInDiscord, OutcomeUnknown, type Poster, TargetGone } from '../../app/delivery/poster.ts';
+import { LIMITS } from './limits.ts';
 import { messageDigest, renderMessage, renderNonce, renderThreadName } from './render.ts';
+import { webhookPoster } from './webhooks.ts';
 
 /** About the whole channel, not one message (threads take their channel's). */
 const NO_ACCESS = new Set<number>([
@@ -24,7 +26,7 @@ const ARCHIVE_MINUTES = 10080;
 /** Pages of 100 archived threads searched for a forum post, at most: older ones are not looked at. */
 const ARCHIVED_PAGES = 10;
 
-async function call<T>(what: string, channelId: string, request: () => Promise<unknown>): Promise<T> {
+export async function call<T>(what: string, channelId: string, request: () => Promise<unknown>): Promise<T> {
   try {
     return (await request()) as T;
   } catch (error) {
@@ -69,9 +71,11 @@ export function discordPoster(rest: REST, botId: () => string, token: string): P
   // discord.js retries a 5xx or a timeout by itself; a forum post Discord made before failing to
   // answer would be made twice. Those go through this client, and the engine looks before retrying.
   const once = new REST({ ...rest.options, retries: 0 }).setToken(token);
+  const { readable, ...webhooks } = webhookPoster(rest, once, botId, call);
   return {
     botId,
     digest: messageDigest,
+    ...webhooks,
     async send(channelId, message, nonce, signal) {
       // fail_if_not_exists false: a parent message deleted by a moderator never blocks the thread.
       const reply = message.replyTo !== undefined && { message_reference: { message_id: message.replyTo, fail_if_not_exists: false } };
@@ -93,8 +97,14 @@ export function discordPoster(rest: REST, botId: () => string, token: string): P
         throw error;
       }
     },
-    async forumPost(forumId, name, message) {
-      const body = { name: renderThreadName(name), auto_archive_duration: ARCHIVE_MINUTES, message: renderMessage(message) };
+    async forumPost(forumId, name, message, tags = []) {
+      const applied = tags.slice(0, LIMITS.appliedTags);
+      const body = {
+        name: renderThreadName(name),
+        auto_archive_duration: ARCHIVE_MINUTES,
+        message: renderMessage(message),
+        ...(applied.length > 0 && { applied_tags: applied }),
+      };
       try {
         return (await call<APIChannel>('create a forum post', forumId, () => once.post(Routes.threads(forumId), { body }))).id;
       } catch (error) {
@@ -108,9 +118,10 @@ export function discordPoster(rest: REST, botId: () => string, token: string): P
         throw new OutcomeUnknown(`${what}; the post may exist all the same`, { cause: error });
       }
     },
-    async findForumPost(guildId, forumId, name, footer, since, onBound) {
+    async findForumPost(guildId, forumId, name, footer, since, onBound, owners) {
       const shown = renderThreadName(name);
-      const candidate = (t: APIThreadChannel): boolean => t.parent_id === forumId && t.name === shown && t.owner_id === botId();
+      const own = new Set(owners ?? [botId()]);
+      const candidate = (t: APIThreadChannel): boolean => t.parent_id === forumId && t.name === shown && own.has(t.owner_id ?? '');
       const { threads } = await call<{ threads: APIThreadChannel[] }>('list threads', forumId, () => rest.get(Routes.guildActiveThreads(guildId)));
       for (const thread of threads.filter(candidate)) if (await startedWith(thread.id, footer)) return thread.id;
       // A post left unrecorded longer than its auto-archive time is archived: page back to the attempt.
@@ -137,7 +148,8 @@ export function discordPoster(rest: REST, botId: () => string, token: string): P
     async after(channelId, afterId, limit) {
       const query = new URLSearchParams({ limit: String(Math.min(limit, 100)) });
       if (afterId) query.set('after', afterId);
-      const messages = await call<APIMessage[]>('read messages', channelId, () => rest.get(Routes.channelMessages(channelId), { query }));
+      const read = await call<APIMessage[]>('read messages', channelId, () => rest.get(Routes.channelMessages(channelId), { query }));
+      const messages = await Promise.all(read.map(readable));
       return messages
         .map((m) => ({ id: m.id, authorId: m.author.id, content: m.content, footer: m.embeds[0]?.footer?.text ?? null }))
         .sort((x, y) => (BigInt(x.id) < BigInt(y.id) ? -1 : 1));
@@ -150,7 +162,8 @@ export function discordPoster(rest: REST, botId: () => string, token: string): P
   /** Whether the thread's starter message carries `footer`; a deleted starter (or thread) is not it. */
   async function startedWith(threadId: string, footer: string): Promise<boolean> {
     try {
-      const starter = (await rest.get(Routes.channelMessage(threadId, threadId))) as APIMessage;
+      // A starter the bot's webhook made comes without its embeds unless read through the webhook.
+      const starter = await readable((await rest.get(Routes.channelMessage(threadId, threadId))) as APIMessage);
       return starter.embeds[0]?.footer?.text === footer;
     } catch (error) {
       // Another post of the same name whose starter (or thread) was deleted: not the one sought, and no reason to pause.

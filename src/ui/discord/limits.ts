@@ -32,6 +32,10 @@ export const LIMITS = {
   choiceName: 100,
   customId: 100,
   nonce: 25,
+  /** A webhook's name, and the username a webhook message is sent under. */
+  webhookName: 80,
+  /** Tags on one forum post. */
+  appliedTags: 5,
 } as const;
 
 /**

@@ -12,6 +12,7 @@ import {
   type APIEmbed,
   type APIMessageTopLevelComponent,
   type RESTPostAPIChannelMessageJSONBody,
+  type RESTPostAPIWebhookWithTokenJSONBody,
   ButtonStyle,
   ComponentType,
   MessageFlags,
@@ -19,7 +20,7 @@ import {
 import type { MessageReplyOptions } from 'discord.js';
 import type { EmbedView, MessageView, View } from '../../core/view.ts';
 import type { StateCodec } from './custom-id.ts';
-import { LIMITS, fitContent, fitEmbeds } from './limits.ts';
+import { LIMITS, fitContent, fitEmbeds, httpUrl } from './limits.ts';
 import { truncate } from '../../core/text/truncate.ts';
 
 export interface MessagePayload {
@@ -117,16 +118,45 @@ function messageBody(view: MessageView): { content?: string; embeds?: APIEmbed[]
   return body;
 }
 
-/** A message the bot posts by itself (delivery's posts and comments), as the body of Discord's REST call. */
+/** Discord's snowflakes: a ping names nothing else, so no text from elsewhere can slip into the mentions. */
+const SNOWFLAKE = /^\d{17,20}$/;
+/** Discord takes at most 100 ids of each kind in allowed_mentions. */
+const MAX_PINGED = 100;
+
+/** The view's pings, checked: snowflakes only, each once, at most 100 of a kind. */
+function pinged(view: MessageView): { roles: string[]; users: string[] } | null {
+  if (!view.ping) return null;
+  const ids = (list: readonly string[]): string[] => [...new Set(list.filter((id) => SNOWFLAKE.test(id)))].slice(0, MAX_PINGED);
+  const roles = ids(view.ping.roles);
+  const users = ids(view.ping.users);
+  return roles.length + users.length > 0 ? { roles, users } : null;
+}
+
+/**
+ * A message the bot posts by itself (delivery's posts and comments), as the body of Discord's REST
+ * call. Its text pings no one; a view's `ping` (a subscription's mention rules, on an article's post
+ * only) goes at the start of its content, and allowed_mentions lets through exactly those ids.
+ */
 export function renderMessage(view: MessageView): RESTPostAPIChannelMessageJSONBody {
-  return { ...messageBody(view), allowed_mentions: NO_PINGS };
+  const ping = pinged(view);
+  if (!ping) return { ...messageBody(view), allowed_mentions: NO_PINGS };
+  const mentions = [...ping.roles.map((id) => `<@&${id}>`), ...ping.users.map((id) => `<@${id}>`)].join(' ');
+  // The pings first: a cut at Discord's 2,000 characters takes the end of the text, never a ping.
+  const content = view.content ? `${mentions}\n${view.content}` : mentions;
+  return { ...messageBody({ ...view, content }), allowed_mentions: { parse: [], roles: ping.roles, users: ping.users } };
+}
+
+/** A message sent through a webhook under `name` (cut to Discord's 80 characters) and, when given, the avatar at `avatarUrl`. */
+export function renderWebhookMessage(view: MessageView, name: string, avatarUrl: string | null): RESTPostAPIWebhookWithTokenJSONBody {
+  const avatar = httpUrl(avatarUrl);
+  return { ...renderMessage(view), username: fit(name, LIMITS.webhookName), ...(avatar !== undefined && { avatar_url: avatar }) };
 }
 
 /**
  * A short digest of what `view` shows once rendered: delivery stores it with each post and edits the
  * post when it changes, so a post is edited exactly when what Discord would show changes, not when
  * only text beyond a cut does. Taken over the JSON of the fitted content and embeds, as it has always
- * been: a change here edits every post once.
+ * been: a change here edits every post once. Pings are not in it: who a post pings never edits it.
  */
 export function messageDigest(view: MessageView): string {
   return createHash('sha256')
