@@ -115,7 +115,7 @@ export function fetchProblem(reason: string, failure: FetchFailure, url: string,
 
 function hostOf(url: string): string {
   try {
-    return new URL(url).host;
+    return new URL(url).hostname;
   } catch {
     return url;
   }

@@ -34,11 +34,13 @@ export function utcMinute(iso: string): string {
   return `${iso.slice(0, 16).replace('T', ' ')} UTC`;
 }
 
-/** A span of time in round words: `40 minutes`, `3 hours`, `2 days`. */
+/** A span of time in words, to the minute under two days: `40 minutes`, `2 hours 29 minutes`, `3 days 4 hours`. */
 export function span(ms: number): string {
+  const unit = (n: number, word: string): string => (n === 0 ? '' : `${n} ${word}${n === 1 ? '' : 's'}`);
+  const both = (a: string, b: string): string => [a, b].filter(Boolean).join(' ');
   const minutes = Math.max(1, Math.round(ms / 60_000));
-  if (minutes < 90) return `${minutes} minute${minutes === 1 ? '' : 's'}`;
-  const hours = Math.round(minutes / 60);
-  if (hours < 48) return `${hours} hours`;
-  return `${Math.round(hours / 24)} days`;
+  if (minutes < 60) return unit(minutes, 'minute');
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return both(unit(hours, 'hour'), unit(minutes % 60, 'minute'));
+  return both(unit(Math.floor(hours / 24), 'day'), unit(hours % 24, 'hour'));
 }
