@@ -92,6 +92,17 @@ describe('GIVEN a bad time zone, locale or date format', () => {
   });
 });
 
+describe('GIVEN a thread name that would change as comments come in', () => {
+  it('THEN {comments} and {quote} are refused there (a thread is named once, and a forum post found again by its name)', () => {
+    const why = 'changes as comments come in, but a thread is named once, and delivery finds a forum post again after a crash by its name';
+    expect(lines({ threadName: '{title} ({comments} comments) {quote|max:20} {comments}' })).toEqual([
+      `threadName: {comments} ${why}: use it in the content or description instead`,
+      `threadName: {quote} ${why}: use it in the content or description instead`,
+    ]);
+    expect(lines({ content: '{comments} comments', description: '> {quote}', threadName: '{source}: {title} ({published:yyyy-LL-dd})' })).toEqual([]);
+  });
+});
+
 describe('GIVEN a good template', () => {
   it('THEN there is nothing to report', () => {
     expect(

@@ -34,6 +34,12 @@ export function checkTemplate(template: PostTemplate, article: Article): Templat
     if (text === undefined) continue;
     for (const p of parseTemplate(text).problems) problems.push({ field, reason: `column ${p.column}: ${p.reason}` });
   }
+  for (const name of changing(template.threadName)) {
+    problems.push({
+      field: 'threadName',
+      reason: `{${name}} changes as comments come in, but a thread is named once, and delivery finds a forum post again after a crash by its name: use it in the content or description instead`,
+    });
+  }
   const format = template.dateFormat === undefined ? null : formatProblem(template.dateFormat);
   if (format) problems.push({ field: 'dateFormat', reason: `column ${format.offset + 1}: ${format.reason}` });
   const zone = template.timezone === undefined ? null : zoneProblem(template.timezone);
@@ -42,6 +48,16 @@ export function checkTemplate(template: PostTemplate, article: Article): Templat
   if (locale) problems.push({ field: 'locale', reason: locale });
   const parsed = new Set(TEXT_FIELDS.filter((f) => template[f] !== undefined && !problems.some((p) => p.field === f)));
   return [...problems, ...limitProblems(template, article, parsed)];
+}
+
+/** Placeholders whose text moves with the discussion: {comments} and {quote} (the most-quoted passage). */
+const CHANGING: ReadonlySet<string> = new Set(['comments', 'quote']);
+
+/** The placeholders of `text` that change as comments come in, each once. */
+function changing(text: string | undefined): string[] {
+  if (text === undefined) return [];
+  const names = parseTemplate(text).pieces.flatMap((p) => (p.kind === 'placeholder' && CHANGING.has(p.name) ? [p.name] : []));
+  return [...new Set(names)];
 }
 
 /** Each text the operator set (and that parsed) that is over Discord's limit with `article`, by how much. */
