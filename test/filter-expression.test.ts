@@ -235,6 +235,20 @@ describe('GIVEN verdicts to explain', () => {
     expect(compile('   ').test(SAMPLE)).toStrictEqual({ pass: true, because: 'no filter' });
   });
 
+  it('THEN the quote around a match is the original text, however folding changed its length', () => {
+    const a = article({
+      title: 'Zürich',
+      text: `${'Ｆｕｌｌ ｗｉｄｔｈ '.repeat(6)}der ﬁnale Café-Besuch in Zürich war teuer, sagte ΟΔΟΣ. ${'und so weiter '.repeat(5)}`,
+    });
+    expect(compile('body has "cafe besuch"').test(a).because).toBe(
+      'passed: body has "cafe besuch" (found: "…ｌｌ ｗｉｄｔｈ Ｆｕｌｌ ｗｉｄｔｈ der ﬁnale Café-Besuch in Zürich war teuer, sagte ΟΔ…")',
+    );
+    expect(compile('body contains "E-BES" and body has "finale"').test(a).pass).toBe(true);
+    expect(compile('body has οδος').test(a).because).toBe(
+      'passed: body has οδος (found: "…ch in Zürich war teuer, sagte ΟΔΟΣ. und so weiter und so weiter …")',
+    );
+  });
+
   it('THEN explain lists every test in order with true or false, also those the verdict did not need', () => {
     const filter = compile('(nato or bitcoin) and not author = x and comments >= 2');
     expect(filter.test(SAMPLE).pass).toBe(true);

@@ -4,6 +4,7 @@
  * at most the start of an article, so its cost per article is bounded whatever the article holds.
  */
 import type { Article } from '../../core/model.ts';
+import { findPhrase, fold, wordsOf } from '../filters/fold.ts';
 import { compileUserPattern, PatternError } from './user-pattern.ts';
 
 export type Filter = (article: Pick<Article, 'title' | 'body'>) => boolean;
@@ -51,10 +52,6 @@ export function filterTexts(article: Pick<Article, 'title' | 'body'>): string[] 
   return texts.map(asciiSpaces);
 }
 
-function fold(text: string): string {
-  return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
-}
-
 function patternFilter(pattern: string, flags: string): Filter {
   try {
     const compiled = compileUserPattern(pattern, flags);
@@ -76,19 +73,14 @@ export function parseFilter(input: string | null): Filter {
   if (text === '') return () => true;
   const regex = REGEX.exec(text);
   if (regex) return patternFilter(regex[1] ?? '', regex[2] ?? '');
+  // Whole words compared as words (fold.ts), never through a regular expression built from what was typed.
   const phrases = text
     .split(',')
-    .map(
-      (p) =>
-        fold(p)
-          .match(/[\p{L}\p{N}]+/gu)
-          ?.join(' ') ?? '',
-    )
-    .filter(Boolean);
+    .map((p) => wordsOf(fold(p)).map((w) => w.text))
+    .filter((words) => words.length > 0);
   if (phrases.length === 0) throw new FilterError(`"${text}" has no words to match`);
-  const patterns = phrases.map((p) => new RegExp(`(?<![\\p{L}\\p{N}])${p.replace(/ /g, '[^\\p{L}\\p{N}]+')}(?![\\p{L}\\p{N}])`, 'u'));
   return (a) => {
-    const texts = filterTexts(a).map(fold);
-    return patterns.some((p) => texts.some((t) => p.test(t)));
+    const texts = filterTexts(a).map((t) => wordsOf(fold(t)));
+    return phrases.some((p) => texts.some((words) => findPhrase(words, p) >= 0));
   };
 }

@@ -4,7 +4,7 @@
  * that settled it is the one named.
  */
 import { type Reading, LONG_FIELDS, type TextFieldName } from './fields.ts';
-import { type Folded, type Word, findPhrase, foldWhole, foldWithMap, wordsOf } from './fold.ts';
+import { type Word, findPhrase, fold, foldWhole, foldWithMap, wordsOf } from './fold.ts';
 import type { Node, TestNode } from './parse.ts';
 import { agoText } from './values.ts';
 
@@ -126,29 +126,36 @@ function textTest(test: TestNode, field: TextFieldName, reading: Reading): TestR
 }
 
 /** Where in `piece` (original offsets) the test's value is, or null. */
-function find(test: TestNode, piece: string, foldedPiece: () => Folded, wordsOfPiece: () => Word[]): [number, number] | null {
+function find(test: TestNode, piece: string, foldedPiece: () => string, wordsOfPiece: () => Word[]): [number, number] | null {
   const v = test.value;
   if (v.kind === 'regex') {
     const m = v.pattern.matcher(piece);
     return m.find() ? [m.start(), m.end()] : null;
   }
   if (v.kind !== 'text') return null;
-  const f = foldedPiece();
   if (test.op === 'contains') {
-    const at = f.text.indexOf(v.folded);
-    return at < 0 ? null : [f.map[at]!, f.map[at + v.folded.length]!];
+    const at = foldedPiece().indexOf(v.folded);
+    return at < 0 ? null : original(piece, foldedPiece(), at, at + v.folded.length);
   }
   const ws = wordsOfPiece();
   const at = findPhrase(ws, v.words);
-  return at < 0 ? null : [f.map[ws[at]!.start]!, f.map[ws[at + v.words.length - 1]!.end]!];
+  return at < 0 ? null : original(piece, foldedPiece(), ws[at]!.start, ws[at + v.words.length - 1]!.end);
 }
 
-function folded(reading: Reading, field: string, i: number, piece: string): Folded {
-  return reading.once(`folded:${field}:${i}`, () => foldWithMap(piece));
+/** Folded offsets back in the original, worked out only for a match (the map costs more than the search). */
+function original(piece: string, folded: string, start: number, end: number): [number, number] {
+  const mapped = foldWithMap(piece);
+  // The two foldings agree (fold.ts); should they ever not, quote from the start rather than misplace.
+  if (mapped.text !== folded) return [0, Math.min(piece.length, end - start)];
+  return [mapped.map[start]!, mapped.map[end]!];
+}
+
+function folded(reading: Reading, field: string, i: number, piece: string): string {
+  return reading.once(`folded:${field}:${i}`, () => fold(piece));
 }
 
 function words(reading: Reading, field: string, i: number, piece: string): Word[] {
-  return reading.once(`words:${field}:${i}`, () => wordsOf(folded(reading, field, i, piece).text));
+  return reading.once(`words:${field}:${i}`, () => wordsOf(folded(reading, field, i, piece)));
 }
 
 /** `title is "…"`, `categories are "a", "b"`: a field's value as an explanation shows it. */
