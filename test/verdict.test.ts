@@ -113,24 +113,29 @@ function memoryPoster(clock: () => Date): Poster & { sent: { channelId: string; 
   let n = 0;
   const sent: { channelId: string; message: MessageView }[] = [];
   const id = (): string => (BigInt(snowflakeAt(clock().getTime())) + BigInt(++n)).toString();
-  return {
+  // Built apart from the return, so the webhook methods are checked against Poster only where it has them.
+  const poster = {
     sent,
     botId: () => '1',
-    digest: (m) => createHash('sha256').update(JSON.stringify(m)).digest('base64url').slice(0, 16),
-    send: (channelId, message) => {
+    digest: (m: MessageView) => createHash('sha256').update(JSON.stringify(m)).digest('base64url').slice(0, 16),
+    send: (channelId: string, message: MessageView) => {
       sent.push({ channelId, message });
       return Promise.resolve(id());
     },
-    startThread: (_c, messageId) => Promise.resolve(messageId),
-    forumPost: (forumId, _name, message) => {
+    startThread: (_c: string, messageId: string) => Promise.resolve(messageId),
+    forumPost: (forumId: string, _name: string, message: MessageView) => {
       sent.push({ channelId: forumId, message });
       return Promise.resolve(id());
     },
     findForumPost: () => Promise.resolve(null),
+    webhookId: () => Promise.reject(new Error('these subscriptions post as the bot')),
+    sendAs: () => Promise.reject(new Error('these subscriptions post as the bot')),
+    editAs: () => Promise.reject(new Error('these subscriptions post as the bot')),
     edit: () => Promise.resolve(),
     after: () => Promise.resolve([]),
     checkChannel: () => Promise.resolve(),
   };
+  return poster;
 }
 
 describe.each(Object.keys(stateBackends))('GIVEN subscriptions and delivery progress on %s', (backend) => {
