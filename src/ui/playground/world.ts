@@ -7,7 +7,7 @@ import { PermissionFlagsBits, type APIUser } from 'discord-api-types/v10';
 import type { SlashCommand } from '../discord/command.ts';
 import type { DiscordConfig } from '../../config.ts';
 import { deployCommands } from '../discord/deploy.ts';
-import { DEFAULT_MEMBER_PERMISSIONS, FakeDiscord, type FakeDiscordOptions } from '@paperboy/fake-discord';
+import { DEFAULT_BOT_PERMISSIONS, DEFAULT_MEMBER_PERMISSIONS, FakeDiscord, type FakeDiscordOptions } from '@paperboy/fake-discord';
 
 export interface World {
   readonly fake: FakeDiscord;
@@ -24,10 +24,15 @@ export async function createWorld(commands: readonly SlashCommand[], options: Fa
   // Message Content on, as a server that wants live threads would have it.
   const fake = await FakeDiscord.start({ messageContentIntent: true, ...options });
   try {
-    const guild = fake.createGuild({ name: GUILD_NAME });
+    // Manage Webhooks, so a subscription with its own name and avatar can be tried; the forum has tags to choose by filter.
+    const guild = fake.createGuild({ name: GUILD_NAME, botPermissions: DEFAULT_BOT_PERMISSIONS | PermissionFlagsBits.ManageWebhooks });
     fake.createChannel(guild.id, { name: 'news' });
     fake.createChannel(guild.id, { name: 'general' });
-    fake.createChannel(guild.id, { name: 'discussions', type: 'forum' });
+    const forum = fake.createChannel(guild.id, { name: 'discussions', type: 'forum' });
+    fake.setForumTags(
+      forum.id,
+      ['Politics', 'Markets', 'Science', 'Sport'].map((name) => ({ name })),
+    );
     const me = fake.createUser({ username: 'you', globalName: 'You' });
     fake.addMember(guild.id, me.id, { permissions: DEFAULT_MEMBER_PERMISSIONS | PermissionFlagsBits.ManageGuild });
     const discord = { token: fake.botToken, applicationId: fake.applicationId, guildId: guild.id, apiUrl: fake.apiUrl, messageContent: true };

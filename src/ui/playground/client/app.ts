@@ -84,16 +84,21 @@ async function act(done: Promise<unknown>): Promise<void> {
 }
 
 function learn(message: APIMessage): void {
-  users.set(message.author.id, message.author);
+  // A webhook's author is the webhook under the name each message gave: no user to name in mentions.
+  if (message.webhook_id === undefined || message.interaction_metadata) users.set(message.author.id, message.author);
 }
 
 function drawSidebar(): void {
   renderSidebar(sidebar, [...channels.values()], { openId, unread, open: (id) => void openChannel(id) });
 }
 
-/** Discord groups a message under the one before when the same author wrote it within minutes. */
+/**
+ * Discord groups a message under the one before when the same author wrote it within minutes; a
+ * webhook's messages only under the same name, since each may give its own.
+ */
 function grouped(message: APIMessage, before: APIMessage | undefined): boolean {
   if (!before || before.author.id !== message.author.id || message.interaction_metadata || before.interaction_metadata) return false;
+  if (before.author.username !== message.author.username) return false;
   return Date.parse(message.timestamp) - Date.parse(before.timestamp) < 7 * 60_000;
 }
 

@@ -301,7 +301,13 @@ export function renderMessage(message: APIMessage, ctx: MessageContext, options:
   const body = el('div', 'message-body');
   if (!grouped) {
     const line = el('div', 'author-line');
-    line.append(el('span', 'author', displayName(message.author)));
+    const author = el('span', 'author', displayName(message.author));
+    // A webhook message shows the name it was sent under, as Discord shows it; the tooltip says how it came.
+    if (message.webhook_id !== undefined && !message.interaction_metadata) {
+      author.title = `${displayName(message.author)}, sent through a webhook`;
+      article.dataset.webhook = message.webhook_id;
+    }
+    line.append(author);
     if (message.author.bot) line.append(el('span', 'bot-tag', 'APP'));
     line.append(timeElement(message.timestamp, 'timestamp'));
     body.append(line);
