@@ -38,10 +38,11 @@ export interface PeriodArticles {
  * Whether an article passes the subscription's keywords and filter expression. Throws the keyword
  * FilterError or the expression's FilterSyntaxError when either is no longer accepted.
  */
-export function subscriptionTest(sub: Pick<Subscription, 'keywords' | 'options'>): (a: Article) => boolean {
+export function subscriptionTest(sub: Pick<Subscription, 'keywords' | 'options'>, now: () => Date): (a: Article) => boolean {
   const keywords = parseFilter(sub.keywords);
   const text = sub.options?.filter?.trim() ?? '';
-  const expression = text === '' ? null : compileExpression(text);
+  // Relative dates in it (`published > 7d`) count back from the digest's clock.
+  const expression = text === '' ? null : compileExpression(text, { now });
   return (a) => keywords(a) && (expression === null || expression.test(a).pass);
 }
 
@@ -49,8 +50,13 @@ function inSpan(t: number | null, span: Span): boolean {
   return t !== null && t >= span.start && t < span.end;
 }
 
-export async function periodArticles(store: Store, sub: Pick<Subscription, 'source' | 'keywords' | 'options'>, span: Span): Promise<PeriodArticles> {
-  const test = subscriptionTest(sub);
+export async function periodArticles(
+  store: Store,
+  sub: Pick<Subscription, 'source' | 'keywords' | 'options'>,
+  span: Span,
+  now: () => Date,
+): Promise<PeriodArticles> {
+  const test = subscriptionTest(sub, now);
   const source = sub.source?.toLowerCase() ?? null;
   const listed: ArticleSummary[] = [];
   let read = 0;

@@ -12,6 +12,8 @@ import type { BotState } from '../../adapters/store/state.ts';
 import { errorMessage } from '../../core/errors.ts';
 import type { Poster } from '../delivery/poster.ts';
 import { leaseName } from '../lease-name.ts';
+import { FilterError } from '../delivery/filter.ts';
+import { FilterSyntaxError } from '../filters/expression.ts';
 import { type DigestPeriod, DigestSettingsError, describePeriod, duePeriod } from './due.ts';
 import { periodArticles } from './gather.ts';
 import { digestSummary, mostQuoted } from './pick.ts';
@@ -62,7 +64,7 @@ async function itemsFor(deps: DigestDeps, sub: Subscription, ranked: ReturnType<
 async function postPeriod(deps: DigestDeps, sub: Subscription, period: DigestPeriod): Promise<DigestOutcome> {
   const fields = { guild: sub.guildId, channel: sub.channelId, period: describePeriod(period) };
   const span = { start: period.start.toMillis(), end: period.end.toMillis() };
-  const { articles, bounded } = await periodArticles(deps.store, sub, span);
+  const { articles, bounded } = await periodArticles(deps.store, sub, span, deps.now);
   if (bounded) deps.log.info({ ...fields, read: articles.length }, 'digest: the period has more articles than one digest reads; the most commented were read');
   if (articles.length === 0) {
     // Nothing is posted for an empty period: a line saying "no articles" every day would be noise in
@@ -101,6 +103,8 @@ export async function runDigest(deps: DigestDeps, listed: Subscription, holder: 
   } catch (error) {
     if (error instanceof DigestSettingsError)
       deps.log.warn({ ...fields, reason: error.message }, 'digest skipped: its settings cannot be used; set them again');
+    else if (error instanceof FilterError || error instanceof FilterSyntaxError)
+      deps.log.warn({ ...fields, reason: error.message }, 'digest skipped: the subscription’s keywords or filter are no longer accepted; set them again');
     else deps.log.warn({ ...fields, err: error, reason: errorMessage(error) }, 'digest failed; the next run tries again');
     return 'failed';
   }
