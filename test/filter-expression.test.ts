@@ -60,7 +60,8 @@ describe('GIVEN a filter with a mistake', () => {
     ['comments > many', 12, '`comments` compares with a whole number such as 10, not `many`'],
     ['published = 7d', 13, 'a time ago is one instant: use `>` (newer than) or `<` (older than) with `7d`'],
     ['title has "!!!"', 11, '`has` looks for whole words, and `!!!` has no letters or digits (use `contains` for other characters)'],
-    ['title & bitcoin', 7, '`&` alone is not an operator: write `&&`, or `and`'],
+    ['title & bitcoin', 7, '`&` alone is not an operator: write `&&` or `and`, or put text with `&` in quotes'],
+    ['"🚀 launch" titel', 12, 'expected `and` or `or` before `titel`'],
     ['title = "x" = 3', 13, 'unexpected `=` here: an operator follows a field name, such as `comments = 10`'],
   ])('THEN %j fails at column %i: %s', (text, column, reason) => {
     const e = mistake(text);
@@ -101,6 +102,14 @@ describe('GIVEN a filter with a mistake', () => {
     expect(e.code).toBe('bad-option');
     expect(e.message).toBe('filter: column 16: expected a value after `contains`');
     expect(describeError(e)).toBe(['title contains and source = x', '               ^', 'column 16: expected a value after `contains`'].join('\n'));
+    // Columns count characters: the rocket is one, and the caret sits under the mistake.
+    expect(describeError(mistake('title has "🚀" and "🚀 x" & y'))).toBe(
+      [
+        'title has "🚀" and "🚀 x" & y',
+        '                        ^',
+        'column 25: `&` alone is not an operator: write `&&` or `and`, or put text with `&` in quotes',
+      ].join('\n'),
+    );
     const long = mistake(`${'bitcoin or '.repeat(10)}titel has x`);
     expect(describeError(long).split('\n')).toStrictEqual([
       '…oin or bitcoin or bitcoin or bitcoin or titel has x',

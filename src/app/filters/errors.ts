@@ -14,6 +14,11 @@ export class FilterSyntaxError extends UserError {
   }
 }
 
+/** The 1-based column of UTF-16 offset `offset` in `text`, counting characters (an emoji is one). */
+export function columnOf(text: string, offset: number): number {
+  return Array.from(text.slice(0, offset)).length + 1;
+}
+
 /** Characters of the expression shown on each side of the mistake; a longer one is cut with `…`. */
 const AROUND = 40;
 
@@ -28,12 +33,12 @@ const AROUND = 40;
  * ```
  */
 export function describeError(e: FilterSyntaxError): string {
-  const flat = e.expression.replace(/[\t\n\r]/g, ' ');
-  const at = Math.min(Math.max(e.column - 1, 0), flat.length);
+  const chars = Array.from(e.expression.replace(/[\t\n\r]/g, ' '));
+  const at = Math.min(Math.max(e.column - 1, 0), chars.length);
   const from = Math.max(at - AROUND, 0);
-  const to = Math.min(at + AROUND, flat.length);
+  const to = Math.min(at + AROUND, chars.length);
   const head = from > 0 ? '…' : '';
-  const line = `${head}${flat.slice(from, to)}${to < flat.length ? '…' : ''}`;
+  const line = `${head}${chars.slice(from, to).join('')}${to < chars.length ? '…' : ''}`;
   const caret = `${' '.repeat(head.length + at - from)}^`;
   return `${line}\n${caret}\ncolumn ${e.column}: ${e.reason}`;
 }

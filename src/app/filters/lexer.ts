@@ -3,7 +3,7 @@
  * them apart by place), quoted strings, /regex/flags, parentheses and the symbol operators. Each
  * token keeps its 1-based column and its span, so errors and explanations can point at what was typed.
  */
-import { FilterSyntaxError } from './errors.ts';
+import { FilterSyntaxError, columnOf } from './errors.ts';
 
 export type TokenKind = 'word' | 'string' | 'regex' | 'open' | 'close' | 'symbol' | 'end';
 
@@ -13,9 +13,9 @@ export interface Token {
   readonly value: string;
   /** A regex's flags; empty otherwise. */
   readonly flags: string;
-  /** 1-based column of the token's first character. */
+  /** 1-based column of the token's first character, in characters (code points) as a person counts them. */
   readonly column: number;
-  /** Offsets into the expression: `text.slice(start, end)` is the token as typed. */
+  /** UTF-16 offsets into the expression: `text.slice(start, end)` is the token as typed. */
   readonly start: number;
   readonly end: number;
 }
@@ -30,7 +30,14 @@ const FLAG = /^[a-z]$/;
 export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
-  const make = (kind: TokenKind, value: string, start: number, end: number, flags = ''): Token => ({ kind, value, flags, column: start + 1, start, end });
+  const make = (kind: TokenKind, value: string, start: number, end: number, flags = ''): Token => ({
+    kind,
+    value,
+    flags,
+    column: columnOf(text, start),
+    start,
+    end,
+  });
   while (i < text.length) {
     const c = text[i]!;
     if (/\s/.test(c)) {
@@ -57,7 +64,11 @@ export function tokenize(text: string): Token[] {
         continue;
       }
       if (c === '&' || c === '|')
-        throw new FilterSyntaxError(i + 1, `\`${c}\` alone is not an operator: write \`${c}${c}\`, or \`${c === '&' ? 'and' : 'or'}\``, text);
+        throw new FilterSyntaxError(
+          columnOf(text, i),
+          `\`${c}\` alone is not an operator: write \`${c}${c}\` or \`${c === '&' ? 'and' : 'or'}\`, or put text with \`${c}\` in quotes`,
+          text,
+        );
       while (i < text.length && !WORD_END.has(text[i]!)) i++;
       tokens.push(make('word', text.slice(start, i), start, i));
     }
@@ -79,7 +90,7 @@ function quoted(text: string, start: number, quote: string): { value: string; en
       value += c;
     }
   }
-  throw new FilterSyntaxError(start + 1, `this quote (${quote}) is never closed`, text);
+  throw new FilterSyntaxError(columnOf(text, start), `this quote (${quote}) is never closed`, text);
 }
 
 /** `/pattern/flags` from `start`; a `/` inside a character class or after a backslash does not close it. */
@@ -94,9 +105,9 @@ function regex(text: string, start: number): { pattern: string; flags: string; e
       let end = i + 1;
       while (end < text.length && FLAG.test(text[end]!)) end++;
       const pattern = text.slice(start + 1, i);
-      if (pattern === '') throw new FilterSyntaxError(start + 1, 'this regular expression is empty (`//`)', text);
+      if (pattern === '') throw new FilterSyntaxError(columnOf(text, start), 'this regular expression is empty (`//`)', text);
       return { pattern, flags: text.slice(i + 1, end), end };
     }
   }
-  throw new FilterSyntaxError(start + 1, 'this regular expression is never closed: end it with `/` (and flags such as `i`)', text);
+  throw new FilterSyntaxError(columnOf(text, start), 'this regular expression is never closed: end it with `/` (and flags such as `i`)', text);
 }
