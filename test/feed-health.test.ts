@@ -14,6 +14,7 @@ import { noticeFeedHealth } from '../src/app/feeds/health.ts';
 import { resumeFeed } from '../src/app/feeds/manage.ts';
 import { type PollOptions, type PollResult, pollFeeds, pollOne } from '../src/app/feeds/poll.ts';
 import { FeedRegistry } from '../src/app/feeds/registry.ts';
+import type { ArticleSink } from '../src/adapters/store/contract.ts';
 import type { Article } from '../src/core/model.ts';
 import type { Subscription } from '../src/core/state.ts';
 import type { MessageView } from '../src/core/view.ts';
@@ -74,7 +75,10 @@ const T0 = Date.parse('2026-12-01T08:00:00Z');
 // Generous: the machine may be busy; only /silent is given a short timeout.
 const limits = { allow: parseAllowList('127.0.0.1'), timeoutMs: 10_000 };
 /** Stores nothing: these tests look at feeds' state, not articles. */
-const sink = { upsertMany: (items: readonly Article[]) => Promise.resolve(items.map(() => 'added' as const)) };
+const sink: ArticleSink = {
+  upsertMany: (items: readonly Article[]) => Promise.resolve(items.map(() => 'added' as const)),
+  upsert: () => Promise.resolve('added' as const),
+};
 const options = (at: number, extra: Partial<PollOptions> = {}): PollOptions => ({ parse: parseFeed, limits, now: () => new Date(at), ...extra });
 
 function subscription(guildId: string, channelId: string, source: string | null): Subscription {
@@ -99,26 +103,15 @@ function subscription(guildId: string, channelId: string, source: string | null)
   };
 }
 
-/** A poster that records what it is asked to send; nothing else is used by the notices. */
-function recordingPoster(): Poster & { sent: { channelId: string; message: MessageView; nonce: string }[] } {
+/** A poster that records what it is asked to send: the notices use nothing else of one. */
+function recordingPoster(): Pick<Poster, 'send'> & { sent: { channelId: string; message: MessageView; nonce: string }[] } {
   const sent: { channelId: string; message: MessageView; nonce: string }[] = [];
-  const unused = (): never => {
-    throw new Error('not used by feed health');
-  };
   return {
     sent,
-    botId: () => '1',
-    digest: () => '',
     send: (channelId, message, nonce) => {
       sent.push({ channelId, message, nonce });
       return Promise.resolve(String(sent.length));
     },
-    startThread: unused,
-    forumPost: unused,
-    findForumPost: unused,
-    edit: unused,
-    after: unused,
-    checkChannel: unused,
   };
 }
 

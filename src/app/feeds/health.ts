@@ -18,7 +18,8 @@ import { noticeFor, span, utcMinute } from './status.ts';
 
 export interface FeedHealthDeps {
   readonly state: BotState;
-  readonly poster: Poster;
+  /** Only sends: any Poster does. */
+  readonly poster: Pick<Poster, 'send'>;
   readonly log: Logger;
   readonly now: () => Date;
 }
