@@ -127,7 +127,7 @@ describe('GIVEN a subscription with a template', () => {
       expect(e.fake.messages(first?.id ?? '').map((m) => m.content)).toEqual(articleViews(a).comments.map((s) => s.message.content));
       // Hostile article text in the content and the thread name: shown, escaped, and no one pinged.
       expect(second?.content).toBe('📰 New from **\\<@&42> Gazette**: <https://news.example/a>');
-      expect(second?.embeds[0]?.title).toBe(renderThreadName(escape(HOSTILE.title.toUpperCase())));
+      expect(second?.embeds[0]?.title).toBe(escape(HOSTILE.title.toUpperCase()));
       expect(e.fake.channel(second?.id ?? '')?.name).toBe(renderThreadName(`<@&42> Gazette: ${HOSTILE.title}`));
       for (const m of [first, second]) {
         expect(m).toMatchObject({ mention_everyone: false, mentions: [], mention_roles: [] });
@@ -135,6 +135,25 @@ describe('GIVEN a subscription with a template', () => {
       }
       const again = await e.engine.deliver(t, [a, HOSTILE]);
       expect(again.results.map((r) => r.action)).toEqual(['none', 'none']);
+      expect(e.fake.violations).toEqual([]);
+    });
+
+    it('THEN in a forum the post is named by the template, and a templated count is edited as comments arrive', async () => {
+      const e = h;
+      if (!e) throw new Error('the engine did not start');
+      const t = { ...e.target('forum'), options: { template: { content: '{comments} comments so far', threadName: '{source}: {title}' } } };
+      await e.engine.deliver(t, [a]);
+      const [thread] = e.fake.threads(t.channelId);
+      expect(thread?.name).toBe('Coast Gazette: Harbour *reopens*');
+      expect(e.fake.messages(thread?.id ?? '')[0]?.content).toBe('2 comments so far');
+      const more = { ...a, comments: [...a.comments, comment(3, 'Finally.')] };
+      const report = await e.engine.deliver(t, [more]);
+      expect(report.results[0]).toMatchObject({ action: 'append', created: 1, edited: 1, error: null });
+      expect(e.fake.threads(t.channelId).map((th) => th.name)).toEqual(['Coast Gazette: Harbour *reopens*']);
+      expect(e.fake.messages(thread?.id ?? '').map((m) => m.content)).toEqual([
+        '3 comments so far',
+        ...articleViews(more).comments.map((s) => s.message.content),
+      ]);
       expect(e.fake.violations).toEqual([]);
     });
   });
