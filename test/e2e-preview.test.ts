@@ -1,0 +1,188 @@
+/**
+ * End to end, the real discord.js client against the local Discord: /preview's verdicts are what
+ * the following /deliver posts, article by article; a daily cap holds across two runs and the next
+ * UTC day goes on (a fake clock `now`); /test-post posts an article marked as a test and records
+ * nothing, so the next run still posts it as usual.
+ */
+import { PermissionFlagsBits } from 'discord-api-types/v10';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeDiscord, clientOptionsFor } from '@paperboy/fake-discord';
+import { commands } from '../commands/index.ts';
+import { TEST_MARK } from '../commands/test-post.ts';
+import { sqliteBotStorage } from '../src/adapters/store/bot-storage.ts';
+import { SqliteStore } from '../src/adapters/store/sqlite-store.ts';
+import { createFeedParser } from '../src/adapters/feeds/parse-worker.ts';
+import { Subscriptions } from '../src/app/delivery/subscriptions.ts';
+import type { Article } from '../src/core/model.ts';
+import { type Bot, startBot } from '../src/ui/discord/bot.ts';
+import { deployCommands } from '../src/ui/discord/deploy.ts';
+import { article, comment } from './helpers/articles.ts';
+import { TOKEN } from './helpers/bot.ts';
+import { capturedLogger } from './helpers/log.ts';
+
+const ADMIN = PermissionFlagsBits.ManageGuild | PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages;
+
+function harbour(i: number, publishedAt = `2026-12-01T0${i}:00:00Z`): Article {
+  return article({
+    title: `Harbour news ${i}`,
+    source: 'Coast Gazette',
+    text: `The harbour opened berth ${i} on Monday.`,
+    publishedAt,
+    comments: [comment(1, `Berth ${i} at last. @everyone look`)],
+  });
+}
+
+const ferry = article({ title: 'Ferry strike', source: 'Coast Gazette', text: 'No ferries today.', publishedAt: '2026-12-01T05:30:00Z' });
+const old = harbour(9, '2026-11-20T06:00:00Z');
+
+let fake: FakeDiscord;
+let store: SqliteStore;
+let bot: Bot;
+let subs: Subscriptions;
+let state: ReturnType<typeof sqliteBotStorage>['state'];
+let guildId: string;
+let channelId: string;
+let adminId: string;
+/** The bot's clock: runs, the cap's UTC day and the spacing read it. */
+let now = new Date('2026-12-01T12:00:00Z');
+
+beforeAll(async () => {
+  fake = await FakeDiscord.start({ botToken: TOKEN });
+  guildId = fake.createGuild({ name: 'Readers' }).id;
+  channelId = fake.createChannel(guildId, { name: 'news' }).id;
+  adminId = fake.createUser({ username: 'editor' }).id;
+  fake.addMember(guildId, adminId, { permissions: ADMIN });
+  store = SqliteStore.open(':memory:');
+  for (const a of [harbour(1), old, ferry, harbour(2), harbour(3), harbour(4)]) await store.upsert(a);
+  const { log } = capturedLogger('debug');
+  const discord = { token: fake.botToken, applicationId: fake.applicationId, guildId, apiUrl: fake.apiUrl, messageContent: false };
+  await deployCommands(discord, commands);
+  const storage = sqliteBotStorage(store, log);
+  state = storage.state;
+  subs = new Subscriptions(state.subscriptions);
+  bot = await startBot({
+    discord,
+    store,
+    ...storage,
+    commands,
+    log,
+    client: clientOptionsFor(fake),
+    now: () => now,
+    delivery: { cron: null, feedParser: createFeedParser() },
+  });
+}, 30_000);
+
+afterAll(async () => {
+  await bot.stop();
+  await fake.close();
+  await store.close();
+});
+
+function as(name: string, options: Record<string, string | number | boolean> = {}) {
+  return fake.runCommand({ guildId, channelId, userId: adminId, name, options });
+}
+
+/** The titles posted in the channel, in order. */
+function posted(): (string | undefined)[] {
+  return fake.messages(channelId).map((m) => m.embeds[0]?.title);
+}
+
+/** /preview's list as [title, verdict words] pairs, newest first. */
+async function preview(): Promise<{ rows: [string, string][]; embeds: { title?: string; description?: string }[] }> {
+  const reply = await as('preview', { channel: channelId }).reply(20_000);
+  expect(reply.ephemeral).toBe(true);
+  const lines = (reply.embeds[0]?.description ?? '').split('\n').filter((l) => l.includes('”: '));
+  const rows = lines.map((l): [string, string] => {
+    const cut = l.indexOf('”: ');
+    return [l.slice(l.indexOf('“') + 1, cut), l.slice(cut + 3)];
+  });
+  return { rows, embeds: reply.embeds };
+}
+
+describe('GIVEN a subscription with a filter, a max age and a daily cap of 2', () => {
+  it('THEN /preview says what the following /deliver posts, article by article, and shows the next post as it will look', async () => {
+    await as('subscribe', { channel: channelId, backfill: 'all' }).reply();
+    await subs.update({ guildId, channelId }, (s) => ({ ...s, options: { filter: 'not title contains "ferry"', maxAgeHours: 72, dailyCap: 2 } }));
+    const before = await preview();
+    expect(before.rows.map(([title, verdict]) => [title, verdict.replace(/:.*/, '')])).toEqual([
+      ['Harbour news 4', 'over the daily cap'],
+      ['Harbour news 3', 'over the daily cap'],
+      ['Harbour news 2', 'would post'],
+      ['Ferry strike', 'blocked by filter'],
+      ['Harbour news 9', 'too old'],
+      ['Harbour news 1', 'would post'],
+    ]);
+    expect(before.rows.find(([t]) => t === 'Ferry strike')?.[1]).toContain('not title contains "ferry"');
+    // The next post, exactly as the run will post it: the same embed.
+    expect(before.embeds[1]?.title).toBe('Harbour news 1');
+    await as('deliver').reply(30_000);
+    const would = before.rows.filter(([, v]) => v === 'would post').map(([t]) => t);
+    expect(posted().sort()).toEqual(would.sort());
+    expect(posted()).toEqual(['Harbour news 1', 'Harbour news 2']);
+    expect(fake.messages(channelId)[0]?.embeds[0]).toEqual(before.embeds[1]);
+  });
+
+  it('THEN the cap holds on a second run the same day, /preview shows where each went, and the next UTC day goes on in order', async () => {
+    now = new Date('2026-12-01T20:00:00Z');
+    await as('deliver').reply(30_000);
+    expect(posted()).toHaveLength(2);
+    const same = await preview();
+    const first = fake.messages(channelId)[0];
+    // The time comes from the message's id, which the local Discord stamps with the real clock.
+    const madeAt = new Date(Number((BigInt(first?.id ?? '0') >> 22n) + 1420070400000n)).toISOString();
+    expect(same.rows.find(([t]) => t === 'Harbour news 1')?.[1]).toBe(
+      `already posted ${madeAt.slice(0, 16).replace('T', ' ')} UTC: [message](https://discord.com/channels/${guildId}/${channelId}/${first?.id})`,
+    );
+    expect(same.rows.slice(0, 2).map(([, v]) => v)).toEqual([
+      'over the daily cap: 2 posted on 2026-12-01 (UTC); it goes on a later day',
+      'over the daily cap: 2 posted on 2026-12-01 (UTC); it goes on a later day',
+    ]);
+    // Nothing would post: the answer shows how the newest would look, and says so.
+    expect(same.embeds[0]?.description).toContain('No article would be posted now. Below: how “Harbour news 4” would look.');
+    now = new Date('2026-12-02T00:05:00Z');
+    const next = await preview();
+    expect(next.rows.slice(0, 2).map(([, v]) => v)).toEqual(['would post', 'would post']);
+    await as('deliver').reply(30_000);
+    expect(posted()).toEqual(['Harbour news 1', 'Harbour news 2', 'Harbour news 3', 'Harbour news 4']);
+    expect((await subs.get(guildId, channelId))?.tally).toMatchObject({ day: '2026-12-02', postedToday: 2 });
+  });
+});
+
+describe('GIVEN /test-post', () => {
+  it('THEN it posts the article marked as a test with its thread, records nothing, and the next run still posts it', async () => {
+    // A channel of its own (the first has had its 5 messages in 5 s), subscribed to what comes next.
+    const world = fake.createChannel(guildId, { name: 'world' }).id;
+    await as('subscribe', { channel: world, backfill: 'none' }).reply();
+    const fresh = harbour(5, '2026-12-02T00:30:00Z');
+    await store.upsert(fresh);
+    const choices = await fake
+      .autocomplete({ guildId, channelId, userId: adminId, name: 'test-post', options: { channel: channelId, article: 'Harbour news 5' }, focused: 'article' })
+      .choices();
+    expect(choices[0]).toEqual({ name: 'Harbour news 5', value: fresh.id });
+    const reply = await as('test-post', { channel: world, article: fresh.id }).reply(20_000);
+    expect(reply.ephemeral).toBe(true);
+    expect(reply.content).toMatch(
+      /^Test post of “Harbour news 5” in <#\d+>: \[message\]\(https:\/\/discord\.com\/channels\/\d+\/\d+\/\d+\)\. Nothing was recorded\.\nA delivery run: would post\.$/,
+    );
+    const [test, ...more] = fake.messages(world);
+    expect(more).toEqual([]);
+    expect(test?.content?.split('\n')[0]).toBe(TEST_MARK);
+    expect(test?.embeds[0]?.title).toBe('Harbour news 5');
+    expect(fake.threads(world).map((t) => t.id)).toEqual([test?.id]);
+    expect(fake.messages(test?.id ?? '')).toEqual([]);
+    expect(await state.progress.get(world, fresh.id)).toBeNull();
+    expect((await subs.get(guildId, world))?.tally).toBeUndefined();
+    expect(await state.threads.get(test?.id ?? '')).toBeNull();
+    await as('deliver').reply(30_000);
+    const real = fake.messages(world).at(-1);
+    expect(real?.id).not.toBe(test?.id);
+    expect(real?.embeds[0]?.title).toBe('Harbour news 5');
+    expect(real?.content ?? '').not.toContain('Test post');
+    expect((await state.progress.get(world, fresh.id))?.postId).toBe(real?.id);
+    expect((await subs.get(guildId, world))?.tally).toMatchObject({ postedToday: 1 });
+  });
+
+  it('THEN no message broke a Discord rule', () => {
+    expect(fake.violations).toEqual([]);
+  });
+});
