@@ -5,7 +5,8 @@
  * made by a process that died before recording it, is found after a restart and never posted
  * twice; without Manage Webhooks the subscription pauses saying so.
  */
-import { PermissionFlagsBits } from 'discord-api-types/v10';
+import { PermissionFlagsBits, Routes } from 'discord-api-types/v10';
+import { REST } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDeliveryEngine } from '../src/app/delivery/engine.ts';
 import type { Target } from '../src/app/delivery/engine-types.ts';
@@ -15,6 +16,7 @@ import { WEBHOOK_NAME } from '../src/ui/discord/webhooks.ts';
 import { article, comment } from './helpers/articles.ts';
 import { checkDelivered, type EngineHarness, startEngine } from './helpers/delivery.ts';
 import { capturedLogger } from './helpers/log.ts';
+import { TOKEN } from './helpers/bot.ts';
 
 let e: EngineHarness;
 beforeAll(async () => {
@@ -74,6 +76,30 @@ describe('GIVEN a subscription with a webhook identity', () => {
     expect(post).toMatchObject({ author: { username: identity.name }, embeds: [{ title: 'Pier closed for repairs' }] });
     expect(e.fake.messages(t.channelId)).toHaveLength(1);
     expect(e.fake.violations).toEqual([]);
+  });
+
+  it('THEN after a moderator deletes the webhook, the next run makes another and keeps the old posts, which it can no longer edit, rather than posting them again', async () => {
+    const t = webhookTarget();
+    const a = story('Slipway rebuilt');
+    await e.engine.deliver(t, [a]);
+    const [old] = e.fake.webhooks(t.channelId);
+    // As a moderator would, in Server Settings → Integrations.
+    await new REST({ api: e.fake.apiUrl }).setToken(TOKEN).delete(Routes.webhook(old?.id ?? ''));
+    const changed = { ...a, title: 'Slipway rebuilt in stone' };
+    const first = await e.engine.deliver(t, [changed]);
+    expect(first.results[0]?.error).toMatch(/webhook in channel \d+ was deleted or reset .*; the next run makes it again$/);
+    const second = await e.engine.deliver(t, [changed, story('Quay extended')]);
+    expect(second.results.map((r) => [r.action, r.error])).toEqual([
+      ['edit', null],
+      ['post', null],
+    ]);
+    const [hook] = e.fake.webhooks(t.channelId);
+    expect(hook?.id).not.toBe(old?.id);
+    expect(e.fake.messages(t.channelId).map((m) => [m.embeds[0]?.title, m.webhook_id])).toEqual([
+      [a.title, old?.id],
+      ['Quay extended', hook?.id],
+    ]);
+    expect((await e.engine.deliver(t, [changed])).results.map((r) => r.action)).toEqual(['none']);
   });
 
   it('THEN a post made but answered 500 is found in the channel and kept, in the same run', async () => {

@@ -82,6 +82,16 @@ export function webhookPoster(
     return new Error(`the bot's webhook in channel ${channelId} was deleted or reset (${error.message}); the next run makes it again`, { cause: error });
   }
 
+  /** Whether the message is still in the channel, asked as the bot (a failure to ask counts as no). */
+  async function stillThere(channelId: string, messageId: string): Promise<boolean> {
+    try {
+      await rest.get(Routes.channelMessage(channelId, messageId));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   return {
     /**
      * `message` as its webhook reads it. Without the Message Content intent Discord hands a bot the
@@ -136,6 +146,11 @@ export function webhookPoster(
           rest.patch(Routes.webhookMessage(hook.id, hook.token, messageId), { body: renderMessage(message), auth: false, ...(query && { query }) }),
         );
       } catch (error) {
+        if (error instanceof NotInDiscord && error.what === 'message' && (await stillThere(threadId ?? channelId, messageId))) {
+          // Made by an earlier webhook of the bot's (deleted by a moderator since): still shown, but no webhook of ours can edit it.
+          // Kept as it is rather than taken for deleted, which would post the article again.
+          return;
+        }
         throw stale(channelId, error) ?? error;
       }
     },
