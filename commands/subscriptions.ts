@@ -192,7 +192,7 @@ async function editView(ctx: CommandContext, channelId: string, settings: EditRe
 }
 
 export default slashCommand({
-  definition: { name: 'subscriptions', description: 'List this server’s subscriptions and what each has posted', ...ADMIN_ONLY },
+  definition: { name: 'subscriptions', description: 'List this server’s subscriptions and what each has posted; edit: changes one’s settings', ...ADMIN_ONLY },
   options: options({
     retry: channel({ description: 'Try this channel’s set-aside articles again on the next run', channel_types: SUBSCRIBABLE }),
     edit: channel({ description: 'Change this channel’s subscription settings (the options below); alone, show them', channel_types: SUBSCRIBABLE }),

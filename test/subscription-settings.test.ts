@@ -247,6 +247,19 @@ describe.each(Object.entries(stateBackends))('GIVEN subscriptions on %s', (_name
     expect(m?.caret()?.[0]).toBe(text);
   });
 
+  it('THEN a template problem names its field as the option, with a caret at its column, and nothing is saved', async () => {
+    const problems = await refused(edit('forum1', { title: 'Read {titel}', thread_name: '{title} {title} {title}', content: '{title}' }));
+    expect(problems.map((p) => [p.option, p.column])).toEqual([
+      ['title', 6],
+      ['thread_name', undefined],
+    ]);
+    expect(problems[0]?.message).toBe('title: column 6: unknown placeholder {titel}; did you mean {title}?');
+    expect(problems[0]?.caret()).toEqual(['Read {titel}', '     ^']);
+    // Rendered with the sample (nothing is stored yet), three titles are over a thread name's 100 characters.
+    expect(problems[1]?.message).toMatch(/^thread_name: 284 characters with article 5a3b1e0c9d8f7a61, 184 over Discord's limit of 100/);
+    expect((await other.get('g1', 'forum1'))?.options?.template).toBeUndefined();
+  });
+
   it('THEN the template is checked with the newest article the subscription would get, else the newest stored, else a sample', async () => {
     const empty = await edit('forum1', { content: '{title}' });
     expect(empty?.checkedWith).toEqual({ kind: 'sample', article: SAMPLE_ARTICLE });
