@@ -1,0 +1,90 @@
+/**
+ * End to end (issue 17 point 6): the real discord.js client against the local Discord. A server
+ * chooses a health channel with /feed health-channel and reads a feed from a local site; when the
+ * site starts answering 403 from Cloudflare, several delivery runs later the channel holds ONE
+ * message saying so, which pings no one; when the site answers again, ONE recovery message.
+ * /feed list shows the feed's health meanwhile.
+ */
+import { PermissionFlagsBits } from 'discord-api-types/v10';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Harness, startHarness } from './helpers/bot.ts';
+import { type LocalSite, serveLocally } from './helpers/http.ts';
+
+const ADMIN = PermissionFlagsBits.ManageGuild | PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages;
+const FEED = `<?xml version="1.0"?>
+<rss version="2.0"><channel><title>Harbour</title><link>https://harbour.example/</link>
+<item><title>Ferry times change @everyone</title><link>https://harbour.example/ferry</link><guid>ferry</guid><description>The ferry leaves at nine.</description></item>
+</channel></rss>`;
+
+let site: LocalSite;
+let blocked = false;
+let h: Harness;
+let adminId: string;
+let healthId: string;
+
+beforeAll(async () => {
+  site = await serveLocally((_req, res) => {
+    if (blocked)
+      return void res
+        .writeHead(403, { server: 'cloudflare', 'cf-ray': '8f00aa11bb22cc33-FRA', 'content-type': 'text/html' })
+        .end('<title>Just a moment...</title>');
+    res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(FEED);
+  });
+  h = await startHarness({ delivery: true });
+  const admin = h.fake.createUser({ username: 'editor' });
+  h.fake.addMember(h.guildId, admin.id, { permissions: ADMIN });
+  adminId = admin.id;
+  healthId = h.fake.createChannel(h.guildId, { name: 'feed-health' }).id;
+});
+afterAll(async () => {
+  await h.close();
+  await site.close();
+});
+
+const as = (name: string, options: Record<string, string | number> = {}) =>
+  h.fake.runCommand({ guildId: h.guildId, channelId: h.channelId, userId: adminId, name, options });
+const feed = (subcommand: string, options: Record<string, string | number> = {}) =>
+  h.fake.runCommand({ guildId: h.guildId, channelId: h.channelId, userId: adminId, name: 'feed', subcommand, options });
+
+describe('GIVEN a health channel and a subscribed feed from a local site', () => {
+  it('THEN a 403 from Cloudflare gives one message across several runs, and answering again one recovery message', async () => {
+    const url = `${site.base}/harbour.rss`;
+    const chosen = await feed('health-channel', { channel: healthId }).reply();
+    expect(chosen.content).toMatch(new RegExp(`^Feed health goes to <#${healthId}>`));
+    expect((await feed('add', { url, name: 'Harbour' }).reply(30_000)).content).toContain('Read 1 item');
+    await as('subscribe', { channel: h.channelId }).reply();
+    await as('deliver').reply(30_000);
+    expect(h.fake.messages(healthId)).toEqual([]);
+
+    blocked = true;
+    // Each run polls the feed again: its backoff is cleared between runs, as if its time had come.
+    const runAgain = async (): Promise<void> => {
+      await h.botOptions.state.feeds.update(url, (f) => f && { ...f, retryAt: null });
+      await as('deliver').reply(30_000);
+    };
+    for (let i = 0; i < 3; i++) await runAgain();
+    expect((await h.botOptions.state.feeds.get(url))?.failures).toBe(3);
+    const failing = h.fake.messages(healthId);
+    expect(failing).toHaveLength(1);
+    expect(failing[0]?.content).toMatch(
+      new RegExp(
+        `^⚠ Feed failing since \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC: \\*\\*Harbour\\*\\* \\(<${url.replaceAll('.', '\\.')}>\\)\\nReason: blocked by Cloudflare's bot check \\(HTTP 403\\)`,
+      ),
+    );
+    expect(h.fake.sentWith(failing[0]!.id)?.allowedMentions).toEqual({ parse: [] });
+
+    const list = await feed('list').reply();
+    expect(list.embeds[0]?.fields?.[0]?.value).toContain('⚠ Failing since');
+    expect(list.embeds[0]?.fields?.[0]?.value).toContain("(3 times): blocked by Cloudflare's bot check (HTTP 403)");
+
+    blocked = false;
+    await runAgain();
+    await runAgain();
+    const all = h.fake.messages(healthId);
+    expect(all).toHaveLength(2);
+    expect(all[1]?.content).toMatch(
+      new RegExp(`^✅ Feed recovered: \\*\\*Harbour\\*\\* \\(<${url.replaceAll('.', '\\.')}>\\) reads again after \\d+ (minute|second)`),
+    );
+    expect((await feed('list').reply()).embeds[0]?.fields?.[0]?.value).toContain('✅ OK.');
+  });
+});
