@@ -102,7 +102,7 @@ async function preview(): Promise<{ rows: [string, string][]; embeds: { title?: 
 describe('GIVEN a subscription with a filter, a max age and a daily cap of 2', () => {
   it('THEN /preview says what the following /deliver posts, article by article, and shows the next post as it will look', async () => {
     await as('subscribe', { channel: channelId, backfill: 'all' }).reply();
-    await subs.update({ guildId, channelId }, (s) => ({ ...s, options: { filter: 'not title contains "ferry"', maxAgeHours: 72, dailyCap: 2 } }));
+    await subs.upsert({ guildId, channelId }, (s) => s && { ...s, options: { filter: 'not title contains "ferry"', maxAgeHours: 72, dailyCap: 2 } });
     const before = await preview();
     expect(before.rows.map(([title, verdict]) => [title, verdict.replace(/:.*/, '')])).toEqual([
       ['Harbour news 4', 'over the daily cap'],
