@@ -1,0 +1,91 @@
+/** `paperboy preview`: a subscription's verdicts from the command line, as text and as JSON, and its mistakes named. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { snowflakeAt } from '../src/app/delivery/poster.ts';
+import type { Preview } from '../src/app/delivery/preview.ts';
+import { openBotState } from '../src/adapters/store/state.ts';
+import { SqliteStore } from '../src/adapters/store/sqlite-store.ts';
+import type { Subscription } from '../src/core/state.ts';
+import { article } from './helpers/articles.ts';
+import { cliWith } from './helpers/cli.ts';
+
+const db = join(mkdtempSync(join(tmpdir(), 'paperboy-preview-')), 'p.db');
+const cli = cliWith(() => db);
+/** Within the last day, whenever the test runs: the max age (48 h) lets them through. */
+const recent = (hoursAgo: number): string => new Date(Date.now() - hoursAgo * 3_600_000).toISOString();
+const posted = article({ title: 'Harbour reopens', source: 'Coast Gazette', text: 'The harbour reopened.', publishedAt: recent(5) });
+const old = article({ title: 'Harbour history', source: 'Coast Gazette', text: 'Built in 1850.', publishedAt: '2020-01-01T00:00:00Z' });
+const ferry = article({ title: 'Ferry strike', source: 'Coast Gazette', text: 'No ferries today.', publishedAt: recent(4) });
+const other = article({ title: 'Harbour elsewhere', source: 'Other Paper', text: 'Another harbour.', publishedAt: recent(3) });
+const next = article({ title: 'Harbour berth opens', source: 'Coast Gazette', text: 'Berth 4 is open.', publishedAt: recent(2) });
+const postId = (BigInt(snowflakeAt(Date.parse('2026-11-30T09:30:00Z'))) + 7n).toString();
+
+beforeAll(async () => {
+  const store = SqliteStore.open(db);
+  for (const a of [posted, old, ferry, other]) await store.upsert(a);
+  const cursor = await store.positions.last();
+  await store.upsert(next);
+  const state = openBotState(store.db);
+  const sub: Subscription = {
+    guildId: '111',
+    channelId: '222',
+    kind: 'text',
+    channelName: 'harbour',
+    source: 'Coast Gazette',
+    keywords: null,
+    backfill: { kind: 'none' },
+    cursor,
+    checkedAt: recent(1),
+    createdAt: recent(1),
+    createdBy: 'test',
+    paused: null,
+    posted: 1,
+    lastPostedAt: null,
+    lastRunAt: null,
+    lastError: null,
+    options: { filter: 'not title contains "ferry"', maxAgeHours: 48 },
+  };
+  await state.subscriptions.put(sub);
+  await state.progress.put('222', posted.id, { postId, threadId: postId, postHash: 'h', bodyHash: 'b', done: [], lastId: null, complete: true });
+  await store.close();
+});
+
+describe('GIVEN a subscription to one source with a filter and a max age', () => {
+  it('THEN --json lists its source’s latest articles newest first, each with its verdict, and the next post as it will look', async () => {
+    const r = await cli('preview', '--channel', '222', '--json');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const p = JSON.parse(r.stdout) as Preview;
+    expect(p.items.map((i) => [i.title, i.verdict.kind])).toEqual([
+      ['Harbour berth opens', 'post'],
+      ['Ferry strike', 'filtered'],
+      ['Harbour history', 'too-old'],
+      ['Harbour reopens', 'posted'],
+    ]);
+    expect(p.items[1]?.verdict).toMatchObject({ because: expect.stringContaining('not title contains "ferry"') as unknown });
+    expect(p.items[3]?.verdict).toEqual({ kind: 'posted', at: '2026-11-30T09:30:00.000Z', link: `https://discord.com/channels/111/222/${postId}` });
+    expect(p.next).toMatchObject({ id: next.id, sample: false, threadName: 'Harbour berth opens' });
+    expect(p.next?.post.embeds?.[0]?.title).toBe('Harbour berth opens');
+  });
+
+  it('THEN the text output says the same in words, and --count takes the latest N', async () => {
+    const r = await cli('preview', '--channel', '222', '--guild', '111', '--count', '2');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('#harbour (222): the latest 2 from Coast Gazette, newest first\n');
+    expect(r.stdout).toContain(`  ${next.id}  Harbour berth opens\n      would post\n`);
+    expect(r.stdout).toMatch(/Ferry strike\n {6}blocked by filter: not title contains "ferry"/);
+    expect(r.stdout).toContain('The next post, exactly as it will look:\n--- thread: Harbour berth opens\n  Harbour berth opens\n');
+    expect(r.stdout).not.toContain('Harbour history');
+  });
+
+  it('THEN a channel with no subscription, a count past 25 and an id that is not one are named, with exit 1', async () => {
+    const none = await cli('preview', '--channel', '333');
+    expect([none.code, none.stderr]).toEqual([1, expect.stringContaining('no subscription for channel 333') as unknown]);
+    const many = await cli('preview', '--channel', '222', '--count', '26');
+    expect([many.code, many.stderr]).toEqual([1, expect.stringContaining('--count: expected a whole number from 1 to 25, got `26`') as unknown]);
+    const bad = await cli('preview', '--channel', '<#222>');
+    expect([bad.code, bad.stderr]).toEqual([1, expect.stringContaining('--channel: expected a Discord id (digits), got `<#222>`') as unknown]);
+  });
+});
