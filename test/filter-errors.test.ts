@@ -43,7 +43,7 @@ describe('GIVEN a filter with a mistake', () => {
     ['title has "!!!"', 11, '`has` looks for whole words, and `!!!` has no letters or digits (use `contains` for other characters)'],
     ['title & bitcoin', 7, '`&` alone is not an operator: write `&&` or `and`, or put text with `&` in quotes'],
     ['"🚀 launch" titel', 12, 'expected `and` or `or` before `titel`'],
-    ['title = "x" = 3', 13, 'unexpected `=` here: an operator follows a field name, such as `comments = 10`'],
+    ['title = "x" = 3', 13, 'unexpected `=` here: an operator follows a field name, such as `comments = 10` (a value with `=` in it goes in quotes)'],
   ])('THEN %j fails at column %i: %s', (text, column, reason) => {
     const e = mistake(text);
     expect({ column: e.column, reason: e.reason, expression: e.expression }).toStrictEqual({ column, reason, expression: text });

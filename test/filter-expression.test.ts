@@ -103,6 +103,7 @@ describe('GIVEN the sample article page and a Guardian feed', () => {
     expect(passes('published = 2018-01-31T07:26Z', SOTU)).toBe(true);
     expect(passes('published >= 2018-01-31T08:00+01:00', SOTU)).toBe(true);
     expect(passes('published > "2018-01-31T07:26:06Z"', SOTU)).toBe(false);
+    expect(passes('published < 2018-01-31t07:27z', SOTU)).toBe(true);
     // NOW is 2018-02-02T12:00Z: the article is 2 days and 4.5 hours old.
     expect(passes('published > 3d', SOTU)).toBe(true);
     expect(passes('published > 2d', SOTU)).toBe(false);

@@ -107,7 +107,10 @@ class Parser {
       }
       if (isOr(t) || t.kind === 'close' || t.kind === 'end') break;
       if (t.kind === 'symbol' && !isNot(t))
-        this.fail(t, `unexpected \`${t.value}\` here: an operator follows a field name, such as \`comments ${t.value} 10\``);
+        this.fail(
+          t,
+          `unexpected \`${t.value}\` here: an operator follows a field name, such as \`comments ${t.value} 10\` (a value with \`${t.value}\` in it goes in quotes)`,
+        );
       this.fail(t, `expected \`and\` or \`or\` before \`${this.text.slice(t.start, t.end)}\``);
     }
     return children.length === 1 ? children[0]! : { kind: 'and', children, written: this.span(first) };

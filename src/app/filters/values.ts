@@ -53,7 +53,8 @@ export function valueFor(field: FieldName, kind: 'text' | 'number' | 'date', op:
 }
 
 function dateValue(token: Token, fail: (reason: string) => never): Value {
-  const text = token.value.trim();
+  // Luxon reads only upper-case T and Z.
+  const text = token.value.trim().toUpperCase();
   const ago = AGO.exec(text);
   if (ago) return { kind: 'ago', ms: Number(ago[1]) * UNIT_MS[ago[2]!.toLowerCase()]! };
   const usage = 'a date such as 2026-11-30 or 2026-11-30T08:00Z (UTC unless an offset is given), or a time ago such as 7d or 12h';
