@@ -12,6 +12,7 @@ import { compileExpression } from '../filters/expression.ts';
 import { errorMessage } from '../../core/errors.ts';
 import type { Target } from './engine-types.ts';
 import type { Identity } from './poster.ts';
+import type { ArticlePlan } from './messages.ts';
 
 /** Tags Discord takes on one forum post. */
 export const MAX_TAGS = 5;
@@ -70,4 +71,15 @@ export function destinationOf(t: Target, log: Logger): Destination {
     // Only a text channel's subscription can name one (a forum's posts are threads already).
     sharedThread: t.kind === 'text' ? (o.threadId ?? null) : null,
   };
+}
+
+/**
+ * The plan as `dest` posts it: the post pings the ids of the mention rules the article passes (on the
+ * post alone, never a comment; not in its digest, so a change of who is pinged edits nothing), and a
+ * post into a shared thread has no comments: that thread holds every article's post, and one
+ * article's comments there would bury the others'.
+ */
+export function planFor(plan: ArticlePlan, a: Article, dest: Destination): ArticlePlan {
+  const ping = dest.ping(a);
+  return { ...plan, post: ping ? { ...plan.post, ping } : plan.post, comments: dest.sharedThread !== null ? [] : plan.comments };
 }

@@ -18,10 +18,11 @@ import type { Logger } from '../../core/log.ts';
 import type { ArticleAction, ArticleResult, ArticleWork, DeliveryEngine, DeliveryReport, Target } from './engine-types.ts';
 import { createFinder } from './find-post.ts';
 import { type ArticlePlan, nonceFor, planArticle } from './messages.ts';
-import { NotInDiscord, type Poster, TargetGone, unlessAborted, type WebhookPlace } from './poster.ts';
-import { type Destination, destinationOf } from './destination.ts';
+import { type Poster, unlessAborted, type WebhookPlace } from './poster.ts';
+import { type Destination, destinationOf, planFor } from './destination.ts';
 import { changedSteps, createTreePoster, type Recorded, recordedIn } from './tree-comments.ts';
-import { deletedPart, deletedReason, permanentRefusal, refusedOutright } from './refusal.ts';
+import { refusedOutright } from './refusal.ts';
+import { judgeFailure } from './failure.ts';
 import { errorMessage } from '../../core/errors.ts';
 
 /**
@@ -56,17 +57,6 @@ function bodyHash(a: Article): string {
 /** The record of an article nothing has been posted for yet. */
 function freshProgress(a: Article): Progress {
   return { postId: null, threadId: null, postHash: null, bodyHash: bodyHash(a), done: [], lastId: null, complete: false };
-}
-
-/**
- * The plan as `dest` posts it: the post pings the ids of the mention rules the article passes (on the
- * post alone, never a comment; not in its digest, so a change of who is pinged edits nothing), and a
- * post into a shared thread has no comments: that thread holds every article's post, and one
- * article's comments there would bury the others'.
- */
-function forDestination(plan: ArticlePlan, a: Article, dest: Destination): ArticlePlan {
-  const ping = dest.ping(a);
-  return { ...plan, post: ping ? { ...plan.post, ping } : plan.post, comments: dest.sharedThread !== null ? [] : plan.comments };
 }
 
 /** Why an article is set aside when planArticle throws: that depends on the article alone, so it would fail the same way on every run. */
@@ -231,7 +221,7 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
   ): Promise<Delivered> {
     let plan: ArticlePlan;
     try {
-      plan = forDestination(planArticle(a, poster, t.options), a, dest);
+      plan = planFor(planArticle(a, poster, t.options), a, dest);
     } catch (error) {
       // Planning depends on the article alone: it would fail the same way on every run.
       report({ articleId: a.id, action: 'post', created: 0, edited: 0, error: notLaidOut(error), setAside: true });
@@ -247,7 +237,7 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
     let posted = { created: 0, edited: 0 };
     /** Reports the failure; resolves with whether the article was set aside (the run goes on without it). */
     const fail = async (error: unknown, created: number): Promise<boolean> => {
-      const verdict = await judge(t, error, dest);
+      const verdict = await judgeFailure(poster, log, t, error, dest);
       if ('pause' in verdict) onGone(verdict.pause);
       if ('deleted' in verdict) {
         // Its post or thread is gone: an admin's retry posts it afresh (a new post, thread and every comment).
@@ -300,36 +290,6 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
     return { comments: settled };
   }
 
-  /**
-   * What a failure means: the subscription's channel cannot take posts (pause), the article will fail
-   * the same way on every run (set aside; `deleted` when a moderator deleted its post or thread), or
-   * neither (the next run tries again).
-   */
-  async function judge(t: Target, error: unknown, dest: Destination): Promise<{ pause: string } | { aside: string; deleted?: true } | { retry: true }> {
-    if (error instanceof TargetGone) return { pause: error.message };
-    if (!(error instanceof NotInDiscord)) {
-      const refused = permanentRefusal(error);
-      return refused === null ? { retry: true } : { aside: refused };
-    }
-    // The thread every post goes into is the subscription's destination, not one article's thread.
-    if (error.what === 'channel' && error.channelId === dest.sharedThread) {
-      return { pause: `the thread ${dest.sharedThread} this subscription posts into was deleted or cannot be seen (${error.message})` };
-    }
-    const part = deletedPart(error, t);
-    if (part === 'channel') return { pause: error.message };
-    if (error.what === 'channel') {
-      // Deleting a channel deletes its threads: a thread unknown to Discord says nothing until the channel is asked about.
-      try {
-        await poster.checkChannel(t.channelId);
-      } catch (about) {
-        if (about instanceof TargetGone || about instanceof NotInDiscord) return { pause: about.message };
-        log.warn({ channel: t.channelId, err: about }, 'could not ask Discord about the channel after a thread was not found; the next run tries again');
-        return { retry: true };
-      }
-    }
-    return { aside: deletedReason(part), deleted: true };
-  }
-
   return {
     async plan(t, articles) {
       const work: ArticleWork[] = [];
@@ -337,7 +297,7 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
       for (const a of articles) {
         let plan: ArticlePlan;
         try {
-          plan = forDestination(planArticle(a, poster, t.options), a, dest);
+          plan = planFor(planArticle(a, poster, t.options), a, dest);
         } catch (error) {
           // A run sets it aside (deliverOne) and goes on: the dry run says so, rather than failing for every article.
           work.push({ articleId: a.id, title: a.title, action: 'post', messages: 0, setAside: notLaidOut(error) });
