@@ -134,8 +134,8 @@ describe('GIVEN a subscription with a filter, a max age and a daily cap of 2', (
       `already posted ${madeAt.slice(0, 16).replace('T', ' ')} UTC: [message](https://discord.com/channels/${guildId}/${channelId}/${first?.id})`,
     );
     expect(same.rows.slice(0, 2).map(([, v]) => v)).toEqual([
-      'over the daily cap: 2 posted on 2026-12-01 (UTC); it goes on a later day',
-      'over the daily cap: 2 posted on 2026-12-01 (UTC); it goes on a later day',
+      'over the daily cap: 2 a day, reached for 2026-12-01 (UTC) with the posts before it; it goes on a later day',
+      'over the daily cap: 2 a day, reached for 2026-12-01 (UTC) with the posts before it; it goes on a later day',
     ]);
     // Nothing would post: the answer shows how the newest would look, and says so.
     expect(same.embeds[0]?.description).toContain('No article would be posted now. Below: how “Harbour news 4” would look.');

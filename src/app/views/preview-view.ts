@@ -30,7 +30,7 @@ export function verdictText(v: PreviewVerdict, link: (url: string) => string = (
     case 'digest':
       return 'digest only: it goes in the digest, not a post of its own';
     case 'cap':
-      return `over the daily cap: ${v.cap} posted on ${v.day} (UTC); it goes on a later day`;
+      return `over the daily cap: ${v.cap} a day, reached for ${v.day} (UTC) with the posts before it; it goes on a later day`;
     case 'spacing':
       return `spacing: the next post may go at ${minute(v.nextAt)}`;
     case 'posted':
