@@ -10,14 +10,17 @@ import type { Article } from '../src/core/model.ts';
 import { article, comment } from './helpers/articles.ts';
 import { type EngineHarness, startEngine } from './helpers/delivery.ts';
 import { type Subscribed, subscribeAll } from './helpers/subscribed.ts';
+import { capturedLogger } from './helpers/log.ts';
 
 let e: EngineHarness;
+/** What the engine logged. */
+const { log, lines } = capturedLogger('debug');
 let markets: string;
 let sport: string;
 let reader: string;
 
 beforeAll(async () => {
-  e = await startEngine();
+  e = await startEngine({ engine: { log } });
   markets = e.fake.createRole(e.guildId, { name: 'markets', mentionable: true }).id;
   sport = e.fake.createRole(e.guildId, { name: 'sport', mentionable: true }).id;
   reader = e.fake.createUser({ username: 'reader' }).id;
@@ -98,5 +101,17 @@ describe('GIVEN a mention rule changed after its articles were posted', () => {
     const since = e.fake.requests.slice(before);
     expect(since.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.route}`)).toEqual([]);
     expect(e.fake.messages(s.t.channelId)).toHaveLength(1);
+  });
+});
+
+describe('GIVEN a mention rule whose filter does not compile (stored before a change of the language, say)', () => {
+  it('THEN it pings no one, rather than everyone, and the log names the rule', async () => {
+    const a = article({ title: 'Lock gates serviced', text: 'Closed for a day.', publishedAt: day(5) });
+    const s = await deliver([a], { mentions: [{ kind: 'role', id: markets, filter: 'titel has "lock"' }] }, 'lock');
+    expect(posts(s.t.channelId)).toEqual([{ title: a.title, roles: [], users: [], everyone: false, allowed: { parse: [] } }]);
+    expect(lines.find((l) => l.msg === 'a mention or tag rule has a filter that does not compile; it applies to no article')).toMatchObject({
+      channel: s.t.channelId,
+      rule: `role ${markets}`,
+    });
   });
 });
