@@ -42,8 +42,10 @@ describe('GIVEN an admin setting a filter and settings', () => {
     expect(wrong.content).toBe('Nothing was changed:\nfilter: column 15: expected a value after \\`contains\\`\n```\ntitle contains\n              ^\n```');
     expect((await as('subscriptions').reply()).embeds[0]?.description).toBe('None yet. Add one with /subscribe.');
 
-    const fixed = await as('subscribe', { channel: h.channelId, filter: 'title contains "tide"', backfill: 'all' }).reply();
+    const fixed = await as('subscribe', { channel: h.channelId, filter: 'title contains "tide"' }).reply();
     expect(fixed.content).toContain('Filter: `title contains "tide"`.');
+    // The backfill counts what the filter passes: one of the two stored articles.
+    expect(fixed.content).toContain('Backfill: latest 3 (the default): the latest 3 stored first (1 article now, then new ones as they arrive).');
     const run = await as('deliver').reply(30_000);
     expect(run.embeds[0]?.description).toMatch(/: 1 article, \d+ messages? posted$/);
     expect(h.fake.messages(h.channelId).map((m) => m.embeds[0]?.title)).toEqual(['Tide tables for December']);

@@ -230,6 +230,11 @@ describe.each(Object.entries(stateBackends))('GIVEN subscriptions on %s', (_name
     expect(empty[0]?.message).toBe('tags: column 22: expected a filter after "if"');
     const notTag = await refused(edit('forum1', { tags: `  ${TAG}; news` }));
     expect(notTag[0]?.message).toBe('tags: column 23: "news" is not a forum tag id (17 to 20 digits)');
+    const emoji = await refused(edit('text1', { mentions: `📰 user:${USER}` }));
+    expect(emoji[0]?.message).toBe('mentions: column 1: "📰" is not a mention: write <@&ROLE_ID>, <@USER_ID>, role:ID or user:ID (ids are 17 to 20 digits)');
+    const second = await refused(edit('text1', { mentions: `user:${USER} if source = "📰"; nobody` }));
+    // "nobody" is at UTF-16 offset 42 but character 41 (the emoji is one character): column 42, not 43.
+    expect(second[0]?.column).toBe(42);
     const many = Array.from({ length: 21 }, (_, i) => `user:${String(100000000000000000 + i)}`).join(';');
     expect((await refused(edit('text1', { mentions: many })))[0]?.message).toBe('mentions: has 21 entries; at most 20');
   });
@@ -292,5 +297,7 @@ describe('GIVEN a long text with a mistake far in', () => {
     expect(line).toBe(`…${'a'.repeat(30)}X${'b'.repeat(29)}…`);
     expect(caret.indexOf('^')).toBe(line.indexOf('X'));
     expect(caretLines('a`b\nc', 4)).toEqual(['aˋb c', '   ^']);
+    // Columns count characters, as the filter language does: an emoji is one.
+    expect(caretLines('📰 x', 3)).toEqual(['📰 x', '  ^']);
   });
 });

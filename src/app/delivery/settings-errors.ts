@@ -17,17 +17,25 @@ function oneLine(text: string): string {
 }
 
 /**
- * `text` and a caret under its 1-based `column`, cut to WINDOW characters around it (with … marks)
- * when longer. Backticks become ˋ (same width) so the lines can sit inside a Discord code block.
+ * The 1-based column of UTF-16 offset `offset` in `text`, counting characters (an emoji is one), as
+ * the filter language counts them.
+ */
+export function columnAt(text: string, offset: number): number {
+  return Array.from(text.slice(0, offset)).length + 1;
+}
+
+/**
+ * `text` and a caret under its 1-based `column` (in characters), cut to WINDOW characters around it
+ * (with … marks) when longer. Backticks become ˋ so the lines can sit inside a Discord code block.
  */
 export function caretLines(text: string, column: number): [string, string] {
-  const shown = oneLine(text).replaceAll('`', 'ˋ');
-  const at = Math.min(Math.max(column - 1, 0), shown.length);
-  if (shown.length <= WINDOW) return [shown, `${' '.repeat(at)}^`];
-  const start = Math.max(0, Math.min(at - WINDOW / 2, shown.length - WINDOW));
-  const end = Math.min(shown.length, start + WINDOW);
+  const chars = Array.from(oneLine(text).replaceAll('`', 'ˋ'));
+  const at = Math.min(Math.max(column - 1, 0), chars.length);
+  if (chars.length <= WINDOW) return [chars.join(''), `${' '.repeat(at)}^`];
+  const start = Math.max(0, Math.min(at - WINDOW / 2, chars.length - WINDOW));
+  const end = Math.min(chars.length, start + WINDOW);
   const head = start > 0 ? '…' : '';
-  const line = `${head}${shown.slice(start, end)}${end < shown.length ? '…' : ''}`;
+  const line = `${head}${chars.slice(start, end).join('')}${end < chars.length ? '…' : ''}`;
   return [line, `${' '.repeat(head.length + at - start)}^`];
 }
 

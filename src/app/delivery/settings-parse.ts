@@ -7,7 +7,7 @@
 import { IANAZone } from 'luxon';
 import type { DigestSettings, MentionRule, TagRule, WebhookIdentity } from '../../core/subscription-options.ts';
 import { compileExpression, FilterSyntaxError } from '../filters/expression.ts';
-import { SettingsError } from './settings-errors.ts';
+import { columnAt, SettingsError } from './settings-errors.ts';
 
 /** The longest filter expression kept: long enough for a dozen tests, short enough to read in a list. */
 export const MAX_FILTER_CHARS = 1000;
@@ -26,7 +26,7 @@ export function readFilter(option: string, text: string, whole = text, offset = 
     compileExpression(text);
   } catch (error) {
     if (!(error instanceof FilterSyntaxError)) throw error;
-    throw new SettingsError({ option, given: whole, reason: error.reason, column: offset + error.column });
+    throw new SettingsError({ option, given: whole, reason: error.reason, column: columnAt(whole, offset) - 1 + error.column });
   }
   return text;
 }
@@ -60,20 +60,26 @@ function entries(text: string): Entry[] {
   return out;
 }
 
-/** The first word of an entry, and the rest after `if` (null when there is no `if`). */
-function head(option: string, whole: string, e: Entry): { word: string; filter: Entry | null } {
+/** The first word of an entry: the mention or tag. */
+function firstWord(e: Entry): string {
   const space = e.text.search(/\s/u);
-  const word = space < 0 ? e.text : e.text.slice(0, space);
-  if (space < 0) return { word, filter: null };
+  return space < 0 ? e.text : e.text.slice(0, space);
+}
+
+/** What follows the entry's first word: `if` and a filter (null when nothing follows). */
+function condition(option: string, whole: string, e: Entry): Entry | null {
+  const space = e.text.search(/\s/u);
+  if (space < 0) return null;
+  const word = e.text.slice(0, space);
   const rest = e.text.slice(space);
   const ifAt = space + rest.length - rest.trimStart().length;
   const after = e.text.slice(ifAt);
   if (!/^if(\s|$)/iu.test(after))
-    throw new SettingsError({ option, given: whole, reason: `expected "if" and a filter after ${word}`, column: e.at + ifAt + 1 });
+    throw new SettingsError({ option, given: whole, reason: `expected "if" and a filter after ${word}`, column: columnAt(whole, e.at + ifAt) });
   const body = after.slice(2);
   const bodyAt = ifAt + 2 + body.length - body.trimStart().length;
-  if (body.trim() === '') throw new SettingsError({ option, given: whole, reason: 'expected a filter after "if"', column: e.at + ifAt + 3 });
-  return { word, filter: { text: body.trim(), at: e.at + bodyAt } };
+  if (body.trim() === '') throw new SettingsError({ option, given: whole, reason: 'expected a filter after "if"', column: columnAt(whole, e.at + ifAt) + 2 });
+  return { text: body.trim(), at: e.at + bodyAt };
 }
 
 function ruleEntries(option: string, text: string): Entry[] {
@@ -105,17 +111,18 @@ function mentionOf(word: string): { kind: 'role' | 'user'; id: string } | null {
 export function readMentions(text: string): MentionRule[] {
   const rules: MentionRule[] = [];
   for (const e of ruleEntries('mentions', text)) {
-    const { word, filter } = head('mentions', text, e);
+    const word = firstWord(e);
     const m = mentionOf(word);
     if (!m)
       throw new SettingsError({
         option: 'mentions',
         given: text,
         reason: `"${word.slice(0, 40)}" is not a mention: write <@&ROLE_ID>, <@USER_ID>, role:ID or user:ID (ids are 17 to 20 digits)`,
-        column: e.at + 1,
+        column: columnAt(text, e.at),
       });
     if (rules.some((r) => r.kind === m.kind && r.id === m.id))
-      throw new SettingsError({ option: 'mentions', given: text, reason: `${m.kind} ${m.id} is named twice`, column: e.at + 1 });
+      throw new SettingsError({ option: 'mentions', given: text, reason: `${m.kind} ${m.id} is named twice`, column: columnAt(text, e.at) });
+    const filter = condition('mentions', text, e);
     rules.push({ ...m, filter: filter ? readFilter('mentions', filter.text, text, filter.at) : null });
   }
   return rules;
@@ -125,10 +132,17 @@ export function readMentions(text: string): MentionRule[] {
 export function readTags(text: string): TagRule[] {
   const rules: TagRule[] = [];
   for (const e of ruleEntries('tags', text)) {
-    const { word, filter } = head('tags', text, e);
+    const word = firstWord(e);
     if (!SNOWFLAKE.test(word))
-      throw new SettingsError({ option: 'tags', given: text, reason: `"${word.slice(0, 40)}" is not a forum tag id (17 to 20 digits)`, column: e.at + 1 });
-    if (rules.some((r) => r.tagId === word)) throw new SettingsError({ option: 'tags', given: text, reason: `tag ${word} is named twice`, column: e.at + 1 });
+      throw new SettingsError({
+        option: 'tags',
+        given: text,
+        reason: `"${word.slice(0, 40)}" is not a forum tag id (17 to 20 digits)`,
+        column: columnAt(text, e.at),
+      });
+    if (rules.some((r) => r.tagId === word))
+      throw new SettingsError({ option: 'tags', given: text, reason: `tag ${word} is named twice`, column: columnAt(text, e.at) });
+    const filter = condition('tags', text, e);
     rules.push({ tagId: word, filter: filter ? readFilter('tags', filter.text, text, filter.at) : null });
   }
   return rules;

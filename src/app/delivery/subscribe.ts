@@ -8,7 +8,9 @@ import { backfillCursor, matching, storedFrom } from './due.ts';
 import { type Filter, FilterError, parseFilter } from './filter.ts';
 import { SettingsError } from './settings-errors.ts';
 import { readFilter } from './settings-parse.ts';
+import type { Article } from '../../core/model.ts';
 import type { SubscriptionOptions } from '../../core/subscription-options.ts';
+import { compileExpression } from '../filters/expression.ts';
 import { type Backfill, parseBackfill, revisionOf, type SetAside, setAsideOf, showBackfill, type Subscription, type Subscriptions } from './subscriptions.ts';
 
 /**
@@ -99,6 +101,17 @@ function expressionOf(request: SubscribeRequest, existing: Subscription | null):
   }
 }
 
+/**
+ * The keywords' filter narrowed by the expression, so that a backfill's latest N and the count in the
+ * reply are of the articles a run will post. The store's walk (due.ts matching) hands a filter whole
+ * articles; Filter's type names only what keywords read, hence the widening here.
+ */
+function withExpression(keywords: Filter, expression: string | null): Filter {
+  if (expression === null) return keywords;
+  const compiled = compileExpression(expression);
+  return (article) => keywords(article) && compiled.test(article as Article).pass;
+}
+
 /** What a subscription becomes from the request and what it had: its filters, their parsed filter, its backfill. */
 function settingsOf(request: SubscribeRequest, given: Backfill | null, existing: Subscription | null) {
   const { source, keywords } = request;
@@ -115,7 +128,7 @@ function settingsOf(request: SubscribeRequest, given: Backfill | null, existing:
     options,
   };
   try {
-    return { base, filter: parseFilter(base.keywords) };
+    return { base, filter: withExpression(parseFilter(base.keywords), options?.filter ?? null) };
   } catch (error) {
     // Keywords kept from before can fail a check added since: the command says how to drop or replace them.
     if (error instanceof FilterError) throw new SubscriptionOptionError('keywords', base.keywords ?? '', error.message, keywords === undefined);
@@ -160,7 +173,13 @@ export async function subscribe(subscriptions: Subscriptions, store: Store, requ
         filter = parsed;
         let cursor: number;
         if (existing && !given) cursor = existing.cursor;
-        else if (fresh && fresh.source === base.source && fresh.keywords === base.keywords && showBackfill(fresh.backfill) === showBackfill(base.backfill))
+        else if (
+          fresh &&
+          fresh.source === base.source &&
+          fresh.keywords === base.keywords &&
+          (fresh.options?.filter ?? null) === (base.options?.filter ?? null) &&
+          showBackfill(fresh.backfill) === showBackfill(base.backfill)
+        )
           cursor = fresh.cursor;
         else throw new ChangedMeanwhile();
         if (existing) {
