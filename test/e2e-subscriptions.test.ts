@@ -347,7 +347,8 @@ describe('GIVEN /feed', () => {
       expect(failing.content).toContain(`It could not be read just now: HTTP 500 Internal Server Error from ${base}/broken.rss.`);
       const list = await as({ subcommand: 'list' }).reply();
       expect(list.embeds[0]?.fields?.map((f) => f.name)).toEqual(['127.0.0.1', 'Guardian']);
-      expect(list.embeds[0]?.fields?.[0]?.value).toMatch(/⚠ Failing \(1 time\): HTTP 500 .*Next try/);
+      // Feed health (issue 17): since when, and the reason in plain words.
+      expect(list.embeds[0]?.fields?.[0]?.value).toMatch(/⚠ Failing since \d{4}-\d\d-\d\d \d\d:\d\d UTC \(1 time\): the site’s server failed \(HTTP 500\)\.\nNext poll: \d{4}/);
       expect((await as({ subcommand: 'remove', url: `${base}/broken.rss` }).reply()).content).toBe(
         `Stopped reading <${base}/broken.rss>. Its articles stay stored.`,
       );
