@@ -37,6 +37,7 @@ describe('GIVEN four processes opening one new PostgreSQL database at once', () 
       'delivery_progress',
       'discussions',
       'feeds',
+      'guild_settings',
       'kv',
       'leases',
       'paperboy_migrations',
