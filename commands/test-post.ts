@@ -4,12 +4,15 @@
  * progress, no tally, no thread followed; the next run posts the article as usual when it is due.
  */
 import { randomUUID } from 'node:crypto';
+import { destinationOf } from '../src/app/delivery/destination.ts';
 import { planArticle } from '../src/app/delivery/messages.ts';
+import type { WebhookPlace } from '../src/app/delivery/poster.ts';
 import { countersOf, rulesOf, verdictOf } from '../src/app/delivery/verdict.ts';
 import type { PreviewVerdict } from '../src/app/delivery/preview.ts';
 import { escape } from '../src/app/views/markdown.ts';
 import { verdictText } from '../src/app/views/preview-view.ts';
 import { UserError, errorMessage } from '../src/core/errors.ts';
+import { createLogger } from '../src/core/log.ts';
 import type { Article } from '../src/core/model.ts';
 import type { Subscription } from '../src/core/state.ts';
 import { truncate } from '../src/core/text/truncate.ts';
@@ -21,6 +24,8 @@ import { articleChoices, articleOption, requireArticle } from './article-option.
 
 /** The line that marks a test post, above whatever text the subscription's template gives it. */
 export const TEST_MARK = '🧪 Test post: nothing is recorded, and the next run posts this article as usual when it is due.';
+/** A mention or tag rule whose filter no longer compiles applies to nothing; the runs log that, a test need not. */
+const quiet = createLogger({ level: 'silent' });
 /** A title in the answer is cut here. */
 const TITLE_SHOWN = 80;
 
@@ -42,7 +47,7 @@ async function runVerdict(delivery: DeliveryContext, sub: Subscription, article:
   }
 }
 
-/** Posts it where the subscription posts: into its thread, as a forum post, or as a message with its thread. Returns the message's link. */
+/** Posts it where and as the subscription posts (its webhook, forum tags, shared thread), pinging no one. Returns the message's link. */
 async function post(delivery: DeliveryContext, sub: Subscription, article: Article): Promise<string> {
   let plan;
   try {
@@ -51,15 +56,27 @@ async function post(delivery: DeliveryContext, sub: Subscription, article: Artic
     throw new UserError('bad-input', `“${escape(truncate(article.title, TITLE_SHOWN, '…').text)}” cannot be laid out as a post: ${errorMessage(error)}`);
   }
   const view = marked(plan.post);
-  // A nonce of its own each time: a second test of the same article is a second message, not Discord's answer to the first.
-  const nonce = `test|${randomUUID()}`;
+  const { poster } = delivery;
+  const dest = destinationOf(sub, quiet);
+  const { identity, sharedThread } = dest;
   const base = `https://discord.com/channels/${sub.guildId}`;
-  const threadId = sub.options?.threadId;
   try {
-    if (threadId) return `${base}/${threadId}/${await delivery.poster.send(threadId, view, nonce)}`;
-    if (sub.kind === 'forum') return `${base}/${await delivery.poster.forumPost(sub.channelId, plan.threadName, view)}`;
-    const id = await delivery.poster.send(sub.channelId, view, nonce);
-    await delivery.poster.startThread(sub.channelId, id, plan.threadName);
+    // As the engine makes a post (engine.ts makePost): through the webhook under the subscription's name, as a forum post, or as the bot's message.
+    if (identity !== null) {
+      const place: WebhookPlace =
+        sub.kind === 'forum' ? { threadName: plan.threadName, tags: dest.tags(article) } : sharedThread !== null ? { threadId: sharedThread } : null;
+      const id = await poster.sendAs(sub.channelId, identity, view, place);
+      if (sub.kind === 'forum') return `${base}/${id}`;
+      if (sharedThread !== null) return `${base}/${sharedThread}/${id}`;
+      await poster.startThread(sub.channelId, id, plan.threadName);
+      return `${base}/${sub.channelId}/${id}`;
+    }
+    if (sub.kind === 'forum') return `${base}/${await poster.forumPost(sub.channelId, plan.threadName, view, dest.tags(article))}`;
+    // A nonce of its own each time: a second test of the same article is a second message, not Discord's answer to the first.
+    const nonce = `test|${randomUUID()}`;
+    if (sharedThread !== null) return `${base}/${sharedThread}/${await poster.send(sharedThread, view, nonce)}`;
+    const id = await poster.send(sub.channelId, view, nonce);
+    await poster.startThread(sub.channelId, id, plan.threadName);
     return `${base}/${sub.channelId}/${id}`;
   } catch (error) {
     throw new UserError('unavailable', `Discord did not take the test post in <#${sub.channelId}>: ${escape(errorMessage(error))}`);

@@ -182,6 +182,27 @@ describe('GIVEN /test-post', () => {
     expect((await subs.get(guildId, world))?.tally).toMatchObject({ postedToday: 1 });
   });
 
+  it('THEN a subscription with a webhook identity and a mention rule gets its test post through the webhook, pinging no one', async () => {
+    const desk = fake.createChannel(guildId, { name: 'desk' }).id;
+    fake.setBotPermissions(desk, PermissionFlagsBits.ManageWebhooks, 0n);
+    await as('subscribe', { channel: desk, backfill: 'none' }).reply();
+    const role = '844444444444444444';
+    await subs.upsert(
+      { guildId, channelId: desk },
+      (s) => s && { ...s, options: { webhook: { name: 'Harbour Desk', avatarUrl: null }, mentions: [{ kind: 'role', id: role, filter: null }] } },
+    );
+    const reply = await as('test-post', { channel: desk, article: harbour(1).id }).reply(20_000);
+    expect(reply.content).toMatch(/^Test post of “Harbour news 1” in <#\d+>: \[message\]/);
+    const [test, ...more] = fake.messages(desk);
+    expect(more).toEqual([]);
+    expect(test).toMatchObject({ author: { username: 'Harbour Desk' }, embeds: [{ title: 'Harbour news 1' }] });
+    expect(test?.content?.split('\n')[0]).toBe(TEST_MARK);
+    expect(test?.content).not.toContain(role);
+    expect(fake.sentWith(test?.id ?? '')).toEqual({ allowedMentions: { parse: [] } });
+    expect(fake.threads(desk).map((t) => t.id)).toEqual([test?.id]);
+    expect(await state.progress.get(desk, harbour(1).id)).toBeNull();
+  });
+
   it('THEN no message broke a Discord rule', () => {
     expect(fake.violations).toEqual([]);
   });
