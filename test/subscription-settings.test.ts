@@ -284,6 +284,10 @@ describe.each(Object.entries(stateBackends))('GIVEN subscriptions on %s', (_name
 
   it('THEN a channel without a subscription is null, and no setting given changes nothing', async () => {
     expect(await edit('nowhere', { daily_cap: '3' })).toBeNull();
+    // Clearing the avatar of a subscription that has no webhook leaves it without one.
+    const noWebhook = await edit('forum1', { webhook_avatar: '-' });
+    expect(noWebhook?.changed).toEqual([]);
+    expect(noWebhook?.after.options?.webhook).toBeUndefined();
     const nothing = await edit('forum1', {});
     expect(nothing?.changed).toEqual([]);
     expect(nothing?.after).toEqual(nothing?.before);

@@ -142,8 +142,10 @@ async function planned(store: Store, sub: Subscription, settings: EditRequest['s
           new SettingsError({ option: 'webhook_avatar', given: g.webhook_avatar ?? '', reason: 'cannot be set while webhook_name clears the webhook' }),
         );
       else patch.webhook = null;
-    } else if (avatar !== undefined && name === undefined && had === null && !problems.some((p) => p.option === 'webhook_name')) {
-      problems.push(new SettingsError({ option: 'webhook_avatar', given: g.webhook_avatar ?? '', reason: 'needs a webhook: give webhook_name too' }));
+    } else if (name === undefined && had === null) {
+      // An avatar alone needs a webhook to belong to; clearing the avatar of none changes nothing.
+      if (avatar)
+        problems.push(new SettingsError({ option: 'webhook_avatar', given: g.webhook_avatar ?? '', reason: 'needs a webhook: give webhook_name too' }));
     } else patch.webhook = withWebhook(had, name, avatar);
   }
   let checkedWith: CheckedWith | null = null;
