@@ -60,6 +60,22 @@ describe('GIVEN a forum subscription with tag rules', () => {
     expect(e.fake.violations).toEqual([]);
   });
 
+  it('THEN with more than 5 tags passing, the first 5 in rule order are applied, as Discord allows no more', async () => {
+    const t = e.target('forum');
+    const names = ['One', 'Two', 'Three', 'Four', 'Five', 'Six', 'Seven'];
+    const tags = e.fake.setForumTags(
+      t.channelId,
+      names.map((name) => ({ name })),
+    );
+    // Rules in reverse order of the forum's tags: the rules' order decides.
+    const rules = [...tags].reverse().map((tag) => ({ tagId: tag.id, filter: null }));
+    const report = await e.engine.deliver({ ...t, options: { tags: rules } }, [weather]);
+    expect(report.results[0]?.error).toBeNull();
+    expect(tagged(t.channelId, Object.fromEntries(tags.map((tag) => [tag.name, tag.id])))).toEqual([
+      [weather.title, ['Seven', 'Six', 'Five', 'Four', 'Three']],
+    ]);
+  });
+
   it('THEN through a webhook the post is the webhook’s, under the subscription’s name, with the same tags and the bot’s comments', async () => {
     const { t, ids } = taggedForum();
     e.fake.setBotPermissions(t.channelId, PermissionFlagsBits.ManageWebhooks, 0n);
