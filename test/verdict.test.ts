@@ -16,6 +16,8 @@ import { previewSubscription } from '../src/app/delivery/preview.ts';
 import { DeliveryRunner } from '../src/app/delivery/run.ts';
 import { Subscriptions } from '../src/app/delivery/subscriptions.ts';
 import { countersOf, countPost, rulesOf, verdictOf } from '../src/app/delivery/verdict.ts';
+import { nextTally } from '../src/app/delivery/after-run.ts';
+import type { ArticleResult } from '../src/app/delivery/engine-types.ts';
 import { createLogger } from '../src/core/log.ts';
 import { article } from './helpers/articles.ts';
 import { type OpenedState, stateBackends } from './helpers/state-backends.ts';
@@ -105,6 +107,31 @@ describe('GIVEN the seed article (no publication date, stored 2026-11-28) and a 
 
   it('THEN a stored filter that no longer compiles is refused with its column', () => {
     expect(() => rulesOf(subscription({ filter: 'title contains' }))).toThrow(/column \d+/);
+  });
+});
+
+describe('GIVEN what a run reports', () => {
+  const made = (over: Partial<ArticleResult> = {}): ArticleResult => ({ articleId: 'a', action: 'post', created: 2, edited: 0, error: null, ...over });
+
+  it('THEN the tally counts the posts it made on the UTC day of the run, and a new day starts again from them', () => {
+    const tally = { day: '2026-12-01', postedToday: 3, lastPostAt: '2026-12-01T09:00:00.000Z', digestThrough: '2026-12-01T08:00:00.000Z' };
+    const results = [
+      made(),
+      // Its post was made and its thread then failed: a post all the same.
+      made({ created: 1, error: 'thread refused' }),
+      // Refused outright, found after a crash (made by a run that never counted it), comments added: no new post.
+      made({ created: 0, error: 'Discord refused it: 400', setAside: true }),
+      made({ created: 0 }),
+      made({ action: 'append', created: 4 }),
+    ];
+    expect(nextTally(tally, results, '2026-12-01T12:00:00.000Z')).toEqual({ ...tally, postedToday: 5, lastPostAt: '2026-12-01T12:00:00.000Z' });
+    expect(nextTally(tally, [made()], '2026-12-02T00:01:00.000Z')).toEqual({
+      ...tally,
+      day: '2026-12-02',
+      postedToday: 1,
+      lastPostAt: '2026-12-02T00:01:00.000Z',
+    });
+    expect(nextTally(undefined, [made({ action: 'append' })], '2026-12-02T00:01:00.000Z')).toBeUndefined();
   });
 });
 
