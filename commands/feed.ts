@@ -66,8 +66,8 @@ export default slashCommand({
     list: { description: 'The feeds: health, last success, next poll, items seen' },
     resume: { description: 'Read a paused feed again', options: { url: urlOption } },
     'health-channel': {
-      description: 'Where to hear when a feed fails, is paused or recovers',
-      options: { channel: channel({ description: 'A text channel', channel_types: [ChannelType.GuildText, ChannelType.GuildAnnouncement], required: true }) },
+      description: 'Where to hear when a feed fails, is paused or recovers (no channel: nowhere)',
+      options: { channel: channel({ description: 'A text channel', channel_types: [ChannelType.GuildText, ChannelType.GuildAnnouncement] }) },
     },
   }),
   defer: true,
@@ -77,7 +77,8 @@ export default slashCommand({
     if (options.subcommand === 'list') return feedListView(await listFeeds(feeds.registry));
     if (options.subcommand === 'health-channel') {
       if (!feeds.guildSettings) throw new UserError('unavailable', 'Server settings are not available in this bot.');
-      await feeds.guildSettings.setHealthChannel(feeds.guildId, options.channel.id, ctx.now().toISOString());
+      await feeds.guildSettings.setHealthChannel(feeds.guildId, options.channel?.id ?? null, ctx.now().toISOString());
+      if (!options.channel) return { ephemeral: true, content: 'Feed health notices are off for this server. Choose a channel to turn them on.' };
       return {
         ephemeral: true,
         content: `Feed health goes to <#${options.channel.id}>: one message when a feed this server subscribes to starts failing, one if it is paused, one when it recovers.`,

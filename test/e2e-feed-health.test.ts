@@ -86,5 +86,12 @@ describe('GIVEN a health channel and a subscribed feed from a local site', () =>
       new RegExp(`^✅ Feed recovered: \\*\\*Harbour\\*\\* \\(<${url.replaceAll('.', '\\.')}>\\) reads again after \\d+ (minute|second)`),
     );
     expect((await feed('list').reply()).embeds[0]?.fields?.[0]?.value).toContain('✅ OK.');
+
+    // Without a channel, notices stop: a failure after that is said nowhere.
+    expect((await feed('health-channel').reply()).content).toBe('Feed health notices are off for this server. Choose a channel to turn them on.');
+    blocked = true;
+    await runAgain();
+    expect((await h.botOptions.state.feeds.get(url))?.failures).toBe(1);
+    expect(h.fake.messages(healthId)).toHaveLength(2);
   });
 });

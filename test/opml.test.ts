@@ -71,6 +71,7 @@ describe('GIVEN OPML files with mistakes', () => {
     </outline>
     <outline text="Not a link" xmlUrl="just words"/>
   </outline>
+  <!-- <outline text="Retired" xmlUrl="https://retired.example/rss"/> -->
   <outline text="A bookmark" type="link" url="https://example.com/"/>
   <outline title="Quay Times" text="quay" xmlUrl="https://quay.example/feed#top"/>
 </body></opml>`,

@@ -33,18 +33,23 @@ export interface OpmlImport {
 
 type Outline = NonNullable<NonNullable<ReturnType<typeof parseOpml>['body']>['outlines']>[number];
 
-/** How deep the document's elements nest, counted in one pass without parsing (a bound, not exact). */
+/**
+ * How deep the document's elements nest, in one pass that never reads a character twice: each tag,
+ * comment, CDATA section or processing instruction is skipped whole to its end. Run on a document
+ * the validator accepted, so a tag holds no `<`.
+ */
 function nesting(text: string): number {
   let depth = 0;
   let deepest = 0;
-  for (let at = text.indexOf('<'); at >= 0; at = text.indexOf('<', at + 1)) {
+  let at = text.indexOf('<');
+  while (at >= 0) {
+    const close = text.startsWith('<!--', at) ? '-->' : text.startsWith('<![CDATA[', at) ? ']]>' : '>';
+    const end = text.indexOf(close, at + 1);
+    if (end < 0) break;
     const next = text[at + 1];
     if (next === '/') depth--;
-    else if (next !== '?' && next !== '!') {
-      const end = text.indexOf('>', at);
-      if (end < 0) break;
-      if (text[end - 1] !== '/') deepest = Math.max(deepest, ++depth);
-    }
+    else if (next !== '?' && next !== '!' && text[end - 1] !== '/') deepest = Math.max(deepest, ++depth);
+    at = text.indexOf('<', end + close.length);
   }
   return deepest;
 }
