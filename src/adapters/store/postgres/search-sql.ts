@@ -87,9 +87,8 @@ function articleWindow(select: string, stretches: string, key: string, p: Params
 }
 
 /**
- * Relevance: the count, and the chosen rows with their scores (no rows when nothing matches; then
- * one row with the count and a null rowid). `last` is the key sequence's value, `take` the
- * rows the page needs.
+ * Relevance: the count and the keys of the rows to rank (ascending), in one row (`keys` empty
+ * when nothing matches). `last` is the key sequence's value, `take` the rows the page needs.
  */
 export function relevanceSql(scope: ScopeSql, q: Query, o: SearchOptions, take: number, last: number): { text: string; values: unknown[] } {
   const p = new Params();
@@ -151,11 +150,17 @@ export function relevanceSql(scope: ScopeSql, q: Query, o: SearchOptions, take: 
       AND a.position <> ALL(ARRAY(SELECT rowid FROM win)) AND ${q.check(scope.vector, scope.config, p, true)}`;
   }
   ctes.push(`keys AS MATERIALIZED (${keys})`);
-  // Ranking reads the whole tsvector, which a long article keeps out of line: only for the chosen rows.
+  // Only the keys: ranking reads each chosen row's whole tsvector, which a long article keeps out of
+  // line, and search.ts ranks them in parts on several connections at once (rankSql).
   const text = `WITH ${ctes.join(',\n')}
-    SELECT counted.n AS total, r.rowid, r.score FROM counted LEFT JOIN (
-      SELECT ${scope.key} AS rowid, ${q.rank(scope, p)} AS score FROM ${scope.table} WHERE ${scope.key} = ANY(ARRAY(SELECT rowid FROM keys))
-    ) r ON true`;
+    SELECT counted.n AS total, ARRAY(SELECT rowid FROM keys ORDER BY rowid) AS keys FROM counted`;
+  return { text, values: p.values };
+}
+
+/** The rank of each of `keys` (rows since deleted are left out). */
+export function rankSql(scope: ScopeSql, q: Query, keys: readonly number[]): { text: string; values: unknown[] } {
+  const p = new Params();
+  const text = `SELECT ${scope.key} AS rowid, ${q.rank(scope, p)} AS score FROM ${scope.table} WHERE ${scope.key} = ANY(${p.add(keys)}::bigint[])`;
   return { text, values: p.values };
 }
 

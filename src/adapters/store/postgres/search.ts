@@ -10,9 +10,9 @@ import { type DetailRow, type RankedRow, type SearchOptions, type SearchResult, 
 import { tokenMatcher } from '../snippet.ts';
 import type { Client, Pool } from './pool.ts';
 import { onGinIndex } from './gin.ts';
-import { ARTICLES, COMMENTS, dateFloorOffsets, newestSql, relevanceSql } from './search-sql.ts';
+import { ARTICLES, COMMENTS, dateFloorOffsets, newestSql, rankSql, relevanceSql } from './search-sql.ts';
 import type { ScopeSql } from './search-scope.ts';
-import { phraseWords, queryOf, toTsqueryText } from './tsquery.ts';
+import { type Query, phraseWords, queryOf, toTsqueryText } from './tsquery.ts';
 
 /** What the transaction's first statement reads, with BEGIN: the configurations in use, the newest key and dates. */
 interface Start {
@@ -45,7 +45,15 @@ interface Row {
   date?: string;
 }
 
-async function rankScope(
+/** A scope's matches counted and chosen: ranked already (newest first), or only chosen (relevance), to be ranked by rankKeys. */
+type Chosen = { ranked: RankedRow[]; total: number } | { keys: number[]; q: Query; total: number };
+
+/** Keys ranked per statement at least: fewer are ranked in one. */
+const RANK_PART = 100;
+/** Statements a scope's ranking is split into at most, run at once on as many connections. */
+const RANK_PARTS = 2;
+
+async function chooseScope(
   db: Client,
   start: Start | undefined,
   scope: ScopeSql,
@@ -54,7 +62,7 @@ async function rankScope(
   phrases: readonly (readonly string[])[],
   o: SearchOptions,
   take: number,
-): Promise<{ ranked: RankedRow[]; total: number }> {
+): Promise<Chosen> {
   // Configuration names are identifiers PostgreSQL made (regconfig's text), never user input.
   const configs = start?.configs ? start.configs.split(',') : [];
   if (configs.length === 0) return { ranked: [], total: 0 };
@@ -69,9 +77,29 @@ async function rankScope(
     ranked.sort((x, y) => (x.date < y.date ? 1 : x.date > y.date ? -1 : y.rowid - x.rowid));
     return { ranked, total: rows[0]?.total ?? 0 };
   }
-  const { rows } = await db.query<Row>(relevanceSql(scope, q, o, take, Number(start?.last ?? 0)));
-  const ranked = rows.filter((r): r is Row & { rowid: number } => r.rowid !== null).map((r) => ({ rowid: r.rowid, score: r.score, date: '' }));
-  return { ranked: ranked.sort((x, y) => x.score - y.score || y.rowid - x.rowid).slice(0, take), total: rows[0]?.total ?? 0 };
+  const { rows } = await db.query<{ total: number; keys: string[] }>(relevanceSql(scope, q, o, take, Number(start?.last ?? 0)));
+  return { keys: (rows[0]?.keys ?? []).map(Number), q, total: rows[0]?.total ?? 0 };
+}
+
+/**
+ * Ranks the chosen keys, best first, the first `take`. Ranking reads each row's whole tsvector
+ * (an article's, ~7.6 KB, from the TOAST table): most of a common query's time at 100,000
+ * articles. The keys are split into ascending parts ranked at once, each on a connection of its
+ * own, outside the search's transaction: a row changed in between is ranked as it is now, a row
+ * deleted is left out, as a search a moment later would have it.
+ */
+async function rankKeys(pool: Pool, scope: ScopeSql, chosen: Chosen, take: number): Promise<{ ranked: RankedRow[]; total: number }> {
+  if ('ranked' in chosen) return chosen;
+  const { keys, q, total } = chosen;
+  const parts = Math.max(1, Math.min(RANK_PARTS, Math.floor(keys.length / RANK_PART)));
+  const size = Math.ceil(keys.length / parts);
+  const results = await Promise.all(
+    Array.from({ length: keys.length === 0 ? 0 : parts }, (_, i) =>
+      pool.query<Row & { rowid: number }>(rankSql(scope, q, keys.slice(i * size, (i + 1) * size))),
+    ),
+  );
+  const ranked = results.flatMap((r) => r.rows).map((r) => ({ rowid: r.rowid, score: r.score, date: '' }));
+  return { ranked: ranked.sort((x, y) => x.score - y.score || y.rowid - x.rowid).slice(0, take), total };
 }
 
 async function details(pool: Pool, scope: ScopeSql, rowids: number[]): Promise<Map<number, DetailRow>> {
@@ -95,10 +123,15 @@ export async function search(pool: Pool, query: string, options: SearchOptions =
   const found = await Promise.all(
     r.scopes.map(async (s) => ({
       scope: s,
-      ...(await onGinIndex<{ ranked: RankedRow[]; total: number }, Start>(
+      ...(await rankKeys(
         pool,
-        (client, [start]) => rankScope(client, start, s, text, articleText, phrases, options, take),
-        startSql(s, options, take),
+        s,
+        await onGinIndex<Chosen, Start>(
+          pool,
+          (client, [start]) => chooseScope(client, start, s, text, articleText, phrases, options, take),
+          startSql(s, options, take),
+        ),
+        take,
       )),
     })),
   );
