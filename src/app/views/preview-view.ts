@@ -4,14 +4,23 @@
  * run makes first, exactly as it will look.
  */
 import type { Preview, PreviewVerdict } from '../delivery/preview.ts';
-import type { View } from '../../core/view.ts';
+import type { EmbedView, View } from '../../core/view.ts';
 import { truncate } from '../../core/text/truncate.ts';
 import { escape } from './markdown.ts';
 
-/** A title in the list is cut here: 25 lines stay well inside one embed, beside the post's own embeds (6,000 together). */
+/** A title in the list is cut here. */
 const TITLE_SHOWN = 60;
 /** Why a filter blocked an article is cut here. */
 const BECAUSE_SHOWN = 120;
+/**
+ * The list's room: an embed description holds 4,096 characters, and every embed of a message 6,000
+ * together. The post's own embeds come first (the renderer would otherwise cut the longest text,
+ * perhaps the post's, which must show exactly as it will be posted); lines that do not fit are counted.
+ */
+const DESCRIPTION_ROOM = 4000;
+const EMBEDS_ROOM = 5800;
+/** Kept back for the line that counts what did not fit. */
+const TAIL_ROOM = 80;
 
 /** An ISO time to the minute, in UTC. */
 function minute(iso: string): string {
@@ -57,8 +66,25 @@ const MARK: Record<PreviewVerdict['kind'], string> = {
   later: '⏳',
 };
 
+/** The characters an embed counts toward the 6,000 of a message. */
+function embedChars(e: EmbedView): number {
+  return [e.title, e.description, e.footer, e.author, ...(e.fields ?? []).flatMap((f) => [f.name, f.value])].reduce((n, t) => n + (t?.length ?? 0), 0);
+}
+
+/** As many lines as fit in `room` (with the head and tail around them), and a line counting the rest. */
+function fitted(lines: readonly string[], room: number): string[] {
+  const kept: string[] = [];
+  let used = 0;
+  for (const [i, line] of lines.entries()) {
+    if (used + line.length + 1 > room) return [...kept, `… and ${lines.length - i} more not shown: ask for fewer with count:`];
+    kept.push(line);
+    used += line.length + 1;
+  }
+  return kept;
+}
+
 export function previewView(p: Preview): View {
-  const lines = p.items.map(
+  const items = p.items.map(
     (i) => `${MARK[i.verdict.kind]} “${escape(truncate(i.title, TITLE_SHOWN, '…').text)}”: ${verdictText(i.verdict, (u) => `[message](${u})`, escape)}`,
   );
   const from = p.source === null ? 'every source' : escape(p.source);
@@ -72,9 +98,17 @@ export function previewView(p: Preview): View {
       ? `No article would be posted now. Below: how “${escape(truncate(p.next.title, TITLE_SHOWN, '…').text)}” would look.`
       : `Below: the next post, “${escape(truncate(p.next.title, TITLE_SHOWN, '…').text)}”, exactly as it will look (thread “${escape(truncate(p.next.threadName, TITLE_SHOWN, '…').text)}”).`;
   const post = p.next?.post;
+  const title = `Preview: #${escape(p.channelName)}`;
+  const room =
+    Math.min(DESCRIPTION_ROOM, EMBEDS_ROOM - (post?.embeds ?? []).reduce((n, e) => n + embedChars(e), 0)) -
+    title.length -
+    head.length -
+    next.length -
+    TAIL_ROOM;
+  const lines = fitted(items, Math.max(0, room));
   return {
     ephemeral: true,
     ...(post?.content ? { content: `The post's message text:\n${post.content}` } : {}),
-    embeds: [{ title: `Preview: #${p.channelName}`, description: [head, ...lines, '', next].join('\n') }, ...(post?.embeds ?? [])],
+    embeds: [{ title, description: [head, ...lines, '', next].join('\n') }, ...(post?.embeds ?? [])],
   };
 }
