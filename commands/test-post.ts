@@ -98,7 +98,9 @@ export default slashCommand({
     const link = await post(delivery, sub, article);
     const title = escape(truncate(article.title, TITLE_SHOWN, '…').text);
     const lines = [`Test post of “${title}” in <#${sub.channelId}>: [message](${link}). Nothing was recorded.`];
-    if (verdict) lines.push(`A delivery run: ${verdictText(verdict, (u) => `[message](${u})`, escape)}.`);
+    const otherSource = sub.source !== null && article.source?.toLowerCase() !== sub.source.toLowerCase();
+    if (otherSource) lines.push(`A delivery run never posts it here: it is not from ${escape(sub.source ?? '')}.`);
+    else if (verdict) lines.push(`A delivery run: ${verdictText(verdict, (u) => `[message](${u})`, escape)}.`);
     return { ephemeral: true, content: lines.join('\n') };
   },
 });

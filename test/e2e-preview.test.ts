@@ -189,10 +189,17 @@ describe('GIVEN /test-post', () => {
     const role = '844444444444444444';
     await subs.upsert(
       { guildId, channelId: desk },
-      (s) => s && { ...s, options: { webhook: { name: 'Harbour Desk', avatarUrl: null }, mentions: [{ kind: 'role', id: role, filter: null }] } },
+      (s) =>
+        s && {
+          ...s,
+          source: 'Other Paper',
+          options: { webhook: { name: 'Harbour Desk', avatarUrl: null }, mentions: [{ kind: 'role', id: role, filter: null }] },
+        },
     );
     const reply = await as('test-post', { channel: desk, article: harbour(1).id }).reply(20_000);
     expect(reply.content).toMatch(/^Test post of “Harbour news 1” in <#\d+>: \[message\]/);
+    // The subscription takes another source: the test post still shows how it would look, and says a run never posts it.
+    expect(reply.content).toContain('\nA delivery run never posts it here: it is not from Other Paper.');
     const [test, ...more] = fake.messages(desk);
     expect(more).toEqual([]);
     expect(test).toMatchObject({ author: { username: 'Harbour Desk' }, embeds: [{ title: 'Harbour news 1' }] });
