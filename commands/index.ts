@@ -14,4 +14,18 @@ import summarize from './summarize.ts';
 import testPost from './test-post.ts';
 import unsubscribe from './unsubscribe.ts';
 
-export const commands: readonly SlashCommand[] = [search, summarize, quote, article, help, subscribe, unsubscribe, subscriptions, deliver, feed, discussion, preview, testPost];
+export const commands: readonly SlashCommand[] = [
+  search,
+  summarize,
+  quote,
+  article,
+  help,
+  subscribe,
+  unsubscribe,
+  subscriptions,
+  deliver,
+  feed,
+  discussion,
+  preview,
+  testPost,
+];

@@ -348,7 +348,9 @@ describe('GIVEN /feed', () => {
       const list = await as({ subcommand: 'list' }).reply();
       expect(list.embeds[0]?.fields?.map((f) => f.name)).toEqual(['127.0.0.1', 'Guardian']);
       // Feed health (issue 17): since when, and the reason in plain words.
-      expect(list.embeds[0]?.fields?.[0]?.value).toMatch(/⚠ Failing since \d{4}-\d\d-\d\d \d\d:\d\d UTC \(1 time\): the site’s server failed \(HTTP 500\)\.\nNext poll: \d{4}/);
+      expect(list.embeds[0]?.fields?.[0]?.value).toMatch(
+        /⚠ Failing since \d{4}-\d\d-\d\d \d\d:\d\d UTC \(1 time\): the site’s server failed \(HTTP 500\)\.\nNext poll: \d{4}/,
+      );
       expect((await as({ subcommand: 'remove', url: `${base}/broken.rss` }).reply()).content).toBe(
         `Stopped reading <${base}/broken.rss>. Its articles stay stored.`,
       );

@@ -177,7 +177,12 @@ const COLUMNS = columns<SubscriptionRow>({
  * columns the table lacks yet are left out.
  */
 export function subscriptionWriter(db: Db): (s: Subscription) => void {
-  const present = new Set(db.prepare<[string], { name: string }>('SELECT name FROM pragma_table_info(?)').all(TABLE).map((c) => c.name));
+  const present = new Set(
+    db
+      .prepare<[string], { name: string }>('SELECT name FROM pragma_table_info(?)')
+      .all(TABLE)
+      .map((c) => c.name),
+  );
   const names = COLUMNS.filter((c) => present.has(c));
   const stmt = db.prepare<[Partial<SubscriptionRow>]>(replaceInto(TABLE, names));
   return (s) => {
