@@ -18,8 +18,8 @@ import { Subscriptions } from '../src/app/delivery/subscriptions.ts';
 import { countersOf, countPost, rulesOf, verdictOf } from '../src/app/delivery/verdict.ts';
 import { nextTally } from '../src/app/delivery/after-run.ts';
 import type { ArticleResult } from '../src/app/delivery/engine-types.ts';
-import { createLogger } from '../src/core/log.ts';
 import { article } from './helpers/articles.ts';
+import { capturedLogger } from './helpers/log.ts';
 import { type OpenedState, stateBackends } from './helpers/state-backends.ts';
 import { sampleArticle } from './text-sample.ts';
 
@@ -179,7 +179,7 @@ describe.each(Object.keys(stateBackends))('GIVEN subscriptions and delivery prog
     for (const a of articles) await store.upsert(a);
     let now = NOON;
     const poster = memoryPoster(() => now);
-    const log = createLogger({ level: 'silent' });
+    const { log, lines: logs } = capturedLogger('info');
     const subs = new Subscriptions(opened.state.subscriptions);
     const engine = createDeliveryEngine({ poster, progress: opened.state.progress, log });
     const runner = new DeliveryRunner({ store, subscriptions: subs, engine, log, now: () => now });
@@ -190,6 +190,7 @@ describe.each(Object.keys(stateBackends))('GIVEN subscriptions and delivery prog
     return {
       store,
       subs,
+      logs,
       run: () => runner.run({ guildId }),
       titles,
       at: (iso: string) => void (now = new Date(iso)),
@@ -218,6 +219,10 @@ describe.each(Object.keys(stateBackends))('GIVEN subscriptions and delivery prog
     w.at('2026-12-01T18:00:00Z');
     await w.run();
     expect(w.titles()).toHaveLength(2);
+    expect(w.logs.filter((l) => l.msg === 'daily cap reached: new articles wait for the next UTC day').map((l) => [l.kind, l.cap, l.day])).toEqual([
+      ['cap', 2, '2026-12-01'],
+      ['cap', 2, '2026-12-01'],
+    ]);
     const after = await w.preview(3);
     expect(after.items.map((i) => i.verdict)).toEqual([
       { kind: 'cap', cap: 2, day: '2026-12-01' },

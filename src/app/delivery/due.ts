@@ -57,6 +57,8 @@ export interface Due {
   readonly missing: readonly string[];
   /** Unfinished articles that are no longer stored: their threads stay as they are. */
   readonly missingUnfinished: readonly string[];
+  /** Why new articles wait for a later run (the daily cap or the spacing), with the first of them; null when none waits. */
+  readonly waiting: { readonly articleId: string; readonly verdict: Verdict } | null;
   /**
    * The cursor to store once the engine reports: past every article that finished, was set aside, or
    * did not match, and past those `carried` (the unfinished list after this run, see nextUnfinished).
@@ -196,9 +198,13 @@ export async function dueArticles(store: Store, sub: Subscription, rules: Rules,
   const carriedIds = new Set(unfinishedOf(sub).map((e) => e.articleId));
   const scanned: { position: number; id: string | null }[] = [];
   const fresh: Article[] = [];
+  let waiting: Due['waiting'] = null;
   for await (const seen of scanNew(store, sub, rules, (id) => engine.delivered(sub, id), now)) {
     if (fresh.length >= MAX_NEW_PER_RUN || scanned.length >= MAX_SCANNED_PER_RUN) break;
-    if (seen.look.kind === 'new' && waits(seen.look.verdict)) break;
+    if (seen.look.kind === 'new' && waits(seen.look.verdict)) {
+      waiting = { articleId: seen.id, verdict: seen.look.verdict };
+      break;
+    }
     const article = await wantedAt(engine, sub, seen.look);
     scanned.push({ position: seen.position, id: article ? seen.id : null });
     if (article) fresh.push(article);
@@ -242,6 +248,7 @@ export async function dueArticles(store: Store, sub: Subscription, rules: Rules,
     changesComplete,
     missing,
     missingUnfinished,
+    waiting,
     cursorAfter(results, carried) {
       // An article the engine did not finish, or never reached (the target went away), stops the cursor;
       // one set aside does not, so the articles after it are delivered, nor does one the unfinished list carries.

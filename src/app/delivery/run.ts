@@ -133,6 +133,11 @@ async function runOne(deps: RunDeps, sub: Subscription, dryRun: boolean, claim: 
       { ...fields, article: e.articleId, title: e.title, reason: e.reason, setAsideAt: e.at, kept: MAX_SET_ASIDE },
       'set-aside list full: the oldest article leaves it and is not tried again; post it by hand if it matters',
     );
+  if (due.waiting)
+    deps.log.info(
+      { ...fields, article: due.waiting.articleId, ...due.waiting.verdict },
+      due.waiting.verdict.kind === 'cap' ? 'daily cap reached: new articles wait for the next UTC day' : 'minimum spacing: new articles wait for a later run',
+    );
   for (const id of due.missing) deps.log.warn({ ...fields, article: id }, 'a set-aside article to retry is no longer stored; dropped from the list');
   for (const id of due.missingUnfinished)
     deps.log.warn({ ...fields, article: id }, 'an article whose thread was being posted is no longer stored; its thread stays as it is');
