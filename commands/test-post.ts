@@ -41,7 +41,7 @@ async function runVerdict(delivery: DeliveryContext, sub: Subscription, article:
   const record = await delivery.progress.get(sub.channelId, article.id);
   if (record?.postId) return { kind: 'posted', at: null, link: null };
   try {
-    return verdictOf(rulesOf(sub), article, countersOf(sub.tally, now), now);
+    return verdictOf(rulesOf(sub, now), article, countersOf(sub.tally, now), now);
   } catch {
     return null;
   }

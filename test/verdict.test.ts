@@ -58,24 +58,34 @@ describe('GIVEN the seed article (no publication date, stored 2026-11-28) and a 
   const none = countersOf(undefined, NOON);
 
   it('THEN with no rules both would post', () => {
-    const rules = rulesOf(subscription());
+    const rules = rulesOf(subscription(), NOON);
     expect(verdictOf(rules, nato, none, NOON)).toEqual({ kind: 'post' });
     expect(verdictOf(rules, fresh, none, NOON)).toEqual({ kind: 'post' });
   });
 
   it('THEN keywords and the filter expression must both pass, and the verdict names the test that blocked it', () => {
-    const keywords = rulesOf(subscription({}, { keywords: 'harbour' }));
+    const keywords = rulesOf(subscription({}, { keywords: 'harbour' }), NOON);
     expect(verdictOf(keywords, nato, none, NOON)).toEqual({ kind: 'filtered', because: 'keywords harbour: none found' });
     expect(verdictOf(keywords, fresh, none, NOON)).toEqual({ kind: 'post' });
-    const both = rulesOf(subscription({ filter: 'title contains "berth"' }, { keywords: 'harbour' }));
+    const both = rulesOf(subscription({ filter: 'title contains "berth"' }, { keywords: 'harbour' }), NOON);
     expect(verdictOf(both, fresh, none, NOON)).toMatchObject({ kind: 'filtered', because: expect.stringContaining('title contains "berth"') as unknown });
-    const expression = rulesOf(subscription({ filter: 'title contains "NATO"' }));
+    const expression = rulesOf(subscription({ filter: 'title contains "NATO"' }), NOON);
     expect(verdictOf(expression, nato, none, NOON)).toEqual({ kind: 'post' });
     expect(verdictOf(expression, fresh, none, NOON)).toMatchObject({ kind: 'filtered', because: expect.stringMatching(/^title contains "NATO"/) as unknown });
   });
 
+  it('THEN a time ago in the expression counts from the run’s clock, not the machine’s', () => {
+    const rules = rulesOf(subscription({ filter: 'published > 12h' }), NOON);
+    expect(verdictOf(rules, fresh, none, NOON)).toEqual({ kind: 'post' });
+    const later = new Date('2026-12-02T12:00:00Z');
+    expect(verdictOf(rulesOf(subscription({ filter: 'published > 12h' }), later), fresh, none, later)).toMatchObject({
+      kind: 'filtered',
+      because: expect.stringMatching(/^published > 12h/) as unknown,
+    });
+  });
+
   it('THEN max age reads the publication date, else the time it was stored', () => {
-    const rules = rulesOf(subscription({ maxAgeHours: 48 }));
+    const rules = rulesOf(subscription({ maxAgeHours: 48 }), NOON);
     expect(verdictOf(rules, nato, none, NOON)).toEqual({ kind: 'too-old', at: '2026-11-28T00:00:00.000Z', maxAgeHours: 48 });
     expect(verdictOf(rules, fresh, none, NOON)).toEqual({ kind: 'post' });
     // Published four days ago though stored today: too old.
@@ -83,13 +93,13 @@ describe('GIVEN the seed article (no publication date, stored 2026-11-28) and a 
   });
 
   it('THEN a digest-only subscription posts no single article, after its filter', () => {
-    const rules = rulesOf(subscription({ digest: { every: 'daily', at: '08:00', only: true } }, { keywords: 'harbour' }));
+    const rules = rulesOf(subscription({ digest: { every: 'daily', at: '08:00', only: true } }, { keywords: 'harbour' }), NOON);
     expect(verdictOf(rules, fresh, none, NOON)).toEqual({ kind: 'digest' });
     expect(verdictOf(rules, nato, none, NOON).kind).toBe('filtered');
   });
 
   it('THEN the daily cap counts the posts of the UTC day, this run’s included, and a new day starts from 0', () => {
-    const rules = rulesOf(subscription({ dailyCap: 2 }));
+    const rules = rulesOf(subscription({ dailyCap: 2 }), NOON);
     const tally = { day: '2026-12-01', postedToday: 1, lastPostAt: '2026-12-01T09:00:00Z' };
     const counters = countersOf(tally, NOON);
     expect(verdictOf(rules, fresh, counters, NOON)).toEqual({ kind: 'post' });
@@ -99,14 +109,14 @@ describe('GIVEN the seed article (no publication date, stored 2026-11-28) and a 
   });
 
   it('THEN spacing says when the next post may go', () => {
-    const rules = rulesOf(subscription({ minSpacingMinutes: 90 }));
+    const rules = rulesOf(subscription({ minSpacingMinutes: 90 }), NOON);
     const counters = countersOf({ day: '2026-12-01', postedToday: 1, lastPostAt: '2026-12-01T11:00:00.000Z' }, NOON);
     expect(verdictOf(rules, fresh, counters, NOON)).toEqual({ kind: 'spacing', nextAt: '2026-12-01T12:30:00.000Z' });
     expect(verdictOf(rules, fresh, counters, new Date('2026-12-01T12:30:00Z'))).toEqual({ kind: 'post' });
   });
 
   it('THEN a stored filter that no longer compiles is refused with its column', () => {
-    expect(() => rulesOf(subscription({ filter: 'title contains' }))).toThrow(/column \d+/);
+    expect(() => rulesOf(subscription({ filter: 'title contains' }), NOON)).toThrow(/column \d+/);
   });
 });
 

@@ -75,9 +75,9 @@ function postLink(sub: Subscription, postId: string): string {
 }
 
 /** The rules, or a UserError saying which stored filter no longer compiles (the next run pauses the subscription for it). */
-function rulesOrExplain(sub: Subscription): Rules {
+function rulesOrExplain(sub: Subscription, now: Date): Rules {
   try {
-    return rulesOf(sub);
+    return rulesOf(sub, now);
   } catch (error) {
     if (error instanceof FilterError)
       throw new UserError('bad-option', `<#${sub.channelId}>: its keywords are no longer accepted (${error.message}); set them again with /subscribe.`);
@@ -126,7 +126,7 @@ async function walk(deps: PreviewDeps, sub: Subscription, rules: Rules, upTo: nu
 export async function previewSubscription(deps: PreviewDeps, sub: Subscription, count = PREVIEW_DEFAULT): Promise<Preview> {
   if (!Number.isInteger(count) || count < 1 || count > PREVIEW_MAX)
     throw new UserError('bad-option', `count: expected a whole number from 1 to ${PREVIEW_MAX}, got ${count}`);
-  const rules = rulesOrExplain(sub);
+  const rules = rulesOrExplain(sub, deps.now);
   const listed = await latest(deps.store, sub, count);
   const seen = await walk(deps, sub, rules, Math.max(0, ...listed.map((l) => l.position)));
   const setAside = new Map(setAsideOf(sub).map((e) => [e.articleId, e]));

@@ -79,7 +79,7 @@ async function runOne(deps: RunDeps, sub: Subscription, dryRun: boolean, claim: 
   const base = { channelId: sub.channelId, channelName: sub.channelName, plan: [] as ArticleWork[] };
   let rules: Rules;
   try {
-    rules = rulesOf(sub);
+    rules = rulesOf(sub, new Date(started));
   } catch (error) {
     const reason = notAccepted(sub, error);
     if (reason === null) throw error;

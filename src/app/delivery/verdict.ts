@@ -42,15 +42,16 @@ export interface Counters {
 
 /**
  * The subscription's rules. Throws FilterError (keywords) or FilterSyntaxError (the expression) when
- * a stored one no longer compiles: the run pauses the subscription with the reason.
+ * a stored one no longer compiles: the run pauses the subscription with the reason. `now` is the
+ * time the expression's date tests (`published > 2 days ago`) count from: the run's or the preview's.
  */
-export function rulesOf(sub: Pick<Subscription, 'keywords' | 'options'>): Rules {
+export function rulesOf(sub: Pick<Subscription, 'keywords' | 'options'>, now: Date): Rules {
   const o = sub.options ?? {};
   const text = o.filter?.trim() ?? '';
   return {
     keywords: sub.keywords,
     keywordFilter: parseFilter(sub.keywords),
-    expression: text === '' ? null : compileExpression(text),
+    expression: text === '' ? null : compileExpression(text, { now: () => now }),
     maxAgeHours: positive(o.maxAgeHours),
     dailyCap: positive(o.dailyCap),
     minSpacingMinutes: positive(o.minSpacingMinutes),
