@@ -14,9 +14,10 @@ import {
 } from 'discord-api-types/v10';
 import type { Core } from './core.ts';
 import { channelPermissions } from './permissions.ts';
+import { UPLOAD_LIMIT_BYTES, type FileInput } from './uploads.ts';
 
-/** Option values a user types: strings, numbers, booleans, or ids for users, channels and roles. */
-export type OptionValues = Readonly<Record<string, string | number | boolean>>;
+/** Option values a user types: strings, numbers, booleans, ids for users, channels and roles, or a file. */
+export type OptionValues = Readonly<Record<string, string | number | boolean | FileInput>>;
 
 export interface OptionInput {
   /** As typed, or already in Discord's shape. */
@@ -80,8 +81,12 @@ function leafOptions(
     if (name === focused) {
       if (!('autocomplete' in definition) || definition.autocomplete !== true)
         throw new Error(`FakeDiscord: option "${name}" of /${command.name} has no autocomplete`);
+      if (typeof value === 'object') throw new Error(`FakeDiscord: option "${name}" of /${command.name} takes no file`);
       return { name, type: definition.type, value: String(value), focused: true };
     }
+    if (definition.type === ApplicationCommandOptionType.Attachment)
+      return { name, type: definition.type, value: attach(core, command, name, value, resolved) };
+    if (typeof value === 'object') throw new Error(`FakeDiscord: option "${name}" of /${command.name} takes no file`);
     const typed = typedValue(command, definition, value);
     if ('choices' in definition && definition.choices && definition.choices.length > 0 && !definition.choices.some((c) => c.value === typed)) {
       throw new Error(`FakeDiscord: ${JSON.stringify(value)} is not a choice of option "${name}" of /${command.name}`);
@@ -89,6 +94,20 @@ function leafOptions(
     resolve(core, guildId, definition.type, String(typed), resolved);
     return { name, type: definition.type, value: typed };
   });
+}
+
+/**
+ * A file the user attached to an option: stored on the CDN, answered as its attachment id, its
+ * object in `resolved.attachments` (ephemeral, as Discord marks files sent with a command).
+ */
+function attach(core: Core, command: APIApplicationCommand, name: string, value: OptionValues[string], resolved: APIInteractionDataResolved): string {
+  if (typeof value !== 'object')
+    throw new Error(`FakeDiscord: option "${name}" of /${command.name} takes a file ({ filename, data }), got ${JSON.stringify(value)}`);
+  // The Discord client refuses a file over the limit before sending anything.
+  if (value.data.length > UPLOAD_LIMIT_BYTES) throw new Error(`FakeDiscord: ${value.filename} is over Discord's ${UPLOAD_LIMIT_BYTES}-byte upload limit`);
+  const attachment = core.state.uploads.put(value, true);
+  (resolved.attachments ??= {})[attachment.id] = attachment;
+  return attachment.id;
 }
 
 function typedValue(command: APIApplicationCommand, definition: APIApplicationCommandOption, value: string | number | boolean): string | number | boolean {

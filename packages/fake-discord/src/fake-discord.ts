@@ -104,6 +104,7 @@ export class FakeDiscord extends EventEmitter<FakeDiscordEvents> {
     this.botToken = options.botToken ?? `${Buffer.from(this.applicationId).toString('base64url')}.${randomSecret(20)}`;
     this.botUser = { id: this.applicationId, username: options.botName, discriminator: '0', global_name: null, avatar: null, bot: true };
     const state = new FakeState();
+    state.uploads.setBase(`http://${options.host}:${port}`);
     state.users.set(this.botUser.id, this.botUser);
     const dispatch: Core['dispatch'] = (event, data, scope) => {
       this.emit('dispatch', event, data);
@@ -159,6 +160,7 @@ export class FakeDiscord extends EventEmitter<FakeDiscordEvents> {
         limiter: new RateLimiter(options.rateLimits.global),
         windows: options.rateLimits,
         faults,
+        uploads: state.uploads,
         record: (request) => {
           this.#requests.push(request);
           this.emit('request', request);
@@ -247,7 +249,8 @@ export class FakeDiscord extends EventEmitter<FakeDiscordEvents> {
 
   /**
    * A user runs a slash command. `options` is either what the user typed, `{ query: 'nato', limit: 3 }`
-   * (typed by the registered definition; `subcommand`/`subcommandGroup` pick one), or Discord's own
+   * (typed by the registered definition; `subcommand`/`subcommandGroup` pick one; an attachment
+   * option takes `{ filename, data }`, served at the URL in `resolved.attachments`), or Discord's own
    * option array. Throws if no such command is registered or no user could send this input.
    */
   runCommand(input: CommandInput): InteractionHandle {
@@ -296,6 +299,14 @@ export class FakeDiscord extends EventEmitter<FakeDiscordEvents> {
   message(id: string): FakeMessage | undefined {
     const stored = this.#core.state.messages.get(id);
     return stored ? copyOut(stored.message) : undefined;
+  }
+
+  /**
+   * The bytes of a file Discord holds, by its attachment URL (or id): what the bot uploaded with a
+   * message (`message.attachments[n].url`), or what a user attached to a command.
+   */
+  file(urlOrId: string): Buffer | undefined {
+    return this.#core.state.uploads.bytes(urlOrId);
   }
 
   /** The threads of a channel or forum, oldest first. */

@@ -12,6 +12,7 @@ import type { FaultInjector } from './faults.ts';
 import { bucketHash, tooManyRequests, type BucketKey, type RateLimiter } from './rate-limits.ts';
 import { matchRoute, pathKnown, type Route } from './router.ts';
 import type { RateLimitWindow, RequestRecord, Violation } from './types.ts';
+import { MAX_BODY_BYTES, parseMultipart, tooLarge, type UploadStore } from './uploads.ts';
 
 const API_PREFIX = '/api/v10';
 /** Discord counts these as invalid requests (10,000 in 10 minutes gets an address banned). */
@@ -23,6 +24,8 @@ export interface RestDeps {
   readonly limiter: RateLimiter;
   readonly windows: { readonly channelMessages: RateLimitWindow; readonly default: RateLimitWindow };
   readonly faults: FaultInjector;
+  /** Where multipart uploads go, and the CDN that serves them. */
+  readonly uploads: UploadStore;
   record(request: RequestRecord): void;
   violation(violation: Violation): void;
   countInvalid(): void;
@@ -42,6 +45,7 @@ interface Answer {
 /** Builds the `http.Server` request listener for the REST API. */
 export function restListener(deps: RestDeps): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
+    if (deps.uploads.serve(req, res)) return;
     void serve(deps, req, res).catch((error: unknown) => {
       deps.log(`rest: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' });
@@ -128,7 +132,8 @@ async function serve(deps: RestDeps, req: IncomingMessage, res: ServerResponse):
       return { status: 429, body: tooManyRequests(decision.retryAfterMs ?? 0, decision.scope ?? 'user').body, headers: decision.headers, detail };
     }
     try {
-      const body = parseJson(raw, req.headers['content-type']);
+      if (raw === null) throw tooLarge(`the body is over ${MAX_BODY_BYTES} bytes`);
+      const body = parseBody(raw, req.headers['content-type'], deps.uploads);
       const reply = await match.route.handle({ method, path, params: match.params, query: url.searchParams, body });
       return { status: reply.status, body: reply.body, headers: decision.headers };
     } catch (error) {
@@ -154,19 +159,14 @@ function messageOf(body: unknown): string {
   return typeof body === 'object' && body !== null && 'message' in body ? String(body.message) : '';
 }
 
-function parseJson(raw: string, contentType: string | undefined): unknown {
-  if (raw === '') return undefined;
+function parseBody(raw: Buffer, contentType: string | undefined, uploads: UploadStore): unknown {
+  if (raw.length === 0) return undefined;
+  if (contentType?.startsWith('multipart/form-data')) return parseMultipart(raw, contentType, uploads);
   if (contentType?.startsWith('multipart/')) {
-    throw new ApiError(
-      400,
-      RESTJSONErrorCodes.InvalidFormBodyOrContentType,
-      'Invalid Form Body',
-      undefined,
-      'the fake accepts JSON bodies only (no file uploads)',
-    );
+    throw new ApiError(400, RESTJSONErrorCodes.InvalidFormBodyOrContentType, 'Invalid Form Body', undefined, `${contentType} is not multipart/form-data`);
   }
   try {
-    return JSON.parse(raw) as unknown;
+    return JSON.parse(raw.toString('utf8')) as unknown;
   } catch {
     throw invalidJson();
   }
@@ -180,8 +180,13 @@ function safeDecode(segment: string): string {
   }
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+/** The body, or null past MAX_BODY_BYTES (read to its end all the same, so the answer reaches the client). */
+async function readBody(req: IncomingMessage): Promise<Buffer | null> {
   const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
+  }
+  return size > MAX_BODY_BYTES ? null : Buffer.concat(chunks);
 }

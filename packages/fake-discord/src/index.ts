@@ -8,6 +8,8 @@ export type { Faults } from './faults.ts';
 export type { GuildInput } from './driver.ts';
 export type { CommandInput } from './user-interactions.ts';
 export type { OptionValues } from './command-options.ts';
+export type { FileInput } from './uploads.ts';
+export { UPLOAD_LIMIT_BYTES } from './uploads.ts';
 export type { FakeChannel, SentWith, WebhookRecord } from './state.ts';
 export type { ForumTagInput } from './forum-tags.ts';
 export { DEFAULT_BOT_PERMISSIONS, DEFAULT_MEMBER_PERMISSIONS } from './state.ts';

@@ -3,7 +3,16 @@
  * deleting and paging through them, with the gateway events each change produces. Callers check
  * permissions and limits first; this module keeps the state consistent.
  */
-import { ChannelType, MessageFlags, MessageReferenceType, MessageType, type APIEmbed, type APIMessage, type APIUser } from 'discord-api-types/v10';
+import {
+  ChannelType,
+  MessageFlags,
+  MessageReferenceType,
+  MessageType,
+  type APIAttachment,
+  type APIEmbed,
+  type APIMessage,
+  type APIUser,
+} from 'discord-api-types/v10';
 import { emptyMessage, invalidFormBody } from './errors.ts';
 import { isRecord } from './form-checker.ts';
 import { compareSnowflakes, snowflakeTime } from './ids.ts';
@@ -58,7 +67,8 @@ export class MessageService {
   create(input: CreateInput): APIMessage {
     const { channel, author, body } = input;
     const guildId = channel.guild_id ?? '';
-    if (!input.loading && !hasVisibleContent(body)) throw emptyMessage();
+    const attachments = this.#attachments(body, []);
+    if (!input.loading && !hasVisibleContent({ ...body, attachments })) throw emptyMessage();
     const id = input.extra?.id ?? this.state.ids.next();
     const reference = this.#reference(channel, body.message_reference);
     const content = typeof body.content === 'string' ? body.content : '';
@@ -74,7 +84,7 @@ export class MessageService {
       edited_timestamp: null,
       tts: false,
       ...this.#mentions(guildId, content, body.allowed_mentions, reference),
-      attachments: [],
+      attachments,
       embeds: Array.isArray(body.embeds) ? (structuredClone(body.embeds) as APIEmbed[]) : [],
       components: Array.isArray(body.components) ? structuredClone(body.components) : [],
       pinned: false,
@@ -108,6 +118,7 @@ export class MessageService {
     if ('content' in body) next.content = typeof body.content === 'string' ? body.content : '';
     if ('embeds' in body) next.embeds = Array.isArray(body.embeds) ? (structuredClone(body.embeds) as APIEmbed[]) : [];
     if ('components' in body) next.components = Array.isArray(body.components) ? structuredClone(body.components) : [];
+    if ('attachments' in body) next.attachments = this.#attachments(body, before.attachments);
     let flags = (before.flags ?? 0) & ~MessageFlags.Loading;
     if (typeof body.flags === 'number') flags = (flags & ~EDITABLE_FLAGS) | (body.flags & EDITABLE_FLAGS);
     next.flags = flags;
@@ -170,6 +181,22 @@ export class MessageService {
     // Forget nonces past the window now and then, so a long-running playground does not grow forever.
     if (this.#nonces.size >= 1000) for (const [k, seen] of this.#nonces) if (now - seen.at > this.nonceWindowMs) this.#nonces.delete(k);
     this.#nonces.set(key, { messageId, at: now });
+  }
+
+  /**
+   * A body's `attachments`: files uploaded with this request (the HTTP layer stored them and put
+   * their objects here) and, on an edit, the message's own attachments it names to keep. Any other
+   * entry names nothing Discord holds and is dropped.
+   */
+  #attachments(body: MessageBody, existing: readonly APIAttachment[]): APIAttachment[] {
+    if (!Array.isArray(body.attachments)) return [];
+    return body.attachments.flatMap((entry: unknown) => {
+      const id = isRecord(entry) && typeof entry.id === 'string' ? entry.id : undefined;
+      const kept = existing.find((a) => a.id === id);
+      if (kept) return [structuredClone(kept)];
+      const uploaded = id === undefined ? undefined : this.state.uploads.attachment(id);
+      return uploaded ? [uploaded] : [];
+    });
   }
 
   #reference(channel: FakeChannel, reference: unknown): APIMessage | undefined {

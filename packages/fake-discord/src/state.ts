@@ -20,6 +20,7 @@ import {
   type APIWebhook,
 } from 'discord-api-types/v10';
 import { SnowflakeFactory } from './ids.ts';
+import { UploadStore } from './uploads.ts';
 
 /** The channels the fake models. */
 export type FakeChannel = APITextChannel | APIGuildForumChannel | APIGuildCategoryChannel | APIThreadChannel;
@@ -93,6 +94,8 @@ export class FakeState {
   readonly webhooks = new Map<string, WebhookRecord>();
   /** Registered commands: key `global` or a guild id. */
   readonly commands = new Map<string, APIApplicationCommand[]>();
+  /** Every file uploaded (command options and messages), served as the CDN does. */
+  readonly uploads = new UploadStore(this.ids);
 
   createUser(input: { username: string; globalName?: string; bot?: boolean }): APIUser {
     const user: APIUser = {

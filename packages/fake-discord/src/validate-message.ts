@@ -37,11 +37,12 @@ export function checkMessageBody(body: Record<string, unknown>, path: ReadonlyAr
 }
 
 /** Whether a message (after an edit's changes) would show anything at all. */
-export function hasVisibleContent(message: { content?: unknown; embeds?: unknown; components?: unknown }): boolean {
+export function hasVisibleContent(message: { content?: unknown; embeds?: unknown; components?: unknown; attachments?: unknown }): boolean {
   const content = typeof message.content === 'string' && message.content.trim().length > 0;
+  const files = Array.isArray(message.attachments) && message.attachments.length > 0;
   const embeds = Array.isArray(message.embeds) && message.embeds.length > 0;
   const components = Array.isArray(message.components) && message.components.length > 0;
-  return content || embeds || components;
+  return content || embeds || components || files;
 }
 
 function checkEmbeds(check: FormChecker, embeds: unknown[]): void {
