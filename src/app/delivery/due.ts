@@ -8,7 +8,6 @@ import type { Article } from '../../core/model.ts';
 import type { Positioned } from '../../adapters/store/positions.ts';
 import type { Store } from '../../adapters/store/contract.ts';
 import type { ArticleResult, DeliveryEngine } from './engine-types.ts';
-import type { Filter } from './filter.ts';
 import { setAsideOf, type Subscription, type Unfinished, unfinishedOf } from './subscriptions.ts';
 import { countersOf, countPost, filterVerdict, type Rules, type Verdict, verdictOf, waits } from './verdict.ts';
 
@@ -263,8 +262,14 @@ export async function dueArticles(store: Store, sub: Subscription, rules: Rules,
   };
 }
 
+/**
+ * Whether an article passes a subscription's filter: its keywords (a Filter), or keywords and
+ * expression together (`(a) => filterVerdict(rulesOf(sub, now), a).pass`), as a run judges it.
+ */
+export type Passes = (article: Article) => boolean;
+
 /** The cursor that makes a new subscription's first run post what its backfill asks for. */
-export async function backfillCursor(store: Store, sub: Pick<Subscription, 'source' | 'backfill'>, filter: Filter): Promise<number> {
+export async function backfillCursor(store: Store, sub: Pick<Subscription, 'source' | 'backfill'>, filter: Passes): Promise<number> {
   const last = await store.positions.last();
   if (sub.backfill.kind === 'none') return last;
   if (sub.backfill.kind === 'all') return 0;
@@ -292,7 +297,7 @@ export async function* storedFrom(store: Store, from: number, direction: 'after'
 }
 
 /** The article at this position when it is from the subscription's source (any, when it names none) and passes its filter; otherwise null, loading nothing for another source. */
-export async function matching(store: Store, sub: Pick<Subscription, 'source'>, filter: Filter, p: Positioned): Promise<Article | null> {
+export async function matching(store: Store, sub: Pick<Subscription, 'source'>, filter: Passes, p: Positioned): Promise<Article | null> {
   const article = await fromSource(store, sub, p);
   return article && filter(article) ? article : null;
 }
