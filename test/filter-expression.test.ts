@@ -122,7 +122,8 @@ describe('GIVEN the sample article page and a Guardian feed', () => {
 
 describe('GIVEN regexes that backtrack in JavaScript', () => {
   it('THEN they run on RE2 in linear time and answer', () => {
-    const hostile = article({ title: `${'a'.repeat(30)}!`, text: `${'a'.repeat(15_000)}!` });
+    // The body fits in what two small patterns read (cost.ts); longer, they read its start only (below).
+    const hostile = article({ title: `${'a'.repeat(30)}!`, text: `${'a'.repeat(3_000)}!` });
     // In JavaScript each of these takes exponential time on such text; on RE2 they answer.
     for (const pattern of ['/(a+)+$/', '/(a|aa)+b/', '/^(a|a?)+$/', '/(.*a){12}/']) {
       expect(compile(`title matches ${pattern} or body matches ${pattern}`).test(hostile).pass).toBe(pattern === '/(.*a){12}/');

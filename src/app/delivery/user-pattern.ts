@@ -95,7 +95,8 @@ export function compileUserPattern(pattern: string, flags: string): RE2JS {
   return compiled;
 }
 
-function programSize(compiled: RE2JS): number {
+/** The instructions RE2 runs over for `compiled`: its time per character grows with them. */
+export function programSize(compiled: RE2JS): number {
   // re2js types its program as `any`; numInst() is the instruction count RE2 runs over.
   const prog = compiled.re2().prog as { numInst(): number };
   return prog.numInst();

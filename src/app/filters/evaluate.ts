@@ -112,7 +112,14 @@ function textTest(test: TestNode, field: TextFieldName, reading: Reading): TestR
     });
     return { matched: equal === (test.op === '='), had: describeValue(field, wholes) };
   }
-  for (const [i, piece] of pieces.entries()) {
+  // A pattern reads the field's pieces in order up to the filter's budget (cost.ts); the rest reads them whole.
+  let left = v.kind === 'regex' ? reading.regexChars : Number.POSITIVE_INFINITY;
+  let cut = false;
+  for (const [i, whole] of pieces.entries()) {
+    cut = whole.length > left;
+    if (left <= 0) break;
+    const piece = cut ? whole.slice(0, left) : whole;
+    left -= piece.length;
     const span = find(
       test,
       piece,
@@ -122,6 +129,11 @@ function textTest(test: TestNode, field: TextFieldName, reading: Reading): TestR
     if (span) return { matched: true, had: LONG_FIELDS.has(field) ? `found: "${around(piece, span[0], span[1])}"` : describeValue(field, wholes) };
   }
   const where = field === 'text' ? 'title or body' : field;
+  if (cut)
+    return {
+      matched: false,
+      had: `not in the first ${reading.regexChars.toLocaleString('en-US')} characters of the ${where} (what this filter's patterns read)`,
+    };
   return { matched: false, had: LONG_FIELDS.has(field) ? `not in the ${where}` : describeValue(field, wholes) };
 }
 

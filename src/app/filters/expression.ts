@@ -7,12 +7,14 @@
  */
 import type { Article } from '../../core/model.ts';
 import { FilterSyntaxError } from './errors.ts';
+import { regexBudget } from './cost.ts';
 import { evaluate, runTest, testsOf } from './evaluate.ts';
 import { Reading } from './fields.ts';
 import { MAX_EXPRESSION_CHARS, type Node, parse } from './parse.ts';
 
 export { FilterSyntaxError, describeError } from './errors.ts';
 export { MAX_EXPRESSION_CHARS, MAX_NESTING, MAX_TESTS } from './parse.ts';
+export { MAX_FILTER_STEPS, MAX_REGEX_WORK } from './cost.ts';
 
 export interface FilterVerdict {
   readonly pass: boolean;
@@ -34,7 +36,7 @@ export interface CompileOptions {
 }
 
 /** What explain() and test() need beyond the contract: the tree, kept out of sight. */
-const trees = new WeakMap<CompiledFilter, { node: Node | null; now: () => Date }>();
+const trees = new WeakMap<CompiledFilter, { node: Node | null; now: () => Date; regexChars: number }>();
 
 /**
  * Compiles `text`; throws FilterSyntaxError. A blank expression is no filter: every article passes.
@@ -47,15 +49,16 @@ export function compileExpression(text: string, options: CompileOptions = {}): C
   }
   const node = text.trim() === '' ? null : parse(text);
   const now = options.now ?? (() => new Date());
+  const regexChars = node === null ? 0 : regexBudget(node, text);
   const compiled: CompiledFilter = {
     source: text,
     test(article: Article): FilterVerdict {
       if (node === null) return { pass: true, because: 'no filter' };
-      const outcome = evaluate(node, new Reading(article), now().getTime());
+      const outcome = evaluate(node, new Reading(article, regexChars), now().getTime());
       return { pass: outcome.pass, because: `${outcome.pass ? 'passed' : 'blocked by'}: ${outcome.detail}` };
     },
   };
-  trees.set(compiled, { node, now });
+  trees.set(compiled, { node, now, regexChars });
   return compiled;
 }
 
@@ -67,7 +70,7 @@ export function compileExpression(text: string, options: CompileOptions = {}): C
 export function explain(compiled: CompiledFilter, article: Article): string[] {
   const tree = trees.get(compiled) ?? trees.get(compileExpression(compiled.source));
   if (!tree?.node) return [];
-  const reading = new Reading(article);
+  const reading = new Reading(article, tree.regexChars);
   const now = tree.now().getTime();
   return testsOf(tree.node).map((t) => {
     const r = runTest(t, reading, now);

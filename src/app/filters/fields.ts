@@ -87,7 +87,11 @@ export interface TextValue {
 export class Reading {
   private readonly memo = new Map<string, unknown>();
 
-  constructor(readonly article: Article) {}
+  constructor(
+    readonly article: Article,
+    /** Characters of a field each regular expression reads (cost.ts): the filter's patterns together stay within their budget. */
+    readonly regexChars = Number.POSITIVE_INFINITY,
+  ) {}
 
   /** `make()` the first time `key` is asked for, the same value after. */
   once<T>(key: string, make: () => T): T {

@@ -17,6 +17,8 @@ export interface TestNode {
   readonly written: string;
   /** The value as typed, for explanations of dates (`7d`). */
   readonly valueWritten: string;
+  /** 1-based column of the value, for a mistake found once the whole filter is read (cost.ts). */
+  readonly valueColumn: number;
 }
 
 export type Node =
@@ -161,6 +163,7 @@ class Parser {
       value,
       written: op === 'has' ? `text has ${JSON.stringify(t.value)}` : `text matches ${typed}`,
       valueWritten: typed,
+      valueColumn: t.column,
     };
   }
 
@@ -195,6 +198,6 @@ class Parser {
     const value = valueFor(name, kind, op, opWritten, v, this.text);
     if (value.kind === 'ago' && (op === '=' || op === '!='))
       this.fail(v, `a time ago is one instant: use \`>\` (newer than) or \`<\` (older than) with \`${v.value}\``);
-    return { kind: 'test', field: name, op, value, written: this.span(t), valueWritten: this.text.slice(v.start, v.end) };
+    return { kind: 'test', field: name, op, value, written: this.span(t), valueWritten: this.text.slice(v.start, v.end), valueColumn: v.column };
   }
 }

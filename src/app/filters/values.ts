@@ -4,7 +4,7 @@
  */
 import { DateTime } from 'luxon';
 import type { RE2JS } from 're2js';
-import { PatternError, compileUserPattern } from '../delivery/user-pattern.ts';
+import { PatternError, compileUserPattern, programSize } from '../delivery/user-pattern.ts';
 import { FilterSyntaxError } from './errors.ts';
 import type { FieldName } from './fields.ts';
 import { fold, foldWhole, wordsOf } from './fold.ts';
@@ -14,7 +14,8 @@ export type Op = 'contains' | 'has' | '=' | '!=' | 'matches' | '<' | '<=' | '>' 
 
 export type Value =
   | { readonly kind: 'text'; readonly folded: string; readonly whole: string; readonly words: readonly string[] }
-  | { readonly kind: 'regex'; readonly pattern: RE2JS }
+  /** `steps`: RE2's instructions for the pattern, what its time per character grows with (cost.ts). */
+  | { readonly kind: 'regex'; readonly pattern: RE2JS; readonly steps: number }
   | { readonly kind: 'number'; readonly n: number }
   /** `from`..`to` (ms): a day or a minute as written; `ago` (ms) is relative to the time of the test. */
   | { readonly kind: 'date'; readonly from: number; readonly to: number }
@@ -33,7 +34,8 @@ export function valueFor(field: FieldName, kind: 'text' | 'number' | 'date', op:
   if (op === 'matches') {
     if (token.kind !== 'regex') fail(`\`matches\` takes a regular expression written /…/flags, such as /bitcoin|btc/i`);
     try {
-      return { kind: 'regex', pattern: compileUserPattern(token.value, token.flags) };
+      const pattern = compileUserPattern(token.value, token.flags);
+      return { kind: 'regex', pattern, steps: programSize(pattern) };
     } catch (error) {
       if (error instanceof PatternError) fail(`regular expression refused: ${error.message}`);
       throw error;
