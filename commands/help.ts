@@ -29,6 +29,14 @@ export function helpView(): View {
               '`expan*`: words starting with it',
             ].join('\n'),
           },
+          {
+            name: 'For server admins',
+            value: [
+              '**/subscribe** a channel to new articles, with a `filter`; **/subscriptions** lists them, `edit:` sets a filter, template, mentions, webhook, forum tags, caps or a digest.',
+              '**/preview** what a subscription would post next and why; **/test-post** one article now, recording nothing.',
+              '**/feed** the feeds read, their health, a health channel; **/deliver** runs delivery now; **/discussion** follows a discussion elsewhere.',
+            ].join('\n'),
+          },
         ],
       },
     ],

@@ -33,7 +33,21 @@ export const processIo: Io = {
  * search after installing a new Paperboy answers instead of asking for the bot or an ingest. By
  * command path, so the list lives here, next to what it changes.
  */
-const READING_COMMANDS: ReadonlySet<string> = new Set(['search', 'show', 'list', 'export', 'summarize', 'quote', 'digest', 'feed list', 'discussion list']);
+const READING_COMMANDS: ReadonlySet<string> = new Set([
+  'search',
+  'show',
+  'list',
+  'export',
+  'summarize',
+  'quote',
+  'digest',
+  'feed list',
+  'feed export',
+  'discussion list',
+  'preview',
+  'subscription list',
+  'subscription show',
+]);
 
 function commandPath(command: Command): string {
   const names: string[] = [];
