@@ -1,6 +1,8 @@
-/** /feed add | remove | list | resume | health-channel: the RSS, Atom and JSON feeds Paperboy reads on each delivery run. */
+/** /feed add | remove | list | resume | health-channel | import | export: the RSS, Atom and JSON feeds Paperboy reads on each delivery run. */
 import { ChannelType } from 'discord-api-types/v10';
 import { addFeed, feedAddress, listFeeds, removeFeed, resumeFeed } from '../src/app/feeds/manage.ts';
+import { OPML_MAX_BYTES, exportOpml, importOpml, importSummary, readOpml, type OpmlImport } from '../src/app/feeds/opml.ts';
+import type { FeedRegistry } from '../src/app/feeds/registry.ts';
 import { feedHealth, utcMinute } from '../src/app/feeds/status.ts';
 import type { FeedState } from '../src/app/feeds/registry.ts';
 import { plural, showTime } from '../src/app/views/format.ts';
@@ -8,7 +10,7 @@ import { escape } from '../src/app/views/markdown.ts';
 import { UserError } from '../src/core/errors.ts';
 import type { EmbedField, View } from '../src/core/view.ts';
 import { type CommandContext, type FeedsContext, slashCommand } from '../src/ui/discord/command.ts';
-import { channel, subcommands, text } from '../src/ui/discord/options.ts';
+import { type AttachmentValue, attachment, channel, subcommands, text } from '../src/ui/discord/options.ts';
 import { ADMIN_ONLY, requireAdmin } from './admin.ts';
 
 const urlOption = text({ description: 'The feed’s address (https://…)', required: true, max_length: 2000 });
@@ -55,6 +57,49 @@ export function feedListView(feeds: readonly FeedState[]): View {
   };
 }
 
+/** Lines until `budget` characters, then how many more there were: an import's lists can be long. */
+function listed(lines: readonly string[], budget: number): string {
+  const shown: string[] = [];
+  let used = 0;
+  for (const l of lines) {
+    if (used + l.length + 1 > budget) break;
+    shown.push(l);
+    used += l.length + 1;
+  }
+  const more = lines.length - shown.length;
+  return more > 0 ? `${shown.join('\n')}\n… and ${more} more.` : shown.join('\n');
+}
+
+/** What an import did: a summary line, the feeds added, and each refused outline with why. */
+export function importView(result: OpmlImport, file: string): View {
+  const refused = result.refused.map((r) => `• ${escape(r.outline)}: ${escape(r.reason)}`);
+  const added = result.added.map((a) => `• ${escape(a.name)} <${a.url}>`);
+  const next = result.added.length > 0 ? ' New feeds are read on the next delivery run.' : '';
+  return {
+    ephemeral: true,
+    content: `${escape(file)}: ${importSummary(result)}.${next}`,
+    embeds: [
+      ...(refused.length > 0 ? [{ title: 'Refused', description: listed(refused, 2500) }] : []),
+      ...(added.length > 0 ? [{ title: 'Added', description: listed(added, 2500) }] : []),
+    ],
+  };
+}
+
+/** /feed import: the attached file read from Discord (1 MB at most), its outlines added as feeds. */
+async function importFile(registry: FeedRegistry, file: AttachmentValue, ctx: CommandContext): Promise<View> {
+  if (!ctx.attachments) throw new UserError('unavailable', 'This bot cannot read attached files.');
+  const bytes = await ctx.attachments.read(file, OPML_MAX_BYTES);
+  let outlines: ReturnType<typeof readOpml>;
+  try {
+    outlines = readOpml(bytes.toString('utf8'), file.name);
+  } catch (error) {
+    // Its message quotes the file's name and the parser's words: shown as text, never as markdown.
+    if (error instanceof UserError) throw new UserError(error.code, `${escape(error.message)}.`, { cause: error });
+    throw error;
+  }
+  return importView(await importOpml(registry, outlines, ctx.now()), file.name);
+}
+
 export default slashCommand({
   definition: { name: 'feed', description: 'Manage the RSS, Atom and JSON feeds Paperboy reads', ...ADMIN_ONLY },
   options: subcommands({
@@ -65,6 +110,11 @@ export default slashCommand({
     remove: { description: 'Stop reading a feed (its articles stay)', options: { url: urlOption } },
     list: { description: 'The feeds: health, last success, next poll, items seen' },
     resume: { description: 'Read a paused feed again', options: { url: urlOption } },
+    import: {
+      description: 'Read every feed an OPML file lists (most feed readers export one; at most 1 MB)',
+      options: { file: attachment({ description: 'An .opml file', required: true }) },
+    },
+    export: { description: 'The feeds Paperboy reads, as an OPML file for another reader' },
     'health-channel': {
       description: 'Where to hear when a feed fails, is paused or recovers (no channel: nowhere)',
       options: { channel: channel({ description: 'A text channel', channel_types: [ChannelType.GuildText, ChannelType.GuildAnnouncement] }) },
@@ -75,6 +125,12 @@ export default slashCommand({
   run: async (options, ctx) => {
     const feeds = feedsOf(ctx);
     if (options.subcommand === 'list') return feedListView(await listFeeds(feeds.registry));
+    if (options.subcommand === 'import') return importFile(feeds.registry, options.file, ctx);
+    if (options.subcommand === 'export') {
+      const list = await listFeeds(feeds.registry);
+      const opml = exportOpml(list, ctx.now());
+      return { ephemeral: true, content: `${plural(list.length, 'feed')} in feeds.opml.`, files: [{ name: 'feeds.opml', bytes: Buffer.from(opml) }] };
+    }
     if (options.subcommand === 'health-channel') {
       if (!feeds.guildSettings) throw new UserError('unavailable', 'Server settings are not available in this bot.');
       await feeds.guildSettings.setHealthChannel(feeds.guildId, options.channel?.id ?? null, ctx.now().toISOString());

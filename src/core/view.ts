@@ -67,8 +67,16 @@ export interface MessageView {
   readonly ping?: { readonly roles: readonly string[]; readonly users: readonly string[] };
 }
 
+/** A file the answer carries (an OPML export): its name as shown, and its bytes. */
+export interface FileView {
+  readonly name: string;
+  readonly bytes: Uint8Array;
+}
+
 export interface View extends MessageView {
   readonly buttons?: readonly ButtonView[];
+  /** Files attached to the answer (at most 10, each within Discord's upload limit). */
+  readonly files?: readonly FileView[];
   readonly select?: SelectView;
   /** Only the person who asked sees it. */
   readonly ephemeral?: boolean;

@@ -11,6 +11,7 @@ import type { Store } from '../../adapters/store/contract.ts';
 import type { DeliveryRunner } from '../../app/delivery/run.ts';
 import type { LeaseOptions } from '../../app/lease-options.ts';
 import type { SlashCommand } from './command.ts';
+import { attachmentReader } from './attachments.ts';
 import { createCodec } from './custom-id.ts';
 import { type DeliveryOptions, wireDelivery } from './delivery-wiring.ts';
 import { discordPoster } from './discord-poster.ts';
@@ -86,7 +87,9 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     lease: options.lease,
   });
   const threads = watchThreads({ client, store, index: delivery.index, cooldowns: options.keyv.cooldowns, log, cooldownMs: options.answerCooldownMs });
-  const route = createRouter({ commands: options.commands, context: { store, now, delivery: delivery.context }, codec, log });
+  // Attachments come from Discord's CDN, or from the Discord at apiUrl itself (the local one in tests and the playground).
+  const attachments = attachmentReader(discord.apiUrl);
+  const route = createRouter({ commands: options.commands, context: { store, now, delivery: delivery.context, attachments }, codec, log });
   client.on(Events.InteractionCreate, (interaction) => void route(interaction));
   client.on(Events.Error, (error) => log.error({ err: error }, 'discord client error'));
   client.on(Events.Warn, (message) => log.warn(message));

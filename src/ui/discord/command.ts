@@ -17,6 +17,7 @@ import type { GuildSettingsRepository } from '../../adapters/store/state.ts';
 import type { DeliveryProgressRepository } from '../../adapters/store/delivery-progress.ts';
 import type { Poster } from '../../app/delivery/poster.ts';
 import type { Choice, ComponentState, View } from '../../core/view.ts';
+import type { AttachmentReader } from './attachments.ts';
 
 /** Who ran the command, where: admin commands check `permissions` again (Discord's default can be overridden). */
 export interface Actor {
@@ -57,6 +58,8 @@ export interface CommandContext {
   readonly actor?: Actor;
   /** Set when the bot runs the delivery job. */
   readonly delivery?: DeliveryContext;
+  /** Reads files users attach to commands (/feed import); absent where no Discord holds them. */
+  readonly attachments?: AttachmentReader;
 }
 
 /** A button or menu answer: a new view in place of the message it was on, or a new message. */

@@ -122,6 +122,23 @@ export const channel = ((settings: ChannelSettings & Presence): OptionSpec => {
   );
 }) as Builder<ChannelSettings, typeof ChannelValue, never>;
 
+/** A file a user attached, as the router passes it on: what Discord said of it, never its bytes (see attachments.ts). */
+export const AttachmentValue = z.object({
+  name: z.string(),
+  size: z.number().int().nonnegative(),
+  url: z.string(),
+  contentType: z.string().nullable(),
+});
+export type AttachmentValue = z.output<typeof AttachmentValue>;
+
+/** A file option: Discord's client uploads it and sends its name, size and URL. No default: Discord cannot offer one. */
+export const attachment = ((settings: Common & Presence): OptionSpec =>
+  present({ type: ApplicationCommandOptionType.Attachment, description: settings.description }, AttachmentValue, settings)) as Builder<
+  Common,
+  typeof AttachmentValue,
+  never
+>;
+
 type Shape<O extends Record<string, OptionSpec>> = { -readonly [K in keyof O]: O[K]['schema'] };
 
 /** Options by name, in the order Discord shows them (required ones first, as Discord demands). */

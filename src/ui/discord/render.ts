@@ -29,6 +29,26 @@ export interface MessagePayload {
   components: APIMessageTopLevelComponent[];
   flags?: MessageFlags.Ephemeral;
   allowedMentions: { parse: [] };
+  /** Uploaded with the message (multipart), as discord.js takes them. */
+  files?: { attachment: Buffer; name: string }[];
+}
+
+/** Discord takes at most 10 files on a message, each at most 10 MiB from a bot. */
+const MAX_FILES = 10;
+const MAX_FILE_BYTES = 10 * 1024 * 1024;
+
+/**
+ * A view's files as discord.js uploads them: names kept to letters, digits, `.`, `-` and `_` (as
+ * Discord would rename them anyway). A file cannot be cut to fit: one over the limit is a bug of
+ * the command that made it, thrown, and the router shows its reference id.
+ */
+function toFiles(view: View): { attachment: Buffer; name: string }[] {
+  const files = view.files ?? [];
+  if (files.length > MAX_FILES) throw new Error(`render: at most ${MAX_FILES} files on a message, got ${files.length}`);
+  return files.map((f) => {
+    if (f.bytes.length > MAX_FILE_BYTES) throw new Error(`render: file ${f.name} is ${f.bytes.length} bytes, over Discord's ${MAX_FILE_BYTES}`);
+    return { attachment: Buffer.from(f.bytes), name: f.name.replaceAll(/[^\w.-]/g, '_').slice(0, 100) || 'file' };
+  });
 }
 
 /** Paperboy's colour, on every embed. */
@@ -102,6 +122,7 @@ export async function renderView(view: View, codec: StateCodec): Promise<Message
   const payload: MessagePayload = { embeds, components: await toComponents(view, codec), allowedMentions: { parse: [] } };
   if (view.content) payload.content = fitContent(view.content);
   if (view.ephemeral) payload.flags = MessageFlags.Ephemeral;
+  if (view.files && view.files.length > 0) payload.files = toFiles(view);
   return payload;
 }
 

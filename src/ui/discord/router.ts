@@ -33,14 +33,19 @@ export interface RouterOptions {
 type Answerable = ChatInputCommandInteraction | MessageComponentInteraction;
 
 /**
- * Options by name; a channel option becomes `{ id, name, type }` from what Discord resolved, and a
- * subcommand becomes `subcommand` with its own options alongside.
+ * Options by name; a channel option becomes `{ id, name, type }` from what Discord resolved, an
+ * attachment `{ name, size, url, contentType }`, and a subcommand becomes `subcommand` with its own
+ * options alongside.
  */
 function optionsOf(interaction: ChatInputCommandInteraction): Record<string, unknown> {
   const flat = (options: readonly CommandInteractionOption[]): [string, unknown][] =>
     options.flatMap((o): [string, unknown][] => {
       if (o.type === ApplicationCommandOptionType.Subcommand) return [['subcommand', o.name], ...flat(o.options ?? [])];
       if (o.type === ApplicationCommandOptionType.Channel) return [[o.name, { id: o.value, name: o.channel?.name ?? null, type: o.channel?.type ?? null }]];
+      if (o.type === ApplicationCommandOptionType.Attachment) {
+        const file = o.attachment;
+        return [[o.name, file && { name: file.name, size: file.size, url: file.url, contentType: file.contentType }]];
+      }
       return [[o.name, o.value]];
     });
   return Object.fromEntries(flat(interaction.options.data));
