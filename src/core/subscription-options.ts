@@ -87,4 +87,6 @@ export interface SubscriptionTally {
   readonly lastPostAt?: string;
   /** The end (ISO) of the last period a digest was posted for. */
   readonly digestThrough?: string;
+  /** The last digest send set out on (saved before sending): the period's end (ISO) and when (epoch ms), where a read-back after a crash starts. */
+  readonly digestAttempt?: { readonly through: string; readonly at: number };
 }

@@ -50,6 +50,7 @@ export const SubscriptionTallySchema: z.ZodType<SubscriptionTally> = z.strictObj
   postedToday: count.optional(),
   lastPostAt: z.string().optional(),
   digestThrough: z.string().optional(),
+  digestAttempt: z.strictObject({ through: z.string(), at: count }).optional(),
 });
 
 /** The columns both backends add for them. */
