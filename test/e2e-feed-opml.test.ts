@@ -83,7 +83,7 @@ describe('GIVEN an admin with an OPML file', () => {
     expect(outlines.map((o) => o.xmlUrl).sort()).toEqual(stored.map((f) => f.url).sort());
   });
 
-  it('THEN a 2 MB file is refused before it is read, and a broken one with its line', async () => {
+  it('THEN a 2 MB file is refused by its size, naming the limit, and a broken one with its line', async () => {
     const big = Buffer.alloc(2_000_000, ' ');
     const refused = await importFile('huge.opml', big).reply(30_000);
     expect(refused.ephemeral).toBe(true);

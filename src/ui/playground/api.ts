@@ -5,7 +5,7 @@
  */
 import { ChannelType, type APIChannel, type APIMessage, type APIUser } from 'discord-api-types/v10';
 import { z } from 'zod';
-import type { InteractionHandle } from '@paperboy/fake-discord';
+import type { FileInput, InteractionHandle } from '@paperboy/fake-discord';
 import type { EventHub } from './events.ts';
 import type { Choice, PlaygroundState } from './client/types.ts';
 import type { World } from './world.ts';
@@ -33,7 +33,11 @@ export class RequestError extends Error {
 }
 
 const Id = z.string().regex(/^\d{17,20}$/, 'expected a Discord id');
-const Values = z.record(z.string(), z.union([z.string().max(6000), z.number(), z.boolean()]));
+/** The largest file the page sends (see PLAYGROUND_FILE_MAX in the page's option-fields.ts), in base64. */
+const FILE_BASE64_MAX = Math.ceil((2 * 1024 * 1024) / 3) * 4;
+/** A file for an attachment option: its name and bytes in base64, as JSON carries them. */
+const FileValue = z.object({ filename: z.string().min(1).max(200), data: z.base64().max(FILE_BASE64_MAX, 'the playground takes files up to 2 MB') });
+const Values = z.record(z.string(), z.union([z.string().max(6000), z.number(), z.boolean(), FileValue]));
 const CommandBody = z.object({ channelId: Id, name: z.string().min(1).max(32), subcommand: z.string().min(1).max(32).optional(), options: Values.default({}) });
 const AutocompleteBody = CommandBody.extend({ focused: z.string().min(1).max(32) });
 const ComponentBody = z.object({ messageId: Id, customId: z.string().min(1).max(100), values: z.array(z.string().max(100)).max(25).optional() });
@@ -91,7 +95,7 @@ export class PlaygroundApi {
     const input = parse(CommandBody, body);
     const { fake, guild, me } = this.world;
     await answered(
-      asUser(() => fake.runCommand({ guildId: guild.id, userId: me.id, ...input })),
+      asUser(() => fake.runCommand({ guildId: guild.id, userId: me.id, ...input, options: withFiles(input.options) })),
       `/${input.name}`,
     );
   }
@@ -99,7 +103,7 @@ export class PlaygroundApi {
   async autocomplete(body: unknown): Promise<Choice[]> {
     const input = parse(AutocompleteBody, body);
     const { fake, guild, me } = this.world;
-    const handle = asUser(() => fake.autocomplete({ guildId: guild.id, userId: me.id, ...input }));
+    const handle = asUser(() => fake.autocomplete({ guildId: guild.id, userId: me.id, ...input, options: withFiles(input.options) }));
     try {
       return await handle.choices(ANSWER_WAIT_MS);
     } catch (error) {
@@ -129,6 +133,16 @@ export class PlaygroundApi {
     const text = content.replace(new RegExp(`(^|[^\\w<])@${name}\\b`, 'gi'), `$1<@${fake.botUser.id}>`);
     return asUser(() => fake.postAsUser({ channelId, userId: me.id, content: text }));
   }
+}
+
+/** Options with each file's base64 turned into its bytes, as the local Discord takes an attached file. */
+function withFiles(options: z.output<typeof Values>): Record<string, string | number | boolean | FileInput> {
+  return Object.fromEntries(
+    Object.entries(options).map(([name, value]) => [
+      name,
+      typeof value === 'object' ? { filename: value.filename, data: Buffer.from(value.data, 'base64') } : value,
+    ]),
+  );
 }
 
 /** Waits for the bot's first callback, as the Discord client does before showing "This interaction failed". */

@@ -20,6 +20,8 @@ import type { Assets } from './assets.ts';
 import type { EventHub } from './events.ts';
 
 const BODY_LIMIT = 64 * 1024;
+/** A command may carry a file for an attachment option (2 MB at most, in base64). */
+const COMMAND_BODY_LIMIT = 3 * 1024 * 1024;
 
 export interface PlaygroundServer {
   readonly url: string;
@@ -90,6 +92,11 @@ export function createApp({ api, hub, assets, log, host }: ServerOptions): Hono<
   app.get('/api/events', (c) => hub.attach(c));
   app.get('/api/channels/:id{\\d{17,20}}/messages', (c) => reply(c, 200, api.messages(c.req.param('id'))));
 
+  const bodyLimitOf = bodyLimit({ maxSize: BODY_LIMIT, onError: (c) => reply(c, 413, { error: `the request is over ${BODY_LIMIT / 1024} KiB` }) });
+  const commandLimit = bodyLimit({
+    maxSize: COMMAND_BODY_LIMIT,
+    onError: (c) => reply(c, 413, { error: `the request is over ${COMMAND_BODY_LIMIT / 1024 / 1024} MiB` }),
+  });
   // Every POST is checked, and its body read, before its path is looked at.
   app.post(
     '*',
@@ -99,7 +106,7 @@ export function createApp({ api, hub, assets, log, host }: ServerOptions): Hono<
       if (!/^application\/json\b/.test(c.req.header('content-type') ?? '')) return reply(c, 415, { error: 'send JSON' });
       await next();
     },
-    bodyLimit({ maxSize: BODY_LIMIT, onError: (c) => reply(c, 413, { error: `the request is over ${BODY_LIMIT / 1024} KiB` }) }),
+    (c, next) => (c.req.path === '/api/commands' ? commandLimit : bodyLimitOf)(c, next),
     async (c, next) => {
       c.set('body', await readJson(c));
       await next();

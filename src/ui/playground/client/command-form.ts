@@ -59,7 +59,8 @@ export function createCommandForm(command: APIApplicationCommand, ctx: ComposerC
     const out: OptionValues = {};
     for (const field of fields) {
       const read = field.read();
-      if (field.option.name !== except && read.ok && read.value !== undefined) out[field.option.name] = read.value;
+      // A file is sent when the command runs, not with every keystroke of an autocomplete.
+      if (field.option.name !== except && read.ok && read.value !== undefined && typeof read.value !== 'object') out[field.option.name] = read.value;
     }
     return out;
   };
@@ -72,7 +73,8 @@ export function createCommandForm(command: APIApplicationCommand, ctx: ComposerC
     // Required options first, as Discord asks for them; otherwise in their registered order.
     const ordered = [...leaf.filter((o) => o.required), ...leaf.filter((o) => !o.required)];
     fields = ordered.map((option) => buildField(option, ctx, ask));
-    for (const field of fields) field.control.value = before.get(field.option.name) ?? field.control.value;
+    // A file input's value cannot be set (only cleared): a picked file is picked again.
+    for (const field of fields) if (field.control.type !== 'file') field.control.value = before.get(field.option.name) ?? field.control.value;
     fieldsBox.replaceChildren(...fields.map((f) => f.element));
     if (fields.length === 0) fieldsBox.append(make('p', 'command-no-options', 'No options: press Enter or Run.'));
   };

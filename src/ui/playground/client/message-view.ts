@@ -241,6 +241,22 @@ function renderComponents(components: readonly TopLevel[], message: APIMessage, 
  * The reactions under a message, as Discord draws them: each emoji with its count. The page's member
  * cannot react here, so none is drawn as theirs; the local Discord's `me` is the bot's, said in the tooltip.
  */
+/** A message's files as Discord lists them: each a link to its URL, with its size. */
+function renderAttachments(attachments: APIMessage['attachments']): HTMLElement | null {
+  const links = attachments.filter((a) => isHttp(a.url));
+  if (links.length === 0) return null;
+  const box = el('div', 'attachments');
+  for (const a of links) {
+    const item = el('div', 'attachment');
+    const size = a.size >= 1024 * 1024 ? `${(a.size / 1024 / 1024).toFixed(1)} MB` : a.size >= 1024 ? `${(a.size / 1024).toFixed(1)} KB` : `${a.size} bytes`;
+    const anchor = link('attachment-name', a.url, a.filename);
+    anchor.download = a.filename;
+    item.append(el('span', 'attachment-icon', '📄'), anchor, el('span', 'attachment-size', size));
+    box.append(item);
+  }
+  return box;
+}
+
 function renderReactions(reactions: NonNullable<APIMessage['reactions']>): HTMLElement | null {
   if (reactions.length === 0) return null;
   const box = el('div', 'reactions');
@@ -325,6 +341,8 @@ export function renderMessage(message: APIMessage, ctx: MessageContext, options:
     embeds.append(...message.embeds.map((embed) => renderEmbed(embed, ctx)));
     body.append(embeds);
   }
+  const files = renderAttachments(message.attachments);
+  if (files) body.append(files);
   const components = renderComponents(message.components ?? [], message, ctx);
   if (components) body.append(components);
   const reactions = renderReactions(message.reactions ?? []);

@@ -1,11 +1,12 @@
 /**
  * One field of the command box per option: a menu for choices, true/false and channels, a number
- * input for numbers, a text input otherwise (with autocomplete when the option has it), and how
- * each field's value is read and checked the way Discord's client checks it before sending.
+ * input for numbers, a file input for attachments, a text input otherwise (with autocomplete when
+ * the option has it), and how each field's value is read and checked the way Discord's client
+ * checks it before sending.
  */
 import { autocomplete, type Completion } from './autocomplete-field.ts';
 import { make, uid } from './dom.ts';
-import type { Choice, ComposerContext } from './types.ts';
+import type { Choice, ComposerContext, FileValue } from './types.ts';
 
 // Discord's option types, as numbers: the page bundles none of discord-api-types' runtime.
 /** Discord's option type for a subcommand. */
@@ -14,6 +15,9 @@ const INTEGER = 4;
 const BOOLEAN = 5;
 const CHANNEL = 7;
 const NUMBER = 10;
+const ATTACHMENT = 11;
+/** The playground sends files through its own server as JSON; Discord's client would take up to 10 MiB. */
+export const PLAYGROUND_FILE_MAX = 2 * 1024 * 1024;
 
 /** What the form reads of a registered option (a structural view of discord-api-types' option union). */
 export interface OptionDef {
@@ -31,7 +35,7 @@ export interface OptionDef {
   readonly options?: readonly OptionDef[];
 }
 
-type Value = string | number | boolean;
+type Value = string | number | boolean | FileValue;
 /** A field's value: undefined when left empty, or why it cannot be sent. */
 export type Read = { readonly ok: true; readonly value: Value | undefined } | { readonly ok: false; readonly problem: string };
 
@@ -97,6 +101,29 @@ function readInput(option: OptionDef, input: HTMLInputElement, picked: Choice | 
   return { ok: true, value: text };
 }
 
+/**
+ * A file input: the picked file is read (as base64, for JSON) as soon as it is picked, so that
+ * reading the field stays synchronous; too large a file is refused as Discord's client refuses one.
+ */
+function fileControl(option: OptionDef, control: HTMLInputElement): () => Read {
+  control.type = 'file';
+  let state: Read = { ok: true, value: undefined };
+  control.addEventListener('change', () => {
+    const file = control.files?.[0];
+    if (!file) return void (state = { ok: true, value: undefined });
+    if (file.size > PLAYGROUND_FILE_MAX) return void (state = { ok: false, problem: `${option.name}: the playground takes files up to 2 MB` });
+    state = { ok: false, problem: `${option.name}: still reading the file` };
+    const reader = new FileReader();
+    reader.addEventListener('load', () => {
+      const url = typeof reader.result === 'string' ? reader.result : '';
+      state = { ok: true, value: { filename: file.name, data: url.slice(url.indexOf(',') + 1) } };
+    });
+    reader.addEventListener('error', () => void (state = { ok: false, problem: `${option.name}: the file could not be read` }));
+    reader.readAsDataURL(file);
+  });
+  return () => state;
+}
+
 /** One labelled field for an option: its name (with * when required), its control, its description. */
 export function buildField(option: OptionDef, ctx: ComposerContext, ask: (option: OptionDef, typed: string) => Promise<Choice[]>): Field {
   const element = make('div', 'command-field');
@@ -115,7 +142,9 @@ export function buildField(option: OptionDef, ctx: ComposerContext, ask: (option
   control.setAttribute('aria-describedby', `${hint.id} composer-error`);
   element.append(label, control);
   let completion: Completion | undefined;
-  if (control instanceof HTMLInputElement) {
+  const readFile = control instanceof HTMLInputElement && option.type === ATTACHMENT ? fileControl(option, control) : undefined;
+  if (readFile) element.append(hint);
+  else if (control instanceof HTMLInputElement) {
     control.type = isNumeric(option) && !option.autocomplete ? 'number' : 'text';
     if (control.type === 'number') {
       control.step = option.type === INTEGER ? '1' : 'any';
@@ -146,7 +175,8 @@ export function buildField(option: OptionDef, ctx: ComposerContext, ask: (option
     option,
     element,
     control,
-    read: () => (control instanceof HTMLSelectElement ? readSelect(option, control) : readInput(option, control, completion?.picked() ?? null)),
+    read: () =>
+      readFile ? readFile() : control instanceof HTMLSelectElement ? readSelect(option, control) : readInput(option, control, completion?.picked() ?? null),
     destroy: () => completion?.destroy(),
   };
 }

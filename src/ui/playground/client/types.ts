@@ -28,8 +28,14 @@ export type PlaygroundEvent =
   | { readonly type: 'channel'; readonly channel: APIChannel }
   | { readonly type: 'channel-delete'; readonly id: string };
 
+/** A file picked for an attachment option: its name and its bytes in base64 (JSON carries no bytes). */
+export interface FileValue {
+  readonly filename: string;
+  readonly data: string;
+}
+
 /** Option values as the command box collects them: what the user typed or picked. */
-export type OptionValues = Record<string, string | number | boolean>;
+export type OptionValues = Record<string, string | number | boolean | FileValue>;
 
 /** `POST /api/commands` and `POST /api/autocomplete` bodies. */
 export interface CommandRun {
