@@ -3,9 +3,9 @@
  * the articles set aside; `retry:#channel` has the next run try that channel's set-aside articles again;
  * `edit:#channel` with setting options changes that subscription's settings (issue 17), and alone shows them.
  */
-import { editSubscription, type Edited, type EditRequest, SETTING_NAMES } from '../src/app/delivery/settings.ts';
+import { editSubscription, type Edited, type EditRequest, RESUMED, SETTING_NAMES } from '../src/app/delivery/settings.ts';
 import { SettingsRefused, settingsProblemsMarkdown } from '../src/app/delivery/settings-errors.ts';
-import { retrySetAside } from '../src/app/delivery/subscribe.ts';
+import { retrySetAside } from '../src/app/delivery/subscribe-retry.ts';
 import {
   type InvalidSubscription,
   MAX_SET_ASIDE,
@@ -174,6 +174,7 @@ export function editedView(channelId: string, edited: Edited, asked: boolean): V
           : 'a sample article (none is stored yet)';
     lines.push(`Template checked with ${which}: “${escape(truncate(checkedWith.article.title, TITLE_SHOWN, '…').text)}”.`);
   }
+  if (edited.resumed) lines.push(`▶ ${RESUMED}`);
   return { ephemeral: true, content: lines.join('\n') };
 }
 
@@ -198,8 +199,9 @@ export default slashCommand({
     edit: channel({ description: 'Change this channel’s subscription settings (the options below); alone, show them', channel_types: SUBSCRIBABLE }),
     ...SETTING_OPTIONS,
   }),
-  // An edit reads at most 50 stored articles for the one a template is checked with: quick enough to answer directly.
-  defer: false,
+  // An edit runs the filters on stored articles (the template's article, the count): a filter may take
+  // up to ~20 ms an article (src/app/filters/cost.ts), more than Discord's 3 s before an answer is due.
+  defer: true,
   ephemeral: true,
   run: async ({ retry, edit, ...given }, ctx) => {
     const { subscriptions, cron, guildId } = requireAdmin(ctx);

@@ -37,19 +37,33 @@ interface Entry {
   readonly at: number;
 }
 
-/** Splits at `;` outside quotes (a filter may look for "a;b"); each entry trimmed, its start kept for columns. */
+/** Characters after which a `/` starts a regular expression, as the filter lexer reads one (lexer.ts). */
+const BEFORE_REGEX = new Set([' ', '\t', '\n', '\r', '(', ')', '=', '!', '<', '>', '&', '|', '"', "'"]);
+
+/**
+ * Splits at `;` outside quotes and `/regex/` (a filter may look for "a;b" or /a;b/); each entry
+ * trimmed, its start kept for columns. An entry whose quote or regex is never closed runs to the end
+ * and is kept whole, so the filter compiler names the unclosed quote at its column instead of the
+ * entry vanishing (which saved an empty list over the one there).
+ */
 function entries(text: string): Entry[] {
   const out: Entry[] = [];
   let quote: string | null = null;
+  let regex = false;
+  let inClass = false;
   let start = 0;
   for (let i = 0; i <= text.length; i++) {
     const ch = text[i];
-    if (quote) {
+    if (ch !== undefined && (quote || regex)) {
       if (ch === '\\') i++;
-      else if (ch === quote) quote = null;
+      else if (quote) quote = ch === quote ? null : quote;
+      else if (inClass) inClass = ch !== ']';
+      else if (ch === '[') inClass = true;
+      else if (ch === '/') regex = false;
       continue;
     }
     if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === '/' && (i === start || BEFORE_REGEX.has(text[i - 1]!) || /\s/u.test(text[i - 1]!))) regex = true;
     else if (ch === ';' || ch === undefined) {
       const raw = text.slice(start, i);
       const lead = raw.length - raw.trimStart().length;

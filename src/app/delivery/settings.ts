@@ -6,12 +6,17 @@
  */
 import type { Store } from '../../adapters/store/contract.ts';
 import type { PostTemplate, SubscriptionOptions } from '../../core/subscription-options.ts';
+import { compileExpression } from '../filters/expression.ts';
+import { parseFilter } from './filter.ts';
 import { CLEAR } from './subscribe.ts';
 import { articleForCheck, type CheckedWith } from './settings-article.ts';
 import { SettingsError, SettingsRefused } from './settings-errors.ts';
 import { readTemplate, TEMPLATE_OPTIONS, type TemplateOption } from './settings-template.ts';
 import { readAvatarUrl, readCount, readDigest, readFilter, readMentions, readSnowflake, readTags, readWebhookName, withWebhook } from './settings-parse.ts';
 import { revisionOf, type Subscription, type Subscriptions } from './subscriptions.ts';
+
+/** What an edit that resumed a paused subscription says (both front ends). */
+export const RESUMED = 'Delivery resumes: it was paused because its filter was no longer accepted, and the filter is accepted now.';
 
 /** The settings by the names the commands give them, in the order they are listed. */
 export const SETTING_NAMES = [
@@ -43,6 +48,8 @@ export interface Edited {
   readonly changed: readonly SettingName[];
   /** The article the template was checked with; null when no template option was given. */
   readonly checkedWith: CheckedWith | null;
+  /** Delivery was paused for a filter or keywords no longer accepted, and this change made them good: it resumes. */
+  readonly resumed: boolean;
 }
 
 /** A setting as given: absent (keep), null (clear), or the text to read. */
@@ -170,16 +177,38 @@ export async function editSubscription(subscriptions: Subscriptions, store: Stor
   const sub = await subscriptions.get(request.guildId, request.channelId);
   if (!sub) return null;
   const { patch, checkedWith } = await planned(store, sub, request.settings);
-  if (Object.keys(patch).length === 0) return { before: sub, after: sub, changed: [], checkedWith };
+  if (Object.keys(patch).length === 0) return { before: sub, after: sub, changed: [], checkedWith, resumed: false };
+  let resumed = false;
   const after = await subscriptions.update(sub, (s) => {
     const { options: had, ...rest } = s;
     const options = patched(had, patch);
     const refiltered = (had?.filter ?? null) !== (options?.filter ?? null);
-    return { ...rest, ...(options && { options }), revision: revisionOf(s) + (refiltered ? 1 : 0) };
+    resumed = refiltered && pausedByRules(s) && rulesAccepted(s.keywords, options?.filter);
+    return { ...rest, ...(options && { options }), revision: revisionOf(s) + (refiltered ? 1 : 0), ...(resumed && { paused: null }) };
   });
   if (!after) return null;
   const changed = SETTING_NAMES.filter((n) => JSON.stringify(settingValue(sub.options, n)) !== JSON.stringify(settingValue(after.options, n)));
-  return { before: sub, after, changed, checkedWith };
+  return { before: sub, after, changed, checkedWith, resumed };
+}
+
+/**
+ * Whether delivery paused this subscription because its filter or keywords no longer compiled
+ * (run.ts notAccepted words its reason so); a pause for anything else (a channel gone) stays.
+ */
+function pausedByRules(s: Subscription): boolean {
+  const reason = s.paused?.reason ?? '';
+  return reason.startsWith('filter no longer accepted') || reason.startsWith('keywords no longer accepted');
+}
+
+/** Whether a run would read these keywords and filter, as rulesOf compiles them. */
+function rulesAccepted(keywords: string | null, filter: string | null | undefined): boolean {
+  try {
+    parseFilter(keywords);
+    compileExpression(filter ?? '');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export type { PostTemplate };

@@ -1,6 +1,6 @@
 /**
- * Subscribing a channel, and having its set-aside articles tried again: the use cases behind
- * /subscribe and /subscriptions retry. They return what changed; the commands say it.
+ * Subscribing a channel: the use case behind /subscribe (and `paperboy subscribe`). It returns what
+ * changed; the command says it. Having set-aside articles tried again is in subscribe-retry.ts.
  */
 import type { Store } from '../../adapters/store/contract.ts';
 import { UserError } from '../../core/errors.ts';
@@ -11,7 +11,7 @@ import { readFilter } from './settings-parse.ts';
 import type { Article } from '../../core/model.ts';
 import type { SubscriptionOptions } from '../../core/subscription-options.ts';
 import { compileExpression } from '../filters/expression.ts';
-import { type Backfill, parseBackfill, revisionOf, type SetAside, setAsideOf, showBackfill, type Subscription, type Subscriptions } from './subscriptions.ts';
+import { type Backfill, parseBackfill, revisionOf, showBackfill, type Subscription, type Subscriptions } from './subscriptions.ts';
 
 /**
  * The default for a first subscription: the latest few stored articles. Someone trying the bot
@@ -106,9 +106,10 @@ function expressionOf(request: SubscribeRequest, existing: Subscription | null):
  * reply are of the articles a run will post. The store's walk (due.ts matching) hands a filter whole
  * articles; Filter's type names only what keywords read, hence the widening here.
  */
-function withExpression(keywords: Filter, expression: string | null): Filter {
+function withExpression(keywords: Filter, expression: string | null, now: Date): Filter {
   if (expression === null) return keywords;
-  const compiled = compileExpression(expression);
+  // The request's clock, as a run's: `published > 12h` counts back from the same instant in both.
+  const compiled = compileExpression(expression, { now: () => now });
   return (article) => keywords(article) && compiled.test(article as Article).pass;
 }
 
@@ -128,7 +129,7 @@ function settingsOf(request: SubscribeRequest, given: Backfill | null, existing:
     options,
   };
   try {
-    return { base, filter: withExpression(parseFilter(base.keywords), options?.filter ?? null) };
+    return { base, filter: withExpression(parseFilter(base.keywords), options?.filter ?? null, request.now) };
   } catch (error) {
     // Keywords kept from before can fail a check added since: the command says how to drop or replace them.
     if (error instanceof FilterError) throw new SubscriptionOptionError('keywords', base.keywords ?? '', error.message, keywords === undefined);
@@ -241,20 +242,4 @@ export async function countWaiting(store: Store, sub: Pick<Subscription, 'source
     if (await matching(store, sub, filter, p)) n++;
   }
   return n;
-}
-
-export type RetryOutcome =
-  | { readonly outcome: 'no-subscription' }
-  | { readonly outcome: 'nothing-set-aside' }
-  /** `list` as it was before the retry was asked. */
-  | { readonly outcome: 'retrying'; readonly sub: Subscription; readonly list: readonly SetAside[] };
-
-/** Marks a channel's set-aside articles to be delivered again by the next run. */
-export async function retrySetAside(subscriptions: Subscriptions, guildId: string, channelId: string): Promise<RetryOutcome> {
-  const sub = await subscriptions.get(guildId, channelId);
-  if (!sub) return { outcome: 'no-subscription' };
-  const list = setAsideOf(sub);
-  if (list.length === 0) return { outcome: 'nothing-set-aside' };
-  await subscriptions.update(sub, (s) => ({ ...s, setAside: setAsideOf(s).map((e) => ({ ...e, retry: true })) }));
-  return { outcome: 'retrying', sub, list };
 }

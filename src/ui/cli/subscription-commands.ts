@@ -4,7 +4,7 @@
  * takes the settings of `/subscriptions edit:` with the same checks and the same messages.
  */
 import type { Command } from 'commander';
-import { editSubscription, SETTING_NAMES, type SettingName } from '../../app/delivery/settings.ts';
+import { editSubscription, RESUMED, SETTING_NAMES, type SettingName } from '../../app/delivery/settings.ts';
 import { showBackfill, type Subscription, Subscriptions } from '../../app/delivery/subscriptions.ts';
 import { settingsBrief, settingsLines } from '../../app/views/settings-view.ts';
 import { UserError } from '../../core/errors.ts';
@@ -116,10 +116,10 @@ export function registerSubscriptionCommands(program: Command, io: Io, setExitCo
     await withStore(cmd, async (store, state) => {
       const edited = await editSubscription(new Subscriptions(state().subscriptions), store, { guildId: opts.guild, channelId: opts.channel, settings });
       if (!edited) throw notFound(opts);
-      const { after, changed, checkedWith } = edited;
+      const { after, changed, checkedWith, resumed } = edited;
       if (opts.json) {
         const checked = checkedWith && { kind: checkedWith.kind, articleId: checkedWith.article.id, title: checkedWith.article.title };
-        return io.out(json({ guildId: after.guildId, channelId: after.channelId, changed, options: after.options ?? {}, checkedWith: checked }));
+        return io.out(json({ guildId: after.guildId, channelId: after.channelId, changed, resumed, options: after.options ?? {}, checkedWith: checked }));
       }
       io.out(
         changed.length > 0 ? `updated ${after.guildId} ${after.channelId}: ${changed.join(', ')} changed; settings now:` : `nothing changed; settings now:`,
@@ -129,6 +129,7 @@ export function registerSubscriptionCommands(program: Command, io: Io, setExitCo
         io.out(
           `template checked with ${checkedWith.kind === 'sample' ? 'a sample article' : `article ${checkedWith.article.id}`}: ${checkedWith.article.title}`,
         );
+      if (resumed) io.out(RESUMED);
     });
   });
 }
