@@ -33,6 +33,8 @@ function valueFor(o: APIApplicationCommandBasicOption): unknown {
       return true;
     case ApplicationCommandOptionType.Channel:
       return { id: '123', name: 'news', type: 0 };
+    case ApplicationCommandOptionType.Attachment:
+      return { name: 'feeds.opml', size: 1, url: 'https://cdn.discordapp.com/attachments/1/2/feeds.opml', contentType: null };
     default:
       throw new Error(`no sample value for option type ${o.type}`);
   }
