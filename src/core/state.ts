@@ -117,10 +117,33 @@ export interface FeedState {
    * (healthy, or recovered and said so). Changed by compare-and-set before a notice goes out.
    */
   readonly noticed?: FeedNotice | null;
+  /** The kind of the last failure (`bot-wall`, `gone`, `timeout`…: reasons.ts ProblemKind), which decides how soon it is told. */
+  readonly problemKind?: string | null;
+  /**
+   * The health notice decided and not yet answered by Discord in every channel: set by the same
+   * compare-and-set that moves `noticed`, emptied channel by channel as Discord answers. A round
+   * finds it still here after a crash or a failed send and sends it again with the same nonce.
+   */
+  readonly noticePending?: PendingNotice | null;
 }
 
 /** Which health notice was sent last about a feed. */
 export type FeedNotice = 'failing' | 'paused';
+
+/** A health notice on its way: what it says, where it still has to go, and how often it was tried. */
+export interface PendingNotice {
+  readonly notice: FeedNotice | 'recovered';
+  /** The message as decided: a resend says exactly the same, so a read-back recognises it. */
+  readonly content: string;
+  /** Names this notice (feed, notice, its time): with a channel id it makes the nonce. */
+  readonly key: string;
+  /** The health channels Discord has not answered yet. */
+  readonly channels: readonly string[];
+  /** Rounds that set out to send it: bumped by compare-and-set, so one process sends per round. */
+  readonly attempts: number;
+  /** When the latest round set out to send it (epoch ms): a read-back after a crash starts there. */
+  readonly attemptedAt: number;
+}
 
 /** A Discord thread Paperboy made for an article: its replies are the article's discussion. */
 export interface ArticleThread {

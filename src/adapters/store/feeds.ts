@@ -1,7 +1,7 @@
 /** The feeds Paperboy polls, in the `feeds` table: one row per URL. */
 import type { FeedState } from '../../core/state.ts';
 import type { Db } from './connection.ts';
-import { asPromise, columns, FeedStateSchema, replaceInto, validRow } from './state-schemas.ts';
+import { asPromise, columns, FeedStateSchema, jsonColumn, replaceInto, validRow } from './state-schemas.ts';
 
 /** Where the polled feeds are kept. Every method is async, so a networked database can stand behind it. */
 export interface FeedRepository {
@@ -34,6 +34,9 @@ interface FeedRow {
   paused_at: string | null;
   paused_reason: string | null;
   noticed: string | null;
+  problem_kind: string | null;
+  /** A PendingNotice as JSON. */
+  notice_pending: string | null;
 }
 
 const TABLE = 'feeds';
@@ -55,6 +58,8 @@ const COLUMNS = columns<FeedRow>({
   paused_at: true,
   paused_reason: true,
   noticed: true,
+  problem_kind: true,
+  notice_pending: true,
 });
 
 function toRow(f: FeedState): FeedRow {
@@ -75,6 +80,8 @@ function toRow(f: FeedState): FeedRow {
     paused_at: f.pausedAt ?? null,
     paused_reason: f.pausedReason ?? null,
     noticed: f.noticed ?? null,
+    problem_kind: f.problemKind ?? null,
+    notice_pending: f.noticePending ? JSON.stringify(f.noticePending) : null,
   };
 }
 
@@ -97,6 +104,8 @@ function fromRow(r: FeedRow): FeedState {
     ...(r.paused_at !== null && { pausedAt: r.paused_at }),
     ...(r.paused_reason !== null && { pausedReason: r.paused_reason }),
     ...(r.noticed !== null && { noticed: r.noticed }),
+    ...(r.problem_kind !== null && { problemKind: r.problem_kind }),
+    ...(r.notice_pending !== null && { noticePending: jsonColumn(r.notice_pending, TABLE, r.url, 'notice_pending') }),
   };
   return validRow(FeedStateSchema, value, TABLE, r.url);
 }

@@ -69,6 +69,18 @@ export const FeedStateSchema: z.ZodType<FeedState> = z.strictObject({
   pausedAt: z.string().nullable().optional(),
   pausedReason: z.string().nullable().optional(),
   noticed: z.enum(['failing', 'paused']).nullable().optional(),
+  problemKind: z.string().max(40).nullable().optional(),
+  noticePending: z
+    .strictObject({
+      notice: z.enum(['failing', 'paused', 'recovered']),
+      content: z.string().max(2_000),
+      key: z.string().min(1).max(64),
+      channels: z.array(z.string().min(1).max(32)).max(1_000),
+      attempts: count,
+      attemptedAt: count,
+    })
+    .nullable()
+    .optional(),
 });
 
 export const ArticleThreadSchema: z.ZodType<ArticleThread> = z.strictObject({

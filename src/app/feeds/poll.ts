@@ -153,6 +153,7 @@ async function pollHeld(feed: FeedState, registry: FeedRegistry, sink: ArticleSi
       lastError: null,
       retryAt: null,
       problem: null,
+      problemKind: null,
     }));
     return { ...base, outcome: 'not-modified' };
   }
@@ -178,6 +179,7 @@ async function pollHeld(feed: FeedState, registry: FeedRegistry, sink: ArticleSi
     lastError: null,
     retryAt: null,
     problem: null,
+    problemKind: null,
   }));
   return {
     ...base,
@@ -207,7 +209,16 @@ function failed(current: FeedState, problem: FeedProblem, at: { reason: string; 
       : at.now.getTime() - Date.parse(failingSince) >= at.pauseAfterMs
         ? `failing for ${hours === 1 ? '1 hour' : `${hours} hours`}: ${problem.reason}`
         : null;
-  const base = { ...current, lastPolledAt: at.polledAt, failures, lastError: at.reason, retryAt, failingSince, problem: problem.reason };
+  const base = {
+    ...current,
+    lastPolledAt: at.polledAt,
+    failures,
+    lastError: at.reason,
+    retryAt,
+    failingSince,
+    problem: problem.reason,
+    problemKind: problem.kind,
+  };
   return pausedReason ? { ...base, pausedAt: at.polledAt, pausedReason } : base;
 }
 
