@@ -1,6 +1,6 @@
 /**
  * A digest is posted exactly once, on SQLite and on PostgreSQL: two processes at once post it once;
- * a process that died after its send (before recording it) is not followed by a second message; a
+ * a process that died after its send (its attempt recorded, not the post) is not followed by a second message; a
  * send whose answers were lost is found in the channel; a refused send leaves the period due, and
  * the next run posts it. The real discord.js poster against the local Discord; the bot's state on
  * each backend, two connections standing for two processes.
@@ -10,12 +10,14 @@ import type { Subscription } from '../src/core/state.ts';
 import { SqliteStore } from '../src/adapters/store/sqlite-store.ts';
 import type { BotState } from '../src/adapters/store/state.ts';
 import { duePeriod } from '../src/app/digest/due.ts';
+import { recordAttempt } from '../src/app/digest/post.ts';
 import { type DigestDeps, digestLeaseName, runDigests } from '../src/app/digest/run.ts';
 import { digestFooter, digestPostName } from '../src/app/digest/view.ts';
 import { article, comment } from './helpers/articles.ts';
 import { type EngineHarness, startEngine } from './helpers/delivery.ts';
 import { capturedLogger } from './helpers/log.ts';
 import { type OpenedState, stateBackends } from './helpers/state-backends.ts';
+import { subscriptionFixture } from './helpers/subscription-fixture.ts';
 
 let e: EngineHarness;
 beforeAll(async () => {
@@ -45,24 +47,7 @@ async function storeWithNews(): Promise<SqliteStore> {
 }
 
 async function subscribe(state: BotState, kind: 'text' | 'forum' = 'text'): Promise<Subscription> {
-  const t = e.target(kind);
-  const sub: Subscription = {
-    ...t,
-    channelName: 'news',
-    source: null,
-    keywords: null,
-    backfill: { kind: 'none' },
-    cursor: 0,
-    checkedAt: '2026-11-01T00:00:00.000Z',
-    createdAt: '2026-11-01T00:00:00.000Z',
-    createdBy: 'test',
-    paused: null,
-    posted: 0,
-    lastPostedAt: null,
-    lastRunAt: null,
-    lastError: null,
-    options: { digest: DIGEST },
-  };
+  const sub = subscriptionFixture({ ...e.target(kind), options: { digest: DIGEST } });
   await state.subscriptions.put(sub);
   return sub;
 }
@@ -113,7 +98,8 @@ for (const [backend, open] of Object.entries(stateBackends)) {
           const sub = await subscribe(o.state, kind);
           const period = duePeriod(sub, NOW);
           if (!period) throw new Error('the digest should be due');
-          // What the dead process did: sent (with a nonce Discord has long forgotten), recorded nothing.
+          // What the dead process did: recorded its attempt, sent (with a nonce Discord has long forgotten), recorded nothing more.
+          await recordAttempt(o.state, sub, period, Date.now());
           const view = { content: 'an earlier run', embeds: [{ title: 'Harbour reopens', footer: digestFooter(period) }] };
           if (kind === 'forum') await e.poster.forumPost(sub.channelId, digestPostName(period), view);
           else await e.poster.send(sub.channelId, view, 'a nonce long forgotten');

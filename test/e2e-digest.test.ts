@@ -5,9 +5,9 @@
  * 08:00 one digest linking to those threads; the runs after it post no second one.
  */
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import type { Subscription } from '../src/core/state.ts';
 import { article, comment } from './helpers/articles.ts';
 import { type Harness, startHarness } from './helpers/bot.ts';
+import { subscriptionFixture } from './helpers/subscription-fixture.ts';
 
 let h: Harness | undefined;
 afterAll(async () => {
@@ -44,25 +44,14 @@ describe('GIVEN a subscription with a daily digest at 08:00 in Europe/Berlin and
     const outside = article({ title: 'Last week’s storm', publishedAt: '2026-11-20T12:00:00Z', comments: [comment(1, 'Wild.', at('2026-11-29T12:00:00Z'))] });
     for (const a of [quiet, lively, outside]) await harness.store.upsert(a);
     const state = harness.botOptions.state;
-    const sub: Subscription = {
+    const sub = subscriptionFixture({
       guildId: harness.guildId,
       channelId: harness.channelId,
-      kind: 'text',
-      channelName: 'news',
-      source: null,
-      keywords: null,
       backfill: { kind: 'all' },
-      cursor: 0,
       checkedAt: '2026-11-29T12:00:00.000Z',
       createdAt: '2026-11-29T12:00:00.000Z',
-      createdBy: 'test',
-      paused: null,
-      posted: 0,
-      lastPostedAt: null,
-      lastRunAt: null,
-      lastError: null,
       options: { digest: { every: 'daily', at: '08:00', timezone: 'Europe/Berlin', only: false } },
-    };
+    });
     await state.subscriptions.put(sub);
     const channel = () => harness.fake.messages(harness.channelId);
     const digests = () => channel().filter((m) => m.embeds[0]?.footer?.text.includes('digest'));

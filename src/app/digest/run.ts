@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from '../../core/log.ts';
 import type { Subscription } from '../../core/state.ts';
 import type { Store } from '../../adapters/store/contract.ts';
-import { processHolderId } from '../../adapters/store/leases.ts';
+import { keepLease, processHolderId } from '../../adapters/store/leases.ts';
 import type { BotState } from '../../adapters/store/state.ts';
 import { errorMessage } from '../../core/errors.ts';
 import type { Poster } from '../delivery/poster.ts';
@@ -27,12 +27,16 @@ export interface DigestDeps {
   readonly poster: Poster;
   readonly log: Logger;
   readonly now: () => Date;
+  /** @default DIGEST_LEASE_MS */
+  readonly leaseMs?: number;
+  /** Pages of 100 messages a read-back after a crash reads at most. @default DIGEST_SEARCH_PAGES */
+  readonly searchPages?: number;
 }
 
 /**
- * How long one process keeps a subscription's digest to itself: long enough to read the period's
- * articles and send one message through a rate-limit wait. A process that dies holding it holds
- * that digest up no longer than this.
+ * The digest lease's time to live. It is renewed every third of it while the process works (reading,
+ * and a send that waits out a rate limit), so it bounds only how long a process that died holds the
+ * digest up; a lease lost all the same drops a send still waiting, and the next holder reads back.
  */
 export const DIGEST_LEASE_MS = 10 * 60_000;
 
@@ -60,8 +64,8 @@ async function itemsFor(deps: DigestDeps, sub: Subscription, ranked: ReturnType<
   return items;
 }
 
-/** Reads, ranks, posts and records one due period; the caller holds the digest lease. */
-async function postPeriod(deps: DigestDeps, sub: Subscription, period: DigestPeriod): Promise<DigestOutcome> {
+/** Reads, ranks, posts and records one due period; the caller holds the digest lease, whose loss fires `signal`. */
+async function postPeriod(deps: DigestDeps, sub: Subscription, period: DigestPeriod, signal: AbortSignal): Promise<DigestOutcome> {
   const fields = { guild: sub.guildId, channel: sub.channelId, period: describePeriod(period) };
   const span = { start: period.start.toMillis(), end: period.end.toMillis() };
   const { articles, bounded } = await periodArticles(deps.store, sub, span, deps.now);
@@ -75,7 +79,8 @@ async function postPeriod(deps: DigestDeps, sub: Subscription, period: DigestPer
     return 'empty';
   }
   const items = await itemsFor(deps, sub, rankByActivity(articles, span));
-  const posted = await sendOnce(deps.poster, sub, period, digestMessage(items, articles.length, period));
+  const ctx = { state: deps.state, poster: deps.poster, log: deps.log, now: deps.now, signal, searchPages: deps.searchPages };
+  const posted = await sendOnce(ctx, sub, period, digestMessage(items, articles.length, period));
   if (!(await recordPosted(deps.state, sub, period))) return 'gone';
   deps.log.info(
     { ...fields, articles: articles.length, shown: items.length, message: posted.messageId },
@@ -90,15 +95,17 @@ export async function runDigest(deps: DigestDeps, listed: Subscription, holder: 
   const name = digestLeaseName(listed);
   try {
     if (duePeriod(listed, deps.now()) === null) return 'not-due';
-    if (!(await deps.state.leases.claim(name, holder, DIGEST_LEASE_MS))) return 'elsewhere';
+    // Kept (renewed) while the digest is read and sent, as a delivery claim is (delivery/claim.ts).
+    const lease = await keepLease(deps.state.leases, name, holder, deps.leaseMs ?? DIGEST_LEASE_MS, { log: deps.log });
+    if (!lease) return 'elsewhere';
     try {
       // Read again under the lease: another process may have posted it since the list was read.
       const sub = await deps.state.subscriptions.get({ guildId: listed.guildId, channelId: listed.channelId });
       if (sub === null || sub.paused !== null) return 'gone';
       const period = duePeriod(sub, deps.now());
-      return period === null ? 'not-due' : await postPeriod(deps, sub, period);
+      return period === null ? 'not-due' : await postPeriod(deps, sub, period, lease.signal);
     } finally {
-      await deps.state.leases.release(name, holder);
+      await lease.stop();
     }
   } catch (error) {
     if (error instanceof DigestSettingsError)
