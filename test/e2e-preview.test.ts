@@ -1,8 +1,9 @@
 /**
  * End to end, the real discord.js client against the local Discord: /preview's verdicts are what
  * the following /deliver posts, article by article; a daily cap holds across two runs and the next
- * UTC day goes on (a fake clock `now`); /test-post posts an article marked as a test and records
- * nothing, so the next run still posts it as usual.
+ * UTC day goes on (a fake clock `now`); /preview names the role, the forum tags and the webhook name
+ * the following run posts with, pinging no one itself; /test-post posts an article marked as a test
+ * and records nothing, so the next run still posts it as usual.
  */
 import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -145,6 +146,71 @@ describe('GIVEN a subscription with a filter, a max age and a daily cap of 2', (
     await as('deliver').reply(30_000);
     expect(posted()).toEqual(['Harbour news 1', 'Harbour news 2', 'Harbour news 3', 'Harbour news 4']);
     expect((await subs.get(guildId, channelId))?.tally).toMatchObject({ day: '2026-12-02', postedToday: 2 });
+  });
+});
+
+describe('GIVEN a forum subscription with a role mention, tag rules and a webhook identity', () => {
+  it('THEN /preview names the role, the tags and the webhook name the following run posts with, and pings no one itself', async () => {
+    const forum = fake.createChannel(guildId, { name: 'harbour-forum', type: 'forum' }).id;
+    fake.setBotPermissions(forum, PermissionFlagsBits.ManageWebhooks, 0n);
+    const tags = Object.fromEntries(
+      fake
+        .setForumTags(
+          forum,
+          ['Harbour', 'Ferries', 'Weather'].map((name) => ({ name })),
+        )
+        .map((t) => [t.name, t.id]),
+    );
+    const role = fake.createRole(guildId, { name: 'harbour-watch', mentionable: true }).id;
+    const other = fake.createRole(guildId, { name: 'ferry-watch', mentionable: true }).id;
+    await as('subscribe', { channel: forum, backfill: 'none' }).reply();
+    const options = {
+      webhook: { name: 'Harbour Desk', avatarUrl: null },
+      mentions: [
+        { kind: 'role' as const, id: role, filter: 'title contains "news"' },
+        { kind: 'role' as const, id: other, filter: 'title contains "ferry"' },
+      ],
+      tags: [
+        { tagId: tags.Harbour ?? '', filter: null },
+        { tagId: tags.Ferries ?? '', filter: 'title contains "ferry"' },
+        { tagId: tags.Weather ?? '', filter: 'title contains "news"' },
+      ],
+    };
+    await subs.upsert({ guildId, channelId: forum }, (s) => s && { ...s, options });
+    await store.upsert(harbour(6, '2026-12-02T00:20:00Z'));
+
+    const reply = await as('preview', { channel: forum }).reply(20_000);
+    expect(reply.ephemeral).toBe(true);
+    const description = reply.embeds[0]?.description ?? '';
+    expect(description).toContain('Below: the next post, “Harbour news 6”, exactly as it will look (thread “Harbour news 6”).');
+    const pingLine = description.split('\n').find((l) => l.startsWith('Would ping '));
+    expect(pingLine).toBe(`Would ping <@&${role}> (this preview pings no one).`);
+    const tagLine = description.split('\n').find((l) => l.startsWith('Forum tags it would get: '));
+    expect(tagLine).toBe(`Forum tags it would get: ${tags.Harbour}, ${tags.Weather}.`);
+    expect(description).toContain('Posted through the channel’s webhook as “Harbour Desk”.');
+    // The post's text starts with its ping, as the real post does; the answer itself pings no one.
+    expect(reply.content.split('\n').slice(0, 2)).toEqual(["The post's message text:", `<@&${role}>`]);
+    expect(reply.message?.mention_roles).toEqual([]);
+    expect(reply.message?.mentions).toEqual([]);
+
+    await as('deliver').reply(30_000);
+    const [thread, ...more] = fake.threads(forum);
+    expect(more).toEqual([]);
+    expect(thread?.name).toBe('Harbour news 6');
+    // The tags the preview named, in its order.
+    expect(thread?.applied_tags).toEqual(
+      tagLine
+        ?.replace(/^Forum tags it would get: /, '')
+        .replace(/\.$/, '')
+        .split(', '),
+    );
+    const [starter] = fake.messages(thread?.id ?? '');
+    expect(starter?.author.username).toBe('Harbour Desk');
+    // The role the preview named, and only it, pinged.
+    expect(starter?.mention_roles).toEqual([role]);
+    expect(fake.sentWith(starter?.id ?? '')?.allowedMentions).toEqual({ parse: [], roles: [role], users: [] });
+    expect(starter?.content).toBe(reply.content.slice("The post's message text:\n".length) || `<@&${role}>`);
+    expect(starter?.embeds[0]).toEqual(reply.embeds[1]);
   });
 });
 

@@ -45,7 +45,11 @@ beforeAll(async () => {
     lastPostedAt: null,
     lastRunAt: null,
     lastError: null,
-    options: { filter: 'not title contains "ferry"', maxAgeHours: 48 },
+    options: {
+      filter: 'not title contains "ferry"',
+      maxAgeHours: 48,
+      mentions: [{ kind: 'role', id: '844444444444444444', filter: 'title contains "berth"' }],
+    },
   };
   await state.subscriptions.put(sub);
   await state.progress.put('222', posted.id, { postId, threadId: postId, postHash: 'h', bodyHash: 'b', done: [], lastId: null, complete: true });
@@ -68,6 +72,9 @@ describe('GIVEN a subscription to one source with a filter and a max age', () =>
     expect(p.items[3]?.verdict).toEqual({ kind: 'posted', at: '2026-11-30T09:30:00.000Z', link: `https://discord.com/channels/111/222/${postId}` });
     expect(p.next).toMatchObject({ id: next.id, sample: false, threadName: 'Harbour berth opens' });
     expect(p.next?.post.embeds?.[0]?.title).toBe('Harbour berth opens');
+    // Who the post pings, as the engine would send it: on the post (`ping`) and in where it goes.
+    expect(p.next?.post.ping).toEqual({ roles: ['844444444444444444'], users: [] });
+    expect(p.next?.destination).toEqual({ ping: { roles: ['844444444444444444'], users: [] }, tags: null, webhookName: null, sharedThread: null });
   });
 
   it('THEN the text output says the same in words, and --count takes the latest N', async () => {
@@ -77,6 +84,7 @@ describe('GIVEN a subscription to one source with a filter and a max age', () =>
     expect(r.stdout).toContain(`  ${next.id}  Harbour berth opens\n      would post\n`);
     expect(r.stdout).toMatch(/Ferry strike\n {6}blocked by filter: not title contains "ferry"/);
     expect(r.stdout).toContain('The next post, exactly as it will look:\n--- thread: Harbour berth opens\n  Harbour berth opens\n');
+    expect(r.stdout).toContain('\n--- Would ping @role 844444444444444444 (this preview pings no one).');
     expect(r.stdout).not.toContain('Harbour history');
   });
 

@@ -2,12 +2,14 @@
  * What a delivery run writes back to its subscription, as a pure function of the stored
  * subscription and the run's outcome: cursor, check time, counts, pause, the set-aside and
  * unfinished lists, and the tally the daily cap and spacing read (verdict.ts). The runner applies it
- * inside one transaction (Subscriptions.update).
+ * inside one transaction (Subscriptions.update). Which posts the run made or found (postsOf) is read
+ * from the delivery progress before that.
  */
+import type { DeliveryProgressRepository } from '../../adapters/store/delivery-progress.ts';
 import { commentsLeft, type Due, nextUnfinished, settled } from './due.ts';
 import type { ArticleResult, DeliveryReport } from './engine-types.ts';
 import type { SubscriptionTally } from '../../core/subscription-options.ts';
-import { countersOf, countPost } from './verdict.ts';
+import { countersOf, countPost, snowflakeTime, utcDay } from './verdict.ts';
 import { MAX_SET_ASIDE, revisionOf, type SetAside, setAsideOf, type Subscription, unfinishedOf } from './subscriptions.ts';
 
 export interface RunOutcome {
@@ -18,6 +20,14 @@ export interface RunOutcome {
   /** When the run started (the next check time) and when it ended, ISO. */
   readonly started: string;
   readonly at: string;
+  /** The posts this run made or found (postsOf); absent, those it made (`madeBy`). */
+  readonly posts?: readonly NewPost[];
+}
+
+/** A post that exists since this run: made by it, or found made after a crash (adopted); `at` is when it was made (ISO). */
+export interface NewPost {
+  readonly articleId: string;
+  readonly at: string;
 }
 
 export interface AfterRun {
@@ -27,7 +37,7 @@ export interface AfterRun {
 }
 
 /** The subscription `stored` after a run with this outcome. */
-export function afterRun(stored: Subscription, { revision, due, report, started, at }: RunOutcome): AfterRun {
+export function afterRun(stored: Subscription, { revision, due, report, started, at, posts }: RunOutcome): AfterRun {
   const titles = new Map(due.articles.map((a) => [a.id, a.title]));
   const results = report.results;
   // Carried by the list, an article with comments left is passed by the cursor and the check time,
@@ -64,23 +74,71 @@ export function afterRun(stored: Subscription, { revision, due, report, started,
     ...(dropped.length > 0 && { setAsideDropped: (stored.setAsideDropped ?? 0) + dropped.length }),
     unfinished,
   };
-  const tally = nextTally(stored.tally, results, at);
+  const tally = nextTally(stored.tally, posts ?? madeBy(results, at), at);
   if (tally) next = { ...next, tally };
   return { next, dropped };
 }
 
 /**
- * The tally after a run: each article whose post this run made counts toward the UTC day of `at`
- * (a new day starts from 0), and the last one's time is when the next may follow. A post found
- * already made after a crash was made by a run that never counted it: it is not counted either.
+ * The tally after a run at `at`: each new post counts toward the UTC day it was made, when that is
+ * the day of `at` (a new day starts from 0). A post found made after a crash counts too: the run
+ * that made it crashed before counting it; made the day before, it counts for that day, which is
+ * over. The latest post's time is when the next may follow.
  */
-export function nextTally(tally: SubscriptionTally | undefined, results: readonly ArticleResult[], at: string): SubscriptionTally | undefined {
-  const made = results.filter((r) => r.action === 'post' && r.created > 0).length;
-  if (made === 0) return tally;
-  const when = new Date(at);
-  let counters = countersOf(tally, when);
-  for (let i = 0; i < made; i++) counters = countPost(counters, when);
-  return { ...tally, day: counters.day, postedToday: counters.postedToday, lastPostAt: at };
+export function nextTally(tally: SubscriptionTally | undefined, posts: readonly NewPost[], at: string): SubscriptionTally | undefined {
+  if (posts.length === 0) return tally;
+  const today = utcDay(new Date(at));
+  let counters = countersOf(tally, new Date(at));
+  let last = tally?.lastPostAt ?? null;
+  for (const p of posts) {
+    const when = new Date(p.at);
+    if (Number.isNaN(when.getTime())) continue;
+    if (utcDay(when) === today) counters = countPost(counters, when);
+    if (last === null || Date.parse(last) < when.getTime() || Number.isNaN(Date.parse(last))) last = when.toISOString();
+  }
+  return { ...tally, day: counters.day, postedToday: counters.postedToday, ...(last !== null && { lastPostAt: last }) };
+}
+
+/** The posts a run made, by its results alone: an article whose post it made (counted in `created`), at `at`. Found posts are not told apart from these results. */
+export function madeBy(results: readonly ArticleResult[], at: string): NewPost[] {
+  return results.filter((r) => r.action === 'post' && r.created > 0).map((r) => ({ articleId: r.articleId, at }));
+}
+
+/** When an earlier run set out to post the article and recorded no post: the attempt time the engine keeps (undefined in records older than it). */
+export type Attempts = ReadonlyMap<string, number | undefined>;
+
+/** The attempts of `ids` that recorded no post, before a run: the engine looks for those posts, and may find them. */
+export async function unrecordedAttempts(progress: Pick<DeliveryProgressRepository, 'get'>, channelId: string, ids: readonly string[]): Promise<Attempts> {
+  const attempts = new Map<string, number | undefined>();
+  for (const id of ids) {
+    const p = await progress.get(channelId, id);
+    if (p && !p.postId && p.attemptedAt !== null) attempts.set(id, p.attemptedAt);
+  }
+  return attempts;
+}
+
+/**
+ * The posts this run made or found, read back from the delivery progress: each article the run set
+ * out to post whose post is now recorded. One it found kept the earlier attempt's time (the engine
+ * stamps an attempt only when it makes the post): it was made when its id says; one made now, at `at`
+ * (the run's clock, which the cap's day follows).
+ */
+export async function postsOf(
+  progress: Pick<DeliveryProgressRepository, 'get'>,
+  channelId: string,
+  results: readonly ArticleResult[],
+  before: Attempts,
+  at: string,
+): Promise<NewPost[]> {
+  const posts: NewPost[] = [];
+  for (const r of results) {
+    if (r.action !== 'post') continue;
+    const p = await progress.get(channelId, r.articleId);
+    if (!p?.postId) continue;
+    const found = before.has(r.articleId) && p.attemptedAt === before.get(r.articleId);
+    posts.push({ articleId: r.articleId, at: (found ? snowflakeTime(p.postId) : null) ?? at });
+  }
+  return posts;
 }
 
 /**

@@ -9,7 +9,7 @@ import type { Positioned } from '../../adapters/store/positions.ts';
 import type { Store } from '../../adapters/store/contract.ts';
 import type { ArticleResult, DeliveryEngine } from './engine-types.ts';
 import { setAsideOf, type Subscription, type Unfinished, unfinishedOf } from './subscriptions.ts';
-import { countersOf, countPost, filterVerdict, type Rules, type Verdict, verdictOf, waits } from './verdict.ts';
+import { type Counters, countersOf, countPost, filterVerdict, type Rules, type Verdict, verdictOf, waitFor, waits } from './verdict.ts';
 
 /** New articles handed to the engine per run and subscription: a run stays bounded, the rest waits. */
 export const MAX_NEW_PER_RUN = 50;
@@ -144,12 +144,69 @@ export interface Seen {
   readonly look: Look;
 }
 
+/** Set-aside articles an admin asked to retry, as a run takes them (before its new articles). */
+export interface Retried {
+  /** Handed to the engine: those with a post already (their thread goes on), and those whose new post may go now. */
+  readonly articles: readonly Article[];
+  /** No longer stored: nothing left to retry. */
+  readonly missing: readonly string[];
+  /** Those whose new post waits for the daily cap or the spacing, with why: they stay marked to retry for a later run. */
+  readonly waiting: ReadonlyMap<string, Extract<Verdict, { kind: 'cap' | 'spacing' }>>;
+  /** The posts counted once the retried ones are made: where the new articles' count starts. */
+  readonly counters: Counters;
+}
+
+/**
+ * The retried set-aside articles at `now`, but those in `skip`. A retried article that needs a new post
+ * (never posted, or its post was deleted) is a post like a new article's: it waits for the daily cap
+ * and the spacing, and counts toward them, before the new articles do (the run hands it over first).
+ */
+export async function retriedAt(
+  store: Store,
+  sub: Subscription,
+  rules: Rules,
+  delivered: (id: string) => Promise<boolean>,
+  now: Date,
+  skip: ReadonlySet<string> = new Set(),
+): Promise<Retried> {
+  const articles: Article[] = [];
+  const missing: string[] = [];
+  const waiting = new Map<string, Extract<Verdict, { kind: 'cap' | 'spacing' }>>();
+  let counters = countersOf(sub.tally, now);
+  for (const entry of setAsideOf(sub)) {
+    if (!entry.retry || skip.has(entry.articleId)) continue;
+    const article = await store.get(entry.articleId);
+    if (!article) {
+      missing.push(entry.articleId);
+      continue;
+    }
+    if (!(await delivered(article.id))) {
+      const wait = waitFor(rules, counters, now);
+      if (wait) {
+        waiting.set(article.id, wait);
+        continue;
+      }
+      counters = countPost(counters, now);
+    }
+    articles.push(article);
+  }
+  return { articles, missing, waiting, counters };
+}
+
 /**
  * The stored articles after the subscription's cursor, oldest first, each with what a run makes of
- * it; the posts counted (`countersOf` the tally at `now`, plus each `post` verdict before it) decide
- * the cap and spacing. The run (dueArticles) and the preview (preview.ts) both walk it, so they agree.
+ * it; the posts counted (`start`, else `countersOf` the tally at `now`, plus each `post` verdict
+ * before it) decide the cap and spacing. The run (dueArticles) and the preview (preview.ts) both
+ * walk it, so they agree.
  */
-export async function* scanNew(store: Store, sub: Subscription, rules: Rules, delivered: (id: string) => Promise<boolean>, now: Date): AsyncGenerator<Seen> {
+export async function* scanNew(
+  store: Store,
+  sub: Subscription,
+  rules: Rules,
+  delivered: (id: string) => Promise<boolean>,
+  now: Date,
+  start?: Counters,
+): AsyncGenerator<Seen> {
   // Carried by the unfinished list: handed over from it, never again as new or changed.
   const carriedIds = new Set(unfinishedOf(sub).map((e) => e.articleId));
   // Set aside and not asked to retry: passed like one that does not match, when the cursor was held behind it.
@@ -158,7 +215,7 @@ export async function* scanNew(store: Store, sub: Subscription, rules: Rules, de
       .filter((e) => !e.retry)
       .map((e) => e.articleId),
   );
-  let counters = countersOf(sub.tally, now);
+  let counters = start ?? countersOf(sub.tally, now);
   for await (const p of storedFrom(store, sub.cursor, 'after')) {
     const article = carriedIds.has(p.id) || setAsideIds.has(p.id) ? null : await fromSource(store, sub, p);
     if (article === null) {
@@ -195,13 +252,17 @@ async function wantedAt(engine: DeliveryEngine, sub: Subscription, look: Look): 
  */
 export async function dueArticles(store: Store, sub: Subscription, rules: Rules, engine: DeliveryEngine, now: Date): Promise<Due> {
   const carriedIds = new Set(unfinishedOf(sub).map((e) => e.articleId));
+  const delivered = (id: string): Promise<boolean> => engine.delivered(sub, id);
+  // Retried set-aside articles go before the new ones, so their posts count toward the cap first.
+  const retry = await retriedAt(store, sub, rules, delivered, now, carriedIds);
   const scanned: { position: number; id: string | null }[] = [];
   const fresh: Article[] = [];
-  let waiting: Due['waiting'] = null;
-  for await (const seen of scanNew(store, sub, rules, (id) => engine.delivered(sub, id), now)) {
+  const [firstWaiting] = retry.waiting;
+  let waiting: Due['waiting'] = firstWaiting ? { articleId: firstWaiting[0], verdict: firstWaiting[1] } : null;
+  for await (const seen of scanNew(store, sub, rules, delivered, now, retry.counters)) {
     if (fresh.length >= MAX_NEW_PER_RUN || scanned.length >= MAX_SCANNED_PER_RUN) break;
     if (seen.look.kind === 'new' && waits(seen.look.verdict)) {
-      waiting = { articleId: seen.id, verdict: seen.look.verdict };
+      waiting ??= { articleId: seen.id, verdict: seen.look.verdict };
       break;
     }
     const article = await wantedAt(engine, sub, seen.look);
@@ -224,15 +285,10 @@ export async function dueArticles(store: Store, sub: Subscription, rules: Rules,
     changed.push(article);
   }
   const taken = new Set([...carriedIds, ...changed.map((a) => a.id)]);
-  const retried: Article[] = [];
-  const missing: string[] = [];
-  for (const entry of setAsideOf(sub)) {
-    if (!entry.retry || taken.has(entry.articleId)) continue;
-    const article = await store.get(entry.articleId);
-    if (article) retried.push(article);
-    else missing.push(entry.articleId);
-    taken.add(entry.articleId);
-  }
+  // One changed since it was posted goes with the changed ones (it has its post: the cap is not its concern).
+  const retried = retry.articles.filter((a) => !taken.has(a.id));
+  for (const a of retried) taken.add(a.id);
+  for (const id of retry.waiting.keys()) taken.add(id);
   const unfinished: Article[] = [];
   const missingUnfinished: string[] = [];
   for (const entry of unfinishedOf(sub)) {
@@ -245,7 +301,7 @@ export async function dueArticles(store: Store, sub: Subscription, rules: Rules,
     articles: [...changed, ...retried, ...fresh.filter((a) => !taken.has(a.id)), ...unfinished],
     changedIds: changed.map((a) => a.id),
     changesComplete,
-    missing,
+    missing: retry.missing,
     missingUnfinished,
     waiting,
     cursorAfter(results, carried) {

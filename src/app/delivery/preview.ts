@@ -2,19 +2,24 @@
  * What a subscription would do with its source's latest articles, and why (issue 17): /preview and
  * `paperboy preview`. The verdicts come from the walk a delivery run makes (due.ts scanNew, with
  * verdict.ts), so the preview says what the next run will do, article by article; and the post shown
- * is the one that run will make, laid out by the same function the engine uses. Nothing is written.
+ * is the one that run will make, laid out by the same functions the engine uses, with where it goes
+ * (destination.ts: who it pings, its forum tags, the webhook name it posts under). Nothing is written.
  */
 import type { Store } from '../../adapters/store/contract.ts';
 import type { DeliveryProgressRepository } from '../../adapters/store/delivery-progress.ts';
 import { UserError, errorMessage } from '../../core/errors.ts';
 import type { Article } from '../../core/model.ts';
+import { createLogger } from '../../core/log.ts';
 import type { Subscription } from '../../core/state.ts';
 import type { MessageView } from '../../core/view.ts';
-import { MAX_NEW_PER_RUN, MAX_SCANNED_PER_RUN, type Look, scanNew, storedFrom } from './due.ts';
+import { destinationOf, planFor } from './destination.ts';
+import { MAX_NEW_PER_RUN, MAX_SCANNED_PER_RUN, type Look, type Retried, retriedAt, scanNew, storedFrom } from './due.ts';
 import { FilterError } from './filter.ts';
-import { articleViews } from './messages.ts';
-import { setAsideOf } from './subscriptions.ts';
-import { appearedAt, countersOf, passedOver, type Rules, rulesOf, type Verdict, verdictOf } from './verdict.ts';
+import { planArticle } from './messages.ts';
+import { setAsideOf, unfinishedOf } from './subscriptions.ts';
+import { appearedAt, passedOver, type Rules, rulesOf, snowflakeTime, type Verdict, verdictOf } from './verdict.ts';
+
+export { snowflakeTime };
 
 export const PREVIEW_DEFAULT = 10;
 export const PREVIEW_MAX = 25;
@@ -39,6 +44,18 @@ export interface PreviewItem {
   readonly verdict: PreviewVerdict;
 }
 
+/** Where the shown post goes and who it pings, as the engine posts it (destination.ts). */
+export interface PreviewDestination {
+  /** Who the post pings: the mention rules its article passes (the post's `ping`); null for no one. */
+  readonly ping: { readonly roles: readonly string[]; readonly users: readonly string[] } | null;
+  /** The forum tag ids it gets (tag rules it passes, in rule order, at most 5); null when the subscription tags nothing (not a forum, or no tag rules). */
+  readonly tags: readonly string[] | null;
+  /** The name it posts under through the channel's webhook; null for the bot's own messages. */
+  readonly webhookName: string | null;
+  /** The existing thread it goes into (no thread of its own); null otherwise. */
+  readonly sharedThread: string | null;
+}
+
 export interface Preview {
   readonly guildId: string;
   readonly channelId: string;
@@ -50,7 +67,15 @@ export interface Preview {
    * The article the next run posts first, as it will be posted (`sample` false); when none would
    * post now, the newest listed one its filter and age pass, as it would look (`sample` true).
    */
-  readonly next: { readonly id: string; readonly title: string; readonly sample: boolean; readonly post: MessageView; readonly threadName: string } | null;
+  readonly next: {
+    readonly id: string;
+    readonly title: string;
+    readonly sample: boolean;
+    /** The post as the engine sends it: its `ping` is who it pings (the renderer puts them first in its text). */
+    readonly post: MessageView;
+    readonly threadName: string;
+    readonly destination: PreviewDestination;
+  } | null;
 }
 
 export interface PreviewDeps {
@@ -59,14 +84,10 @@ export interface PreviewDeps {
   readonly now: Date;
 }
 
-/** 2015-01-01T00:00:00Z, the zero of every Discord id. */
-const DISCORD_EPOCH = 1420070400000n;
-
-/** When Discord made the message or thread with this id (ISO); null when it is not an id. */
-export function snowflakeTime(id: string): string | null {
-  if (!/^\d{1,20}$/.test(id)) return null;
-  return new Date(Number((BigInt(id) >> 22n) + DISCORD_EPOCH)).toISOString();
-}
+/** A mention or tag rule whose filter no longer compiles applies to nothing; the runs log that, the preview need not. */
+const quiet = createLogger({ level: 'silent' });
+/** The preview sends nothing, so it needs no digest of the post to compare with one sent before. */
+const NO_DIGEST = { digest: () => '' };
 
 /** Where the post is: a message in the channel (or in the subscription's thread), or a forum post's thread. */
 function postLink(sub: Subscription, postId: string): string {
@@ -82,7 +103,10 @@ function rulesOrExplain(sub: Subscription, now: Date): Rules {
     if (error instanceof FilterError)
       throw new UserError('bad-option', `<#${sub.channelId}>: its keywords are no longer accepted (${error.message}); set them again with /subscribe.`);
     if (error instanceof UserError)
-      throw new UserError('bad-option', `<#${sub.channelId}>: its filter is no longer accepted (${errorMessage(error)}); set it again with /subscribe.`);
+      throw new UserError(
+        'bad-option',
+        `<#${sub.channelId}>: its filter is no longer accepted (${errorMessage(error)}); remove it with /subscriptions edit:#${sub.channelName} filter:- or set a corrected one there.`,
+      );
     throw error;
   }
 }
@@ -105,14 +129,24 @@ async function latest(store: Store, sub: Subscription, count: number): Promise<L
   return found;
 }
 
-/** The walk the next run makes past the cursor, up to `upTo`: each position's look, and whether that run reaches it. */
-async function walk(deps: PreviewDeps, sub: Subscription, rules: Rules, upTo: number): Promise<Map<string, { look: Look; reached: boolean }>> {
+/** Whether this subscription's post of the article is made (as the engine's `delivered`). */
+function deliveredIn(deps: PreviewDeps, sub: Subscription): (id: string) => Promise<boolean> {
+  return async (id) => (await deps.progress.get(sub.channelId, id))?.postId != null;
+}
+
+/** The walk the next run makes past the cursor, up to `upTo`, after its retried articles: each position's look, and whether that run reaches it. */
+async function walk(
+  deps: PreviewDeps,
+  sub: Subscription,
+  rules: Rules,
+  retried: Retried,
+  upTo: number,
+): Promise<Map<string, { look: Look; reached: boolean }>> {
   const seen = new Map<string, { look: Look; reached: boolean }>();
-  const delivered = async (id: string): Promise<boolean> => (await deps.progress.get(sub.channelId, id))?.postId != null;
   let scanned = 0;
   let fresh = 0;
   let stopped = false;
-  for await (const s of scanNew(deps.store, sub, rules, delivered, deps.now)) {
+  for await (const s of scanNew(deps.store, sub, rules, deliveredIn(deps, sub), deps.now, retried.counters)) {
     if (s.position > upTo || scanned >= MAX_SCANNED_PER_RUN) break;
     // The run's own bounds (dueArticles): past them it hands nothing over, and a later run goes on.
     if (fresh >= MAX_NEW_PER_RUN) stopped = true;
@@ -128,17 +162,19 @@ export async function previewSubscription(deps: PreviewDeps, sub: Subscription, 
     throw new UserError('bad-option', `count: expected a whole number from 1 to ${PREVIEW_MAX}, got ${count}`);
   const rules = rulesOrExplain(sub, deps.now);
   const listed = await latest(deps.store, sub, count);
-  const seen = await walk(deps, sub, rules, Math.max(0, ...listed.map((l) => l.position)));
+  // As the run: retried set-aside articles first (their new posts count toward the cap first), then the new ones.
+  const carried = new Set(unfinishedOf(sub).map((e) => e.articleId));
+  const retried = await retriedAt(deps.store, sub, rules, deliveredIn(deps, sub), deps.now, carried);
+  const seen = await walk(deps, sub, rules, retried, Math.max(0, ...listed.map((l) => l.position)));
   const setAside = new Map(setAsideOf(sub).map((e) => [e.articleId, e]));
-  const counters = countersOf(sub.tally, deps.now);
   const items: PreviewItem[] = [];
   for (const { position, article } of listed) {
     const record = await deps.progress.get(sub.channelId, article.id);
     const aside = setAside.get(article.id);
     let verdict: PreviewVerdict;
     if (record?.postId) verdict = { kind: 'posted', at: snowflakeTime(record.postId), link: postLink(sub, record.postId) };
-    else if (aside) verdict = { kind: 'set-aside', reason: aside.reason, retry: aside.retry };
-    else verdict = verdictAt(seen.get(article.id), position > sub.cursor, verdictOf(rules, article, counters, deps.now));
+    else if (aside) verdict = retried.waiting.get(article.id) ?? { kind: 'set-aside', reason: aside.reason, retry: aside.retry };
+    else verdict = verdictAt(seen.get(article.id), position > sub.cursor, verdictOf(rules, article, retried.counters, deps.now));
     items.push({ id: article.id, title: article.title, url: article.url, at: appearedAt(article), verdict });
   }
   return {
@@ -147,7 +183,7 @@ export async function previewSubscription(deps: PreviewDeps, sub: Subscription, 
     channelName: sub.channelName,
     source: sub.source,
     items,
-    next: nextPost(sub, [...seen.values()], items, listed),
+    next: await nextPost(sub, retried, [...seen.values()], items, listed, deps),
   };
 }
 
@@ -165,19 +201,42 @@ function verdictAt(s: { look: Look; reached: boolean } | undefined, due: boolean
   return passedOver(alone) ? alone : { kind: 'behind' };
 }
 
-/** The next run's first post (the run posts its new articles oldest first), else a sample of how one would look. */
-function nextPost(
+/**
+ * The next run's first post (the run posts the retried set-aside articles first, then its new
+ * articles oldest first), else a sample of how one would look; laid out and addressed as the engine
+ * does it (planArticle, then planFor with the subscription's destination).
+ */
+async function nextPost(
   sub: Subscription,
+  retried: Retried,
   seen: readonly { look: Look; reached: boolean }[],
   items: readonly PreviewItem[],
   listed: readonly Latest[],
-): Preview['next'] {
+  deps: PreviewDeps,
+): Promise<Preview['next']> {
+  const delivered = deliveredIn(deps, sub);
+  let first: Article | undefined;
+  for (const a of retried.articles) if (!first && !(await delivered(a.id))) first = a;
   const posts = seen.flatMap((s) => (s.reached && s.look.kind === 'new' && s.look.verdict.kind === 'post' ? [s.look.article] : []));
   // The same order as dueArticles: oldest first by time, ties in store order (a stable sort).
-  const first = posts.sort((a, b) => appearedAt(a).localeCompare(appearedAt(b)))[0];
+  first ??= posts.sort((a, b) => appearedAt(a).localeCompare(appearedAt(b)))[0];
   const sampleIndex = items.findIndex((i) => !['filtered', 'too-old'].includes(i.verdict.kind));
   const article = first ?? listed[sampleIndex]?.article;
   if (!article) return null;
-  const views = articleViews(article, sub.options);
-  return { id: article.id, title: article.title, sample: first === undefined, post: views.post, threadName: views.threadName };
+  const dest = destinationOf(sub, quiet);
+  const plan = planFor(planArticle(article, NO_DIGEST, sub.options), article, dest);
+  const tagRules = sub.kind === 'forum' && (sub.options?.tags ?? []).length > 0;
+  return {
+    id: article.id,
+    title: article.title,
+    sample: first === undefined,
+    post: plan.post,
+    threadName: plan.threadName,
+    destination: {
+      ping: plan.post.ping ?? null,
+      tags: tagRules ? dest.tags(article) : null,
+      webhookName: dest.identity?.name ?? null,
+      sharedThread: dest.sharedThread,
+    },
+  };
 }

@@ -11,7 +11,8 @@ import PQueue from 'p-queue';
 import type { Logger } from '../../core/log.ts';
 import type { Store } from '../../adapters/store/contract.ts';
 import { type Claim, claimSubscription, deliveryLeaseName, soleClaim } from './claim.ts';
-import { afterRun } from './after-run.ts';
+import type { DeliveryProgressRepository } from '../../adapters/store/delivery-progress.ts';
+import { type Attempts, afterRun, type NewPost, postsOf, unrecordedAttempts } from './after-run.ts';
 import { commentsLeft, dueArticles } from './due.ts';
 import { type DiscussionFollower, followDelivered } from './follow-discussions.ts';
 import type { ArticleWork, DeliveryEngine } from './engine-types.ts';
@@ -27,6 +28,12 @@ export interface RunDeps {
   readonly store: Store;
   readonly subscriptions: Subscriptions;
   readonly engine: DeliveryEngine;
+  /**
+   * The engine's delivery progress, read to tell a post the run found made after a crash from one
+   * it made (a found one counts toward the daily cap on the day it was made). Without it only the
+   * posts a run makes are counted.
+   */
+  readonly progress?: Pick<DeliveryProgressRepository, 'get'>;
   readonly log: Logger;
   readonly now?: () => Date;
   /** Picks up new articles (the inbox) before each run that posts. */
@@ -100,6 +107,14 @@ async function runOne(deps: RunDeps, sub: Subscription, dryRun: boolean, claim: 
     const plan = (await deps.engine.plan(sub, due.articles)).filter((w) => w.action !== 'none');
     return { ...base, created: 0, articles: plan.length, error: null, paused: null, plan };
   }
+  const changedOrCarried = new Set([...due.changedIds, ...unfinishedOf(sub).map((e) => e.articleId)]);
+  const attempts: Attempts = deps.progress
+    ? await unrecordedAttempts(
+        deps.progress,
+        sub.channelId,
+        due.articles.filter((a) => !changedOrCarried.has(a.id)).map((a) => a.id),
+      )
+    : new Map();
   const report = await deps.engine.deliver(sub, due.articles, { signal });
   // Before the lease check: what was delivered is delivered, and the next holder sees nothing new to follow.
   await followDelivered(deps.discussions, sub, due.articles, report, deps.log, now);
@@ -114,8 +129,9 @@ async function runOne(deps: RunDeps, sub: Subscription, dryRun: boolean, claim: 
   // A process that lost the lease writes nothing: the new holder may have moved the row on already,
   // and this run's outcome is in the delivery progress records, which the new holder reads.
   if (!(await claim.held())) return handedOver(deps.log, sub, { ...base, created, articles: worked, error: null, paused: null });
+  const posts: readonly NewPost[] | undefined = deps.progress ? await postsOf(deps.progress, sub.channelId, report.results, attempts, at) : undefined;
   const stored = await deps.subscriptions.update(sub, (s) => {
-    const after = afterRun(s, { revision: revisionOf(sub), due, report, started, at });
+    const after = afterRun(s, { revision: revisionOf(sub), due, report, started, at, ...(posts && { posts }) });
     dropped = after.dropped;
     return after.next;
   });
@@ -156,7 +172,7 @@ async function runOne(deps: RunDeps, sub: Subscription, dryRun: boolean, claim: 
 function notAccepted(sub: Subscription, error: unknown): string | null {
   if (error instanceof FilterError) return `keywords no longer accepted: ${sub.keywords ?? ''} (${error.message}); set them again with /subscribe`;
   if (error instanceof FilterSyntaxError)
-    return `filter no longer accepted: ${sub.options?.filter ?? ''} (${error.message}); set it again with /subscribe, or /subscribe again to resume without it`;
+    return `filter no longer accepted: ${sub.options?.filter ?? ''} (${error.message}); remove it with /subscriptions edit:#${sub.channelName} filter:- or set a corrected one there, which also resumes delivery`;
   return null;
 }
 

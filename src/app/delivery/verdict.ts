@@ -80,6 +80,15 @@ export function countPost(c: Counters, at: Date): Counters {
   return { day, postedToday: (c.day === day ? c.postedToday : 0) + 1, lastPostAt: at.toISOString() };
 }
 
+/** 2015-01-01T00:00:00Z, the zero of every Discord id. */
+const DISCORD_EPOCH = 1420070400000n;
+
+/** When Discord made the message or thread with this id (ISO); null when it is not an id. */
+export function snowflakeTime(id: string): string | null {
+  if (!/^\d{1,20}$/.test(id)) return null;
+  return new Date(Number((BigInt(id) >> 22n) + DISCORD_EPOCH)).toISOString();
+}
+
 /** Whether the article passes the keywords and the expression (both must), and if not which test stopped it. */
 export function filterVerdict(rules: Rules, article: Article): { pass: true } | { pass: false; because: string } {
   if (!rules.keywordFilter(article)) return { pass: false, because: `keywords ${rules.keywords ?? ''}: none found` };
@@ -111,6 +120,14 @@ export function verdictOf(rules: Rules, article: Article, counters: Counters, no
     if (instantOf(at) < now.getTime() - rules.maxAgeHours * 3_600_000) return { kind: 'too-old', at, maxAgeHours: rules.maxAgeHours };
   }
   if (rules.digestOnly) return { kind: 'digest' };
+  return waitFor(rules, counters, now) ?? { kind: 'post' };
+}
+
+/**
+ * Why a new post would wait at `now` (the daily cap or the spacing), or null when it may go. Every
+ * new post asks it: a new article's (verdictOf), and a set-aside one an admin asked to retry.
+ */
+export function waitFor(rules: Rules, counters: Counters, now: Date): Extract<Verdict, { kind: 'cap' | 'spacing' }> | null {
   const today = utcDay(now);
   const posted = counters.day === today ? counters.postedToday : 0;
   if (rules.dailyCap !== null && posted >= rules.dailyCap) return { kind: 'cap', cap: rules.dailyCap, day: today };
@@ -118,7 +135,7 @@ export function verdictOf(rules: Rules, article: Article, counters: Counters, no
     const next = instantOf(counters.lastPostAt) + rules.minSpacingMinutes * 60_000;
     if (next > now.getTime()) return { kind: 'spacing', nextAt: new Date(next).toISOString() };
   }
-  return { kind: 'post' };
+  return null;
 }
 
 /** Passed over for good (the cursor moves past it), as an article that does not match always was. */

@@ -1,9 +1,10 @@
 /**
  * /preview's answer, and the words for each verdict that /preview, /test-post and `paperboy
  * preview` share: the latest articles with what the next run does with each, then the post that
- * run makes first, exactly as it will look.
+ * run makes first, exactly as it will look, with who it would ping, its forum tags and the name it
+ * posts under. The answer pings no one: it is ephemeral and its allowed_mentions are empty.
  */
-import type { Preview, PreviewVerdict } from '../delivery/preview.ts';
+import type { Preview, PreviewDestination, PreviewVerdict } from '../delivery/preview.ts';
 import type { EmbedView, View } from '../../core/view.ts';
 import { truncate } from '../../core/text/truncate.ts';
 import { escape } from './markdown.ts';
@@ -53,6 +54,52 @@ export function verdictText(v: PreviewVerdict, link: (url: string) => string = (
   }
 }
 
+/** How a ping is written: on Discord a mention (shown with the role's or user's name; the answer's allowed_mentions are empty, so it pings no one), in a terminal the id. */
+export interface Mentions {
+  readonly role: (id: string) => string;
+  readonly user: (id: string) => string;
+}
+
+export const DISCORD_MENTIONS: Mentions = { role: (id) => `<@&${id}>`, user: (id) => `<@${id}>` };
+export const PLAIN_MENTIONS: Mentions = { role: (id) => `@role ${id}`, user: (id) => `@user ${id}` };
+
+/** Discord's snowflakes: only these are written as mentions, so nothing else stored can become one. */
+const SNOWFLAKE = /^\d{17,20}$/;
+/** Pings named on the line that lists them; the rest are counted (the post's own text shows them all). */
+const PINGS_SHOWN = 10;
+/** A webhook name shows as Discord takes it: 80 characters at most. */
+const WEBHOOK_NAME_SHOWN = 80;
+
+/** Who a post pings, each once, as `mention` writes them ("" for no one): the renderer's order, roles then users. */
+function pingsOf(ping: PreviewDestination['ping'], mention: Mentions): string[] {
+  if (!ping) return [];
+  const ids = (list: readonly string[]): string[] => [...new Set(list.filter((id) => SNOWFLAKE.test(id)))];
+  return [...ids(ping.roles).map(mention.role), ...ids(ping.users).map(mention.user)];
+}
+
+/**
+ * Where the shown post goes and who it pings, one line each: the pings it would make, the forum
+ * tags it would get, the webhook name it would post under, the existing thread it would go into.
+ */
+export function destinationLines(d: PreviewDestination, mention: Mentions = PLAIN_MENTIONS, text: (s: string) => string = (s) => s): string[] {
+  const lines: string[] = [];
+  const pings = pingsOf(d.ping, mention);
+  const more = pings.length > PINGS_SHOWN ? ` and ${pings.length - PINGS_SHOWN} more` : '';
+  lines.push(pings.length > 0 ? `Would ping ${pings.slice(0, PINGS_SHOWN).join(', ')}${more} (this preview pings no one).` : 'Would ping no one.');
+  if (d.tags !== null) lines.push(d.tags.length > 0 ? `Forum tags it would get: ${d.tags.join(', ')}.` : 'Forum tags it would get: none (no tag rule passes).');
+  if (d.webhookName !== null) lines.push(`Posted through the channel’s webhook as “${text(truncate(d.webhookName, WEBHOOK_NAME_SHOWN, '…').text)}”.`);
+  if (d.sharedThread !== null)
+    lines.push(`Posted in the existing thread ${mention === DISCORD_MENTIONS ? `<#${d.sharedThread}>` : d.sharedThread}, with no thread of its own.`);
+  return lines;
+}
+
+/** The post's message text as Discord will show it: the pings first, as the renderer puts them, then its own text. */
+export function postContent(post: { readonly content?: string }, d: PreviewDestination, mention: Mentions): string | undefined {
+  const pings = pingsOf(d.ping, mention).join(' ');
+  if (!pings) return post.content || undefined;
+  return post.content ? `${pings}\n${post.content}` : pings;
+}
+
 const MARK: Record<PreviewVerdict['kind'], string> = {
   post: '✅',
   filtered: '🚫',
@@ -92,12 +139,17 @@ export function previewView(p: Preview): View {
     p.items.length === 0
       ? `No stored articles from ${from} yet.`
       : `The latest ${p.items.length === 1 ? 'article' : `${p.items.length} articles`} from ${from}, newest first, and what the next run does with each:`;
-  const next = !p.next
-    ? 'No article would be posted now.'
-    : p.next.sample
-      ? `No article would be posted now. Below: how “${escape(truncate(p.next.title, TITLE_SHOWN, '…').text)}” would look.`
-      : `Below: the next post, “${escape(truncate(p.next.title, TITLE_SHOWN, '…').text)}”, exactly as it will look (thread “${escape(truncate(p.next.threadName, TITLE_SHOWN, '…').text)}”).`;
+  const where = p.next?.destination.sharedThread != null ? '' : ` (thread “${escape(truncate(p.next?.threadName ?? '', TITLE_SHOWN, '…').text)}”)`;
+  const next = [
+    !p.next
+      ? 'No article would be posted now.'
+      : p.next.sample
+        ? `No article would be posted now. Below: how “${escape(truncate(p.next.title, TITLE_SHOWN, '…').text)}” would look.`
+        : `Below: the next post, “${escape(truncate(p.next.title, TITLE_SHOWN, '…').text)}”, exactly as it will look${where}.`,
+    ...(p.next ? destinationLines(p.next.destination, DISCORD_MENTIONS, escape) : []),
+  ].join('\n');
   const post = p.next?.post;
+  const content = p.next ? postContent(p.next.post, p.next.destination, DISCORD_MENTIONS) : undefined;
   const title = `Preview: #${escape(p.channelName)}`;
   const room =
     Math.min(DESCRIPTION_ROOM, EMBEDS_ROOM - (post?.embeds ?? []).reduce((n, e) => n + embedChars(e), 0)) -
@@ -108,7 +160,7 @@ export function previewView(p: Preview): View {
   const lines = fitted(items, Math.max(0, room));
   return {
     ephemeral: true,
-    ...(post?.content ? { content: `The post's message text:\n${post.content}` } : {}),
+    ...(content ? { content: `The post's message text:\n${content}` } : {}),
     embeds: [{ title, description: [head, ...lines, '', next].join('\n') }, ...(post?.embeds ?? [])],
   };
 }

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { BotState } from '../../adapters/store/state.ts';
 import { PREVIEW_DEFAULT, PREVIEW_MAX, type Preview, previewSubscription } from '../../app/delivery/preview.ts';
 import { type Subscription, Subscriptions } from '../../app/delivery/subscriptions.ts';
-import { verdictText } from '../../app/views/preview-view.ts';
+import { destinationLines, verdictText } from '../../app/views/preview-view.ts';
 import { UserError } from '../../core/errors.ts';
 import type { MessageView } from '../../core/view.ts';
 import { type Io, json, positiveInt, withStore } from './context.ts';
@@ -53,6 +53,7 @@ export function renderPreview(p: Preview): string {
   else {
     lines.push('', p.next.sample ? `No article would be posted now; "${p.next.title}" would look like this:` : `The next post, exactly as it will look:`);
     lines.push(`--- thread: ${p.next.threadName}`, ...postLines(p.next.post).map((l) => `  ${l}`.trimEnd()));
+    lines.push(...destinationLines(p.next.destination).map((l) => `--- ${l}`));
   }
   return lines.join('\n');
 }

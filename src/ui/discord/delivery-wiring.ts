@@ -251,7 +251,7 @@ export function wireDelivery(options: DeliveryWiringOptions): DeliveryWiring {
     await syncing.startAndWait(syncWaitMs, stopping.signal);
   };
   const afterRun = (): Promise<void> => runDigests({ store, state, poster, log, now });
-  const runner = new DeliveryRunner({ store, subscriptions, engine, log, now, collect, lease, discussions, afterRun });
+  const runner = new DeliveryRunner({ store, subscriptions, engine, progress: state.progress, log, now, collect, lease, discussions, afterRun });
   const context: DeliveryContext | undefined = delivering && {
     subscriptions,
     discussions,
