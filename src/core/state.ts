@@ -178,4 +178,9 @@ export interface DeliveryProgress {
    * before the first. Part of the post's nonce, so Discord never answers a repost with the deleted post.
    */
   reposts?: number;
+  /**
+   * Who made the post, so it is edited the way it was made whatever the settings say since: the
+   * bot's webhook with this id (a subscription with a webhook identity); absent, the bot itself.
+   */
+  via?: { webhookId: string };
 }

@@ -101,6 +101,7 @@ export const DeliveryProgressSchema: z.ZodType<DeliveryProgress> = z.strictObjec
   attemptedAt: z.number().int().nullable().optional(),
   complete: z.boolean(),
   reposts: count.optional(),
+  via: z.strictObject({ webhookId: z.string().regex(/^\d{1,20}$/) }).optional(),
 });
 
 /** A state row that is not what this code needs (damaged, hand-edited, or from an unknown version). */
