@@ -15,6 +15,9 @@ export const MAX_FILES = 10;
 /** The most a request body may hold before the fake stops reading it: ten files at the limit are refused anyway. */
 export const MAX_BODY_BYTES = 2 * UPLOAD_LIMIT_BYTES + 64 * 1024;
 
+/** What the fake keeps at most; past it the oldest files go, as Discord's signed URLs expire (a long-running playground stays bounded). */
+const KEPT_BYTES = 256 * 1024 * 1024;
+
 /** A file as a user (or a test) attaches it. */
 export interface FileInput {
   readonly filename: string;
@@ -41,6 +44,7 @@ const TYPES: Readonly<Record<string, string>> = {
 /** The fake's CDN: every file uploaded, by attachment id. */
 export class UploadStore {
   readonly #files = new Map<string, Stored>();
+  #kept = 0;
   #base = 'http://127.0.0.1';
 
   constructor(private readonly ids: SnowflakeFactory) {}
@@ -67,6 +71,13 @@ export class UploadStore {
       ...(ephemeral && { ephemeral: true }),
     };
     this.#files.set(id, { attachment, bytes });
+    this.#kept += bytes.length;
+    // Oldest first: a Map iterates in insertion order.
+    for (const [oldId, old] of this.#files) {
+      if (this.#kept <= KEPT_BYTES || oldId === id) break;
+      this.#files.delete(oldId);
+      this.#kept -= old.bytes.length;
+    }
     return structuredClone(attachment);
   }
 
