@@ -16,6 +16,7 @@ import { createDeliveryEngine } from '../src/app/delivery/engine.ts';
 import { type Poster, type PostedMessage, snowflakeAt } from '../src/app/delivery/poster.ts';
 import { planArticle } from '../src/app/delivery/messages.ts';
 import { previewSubscription } from '../src/app/delivery/preview.ts';
+import { editSubscription } from '../src/app/delivery/settings.ts';
 import { DeliveryRunner } from '../src/app/delivery/run.ts';
 import { Subscriptions } from '../src/app/delivery/subscriptions.ts';
 import { article } from './helpers/articles.ts';
@@ -211,6 +212,12 @@ describe.each(Object.keys(stateBackends))('GIVEN subscriptions and delivery prog
     expect(run?.paused).not.toContain('/subscribe ');
     expect((await w.sub()).paused?.reason).toBe(run?.paused);
     expect(w.titles()).toEqual([]);
+    // Doing what it says: the edit clears the filter and resumes delivery, and the next run posts.
+    const { guildId, channelId } = await w.sub();
+    expect(await editSubscription(w.subs, w.store, { guildId, channelId, settings: { filter: '-' } })).toMatchObject({ resumed: true });
+    expect((await w.sub()).paused).toBeNull();
+    await w.run();
+    expect(w.titles()).toEqual(['Harbour news 1']);
     await w.store.close();
   });
 
