@@ -2,7 +2,8 @@
  * End to end (issue 17 point 6): the real discord.js client against the local Discord. A server
  * chooses a health channel with /feed health-channel and reads a feed from a local site; when the
  * site starts answering 403 from Cloudflare, several delivery runs later the channel holds ONE
- * message saying so, which pings no one; when the site answers again, ONE recovery message.
+ * message saying so, which pings no one; when the site answers again, ONE recovery message. A blip
+ * (two 503s within minutes) says nothing.
  * /feed list shows the feed's health meanwhile.
  */
 import { PermissionFlagsBits } from 'discord-api-types/v10';
@@ -18,12 +19,15 @@ const FEED = `<?xml version="1.0"?>
 
 let site: LocalSite;
 let blocked = false;
+/** A plain 503 from the site itself: a blip unless it lasts. */
+let down = false;
 let h: Harness;
 let adminId: string;
 let healthId: string;
 
 beforeAll(async () => {
   site = await serveLocally((_req, res) => {
+    if (down) return void res.writeHead(503).end();
     if (blocked)
       return void res
         .writeHead(403, { server: 'cloudflare', 'cf-ray': '8f00aa11bb22cc33-FRA', 'content-type': 'text/html' })
@@ -56,12 +60,22 @@ describe('GIVEN a health channel and a subscribed feed from a local site', () =>
     await as('deliver').reply(30_000);
     expect(h.fake.messages(healthId)).toEqual([]);
 
-    blocked = true;
     // Each run polls the feed again: its backoff is cleared between runs, as if its time had come.
     const runAgain = async (): Promise<void> => {
       await h.botOptions.state.feeds.update(url, (f) => f && { ...f, retryAt: null });
       await as('deliver').reply(30_000);
     };
+    // A blip: two 503s within minutes, then the feed reads again. Nothing is said, not even a recovery.
+    down = true;
+    await runAgain();
+    await runAgain();
+    expect((await h.botOptions.state.feeds.get(url))?.failures).toBe(2);
+    down = false;
+    await runAgain();
+    expect((await h.botOptions.state.feeds.get(url))?.failures).toBe(0);
+    expect(h.fake.messages(healthId)).toEqual([]);
+
+    blocked = true;
     for (let i = 0; i < 3; i++) await runAgain();
     expect((await h.botOptions.state.feeds.get(url))?.failures).toBe(3);
     const failing = h.fake.messages(healthId);
