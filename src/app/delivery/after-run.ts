@@ -9,7 +9,7 @@ import type { DeliveryProgressRepository } from '../../adapters/store/delivery-p
 import { commentsLeft, type Due, nextUnfinished, settled } from './due.ts';
 import type { ArticleResult, DeliveryReport } from './engine-types.ts';
 import type { SubscriptionTally } from '../../core/subscription-options.ts';
-import { countersOf, countPost, snowflakeTime, utcDay } from './verdict.ts';
+import { countersOf, countPost, instantOf, snowflakeTime, utcDay } from './verdict.ts';
 import { MAX_SET_ASIDE, revisionOf, type SetAside, setAsideOf, type Subscription, unfinishedOf } from './subscriptions.ts';
 
 export interface RunOutcome {
@@ -94,7 +94,8 @@ export function nextTally(tally: SubscriptionTally | undefined, posts: readonly 
     const when = new Date(p.at);
     if (Number.isNaN(when.getTime())) continue;
     if (utcDay(when) === today) counters = countPost(counters, when);
-    if (last === null || Date.parse(last) < when.getTime() || Number.isNaN(Date.parse(last))) last = when.toISOString();
+    // The latest post is the one the spacing follows; a stored time that names no moment gives way.
+    if (!(instantOf(last ?? '') >= when.getTime())) last = when.toISOString();
   }
   return { ...tally, day: counters.day, postedToday: counters.postedToday, ...(last !== null && { lastPostAt: last }) };
 }
