@@ -8,6 +8,7 @@ import type { FeedState } from '../src/app/feeds/registry.ts';
 import { plural, showTime } from '../src/app/views/format.ts';
 import { escape } from '../src/app/views/markdown.ts';
 import { UserError } from '../src/core/errors.ts';
+import { truncate } from '../src/core/text/truncate.ts';
 import type { EmbedField, View } from '../src/core/view.ts';
 import { type CommandContext, type FeedsContext, slashCommand } from '../src/ui/discord/command.ts';
 import { type AttachmentValue, attachment, channel, subcommands, text } from '../src/ui/discord/options.ts';
@@ -72,8 +73,10 @@ function listed(lines: readonly string[], budget: number): string {
 
 /** What an import did: a summary line, the feeds added, and each refused outline with why. */
 export function importView(result: OpmlImport, file: string): View {
-  const refused = result.refused.map((r) => `• ${escape(r.outline)}: ${escape(r.reason)}`);
-  const added = result.added.map((a) => `• ${escape(a.name)} <${a.url}>`);
+  // A file's outline texts can be any length: each is cut so that one cannot take the whole list.
+  const cut = (text: string): string => escape(truncate(text, 200, '…').text);
+  const refused = result.refused.map((r) => `• ${cut(r.outline)}: ${cut(r.reason)}`);
+  const added = result.added.map((a) => `• ${cut(a.name)} <${a.url}>`);
   const next = result.added.length > 0 ? ' New feeds are read on the next delivery run.' : '';
   return {
     ephemeral: true,

@@ -22,6 +22,7 @@ const MIXED = `<?xml version="1.0"?>
   </outline>
   <outline text="Not a link" xmlUrl="just words"/>
   <outline text="A bookmark" htmlUrl="https://bookmark.example/"/>
+  <outline text="${'Long '.repeat(100)}"/>
   <outline text="Facebook again" xmlUrl="https://engineering.fb.com/feed/"/>
 </body></opml>`;
 
@@ -53,18 +54,19 @@ describe('GIVEN an admin with an OPML file', () => {
     expect(await h.botOptions.state.feeds.get('https://advancedweb.hu/atom.xml')).toMatchObject({ name: 'Advanced Web Machinery' });
 
     const second = await importFile('mine.opml', Buffer.from(MIXED)).reply(30_000);
-    expect(second.content).toBe('mine.opml: 1 added, 1 already read, 3 refused. New feeds are read on the next delivery run.');
-    expect(second.embeds.map((e) => [e.title, e.description])).toEqual([
-      [
-        'Refused',
-        [
-          '• News / Old FTP: "ftp:" feeds are not supported; use an http(s) URL',
-          '• Not a link: "just words" is not a URL; give the feed\'s full address, starting with https://',
-          '• A bookmark: no xmlUrl: not a feed',
-        ].join('\n'),
-      ],
-      ['Added', '• Harbour \\*Gazette\\* <https://harbour.example/rss>'],
+    expect(second.content).toBe('mine.opml: 1 added, 1 already read, 4 refused. New feeds are read on the next delivery run.');
+    expect(second.embeds.map((e) => e.title)).toEqual(['Refused', 'Added']);
+    const refused = second.embeds[0]?.description?.split('\n') ?? [];
+    expect(refused.slice(0, 3)).toEqual([
+      '• News / Old FTP: "ftp:" feeds are not supported; use an http(s) URL',
+      '• Not a link: "just words" is not a URL; give the feed\'s full address, starting with https://',
+      '• A bookmark: no xmlUrl: not a feed',
     ]);
+    // An outline's text of 500 characters is cut, so that one outline cannot fill the answer.
+    expect(refused[3]).toMatch(/^• (Long ){30,}?Long…: no xmlUrl: not a feed$/);
+    expect(refused[3]?.length).toBeLessThan(230);
+    expect(refused).toHaveLength(4);
+    expect(second.embeds[1]?.description).toBe('• Harbour \\*Gazette\\* <https://harbour.example/rss>');
     expect(h.fake.violations).toEqual([]);
   });
 
