@@ -15,6 +15,8 @@ import { resumeFeed } from '../src/app/feeds/manage.ts';
 import { type PollOptions, pollFeeds } from '../src/app/feeds/poll.ts';
 import { FeedRegistry } from '../src/app/feeds/registry.ts';
 import type { Article } from '../src/core/model.ts';
+import type { FeedState } from '../src/core/state.ts';
+import { noticeText } from '../src/app/feeds/status.ts';
 import type { FeedRepository } from '../src/adapters/store/feeds.ts';
 import { type EngineHarness, startEngine } from './helpers/delivery.ts';
 import { type LocalSite, serveLocally } from './helpers/http.ts';
@@ -53,6 +55,32 @@ const sink: ArticleSink = {
   upsertMany: (items: readonly Article[]) => Promise.resolve(items.map(() => 'added' as const)),
   upsert: () => Promise.resolve('added' as const),
 };
+
+describe('GIVEN a feed whose name and failure are as long and as full of markdown as a site makes them', () => {
+  it('THEN each notice fits in one Discord message, escaped', () => {
+    const feed: FeedState = {
+      url: `https://harbour.example/${'a'.repeat(2_000)}`,
+      name: '*_~'.repeat(2_000),
+      addedAt: new Date(T0).toISOString(),
+      etag: null,
+      lastModified: null,
+      lastPolledAt: null,
+      lastOkAt: new Date(T0).toISOString(),
+      items: 0,
+      failures: 3,
+      lastError: null,
+      retryAt: null,
+      failingSince: new Date(T0).toISOString(),
+      problem: '`**'.repeat(5_000),
+      pausedReason: '|'.repeat(10_000),
+    };
+    for (const notice of ['failing', 'paused', null] as const) {
+      const text = noticeText(feed, notice, new Date(T0));
+      expect(text.length).toBeLessThanOrEqual(2_000);
+      expect(text).toContain('\\*\\_\\~');
+    }
+  });
+});
 
 describe.each(Object.keys(stateBackends))('GIVEN feeds and health channels on %s', (backend) => {
   let opened: OpenedState;

@@ -75,7 +75,7 @@ export const FeedStateSchema: z.ZodType<FeedState> = z.strictObject({
       notice: z.enum(['failing', 'paused', 'recovered']),
       content: z.string().max(2_000),
       key: z.string().min(1).max(64),
-      channels: z.array(z.string().min(1).max(32)).max(1_000),
+      channels: z.array(z.string().min(1).max(32)).max(100_000),
       attempts: count,
       attemptedAt: count,
     })

@@ -65,10 +65,13 @@ export function span(ms: number): string {
   return both(unit(Math.floor(hours / 24), 'day'), unit(hours % 24, 'hour'));
 }
 
-/** A notice's longest reason and name: the message stays well inside Discord's 2,000 characters whatever the site said. */
-const REASON_MAX = 600;
-const NAME_MAX = 200;
-const URL_MAX = 500;
+/**
+ * A notice's longest reason, name and address, before escaping (which at most doubles the first two):
+ * the longest notice, a pause naming the address twice, stays inside Discord's 2,000 characters.
+ */
+const REASON_MAX = 400;
+const NAME_MAX = 100;
+const URL_MAX = 300;
 
 function named(feed: FeedState): string {
   return `**${escape(truncate(feed.name, NAME_MAX).text)}** (<${truncate(feed.url, URL_MAX, '…').text}>)`;
