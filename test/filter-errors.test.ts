@@ -42,7 +42,14 @@ describe('GIVEN a filter with a mistake', () => {
     ['published = 7d', 13, 'a time ago is one instant: use `>` (newer than) or `<` (older than) with `7d`'],
     ['title has "!!!"', 11, '`has` looks for whole words, and `!!!` has no letters or digits (use `contains` for other characters)'],
     ['title & bitcoin', 7, '`&` alone is not an operator: write `&&` or `and`, or put text with `&` in quotes'],
-    ['"🚀 launch" titel', 12, 'expected `and` or `or` before `titel`'],
+    ['title has "C++"', 11, '`has` compares whole words and drops `+`, so `C++` would match `c`: use `contains "C++"` to find it as written'],
+    ['C# or rust', 1, '`has` compares whole words and drops `#`, so `C#` would match `c`: use `contains "C#"` to find it as written'],
+    [
+      'text has "📰 launch"',
+      10,
+      '`has` compares whole words and drops `📰`, so `📰 launch` would match `launch`: use `contains "📰 launch"` to find it as written',
+    ],
+    ['title contains "🚀 launch" titel', 27, 'expected `and` or `or` before `titel`'],
     ['title = "x" = 3', 13, 'unexpected `=` here: an operator follows a field name, such as `comments = 10` (a value with `=` in it goes in quotes)'],
   ])('THEN %j fails at column %i: %s', (text, column, reason) => {
     const e = mistake(text);
@@ -93,9 +100,24 @@ describe('GIVEN a filter with a mistake', () => {
     );
     const long = mistake(`${'bitcoin or '.repeat(10)}titel has x`);
     expect(describeError(long).split('\n')).toStrictEqual([
-      '…oin or bitcoin or bitcoin or bitcoin or titel has x',
-      '                                         ^',
+      // The one caret renderer's window: 60 characters around the column.
+      '…n or bitcoin or bitcoin or bitcoin or bitcoin or titel has x',
+      '                                                  ^',
       'column 111: unknown field `titel` (did you mean title?)',
     ]);
+  });
+});
+
+describe('GIVEN text typed or pasted with characters beyond ASCII', () => {
+  it('THEN the 1,000 cap counts characters, so 980 emoji fit, and a no-break space separates words as a space does', () => {
+    expect(() => compile(`title contains "${'📰'.repeat(980)}"`)).not.toThrow();
+    expect(mistake(`title contains "${'📰'.repeat(990)}"`).reason).toBe('a filter is at most 1000 characters; this one is 1007');
+    // Pasted from a web page: `title contains markets` with no-break spaces is that test, not one long word.
+    const rally = article({ title: 'Markets rally' });
+    expect(compile('title\u00a0contains\u00a0markets').test(rally)).toStrictEqual({
+      pass: true,
+      because: 'passed: title\u00a0contains\u00a0markets (title is "Markets rally")',
+    });
+    expect(mistake('titel\u00a0contains markets').reason).toBe('unknown field `titel` (did you mean title?)');
   });
 });

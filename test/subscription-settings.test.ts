@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../src/adapters/store/sqlite-store.ts';
 import { editSubscription, type EditRequest } from '../src/app/delivery/settings.ts';
 import { SAMPLE_ARTICLE } from '../src/app/delivery/settings-article.ts';
-import { caretLines, type SettingsError, SettingsRefused } from '../src/app/delivery/settings-errors.ts';
+import { type SettingsError, SettingsRefused } from '../src/app/delivery/settings-errors.ts';
+import { caretLines } from '../src/app/filters/errors.ts';
 import { type Subscription, Subscriptions } from '../src/app/delivery/subscriptions.ts';
 import { article } from './helpers/articles.ts';
 import { subscriptionFixture } from './helpers/subscription-fixture.ts';
@@ -170,8 +171,9 @@ describe.each(Object.entries(stateBackends))('GIVEN subscriptions on %s', (_name
       'digest: "hourly" is not daily or weekly; write "daily 08:00", "weekly mon 08:00", then a time zone such as Europe/Berlin and "only" if you like',
       'webhook_name: may not contain "discord": Discord refuses such webhook names',
       'webhook_avatar: must be an https:// address of an image',
-      'timezone: "Mars/Olympus" is not a time zone: use an IANA name such as Europe/Berlin, or UTC',
-      'locale: "not a locale" is not a locale this bot knows: use a BCP 47 tag such as en-GB or de-DE',
+      // The words rendering uses (templates/dates.ts): one check of each.
+      'timezone: unknown time zone `Mars/Olympus`: use an IANA name such as Europe/Berlin or America/New_York',
+      'locale: unknown locale `not a locale`: use a BCP 47 tag such as en-GB, de-DE or ja-JP',
     ]);
     expect((await other.get('g1', 'text1'))?.options).toEqual({ dailyCap: 5 });
     const forum = await refused(edit('forum1', { thread: THREAD, webhook_avatar: 'https://example.com/a.png', digest: 'weekly someday 08:00' }));

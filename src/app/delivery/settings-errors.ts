@@ -5,39 +5,7 @@
  * or not at all, so the admin learns every problem at once.
  */
 import { UserError } from '../../core/errors.ts';
-
-/** Characters of a long text shown around a caret: a line that fits a phone screen in a code block. */
-const WINDOW = 60;
-
-/** A text shown on one line: control characters (a newline typed in the CLI) as spaces, so columns stay put. */
-function oneLine(text: string): string {
-  let out = '';
-  for (const ch of text) out += ch < ' ' || ch === '\u007f' ? ' '.repeat(ch.length) : ch;
-  return out;
-}
-
-/**
- * The 1-based column of UTF-16 offset `offset` in `text`, counting characters (an emoji is one), as
- * the filter language counts them.
- */
-export function columnAt(text: string, offset: number): number {
-  return Array.from(text.slice(0, offset)).length + 1;
-}
-
-/**
- * `text` and a caret under its 1-based `column` (in characters), cut to WINDOW characters around it
- * (with … marks) when longer. Backticks become ˋ so the lines can sit inside a Discord code block.
- */
-export function caretLines(text: string, column: number): [string, string] {
-  const chars = Array.from(oneLine(text).replaceAll('`', 'ˋ'));
-  const at = Math.min(Math.max(column - 1, 0), chars.length);
-  if (chars.length <= WINDOW) return [chars.join(''), `${' '.repeat(at)}^`];
-  const start = Math.max(0, Math.min(at - WINDOW / 2, chars.length - WINDOW));
-  const end = Math.min(chars.length, start + WINDOW);
-  const head = start > 0 ? '…' : '';
-  const line = `${head}${chars.slice(start, end).join('')}${end < chars.length ? '…' : ''}`;
-  return [line, `${' '.repeat(head.length + at - start)}^`];
-}
+import { caretLines } from '../filters/errors.ts';
 
 export interface SettingsErrorInit {
   /** The option as the commands name it: `filter`, `mentions`, `title`, `daily_cap`, … */

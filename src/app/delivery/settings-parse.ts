@@ -7,7 +7,8 @@
 import { IANAZone } from 'luxon';
 import type { DigestSettings, MentionRule, TagRule, WebhookIdentity } from '../../core/subscription-options.ts';
 import { compileExpression, FilterSyntaxError } from '../filters/expression.ts';
-import { columnAt, SettingsError } from './settings-errors.ts';
+import { columnOf } from '../filters/errors.ts';
+import { SettingsError } from './settings-errors.ts';
 
 /** The longest filter expression kept: long enough for a dozen tests, short enough to read in a list. */
 export const MAX_FILTER_CHARS = 1000;
@@ -20,13 +21,15 @@ const SNOWFLAKE = /^\d{17,20}$/u;
 
 /** `text` checked as a filter expression: compiled once, so a mistake is told now rather than at delivery. */
 export function readFilter(option: string, text: string, whole = text, offset = 0): string {
-  if (text.length > MAX_FILTER_CHARS)
-    throw new SettingsError({ option, given: whole.slice(0, 200), reason: `the filter is ${text.length} characters long; at most ${MAX_FILTER_CHARS}` });
+  // Characters as columns count them (an emoji is one).
+  const chars = text.length > MAX_FILTER_CHARS ? Array.from(text).length : text.length;
+  if (chars > MAX_FILTER_CHARS)
+    throw new SettingsError({ option, given: whole.slice(0, 200), reason: `the filter is ${chars} characters long; at most ${MAX_FILTER_CHARS}` });
   try {
     compileExpression(text);
   } catch (error) {
     if (!(error instanceof FilterSyntaxError)) throw error;
-    throw new SettingsError({ option, given: whole, reason: error.reason, column: columnAt(whole, offset) - 1 + error.column });
+    throw new SettingsError({ option, given: whole, reason: error.reason, column: columnOf(whole, offset) - 1 + error.column });
   }
   return text;
 }
@@ -89,10 +92,10 @@ function condition(option: string, whole: string, e: Entry): Entry | null {
   const ifAt = space + rest.length - rest.trimStart().length;
   const after = e.text.slice(ifAt);
   if (!/^if(\s|$)/iu.test(after))
-    throw new SettingsError({ option, given: whole, reason: `expected "if" and a filter after ${word}`, column: columnAt(whole, e.at + ifAt) });
+    throw new SettingsError({ option, given: whole, reason: `expected "if" and a filter after ${word}`, column: columnOf(whole, e.at + ifAt) });
   const body = after.slice(2);
   const bodyAt = ifAt + 2 + body.length - body.trimStart().length;
-  if (body.trim() === '') throw new SettingsError({ option, given: whole, reason: 'expected a filter after "if"', column: columnAt(whole, e.at + ifAt) + 2 });
+  if (body.trim() === '') throw new SettingsError({ option, given: whole, reason: 'expected a filter after "if"', column: columnOf(whole, e.at + ifAt) + 2 });
   return { text: body.trim(), at: e.at + bodyAt };
 }
 
@@ -132,10 +135,10 @@ export function readMentions(text: string): MentionRule[] {
         option: 'mentions',
         given: text,
         reason: `"${word.slice(0, 40)}" is not a mention: write <@&ROLE_ID>, <@USER_ID>, role:ID or user:ID (ids are 17 to 20 digits)`,
-        column: columnAt(text, e.at),
+        column: columnOf(text, e.at),
       });
     if (rules.some((r) => r.kind === m.kind && r.id === m.id))
-      throw new SettingsError({ option: 'mentions', given: text, reason: `${m.kind} ${m.id} is named twice`, column: columnAt(text, e.at) });
+      throw new SettingsError({ option: 'mentions', given: text, reason: `${m.kind} ${m.id} is named twice`, column: columnOf(text, e.at) });
     const filter = condition('mentions', text, e);
     rules.push({ ...m, filter: filter ? readFilter('mentions', filter.text, text, filter.at) : null });
   }
@@ -152,10 +155,10 @@ export function readTags(text: string): TagRule[] {
         option: 'tags',
         given: text,
         reason: `"${word.slice(0, 40)}" is not a forum tag id (17 to 20 digits)`,
-        column: columnAt(text, e.at),
+        column: columnOf(text, e.at),
       });
     if (rules.some((r) => r.tagId === word))
-      throw new SettingsError({ option: 'tags', given: text, reason: `tag ${word} is named twice`, column: columnAt(text, e.at) });
+      throw new SettingsError({ option: 'tags', given: text, reason: `tag ${word} is named twice`, column: columnOf(text, e.at) });
     const filter = condition('tags', text, e);
     rules.push({ tagId: word, filter: filter ? readFilter('tags', filter.text, text, filter.at) : null });
   }

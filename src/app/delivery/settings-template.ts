@@ -3,9 +3,9 @@
  * field, and the template that results is checked with a real article (checkTemplate, against
  * Discord's limits) before it is saved. A problem names the option, which is the template field.
  */
-import { IANAZone } from 'luxon';
 import type { Article } from '../../core/model.ts';
-import type { PostTemplate } from '../../core/subscription-options.ts';
+import type { MentionRule, PostTemplate } from '../../core/subscription-options.ts';
+import { localeProblem, zoneProblem } from '../templates/dates.ts';
 import { checkTemplate } from '../templates/render.ts';
 import { SettingsError } from './settings-errors.ts';
 
@@ -39,16 +39,9 @@ const MAX_SETTING_CHARS = 100;
 function ownProblem(option: TemplateOption, value: string): string | null {
   const cap = option === 'date_format' || option === 'timezone' || option === 'locale' ? MAX_SETTING_CHARS : MAX_TEMPLATE_CHARS;
   if (value.length > cap) return `is ${value.length} characters long; at most ${cap}`;
-  if (option === 'timezone' && !IANAZone.isValidZone(value)) return `"${value}" is not a time zone: use an IANA name such as Europe/Berlin, or UTC`;
-  if (option === 'locale') {
-    let supported: string[] = [];
-    try {
-      supported = Intl.DateTimeFormat.supportedLocalesOf(value);
-    } catch {
-      // A malformed tag throws; the message below covers it.
-    }
-    if (supported.length === 0) return `"${value}" is not a locale this bot knows: use a BCP 47 tag such as en-GB or de-DE`;
-  }
+  // The same checks, in the same words, as rendering makes (templates/dates.ts).
+  if (option === 'timezone') return zoneProblem(value);
+  if (option === 'locale') return localeProblem(value);
   return null;
 }
 
@@ -63,14 +56,16 @@ function problemOf(field: keyof PostTemplate, text: string, reason: string): Set
 }
 
 /**
- * The template after `changes` (null value: clear that field), checked with `article`; problems are
- * pushed and undefined returned when there are any. Null when every field is cleared.
+ * The template after `changes` (null value: clear that field), checked with `article` and the pings
+ * of `mentions` before its content; problems are pushed and undefined returned when there are any.
+ * Null when every field is cleared.
  */
 export function readTemplate(
   had: PostTemplate | null,
   changes: Partial<Record<TemplateOption, string | null>>,
   article: Article,
   problems: SettingsError[],
+  mentions: readonly MentionRule[] = [],
 ): PostTemplate | null | undefined {
   const out: Record<string, string> = { ...had };
   const own: SettingsError[] = [];
@@ -93,7 +88,7 @@ export function readTemplate(
     return undefined;
   }
   const template = out as PostTemplate;
-  const rendered = checkTemplate(template, article).map((p) => problemOf(p.field, template[p.field] ?? '', p.reason));
+  const rendered = checkTemplate(template, article, mentions).map((p) => problemOf(p.field, template[p.field] ?? '', p.reason));
   if (rendered.length > 0) {
     problems.push(...rendered);
     return undefined;

@@ -157,11 +157,14 @@ async function planned(store: Store, sub: Subscription, settings: EditRequest['s
   }
   let checkedWith: CheckedWith | null = null;
   const templateGiven = TEMPLATE_OPTIONS.filter((n) => has(n));
-  if (templateGiven.length > 0) {
+  const mentions = patch.mentions === undefined ? (sub.options?.mentions ?? []) : (patch.mentions ?? []);
+  // New mentions lengthen the content they go before: a content template is checked again with them.
+  const recheck = has('mentions') && patch.mentions !== undefined && sub.options?.template?.content !== undefined;
+  if (templateGiven.length > 0 || recheck) {
     const filter = patch.filter === undefined ? sub.options?.filter : patch.filter;
     checkedWith = await articleForCheck(store, sub, problems.some((p) => p.option === 'filter') ? sub.options?.filter : filter);
     const changes = Object.fromEntries(templateGiven.map((n) => [n, g[n]])) as Partial<Record<TemplateOption, string | null>>;
-    const template = readTemplate(sub.options?.template ?? null, changes, checkedWith.article, problems);
+    const template = readTemplate(sub.options?.template ?? null, changes, checkedWith.article, problems, mentions);
     if (template !== undefined) patch.template = template;
   }
   if (problems.length > 0) throw new SettingsRefused(problems);

@@ -14,13 +14,39 @@ export class FilterSyntaxError extends UserError {
   }
 }
 
-/** The 1-based column of UTF-16 offset `offset` in `text`, counting characters (an emoji is one). */
+/**
+ * The 1-based column of UTF-16 offset `offset` in `text`, counting characters (an emoji is one): how
+ * every column told to a user is counted (filters, settings, templates).
+ */
 export function columnOf(text: string, offset: number): number {
   return Array.from(text.slice(0, offset)).length + 1;
 }
 
-/** Characters of the expression shown on each side of the mistake; a longer one is cut with `…`. */
-const AROUND = 40;
+/** Characters of a long text shown around a caret: a line that fits a phone screen in a code block. */
+const WINDOW = 60;
+
+/** A text shown on one line: control characters (a newline typed in the CLI) as spaces, so columns stay put. */
+function oneLine(text: string): string {
+  let out = '';
+  for (const ch of text) out += ch < ' ' || ch === '\u007f' ? ' '.repeat(ch.length) : ch;
+  return out;
+}
+
+/**
+ * `text` and a caret under its 1-based `column` (in characters), cut to WINDOW characters around it
+ * (with … marks) when longer. Backticks become ˋ so the lines can sit inside a Discord code block.
+ * The one caret renderer: filter errors, settings errors and template errors all draw with it.
+ */
+export function caretLines(text: string, column: number): [string, string] {
+  const chars = Array.from(oneLine(text).replaceAll('`', 'ˋ'));
+  const at = Math.min(Math.max(column - 1, 0), chars.length);
+  if (chars.length <= WINDOW) return [chars.join(''), `${' '.repeat(at)}^`];
+  const start = Math.max(0, Math.min(at - WINDOW / 2, chars.length - WINDOW));
+  const end = Math.min(chars.length, start + WINDOW);
+  const head = start > 0 ? '…' : '';
+  const line = `${head}${chars.slice(start, end).join('')}${end < chars.length ? '…' : ''}`;
+  return [line, `${' '.repeat(head.length + at - start)}^`];
+}
 
 /**
  * The expression on one line, a caret under the mistake, then the reason, for a code block in a
@@ -33,12 +59,5 @@ const AROUND = 40;
  * ```
  */
 export function describeError(e: FilterSyntaxError): string {
-  const chars = Array.from(e.expression.replace(/[\t\n\r]/g, ' '));
-  const at = Math.min(Math.max(e.column - 1, 0), chars.length);
-  const from = Math.max(at - AROUND, 0);
-  const to = Math.min(at + AROUND, chars.length);
-  const head = from > 0 ? '…' : '';
-  const line = `${head}${chars.slice(from, to).join('')}${to < chars.length ? '…' : ''}`;
-  const caret = `${' '.repeat(head.length + at - from)}^`;
-  return `${line}\n${caret}\ncolumn ${e.column}: ${e.reason}`;
+  return [...caretLines(e.expression, e.column), `column ${e.column}: ${e.reason}`].join('\n');
 }

@@ -44,8 +44,10 @@ const trees = new WeakMap<CompiledFilter, { node: Node | null; now: () => Date; 
  * @example compileExpression('title has bitcoin and comments >= 10').test(article)
  */
 export function compileExpression(text: string, options: CompileOptions = {}): CompiledFilter {
-  if (text.length > MAX_EXPRESSION_CHARS) {
-    throw new FilterSyntaxError(MAX_EXPRESSION_CHARS + 1, `a filter is at most ${MAX_EXPRESSION_CHARS} characters; this one is ${text.length}`, text);
+  // Characters as a person counts them (an emoji is one), as columns are; never more than twice as many UTF-16 units.
+  const chars = text.length > MAX_EXPRESSION_CHARS ? Array.from(text).length : text.length;
+  if (chars > MAX_EXPRESSION_CHARS) {
+    throw new FilterSyntaxError(MAX_EXPRESSION_CHARS + 1, `a filter is at most ${MAX_EXPRESSION_CHARS} characters; this one is ${chars}`, text);
   }
   const node = text.trim() === '' ? null : parse(text);
   const now = options.now ?? (() => new Date());

@@ -6,6 +6,8 @@
 import { DateTime } from 'luxon';
 import type { Article } from '../../core/model.ts';
 import { summarize } from '../../core/text/summarize.ts';
+import { SUMMARY_SENTENCES } from '../templates/placeholders.ts';
+import { editDistance } from './distance.ts';
 import { FILTER_TITLE_CHARS, asciiSpaces, filterTexts } from '../delivery/filter.ts';
 
 export type TextFieldName = 'title' | 'body' | 'summary' | 'text' | 'author' | 'source' | 'category' | 'url' | 'language';
@@ -32,9 +34,6 @@ export const TEXT_FIELDS = FIELD_NAMES.filter((f) => FIELD_KINDS[f] === 'text');
 /** Fields whose text is long: an explanation quotes around a match instead of the whole value. */
 export const LONG_FIELDS: ReadonlySet<FieldName> = new Set(['body', 'summary', 'text']);
 
-/** Sentences the `summary` field holds: the extractive summary a post shows. */
-export const SUMMARY_SENTENCES = 3;
-
 /** Names people reach for, and the field they mean (only ever suggested, never accepted). */
 const MEANT: Readonly<Record<string, FieldName>> = {
   categories: 'category',
@@ -59,22 +58,10 @@ export function suggestField(name: string): FieldName | null {
   let best: FieldName | null = null;
   let bestDistance = 3;
   for (const field of FIELD_NAMES) {
-    const d = distance(name, field);
+    const d = editDistance(name, field);
     if (d < bestDistance) [best, bestDistance] = [field, d];
   }
   return best;
-}
-
-/** Edit distance, capped: names are short (the caller has checked it is under 1,000 characters). */
-function distance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 2) return 3;
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    row = next;
-  }
-  return row[b.length]!;
 }
 
 /** A text field's value: `pieces` are what contains/has/matches look in, `wholes` what `=` compares. */
@@ -134,7 +121,7 @@ export class Reading {
     }
   }
 
-  /** The extractive summary of the part of the article a filter reads. */
+  /** The extractive summary of the part of the article a filter reads, as many sentences as `{summary}` in a post. */
   private summary(): string[] {
     const [, ...paragraphs] = this.texts();
     let i = 0;

@@ -25,6 +25,7 @@ const SYMBOLS = ['&&', '||', '!=', '<=', '>=', '=', '<', '>', '!'];
 /** What ends a bare word: space, quotes, parentheses and the symbols' characters. */
 const WORD_END = new Set([' ', '\t', '\n', '\r', '"', "'", '(', ')', '=', '!', '<', '>', '&', '|']);
 const FLAG = /^[a-z]$/;
+const SPACE = /\s/u;
 
 /** The tokens of `text`, ending with an `end` token; throws FilterSyntaxError on an unclosed quote or regex. */
 export function tokenize(text: string): Token[] {
@@ -40,7 +41,7 @@ export function tokenize(text: string): Token[] {
   });
   while (i < text.length) {
     const c = text[i]!;
-    if (/\s/.test(c)) {
+    if (SPACE.test(c)) {
       i++;
       continue;
     }
@@ -69,7 +70,8 @@ export function tokenize(text: string): Token[] {
           `\`${c}\` alone is not an operator: write \`${c}${c}\` or \`${c === '&' ? 'and' : 'or'}\`, or put text with \`${c}\` in quotes`,
           text,
         );
-      while (i < text.length && !WORD_END.has(text[i]!)) i++;
+      // Any space ends a word, as any space separates tokens: a pasted no-break space in `title\u00a0contains` too.
+      while (i < text.length && !WORD_END.has(text[i]!) && !SPACE.test(text[i]!)) i++;
       tokens.push(make('word', text.slice(start, i), start, i));
     }
   }

@@ -50,8 +50,38 @@ export function valueFor(field: FieldName, kind: 'text' | 'number' | 'date', op:
   const words = wordsOf(fold(token.value)).map((w) => w.text);
   if (op === 'has' && words.length === 0)
     fail(`\`has\` looks for whole words, and \`${token.value}\` has no letters or digits (use \`contains\` for other characters)`);
+  const dropped = op === 'has' ? droppedMark(token.value) : null;
+  if (dropped !== null)
+    fail(
+      `\`has\` compares whole words and drops \`${dropped}\`, so \`${token.value}\` would match \`${words.join(' ')}\`: use \`contains ${JSON.stringify(token.value)}\` to find it as written`,
+    );
   if (token.value.trim() === '') fail(`the text after \`${opWritten}\` is empty`);
   return { kind: 'text', folded: fold(token.value), whole: foldWhole(token.value), words };
+}
+
+const WORD_CHAR = /[\p{L}\p{N}\p{M}]/u;
+const SPACE = /\s/u;
+/** Punctuation that ends or starts a word in a sentence (`severing, ties`, `(breaking)`): harmless to drop. */
+const AFTER_WORD = new Set([',', '.', ';', ':', '!', '?', ')', ']', '"', "'", '’', '”', '»']);
+const BEFORE_WORD = new Set(['(', '[', '"', "'", '‘', '“', '«']);
+
+/**
+ * The first punctuation or symbol in `value` that `has` would drop and that changes what it means
+ * (`C++`, `C#`, `#tag`, `$5`, `.NET`, an emoji): one neither inside a word (`it's`, `e-mail`, split
+ * the same way in the text) nor sentence punctuation at a word's edge (`U.S.`, `severing, ties`).
+ */
+function droppedMark(value: string): string | null {
+  const chars = Array.from(value);
+  const word = (i: number): boolean => i >= 0 && i < chars.length && WORD_CHAR.test(chars[i]!);
+  const edge = (i: number): boolean => i < 0 || i >= chars.length || SPACE.test(chars[i]!);
+  for (const [i, c] of chars.entries()) {
+    if (WORD_CHAR.test(c) || SPACE.test(c)) continue;
+    if (word(i - 1) && word(i + 1)) continue;
+    if (AFTER_WORD.has(c) && (word(i - 1) || AFTER_WORD.has(chars[i - 1] ?? '')) && (edge(i + 1) || AFTER_WORD.has(chars[i + 1] ?? ''))) continue;
+    if (BEFORE_WORD.has(c) && edge(i - 1) && (word(i + 1) || BEFORE_WORD.has(chars[i + 1] ?? ''))) continue;
+    return c;
+  }
+  return null;
 }
 
 function dateValue(token: Token, fail: (reason: string) => never): Value {

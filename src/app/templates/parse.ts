@@ -1,9 +1,11 @@
 /**
  * A template field's text read into literal text and placeholders: `{title|upper|max:80}`,
  * `{title:80}` (a length), `{summary:2}`, `{published:yyyy-LL-dd}`; `{{` and `}}` are literal braces. Every mistake is kept
- * with its column (1-based, counted in UTF-16 units as an editor's cursor does), so an operator is
- * told `column 7: unknown placeholder {titel}` and not just "invalid".
+ * with its column (1-based, in characters as every column told to a user is: an emoji is one), so an
+ * operator is told `column 7: unknown placeholder {titel}` and not just "invalid".
  */
+import { columnOf } from '../filters/errors.ts';
+import { editDistance } from '../filters/distance.ts';
 import { argumentProblem, isCuttable, isPlaceholder, PLACEHOLDERS, type PlaceholderName } from './placeholders.ts';
 import { parseTransform, type Transform } from './transforms.ts';
 
@@ -71,7 +73,8 @@ export function parseTemplate(source: string): Parsed {
     i = end + 1;
   }
   if (literal) pieces.push({ kind: 'text', text: literal });
-  return { pieces, problems };
+  // Worked out in UTF-16 offsets above; told in characters, as the caret line counts them.
+  return { pieces, problems: problems.map((p) => ({ ...p, column: columnOf(source, p.column - 1) })) };
 }
 
 /** The index of the `}` closing the `{` at `open`, or -1 when another `{`, a line end or the length cap comes first. */
@@ -113,19 +116,6 @@ function readPlaceholder(inner: string, column: number): Placeholder | ParseProb
 function unknownPlaceholder(name: string): string {
   if (name === '') return 'empty placeholder {}; write `{{` for a literal brace';
   const shown = `{${name.slice(0, 40)}}`;
-  const near = PLACEHOLDERS.find((p) => name.length < 30 && distance(name.toLowerCase(), p) <= 2);
+  const near = PLACEHOLDERS.find((p) => name.length < 30 && editDistance(name.toLowerCase(), p) <= 2);
   return `unknown placeholder ${shown}${near ? `; did you mean {${near}}?` : `; known: ${PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}`}`;
-}
-
-/** Edit distance (insertions, deletions, substitutions) between two short strings. */
-function distance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) {
-      next.push(Math.min((row[j] ?? 0) + 1, (next[j - 1] ?? 0) + 1, (row[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1)));
-    }
-    row = next;
-  }
-  return row[b.length] ?? 0;
 }

@@ -5,7 +5,8 @@
  * short, that `{summary:10}` makes a description 600 characters too long.
  */
 import type { Article } from '../../core/model.ts';
-import type { PostTemplate } from '../../core/subscription-options.ts';
+import type { MentionRule, PostTemplate } from '../../core/subscription-options.ts';
+import { columnOf } from '../filters/errors.ts';
 import { formatProblem, localeProblem, zoneProblem } from './dates.ts';
 import { TEXT_FIELDS, type TextField } from './fields.ts';
 import { POST_LIMITS } from './limits.ts';
@@ -26,8 +27,20 @@ export function problemText(p: TemplateProblem): string {
   return `${p.field}: ${p.reason}`;
 }
 
-/** What is wrong with `template` when rendered with `article` against Discord's limits; empty when nothing. */
-export function checkTemplate(template: PostTemplate, article: Article): TemplateProblem[] {
+/**
+ * The characters delivery puts before a post's content when every mention rule passes: each ping
+ * (`<@&id>` for a role, `<@id>` for a user) and a space, the last one's a line break (the Discord
+ * renderer writes them so). Zero with no rules.
+ */
+export function mentionPrefixLength(mentions: readonly Pick<MentionRule, 'kind' | 'id'>[]): number {
+  return mentions.reduce((n, m) => n + m.id.length + (m.kind === 'role' ? 4 : 3) + 1, 0);
+}
+
+/**
+ * What is wrong with `template` when rendered with `article` against Discord's limits; empty when
+ * nothing. `mentions`: the subscription's mention rules, whose pings go before the content.
+ */
+export function checkTemplate(template: PostTemplate, article: Article, mentions: readonly Pick<MentionRule, 'kind' | 'id'>[] = []): TemplateProblem[] {
   const problems: TemplateProblem[] = [];
   for (const field of TEXT_FIELDS) {
     const text = template[field];
@@ -41,13 +54,14 @@ export function checkTemplate(template: PostTemplate, article: Article): Templat
     });
   }
   const format = template.dateFormat === undefined ? null : formatProblem(template.dateFormat);
-  if (format) problems.push({ field: 'dateFormat', reason: `column ${format.offset + 1}: ${format.reason}` });
+  if (format && template.dateFormat !== undefined)
+    problems.push({ field: 'dateFormat', reason: `column ${columnOf(template.dateFormat, format.offset)}: ${format.reason}` });
   const zone = template.timezone === undefined ? null : zoneProblem(template.timezone);
   if (zone) problems.push({ field: 'timezone', reason: zone });
   const locale = template.locale === undefined ? null : localeProblem(template.locale);
   if (locale) problems.push({ field: 'locale', reason: locale });
   const parsed = new Set(TEXT_FIELDS.filter((f) => template[f] !== undefined && !problems.some((p) => p.field === f)));
-  return [...problems, ...limitProblems(template, article, parsed)];
+  return [...problems, ...limitProblems(template, article, parsed, mentionPrefixLength(mentions))];
 }
 
 /** Placeholders whose text moves with the discussion: {comments} and {quote} (the most-quoted passage). */
@@ -61,11 +75,12 @@ function changing(text: string | undefined): string[] {
 }
 
 /** Each text the operator set (and that parsed) that is over Discord's limit with `article`, by how much. */
-function limitProblems(template: PostTemplate, article: Article, own: ReadonlySet<TextField>): TemplateProblem[] {
+function limitProblems(template: PostTemplate, article: Article, own: ReadonlySet<TextField>, prefix: number): TemplateProblem[] {
   const { post, threadName } = postView(article, template);
   const embed = post.embeds?.[0] ?? {};
   const lengths: Record<TextField, number> = {
-    content: post.content?.length ?? 0,
+    // What Discord counts: the pings delivery puts first, then the content.
+    content: post.content ? prefix + post.content.length : 0,
     title: embed.title?.length ?? 0,
     description: embed.description?.length ?? 0,
     threadName: threadName.length,
@@ -73,7 +88,8 @@ function limitProblems(template: PostTemplate, article: Article, own: ReadonlySe
   const problems: TemplateProblem[] = [];
   for (const field of own) {
     const over = lengths[field] - POST_LIMITS[field];
-    if (over > 0) problems.push({ field, reason: overBy(lengths[field], over, POST_LIMITS[field], article) });
+    const pings = field === 'content' && prefix > 0 ? ` (${count(prefix)} of them the mentions before it)` : '';
+    if (over > 0) problems.push({ field, reason: overBy(lengths[field], over, POST_LIMITS[field], article, pings) });
   }
   // The embed's other texts as the renderer sends them (each cut to its own limit); the footer is never cut.
   const rest =
@@ -93,8 +109,8 @@ function limitProblems(template: PostTemplate, article: Article, own: ReadonlySe
   return problems;
 }
 
-function overBy(length: number, over: number, limit: number, article: Article): string {
-  return `${count(length)} characters with ${articleName(article)}, ${count(over)} over Discord's limit of ${count(limit)}`;
+function overBy(length: number, over: number, limit: number, article: Article, pings = ''): string {
+  return `${count(length)} characters${pings} with ${articleName(article)}, ${count(over)} over Discord's limit of ${count(limit)}`;
 }
 
 /** The article by its id: its title is outside text, and this line goes to Discord and terminals alike. */
