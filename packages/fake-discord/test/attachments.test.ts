@@ -4,7 +4,16 @@
  * files (multipart/form-data) with replies, deferred edits, follow-ups and channel messages, and
  * Discord's upload limit.
  */
-import { Client, DiscordAPIError, Events, GatewayIntentBits, MessageFlags, type ChatInputCommandInteraction, type TextChannel } from 'discord.js';
+import {
+  Client,
+  DiscordAPIError,
+  Events,
+  GatewayIntentBits,
+  MessageFlags,
+  PermissionFlagsBits,
+  type ChatInputCommandInteraction,
+  type TextChannel,
+} from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientOptionsFor, FakeDiscord, UPLOAD_LIMIT_BYTES } from '../src/index.ts';
 
@@ -121,6 +130,16 @@ describe('files the bot uploads', () => {
     expect(fake.message(sent.id)?.attachments).toHaveLength(1);
     await sent.edit({ content: 'Files gone', attachments: [] });
     expect(fake.message(sent.id)?.attachments).toEqual([]);
+  });
+
+  it('a webhook message carries its file too', async () => {
+    const channel = (await client.channels.fetch(channelId)) as TextChannel;
+    fake.setBotPermissions(channelId, PermissionFlagsBits.ManageWebhooks, 0n);
+    const webhook = await channel.createWebhook({ name: 'Harbour desk' });
+    const sent = await webhook.send({ content: 'Attached', files: [{ attachment: bytes, name: 'feeds.opml' }] });
+    const [file] = fake.message(sent.id)?.attachments ?? [];
+    expect(file).toMatchObject({ filename: 'feeds.opml', size: bytes.length });
+    expect(fake.file(file?.url ?? '')?.equals(bytes)).toBe(true);
   });
 
   it('a file over the limit is refused with 413 40005 and recorded', async () => {
