@@ -2,13 +2,17 @@
  * End to end (the real discord.js REST client against the local Discord): a forum subscription tags
  * each post with the tags whose filter the article passes (in rule order, at most 5), by the bot or
  * through its webhook; a subscription with an existing thread posts every article into that thread,
- * makes no thread and posts no comments, and counts each article done.
+ * makes no thread and posts no comments, and counts each article done. A rule whose tag the forum
+ * no longer has is left out, with a warning, rather than every post being refused for it.
  */
 import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Target } from '../src/app/delivery/engine-types.ts';
 import type { TagRule } from '../src/core/subscription-options.ts';
+import { createDeliveryEngine } from '../src/app/delivery/engine.ts';
+import { openBotState } from '../src/adapters/store/state.ts';
 import { article, comment } from './helpers/articles.ts';
+import { capturedLogger } from './helpers/log.ts';
 import { type EngineHarness, startEngine } from './helpers/delivery.ts';
 
 let e: EngineHarness;
@@ -89,6 +93,35 @@ describe('GIVEN a forum subscription with tag rules', () => {
     expect(e.fake.messages(thread?.id ?? '').map((m) => m.author.username)).toEqual(['Harbour Desk', e.fake.botUser.username]);
     // Done: the next run posts nothing.
     expect((await e.engine.deliver(hooked, [markets])).results.map((r) => r.action)).toEqual(['none']);
+  });
+});
+
+describe('GIVEN a tag rule saved before a moderator removed its tag from the forum', () => {
+  it('THEN posts go without that tag (the next rule’s tag takes its place), the log names it once a run, and the forum is read once a run', async () => {
+    const t = e.target('forum');
+    // The fake gives every tag a new id when a forum's tags are set: Weather's old id is a tag the forum no longer has.
+    const [gone] = e.fake.setForumTags(t.channelId, [{ name: 'Weather' }]);
+    const tags = e.fake.setForumTags(
+      t.channelId,
+      ['One', 'Two', 'Three', 'Four', 'Five', 'Six'].map((name) => ({ name })),
+    );
+    const rules: TagRule[] = [{ tagId: gone?.id ?? '', filter: null }, ...tags.map((tag) => ({ tagId: tag.id, filter: null }))];
+    const { log, lines } = capturedLogger('debug');
+    const engine = createDeliveryEngine({ poster: e.poster, progress: openBotState(e.store.db).progress, log });
+    const from = e.fake.requests.length;
+    const report = await engine.deliver({ ...t, options: { tags: rules } }, [markets, weather]);
+    expect(report.results.map((r) => [r.action, r.error])).toEqual([
+      ['post', null],
+      ['post', null],
+    ]);
+    const ids = Object.fromEntries(tags.map((tag) => [tag.name, tag.id]));
+    expect(tagged(t.channelId, ids)).toEqual([
+      [markets.title, ['One', 'Two', 'Three', 'Four', 'Five']],
+      [weather.title, ['One', 'Two', 'Three', 'Four', 'Five']],
+    ]);
+    const warned = lines.filter((l) => String(l.msg).startsWith('tag rules name tags the forum no longer has'));
+    expect(warned).toEqual([expect.objectContaining({ channel: t.channelId, tags: [gone?.id] })]);
+    expect(e.fake.requests.slice(from).filter((r) => r.method === 'GET' && r.path === `/channels/${t.channelId}`)).toHaveLength(1);
   });
 });
 

@@ -78,28 +78,61 @@ describe('GIVEN a subscription with a webhook identity', () => {
     expect(e.fake.violations).toEqual([]);
   });
 
-  it('THEN after a moderator deletes the webhook, the next run makes another and keeps the old posts, which it can no longer edit, rather than posting them again', async () => {
+  it('THEN after a moderator deletes the webhook, its post is left as it is and logged once (not counted as edited), and the next post goes through a new webhook', async () => {
     const t = webhookTarget();
     const a = story('Slipway rebuilt');
-    await e.engine.deliver(t, [a]);
+    const { log, lines } = capturedLogger('debug');
+    const engine = createDeliveryEngine({ poster: e.poster, progress: openBotState(e.store.db).progress, log });
+    await engine.deliver(t, [a]);
     const [old] = e.fake.webhooks(t.channelId);
     // As a moderator would, in Server Settings → Integrations.
     await new REST({ api: e.fake.apiUrl }).setToken(TOKEN).delete(Routes.webhook(old?.id ?? ''));
     const changed = { ...a, title: 'Slipway rebuilt in stone' };
-    const first = await e.engine.deliver(t, [changed]);
-    expect(first.results[0]?.error).toMatch(/webhook in channel \d+ was deleted or reset .*; the next run makes it again$/);
-    const second = await e.engine.deliver(t, [changed, story('Quay extended')]);
+    const first = await engine.deliver(t, [changed]);
+    expect(first.results.map((r) => [r.action, r.edited, r.error])).toEqual([['edit', 0, null]]);
+    const left = (): unknown[] => lines.filter((l) => String(l.msg).startsWith('the article changed, but the webhook that made its post was deleted'));
+    expect(left()).toEqual([expect.objectContaining({ channel: t.channelId, article: a.id, webhook: old?.id })]);
+    const second = await engine.deliver(t, [changed, story('Quay extended')]);
     expect(second.results.map((r) => [r.action, r.error])).toEqual([
-      ['edit', null],
+      ['none', null],
       ['post', null],
     ]);
+    expect(left()).toHaveLength(1);
     const [hook] = e.fake.webhooks(t.channelId);
     expect(hook?.id).not.toBe(old?.id);
     expect(e.fake.messages(t.channelId).map((m) => [m.embeds[0]?.title, m.webhook_id])).toEqual([
       [a.title, old?.id],
       ['Quay extended', hook?.id],
     ]);
-    expect((await e.engine.deliver(t, [changed])).results.map((r) => r.action)).toEqual(['none']);
+  });
+
+  it('THEN a post the bot made before the webhook was set is edited by the bot, and one the webhook made is edited through it after the webhook is unset', async () => {
+    const violations = e.fake.violations.length;
+    const plain = e.target();
+    e.fake.setBotPermissions(plain.channelId, PermissionFlagsBits.ManageWebhooks, 0n);
+    const byBot = story('Lock gates replaced');
+    await e.engine.deliver(plain, [byBot]);
+    const hooked = { ...plain, options: { webhook: identity } };
+    const botEdit = await e.engine.deliver(hooked, [{ ...byBot, title: 'Lock gates replaced at last' }]);
+    expect(botEdit.results.map((r) => [r.action, r.edited, r.error])).toEqual([['edit', 1, null]]);
+    expect(e.fake.messages(plain.channelId).map((m) => [m.author.id, m.embeds[0]?.title])).toEqual([[e.fake.botUser.id, 'Lock gates replaced at last']]);
+
+    const t = webhookTarget();
+    const byHook = story('Fish market moves');
+    await e.engine.deliver(t, [byHook]);
+    const [hook] = e.fake.webhooks(t.channelId);
+    const unhooked = { ...t, options: {} };
+    const hookEdit = await e.engine.deliver(unhooked, [{ ...byHook, title: 'Fish market moves inland' }]);
+    expect(hookEdit.results.map((r) => [r.action, r.edited, r.error])).toEqual([['edit', 1, null]]);
+    expect(e.fake.messages(t.channelId).map((m) => [m.webhook_id, m.author.username, m.embeds[0]?.title])).toEqual([
+      [hook?.id, identity.name, 'Fish market moves inland'],
+    ]);
+    // Nothing left to do, and the new post goes as the settings now say: by the bot.
+    const next = await e.engine.deliver(unhooked, [{ ...byHook, title: 'Fish market moves inland' }, story('Net loft opens')]);
+    expect(next.results.map((r) => r.action)).toEqual(['none', 'post']);
+    expect(e.fake.messages(t.channelId).map((m) => m.author.id)).toEqual([hook?.id, e.fake.botUser.id]);
+    // No request Discord refused (Unknown Message, or editing another's message).
+    expect(e.fake.violations.slice(violations)).toEqual([]);
   });
 
   it('THEN a post made but answered 500 is found in the channel and kept, in the same run', async () => {
@@ -130,6 +163,42 @@ describe('GIVEN a subscription with a webhook identity', () => {
     const second = await createDeliveryEngine({ poster: e.poster, progress, log }).deliver(t, [a]);
     expect(second.results[0]).toMatchObject({ action: 'post', error: null });
     expect(checkDelivered(e.fake, t, [a])).toEqual([]);
+  });
+
+  it('THEN looking for the lost post reads through the webhook only its own posts whose footer Discord hid, oldest first, up to the one sought', async () => {
+    const t = webhookTarget();
+    const { log } = capturedLogger('debug');
+    const progress = openBotState(e.store.db).progress;
+    const before = [story('Tug boat for sale'), story('Pilot boat launched')];
+    await createDeliveryEngine({ poster: e.poster, progress, log }).deliver(t, before);
+    const reader = e.fake.createUser({ username: 'reader' });
+    e.fake.addMember(e.guildId, reader.id);
+    e.fake.postAsUser({ channelId: t.channelId, userId: reader.id, content: 'Anyone going?' });
+    const lost = story('Sea wall inspected');
+    const dying: Poster = {
+      ...e.poster,
+      async sendAs(channelId, who, message, place) {
+        const id = await e.poster.sendAs(channelId, who, message, place);
+        throw new Error(`process killed after Discord made message ${id}`);
+      },
+    };
+    await createDeliveryEngine({ poster: dying, progress, log }).deliver(t, [lost]);
+    // Posted after it (a test post, say): never read, since the search stops at the post sought.
+    await e.poster.sendAs(t.channelId, identity, { content: 'A later post' }, null);
+    await e.poster.send(t.channelId, { content: 'The bot says hello' }, 'hello');
+    const posts = e.fake.messages(t.channelId);
+    const from = e.fake.requests.length;
+    const second = await createDeliveryEngine({ poster: e.poster, progress, log }).deliver(t, [lost]);
+    expect(second.results[0]).toMatchObject({ action: 'post', error: null });
+    const [hook] = e.fake.webhooks(t.channelId);
+    const readThrough = e.fake.requests
+      .slice(from)
+      .filter((r) => r.method === 'GET' && r.route === '/webhooks/{webhook.id}/{webhook.token}/messages/{message.id}')
+      .map((r) => r.path.split('/').at(-1));
+    const ids = (pick: (m: (typeof posts)[number]) => boolean): string[] => posts.filter(pick).map((m) => m.id);
+    expect(readThrough).toEqual(ids((m) => m.webhook_id === hook?.id && m.content !== 'A later post'));
+    expect(readThrough).toHaveLength(3);
+    expect(e.fake.messages(t.channelId)).toHaveLength(posts.length);
   });
 
   it('THEN without Manage Webhooks in the channel the subscription pauses, saying what permission it needs', async () => {

@@ -126,6 +126,8 @@ interface ProgressRow {
   attempt_refused: number;
   complete: number;
   reposts: number | null;
+  /** The webhook that made the post; null when the bot made it (or it is not made yet). */
+  post_webhook_id: string | null;
 }
 
 const TABLE = 'delivery_progress';
@@ -143,6 +145,7 @@ const COLUMNS = columns<ProgressRow>({
   attempt_refused: true,
   complete: true,
   reposts: true,
+  post_webhook_id: true,
 });
 
 /**
@@ -164,6 +167,7 @@ function toRow(channelId: string, articleId: string, p: DeliveryProgress): Progr
     attempt_refused: p.attemptedAt === null ? 1 : 0,
     complete: p.complete ? 1 : 0,
     reposts: p.reposts ?? null,
+    post_webhook_id: p.via?.webhookId ?? null,
   };
 }
 
@@ -180,14 +184,24 @@ function fromRow(r: ProgressRow): DeliveryProgress {
     ...attempted,
     complete: r.complete === 1 ? true : r.complete === 0 ? false : r.complete,
     ...(r.reposts !== null && { reposts: r.reposts }),
+    ...(r.post_webhook_id !== null && { via: { webhookId: r.post_webhook_id } }),
   };
   return validRow(DeliveryProgressSchema, value, TABLE, key);
 }
 
-/** The statement that stores one article's progress in one channel whole, replacing its row. */
+/**
+ * The statement that stores one article's progress in one channel whole, replacing its row. Into the
+ * columns the table has so far: the data move of migration 5 writes before later migrations add theirs.
+ */
 export function progressWriter(db: Db): (channelId: string, articleId: string, p: DeliveryProgress) => void {
-  const stmt = db.prepare<[ProgressRow]>(replaceInto(TABLE, COLUMNS));
-  return (channelId, articleId, p) => stmt.run(toRow(channelId, articleId, p));
+  const present = new Set(db.prepare<[string], string>('SELECT name FROM pragma_table_info(?)').pluck().all(TABLE));
+  const names = COLUMNS.filter((c) => present.has(c));
+  const stmt = db.prepare<[Partial<ProgressRow>]>(replaceInto(TABLE, names));
+  return (channelId, articleId, p) => {
+    const row: Partial<ProgressRow> = toRow(channelId, articleId, p);
+    for (const c of COLUMNS) if (!present.has(c)) delete row[c as keyof ProgressRow];
+    stmt.run(row);
+  };
 }
 
 export class SqliteDeliveryProgressRepository implements DeliveryProgressRepository {

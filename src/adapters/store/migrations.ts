@@ -15,6 +15,7 @@ import { sqliteSubscriptionOptions } from './subscription-options-schema.ts';
 import { subscriptionSettingsColumns } from './subscription-settings-schema.ts';
 import { sqliteFeedHealth } from './feed-health-schema.ts';
 import { sqliteCategories } from './categories-schema.ts';
+import { sqlitePostWebhook } from './post-webhook-schema.ts';
 import type { Db } from './connection.ts';
 import { sqliteLeaseTable } from './leases.ts';
 import { moveStateToTables, stateTables } from './state-migration.ts';
@@ -101,6 +102,8 @@ export const migrations: readonly string[] = [
   sqliteFeedHealth,
   // Feed categories of each article, for filters.
   sqliteCategories,
+  // Who made each post (the bot or its webhook), so it is edited the way it was made.
+  sqlitePostWebhook,
 ];
 
 /** Data moved by a migration, by the migration's index: run after its SQL, in its transaction. */

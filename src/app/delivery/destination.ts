@@ -11,7 +11,7 @@ import type { MessageView } from '../../core/view.ts';
 import { compileExpression } from '../filters/expression.ts';
 import { errorMessage } from '../../core/errors.ts';
 import type { Target } from './engine-types.ts';
-import type { Identity } from './poster.ts';
+import type { Identity, Poster } from './poster.ts';
 import type { ArticlePlan } from './messages.ts';
 
 /** Tags Discord takes on one forum post. */
@@ -31,16 +31,23 @@ export interface Destination {
    * shared by every article, so one article's comments there would bury the others); null otherwise.
    */
   readonly sharedThread: string | null;
+  /**
+   * The same destination tagging only with tags in `available` (the forum's tags now): a rule naming
+   * a tag the forum no longer has is left out, so the next passing rule's tag can take its place
+   * among the 5. `dropped`: the tag ids left out, in rule order.
+   */
+  onlyTags(available: ReadonlySet<string>): { dest: Destination; dropped: string[] };
 }
 
 /**
- * A rule's test: its filter compiled once. A filter that does not compile (stored before a change
- * of the language, say) passes nothing, and is logged, rather than pinging or tagging everything.
+ * A rule's test: its filter compiled once, reading relative dates (`published > 12h`) from `now`.
+ * A filter that does not compile (stored before a change of the language, say) passes nothing, and
+ * is logged, rather than pinging or tagging everything.
  */
-function compiled(filter: string | null, what: string, t: Target, log: Logger): (a: Article) => boolean {
+function compiled(filter: string | null, what: string, t: Target, log: Logger, now: () => Date): (a: Article) => boolean {
   if (filter === null || filter.trim() === '') return () => true;
   try {
-    const test = compileExpression(filter);
+    const test = compileExpression(filter, { now });
     return (a) => test.test(a).pass;
   } catch (error) {
     log.warn(
@@ -51,26 +58,73 @@ function compiled(filter: string | null, what: string, t: Target, log: Logger): 
   }
 }
 
-/** The target's destination; filters are compiled here, once per run. */
-export function destinationOf(t: Target, log: Logger): Destination {
+interface CompiledTag {
+  readonly rule: TagRule;
+  readonly passes: (a: Article) => boolean;
+}
+
+/**
+ * The target's destination; filters are compiled here, once per run. `now`: the run's clock, from
+ * which rules read relative dates (default the system clock).
+ */
+export function destinationOf(t: Target, log: Logger, now: () => Date = () => new Date()): Destination {
   const o = t.options ?? {};
-  const mentions = (o.mentions ?? []).map((m: MentionRule) => ({ rule: m, passes: compiled(m.filter, `${m.kind} ${m.id}`, t, log) }));
-  const tagRules = t.kind === 'forum' ? (o.tags ?? []).map((r: TagRule) => ({ rule: r, passes: compiled(r.filter, `tag ${r.tagId}`, t, log) })) : [];
+  const mentions = (o.mentions ?? []).map((m: MentionRule) => ({ rule: m, passes: compiled(m.filter, `${m.kind} ${m.id}`, t, log, now) }));
+  const tagRules = t.kind === 'forum' ? (o.tags ?? []).map((r: TagRule) => ({ rule: r, passes: compiled(r.filter, `tag ${r.tagId}`, t, log, now) })) : [];
   const webhook = o.webhook ?? null;
-  return {
-    ping(a) {
-      const hit = mentions.filter((m) => m.passes(a)).map((m) => m.rule);
-      if (hit.length === 0) return null;
-      const ids = (kind: MentionRule['kind']): string[] => [...new Set(hit.filter((r) => r.kind === kind).map((r) => r.id))];
-      return { roles: ids('role'), users: ids('user') };
+  function ping(a: Article): Ping | null {
+    const hit = mentions.filter((m) => m.passes(a)).map((m) => m.rule);
+    if (hit.length === 0) return null;
+    const ids = (kind: MentionRule['kind']): string[] => [...new Set(hit.filter((r) => r.kind === kind).map((r) => r.id))];
+    return { roles: ids('role'), users: ids('user') };
+  }
+  const identity = webhook ? { name: webhook.name, avatarUrl: webhook.avatarUrl } : null;
+  // Only a text channel's subscription can name one (a forum's posts are threads already).
+  const sharedThread = t.kind === 'text' ? (o.threadId ?? null) : null;
+  const tagging = (rules: readonly CompiledTag[]): Destination => ({
+    ping,
+    tags: (a) => [...new Set(rules.filter((r) => r.passes(a)).map((r) => r.rule.tagId))].slice(0, MAX_TAGS),
+    identity,
+    sharedThread,
+    onlyTags(available) {
+      const dropped = [...new Set(rules.filter((r) => !available.has(r.rule.tagId)).map((r) => r.rule.tagId))];
+      return { dest: tagging(rules.filter((r) => available.has(r.rule.tagId))), dropped };
     },
-    tags(a) {
-      return [...new Set(tagRules.filter((r) => r.passes(a)).map((r) => r.rule.tagId))].slice(0, MAX_TAGS);
-    },
-    identity: webhook ? { name: webhook.name, avatarUrl: webhook.avatarUrl } : null,
-    // Only a text channel's subscription can name one (a forum's posts are threads already).
-    sharedThread: t.kind === 'text' ? (o.threadId ?? null) : null,
-  };
+  });
+  return tagging(tagRules);
+}
+
+/**
+ * The destination as a run may post to it, checked against what only Discord knows (the engine
+ * asks once per run, before its first new post): the thread every post goes into must be a thread
+ * of the subscription's channel, in its server, or the subscription pauses saying so (settings can
+ * check only that it looks like an id, and the bot may be in other servers); tag rules naming tags
+ * the forum no longer has are left out, with a warning naming them, rather than every post being
+ * refused for them. Throws what the poster throws: a thread or channel Discord does not know.
+ */
+export async function checkedDestination(poster: Pick<Poster, 'channel'>, t: Target, dest: Destination, log: Logger): Promise<Destination | { pause: string }> {
+  const threadId = dest.sharedThread;
+  if (threadId !== null) {
+    const c = await poster.channel(threadId);
+    const problem = !c.thread
+      ? 'is not a thread'
+      : c.guildId !== t.guildId
+        ? 'is in another server'
+        : c.parentId !== t.channelId
+          ? `is a thread of another channel (${c.parentId ?? 'none'})`
+          : null;
+    if (problem !== null)
+      return {
+        pause: `the thread ${threadId} this subscription posts into ${problem}, not of channel ${t.channelId}; set thread: in /subscriptions edit to a thread of this channel, or clear it with thread:-`,
+      };
+  }
+  if (t.kind === 'forum' && (t.options?.tags ?? []).length > 0) {
+    const { dest: kept, dropped } = dest.onlyTags(new Set((await poster.channel(t.channelId)).tagIds));
+    if (dropped.length > 0)
+      log.warn({ channel: t.channelId, tags: dropped }, 'tag rules name tags the forum no longer has; posts go without them until the rules change');
+    return kept;
+  }
+  return dest;
 }
 
 /**

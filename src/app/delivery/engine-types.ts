@@ -84,7 +84,12 @@ export interface DeliveryEngine {
    * comments) stops only that article. A failure
    * that would recur on every retry sets the article aside (`setAside`) and the run goes on.
    */
-  deliver(target: Target, articles: readonly Article[], options?: { readonly signal?: AbortSignal }): Promise<DeliveryReport>;
+  deliver(
+    target: Target,
+    articles: readonly Article[],
+    /** `now`: the run's clock, from which mention and tag rules read relative dates; default the engine's clock. */
+    options?: { readonly signal?: AbortSignal; readonly now?: () => Date },
+  ): Promise<DeliveryReport>;
   /** Whether posting this article to this target has started (new-article detection uses it). */
   delivered(target: Target, articleId: string): Promise<boolean>;
 }

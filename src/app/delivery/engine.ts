@@ -8,20 +8,19 @@
  * and comments edited or deleted at their source are edited in (tree-comments.ts). A thread gets at
  * most `commentsPerRun` messages per run, and stops between two messages at shutdown.
  */
-import { createHash } from 'node:crypto';
 import PQueue from 'p-queue';
 import type { Article } from '../../core/model.ts';
 import type { DeliveryProgress as Progress } from '../../core/state.ts';
 import type { DeliveryProgressRepository } from '../../adapters/store/delivery-progress.ts';
 import type { ArticleThread } from '../discussion/threads.ts';
 import type { Logger } from '../../core/log.ts';
-import type { ArticleAction, ArticleResult, ArticleWork, DeliveryEngine, DeliveryReport, Target } from './engine-types.ts';
+import type { ArticleResult, ArticleWork, DeliveryEngine, DeliveryReport, Target } from './engine-types.ts';
 import { createFinder } from './find-post.ts';
-import { type ArticlePlan, nonceFor, planArticle } from './messages.ts';
-import { type Poster, unlessAborted, type WebhookPlace } from './poster.ts';
-import { type Destination, destinationOf, planFor } from './destination.ts';
-import { changedSteps, createTreePoster, type Recorded, recordedIn } from './tree-comments.ts';
-import { refusedOutright } from './refusal.ts';
+import { type ArticlePlan, planArticle } from './messages.ts';
+import type { Poster } from './poster.ts';
+import { checkedDestination, type Destination, destinationOf, planFor } from './destination.ts';
+import { createTreePoster, type Recorded, recordedIn } from './tree-comments.ts';
+import { actionOf, createPostMaker, freshProgress } from './post-article.ts';
 import { judgeFailure } from './failure.ts';
 import { errorMessage } from '../../core/errors.ts';
 
@@ -50,33 +49,9 @@ export interface EngineDeps {
   readonly clock?: () => number;
 }
 
-function bodyHash(a: Article): string {
-  return createHash('sha256').update(a.title).update('\u0000').update(JSON.stringify(a.body)).digest('base64url').slice(0, 16);
-}
-
-/** The record of an article nothing has been posted for yet. */
-function freshProgress(a: Article): Progress {
-  return { postId: null, threadId: null, postHash: null, bodyHash: bodyHash(a), done: [], lastId: null, complete: false };
-}
-
 /** Why an article is set aside when planArticle throws: that depends on the article alone, so it would fail the same way on every run. */
 function notLaidOut(error: unknown): string {
   return `it could not be laid out as messages: ${errorMessage(error)}`;
-}
-
-/**
- * `recorded`: the messages of the article's steps, whose digests tell which comments changed at their source.
- * Digests cover a comment's words, not the score in its header: a score moving at every sync is no work.
- */
-function actionOf(p: Progress | null, plan: ArticlePlan, article: Article, recorded: Recorded): { action: ArticleAction; pending: number } {
-  const done = new Set(p?.done ?? []);
-  const pending = plan.comments.filter((s) => !done.has(s.key)).length;
-  const changed = changedSteps(plan, p, recorded).length;
-  if (!p?.postId) return { action: 'post', pending };
-  if (!p.complete || !p.threadId) return { action: 'resume', pending };
-  if (p.bodyHash !== bodyHash(article)) return { action: 'edit', pending };
-  if (pending > 0 || changed > 0 || p.postHash !== plan.postHash) return { action: 'append', pending };
-  return { action: 'none', pending };
 }
 
 /** What delivering one article's post left to do: its comments' task (which never rejects), `stop` (the rest wait), or nothing. */
@@ -108,107 +83,11 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
     throw new RangeError(`delivery engine: expected \`commentsPerRun\` to be a whole number from 1 up, got \`${commentsPerRun}\``);
   const load = (t: Target, id: string): Promise<Progress | null> => progress.get(t.channelId, id);
   const save = (t: Target, id: string, p: Progress): Promise<void> => progress.put(t.channelId, id, p);
-  const finder = createFinder(poster, log);
+  const posts = createPostMaker({ poster, log, finder: createFinder(poster, log), save, clock, ...(deps.onThread && { onThread: deps.onThread }) });
   const tree = createTreePoster({ poster, progress, log, commentsPerRun });
   /** What an article's finished thread holds: read only then, since only then can an edit at the source be all there is to do. */
   const recordedFor = (t: Target, articleId: string, p: Progress | null): Promise<Recorded> =>
     recordedIn(progress, t, articleId, p?.complete ? p.threadId : null);
-
-  /**
-   * The post and its thread, made or found; edits the post when it changed. Returns messages
-   * created and edited, or null when shutdown came while the post waited for Discord (not done, and
-   * not failed: the next run looks for it before posting). `unrecorded`: an earlier run set out to
-   * make the post and recorded no id, so it may exist; only then is Discord searched for it.
-   */
-  async function ensurePost(
-    t: Target,
-    a: Article,
-    plan: ArticlePlan,
-    p: Progress,
-    unrecorded: boolean,
-    dest: Destination,
-    signal: AbortSignal | undefined,
-  ): Promise<{ created: number; edited: number } | null> {
-    let created = 0;
-    let edited = 0;
-    if (!p.postId) {
-      const found = unrecorded ? await finder.findPost(t, a.id, plan, p.attemptedAt ?? undefined, dest) : null;
-      const attemptedAt = clock();
-      if (found === null) {
-        // Recorded before the post is made, so the next run knows to look for it, and from when.
-        p.attemptedAt = attemptedAt;
-        await save(t, a.id, p);
-        created++;
-      }
-      try {
-        const made = found ?? (await makePost(t, a, plan, p, attemptedAt, dest, signal));
-        if (made === null) return null;
-        p.postId = made;
-      } catch (error) {
-        if (refusedOutright(error)) {
-          // Discord answered no, so nothing was made: the next attempt need not read the channel back for it.
-          p.attemptedAt = null;
-          await save(t, a.id, p);
-        }
-        throw error;
-      }
-      // A forum post is its thread; a post in a shared thread has that thread.
-      if (t.kind === 'forum') p.threadId = p.postId;
-      if (dest.sharedThread !== null) p.threadId = dest.sharedThread;
-      p.postHash = plan.postHash;
-      p.bodyHash = bodyHash(a);
-      await save(t, a.id, p);
-    }
-    if (!p.threadId) {
-      p.threadId = await poster.startThread(t.channelId, p.postId, plan.threadName);
-      await save(t, a.id, p);
-    }
-    // A shared thread's replies are about no one article.
-    if (!p.complete && dest.sharedThread === null)
-      await deps.onThread?.({ threadId: p.threadId, articleId: a.id, guildId: t.guildId, parentId: t.channelId, lastMessageId: null });
-    if (p.postHash !== plan.postHash) {
-      // A forum post's starter message lives in its thread, as does a post in a shared thread; a webhook's message is edited through the webhook.
-      const inThread = t.kind === 'forum' || dest.sharedThread !== null;
-      if (dest.identity !== null) await poster.editAs(t.channelId, p.postId, plan.post, inThread ? p.threadId : null);
-      else await poster.edit(inThread ? p.threadId : t.channelId, p.postId, plan.post);
-      p.postHash = plan.postHash;
-      edited++;
-    }
-    const hash = bodyHash(a);
-    // A post just made (and its thread) is saved already: only an edit or a changed body is new.
-    if (edited > 0 || p.bodyHash !== hash) {
-      p.bodyHash = hash;
-      await save(t, a.id, p);
-    }
-    return { created, edited };
-  }
-
-  /**
-   * Makes the post: through the channel's webhook under the subscription's name, as a forum post,
-   * or as the bot's message (in the channel or the shared thread). A message with a nonce is not
-   * waited for at shutdown (null: the next run looks for it, as after a crash); a forum post or a
-   * webhook message takes no nonce, so one whose answer is lost is looked for before it is made again.
-   */
-  function makePost(
-    t: Target,
-    a: Article,
-    plan: ArticlePlan,
-    p: Progress,
-    attemptedAt: number,
-    dest: Destination,
-    signal: AbortSignal | undefined,
-  ): Promise<string | null> {
-    const { identity, sharedThread } = dest;
-    if (identity !== null) {
-      const place: WebhookPlace =
-        t.kind === 'forum' ? { threadName: plan.threadName, tags: dest.tags(a) } : sharedThread !== null ? { threadId: sharedThread } : null;
-      return finder.makeOnce(t, a.id, plan, attemptedAt, dest, () => poster.sendAs(t.channelId, identity, plan.post, place));
-    }
-    if (t.kind === 'forum')
-      return finder.makeOnce(t, a.id, plan, attemptedAt, dest, () => poster.forumPost(t.channelId, plan.threadName, plan.post, dest.tags(a)));
-    const step = p.reposts ? `post.${p.reposts}` : 'post';
-    return unlessAborted(poster.send(sharedThread ?? t.channelId, plan.post, nonceFor(t.channelId, a.id, step), signal), signal);
-  }
 
   /** Makes the post and thread; resolves with the comments' task (wrapped, so awaiting this does not wait for them). */
   async function deliverOne(
@@ -218,6 +97,7 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
     report: (r: ArticleResult) => void,
     onGone: (reason: string) => void,
     dest: Destination,
+    checked: () => Promise<Destination | { pause: string }>,
   ): Promise<Delivered> {
     let plan: ArticlePlan;
     try {
@@ -250,7 +130,13 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
       return aside !== null;
     };
     try {
-      const made = await ensurePost(t, a, plan, p, stored !== null && !stored.postId && stored.attemptedAt !== null, dest, signal);
+      // What only Discord knows of where posts go is checked before a new post (once a run: `checked` keeps its answer).
+      const where = p.postId ? dest : await checked();
+      if ('pause' in where) {
+        onGone(where.pause);
+        return 'stop';
+      }
+      const made = await posts.ensurePost(t, a, plan, p, stored !== null && !stored.postId && stored.attemptedAt !== null, where, signal);
       // Stopped for shutdown before its post was made: left unreported, like the articles after it, since it is neither done nor failed.
       if (made === null) return 'stop';
       posted = made;
@@ -293,7 +179,7 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
   return {
     async plan(t, articles) {
       const work: ArticleWork[] = [];
-      const dest = destinationOf(t, log);
+      const dest = destinationOf(t, log, () => new Date(clock()));
       for (const a of articles) {
         let plan: ArticlePlan;
         try {
@@ -315,7 +201,10 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
       let pause: { reason: string } | null = null;
       const threads = new PQueue({ concurrency: THREADS_IN_FLIGHT });
       const stopping = (): boolean => pause !== null || options?.signal?.aborted === true;
-      const dest = destinationOf(t, log);
+      // Rules read relative dates (published > 12h) from the run's clock.
+      const dest = destinationOf(t, log, options?.now ?? (() => new Date(clock())));
+      let checking: Promise<Destination | { pause: string }> | undefined;
+      const checked = (): Promise<Destination | { pause: string }> => (checking ??= checkedDestination(poster, t, dest, log));
       try {
         for (const a of articles) {
           if (stopping()) break;
@@ -330,6 +219,7 @@ export function createDeliveryEngine(deps: EngineDeps): DeliveryEngine {
               (r) => results.push(r),
               (reason) => (pause ??= { reason }),
               dest,
+              checked,
             ),
           );
           // Posts keep their order in the channel: after a post that failed, the rest wait for the next run.

@@ -8,7 +8,7 @@
 import type { Logger } from '../../core/log.ts';
 import type { Target } from './engine-types.ts';
 import { type ArticlePlan, postFooter } from './messages.ts';
-import { OutcomeUnknown, type Poster, readAfter, snowflakeAt } from './poster.ts';
+import { OutcomeUnknown, type PostedMessage, type Poster, readAfter, snowflakeAt } from './poster.ts';
 import type { Destination } from './destination.ts';
 
 /**
@@ -36,6 +36,19 @@ export interface Finder {
   makeOnce(t: Target, articleId: string, plan: ArticlePlan, attemptedAt: number, dest: Destination, make: () => Promise<string>): Promise<string>;
 }
 
+/**
+ * The post among `page` (oldest first): a message of `own` with `footer`. A message of the bot's
+ * webhook whose footer Discord hid costs a request to read: only those of `own` are read, one at a
+ * time and oldest first, so the search stops at the post, which is among the first after its attempt.
+ */
+async function postIn(page: readonly PostedMessage[], own: readonly string[], footer: string): Promise<PostedMessage | undefined> {
+  for (const m of page) {
+    if (!own.includes(m.authorId)) continue;
+    if (m.footer === footer || (m.footer === null && m.revealFooter && (await m.revealFooter()) === footer)) return m;
+  }
+  return undefined;
+}
+
 export function createFinder(poster: Poster, log: Logger): Finder {
   /** Logs a forum search that stopped at its bound: a post older than the threads looked at would be made again. */
   const boundReached =
@@ -58,7 +71,7 @@ export function createFinder(poster: Poster, log: Logger): Finder {
     if (t.kind === 'forum') return poster.findForumPost(t.guildId, t.channelId, plan.threadName, footer, since, boundReached(t, articleId, since), own);
     const where = dest.sharedThread ?? t.channelId;
     const { found, bound } = await readAfter(poster, where, since === undefined ? null : snowflakeAt(since), POST_SEARCH_PAGES, (page) =>
-      page.find((m) => own.includes(m.authorId) && m.footer === footer),
+      postIn(page, own, footer),
     );
     if (found) return found.id;
     if (!bound) return null;

@@ -9,7 +9,25 @@ export interface PostedMessage {
   readonly id: string;
   readonly authorId: string;
   readonly content: string;
+  /** Its first embed's footer; null when it has none, or Discord handed it over without embeds (then see `revealFooter`). */
   readonly footer: string | null;
+  /**
+   * Present on a message of the bot's webhook that Discord handed over without content or embeds (a
+   * bot without the Message Content intent gets its webhook's messages so): reads its footer through
+   * the webhook, one request. Left to the caller, so only the messages it may be looking for cost one.
+   */
+  readonly revealFooter?: () => Promise<string | null>;
+}
+
+/** What delivery checks of a channel before posting where a subscription's settings say (GET /channels/{id}). */
+export interface ChannelFacts {
+  readonly guildId: string | null;
+  /** Whether it is a thread (public, private or an announcement channel's). */
+  readonly thread: boolean;
+  /** A thread's channel (a forum's, for a forum post); a channel's category; null for neither. */
+  readonly parentId: string | null;
+  /** A forum's tag ids (its available tags); empty for any other channel. */
+  readonly tagIds: readonly string[];
 }
 
 /** The name and avatar a webhook message is sent under (a subscription's webhook identity). */
@@ -77,8 +95,12 @@ export interface Poster {
    * webhook takes no nonce): when Discord's answer leaves unknown whether it was made, throws OutcomeUnknown.
    */
   sendAs(channelId: string, identity: Identity, message: MessageView, place: WebhookPlace): Promise<string>;
-  /** Edits a message the bot's webhook in `channelId` sent; `threadId` when the message is in a thread (a forum post's starter included). */
-  editAs(channelId: string, messageId: string, message: MessageView, threadId: string | null): Promise<void>;
+  /**
+   * Edits a message the bot's webhook `webhookId` in `channelId` sent (`threadId` when the message is
+   * in a thread, a forum post's starter included). Resolves false, editing nothing, when that webhook
+   * is gone (a moderator deleted it): no other webhook can edit its messages.
+   */
+  editAs(channelId: string, webhookId: string, messageId: string, message: MessageView, threadId: string | null): Promise<boolean>;
   edit(channelId: string, messageId: string, message: MessageView): Promise<void>;
   /** Messages after `afterId` (all recent ones when null), oldest first, at most `limit` (≤ 100). */
   after(channelId: string, afterId: string | null, limit: number): Promise<PostedMessage[]>;
@@ -87,6 +109,8 @@ export interface Poster {
    * TargetGone (access lost) otherwise. Tells a deleted thread from a deleted channel.
    */
   checkChannel(channelId: string): Promise<void>;
+  /** What Discord says of the channel (or thread); throws as checkChannel does. */
+  channel(channelId: string): Promise<ChannelFacts>;
 }
 
 /**
@@ -129,7 +153,7 @@ export function snowflakeAt(ms: number): string {
 
 /**
  * Reads a channel's messages after `afterId`, 100 a page, oldest first, handing each page to
- * `visit` until it returns something (`found`), the present is reached, or `maxPages` are read
+ * `visit` (which may read further, as a message's hidden footer) until it returns something (`found`), the present is reached, or `maxPages` are read
  * (`bound`: the caller logs it, since what lies further on was not looked at). With no `afterId`
  * only the newest page can be read.
  */
@@ -138,12 +162,12 @@ export async function readAfter<T>(
   channelId: string,
   afterId: string | null,
   maxPages: number,
-  visit: (page: readonly PostedMessage[]) => T | undefined,
+  visit: (page: readonly PostedMessage[]) => T | undefined | Promise<T | undefined>,
 ): Promise<{ found: T | undefined; bound: boolean }> {
   let cursor = afterId;
   for (let page = 0; page < maxPages; page++) {
     const batch = await poster.after(channelId, cursor, 100);
-    const found = visit(batch);
+    const found = await visit(batch);
     if (found !== undefined) return { found, bound: false };
     const last = batch.at(-1);
     if (cursor === null || batch.length < 100 || !last) return { found: undefined, bound: false };

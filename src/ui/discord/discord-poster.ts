@@ -6,7 +6,7 @@
  * or one article's post or thread); lost access or permission, which is about the whole channel,
  * becomes TargetGone.
  */
-import { type APIChannel, type APIMessage, type APIThreadChannel, RESTJSONErrorCodes } from 'discord-api-types/v10';
+import { type APIChannel, type APIMessage, type APIThreadChannel, ChannelType, RESTJSONErrorCodes } from 'discord-api-types/v10';
 import { DiscordAPIError, HTTPError, REST, Routes } from 'discord.js';
 import { errorMessage } from '../../core/errors.ts';
 import { NotInDiscord, OutcomeUnknown, type Poster, TargetGone } from '../../app/delivery/poster.ts';
@@ -22,6 +22,13 @@ const NO_ACCESS = new Set<number>([
 ]);
 /** A week: threads of an article's discussion stay open while people read it. */
 const ARCHIVE_MINUTES = 10080;
+
+const THREAD_TYPES = new Set<ChannelType>([ChannelType.PublicThread, ChannelType.PrivateThread, ChannelType.AnnouncementThread]);
+
+/** A message's first embed's footer, the post's mark. */
+function footerOf(m: APIMessage): string | null {
+  return m.embeds[0]?.footer?.text ?? null;
+}
 
 /** Pages of 100 archived threads searched for a forum post, at most: older ones are not looked at. */
 const ARCHIVED_PAGES = 10;
@@ -71,7 +78,7 @@ export function discordPoster(rest: REST, botId: () => string, token: string): P
   // discord.js retries a 5xx or a timeout by itself; a forum post Discord made before failing to
   // answer would be made twice. Those go through this client, and the engine looks before retrying.
   const once = new REST({ ...rest.options, retries: 0 }).setToken(token);
-  const { readable, ...webhooks } = webhookPoster(rest, once, botId, call);
+  const { reader, ...webhooks } = webhookPoster(rest, once, botId, call);
   return {
     botId,
     digest: messageDigest,
@@ -149,13 +156,26 @@ export function discordPoster(rest: REST, botId: () => string, token: string): P
       const query = new URLSearchParams({ limit: String(Math.min(limit, 100)) });
       if (afterId) query.set('after', afterId);
       const read = await call<APIMessage[]>('read messages', channelId, () => rest.get(Routes.channelMessages(channelId), { query }));
-      const messages = await Promise.all(read.map(readable));
-      return messages
-        .map((m) => ({ id: m.id, authorId: m.author.id, content: m.content, footer: m.embeds[0]?.footer?.text ?? null }))
+      // Not read through the webhook here: a page may hold 100 of its messages, and the caller knows which few it looks for.
+      return read
+        .map((m) => {
+          const whole = reader(m);
+          const revealFooter = whole && (async () => footerOf(await whole()));
+          return { id: m.id, authorId: m.author.id, content: m.content, footer: footerOf(m), ...(revealFooter && { revealFooter }) };
+        })
         .sort((x, y) => (BigInt(x.id) < BigInt(y.id) ? -1 : 1));
     },
     async checkChannel(channelId) {
       await call('look up the channel', channelId, () => rest.get(Routes.channel(channelId)));
+    },
+    async channel(channelId) {
+      const c = await call<APIChannel>('look up the channel', channelId, () => rest.get(Routes.channel(channelId)));
+      return {
+        guildId: 'guild_id' in c ? (c.guild_id ?? null) : null,
+        thread: THREAD_TYPES.has(c.type),
+        parentId: 'parent_id' in c ? (c.parent_id ?? null) : null,
+        tagIds: c.type === ChannelType.GuildForum ? c.available_tags.map((t) => t.id) : [],
+      };
     },
   };
 
@@ -163,8 +183,9 @@ export function discordPoster(rest: REST, botId: () => string, token: string): P
   async function startedWith(threadId: string, footer: string): Promise<boolean> {
     try {
       // A starter the bot's webhook made comes without its embeds unless read through the webhook.
-      const starter = await readable((await rest.get(Routes.channelMessage(threadId, threadId))) as APIMessage);
-      return starter.embeds[0]?.footer?.text === footer;
+      const starter = (await rest.get(Routes.channelMessage(threadId, threadId))) as APIMessage;
+      const whole = reader(starter);
+      return footerOf(whole ? await whole() : starter) === footer;
     } catch (error) {
       // Another post of the same name whose starter (or thread) was deleted: not the one sought, and no reason to pause.
       if (error instanceof DiscordAPIError && (error.code === RESTJSONErrorCodes.UnknownMessage || error.code === RESTJSONErrorCodes.UnknownChannel))

@@ -36,9 +36,9 @@ export function webhookPoster(
   once: REST,
   botId: () => string,
   call: Call,
-): Pick<Poster, 'webhookId' | 'sendAs' | 'editAs'> & { readonly readable: (message: APIMessage) => Promise<APIMessage> } {
+): Pick<Poster, 'webhookId' | 'sendAs' | 'editAs'> & { readonly reader: (message: APIMessage) => (() => Promise<APIMessage>) | null } {
   const known = new Map<string, Promise<Hook>>();
-  /** The webhooks found or made, by webhook id: whose messages `readable` may read through the token. */
+  /** The webhooks found or made, by webhook id: whose messages `reader` may read through the token. */
   const byId = new Map<string, Hook>();
 
   async function find(channelId: string): Promise<Hook> {
@@ -82,32 +82,48 @@ export function webhookPoster(
     return new Error(`the bot's webhook in channel ${channelId} was deleted or reset (${error.message}); the next run makes it again`, { cause: error });
   }
 
-  /** Whether the message is still in the channel, asked as the bot (a failure to ask counts as no). */
-  async function stillThere(channelId: string, messageId: string): Promise<boolean> {
+  /**
+   * The bot's webhook `webhookId` in `channelId`, as recorded with a post it made: known to this
+   * process, or asked of Discord (an application may read the webhooks it owns). Null when it is gone.
+   */
+  async function hookById(channelId: string, webhookId: string): Promise<Hook | null> {
+    const kept = byId.get(webhookId);
+    if (kept) return kept;
     try {
-      await rest.get(Routes.channelMessage(channelId, messageId));
-      return true;
-    } catch {
-      return false;
+      const hook = await call<APIWebhook>('look up the webhook', channelId, () => rest.get(Routes.webhook(webhookId)));
+      return hook.token === undefined || hook.channel_id !== channelId ? null : remember({ id: hook.id, token: hook.token, channelId });
+    } catch (error) {
+      if (error instanceof DiscordAPIError && error.code === RESTJSONErrorCodes.UnknownWebhook) return null;
+      // About this one webhook, not the channel: the subscription goes on posting, and this edit is tried again.
+      if (error instanceof TargetGone) throw new Error(`the bot cannot read its webhook ${webhookId} to edit a post made through it (${error.message})`);
+      throw error;
     }
+  }
+
+  /** A webhook a moderator deleted: forgotten, so the next post finds or makes the channel's webhook again. */
+  function forget(hook: Hook): void {
+    byId.delete(hook.id);
+    known.delete(hook.channelId);
   }
 
   return {
     /**
-     * `message` as its webhook reads it. Without the Message Content intent Discord hands a bot the
-     * messages of its own webhooks with no content and no embeds (discord-api-docs#5411), so a post
-     * made through the webhook could not be recognised by its footer after a crash; read through the
-     * webhook's token, it comes whole. Any other message, or one that cannot be read, is returned as it is.
+     * How to read `message` whole through its webhook, when it is a message of one of the bot's
+     * webhooks handed over without content and embeds: without the Message Content intent Discord
+     * hands a bot its own webhooks' messages so (discord-api-docs#5411), and a post made through the
+     * webhook could not be recognised by its footer after a crash. Null for any other message.
      */
-    readable: async (message) => {
+    reader: (message) => {
       const hook = message.webhook_id === undefined ? undefined : byId.get(message.webhook_id);
-      if (!hook || message.embeds.length > 0 || message.content !== '') return message;
+      if (!hook || message.embeds.length > 0 || message.content !== '') return null;
       const query = message.channel_id === hook.channelId ? undefined : new URLSearchParams({ thread_id: message.channel_id });
-      try {
-        return (await rest.get(Routes.webhookMessage(hook.id, hook.token, message.id), { auth: false, ...(query && { query }) })) as APIMessage;
-      } catch {
-        return message;
-      }
+      return async () => {
+        try {
+          return (await rest.get(Routes.webhookMessage(hook.id, hook.token, message.id), { auth: false, ...(query && { query }) })) as APIMessage;
+        } catch {
+          return message;
+        }
+      };
     },
     async webhookId(channelId) {
       return (await hookFor(channelId)).id;
@@ -138,18 +154,19 @@ export function webhookPoster(
         });
       }
     },
-    async editAs(channelId, messageId, message, threadId) {
-      const hook = await hookFor(channelId);
+    async editAs(channelId, webhookId, messageId, message, threadId) {
+      const hook = await hookById(channelId, webhookId);
+      if (hook === null) return false;
       const query = threadId === null ? undefined : new URLSearchParams({ thread_id: threadId });
       try {
         await call('edit through the webhook', threadId ?? channelId, () =>
           rest.patch(Routes.webhookMessage(hook.id, hook.token, messageId), { body: renderMessage(message), auth: false, ...(query && { query }) }),
         );
+        return true;
       } catch (error) {
-        if (error instanceof NotInDiscord && error.what === 'message' && (await stillThere(threadId ?? channelId, messageId))) {
-          // Made by an earlier webhook of the bot's (deleted by a moderator since): still shown, but no webhook of ours can edit it.
-          // Kept as it is rather than taken for deleted, which would post the article again.
-          return;
+        if (error instanceof DiscordAPIError && error.code === RESTJSONErrorCodes.UnknownWebhook) {
+          forget(hook);
+          return false;
         }
         throw stale(channelId, error) ?? error;
       }

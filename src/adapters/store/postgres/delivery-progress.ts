@@ -28,7 +28,7 @@ const UPSERT = upsertInto('delivery_progress', PROGRESS_COLUMNS, ['channel_id', 
 const UPSERT_MESSAGE = upsertInto('delivery_messages', MESSAGE_COLUMNS, ['channel_id', 'article_id', 'step_key']);
 
 /**
- * Rows per INSERT in putMany: 12 columns each, so 12,000 parameters, well under PostgreSQL's
+ * Rows per INSERT in putMany: 13 columns each, so 13,000 parameters, well under PostgreSQL's
  * 65,535 a statement.
  */
 const ROWS_PER_INSERT = 1000;

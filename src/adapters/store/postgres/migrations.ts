@@ -14,6 +14,7 @@ import { searchTuning } from './search-tuning.ts';
 import { subscriptionSettingsColumns } from '../subscription-settings-schema.ts';
 import { postgresFeedHealth } from '../feed-health-schema.ts';
 import { postgresCategories } from '../categories-schema.ts';
+import { postgresPostWebhook } from '../post-webhook-schema.ts';
 import type { Pool } from './pool.ts';
 
 export interface Migration {
@@ -119,6 +120,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 10, name: 'feed health', sql: postgresFeedHealth },
   { version: 11, name: 'feed categories of articles', sql: postgresCategories },
   { version: 12, name: 'search tuning', sql: searchTuning },
+  { version: 13, name: 'who made each post: the bot or its webhook', sql: postgresPostWebhook },
 ];
 
 /**
