@@ -1,7 +1,7 @@
 /**
  * `{published}` across time zones and locales: the hour a clock change skips or repeats in
  * Europe/Berlin and America/New_York, month and weekday names in German and Japanese, Luxon's
- * presets, and a date the source gave without an offset.
+ * presets, and a date the source gave without an offset (UTC, as the filter reads it).
  */
 import { describe, expect, it } from 'vitest';
 import type { PostTemplate } from '../src/core/subscription-options.ts';
@@ -74,9 +74,10 @@ describe('GIVEN a locale', () => {
 });
 
 describe('GIVEN a source that gave no offset, or no time, or no date', () => {
-  it('THEN a local time is shown as the source gave it, a day at midnight, and no date as nothing', () => {
-    expect(published('2021-10-20T10:12', { timezone: 'Europe/Berlin', dateFormat: ISO_ZONE })).toBe('[2021-10-20 10:12 +02:00]');
-    expect(published('2021-10-20', { timezone: 'America/New_York', dateFormat: 'yyyy-LL-dd HH:mm' })).toBe('[2021-10-20 00:00]');
+  it('THEN a time without an offset is UTC, as the filter reads it, moved to the zone; a day is midnight UTC; no date is nothing', () => {
+    expect(published('2021-10-20T10:12', { timezone: 'Europe/Berlin', dateFormat: ISO_ZONE })).toBe('[2021-10-20 12:12 +02:00]');
+    expect(published('2021-10-20T10:12', { dateFormat: ISO_ZONE })).toBe('[2021-10-20 10:12 +00:00]');
+    expect(published('2021-10-20', { timezone: 'America/New_York', dateFormat: 'yyyy-LL-dd HH:mm' })).toBe('[2021-10-19 20:00]');
     expect(published(null)).toBe('[]');
   });
 

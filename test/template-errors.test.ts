@@ -14,6 +14,10 @@ const lines = (template: Parameters<typeof checkTemplate>[0]): string[] => check
 describe('GIVEN a placeholder that does not exist', () => {
   it('THEN the problem names the field and the column of its brace, and suggests the near one', () => {
     expect(lines({ title: 'Read: {titel}' })).toEqual(['title: column 7: unknown placeholder {titel}; did you mean {title}?']);
+    // Columns count characters, as the caret line does: the emoji is one, so the brace is at 3, not 4.
+    expect(lines({ title: '📰 {titel}' })).toEqual(['title: column 3: unknown placeholder {titel}; did you mean {title}?']);
+    expect(lines({ content: '📰📰 {title|uper}' })).toEqual(['content: column 11: unknown transform `uper`; known: upper, lower, strip, max:N']);
+    expect(lines({ dateFormat: "📰 yyyy 'at" })).toEqual(["dateFormat: column 8: the quote (') in the date format is not closed"]);
     expect(lines({ content: 'x {headline}' })).toEqual([
       'content: column 3: unknown placeholder {headline}; known: {title}, {url}, {author}, {source}, {summary}, {published}, {comments}, {quote}, {language}, {category}',
     ]);

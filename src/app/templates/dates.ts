@@ -86,15 +86,15 @@ export interface DateSettings {
 }
 
 /**
- * `iso` written with `settings`, or '' when there is no date. A date with an offset is moved to the
- * zone; one without (a source that gave local time only) is taken as a time in that zone, since
- * moving it would guess a zone the source never gave.
+ * `iso` written with `settings`, or '' when there is no date. A date without an offset is UTC, as
+ * the filter (`published > …`) and the verdict read it, so a post's date and the filter's agree;
+ * then it is moved to the template's zone like any other.
  */
 export function formatDate(iso: string | null, settings: DateSettings): string {
   if (iso === null) return '';
   const zone = zoneProblem(settings.zone) === null ? settings.zone : DEFAULT_ZONE;
   const locale = localeProblem(settings.locale) === null ? settings.locale : DEFAULT_LOCALE;
-  const at = DateTime.fromISO(iso, { zone, locale });
+  const at = DateTime.fromISO(iso, { zone: 'utc', locale }).setZone(zone);
   if (!at.isValid) return '';
   const preset = PRESETS[settings.format];
   if (preset) return at.toLocaleString(preset);
