@@ -60,7 +60,9 @@ export function renderPost(template: PostTemplate, article: Article): RenderedPo
     return text || undefined;
   };
   const content = field('content');
-  const title = field('title');
+  // Today's post keeps its title key even when empty (an article with no title): the post's digest
+  // is the one earlier releases stored, so no delivered post is edited for nothing.
+  const title = template.title === undefined ? (renderText(DEFAULT_TEMPLATE.title, ctx, true) ?? undefined) : field('title');
   const description = field('description');
   return {
     ...(content !== undefined ? { content } : {}),
