@@ -112,4 +112,10 @@ describe('GIVEN OPML files with mistakes', () => {
     // Refused before the database was opened: none was made.
     expect((await cli('feed', 'list', '--json')).stderr).toMatch(/^paperboy: no database at /);
   });
+
+  it('THEN a `>` inside an attribute value (titles such as "A -> B") is text, not the end of a tag: 40 of them nest nothing', () => {
+    const outlines = Array.from({ length: 40 }, (_, i) => `<outline text='A -> B ${i}' title="C > D" xmlUrl="https://e.example/${i}"/>`).join('\n');
+    const read = readOpml(`<?xml version="1.0"?>\n<opml version="2.0"><head><title>t</title></head><body>\n${outlines}\n</body></opml>`, 'arrows.opml');
+    expect(read.map((o) => o.text)).toEqual(Array.from({ length: 40 }, (_, i) => `A -> B ${i}`));
+  });
 });

@@ -34,6 +34,22 @@ export interface OpmlImport {
 type Outline = NonNullable<NonNullable<ReturnType<typeof parseOpml>['body']>['outlines']>[number];
 
 /**
+ * The `>` that ends the tag starting before `from`, or -1: a `>` inside a quoted attribute value
+ * (`text="A -> B"`) does not. Each character is looked at once (a quoted value is skipped whole).
+ */
+function tagEnd(text: string, from: number): number {
+  for (let i = from; i < text.length; i++) {
+    const c = text[i];
+    if (c === '>') return i;
+    if (c === '"' || c === "'") {
+      i = text.indexOf(c, i + 1);
+      if (i < 0) return -1;
+    }
+  }
+  return -1;
+}
+
+/**
  * How deep the document's elements nest, in one pass that never reads a character twice: each tag,
  * comment, CDATA section or processing instruction is skipped whole to its end. Run on a document
  * the validator accepted, so a tag holds no `<`.
@@ -44,7 +60,7 @@ function nesting(text: string): number {
   let at = text.indexOf('<');
   while (at >= 0) {
     const close = text.startsWith('<!--', at) ? '-->' : text.startsWith('<![CDATA[', at) ? ']]>' : '>';
-    const end = text.indexOf(close, at + 1);
+    const end = close === '>' ? tagEnd(text, at + 1) : text.indexOf(close, at + 1);
     if (end < 0) break;
     const next = text[at + 1];
     if (next === '/') depth--;
