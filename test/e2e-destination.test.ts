@@ -4,14 +4,18 @@
  * subscription's channel in its own server (settings can only check that it looks like an id, and
  * the bot is in other servers too): a thread of another channel, of another server, or a channel that
  * is no thread gets nothing, and the subscription pauses saying why; the channel is looked up once a
- * run. Mention rules read relative dates from the run's clock.
+ * run. Mention rules read relative dates from the run's clock, which a delivery run passes on.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDeliveryEngine } from '../src/app/delivery/engine.ts';
 import type { Target } from '../src/app/delivery/engine-types.ts';
 import { openBotState } from '../src/adapters/store/state.ts';
 import { createLogger } from '../src/core/log.ts';
+import { DeliveryRunner } from '../src/app/delivery/run.ts';
+import { Subscriptions } from '../src/app/delivery/subscriptions.ts';
 import { article } from './helpers/articles.ts';
+import { capturedLogger } from './helpers/log.ts';
+import { subscriptionToAll } from './helpers/subscribed.ts';
 import { type EngineHarness, startEngine } from './helpers/delivery.ts';
 
 let e: EngineHarness;
@@ -105,5 +109,20 @@ describe('GIVEN a mention rule with a relative date (published in the last day)'
       [fresh.title, [role], { parse: [], roles: [role], users: [] }],
       [stale.title, [], { parse: [] }],
     ]);
+  });
+
+  it('THEN a delivery run passes its clock on: a run at noon on the day of publication pings', async () => {
+    const role = e.fake.createRole(e.guildId, { name: 'today', mentionable: true }).id;
+    const { log } = capturedLogger('warn');
+    const state = openBotState(e.store.db);
+    const subs = new Subscriptions(state.subscriptions);
+    const runner = new DeliveryRunner({ store: e.store, subscriptions: subs, engine: e.engine, log, now: () => new Date('2026-11-10T12:00:00Z') });
+    const a = { ...story('Harbour dues halved'), publishedAt: '2026-11-10T06:00:00.000Z' };
+    await e.store.upsert(a);
+    const t = e.target();
+    const sub = await subscriptionToAll(e.store, t, '2026-11-10T11:00:00.000Z');
+    await subs.put({ ...sub, options: { mentions: [{ kind: 'role', id: role, filter: 'published > 1d' }] } });
+    await runner.run({ guildId: t.guildId });
+    expect(e.fake.messages(t.channelId).map((m) => [m.embeds[0]?.title, m.mention_roles])).toEqual([[a.title, [role]]]);
   });
 });

@@ -115,7 +115,8 @@ async function runOne(deps: RunDeps, sub: Subscription, dryRun: boolean, claim: 
         due.articles.filter((a) => !changedOrCarried.has(a.id)).map((a) => a.id),
       )
     : new Map();
-  const report = await deps.engine.deliver(sub, due.articles, { signal });
+  // The clock the filter and the due articles were judged by: a mention or tag rule reads relative dates from it too.
+  const report = await deps.engine.deliver(sub, due.articles, { signal, now: () => new Date(started) });
   // Before the lease check: what was delivered is delivered, and the next holder sees nothing new to follow.
   await followDelivered(deps.discussions, sub, due.articles, report, deps.log, now);
   const created = report.results.reduce((n, r) => n + r.created, 0);
