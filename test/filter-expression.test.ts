@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { parseFeed } from '../src/adapters/feeds/parse.ts';
 import { parseSource } from '../src/adapters/sources/parse.ts';
 import type { Article } from '../src/core/model.ts';
-import { FILTER_BODY_CHARS } from '../src/app/delivery/filter.ts';
+import { FILTER_BODY_CHARS } from '../src/app/filters/texts.ts';
 import { type CompiledFilter, compileExpression, explain } from '../src/app/filters/expression.ts';
 import { article, comment } from './helpers/articles.ts';
 

@@ -1,11 +1,14 @@
 /**
  * A subscription's keyword filter: plain words, or a regular expression written `/pattern/flags`.
- * Patterns run on RE2 (see user-pattern.ts), so matching is linear in the text; and a filter reads
+ * Patterns run on RE2 (see ../filters/user-pattern.ts), so matching is linear in the text; and a filter reads
  * at most the start of an article, so its cost per article is bounded whatever the article holds.
  */
 import type { Article } from '../../core/model.ts';
 import { findPhrase, fold, wordsOf } from '../filters/fold.ts';
-import { compileUserPattern, PatternError } from './user-pattern.ts';
+import { filterTexts } from '../filters/texts.ts';
+import { compileUserPattern, PatternError } from '../filters/user-pattern.ts';
+
+export { FILTER_BODY_CHARS, FILTER_TITLE_CHARS } from '../filters/texts.ts';
 
 export type Filter = (article: Pick<Article, 'title' | 'body'>) => boolean;
 
@@ -14,43 +17,6 @@ export class FilterError extends Error {
 }
 
 const REGEX = /^\/(.+)\/([a-z]*)$/su;
-
-/** How much of a title a filter reads. */
-export const FILTER_TITLE_CHARS = 1_000;
-/** How much of a body a filter reads, over all its paragraphs: about 3,000 words, a long article. */
-export const FILTER_BODY_CHARS = 20_000;
-
-/**
- * The whitespace JavaScript's `\s` knows and RE2's does not (RE2's is ASCII: tab, newline, form feed,
- * carriage return, space). News text is full of no-break and thin spaces; a pattern's `\s` must
- * match them. One character at a time, so no quantifier: linear in the text.
- */
-const NON_ASCII_SPACE = /[\v\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/gu;
-
-/** A space as RE2 knows one; the line and paragraph separators become line breaks, as `.` and `^` treat them in JavaScript. */
-function asciiSpace(c: string): string {
-  return c === '\u2028' || c === '\u2029' ? '\n' : ' ';
-}
-
-/** `text` with the spaces RE2 does not know made ASCII ones (filter expressions read other fields too). */
-export function asciiSpaces(text: string): string {
-  return text.replace(NON_ASCII_SPACE, asciiSpace);
-}
-
-/**
- * The title and the paragraphs a filter reads, cut at the caps above, with their spaces made ASCII.
- * The filter language (src/app/filters) reads the same, so both filters see the same start of an article.
- */
-export function filterTexts(article: Pick<Article, 'title' | 'body'>): string[] {
-  const texts = [article.title.slice(0, FILTER_TITLE_CHARS)];
-  let left = FILTER_BODY_CHARS;
-  for (const paragraph of article.body) {
-    if (left <= 0) break;
-    texts.push(paragraph.text.slice(0, left));
-    left -= paragraph.text.length;
-  }
-  return texts.map(asciiSpaces);
-}
 
 function patternFilter(pattern: string, flags: string): Filter {
   try {

@@ -6,7 +6,7 @@
  * and in steps × characters read per article, which sets how much of the article they read.
  * `npx tsx bench/filter-worst.ts` prints the worst case measured under these caps.
  */
-import { FILTER_BODY_CHARS, FILTER_TITLE_CHARS } from '../delivery/filter.ts';
+import { FILTER_BODY_CHARS, FILTER_TITLE_CHARS } from './texts.ts';
 import { FilterSyntaxError } from './errors.ts';
 import type { Node, TestNode } from './parse.ts';
 

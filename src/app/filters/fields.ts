@@ -1,6 +1,6 @@
 /**
  * The fields a filter reads, and what each reads of an article. Text is read as today's keyword
- * filter reads it (filterTexts in ../delivery/filter.ts): the start of the title and of the body
+ * filter reads it (filterTexts in texts.ts): the start of the title and of the body
  * only, so a filter's cost per article is bounded whatever the article holds.
  */
 import { DateTime } from 'luxon';
@@ -8,7 +8,7 @@ import type { Article } from '../../core/model.ts';
 import { summarize } from '../../core/text/summarize.ts';
 import { SUMMARY_SENTENCES } from '../templates/placeholders.ts';
 import { editDistance } from './distance.ts';
-import { FILTER_TITLE_CHARS, asciiSpaces, filterTexts } from '../delivery/filter.ts';
+import { FILTER_TITLE_CHARS, asciiSpaces, filterTexts } from './texts.ts';
 
 export type TextFieldName = 'title' | 'body' | 'summary' | 'text' | 'author' | 'source' | 'category' | 'url' | 'language';
 export type FieldName = TextFieldName | 'comments' | 'published';

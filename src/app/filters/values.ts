@@ -4,7 +4,7 @@
  */
 import { DateTime } from 'luxon';
 import type { RE2JS } from 're2js';
-import { PatternError, compileUserPattern, programSize } from '../delivery/user-pattern.ts';
+import { PatternError, compileUserPattern, programSize } from './user-pattern.ts';
 import { FilterSyntaxError } from './errors.ts';
 import type { FieldName } from './fields.ts';
 import { fold, foldWhole, wordsOf } from './fold.ts';
