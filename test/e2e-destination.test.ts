@@ -6,6 +6,7 @@
  * is no thread gets nothing, and the subscription pauses saying why; the channel is looked up once a
  * run. Mention rules read relative dates from the run's clock, which a delivery run passes on.
  */
+import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDeliveryEngine } from '../src/app/delivery/engine.ts';
 import type { Target } from '../src/app/delivery/engine-types.ts';
@@ -65,6 +66,19 @@ describe('GIVEN a subscription whose thread setting names a thread that is not i
     expect(e.fake.messages(thread)).toEqual([]);
     // Stopped before anything was made for it: no webhook either.
     expect(e.fake.webhooks(t.channelId)).toEqual([]);
+  });
+
+  it('THEN with a thread the bot cannot see, nothing is posted and the subscription pauses, naming the thread', async () => {
+    const t = e.target();
+    const other = e.fake.createGuild({ name: 'A closed server' });
+    const channel = e.fake.createChannel(other.id, { name: 'staff', type: 'text' });
+    const thread = await threadIn(channel.id, 'Staff only');
+    e.fake.setBotPermissions(channel.id, 0n, PermissionFlagsBits.ViewChannel);
+    const report = await e.engine.deliver({ ...t, options: { threadId: thread } }, [story('Quay extended')]);
+    expect(report.pause?.reason).toMatch(
+      new RegExp(`^the bot cannot see the thread ${thread} this subscription posts into \\(.+\\); set thread: in /subscriptions edit`),
+    );
+    expect(e.fake.messages(thread)).toEqual([]);
   });
 
   it('THEN with the id of a channel that is no thread, nothing is posted and the subscription pauses', async () => {

@@ -11,7 +11,7 @@ import type { MessageView } from '../../core/view.ts';
 import { compileExpression } from '../filters/expression.ts';
 import { errorMessage } from '../../core/errors.ts';
 import type { Target } from './engine-types.ts';
-import type { Identity, Poster } from './poster.ts';
+import { type Identity, type Poster, TargetGone } from './poster.ts';
 import type { ArticlePlan } from './messages.ts';
 
 /** Tags Discord takes on one forum post. */
@@ -100,12 +100,21 @@ export function destinationOf(t: Target, log: Logger, now: () => Date = () => ne
  * of the subscription's channel, in its server, or the subscription pauses saying so (settings can
  * check only that it looks like an id, and the bot may be in other servers); tag rules naming tags
  * the forum no longer has are left out, with a warning naming them, rather than every post being
- * refused for them. Throws what the poster throws: a thread or channel Discord does not know.
+ * refused for them. Throws what the poster throws otherwise: a thread or channel Discord does not
+ * know (NotInDiscord, which judgeFailure reads), or no answer.
  */
 export async function checkedDestination(poster: Pick<Poster, 'channel'>, t: Target, dest: Destination, log: Logger): Promise<Destination | { pause: string }> {
   const threadId = dest.sharedThread;
   if (threadId !== null) {
-    const c = await poster.channel(threadId);
+    const fix = 'set thread: in /subscriptions edit to a thread of this channel, or clear it with thread:-';
+    let c;
+    try {
+      c = await poster.channel(threadId);
+    } catch (error) {
+      // Said of the thread, not left to read as the subscription's channel (a thread of a server the bot cannot see, say).
+      if (error instanceof TargetGone) return { pause: `the bot cannot see the thread ${threadId} this subscription posts into (${error.message}); ${fix}` };
+      throw error;
+    }
     const problem = !c.thread
       ? 'is not a thread'
       : c.guildId !== t.guildId
@@ -115,7 +124,7 @@ export async function checkedDestination(poster: Pick<Poster, 'channel'>, t: Tar
           : null;
     if (problem !== null)
       return {
-        pause: `the thread ${threadId} this subscription posts into ${problem}, not of channel ${t.channelId}; set thread: in /subscriptions edit to a thread of this channel, or clear it with thread:-`,
+        pause: `the thread ${threadId} this subscription posts into ${problem}, not of channel ${t.channelId}; ${fix}`,
       };
   }
   if (t.kind === 'forum' && (t.options?.tags ?? []).length > 0) {
