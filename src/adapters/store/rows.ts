@@ -1,6 +1,11 @@
 /** Rows ⇄ the Article model: the one place that knows how an Article is laid out in tables. */
+import { z } from 'zod';
 import type { Article, Block, Comment, CommentQuote } from '../../core/model.ts';
-import { bodyText, commentText } from '../../core/model.ts';
+import { MAX_CATEGORIES, MAX_CATEGORY_CHARS, bodyText, commentText } from '../../core/model.ts';
+import { jsonColumn, validRow } from './state-schemas.ts';
+
+/** The categories column as the model takes it: a filter reads each one, so a damaged row is named, not read as anything. */
+const CATEGORIES = z.array(z.string().min(1).max(MAX_CATEGORY_CHARS)).max(MAX_CATEGORIES);
 
 export interface ArticleRow {
   rowid: number;
@@ -113,6 +118,11 @@ export function toArticle(r: ArticleRow, comments: readonly CommentRow[]): Artic
     commentsUrl: r.comments_url,
     ingestedAt: r.ingested_at,
     // Only what the source said: an article stored without categories reads back without them.
-    ...(r.categories !== null && { categories: JSON.parse(r.categories) as string[] }),
+    ...(r.categories !== null && { categories: categoriesOf(r.categories, r.id) }),
   };
+}
+
+/** The categories column read back; an InvalidStateRow naming the article when it is not a list of categories. */
+function categoriesOf(text: string, id: string): string[] {
+  return validRow(CATEGORIES, jsonColumn(text, 'articles', id, 'categories'), 'articles', id);
 }
