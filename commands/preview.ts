@@ -20,9 +20,9 @@ export default slashCommand({
   defer: true,
   ephemeral: true,
   run: async ({ channel, count }, ctx) => {
-    const { subscriptions, progress, guildId } = requireAdmin(ctx);
+    const { subscriptions, progress, poster, guildId } = requireAdmin(ctx);
     const sub = await subscriptions.get(guildId, channel.id);
     if (!sub) throw new UserError('not-found', `<#${channel.id}> has no subscription. Add one with /subscribe.`);
-    return previewView(await previewSubscription({ store: ctx.store, progress, now: ctx.now() }, sub, count));
+    return previewView(await previewSubscription({ store: ctx.store, progress, now: ctx.now(), poster }, sub, count));
   },
 });

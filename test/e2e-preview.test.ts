@@ -171,6 +171,8 @@ describe('GIVEN a forum subscription with a role mention, tag rules and a webhoo
         { kind: 'role' as const, id: other, filter: 'title contains "ferry"' },
       ],
       tags: [
+        // A tag since removed from the forum: the run leaves it out, and so does the preview.
+        { tagId: '899999999999999999', filter: null },
         { tagId: tags.Harbour ?? '', filter: null },
         { tagId: tags.Ferries ?? '', filter: 'title contains "ferry"' },
         { tagId: tags.Weather ?? '', filter: 'title contains "news"' },
@@ -211,6 +213,21 @@ describe('GIVEN a forum subscription with a role mention, tag rules and a webhoo
     expect(fake.sentWith(starter?.id ?? '')?.allowedMentions).toEqual({ parse: [], roles: [role], users: [] });
     expect(starter?.content).toBe(reply.content.slice("The post's message text:\n".length) || `<@&${role}>`);
     expect(starter?.embeds[0]).toEqual(reply.embeds[1]);
+  });
+
+  it('THEN with a shared thread that is not one of the channel’s, /preview says the run pauses instead, and the run does so with those words', async () => {
+    const desk = fake.createChannel(guildId, { name: 'desk-two' }).id;
+    const elsewhere = fake.createChannel(guildId, { name: 'elsewhere' }).id;
+    await as('subscribe', { channel: desk, backfill: 'all' }).reply();
+    await subs.upsert({ guildId, channelId: desk }, (s) => s && { ...s, options: { threadId: elsewhere } });
+    const reply = await as('preview', { channel: desk }).reply(20_000);
+    const line = (reply.embeds[0]?.description ?? '').split('\n').find((l) => l.startsWith('But the next run pauses'));
+    expect(line).toBe(
+      `But the next run pauses this subscription instead of posting: the thread ${elsewhere} this subscription posts into is not a thread, not of channel ${desk}; set thread: in /subscriptions edit to a thread of this channel, or clear it with thread:-.`,
+    );
+    await as('deliver').reply(30_000);
+    expect(`But the next run pauses this subscription instead of posting: ${(await subs.get(guildId, desk))?.paused?.reason}.`).toBe(line);
+    expect(fake.messages(desk)).toEqual([]);
   });
 });
 

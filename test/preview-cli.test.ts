@@ -74,7 +74,14 @@ describe('GIVEN a subscription to one source with a filter and a max age', () =>
     expect(p.next?.post.embeds?.[0]?.title).toBe('Harbour berth opens');
     // Who the post pings, as the engine would send it: on the post (`ping`) and in where it goes.
     expect(p.next?.post.ping).toEqual({ roles: ['844444444444444444'], users: [] });
-    expect(p.next?.destination).toEqual({ ping: { roles: ['844444444444444444'], users: [] }, tags: null, webhookName: null, sharedThread: null });
+    expect(p.next?.destination).toEqual({
+      ping: { roles: ['844444444444444444'], users: [] },
+      tags: null,
+      webhookName: null,
+      sharedThread: null,
+      pause: null,
+      unchecked: null,
+    });
   });
 
   it('THEN the text output says the same in words, and --count takes the latest N', async () => {

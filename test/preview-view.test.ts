@@ -21,7 +21,7 @@ const embedChars = (e: {
 describe('GIVEN 25 articles blocked for long reasons and the seed article as the next post', () => {
   const sample = sampleArticle();
   const post = articleViews(sample).post;
-  const nowhere: PreviewDestination = { ping: null, tags: null, webhookName: null, sharedThread: null };
+  const nowhere: PreviewDestination = { ping: null, tags: null, webhookName: null, sharedThread: null, pause: null, unchecked: null };
   const items: PreviewItem[] = Array.from({ length: 25 }, (_, i) => ({
     id: `id${i}`,
     title: `${sample.title} (${i})`,
@@ -67,6 +67,8 @@ describe('GIVEN a next post that pings a role and a user, gets two forum tags an
     tags: ['866666666666666666', '877777777777777777'],
     webhookName: 'Harbour *Desk*',
     sharedThread: null,
+    pause: null,
+    unchecked: null,
   };
   const base = articleViews(sample).post;
   const post = { ...base, content: 'Fresh from the harbour', ping: destination.ping! };
@@ -93,7 +95,10 @@ describe('GIVEN a next post that pings a role and a user, gets two forum tags an
 
   it('THEN a forum whose tag rules all fail, a shared thread and many pings each read plainly', () => {
     const many = Array.from({ length: 14 }, (_, i) => `8${String(i).padStart(17, '0')}`);
-    const lines = destinationLines({ ping: { roles: many, users: [] }, tags: [], webhookName: null, sharedThread: '899999999999999999' }, DISCORD_MENTIONS);
+    const lines = destinationLines(
+      { ping: { roles: many, users: [] }, tags: [], webhookName: null, sharedThread: '899999999999999999', pause: null, unchecked: null },
+      DISCORD_MENTIONS,
+    );
     expect(lines).toEqual([
       `Would ping ${many
         .slice(0, 10)
@@ -102,7 +107,13 @@ describe('GIVEN a next post that pings a role and a user, gets two forum tags an
       'Forum tags it would get: none (no tag rule passes).',
       'Posted in the existing thread <#899999999999999999>, with no thread of its own.',
     ]);
-    expect(destinationLines({ ping: { roles: ['not-an-id'], users: [] }, tags: null, webhookName: null, sharedThread: null })).toEqual(['Would ping no one.']);
+    expect(
+      destinationLines({ ping: { roles: ['not-an-id'], users: [] }, tags: null, webhookName: null, sharedThread: null, pause: null, unchecked: null }),
+    ).toEqual(['Would ping no one.']);
+    expect(destinationLines({ ...destination, ping: null, pause: 'the thread 8 is not a thread', unchecked: 'HTTP 503' }).slice(3)).toEqual([
+      'But the next run pauses this subscription instead of posting: the thread 8 is not a thread.',
+      'Discord could not be asked about the forum’s tags or the thread (HTTP 503): shown as the settings say.',
+    ]);
     expect(destinationLines({ ...destination, tags: null })).toEqual([
       `Would ping @role ${role}, @user ${user} (this preview pings no one).`,
       'Posted through the channel’s webhook as “Harbour *Desk*”.',

@@ -12,10 +12,11 @@ import type { Article } from '../../core/model.ts';
 import { createLogger } from '../../core/log.ts';
 import type { Subscription } from '../../core/state.ts';
 import type { MessageView } from '../../core/view.ts';
-import { destinationOf, planFor } from './destination.ts';
+import { checkedDestination, type Destination, destinationOf, planFor } from './destination.ts';
 import { MAX_NEW_PER_RUN, MAX_SCANNED_PER_RUN, type Look, type Retried, retriedAt, scanNew, storedFrom } from './due.ts';
 import { FilterError } from './filter.ts';
 import { planArticle } from './messages.ts';
+import type { Poster } from './poster.ts';
 import { setAsideOf, unfinishedOf } from './subscriptions.ts';
 import { appearedAt, passedOver, type Rules, rulesOf, snowflakeTime, type Verdict, verdictOf } from './verdict.ts';
 
@@ -54,6 +55,10 @@ export interface PreviewDestination {
   readonly webhookName: string | null;
   /** The existing thread it goes into (no thread of its own); null otherwise. */
   readonly sharedThread: string | null;
+  /** Why the next run pauses the subscription instead of posting (its thread is not one of the channel's, say); null when it posts. */
+  readonly pause: string | null;
+  /** Why Discord could not be asked what only it knows (the forum's tags, the thread); null when it was, or no poster was given (the CLI). */
+  readonly unchecked: string | null;
 }
 
 export interface Preview {
@@ -82,6 +87,12 @@ export interface PreviewDeps {
   readonly store: Store;
   readonly progress: Pick<DeliveryProgressRepository, 'get'>;
   readonly now: Date;
+  /**
+   * Asks Discord what a run checks before posting (checkedDestination: the shared thread is the
+   * channel's, the forum still has the rules' tags). Absent (the CLI, with no Discord), the
+   * destination is the subscription's settings as they are.
+   */
+  readonly poster?: Pick<Poster, 'channel'>;
 }
 
 /** A mention or tag rule whose filter no longer compiles applies to nothing; the runs log that, the preview need not. */
@@ -223,7 +234,7 @@ async function nextPost(
   const sampleIndex = items.findIndex((i) => !['filtered', 'too-old'].includes(i.verdict.kind));
   const article = first ?? listed[sampleIndex]?.article;
   if (!article) return null;
-  const dest = destinationOf(sub, quiet);
+  const { dest, pause, unchecked } = await destinationAt(sub, deps);
   const plan = planFor(planArticle(article, NO_DIGEST, sub.options), article, dest);
   const tagRules = sub.kind === 'forum' && (sub.options?.tags ?? []).length > 0;
   return {
@@ -237,6 +248,20 @@ async function nextPost(
       tags: tagRules ? dest.tags(article) : null,
       webhookName: dest.identity?.name ?? null,
       sharedThread: dest.sharedThread,
+      pause,
+      unchecked,
     },
   };
+}
+
+/** The destination as the next run posts to it: its rules read at the preview's clock, then checked with Discord as the engine checks it. */
+async function destinationAt(sub: Subscription, deps: PreviewDeps): Promise<{ dest: Destination; pause: string | null; unchecked: string | null }> {
+  const dest = destinationOf(sub, quiet, () => deps.now);
+  if (!deps.poster) return { dest, pause: null, unchecked: null };
+  try {
+    const checked = await checkedDestination(deps.poster, sub, dest, quiet);
+    return 'pause' in checked ? { dest, pause: checked.pause, unchecked: null } : { dest: checked, pause: null, unchecked: null };
+  } catch (error) {
+    return { dest, pause: null, unchecked: errorMessage(error) };
+  }
 }

@@ -69,6 +69,8 @@ const SNOWFLAKE = /^\d{17,20}$/;
 const PINGS_SHOWN = 10;
 /** A webhook name shows as Discord takes it: 80 characters at most. */
 const WEBHOOK_NAME_SHOWN = 80;
+/** Why the run would pause, or why Discord could not be asked, is cut here. */
+const REASON_SHOWN = 300;
 
 /** Who a post pings, each once, as `mention` writes them ("" for no one): the renderer's order, roles then users. */
 function pingsOf(ping: PreviewDestination['ping'], mention: Mentions): string[] {
@@ -90,6 +92,9 @@ export function destinationLines(d: PreviewDestination, mention: Mentions = PLAI
   if (d.webhookName !== null) lines.push(`Posted through the channel’s webhook as “${text(truncate(d.webhookName, WEBHOOK_NAME_SHOWN, '…').text)}”.`);
   if (d.sharedThread !== null)
     lines.push(`Posted in the existing thread ${mention === DISCORD_MENTIONS ? `<#${d.sharedThread}>` : d.sharedThread}, with no thread of its own.`);
+  const reason = (r: string): string => text(truncate(r, REASON_SHOWN, '…').text);
+  if (d.pause !== null) lines.push(`But the next run pauses this subscription instead of posting: ${reason(d.pause)}.`);
+  if (d.unchecked !== null) lines.push(`Discord could not be asked about the forum’s tags or the thread (${reason(d.unchecked)}): shown as the settings say.`);
   return lines;
 }
 
