@@ -6,6 +6,8 @@
  */
 import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openBotState } from '../src/adapters/store/state.ts';
+import { Subscriptions } from '../src/app/delivery/subscriptions.ts';
 import { article } from './helpers/articles.ts';
 import { type Harness, startHarness } from './helpers/bot.ts';
 
@@ -109,5 +111,23 @@ describe('GIVEN an admin setting a filter and settings', () => {
     const ok = await as('subscriptions', { edit: forumId, tags: `${ROLE} if title contains "ferry"` }).reply();
     expect(ok.content).toContain(`• tags: ${ROLE} if \`title contains "ferry"\``);
     expect(h.fake.violations).toEqual([]);
+  });
+});
+
+describe('GIVEN a subscription a run paused because its stored filter is no longer accepted', () => {
+  it('THEN /subscriptions edit: with a good filter resumes it and says so, and the next run posts again', async () => {
+    const desk = h.fake.createChannel(h.guildId, { name: 'desk' }).id;
+    await as('subscribe', { channel: desk, backfill: 'all' }).reply();
+    const subs = new Subscriptions(openBotState(h.store.db).subscriptions);
+    // A filter stored before a check it now fails: the run pauses the subscription with its reason.
+    await subs.upsert({ guildId: h.guildId, channelId: desk }, (s) => s && { ...s, options: { filter: 'title matches /(?=x)/' } });
+    await as('deliver').reply(30_000);
+    expect((await subs.get(h.guildId, desk))?.paused?.reason).toMatch(/^filter no longer accepted: /);
+    const fixed = await as('subscriptions', { edit: desk, filter: 'title contains "markets"' }).reply();
+    expect(fixed.content).toContain(`Updated <#${desk}>: filter changed.`);
+    expect(fixed.content).toContain('▶ Delivery resumes: it was paused because its filter was no longer accepted, and the filter is accepted now.');
+    expect((await subs.get(h.guildId, desk))?.paused).toBeNull();
+    await as('deliver').reply(30_000);
+    expect(h.fake.messages(desk).map((m) => m.embeds[0]?.title)).toEqual(['Markets open higher']);
   });
 });
