@@ -164,11 +164,12 @@ export function webhookPoster(
         );
         return true;
       } catch (error) {
-        if (error instanceof DiscordAPIError && error.code === RESTJSONErrorCodes.UnknownWebhook) {
-          forget(hook);
-          return false;
-        }
-        throw stale(channelId, error) ?? error;
+        const gone = stale(channelId, error);
+        if (gone === null) throw error;
+        // Deleted: no webhook can edit its messages. Reset: read again with its new token on the next try.
+        forget(hook);
+        if (error instanceof DiscordAPIError && error.code === RESTJSONErrorCodes.UnknownWebhook) return false;
+        throw gone;
       }
     },
   };
