@@ -6,7 +6,8 @@
  *   BENCH_SHARED     size at which the library and MiniSearch are compared (default 20000)
  *   BENCH_PARTS      which parts to run, comma-separated: text, minisearch, library, bot, delivery, sources (feeds, inbox, a 150 MB inbox file), playground,
  *                    backends (SQLite and PostgreSQL side by side at BENCH_ARTICLES), discussions (importing a saved 1,500-comment Reddit thread, then delivering it as a tree: time to first post), delivery-processes (1 and 3 `paperboy worker`
- *                    processes over one PostgreSQL through one `paperboy rest-proxy`, 30 channels of the local Discord) (default all;
+ *                    processes over one PostgreSQL through one `paperboy rest-proxy`, 30 channels of the local Discord), filters (the
+ *                    slowest filter the caps allow, on one 20,000-character article) (default all;
  *                    bot measures against the database the large library run keeps, so it runs that too)
  *   PAPERBOY_BENCH_POSTGRES  the PostgreSQL server's maintenance database for backends (default postgres://postgres@127.0.0.1:5432/);
  *                    backends and delivery-processes make pb_bench_* databases there and drop them
@@ -32,7 +33,7 @@ function child(script: string, args: string[]): Record<string, number> {
 }
 
 const parts = new Set(
-  (process.env.BENCH_PARTS ?? 'text,minisearch,library,bot,delivery,sources,playground,backends,discussions,delivery-processes')
+  (process.env.BENCH_PARTS ?? 'text,minisearch,library,bot,delivery,sources,playground,backends,discussions,delivery-processes,filters')
     .split(',')
     .map((p) => p.trim()),
 );
@@ -59,6 +60,7 @@ const backends: Record<string, number> = parts.has('backends') ? child('backends
 // Importing a saved 1,500-comment thread, then delivering it as a tree of replies through the local Discord.
 const discussions: Record<string, number> = parts.has('discussions') ? { ...child('discussions.ts', []), ...child('discussion-delivery.ts', []) } : {};
 const processes: Record<string, number> = parts.has('delivery-processes') ? child('delivery-processes.ts', []) : {};
+const filters: Record<string, number> = parts.has('filters') ? child('filter-worst.ts', []) : {};
 
 const figures = {
   articles,
@@ -81,6 +83,7 @@ const figures = {
   ...backends,
   ...discussions,
   ...processes,
+  ...filters,
 };
 // A target whose part did not run (BENCH_PARTS) is null, neither met nor missed.
 const atMost = (value: number | undefined, target: number): boolean | null => (value === undefined || Number.isNaN(value) ? null : value <= target);
@@ -92,6 +95,8 @@ const targets = {
   peak_rss_mb: atMost(figures.peak_rss_mb, 300),
   speedup_vs_minisearch_p50: atLeast(figures.speedup_vs_minisearch_p50, 5),
   summarize_10k_words_ms: atMost(text.summarize_10k_words_ms, 20),
+  // One filter built to be slow, on one article: it runs on the thread that answers Discord.
+  filter_worst_article_ms: atMost(filters.filter_worst_article_ms, 20),
   summarize_100k_words_ms: atMost(text.summarize_100k_words_ms, 500),
   search_reply_p99_ms: atMost(bot.search_reply_p99_ms, 100),
   summarize_reply_p99_ms: atMost(bot.summarize_reply_p99_ms, 100),
