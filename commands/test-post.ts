@@ -4,7 +4,7 @@
  * progress, no tally, no thread followed; the next run posts the article as usual when it is due.
  */
 import { randomUUID } from 'node:crypto';
-import { destinationOf } from '../src/app/delivery/destination.ts';
+import { checkedDestination, destinationOf } from '../src/app/delivery/destination.ts';
 import { planArticle } from '../src/app/delivery/messages.ts';
 import type { WebhookPlace } from '../src/app/delivery/poster.ts';
 import { countersOf, rulesOf, verdictOf } from '../src/app/delivery/verdict.ts';
@@ -48,7 +48,7 @@ async function runVerdict(delivery: DeliveryContext, sub: Subscription, article:
 }
 
 /** Posts it where and as the subscription posts (its webhook, forum tags, shared thread), pinging no one. Returns the message's link. */
-async function post(delivery: DeliveryContext, sub: Subscription, article: Article): Promise<string> {
+async function post(delivery: DeliveryContext, sub: Subscription, article: Article, now: Date): Promise<string> {
   let plan;
   try {
     plan = planArticle(article, delivery.poster, sub.options);
@@ -57,7 +57,15 @@ async function post(delivery: DeliveryContext, sub: Subscription, article: Artic
   }
   const view = marked(plan.post);
   const { poster } = delivery;
-  const dest = destinationOf(sub, quiet);
+  // Checked as a run checks it before posting: a shared thread of another channel or server is refused, tags the forum lacks are left out.
+  const dest = await checkedDestination(
+    poster,
+    sub,
+    destinationOf(sub, quiet, () => now),
+    quiet,
+  );
+  if ('pause' in dest)
+    throw new UserError('bad-input', `No test post: a delivery run would pause <#${sub.channelId}> instead of posting: ${escape(dest.pause)}.`);
   const { identity, sharedThread } = dest;
   const base = `https://discord.com/channels/${sub.guildId}`;
   try {
@@ -95,7 +103,7 @@ export default slashCommand({
     if (!sub) throw new UserError('not-found', `<#${channel.id}> has no subscription. Add one with /subscribe.`);
     const article = await requireArticle(ctx.store, ref);
     const verdict = await runVerdict(delivery, sub, article, ctx.now());
-    const link = await post(delivery, sub, article);
+    const link = await post(delivery, sub, article, ctx.now());
     const title = escape(truncate(article.title, TITLE_SHOWN, '…').text);
     const lines = [`Test post of “${title}” in <#${sub.channelId}>: [message](${link}). Nothing was recorded.`];
     const otherSource = sub.source !== null && article.source?.toLowerCase() !== sub.source.toLowerCase();

@@ -293,6 +293,29 @@ describe('GIVEN /test-post', () => {
     expect(await state.progress.get(desk, harbour(1).id)).toBeNull();
   });
 
+  it('THEN with a shared thread of another server it posts nothing and says the run would pause instead', async () => {
+    const desk = fake.createChannel(guildId, { name: 'desk-three' }).id;
+    await as('subscribe', { channel: desk, backfill: 'none' }).reply();
+    const other = fake.createGuild({ name: 'Another server' }).id;
+    const theirs = fake.createChannel(other, { name: 'theirs' }).id;
+    // Made by the bot (it is in that server too), as Discord's REST makes one: a thread with no starter message.
+    const made = await fetch(`${fake.apiUrl}/v10/channels/${theirs}/threads`, {
+      method: 'POST',
+      headers: { authorization: `Bot ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Their thread', type: 11 }),
+    });
+    const thread = ((await made.json()) as { id: string }).id;
+    await subs.upsert({ guildId, channelId: desk }, (s) => s && { ...s, options: { threadId: thread } });
+    const reply = await as('test-post', { channel: desk, article: harbour(1).id }).reply(20_000);
+    expect(reply.content).toMatch(
+      new RegExp(
+        `^No test post: a delivery run would pause <#${desk}> instead of posting: the thread ${thread} this subscription posts into is in another server`,
+      ),
+    );
+    expect(fake.messages(thread)).toEqual([]);
+    expect(fake.messages(desk)).toEqual([]);
+  });
+
   it('THEN no message broke a Discord rule', () => {
     expect(fake.violations).toEqual([]);
   });
