@@ -83,10 +83,11 @@ async function chooseScope(
 
 /**
  * Ranks the chosen keys, best first, the first `take`. Ranking reads each row's whole tsvector
- * (an article's, ~7.6 KB, from the TOAST table): most of a common query's time at 100,000
- * articles. The keys are split into ascending parts ranked at once, each on a connection of its
- * own, outside the search's transaction: a row changed in between is ranked as it is now, a row
- * deleted is left out, as a search a moment later would have it.
+ * (an article's, ~7.6 KB, from the TOAST table, mostly not in shared buffers): about a third of
+ * a median query's time (docs/benchmarks.md). The keys are split into ascending parts ranked at
+ * once, each on a connection of its own, so that both cores read vectors, outside the search's
+ * transaction: a row changed in between is ranked as it is now, a row deleted is left out, as a
+ * search a moment later would have it.
  */
 async function rankKeys(pool: Pool, scope: ScopeSql, chosen: Chosen, take: number): Promise<{ ranked: RankedRow[]; total: number }> {
   if ('ranked' in chosen) return chosen;
