@@ -95,6 +95,21 @@ for (const [backend, open] of Object.entries(stateBackends)) {
       expect((await o.state.subscriptions.get(sub))?.tally?.digestThrough).toBe('2026-11-30T08:00:00.000Z');
     });
 
+    it('THEN with a shared thread of another channel, nothing is posted there and the period stays due', async () => {
+      const channelId = e.target().channelId;
+      const elsewhere = e.target().channelId;
+      const starter = await e.poster.send(elsewhere, { content: 'Staff room, every day' }, `staff room ${backend}`);
+      const thread = await e.poster.startThread(elsewhere, starter, 'Staff room');
+      const sub = subscriptionFixture({ guildId: e.guildId, channelId, options: { digest: DIGEST, threadId: thread } });
+      await o.state.subscriptions.put(sub);
+      const d = deps(o.state);
+      await runDigests(d);
+      expect(digests(thread)).toEqual([]);
+      expect(digests(channelId)).toEqual([]);
+      expect(JSON.stringify(d.lines)).toContain(`the thread ${thread} this subscription posts into is a thread of another channel`);
+      expect((await o.state.subscriptions.get(sub))?.tally?.digestThrough).toBeUndefined();
+    });
+
     it('THEN a read-back that stops at its bound says so, and posts', async () => {
       const sub = await subscribe(e.target().channelId);
       const user = e.fake.createUser({ username: 'talker' });

@@ -14,6 +14,7 @@ import type { Subscription } from '../../core/state.ts';
 import type { MessageView } from '../../core/view.ts';
 import type { BotState } from '../../adapters/store/state.ts';
 import { type Poster, readAfter, snowflakeAt } from '../delivery/poster.ts';
+import { checkedDestination, destinationOf as postDestination } from '../delivery/destination.ts';
 import type { DigestPeriod } from './due.ts';
 import { instantOf } from './due.ts';
 import { digestFooter, digestPostName } from './view.ts';
@@ -107,6 +108,11 @@ export async function sendOnce(ctx: SendContext, sub: Subscription, period: Dige
   if (existing !== null) return { how: 'found', messageId: existing };
   // The lease lost while the period was read: the new holder posts it.
   ctx.signal?.throwIfAborted();
+  if (sub.kind !== 'forum' && sub.options?.threadId) {
+    // Checked as a delivery run checks it: a thread of another channel or server gets nothing (the run pauses the subscription).
+    const checked = await checkedDestination(ctx.poster, sub, postDestination(sub, ctx.log, ctx.now), ctx.log);
+    if ('pause' in checked) throw new Error(`digest: not posted: ${checked.pause}`);
+  }
   if (!(await recordAttempt(ctx.state, sub, period, ctx.now().getTime()))) throw new Error('digest: the subscription was removed before its digest was sent');
   const messageId =
     sub.kind === 'forum'
