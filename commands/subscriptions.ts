@@ -25,6 +25,11 @@ import { type CommandContext, slashCommand } from '../src/ui/discord/command.ts'
 import { channel, options, text } from '../src/ui/discord/options.ts';
 import { ADMIN_ONLY, SUBSCRIBABLE, requireAdmin } from './admin.ts';
 
+/** How to resume a paused subscription, unless its reason says it already (a filter pause names /subscriptions edit, since /subscribe keeps the filter). */
+function resumeHint(reason: string): string {
+  return reason.includes('/subscriptions edit') ? '' : ' Fix it, then /subscribe again to resume.';
+}
+
 /** Set-aside articles named in a subscription's entry, at most this many (the count says how many more). */
 const SET_ASIDE_SHOWN = 3;
 /** An article's title in a list is cut here. */
@@ -78,7 +83,7 @@ function describe(s: Subscription): EmbedField {
   ];
   const settings = settingsBrief(s.options, inlineCode);
   if (settings) lines.push(`⚙ ${settings}`);
-  if (s.paused) lines.push(`⏸ **Paused** since ${minute(s.paused.at)}: ${escape(s.paused.reason)}. Fix it, then /subscribe again to resume.`);
+  if (s.paused) lines.push(`⏸ **Paused** since ${minute(s.paused.at)}: ${escape(s.paused.reason)}.${resumeHint(s.paused.reason)}`);
   else if (s.lastError) lines.push(`⚠ Last run stopped part way: ${escape(s.lastError)}. The next run resumes.`);
   lines.push(...postingLines(s), ...setAsideLines(s));
   return { name: `#${s.channelName}`, value: lines.join('\n') };
@@ -123,7 +128,7 @@ async function retryView(subscriptions: Subscriptions, guildId: string, channelI
   const when = cron ? `on the next scheduled run (\`${cron}\`), or now with /deliver` : 'when you run /deliver';
   const titles = list.slice(0, SET_ASIDE_SHOWN).map((e) => `“${escape(truncate(e.title, TITLE_SHOWN, '…').text)}”`);
   const named = `${titles.join(', ')}${list.length > SET_ASIDE_SHOWN ? ` and ${list.length - SET_ASIDE_SHOWN} more` : ''}`;
-  const paused = sub.paused ? ` It is paused (${escape(sub.paused.reason)}): /subscribe it again to resume, or nothing runs.` : '';
+  const paused = sub.paused ? ` It is paused (${escape(sub.paused.reason)}), and nothing runs until it resumes.${resumeHint(sub.paused.reason)}` : '';
   return {
     ephemeral: true,
     content: `${plural(list.length, 'set-aside article')} in <#${channelId}> (${named}) will be tried again ${when}. One refused again stays set aside with the new reason.${paused}`,

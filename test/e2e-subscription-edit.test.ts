@@ -123,6 +123,11 @@ describe('GIVEN a subscription a run paused because its stored filter is no long
     await subs.upsert({ guildId: h.guildId, channelId: desk }, (s) => s && { ...s, options: { filter: 'title matches /(?=x)/' } });
     await as('deliver').reply(30_000);
     expect((await subs.get(h.guildId, desk))?.paused?.reason).toMatch(/^filter no longer accepted: /);
+    // The list says how to resume once, in the reason's words: not "/subscribe again", which keeps the filter and refuses it.
+    const listed = await as('subscriptions').reply();
+    const entry = listed.embeds[0]?.fields?.find((f) => f.name === '#desk')?.value ?? '';
+    expect(entry).toMatch(/remove it with \/subscriptions edit:#desk filter:- or set a corrected one there, which also resumes delivery\.$/);
+    expect(entry).not.toContain('/subscribe again');
     const fixed = await as('subscriptions', { edit: desk, filter: 'title contains "markets"' }).reply();
     expect(fixed.content).toContain(`Updated <#${desk}>: filter changed.`);
     expect(fixed.content).toContain('▶ Delivery resumes: it was paused because its filter was no longer accepted, and the filter is accepted now.');
