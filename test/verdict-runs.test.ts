@@ -22,6 +22,7 @@ import { Subscriptions } from '../src/app/delivery/subscriptions.ts';
 import { article } from './helpers/articles.ts';
 import { capturedLogger } from './helpers/log.ts';
 import { type OpenedState, stateBackends } from './helpers/state-backends.ts';
+import { subscriptionFixture } from './helpers/subscription-fixture.ts';
 
 const NOON = new Date('2026-12-01T12:00:00Z');
 
@@ -29,27 +30,17 @@ function harbour(i: number, publishedAt: string | null = `2026-12-01T0${i}:00:00
   return article({ title: `Harbour news ${i}`, source: 'Coast Gazette', text: `The harbour opened berth ${i} on Monday.`, publishedAt });
 }
 
+/** The subscription these tests run: every article of the store from the start, with `options`. */
 function subscription(options: SubscriptionOptions = {}, extra: Partial<Subscription> = {}): Subscription {
-  return {
+  return subscriptionFixture({
     guildId: '100',
     channelId: '200',
-    kind: 'text',
-    channelName: 'news',
-    source: null,
-    keywords: null,
     backfill: { kind: 'all' },
-    cursor: 0,
     checkedAt: '2026-12-01T00:00:00Z',
     createdAt: '2026-12-01T00:00:00Z',
-    createdBy: 'test',
-    paused: null,
-    posted: 0,
-    lastPostedAt: null,
-    lastRunAt: null,
-    lastError: null,
     options,
     ...extra,
-  };
+  });
 }
 
 interface Sent {
