@@ -1,5 +1,6 @@
 /** /feed add | remove | list | resume | health-channel | import | export: the RSS, Atom and JSON feeds Paperboy reads on each delivery run. */
 import { ChannelType } from 'discord-api-types/v10';
+import { chooseHealthChannel } from '../src/app/feeds/health-channel.ts';
 import { addFeed, feedAddress, listFeeds, removeFeed, resumeFeed } from '../src/app/feeds/manage.ts';
 import { OPML_MAX_BYTES, exportOpml, importOpml, importSummary, readOpml, type OpmlImport } from '../src/app/feeds/opml.ts';
 import type { FeedRegistry } from '../src/app/feeds/registry.ts';
@@ -136,7 +137,7 @@ export default slashCommand({
     }
     if (options.subcommand === 'health-channel') {
       if (!feeds.guildSettings) throw new UserError('unavailable', 'Server settings are not available in this bot.');
-      await feeds.guildSettings.setHealthChannel(feeds.guildId, options.channel?.id ?? null, ctx.now().toISOString());
+      await chooseHealthChannel(feeds.guildSettings, feeds.guildId, options.channel?.id ?? null, ctx.now());
       if (!options.channel) return { ephemeral: true, content: 'Feed health notices are off for this server. Choose a channel to turn them on.' };
       return {
         ephemeral: true,

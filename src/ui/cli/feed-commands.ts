@@ -1,4 +1,4 @@
-/** `paperboy feed add | remove | list | poll | resume | import | export`: the feeds Paperboy reads, from the command line. */
+/** `paperboy feed add | remove | list | poll | resume | import | export | health-channel`: the feeds Paperboy reads, from the command line. */
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.ts';
@@ -7,6 +7,7 @@ import { processHolderId } from '../../adapters/store/leases.ts';
 import { pollFeeds } from '../../app/feeds/poll.ts';
 import { addFeed, feedAddress, listFeeds, removeFeed, resumeFeed } from '../../app/feeds/manage.ts';
 import { OPML_MAX_BYTES, exportOpml, importOpml, importSummary, readOpml } from '../../app/feeds/opml.ts';
+import { chooseHealthChannel, healthChannelOf } from '../../app/feeds/health-channel.ts';
 import { feedHealth } from '../../app/feeds/status.ts';
 import { FeedRegistry } from '../../app/feeds/registry.ts';
 import type { BotState } from '../../adapters/store/state.ts';
@@ -41,6 +42,16 @@ async function opmlText(file: string): Promise<string> {
     throw new UserError('not-found', `cannot read ${file}: ${errorMessage(error)}`, { cause: error });
   }
 }
+
+/** A Discord id as typed on the command line. */
+function snowflake(name: string): (value: string) => string {
+  return (value) => {
+    if (!/^\d{1,20}$/u.test(value.trim())) throw new UserError('bad-option', `${name}: expected a Discord id (digits), got \`${value.slice(0, 40)}\``);
+    return value.trim();
+  };
+}
+
+const where = (channelId: string | null): string => (channelId ? `channel ${channelId}` : 'nowhere');
 
 function registryOf(state: () => BotState): FeedRegistry {
   // The bot's own table (in the file, or in PostgreSQL with DATABASE_URL): feeds added here are the ones the bot polls.
@@ -165,6 +176,33 @@ export function registerFeedCommands(program: Command, io: Io, setExitCode: (cod
         if (file === undefined) return io.out(opml);
         await writeFile(file, opml.endsWith('\n') ? opml : `${opml}\n`);
         io.err(`wrote ${file}`);
+      });
+    });
+
+  feed
+    .command('health-channel')
+    .description('where a server hears when a feed it subscribes to fails, is paused or recovers (as /feed health-channel); without --channel: nowhere')
+    .requiredOption('--guild <id>', 'the server’s id', snowflake('--guild'))
+    .option('--channel <id>', 'a text channel of that server the bot may post in', snowflake('--channel'))
+    .option('--show', 'print the server’s health channel, changing nothing')
+    .option('--json', 'print the setting as JSON')
+    .action(async (opts: { guild: string; channel?: string; show?: boolean; json?: boolean }, cmd: Command) => {
+      if (opts.show && opts.channel) throw new UserError('bad-option', '--show only reads the setting: leave out --channel, or --show to change it');
+      await withStore(cmd, async (_store, state) => {
+        const settings = state().guildSettings;
+        if (opts.show) {
+          const channelId = await healthChannelOf(settings, opts.guild);
+          if (opts.json) return io.out(json({ guildId: opts.guild, channelId }));
+          return io.out(
+            channelId
+              ? `guild ${opts.guild}: feed health notices go to channel ${channelId}`
+              : `guild ${opts.guild}: feed health notices are off (turn them on with --channel ID)`,
+          );
+        }
+        const change = await chooseHealthChannel(settings, opts.guild, opts.channel ?? null, new Date());
+        if (opts.json) return io.out(json(change));
+        const now = change.channelId ? `go to channel ${change.channelId}` : 'are off';
+        io.out(`guild ${change.guildId}: feed health notices ${now} (before: ${where(change.previous)})`);
       });
     });
 }
