@@ -11,12 +11,15 @@ import { UserError, errorMessage } from '../../core/errors.ts';
 import type { Article } from '../../core/model.ts';
 import { createLogger } from '../../core/log.ts';
 import type { Subscription } from '../../core/state.ts';
+import type { SubscriptionOptions } from '../../core/subscription-options.ts';
 import type { MessageView } from '../../core/view.ts';
 import { checkedDestination, type Destination, destinationOf, planFor } from './destination.ts';
-import { MAX_NEW_PER_RUN, MAX_SCANNED_PER_RUN, type Look, type Retried, retriedAt, scanNew, storedFrom } from './due.ts';
+import { backfillCursor, MAX_NEW_PER_RUN, MAX_SCANNED_PER_RUN, type Look, type Retried, retriedAt, scanNew, storedFrom } from './due.ts';
 import { FilterError } from './filter.ts';
 import { planArticle } from './messages.ts';
 import type { Poster } from './poster.ts';
+import { readFilter } from './settings-parse.ts';
+import { chosen } from './subscribe.ts';
 import { setAsideOf, unfinishedOf } from './subscriptions.ts';
 import { appearedAt, passedOver, type Rules, rulesOf, snowflakeTime, type Verdict, verdictOf } from './verdict.ts';
 
@@ -61,7 +64,17 @@ export interface PreviewDestination {
   readonly unchecked: string | null;
 }
 
+/** The filter typed into the preview in place of the saved one (nothing is saved). */
+export interface TypedFilter {
+  /** The expression used; null when `-` was typed (no filter). */
+  readonly expression: string | null;
+  /** For a channel with no subscription: the N of the backfill:latest N it is previewed with; null when it has one. */
+  readonly assumedBackfill: number | null;
+}
+
 export interface Preview {
+  /** Present when the preview used a typed filter instead of the saved one. */
+  readonly typed?: TypedFilter;
   readonly guildId: string;
   readonly channelId: string;
   readonly channelName: string;
@@ -168,9 +181,68 @@ async function walk(
   return seen;
 }
 
-export async function previewSubscription(deps: PreviewDeps, sub: Subscription, count = PREVIEW_DEFAULT): Promise<Preview> {
+function checkCount(count: number): void {
   if (!Number.isInteger(count) || count < 1 || count > PREVIEW_MAX)
     throw new UserError('bad-option', `count: expected a whole number from 1 to ${PREVIEW_MAX}, got ${count}`);
+}
+
+/** The channel a typed filter is previewed for when it has no subscription. */
+export interface UnsubscribedChannel {
+  readonly guildId: string;
+  readonly id: string;
+  readonly name: string;
+  readonly kind: Subscription['kind'];
+}
+
+/**
+ * The preview with `typed` in place of the saved filter, read as /subscribe reads it (readFilter: a
+ * mistake throws a SettingsError with its column; `-` means none). With no saved subscription it
+ * previews one as /subscribe would make it now, for every source, with backfill:latest `count`: a new
+ * subscription takes stored articles only through its backfill, and that one makes the latest
+ * `count` the filter passes due, so the list shows what the filter takes. The answer names that backfill.
+ */
+export async function previewTypedFilter(
+  deps: PreviewDeps,
+  saved: Subscription | null,
+  channel: UnsubscribedChannel,
+  typed: string,
+  count = PREVIEW_DEFAULT,
+): Promise<Preview> {
+  checkCount(count);
+  const text = chosen(typed, null);
+  const expression = text === null ? null : readFilter('filter', text);
+  const options: { -readonly [K in keyof SubscriptionOptions]: SubscriptionOptions[K] } = { ...saved?.options };
+  if (expression === null) delete options.filter;
+  else options.filter = expression;
+  if (saved) return { typed: { expression, assumedBackfill: null }, ...(await previewSubscription(deps, { ...saved, options }, count)) };
+  const backfill = { kind: 'latest', count } as const;
+  const rules = rulesOf({ keywords: null, options }, deps.now);
+  const passes = (a: Article): boolean => rules.expression?.test(a).pass ?? true;
+  const at = deps.now.toISOString();
+  const sub: Subscription = {
+    guildId: channel.guildId,
+    channelId: channel.id,
+    kind: channel.kind,
+    channelName: channel.name,
+    source: null,
+    keywords: null,
+    backfill,
+    cursor: await backfillCursor(deps.store, { source: null, backfill }, passes),
+    checkedAt: at,
+    createdAt: at,
+    createdBy: '',
+    paused: null,
+    posted: 0,
+    lastPostedAt: null,
+    lastRunAt: null,
+    lastError: null,
+    options,
+  };
+  return { typed: { expression, assumedBackfill: count }, ...(await previewSubscription(deps, sub, count)) };
+}
+
+export async function previewSubscription(deps: PreviewDeps, sub: Subscription, count = PREVIEW_DEFAULT): Promise<Preview> {
+  checkCount(count);
   const rules = rulesOrExplain(sub, deps.now);
   const listed = await latest(deps.store, sub, count);
   // As the run: retried set-aside articles first (their new posts count toward the cap first), then the new ones.

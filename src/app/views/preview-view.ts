@@ -4,10 +4,13 @@
  * run makes first, exactly as it will look, with who it would ping, its forum tags and the name it
  * posts under. The answer pings no one: it is ephemeral and its allowed_mentions are empty.
  */
-import type { Preview, PreviewDestination, PreviewVerdict } from '../delivery/preview.ts';
+import type { Preview, PreviewDestination, PreviewVerdict, TypedFilter } from '../delivery/preview.ts';
+import { DEFAULT_BACKFILL } from '../delivery/subscribe.ts';
+import { showBackfill } from '../delivery/subscriptions.ts';
 import type { EmbedView, View } from '../../core/view.ts';
 import { truncate } from '../../core/text/truncate.ts';
 import { escape } from './markdown.ts';
+import { inlineCode } from './settings-view.ts';
 
 /** A title in the list is cut here. */
 const TITLE_SHOWN = 60;
@@ -105,6 +108,26 @@ export function postContent(post: { readonly content?: string }, d: PreviewDesti
   return post.content ? `${pings}\n${post.content}` : pings;
 }
 
+/**
+ * What a preview with a typed filter says first: that the filter was not saved, and for a channel
+ * with no subscription, the backfill it was previewed with (a new subscription takes stored articles
+ * only through its backfill). `code` quotes the expression (inline code on Discord, bare in a terminal).
+ */
+export function typedLines(t: TypedFilter, channel: string, code: (s: string) => string = (s) => s): string[] {
+  const lines = [
+    t.expression === null
+      ? 'With no filter, as you typed (not saved): every article passes it.'
+      : `With the filter you typed (not saved): ${code(t.expression)}`,
+  ];
+  if (t.assumedBackfill !== null)
+    lines.push(
+      `${channel} has no subscription: shown as if you subscribed it now with this filter, every source and backfill:latest ${t.assumedBackfill}, ` +
+        `which makes the latest ${t.assumedBackfill} articles the filter passes due. ` +
+        `With /subscribe’s default, backfill:${showBackfill(DEFAULT_BACKFILL)}, only the latest ${DEFAULT_BACKFILL.kind === 'latest' ? DEFAULT_BACKFILL.count : ''} it passes go; with backfill:none, none of these: only articles stored from then on.`,
+    );
+  return lines;
+}
+
 const MARK: Record<PreviewVerdict['kind'], string> = {
   post: '✅',
   filtered: '🚫',
@@ -140,10 +163,12 @@ export function previewView(p: Preview): View {
     (i) => `${MARK[i.verdict.kind]} “${escape(truncate(i.title, TITLE_SHOWN, '…').text)}”: ${verdictText(i.verdict, (u) => `[message](${u})`, escape)}`,
   );
   const from = p.source === null ? 'every source' : escape(p.source);
+  const typed = p.typed ? [...typedLines(p.typed, `<#${p.channelId}>`, inlineCode), ''] : [];
   const head =
-    p.items.length === 0
+    typed.join('\n') +
+    (p.items.length === 0
       ? `No stored articles from ${from} yet.`
-      : `The latest ${p.items.length === 1 ? 'article' : `${p.items.length} articles`} from ${from}, newest first, and what the next run does with each:`;
+      : `The latest ${p.items.length === 1 ? 'article' : `${p.items.length} articles`} from ${from}, newest first, and what the next run does with each:`);
   const where = p.next?.destination.sharedThread != null ? '' : ` (thread “${escape(truncate(p.next?.threadName ?? '', TITLE_SHOWN, '…').text)}”)`;
   const next = [
     !p.next
