@@ -140,20 +140,32 @@ const STOP = new Set(
   ),
 );
 
-/** Realistic queries drawn from the corpus's own titles: 1–3 words, phrases and prefixes. */
-export function queries(count: number, articles: number, pools: Pools, seed = 7): string[] {
+/** A bench query with the corpus index of the article whose title it was drawn from: the article a reader would want first. */
+export interface JudgedQuery {
+  readonly query: string;
+  readonly article: number;
+}
+
+/** Realistic queries drawn from the corpus's own titles: 1–3 words, phrases and prefixes, each with the article it came from. */
+export function judgedQueries(count: number, articles: number, pools: Pools, seed = 7): JudgedQuery[] {
   const r = rng(seed);
-  const out: string[] = [];
+  const out: JudgedQuery[] = [];
   while (out.length < count) {
-    const words = titleOf(int(0, articles - 1, r), pools)
+    const article = int(0, articles - 1, r);
+    const words = titleOf(article, pools)
       .split(/[^\p{L}\p{N}']+/u)
       .filter((w) => w.length > 2 && !STOP.has(w.toLowerCase()));
     if (words.length < 3) continue;
     const start = int(0, words.length - 3, r);
     const kind = r();
-    if (kind < 0.15) out.push(`"${words.slice(start, start + 2).join(' ')}"`);
-    else if (kind < 0.3) out.push(`${words[start]!.slice(0, 4)}*`);
-    else out.push(words.slice(start, start + int(1, 3, r)).join(' '));
+    if (kind < 0.15) out.push({ query: `"${words.slice(start, start + 2).join(' ')}"`, article });
+    else if (kind < 0.3) out.push({ query: `${words[start]!.slice(0, 4)}*`, article });
+    else out.push({ query: words.slice(start, start + int(1, 3, r)).join(' '), article });
   }
   return out;
+}
+
+/** The bench queries alone (judgedQueries without the judgements). */
+export function queries(count: number, articles: number, pools: Pools, seed = 7): string[] {
+  return judgedQueries(count, articles, pools, seed).map((q) => q.query);
 }

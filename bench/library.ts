@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ingestSources, type SourceFile } from '../src/app/library/ingest.ts';
 import { SqliteStore } from '../src/adapters/store/sqlite-store.ts';
-import { exportText, loadPools, queries } from './corpus.ts';
+import { toMatchExpression } from '../src/adapters/store/query.ts';
+import { insertCeilingProcess, parseFiles, searchCeiling } from './ceilings.ts';
+import { exportText, judgedQueries, loadPools } from './corpus.ts';
 import { percentile } from './stats.ts';
 
 const { values } = parseArgs({
@@ -18,6 +20,8 @@ const { values } = parseArgs({
     articles: { type: 'string', default: '100000' },
     queries: { type: 'string', default: '300' },
     keep: { type: 'string' },
+    // Paperboy's figures alone, without SQLite's ceilings beside them (bench/ceilings.ts).
+    bare: { type: 'boolean', default: false },
   },
 });
 const articles = Number(values.articles);
@@ -25,8 +29,12 @@ const pools = loadPools();
 const dir = mkdtempSync(join(tmpdir(), 'paperboy-bench-'));
 const dbPath = values.keep ?? join(dir, 'bench.db');
 const store = SqliteStore.open(dbPath);
+const ceiling = values.bare ? null : insertCeilingProcess(join(dir, 'ceiling.db'));
 
-// Files are generated in chunks outside the timed section, so the figure is ingest alone.
+// Files are generated in chunks outside the timed section, so the figure is ingest alone. Each
+// chunk is one ingestSources call, so Paperboy commits one transaction per chunk, and so does the
+// ceiling (in a process of its own, so that this one's peak RSS stays Paperboy's); the two
+// alternate chunk by chunk, never at once, so that a change in the machine's load falls on both.
 const CHUNK = 200;
 let ingestMs = 0;
 const totals = { added: 0, updated: 0, unchanged: 0, failed: 0 };
@@ -38,35 +46,88 @@ for (let start = 0; start < articles; start += CHUNK) {
   ingestMs += performance.now() - t0;
   for (const key of Object.keys(totals) as (keyof typeof totals)[]) totals[key] += report[key];
   if (report.failures.length > 0) throw new Error(`bench: ingest failed: ${report.failures[0]?.error}`);
+  await ceiling?.add(start, start + files.length);
 }
 store.db.pragma('wal_checkpoint(TRUNCATE)');
 const bytes = statSync(dbPath).size;
+const inserted = await ceiling?.finish();
 
-const qs = queries(Number(values.queries), articles, pools);
+const judged = judgedQueries(Number(values.queries), articles, pools);
+const qs = judged.map((j) => j.query);
+// The same MATCH string the store builds from each query, so that both search the same thing.
+const matches = qs.map((q) => toMatchExpression(q));
+const bare = searchCeiling(store.db);
+// The id of the article each query was drawn from, as ingest derived it.
+const wanted: string[] = [];
+for (const j of judged) wanted.push((await parseFiles([{ file: `bench/${j.article}.txt`, content: exportText(j.article, pools) }]))[0]?.id ?? '');
+const idOf = store.db.prepare<[number], string>('SELECT id FROM articles WHERE rowid = ?').pluck();
+
 // One untimed pass warms SQLite's page cache the way a running bot's would be.
-for (const q of qs) await store.search(q);
+for (const [i, q] of qs.entries()) {
+  await store.search(q);
+  if (!values.bare) bare.run(matches[i] ?? null);
+}
 const times: number[] = [];
+const ceilingTimes: number[] = [];
 let hits = 0;
-for (const q of qs) {
-  const t0 = performance.now();
+let top3 = 0;
+let ceilingTop3 = 0;
+for (const [i, q] of qs.entries()) {
+  let t0 = performance.now();
   const result = await store.search(q);
   times.push(performance.now() - t0);
   if (result.hits.length > 0) hits++;
+  // Judged on the article itself: a comment of it does not count.
+  if (result.hits.slice(0, 3).some((h) => h.kind === 'article' && h.articleId === wanted[i])) top3++;
+  if (values.bare) continue;
+  t0 = performance.now();
+  const best = bare.run(matches[i] ?? null);
+  ceilingTimes.push(performance.now() - t0);
+  if (best.articles.slice(0, 3).some((rowid) => idOf.get(rowid) === wanted[i])) ceilingTop3++;
 }
+// Before anything else is read: the peak is the library's own, ingest and search.
+const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
 await store.close();
 if (!values.keep) rmSync(dir, { recursive: true, force: true });
+else rmSync(join(dir, 'ceiling.db'), { force: true });
+
+const ratio = (x: number, y: number): number => +(x / y).toFixed(2);
+const ingestPerS = Math.round(articles / (ingestMs / 1000));
+const p50 = percentile(times, 50);
+const p99 = percentile(times, 99);
+const rawBytes = inserted ? inserted.raw.titles + inserted.raw.bodies + inserted.raw.comments : 0;
+const ceilings = inserted && {
+  insert_ceiling_articles_per_s: Math.round(inserted.articles / (inserted.insertMs / 1000)),
+  // Parsing alone (the same files through the same parser), for where ingest's time goes.
+  parse_articles_per_s: Math.round(inserted.articles / (inserted.parseMs / 1000)),
+  ingest_vs_ceiling: ratio(articles / (inserted.insertMs / 1000), ingestPerS),
+  search_ceiling_p50_ms: +percentile(ceilingTimes, 50).toFixed(3),
+  search_ceiling_p99_ms: +percentile(ceilingTimes, 99).toFixed(3),
+  search_p50_vs_ceiling: ratio(p50, percentile(ceilingTimes, 50)),
+  search_p99_vs_ceiling: ratio(p99, percentile(ceilingTimes, 99)),
+  raw_text_bytes: rawBytes,
+  ceiling_db_bytes: inserted.dbBytes,
+  size_vs_raw: ratio(bytes, rawBytes),
+  // Where the bytes are (the ceiling's file holds the same rows as Paperboy's): the same text again as JSON, then each part of the file.
+  raw_json_bytes: inserted.raw.blocksJson + inserted.raw.paragraphsJson,
+  ...Object.fromEntries(Object.entries(inserted.space).map(([part, n]) => [`space_${part}_bytes`, n])),
+  ceiling_top3_share: +(ceilingTop3 / qs.length).toFixed(3),
+};
 
 console.log(
   JSON.stringify({
     articles,
     ...totals,
-    ingest_articles_per_s: Math.round(articles / (ingestMs / 1000)),
+    ingest_articles_per_s: ingestPerS,
     db_bytes: bytes,
     queries: qs.length,
     queries_with_hits: hits,
-    search_p50_ms: +percentile(times, 50).toFixed(3),
-    search_p99_ms: +percentile(times, 99).toFixed(3),
-    peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+    search_p50_ms: +p50.toFixed(3),
+    search_p99_ms: +p99.toFixed(3),
+    // The share of queries whose own article is among Paperboy's first 3 hits.
+    top3_share: +(top3 / qs.length).toFixed(3),
+    peak_rss_mb: peakRssMb,
     heap_used_mb: Math.round(process.memoryUsage().heapUsed / 1e6),
+    ...ceilings,
   }),
 );

@@ -4,7 +4,9 @@
  *
  *   BENCH_ARTICLES   corpus size for the library (default 100000)
  *   BENCH_SHARED     size at which the library and MiniSearch are compared (default 20000)
- *   BENCH_PARTS      which parts to run, comma-separated: text, minisearch, library, bot, delivery, sources (feeds, inbox, a 150 MB inbox file), playground,
+ *   BENCH_GROWTH     sizes for the growth part, comma-separated (default 10000,30000,100000)
+ *   BENCH_PARTS      which parts to run, comma-separated: text, minisearch, library (with SQLite's own ceilings beside it, bench/ceilings.ts),
+ *                    growth (the library and its ceilings at each BENCH_GROWTH size, reusing the library part's run at its size), bot, delivery, sources (feeds, inbox, a 150 MB inbox file), playground,
  *                    backends (SQLite and PostgreSQL side by side at BENCH_ARTICLES), discussions (importing a saved 1,500-comment Reddit thread, then delivering it as a tree: time to first post), delivery-processes (1 and 3 `paperboy worker`
  *                    processes over one PostgreSQL through one `paperboy rest-proxy`, 30 channels of the local Discord), filters (the
  *                    slowest filter the caps allow, on one 20,000-character article) (default all;
@@ -16,10 +18,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { ceilingTable, ceilingTargets, growthTable, p99Exponent, targetLine } from './ceilings-report.ts';
 import { runTextBench } from './text.ts';
 
 const articles = Number(process.env.BENCH_ARTICLES ?? 100_000);
 const shared = Number(process.env.BENCH_SHARED ?? 20_000);
+const growthSizes = (process.env.BENCH_GROWTH ?? '10000,30000,100000').split(',').map((n) => Number(n.trim()));
+if (growthSizes.some((n) => !Number.isInteger(n) || n < 100))
+  throw new Error(`bench: BENCH_GROWTH takes sizes of 100 articles and up, got \`${process.env.BENCH_GROWTH}\``);
 
 function child(script: string, args: string[]): Record<string, number> {
   const out = execFileSync(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, script), ...args], {
@@ -33,13 +39,13 @@ function child(script: string, args: string[]): Record<string, number> {
 }
 
 const parts = new Set(
-  (process.env.BENCH_PARTS ?? 'text,minisearch,library,bot,delivery,sources,playground,backends,discussions,delivery-processes,filters')
+  (process.env.BENCH_PARTS ?? 'text,minisearch,library,growth,bot,delivery,sources,playground,backends,discussions,delivery-processes,filters')
     .split(',')
     .map((p) => p.trim()),
 );
 const text: Record<string, number> = parts.has('text') ? await runTextBench() : {};
 if (parts.has('text')) console.log(`text: ${JSON.stringify(text)}`);
-const small: Record<string, number> = parts.has('minisearch') ? child('library.ts', ['--articles', String(shared)]) : {};
+const small: Record<string, number> = parts.has('minisearch') ? child('library.ts', ['--articles', String(shared), '--bare']) : {};
 const mini: Record<string, number> = parts.has('minisearch') ? child('minisearch.ts', ['--articles', String(shared)]) : {};
 const dir = mkdtempSync(join(tmpdir(), 'paperboy-bench-'));
 const dbPath = join(dir, 'library.db');
@@ -51,6 +57,17 @@ try {
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
+// The library part's run is reused at its own size: the same code, corpus and queries.
+const growth: Record<string, number>[] = parts.has('growth')
+  ? [...new Set(growthSizes)]
+      .sort((a, b) => a - b)
+      .map((n) => (n === articles && large.articles === n ? large : child('library.ts', ['--articles', String(n)])))
+  : [];
+// The figures set against the ceilings: the library part's, else the growth part's largest size.
+const main: Record<string, number> = large.articles !== undefined ? large : (growth[growth.length - 1] ?? {});
+const exponent = p99Exponent(growth);
+if (main.insert_ceiling_articles_per_s !== undefined) for (const line of ceilingTable(main)) console.log(line);
+if (growth.length > 1) for (const line of growthTable(growth)) console.log(line);
 const delivery: Record<string, number> = parts.has('delivery') ? child('delivery.ts', []) : {};
 const sources: Record<string, number> = parts.has('sources')
   ? { ...child('feeds.ts', []), ...child('inbox.ts', []), ...child('inbox-memory.ts', ['--mb', '150']) }
@@ -63,12 +80,26 @@ const processes: Record<string, number> = parts.has('delivery-processes') ? chil
 const filters: Record<string, number> = parts.has('filters') ? child('filter-worst.ts', []) : {};
 
 const figures = {
-  articles,
-  ingest_articles_per_s: large.ingest_articles_per_s,
-  db_bytes: large.db_bytes,
-  search_p50_ms: large.search_p50_ms,
-  search_p99_ms: large.search_p99_ms,
-  peak_rss_mb: large.peak_rss_mb,
+  articles: main.articles ?? articles,
+  ingest_articles_per_s: main.ingest_articles_per_s,
+  db_bytes: main.db_bytes,
+  search_p50_ms: main.search_p50_ms,
+  search_p99_ms: main.search_p99_ms,
+  peak_rss_mb: main.peak_rss_mb,
+  // SQLite's own ceilings beside Paperboy's figures (issue 18), and the text the file holds.
+  insert_ceiling_articles_per_s: main.insert_ceiling_articles_per_s,
+  parse_articles_per_s: main.parse_articles_per_s,
+  ingest_vs_ceiling: main.ingest_vs_ceiling,
+  search_ceiling_p50_ms: main.search_ceiling_p50_ms,
+  search_ceiling_p99_ms: main.search_ceiling_p99_ms,
+  search_p50_vs_ceiling: main.search_p50_vs_ceiling,
+  search_p99_vs_ceiling: main.search_p99_vs_ceiling,
+  raw_text_bytes: main.raw_text_bytes,
+  size_vs_raw: main.size_vs_raw,
+  top3_share: main.top3_share,
+  ceiling_top3_share: main.ceiling_top3_share,
+  growth_sizes: growth.length,
+  growth_p99_exponent: exponent,
   shared_articles: shared,
   shared_search_p50_ms: small.search_p50_ms,
   minisearch_search_p50_ms: mini.search_p50_ms,
@@ -109,5 +140,7 @@ const targets = {
   // 3 workers through one REST proxy to 30 channels, against Discord's global limit of 50 requests/s.
   deliver_3proc_msgs_per_s: atLeast(processes.deliver_3proc_msgs_per_s, 45),
   duplicates: atMost(processes.duplicates, 0),
+  ...ceilingTargets(figures, exponent),
 };
+console.log(targetLine(ceilingTargets(figures, exponent), figures));
 console.log(JSON.stringify({ ...figures, targets_met: targets }));
