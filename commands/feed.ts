@@ -6,7 +6,7 @@ import { OPML_MAX_BYTES, exportOpml, importOpml, importSummary, readOpml, type O
 import type { FeedRegistry } from '../src/app/feeds/registry.ts';
 import { feedHealth, utcMinute } from '../src/app/feeds/status.ts';
 import type { FeedState } from '../src/app/feeds/registry.ts';
-import { plural, showTime } from '../src/app/views/format.ts';
+import { plural } from '../src/app/views/format.ts';
 import { escape } from '../src/app/views/markdown.ts';
 import { UserError } from '../src/core/errors.ts';
 import { truncate } from '../src/core/text/truncate.ts';
@@ -41,7 +41,8 @@ function line(feed: FeedState): EmbedField {
     const since = health.since ? ` since ${utcMinute(health.since)}` : '';
     parts.push(`⚠ Failing${since} (${plural(feed.failures, 'time')}): ${escape(health.reason ?? 'unknown')}.`);
   } else parts.push(health.state === 'ok' ? '✅ OK.' : 'New: not read yet.');
-  if (feed.lastOkAt) parts.push(`Last success ${showTime(feed.lastOkAt.slice(0, 16))} UTC: ${plural(feed.items, 'item')}.`);
+  // utcMinute, not showTime: showTime drops a zero seconds field, which on a minute-cut time is the minutes (`08 UTC`).
+  if (feed.lastOkAt) parts.push(`Last success ${utcMinute(feed.lastOkAt)}: ${plural(feed.items, 'item')}.`);
   if (health.nextPoll) parts.push(`Next poll: ${health.nextPoll === 'next run' ? 'the next delivery run' : utcMinute(health.nextPoll)}.`);
   return { name: feed.name, value: parts.join('\n') };
 }

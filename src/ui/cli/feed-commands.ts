@@ -28,7 +28,7 @@ function listLine(f: FeedState): string {
           ? 'ok'
           : 'not read yet';
   const success = h.lastSuccess ? `; last success ${h.lastSuccess}, ${h.items} items` : '';
-  return `${f.url}  "${f.name}"  ${state}${success}${h.nextPoll ? `; next poll ${h.nextPoll}` : ''}`;
+  return `${f.url}  "${f.name}"  ${state}${success}${h.nextPoll ? `; next poll ${h.nextPoll === 'next run' ? 'on the next run' : h.nextPoll}` : ''}`;
 }
 
 /** The OPML file's text, refused before it is read whole when it is larger than an OPML file should be. */
