@@ -231,6 +231,44 @@ describe('GIVEN a forum subscription with a role mention, tag rules and a webhoo
   });
 });
 
+describe('GIVEN a channel with no subscription and a filter typed into /preview', () => {
+  it('THEN a mistake is answered as /subscribe answers it; fixed, the preview says it was not saved, and /subscribe with it posts what the preview said', async () => {
+    const trial = fake.createChannel(guildId, { name: 'trial' }).id;
+    const mistake = 'title contains "news" and (';
+    const refused = await as('preview', { channel: trial, filter: mistake }).reply(20_000);
+    expect(refused.ephemeral).toBe(true);
+    expect(refused.content).toBe(`Nothing was changed:\nfilter: column 28: expected a test after \\\`(\\\`\n\`\`\`\n${mistake}\n${' '.repeat(27)}^\n\`\`\``);
+    expect((await as('subscribe', { channel: trial, filter: mistake }).reply(20_000)).content).toBe(refused.content);
+
+    const filter = 'title contains "news" and not title contains "6"';
+    const reply = await as('preview', { channel: trial, filter, count: 3 }).reply(20_000);
+    const lines = (reply.embeds[0]?.description ?? '').split('\n');
+    expect(lines[0]).toBe(`With the filter you typed (not saved): \`${filter}\``);
+    expect(lines[1]).toContain(`<#${trial}> has no subscription: shown as if you subscribed it now with this filter, every source and backfill:latest 3`);
+    const rows = lines.filter((l) => l.includes('”: ')).map((l) => l.replace(/^\S+ /, ''));
+    expect(rows).toEqual([
+      '“Harbour news 6”: blocked by filter: not title contains "6": it matched, title contains "6" (title is "Harbour news 6")',
+      '“Harbour news 4”: would post',
+      '“Harbour news 3”: would post',
+    ]);
+    // The third the filter passes comes before the list: the run posts it first, and the preview shows it.
+    expect(lines).toContain('Below: the next post, “Harbour news 2”, exactly as it will look (thread “Harbour news 2”).');
+    expect(await subs.get(guildId, trial)).toBeNull();
+
+    await as('subscribe', { channel: trial, filter, backfill: 'latest 3' }).reply(20_000);
+    await as('deliver').reply(30_000);
+    expect(fake.messages(trial).map((m) => m.embeds[0]?.title)).toEqual(['Harbour news 2', 'Harbour news 3', 'Harbour news 4']);
+    expect(fake.messages(trial)[0]?.embeds[0]).toEqual(reply.embeds[1]);
+  });
+
+  it('THEN on a subscribed channel the typed filter is used and the saved one is left as it was', async () => {
+    const reply = await as('preview', { channel: channelId, filter: '-' }).reply(20_000);
+    expect(reply.embeds[0]?.description?.split('\n')[0]).toBe('With no filter, as you typed (not saved): every article passes it.');
+    expect(reply.embeds[0]?.description).not.toContain('blocked by filter');
+    expect((await subs.get(guildId, channelId))?.options?.filter).toBe('not title contains "ferry"');
+  });
+});
+
 describe('GIVEN /test-post', () => {
   it('THEN it posts the article marked as a test with its thread, records nothing, and the next run still posts it', async () => {
     // A channel of its own (the first has had its 5 messages in 5 s), subscribed to what comes next.

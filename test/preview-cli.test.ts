@@ -104,3 +104,61 @@ describe('GIVEN a subscription to one source with a filter and a max age', () =>
     expect([bad.code, bad.stderr]).toEqual([1, expect.stringContaining('--channel: expected a Discord id (digits), got `<#222>`') as unknown]);
   });
 });
+
+describe('GIVEN --filter, a filter typed in place of the saved one', () => {
+  it('THEN the verdicts are that filter’s, the first line says it was not saved, and the saved filter is unchanged', async () => {
+    const r = await cli('preview', '--channel', '222', '--filter', 'title contains "ferry"');
+    expect(r.stderr).toBe('');
+    expect(r.stdout.split('\n')[0]).toBe('With the filter you typed (not saved): title contains "ferry"');
+    expect(r.stdout).toMatch(/Harbour berth opens\n {6}blocked by filter: title contains "ferry" \(title is "Harbour berth opens"\)\n/);
+    // Stored before the subscription started: the filter passes it, but no run posts it.
+    expect(r.stdout).toContain(`  ${ferry.id}  Ferry strike\n      not due: stored before where this subscription started`);
+    const saved = await cli('subscription', 'show', '--guild', '111', '--channel', '222', '--json');
+    expect((JSON.parse(saved.stdout) as Subscription).options?.filter).toBe('not title contains "ferry"');
+    // `-` previews it with no filter at all: the ferry story, blocked by the saved filter, is only not due.
+    const none = JSON.parse((await cli('preview', '--channel', '222', '--filter', '-', '--json')).stdout) as Preview;
+    expect(none.typed).toEqual({ expression: null, assumedBackfill: null });
+    expect(none.items.map((i) => [i.title, i.verdict.kind])).toEqual([
+      ['Harbour berth opens', 'post'],
+      ['Ferry strike', 'behind'],
+      ['Harbour history', 'too-old'],
+      ['Harbour reopens', 'posted'],
+    ]);
+  });
+
+  it('THEN a mistake is named at its column with a caret under it, as subscription edit names it, with exit 1', async () => {
+    const r = await cli('preview', '--channel', '222', '--filter', 'title contains "ferry" and (');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`filter: column 29: expected a test after \`(\`\n  title contains "ferry" and (\n  ${' '.repeat(28)}^`);
+    const edit = await cli('subscription', 'edit', '--guild', '111', '--channel', '222', '--filter', 'title contains "ferry" and (');
+    expect(r.stderr).toBe(edit.stderr);
+  });
+
+  it('THEN a channel with no subscription is previewed as a new one with backfill:latest N, and without --guild is named', async () => {
+    const r = await cli('preview', '--channel', '333', '--guild', '111', '--count', '3', '--filter', 'title contains "harbour"', '--json');
+    expect(r.stderr).toBe('');
+    const p = JSON.parse(r.stdout) as Preview;
+    expect(p.typed).toEqual({ expression: 'title contains "harbour"', assumedBackfill: 3 });
+    // Every source: the other paper's harbour story too. The three latest the filter passes are due, and a
+    // run posts the oldest first: the 2020 one stored before them (a new subscription has no max age).
+    expect(p.items.map((i) => [i.title, i.verdict.kind])).toEqual([
+      ['Harbour berth opens', 'post'],
+      ['Harbour elsewhere', 'post'],
+      ['Ferry strike', 'filtered'],
+    ]);
+    expect(p.next).toMatchObject({ title: 'Harbour history', sample: false });
+    const text = await cli('preview', '--channel', '333', '--guild', '111', '--count', '3', '--filter', 'title contains "harbour"');
+    expect(text.stdout.split('\n').slice(0, 2)).toEqual([
+      'With the filter you typed (not saved): title contains "harbour"',
+      'channel 333 has no subscription: shown as if you subscribed it now with this filter, every source and backfill:latest 3, which makes the latest 3 articles the filter passes due. With /subscribe’s default, backfill:latest 3, only the latest 3 it passes go; with backfill:none, none of these: only articles stored from then on.',
+    ]);
+    const unnamed = await cli('preview', '--channel', '333', '--filter', 'title contains "harbour"');
+    expect([unnamed.code, unnamed.stderr]).toEqual([
+      1,
+      expect.stringContaining('no subscription for channel 333: give --guild ID to preview the filter') as unknown,
+    ]);
+    const stillNone = await cli('subscription', 'show', '--guild', '111', '--channel', '333');
+    expect(stillNone.code).toBe(1);
+  });
+});
