@@ -4,7 +4,8 @@
  * site starts answering 403 from Cloudflare, several delivery runs later the channel holds ONE
  * message saying so, which pings no one; when the site answers again, ONE recovery message. A blip
  * (two 503s within minutes) says nothing.
- * /feed list shows the feed's health meanwhile.
+ * /feed list shows the feed's health meanwhile, and for a feed that reads, one failing and one
+ * paused, each one's last success, items seen and next poll, and why and since when.
  */
 import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,12 +22,16 @@ let site: LocalSite;
 let blocked = false;
 /** A plain 503 from the site itself: a blip unless it lasts. */
 let down = false;
+/** Once set, /quay answers 404 (failing) and /pier 410 (gone, so paused at once). */
+let broken = false;
 let h: Harness;
 let adminId: string;
 let healthId: string;
 
 beforeAll(async () => {
-  site = await serveLocally((_req, res) => {
+  site = await serveLocally((req, res) => {
+    if (broken && req.url === '/quay') return void res.writeHead(404).end();
+    if (broken && req.url === '/pier') return void res.writeHead(410).end();
     if (down) return void res.writeHead(503).end();
     if (blocked)
       return void res
@@ -107,5 +112,42 @@ describe('GIVEN a health channel and a subscribed feed from a local site', () =>
     await runAgain();
     expect((await h.botOptions.state.feeds.get(url))?.failures).toBe(1);
     expect(h.fake.messages(healthId)).toHaveLength(2);
+  });
+});
+
+describe('GIVEN a feed that reads, one failing and one paused', () => {
+  it('THEN /feed list gives each one’s last success, items seen and next poll, and why and since when', async () => {
+    blocked = false;
+    expect((await feed('remove', { url: `${site.base}/harbour.rss` }).reply()).content).toContain('Stopped reading');
+    for (const [path, name] of [
+      ['ok.rss', 'Ok'],
+      ['pier', 'Pier'],
+      ['quay', 'Quay'],
+    ])
+      expect((await feed('add', { url: `${site.base}/${path}`, name }).reply(30_000)).content).toContain('Read 1 item');
+    broken = true;
+    await as('deliver').reply(30_000);
+
+    const list = await feed('list').reply();
+    const minute = '\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC';
+    const success = `Last success ${minute}: 1 item\\.`;
+    expect(list.embeds[0]?.description).toBe('3 feeds, read on each delivery run.');
+    const fields = list.embeds[0]?.fields ?? [];
+    expect(fields.map((f) => f.name)).toEqual(['Ok', 'Pier', 'Quay']);
+    expect(fields[0]?.value).toMatch(new RegExp(`^<${site.base}/ok\\.rss>\\n✅ OK\\.\\n${success}\\nNext poll: the next delivery run\\.$`));
+    expect(fields[1]?.value).toMatch(
+      new RegExp(
+        `^<${site.base}/pier>\\n⏸ Paused since ${minute}: gone \\(HTTP 410\\): the site says this feed was removed for good\\. Resume with /feed resume\\.\\n${success}$`,
+      ),
+    );
+    expect(fields[2]?.value).toMatch(
+      new RegExp(
+        `^<${site.base}/quay>\\n⚠ Failing since ${minute} \\(1 time\\): not found \\(HTTP 404\\): the feed’s address may have changed\\.\\n${success}\\nNext poll: ${minute}\\.$`,
+      ),
+    );
+    // The next poll of the failing feed is its backoff's end, after its failure.
+    const quay = await h.botOptions.state.feeds.get(`${site.base}/quay`);
+    expect(fields[2]?.value).toContain(`Failing since ${quay?.failingSince?.slice(0, 16).replace('T', ' ')} UTC`);
+    expect(fields[2]?.value).toContain(`Next poll: ${quay?.retryAt?.slice(0, 16).replace('T', ' ')} UTC.`);
   });
 });
