@@ -123,7 +123,7 @@ describe('GIVEN a feed that reads, one failing and one paused', () => {
       ['ok.rss', 'Ok'],
       ['pier', 'Pier'],
       ['quay', 'Quay'],
-    ])
+    ] as const)
       expect((await feed('add', { url: `${site.base}/${path}`, name }).reply(30_000)).content).toContain('Read 1 item');
     broken = true;
     await as('deliver').reply(30_000);
