@@ -1,8 +1,9 @@
 /**
  * The playground in a real browser (chromium, headless, driven by playwright-core), as an operator
- * trying a filter: /subscribe with a mistake in the filter shows the error at its column with a
- * caret under it; fixed, the subscription is saved; /preview says which articles would post and
- * which the filter blocks; /deliver posts only those; /subscriptions edit: changes a setting.
+ * trying a filter before saving it (issue 17): /preview with a mistake in a typed filter shows the
+ * error at its column with a caret under it; fixed, /preview says which articles would post and which
+ * the filter blocks, nothing saved; /subscribe with that filter saves it; /deliver posts only what the
+ * preview said would post; /subscriptions edit: changes a setting.
  */
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,10 +58,10 @@ function message(text: string | RegExp): Locator {
 }
 
 describe('GIVEN an operator writing a filter in the playground', () => {
-  it('THEN a mistake is shown at its column with a caret; fixed, /preview explains each article and /deliver posts only what passes', async () => {
+  it('THEN a mistake in /preview is shown at its column with a caret; fixed, /preview explains each article, and /subscribe then /deliver posts only what it said', async () => {
     await open('general');
     const mistake = 'title contains "NATO" and (';
-    await slash('subscribe', { channel: 'news', filter: mistake, backfill: 'all' });
+    await slash('preview', { channel: 'news', filter: mistake });
     const error = message('Nothing was changed');
     await error.waitFor(WAIT);
     await expect(error.textContent()).resolves.toContain('filter: column 28: expected a test after `(`');
@@ -68,25 +69,30 @@ describe('GIVEN an operator writing a filter in the playground', () => {
     // The code block keeps the caret under the column: the text, then 27 spaces and the caret.
     await expect(error.locator('pre.code-block code').textContent()).resolves.toBe(`${mistake}\n${' '.repeat(27)}^`);
 
-    await slash('subscribe', { channel: 'news', filter: 'title contains "NATO"', backfill: 'all' });
-    const subscribed = message('Subscribed');
-    await subscribed.waitFor(WAIT);
-    await expect(subscribed.textContent()).resolves.toContain('Filter: title contains "NATO".');
-
-    await slash('preview', { channel: 'news' });
+    const filter = 'title contains "NATO"';
+    await slash('preview', { channel: 'news', filter });
     const preview = message('Preview: #news');
     await preview.waitFor(WAIT);
     const verdicts = (await preview.textContent()) ?? '';
+    expect(verdicts).toContain(`With the filter you typed (not saved): ${filter}`);
+    expect(verdicts).toContain('has no subscription: shown as if you subscribed it now with this filter, every source and backfill:latest 10');
     // The latest ten are the Guardian feed's stories, each blocked by the filter and saying why; the NATO article is next.
     expect(verdicts.match(/blocked by filter: title contains "NATO" \(title is /g)).toHaveLength(10);
+    expect(verdicts).not.toContain('would post');
     expect(verdicts).toContain(`Below: the next post, “${NATO}`);
     await expect(preview.locator('.embed-title').last().textContent()).resolves.toContain(NATO);
+
+    // Subscribed with the filter and the backfill the preview named; "Subscribed", not "Updated": the preview saved nothing.
+    await slash('subscribe', { channel: 'news', filter, backfill: 'latest 10' });
+    const subscribed = message('Subscribed');
+    await subscribed.waitFor(WAIT);
+    await expect(subscribed.textContent()).resolves.toContain(`Filter: ${filter}.`);
 
     await slash('deliver');
     await message(/posted/i).waitFor(WAIT);
     await open('news');
     await message(NATO).locator('.embed').waitFor(WAIT);
-    // Only the article the filter passed: none of the Guardian feed's stories.
+    // Only the article the preview said goes next: none of the Guardian feed's stories.
     expect(await page.locator('#messages article.message .embed').count()).toBe(1);
   });
 

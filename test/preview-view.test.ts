@@ -51,6 +51,18 @@ describe('GIVEN 25 articles blocked for long reasons and the seed article as the
     expect(lines).toContain(`… and ${25 - listed} more not shown: ask for fewer with count:`);
   });
 
+  it('THEN with the longest filter typed, for a channel with no subscription, that comes first and the list still fits', () => {
+    const expression = `title contains "${'x'.repeat(980)}" and (`.slice(0, 1000);
+    const view = previewView({ ...preview, typed: { expression, assumedBackfill: 25 } });
+    const description = view.embeds?.[0]?.description ?? '';
+    expect(description.length).toBeLessThanOrEqual(4096);
+    expect((view.embeds ?? []).reduce((n, e) => n + embedChars(e), 0)).toBeLessThanOrEqual(6000);
+    const lines = description.split('\n');
+    expect(lines[0]).toBe(`With the filter you typed (not saved): \`${expression}\``);
+    expect(lines[1]).toMatch(/^<#2> has no subscription: shown as if you subscribed it now with this filter, every source and backfill:latest 25, /);
+    expect(lines).toContain(`… and ${25 - lines.filter((l) => l.startsWith('🚫 ')).length} more not shown: ask for fewer with count:`);
+  });
+
   it('THEN a short list is shown whole', () => {
     const view = previewView({ ...preview, items: items.slice(0, 3) });
     expect(view.embeds?.[0]?.description?.split('\n').filter((l) => l.startsWith('🚫 '))).toHaveLength(3);
