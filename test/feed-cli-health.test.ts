@@ -12,11 +12,13 @@ import { type BotState, openBotState } from '../src/adapters/store/state.ts';
 import { SqliteStore } from '../src/adapters/store/sqlite-store.ts';
 import { cliWith } from './helpers/cli.ts';
 import { createTestDatabase } from './helpers/postgres.ts';
+import { subscriptionFixture } from './helpers/subscription-fixture.ts';
 
 const GUILD = '900000000000000001';
 const OTHER_GUILD = '900000000000000009';
 const HEALTH = '900000000000000002';
 const LATER = '900000000000000003';
+const NEWS = '900000000000000004';
 
 let dir: string;
 let db: string;
@@ -24,7 +26,10 @@ const cli = cliWith(() => db);
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'paperboy-healthcli-'));
   db = join(dir, 'p.db');
-  await SqliteStore.open(db).close();
+  const store = SqliteStore.open(db);
+  // GUILD subscribes to every source; OTHER_GUILD to nothing.
+  await openBotState(store.db).subscriptions.put(subscriptionFixture({ guildId: GUILD, channelId: NEWS }));
+  await store.close();
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -52,8 +57,14 @@ describe('GIVEN a database file and a server without a health channel', () => {
     expect(await inFile((s) => s.guildSettings.healthChannels())).toMatchObject([{ guildId: GUILD, healthChannelId: HEALTH }]);
     expect((await cli('feed', 'health-channel', '--guild', GUILD, '--show')).stdout).toBe(`guild ${GUILD}: feed health notices go to channel ${HEALTH}\n`);
     expect(JSON.parse((await cli('feed', 'health-channel', '--guild', GUILD, '--show', '--json')).stdout)).toEqual({ guildId: GUILD, channelId: HEALTH });
-    // Another server is its own setting.
+    // Another server is its own setting; one that subscribes to nothing (a mistyped id, say) is set, with a note.
     expect((await cli('feed', 'health-channel', '--guild', OTHER_GUILD, '--show')).stdout).toContain('are off');
+    expect(await cli('feed', 'health-channel', '--guild', OTHER_GUILD, '--channel', LATER)).toEqual({
+      code: 0,
+      stdout: `guild ${OTHER_GUILD}: feed health notices go to channel ${LATER} (before: nowhere)\n`,
+      stderr: `note: guild ${OTHER_GUILD} has no subscriptions, so its health channel hears nothing until it subscribes (is --guild right?)\n`,
+    });
+    await cli('feed', 'health-channel', '--guild', OTHER_GUILD);
 
     const moved = await cli('feed', 'health-channel', '--guild', GUILD, '--channel', LATER, '--json');
     expect(JSON.parse(moved.stdout)).toEqual({ guildId: GUILD, channelId: LATER, previous: HEALTH });
@@ -94,10 +105,13 @@ describe('GIVEN DATABASE_URL names a PostgreSQL database', () => {
     const database = await createTestDatabase();
     const state = await openPostgresBotState(database.url, { max: 2 });
     try {
+      await state.subscriptions.put(subscriptionFixture({ guildId: GUILD, channelId: NEWS }));
       vi.stubEnv('DATABASE_URL', database.url);
-      expect((await cli('feed', 'health-channel', '--guild', GUILD, '--channel', HEALTH)).stdout).toBe(
-        `guild ${GUILD}: feed health notices go to channel ${HEALTH} (before: nowhere)\n`,
-      );
+      expect(await cli('feed', 'health-channel', '--guild', GUILD, '--channel', HEALTH)).toEqual({
+        code: 0,
+        stdout: `guild ${GUILD}: feed health notices go to channel ${HEALTH} (before: nowhere)\n`,
+        stderr: '',
+      });
       expect(await state.guildSettings.healthChannels()).toMatchObject([{ guildId: GUILD, healthChannelId: HEALTH }]);
       expect((await cli('feed', 'health-channel', '--guild', GUILD, '--show')).stdout).toBe(`guild ${GUILD}: feed health notices go to channel ${HEALTH}\n`);
       expect(JSON.parse((await cli('feed', 'health-channel', '--guild', GUILD, '--json')).stdout)).toEqual({

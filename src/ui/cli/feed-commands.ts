@@ -183,7 +183,7 @@ export function registerFeedCommands(program: Command, io: Io, setExitCode: (cod
     .command('health-channel')
     .description('where a server hears when a feed it subscribes to fails, is paused or recovers (as /feed health-channel); without --channel: nowhere')
     .requiredOption('--guild <id>', 'the server’s id', snowflake('--guild'))
-    .option('--channel <id>', 'a text channel of that server the bot may post in', snowflake('--channel'))
+    .option('--channel <id>', 'a text channel of that server the bot may post in (not checked here: Discord is not asked)', snowflake('--channel'))
     .option('--show', 'print the server’s health channel, changing nothing')
     .option('--json', 'print the setting as JSON')
     .action(async (opts: { guild: string; channel?: string; show?: boolean; json?: boolean }, cmd: Command) => {
@@ -200,6 +200,10 @@ export function registerFeedCommands(program: Command, io: Io, setExitCode: (cod
           );
         }
         const change = await chooseHealthChannel(settings, opts.guild, opts.channel ?? null, new Date());
+        // Unlike /feed health-channel, nothing here knows the server: a mistyped --guild would be a silent no-op.
+        const subscribed = await state().subscriptions.list(opts.guild);
+        if (change.channelId && subscribed.subscriptions.length + subscribed.invalid.length === 0)
+          io.err(`note: guild ${opts.guild} has no subscriptions, so its health channel hears nothing until it subscribes (is --guild right?)`);
         if (opts.json) return io.out(json(change));
         const now = change.channelId ? `go to channel ${change.channelId}` : 'are off';
         io.out(`guild ${change.guildId}: feed health notices ${now} (before: ${where(change.previous)})`);
