@@ -244,7 +244,7 @@ describe('GIVEN a channel with no subscription and a filter typed into /preview'
     const reply = await as('preview', { channel: trial, filter, count: 3 }).reply(20_000);
     const lines = (reply.embeds[0]?.description ?? '').split('\n');
     expect(lines[0]).toBe(`With the filter you typed (not saved): \`${filter}\``);
-    expect(lines[1]).toContain(`<#${trial}> has no subscription: shown as if you subscribed it now with this filter, every source and backfill:latest 3`);
+    expect(lines[1]).toContain(`<#${trial}> has no subscription: shown as if subscribed now with this filter, every source and backfill:latest 3`);
     const rows = lines.filter((l) => l.includes('”: ')).map((l) => l.replace(/^\S+ /, ''));
     expect(rows).toEqual([
       '“Harbour news 6”: blocked by filter: not title contains "6": it matched, title contains "6" (title is "Harbour news 6")',

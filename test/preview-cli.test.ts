@@ -151,7 +151,7 @@ describe('GIVEN --filter, a filter typed in place of the saved one', () => {
     const text = await cli('preview', '--channel', '333', '--guild', '111', '--count', '3', '--filter', 'title contains "harbour"');
     expect(text.stdout.split('\n').slice(0, 2)).toEqual([
       'With the filter you typed (not saved): title contains "harbour"',
-      'channel 333 has no subscription: shown as if you subscribed it now with this filter, every source and backfill:latest 3, which makes the latest 3 articles the filter passes due. With /subscribe’s default, backfill:latest 3, only the latest 3 it passes go; with backfill:none, none of these: only articles stored from then on.',
+      'channel 333 has no subscription: shown as if subscribed now with this filter, every source and backfill:latest 3, so the latest 3 articles it passes are due. With backfill:none it would post none of these, only articles stored from then on.',
     ]);
     const unnamed = await cli('preview', '--channel', '333', '--filter', 'title contains "harbour"');
     expect([unnamed.code, unnamed.stderr]).toEqual([

@@ -59,7 +59,9 @@ describe('GIVEN 25 articles blocked for long reasons and the seed article as the
     expect((view.embeds ?? []).reduce((n, e) => n + embedChars(e), 0)).toBeLessThanOrEqual(6000);
     const lines = description.split('\n');
     expect(lines[0]).toBe(`With the filter you typed (not saved): \`${expression}\``);
-    expect(lines[1]).toMatch(/^<#2> has no subscription: shown as if you subscribed it now with this filter, every source and backfill:latest 25, /);
+    expect(lines[1]).toMatch(
+      /^<#2> has no subscription: shown as if subscribed now with this filter, every source and backfill:latest 25, .* \/subscribe’s default is backfill:latest 3\.$/,
+    );
     expect(lines).toContain(`… and ${25 - lines.filter((l) => l.startsWith('🚫 ')).length} more not shown: ask for fewer with count:`);
   });
 

@@ -119,12 +119,14 @@ export function typedLines(t: TypedFilter, channel: string, code: (s: string) =>
       ? 'With no filter, as you typed (not saved): every article passes it.'
       : `With the filter you typed (not saved): ${code(t.expression)}`,
   ];
-  if (t.assumedBackfill !== null)
+  const n = t.assumedBackfill;
+  if (n !== null) {
+    const byDefault = showBackfill(DEFAULT_BACKFILL) === `latest ${n}` ? '' : ` /subscribe’s default is backfill:${showBackfill(DEFAULT_BACKFILL)}.`;
     lines.push(
-      `${channel} has no subscription: shown as if you subscribed it now with this filter, every source and backfill:latest ${t.assumedBackfill}, ` +
-        `which makes the latest ${t.assumedBackfill} articles the filter passes due. ` +
-        `With /subscribe’s default, backfill:${showBackfill(DEFAULT_BACKFILL)}, only the latest ${DEFAULT_BACKFILL.kind === 'latest' ? DEFAULT_BACKFILL.count : ''} it passes go; with backfill:none, none of these: only articles stored from then on.`,
+      `${channel} has no subscription: shown as if subscribed now with ${t.expression === null ? 'no filter' : 'this filter'}, every source and backfill:latest ${n}, ` +
+        `so the latest ${n} articles it passes are due. With backfill:none it would post none of these, only articles stored from then on.${byDefault}`,
     );
+  }
   return lines;
 }
 
