@@ -1,7 +1,8 @@
 /**
  * One benchmark process for the article library: builds a corpus of N articles into a fresh
  * database through the same ingest code as `paperboy ingest`, runs the fixed queries, and prints
- * one JSON line. Run alone: `node --import tsx bench/library.ts --articles 20000`.
+ * one JSON line, with SQLite's own ceilings on the same corpus and queries beside the figures
+ * (bench/ceilings.ts; `--bare` leaves them out). Run alone: `node --import tsx bench/library.ts --articles 20000`.
  * A process of its own, so that its peak RSS is the library's alone.
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
