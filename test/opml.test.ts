@@ -4,7 +4,7 @@
  * nested folders are flattened, each outline that cannot be used is named while the rest are
  * imported, and a broken file is refused with its line.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -111,6 +111,19 @@ describe('GIVEN OPML files with mistakes', () => {
     expect((await cli('feed', 'import', deep)).stderr).toContain(`${deep}: folders nest deeper than 32 levels`);
     // Refused before the database was opened: none was made.
     expect((await cli('feed', 'list', '--json')).stderr).toMatch(/^paperboy: no database at /);
+  });
+
+  it('THEN exporting with no feeds says there is nothing to export, exit 1, and writes no file', async () => {
+    const dir = tempDir();
+    const cli = cliWith(() => join(dir, 'empty.db'));
+    // A library that had a feed and has none now.
+    expect((await cli('feed', 'add', 'https://harbour.example/rss')).code).toBe(0);
+    expect((await cli('feed', 'remove', 'https://harbour.example/rss')).code).toBe(0);
+    const out = join(dir, 'feeds.opml');
+    const result = await cli('feed', 'export', out);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('there are no feeds to export: add one with `feed add` (or /feed add), or import an OPML file');
+    expect(existsSync(out)).toBe(false);
   });
 
   it('THEN a `>` inside an attribute value (titles such as "A -> B") is text, not the end of a tag: 40 of them nest nothing', () => {

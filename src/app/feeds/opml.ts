@@ -135,6 +135,8 @@ export async function importOpml(registry: Pick<FeedRegistry, 'get' | 'add'>, ou
 
 /** An OPML document listing `feeds`, one outline each (its name as text and title, its URL as xmlUrl). */
 export function exportOpml(feeds: readonly FeedState[], now: Date): string {
+  // An OPML body must hold an outline (feedsmith refuses an empty one), and an empty file helps no one.
+  if (feeds.length === 0) throw new UserError('not-found', 'there are no feeds to export: add one with `feed add` (or /feed add), or import an OPML file');
   return generateOpml({
     head: { title: 'Paperboy feeds', dateCreated: now },
     body: { outlines: feeds.map((f) => ({ text: f.name, title: f.name, type: 'rss', xmlUrl: f.url })) },
