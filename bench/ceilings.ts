@@ -66,6 +66,8 @@ export interface InsertFigures {
   dbBytes: number;
   /** Bytes by part of the file, read once at the end (SQLite's dbstat). */
   space: Record<string, number>;
+  /** Rows in the file, to check that it holds what Paperboy's holds. */
+  rows: { articles: number; comments: number };
 }
 
 export interface InsertCeiling {
@@ -119,7 +121,8 @@ export function insertCeiling(path: string): InsertCeiling {
     },
     figures() {
       db.pragma('wal_checkpoint(TRUNCATE)');
-      return { ...total, dbBytes: statSync(path).size, space: spaceOf(db) };
+      const count = (table: string) => db.prepare<[], number>(`SELECT count(*) FROM ${table}`).pluck().get() ?? 0;
+      return { ...total, dbBytes: statSync(path).size, space: spaceOf(db), rows: { articles: count('articles'), comments: count('comments') } };
     },
     close: () => db.close(),
   };

@@ -52,6 +52,11 @@ for (let start = 0; start < articles; start += CHUNK) {
 store.db.pragma('wal_checkpoint(TRUNCATE)');
 const bytes = statSync(dbPath).size;
 const inserted = await ceiling?.finish();
+// A ratio means something only if both files hold the same rows.
+const held = { articles: await store.count(), comments: await store.countComments() };
+if (inserted && (inserted.rows.articles !== held.articles || inserted.rows.comments !== held.comments)) {
+  throw new Error(`bench: the insert ceiling holds ${JSON.stringify(inserted.rows)}, Paperboy's file ${JSON.stringify(held)}`);
+}
 
 const judged = judgedQueries(Number(values.queries), articles, pools);
 const qs = judged.map((j) => j.query);
