@@ -94,8 +94,8 @@ for (const [i, q] of qs.entries()) {
 // Before anything else is read: the peak is the library's own, ingest and search.
 const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
 await store.close();
-if (!values.keep) rmSync(dir, { recursive: true, force: true });
-else rmSync(join(dir, 'ceiling.db'), { force: true });
+// The kept file (--keep) lies outside this folder; the ceiling's file and a fresh run's go with it.
+rmSync(dir, { recursive: true, force: true });
 
 const ratio = (x: number, y: number): number => +(x / y).toFixed(2);
 const ingestPerS = Math.round(articles / (ingestMs / 1000));
