@@ -56,7 +56,11 @@ describe('GIVEN the playground page in chromium', () => {
     // The file is read as it is picked: until then Run says "still reading the file" and the form stays.
     await expect
       .poll(async () => {
-        await form.locator('button.run-command').click();
+        // A click that lands as the form closes would wait for the button to come back (30 s): try briefly, then look.
+        await form
+          .locator('button.run-command')
+          .click({ timeout: 2_000 })
+          .catch(() => undefined);
         return form.isVisible();
       }, WAIT)
       .toBe(false);
