@@ -22,26 +22,7 @@ import { Subscriptions } from '../src/app/delivery/subscriptions.ts';
 import { article } from './helpers/articles.ts';
 import { capturedLogger } from './helpers/log.ts';
 import { type OpenedState, stateBackends } from './helpers/state-backends.ts';
-import { subscriptionFixture } from './helpers/subscription-fixture.ts';
-
-const NOON = new Date('2026-12-01T12:00:00Z');
-
-function harbour(i: number, publishedAt: string | null = `2026-12-01T0${i}:00:00Z`): Article {
-  return article({ title: `Harbour news ${i}`, source: 'Coast Gazette', text: `The harbour opened berth ${i} on Monday.`, publishedAt });
-}
-
-/** The subscription these tests run: every article of the store from the start, with `options`. */
-function subscription(options: SubscriptionOptions = {}, extra: Partial<Subscription> = {}): Subscription {
-  return subscriptionFixture({
-    guildId: '100',
-    channelId: '200',
-    backfill: { kind: 'all' },
-    checkedAt: '2026-12-01T00:00:00Z',
-    createdAt: '2026-12-01T00:00:00Z',
-    options,
-    ...extra,
-  });
-}
+import { NOON, harbour, subscription } from './helpers/verdict-fixtures.ts';
 
 interface Sent {
   readonly id: string;

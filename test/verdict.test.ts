@@ -4,34 +4,11 @@
  * verdict-runs.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import type { Article } from '../src/core/model.ts';
-import type { Subscription } from '../src/core/state.ts';
-import type { SubscriptionOptions } from '../src/core/subscription-options.ts';
 import { countersOf, countPost, rulesOf, verdictOf } from '../src/app/delivery/verdict.ts';
 import { madeBy, nextTally } from '../src/app/delivery/after-run.ts';
 import type { ArticleResult } from '../src/app/delivery/engine-types.ts';
-import { article } from './helpers/articles.ts';
 import { sampleArticle } from './text-sample.ts';
-import { subscriptionFixture } from './helpers/subscription-fixture.ts';
-
-const NOON = new Date('2026-12-01T12:00:00Z');
-
-function harbour(i: number, publishedAt: string | null = `2026-12-01T0${i}:00:00Z`): Article {
-  return article({ title: `Harbour news ${i}`, source: 'Coast Gazette', text: `The harbour opened berth ${i} on Monday.`, publishedAt });
-}
-
-/** The subscription these tests run: every article of the store from the start, with `options`. */
-function subscription(options: SubscriptionOptions = {}, extra: Partial<Subscription> = {}): Subscription {
-  return subscriptionFixture({
-    guildId: '100',
-    channelId: '200',
-    backfill: { kind: 'all' },
-    checkedAt: '2026-12-01T00:00:00Z',
-    createdAt: '2026-12-01T00:00:00Z',
-    options,
-    ...extra,
-  });
-}
+import { NOON, harbour, subscription } from './helpers/verdict-fixtures.ts';
 
 describe('GIVEN the seed article (no publication date, stored 2026-11-28) and a dated harbour article', () => {
   const nato = sampleArticle();
