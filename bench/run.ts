@@ -130,7 +130,6 @@ const targets = {
   // One filter built to be slow, on one article: it runs on the thread that answers Discord.
   filter_worst_article_ms: atMost(filters.filter_worst_article_ms, 20),
   summarize_100k_words_ms: atMost(text.summarize_100k_words_ms, 500),
-  search_reply_p99_ms: atMost(bot.search_reply_p99_ms, 100),
   summarize_reply_p99_ms: atMost(bot.summarize_reply_p99_ms, 100),
   // A 150 MB file in the inbox: the bot's memory stays bounded and its thread keeps answering.
   inbox_peak_rss_mb: atMost(sources.inbox_peak_rss_mb, 400),
