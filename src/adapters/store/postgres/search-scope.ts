@@ -31,4 +31,10 @@ export interface ScopeSql {
   readonly densityWindow?: boolean;
   /** Titles alone, searched whatever the window leaves out. */
   readonly titles?: string;
+  /**
+   * A table of the newest rows' keys (`position`), configurations and vectors, holding every row
+   * from its lowest key up (search-tuning.ts): the relevance window comes from it when it holds
+   * enough matches.
+   */
+  readonly recent?: string;
 }

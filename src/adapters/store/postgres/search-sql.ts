@@ -31,6 +31,7 @@ export const ARTICLES: ScopeSql = {
   detail: `SELECT a.position AS rowid, a.id AS article_id, a.title, a.url, a.source, a.published_at, NULL AS comment_id, a.body_text AS text
     FROM articles a WHERE a.position = ANY($1::bigint[])`,
   titles: 'a.title_search',
+  recent: 'articles_recent',
 };
 export const COMMENTS: ScopeSql = {
   key: 'c.rowid',
@@ -62,9 +63,9 @@ function filters(scope: ScopeSql, o: SearchOptions, p: Params): string {
  * all the matches (count ≤ COUNT_CAP), what is ranked comes from them: a rare word, or a phrase
  * of common words whose every candidate row must be rechecked, is then read once, not twice.
  */
-const counted = (from: string, where: string, columns: string) =>
+const counted = (from: string, where: string, columns: string, known = '') =>
   `m AS MATERIALIZED (SELECT ${columns} FROM ${from} WHERE ${where} LIMIT ${COUNT_CAP + 1}),
-    counted AS MATERIALIZED (SELECT count(*)::int AS n FROM m)`;
+    counted AS MATERIALIZED (SELECT ${known ? `CASE WHEN ${known} > ${COUNT_CAP} THEN ${COUNT_CAP + 1} ELSE (SELECT count(*)::int FROM m) END` : 'count(*)::int'} AS n${known ? '' : ' FROM m'})`;
 
 /** `few` from the counted matches when they are all of them, else `many`; one-time filters, so only one runs. */
 const fewOrMany = (few: string, many: string) =>
@@ -84,6 +85,17 @@ function articleWindow(select: string, stretches: string, key: string, p: Params
   const threshold = p.add(Math.sqrt((last * 0.7) / (2 * size * 10)));
   return `SELECT * FROM (${stretches}) dense WHERE (SELECT per FROM spread) <= ${threshold}
     UNION ALL SELECT * FROM (${select} ORDER BY ${key} DESC LIMIT ${win}) sparse WHERE (SELECT per FROM spread) > ${threshold}`;
+}
+
+/**
+ * The window from the newest rows' table when it holds `win` matches or more: they are then the
+ * newest of all, as the table holds every row from its lowest key up. Else `whole`, over the whole
+ * table. One-time filters, so only one runs.
+ */
+function recentOr(win: string | undefined, whole: string): string {
+  if (!win) return whole;
+  return `SELECT * FROM (SELECT rowid FROM recent ORDER BY rowid DESC LIMIT ${win}) newest WHERE (SELECT n FROM recent_n) >= ${win}
+    UNION ALL SELECT * FROM (${whole}) whole_ WHERE (SELECT n FROM recent_n) < ${win}`;
 }
 
 /**
@@ -118,8 +130,17 @@ export function relevanceSql(scope: ScopeSql, q: Query, o: SearchOptions, take: 
       ? articleWindow(select, keyStretches(), scope.key, p, last, windowSize, win)
       : // A phrase's matches are checked against each tsvector anyway: only the newest stretches of them.
         keyStretches();
+  // The newest rows' own table (search-tuning.ts) when it serves: no filter (it holds no other columns), no phrase (no pairs index).
+  const recent = scope.recent !== undefined && q.phrases === 0 && !filtered ? scope.recent : undefined;
   const ctes = [
-    counted(from, where, `${scope.key} AS rowid`),
+    ...(recent
+      ? [
+          `recent AS MATERIALIZED (SELECT r.position AS rowid FROM ${recent} r WHERE ${q.match('r.search', 'r.ts_config', p, true)})`,
+          'recent_n AS MATERIALIZED (SELECT count(*)::int AS n FROM recent)',
+        ]
+      : []),
+    // With more than COUNT_CAP matches among the newest rows, the count is known without the whole table's.
+    counted(from, where, `${scope.key} AS rowid`, recent ? '(SELECT n FROM recent_n)' : ''),
     // Keys per match over the middle 80% of the counted matches: they are the first in the table's order, which
     // is not quite the keys' (a row written into space a vacuum freed): one such row among the first blocks
     // made min-to-max say 1,663 keys a match where there were 78 (`believes` at 100,000 articles).
@@ -128,7 +149,7 @@ export function relevanceSql(scope: ScopeSql, q: Query, o: SearchOptions, take: 
           `spread AS MATERIALIZED (SELECT per, ceil(per)::bigint AS keys FROM (SELECT greatest(1, (percentile_disc(0.9) WITHIN GROUP (ORDER BY rowid) - percentile_disc(0.1) WITHIN GROUP (ORDER BY rowid)) / (0.8 * count(*)))::float8 AS per FROM m) s)`,
         ]
       : []),
-    `win AS MATERIALIZED (${fewOrMany(`SELECT rowid FROM m ORDER BY rowid DESC LIMIT ${win}`, many)})`,
+    `win AS MATERIALIZED (${recentOr(recent && win, fewOrMany(`SELECT rowid FROM m ORDER BY rowid DESC LIMIT ${win}`, many))})`,
   ];
   let keys = 'SELECT rowid FROM win';
   if (scope.titles) {
@@ -157,10 +178,20 @@ export function relevanceSql(scope: ScopeSql, q: Query, o: SearchOptions, take: 
   return { text, values: p.values };
 }
 
-/** The rank of each of `keys` (rows since deleted are left out). */
+/**
+ * The rank of each of `keys` (rows since deleted are left out). Keys the newest rows' table holds
+ * are ranked on its copy of the vector (the same vector, so the same rank): its few thousand
+ * vectors stay in shared buffers, where the whole table's are read from the operating system's cache.
+ */
 export function rankSql(scope: ScopeSql, q: Query, keys: readonly number[]): { text: string; values: unknown[] } {
   const p = new Params();
-  const text = `SELECT ${scope.key} AS rowid, ${q.rank(scope, p)} AS score FROM ${scope.table} WHERE ${scope.key} = ANY(${p.add(keys)}::bigint[])`;
+  const list = `${p.add(keys)}::bigint[]`;
+  const whole = `SELECT ${scope.key} AS rowid, ${q.rank(scope, p)} AS score FROM ${scope.table} WHERE ${scope.key} = ANY(${list})`;
+  if (!scope.recent) return { text: whole, values: p.values };
+  // One statement, one snapshot: every key from the table's lowest up is in it, the rest below.
+  const recent = `SELECT r.position AS rowid, ${q.rank({ vector: 'r.search', config: 'r.ts_config', weights: scope.weights }, p)} AS score
+    FROM ${scope.recent} r WHERE r.position = ANY(${list})`;
+  const text = `${recent} UNION ALL ${whole} AND ${scope.key} < coalesce((SELECT min(position) FROM ${scope.recent}), ${scope.key} + 1)`;
   return { text, values: p.values };
 }
 
