@@ -167,8 +167,14 @@ export function relevanceSql(scope: ScopeSql, q: Query, o: SearchOptions, take: 
       `best AS MATERIALIZED (SELECT a.position FROM titles a ORDER BY ${q.rank({ ...titles, vector: 'a.title_search' }, p)}, a.position DESC LIMIT ${p.add(TITLE_CANDIDATES)})`,
     );
     // A title candidate must match the whole query: an excluded word may be in its body.
-    keys += ` UNION SELECT a.position FROM articles a WHERE a.position = ANY(ARRAY(SELECT position FROM best))
-      AND a.position <> ALL(ARRAY(SELECT rowid FROM win)) AND ${q.check(scope.vector, scope.config, p, true)}`;
+    const candidates = (table: string, vector: string, config: string) =>
+      ` UNION SELECT a.position FROM ${table} a WHERE a.position = ANY(ARRAY(SELECT position FROM best))
+      AND a.position <> ALL(ARRAY(SELECT rowid FROM win)) AND ${q.check(vector, config, p, true)}`;
+    keys += scope.recent
+      ? // Those the newest rows' table holds are checked on its copy of the vector, as rankSql ranks them.
+        `${candidates(scope.recent, 'a.search', 'a.ts_config')}${candidates('articles', scope.vector, scope.config)}
+          AND a.position <> ALL(ARRAY(SELECT r.position FROM ${scope.recent} r WHERE r.position = ANY(ARRAY(SELECT position FROM best))))`
+      : candidates('articles', scope.vector, scope.config);
   }
   ctes.push(`keys AS MATERIALIZED (${keys})`);
   // Only the keys: ranking reads each chosen row's whole tsvector, which a long article keeps out of
@@ -188,10 +194,10 @@ export function rankSql(scope: ScopeSql, q: Query, keys: readonly number[]): { t
   const list = `${p.add(keys)}::bigint[]`;
   const whole = `SELECT ${scope.key} AS rowid, ${q.rank(scope, p)} AS score FROM ${scope.table} WHERE ${scope.key} = ANY(${list})`;
   if (!scope.recent) return { text: whole, values: p.values };
-  // One statement, one snapshot: every key from the table's lowest up is in it, the rest below.
+  // One statement, one snapshot: each key from one table or the other.
   const recent = `SELECT r.position AS rowid, ${q.rank({ vector: 'r.search', config: 'r.ts_config', weights: scope.weights }, p)} AS score
     FROM ${scope.recent} r WHERE r.position = ANY(${list})`;
-  const text = `${recent} UNION ALL ${whole} AND ${scope.key} < coalesce((SELECT min(position) FROM ${scope.recent}), ${scope.key} + 1)`;
+  const text = `${recent} UNION ALL ${whole} AND ${scope.key} <> ALL(ARRAY(SELECT r.position FROM ${scope.recent} r WHERE r.position = ANY(${list})))`;
   return { text, values: p.values };
 }
 
