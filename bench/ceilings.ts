@@ -33,7 +33,11 @@ export async function parseFiles(files: readonly SourceFile[]): Promise<Article[
   return out;
 }
 
-/** Bytes of text an article stores (its title, body text and comments' text), and of the JSON that holds the same text again. */
+/**
+ * Bytes of text an article stores (its title, body text and comments' text), and what its blocks and
+ * paragraphs columns store beside it: since layouts (src/adapters/store/layout.ts) how the text splits
+ * into them, no longer the same text again as JSON. The fields keep their names for library.ts.
+ */
 function textBytes(rows: Rows, into: InsertFigures['raw']): void {
   into.titles += Buffer.byteLength(rows.article.title);
   into.bodies += Buffer.byteLength(rows.article.body_text);
@@ -61,7 +65,7 @@ export interface InsertFigures {
   insertMs: number;
   /** Parsing alone: the same files through the same parser as ingest. */
   parseMs: number;
-  /** Bytes of text: titles, bodies, comments; and the JSON columns (blocks, paragraphs) that hold the same text a second time. */
+  /** Bytes of text: titles, bodies, comments; and the blocks and paragraphs columns beside it (layouts; JSON before them). */
   raw: { titles: number; bodies: number; comments: number; blocksJson: number; paragraphsJson: number };
   dbBytes: number;
   /** Bytes by part of the file, read once at the end (SQLite's dbstat). */
@@ -110,7 +114,7 @@ export function insertCeiling(path: string): InsertCeiling {
       let t0 = performance.now();
       const articles = await parseFiles(files);
       total.parseMs += performance.now() - t0;
-      // Turning an article into column values (JSON for blocks, body text) is the store's work, not SQLite's: untimed.
+      // Turning an article into column values (body text, its layout) is the store's work, not SQLite's: untimed.
       const batch = articles.map((a) => ({ article: articleColumns(a), comments: a.comments.map(commentColumns) }));
       for (const rows of batch) textBytes(rows, total.raw);
       t0 = performance.now();

@@ -4,6 +4,7 @@
  * these functions decide, in its own SQL.
  */
 import type { Article, Comment } from '../../core/model.ts';
+import { blocksNow, paragraphsNow } from './layout.ts';
 import { type ArticleColumns, type ArticleRow, type CommentColumns, type CommentRow, articleColumns, commentColumns } from './rows.ts';
 
 /** Article fields a new copy may lack (null): the stored value stays. */
@@ -18,13 +19,15 @@ const COMMENT_SCALARS = ['number', 'author', 'author_id', 'posted_at', 'rating',
  */
 export function mergeArticle(old: ArticleRow, article: Article): { merged: ArticleColumns; changed: boolean } {
   const cols = articleColumns(article);
+  // A row stored as JSON compares in the form it would be written in now: the same article again is no change.
+  const stored = { ...old, blocks: blocksNow(old.blocks, old.body_text) };
   const merged: ArticleColumns = { ...cols, ingested_at: old.ingested_at };
   for (const key of SCALARS) (merged[key] as unknown) = cols[key] ?? old[key];
   if (article.body.length === 0) {
-    merged.blocks = old.blocks;
+    merged.blocks = stored.blocks;
     merged.body_text = old.body_text;
   }
-  return { merged, changed: differs(merged, old) };
+  return { merged, changed: differs(merged, stored) };
 }
 
 /** One write of a comment merge: a new comment at `position` (after the stored ones), or a stored one changed. */
@@ -49,7 +52,7 @@ export function commentWrites(stored: readonly CommentRow[], comments: readonly 
       continue;
     }
     for (const key of COMMENT_SCALARS) (cols[key] as unknown) = cols[key] ?? old[key];
-    if (differs(cols, old)) writes.push({ kind: 'update', cols, old });
+    if (differs(cols, { ...old, paragraphs: paragraphsNow(old.paragraphs, old.text) })) writes.push({ kind: 'update', cols, old });
   }
   return writes;
 }

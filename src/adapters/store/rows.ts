@@ -1,8 +1,9 @@
 /** Rows ⇄ the Article model: the one place that knows how an Article is laid out in tables. */
 import { z } from 'zod';
-import type { Article, Block, Comment, CommentQuote } from '../../core/model.ts';
+import type { Article, Comment, CommentQuote } from '../../core/model.ts';
 import { MAX_CATEGORIES, MAX_CATEGORY_CHARS, bodyText, commentText } from '../../core/model.ts';
-import { jsonColumn, validRow } from './state-schemas.ts';
+import { LayoutMismatch, blocksFrom, blocksLayout, paragraphsFrom, paragraphsLayout } from './layout.ts';
+import { InvalidStateRow, jsonColumn, validRow } from './state-schemas.ts';
 
 /** The categories column as the model takes it: a filter reads each one, so a damaged row is named, not read as anything. */
 const CATEGORIES = z.array(z.string().min(1).max(MAX_CATEGORY_CHARS)).max(MAX_CATEGORIES);
@@ -16,6 +17,7 @@ export interface ArticleRow {
   author: string | null;
   published_at: string | null;
   language: string | null;
+  /** How body_text splits into the blocks (layout.ts); JSON in rows written before that. */
   blocks: string;
   body_text: string;
   declared_comment_count: number | null;
@@ -36,6 +38,7 @@ export interface CommentRow {
   author_id: string | null;
   posted_at: string | null;
   rating: number | null;
+  /** How text splits into the paragraphs (layout.ts); JSON in rows written before that. */
   paragraphs: string;
   quotes: string;
   reply_to: string | null;
@@ -50,6 +53,7 @@ export type ArticleColumns = Omit<ArticleRow, 'rowid' | 'updated_at'>;
 export type CommentColumns = Omit<CommentRow, 'rowid' | 'article_rowid' | 'position'>;
 
 export function articleColumns(a: Article): ArticleColumns {
+  const text = bodyText(a);
   return {
     id: a.id,
     title: a.title,
@@ -58,8 +62,8 @@ export function articleColumns(a: Article): ArticleColumns {
     author: a.author,
     published_at: a.publishedAt,
     language: a.language,
-    blocks: JSON.stringify(a.body),
-    body_text: bodyText(a),
+    blocks: blocksLayout(a.body, text),
+    body_text: text,
     declared_comment_count: a.declaredCommentCount,
     comments_url: a.commentsUrl,
     categories: a.categories && a.categories.length > 0 ? JSON.stringify(a.categories) : null,
@@ -68,6 +72,7 @@ export function articleColumns(a: Article): ArticleColumns {
 }
 
 export function commentColumns(c: Comment): CommentColumns {
+  const text = commentText(c);
   return {
     id: c.id,
     number: c.number,
@@ -75,10 +80,10 @@ export function commentColumns(c: Comment): CommentColumns {
     author_id: c.authorId,
     posted_at: c.postedAt,
     rating: c.rating,
-    paragraphs: JSON.stringify(c.paragraphs),
+    paragraphs: paragraphsLayout(c.paragraphs, text),
     quotes: JSON.stringify(c.quotes),
     reply_to: c.replyTo,
-    text: commentText(c),
+    text,
     url: c.url ?? null,
     edited_at: c.editedAt ?? null,
     deleted: c.deleted ? 1 : 0,
@@ -93,7 +98,7 @@ export function toComment(r: CommentRow): Comment {
     authorId: r.author_id,
     postedAt: r.posted_at,
     rating: r.rating,
-    paragraphs: JSON.parse(r.paragraphs) as string[],
+    paragraphs: laidOut(() => paragraphsFrom(r.paragraphs, r.text), 'comments', `${r.id} of article row ${r.article_rowid}`),
     quotes: JSON.parse(r.quotes) as CommentQuote[],
     replyTo: r.reply_to,
     // Only what the source said: a comment without them reads back as it was stored.
@@ -112,7 +117,7 @@ export function toArticle(r: ArticleRow, comments: readonly CommentRow[]): Artic
     author: r.author,
     publishedAt: r.published_at,
     language: r.language,
-    body: JSON.parse(r.blocks) as Block[],
+    body: laidOut(() => blocksFrom(r.blocks, r.body_text), 'articles', r.id),
     comments: comments.map(toComment),
     declaredCommentCount: r.declared_comment_count,
     commentsUrl: r.comments_url,
@@ -120,6 +125,16 @@ export function toArticle(r: ArticleRow, comments: readonly CommentRow[]): Artic
     // Only what the source said: an article stored without categories reads back without them.
     ...(r.categories !== null && { categories: categoriesOf(r.categories, r.id) }),
   };
+}
+
+/** The parts a layout column gives back; an InvalidStateRow naming the row when they do not fit its text. */
+function laidOut<T>(read: () => T, table: string, key: string): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof LayoutMismatch) throw new InvalidStateRow(table, key, error.message);
+    throw error;
+  }
 }
 
 /** The categories column read back; an InvalidStateRow naming the article when it is not a list of categories. */
