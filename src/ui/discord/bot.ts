@@ -53,6 +53,8 @@ export interface BotOptions {
   readonly shards?: ResolvedShards;
   /** Shares delivery runs, feed polls and the inbox with the other processes on this database. */
   readonly lease?: LeaseOptions;
+  /** How long a slow command works before its answer is deferred; default DEFER_AFTER_MS (router.ts). */
+  readonly deferAfterMs?: number;
 }
 
 export interface Bot {
@@ -89,7 +91,13 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const threads = watchThreads({ client, store, index: delivery.index, cooldowns: options.keyv.cooldowns, log, cooldownMs: options.answerCooldownMs });
   // Attachments come from Discord's CDN, or from the Discord at apiUrl itself (the local one in tests and the playground).
   const attachments = attachmentReader(discord.apiUrl);
-  const route = createRouter({ commands: options.commands, context: { store, now, delivery: delivery.context, attachments }, codec, log });
+  const route = createRouter({
+    commands: options.commands,
+    context: { store, now, delivery: delivery.context, attachments },
+    codec,
+    log,
+    deferAfterMs: options.deferAfterMs,
+  });
   client.on(Events.InteractionCreate, (interaction) => void route(interaction));
   client.on(Events.Error, (error) => log.error({ err: error }, 'discord client error'));
   client.on(Events.Warn, (message) => log.warn(message));

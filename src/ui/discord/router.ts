@@ -1,6 +1,6 @@
 /**
  * The one interactionCreate handler: finds the command, validates its options, defers when the
- * command says its work can be slow, renders its view and answers exactly once. A UserError is
+ * command's work turns out slow, renders its view and answers exactly once. A UserError is
  * shown to the person who asked, in plain words; anything else is logged in full and shown as a
  * short reference id, never a stack trace.
  */
@@ -14,7 +14,7 @@ import {
   MessageFlags,
 } from 'discord.js';
 import type { Logger } from '../../core/log.ts';
-import type { Actor, CommandContext, SlashCommand } from './command.ts';
+import type { Actor, CommandContext, ComponentAnswer, SlashCommand } from './command.ts';
 import { UserError } from '../../core/errors.ts';
 import type { StateCodec } from './custom-id.ts';
 import { truncate } from '../../core/text/truncate.ts';
@@ -28,6 +28,39 @@ export interface RouterOptions {
   readonly context: CommandContext;
   readonly codec: StateCodec;
   readonly log: Logger;
+  /**
+   * How long a command that may be slow (`defer`) works before its answer is deferred.
+   * @default DEFER_AFTER_MS
+   */
+  readonly deferAfterMs?: number;
+}
+
+/**
+ * Discord drops an interaction not acknowledged within 3 s of sending it. An answer ready before
+ * this is sent as it is: one request instead of a deferral and its edit (at 100,000 articles a
+ * /search takes tens of milliseconds). Past it, the answer is deferred, leaving 2 s for the gateway's
+ * delay and the deferral's own trip. Work that holds the thread (SQLite answers synchronously) holds
+ * the timer back too, so this relies on such work staying well under the window, as searches do.
+ */
+export const DEFER_AFTER_MS = 1000;
+
+/**
+ * `work`'s result, with `defer` called if it is not ready within `afterMs`. Returns only once a
+ * deferral started has been answered, so that `deferred` is what Discord saw.
+ */
+async function deferIfSlow<T>(afterMs: number, defer: () => Promise<unknown>, work: () => Promise<T>): Promise<T> {
+  let deferral: Promise<unknown> | undefined;
+  const timer = setTimeout(() => {
+    deferral = defer();
+    // Handled here too, so that a deferral failing while the work runs is not an unhandled rejection.
+    deferral.catch(() => undefined);
+  }, afterMs);
+  try {
+    return await work();
+  } finally {
+    clearTimeout(timer);
+    await deferral;
+  }
 }
 
 type Answerable = ChatInputCommandInteraction | MessageComponentInteraction;
@@ -66,6 +99,7 @@ function withoutFlags(payload: MessagePayload): Omit<MessagePayload, 'flags'> {
 
 export function createRouter(options: RouterOptions): (interaction: Interaction) => Promise<void> {
   const { context, codec, log } = options;
+  const deferAfterMs = options.deferAfterMs ?? DEFER_AFTER_MS;
   const byName = new Map(options.commands.map((c) => [c.definition.name, c]));
 
   /** Tells the person what went wrong, whatever state the interaction is in. */
@@ -98,10 +132,13 @@ export function createRouter(options: RouterOptions): (interaction: Interaction)
       const problems = parsed.error.issues.map((i) => `\`${i.path.join('.') || 'options'}\`: ${i.message}`);
       throw new UserError('bad-option', `That did not work: ${problems.join('; ')}.`);
     }
-    if (command.defer) await interaction.deferReply(command.ephemeral ? { flags: MessageFlags.Ephemeral } : {});
-    const payload = await renderView(await command.run(parsed.data, { ...context, actor: actorOf(interaction) }), codec);
+    const work = async (): Promise<MessagePayload> => renderView(await command.run(parsed.data, { ...context, actor: actorOf(interaction) }), codec);
+    if (!command.defer) return void (await interaction.reply(await work()));
+    const visibility: { flags?: MessageFlags.Ephemeral } = command.ephemeral ? { flags: MessageFlags.Ephemeral } : {};
+    const payload = await deferIfSlow(deferAfterMs, () => interaction.deferReply(visibility), work);
     if (interaction.deferred) await interaction.editReply(withoutFlags(payload));
-    else await interaction.reply(payload);
+    // Shown as the deferral would have shown it, so a command is public or private whichever way it is answered.
+    else await interaction.reply({ ...withoutFlags(payload), ...visibility });
   }
 
   async function component(interaction: MessageComponentInteraction): Promise<void> {
@@ -109,9 +146,12 @@ export function createRouter(options: RouterOptions): (interaction: Interaction)
     const command = state && byName.get(state[0]);
     if (!state || !command?.component) throw new UserError('stale', EXPIRED);
     const values = interaction.isStringSelectMenu() ? interaction.values : [];
-    if (command.defer) await interaction.deferUpdate();
-    const answer = await command.component(state.slice(1), values, { ...context, actor: actorOf(interaction) });
-    const payload = await renderView(answer.view, codec);
+    const handler = command.component.bind(command);
+    const work = async (): Promise<[ComponentAnswer, MessagePayload]> => {
+      const answer = await handler(state.slice(1), values, { ...context, actor: actorOf(interaction) });
+      return [answer, await renderView(answer.view, codec)];
+    };
+    const [answer, payload] = command.defer ? await deferIfSlow(deferAfterMs, () => interaction.deferUpdate(), work) : await work();
     if (answer.mode === 'reply') {
       if (interaction.deferred) await interaction.followUp(payload);
       else await interaction.reply(payload);
