@@ -37,10 +37,12 @@ export function titleSuggester(db: Db): (typed: string, limit: number) => Sugges
     const trimmed = typed.trim();
     if (/^[0-9a-f]{4,16}$/.test(trimmed)) add(byIdPrefix.all(trimmed, trimmed, limit));
     const last = words.at(-1);
-    // A lone one-letter word is not worth a lookup; after other words it still narrows them.
+    // A lone one-letter word is not worth a lookup. After other words it is the start of the next
+    // word being typed ("The h"), a prefix like any other: the words before it keep the expansion
+    // small (at 100,000 articles "the h*" took 4 ms warm, against 8 ms for a lone "th*").
     const tooShort = words.length === 0 || (words.length === 1 && (last?.length ?? 0) < MIN_PREFIX);
     if (!tooShort) {
-      const terms: Term[] = words.map((w, i) => ({ tokens: [w], prefix: i === words.length - 1 && w.length >= MIN_PREFIX, exclude: false }));
+      const terms: Term[] = words.map((w, i) => ({ tokens: [w], prefix: i === words.length - 1, exclude: false }));
       const match = toMatchExpression(terms);
       if (match !== null) add(byWords.all(match, limit));
     } else add(newest.all(limit));
