@@ -9,7 +9,6 @@ import {
   COUNT_CAP,
   type DetailRow,
   type RankedRow as Ranked,
-  type SearchHit,
   type SearchOptions,
   type SearchResult,
   hitFrom,
@@ -17,7 +16,7 @@ import {
   searchRequest,
   searchResult,
 } from './search-common.ts';
-import { type Matcher, tokenMatcher } from './snippet.ts';
+import { tokenMatcher } from './snippet.ts';
 
 export type { CommentRef, Order, Scope, SearchHit, SearchOptions, SearchResult } from './search-common.ts';
 export { COUNT_CAP, MAX_LIMIT } from './search-common.ts';
@@ -26,7 +25,7 @@ interface ScopeSql {
   fts: string;
   joins: string;
   date: string;
-  /** The hit's article (and comment) fields, by rowid. */
+  /** The hits' article (and comment) fields, for a JSON array of rowids: one statement for the whole page. */
   detail: string;
   /** A small FTS table whose matches are all ranked, whatever the window leaves out (titles). */
   always?: string;
@@ -36,17 +35,17 @@ const ARTICLES: ScopeSql = {
   fts: 'articles_fts',
   joins: 'JOIN articles a ON a.rowid = f.rowid',
   date: 'coalesce(a.published_at, a.ingested_at)',
-  detail: `SELECT a.id AS article_id, a.title, a.url, a.source, a.published_at, NULL AS comment_id, a.body_text AS text
-    FROM articles a WHERE a.rowid = ?`,
+  detail: `SELECT a.rowid AS rowid, a.id AS article_id, a.title, a.url, a.source, a.published_at, NULL AS comment_id, a.body_text AS text
+    FROM articles a WHERE a.rowid IN (SELECT value FROM json_each(?))`,
   always: 'titles_fts',
 };
 const COMMENTS: ScopeSql = {
   fts: 'comments_fts',
   joins: 'JOIN comments c ON c.rowid = f.rowid JOIN articles a ON a.rowid = c.article_rowid',
   date: 'coalesce(c.posted_at, a.published_at, a.ingested_at)',
-  detail: `SELECT a.id AS article_id, a.title, a.url, a.source, a.published_at, c.id AS comment_id, c.number AS comment_number,
+  detail: `SELECT c.rowid AS rowid, a.id AS article_id, a.title, a.url, a.source, a.published_at, c.id AS comment_id, c.number AS comment_number,
       c.author AS comment_author, c.posted_at AS comment_posted_at, c.rating AS comment_rating, c.text AS text
-    FROM comments c JOIN articles a ON a.rowid = c.article_rowid WHERE c.rowid = ?`,
+    FROM comments c JOIN articles a ON a.rowid = c.article_rowid WHERE c.rowid IN (SELECT value FROM json_each(?))`,
 };
 
 /**
@@ -104,14 +103,13 @@ function rankScope(db: Db, scope: ScopeSql, match: string, o: SearchOptions, tak
   const f = filters(scope, o);
   // Joining the row tables costs a lookup per match; only filters and dates need them.
   const joins = f.sql ? scope.joins : '';
-  const count = (): number =>
-    statement<unknown[], { n: number }>(
-      db,
-      `SELECT count(*) AS n FROM (SELECT 1 FROM ${scope.fts} f ${joins} WHERE ${scope.fts} MATCH ?${f.sql} LIMIT ${COUNT_CAP + 1})`,
-    ).get(match, ...f.params)?.n ?? 0;
 
   if (o.order === 'newest') {
-    const total = count();
+    const total =
+      statement<unknown[], { n: number }>(
+        db,
+        `SELECT count(*) AS n FROM (SELECT 1 FROM ${scope.fts} f ${joins} WHERE ${scope.fts} MATCH ?${f.sql} LIMIT ${COUNT_CAP + 1})`,
+      ).get(match, ...f.params)?.n ?? 0;
     if (total === 0) return { ranked: [], total };
     const ranked = statement<unknown[], Ranked>(
       db,
@@ -120,48 +118,61 @@ function rankScope(db: Db, scope: ScopeSql, match: string, o: SearchOptions, tak
     ).all(match, ...f.params, take);
     return { ranked, total };
   }
-  // Deep pages widen the window, so that every page comes from one consistent ranking.
+  // Deep pages widen the window, so that every page comes from one consistent ranking. SQLite
+  // sorts the window and hands over only its best `take` rows, with the window's size and oldest
+  // rowid: turning 500 rows into objects to sort them here cost more than ranking them.
   const windowSize = Math.max(RANK_WINDOW, take);
-  const window = statement<unknown[], Ranked>(
+  const window = statement<unknown[], Ranked & { n: number; oldest: number }>(
     db,
-    `SELECT f.rowid AS rowid, f.rank AS score, '' AS date FROM ${scope.fts} f ${joins}
-     WHERE ${scope.fts} MATCH ?${f.sql} ORDER BY f.rowid DESC LIMIT ?`,
-  ).all(match, ...f.params, windowSize);
-  // A window that is not full holds every match: no need to count them again.
-  const total = window.length < windowSize ? window.length : count();
-  const byRowid = new Map(window.map((r) => [r.rowid, r]));
-  if (scope.always && total > windowSize) {
-    // Title matches outside the window are scored on their title alone, at the title's weight:
-    // scoring one rowid against the full index costs a doclist seek per term (most of a
-    // millisecond on a large library), while the title table has already ranked them. That
-    // leaves out their body's share of the score, so they rank a little lower than exact BM25 would.
-    const titles = statement<unknown[], { rowid: number; score: number }>(
+    `SELECT rowid, score, '' AS date, n, oldest FROM (
+       SELECT rowid, score, count(*) OVER () AS n, min(rowid) OVER () AS oldest FROM (
+         SELECT f.rowid AS rowid, f.rank AS score FROM ${scope.fts} f ${joins}
+         WHERE ${scope.fts} MATCH ?${f.sql} ORDER BY f.rowid DESC LIMIT ?))
+     ORDER BY score, rowid DESC LIMIT ?`,
+  ).all(match, ...f.params, windowSize, take);
+  const held = window[0]?.n ?? 0;
+  const ranked: Ranked[] = window.map(({ rowid, score, date }) => ({ rowid, score, date }));
+  // A window that is not full holds every match. A full one holds every match from its oldest
+  // rowid up, so only the older ones are left to count (and, below, to look through for titles).
+  if (held < windowSize) return { ranked, total: held };
+  const oldest = window[0]!.oldest;
+  const older =
+    statement<unknown[], { n: number }>(
       db,
-      `SELECT rowid, score FROM (
-         SELECT t.rowid AS rowid, t.rank * ${TITLE_WEIGHT} AS score FROM ${scope.always} t ${f.sql ? 'JOIN articles a ON a.rowid = t.rowid' : ''}
-         WHERE ${scope.always} MATCH ?${f.sql} ORDER BY t.rowid DESC LIMIT ${TITLE_WINDOW}
-       ) ORDER BY score LIMIT ?`,
-    ).all(match, ...f.params, TITLE_CANDIDATES);
-    const outside = titles.filter((t) => !byRowid.has(t.rowid));
-    // The title table saw only titles: an excluded word may still be in the body, so check those against the full index.
-    const allowed =
-      match.includes(' NOT ') && outside.length > 0
-        ? matchingRowids(
-            db,
-            scope.fts,
-            match,
-            outside.map((t) => t.rowid),
-          )
-        : null;
-    for (const t of outside) if (!allowed || allowed.has(t.rowid)) byRowid.set(t.rowid, { ...t, date: '' });
-  }
-  const ranked = [...byRowid.values()].sort((x, y) => x.score - y.score || y.rowid - x.rowid).slice(0, take);
-  return { ranked, total };
+      `SELECT count(*) AS n FROM (SELECT 1 FROM ${scope.fts} f ${joins} WHERE ${scope.fts} MATCH ? AND f.rowid < ?${f.sql} LIMIT ?)`,
+    ).get(match, oldest, ...f.params, Math.max(1, COUNT_CAP + 1 - windowSize))?.n ?? 0;
+  const total = windowSize + older;
+  if (!scope.always || older === 0) return { ranked, total };
+  // Title matches older than the window are scored on their title alone, at the title's weight:
+  // scoring one rowid against the full index costs a doclist seek per term (most of a
+  // millisecond on a large library), while the title table has already ranked them. That
+  // leaves out their body's share of the score, so they rank a little lower than exact BM25 would.
+  const titles = statement<unknown[], { rowid: number; score: number }>(
+    db,
+    `SELECT rowid, score FROM (
+       SELECT t.rowid AS rowid, t.rank * ${TITLE_WEIGHT} AS score FROM ${scope.always} t ${f.sql ? 'JOIN articles a ON a.rowid = t.rowid' : ''}
+       WHERE ${scope.always} MATCH ? AND t.rowid < ?${f.sql} ORDER BY t.rowid DESC LIMIT ${TITLE_WINDOW}
+     ) ORDER BY score LIMIT ?`,
+  ).all(match, oldest, ...f.params, TITLE_CANDIDATES);
+  // The title table saw only titles: an excluded word may still be in the body, so check those against the full index.
+  const allowed =
+    match.includes(' NOT ') && titles.length > 0
+      ? matchingRowids(
+          db,
+          scope.fts,
+          match,
+          titles.map((t) => t.rowid),
+        )
+      : null;
+  for (const t of titles) if (!allowed || allowed.has(t.rowid)) ranked.push({ ...t, date: '' });
+  // The same order as the window's SQL: lowest score first, the newest first among equals.
+  return { ranked: ranked.sort((x, y) => x.score - y.score || y.rowid - x.rowid).slice(0, take), total };
 }
 
-function toHit(db: Db, scope: ScopeSql, match: Matcher, rowid: number, score: number): SearchHit | null {
-  const r = statement<[number], DetailRow>(db, scope.detail).get(rowid);
-  return r ? hitFrom(r, match, score) : null;
+function details(db: Db, scope: ScopeSql, rowids: number[]): Map<number, DetailRow> {
+  if (rowids.length === 0) return new Map();
+  const rows = statement<[string], DetailRow & { rowid: number }>(db, scope.detail).all(JSON.stringify(rowids));
+  return new Map(rows.map((r) => [r.rowid, r]));
 }
 
 /**
@@ -177,9 +188,22 @@ export function search(db: Db, query: string, options: SearchOptions = {}): Sear
   const found = r.scopes.map((s) => ({ scope: s, ...rankScope(db, s, match, options, r.offset + r.limit) }));
   const { merged, ...count } = mergeScopes(found, options.order);
   const page = merged.slice(r.offset, r.offset + r.limit);
+  const rows = new Map(
+    r.scopes.map((s) => [
+      s,
+      details(
+        db,
+        s,
+        page.filter((m) => m.s === s).map((m) => m.rowid),
+      ),
+    ]),
+  );
   return searchResult(
     r,
-    page.map((m) => toHit(db, m.s, matcher, m.rowid, m.score)),
+    page.map((m) => {
+      const row = rows.get(m.s)?.get(m.rowid);
+      return row ? hitFrom(row, matcher, m.score) : null;
+    }),
     count,
   );
 }
