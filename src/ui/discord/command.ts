@@ -72,7 +72,10 @@ export interface SlashCommand<Options = unknown> {
   readonly definition: RESTPostAPIChatInputApplicationCommandsJSONBody & { options?: APIApplicationCommandOption[] };
   /** Validates the options Discord sent, by name. */
   readonly options: z.ZodType<Options>;
-  /** Acknowledge before working: set for anything that can take more than a moment. */
+  /**
+   * Set for anything that can take more than a moment: its answer is deferred if it is not ready
+   * within the router's DEFER_AFTER_MS (answered at once otherwise, in one request).
+   */
   readonly defer: boolean;
   /** Answers only the person who asked. */
   readonly ephemeral?: boolean;
