@@ -6,15 +6,32 @@
  * work on the calling thread, for the CLI and for callers that want no thread.
  */
 import type { Worker } from 'node:worker_threads';
+import { errorMessage } from '../../core/errors.ts';
 import { startTsWorker } from '../workers/start.ts';
 import { type ParsedArticle, parseSources } from './parse-sources.ts';
 import { DEFAULT_MAX_INPUT_BYTES, readFiles } from './read.ts';
-import { type IngestReport, addFailure, addWarnings } from './report.ts';
+import { type IngestReport, addFailure, addWarnings, emptyReport } from './report.ts';
 import type { FromIngestWorker, IngestWorkerData, ToIngestWorker } from './ingest-worker.ts';
+import { listen } from './worker-messages.ts';
 
-/** Reads one file into articles; failures and warnings go to `report`. */
+/** What a reader yields: one article, or a batch of them that was ready at once (stored together). */
+export type ReadArticles = AsyncIterable<ParsedArticle | readonly ParsedArticle[]>;
+
+/** How to read a run of files, as `paperboy ingest` is given them. */
+export interface ReadRequest {
+  /** Source name for formats that carry none (the .txt export). */
+  readonly source?: string | null;
+  readonly now?: Date;
+  /** Called with how many of the files are done (read and parsed; stored a moment later). */
+  readonly onProgress?: (done: number) => void;
+}
+
+/** Reads files into articles; failures and warnings go to `report`. */
 export interface FileReader {
-  read(file: string, report: IngestReport): AsyncIterable<ParsedArticle>;
+  /** One file's articles. A read given up (its worker died or stalled, or a shutdown) rejects. */
+  read(file: string, report: IngestReport): ReadArticles;
+  /** Many files' articles. A file whose read is given up fails in `report` alone; the others are read. */
+  readAll(files: readonly string[], report: IngestReport, request?: ReadRequest): ReadArticles;
   close(): Promise<void>;
 }
 
@@ -24,8 +41,12 @@ export interface ReaderOptions {
 }
 
 export function localReader(options: ReaderOptions = {}): FileReader {
+  const readAll = async function* (files: readonly string[], report: IngestReport, request: ReadRequest = {}): AsyncGenerator<ParsedArticle> {
+    yield* parseSources(readFiles(files, report, { maxBytes: options.maxBytes }), { source: null, ...request }, report);
+  };
   return {
-    read: (file, report) => parseSources(readFiles([file], report, { maxBytes: options.maxBytes }), { source: null }, report),
+    read: (file, report) => readAll([file], report),
+    readAll,
     close: () => Promise.resolve(),
   };
 }
@@ -40,6 +61,12 @@ export interface WorkerReaderOptions extends ReaderOptions {
   readonly heapMb?: number;
   /** Aborting stops a read between two batches (shutdown): what was stored stays. */
   readonly signal?: AbortSignal;
+  /**
+   * How far parsing may run ahead of storing: articles parsed and not yet taken, and the
+   * characters of their text. Default 100 articles and 4,000,000 characters; memory holds about
+   * twice that, what is ahead and the batch being stored.
+   */
+  readonly ahead?: { readonly articles: number; readonly chars: number };
 }
 
 const STALL_MS = 60_000;
@@ -47,35 +74,73 @@ const STALL_MS = 60_000;
 /** One worker for a run of files, started at the first file and replaced if it dies. */
 export class WorkerReader implements FileReader {
   private worker: Worker | null = null;
-  private readonly maxBytes: number;
+  private readonly data: IngestWorkerData;
   private readonly heapMb: number;
   private readonly stallMs: number;
   private readonly signal: AbortSignal | undefined;
 
   constructor(options: WorkerReaderOptions = {}) {
-    this.maxBytes = options.maxBytes ?? DEFAULT_MAX_INPUT_BYTES;
-    this.heapMb = options.heapMb ?? Math.ceil(this.maxBytes / 1024 / 1024) * 24 + 128;
+    const maxBytes = options.maxBytes ?? DEFAULT_MAX_INPUT_BYTES;
+    const ahead = options.ahead ?? { articles: 100, chars: 4_000_000 };
+    this.data = { maxBytes, aheadArticles: ahead.articles, aheadChars: ahead.chars };
+    this.heapMb = options.heapMb ?? Math.ceil(maxBytes / 1024 / 1024) * 24 + 128;
     this.stallMs = options.stallMs ?? STALL_MS;
     this.signal = options.signal;
   }
 
-  async *read(file: string, report: IngestReport): AsyncGenerator<ParsedArticle> {
-    const data: IngestWorkerData = { maxBytes: this.maxBytes, batchArticles: 100, batchChars: 4_000_000 };
-    const worker = (this.worker ??= this.start(data));
+  /** Starts the worker now rather than at the first file (it takes about half a second from the sources), resolving once it answers. */
+  async warm(): Promise<void> {
+    for await (const _ of this.run([], emptyReport(), {}, { filesDone: 0 })) void _;
+  }
+
+  read(file: string, report: IngestReport): ReadArticles {
+    return this.run([file], report, { source: null }, { filesDone: 0 });
+  }
+
+  async *readAll(files: readonly string[], report: IngestReport, request: ReadRequest = {}): AsyncGenerator<readonly ParsedArticle[]> {
+    for (let from = 0; from < files.length;) {
+      const progress = { filesDone: 0 };
+      const rest = files.slice(from);
+      try {
+        yield* this.run(rest, report, request, progress, from);
+        return;
+      } catch (error) {
+        if (this.signal?.aborted) throw error;
+        // Every file before it was sent whole (the worker sends each file's articles by its end).
+        addFailure(report, rest[progress.filesDone] ?? '', errorMessage(error));
+        from += progress.filesDone + 1;
+        request.onProgress?.(from);
+      }
+    }
+  }
+
+  /**
+   * Batches as the worker sends them, all that have come at once, while it parses on. The worker
+   * is told at once what was taken, so it never waits for this side's storing unless it is
+   * `ahead` of it.
+   */
+  private async *run(
+    files: readonly string[],
+    report: IngestReport,
+    request: ReadRequest,
+    progress: { filesDone: number },
+    offset = 0,
+  ): AsyncGenerator<readonly ParsedArticle[]> {
+    const worker = (this.worker ??= this.start());
     const messages = listen(worker, this.heapMb, this.signal);
     let finished = false;
     try {
-      send(worker, { type: 'read', file });
-      for (;;) {
-        const message = await messages.next(this.stallMs);
-        for (const f of message.failures) addFailure(report, f.file, f.error);
-        addWarnings(report, message.warnings);
-        report.failed += message.unlisted.failures;
-        report.unlisted.failures += message.unlisted.failures;
-        report.unlisted.warnings += message.unlisted.warnings;
-        yield* message.articles;
-        if (message.type === 'end') break;
-        send(worker, { type: 'more' });
+      send(worker, { type: 'read', files, source: request.source ?? null, now: request.now?.toISOString() ?? null });
+      for (let ended = false; !ended;) {
+        const taken = await messages.nextAll(this.stallMs);
+        ended = taken[taken.length - 1]?.type === 'end';
+        if (!ended) send(worker, { type: 'took', batches: taken.length });
+        const articles = taken.length === 1 ? (taken[0]?.articles ?? []) : taken.flatMap((m) => m.articles);
+        for (const message of taken) account(report, message);
+        const done = taken[taken.length - 1]?.filesDone ?? 0;
+        if (done !== progress.filesDone) request.onProgress?.(offset + done);
+        progress.filesDone = done;
+        if (articles.length > 0) yield articles;
       }
       finished = true;
     } finally {
@@ -85,8 +150,11 @@ export class WorkerReader implements FileReader {
     }
   }
 
-  private start(data: IngestWorkerData): Worker {
-    const worker = startTsWorker(new URL('./ingest-worker.ts', import.meta.url), { data, resourceLimits: { maxOldGenerationSizeMb: this.heapMb } });
+  private start(): Worker {
+    const worker = startTsWorker(new URL('./ingest-worker.ts', import.meta.url), {
+      data: this.data,
+      resourceLimits: { maxOldGenerationSizeMb: this.heapMb },
+    });
     // Always listened to: a worker that dies between two files must not become an uncaught
     // 'error' event in the bot; the next file simply gets a new worker.
     worker.on('error', () => undefined);
@@ -107,58 +175,11 @@ function send(worker: Worker, message: ToIngestWorker): void {
   worker.postMessage(message);
 }
 
-/** The worker's messages one at a time; its death or silence becomes an error naming why. */
-function listen(worker: Worker, heapMb: number, signal: AbortSignal | undefined) {
-  const queue: FromIngestWorker[] = [];
-  let failure: Error | null = null;
-  let wake: (() => void) | null = null;
-  const onMessage = (message: FromIngestWorker): void => {
-    queue.push(message);
-    wake?.();
-  };
-  const onError = (error: Error & { code?: string }): void => {
-    failure =
-      error.code === 'ERR_WORKER_OUT_OF_MEMORY'
-        ? new Error(
-            `reading it took more than the ${heapMb} MB the ingest worker may use; it was stopped (a smaller INGEST_MAX_MB refuses such inputs with a clear message instead)`,
-          )
-        : new Error(`the ingest worker failed: ${error.message}`);
-    wake?.();
-  };
-  const onExit = (code: number): void => {
-    failure ??= new Error(`the ingest worker stopped (exit code ${code})`);
-    wake?.();
-  };
-  const onAbort = (): void => {
-    failure ??= new Error('stopped: the process is shutting down');
-    wake?.();
-  };
-  worker.on('message', onMessage);
-  worker.on('error', onError);
-  worker.on('exit', onExit);
-  signal?.addEventListener('abort', onAbort);
-  return {
-    async next(stallMs: number): Promise<FromIngestWorker> {
-      for (;;) {
-        if (signal?.aborted) onAbort();
-        const message = failure ? undefined : queue.shift();
-        if (message) return message;
-        if (failure) throw failure;
-        let timer: NodeJS.Timeout | undefined;
-        const stalled = await new Promise<boolean>((resolve) => {
-          wake = () => resolve(false);
-          timer = setTimeout(() => resolve(true), stallMs);
-        });
-        clearTimeout(timer);
-        wake = null;
-        if (stalled) throw new Error(`reading it made no progress for ${stallMs / 1000} s; it was stopped`);
-      }
-    },
-    stop(): void {
-      worker.off('message', onMessage);
-      worker.off('error', onError);
-      worker.off('exit', onExit);
-      signal?.removeEventListener('abort', onAbort);
-    },
-  };
+/** A message's failures and warnings, into the caller's report. */
+function account(report: IngestReport, message: FromIngestWorker): void {
+  for (const f of message.failures) addFailure(report, f.file, f.error);
+  addWarnings(report, message.warnings);
+  report.failed += message.unlisted.failures;
+  report.unlisted.failures += message.unlisted.failures;
+  report.unlisted.warnings += message.unlisted.warnings;
 }

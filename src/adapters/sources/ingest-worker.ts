@@ -1,8 +1,10 @@
 /**
- * The ingest worker thread: reads and parses the files the inbox hands it, one at a time, and
- * sends the articles back in batches, waiting for each to be taken before parsing more. Parsing a
- * huge or hostile file therefore never holds the thread that answers Discord, and memory holds one
- * batch, not the file. Storing stays with the caller (its store may be an in-memory database).
+ * The ingest worker thread: reads and parses the files it is handed, in order, and sends the
+ * articles back in small batches while it goes on parsing, up to a bound on what was sent and not
+ * yet taken. The caller therefore stores one batch while the next is parsed, and memory holds at
+ * most that bound (plus the batch being stored), not the file. Parsing a huge or hostile file never
+ * holds the thread that answers Discord. Storing stays with the caller (its store may be an
+ * in-memory database).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { errorMessage } from '../../core/errors.ts';
@@ -10,10 +12,12 @@ import { type ParsedArticle, parseSources, roughSize } from './parse-sources.ts'
 import { readFiles } from './read.ts';
 import { type IngestFailure, addFailure, emptyReport } from './report.ts';
 
-/** Messages the worker takes. */
-export type ToIngestWorker = { readonly type: 'read'; readonly file: string } | { readonly type: 'more' };
+/** Messages the worker takes: files to read, and word that the caller took some batches. */
+export type ToIngestWorker =
+  | { readonly type: 'read'; readonly files: readonly string[]; readonly source: string | null; readonly now: string | null }
+  | { readonly type: 'took'; readonly batches: number };
 
-/** Messages the worker sends: batches of one file, the last one `end`. */
+/** Messages the worker sends: batches of one read, the last one `end`. */
 export interface FromIngestWorker {
   readonly type: 'batch' | 'end';
   readonly articles: ParsedArticle[];
@@ -21,15 +25,23 @@ export interface FromIngestWorker {
   readonly warnings: string[];
   /** Failures and warnings past the worker's own list, counted only (see IngestReport.unlisted). */
   readonly unlisted: { failures: number; warnings: number };
+  /** Files of this read parsed to the end so far: the one after them is the one in hand. */
+  readonly filesDone: number;
 }
 
 export interface IngestWorkerData {
   readonly maxBytes: number;
-  /** A batch is sent when it has this many articles… */
-  readonly batchArticles: number;
-  /** …or this many characters of text, so that a batch of long articles stays small too. */
-  readonly batchChars: number;
+  /** Parsing waits while this many articles are sent and not yet taken… */
+  readonly aheadArticles: number;
+  /** …or this many characters of their text, so that long articles stay few. */
+  readonly aheadChars: number;
 }
+
+/**
+ * A batch goes out once its first article has waited this long: a caller that is idle gets work
+ * within a few articles, one that is busy storing finds several batches to take at once.
+ */
+const POST_MS = 2;
 
 const port = parentPort;
 if (!port) throw new Error('ingest-worker.ts runs as a worker thread (see ingest-thread.ts)');
@@ -53,29 +65,73 @@ async function next(): Promise<ToIngestWorker> {
 
 for (;;) {
   const request = await next();
+  // A `took` left over from an earlier read: its batches are gone, nothing to count.
   if (request.type !== 'read') continue;
   const report = emptyReport();
   let articles: ParsedArticle[] = [];
   let chars = 0;
+  let firstAt = 0;
+  let filesDone = 0;
+  // What was sent and not yet taken, oldest first.
+  const sent: { articles: number; chars: number }[] = [];
+  const ahead = { articles: 0, chars: 0 };
+  const took = (batches: number): void => {
+    for (const batch of sent.splice(0, batches)) {
+      ahead.articles -= batch.articles;
+      ahead.chars -= batch.chars;
+    }
+  };
   const send = (type: 'batch' | 'end'): void => {
-    const message: FromIngestWorker = { type, articles, failures: report.failures.splice(0), warnings: report.warnings.splice(0), unlisted: report.unlisted };
+    const message: FromIngestWorker = {
+      type,
+      articles,
+      failures: report.failures.splice(0),
+      warnings: report.warnings.splice(0),
+      unlisted: report.unlisted,
+      filesDone,
+    };
     report.unlisted = { failures: 0, warnings: 0 };
     port.postMessage(message);
+    if (type === 'batch') {
+      sent.push({ articles: articles.length, chars });
+      ahead.articles += articles.length;
+      ahead.chars += chars;
+    }
     articles = [];
     chars = 0;
   };
-  try {
-    for await (const parsed of parseSources(readFiles([request.file], report, { maxBytes: settings.maxBytes }), { source: null }, report)) {
-      articles.push(parsed);
-      chars += roughSize(parsed.article);
-      if (articles.length >= settings.batchArticles || chars >= settings.batchChars) {
-        send('batch');
-        // Back-pressure: nothing more is parsed until the caller has stored this batch.
-        if ((await next()).type !== 'more') throw new Error('ingest worker: expected `more` after a batch');
-      }
+  const options = { source: request.source, now: request.now === null ? undefined : new Date(request.now) };
+  const room = async (): Promise<void> => {
+    // Back-pressure: nothing more is parsed while the caller has this much still to take.
+    while (ahead.articles >= settings.aheadArticles || ahead.chars >= settings.aheadChars) {
+      const message = await next();
+      if (message.type !== 'took') throw new Error('ingest worker: expected `took` while batches wait');
+      took(message.batches);
     }
-  } catch (error) {
-    addFailure(report, request.file, errorMessage(error));
+  };
+  for (const [i, file] of request.files.entries()) {
+    filesDone = i;
+    try {
+      for await (const parsed of parseSources(readFiles([file], report, { maxBytes: settings.maxBytes }), options, report)) {
+        if (articles.length === 0) firstAt = performance.now();
+        articles.push(parsed);
+        chars += roughSize(parsed.article);
+        for (let m = inbox[0]; m?.type === 'took'; m = inbox[0]) took((inbox.shift() as { batches: number }).batches);
+        // Nothing in the caller's hands: it may be waiting, so it gets this at once.
+        const due = sent.length === 0 || performance.now() - firstAt >= POST_MS;
+        if (!due && articles.length < settings.aheadArticles && chars < settings.aheadChars) continue;
+        send('batch');
+        await room();
+      }
+    } catch (error) {
+      addFailure(report, file, errorMessage(error));
+    }
+    // Each file's articles leave by its end, so that a worker that dies takes only the file in hand with it.
+    filesDone = i + 1;
+    if (i < request.files.length - 1) {
+      send('batch');
+      await room();
+    }
   }
   send('end');
 }

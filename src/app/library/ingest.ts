@@ -2,9 +2,11 @@
  * Ingest: source files in, articles stored, and an honest account of what happened to each file.
  * One bad file never stops the others; everything that parsed is stored even when some failed.
  */
+import { stat } from 'node:fs/promises';
 import { errorMessage } from '../../core/errors.ts';
 import { type IngestOptions, type ParsedArticle, parseSources, roughSize } from '../../adapters/sources/parse-sources.ts';
 import type { SourceFile } from '../../adapters/sources/read.ts';
+import { type FileReader, type ReadArticles, WorkerReader, localReader } from '../../adapters/sources/ingest-thread.ts';
 import { type IngestReport, addFailure, emptyReport } from '../../adapters/sources/report.ts';
 // The store declares what it accepts; ingest writes to anything of that shape.
 import type { ArticleSink, UpsertStatus } from '../../adapters/store/contract.ts';
@@ -12,6 +14,7 @@ export type { ArticleSink, UpsertStatus };
 
 // Reading and parsing are the sources adapter's; the library's ingest is storing what they yield.
 export { type IngestOptions, type ParsedArticle, parseSources, roughSize } from '../../adapters/sources/parse-sources.ts';
+export { type FileReader, WorkerReader, localReader } from '../../adapters/sources/ingest-thread.ts';
 export { DEFAULT_MAX_INPUT_BYTES, INGEST_EXTENSIONS, type ReadOptions, type SourceFile, collectFiles, readFiles } from '../../adapters/sources/read.ts';
 export {
   type IngestFailure,
@@ -36,16 +39,62 @@ export async function ingestSources(
   return storeArticles(parseSources(sources, options, report), sink, options, report);
 }
 
+export interface IngestFilesOptions extends IngestOptions {
+  /** The most bytes of one input held at once (INGEST_MAX_MB); see DEFAULT_MAX_INPUT_BYTES. */
+  readonly maxBytes?: number;
+  /**
+   * Reads and parses the files. Default: a worker thread for inputs of WORKER_MIN_BYTES and more
+   * (parsed while the previous batch is stored, and closed at the end), the calling thread below.
+   * A reader passed in is left open, for the caller's next files.
+   */
+  readonly reader?: FileReader;
+}
+
+/**
+ * A thread takes about half a second to start from the sources (less built): below this many bytes
+ * of input, parsing on the calling thread is over sooner.
+ */
+export const WORKER_MIN_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Parses and stores files, as `paperboy ingest` does: each file is read and parsed on a worker
+ * thread while the articles before it are stored, so ingest takes about as long as the slower of
+ * the two, not both. One file that cannot be read, or that stops the worker, fails alone.
+ */
+export async function ingestFiles(
+  files: readonly string[],
+  sink: ArticleSink,
+  options: IngestFilesOptions = {},
+  report: IngestReport = emptyReport(),
+): Promise<IngestReport> {
+  const reader = options.reader ?? ((await totalBytes(files)) >= WORKER_MIN_BYTES ? new WorkerReader({ maxBytes: options.maxBytes }) : localReader(options));
+  try {
+    return await storeArticles(reader.readAll(files, report, options), sink, options, report);
+  } finally {
+    if (!options.reader) await reader.close();
+  }
+}
+
+/** The files' sizes added up; one that cannot be read counts nothing here (reading it fails in the report). */
+async function totalBytes(files: readonly string[]): Promise<number> {
+  let total = 0;
+  for (const file of files)
+    total += await stat(file).then(
+      (s) => s.size,
+      () => 0,
+    );
+  return total;
+}
+
 /** A batch is stored once it holds this many characters of text, whatever its count. */
 const BATCH_CHARS = 8_000_000;
 
-/** Stores parsed articles in batches; an article the store refuses fails alone. */
-export async function storeArticles(
-  articles: AsyncIterable<ParsedArticle>,
-  sink: ArticleSink,
-  options: IngestOptions,
-  report: IngestReport,
-): Promise<IngestReport> {
+/**
+ * Stores parsed articles in batches of up to `batchSize`; an article the store refuses fails alone.
+ * A batch that arrives as one (an array: what a worker had parsed when asked) is stored at once,
+ * so that storing never waits for articles that are still being parsed.
+ */
+export async function storeArticles(articles: ReadArticles, sink: ArticleSink, options: IngestOptions, report: IngestReport): Promise<IngestReport> {
   const batchSize = options.batchSize ?? 500;
   let batch: ParsedArticle[] = [];
   let chars = 0;
@@ -69,11 +118,23 @@ export async function storeArticles(
     for (const s of statuses) report[s]++;
     batch = [];
   };
-  for await (const parsed of articles) {
+  const add = async (parsed: ParsedArticle) => {
     batch.push(parsed);
     chars += roughSize(parsed.article);
     if (batch.length >= batchSize || chars >= BATCH_CHARS) await flush();
+  };
+  for await (const item of articles) {
+    if (!isBatch(item)) {
+      await add(item);
+      continue;
+    }
+    for (const parsed of item) await add(parsed);
+    await flush();
   }
   await flush();
   return report;
+}
+
+function isBatch(item: ParsedArticle | readonly ParsedArticle[]): item is readonly ParsedArticle[] {
+  return Array.isArray(item);
 }

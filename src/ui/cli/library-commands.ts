@@ -3,7 +3,7 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { type Command, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
-import { collectFiles, emptyReport, ingestSources, readFiles, unlistedNote } from '../../app/library/ingest.ts';
+import { collectFiles, emptyReport, ingestFiles, unlistedNote } from '../../app/library/ingest.ts';
 import { loadConfig } from '../../config.ts';
 import { MAX_LIMIT as MAX_SEARCH_LIMIT, type Scope } from '../../adapters/store/search.ts';
 import { commentOrigins, originKey, searchPage } from '../../app/library/search.ts';
@@ -36,12 +36,8 @@ export function registerLibraryCommands(program: Command, io: Io, setExitCode: (
           const files = await collectFiles(paths, report);
           const bar = process.stderr.isTTY && !opts.json && files.length > 1 ? new SingleBar({ stream: process.stderr, clearOnComplete: true }) : null;
           bar?.start(files.length, 0);
-          await ingestSources(
-            readFiles(files, report, { maxBytes: loadConfig().maxInputBytes }),
-            store,
-            { source: opts.source ?? null, onProgress: (n) => bar?.update(n) },
-            report,
-          );
+          // Parsed on a worker thread while the articles before are stored (for inputs large enough to be worth one).
+          await ingestFiles(files, store, { source: opts.source ?? null, maxBytes: loadConfig().maxInputBytes, onProgress: (n) => bar?.update(n) }, report);
           bar?.stop();
           if (opts.json) io.out(json(report));
           else {
