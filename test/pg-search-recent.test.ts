@@ -4,7 +4,8 @@
  * GIVEN 1,600 articles where one word is in all of them, one in 700 (the count then comes from the
  * whole table, the window from the newest rows), one in the oldest 1,200 only and one in 30, THEN
  * each search answers the same hits with the same scores whether the table holds every article or
- * only the newest 300 (the whole table then chooses), and counts as SQLite does; and after
+ * only the newest 300 (the whole table then chooses), counts as SQLite does, and every hit holds the
+ * whole query (title candidates are not checked again when nothing is excluded); and after
  * updates, deletions and a restore the table still holds every article from its lowest position up.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +13,8 @@ import type { SearchOptions, SearchResult } from '../src/adapters/store/search-c
 import { SqliteStore } from '../src/adapters/store/sqlite-store.ts';
 import { ArticleStore } from '../src/adapters/store/store.ts';
 import type { PostgresStore } from '../src/adapters/store/postgres/articles.ts';
+import { toTsqueryText } from '../src/adapters/store/postgres/tsquery.ts';
+import { parseQuery } from '../src/adapters/store/query.ts';
 import { article } from './helpers/articles.ts';
 import { type OpenedPostgres, openPostgres } from './helpers/store-backends.ts';
 
@@ -29,6 +32,8 @@ const QUERIES: [string, SearchOptions][] = [
   ['walr*', { limit: 50 }],
   ['walrus puffin -kelp', {}],
   ['harbour', { in: 'articles' }],
+  ['"harbour log"', { in: 'articles', limit: 100 }],
+  ['log* -walrus', { in: 'articles' }],
 ];
 
 const answer = (r: SearchResult) => ({ total: r.total, capped: r.totalCapped, hits: r.hits.map((h) => [h.articleId, h.score]) });
@@ -73,6 +78,15 @@ describe('GIVEN 1,600 articles with words in all, 700, the oldest 1,200 and 30 o
         capped: whole[i]!.capped,
         hits: whole[i]!.hits.length,
       });
+    }
+    // Every hit holds the whole query (title candidates are taken unchecked when nothing is excluded).
+    for (const [q, o] of QUERIES) {
+      const ids = (await pg.store.search(q, o)).hits.map((h) => h.articleId);
+      const { rows: held } = await pg.store.pool.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM articles WHERE id = ANY($1) AND ts_match_vq(search, to_tsquery(ts_config, $2))',
+        [ids, toTsqueryText(parseQuery(q), true)],
+      );
+      expect({ q, n: held[0]!.n }).toEqual({ q, n: ids.length });
     }
     const { rows } = await pg.store.pool.query<{ p: string }>('SELECT max(position) - 300 AS p FROM articles');
     await pg.store.pool.query('DELETE FROM articles_recent WHERE position <= $1', [rows[0]!.p]);

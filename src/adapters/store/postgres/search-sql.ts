@@ -170,11 +170,14 @@ export function relevanceSql(scope: ScopeSql, q: Query, o: SearchOptions, take: 
     const candidates = (table: string, vector: string, config: string) =>
       ` UNION SELECT a.position FROM ${table} a WHERE a.position = ANY(ARRAY(SELECT position FROM best))
       AND a.position <> ALL(ARRAY(SELECT rowid FROM win)) AND ${q.check(vector, config, p, true)}`;
-    keys += scope.recent
-      ? // Those the newest rows' table holds are checked on its copy of the vector, as rankSql ranks them.
-        `${candidates(scope.recent, 'a.search', 'a.ts_config')}${candidates('articles', scope.vector, scope.config)}
+    keys += !q.excludes
+      ? // A title holding every word the query asks for is in its article's vector (title A, body B), at the same positions.
+        ' UNION SELECT position FROM best'
+      : scope.recent
+        ? // Those the newest rows' table holds are checked on its copy of the vector, as rankSql ranks them.
+          `${candidates(scope.recent, 'a.search', 'a.ts_config')}${candidates('articles', scope.vector, scope.config)}
           AND a.position <> ALL(ARRAY(SELECT r.position FROM ${scope.recent} r WHERE r.position = ANY(ARRAY(SELECT position FROM best))))`
-      : candidates('articles', scope.vector, scope.config);
+        : candidates('articles', scope.vector, scope.config);
   }
   ctes.push(`keys AS MATERIALIZED (${keys})`);
   // Only the keys: ranking reads each chosen row's whole tsvector, which a long article keeps out of

@@ -88,6 +88,11 @@ export interface Query {
   /** How many phrases the query requires (search-pairs.ts). */
   readonly phrases: number;
   /**
+   * Whether it excludes anything. Without an exclusion every condition only asks for lexemes (at
+   * positions), so whatever matches a part of a vector (an article's title alone) matches the whole.
+   */
+  readonly excludes: boolean;
+  /**
    * `article`: the vector is an article's `search` (title A, body B), with search-pairs.ts's index:
    * phrases must lie within the title or the body, and the pairs narrow their candidates.
    */
@@ -108,6 +113,8 @@ export function queryOf(text: string, configs: readonly string[], phrases: reado
     article && phrases.length > 0 ? pairsMatch(vector, tsquery(c, p, true), `${p.add(c)}::regconfig`, phrases, p) : `${vector} @@ ${tsquery(c, p, article)}`;
   return {
     phrases: phrases.length,
+    // `!` is only ever the operator: tokens are letters and digits.
+    excludes: text.includes('!'),
     match: (vector, config, p, article = false) =>
       `(${configs.map((c) => `(${config} = ${p.add(c)}::regconfig AND ${one(vector, c, p, article)})`).join(' OR ')})`,
     check: (vector, config, p, article = false) =>
