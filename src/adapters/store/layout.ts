@@ -10,8 +10,8 @@
  * - `#` and lengths: each part's length in UTF-16 code units, for text whose parts hold "\n\n";
  * - otherwise the text split at every "\n\n" gives the parts back; articles keep one letter per
  *   block to say what each piece is, comments nothing.
- * A layout is chosen only after it was read back to exactly the parts it came from, so a form
- * never loses anything, whatever the text holds.
+ * The split form is taken only after it was read back to exactly the parts it came from, and the
+ * lengths cut the text at the places it was joined, so no form loses anything, whatever the text holds.
  *
  * Rows in JSON are read as they are and never rewritten when a library is opened: a 3 GB library
  * would be rewritten at start for no change in what it holds. A row gets a layout when it is next
