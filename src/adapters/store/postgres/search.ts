@@ -19,6 +19,8 @@ interface Start {
   readonly configs: string | null;
   readonly last: number | null;
   readonly floors: (string | null)[];
+  /** The scope's newest rows' table exists (a database that recorded migration 12 as its earlier placeholder has none). */
+  readonly recent: boolean;
 }
 
 /**
@@ -35,7 +37,8 @@ function startSql(scope: ScopeSql, o: SearchOptions, take: number): string {
       ? dateFloorOffsets(take).map((k) => `(SELECT ${by} FROM ${scope.table} WHERE ${by} IS NOT NULL ORDER BY ${by} DESC OFFSET ${k} LIMIT 1)`)
       : [];
   return `SELECT (SELECT string_agg(config::text, ',' ORDER BY config::text) FROM search_configs) AS configs,
-    (SELECT last_value FROM ${scope.sequence}) AS last, ARRAY[${floors.join(', ') || 'NULL'}]::text[] AS floors`;
+    (SELECT last_value FROM ${scope.sequence}) AS last, ARRAY[${floors.join(', ') || 'NULL'}]::text[] AS floors,
+    ${scope.recent ? `to_regclass('${scope.recent}') IS NOT NULL` : 'false'} AS recent`;
 }
 
 interface Row {
@@ -46,7 +49,7 @@ interface Row {
 }
 
 /** A scope's matches counted and chosen: ranked already (newest first), or only chosen (relevance), to be ranked by rankKeys. */
-type Chosen = { ranked: RankedRow[]; total: number } | { keys: number[]; q: Query; total: number };
+type Chosen = { ranked: RankedRow[]; total: number } | { keys: number[]; q: Query; total: number; scope: ScopeSql };
 
 /** Keys ranked per statement at least: fewer are ranked in one. */
 const RANK_PART = 100;
@@ -77,8 +80,9 @@ async function chooseScope(
     ranked.sort((x, y) => (x.date < y.date ? 1 : x.date > y.date ? -1 : y.rowid - x.rowid));
     return { ranked, total: rows[0]?.total ?? 0 };
   }
-  const { rows } = await db.query<{ total: number; keys: string[] }>(relevanceSql(scope, q, o, take, Number(start?.last ?? 0)));
-  return { keys: (rows[0]?.keys ?? []).map(Number), q, total: rows[0]?.total ?? 0 };
+  const used = start?.recent ? scope : { ...scope, recent: undefined };
+  const { rows } = await db.query<{ total: number; keys: string[] }>(relevanceSql(used, q, o, take, Number(start?.last ?? 0)));
+  return { keys: (rows[0]?.keys ?? []).map(Number), q, total: rows[0]?.total ?? 0, scope: used };
 }
 
 /**
@@ -89,9 +93,9 @@ async function chooseScope(
  * transaction: a row changed in between is ranked as it is now, a row deleted is left out, as a
  * search a moment later would have it.
  */
-async function rankKeys(pool: Pool, scope: ScopeSql, chosen: Chosen, take: number): Promise<{ ranked: RankedRow[]; total: number }> {
+async function rankKeys(pool: Pool, chosen: Chosen, take: number): Promise<{ ranked: RankedRow[]; total: number }> {
   if ('ranked' in chosen) return chosen;
-  const { keys, q, total } = chosen;
+  const { keys, q, total, scope } = chosen;
   const parts = Math.max(1, Math.min(RANK_PARTS, Math.floor(keys.length / RANK_PART)));
   const size = Math.ceil(keys.length / parts);
   const results = await Promise.all(
@@ -126,7 +130,6 @@ export async function search(pool: Pool, query: string, options: SearchOptions =
       scope: s,
       ...(await rankKeys(
         pool,
-        s,
         await onGinIndex<Chosen, Start>(
           pool,
           (client, [start]) => chooseScope(client, start, s, text, articleText, phrases, options, take),
