@@ -61,6 +61,7 @@ export default slashCommand({
     comment: text({ description: 'One comment: its id, number or link (as /article shows it)', max_length: 1000 }),
   }),
   defer: true,
+  deferFirst: true,
   run: async ({ article, about, from, comment }, { store }) => quoteView(await requireArticle(store, article), about, from, comment),
   autocomplete: (focused, { store }, max) => articleChoices(store, focused.value, max),
 });

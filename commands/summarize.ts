@@ -152,6 +152,7 @@ export default slashCommand({
     }),
   }),
   defer: true,
+  deferFirst: true,
   run: async ({ article, length, of }, { store }) => {
     const found = await requireArticle(store, article);
     return of === 'discussion' ? discussionView(found, length) : summaryView(found, length);

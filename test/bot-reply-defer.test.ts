@@ -116,3 +116,39 @@ describe('GIVEN a command that is still working when the deferral is due', () =>
     expect(answered.callbacks.map((c) => c.type)).toEqual([InteractionResponseType.ChannelMessageWithSource]);
   });
 });
+
+describe('GIVEN a command whose work may hold the thread (deferFirst)', () => {
+  it('THEN it is deferred before its work starts, however long the router would wait', async () => {
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const heavy = defineCommand({
+      definition: { name: 'heavy', description: 'Holds the thread' },
+      options: z.object({}),
+      defer: true,
+      deferFirst: true,
+      run: async () => {
+        await gate;
+        return { content: 'heavy is done.' };
+      },
+    });
+    bot = await startReplyBot({ articles: [], deferAfterMs: NEVER, commands: [heavy] });
+    const handle = bot.run('heavy');
+    expect(await acknowledged(handle, bot)).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
+    open();
+    expect(await handle.reply()).toMatchObject({ content: 'heavy is done.' });
+    expect(handle.callbacks).toHaveLength(1);
+  });
+
+  it('THEN /summarize and /quote, which read a whole article on the thread, are deferred first', async () => {
+    bot = await startReplyBot({ articles: harbour, deferAfterMs: NEVER });
+    const id = (await bot.store.list({ limit: 1 }))[0]!.id;
+    for (const [name, opts] of [
+      ['summarize', { article: id }],
+      ['quote', { article: id, about: 'ferry' }],
+    ] as const) {
+      const handle = bot.run(name, opts);
+      await handle.reply();
+      expect(handle.callbacks[0]?.type, name).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
+    }
+  });
+});

@@ -77,6 +77,12 @@ export interface SlashCommand<Options = unknown> {
    * within the router's DEFER_AFTER_MS (answered at once otherwise, in one request).
    */
   readonly defer: boolean;
+  /**
+   * Deferred before the work starts, not after DEFER_AFTER_MS: for work that may hold the thread for
+   * seconds (a whole article's text summarized or searched synchronously), during which the
+   * router's timer could not fire and Discord's 3 s would run out unanswered.
+   */
+  readonly deferFirst?: boolean;
   /** Answers only the person who asked. */
   readonly ephemeral?: boolean;
   run(options: Options, ctx: CommandContext): View | Promise<View>;

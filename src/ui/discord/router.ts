@@ -45,10 +45,15 @@ export interface RouterOptions {
 export const DEFER_AFTER_MS = 1000;
 
 /**
- * `work`'s result, with `defer` called if it is not ready within `afterMs`. Returns only once a
+ * `work`'s result, with `defer` called if it is not ready within `afterMs` (or before it starts: `'first'`). Returns only once a
  * deferral started has been answered, so that `deferred` is what Discord saw.
  */
-async function deferIfSlow<T>(afterMs: number, defer: () => Promise<unknown>, work: () => Promise<T>): Promise<T> {
+async function deferIfSlow<T>(afterMs: number | 'first', defer: () => Promise<unknown>, work: () => Promise<T>): Promise<T> {
+  // A timer cannot interrupt work that holds the thread, so such work is deferred before it starts.
+  if (afterMs === 'first') {
+    await defer();
+    return work();
+  }
   let deferral: Promise<unknown> | undefined;
   const timer = setTimeout(() => {
     deferral = defer();
@@ -135,7 +140,7 @@ export function createRouter(options: RouterOptions): (interaction: Interaction)
     const work = async (): Promise<MessagePayload> => renderView(await command.run(parsed.data, { ...context, actor: actorOf(interaction) }), codec);
     if (!command.defer) return void (await interaction.reply(await work()));
     const visibility: { flags?: MessageFlags.Ephemeral } = command.ephemeral ? { flags: MessageFlags.Ephemeral } : {};
-    const payload = await deferIfSlow(deferAfterMs, () => interaction.deferReply(visibility), work);
+    const payload = await deferIfSlow(command.deferFirst ? 'first' : deferAfterMs, () => interaction.deferReply(visibility), work);
     if (interaction.deferred) await interaction.editReply(withoutFlags(payload));
     // Shown as the deferral would have shown it, so a command is public or private whichever way it is answered.
     else await interaction.reply({ ...withoutFlags(payload), ...visibility });
@@ -151,7 +156,9 @@ export function createRouter(options: RouterOptions): (interaction: Interaction)
       const answer = await handler(state.slice(1), values, { ...context, actor: actorOf(interaction) });
       return [answer, await renderView(answer.view, codec)];
     };
-    const [answer, payload] = command.defer ? await deferIfSlow(deferAfterMs, () => interaction.deferUpdate(), work) : await work();
+    const [answer, payload] = command.defer
+      ? await deferIfSlow(command.deferFirst ? 'first' : deferAfterMs, () => interaction.deferUpdate(), work)
+      : await work();
     if (answer.mode === 'reply') {
       if (interaction.deferred) await interaction.followUp(payload);
       else await interaction.reply(payload);
