@@ -1,5 +1,5 @@
 /**
- * The newest articles' own table on PostgreSQL (postgres/search-tuning.ts, migration 12): the
+ * The newest articles' own table on PostgreSQL (postgres/search-tuning.ts, migration 14): the
  * relevance window comes from it when it holds enough matches, and it must never change an answer.
  * GIVEN 1,600 articles where one word is in all of them, one in 700 (the count then comes from the
  * whole table, the window from the newest rows), one in the oldest 1,200 only and one in 30, THEN
@@ -7,7 +7,7 @@
  * only the newest 300 (the whole table then chooses), counts as SQLite does, and every hit holds the
  * whole query (title candidates are not checked again when nothing is excluded); and after
  * updates, deletions and a restore the table still holds every article from its lowest position up;
- * without the table (a database that recorded migration 12 as its placeholder) the answers are the same.
+ * without the table (as before migration 14) the answers are the same.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SearchOptions, SearchResult } from '../src/adapters/store/search-common.ts';
@@ -105,7 +105,7 @@ describe('GIVEN 1,600 articles with words in all, 700, the oldest 1,200 and 30 o
     expect((await pg.store.search('seal', { in: 'articles' })).total).toBe(1);
   });
 
-  it('THEN a database without the table (migration 12 recorded as its earlier placeholder) answers the same', async () => {
+  it('THEN a database without the table (as before migration 14) answers the same', async () => {
     const before = [];
     for (const [q, o] of QUERIES) before.push(answer(await pg.store.search(q, o)));
     await pg.store.pool.query('DROP TABLE articles_recent');

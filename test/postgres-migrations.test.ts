@@ -32,6 +32,7 @@ describe('GIVEN four processes opening one new PostgreSQL database at once', () 
     expect(tables.rows.map((r) => r.name)).toEqual([
       'article_threads',
       'articles',
+      'articles_recent',
       'comments',
       'delivery_messages',
       'delivery_progress',

@@ -1,5 +1,5 @@
 /**
- * The newest articles' vectors in a table of their own (migration 12), for relevance search's
+ * The newest articles' vectors in a table of their own (migration 14), for relevance search's
  * window: the newest RANK_WINDOW matches (search-sql.ts). Over the whole table the planner chose a
  * different plan per word for "the newest 500 matches", some reading tens of thousands of rows;
  * over this table one GIN bitmap scan reads at most its few thousand rows, so for every word

@@ -19,7 +19,7 @@ interface Start {
   readonly configs: string | null;
   readonly last: number | null;
   readonly floors: (string | null)[];
-  /** The scope's newest rows' table exists (a database that recorded migration 12 as its earlier placeholder has none). */
+  /** The scope's newest rows' table exists (migration 14 makes it; without it, as before that migration, the whole table answers). */
   readonly recent: boolean;
 }
 
