@@ -221,6 +221,12 @@ describe.each(backendNames)('GIVEN the %s store', (backend) => {
       expect(await suggested('zzz')).toEqual([]);
     });
 
+    it('THEN one letter after other words starts the next word, on both backends alike', async () => {
+      expect(await suggested('nato s')).toEqual(['NATO summit in Madrid', 'Russia and NATO are severing ties']);
+      expect(await suggested('russia and n')).toEqual(['Russia and NATO are severing ties']);
+      expect(await suggested('nato x')).toEqual([]);
+    });
+
     it('THEN nothing typed (or one letter) gives the newest articles', async () => {
       expect(await suggested('', 2)).toEqual(['Weather in Moscow', 'Natural gas prices rise']);
       expect(await suggested('n', 2)).toEqual(['Weather in Moscow', 'Natural gas prices rise']);

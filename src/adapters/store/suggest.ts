@@ -23,10 +23,10 @@ const WORD = /[\p{L}\p{N}]+/gu;
  * titles, 193 of them ending so) 13 answers were empty against 158 when the letter was a whole
  * word, for a p99 of 19 ms either way (500 titles back found no more and took p99 58 ms).
  */
-const ONE_LETTER_WINDOW = 100;
+export const ONE_LETTER_WINDOW = 100;
 
 /** A title's words as the letter is compared with them: lower case, accents dropped as FTS5 drops them. */
-const titleWords = (title: string): string[] => title.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().match(WORD) ?? [];
+export const titleWords = (title: string): string[] => title.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().match(WORD) ?? [];
 
 /** Up to `limit` titles for what was typed (newest articles when nothing was). Statements are prepared once. */
 export function titleSuggester(db: Db): (typed: string, limit: number) => Suggestion[] {

@@ -4,7 +4,7 @@
  * first, as there), else the newest articles. Each is one bounded index lookup.
  */
 import type { Term } from '../query.ts';
-import type { Suggestion } from '../suggest.ts';
+import { ONE_LETTER_WINDOW, type Suggestion, titleWords } from '../suggest.ts';
 import { onGinIndex } from './gin.ts';
 import type { Pool } from './pool.ts';
 import { toTsqueryText } from './tsquery.ts';
@@ -45,18 +45,23 @@ export async function suggest(pool: Pool, typed: string, limit: number): Promise
     const { rows } = await pool.query<Suggestion>("SELECT id, title FROM articles WHERE id >= $1 AND id < $1 || 'g' ORDER BY id LIMIT $2", [trimmed, count]);
     add(rows);
   }
-  const last = words.at(-1);
-  // A lone one-letter word is not worth a lookup; after other words it still narrows them.
-  const tooShort = words.length === 0 || (words.length === 1 && (last?.length ?? 0) < MIN_PREFIX);
-  if (!tooShort) {
-    const terms: Term[] = words.map((w, i) => ({ tokens: [w], prefix: i === words.length - 1 && w.length >= MIN_PREFIX, exclude: false }));
-    const text = toTsqueryText(terms);
-    if (text !== null) add(await byWords(pool, text, count));
-  } else {
+  const last = words.at(-1) ?? '';
+  const terms = (list: string[], prefixLast: boolean): Term[] =>
+    list.map((w, i) => ({ tokens: [w], prefix: prefixLast && i === list.length - 1, exclude: false }));
+  // A lone one-letter word is not worth a lookup. After other words it starts the next word ("John t"):
+  // as a prefix it would expand to much of the vocabulary, so the newest titles holding the words
+  // before it are read instead and kept when a word of theirs starts with it (as SQLite's).
+  if (words.length === 0 || (words.length === 1 && last.length < MIN_PREFIX)) {
     const { rows } = await pool.query<Suggestion>('SELECT id, title FROM articles ORDER BY coalesce(published_at, ingested_at) DESC, position DESC LIMIT $1', [
       count,
     ]);
     add(rows);
+  } else if (last.length < MIN_PREFIX) {
+    const text = toTsqueryText(terms(words.slice(0, -1), false));
+    if (text !== null) add((await byWords(pool, text, ONE_LETTER_WINDOW)).filter((r) => titleWords(r.title).some((w) => w.startsWith(last))));
+  } else {
+    const text = toTsqueryText(terms(words, true));
+    if (text !== null) add(await byWords(pool, text, count));
   }
   return [...byId.values()];
 }
