@@ -109,7 +109,7 @@ export async function searchView(store: Store, q: Query, page: number): Promise<
   }
   const pages = Math.ceil(result.total / PAGE_SIZE);
   const total = result.totalCapped ? `more than ${result.total.toLocaleString('en-US')}` : result.total.toLocaleString('en-US');
-  const origins = await commentOrigins(store, result.hits);
+  const origins = commentOrigins(result.hits);
   const description = result.hits.map((h, i) => hitText(h, offset + i + 1, origins.get(originKey(h)))).join('\n\n');
   return {
     embeds: [

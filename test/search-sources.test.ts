@@ -103,7 +103,7 @@ describe.each(backendNames)('GIVEN the Reddit thread, a Hacker News comment and 
 
   it('THEN the terminal names the platform and prints the link', async () => {
     const result = await searchPage(opened.store, { query: 'cartridge', scope: 'comments', source: null }, 1, 10);
-    const origins = await commentOrigins(opened.store, result.hits);
+    const origins = commentOrigins(result.hits);
     const text = renderSearch(result, false, origins);
     expect(text).toContain(`   comment by Howard_Campbell on Reddit · 2011-12-08 03:13:41Z · ${HOWARD}`);
     expect(text).toContain('   comment by pg on Hacker News · 2021-10-20 10:12 · https://news.ycombinator.com/item?id=8863');

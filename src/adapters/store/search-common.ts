@@ -33,6 +33,8 @@ export interface CommentRef {
   author: string | null;
   postedAt: string | null;
   rating: number | null;
+  /** Where the comment can be read at its source, as stored; null when it has no link of its own. */
+  url: string | null;
 }
 
 export interface SearchHit {
@@ -163,6 +165,7 @@ export interface DetailRow {
   comment_author?: string | null;
   comment_posted_at?: string | null;
   comment_rating?: number | null;
+  comment_url?: string | null;
 }
 
 export function hitFrom(r: DetailRow, match: Matcher, score: number): SearchHit {
@@ -182,6 +185,7 @@ export function hitFrom(r: DetailRow, match: Matcher, score: number): SearchHit 
             author: r.comment_author ?? null,
             postedAt: r.comment_posted_at ?? null,
             rating: r.comment_rating ?? null,
+            url: r.comment_url ?? null,
           },
     ...makeSnippet(r.text, match),
     score,

@@ -44,7 +44,7 @@ const COMMENTS: ScopeSql = {
   joins: 'JOIN comments c ON c.rowid = f.rowid JOIN articles a ON a.rowid = c.article_rowid',
   date: 'coalesce(c.posted_at, a.published_at, a.ingested_at)',
   detail: `SELECT c.rowid AS rowid, a.id AS article_id, a.title, a.url, a.source, a.published_at, c.id AS comment_id, c.number AS comment_number,
-      c.author AS comment_author, c.posted_at AS comment_posted_at, c.rating AS comment_rating, c.text AS text
+      c.author AS comment_author, c.posted_at AS comment_posted_at, c.rating AS comment_rating, c.url AS comment_url, c.text AS text
     FROM comments c JOIN articles a ON a.rowid = c.article_rowid WHERE c.rowid IN (SELECT value FROM json_each(?))`,
 };
 

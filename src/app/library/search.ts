@@ -38,21 +38,13 @@ export function originKey(hit: Pick<SearchHit, 'articleId' | 'comment'>): string
   return `${hit.articleId}\n${hit.comment?.id ?? ''}`;
 }
 
-/**
- * The origin of each comment hit shown. A hit carries the comment's id (which names most platforms)
- * but not its link, so each article with a comment hit is read once; a comment gone since the
- * search is named by its id alone.
- */
-export async function commentOrigins(store: Pick<Store, 'get'>, hits: readonly SearchHit[]): Promise<Map<string, CommentOrigin>> {
-  const ids = [...new Set(hits.flatMap((h) => (h.comment ? [h.articleId] : [])))];
-  const articles = new Map(await Promise.all(ids.map(async (id) => [id, await store.get(id)] as const)));
+/** The origin of each comment hit shown: its platform (named by its id and link) and its link. */
+export function commentOrigins(hits: readonly SearchHit[]): Map<string, CommentOrigin> {
   const out = new Map<string, CommentOrigin>();
   for (const hit of hits) {
     if (!hit.comment) continue;
-    const id = hit.comment.id;
-    const stored = articles.get(hit.articleId)?.comments.find((c) => c.id === id);
-    const url = stored ? commentUrl(stored) : null;
-    out.set(originKey(hit), { source: commentSource({ id, url: stored?.url ?? null }), url });
+    const { id, url } = hit.comment;
+    out.set(originKey(hit), { source: commentSource({ id, url }), url: commentUrl({ url }) });
   }
   return out;
 }

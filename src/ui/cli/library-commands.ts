@@ -88,7 +88,7 @@ export function registerLibraryCommands(program: Command, io: Io, setExitCode: (
             order: opts.newest ? 'newest' : 'relevance',
           } as const;
           const result = await searchPage(store, query, opts.page, opts.limit);
-          const origins = await commentOrigins(store, result.hits);
+          const origins = commentOrigins(result.hits);
           // JSON adds where a comment was written (and its link) to comment hits from elsewhere, and nothing else.
           const hits = result.hits.map((h) => {
             const o = origins.get(originKey(h));

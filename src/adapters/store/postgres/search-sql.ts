@@ -45,7 +45,7 @@ export const COMMENTS: ScopeSql = {
   newestBy: 'c.posted_at',
   densityWindow: true,
   detail: `SELECT c.rowid, a.id AS article_id, a.title, a.url, a.source, a.published_at, c.id AS comment_id, c.number AS comment_number,
-      c.author AS comment_author, c.posted_at AS comment_posted_at, c.rating AS comment_rating, c.text AS text
+      c.author AS comment_author, c.posted_at AS comment_posted_at, c.rating AS comment_rating, c.url AS comment_url, c.text AS text
     FROM comments c JOIN articles a ON a.position = c.article_position WHERE c.rowid = ANY($1::bigint[])`,
 };
 
