@@ -225,6 +225,11 @@ describe.each(backendNames)('GIVEN the %s store', (backend) => {
       expect(await suggested('nato s')).toEqual(['NATO summit in Madrid', 'Russia and NATO are severing ties']);
       expect(await suggested('russia and n')).toEqual(['Russia and NATO are severing ties']);
       expect(await suggested('nato x')).toEqual([]);
+      // The words typed are not the next word: "nato n" wants a word after NATO starting with n.
+      expect(await suggested('nato n')).toEqual([]);
+      await store.upsertMany([article({ title: 'Les écoles ferment', publishedAt: '2021-09-01' })], NOW);
+      expect(await suggested('les é')).toEqual(['Les écoles ferment']);
+      expect(await suggested('les e')).toEqual(['Les écoles ferment']);
     });
 
     it('THEN nothing typed (or one letter) gives the newest articles', async () => {

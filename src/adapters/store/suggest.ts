@@ -28,6 +28,17 @@ export const ONE_LETTER_WINDOW = 100;
 /** A title's words as the letter is compared with them: lower case, accents dropped as FTS5 drops them. */
 export const titleWords = (title: string): string[] => title.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().match(WORD) ?? [];
 
+/**
+ * The titles among `rows` with a word starting with `letter` (folded as their words are, so that "é"
+ * finds "écoles") other than the words typed before it: in "tom t", Tom is not the next word.
+ */
+export function nextWordStarts<R extends Suggestion>(rows: readonly R[], before: readonly string[], letter: string): R[] {
+  const [start] = titleWords(letter);
+  if (start === undefined) return [];
+  const typed = new Set(before.flatMap(titleWords));
+  return rows.filter((r) => titleWords(r.title).some((w) => w.startsWith(start) && !typed.has(w)));
+}
+
 /** Up to `limit` titles for what was typed (newest articles when nothing was). Statements are prepared once. */
 export function titleSuggester(db: Db): (typed: string, limit: number) => Suggestion[] {
   const byIdPrefix = db.prepare<[string, string, number], Suggestion>("SELECT id, title FROM articles WHERE id >= ? AND id < ? || 'g' ORDER BY id LIMIT ?");
@@ -55,7 +66,7 @@ export function titleSuggester(db: Db): (typed: string, limit: number) => Sugges
     if (words.length === 0 || (words.length === 1 && last.length < MIN_PREFIX)) add(newest.all(limit));
     else if (last.length < MIN_PREFIX) {
       const match = toMatchExpression(terms(words.slice(0, -1), false));
-      if (match !== null) add(byWords.all(match, ONE_LETTER_WINDOW).filter((r) => titleWords(r.title).some((w) => w.startsWith(last))));
+      if (match !== null) add(nextWordStarts(byWords.all(match, ONE_LETTER_WINDOW), words.slice(0, -1), last));
     } else {
       const match = toMatchExpression(terms(words, true));
       if (match !== null) add(byWords.all(match, limit));

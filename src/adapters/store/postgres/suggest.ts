@@ -4,7 +4,7 @@
  * first, as there), else the newest articles. Each is one bounded index lookup.
  */
 import type { Term } from '../query.ts';
-import { ONE_LETTER_WINDOW, type Suggestion, titleWords } from '../suggest.ts';
+import { ONE_LETTER_WINDOW, type Suggestion, nextWordStarts } from '../suggest.ts';
 import { onGinIndex } from './gin.ts';
 import type { Pool } from './pool.ts';
 import { toTsqueryText } from './tsquery.ts';
@@ -58,7 +58,7 @@ export async function suggest(pool: Pool, typed: string, limit: number): Promise
     add(rows);
   } else if (last.length < MIN_PREFIX) {
     const text = toTsqueryText(terms(words.slice(0, -1), false));
-    if (text !== null) add((await byWords(pool, text, ONE_LETTER_WINDOW)).filter((r) => titleWords(r.title).some((w) => w.startsWith(last))));
+    if (text !== null) add(nextWordStarts(await byWords(pool, text, ONE_LETTER_WINDOW), words.slice(0, -1), last));
   } else {
     const text = toTsqueryText(terms(words, true));
     if (text !== null) add(await byWords(pool, text, count));
