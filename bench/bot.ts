@@ -73,7 +73,10 @@ async function measure(label: string, make: (i: number) => (due: number) => Prom
     const due = start + (i * 1000) / RATE;
     const wait = due - performance.now();
     if (wait > 0) await setTimeout(wait);
-    pending.push(make(i)(due));
+    const answered = make(i)(due);
+    // Handled from now on: a failure before the loop ends must fail the run with its message, not crash it unhandled.
+    answered.catch(() => undefined);
+    pending.push(answered);
   }
   const times = await Promise.all(pending);
   return [label, times, (fake.requests.length - requestsBefore) / runs];

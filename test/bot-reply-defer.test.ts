@@ -152,3 +152,17 @@ describe('GIVEN a command whose work may hold the thread (deferFirst)', () => {
     }
   });
 });
+
+describe('GIVEN an interaction that waited behind other work on the bot thread past the deferral delay', () => {
+  it('THEN it is deferred at once, however quick its own work: the delay counts from when Discord made it', async () => {
+    const quick = gated('quick-late', false);
+    quick.open();
+    bot = await startReplyBot({ articles: [], deferAfterMs: 200, commands: [quick.command] });
+    const handle = bot.run('quick-late');
+    // The thread is busy (as with a queue of searches) until the interaction is 300 ms old.
+    const busyUntil = Date.now() + 300;
+    while (Date.now() < busyUntil);
+    expect(await acknowledged(handle, bot)).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
+    expect(await handle.reply()).toMatchObject({ content: 'quick-late is done.' });
+  });
+});

@@ -39,8 +39,10 @@ export interface RouterOptions {
  * Discord drops an interaction not acknowledged within 3 s of sending it. An answer ready before
  * this is sent as it is: one request instead of a deferral and its edit (at 100,000 articles a
  * /search takes tens of milliseconds). Past it, the answer is deferred, leaving 2 s for the gateway's
- * delay and the deferral's own trip. Work that holds the thread (SQLite answers synchronously) holds
- * the timer back too, so this relies on such work staying well under the window, as searches do.
+ * delay and the deferral's own trip. It is counted from when Discord made the interaction, so one
+ * that waited behind other work on this thread is deferred sooner, or at once. Work that holds the
+ * thread (SQLite answers synchronously) holds the timer back too, so this relies on such work
+ * staying well under the window, as searches do; work that may not is deferred first (`deferFirst`).
  */
 export const DEFER_AFTER_MS = 1000;
 
@@ -60,12 +62,18 @@ async function deferIfSlow<T>(afterMs: number | 'first', defer: () => Promise<un
     // Handled here too, so that a deferral failing while the work runs is not an unhandled rejection.
     deferral.catch(() => undefined);
   }, afterMs);
+  let result: T;
   try {
-    return await work();
-  } finally {
+    result = await work();
+  } catch (error) {
     clearTimeout(timer);
-    await deferral;
+    // The command's own error is the one to report, not a deferral that failed meanwhile.
+    await deferral?.catch(() => undefined);
+    throw error;
   }
+  clearTimeout(timer);
+  await deferral;
+  return result;
 }
 
 type Answerable = ChatInputCommandInteraction | MessageComponentInteraction;
@@ -106,6 +114,13 @@ export function createRouter(options: RouterOptions): (interaction: Interaction)
   const { context, codec, log } = options;
   const deferAfterMs = options.deferAfterMs ?? DEFER_AFTER_MS;
   const byName = new Map(options.commands.map((c) => [c.definition.name, c]));
+  /** How long this interaction's work may take before its answer is deferred (see DEFER_AFTER_MS). */
+  const deferDelay = (interaction: Answerable, command: SlashCommand): number | 'first' => {
+    if (command.deferFirst) return 'first';
+    // A clock behind Discord's reads as no wait (as before this was counted), one ahead as a longer one (a deferral more).
+    const left = deferAfterMs - Math.max(0, Date.now() - interaction.createdTimestamp);
+    return left > 0 ? left : 'first';
+  };
 
   /** Tells the person what went wrong, whatever state the interaction is in. */
   async function fail(interaction: Answerable, error: unknown, ephemeralDefer: boolean): Promise<void> {
@@ -140,7 +155,7 @@ export function createRouter(options: RouterOptions): (interaction: Interaction)
     const work = async (): Promise<MessagePayload> => renderView(await command.run(parsed.data, { ...context, actor: actorOf(interaction) }), codec);
     if (!command.defer) return void (await interaction.reply(await work()));
     const visibility: { flags?: MessageFlags.Ephemeral } = command.ephemeral ? { flags: MessageFlags.Ephemeral } : {};
-    const payload = await deferIfSlow(command.deferFirst ? 'first' : deferAfterMs, () => interaction.deferReply(visibility), work);
+    const payload = await deferIfSlow(deferDelay(interaction, command), () => interaction.deferReply(visibility), work);
     if (interaction.deferred) await interaction.editReply(withoutFlags(payload));
     // Shown as the deferral would have shown it, so a command is public or private whichever way it is answered.
     else await interaction.reply({ ...withoutFlags(payload), ...visibility });
@@ -156,9 +171,7 @@ export function createRouter(options: RouterOptions): (interaction: Interaction)
       const answer = await handler(state.slice(1), values, { ...context, actor: actorOf(interaction) });
       return [answer, await renderView(answer.view, codec)];
     };
-    const [answer, payload] = command.defer
-      ? await deferIfSlow(command.deferFirst ? 'first' : deferAfterMs, () => interaction.deferUpdate(), work)
-      : await work();
+    const [answer, payload] = command.defer ? await deferIfSlow(deferDelay(interaction, command), () => interaction.deferUpdate(), work) : await work();
     if (answer.mode === 'reply') {
       if (interaction.deferred) await interaction.followUp(payload);
       else await interaction.reply(payload);
