@@ -112,7 +112,7 @@ for (;;) {
   for (const [i, file] of request.files.entries()) {
     filesDone = i;
     try {
-      for await (const parsed of parseSources(readFiles([file], report, { maxBytes: settings.maxBytes, blocking: true }), options, report)) {
+      for await (const parsed of parseSources(readFiles([file], report, { maxBytes: settings.maxBytes }), options, report)) {
         if (articles.length === 0) firstAt = performance.now();
         articles.push(parsed);
         chars += roughSize(parsed.article);

@@ -2,8 +2,8 @@
  * Reading source files for ingest: folders walked, files read one at a time, and JSON Lines and
  * `.json` arrays streamed record by record, each capped in size and checked as UTF-8.
  */
-import { closeSync, createReadStream, fstatSync, openSync, readFileSync } from 'node:fs';
-import { open, readdir, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { errorMessage } from '../../core/errors.ts';
 import { startsDiscussionArray } from '../discussions/saved.ts';
@@ -34,12 +34,6 @@ export const DEFAULT_MAX_INPUT_BYTES = 16 * 1024 * 1024;
 export interface ReadOptions {
   /** See {@link DEFAULT_MAX_INPUT_BYTES}. */
   readonly maxBytes?: number;
-  /**
-   * Whole files are read with blocking calls: for a worker thread, which has nothing else to do
-   * meanwhile and so saves the round trips through libuv's thread pool (on a busy machine they
-   * cost more than the read). Streamed files are read as streams either way. Default false.
-   */
-  readonly blocking?: boolean;
 }
 
 /**
@@ -144,27 +138,6 @@ function recordText(record: ByteRecord, what: string, maxBytes: number): { text:
   return { line: record.line + at.line - 1, error: `expected ${describeBadByte(record.bytes, bad, column)}` };
 }
 
-/** A file's bytes, or its size when that is over the cap (then it is not read). */
-async function readWhole(file: string, maxBytes: number): Promise<Buffer | number> {
-  const handle = await open(file);
-  try {
-    const { size } = await handle.stat();
-    return size > maxBytes ? size : await handle.readFile();
-  } finally {
-    await handle.close();
-  }
-}
-
-function readWholeBlocking(file: string, maxBytes: number): Buffer | number {
-  const fd = openSync(file, 'r');
-  try {
-    const { size } = fstatSync(fd);
-    return size > maxBytes ? size : readFileSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /**
  * Reads files one at a time, so memory holds one file, not the whole folder. A JSON Lines file
  * and a `.json` file holding an array are streamed record by record, so memory holds one article
@@ -195,9 +168,8 @@ export async function* readFiles(files: readonly string[], report: IngestReport,
         }
         continue;
       }
-      const whole = options.blocking ? readWholeBlocking(file, maxBytes) : await readWhole(file, maxBytes);
-      if (typeof whole === 'number') {
-        const size = whole;
+      const { size } = await stat(file);
+      if (size > maxBytes) {
         const streamed = discussion
           ? '; a saved discussion (a Reddit listing, Hacker News items) is read whole'
           : ext === '.json'
@@ -206,7 +178,7 @@ export async function* readFiles(files: readonly string[], report: IngestReport,
         fail(file, `${file}: expected a file of at most ${formatSize(maxBytes)} (INGEST_MAX_MB), got ${formatSize(size)}; it was not read${streamed}`);
         continue;
       }
-      yield { file, content: whole };
+      yield { file, content: await readFile(file) };
     } catch (error) {
       fail(file, errorMessage(error));
     }
