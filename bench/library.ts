@@ -33,8 +33,8 @@ const store = SqliteStore.open(dbPath);
 const ceiling = values.bare ? null : insertCeilingProcess(join(dir, 'ceiling.db'));
 
 // Files are generated in chunks and written out outside the timed section, so the figure is ingest
-// alone, as `paperboy ingest` runs it: read and parsed on a worker thread while the main thread
-// stores what came before. Each chunk is one ingestFiles call, and the ceiling inserts the same
+// alone, as `paperboy ingest` runs a whole corpus of this size (over 4 MB of input, so on its
+// worker): read and parsed on a worker thread while the main thread stores what came before. Each chunk is one ingestFiles call, and the ceiling inserts the same
 // chunk (in a process of its own, so that this one's peak RSS stays Paperboy's); the two alternate
 // chunk by chunk, never at once, so that a change in the machine's load falls on both. The worker
 // is started once, before the first chunk, as one `paperboy ingest` run starts it once.

@@ -63,8 +63,9 @@ export interface WorkerReaderOptions extends ReaderOptions {
   readonly signal?: AbortSignal;
   /**
    * How far parsing may run ahead of storing: articles parsed and not yet taken, and the
-   * characters of their text. Default 100 articles and 4,000,000 characters; memory holds about
-   * twice that, what is ahead and the batch being stored.
+   * characters of their text (failures and warnings count as text, and any message as one
+   * article). Default 100 articles and 4,000,000 characters; memory holds up to about four times
+   * that: what is ahead, and a take of up to twice it being stored.
    */
   readonly ahead?: { readonly articles: number; readonly chars: number };
 }

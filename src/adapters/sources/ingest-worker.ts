@@ -43,6 +43,14 @@ export interface IngestWorkerData {
  */
 const POST_MS = 2;
 
+/** Characters of a message's failures and warnings. */
+function textOf(message: FromIngestWorker): number {
+  let n = 0;
+  for (const f of message.failures) n += f.file.length + f.error.length;
+  for (const w of message.warnings) n += w.length;
+  return n;
+}
+
 const port = parentPort;
 if (!port) throw new Error('ingest-worker.ts runs as a worker thread (see ingest-thread.ts)');
 const settings = (workerData as { data: IngestWorkerData }).data;
@@ -93,9 +101,11 @@ for (;;) {
     report.unlisted = { failures: 0, warnings: 0 };
     port.postMessage(message);
     if (type === 'batch') {
-      sent.push({ articles: articles.length, chars });
-      ahead.articles += articles.length;
-      ahead.chars += chars;
+      // A message of failures alone weighs too: thousands of broken files must not queue up unbounded.
+      const weight = { articles: Math.max(1, articles.length), chars: chars + textOf(message) };
+      sent.push(weight);
+      ahead.articles += weight.articles;
+      ahead.chars += weight.chars;
     }
     articles = [];
     chars = 0;

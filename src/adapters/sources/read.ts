@@ -2,7 +2,7 @@
  * Reading source files for ingest: folders walked, files read one at a time, and JSON Lines and
  * `.json` arrays streamed record by record, each capped in size and checked as UTF-8.
  */
-import { createReadStream } from 'node:fs';
+import { type Stats, createReadStream } from 'node:fs';
 import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { errorMessage } from '../../core/errors.ts';
@@ -73,8 +73,12 @@ export async function collectFiles(paths: readonly string[], report: IngestRepor
   };
   for (const path of paths) {
     try {
-      if ((await stat(path)).isDirectory()) await walk(path);
-      else files.push(path);
+      const named = await stat(path);
+      if (named.isDirectory()) await walk(path);
+      else if (named.isFile()) files.push(path);
+      // A FIFO or a device has no size to cap: /dev/zero would be read until memory ran out, and a
+      // pipe whose writer stalls holds the reader for ever.
+      else addFailure(report, path, `${path}: expected a file or a folder, got ${otherKind(named)}; it was not read`);
     } catch (error) {
       addFailure(report, path, errorMessage(error));
     }
@@ -136,6 +140,13 @@ function recordText(record: ByteRecord, what: string, maxBytes: number): { text:
   const at = bytePosition(record.bytes, bad);
   const column = at.line === 1 ? at.column + record.column - 1 : at.column;
   return { line: record.line + at.line - 1, error: `expected ${describeBadByte(record.bytes, bad, column)}` };
+}
+
+function otherKind(s: Stats): string {
+  if (s.isFIFO()) return 'a pipe (FIFO)';
+  if (s.isCharacterDevice() || s.isBlockDevice()) return 'a device';
+  if (s.isSocket()) return 'a socket';
+  return 'something that is not a regular file';
 }
 
 /**
