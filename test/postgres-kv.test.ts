@@ -100,12 +100,17 @@ describe('GIVEN a claim on a key (a cooldown) in PostgreSQL', () => {
   it('THEN of 20 claimers on 4 pools at once exactly one wins, Keyv sees the claim, and it can be taken again once expired', async () => {
     const pools = await Promise.all([1, 2, 3, 4].map(() => connect(5)));
     const claimers: Keyv[] = Array.from({ length: 20 }, (_, k) => openPostgresKeyv(pools[k % 4]!.pool, 'cooldowns'));
-    const won = await Promise.all(claimers.map((kv) => claimKey(kv, 'thread:user-1', 300)));
+    // A claim that outlives the race however slow the machine (at 300 ms, under load, the first claim
+    // once expired before the last claimer came, and that one won too).
+    const won = await Promise.all(claimers.map((kv) => claimKey(kv, 'thread:user-1', 60_000)));
     expect(won.filter(Boolean)).toHaveLength(1);
     expect(await claimers[7]!.get('thread:user-1')).toBe(true);
     expect(await claimKey(claimers[3]!, 'thread:user-1', 300)).toBe(false);
-    await sleep(400);
-    const again = await Promise.all(claimers.map((kv) => claimKey(kv, 'thread:user-1', 60_000)));
+    // Expiry, on a key of its own: claimed for 1.5 s, refused meanwhile, free after.
+    expect(await claimKey(claimers[1]!, 'thread:user-2', 1500)).toBe(true);
+    expect(await claimKey(claimers[2]!, 'thread:user-2', 1500)).toBe(false);
+    await sleep(1600);
+    const again = await Promise.all(claimers.map((kv) => claimKey(kv, 'thread:user-2', 60_000)));
     expect(again.filter(Boolean)).toHaveLength(1);
   });
 
