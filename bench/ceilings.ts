@@ -18,6 +18,8 @@ import { type SourceFile, emptyReport, parseSources } from '../src/app/library/i
 import { type Db, openDatabase } from '../src/adapters/store/db.ts';
 import { type ArticleColumns, type CommentColumns, articleColumns, commentColumns } from '../src/adapters/store/rows.ts';
 import type { Article } from '../src/core/model.ts';
+import { toMatchExpression } from '../src/adapters/store/query.ts';
+import { type Pools, exportText, judgedQueries } from './corpus.ts';
 
 interface Rows {
   article: ArticleColumns;
@@ -180,4 +182,16 @@ export function searchCeiling(db: Db): SearchCeiling {
   return {
     run: (match) => (match === null ? { articles: [], comments: [] } : { articles: articles.all(match), comments: comments.all(match) }),
   };
+}
+
+/**
+ * The bench's judged queries: each query, the MATCH string the store builds from it (so that the
+ * ceiling searches the same thing), and the id ingest gave the article it was drawn from.
+ */
+export async function judgedSet(count: number, articles: number, pools: Pools): Promise<{ qs: string[]; matches: (string | null)[]; wanted: string[] }> {
+  const judged = judgedQueries(count, articles, pools);
+  const wanted: string[] = [];
+  for (const j of judged) wanted.push((await parseFiles([{ file: `bench/${j.article}.txt`, content: exportText(j.article, pools) }]))[0]?.id ?? '');
+  const qs = judged.map((j) => j.query);
+  return { qs, matches: qs.map((q) => toMatchExpression(q)), wanted };
 }

@@ -30,7 +30,7 @@ function sentencesOf(text: string): string[] {
     .filter((s) => s.length >= 20 && s.length <= 400);
 }
 
-interface Pools {
+export interface Pools {
   bodySentences: string[];
   commentSentences: string[];
   titleParts: string[];

@@ -11,9 +11,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { WorkerReader, ingestFiles } from '../src/app/library/ingest.ts';
 import { SqliteStore } from '../src/adapters/store/sqlite-store.ts';
-import { toMatchExpression } from '../src/adapters/store/query.ts';
-import { insertCeilingProcess, parseFiles, searchCeiling } from './ceilings.ts';
-import { exportText, judgedQueries, loadPools } from './corpus.ts';
+import { insertCeilingProcess, judgedSet, searchCeiling } from './ceilings.ts';
+import { exportText, loadPools } from './corpus.ts';
 import { percentile } from './stats.ts';
 
 const { values } = parseArgs({
@@ -69,14 +68,8 @@ if (inserted && (inserted.rows.articles !== held.articles || inserted.rows.comme
   throw new Error(`bench: the insert ceiling holds ${JSON.stringify(inserted.rows)}, Paperboy's file ${JSON.stringify(held)}`);
 }
 
-const judged = judgedQueries(Number(values.queries), articles, pools);
-const qs = judged.map((j) => j.query);
-// The same MATCH string the store builds from each query, so that both search the same thing.
-const matches = qs.map((q) => toMatchExpression(q));
+const { qs, matches, wanted } = await judgedSet(Number(values.queries), articles, pools);
 const bare = searchCeiling(store.db);
-// The id of the article each query was drawn from, as ingest derived it.
-const wanted: string[] = [];
-for (const j of judged) wanted.push((await parseFiles([{ file: `bench/${j.article}.txt`, content: exportText(j.article, pools) }]))[0]?.id ?? '');
 const idOf = store.db.prepare<[number], string>('SELECT id FROM articles WHERE rowid = ?').pluck();
 
 // One untimed pass warms SQLite's page cache the way a running bot's would be.

@@ -10,9 +10,8 @@
  */
 import { parseArgs } from 'node:util';
 import { SqliteStore } from '../src/adapters/store/sqlite-store.ts';
-import { toMatchExpression } from '../src/adapters/store/query.ts';
-import { parseFiles, searchCeiling } from './ceilings.ts';
-import { exportText, judgedQueries, loadPools } from './corpus.ts';
+import { judgedSet, searchCeiling } from './ceilings.ts';
+import { loadPools } from './corpus.ts';
 import { percentile } from './stats.ts';
 
 const { values } = parseArgs({
@@ -29,12 +28,8 @@ const rounds = Math.max(1, Number(values.rounds));
 const pools = loadPools();
 const store = SqliteStore.open(values.db);
 
-const judged = judgedQueries(Number(values.queries), articles, pools);
-const qs = judged.map((j) => j.query);
-const matches = qs.map((q) => toMatchExpression(q));
+const { qs, matches, wanted } = await judgedSet(Number(values.queries), articles, pools);
 const bare = searchCeiling(store.db);
-const wanted: string[] = [];
-for (const j of judged) wanted.push((await parseFiles([{ file: `bench/${j.article}.txt`, content: exportText(j.article, pools) }]))[0]?.id ?? '');
 
 for (const [i, q] of qs.entries()) {
   await store.search(q);

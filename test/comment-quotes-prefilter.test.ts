@@ -12,6 +12,8 @@ import { parseSource } from '../src/adapters/sources/parse.ts';
 import { hashWord, wordHashes } from '../src/adapters/sources/words.ts';
 import type { Block, CommentQuote } from '../src/core/model.ts';
 import { SAMPLE_PATH } from './text-sample.ts';
+// The bench's seeded generator: the same made-up inputs on every run.
+import { rng } from '../bench/corpus.ts';
 
 function referenceTokenize(text: string): string[] {
   // eslint-disable-next-line no-control-regex -- the range starts at U+0000 on purpose
@@ -58,18 +60,6 @@ function referenceQuotes(body: readonly Block[], paragraphs: readonly string[], 
     quotes.push({ paragraph: p, block: best });
   });
   return quotes;
-}
-
-/** mulberry32: the same made-up inputs on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const sample = parseSource('sample.txt', readFileSync(SAMPLE_PATH)).articles[0];
