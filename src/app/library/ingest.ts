@@ -67,7 +67,7 @@ export async function ingestFiles(
   options: IngestFilesOptions = {},
   report: IngestReport = emptyReport(),
 ): Promise<IngestReport> {
-  const reader = options.reader ?? ((await totalBytes(files)) >= WORKER_MIN_BYTES ? new WorkerReader({ maxBytes: options.maxBytes }) : localReader(options));
+  const reader = options.reader ?? ((await holdAtLeast(files, WORKER_MIN_BYTES)) ? new WorkerReader({ maxBytes: options.maxBytes }) : localReader(options));
   try {
     return await storeArticles(reader.readAll(files, report, options), sink, options, report);
   } finally {
@@ -75,15 +75,21 @@ export async function ingestFiles(
   }
 }
 
-/** The files' sizes added up; one that cannot be read counts nothing here (reading it fails in the report). */
-async function totalBytes(files: readonly string[]): Promise<number> {
+/**
+ * Whether the files hold at least `bytes` between them, looking no further than needed (a folder
+ * of 100,000 small files is not stat'ed in full before any work starts); one that cannot be read counts nothing here
+ * (reading it fails in the report).
+ */
+async function holdAtLeast(files: readonly string[], bytes: number): Promise<boolean> {
   let total = 0;
-  for (const file of files)
+  for (const file of files) {
     total += await stat(file).then(
       (s) => s.size,
       () => 0,
     );
-  return total;
+    if (total >= bytes) return true;
+  }
+  return false;
 }
 
 /** A batch is stored once it holds this many characters of text, whatever its count. */
