@@ -4,7 +4,8 @@
  * GIVEN 1,600 articles where one word is in all of them, one in 700 (the count then comes from the
  * whole table, the window from the newest rows), one in the oldest 1,200 only and one in 30, THEN
  * each search answers the same hits with the same scores whether the table holds every article or
- * only the newest 300 (the whole table then chooses), counts as SQLite does, and every hit holds the
+ * only the newest 300 (the whole table then chooses: `kelp`, 1,200 matches and none among the newest
+ * 300, reads every match from the GIN index), counts as SQLite does, and every hit holds the
  * whole query (title candidates are not checked again when nothing is excluded); and after
  * updates, deletions and a restore the table still holds every article from its lowest position up;
  * without the table (as before migration 14) the answers are the same.

@@ -124,14 +124,22 @@ export function relevanceSql(scope: ScopeSql, q: Query, o: SearchOptions, take: 
       `${scope.key} DESC`,
       win,
     );
-  const many = scope.densityWindow
-    ? densityWindow(scope, from, select, q.check(scope.vector, scope.config, p), filters(scope, o, p), p, last, windowSize, win)
-    : q.phrases === 0
-      ? articleWindow(select, keyStretches(), scope.key, p, last, windowSize, win)
-      : // A phrase's matches are checked against each tsvector anyway: only the newest stretches of them.
-        keyStretches();
   // The newest rows' own table (search-tuning.ts) when it serves: no filter (it holds no other columns), no phrase (no pairs index).
   const recent = scope.recent !== undefined && q.phrases === 0 && !filtered ? scope.recent : undefined;
+  // When the newest rows' table holds fewer than `win` matches, the newest keys hold fewer than one
+  // match in twenty (500 of 10,000): past articleWindow's threshold up to 5.7 million articles, so
+  // every match is read from the GIN index. `spread` cannot tell that: it measures the first matches in the table's
+  // order, the oldest, and a word common in old articles and rare in new ones got the stretches,
+  // each row's vector read from TOAST (`Merson threw dig`: 874 rows read for 1 match, 300 ms).
+  const sparse = () => `${select} ORDER BY ${scope.key} DESC LIMIT ${win}`;
+  // Every parameter added must be used (PostgreSQL refuses one whose type it cannot tell): built only when used.
+  const many = () =>
+    scope.densityWindow
+      ? densityWindow(scope, from, select, q.check(scope.vector, scope.config, p), filters(scope, o, p), p, last, windowSize, win)
+      : q.phrases === 0
+        ? articleWindow(select, keyStretches(), scope.key, p, last, windowSize, win)
+        : // A phrase's matches are checked against each tsvector anyway: only the newest stretches of them.
+          keyStretches();
   const ctes = [
     ...(recent
       ? [
@@ -149,7 +157,7 @@ export function relevanceSql(scope: ScopeSql, q: Query, o: SearchOptions, take: 
           `spread AS MATERIALIZED (SELECT per, ceil(per)::bigint AS keys FROM (SELECT greatest(1, (percentile_disc(0.9) WITHIN GROUP (ORDER BY rowid) - percentile_disc(0.1) WITHIN GROUP (ORDER BY rowid)) / (0.8 * count(*)))::float8 AS per FROM m) s)`,
         ]
       : []),
-    `win AS MATERIALIZED (${recentOr(recent && win, fewOrMany(`SELECT rowid FROM m ORDER BY rowid DESC LIMIT ${win}`, many))})`,
+    `win AS MATERIALIZED (${recentOr(recent && win, fewOrMany(`SELECT rowid FROM m ORDER BY rowid DESC LIMIT ${win}`, recent ? sparse() : many()))})`,
   ];
   let keys = 'SELECT rowid FROM win';
   if (scope.titles) {
