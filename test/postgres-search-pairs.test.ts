@@ -1,15 +1,16 @@
 /**
- * Phrase search's prefilter on PostgreSQL (postgres/search-pairs.ts): the index of adjacent word
- * pairs may only narrow the candidates, never change an answer. GIVEN articles where phrase words
- * stand adjacent, apart, across punctuation, stemmed, repeated and across the title's end into the
- * body, THEN every phrase search counts
- * exactly the articles that the plain tsvector condition (no prefilter) counts, and a phrase's plan
- * reads the pairs' index while a query without phrases does not.
+ * Phrase search on PostgreSQL (postgres/search-pairs.ts): the index of adjacent word pairs within
+ * the title or the body narrows the candidates, and for two-word phrases without exclusions it
+ * decides alone; it must never change an answer. GIVEN articles where phrase words stand adjacent,
+ * apart, across punctuation, stemmed, repeated and across the title's end into the body, THEN every
+ * phrase search counts exactly the articles that the plain tsvector condition (no index) counts, a
+ * phrase's plan reads the pairs' index while a query without phrases does not, and only the plans
+ * whose pairs do not decide read the vectors (ts_match_vq).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseQuery } from '../src/adapters/store/query.ts';
 import { relevanceSql, ARTICLES } from '../src/adapters/store/postgres/search-sql.ts';
-import { phraseWords, queryOf, toTsqueryText } from '../src/adapters/store/postgres/tsquery.ts';
+import { articleParts, queryOf, toTsqueryText } from '../src/adapters/store/postgres/tsquery.ts';
 import { article } from './helpers/articles.ts';
 import { type OpenedPostgres, openPostgres } from './helpers/store-backends.ts';
 
@@ -32,6 +33,11 @@ const QUERIES = [
   '"storm hit" -"town hall"',
   '"the storm hit*"',
   '"storms hitting harbours"',
+  '"storm hit" "town hall"',
+  '"harbour storm"',
+  '"storm storm"',
+  'harbour "hit the" -nothing',
+  '"storm hit" "storm ½"',
 ];
 
 describe('GIVEN articles where phrase words stand adjacent, apart, across punctuation and stemmed', () => {
@@ -68,7 +74,14 @@ describe('GIVEN articles where phrase words stand adjacent, apart, across punctu
 
   it('THEN the pairs are those of adjacent lexemes, and a word that is no single lexeme gives none', async () => {
     const pairs = async (sql: string, values: unknown[]) => (await opened.store.pool.query<{ p: string[] }>(`SELECT ${sql} AS p`, values)).rows[0]?.p.sort();
-    expect(await pairs("paperboy_pairs(to_tsvector('paperboy_porter', $1))", ['Storms hitting the harbour'])).toEqual(['hit the', 'storm hit', 'the harbour']);
+    expect(await pairs("paperboy_section_pairs(to_tsvector('paperboy_porter', $1))", ['Storms hitting the harbour'])).toEqual([
+      'hit the',
+      'storm hit',
+      'the harbour',
+    ]);
+    // A title (A) followed by a body (B), as an article's vector: no pair runs from one into the other.
+    const titleAndBody = "paperboy_section_pairs(setweight(to_tsvector('paperboy_porter', $1), 'A') || setweight(to_tsvector('paperboy_porter', $2), 'B'))";
+    expect(await pairs(titleAndBody, ['Harbour storm', 'Hit and run'])).toEqual(['and run', 'harbour storm', 'hit and']);
     expect(await pairs("paperboy_phrase_pairs('paperboy_porter', $1::text[])", [['storms', 'hitting', 'harbours']])).toEqual(['hit harbour', 'storm hit']);
     // '½' is no word to PostgreSQL's parser: to_tsquery leaves a gap there (<2>), which no pair describes.
     expect(await pairs("paperboy_phrase_pairs('paperboy_porter', $1::text[])", [['storm', '½', 'hit']])).toEqual([]);
@@ -83,12 +96,16 @@ describe('GIVEN articles where phrase words stand adjacent, apart, across punctu
   it('THEN a phrase is found through the pairs’ index, and a query without phrases does not read it', async () => {
     const plan = async (query: string): Promise<string> => {
       const terms = parseQuery(query);
-      const q = queryOf(toTsqueryText(terms) ?? '', ['paperboy_porter'], phraseWords(terms));
+      const q = queryOf(toTsqueryText(terms) ?? '', ['paperboy_porter'], articleParts(terms));
       const sql = relevanceSql(ARTICLES, q, {}, 10, 400);
       const { rows } = await opened.store.pool.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql.text}`, sql.values);
       return rows.map((r) => r['QUERY PLAN']).join('\n');
     };
-    expect(await plan('"storm hit"')).toMatch(/Bitmap Index Scan on articles_pairs/);
-    expect(await plan('storm hit')).not.toMatch(/articles_pairs/);
+    expect(await plan('"storm hit"')).toMatch(/Bitmap Index Scan on articles_section_pairs/);
+    expect(await plan('storm hit')).not.toMatch(/section_pairs/);
+    // Two-word phrases and single words: the indexes decide, no vector is read. A longer phrase, a prefix or an exclusion: checked.
+    expect(await plan('"storm hit" harbour')).not.toMatch(/ts_match_vq/);
+    for (const query of ['"storm hit the"', '"the storm hit*"', '"storm hit" -harbour'])
+      expect({ query, checked: (await plan(query)).includes('ts_match_vq') }).toEqual({ query, checked: true });
   });
 });

@@ -9,7 +9,7 @@ import { postgresDeliveryMessages } from '../delivery-messages-schema.ts';
 import { postgresDiscussionTables } from '../discussions-schema.ts';
 import { postgresSubscriptionOptions } from '../subscription-options-schema.ts';
 import { leaseTables } from './leases-schema.ts';
-import { pairsMigration } from './search-pairs.ts';
+import { pairsMigration, sectionPairsMigration } from './search-pairs.ts';
 import { searchTuning } from './search-tuning.ts';
 import { subscriptionSettingsColumns } from '../subscription-settings-schema.ts';
 import { postgresFeedHealth } from '../feed-health-schema.ts';
@@ -123,6 +123,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 12, name: 'search tuning (placeholder)', sql: 'SELECT 1;' },
   { version: 13, name: 'who made each post: the bot or its webhook', sql: postgresPostWebhook },
   { version: 14, name: 'the newest articles’ search vectors, for the relevance window', sql: searchTuning },
+  { version: 15, name: 'phrase search: word pairs within the title or the body', sql: sectionPairsMigration },
 ];
 
 /**

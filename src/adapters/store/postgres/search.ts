@@ -12,7 +12,7 @@ import type { Client, Pool } from './pool.ts';
 import { onGinIndex } from './gin.ts';
 import { ARTICLES, COMMENTS, dateFloorOffsets, newestSql, rankSql, relevanceSql } from './search-sql.ts';
 import type { ScopeSql } from './search-scope.ts';
-import { type Query, phraseWords, queryOf, toTsqueryText } from './tsquery.ts';
+import { type ArticleParts, type Query, articleParts, queryOf, toTsqueryText } from './tsquery.ts';
 
 /** What the transaction's first statement reads, with BEGIN: the configurations in use, the newest key and dates. */
 interface Start {
@@ -61,15 +61,14 @@ async function chooseScope(
   start: Start | undefined,
   scope: ScopeSql,
   text: string,
-  articleText: string,
-  phrases: readonly (readonly string[])[],
+  parts: ArticleParts | null,
   o: SearchOptions,
   take: number,
 ): Promise<Chosen> {
   // Configuration names are identifiers PostgreSQL made (regconfig's text), never user input.
   const configs = start?.configs ? start.configs.split(',') : [];
   if (configs.length === 0) return { ranked: [], total: 0 };
-  const q = queryOf(text, configs, phrases, articleText);
+  const q = queryOf(text, configs, parts);
   if (o.order === 'newest') {
     // Floors past the newest article (a small library) are null: the stretches stop before them.
     const floors = (start?.floors ?? []).filter((f): f is string => f !== null);
@@ -123,18 +122,13 @@ export async function search(pool: Pool, query: string, options: SearchOptions =
   if (text === null) return searchResult(r);
 
   const take = r.offset + r.limit;
-  const phrases = phraseWords(r.terms);
-  const articleText = toTsqueryText(r.terms, true) ?? text;
+  const parts = articleParts(r.terms);
   const found = await Promise.all(
     r.scopes.map(async (s) => ({
       scope: s,
       ...(await rankKeys(
         pool,
-        await onGinIndex<Chosen, Start>(
-          pool,
-          (client, [start]) => chooseScope(client, start, s, text, articleText, phrases, options, take),
-          startSql(s, options, take),
-        ),
+        await onGinIndex<Chosen, Start>(pool, (client, [start]) => chooseScope(client, start, s, text, parts, options, take), startSql(s, options, take)),
         take,
       )),
     })),

@@ -60,6 +60,42 @@ export function toTsqueryText(input: readonly Term[], sections = false): string 
   return [...include, ...exclude].join(' & ');
 }
 
+/** What a query on an article's vector (title A, body B) needs beside its text: see articleParts. */
+export interface ArticleParts {
+  /** toTsqueryText's with `sections`. */
+  readonly text: string;
+  /** phraseWords'. */
+  readonly phrases: readonly (readonly string[])[];
+  /**
+   * to_tsquery's text for the single words the query requires (not its phrases or exclusions), or
+   * null when it requires none: the GIN index answers it exactly (no positions, no weights), so it
+   * may join the pairs' bitmap (search-pairs.ts).
+   */
+  readonly plain: string | null;
+  /**
+   * Whether the pairs and the plain words decide a match on their own: every phrase the query
+   * requires is two words, no prefix, and nothing is excluded. A pair "a b" of adjacent lexemes of
+   * one weight is exactly the phrase `a:A <-> b:A | a:B <-> b:B`, so no vector need be read.
+   */
+  readonly pairsSuffice: boolean;
+}
+
+export function articleParts(input: readonly Term[]): ArticleParts | null {
+  const text = toTsqueryText(input, true);
+  if (text === null) return null;
+  const terms = input.map(clean).filter((t): t is Term => t !== null);
+  const required = terms.filter((t) => !t.exclude);
+  const single = required.filter((t) => t.tokens.length === 1).map((t) => termText(t, false));
+  const phrases = phraseWords(terms);
+  return {
+    text,
+    phrases,
+    plain: single.length === 0 ? null : single.join(' & '),
+    pairsSuffice:
+      phrases.length > 0 && required.length === terms.length && required.every((t) => t.tokens.length === 1 || (t.tokens.length === 2 && !t.prefix)),
+  };
+}
+
 /**
  * The words of each phrase the query requires, as search-pairs.ts's prefilter needs them: only
  * included phrases (an excluded one requires nothing), without a prefix's last word (its pair is
@@ -102,15 +138,19 @@ export interface Query {
   rank(columns: RankColumns, p: Params): string;
 }
 
-/**
- * `text` is toTsqueryText's, `articleText` the same with `sections` (for articles' `search`),
- * `phrases` phraseWords'.
- */
-export function queryOf(text: string, configs: readonly string[], phrases: readonly (readonly string[])[] = [], articleText = text): Query {
+/** `text` is toTsqueryText's, `parts` articleParts' (for articles' `search`; without it, as `text` with no phrases). */
+export function queryOf(text: string, configs: readonly string[], parts?: ArticleParts | null): Query {
+  const onVector = parts ?? { text, phrases: [], plain: null, pairsSuffice: false };
+  const { phrases } = onVector;
+  const articleText = onVector.text;
   const tsquery = (c: string, p: Params, article = false) => `to_tsquery(${p.add(c)}::regconfig, ${p.add(article ? articleText : text)})`;
-  const one = (vector: string, c: string, p: Params, article: boolean) =>
+  const one = (vector: string, c: string, p: Params, onArticle: boolean) => {
     // Every parameter added must be used: PostgreSQL refuses one whose type it cannot tell.
-    article && phrases.length > 0 ? pairsMatch(vector, tsquery(c, p, true), `${p.add(c)}::regconfig`, phrases, p) : `${vector} @@ ${tsquery(c, p, article)}`;
+    if (!onArticle || phrases.length === 0) return `${vector} @@ ${tsquery(c, p, onArticle)}`;
+    const config = `${p.add(c)}::regconfig`;
+    const plain = onVector.plain === null ? null : `${vector} @@ to_tsquery(${config}, ${p.add(onVector.plain)})`;
+    return pairsMatch({ vector, tsquery: tsquery(c, p, true), config, phrases, plain, suffice: onVector.pairsSuffice }, p);
+  };
   return {
     phrases: phrases.length,
     // `!` is only ever the operator: tokens are letters and digits.
