@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { article } from './helpers/articles.ts';
-import { type ReplyBot, startReplyBot } from './bot-reply-helpers.ts';
+import { type Harness, startHarness } from './helpers/bot.ts';
 
 const titles = [
   'The harbour ferry timetable changes in spring',
@@ -17,9 +17,9 @@ const titles = [
 // Stored in this order, so the last is the newest stored.
 const stored = titles.map((title, i) => article({ title, publishedAt: `2026-10-0${i + 1}T08:00:00Z` }));
 
-let bot: ReplyBot;
+let bot: Harness;
 beforeAll(async () => {
-  bot = await startReplyBot({ articles: stored });
+  bot = await startHarness({ articles: stored, libraryFile: true });
 });
 afterAll(() => bot.close());
 

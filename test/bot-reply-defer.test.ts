@@ -9,8 +9,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineCommand } from '../src/ui/discord/command.ts';
 import type { InteractionHandle } from '@paperboy/fake-discord';
+import { commands } from '../commands/index.ts';
 import { article } from './helpers/articles.ts';
-import { type ReplyBot, startReplyBot } from './bot-reply-helpers.ts';
+import { type Harness, type HarnessOptions, startHarness } from './helpers/bot.ts';
 
 /** Seven articles about one harbour, so that /search has a second page. */
 const harbour = Array.from({ length: 7 }, (_, i) =>
@@ -23,7 +24,11 @@ const harbour = Array.from({ length: 7 }, (_, i) =>
 /** Longer than anything in these tests takes, however busy the machine. */
 const NEVER = 10 * 60_000;
 
-let bot: ReplyBot | undefined;
+/** The bot on a library in a SQLite file, as production runs it, with the product's commands and `extra`. */
+const startReplyBot = (options: HarnessOptions & { readonly extra?: ReturnType<typeof defineCommand> }): Promise<Harness> =>
+  startHarness({ libraryFile: true, ...options, commands: [...commands, ...(options.extra ? [options.extra] : [])] });
+
+let bot: Harness | undefined;
 afterEach(async () => {
   await bot?.close();
   bot = undefined;
@@ -47,7 +52,7 @@ function gated(name: string, ephemeral: boolean): { command: ReturnType<typeof d
 }
 
 /** Resolves once the local Discord has the interaction's first callback. */
-async function acknowledged(handle: InteractionHandle, bot: ReplyBot): Promise<number> {
+async function acknowledged(handle: InteractionHandle, bot: Harness): Promise<number> {
   while (handle.callbacks.length === 0) await new Promise((resolve) => bot.fake.once('request', resolve));
   return handle.callbacks[0]!.type;
 }
@@ -88,7 +93,7 @@ describe('GIVEN a library and a search whose answer is ready in time', () => {
 describe('GIVEN a command that is still working when the deferral is due', () => {
   it('THEN the user first gets the deferral, then its edit with the answer, and nothing else', async () => {
     const slow = gated('slow', false);
-    bot = await startReplyBot({ articles: [], deferAfterMs: 1, commands: [slow.command] });
+    bot = await startReplyBot({ articles: [], deferAfterMs: 1, extra: slow.command });
     const handle = bot.run('slow');
     expect(await acknowledged(handle, bot)).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
     slow.open();
@@ -104,13 +109,13 @@ describe('GIVEN a command that is still working when the deferral is due', () =>
     const slow = gated('slow-private', true);
     const quick = gated('quick-private', true);
     quick.open();
-    bot = await startReplyBot({ articles: [], deferAfterMs: 1, commands: [slow.command] });
+    bot = await startReplyBot({ articles: [], deferAfterMs: 1, extra: slow.command });
     const handle = bot.run('slow-private');
     await acknowledged(handle, bot);
     slow.open();
     expect(await handle.reply()).toMatchObject({ ephemeral: true, content: 'slow-private is done.' });
     await bot.close();
-    bot = await startReplyBot({ articles: [], deferAfterMs: NEVER, commands: [quick.command] });
+    bot = await startReplyBot({ articles: [], deferAfterMs: NEVER, extra: quick.command });
     const answered = bot.run('quick-private');
     expect(await answered.reply()).toMatchObject({ ephemeral: true, content: 'quick-private is done.' });
     expect(answered.callbacks.map((c) => c.type)).toEqual([InteractionResponseType.ChannelMessageWithSource]);
@@ -131,7 +136,7 @@ describe('GIVEN a command whose work may hold the thread (deferFirst)', () => {
         return { content: 'heavy is done.' };
       },
     });
-    bot = await startReplyBot({ articles: [], deferAfterMs: NEVER, commands: [heavy] });
+    bot = await startReplyBot({ articles: [], deferAfterMs: NEVER, extra: heavy });
     const handle = bot.run('heavy');
     expect(await acknowledged(handle, bot)).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
     open();
@@ -157,7 +162,7 @@ describe('GIVEN an interaction that waited behind other work on the bot thread p
   it('THEN it is deferred at once, however quick its own work: the delay counts from when Discord made it', async () => {
     const quick = gated('quick-late', false);
     quick.open();
-    bot = await startReplyBot({ articles: [], deferAfterMs: 200, commands: [quick.command] });
+    bot = await startReplyBot({ articles: [], deferAfterMs: 200, extra: quick.command });
     const handle = bot.run('quick-late');
     // The thread is busy (as with a queue of searches) until the interaction is 300 ms old.
     const busyUntil = Date.now() + 300;

@@ -2,6 +2,9 @@
  * The real bot (discord.js client, router, commands) logged into the local Discord, with a guild,
  * a channel and a member to act as. Each test file starts its own; `close()` stops both.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { commands } from '../../commands/index.ts';
 import type { Article } from '../../src/core/model.ts';
 import { type Bot, startBot } from '../../src/ui/discord/bot.ts';
@@ -35,6 +38,8 @@ export interface Harness {
   readonly botOptions: Parameters<typeof startBot>[0];
   /** A member runs a slash command in the channel; options by name. */
   run(name: string, options?: Record<string, string | number>): ReturnType<FakeDiscord['runCommand']>;
+  /** A member types `typed` into /summarize's article option: the suggestions. */
+  suggest(typed: string): Promise<{ name: string; value: string | number }[]>;
   /** Stops the bot, runs `whileDown`, and starts it again on the same store and local Discord. */
   restart(whileDown?: () => Promise<void> | void): Promise<void>;
   close(): Promise<void>;
@@ -51,6 +56,10 @@ export interface HarnessOptions {
   readonly messageContent?: boolean;
   /** Run the delivery side too: `true` for no schedule and no inbox (/deliver runs it). */
   readonly delivery?: boolean | { readonly cron?: string | null; readonly inboxDir?: string };
+  /** How long a command may work before the router defers its answer; the router's DEFER_AFTER_MS unless set. */
+  readonly deferAfterMs?: number;
+  /** The library in a SQLite file, as production opens it (removed at close), instead of in memory. */
+  readonly libraryFile?: boolean;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -59,7 +68,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const channel = fake.createChannel(guild.id, { name: 'news' });
   const user = fake.createUser({ username: 'reader', globalName: 'A Reader' });
   fake.addMember(guild.id, user.id);
-  const store = SqliteStore.open(':memory:');
+  const dir = options.libraryFile ? mkdtempSync(join(tmpdir(), 'paperboy-bot-')) : undefined;
+  const store = SqliteStore.open(dir ? join(dir, 'library.db') : ':memory:');
   for (const a of options.articles ?? []) await store.upsert(a);
   const { log, lines: logs } = capturedLogger('debug');
   const discord = {
@@ -82,10 +92,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     stateTtlMs: options.stateTtlMs,
     clock: options.clock,
     answerCooldownMs: 1500,
+    deferAfterMs: options.deferAfterMs,
   };
   // A new feed parser for each start: stop() closes the one it was given.
   const start = (): Promise<Bot> => startBot({ ...botOptions, delivery: delivery && { ...delivery, feedParser: createFeedParser() } });
   let bot = await start();
+  const at = { guildId: guild.id, channelId: channel.id, userId: user.id };
   return {
     fake,
     get bot() {
@@ -102,11 +114,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     channelId: channel.id,
     userId: user.id,
     logs,
-    run: (name, opts = {}) => fake.runCommand({ guildId: guild.id, channelId: channel.id, userId: user.id, name, options: opts }),
+    run: (name, opts = {}) => fake.runCommand({ ...at, name, options: opts }),
+    suggest: (typed) => fake.autocomplete({ ...at, name: 'summarize', options: { article: typed }, focused: 'article' }).choices(),
     async close() {
       await bot.stop();
       await fake.close();
       await store.close();
+      if (dir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }
