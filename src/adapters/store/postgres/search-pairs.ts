@@ -72,6 +72,9 @@ export const sectionPairsMigration = `
   ALTER INDEX articles_section_pairs ALTER COLUMN 1 SET STATISTICS 10;
   DROP INDEX articles_pairs;
   DROP FUNCTION paperboy_pairs(tsvector);
+  -- The planner knows nothing of a new expression index's values until the table is analysed, and
+  -- creating an index does not prompt autovacuum to: without it, it guesses how many articles hold a pair.
+  ANALYZE articles;
 `;
 
 /** What pairsMatch needs of one configuration's query on an article's vector. */
