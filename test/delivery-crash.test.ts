@@ -8,17 +8,24 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Article } from '../src/core/model.ts';
 import type { Target } from '../src/app/delivery/engine-types.ts';
 import { FakeDiscord, type RequestRecord } from '@paperboy/fake-discord';
 import { ArticleStore } from '../src/adapters/store/store.ts';
 import { article, comment } from './helpers/articles.ts';
 import { TOKEN } from './helpers/bot.ts';
+import { type ChildBundle, bundleChild } from './helpers/child-bundle.ts';
 import { checkDelivered } from './helpers/delivery.ts';
 import { sampleArticle } from './text-sample.ts';
 
 const CHILD = resolve(import.meta.dirname, 'fixtures/deliver-child.ts');
+/** The child bundled once for the file: each of its many starts then costs no TypeScript compile. */
+let bundled: ChildBundle;
+beforeAll(async () => {
+  bundled = await bundleChild(CHILD);
+});
+afterAll(() => bundled.remove());
 let fake: FakeDiscord | undefined;
 afterEach(async () => {
   await fake?.close();
@@ -26,7 +33,7 @@ afterEach(async () => {
 });
 
 function start(args: string[]): { child: ChildProcess; exited: Promise<{ code: number | null; signal: string | null; out: string }> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [bundled.path, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout?.on('data', (c: Buffer) => (out += c.toString('utf8')));
   return { child, exited: new Promise((done) => child.on('exit', (code, signal) => done({ code, signal, out }))) };

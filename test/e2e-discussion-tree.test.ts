@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { REST } from 'discord.js';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FakeDiscord, type FakeMessage, type RequestRecord } from '@paperboy/fake-discord';
 import type { Article } from '../src/core/model.ts';
 import { articleViews, stepKey } from '../src/app/delivery/messages.ts';
@@ -23,8 +23,15 @@ import { openBotState } from '../src/adapters/store/state.ts';
 import { ArticleStore } from '../src/adapters/store/store.ts';
 import { redditArticle } from '../bench/discussion-delivery.ts';
 import { TOKEN } from './helpers/bot.ts';
+import { type ChildBundle, bundleChild } from './helpers/child-bundle.ts';
 
 const CHILD = resolve(import.meta.dirname, 'fixtures/deliver-child.ts');
+/** The child bundled once for the file: each of its many starts then costs no TypeScript compile. */
+let bundled: ChildBundle;
+beforeAll(async () => {
+  bundled = await bundleChild(CHILD);
+});
+afterAll(() => bundled.remove());
 /** How deep a step's comment sits: its header's mark (↳ for 1, ↳9 for 9). */
 const depthOf = (s: { message: { content?: string } }): number => {
   const mark = /^↳(\d*)/u.exec(s.message.content ?? '');
@@ -174,7 +181,7 @@ describe('GIVEN the real Reddit thread of 485 comments delivered under Discord�
 });
 
 function start(args: string[]): { child: ChildProcess; exited: Promise<{ code: number | null; signal: string | null; out: string }> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [bundled.path, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout?.on('data', (c: Buffer) => (out += c.toString('utf8')));
   return { child, exited: new Promise((done) => child.on('exit', (code, signal) => done({ code, signal, out }))) };
