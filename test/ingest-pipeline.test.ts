@@ -112,12 +112,33 @@ describe('GIVEN a reader allowed 5 articles ahead and a caller slower than parsi
     const titles: string[] = [];
     for await (const batch of reader.readAll([file], report)) {
       sizes.push(batch.length);
-      titles.push(...batch.map((a) => a.article.title));
+      titles.push(...batch.map((a) => ('article' in a ? a.article.title : a.rows.article.title)));
       // Storing takes a while: the worker fills what it may run ahead meanwhile.
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     expect(titles).toEqual(lines.map((_, i) => `Tide table ${i}`));
     expect(Math.max(...sizes)).toBeLessThanOrEqual(10);
     expect(report.failed).toBe(0);
+  }, 60_000);
+});
+
+describe('GIVEN a reader allowed 3 articles ahead, and a run of files that only fail while the caller is busy', () => {
+  it('THEN the worker stops after a few of them (a failure counts against what is ahead), and reads the rest once the caller takes them', async () => {
+    const first = write('a.json', JSON.stringify({ title: 'First', body: 'Text.' }));
+    const missing = Array.from({ length: 8 }, (_, i) => join(dir, `missing-${i}.json`));
+    // Written only while the caller holds the first article: a worker that ran on past the bound would find it missing.
+    const last = join(dir, 'z.json');
+    const reader = new WorkerReader({ ahead: { articles: 3, chars: 1_000_000 } });
+    readers.push(reader);
+    const report: IngestReport = emptyReport();
+    const titles: string[] = [];
+    for await (const batch of reader.readAll([first, ...missing, last], report)) {
+      titles.push(...batch.map((a) => ('article' in a ? a.article.title : a.rows.article.title)));
+      if (titles.length > 1) continue;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      writeFileSync(last, JSON.stringify({ title: 'Last', body: 'Text.' }));
+    }
+    expect(titles).toEqual(['First', 'Last']);
+    expect(report.failures.map((f) => f.file)).toEqual(missing);
   }, 60_000);
 });

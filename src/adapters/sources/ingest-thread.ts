@@ -11,11 +11,16 @@ import { startTsWorker } from '../workers/start.ts';
 import { type ParsedArticle, parseSources } from './parse-sources.ts';
 import { DEFAULT_MAX_INPUT_BYTES, readFiles } from './read.ts';
 import { type IngestReport, addFailure, addWarnings, emptyReport } from './report.ts';
-import type { FromIngestWorker, IngestWorkerData, ToIngestWorker } from './ingest-worker.ts';
+import type { FromIngestWorker, IngestWorkerData, ReadItem, ToIngestWorker } from './ingest-worker.ts';
 import { listen } from './worker-messages.ts';
 
-/** What a reader yields: one article, or a batch of them that was ready at once (stored together). */
-export type ReadArticles = AsyncIterable<ParsedArticle | readonly ParsedArticle[]>;
+export type { PreparedArticle, ReadItem } from './ingest-worker.ts';
+
+/**
+ * What a reader yields: one article, or a batch of them that was ready at once (stored together);
+ * each an article, or its rows when the request asked for them and the reader makes them.
+ */
+export type ReadArticles = AsyncIterable<ReadItem | readonly ReadItem[]>;
 
 /** How to read a run of files, as `paperboy ingest` is given them. */
 export interface ReadRequest {
@@ -24,6 +29,11 @@ export interface ReadRequest {
   readonly now?: Date;
   /** Called with how many of the files are done (read and parsed; stored a moment later). */
   readonly onProgress?: (done: number) => void;
+  /**
+   * Articles as the store's rows (ArticleRows), for a store that takes them (row-sink.ts): a worker
+   * makes them while it parses. A reader on the calling thread yields articles whatever this says.
+   */
+  readonly rows?: boolean;
 }
 
 /** Reads files into articles; failures and warnings go to `report`. */
@@ -98,7 +108,7 @@ export class WorkerReader implements FileReader {
     return this.run([file], report, { source: null }, { filesDone: 0 });
   }
 
-  async *readAll(files: readonly string[], report: IngestReport, request: ReadRequest = {}): AsyncGenerator<readonly ParsedArticle[]> {
+  async *readAll(files: readonly string[], report: IngestReport, request: ReadRequest = {}): AsyncGenerator<readonly ReadItem[]> {
     for (let from = 0; from < files.length;) {
       const progress = { filesDone: 0 };
       const rest = files.slice(from);
@@ -118,7 +128,7 @@ export class WorkerReader implements FileReader {
   /**
    * Batches as the worker sends them, all that have come at once, while it parses on. The worker
    * is told at once what was taken, so it never waits for this side's storing unless it is
-   * `ahead` of it.
+   * `ahead` of it. A take smaller than `ahead` waits up to GATHER_MS for more (see there).
    */
   private async *run(
     files: readonly string[],
@@ -126,16 +136,28 @@ export class WorkerReader implements FileReader {
     request: ReadRequest,
     progress: { filesDone: number },
     offset = 0,
-  ): AsyncGenerator<readonly ParsedArticle[]> {
+  ): AsyncGenerator<readonly ReadItem[]> {
     const worker = (this.worker ??= this.start());
     const messages = listen(worker, this.heapMb, this.signal);
     let finished = false;
     try {
-      send(worker, { type: 'read', files, source: request.source ?? null, now: request.now?.toISOString() ?? null });
+      send(worker, { type: 'read', files, source: request.source ?? null, now: request.now?.toISOString() ?? null, rows: request.rows ?? false });
       for (let ended = false; !ended;) {
         const taken = await messages.nextAll(this.stallMs);
         ended = taken[taken.length - 1]?.type === 'end';
         if (!ended) send(worker, { type: 'took', batches: taken.length });
+        // One message at a time, so that a take stays under twice what may be ahead, as without waiting.
+        const size = weightOf(taken);
+        const until = performance.now() + GATHER_MS;
+        while (!ended && size.articles < this.data.aheadArticles && size.chars < this.data.aheadChars) {
+          const more = await messages.within(until - performance.now());
+          if (!more) break;
+          taken.push(more);
+          ended = more.type === 'end';
+          if (!ended) send(worker, { type: 'took', batches: 1 });
+          size.articles += more.weight.articles;
+          size.chars += more.weight.chars;
+        }
         const articles = taken.length === 1 ? (taken[0]?.articles ?? []) : taken.flatMap((m) => m.articles);
         for (const message of taken) account(report, message);
         const done = taken[taken.length - 1]?.filesDone ?? 0;
@@ -170,6 +192,25 @@ export class WorkerReader implements FileReader {
     this.worker = null;
     await worker?.terminate();
   }
+}
+
+/**
+ * How long a small take waits for more before it is stored. Each transaction costs the store a few
+ * milliseconds whatever it holds (its FTS5 segments, its commit), and a take is small only where the
+ * worker has not run ahead: as a read starts, or when parsing is the slower side. Waiting no longer
+ * than a transaction's own cost loses little either way; the worker is told of each part taken at
+ * once, so it never waits for this.
+ */
+const GATHER_MS = 3;
+
+/** What `messages` count for in the bound on what is ahead, as the worker counts them. */
+function weightOf(messages: readonly FromIngestWorker[]): { articles: number; chars: number } {
+  const size = { articles: 0, chars: 0 };
+  for (const m of messages) {
+    size.articles += m.weight.articles;
+    size.chars += m.weight.chars;
+  }
+  return size;
 }
 
 function send(worker: Worker, message: ToIngestWorker): void {

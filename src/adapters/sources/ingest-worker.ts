@@ -8,25 +8,51 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { errorMessage } from '../../core/errors.ts';
+import { type ArticleRows, articleRows } from '../store/rows.ts';
 import { type ParsedArticle, parseSources, roughSize } from './parse-sources.ts';
 import { readFiles } from './read.ts';
 import { type IngestFailure, addFailure, emptyReport } from './report.ts';
 
+/**
+ * A parsed article as the store's rows (a read that asks for `rows`): made here while the caller
+ * stores, they cross to it no dearer than the article would, and the caller stores them as they are.
+ */
+export interface PreparedArticle {
+  readonly where: string;
+  readonly rows: ArticleRows;
+  /** The article's roughSize, for batching by text. */
+  readonly chars: number;
+}
+
+/** What a read yields for each article: the article, or its rows when the read asked for them. */
+export type ReadItem = ParsedArticle | PreparedArticle;
+
 /** Messages the worker takes: files to read, and word that the caller took some batches. */
 export type ToIngestWorker =
-  | { readonly type: 'read'; readonly files: readonly string[]; readonly source: string | null; readonly now: string | null }
+  | { readonly type: 'read'; readonly files: readonly string[]; readonly source: string | null; readonly now: string | null; readonly rows: boolean }
   | { readonly type: 'took'; readonly batches: number };
 
 /** Messages the worker sends: batches of one read, the last one `end`. */
 export interface FromIngestWorker {
   readonly type: 'batch' | 'end';
-  readonly articles: ParsedArticle[];
+  readonly articles: ReadItem[];
+  /**
+   * What the message counts for in the bound on what is ahead: its articles, and the characters
+   * of their text and of its failures and warnings. A message of failures alone counts as one
+   * article: thousands of broken files must not queue up unbounded.
+   */
+  readonly weight: Weight;
   readonly failures: IngestFailure[];
   readonly warnings: string[];
   /** Failures and warnings past the worker's own list, counted only (see IngestReport.unlisted). */
   readonly unlisted: { failures: number; warnings: number };
   /** Files of this read parsed to the end so far: the one after them is the one in hand. */
   readonly filesDone: number;
+}
+
+export interface Weight {
+  readonly articles: number;
+  readonly chars: number;
 }
 
 export interface IngestWorkerData {
@@ -44,10 +70,10 @@ export interface IngestWorkerData {
 const POST_MS = 2;
 
 /** Characters of a message's failures and warnings. */
-function textOf(message: FromIngestWorker): number {
+function textOf(failures: readonly IngestFailure[], warnings: readonly string[]): number {
   let n = 0;
-  for (const f of message.failures) n += f.file.length + f.error.length;
-  for (const w of message.warnings) n += w.length;
+  for (const f of failures) n += f.file.length + f.error.length;
+  for (const w of warnings) n += w.length;
   return n;
 }
 
@@ -76,12 +102,12 @@ for (;;) {
   // A `took` left over from an earlier read: its batches are gone, nothing to count.
   if (request.type !== 'read') continue;
   const report = emptyReport();
-  let articles: ParsedArticle[] = [];
+  let articles: ReadItem[] = [];
   let chars = 0;
   let firstAt = 0;
   let filesDone = 0;
   // What was sent and not yet taken, oldest first.
-  const sent: { articles: number; chars: number }[] = [];
+  const sent: Weight[] = [];
   const ahead = { articles: 0, chars: 0 };
   const took = (batches: number): void => {
     for (const batch of sent.splice(0, batches)) {
@@ -90,19 +116,13 @@ for (;;) {
     }
   };
   const send = (type: 'batch' | 'end'): void => {
-    const message: FromIngestWorker = {
-      type,
-      articles,
-      failures: report.failures.splice(0),
-      warnings: report.warnings.splice(0),
-      unlisted: report.unlisted,
-      filesDone,
-    };
+    const failures = report.failures.splice(0);
+    const warnings = report.warnings.splice(0);
+    const weight = { articles: Math.max(1, articles.length), chars: chars + textOf(failures, warnings) };
+    const message: FromIngestWorker = { type, articles, weight, failures, warnings, unlisted: report.unlisted, filesDone };
     report.unlisted = { failures: 0, warnings: 0 };
     port.postMessage(message);
     if (type === 'batch') {
-      // A message of failures alone weighs too: thousands of broken files must not queue up unbounded.
-      const weight = { articles: Math.max(1, articles.length), chars: chars + textOf(message) };
       sent.push(weight);
       ahead.articles += weight.articles;
       ahead.chars += weight.chars;
@@ -124,8 +144,9 @@ for (;;) {
     try {
       for await (const parsed of parseSources(readFiles([file], report, { maxBytes: settings.maxBytes }), options, report)) {
         if (articles.length === 0) firstAt = performance.now();
-        articles.push(parsed);
-        chars += roughSize(parsed.article);
+        const size = roughSize(parsed.article);
+        articles.push(request.rows ? { where: parsed.where, rows: articleRows(parsed.article), chars: size } : parsed);
+        chars += size;
         for (let m = inbox[0]; m?.type === 'took'; m = inbox[0]) took((inbox.shift() as { batches: number }).batches);
         // Nothing in the caller's hands: it may be waiting, so it gets this at once.
         const due = sent.length === 0 || performance.now() - firstAt >= POST_MS;

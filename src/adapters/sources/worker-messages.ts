@@ -16,6 +16,11 @@ export interface WorkerMessages {
   next(stallMs: number): Promise<FromIngestWorker>;
   /** The next message and every other one that has arrived by then. */
   nextAll(stallMs: number): Promise<FromIngestWorker[]>;
+  /**
+   * The next message if it comes within `ms`, else null; the worker's death or a shutdown is
+   * left to the next `next` or `nextAll` to say.
+   */
+  within(ms: number): Promise<FromIngestWorker | null>;
   stop(): void;
 }
 
@@ -71,6 +76,18 @@ export function listen(worker: Worker, heapMb: number, signal: AbortSignal | und
       await nextTurn();
       if (signal?.aborted) throw aborted();
       return [first, ...queue.splice(0)];
+    },
+    async within(ms) {
+      if (queue.length === 0 && !failure && !signal?.aborted && ms > 0) {
+        let timer: NodeJS.Timeout | undefined;
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          timer = setTimeout(resolve, ms);
+        });
+        clearTimeout(timer);
+        wake = null;
+      }
+      return queue.shift() ?? null;
     },
     stop() {
       worker.off('message', onMessage);

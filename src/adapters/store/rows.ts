@@ -90,6 +90,32 @@ export function commentColumns(c: Comment): CommentColumns {
   };
 }
 
+/**
+ * An article as the store's rows, made before it reaches the store: the ingest worker makes them
+ * while it parses, so that the thread that stores does not (ArticleStore.upsertRows).
+ */
+export interface ArticleRows {
+  readonly article: ArticleColumns;
+  readonly comments: readonly CommentColumns[];
+}
+
+export function articleRows(a: Article): ArticleRows {
+  return { article: articleColumns(a), comments: a.comments.map(commentColumns) };
+}
+
+/**
+ * The article `rows` were made from, for merging with a stored copy. Exact: a layout gives back
+ * the parts it came from, so articleRows of the answer are `rows` again, and the merge decides as
+ * it would have on the article itself.
+ */
+export function articleFromRows(rows: ArticleRows): Article {
+  const { article } = rows;
+  return toArticle(
+    { ...article, rowid: 0, updated_at: article.ingested_at },
+    rows.comments.map((c, position) => ({ ...c, rowid: 0, article_rowid: 0, position })),
+  );
+}
+
 export function toComment(r: CommentRow): Comment {
   return {
     id: r.id,

@@ -7,7 +7,18 @@ import { type ArticleSummary, COPY_NOTE, type StoredArticle, type UpsertStatus }
 import { type Db, type OpenOptions, openDatabase } from './db.ts';
 import { type FtsWriter, ftsWriter } from './fts.ts';
 import { commentWrites, mergeArticle } from './merge.ts';
-import { type ArticleColumns, type ArticleRow, type CommentColumns, type CommentRow, articleColumns, commentColumns, toArticle } from './rows.ts';
+import {
+  type ArticleColumns,
+  type ArticleRow,
+  type ArticleRows,
+  type CommentColumns,
+  type CommentRow,
+  articleColumns,
+  articleFromRows,
+  articleRows,
+  commentColumns,
+  toArticle,
+} from './rows.ts';
 import { type SearchOptions, type SearchResult, search } from './search.ts';
 import { type Suggestion, titleSuggester } from './suggest.ts';
 import { type Positions, positions } from './positions.ts';
@@ -110,15 +121,43 @@ export class ArticleStore {
     return this.db.transaction(() => articles.map((a) => this.upsertInTransaction(a, at))).immediate();
   }
 
+  /**
+   * Stores many articles given as their rows (articleRows), in one transaction: what upsertMany
+   * does with the article they were made from, with the rows of a new article inserted as they
+   * are. The ingest worker makes them while it parses (ingestFiles).
+   */
+  upsertRows(articles: readonly ArticleRows[], now: Date = new Date()): UpsertStatus[] {
+    const at = now.toISOString();
+    return this.db.transaction(() => articles.map((rows) => this.upsertRowsInTransaction(rows, at))).immediate();
+  }
+
   private upsertInTransaction(article: Article, now: string): UpsertStatus {
     const old = this.stmts.articleById.get(article.id);
     if (!old) {
-      const cols = articleColumns(article);
-      const rowid = Number(this.stmts.insertArticle.run({ ...cols, updated_at: now }).lastInsertRowid);
-      this.fts.addArticle(rowid, cols.title, cols.body_text);
-      article.comments.forEach((c, position) => this.insertComment(rowid, commentColumns(c), position));
+      this.insertArticle(articleRows(article), now);
       return 'added';
     }
+    return this.mergeInTransaction(old, article, now);
+  }
+
+  private upsertRowsInTransaction(rows: ArticleRows, now: string): UpsertStatus {
+    const old = this.stmts.articleById.get(rows.article.id);
+    if (!old) {
+      this.insertArticle(rows, now);
+      return 'added';
+    }
+    // A stored copy merges as the article itself would (rare in a bulk ingest, so not worth a merge of its own on rows).
+    return this.mergeInTransaction(old, articleFromRows(rows), now);
+  }
+
+  private insertArticle(rows: ArticleRows, now: string): void {
+    const cols = rows.article;
+    const rowid = Number(this.stmts.insertArticle.run({ ...cols, updated_at: now }).lastInsertRowid);
+    this.fts.addArticle(rowid, cols.title, cols.body_text);
+    rows.comments.forEach((c, position) => this.insertComment(rowid, c, position));
+  }
+
+  private mergeInTransaction(old: ArticleRow, article: Article, now: string): UpsertStatus {
     const { merged, changed: articleChanged } = mergeArticle(old, article);
     let changed = articleChanged;
     if (changed) {

@@ -4,17 +4,19 @@
  */
 import { stat } from 'node:fs/promises';
 import { errorMessage } from '../../core/errors.ts';
-import { type IngestOptions, type ParsedArticle, parseSources, roughSize } from '../../adapters/sources/parse-sources.ts';
+import { type IngestOptions, parseSources, roughSize } from '../../adapters/sources/parse-sources.ts';
 import type { SourceFile } from '../../adapters/sources/read.ts';
-import { type FileReader, type ReadArticles, WorkerReader, localReader } from '../../adapters/sources/ingest-thread.ts';
+import { type FileReader, type PreparedArticle, type ReadArticles, type ReadItem, WorkerReader, localReader } from '../../adapters/sources/ingest-thread.ts';
 import { type IngestReport, addFailure, emptyReport } from '../../adapters/sources/report.ts';
 // The store declares what it accepts; ingest writes to anything of that shape.
 import type { ArticleSink, UpsertStatus } from '../../adapters/store/contract.ts';
+import { type RowSink, rowSinkOf } from '../../adapters/store/row-sink.ts';
+import { articleFromRows } from '../../adapters/store/rows.ts';
 export type { ArticleSink, UpsertStatus };
 
 // Reading and parsing are the sources adapter's; the library's ingest is storing what they yield.
 export { type IngestOptions, type ParsedArticle, parseSources, roughSize } from '../../adapters/sources/parse-sources.ts';
-export { type FileReader, WorkerReader, localReader } from '../../adapters/sources/ingest-thread.ts';
+export { type FileReader, type PreparedArticle, type ReadItem, WorkerReader, localReader } from '../../adapters/sources/ingest-thread.ts';
 export { DEFAULT_MAX_INPUT_BYTES, INGEST_EXTENSIONS, type ReadOptions, type SourceFile, collectFiles, readFiles } from '../../adapters/sources/read.ts';
 export {
   type IngestFailure,
@@ -69,7 +71,8 @@ export async function ingestFiles(
 ): Promise<IngestReport> {
   const reader = options.reader ?? ((await holdAtLeast(files, WORKER_MIN_BYTES)) ? new WorkerReader({ maxBytes: options.maxBytes }) : localReader(options));
   try {
-    return await storeArticles(reader.readAll(files, report, options), sink, options, report);
+    // A store that takes rows gets them made on the worker, off the thread that stores.
+    return await storeArticles(reader.readAll(files, report, { ...options, rows: rowSinkOf(sink) !== null }), sink, options, report);
   } finally {
     if (!options.reader) await reader.close();
   }
@@ -96,37 +99,38 @@ async function holdAtLeast(files: readonly string[], bytes: number): Promise<boo
 const BATCH_CHARS = 8_000_000;
 
 /**
- * Stores parsed articles in batches of up to `batchSize`; an article the store refuses fails alone.
- * A batch that arrives as one (an array: what a worker had parsed when asked) is stored at once,
- * so that storing never waits for articles that are still being parsed.
+ * Stores parsed articles (or their rows) in batches of up to `batchSize`; an article the store
+ * refuses fails alone. A batch that arrives as one (an array: what a worker had parsed when asked)
+ * is stored at once, so that storing never waits for articles that are still being parsed.
  */
 export async function storeArticles(articles: ReadArticles, sink: ArticleSink, options: IngestOptions, report: IngestReport): Promise<IngestReport> {
   const batchSize = options.batchSize ?? 500;
-  let batch: ParsedArticle[] = [];
+  const store = storer(sink);
+  let batch: ReadItem[] = [];
   let chars = 0;
   const flush = async () => {
     chars = 0;
     if (batch.length === 0) return;
     let statuses: UpsertStatus[];
     try {
-      statuses = await sink.upsertMany(batch.map((b) => b.article));
+      statuses = await store.many(batch);
     } catch {
       // The batch rolled back: store one by one, so only the article at fault fails.
       statuses = [];
-      for (const { where, article } of batch) {
+      for (const item of batch) {
         try {
-          statuses.push(await sink.upsert(article));
+          statuses.push(await store.one(item));
         } catch (error) {
-          addFailure(report, where, `could not store "${article.title}": ${errorMessage(error)}`);
+          addFailure(report, item.where, `could not store "${titleOf(item)}": ${errorMessage(error)}`);
         }
       }
     }
     for (const s of statuses) report[s]++;
     batch = [];
   };
-  const add = async (parsed: ParsedArticle) => {
-    batch.push(parsed);
-    chars += roughSize(parsed.article);
+  const add = async (item: ReadItem) => {
+    batch.push(item);
+    chars += isPrepared(item) ? item.chars : roughSize(item.article);
     if (batch.length >= batchSize || chars >= BATCH_CHARS) await flush();
   };
   for await (const item of articles) {
@@ -141,6 +145,29 @@ export async function storeArticles(articles: ReadArticles, sink: ArticleSink, o
   return report;
 }
 
-function isBatch(item: ParsedArticle | readonly ParsedArticle[]): item is readonly ParsedArticle[] {
+function isBatch(item: ReadItem | readonly ReadItem[]): item is readonly ReadItem[] {
   return Array.isArray(item);
+}
+
+function isPrepared(item: ReadItem): item is PreparedArticle {
+  return 'rows' in item;
+}
+
+function titleOf(item: ReadItem): string {
+  return isPrepared(item) ? item.rows.article.title : item.article.title;
+}
+
+/**
+ * Stores items into `sink`: rows into a sink that takes them, articles as they are. Rows reach a
+ * sink that takes only articles only if a reader was asked for them wrongly; they are made back
+ * into their articles then.
+ */
+function storer(sink: ArticleSink): { many(items: readonly ReadItem[]): Promise<UpsertStatus[]>; one(item: ReadItem): Promise<UpsertStatus> } {
+  const rowSink: RowSink | null = rowSinkOf(sink);
+  const articleOf = (item: ReadItem) => (isPrepared(item) ? articleFromRows(item.rows) : item.article);
+  return {
+    many: (items) => (rowSink && items.every(isPrepared) ? rowSink.upsertRows(items.map((i) => i.rows)) : sink.upsertMany(items.map(articleOf))),
+    // One rows in, one status out.
+    one: async (item) => (rowSink && isPrepared(item) ? (await rowSink.upsertRows([item.rows]))[0]! : sink.upsert(articleOf(item))),
+  };
 }
