@@ -81,6 +81,7 @@ export interface WorkerReaderOptions extends ReaderOptions {
 }
 
 const STALL_MS = 60_000;
+const YOUNG_MB = 8;
 
 /** One worker for a run of files, started at the first file and replaced if it dies. */
 export class WorkerReader implements FileReader {
@@ -176,7 +177,10 @@ export class WorkerReader implements FileReader {
   private start(): Worker {
     const worker = startTsWorker(new URL('./ingest-worker.ts', import.meta.url), {
       data: this.data,
-      resourceLimits: { maxOldGenerationSizeMb: this.heapMb },
+      // A young generation of 8 MB rather than V8's default: the worker's objects live for one
+      // batch, and at the default its heap alone held some 30 MB more of the bench's peak RSS
+      // (265-278 MB against 300-305 at 5,000 articles, 3 alternated pairs), parsing no slower.
+      resourceLimits: { maxOldGenerationSizeMb: this.heapMb, maxYoungGenerationSizeMb: YOUNG_MB },
     });
     // Always listened to: a worker that dies between two files must not become an uncaught
     // 'error' event in the bot; the next file simply gets a new worker.
