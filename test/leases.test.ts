@@ -8,11 +8,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/adapters/store/db.ts';
 import { keepLease, type LeaseRepository, processHolderId, SqliteLeaseRepository, withLease } from '../src/adapters/store/leases.ts';
 import { PostgresLeaseRepository } from '../src/adapters/store/postgres/leases.ts';
 import { openPostgresBotState } from '../src/adapters/store/postgres/state.ts';
+import { type ChildBundle, bundleChild } from './helpers/child-bundle.ts';
 import { createTestDatabase } from './helpers/postgres.ts';
 
 interface Opened {
@@ -30,6 +31,24 @@ interface Opened {
   close(): Promise<void>;
 }
 
+/**
+ * The child processes, bundled once: started with `node --import tsx`, a child took 4 s and more to
+ * load on a busy machine, and a contender that reached the race after its start moment found the
+ * names all taken (a SQLite race once ended 200, 0, 0, 0).
+ */
+let raceChild: ChildBundle;
+let holderChild: ChildBundle;
+beforeAll(async () => {
+  [raceChild, holderChild] = await Promise.all([
+    bundleChild(resolve(import.meta.dirname, 'fixtures/lease-child.ts')),
+    bundleChild(resolve(import.meta.dirname, 'fixtures/lease-holder-child.ts')),
+  ]);
+});
+afterAll(() => {
+  raceChild.remove();
+  holderChild.remove();
+});
+
 const names = (count: number) => Array.from({ length: count }, (_, i) => `deliver:channel-1:article-${i}`);
 
 const backends: Record<string, () => Promise<Opened>> = {
@@ -38,7 +57,6 @@ const backends: Record<string, () => Promise<Opened>> = {
     const path = join(dir, 'paperboy.db');
     const first = openDatabase(path);
     const second = openDatabase(path);
-    const child = resolve(import.meta.dirname, 'fixtures/lease-child.ts');
     return Promise.resolve({
       leases: new SqliteLeaseRepository(first),
       other: new SqliteLeaseRepository(second),
@@ -56,7 +74,7 @@ const backends: Record<string, () => Promise<Opened>> = {
         const startAt = Date.now() + 4000;
         const run = () =>
           new Promise<string[]>((done, fail) => {
-            const p = spawn(process.execPath, ['--import', 'tsx', child, path, String(startAt), String(count)], { stdio: ['ignore', 'pipe', 'inherit'] });
+            const p = spawn(process.execPath, [raceChild.path, path, String(startAt), String(count)], { stdio: ['ignore', 'pipe', 'inherit'] });
             let out = '';
             p.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
             p.on('error', fail);
@@ -220,8 +238,7 @@ describe.each(Object.keys(backends))('GIVEN leases on %s', (backend) => {
 
   it('THEN a process killed while holding a lease keeps it only until it expires, and then another takes it over', async () => {
     const { leases, other, child } = await open();
-    const script = resolve(import.meta.dirname, 'fixtures/lease-holder-child.ts');
-    const p = spawn(process.execPath, ['--import', 'tsx', script, ...child, 'deliver:1:z', '1500'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const p = spawn(process.execPath, [holderChild.path, ...child, 'deliver:1:z', '1500'], { stdio: ['ignore', 'pipe', 'inherit'] });
     const holder = await new Promise<string>((done, fail) => {
       let out = '';
       p.stdout.on('data', (chunk: Buffer) => {
