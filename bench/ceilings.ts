@@ -76,8 +76,15 @@ export interface InsertFigures {
   rows: { articles: number; comments: number };
 }
 
+/**
+ * Articles a ceiling transaction holds: about what Paperboy's ingest commits at once when parsing
+ * runs ahead of storing (at most twice the worker's 100 ahead), and what the ceiling committed
+ * when library.ts sent it 200 at a time.
+ */
+const CEILING_BATCH = 200;
+
 export interface InsertCeiling {
-  /** Parses `files` (timed apart, as parsing), then inserts them in one transaction (timed as the ceiling). */
+  /** Parses `files` (timed apart, as parsing), then inserts them CEILING_BATCH to a transaction (timed as the ceiling). */
   add(files: readonly SourceFile[]): Promise<void>;
   /** The figures so far; the file is checkpointed first so that its size is all of it. */
   figures(): InsertFigures;
@@ -121,7 +128,7 @@ export function insertCeiling(path: string): InsertCeiling {
       for (const rows of batch) textBytes(rows, total.raw);
       t0 = performance.now();
       // IMMEDIATE, as the store's own write transactions begin.
-      insert.immediate(batch);
+      for (let i = 0; i < batch.length; i += CEILING_BATCH) insert.immediate(batch.slice(i, i + CEILING_BATCH));
       total.insertMs += performance.now() - t0;
       total.articles += batch.length;
     },
