@@ -129,9 +129,10 @@ export function relevanceSql(scope: ScopeSql, q: Query, o: SearchOptions, take: 
   // When the newest rows' table holds fewer than `win` matches, the newest keys hold fewer than one
   // match in twenty (500 of 10,000; one in ten for a deep page's window of 1,000): past
   // articleWindow's threshold up to 5.7 (1.4) million articles, so every match is read from the GIN
-  // index (the only plan gin.ts's settings leave: no plain index scan walking the keys backwards). `spread` cannot tell that: it measures the first matches in the table's
-  // order, the oldest, and a word common in old articles and rare in new ones got the stretches,
-  // each row's vector read from TOAST (`Merson threw dig`: 874 rows read for 1 match, 300 ms).
+  // index (the only plan gin.ts's settings leave: no plain index scan walking the keys backwards).
+  // `spread` cannot tell that: it measures the first matches in the table's order, the oldest, and
+  // a word common in old articles and rare in new ones got the stretches, each row's vector read
+  // from TOAST (`Merson threw dig`: 874 rows read for 1 match, 300 ms).
   const sparse = () => `${select} ORDER BY ${scope.key} DESC LIMIT ${win}`;
   // Every parameter added must be used (PostgreSQL refuses one whose type it cannot tell): built only when used.
   const many = () =>
